@@ -1,0 +1,456 @@
+package forms
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"sync"
+)
+
+//go:embed data/catalogue.json
+var catalogueJSON []byte
+
+// Entity names the record a field belongs to.
+type Entity string
+
+// The entities of the 需求征集表.
+const (
+	EntityEnterprise   Entity = "enterprise"
+	EntityContact      Entity = "contact"
+	EntityNeed         Entity = "need"
+	EntityDiagnosis    Entity = "diagnosis"
+	EntityConfirmation Entity = "confirmation"
+)
+
+// Kind is the kind of value a field holds. It decides how the value is parsed,
+// validated, stored and drawn.
+type Kind string
+
+// Field kinds. Every value is kept as text in a canonical form (see [Values]).
+const (
+	KindText       Kind = "text"        // one line
+	KindLongText   Kind = "longtext"    // several lines
+	KindNumber     Kind = "number"      // decimal, "12" or "3.5"
+	KindMoney      Kind = "money"       // 万元, canonical decimal with up to 4 places
+	KindDate       Kind = "date"        // "2006-01-02" or "2006-01"
+	KindEnum       Kind = "enum"        // one option code
+	KindMultiEnum  Kind = "multi_enum"  // option codes, several
+	KindKeywords   Kind = "keywords"    // free words, several
+	KindRegion     Kind = "region"      // GB/T 2260 code, 6 or 9 digits
+	KindCreditCode Kind = "credit_code" // 统一社会信用代码, normalised
+	KindMobile     Kind = "mobile"      // 11 digits
+	KindLandline   Kind = "landline"    // 0512-65246015
+	KindEmail      Kind = "email"
+	KindBool       Kind = "bool" // "true" or "false"
+)
+
+// Multi reports whether fields of this kind hold several values.
+func (k Kind) Multi() bool { return k == KindMultiEnum || k == KindKeywords }
+
+// DataClass says how confidential a field's value is. Redaction reads it.
+type DataClass string
+
+// Data classes (公开 / 内部 / 商业秘密 / 个人信息).
+const (
+	ClassPublic   DataClass = "public"   // 公开: may appear in public output
+	ClassInternal DataClass = "internal" // 内部: the team's working notes, never published
+	ClassSecret   DataClass = "secret"   // 商业秘密: the enterprise's business secret
+	ClassPersonal DataClass = "personal" // 个人信息: personal information (PIPL)
+)
+
+// Label returns the class's name in the given language ("zh" or "en").
+func (c DataClass) Label(lang string) string {
+	zh, en := map[DataClass]string{ClassPublic: "公开", ClassInternal: "内部", ClassSecret: "商业秘密", ClassPersonal: "个人信息"},
+		map[DataClass]string{ClassPublic: "public", ClassInternal: "internal", ClassSecret: "business secret", ClassPersonal: "personal information"}
+	if lang == "en" {
+		return en[c]
+	}
+	return zh[c]
+}
+
+// Field describes one field of the 需求征集表.
+type Field struct {
+	ID          string    `json:"id"` // stable snake_case id; JSON, Excel and the UI key on it
+	Entity      Entity    `json:"entity"`
+	Section     string    `json:"section"`
+	ZH          string    `json:"zh"`
+	EN          string    `json:"en"`
+	Kind        Kind      `json:"kind"`
+	Vocabulary  string    `json:"vocabulary,omitempty"` // for enum and multi_enum
+	Required    bool      `json:"required,omitempty"`   // blocks finalising, never saving a draft
+	MinLen      int       `json:"min_len,omitempty"`    // in characters (runes)
+	MaxLen      int       `json:"max_len,omitempty"`    // in characters; per item for keywords
+	Min         *float64  `json:"min,omitempty"`
+	Max         *float64  `json:"max,omitempty"`
+	Integer     bool      `json:"integer,omitempty"`
+	MinItems    int       `json:"min_items,omitempty"`
+	MaxItems    int       `json:"max_items,omitempty"`
+	Class       DataClass `json:"class"`
+	Identifying bool      `json:"identifying,omitempty"` // names the enterprise or a person: hidden in anonymous publication
+	HelpZH      string    `json:"help_zh,omitempty"`
+	HelpEN      string    `json:"help_en,omitempty"`
+	Aliases     []string  `json:"aliases,omitempty"` // other headers people write for it
+	// NegotiableFlag names the bool field that 面议 sets, for a money field.
+	NegotiableFlag string `json:"negotiable_flag,omitempty"`
+}
+
+// Label returns the field's label in the given language ("zh" or "en").
+func (f *Field) Label(lang string) string {
+	if lang == "en" {
+		return f.EN
+	}
+	return f.ZH
+}
+
+// Help returns the field's help text in the given language.
+func (f *Field) Help(lang string) string {
+	if lang == "en" {
+		return f.HelpEN
+	}
+	return f.HelpZH
+}
+
+// Option is one value of a vocabulary.
+type Option struct {
+	Code    string   `json:"code"` // the platform's code where it has one
+	ZH      string   `json:"zh"`
+	EN      string   `json:"en"`
+	Parent  string   `json:"parent,omitempty"` // for two-level vocabularies
+	Aliases []string `json:"aliases,omitempty"`
+}
+
+// Label returns the option's label in the given language.
+func (o Option) Label(lang string) string {
+	if lang == "en" {
+		return o.EN
+	}
+	return o.ZH
+}
+
+// Vocabulary is a list of options a field may take.
+type Vocabulary struct {
+	ID      string
+	Options []Option
+	byCode  map[string]int
+	byName  map[string]int // normalised code, labels and aliases
+}
+
+// Option returns the option with the given code.
+func (v *Vocabulary) Option(code string) (Option, bool) {
+	i, ok := v.byCode[code]
+	if !ok {
+		return Option{}, false
+	}
+	return v.Options[i], true
+}
+
+// Label returns the label of code in lang, or code itself when unknown.
+func (v *Vocabulary) Label(code, lang string) string {
+	if o, ok := v.Option(code); ok {
+		return o.Label(lang)
+	}
+	return code
+}
+
+// Match finds the option a person meant: by code, Chinese or English label, or a
+// known alias, ignoring width, case, spaces and quotes.
+func (v *Vocabulary) Match(s string) (Option, bool) {
+	i, ok := v.byName[matchKey(s)]
+	if !ok {
+		return Option{}, false
+	}
+	return v.Options[i], true
+}
+
+// Children returns the options whose parent is code ("" for the top level).
+func (v *Vocabulary) Children(code string) []Option {
+	var out []Option
+	for _, o := range v.Options {
+		if o.Parent == code {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Catalogue is the field catalogue of the unified 需求征集表.
+type Catalogue struct {
+	Format       int
+	Version      string
+	TitleZH      string
+	TitleEN      string
+	fields       []*Field
+	byID         map[string]*Field
+	byAlias      map[string]*Field
+	vocabularies map[string]*Vocabulary
+}
+
+type catalogueFile struct {
+	Format       int                 `json:"format"`
+	Version      string              `json:"version"`
+	TitleZH      string              `json:"title_zh"`
+	TitleEN      string              `json:"title_en"`
+	Fields       []*Field            `json:"fields"`
+	Vocabularies map[string][]Option `json:"vocabularies"`
+}
+
+var (
+	defaultOnce sync.Once
+	defaultCat  *Catalogue
+)
+
+// Default returns the embedded catalogue. It panics if the embedded file is
+// malformed, which the package's tests rule out.
+func Default() *Catalogue {
+	defaultOnce.Do(func() {
+		c, err := ParseCatalogue(catalogueJSON)
+		if err != nil {
+			panic(fmt.Sprintf("forms: embedded catalogue: %v", err))
+		}
+		defaultCat = c
+	})
+	return defaultCat
+}
+
+// ParseCatalogue reads and checks a catalogue file.
+func ParseCatalogue(data []byte) (*Catalogue, error) {
+	var f catalogueFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("parse catalogue: %w", err)
+	}
+	if f.Format != 1 {
+		return nil, fmt.Errorf("parse catalogue: unsupported format %d", f.Format)
+	}
+	if f.Version == "" {
+		return nil, fmt.Errorf("parse catalogue: no version")
+	}
+	c := &Catalogue{
+		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN,
+		fields: f.Fields, byID: map[string]*Field{}, byAlias: map[string]*Field{},
+		vocabularies: map[string]*Vocabulary{},
+	}
+	for id, opts := range f.Vocabularies {
+		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}}
+		for i, o := range opts {
+			if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
+			}
+			if o.Parent != "" {
+				if _, ok := v.byCode[o.Parent]; !ok {
+					return nil, fmt.Errorf("parse catalogue: vocabulary %s: option %s has unknown parent %s", id, o.Code, o.Parent)
+				}
+			}
+			v.byCode[o.Code] = i
+		}
+		// Codes and labels win over aliases: register them first.
+		for i, o := range opts {
+			for _, name := range []string{o.Code, o.ZH, o.EN} {
+				k := matchKey(name)
+				if j, taken := v.byName[k]; taken && j != i {
+					return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
+				}
+				v.byName[k] = i
+			}
+		}
+		for i, o := range opts {
+			for _, a := range o.Aliases {
+				if _, taken := v.byName[matchKey(a)]; !taken {
+					v.byName[matchKey(a)] = i
+				}
+			}
+		}
+		c.vocabularies[id] = v
+	}
+	for _, fd := range c.fields {
+		if !validID(fd.ID) {
+			return nil, fmt.Errorf("parse catalogue: field id %q is not snake_case", fd.ID)
+		}
+		if _, dup := c.byID[fd.ID]; dup {
+			return nil, fmt.Errorf("parse catalogue: duplicate field %s", fd.ID)
+		}
+		switch fd.Entity {
+		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation:
+		default:
+			return nil, fmt.Errorf("parse catalogue: field %s: unknown entity %q", fd.ID, fd.Entity)
+		}
+		switch fd.Kind {
+		case KindText, KindLongText, KindNumber, KindMoney, KindDate, KindRegion, KindCreditCode,
+			KindMobile, KindLandline, KindEmail, KindBool, KindKeywords:
+		case KindEnum, KindMultiEnum:
+			if c.vocabularies[fd.Vocabulary] == nil {
+				return nil, fmt.Errorf("parse catalogue: field %s: unknown vocabulary %q", fd.ID, fd.Vocabulary)
+			}
+		default:
+			return nil, fmt.Errorf("parse catalogue: field %s: unknown kind %q", fd.ID, fd.Kind)
+		}
+		switch fd.Class {
+		case ClassPublic, ClassInternal, ClassSecret, ClassPersonal:
+		default:
+			return nil, fmt.Errorf("parse catalogue: field %s: unknown data class %q", fd.ID, fd.Class)
+		}
+		if fd.ZH == "" || fd.EN == "" {
+			return nil, fmt.Errorf("parse catalogue: field %s: needs zh and en labels", fd.ID)
+		}
+		c.byID[fd.ID] = fd
+	}
+	// Headers: labels first, then aliases; an alias may not steal a label.
+	// Only the entities a filled-in 需求征集表 carries take part.
+	headed := func(fd *Field) bool {
+		return fd.Entity == EntityEnterprise || fd.Entity == EntityContact || fd.Entity == EntityNeed
+	}
+	for _, fd := range c.fields {
+		if !headed(fd) {
+			continue
+		}
+		for _, name := range []string{fd.ID, fd.ZH, fd.EN} {
+			k := HeaderKey(name)
+			if other, taken := c.byAlias[k]; taken && other != fd {
+				return nil, fmt.Errorf("parse catalogue: header %q names both %s and %s", name, other.ID, fd.ID)
+			}
+			c.byAlias[k] = fd
+		}
+	}
+	for _, fd := range c.fields {
+		if !headed(fd) {
+			continue
+		}
+		for _, a := range fd.Aliases {
+			k := HeaderKey(a)
+			if other, taken := c.byAlias[k]; taken && other != fd {
+				return nil, fmt.Errorf("parse catalogue: alias %q of %s already names %s", a, fd.ID, other.ID)
+			}
+			c.byAlias[k] = fd
+		}
+	}
+	return c, nil
+}
+
+func validID(id string) bool {
+	if id == "" || id[0] < 'a' || id[0] > 'z' {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// Field returns the field with the given id.
+func (c *Catalogue) Field(id string) (*Field, bool) {
+	f, ok := c.byID[id]
+	return f, ok
+}
+
+// MustField returns the field with the given id and panics when there is none;
+// for ids written in code, which tests check against the catalogue.
+func (c *Catalogue) MustField(id string) *Field {
+	f, ok := c.byID[id]
+	if !ok {
+		panic("forms: no catalogue field " + id)
+	}
+	return f
+}
+
+// Fields returns the fields of an entity in catalogue order; with no entity,
+// all fields.
+func (c *Catalogue) Fields(entity ...Entity) []*Field {
+	if len(entity) == 0 {
+		return c.fields
+	}
+	var out []*Field
+	for _, f := range c.fields {
+		for _, e := range entity {
+			if f.Entity == e {
+				out = append(out, f)
+			}
+		}
+	}
+	return out
+}
+
+// Vocabulary returns the vocabulary with the given id, or nil.
+func (c *Catalogue) Vocabulary(id string) *Vocabulary { return c.vocabularies[id] }
+
+// FieldByHeader maps an enterprise, contact or need column header as people write it (需求名称, 技术需求名称,
+// 拟投入资金（万元）…) to a field, ignoring width, spaces, line breaks,
+// punctuation and units in brackets.
+func (c *Catalogue) FieldByHeader(header string) (*Field, bool) {
+	k := HeaderKey(header)
+	if k == "" {
+		return nil, false
+	}
+	if f, ok := c.byAlias[k]; ok {
+		return f, true
+	}
+	return nil, false
+}
+
+// HeaderKey normalises a column header for matching: full-width to half-width,
+// lower case, no spaces or line breaks, no bracketed units ((万元), （元）, [必填]),
+// no marks such as * ： : and a leading number "1." or "一、".
+func HeaderKey(s string) string {
+	s = Fold(s)
+	var b strings.Builder
+	depth := 0
+	for _, r := range s {
+		switch {
+		case r == '(' || r == '[' || r == '{' || r == '<':
+			depth++
+		case r == ')' || r == ']' || r == '}' || r == '>':
+			if depth > 0 {
+				depth--
+			}
+		case depth > 0:
+		case r == '*' || r == ':' || r == '.' || r == '、' || r == '-' || r == '_' || r == '"' || r == '\'' || r == '“' || r == '”' || r == '/':
+		case r == ' ' || r == '\t' || r == '\n' || r == '\r' || r == '\u3000':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	out := strings.TrimLeft(b.String(), "0123456789一二三四五六七八九十")
+	if out == "" {
+		return b.String()
+	}
+	return out
+}
+
+// matchKey normalises an option name for matching.
+func matchKey(s string) string {
+	s = Fold(s)
+	var b strings.Builder
+	for _, r := range s {
+		switch r {
+		case ' ', '\t', '\n', '\r', '"', '\'', '“', '”', '(', ')', '、':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// Fold maps full-width ASCII forms and the ideographic space to their
+// half-width forms and lower-cases Latin letters.
+func Fold(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		switch {
+		case r == '\u3000':
+			r = ' '
+		case r >= '\uFF01' && r <= '\uFF5E':
+			r -= 0xFEE0
+		case r == '【' || r == '〔':
+			r = '['
+		case r == '】' || r == '〕':
+			r = ']'
+		}
+		if r >= 'A' && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,241 @@
+package forms
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// Records encode to JSON objects whose metadata keys (id, status, created_at…)
+// sit beside the catalogue field ids, so that files and scripts key on the
+// catalogue. Values are encoded by kind: multi-valued kinds as arrays, bool
+// as true/false, number and money as JSON numbers, all else as strings.
+// Field ids the catalogue does not know are kept, so that a record written
+// with a newer catalogue survives a round trip through an older program.
+
+type (
+	enterpriseMeta   Enterprise
+	contactMeta      Contact
+	needMeta         Need
+	diagnosisMeta    Diagnosis
+	confirmationMeta Confirmation
+)
+
+// MarshalJSON encodes the enterprise with its fields inline.
+func (e Enterprise) MarshalJSON() ([]byte, error) { return marshalInline(enterpriseMeta(e), e.Values) }
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (e *Enterprise) UnmarshalJSON(b []byte) error {
+	return unmarshalInline(b, (*enterpriseMeta)(e), &e.Values)
+}
+
+// MarshalJSON encodes the contact with its fields inline.
+func (c Contact) MarshalJSON() ([]byte, error) { return marshalInline(contactMeta(c), c.Values) }
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (c *Contact) UnmarshalJSON(b []byte) error {
+	return unmarshalInline(b, (*contactMeta)(c), &c.Values)
+}
+
+// MarshalJSON encodes the need with its fields inline.
+func (n Need) MarshalJSON() ([]byte, error) { return marshalInline(needMeta(n), n.Values) }
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (n *Need) UnmarshalJSON(b []byte) error { return unmarshalInline(b, (*needMeta)(n), &n.Values) }
+
+// MarshalJSON encodes the diagnosis with its fields inline.
+func (d Diagnosis) MarshalJSON() ([]byte, error) { return marshalInline(diagnosisMeta(d), d.Values) }
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (d *Diagnosis) UnmarshalJSON(b []byte) error {
+	return unmarshalInline(b, (*diagnosisMeta)(d), &d.Values)
+}
+
+// MarshalJSON encodes the confirmation with its fields inline.
+func (c Confirmation) MarshalJSON() ([]byte, error) {
+	return marshalInline(confirmationMeta(c), c.Values)
+}
+
+// UnmarshalJSON decodes what MarshalJSON wrote.
+func (c *Confirmation) UnmarshalJSON(b []byte) error {
+	return unmarshalInline(b, (*confirmationMeta)(c), &c.Values)
+}
+
+var metaKeys sync.Map // reflect.Type → map[string]bool
+
+// MetaKeys returns the JSON keys of a record type's metadata; catalogue field
+// ids must not use them.
+func MetaKeys(v any) map[string]bool {
+	t := reflect.TypeOf(v)
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if m, ok := metaKeys.Load(t); ok {
+		return m.(map[string]bool)
+	}
+	m := map[string]bool{}
+	for i := 0; i < t.NumField(); i++ {
+		tag := t.Field(i).Tag.Get("json")
+		name, _, _ := strings.Cut(tag, ",")
+		if name != "" && name != "-" {
+			m[name] = true
+		}
+	}
+	metaKeys.Store(t, m)
+	return m
+}
+
+func marshalInline(meta any, v Values) ([]byte, error) {
+	b, err := json.Marshal(meta)
+	if err != nil {
+		return nil, err
+	}
+	if len(v) == 0 {
+		return b, nil
+	}
+	m := map[string]json.RawMessage{}
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, err
+	}
+	cat := Default()
+	for id, l := range v {
+		if !v.Has(id) {
+			continue
+		}
+		if _, clash := m[id]; clash {
+			return nil, fmt.Errorf("field %s clashes with a metadata key", id)
+		}
+		f, _ := cat.Field(id)
+		raw, err := encodeValue(f, l)
+		if err != nil {
+			return nil, fmt.Errorf("field %s: %w", id, err)
+		}
+		m[id] = raw
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(m); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+func encodeValue(f *Field, l []string) (json.RawMessage, error) {
+	if f == nil && len(l) == 1 {
+		return marshalNoEscape(l[0])
+	}
+	if f == nil || f.Kind.Multi() || len(l) > 1 {
+		return marshalNoEscape(l)
+	}
+	s := l[0]
+	switch f.Kind {
+	case KindBool:
+		if s == "true" || s == "false" {
+			return json.RawMessage(s), nil
+		}
+	case KindNumber, KindMoney:
+		if decimalRe.MatchString(s) && json.Valid([]byte(s)) {
+			return json.RawMessage(s), nil
+		}
+	}
+	return marshalNoEscape(s)
+}
+
+func marshalNoEscape(v any) (json.RawMessage, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+}
+
+// FieldTypeError reports a field whose JSON value has the wrong type.
+type FieldTypeError struct {
+	Field string
+	Got   string
+}
+
+func (e *FieldTypeError) Error() string {
+	return fmt.Sprintf("field %s: a %s cannot be a field value", e.Field, e.Got)
+}
+
+func unmarshalInline(b []byte, meta any, v *Values) error {
+	if err := json.Unmarshal(b, meta); err != nil {
+		return err
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	keys := MetaKeys(meta)
+	vals := Values{}
+	for k, raw := range m {
+		if keys[k] || k == "type" {
+			continue
+		}
+		l, err := decodeValue(k, raw)
+		if err != nil {
+			return err
+		}
+		if len(l) > 0 {
+			vals[k] = l
+		}
+	}
+	*v = vals
+	return nil
+}
+
+func decodeValue(id string, raw json.RawMessage) ([]string, error) {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 {
+		return nil, nil
+	}
+	switch raw[0] {
+	case 'n':
+		return nil, nil
+	case 't', 'f':
+		var x bool
+		if err := json.Unmarshal(raw, &x); err != nil {
+			return nil, err
+		}
+		return []string{strconv.FormatBool(x)}, nil
+	case '"':
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			return nil, err
+		}
+		return []string{s}, nil
+	case '[':
+		var items []json.RawMessage
+		if err := json.Unmarshal(raw, &items); err != nil {
+			return nil, err
+		}
+		out := make([]string, 0, len(items))
+		for _, it := range items {
+			l, err := decodeValue(id, it)
+			if err != nil {
+				return nil, err
+			}
+			if len(l) > 1 || len(it) > 0 && it[0] == '[' {
+				return nil, &FieldTypeError{Field: id, Got: "nested list"}
+			}
+			out = append(out, l...)
+		}
+		return out, nil
+	case '{':
+		return nil, &FieldTypeError{Field: id, Got: "object"}
+	default:
+		var n json.Number
+		if err := json.Unmarshal(raw, &n); err != nil {
+			return nil, err
+		}
+		return []string{n.String()}, nil
+	}
+}

@@ -1,0 +1,149 @@
+package forms
+
+import (
+	"crypto/rand"
+	"fmt"
+	"time"
+)
+
+// Enterprise is a company (or other institution) an official visits.
+type Enterprise struct {
+	ID               string    `json:"id"`
+	Rev              string    `json:"rev,omitempty"`
+	CatalogueVersion string    `json:"catalogue_version,omitempty"`
+	Values           Values    `json:"-"` // enterprise fields by id
+	Contacts         []Contact `json:"contacts,omitempty"`
+	// Overrides lists the warnings the user chose to accept, by code
+	// (e.g. "credit_code.check_char" for an early code failing its check character).
+	Overrides []string  `json:"overrides,omitempty"`
+	Team      string    `json:"team,omitempty"`
+	CreatedBy string    `json:"created_by,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Name returns the enterprise's name.
+func (e *Enterprise) Name() string { return e.Values.Get("enterprise_name") }
+
+// CreditCode returns the enterprise's 统一社会信用代码.
+func (e *Enterprise) CreditCode() string { return e.Values.Get("credit_code") }
+
+// Contact returns the contact with the given id.
+func (e *Enterprise) Contact(id string) (Contact, bool) {
+	for _, c := range e.Contacts {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return Contact{}, false
+}
+
+// Contact is a person at an enterprise. All of it is personal information.
+type Contact struct {
+	ID     string `json:"id"`
+	Values Values `json:"-"`
+}
+
+// Need is one technology need of an enterprise: the heart of the 需求征集表.
+type Need struct {
+	ID               string `json:"id"`
+	EnterpriseID     string `json:"enterprise_id"`
+	ContactID        string `json:"contact_id,omitempty"`
+	Rev              string `json:"rev,omitempty"`      // this revision's id, set by the store
+	BaseRev          string `json:"base_rev,omitempty"` // the revision this one was edited from
+	CatalogueVersion string `json:"catalogue_version,omitempty"`
+	Status           Status `json:"status"`
+	Values           Values `json:"-"` // need fields by id
+	// Missing lists required fields an import found empty (the need is 待补充).
+	Missing      []string      `json:"missing,omitempty"`
+	Overrides    []string      `json:"overrides,omitempty"`
+	Diagnosis    *Diagnosis    `json:"diagnosis,omitempty"`
+	Confirmation *Confirmation `json:"confirmation,omitempty"`
+	Platform     Platform      `json:"platform,omitzero"`
+	Team         string        `json:"team,omitempty"`
+	CreatedBy    string        `json:"created_by,omitempty"`
+	CreatedAt    time.Time     `json:"created_at"`
+	UpdatedAt    time.Time     `json:"updated_at"`
+}
+
+// Title returns the need's title.
+func (n *Need) Title() string { return n.Values.Get("title") }
+
+// Visibility returns the need's visibility; an unset one counts as private.
+func (n *Need) Visibility() Visibility {
+	switch v := Visibility(n.Values.Get("visibility")); v {
+	case VisibilityNamed, VisibilityAnonymous:
+		return v
+	}
+	return VisibilityPrivate
+}
+
+// Visibility is how a need may be published.
+type Visibility string
+
+// Visibilities: codes of the catalogue's "visibility" vocabulary.
+const (
+	VisibilityPrivate   Visibility = "private"   // 不公开
+	VisibilityAnonymous Visibility = "anonymous" // 匿名公开
+	VisibilityNamed     Visibility = "named"     // 实名公开
+)
+
+// Diagnosis is an official's on-site judgement of a need: the seven criteria
+// and a conclusion, kept as catalogue fields of entity "diagnosis".
+type Diagnosis struct {
+	Values Values    `json:"-"`
+	By     string    `json:"by,omitempty"`
+	At     time.Time `json:"at"`
+}
+
+// Conclusion returns the diagnosis conclusion code ("" when not concluded).
+func (d *Diagnosis) Conclusion() string { return d.Values.Get("diag_conclusion") }
+
+// Diagnosis conclusions: codes of the "conclusion" vocabulary.
+const (
+	ConclusionValid      = "valid"      // 有效需求
+	ConclusionSupplement = "supplement" // 需补充完善
+	ConclusionLongTerm   = "long_term"  // 转长期跟踪
+	ConclusionReject     = "reject"     // 不予发布
+)
+
+// DiagnosisCriteria lists the field ids of the seven criteria, in order.
+var DiagnosisCriteria = []string{
+	"diag_authenticity", "diag_validity", "diag_reasonableness", "diag_completeness",
+	"diag_advancement", "diag_economics", "diag_feasibility",
+}
+
+// Confirmation records that the enterprise read and confirmed a need's content.
+type Confirmation struct {
+	Values Values    `json:"-"` // confirmer_name, confirmer_position, confirmation_method
+	At     time.Time `json:"at"`
+	// Visibility is the publication scope the enterprise agreed to.
+	Visibility Visibility `json:"visibility"`
+	// NoticeVersion names the wording of the notice shown on the screen.
+	NoticeVersion string `json:"notice_version,omitempty"`
+	// Signature is the drawn signature as PNG, if one was drawn.
+	Signature []byte `json:"signature,omitempty"`
+	// Content is the exact canonical content that was shown and hashed.
+	Content []byte `json:"content,omitempty"`
+	// ContentHash is the hex SHA-256 of Content.
+	ContentHash string `json:"content_hash"`
+}
+
+// Platform is what the provincial platform last said about a need.
+type Platform struct {
+	State     string    `json:"state,omitempty"` // the platform's word, e.g. 审核中, 已发布, 退回
+	URL       string    `json:"url,omitempty"`   // the public address once published
+	Comment   string    `json:"comment,omitempty"`
+	UpdatedAt time.Time `json:"updated_at,omitzero"`
+}
+
+// NewID returns a new random record id (a version 4 UUID).
+func NewID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("forms: no randomness: %v", err))
+	}
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,307 @@
+package forms
+
+import (
+	"fmt"
+	"net/mail"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// Severity says whether a problem blocks.
+type Severity int
+
+// Severities.
+const (
+	// SeverityError blocks finalising (and, for malformed values, importing).
+	SeverityError Severity = iota
+	// SeverityWarning is shown but may be overridden by the user.
+	SeverityWarning
+)
+
+// Problem is one finding of validation, tied to a field.
+type Problem struct {
+	Field    string   // catalogue field id
+	Item     int      // 1-based item of a multi-valued field or contact; 0 when not applicable
+	Code     string   // stable machine code, e.g. "required", "credit_code.check_char"
+	Severity Severity //
+	zh, en   string   // the message without the field name
+}
+
+// Message returns the problem in the user's language, naming the field by its
+// label: 「统一社会信用代码」校验位不符，应为 8。
+func (p Problem) Message(cat *Catalogue, lang string) string {
+	label := p.Field
+	if f, ok := cat.Field(p.Field); ok {
+		label = f.Label(lang)
+	}
+	if lang == "en" {
+		if p.Item > 0 {
+			return fmt.Sprintf("%s (item %d): %s", label, p.Item, p.en)
+		}
+		return fmt.Sprintf("%s: %s", label, p.en)
+	}
+	if p.Item > 0 {
+		return fmt.Sprintf("「%s」第 %d 项%s", label, p.Item, p.zh)
+	}
+	return fmt.Sprintf("「%s」%s", label, p.zh)
+}
+
+// Text returns the message alone, without the field, in the given language.
+func (p Problem) Text(lang string) string {
+	if lang == "en" {
+		return p.en
+	}
+	return p.zh
+}
+
+func problem(field, code string, sev Severity, zh, en string) Problem {
+	return Problem{Field: field, Code: code, Severity: sev, zh: zh, en: en}
+}
+
+// Mode says how strict validation is.
+type Mode int
+
+// Validation modes.
+const (
+	// Draft checks only values that are present: saving a draft never fails
+	// for what is missing.
+	Draft Mode = iota
+	// Final also requires every required field: finalising a record.
+	Final
+)
+
+// Validate checks the values of one entity against the catalogue. Unknown
+// field ids are reported, so nothing is stored that no one can see.
+func (c *Catalogue) Validate(entity Entity, v Values, mode Mode) []Problem {
+	var out []Problem
+	for _, f := range c.Fields(entity) {
+		if !v.Has(f.ID) {
+			if mode == Final && f.Required {
+				out = append(out, problem(f.ID, "required", SeverityError, "为必填项。", "is required."))
+			}
+			continue
+		}
+		out = append(out, c.CheckField(f, v.List(f.ID))...)
+	}
+	for id := range v {
+		if f, ok := c.Field(id); !ok || f.Entity != entity {
+			out = append(out, problem(id, "unknown_field", SeverityError, "不是此表的字段。", "is not a field of this form."))
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Problem) int { return c.order(a.Field) - c.order(b.Field) })
+	return out
+}
+
+func (c *Catalogue) order(id string) int {
+	for i, f := range c.fields {
+		if f.ID == id {
+			return i
+		}
+	}
+	return len(c.fields)
+}
+
+// ValidateNeed checks a need's own fields and the rules across them: an
+// anonymous need needs a public alias, a budget is a number or 面议.
+func (c *Catalogue) ValidateNeed(n *Need, mode Mode) []Problem {
+	out := c.Validate(EntityNeed, n.Values, mode)
+	if mode == Final {
+		if n.Visibility() == VisibilityAnonymous && !n.Values.Has("public_alias") {
+			out = append(out, problem("public_alias", "required", SeverityError, "匿名公开时必填。", "is required for anonymous publication."))
+		}
+		if !n.Values.Has("budget_wan") && !n.Values.Bool("budget_negotiable") {
+			out = append(out, problem("budget_wan", "required", SeverityError, "请填写金额或勾选“面议”。", "enter an amount or tick Negotiable."))
+		}
+	}
+	return withoutOverridden(out, n.Overrides)
+}
+
+// ValidateEnterprise checks an enterprise and its contacts.
+func (c *Catalogue) ValidateEnterprise(e *Enterprise, mode Mode) []Problem {
+	out := c.Validate(EntityEnterprise, e.Values, mode)
+	for i, ct := range e.Contacts {
+		for _, p := range c.Validate(EntityContact, ct.Values, mode) {
+			p.Item = i + 1
+			out = append(out, p)
+		}
+	}
+	if mode == Final && len(e.Contacts) == 0 {
+		out = append(out, problem("contact_name", "required", SeverityError, "至少填写一位联系人。", "at least one contact is required."))
+	}
+	return withoutOverridden(out, e.Overrides)
+}
+
+// ValidateDiagnosis checks a diagnosis: in Final mode every criterion must be
+// rated, a doubt or failure needs a comment, and the conclusion is required.
+func (c *Catalogue) ValidateDiagnosis(d *Diagnosis, mode Mode) []Problem {
+	out := c.Validate(EntityDiagnosis, d.Values, mode)
+	if mode == Final {
+		for _, id := range DiagnosisCriteria {
+			if v := d.Values.Get(id); (v == "doubt" || v == "fail") && !d.Values.Has(id+"_comment") {
+				out = append(out, problem(id+"_comment", "required", SeverityError, "评为存疑或不通过时须写明理由。", "give a reason for a doubtful or failed rating."))
+			}
+		}
+	}
+	return out
+}
+
+func withoutOverridden(ps []Problem, overrides []string) []Problem {
+	if len(overrides) == 0 {
+		return ps
+	}
+	out := ps[:0]
+	for _, p := range ps {
+		if p.Severity == SeverityWarning && slices.Contains(overrides, p.Code) {
+			continue
+		}
+		out = append(out, p)
+	}
+	return out
+}
+
+// Blocking reports whether any problem is an error.
+func Blocking(ps []Problem) bool {
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Severity == SeverityError })
+}
+
+// CheckField checks the values of one field (already known to be present).
+func (c *Catalogue) CheckField(f *Field, vals []string) []Problem {
+	var out []Problem
+	if !f.Kind.Multi() && len(vals) > 1 {
+		out = append(out, problem(f.ID, "multiple", SeverityError, "只能填一个值。", "takes a single value."))
+	}
+	if f.Kind.Multi() {
+		if f.MinItems > 0 && len(vals) < f.MinItems {
+			out = append(out, problem(f.ID, "min_items", SeverityError, fmt.Sprintf("至少 %d 项。", f.MinItems), fmt.Sprintf("needs at least %d.", f.MinItems)))
+		}
+		if f.MaxItems > 0 && len(vals) > f.MaxItems {
+			out = append(out, problem(f.ID, "max_items", SeverityError, fmt.Sprintf("最多 %d 项，现有 %d 项。", f.MaxItems, len(vals)), fmt.Sprintf("takes at most %d, has %d.", f.MaxItems, len(vals))))
+		}
+	}
+	for i, s := range vals {
+		for _, p := range c.checkValue(f, s) {
+			if f.Kind.Multi() && len(vals) > 1 {
+				p.Item = i + 1
+			}
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+var (
+	mobileRe   = regexp.MustCompile(`^1[3-9][0-9]{9}$`)
+	landlineRe = regexp.MustCompile(`^(0[0-9]{2,3}-?)?[1-9][0-9]{6,7}(-[0-9]{1,6})?$`)
+	decimalRe  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
+)
+
+func (c *Catalogue) checkValue(f *Field, s string) []Problem {
+	n := utf8.RuneCountInString(s)
+	switch f.Kind {
+	case KindText, KindLongText, KindKeywords:
+		if f.MinLen > 0 && n < f.MinLen {
+			return []Problem{problem(f.ID, "min_len", SeverityError, fmt.Sprintf("至少 %d 个字，现有 %d 个。", f.MinLen, n), fmt.Sprintf("needs at least %d characters, has %d.", f.MinLen, n))}
+		}
+		if f.MaxLen > 0 && n > f.MaxLen {
+			return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字，现有 %d 个。", f.MaxLen, n), fmt.Sprintf("takes at most %d characters, has %d.", f.MaxLen, n))}
+		}
+		if f.Kind == KindText && strings.ContainsAny(s, "\r\n") {
+			return []Problem{problem(f.ID, "one_line", SeverityError, "只能填一行。", "must be one line.")}
+		}
+	case KindNumber, KindMoney:
+		if !decimalRe.MatchString(s) {
+			return []Problem{problem(f.ID, "number", SeverityError, fmt.Sprintf("“%s”不是数字。", clip(s)), fmt.Sprintf("%q is not a number.", clip(s)))}
+		}
+		x, _ := strconv.ParseFloat(s, 64)
+		if f.Integer && strings.Contains(s, ".") {
+			return []Problem{problem(f.ID, "integer", SeverityError, "须为整数。", "must be a whole number.")}
+		}
+		if f.Min != nil && x < *f.Min {
+			return []Problem{problem(f.ID, "min", SeverityError, fmt.Sprintf("不能小于 %s。", fmtNum(*f.Min)), fmt.Sprintf("must be at least %s.", fmtNum(*f.Min)))}
+		}
+		if f.Max != nil && x > *f.Max {
+			return []Problem{problem(f.ID, "max", SeverityError, fmt.Sprintf("不能大于 %s。", fmtNum(*f.Max)), fmt.Sprintf("must be at most %s.", fmtNum(*f.Max)))}
+		}
+	case KindDate:
+		if _, err := time.Parse("2006-01-02", s); err != nil {
+			if _, err := time.Parse("2006-01", s); err != nil {
+				return []Problem{problem(f.ID, "date", SeverityError, fmt.Sprintf("“%s”不是日期（如 2025-12-31）。", clip(s)), fmt.Sprintf("%q is not a date (e.g. 2025-12-31).", clip(s)))}
+			}
+		}
+	case KindEnum, KindMultiEnum:
+		if _, ok := c.vocabularies[f.Vocabulary].Option(s); !ok {
+			return []Problem{problem(f.ID, "option", SeverityError, fmt.Sprintf("“%s”不是可选值。", clip(s)), fmt.Sprintf("%q is not one of the options.", clip(s)))}
+		}
+	case KindBool:
+		if s != "true" && s != "false" {
+			return []Problem{problem(f.ID, "bool", SeverityError, "须为“是”或“否”。", "must be yes or no.")}
+		}
+	case KindRegion:
+		if !isDigits(s) || len(s) != 6 && len(s) != 9 {
+			return []Problem{problem(f.ID, "region", SeverityError, fmt.Sprintf("“%s”不是行政区划代码。", clip(s)), fmt.Sprintf("%q is not a region code.", clip(s)))}
+		}
+	case KindCreditCode:
+		return creditProblems(f.ID, CheckCreditCode(s))
+	case KindMobile:
+		if !mobileRe.MatchString(s) {
+			return []Problem{problem(f.ID, "mobile", SeverityError, fmt.Sprintf("“%s”不是 11 位手机号。", clip(s)), fmt.Sprintf("%q is not an 11-digit mobile number.", clip(s)))}
+		}
+	case KindLandline:
+		if !landlineRe.MatchString(s) {
+			return []Problem{problem(f.ID, "landline", SeverityError, fmt.Sprintf("“%s”不是电话号码（如 0512-65246015）。", clip(s)), fmt.Sprintf("%q is not a phone number (e.g. 0512-65246015).", clip(s)))}
+		}
+	case KindEmail:
+		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+			return []Problem{problem(f.ID, "email", SeverityError, fmt.Sprintf("“%s”不是电子邮箱地址。", clip(s)), fmt.Sprintf("%q is not an e-mail address.", clip(s)))}
+		}
+		if f.MaxLen > 0 && n > f.MaxLen {
+			return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字符。", f.MaxLen), fmt.Sprintf("takes at most %d characters.", f.MaxLen))}
+		}
+	}
+	return nil
+}
+
+func creditProblems(id string, r CreditCodeResult) []Problem {
+	switch r.Level {
+	case CreditCodeFormat:
+		return []Problem{problem(id, "credit_code.format", SeverityError,
+			"应为 18 位，由数字和大写字母组成（不含 I、O、S、V、Z）。",
+			"must be 18 digits and capital letters (no I, O, S, V or Z).")}
+	case CreditCodeCategory:
+		return []Problem{problem(id, "credit_code.category", SeverityError,
+			fmt.Sprintf("前两位“%s”不是有效的登记管理部门和机构类别。", r.Normalized[:2]),
+			fmt.Sprintf("the first two characters %q are not a known authority and category.", r.Normalized[:2]))}
+	case CreditCodeInner:
+		return []Problem{problem(id, "credit_code.inner", SeverityError,
+			"第 9–17 位的组织机构代码校验不通过，请核对营业执照。",
+			"the organisation code in positions 9–17 fails its check; compare with the business licence.")}
+	case CreditCodeCheckChar:
+		return []Problem{problem(id, "credit_code.check_char", SeverityWarning,
+			fmt.Sprintf("校验位不符（按国标应为 %c）。早期发放的个别代码确实如此，核对营业执照无误后可确认保留。", r.Want),
+			fmt.Sprintf("the check character does not match (the standard gives %c). A few early codes are like this; keep it if the licence agrees.", r.Want))}
+	}
+	return nil
+}
+
+func isDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+func clip(s string) string {
+	if utf8.RuneCountInString(s) <= 20 {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:20]) + "…"
+}
+
+func fmtNum(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }

@@ -94,9 +94,7 @@ func marshalInline(meta any, v Values) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(v) == 0 {
-		return b, nil
-	}
+	// Always through a map, so keys come out sorted whether or not there are values.
 	m := map[string]json.RawMessage{}
 	if err := json.Unmarshal(b, &m); err != nil {
 		return nil, err

@@ -1,0 +1,68 @@
+// Package assets holds the files xunbang embeds in its binary: the CJK font
+// that both the window and the PDF writer use, the font's licence, the
+// application icon and the UI translations.
+//
+// The font is WenQuanYi Micro Hei, extracted from Debian's fonts-wqy-microhei
+// and subset by tools/mkfont/mkfont.sh (TrueType outlines, so that gopdf can
+// embed it too). The icon is drawn by tools/mkicon. Both outputs are committed;
+// regenerate them with those tools rather than by hand.
+package assets
+
+import (
+	"embed"
+
+	"fyne.io/fyne/v2"
+)
+
+// TranslationsDir is the directory inside [Translations] that holds the
+// translation files, as [lang.AddTranslationsFS] wants it.
+//
+// Each file is Fyne's lang format: a JSON object mapping a message key to its
+// text (or to an object of plural forms). "zh.json" and "en.json" hold
+// xunbang's own messages; "fyne.zh.json" and "fyne.en.json" are copies of the
+// strings Fyne v2.7.1 ships for its own widgets and dialogs (base.zh_Hans.json
+// and base.en.json), so that forcing the UI language also switches Fyne's
+// buttons and dialogs.
+//
+// [lang.AddTranslationsFS]: https://pkg.go.dev/fyne.io/fyne/v2/lang#AddTranslationsFS
+const TranslationsDir = "translations"
+
+var (
+	//go:embed fonts/wqy-microhei-subset.ttf
+	fontTTF []byte
+
+	//go:embed fonts/LICENSE-wqy-microhei.txt
+	fontLicense []byte
+
+	//go:embed icon.png
+	iconPNG []byte
+
+	//go:embed translations/*.json
+	translations embed.FS
+
+	font = &fyne.StaticResource{StaticName: "wqy-microhei-subset.ttf", StaticContent: fontTTF}
+	icon = &fyne.StaticResource{StaticName: "icon.png", StaticContent: iconPNG}
+)
+
+// Font returns the embedded CJK font (WenQuanYi Micro Hei, one TrueType face)
+// as a Fyne resource. It returns the same resource every time, which Fyne's
+// font cache relies on.
+func Font() fyne.Resource { return font }
+
+// FontBytes returns the embedded TrueType font file, for writers that embed it
+// in documents (PDF need cards). The slice is shared: callers must not modify
+// it.
+func FontBytes() []byte { return fontTTF }
+
+// FontLicense returns the font's licence text (Debian's copyright file of
+// fonts-wqy-microhei, "Apache-2.0 or GPL-3+ with Font exception", followed by
+// the full Apache-2.0 text).
+// Ship it with anything that redistributes the font.
+func FontLicense() []byte { return fontLicense }
+
+// Icon returns the application icon, a 512×512 PNG.
+func Icon() fyne.Resource { return icon }
+
+// Translations returns the embedded file system that holds the translation
+// files in [TranslationsDir].
+func Translations() embed.FS { return translations }

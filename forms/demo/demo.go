@@ -93,6 +93,7 @@ func Generate(seed uint64, needs int) *Set {
 		}
 		quals := []string{"hnte", "tsme", "isme", "srdi", "giant", "gazelle"}
 		e.Values.SetList("qualifications", []string{quals[r.IntN(len(quals))], quals[r.IntN(len(quals))]})
+		e.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Enterprises = append(s.Enterprises, e)
 		if r.IntN(2) == 0 {
 			s.Visits = append(s.Visits, &forms.Visit{ID: forms.NewIDFrom(r.Uint64(), r.Uint64()), EnterpriseID: e.ID,
@@ -141,6 +142,7 @@ func Generate(seed uint64, needs int) *Set {
 			n.Values.Set("budget_wan", fmt.Sprint(10*(1+r.IntN(100))))
 		}
 		advance(cat, r, n, e, s)
+		n.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Needs = append(s.Needs, n)
 	}
 	return s

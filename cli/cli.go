@@ -1,0 +1,212 @@
+// Package cli is xunbang's command line: it parses arguments, opens the data
+// dir, runs one command and maps every error to a message in the user's
+// language. Every long job the window offers is also a command here, so it can
+// be scripted, tested and benchmarked without a display.
+//
+// The window itself is not imported here: main passes it in as
+// [Env.OpenWindow], so cli and everything below it build and test without a
+// UI toolkit.
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Version is the program's version, set at build time with
+// -ldflags "-X github.com/xunbang/xunbang/cli.Version=…".
+var Version = "0.1.0"
+
+// WindowOptions tell the window what to open.
+type WindowOptions struct {
+	DataDir    string
+	Lang       string // "zh" or "en"; "" means the saved setting
+	Screenshot string // write a PNG of the window to this file and exit
+	Screen     string // needs | editor | confirm | dashboard
+	Width      int
+	Height     int
+}
+
+// Env is what a command may touch of the outside world.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Stdin          io.Reader
+	Getenv         func(string) string
+	// OpenWindow opens the desktop window and returns when it closes.
+	OpenWindow func(ctx context.Context, o WindowOptions) error
+}
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+)
+
+type command struct {
+	name    string
+	summary [2]string // zh, en
+	run     func(ctx context.Context, c *call) error
+}
+
+var commands []command
+
+func init() {
+	commands = []command{
+		{"version", [2]string{"显示版本", "print the version"}, runVersion},
+		{"list", [2]string{"列出需求：list [--status 状态] [--json]", "list needs: list [--status S] [--json]"}, runList},
+		{"export", [2]string{"导出：export --format json [-o 文件]", "export: export --format json [-o FILE]"}, runExport},
+		{"import", [2]string{"导入：import 文件.jsonl [--dry-run] [--partial]", "import: import FILE.jsonl [--dry-run] [--partial]"}, runImport},
+		{"demo", [2]string{"生成演示数据：demo --data 目录", "fill a data dir with a demo set: demo --data DIR"}, runDemo},
+	}
+}
+
+// call is one command's parsed invocation.
+type call struct {
+	env  Env
+	lang string
+	data string
+	fs   *flag.FlagSet
+	args []string // positional arguments
+}
+
+// Main runs xunbang with the given arguments (without the program name) and
+// returns the exit code.
+func Main(ctx context.Context, args []string, env Env) int {
+	if env.Getenv == nil {
+		env.Getenv = os.Getenv
+	}
+	if env.Stdin == nil {
+		env.Stdin = os.Stdin
+	}
+	lang := langFromEnv(env.Getenv)
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
+		return runWindow(ctx, args, env, lang)
+	}
+	name := args[0]
+	if name == "help" || name == "-h" || name == "--help" || name == "-help" {
+		usage(env.Stdout, lang)
+		return ExitOK
+	}
+	for _, cmd := range commands {
+		if cmd.name != name {
+			continue
+		}
+		c := &call{env: env, lang: lang, fs: flag.NewFlagSet(name, flag.ContinueOnError)}
+		c.fs.SetOutput(env.Stderr)
+		return c.exec(ctx, cmd, args[1:])
+	}
+	fmt.Fprintln(env.Stderr, tr(lang, "未知命令："+name+"。运行 xunbang help 查看全部命令。", "unknown command: "+name+". Run xunbang help to see them all."))
+	return ExitUsage
+}
+
+func (c *call) exec(ctx context.Context, cmd command, args []string) int {
+	c.fs.StringVar(&c.data, "data", "", tr(c.lang, "数据目录（也可用环境变量 XUNBANG_DATA）", "data directory (or XUNBANG_DATA)"))
+	var lang string
+	c.fs.StringVar(&lang, "lang", "", tr(c.lang, "提示语言：zh 或 en", "message language: zh or en"))
+	// Each command registers its own flags, then calls c.parse.
+	c.args = args
+	err := cmd.run(ctx, c)
+	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		return ExitUsage
+	}
+	if err != nil {
+		fmt.Fprintln(c.env.Stderr, userMessage(err, c.lang))
+		return ExitError
+	}
+	return ExitOK
+}
+
+var errUsage = errors.New("usage")
+
+// parse parses the command's flags, which may stand before, between or after
+// the positional arguments (xunbang import a.jsonl --dry-run).
+func (c *call) parse() error {
+	var pos []string
+	rest := c.args
+	for {
+		if err := c.fs.Parse(rest); err != nil {
+			return errUsage
+		}
+		rest = c.fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if rest[0] == "--" {
+			pos = append(pos, rest[1:]...)
+			break
+		}
+		pos = append(pos, rest[0])
+		rest = rest[1:]
+	}
+	c.args = pos
+	if l := c.fs.Lookup("lang"); l != nil && l.Value.String() != "" {
+		c.lang = normLang(l.Value.String())
+	}
+	if c.data == "" {
+		c.data = c.env.Getenv("XUNBANG_DATA")
+	}
+	if c.data == "" {
+		d, err := DefaultDataDir()
+		if err != nil {
+			return err
+		}
+		c.data = d
+	}
+	return nil
+}
+
+// DefaultDataDir is where xunbang keeps its data when not told otherwise: the
+// OS user config dir (~/.config/xunbang, %AppData%\xunbang).
+func DefaultDataDir() (string, error) {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		return "", fmt.Errorf("find the user config dir: %w", err)
+	}
+	return filepath.Join(dir, "xunbang"), nil
+}
+
+func langFromEnv(getenv func(string) string) string {
+	if l := getenv("XUNBANG_LANG"); l != "" {
+		return normLang(l)
+	}
+	for _, k := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		if v := getenv(k); v != "" {
+			return normLang(v)
+		}
+	}
+	return "zh"
+}
+
+func normLang(s string) string {
+	if strings.HasPrefix(strings.ToLower(s), "en") {
+		return "en"
+	}
+	return "zh"
+}
+
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+func usage(w io.Writer, lang string) {
+	fmt.Fprintln(w, tr(lang, "寻榜 xunbang — 企业技术需求走访、诊断、确认与同步", "xunbang (寻榜) — record, diagnose, confirm and sync enterprises' technology needs"))
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr(lang, "用法：", "Usage:"))
+	fmt.Fprintln(w, tr(lang, "  xunbang [--data 目录]                 打开窗口", "  xunbang [--data DIR]                  open the window"))
+	fmt.Fprintln(w, tr(lang, "  xunbang --screenshot 文件.png [--screen needs|editor|confirm|dashboard] [--size 1280x800]", "  xunbang --screenshot FILE.png [--screen needs|editor|confirm|dashboard] [--size 1280x800]"))
+	for _, cmd := range commands {
+		fmt.Fprintf(w, "  xunbang %-10s %s\n", cmd.name, tr(lang, cmd.summary[0], cmd.summary[1]))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, tr(lang, "所有命令都接受 --data 目录（或环境变量 XUNBANG_DATA）与 --lang zh|en。", "Every command takes --data DIR (or XUNBANG_DATA) and --lang zh|en."))
+}

@@ -1,0 +1,53 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/store"
+)
+
+func runDemo(ctx context.Context, c *call) error {
+	n := c.fs.Int("needs", 120, tr(c.lang, "生成多少条需求", "how many needs to make"))
+	seed := c.fs.Uint64("seed", 2026, tr(c.lang, "随机种子（相同种子生成相同数据）", "random seed (the same seed makes the same data)"))
+	if err := c.parse(); err != nil {
+		return err
+	}
+	if *n < 1 || *n > 1_000_000 {
+		return userError{zh: "需求条数应在 1 到 1000000 之间。", en: "the number of needs must be between 1 and 1000000."}
+	}
+	set := demo.Generate(*seed, *n)
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if _, err := st.Import(ctx, set.Enterprises, set.Needs, store.ImportOptions{Exact: true}); err != nil {
+		return err
+	}
+	for _, v := range set.Visits {
+		if err := st.SaveVisit(ctx, v); err != nil {
+			return err
+		}
+	}
+	for _, f := range set.FollowUps {
+		if err := st.SaveFollowUp(ctx, f); err != nil {
+			return err
+		}
+	}
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if settings.HomeRegion == "" {
+		settings.HomeRegion, settings.Team, settings.User = "320500", "苏州科技镇长团", "李科技"
+		if err := st.SaveSettings(ctx, settings); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintln(c.env.Stderr, tr(c.lang,
+		fmt.Sprintf("演示数据已写入 %s：%d 家企业，%d 条需求。", c.data, len(set.Enterprises), len(set.Needs)),
+		fmt.Sprintf("demo data written to %s: %d enterprises, %d needs.", c.data, len(set.Enterprises), len(set.Needs))))
+	return nil
+}

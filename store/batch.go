@@ -1,0 +1,173 @@
+package store
+
+import (
+	"bytes"
+	"slices"
+)
+
+// A big import is one transaction, and bbolt splits the nodes a transaction
+// changes only when it commits: until then every Put into a bucket inserts
+// into one in-memory array per leaf. Into an empty store, 50,000 needs with
+// random ids would go into a handful of arrays growing to 50,000 entries,
+// each insert moving half of one (a quadratic 20 s). So Import defers its
+// writes and applies them per bucket in key order at the end, when every
+// insert is an append.
+//
+// While deferring, reads go through the pending writes: get sees them, and
+// a prefix scan first applies its bucket's writes if any of them has that
+// prefix (which an import rarely causes).
+
+// writeBatch holds deferred writes, per bucket.
+type writeBatch struct {
+	buckets map[string]*pendingBucket
+	order   []string // bucket names in first-write order
+}
+
+type pendingBucket struct {
+	writes map[string]pendingWrite // key → last write
+	// prefixes holds the part before the first 0x00 of every pending key:
+	// what a prefix scan looks for.
+	prefixes map[string]bool
+}
+
+type pendingWrite struct {
+	val []byte
+	del bool
+}
+
+func newWriteBatch() *writeBatch { return &writeBatch{buckets: map[string]*pendingBucket{}} }
+
+func keyPrefix(k []byte) []byte {
+	if i := bytes.IndexByte(k, 0); i >= 0 {
+		return k[:i]
+	}
+	return k
+}
+
+func (wb *writeBatch) bucket(name []byte) *pendingBucket {
+	pb := wb.buckets[string(name)]
+	if pb == nil {
+		pb = &pendingBucket{writes: map[string]pendingWrite{}, prefixes: map[string]bool{}}
+		wb.buckets[string(name)] = pb
+		wb.order = append(wb.order, string(name))
+	}
+	return pb
+}
+
+// put writes val (nil is an empty value) under key.
+func (tx *Tx) put(bucket, key, val []byte) error {
+	if tx.batch == nil {
+		return tx.bucket(bucket).Put(key, val)
+	}
+	pb := tx.batch.bucket(bucket)
+	pb.writes[string(key)] = pendingWrite{val: bytes.Clone(val)}
+	pb.prefixes[string(keyPrefix(key))] = true
+	return nil
+}
+
+// putAppend is put into a bucket whose keys mostly grow (by time, by
+// sequence): its pages are filled before they split.
+func (tx *Tx) putAppend(bucket, key, val []byte) error {
+	if tx.batch == nil {
+		b := tx.bucket(bucket)
+		b.FillPercent = appendFill
+		return b.Put(key, val)
+	}
+	return tx.put(bucket, key, val)
+}
+
+// del removes key.
+func (tx *Tx) del(bucket, key []byte) error {
+	if tx.batch == nil {
+		return tx.bucket(bucket).Delete(key)
+	}
+	pb := tx.batch.bucket(bucket)
+	pb.writes[string(key)] = pendingWrite{del: true}
+	pb.prefixes[string(keyPrefix(key))] = true
+	return nil
+}
+
+// get returns the value of key, nil if there is none. The value is valid
+// until the transaction ends and must not be modified.
+func (tx *Tx) get(bucket, key []byte) []byte {
+	if tx.batch != nil {
+		if pb := tx.batch.buckets[string(bucket)]; pb != nil {
+			if w, ok := pb.writes[string(key)]; ok {
+				if w.del {
+					return nil
+				}
+				if w.val == nil {
+					return []byte{}
+				}
+				return w.val
+			}
+		}
+	}
+	return tx.bucket(bucket).Get(key)
+}
+
+// scan calls fn with every key-value pair whose key starts with a 0x00
+// (see prefixKey), in key order. v is valid only during the call.
+func (tx *Tx) scan(bucket []byte, a string, fn func(k, v []byte) error) error {
+	if tx.batch != nil {
+		if pb := tx.batch.buckets[string(bucket)]; pb != nil && pb.prefixes[a] {
+			if err := tx.flushBucket(string(bucket)); err != nil {
+				return err
+			}
+		}
+	}
+	p := prefixKey(a)
+	c := tx.bucket(bucket).Cursor()
+	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
+		if err := fn(k, v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushBucket applies a bucket's pending writes in key order.
+func (tx *Tx) flushBucket(name string) error {
+	pb := tx.batch.buckets[name]
+	if pb == nil || len(pb.writes) == 0 {
+		return nil
+	}
+	keys := make([]string, 0, len(pb.writes))
+	for k := range pb.writes {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	b := tx.bucket([]byte(name))
+	// In key order every Put appends to the node it lands in, so nodes can
+	// be filled before they split.
+	b.FillPercent = appendFill
+	for _, k := range keys {
+		w := pb.writes[k]
+		var err error
+		if w.del {
+			err = b.Delete([]byte(k))
+		} else {
+			err = b.Put([]byte(k), w.val)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	pb.writes = map[string]pendingWrite{}
+	pb.prefixes = map[string]bool{}
+	return nil
+}
+
+// flush applies every pending write and leaves deferring.
+func (tx *Tx) flush() error {
+	if tx.batch == nil {
+		return nil
+	}
+	for _, name := range tx.batch.order {
+		if err := tx.flushBucket(name); err != nil {
+			return err
+		}
+	}
+	tx.batch = nil
+	return nil
+}

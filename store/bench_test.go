@@ -1,0 +1,205 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if bigDir != "" {
+		if bigStore != nil {
+			bigStore.Close()
+		}
+		os.RemoveAll(bigDir)
+	}
+	os.Exit(code)
+}
+
+// BenchmarkSaveNeed saves a new revision of a need: record, revision row,
+// head, indexes and outbox entry in one transaction, one fsync.
+func BenchmarkSaveNeed(b *testing.B) {
+	s, _ := openBench(b)
+	e := mustSaveEnterprise(b, s, newEnterprise("苏州纳微科技有限公司", "91320594MA1MXXXX2K", "320594"))
+	n := mustSaveNeed(b, s, benchNeed(e.ID))
+	i := 0
+	for b.Loop() {
+		i++
+		n.Values.Set("budget_wan", strconv.Itoa(i%1000+1))
+		if err := s.SaveNeed(bg, n); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkBareBoltUpdate writes the same need's JSON with one bare bbolt
+// Update per op: the floor BenchmarkSaveNeed is measured against.
+func BenchmarkBareBoltUpdate(b *testing.B) {
+	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer db.Close()
+	n := benchNeed(forms.NewID())
+	n.ID, n.Rev = forms.NewID(), forms.NewID()
+	data, err := json.Marshal(n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bucket := []byte("needs")
+	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		err := db.Update(func(tx *bolt.Tx) error { return tx.Bucket(bucket).Put([]byte(n.ID), data) })
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSearch50k searches the list of 50,000 needs for a Chinese
+// substring, as the search box does on every keystroke.
+func BenchmarkSearch50k(b *testing.B) {
+	s := bigNeedStore(b)
+	var hits int
+	for b.Loop() {
+		l, err := s.Needs(bg, Query{Text: "传感器"})
+		if err != nil {
+			b.Fatal(err)
+		}
+		hits = len(l)
+	}
+	b.ReportMetric(float64(hits), "hits")
+}
+
+// BenchmarkListAll50k lists all 50,000 needs, newest first.
+func BenchmarkListAll50k(b *testing.B) {
+	s := bigNeedStore(b)
+	for b.Loop() {
+		l, err := s.Needs(bg, Query{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(l) != bigNeeds {
+			b.Fatalf("%d needs", len(l))
+		}
+	}
+}
+
+// BenchmarkOpen50k opens the 50,000-need store: loading the need list.
+func BenchmarkOpen50k(b *testing.B) {
+	bigNeedStore(b)
+	// Open a copy: the shared store holds the lock on its file.
+	dir := b.TempDir()
+	if err := bigStore.Backup(bg, filepath.Join(dir, FileName)); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s, err := Open(bg, dir, Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		s.Close()
+	}
+}
+
+func openBench(b *testing.B) (*Store, string) {
+	b.Helper()
+	dir := b.TempDir()
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { s.Close() })
+	return s, dir
+}
+
+func benchNeed(enterpriseID string) *forms.Need {
+	n := newNeed(enterpriseID, "高精度MEMS压力传感器晶圆级封装工艺国产化")
+	n.Values.Set("problem", "现有封装工艺依赖进口设备，良率仅为78%，单颗成本较国外同类产品高30%，交期长达16周，难以满足新能源汽车客户的批量需求。")
+	n.Values.Set("key_technology", "晶圆级真空封装、低应力键合、在线气密性检测。")
+	n.Values.Set("indicators", "封装良率≥95%；漏率≤1×10⁻¹² Pa·m³/s；温漂≤0.02%FS/℃。")
+	n.Values.Set("expected_goal", "两年内形成年产500万颗的国产化封装产线。")
+	n.Values.SetList("keywords", []string{"MEMS", "晶圆级封装", "压力传感器"})
+	n.Values.Set("timeframe", "2027-12")
+	return n
+}
+
+const (
+	bigNeeds       = 50_000
+	bigEnterprises = 2_000
+)
+
+var (
+	bigOnce  sync.Once
+	bigDir   string
+	bigStore *Store
+	bigErr   error
+)
+
+// bigNeedStore builds, once per test binary run, a store of 50,000 needs
+// of 2,000 enterprises with one Import (one transaction).
+func bigNeedStore(b *testing.B) *Store {
+	b.Helper()
+	bigOnce.Do(func() {
+		bigDir, bigErr = os.MkdirTemp("", "xunbang-bench-")
+		if bigErr != nil {
+			return
+		}
+		bigStore, bigErr = Open(bg, bigDir, Options{})
+		if bigErr != nil {
+			return
+		}
+		ents, needs := bigRecords()
+		_, bigErr = bigStore.Import(bg, ents, needs, ImportOptions{})
+		runtime.GC() // the import's garbage is not the benchmarks' to collect
+	})
+	if bigErr != nil {
+		b.Fatal(bigErr)
+	}
+	return bigStore
+}
+
+func bigRecords() ([]*forms.Enterprise, []*forms.Need) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	pick := func(l []string) string { return l[rng.IntN(len(l))] }
+	cities := []string{"苏州", "昆山", "常熟", "张家港", "太仓", "吴江", "无锡", "南通"}
+	words := []string{"纳微", "精工", "华兴", "恒力", "博众", "汇川", "天准", "固锝", "瑞红", "长光", "旭创", "亨通"}
+	trades := []string{"科技", "精密机械", "新材料", "光电", "电子", "智能装备", "生物医药", "化工"}
+	regions := []string{"320505", "320506", "320507", "320508", "320583", "320581", "320582", "320585", "320214", "320612"}
+	adjs := []string{"高精度", "大尺寸", "低功耗", "耐高温", "智能化", "柔性", "高效", "轻量化", "长寿命", "高可靠"}
+	things := []string{"MEMS压力传感器", "数控机床主轴", "光学镜片镀膜", "锂电池隔膜", "工业机器人减速器",
+		"碳纤维复合材料", "半导体封装", "污水处理膜", "伺服电机", "视觉检测系统", "光纤连接器", "医用导管",
+		"氢燃料电池电堆", "高纯石英坩埚", "功率器件", "温度传感器阵列", "精密模具", "永磁材料"}
+	goals := []string{"工艺优化", "国产化替代", "关键技术研发", "性能提升", "良率提升", "成本降低", "检测方法", "可靠性验证"}
+	keywords := []string{"传感器", "机器视觉", "新能源", "半导体", "精密加工", "新材料", "智能制造", "检测", "节能", "环保"}
+
+	ents := make([]*forms.Enterprise, bigEnterprises)
+	for i := range ents {
+		e := newEnterprise(fmt.Sprintf("%s%s%s有限公司%d", pick(cities), pick(words), pick(trades), i),
+			fmt.Sprintf("91320500%09dX", i), pick(regions))
+		e.ID = strconv.Itoa(i)
+		ents[i] = e
+	}
+	needs := make([]*forms.Need, bigNeeds)
+	for i := range needs {
+		n := benchNeed(strconv.Itoa(rng.IntN(bigEnterprises)))
+		n.Values.Set("title", fmt.Sprintf("%s%s%s（%d）", pick(adjs), pick(things), pick(goals), i))
+		n.Values.SetList("keywords", []string{pick(keywords), pick(keywords)})
+		n.Status = forms.Statuses[rng.IntN(5)]
+		needs[i] = n
+	}
+	return ents, needs
+}

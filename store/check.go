@@ -1,0 +1,296 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// maxProblems bounds the problems Check reports.
+const maxProblems = 50
+
+// Check verifies the data file: bbolt's own consistency check, then the
+// store's invariants — every record has its head, revision rows (the last
+// one equal to the record), and index entries; every index entry points at
+// a record whose values it was made from; every outbox entry points at a
+// stored revision. It returns nil or an error wrapping ErrCorrupt that
+// lists the problems found. It reads the whole file in one transaction.
+func (s *Store) Check(ctx context.Context) error {
+	var problems []error
+	report := func(format string, args ...any) {
+		if len(problems) < maxProblems {
+			problems = append(problems, fmt.Errorf(format, args...))
+		}
+	}
+	err := s.View(ctx, func(tx *Tx) error {
+		for err := range tx.btx.Check() {
+			report("bbolt: %v", err)
+		}
+		if len(problems) > 0 {
+			return nil // the B+trees are broken; reading on could panic
+		}
+		for _, name := range allBuckets {
+			if tx.btx.Bucket(name) == nil {
+				report("bucket %s missing", name)
+			}
+		}
+		if len(problems) > 0 {
+			return nil
+		}
+		if v := tx.bucket(metaBucket).Get(metaSchemaKey); string(v) != strconv.Itoa(schemaVersion) {
+			report("schema version %q, want %d", v, schemaVersion)
+		}
+		tx.checkNeeds(report)
+		tx.checkEnterprises(report)
+		tx.checkOutbox(report)
+		tx.checkLinked(visitsBucket, visitByEnterpriseBucket, enterpriseSummariesBucket, "visit", report)
+		tx.checkLinked(followUpsBucket, followUpByNeedBucket, needSummariesBucket, "follow-up", report)
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("check store: %w: %w", ErrCorrupt, errors.Join(problems...))
+	}
+	return nil
+}
+
+type reportFunc func(format string, args ...any)
+
+func (tx *Tx) checkNeeds(report reportFunc) {
+	n := 0
+	_ = tx.bucket(needSummariesBucket).ForEach(func(k, hv []byte) error {
+		n++
+		id := string(k)
+		h, err := decodeNeedHead(hv)
+		if err != nil {
+			report("need %s: %v", id, err)
+			return nil
+		}
+		v := tx.bucket(needRevisionsBucket).Get(seqKey(id, h.RevSeq))
+		if v == nil {
+			report("need %s: current revision row %d missing", id, h.RevSeq)
+			return nil
+		}
+		var rec forms.Need
+		if err := json.Unmarshal(v, &rec); err != nil {
+			report("need %s: %v", id, err)
+			return nil
+		}
+		if rec.ID != id || h.ID != id || h.Rev != rec.Rev || h.BaseRev != rec.BaseRev || h.Status != rec.Status ||
+			h.EnterpriseID != rec.EnterpriseID || !h.UpdatedAt.Equal(rec.UpdatedAt) || h.Title != rec.Title() ||
+			h.HasConfirmation != (rec.Confirmation != nil) {
+			report("need %s: summary %s/%s/%s does not match its revision row %s/%s/%s", id, h.Rev, h.Status, h.EnterpriseID, rec.Rev, rec.Status, rec.EnterpriseID)
+		}
+		if last := tx.lastRevisionSeq(needRevisionsBucket, id); last != h.RevSeq {
+			report("need %s: current revision is row %d, the last row is %d", id, h.RevSeq, last)
+		}
+		for _, ix := range []struct {
+			bucket []byte
+			key    []byte
+		}{
+			{needByStatusBucket, pairKey(string(rec.Status), id)},
+			{needByEnterpriseBucket, pairKey(rec.EnterpriseID, id)},
+			{needByUpdatedBucket, timeKey(rec.UpdatedAt, id)},
+		} {
+			if !tx.hasKey(ix.bucket, ix.key) {
+				report("need %s: missing from %s", id, ix.bucket)
+			}
+		}
+		return nil
+	})
+	tx.checkIndex(needByStatusBucket, n, report, func(k []byte) (string, bool) {
+		st, id, ok := bytes.Cut(k, []byte{0})
+		h := tx.headOrNil(id)
+		return string(id), ok && h != nil && string(h.Status) == string(st)
+	})
+	tx.checkIndex(needByEnterpriseBucket, n, report, func(k []byte) (string, bool) {
+		eid, id, ok := bytes.Cut(k, []byte{0})
+		h := tx.headOrNil(id)
+		return string(id), ok && h != nil && h.EnterpriseID == string(eid)
+	})
+	tx.checkIndex(needByUpdatedBucket, n, report, func(k []byte) (string, bool) {
+		id := timeKeyID(k)
+		h := tx.headOrNil([]byte(id))
+		return id, h != nil && h.UpdatedAt.Equal(timeKeyTime(k))
+	})
+	tx.checkRevisionRows(needRevisionsBucket, needSummariesBucket, report)
+}
+
+// checkRevisionRows checks that every revision row belongs to a record.
+func (tx *Tx) checkRevisionRows(revisions, summaries []byte, report reportFunc) {
+	sum := tx.bucket(summaries)
+	var lastID []byte
+	_ = tx.bucket(revisions).ForEach(func(k, _ []byte) error {
+		id, _, ok := splitSeqKey(k)
+		if !ok {
+			report("%s: bad key %q", revisions, k)
+			return nil
+		}
+		if string(lastID) == id {
+			return nil
+		}
+		lastID = []byte(id)
+		if sum.Get(lastID) == nil {
+			report("%s: rows of %s, which has no summary", revisions, id)
+		}
+		return nil
+	})
+}
+
+func (tx *Tx) hasKey(bucket, key []byte) bool {
+	k, _ := tx.bucket(bucket).Cursor().Seek(key)
+	return bytes.Equal(k, key)
+}
+
+func (tx *Tx) headOrNil(id []byte) *needHead {
+	v := tx.bucket(needSummariesBucket).Get(id)
+	if v == nil {
+		return nil
+	}
+	h, err := decodeNeedHead(v)
+	if err != nil {
+		return nil
+	}
+	return h
+}
+
+// checkIndex checks that an index has want entries, each of which ok
+// accepts.
+func (tx *Tx) checkIndex(bucket []byte, want int, report reportFunc, ok func(k []byte) (string, bool)) {
+	n := 0
+	_ = tx.bucket(bucket).ForEach(func(k, _ []byte) error {
+		n++
+		if id, good := ok(k); !good {
+			report("%s entry %q (%s) does not match a record", bucket, k, id)
+		}
+		return nil
+	})
+	if n != want {
+		report("%s has %d entries for %d records", bucket, n, want)
+	}
+}
+
+func (tx *Tx) lastRevisionSeq(bucket []byte, id string) uint64 {
+	var last uint64
+	_ = tx.eachRevision(bucket, id, func(seq uint64, _ []byte) error { last = seq; return nil })
+	return last
+}
+
+func (tx *Tx) checkEnterprises(report reportFunc) {
+	heads := tx.bucket(enterpriseSummariesBucket)
+	n, coded := 0, 0
+	_ = heads.ForEach(func(k, hv []byte) error {
+		n++
+		id := string(k)
+		h, err := decodeEntHead(hv)
+		if err != nil {
+			report("enterprise %s: %v", id, err)
+			return nil
+		}
+		v := tx.bucket(enterpriseRevisionsBucket).Get(seqKey(id, h.RevSeq))
+		if v == nil {
+			report("enterprise %s: current revision row %d missing", id, h.RevSeq)
+			return nil
+		}
+		var rec forms.Enterprise
+		if err := json.Unmarshal(v, &rec); err != nil {
+			report("enterprise %s: %v", id, err)
+			return nil
+		}
+		code := forms.NormalizeCreditCode(rec.CreditCode())
+		if rec.ID != id || h.ID != id || h.Rev != rec.Rev || h.CreditCode != code || h.Name != rec.Name() ||
+			h.Region != rec.Values.Get("region") || !h.UpdatedAt.Equal(rec.UpdatedAt) {
+			report("enterprise %s: summary does not match its revision row", id)
+		}
+		if last := tx.lastRevisionSeq(enterpriseRevisionsBucket, id); last != h.RevSeq {
+			report("enterprise %s: current revision is row %d, the last row is %d", id, h.RevSeq, last)
+		}
+		if code != "" {
+			coded++
+			if !tx.hasKey(enterpriseByCodeBucket, pairKey(code, id)) {
+				report("enterprise %s: missing from %s", id, enterpriseByCodeBucket)
+			}
+		}
+		if !tx.hasKey(enterpriseByUpdatedBucket, timeKey(rec.UpdatedAt, id)) {
+			report("enterprise %s: missing from %s", id, enterpriseByUpdatedBucket)
+		}
+		// The need summaries show the enterprise as it is now.
+		for _, nid := range tx.NeedIDsOf(id) {
+			if nh := tx.headOrNil([]byte(nid)); nh != nil && (nh.EnterpriseName != h.Name || nh.Region != h.Region) {
+				report("need %s: summary shows enterprise %q/%s, it is %q/%s", nid, nh.EnterpriseName, nh.Region, h.Name, h.Region)
+			}
+		}
+		return nil
+	})
+	entHeadOK := func(id []byte) *entHead {
+		v := heads.Get(id)
+		if v == nil {
+			return nil
+		}
+		h, _ := decodeEntHead(v)
+		return h
+	}
+	tx.checkIndex(enterpriseByCodeBucket, coded, report, func(k []byte) (string, bool) {
+		code, id, ok := bytes.Cut(k, []byte{0})
+		h := entHeadOK(id)
+		return string(id), ok && h != nil && h.CreditCode == string(code)
+	})
+	tx.checkIndex(enterpriseByUpdatedBucket, n, report, func(k []byte) (string, bool) {
+		id := timeKeyID(k)
+		h := entHeadOK([]byte(id))
+		return id, h != nil && h.UpdatedAt.Equal(timeKeyTime(k))
+	})
+	tx.checkRevisionRows(enterpriseRevisionsBucket, enterpriseSummariesBucket, report)
+}
+
+func (tx *Tx) checkOutbox(report reportFunc) {
+	for _, b := range [][]byte{outboxBucket, outboxQuarantineBucket} {
+		_ = tx.bucket(b).ForEach(func(k, v []byte) error {
+			var rec outboxRecord
+			if err := json.Unmarshal(v, &rec); err != nil {
+				report("%s %x: %v", b, k, err)
+				return nil
+			}
+			if !slices.Contains([]string{KindEnterprise, KindNeed}, rec.Kind) {
+				report("%s %x: kind %q", b, k, rec.Kind)
+				return nil
+			}
+			row := tx.bucket(revisionsBucketOf(rec.Kind)).Get(seqKey(rec.ID, rec.RevSeq))
+			if row == nil {
+				report("%s %x: %s %s revision %s: no such revision", b, k, rec.Kind, rec.ID, rec.Rev)
+				return nil
+			}
+			if r, err := rowRev(row); err != nil || r != rec.Rev {
+				report("%s %x: %s %s revision row %d has rev %s, entry says %s", b, k, rec.Kind, rec.ID, rec.RevSeq, r, rec.Rev)
+			}
+			return nil
+		})
+	}
+}
+
+func (tx *Tx) checkLinked(bucket, index, parents []byte, what string, report reportFunc) {
+	n := 0
+	b := tx.bucket(bucket)
+	_ = tx.bucket(index).ForEach(func(k, _ []byte) error {
+		n++
+		parent, id, ok := bytes.Cut(k, []byte{0})
+		if !ok || b.Get(id) == nil {
+			report("%s entry %q: no %s", index, k, what)
+		}
+		if tx.bucket(parents).Get(parent) == nil {
+			report("%s entry %q: no parent %s", index, k, parent)
+		}
+		return nil
+	})
+	if c := b.Stats().KeyN; c != n {
+		report("%d %ss but %d index entries", c, what, n)
+	}
+}

@@ -1,0 +1,66 @@
+// Package store keeps xunbang's records — enterprises, needs, visits,
+// follow-ups — and the sync outbox in one bbolt file, DIR/xunbang.db.
+//
+// # Contract
+//
+// Every write is one bbolt transaction: the record, a new revision row (old
+// revisions are never removed), its secondary indexes (by status, by
+// enterprise, by credit code, by update time), its head in the need or
+// enterprise list and its outbox entry are committed together or not at
+// all. A save that returned nil survives a crash of the process or the
+// machine (bbolt syncs the file before Commit returns); a save that did not
+// return leaves either all of its changes or none of them. The tests prove it
+// by killing a writer with SIGKILL at random moments and checking the file.
+//
+// Values that bbolt hands out are valid only inside their transaction. The
+// store never lets one escape: records are decoded (which copies) and raw
+// bytes (outbox bodies, meta values) are copied before the transaction
+// ends, so everything a method returns stays valid and belongs to the
+// caller. A Tx itself is valid only inside the function given to
+// Store.Update or Store.View.
+//
+// The need list does not decode needs. Open loads one compact summary per
+// need into memory, every committed write updates it (under a lock, in
+// commit order), and Store.Needs filters and sorts it in memory.
+//
+// Import writes thousands of records in one transaction; it defers its
+// writes and applies them per bucket in key order before committing, which
+// keeps a 50,000-need import linear (bbolt splits nodes only at commit).
+//
+// Only one process can have a data dir open: a second Open waits
+// Options.Timeout (1s) for bbolt's file lock and then fails with ErrInUse.
+// A file written by an older xunbang is copied to a backup beside it and
+// migrated at Open; one written by a newer xunbang is refused with
+// ErrNewerSchema.
+//
+// Every I/O method takes a context and checks it before starting a
+// transaction; errors are wrapped with the operation and, where it helps,
+// wrap one of the package's sentinel errors (ErrNotFound, ErrConflict, …)
+// for errors.Is.
+//
+// # Buckets
+//
+//   - meta: the schema version, the time of the last migration, Settings,
+//     and small values of other packages (Tx.SetMeta: the sync cursor).
+//   - need_summaries, enterprise_summaries: one compact binary head per
+//     record — the need list's Summary (what lists show and search), the
+//     current Rev and where its revision row is. A record exists when its
+//     summary does. Open loads them into memory without decoding a record.
+//   - need_revisions, enterprise_revisions: every revision as the JSON of
+//     package forms (catalogue fields inline), keyed by record id and a
+//     sequence number, oldest first; the last is the current one. Rows are
+//     never removed.
+//   - need_by_status, need_by_enterprise, need_by_updated,
+//     enterprise_by_code, enterprise_by_updated: secondary indexes whose keys
+//     are the indexed value and the record id, with empty values.
+//   - outbox, outbox_quarantine: the revisions still to push to the platform
+//     (each pointing at its revision row, which is the body), and those the
+//     platform rejected.
+//   - visits, visit_by_enterprise, followups, followup_by_need: visits and
+//     follow-ups with their parent indexes; they have no revisions and are
+//     not pushed.
+//
+// The full tree is drawn at the top of store.go.
+//
+// store imports package forms and bbolt, never a UI toolkit.
+package store

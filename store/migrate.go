@@ -1,0 +1,248 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// migration brings the file from schema to-1 to schema to. Each runs in its
+// own write transaction, which also records the new version, so a crash
+// during a migration leaves the file at the version before it.
+//
+// A migration must not depend on code that later schemas change: when a
+// later schema changes the layout that the current write path produces,
+// freeze a copy of what an older migration needs beside it (as v0Need
+// below freezes the prototype's record types).
+type migration struct {
+	to   int
+	name string
+	fn   func(tx *Tx) error
+}
+
+// migrations lists every migration in order. Append only.
+var migrations = []migration{
+	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
+}
+
+// migrate runs the migrations from version to schemaVersion, after copying
+// the file to DIR/xunbang.db.schema<version>-<time>.bak.
+func (s *Store) migrate(ctx context.Context, version int) error {
+	backup, err := s.backup(version)
+	if err != nil {
+		return fmt.Errorf("backup before migrating from schema %d: %w", version, err)
+	}
+	s.log.Info("store: migrating data file", "path", s.path, "from", version, "to", schemaVersion, "backup", backup)
+	for _, m := range migrations {
+		if m.to <= version {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		start := time.Now()
+		err := s.db.Update(func(btx *bolt.Tx) error {
+			tx := &Tx{s: s, btx: btx, ctx: ctx, writable: true}
+			if err := m.fn(tx); err != nil {
+				return err
+			}
+			meta := btx.Bucket(metaBucket)
+			if err := meta.Put(metaSchemaKey, []byte(strconv.Itoa(m.to))); err != nil {
+				return err
+			}
+			return meta.Put(metaUpgradedKey, []byte(s.clock().UTC().Format(time.RFC3339)))
+		})
+		if err != nil {
+			s.log.Error("store: migration failed", "to", m.to, "name", m.name, "err", err, "backup", backup)
+			return fmt.Errorf("migrate to schema %d (%s): %w", m.to, m.name, err)
+		}
+		s.log.Info("store: migrated", "to", m.to, "name", m.name, "took", time.Since(start).Round(time.Millisecond))
+	}
+	return nil
+}
+
+// backup copies the data file, as one consistent read transaction sees it,
+// to a new file beside it, written to a temporary name, synced and renamed.
+func (s *Store) backup(version int) (string, error) {
+	name := fmt.Sprintf("%s.schema%d-%s.bak", FileName, version, s.clock().UTC().Format("20060102T150405Z"))
+	path := filepath.Join(s.dir, name)
+	if err := s.copyTo(path); err != nil {
+		return "", err
+	}
+	return path, nil
+}
+
+// Backup writes a consistent copy of the data file to path (which must not
+// exist), while the store stays in use.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup to %s: %w", path, os.ErrExist)
+	}
+	if err := s.copyTo(path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+func (s *Store) copyTo(path string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	err = s.db.View(func(btx *bolt.Tx) error {
+		_, err := btx.WriteTo(tmp)
+		return err
+	})
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// Schema 0 was the prototype: buckets "enterprises" and "needs" holding
+// records by id, with the catalogue fields in a nested "values" object, and
+// nothing else — no meta bucket, revisions, indexes, list or outbox. Its
+// types are frozen here.
+
+type v0Enterprise struct {
+	ID        string      `json:"id"`
+	Values    v0Values    `json:"values"`
+	Contacts  []v0Contact `json:"contacts"`
+	CreatedAt time.Time   `json:"created_at"`
+	UpdatedAt time.Time   `json:"updated_at"`
+}
+
+type v0Contact struct {
+	ID     string   `json:"id"`
+	Values v0Values `json:"values"`
+}
+
+type v0Need struct {
+	ID           string    `json:"id"`
+	EnterpriseID string    `json:"enterprise_id"`
+	Status       string    `json:"status"` // id or Chinese label
+	Values       v0Values  `json:"values"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+type v0Values map[string][]string
+
+// The schema 0 buckets; schema 1 replaced them with summaries and revisions.
+var (
+	v0EnterprisesBucket = []byte("enterprises")
+	v0NeedsBucket       = []byte("needs")
+)
+
+// migrateV0 turns the prototype's records into revision 1 of each record,
+// with heads, indexes and an outbox entry (nothing of schema 0 was ever
+// synced). Records keep their ids and times.
+func migrateV0(tx *Tx) error {
+	if err := createBuckets(tx.btx); err != nil {
+		return err
+	}
+	var ents []*forms.Enterprise
+	if err := forEachV0(tx.btx, v0EnterprisesBucket, func(k, v []byte) error {
+		var old v0Enterprise
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("schema 0 enterprise %s: %w", k, err)
+		}
+		e := &forms.Enterprise{ID: old.ID, Values: forms.Values(old.Values), CreatedAt: old.CreatedAt, UpdatedAt: old.UpdatedAt}
+		if e.ID == "" {
+			e.ID = string(k)
+		}
+		for _, c := range old.Contacts {
+			e.Contacts = append(e.Contacts, forms.Contact{ID: c.ID, Values: forms.Values(c.Values)})
+		}
+		ents = append(ents, e)
+		return nil
+	}); err != nil {
+		return err
+	}
+	var needs []*forms.Need
+	if err := forEachV0(tx.btx, v0NeedsBucket, func(k, v []byte) error {
+		var old v0Need
+		if err := json.Unmarshal(v, &old); err != nil {
+			return fmt.Errorf("schema 0 need %s: %w", k, err)
+		}
+		st, err := forms.ParseStatus(old.Status)
+		if err != nil {
+			st = forms.StatusDraft
+		}
+		n := &forms.Need{ID: old.ID, EnterpriseID: old.EnterpriseID, Status: st, Values: forms.Values(old.Values),
+			CreatedAt: old.CreatedAt, UpdatedAt: old.UpdatedAt}
+		if n.ID == "" {
+			n.ID = string(k)
+		}
+		needs = append(needs, n)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for _, name := range [][]byte{v0EnterprisesBucket, v0NeedsBucket} {
+		if err := tx.btx.DeleteBucket(name); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+			return err
+		}
+	}
+	// Records are rewritten in the new layout by the write path, with a new
+	// Rev each; their old times are kept.
+	for _, e := range ents {
+		if err := checkID("enterprise", e.ID); err != nil {
+			return err
+		}
+		for i := range e.Contacts {
+			if e.Contacts[i].ID == "" {
+				e.Contacts[i].ID = forms.NewID()
+			}
+		}
+		e.Rev, e.CatalogueVersion = forms.NewID(), catalogue().Version
+		if err := tx.writeEnterprise(e, nil, writeLocal); err != nil {
+			return fmt.Errorf("enterprise %s: %w", e.ID, err)
+		}
+	}
+	for _, n := range needs {
+		if err := checkID("need", n.ID); err != nil {
+			return err
+		}
+		ent, err := tx.entHead(n.EnterpriseID)
+		if err != nil {
+			return err
+		}
+		n.Rev, n.CatalogueVersion = forms.NewID(), catalogue().Version
+		if err := tx.writeNeed(n, nil, ent, nil, writeLocal); err != nil {
+			return fmt.Errorf("need %s: %w", n.ID, err)
+		}
+	}
+	return nil
+}
+
+func forEachV0(btx *bolt.Tx, name []byte, fn func(k, v []byte) error) error {
+	b := btx.Bucket(name)
+	if b == nil {
+		return nil
+	}
+	return b.ForEach(fn)
+}

@@ -1,0 +1,204 @@
+package store
+
+import (
+	"bytes"
+	"errors"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// writeV0 writes a schema 0 (prototype) data file: records in "enterprises"
+// and "needs" with their fields in a nested "values" object, no meta bucket.
+func writeV0(t *testing.T, dir string) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(func(btx *bolt.Tx) error {
+		ents, err := btx.CreateBucket([]byte("enterprises"))
+		if err != nil {
+			return err
+		}
+		needs, err := btx.CreateBucket([]byte("needs"))
+		if err != nil {
+			return err
+		}
+		if err := ents.Put([]byte("ent-1"), []byte(`{"id":"ent-1","values":{"enterprise_name":["苏州旧数据有限公司"],"credit_code":["91320500OLD0000001"],"region":["320505"]},"contacts":[{"values":{"contact_name":["钱七"]}}],"created_at":"2025-06-01T08:00:00+08:00","updated_at":"2025-06-02T08:00:00+08:00"}`)); err != nil {
+			return err
+		}
+		if err := needs.Put([]byte("need-1"), []byte(`{"id":"need-1","enterprise_id":"ent-1","status":"待诊断","values":{"title":["旧版录入的工业视觉检测需求"],"keywords":["机器视觉"]},"created_at":"2025-06-01T09:00:00+08:00","updated_at":"2025-06-03T09:00:00+08:00"}`)); err != nil {
+			return err
+		}
+		return needs.Put([]byte("need-2"), []byte(`{"id":"need-2","enterprise_id":"ent-1","status":"draft","values":{"title":["第二条"]},"created_at":"2025-06-01T10:00:00+08:00","updated_at":"2025-06-01T10:00:00+08:00"}`))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestMigrateFromV0(t *testing.T) {
+	dir := t.TempDir()
+	writeV0(t, dir)
+	var logBuf bytes.Buffer
+	s, err := Open(bg, dir, Options{Logger: slog.New(slog.NewTextHandler(&logBuf, nil))})
+	if err != nil {
+		t.Fatalf("Open v0: %v", err)
+	}
+	defer s.Close()
+	if err := s.Check(bg); err != nil {
+		t.Fatalf("Check after migration: %v", err)
+	}
+
+	backups, _ := filepath.Glob(filepath.Join(dir, FileName+".schema0-*.bak"))
+	if len(backups) != 1 {
+		t.Fatalf("backups: %v", backups)
+	}
+	// The backup is the old file, intact.
+	old, err := bolt.Open(backups[0], 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = old.View(func(btx *bolt.Tx) error {
+		if btx.Bucket(metaBucket) != nil || btx.Bucket([]byte("needs")).Get([]byte("need-1")) == nil {
+			t.Error("the backup is not the schema 0 file")
+		}
+		return nil
+	})
+	old.Close()
+	if !strings.Contains(logBuf.String(), "migrat") {
+		t.Errorf("no migration log: %q", logBuf.String())
+	}
+
+	n, err := s.Need(bg, "need-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Title() != "旧版录入的工业视觉检测需求" || n.Status != forms.StatusToDiagnose || n.Rev == "" ||
+		n.CatalogueVersion == "" || !n.UpdatedAt.Equal(time.Date(2025, 6, 3, 1, 0, 0, 0, time.UTC)) {
+		t.Errorf("migrated need: %+v", n)
+	}
+	e, err := s.EnterpriseByCreditCode(bg, "91320500OLD0000001")
+	if err != nil || e.ID != "ent-1" || e.Contacts[0].ID == "" {
+		t.Errorf("migrated enterprise: %+v, %v", e, err)
+	}
+	l, _ := s.Needs(bg, Query{Text: "视觉"})
+	if len(l) != 1 || l[0].EnterpriseName != "苏州旧数据有限公司" || l[0].Region != "320505" {
+		t.Errorf("need list after migration: %+v", l)
+	}
+	if box, _ := s.Outbox(bg, 0); len(box) != 3 {
+		t.Errorf("outbox after migration: %d entries, want 3", len(box))
+	}
+	var schema, upgraded string
+	_ = s.View(bg, func(tx *Tx) error {
+		schema, upgraded = string(tx.Meta("schema")), string(tx.Meta("upgraded"))
+		return nil
+	})
+	if schema != "1" || upgraded == "" {
+		t.Errorf("meta after migration: schema %q upgraded %q", schema, upgraded)
+	}
+
+	// A second open does not migrate again.
+	s.Close()
+	s, err = Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if backups, _ := filepath.Glob(filepath.Join(dir, "*.bak")); len(backups) != 1 {
+		t.Errorf("backups after reopening: %v", backups)
+	}
+}
+
+func TestNewerSchemaRefused(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(btx *bolt.Tx) error {
+		return btx.Bucket(metaBucket).Put(metaSchemaKey, []byte("2"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, _ := os.ReadFile(filepath.Join(dir, FileName))
+
+	_, err = Open(bg, dir, Options{})
+	if !errors.Is(err, ErrNewerSchema) {
+		t.Fatalf("Open(newer schema) = %v, want ErrNewerSchema", err)
+	}
+	after, _ := os.ReadFile(filepath.Join(dir, FileName))
+	if !bytes.Equal(before, after) {
+		t.Error("opening a newer file changed it")
+	}
+	if backups, _ := filepath.Glob(filepath.Join(dir, "*.bak")); len(backups) != 0 {
+		t.Errorf("a newer file was backed up: %v", backups)
+	}
+	// The file is not left locked.
+	if _, err := Open(bg, dir, Options{Timeout: 100 * time.Millisecond}); !errors.Is(err, ErrNewerSchema) {
+		t.Errorf("second Open = %v", err)
+	}
+}
+
+func TestReadOnly(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := Open(bg, dir, Options{ReadOnly: true}); err == nil {
+		t.Error("read-only Open of a missing file succeeded")
+	}
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	s.Close()
+	ro, err := Open(bg, dir, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if _, err := ro.Enterprise(bg, e.ID); err != nil {
+		t.Error(err)
+	}
+	if err := ro.SaveEnterprise(bg, e); !errors.Is(err, ErrReadOnly) {
+		t.Errorf("SaveEnterprise on a read-only store = %v", err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	s, dir := openTest(t)
+	mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	path := filepath.Join(dir, "copy.db")
+	if err := s.Backup(bg, path); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(bg, path); !errors.Is(err, os.ErrExist) {
+		t.Errorf("Backup over an existing file = %v", err)
+	}
+	copyDir := filepath.Join(dir, "restored")
+	os.Mkdir(copyDir, 0o700)
+	if err := os.Rename(path, filepath.Join(copyDir, FileName)); err != nil {
+		t.Fatal(err)
+	}
+	c, err := Open(bg, copyDir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if found, _ := c.FindEnterprises(bg, "甲", 0); len(found) != 1 {
+		t.Error("the backup does not hold the enterprise")
+	}
+}

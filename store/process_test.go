@@ -1,0 +1,406 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// The tests here re-execute the test binary as a child process, which runs
+// TestChildProcess with XUNBANG_STORE_CHILD naming its role:
+//
+//	open   open the store in XUNBANG_STORE_DIR, print how it went, exit
+//	crash  save records in a loop, printing "saved <id> <rev>" after each
+//	       save returns, until killed
+const (
+	childEnv    = "XUNBANG_STORE_CHILD"
+	childDirEnv = "XUNBANG_STORE_DIR"
+)
+
+func childCommand(t *testing.T, role, dir string) *exec.Cmd {
+	t.Helper()
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestChildProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(), childEnv+"="+role, childDirEnv+"="+dir)
+	cmd.Stderr = os.Stderr
+	return cmd
+}
+
+// TestChildProcess is the child's side; it does nothing in a normal run.
+func TestChildProcess(t *testing.T) {
+	role := os.Getenv(childEnv)
+	if role == "" {
+		t.Skip("run only as a child process of the tests below")
+	}
+	dir := os.Getenv(childDirEnv)
+	switch role {
+	case "open":
+		start := time.Now()
+		s, err := Open(context.Background(), dir, Options{})
+		took := time.Since(start)
+		if err == nil {
+			s.Close()
+		}
+		fmt.Printf("result inuse=%t took=%d err=%v\n", errors.Is(err, ErrInUse), took.Milliseconds(), err)
+	case "crash":
+		crashWriter(dir)
+	default:
+		t.Fatalf("unknown child role %q", role)
+	}
+}
+
+func TestErrInUseFromAnotherProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process")
+	}
+	s, dir := openTest(t)
+	_ = s
+	cmd := childCommand(t, "open", dir)
+	start := time.Now()
+	out, err := cmd.Output()
+	wall := time.Since(start)
+	if err != nil {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	line := ""
+	for l := range strings.Lines(string(out)) {
+		if strings.HasPrefix(l, "result ") {
+			line = strings.TrimSpace(l)
+		}
+	}
+	var inUse bool
+	var took int
+	var msg string
+	if _, err := fmt.Sscanf(line, "result inuse=%t took=%d", &inUse, &took); err != nil {
+		t.Fatalf("child said %q: %v", out, err)
+	}
+	_, msg, _ = strings.Cut(line, " err=")
+	if !inUse {
+		t.Fatalf("second process: %s, want ErrInUse", msg)
+	}
+	if took >= 2000 {
+		t.Errorf("second process waited %d ms for ErrInUse, want < 2 s", took)
+	}
+	for _, want := range []string{"另一个寻榜", "another xunbang", dir} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("message %q does not say %q", msg, want)
+		}
+	}
+	t.Logf("second process got ErrInUse after %d ms (%v with process start): %s", took, wall.Round(time.Millisecond), msg)
+}
+
+func TestErrInUseSameProcess(t *testing.T) {
+	// bbolt locks with flock(2), which on Linux and the BSDs belongs to the
+	// open file description: a second Open in the same process is refused
+	// as well. (The child-process test above is the one that matters.)
+	_, dir := openTest(t)
+	_, err := Open(bg, dir, Options{Timeout: 50 * time.Millisecond})
+	if !errors.Is(err, ErrInUse) {
+		t.Skipf("second Open in the same process = %v (the platform's lock is per process)", err)
+	}
+}
+
+// crashWriter is the child of TestCrashSafety: it saves enterprises and
+// needs in a loop, reporting each save after it returned, until killed.
+func crashWriter(dir string) {
+	ctx := context.Background()
+	s, err := Open(ctx, dir, Options{})
+	if err != nil {
+		fmt.Println("error open:", err)
+		os.Exit(2)
+	}
+	fail := func(what string, err error) {
+		fmt.Printf("error %s: %v\n", what, err)
+		os.Exit(2)
+	}
+	var entIDs []string
+	if err := s.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { entIDs = append(entIDs, e.ID); return nil }); err != nil {
+		fail("list enterprises", err)
+	}
+	sums, err := s.Needs(ctx, Query{})
+	if err != nil {
+		fail("list needs", err)
+	}
+	var needIDs []string
+	for _, x := range sums {
+		needIDs = append(needIDs, x.ID)
+	}
+	fmt.Println("ready")
+	say := func(id, rev string) { fmt.Printf("saved %s %s\n", id, rev) } // one write(2) per line
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), uint64(os.Getpid())))
+	deadline := time.Now().Add(30 * time.Second) // never outlive a parent that died
+	for i := 0; time.Now().Before(deadline); i++ {
+		r := rng.IntN(100)
+		switch {
+		case len(entIDs) == 0 || r < 8: // a new enterprise
+			e := newEnterprise(fmt.Sprintf("苏州第%d精密制造有限公司", i), fmt.Sprintf("91320500%09dX", rng.IntN(1e9)), "320505")
+			if err := s.SaveEnterprise(ctx, e); err != nil {
+				if errors.Is(err, ErrDuplicate) {
+					continue
+				}
+				fail("save enterprise", err)
+			}
+			entIDs = append(entIDs, e.ID)
+			say(e.ID, e.Rev)
+		case r < 15: // rename an enterprise: its confirmed needs go back to 待企业确认
+			e, err := s.Enterprise(ctx, entIDs[rng.IntN(len(entIDs))])
+			if err != nil {
+				fail("load enterprise", err)
+			}
+			e.Values.Set("enterprise_name", fmt.Sprintf("苏州第%d精密制造股份有限公司", i))
+			if err := s.SaveEnterprise(ctx, e); err != nil {
+				fail("save enterprise", err)
+			}
+			say(e.ID, e.Rev)
+		case len(needIDs) == 0 || r < 40: // a new need
+			n := newNeed(entIDs[rng.IntN(len(entIDs))], fmt.Sprintf("第%d项：高端装备关键零部件国产化", i))
+			n.Values.Set("problem", strings.Repeat("现有工艺良率低、成本高。", 1+rng.IntN(40)))
+			if err := s.SaveNeed(ctx, n); err != nil {
+				fail("save need", err)
+			}
+			needIDs = append(needIDs, n.ID)
+			say(n.ID, n.Rev)
+		case r < 50: // an enterprise and a need in one transaction
+			e := newEnterprise(fmt.Sprintf("昆山第%d新材料公司", i), "", "320583")
+			n := newNeed("", fmt.Sprintf("第%d项：新材料", i))
+			err := s.Update(ctx, func(tx *Tx) error {
+				if err := tx.SaveEnterprise(e); err != nil {
+					return err
+				}
+				n.EnterpriseID = e.ID
+				return tx.SaveNeed(n)
+			})
+			if err != nil {
+				fail("save enterprise and need", err)
+			}
+			entIDs = append(entIDs, e.ID)
+			needIDs = append(needIDs, n.ID)
+			say(e.ID, e.Rev)
+			say(n.ID, n.Rev)
+		case r < 55: // the sync acknowledges a few entries
+			box, err := s.Outbox(ctx, 3)
+			if err != nil {
+				fail("outbox", err)
+			}
+			if len(box) > 0 {
+				if err := s.AckOutbox(ctx, box[0].Seq); err != nil {
+					fail("ack", err)
+				}
+			}
+			if len(box) > 1 {
+				if err := s.QuarantineOutbox(ctx, box[1].Seq, []string{"test"}); err != nil {
+					fail("quarantine", err)
+				}
+			}
+		default: // edit a need: a new revision
+			n, err := s.Need(ctx, needIDs[rng.IntN(len(needIDs))])
+			if err != nil {
+				fail("load need", err)
+			}
+			n.Values.Set("budget_wan", strconv.Itoa(rng.IntN(500)+1))
+			switch n.Status {
+			case forms.StatusDraft:
+				n.Status = forms.StatusToDiagnose
+			case forms.StatusToDiagnose:
+				n.Status = forms.StatusToConfirm
+			case forms.StatusToConfirm:
+				e, err := s.Enterprise(ctx, n.EnterpriseID)
+				if err != nil {
+					fail("load enterprise", err)
+				}
+				if err := forms.Default().Confirm(n, e, forms.Confirmation{At: time.Now()}); err != nil {
+					fail("confirm", err)
+				}
+			}
+			if err := s.SaveNeed(ctx, n); err != nil {
+				fail("save need", err)
+			}
+			say(n.ID, n.Rev)
+		}
+	}
+	s.Close()
+}
+
+func TestCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes")
+	}
+	rounds := 25
+	if v, err := strconv.Atoi(os.Getenv("XUNBANG_CRASH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
+	start := time.Now()
+	totalSaved := 0
+	for round := range rounds {
+		saved, output := crashRound(t, dir, rng, round%5 == 0)
+		totalSaved += len(saved)
+		verifyAfterCrash(t, dir, round, saved, output)
+		if t.Failed() {
+			return
+		}
+	}
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	st, _ := s.OutboxStats(bg)
+	t.Logf("%d rounds, %d saves reported, %d needs in the end, outbox %+v, in %v",
+		rounds, totalSaved, s.CountNeeds(bg), st, time.Since(start).Round(time.Millisecond))
+}
+
+type savedRev struct{ id, rev string }
+
+// crashRound starts a writer, kills it with SIGKILL after a random 5–200 ms
+// (counted from its start when early, else from its first save being
+// possible), and returns what it reported as saved.
+func crashRound(t *testing.T, dir string, rng *rand.Rand, early bool) ([]savedRev, string) {
+	t.Helper()
+	cmd := childCommand(t, "crash", dir)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 1024)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+		_, _ = io.Copy(io.Discard, stdout)
+	}()
+	delay := time.Duration(5+rng.IntN(196)) * time.Millisecond
+	var all []string
+	if !early {
+		timeout := time.After(20 * time.Second)
+	wait:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break wait
+				}
+				all = append(all, l)
+				if l == "ready" {
+					break wait
+				}
+			case <-timeout:
+				cmd.Process.Kill()
+				t.Fatalf("writer not ready after 20 s")
+			}
+		}
+	}
+	time.Sleep(delay)
+	// Process.Kill is SIGKILL on Unix: no deferred call, no Close, no flush.
+	if err := cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		t.Fatal(err)
+	}
+	for l := range lines {
+		all = append(all, l)
+	}
+	_ = cmd.Wait()
+	var saved []savedRev
+	for _, l := range all {
+		if strings.HasPrefix(l, "error ") {
+			t.Fatalf("writer failed: %s", l)
+		}
+		f := strings.Fields(l)
+		if len(f) == 3 && f[0] == "saved" {
+			saved = append(saved, savedRev{f[1], f[2]})
+		}
+	}
+	return saved, strings.Join(all, "\n")
+}
+
+// verifyAfterCrash reopens the store and checks that every reported save
+// is there (at that revision or a later one) and that the file keeps every
+// invariant.
+func verifyAfterCrash(t *testing.T, dir string, round int, saved []savedRev, output string) {
+	t.Helper()
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatalf("round %d: reopening after the kill: %v", round, err)
+	}
+	defer s.Close()
+	if err := s.Check(bg); err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	err = s.View(bg, func(tx *Tx) error {
+		for _, sv := range saved {
+			if nrevs, err := tx.NeedRevisions(sv.id); err == nil {
+				checkRevision(t, round, sv, len(nrevs), func(i int) (string, string) { return nrevs[i].Rev, nrevs[i].BaseRev })
+				continue
+			}
+			erevs, err := tx.EnterpriseRevisions(sv.id)
+			if err != nil {
+				t.Errorf("round %d: reported saved %s %s, not stored: %v", round, sv.id, sv.rev, err)
+				continue
+			}
+			checkRevision(t, round, sv, len(erevs), func(i int) (string, string) {
+				base := ""
+				if i > 0 {
+					base = erevs[i-1].Rev
+				}
+				return erevs[i].Rev, base
+			})
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every need's enterprise exists, and the need list matches the file.
+	l, _ := s.Needs(bg, Query{})
+	if len(l) != s.CountNeeds(bg) {
+		t.Errorf("round %d: list %d, count %d", round, len(l), s.CountNeeds(bg))
+	}
+	for _, x := range l {
+		if _, err := s.Enterprise(bg, x.EnterpriseID); err != nil {
+			t.Errorf("round %d: need %s: %v", round, x.ID, err)
+		}
+	}
+	if t.Failed() {
+		t.Logf("writer output:\n%s", output)
+	}
+}
+
+// checkRevision checks that sv.rev is among a record's n revisions, and
+// that the revisions form a chain (each based on the one before).
+func checkRevision(t *testing.T, round int, sv savedRev, n int, rev func(int) (rev, base string)) {
+	t.Helper()
+	found := false
+	prev := ""
+	for i := range n {
+		r, base := rev(i)
+		if r == sv.rev {
+			found = true
+		}
+		if base != prev {
+			t.Errorf("round %d: %s revision %d is based on %q, the one before is %q", round, sv.id, i, base, prev)
+		}
+		prev = r
+	}
+	if !found {
+		t.Errorf("round %d: reported saved %s at %s, the file has %d other revisions", round, sv.id, sv.rev, n)
+	}
+}

@@ -1,0 +1,183 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// SaveEnterprise saves a new revision of an enterprise in one transaction:
+// the record, its revision row, head, indexes and an outbox entry.
+//
+// It assigns the ID (forms.NewID) if empty and contact IDs if empty, a new
+// Rev, CatalogueVersion, UpdatedAt, and for a new record CreatedAt (unless
+// set), CreatedBy and Team (from Options or Settings). CreatedAt and
+// CreatedBy of a stored record never change. The enterprise's needs are
+// re-reconciled: name, credit code and region are confirmed content, so a
+// confirmed need whose confirmation no longer matches goes back to
+// 待企业确认 with a new revision of its own.
+//
+// Errors wrap ErrConflict when e.Rev is set but not the stored current
+// revision, ErrDuplicate when another enterprise has the credit code, and
+// ErrInvalid for a bad ID. On any error e is left as it was.
+func (s *Store) SaveEnterprise(ctx context.Context, e *forms.Enterprise) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.SaveEnterprise(e) })
+}
+
+// SaveNeed saves a new revision of a need in one transaction: the record,
+// its revision row (old revisions are kept), head, indexes, the in-memory
+// summary and an outbox entry.
+//
+// It assigns the ID if empty, sets BaseRev to the stored current Rev ("" for
+// a new need) and Rev to a new id, CatalogueVersion, UpdatedAt, and for a
+// new need CreatedAt (unless set), CreatedBy and Team. It runs
+// forms.Default().Reconcile with the need's enterprise, so an edit of
+// confirmed content sends the need back to 待企业确认.
+//
+// The status must be a known one (ErrInvalid) and the enterprise must exist
+// (ErrNotFound). The store does not check the status transition against the
+// stored status: a need may pass several steps (forms.Need.Transition
+// checks each) between two saves. A need whose Rev is set but is not the
+// stored current revision is refused with ErrConflict: it was edited from an
+// out-of-date copy. On any error n is left as it was.
+func (s *Store) SaveNeed(ctx context.Context, n *forms.Need) error {
+	return s.Update(ctx, func(tx *Tx) error { return tx.SaveNeed(n) })
+}
+
+// Enterprise returns an enterprise's current revision, or an error wrapping
+// ErrNotFound.
+func (s *Store) Enterprise(ctx context.Context, id string) (*forms.Enterprise, error) {
+	var e *forms.Enterprise
+	err := s.View(ctx, func(tx *Tx) (err error) { e, err = tx.Enterprise(id); return err })
+	if err != nil {
+		return nil, fmt.Errorf("load enterprise: %w", err)
+	}
+	return e, nil
+}
+
+// EnterpriseByCreditCode returns the enterprise with a credit code (which is
+// normalised first), or an error wrapping ErrNotFound.
+func (s *Store) EnterpriseByCreditCode(ctx context.Context, code string) (*forms.Enterprise, error) {
+	var e *forms.Enterprise
+	err := s.View(ctx, func(tx *Tx) (err error) { e, err = tx.EnterpriseByCreditCode(code); return err })
+	if err != nil {
+		return nil, fmt.Errorf("load enterprise by credit code: %w", err)
+	}
+	return e, nil
+}
+
+// Need returns a need's current revision, or an error wrapping ErrNotFound.
+func (s *Store) Need(ctx context.Context, id string) (*forms.Need, error) {
+	var n *forms.Need
+	err := s.View(ctx, func(tx *Tx) (err error) { n, err = tx.Need(id); return err })
+	if err != nil {
+		return nil, fmt.Errorf("load need: %w", err)
+	}
+	return n, nil
+}
+
+// NeedRevisions returns every revision of a need, oldest first; the last is
+// the current one. Each revision's BaseRev is the Rev of the one it was
+// edited from.
+func (s *Store) NeedRevisions(ctx context.Context, id string) ([]*forms.Need, error) {
+	var l []*forms.Need
+	err := s.View(ctx, func(tx *Tx) (err error) { l, err = tx.NeedRevisions(id); return err })
+	if err != nil {
+		return nil, fmt.Errorf("load revisions: %w", err)
+	}
+	return l, nil
+}
+
+// EnterpriseRevisions returns every revision of an enterprise, oldest first.
+func (s *Store) EnterpriseRevisions(ctx context.Context, id string) ([]*forms.Enterprise, error) {
+	var l []*forms.Enterprise
+	err := s.View(ctx, func(tx *Tx) (err error) { l, err = tx.EnterpriseRevisions(id); return err })
+	if err != nil {
+		return nil, fmt.Errorf("load revisions: %w", err)
+	}
+	return l, nil
+}
+
+// forEachBatch is how many records ForEachNeed and ForEachEnterprise decode
+// per read transaction.
+const forEachBatch = 256
+
+// ForEachEnterprise calls fn with every enterprise, in id order, until fn
+// returns an error (which it returns). fn runs outside any transaction, so
+// it may take its time and call other Store methods; records saved while it
+// runs may or may not be seen.
+func (s *Store) ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error {
+	err := s.forEach(ctx, enterpriseSummariesBucket, func(tx *Tx, id string) (func() error, error) {
+		e, err := tx.Enterprise(id)
+		if err != nil {
+			return nil, err
+		}
+		return func() error { return fn(e) }, nil
+	})
+	if err != nil {
+		return fmt.Errorf("for each enterprise: %w", err)
+	}
+	return nil
+}
+
+// ForEachNeed calls fn with every need, in id order, as ForEachEnterprise.
+func (s *Store) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
+	err := s.forEach(ctx, needSummariesBucket, func(tx *Tx, id string) (func() error, error) {
+		n, err := tx.Need(id)
+		if err != nil {
+			return nil, err
+		}
+		return func() error { return fn(n) }, nil
+	})
+	if err != nil {
+		return fmt.Errorf("for each need: %w", err)
+	}
+	return nil
+}
+
+// forEach loads the records of a summaries bucket in batches, each in its
+// own read transaction, and runs the calls load returns between
+// transactions.
+func (s *Store) forEach(ctx context.Context, bucket []byte, load func(tx *Tx, id string) (func() error, error)) error {
+	var after []byte
+	for {
+		var calls []func() error
+		err := s.View(ctx, func(tx *Tx) error {
+			c := tx.bucket(bucket).Cursor()
+			k, _ := c.First()
+			if after != nil {
+				k, _ = c.Seek(after)
+				if k != nil && bytes.Equal(k, after) {
+					k, _ = c.Next()
+				}
+			}
+			var last []byte
+			for ; k != nil && len(calls) < forEachBatch; k, _ = c.Next() {
+				call, err := load(tx, string(k))
+				if err != nil {
+					return err
+				}
+				calls = append(calls, call)
+				last = k
+			}
+			after = bytes.Clone(last)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, call := range calls {
+			if err := call(); err != nil {
+				return err
+			}
+		}
+		if len(calls) < forEachBatch {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+}

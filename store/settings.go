@@ -1,0 +1,92 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+)
+
+// Settings are the user's preferences, one JSON value in the meta bucket.
+// Secrets (the platform token) are never kept here.
+type Settings struct {
+	User        string  `json:"user,omitempty"`        // the official's name, recorded as CreatedBy
+	Team        string  `json:"team,omitempty"`        // the 寻榜 team
+	HomeRegion  string  `json:"home_region,omitempty"` // GB/T 2260 code of the team's own region
+	Lang        string  `json:"lang,omitempty"`        // "zh" or "en"
+	PlatformURL string  `json:"platform_url,omitempty"`
+	Targets     Targets `json:"targets"`
+}
+
+// Targets are the team's goals for the campaign, shown against progress.
+type Targets struct {
+	Enterprises int `json:"enterprises"`  // enterprises visited
+	ValidNeeds  int `json:"valid_needs"`  // valid needs collected
+	CrossRegion int `json:"cross_region"` // needs matched across regions
+	Matches     int `json:"matches"`      // 对接 (intents)
+	Deals       int `json:"deals"`        // contracts signed
+}
+
+// DefaultSettings returns the settings of a new data dir.
+func DefaultSettings() Settings {
+	return Settings{
+		Lang:    "zh",
+		Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+	}
+}
+
+// withDefaults fills what is unset (empty Lang, zero targets) with the
+// defaults.
+func (set Settings) withDefaults() Settings {
+	d := DefaultSettings()
+	if set.Lang == "" {
+		set.Lang = d.Lang
+	}
+	t := &set.Targets
+	for _, p := range []struct {
+		v *int
+		d int
+	}{
+		{&t.Enterprises, d.Targets.Enterprises}, {&t.ValidNeeds, d.Targets.ValidNeeds},
+		{&t.CrossRegion, d.Targets.CrossRegion}, {&t.Matches, d.Targets.Matches}, {&t.Deals, d.Targets.Deals},
+	} {
+		if *p.v <= 0 {
+			*p.v = p.d
+		}
+	}
+	return set
+}
+
+// Settings returns the stored settings, with defaults for what is unset
+// (Lang "zh"; targets 100 enterprises, 80 valid needs, 30 cross-region,
+// 20 matches, 10 deals).
+func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	var set Settings
+	err := s.View(ctx, func(tx *Tx) error {
+		v := tx.bucket(metaBucket).Get(metaSettingsKey)
+		if v == nil {
+			return nil
+		}
+		return json.Unmarshal(v, &set)
+	})
+	if err != nil {
+		return Settings{}, fmt.Errorf("load settings: %w", err)
+	}
+	return set.withDefaults(), nil
+}
+
+// SaveSettings stores the settings. User and Team become what new records
+// are created by, unless Options.User/Team were given to Open.
+func (s *Store) SaveSettings(ctx context.Context, set Settings) error {
+	v, err := json.Marshal(set)
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	err = s.Update(ctx, func(tx *Tx) error {
+		return tx.bucket(metaBucket).Put(metaSettingsKey, v)
+	})
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	s.applySettingsUser(set)
+	return nil
+}

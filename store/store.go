@@ -1,0 +1,401 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+/*
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 1:
+
+meta/
+|--> schema   -> "1" (decimal text, not JSON, so any version of xunbang can read it)
+|--> upgraded -> time of the last migration, RFC 3339
+|--> settings -> Settings (JSON)
+|--> <key>    -> caller's bytes (Tx.SetMeta), e.g. the sync cursor
+
+enterprise_summaries/
+|--> <enterprise-id> -> entHead (compact binary: name, credit code, region, rev, times,
+                        and <seq> of the current revision row)
+enterprise_revisions/
+|--> <enterprise-id> 0x00 <seq> -> forms.Enterprise JSON, one per revision, oldest first;
+                                   the last is the current one
+enterprise_by_code/
+|--> <credit-code> 0x00 <enterprise-id> -> nil
+enterprise_by_updated/
+|--> <updated-at> <enterprise-id> -> nil
+
+need_summaries/
+|--> <need-id> -> needHead (compact binary: the need list's Summary, rev, times,
+                  and <seq> of the current revision row)
+need_revisions/
+|--> <need-id> 0x00 <seq> -> forms.Need JSON, one per revision, oldest first;
+                             the last is the current one
+need_by_status/
+|--> <status> 0x00 <need-id> -> nil
+need_by_enterprise/
+|--> <enterprise-id> 0x00 <need-id> -> nil
+need_by_updated/
+|--> <updated-at> <need-id> -> nil
+
+outbox/
+|--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
+              attempts, last error)
+outbox_quarantine/
+|--> <seq> -> outboxRecord, set aside: the platform called it invalid
+
+visits/
+|--> <visit-id> -> forms.Visit JSON
+visit_by_enterprise/
+|--> <enterprise-id> 0x00 <visit-id> -> nil
+followups/
+|--> <followup-id> -> forms.FollowUp JSON
+followup_by_need/
+|--> <need-id> 0x00 <followup-id> -> nil
+
+A record is its summary (the entry point: a record exists when its summary
+does) and its revision rows; the current JSON is not stored a second time.
+<seq> is 8 bytes big-endian from the bucket's NextSequence, so rows sort in
+the order they were written. <updated-at> is 12 bytes: seconds since 1970
+with the sign bit flipped, big-endian, then nanoseconds, so keys sort by time.
+Record ids never hold 0x00 (see validID), so "<id> 0x00" is an exact prefix.
+*/
+
+// schemaVersion is the version of the layout drawn above. Files with an older
+// version are migrated at Open (see migrations); a newer one is refused.
+const schemaVersion = 1
+
+// FileName is the name of the data file inside the data dir.
+const FileName = "xunbang.db"
+
+var (
+	// metaBucket holds the schema version, settings and callers' small values.
+	metaBucket = []byte("meta")
+	// metaSchemaKey is the key of the schema version, decimal text.
+	metaSchemaKey = []byte("schema")
+	// metaUpgradedKey is the key of the time of the last migration.
+	metaUpgradedKey = []byte("upgraded")
+	// metaSettingsKey is the key of the Settings JSON.
+	metaSettingsKey = []byte("settings")
+
+	// enterpriseSummariesBucket maps: enterprise-id => entHead, what lists,
+	// search and need summaries show of an enterprise and where its current
+	// revision is; loaded into memory at Open.
+	enterpriseSummariesBucket = []byte("enterprise_summaries")
+	// enterpriseRevisionsBucket maps: enterprise-id 0x00 seq => forms.Enterprise
+	// JSON at that revision. Rows are never removed.
+	enterpriseRevisionsBucket = []byte("enterprise_revisions")
+	// enterpriseByCodeBucket maps: normalised credit code 0x00 enterprise-id => nil.
+	enterpriseByCodeBucket = []byte("enterprise_by_code")
+	// enterpriseByUpdatedBucket maps: updated-at enterprise-id => nil.
+	enterpriseByUpdatedBucket = []byte("enterprise_by_updated")
+
+	// needSummariesBucket maps: need-id => needHead, the need list's Summary
+	// plus what a save needs of the current revision and where its row is,
+	// so that neither Open nor a save decodes a full need.
+	needSummariesBucket = []byte("need_summaries")
+	// needRevisionsBucket maps: need-id 0x00 seq => forms.Need JSON at that
+	// revision. Rows are never removed.
+	needRevisionsBucket = []byte("need_revisions")
+	// needByStatusBucket maps: status 0x00 need-id => nil.
+	needByStatusBucket = []byte("need_by_status")
+	// needByEnterpriseBucket maps: enterprise-id 0x00 need-id => nil.
+	needByEnterpriseBucket = []byte("need_by_enterprise")
+	// needByUpdatedBucket maps: updated-at need-id => nil.
+	needByUpdatedBucket = []byte("need_by_updated")
+
+	// outboxBucket maps: seq => outboxRecord JSON, a revision still to push.
+	outboxBucket = []byte("outbox")
+	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
+	// rejected as invalid; it no longer blocks the queue.
+	outboxQuarantineBucket = []byte("outbox_quarantine")
+
+	// visitsBucket maps: visit-id => forms.Visit JSON.
+	visitsBucket = []byte("visits")
+	// visitByEnterpriseBucket maps: enterprise-id 0x00 visit-id => nil.
+	visitByEnterpriseBucket = []byte("visit_by_enterprise")
+	// followUpsBucket maps: followup-id => forms.FollowUp JSON.
+	followUpsBucket = []byte("followups")
+	// followUpByNeedBucket maps: need-id 0x00 followup-id => nil.
+	followUpByNeedBucket = []byte("followup_by_need")
+)
+
+// allBuckets lists every top-level bucket of the current schema.
+var allBuckets = [][]byte{
+	metaBucket,
+	enterpriseSummariesBucket, enterpriseRevisionsBucket, enterpriseByCodeBucket, enterpriseByUpdatedBucket,
+	needSummariesBucket, needRevisionsBucket, needByStatusBucket, needByEnterpriseBucket, needByUpdatedBucket,
+	outboxBucket, outboxQuarantineBucket,
+	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
+}
+
+var (
+	// ErrInUse is returned by Open when another process holds the data file.
+	// Its text is bilingual; the CLI and the window show the half in the
+	// user's language.
+	ErrInUse = errors.New("数据目录正被另一个寻榜程序使用 / the data dir is in use by another xunbang")
+	// ErrNotFound is returned when a record does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrNewerSchema is returned by Open for a file written by a newer xunbang.
+	ErrNewerSchema = errors.New("数据文件由更新版本的寻榜写入 / the data file was written by a newer xunbang")
+	// ErrConflict is returned by SaveNeed and SaveEnterprise for a record
+	// whose Rev is set but is not the stored current revision: it was edited
+	// from an out-of-date copy, and saving it would silently undo a change.
+	ErrConflict = errors.New("record changed since it was loaded")
+	// ErrDuplicate is returned by SaveEnterprise when another enterprise
+	// already has the credit code.
+	ErrDuplicate = errors.New("another enterprise has this credit code")
+	// ErrInvalid is returned for a record or argument the store cannot take
+	// (unknown status, bad id, unknown sort).
+	ErrInvalid = errors.New("invalid")
+	// ErrReadOnly is returned for a write to a store opened read-only.
+	ErrReadOnly = errors.New("store is read-only")
+	// ErrCorrupt is returned by Check when the file breaks an invariant.
+	ErrCorrupt = errors.New("store is inconsistent")
+)
+
+// Options configure Open. The zero value is ready to use.
+type Options struct {
+	// Timeout is how long Open waits for another process to release the file
+	// before it gives up with ErrInUse; default 1s.
+	Timeout time.Duration
+	// ReadOnly opens the file with a shared lock and refuses writes. A file
+	// that does not exist or needs a migration cannot be opened read-only.
+	ReadOnly bool
+	// Now is the clock; default time.Now.
+	Now func() time.Time
+	// User and Team are recorded on new records (CreatedBy, Team). Empty
+	// means the User and Team of the stored Settings.
+	User, Team string
+	// Logger receives migration and recovery messages; default slog.Default().
+	Logger *slog.Logger
+}
+
+// Store is the bbolt-backed persistence of xunbang's records. Its methods
+// are safe for concurrent use.
+type Store struct {
+	db     *bolt.DB
+	dir    string
+	path   string
+	now    func() time.Time
+	log    *slog.Logger
+	userMu sync.RWMutex
+	user   string
+	team   string
+	// optUser and optTeam are Options.User and Team, which win over Settings.
+	optUser, optTeam string
+
+	// writeMu serialises write transactions together with the in-memory
+	// update that follows their commit, so that memory sees commits in order.
+	writeMu sync.Mutex
+	mem     memory
+}
+
+// Open opens the store in dir, creating the directory and the file if they
+// do not exist, migrating an older file (after a backup copy beside it) and
+// loading the need list into memory. It returns an error wrapping ErrInUse
+// when another process has the file open, and ErrNewerSchema for a file a
+// newer xunbang wrote.
+func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	path := filepath.Join(dir, FileName)
+	if opts.ReadOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("open store %s read-only: %w", dir, err)
+		}
+	} else if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
+	if errors.Is(err, berrors.ErrTimeout) {
+		return nil, fmt.Errorf("open store %s: %w", dir, ErrInUse)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	s := &Store{
+		db: db, dir: dir, path: path, now: opts.Now, log: opts.Logger,
+		optUser: opts.User, optTeam: opts.Team, user: opts.User, team: opts.Team,
+	}
+	if err := s.open(ctx, opts.ReadOnly); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open store %s: %w", dir, err)
+	}
+	return s, nil
+}
+
+// open brings the file to the current schema and loads memory.
+func (s *Store) open(ctx context.Context, readOnly bool) error {
+	version, fresh, err := s.schema()
+	if err != nil {
+		return err
+	}
+	switch {
+	case fresh && readOnly:
+		return fmt.Errorf("empty data file: %w", ErrReadOnly)
+	case fresh:
+		if err := s.db.Update(func(btx *bolt.Tx) error {
+			if err := createBuckets(btx); err != nil {
+				return err
+			}
+			return btx.Bucket(metaBucket).Put(metaSchemaKey, []byte(strconv.Itoa(schemaVersion)))
+		}); err != nil {
+			return fmt.Errorf("create schema: %w", err)
+		}
+	case version > schemaVersion:
+		return fmt.Errorf("schema %d, this program knows up to %d: %w", version, schemaVersion, ErrNewerSchema)
+	case version < schemaVersion && readOnly:
+		return fmt.Errorf("schema %d needs a migration: %w", version, ErrReadOnly)
+	case version < schemaVersion:
+		if err := s.migrate(ctx, version); err != nil {
+			return err
+		}
+	}
+	set, err := s.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	s.applySettingsUser(set)
+	return s.load()
+}
+
+// schema reads the file's schema version. fresh reports a file with no
+// buckets at all (new, or created by a process killed before its first
+// transaction committed).
+func (s *Store) schema() (version int, fresh bool, err error) {
+	err = s.db.View(func(btx *bolt.Tx) error {
+		meta := btx.Bucket(metaBucket)
+		if meta == nil {
+			// Before schema 1 there was no meta bucket (schema 0, the
+			// prototype). A file with no buckets at all is new.
+			empty := true
+			_ = btx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+			fresh = empty
+			return nil
+		}
+		v := meta.Get(metaSchemaKey)
+		n, err := strconv.Atoi(string(v))
+		if err != nil || n < 1 {
+			return fmt.Errorf("bad schema version %q: %w", v, ErrCorrupt)
+		}
+		version = n
+		return nil
+	})
+	return version, fresh, err
+}
+
+func createBuckets(btx *bolt.Tx) error {
+	for _, name := range allBuckets {
+		if _, err := btx.CreateBucketIfNotExists(name); err != nil {
+			return fmt.Errorf("create bucket %s: %w", name, err)
+		}
+	}
+	return nil
+}
+
+// Close closes the file. The store cannot be used afterwards.
+func (s *Store) Close() error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if err := s.db.Close(); err != nil {
+		return fmt.Errorf("close store: %w", err)
+	}
+	return nil
+}
+
+// Path returns the data file's path.
+func (s *Store) Path() string { return s.path }
+
+// Dir returns the data dir.
+func (s *Store) Dir() string { return s.dir }
+
+func (s *Store) applySettingsUser(set Settings) {
+	s.userMu.Lock()
+	defer s.userMu.Unlock()
+	s.user, s.team = s.optUser, s.optTeam
+	if s.user == "" {
+		s.user = set.User
+	}
+	if s.team == "" {
+		s.team = set.Team
+	}
+}
+
+func (s *Store) userTeam() (string, string) {
+	s.userMu.RLock()
+	defer s.userMu.RUnlock()
+	return s.user, s.team
+}
+
+// Update runs fn in one write transaction: everything fn saves is committed
+// together, or nothing is. If fn returns an error, or the commit fails, the
+// records fn saved are restored to what they were before (ID, Rev, times…).
+// fn must not call other Store methods (they would wait for this
+// transaction) nor keep the Tx after it returns.
+func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if s.db.IsReadOnly() {
+		return ErrReadOnly
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	tx := &Tx{s: s, ctx: ctx, writable: true}
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		tx.btx = btx
+		return fn(tx)
+	})
+	tx.btx = nil
+	if err != nil {
+		tx.rollback()
+		return err
+	}
+	s.mem.apply(tx)
+	return nil
+}
+
+// View runs fn in a read transaction: fn sees one consistent state of the
+// store. Records it reads are copies and stay valid afterwards.
+func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	tx := &Tx{s: s, ctx: ctx}
+	err := s.db.View(func(btx *bolt.Tx) error {
+		tx.btx = btx
+		return fn(tx)
+	})
+	tx.btx = nil
+	return err
+}
+
+// catalogue is the field catalogue the store writes records with.
+func catalogue() *forms.Catalogue { return forms.Default() }
+
+// clock returns the time now, without the monotonic reading, so that a
+// time read back from the file equals the one written.
+func (s *Store) clock() time.Time { return s.now().Round(0) }

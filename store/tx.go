@@ -1,0 +1,764 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// Tx is one transaction over the store, given to the functions passed to
+// Store.Update and Store.View. Everything a Tx returns is a copy that stays
+// valid after the transaction; a Tx itself must not be used after its
+// function returns, nor from another goroutine.
+type Tx struct {
+	s        *Store
+	btx      *bolt.Tx
+	ctx      context.Context
+	writable bool
+	// needs and ents are the heads written by this transaction; memory
+	// takes them over once it commits.
+	needs map[string]*needHead
+	ents  map[string]*entHead
+	// undo restores the callers' records if the transaction does not commit.
+	undo []func()
+	// batch, when set, defers writes (see writeBatch).
+	batch *writeBatch
+}
+
+func (tx *Tx) rollback() {
+	for i := len(tx.undo) - 1; i >= 0; i-- {
+		tx.undo[i]()
+	}
+	tx.undo = nil
+}
+
+func (tx *Tx) checkWrite() error {
+	if !tx.writable {
+		return ErrReadOnly
+	}
+	return tx.ctx.Err()
+}
+
+func (tx *Tx) bucket(name []byte) *bolt.Bucket {
+	b := tx.btx.Bucket(name)
+	if b == nil {
+		// Open creates every bucket; a missing one is a broken file.
+		panic(fmt.Sprintf("store: bucket %s missing", name))
+	}
+	return b
+}
+
+// Meta returns a copy of the value stored under key in the meta bucket, or
+// nil.
+func (tx *Tx) Meta(key string) []byte {
+	v := tx.bucket(metaBucket).Get([]byte(key))
+	if v == nil {
+		return nil
+	}
+	return bytes.Clone(v)
+}
+
+// reservedMeta lists the meta keys the store keeps for itself.
+var reservedMeta = [][]byte{metaSchemaKey, metaUpgradedKey, metaSettingsKey}
+
+// SetMeta stores a small value (a sync cursor, a last-run time) in the meta
+// bucket, in this transaction; a nil val removes the key. The store's own
+// keys ("schema", "upgraded", "settings") are refused.
+func (tx *Tx) SetMeta(key string, val []byte) error {
+	if err := tx.checkWrite(); err != nil {
+		return fmt.Errorf("set meta %s: %w", key, err)
+	}
+	k := []byte(key)
+	if key == "" || slices.ContainsFunc(reservedMeta, func(r []byte) bool { return bytes.Equal(r, k) }) {
+		return fmt.Errorf("set meta %q: reserved key: %w", key, ErrInvalid)
+	}
+	b := tx.bucket(metaBucket)
+	if val == nil {
+		return b.Delete(k)
+	}
+	return b.Put(k, bytes.Clone(val))
+}
+
+// Need returns the current revision of a need, or an error wrapping
+// ErrNotFound.
+func (tx *Tx) Need(id string) (*forms.Need, error) {
+	h, err := tx.needHead(id)
+	if err != nil {
+		return nil, fmt.Errorf("need %s: %w", id, err)
+	}
+	if h == nil {
+		return nil, fmt.Errorf("need %s: %w", id, ErrNotFound)
+	}
+	v := tx.get(needRevisionsBucket, seqKey(id, h.RevSeq))
+	if v == nil {
+		return nil, fmt.Errorf("need %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
+	}
+	n := new(forms.Need)
+	if err := json.Unmarshal(v, n); err != nil {
+		return nil, fmt.Errorf("need %s: decode: %w", id, err)
+	}
+	return n, nil
+}
+
+// Enterprise returns the current revision of an enterprise, or an error
+// wrapping ErrNotFound.
+func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
+	h, err := tx.entHead(id)
+	if err != nil {
+		return nil, fmt.Errorf("enterprise %s: %w", id, err)
+	}
+	if h == nil {
+		return nil, fmt.Errorf("enterprise %s: %w", id, ErrNotFound)
+	}
+	v := tx.get(enterpriseRevisionsBucket, seqKey(id, h.RevSeq))
+	if v == nil {
+		return nil, fmt.Errorf("enterprise %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
+	}
+	e := new(forms.Enterprise)
+	if err := json.Unmarshal(v, e); err != nil {
+		return nil, fmt.Errorf("enterprise %s: decode: %w", id, err)
+	}
+	return e, nil
+}
+
+// NeedRevisions returns every stored revision of a need, oldest first.
+func (tx *Tx) NeedRevisions(id string) ([]*forms.Need, error) {
+	var out []*forms.Need
+	err := tx.eachRevision(needRevisionsBucket, id, func(_ uint64, v []byte) error {
+		n := new(forms.Need)
+		if err := json.Unmarshal(v, n); err != nil {
+			return err
+		}
+		out = append(out, n)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("need %s revisions: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("need %s revisions: %w", id, ErrNotFound)
+	}
+	return out, nil
+}
+
+// EnterpriseRevisions returns every stored revision of an enterprise,
+// oldest first.
+func (tx *Tx) EnterpriseRevisions(id string) ([]*forms.Enterprise, error) {
+	var out []*forms.Enterprise
+	err := tx.eachRevision(enterpriseRevisionsBucket, id, func(_ uint64, v []byte) error {
+		e := new(forms.Enterprise)
+		if err := json.Unmarshal(v, e); err != nil {
+			return err
+		}
+		out = append(out, e)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("enterprise %s revisions: %w", id, err)
+	}
+	if len(out) == 0 {
+		return nil, fmt.Errorf("enterprise %s revisions: %w", id, ErrNotFound)
+	}
+	return out, nil
+}
+
+// eachRevision calls fn with every revision row of a record, oldest first.
+// v is valid only during the call.
+func (tx *Tx) eachRevision(bucket []byte, id string, fn func(seq uint64, v []byte) error) error {
+	return tx.scan(bucket, id, func(k, v []byte) error {
+		rid, seq, ok := splitSeqKey(k)
+		if !ok || rid != id {
+			return nil
+		}
+		return fn(seq, v)
+	})
+}
+
+// EnterpriseByCreditCode returns the enterprise with the credit code, which
+// is normalised first. When several have it (only records pulled from the
+// platform can share one), it returns the one updated last.
+func (tx *Tx) EnterpriseByCreditCode(code string) (*forms.Enterprise, error) {
+	code = forms.NormalizeCreditCode(code)
+	ids := tx.idsByCode(code)
+	if code == "" || len(ids) == 0 {
+		return nil, fmt.Errorf("enterprise with credit code %q: %w", code, ErrNotFound)
+	}
+	best := ids[0]
+	if len(ids) > 1 {
+		var bestHead *entHead
+		for _, id := range ids {
+			h, err := tx.entHead(id)
+			if err != nil {
+				return nil, err
+			}
+			if bestHead == nil || h.UpdatedAt.After(bestHead.UpdatedAt) {
+				bestHead, best = h, id
+			}
+		}
+	}
+	return tx.Enterprise(best)
+}
+
+func (tx *Tx) idsByCode(code string) []string {
+	if code == "" {
+		return nil
+	}
+	return tx.pairIDs(enterpriseByCodeBucket, code)
+}
+
+// NeedIDsOf returns the ids of an enterprise's needs.
+func (tx *Tx) NeedIDsOf(enterpriseID string) []string {
+	return tx.pairIDs(needByEnterpriseBucket, enterpriseID)
+}
+
+// pairIDs returns the b of every a 0x00 b key of an index.
+func (tx *Tx) pairIDs(bucket []byte, a string) []string {
+	var ids []string
+	_ = tx.scan(bucket, a, func(k, _ []byte) error {
+		ids = append(ids, string(k[len(a)+1:]))
+		return nil
+	})
+	return ids
+}
+
+// needHead returns the stored head of a need, nil if there is none.
+func (tx *Tx) needHead(id string) (*needHead, error) {
+	v := tx.get(needSummariesBucket, []byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	return decodeNeedHead(v)
+}
+
+// entHead returns the stored head of an enterprise, nil if there is none.
+func (tx *Tx) entHead(id string) (*entHead, error) {
+	v := tx.get(enterpriseSummariesBucket, []byte(id))
+	if v == nil {
+		return nil, nil
+	}
+	return decodeEntHead(v)
+}
+
+// SaveNeed saves a new revision of a need in this transaction; see
+// Store.SaveNeed.
+func (tx *Tx) SaveNeed(n *forms.Need) error {
+	if err := tx.saveNeed(n); err != nil {
+		return fmt.Errorf("save need %s: %w", displayID(n.ID), err)
+	}
+	return nil
+}
+
+func displayID(id string) string {
+	if id == "" {
+		return "(new)"
+	}
+	return id
+}
+
+func (tx *Tx) saveNeed(n *forms.Need) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	if !n.Status.Valid() {
+		return fmt.Errorf("status %q: %w", n.Status, ErrInvalid)
+	}
+	if n.ID != "" {
+		if err := checkID("need", n.ID); err != nil {
+			return err
+		}
+	}
+	ent, err := tx.entHead(n.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	if ent == nil {
+		return fmt.Errorf("enterprise %q: %w", n.EnterpriseID, ErrNotFound)
+	}
+	var prev *needHead
+	if n.ID != "" {
+		if prev, err = tx.needHead(n.ID); err != nil {
+			return err
+		}
+	}
+	if prev != nil && n.Rev != "" && n.Rev != prev.Rev {
+		return fmt.Errorf("saving an edit of revision %s, the stored one is %s: %w", n.Rev, prev.Rev, ErrConflict)
+	}
+	var full *forms.Enterprise
+	if n.Confirmation != nil {
+		if full, err = tx.Enterprise(n.EnterpriseID); err != nil {
+			return err
+		}
+	}
+
+	snap := *n
+	tx.undo = append(tx.undo, func() { *n = snap })
+	now := tx.s.clock()
+	user, team := tx.s.userTeam()
+	if n.ID == "" {
+		n.ID = forms.NewID()
+	}
+	if prev == nil {
+		n.BaseRev = ""
+		if n.CreatedAt.IsZero() {
+			n.CreatedAt = now
+		}
+		if n.CreatedBy == "" {
+			n.CreatedBy = user
+		}
+		if n.Team == "" {
+			n.Team = team
+		}
+	} else {
+		n.BaseRev = prev.Rev
+		n.CreatedAt = prev.CreatedAt
+		if prev.CreatedBy != "" {
+			n.CreatedBy = prev.CreatedBy
+		}
+		if n.Team == "" {
+			n.Team = prev.Team
+		}
+	}
+	n.Rev = forms.NewID()
+	n.CatalogueVersion = catalogue().Version
+	n.UpdatedAt = now
+	if full != nil {
+		catalogue().Reconcile(n, full)
+	}
+	return tx.writeNeed(n, prev, ent, full, writeLocal)
+}
+
+// appendFill is the fill percent of buckets whose keys are mostly appended
+// in order (by time, by sequence): pages split nearly full instead of half
+// full, so the file grows by fewer pages.
+const appendFill = 0.9
+
+// writeMode says how a record's revision is written.
+type writeMode int
+
+const (
+	// writeLocal is a local save: a new revision row and an outbox entry.
+	writeLocal writeMode = iota
+	// writeRemote stores the record as given: a new row unless the record's
+	// Rev is the current one (then the row is replaced), no outbox entry.
+	writeRemote
+	// writeRemoteOutbox is writeRemote with an outbox entry (exact import).
+	writeRemoteOutbox
+)
+
+// writeNeed writes n as the need's current revision: the record, its
+// revision row, head, indexes and (for a local save) an outbox entry.
+// prev is the head before this write, nil for a new need; ent and full may
+// be nil when the enterprise is not stored (a remote need can arrive first).
+func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms.Enterprise, mode writeMode) error {
+	data, err := json.Marshal(n)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	seq, err := tx.putRevision(needRevisionsBucket, n.ID, n.Rev, prev.rev(), data, mode)
+	if err != nil {
+		return err
+	}
+	head := &needHead{
+		Summary: Summary{
+			ID:           n.ID,
+			Title:        n.Title(),
+			EnterpriseID: n.EnterpriseID,
+			Status:       n.Status,
+			NeedType:     n.Values.Get("need_type"),
+			TechFields:   slices.Clone(n.Values.List("tech_fields")),
+			Keywords:     slices.Clone(n.Values.List("keywords")),
+			Visibility:   n.Visibility(),
+			UpdatedAt:    n.UpdatedAt.UTC(),
+		},
+		Rev: n.Rev, BaseRev: n.BaseRev, RevSeq: seq,
+		CreatedAt: n.CreatedAt.UTC(), CreatedBy: n.CreatedBy, Team: n.Team,
+		HasConfirmation: n.Confirmation != nil,
+	}
+	if ent != nil {
+		head.EnterpriseName, head.Region = ent.Name, ent.Region
+	}
+	if n.Confirmation != nil {
+		head.Confirmed = catalogue().ConfirmationCurrent(n, full)
+	}
+	if err := tx.putNeedHead(head, prev); err != nil {
+		return err
+	}
+	if mode != writeRemote {
+		return tx.appendOutbox(KindNeed, n.ID, n.Rev, n.BaseRev, seq)
+	}
+	return nil
+}
+
+// putNeedHead writes a need's head and moves its index entries from prev's
+// values to head's.
+func (tx *Tx) putNeedHead(head, prev *needHead) error {
+	if prev != nil {
+		if prev.Status != head.Status {
+			if err := tx.del(needByStatusBucket, pairKey(string(prev.Status), prev.ID)); err != nil {
+				return err
+			}
+		}
+		if prev.EnterpriseID != head.EnterpriseID {
+			if err := tx.del(needByEnterpriseBucket, pairKey(prev.EnterpriseID, prev.ID)); err != nil {
+				return err
+			}
+		}
+		if !prev.UpdatedAt.Equal(head.UpdatedAt) {
+			if err := tx.del(needByUpdatedBucket, timeKey(prev.UpdatedAt, prev.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	// Unchanged entries are not written again: every bucket page a
+	// transaction touches is one more page to write and sync.
+	if prev == nil || prev.Status != head.Status {
+		if err := tx.put(needByStatusBucket, pairKey(string(head.Status), head.ID), nil); err != nil {
+			return err
+		}
+	}
+	if prev == nil || prev.EnterpriseID != head.EnterpriseID {
+		if err := tx.put(needByEnterpriseBucket, pairKey(head.EnterpriseID, head.ID), nil); err != nil {
+			return err
+		}
+	}
+	if prev == nil || !prev.UpdatedAt.Equal(head.UpdatedAt) {
+		if err := tx.putAppend(needByUpdatedBucket, timeKey(head.UpdatedAt, head.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := tx.put(needSummariesBucket, []byte(head.ID), head.encode()); err != nil {
+		return err
+	}
+	if tx.needs == nil {
+		tx.needs = map[string]*needHead{}
+	}
+	tx.needs[head.ID] = head
+	return nil
+}
+
+func (h *needHead) rev() string {
+	if h == nil {
+		return ""
+	}
+	return h.Rev
+}
+
+func (h *entHead) rev() string {
+	if h == nil {
+		return ""
+	}
+	return h.Rev
+}
+
+// putRevision writes a revision row and returns its seq. For a remote write
+// of the current revision (curRev) the row is replaced in place; a remote
+// write of an older revision is a conflict, since the store would lose its
+// order of revisions.
+func (tx *Tx) putRevision(bucket []byte, id, rev, curRev string, data []byte, mode writeMode) (uint64, error) {
+	b := tx.bucket(bucket)
+	if mode != writeLocal {
+		var found uint64
+		var latest bool
+		err := tx.eachRevision(bucket, id, func(seq uint64, v []byte) error {
+			r, err := rowRev(v)
+			if err != nil {
+				return err
+			}
+			if r == rev {
+				found = seq
+			}
+			latest = r == rev
+			return nil
+		})
+		if err != nil {
+			return 0, err
+		}
+		if found != 0 {
+			if !latest || rev != curRev {
+				return 0, fmt.Errorf("revision %s is older than the stored %s: %w", rev, curRev, ErrConflict)
+			}
+			return found, tx.put(bucket, seqKey(id, found), data)
+		}
+	}
+	seq, err := b.NextSequence()
+	if err != nil {
+		return 0, err
+	}
+	return seq, tx.put(bucket, seqKey(id, seq), data)
+}
+
+// rowRev returns the "rev" of a record's JSON without decoding its fields.
+func rowRev(v []byte) (string, error) {
+	var r struct {
+		Rev string `json:"rev"`
+	}
+	if err := json.Unmarshal(v, &r); err != nil {
+		return "", err
+	}
+	return r.Rev, nil
+}
+
+// hasRevision reports whether a record has a revision row with the rev.
+func (tx *Tx) hasRevision(bucket []byte, id, rev string) (bool, error) {
+	found := false
+	err := tx.eachRevision(bucket, id, func(_ uint64, v []byte) error {
+		r, err := rowRev(v)
+		if err == nil && r == rev {
+			found = true
+		}
+		return err
+	})
+	return found, err
+}
+
+// SaveEnterprise saves a new revision of an enterprise in this transaction;
+// see Store.SaveEnterprise.
+func (tx *Tx) SaveEnterprise(e *forms.Enterprise) error {
+	if err := tx.saveEnterprise(e); err != nil {
+		return fmt.Errorf("save enterprise %s: %w", displayID(e.ID), err)
+	}
+	return nil
+}
+
+func (tx *Tx) saveEnterprise(e *forms.Enterprise) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	var prev *entHead
+	if e.ID != "" {
+		if err := checkID("enterprise", e.ID); err != nil {
+			return err
+		}
+		var err error
+		if prev, err = tx.entHead(e.ID); err != nil {
+			return err
+		}
+	}
+	if prev != nil && e.Rev != "" && e.Rev != prev.Rev {
+		return fmt.Errorf("saving an edit of revision %s, the stored one is %s: %w", e.Rev, prev.Rev, ErrConflict)
+	}
+	code := forms.NormalizeCreditCode(e.CreditCode())
+	for _, other := range tx.idsByCode(code) {
+		if other != e.ID {
+			return fmt.Errorf("credit code %s is %s's: %w", code, other, ErrDuplicate)
+		}
+	}
+
+	snap, contacts := *e, slices.Clone(e.Contacts)
+	tx.undo = append(tx.undo, func() {
+		*e = snap
+		copy(e.Contacts, contacts)
+	})
+	now := tx.s.clock()
+	user, team := tx.s.userTeam()
+	if e.ID == "" {
+		e.ID = forms.NewID()
+	}
+	for i := range e.Contacts {
+		if e.Contacts[i].ID == "" {
+			e.Contacts[i].ID = forms.NewID()
+		}
+	}
+	if prev == nil {
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = now
+		}
+		if e.CreatedBy == "" {
+			e.CreatedBy = user
+		}
+		if e.Team == "" {
+			e.Team = team
+		}
+	} else {
+		e.CreatedAt = prev.CreatedAt
+		if prev.CreatedBy != "" {
+			e.CreatedBy = prev.CreatedBy
+		}
+		if e.Team == "" {
+			e.Team = prev.Team
+		}
+	}
+	e.Rev = forms.NewID()
+	e.CatalogueVersion = catalogue().Version
+	e.UpdatedAt = now
+	return tx.writeEnterprise(e, prev, writeLocal)
+}
+
+// writeEnterprise writes e as the enterprise's current revision, then
+// brings its needs' heads up to date and re-reconciles their confirmations:
+// the enterprise's name, credit code and region are confirmed content.
+func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode) error {
+	data, err := json.Marshal(e)
+	if err != nil {
+		return fmt.Errorf("encode: %w", err)
+	}
+	seq, err := tx.putRevision(enterpriseRevisionsBucket, e.ID, e.Rev, prev.rev(), data, mode)
+	if err != nil {
+		return err
+	}
+	head := &entHead{
+		ID: e.ID, Name: e.Name(), CreditCode: forms.NormalizeCreditCode(e.CreditCode()),
+		Region: e.Values.Get("region"), Rev: e.Rev, RevSeq: seq,
+		CreatedAt: e.CreatedAt.UTC(), UpdatedAt: e.UpdatedAt.UTC(), CreatedBy: e.CreatedBy, Team: e.Team,
+	}
+	if prev != nil {
+		if prev.CreditCode != "" && prev.CreditCode != head.CreditCode {
+			if err := tx.del(enterpriseByCodeBucket, pairKey(prev.CreditCode, e.ID)); err != nil {
+				return err
+			}
+		}
+		if !prev.UpdatedAt.Equal(head.UpdatedAt) {
+			if err := tx.del(enterpriseByUpdatedBucket, timeKey(prev.UpdatedAt, e.ID)); err != nil {
+				return err
+			}
+		}
+	}
+	if head.CreditCode != "" && (prev == nil || prev.CreditCode != head.CreditCode) {
+		if err := tx.put(enterpriseByCodeBucket, pairKey(head.CreditCode, e.ID), nil); err != nil {
+			return err
+		}
+	}
+	if prev == nil || !prev.UpdatedAt.Equal(head.UpdatedAt) {
+		if err := tx.putAppend(enterpriseByUpdatedBucket, timeKey(head.UpdatedAt, e.ID), nil); err != nil {
+			return err
+		}
+	}
+	if err := tx.put(enterpriseSummariesBucket, []byte(e.ID), head.encode()); err != nil {
+		return err
+	}
+	if tx.ents == nil {
+		tx.ents = map[string]*entHead{}
+	}
+	tx.ents[e.ID] = head
+	if mode != writeRemote {
+		if err := tx.appendOutbox(KindEnterprise, e.ID, e.Rev, prev.rev(), seq); err != nil {
+			return err
+		}
+	}
+	return tx.refreshNeedsOf(e, head)
+}
+
+// refreshNeedsOf updates the heads of an enterprise's needs after the
+// enterprise changed, and sends a need whose confirmed content changed back
+// to 待企业确认 with a new revision (and outbox entry) of its own.
+func (tx *Tx) refreshNeedsOf(e *forms.Enterprise, ent *entHead) error {
+	for _, id := range tx.NeedIDsOf(e.ID) {
+		prev, err := tx.needHead(id)
+		if err != nil {
+			return err
+		}
+		if prev == nil {
+			return fmt.Errorf("need %s: in the enterprise index but has no head: %w", id, ErrCorrupt)
+		}
+		head := *prev
+		head.EnterpriseName, head.Region = ent.Name, ent.Region
+		if prev.HasConfirmation {
+			n, err := tx.Need(id)
+			if err != nil {
+				return err
+			}
+			if catalogue().Reconcile(n, e) {
+				n.BaseRev, n.Rev = n.Rev, forms.NewID()
+				n.UpdatedAt = tx.s.clock()
+				n.CatalogueVersion = catalogue().Version
+				if err := tx.writeNeed(n, prev, ent, e, writeLocal); err != nil {
+					return fmt.Errorf("reconcile need %s: %w", id, err)
+				}
+				continue
+			}
+			head.Confirmed = catalogue().ConfirmationCurrent(n, e)
+		}
+		if head.EnterpriseName == prev.EnterpriseName && head.Region == prev.Region && head.Confirmed == prev.Confirmed {
+			continue
+		}
+		if err := tx.put(needSummariesBucket, []byte(id), head.encode()); err != nil {
+			return err
+		}
+		if tx.needs == nil {
+			tx.needs = map[string]*needHead{}
+		}
+		tx.needs[id] = &head
+	}
+	return nil
+}
+
+// PutNeedRemote stores a need as given — its Rev, BaseRev, Status and times
+// are kept, nothing is reconciled and no outbox entry is written: for
+// records pulled from the platform and for exact import. The need's
+// enterprise need not be stored yet. A Rev equal to the stored current one
+// replaces that revision; a Rev of an older stored revision is refused with
+// ErrConflict.
+func (tx *Tx) PutNeedRemote(n *forms.Need) error {
+	if err := tx.putNeedRemote(n, writeRemote); err != nil {
+		return fmt.Errorf("put need %s: %w", displayID(n.ID), err)
+	}
+	return nil
+}
+
+func (tx *Tx) putNeedRemote(n *forms.Need, mode writeMode) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	if err := checkID("need", n.ID); err != nil {
+		return err
+	}
+	if err := checkID("revision", n.Rev); err != nil {
+		return err
+	}
+	if !n.Status.Valid() {
+		return fmt.Errorf("status %q: %w", n.Status, ErrInvalid)
+	}
+	if n.EnterpriseID != "" {
+		if err := checkID("enterprise", n.EnterpriseID); err != nil {
+			return err
+		}
+	}
+	prev, err := tx.needHead(n.ID)
+	if err != nil {
+		return err
+	}
+	ent, err := tx.entHead(n.EnterpriseID)
+	if err != nil {
+		return err
+	}
+	var full *forms.Enterprise
+	if ent != nil && n.Confirmation != nil {
+		if full, err = tx.Enterprise(n.EnterpriseID); err != nil {
+			return err
+		}
+	}
+	return tx.writeNeed(n, prev, ent, full, mode)
+}
+
+// PutEnterpriseRemote stores an enterprise as given (see PutNeedRemote).
+// Two enterprises may share a credit code this way. Its needs' heads are
+// brought up to date and their confirmations re-reconciled, as for a save.
+func (tx *Tx) PutEnterpriseRemote(e *forms.Enterprise) error {
+	if err := tx.putEnterpriseRemote(e, writeRemote); err != nil {
+		return fmt.Errorf("put enterprise %s: %w", displayID(e.ID), err)
+	}
+	return nil
+}
+
+func (tx *Tx) putEnterpriseRemote(e *forms.Enterprise, mode writeMode) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	if err := checkID("enterprise", e.ID); err != nil {
+		return err
+	}
+	if err := checkID("revision", e.Rev); err != nil {
+		return err
+	}
+	prev, err := tx.entHead(e.ID)
+	if err != nil {
+		return err
+	}
+	return tx.writeEnterprise(e, prev, mode)
+}

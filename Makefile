@@ -7,7 +7,7 @@ GO ?= go
 BIN := bin/xunbang
 # fyneDo migration on (FyneApp.toml [Migrations] fyneDo = true).
 TAGS := migrated_fynedo
-VERSION := $(shell sed -n 's/^Version *= *"\(.*\)"/\1/p' FyneApp.toml)
+VERSION := $(shell sed -n 's/^ *Version *= *"\(.*\)"/\1/p' FyneApp.toml)
 LDFLAGS := -X github.com/xunbang/xunbang/cli.Version=$(VERSION)
 DATA ?=
 RUN_LANG := zh_CN.UTF-8
@@ -57,7 +57,7 @@ unit:
 # have the window capture itself. Fails if the PNG is missing or blank.
 smoke: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	./$(BIN) demo --data "$$tmp/data" --needs 60 && \
+	LANG=$(RUN_LANG) ./$(BIN) demo --data "$$tmp/data" --needs 60 && \
 	LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot "$$tmp/smoke.png" && \
 	size=$$(stat -c %s "$$tmp/smoke.png") && \
 	if [ "$$size" -lt 20000 ]; then echo "smoke: screenshot is only $$size bytes: the window drew nothing" >&2; exit 1; fi && \

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/xunbang/xunbang/app"
+	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/cli"
 )
 
@@ -20,7 +21,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
-		OpenWindow: openWindow,
+		Font: assets.FontBytes, OpenWindow: openWindow,
 	})
 	stop()
 	os.Exit(code)

@@ -38,6 +38,8 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	Getenv         func(string) string
+	// Font returns the embedded CJK TrueType font, for PDF cards.
+	Font func() []byte
 	// OpenWindow opens the desktop window and returns when it closes.
 	OpenWindow func(ctx context.Context, o WindowOptions) error
 }
@@ -55,16 +57,13 @@ type command struct {
 	run     func(ctx context.Context, c *call) error
 }
 
-var commands []command
-
-func init() {
-	commands = []command{
-		{"version", [2]string{"显示版本", "print the version"}, runVersion},
-		{"list", [2]string{"列出需求：list [--status 状态] [--json]", "list needs: list [--status S] [--json]"}, runList},
-		{"export", [2]string{"导出：export --format json [-o 文件]", "export: export --format json [-o FILE]"}, runExport},
-		{"import", [2]string{"导入：import 文件.jsonl [--dry-run] [--partial]", "import: import FILE.jsonl [--dry-run] [--partial]"}, runImport},
-		{"demo", [2]string{"生成演示数据：demo --data 目录", "fill a data dir with a demo set: demo --data DIR"}, runDemo},
-	}
+// commands lists the commands; files for other commands append in init.
+var commands = []command{
+	{"version", [2]string{"显示版本", "print the version"}, runVersion},
+	{"list", [2]string{"列出需求：list [--status 状态] [--json]", "list needs: list [--status S] [--json]"}, runList},
+	{"export", [2]string{"导出：export --format json [-o 文件]", "export: export --format json [-o FILE]"}, runExport},
+	{"import", [2]string{"导入：import 文件.jsonl [--dry-run] [--partial]", "import: import FILE.jsonl [--dry-run] [--partial]"}, runImport},
+	{"demo", [2]string{"生成演示数据：demo --data 目录", "fill a data dir with a demo set: demo --data DIR"}, runDemo},
 }
 
 // call is one command's parsed invocation.

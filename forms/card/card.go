@@ -1,0 +1,193 @@
+package card
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// Item is one need to print, with its enterprise (which may be nil).
+type Item struct {
+	Need       *forms.Need
+	Enterprise *forms.Enterprise
+}
+
+// Layout is how cards are arranged on paper.
+type Layout string
+
+// The layouts.
+const (
+	LayoutA4x8 Layout = "a4-8" // A4 portrait, 2 × 4 cards of 95 × 65 mm, cut marks
+	LayoutA4x4 Layout = "a4-4" // A4 portrait, 2 × 2 cards of 92 × 135.5 mm, cut marks
+	LayoutA6   Layout = "a6"   // one 97 × 140 mm card per A6 page
+)
+
+// Layouts lists the layouts, the default first.
+var Layouts = []Layout{LayoutA4x8, LayoutA4x4, LayoutA6}
+
+// ParseLayout accepts a layout name ("" gives the default).
+func ParseLayout(s string) (Layout, error) {
+	t := Layout(strings.ToLower(strings.TrimSpace(s)))
+	if t == "" {
+		return LayoutA4x8, nil
+	}
+	for _, l := range Layouts {
+		if t == l {
+			return l, nil
+		}
+	}
+	return "", fmt.Errorf("card: unknown layout %q (known: a4-8, a4-4, a6)", s)
+}
+
+// DefaultURLTemplate is the QR code's content for a need the platform has not
+// published (or whose confirmation is not current). See [Options.URLTemplate].
+const DefaultURLTemplate = "https://xunbang.invalid/n/{id}?h={hash8}"
+
+// Options control rendering. Only Font is required.
+type Options struct {
+	// Font is a TrueType (glyf outline) font with CJK glyphs, such as the one in
+	// assets/fonts. The PDF embeds the subset of it that the cards use.
+	Font []byte
+	// Layout is the paper layout; "" means a4-8. RenderPNG draws each card at
+	// the size of this layout's card.
+	Layout Layout
+	// URLTemplate makes the QR content of a need that is not (or not
+	// currently) published: {id} is replaced by the need's id, {hash8} by the
+	// first 8 hex digits of its content hash, {hash} by the whole hash and
+	// {no} by its number ([ShortID]). "" means [DefaultURLTemplate].
+	URLTemplate string
+	// Catalogue is the field catalogue; nil means forms.Default().
+	Catalogue *forms.Catalogue
+	// Regions names regions; nil means forms.Regions().
+	Regions *forms.RegionIndex
+	// DPI is the resolution of RenderPNG's images; 0 means 300, at most 1200.
+	DPI float64
+
+	uncompressed bool // tests: write the PDF's streams uncompressed
+}
+
+func (o *Options) catalogue() *forms.Catalogue {
+	if o.Catalogue != nil {
+		return o.Catalogue
+	}
+	return forms.Default()
+}
+
+func (o *Options) regions() *forms.RegionIndex {
+	if o.Regions != nil {
+		return o.Regions
+	}
+	return forms.Regions()
+}
+
+func (o *Options) layout() (Layout, error) { return ParseLayout(string(o.Layout)) }
+
+func (o *Options) dpi() float64 {
+	switch {
+	case o.DPI <= 0:
+		return 300
+	case o.DPI > 1200:
+		return 1200
+	}
+	return o.DPI
+}
+
+// Report tells what Render or RenderPNG did.
+type Report struct {
+	// Cards is the number of cards drawn, Pages the number of PDF pages.
+	Cards, Pages int
+	// Unconfirmed is how many cards carry the 未经企业确认 mark.
+	Unconfirmed int
+	// Skipped lists the items that got no card, in input order.
+	Skipped []Skip
+	// MissingGlyphs lists the characters the font lacks, drawn as □.
+	MissingGlyphs []rune
+	// Files lists the files RenderPNG wrote, in input order.
+	Files []string
+	// Bytes is the size of the PDF written by Render.
+	Bytes int64
+}
+
+// Skip is an item that got no card.
+type Skip struct {
+	ID     string // the need's id ("" for an item without a need)
+	Title  string // the need's title, for messages
+	Code   string // SkipPrivate, SkipNoNeed or SkipQR
+	Reason string // in Chinese, for the user
+}
+
+// Skip codes.
+const (
+	SkipPrivate = "private" // the need is 不公开
+	SkipNoNeed  = "no_need" // the item has no need
+	SkipQR      = "qr"      // the QR content is too long to encode
+)
+
+// ErrNoCards is returned when no item gets a card; the report says why.
+var ErrNoCards = errors.New("card: nothing to print (every need was skipped)")
+
+// ErrNoFont is returned when Options.Font is empty.
+var ErrNoFont = errors.New("card: no font (Options.Font is empty)")
+
+// ShortID returns a need's number as printed on its card: the first 8 letters
+// or digits of its id, upper case ("6F1C2D3E" for 6f1c2d3e-4b5a-…).
+func ShortID(id string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(id) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+			if b.Len() == 8 {
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+// QRContent returns what the QR code of item's card holds: the platform's
+// public URL when the need is published there (it has an http or https URL)
+// and the enterprise's confirmation is current; otherwise the URL made from
+// Options.URLTemplate, which never carries the public URL.
+func QRContent(item Item, opt Options) string {
+	if item.Need == nil {
+		return ""
+	}
+	p, ok := opt.catalogue().Publish(item.Need, item.Enterprise)
+	return qrContent(item, &p, ok, &opt)
+}
+
+// qrContent is QRContent given the need's public view (ok: it has one).
+func qrContent(item Item, p *forms.PublicNeed, ok bool, opt *Options) string {
+	if ok && p.Confirmed && publicURL(p.URL) {
+		return p.URL
+	}
+	return fromTemplate(opt.URLTemplate, item.Need.ID, opt.catalogue().ContentHash(item.Need, item.Enterprise))
+}
+
+// publicURL reports whether s is an absolute http(s) URL fit for a QR code.
+func publicURL(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+}
+
+func fromTemplate(tmpl, id, hash string) string {
+	if tmpl == "" {
+		tmpl = DefaultURLTemplate
+	}
+	h8 := hash
+	if len(h8) > 8 {
+		h8 = h8[:8]
+	}
+	return strings.NewReplacer(
+		"{id}", url.PathEscape(id),
+		"{hash8}", h8,
+		"{hash}", hash,
+		"{no}", ShortID(id),
+	).Replace(tmpl)
+}

@@ -1,0 +1,189 @@
+package client_test
+
+import (
+	"context"
+	"fmt"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/xunbang/xunbang/store"
+	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/platform"
+)
+
+// fill saves one enterprise and n needs in one transaction (each with an
+// outbox entry, as n separate saves would leave).
+func fill(b testing.TB, st *store.Store, n int) {
+	b.Helper()
+	err := st.Update(context.Background(), func(tx *store.Tx) error {
+		e := newEnterprise("苏州某精密机械有限公司")
+		if err := tx.SaveEnterprise(e); err != nil {
+			return err
+		}
+		for i := range n {
+			if err := tx.SaveNeed(newNeed(e.ID, fmt.Sprintf("高温合金部件焊接工艺 %06d", i))); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+}
+
+// benchConfig is the default configuration (batch size, pull page).
+func benchConfig(url, token string) client.Config {
+	return client.Config{Server: url, Token: token, Keyring: &memKeyring{}, Logger: quiet}
+}
+
+// heapPeak samples the live heap every 2ms until stop is called and returns
+// the highest value seen, in MiB. Client and server share the process, so it
+// is the peak of both.
+func heapPeak() (stop func() float64) {
+	var peak atomic.Uint64
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if v := s[0].Value.Uint64(); v > peak.Load() {
+				peak.Store(v)
+			}
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() float64 {
+		close(done)
+		<-finished
+		return float64(peak.Load()) / (1 << 20)
+	}
+}
+
+// BenchmarkPush10000 pushes 10,000 new needs (and their enterprise) to the
+// reference server over loopback: one whole Sync, push and the pull of their
+// echoes included. Metrics: records/s, and the peak live heap of client and
+// server together.
+func BenchmarkPush10000(b *testing.B) {
+	ctx := context.Background()
+	const n = 10000
+	var peakMiB float64
+	for i := 0; i < b.N; i++ {
+		b.StopTimer()
+		h := newHub(b)
+		st := openStore(b, b.TempDir(), "li", "suzhou")
+		fill(b, st, n)
+		c := newClient(b, st, benchConfig(h.URL, h.token("li", "suzhou")))
+		stop := heapPeak()
+		b.StartTimer()
+		rep, err := c.Sync(ctx)
+		b.StopTimer()
+		peakMiB = max(peakMiB, stop())
+		if err != nil || rep.Accepted != n+1 {
+			b.Fatalf("%s: %v", rep, err)
+		}
+		st.Close()
+	}
+	b.ReportMetric(float64((n+1)*b.N)/b.Elapsed().Seconds(), "records/s")
+	b.ReportMetric(peakMiB, "peak-heap-MiB")
+}
+
+// noChange is BenchmarkSyncNoChange50000's fixture, built once per test
+// binary (filling and pushing 50,000 needs takes a minute) and shared by the
+// -count runs; TestMain removes it.
+var noChange struct {
+	once sync.Once
+	err  error
+	dir  string
+	srv  *platform.Server
+	ts   *httptest.Server
+	st   *store.Store
+	c    *client.Client
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if noChange.ts != nil {
+		noChange.ts.Close()
+	}
+	if noChange.st != nil {
+		noChange.st.Close()
+	}
+	if noChange.srv != nil {
+		noChange.srv.Close()
+	}
+	if noChange.dir != "" {
+		os.RemoveAll(noChange.dir)
+	}
+	os.Exit(code)
+}
+
+func setupNoChange(b *testing.B) {
+	ctx := context.Background()
+	f := &noChange
+	if f.dir, f.err = os.MkdirTemp("", "xunbang-bench-"); f.err != nil {
+		return
+	}
+	if f.srv, f.err = platform.Open(filepath.Join(f.dir, "hub"), platform.Options{Logger: quiet}); f.err != nil {
+		return
+	}
+	f.ts = httptest.NewServer(f.srv.Handler())
+	tok, err := f.srv.CreateToken("li", "suzhou")
+	if err != nil {
+		f.err = err
+		return
+	}
+	if f.st, f.err = store.Open(ctx, filepath.Join(f.dir, "laptop"), store.Options{User: "li", Team: "suzhou", Logger: quiet}); f.err != nil {
+		return
+	}
+	fill(b, f.st, 50000)
+	if f.c, f.err = client.New(f.st, benchConfig(f.ts.URL, tok)); f.err != nil {
+		return
+	}
+	rep, err := f.c.Sync(ctx)
+	if err == nil && rep.Accepted != 50001 {
+		err = fmt.Errorf("setup pushed %s", rep)
+	}
+	f.err = err
+}
+
+// BenchmarkSyncNoChange50000 is a sync when nothing changed, with 50,000
+// needs in the store and on the server: one request. Metrics: requests per
+// sync and the median sync time in ms (ns/op is the mean).
+func BenchmarkSyncNoChange50000(b *testing.B) {
+	ctx := context.Background()
+	noChange.once.Do(func() { setupNoChange(b) })
+	if noChange.err != nil {
+		b.Fatal(noChange.err)
+	}
+	c := noChange.c
+	var times []time.Duration
+	requests := 0
+	for b.Loop() {
+		start := time.Now()
+		rep, err := c.Sync(ctx)
+		times = append(times, time.Since(start))
+		if err != nil || rep.Pushed != 0 || rep.Pulled != 0 {
+			b.Fatalf("%s: %v", rep, err)
+		}
+		requests += rep.Requests
+	}
+	slices.Sort(times)
+	b.ReportMetric(float64(requests)/float64(len(times)), "requests/sync")
+	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+}

@@ -1,0 +1,417 @@
+package client
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/store"
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+// Meta keys the client keeps in the store (in the same transactions as the
+// changes they describe).
+const (
+	metaCursor    = "sync.cursor"    // the feed cursor, as the server gave it
+	metaStatus    = "sync.status"    // persisted (JSON): last success, last error, next retry
+	metaConflicts = "sync.conflicts" // JSON list of "kind.id" with a kept server revision
+	prefConflict  = "sync.conflict." // + kind "." id => conflictRecord (JSON)
+	prefPublic    = "sync.public."   // + need id => protocol.PublicNeed (JSON): other teams' published needs
+	prefRegistry  = "sync.registry." // + credit code (or id) => protocol.RegistryEntry (JSON)
+	conflictCode  = "conflict"       // first word of a conflict's quarantine reason
+	reasonTooBig  = "记录太大（超过 1 MiB），无法上传。"
+	reasonBadBody = "本地记录无法读取，未上传："
+)
+
+// Report says what one Sync did.
+type Report struct {
+	Pushed     int // revisions sent (counting each once, however often retried)
+	Accepted   int
+	Duplicates int // the server already had them (an earlier answer was lost)
+	Conflicts  int // kept beside the server's revision; see Conflicts
+	Invalid    int // quarantined with the server's reasons
+	Pulled     int // changes received
+	Applied    int // changes that changed the store
+	Requests   int // protocol requests made (not counting resty's retries)
+	Duration   time.Duration
+}
+
+func (r Report) String() string {
+	return fmt.Sprintf("pushed %d (accepted %d, duplicate %d, conflict %d, invalid %d), pulled %d (applied %d), %d requests in %v",
+		r.Pushed, r.Accepted, r.Duplicates, r.Conflicts, r.Invalid, r.Pulled, r.Applied, r.Requests, r.Duration.Round(time.Millisecond))
+}
+
+// Sync pushes the outbox, then pulls the change feed. It returns what it did
+// and the first error that stopped it; what was done before the error stays
+// done (acknowledged entries, applied pages). Syncs run one at a time. The
+// outcome is recorded for Status: the last success, or the error in plain
+// Chinese and the time of the next retry.
+func (c *Client) Sync(ctx context.Context) (Report, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.busy.Store(true)
+	defer c.busy.Store(false)
+	start := c.cfg.Now()
+	var rep Report
+	// The revisions this sync pushed come back in the feed as echoes; they
+	// are skipped without a look into the store.
+	pushed := map[string]struct{}{}
+	err := c.push(ctx, &rep, pushed)
+	if err == nil {
+		err = c.pull(ctx, &rep, start, pushed)
+	}
+	rep.Duration = c.cfg.Now().Sub(start)
+	if err != nil {
+		c.recordFailure(ctx, start, err)
+		c.log.Warn("sync failed", "server", c.Server(), "report", rep.String(), "err", err)
+		return rep, err
+	}
+	c.log.Info("sync done", "server", c.Server(), "report", rep.String())
+	return rep, nil
+}
+
+func localErr(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return err
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Op: "store", Kind: KindCanceled, Err: err}
+	}
+	return &Error{Op: "store", Kind: KindLocal, Err: err}
+}
+
+// push sends the outbox in batches until it is empty.
+func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct{}) error {
+	batch := c.cfg.BatchSize
+	for round := 0; round < 1_000_000; round++ {
+		entries, err := c.st.Outbox(ctx, batch)
+		if err != nil {
+			return localErr(err)
+		}
+		if len(entries) == 0 {
+			return nil
+		}
+		req := protocol.PushRequest{Protocol: protocol.Version}
+		var sent []store.OutboxEntry
+		size := 0
+		for _, e := range entries {
+			rec := protocol.Record{Kind: e.Kind, ID: e.ID, Rev: e.Rev, BaseRev: e.BaseRev, Body: e.Body}
+			if len(e.Body) > protocol.MaxRecordBytes {
+				if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reasonTooBig}); err != nil {
+					return localErr(err)
+				}
+				rep.Invalid++
+				continue
+			}
+			if err := rec.Validate(); err != nil {
+				if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reasonBadBody + err.Error()}); err != nil {
+					return localErr(err)
+				}
+				rep.Invalid++
+				continue
+			}
+			if len(sent) > 0 && size+len(e.Body)+256 > MaxPushBytes {
+				break
+			}
+			size += len(e.Body) + 256
+			req.Records = append(req.Records, rec)
+			sent = append(sent, e)
+		}
+		if len(sent) == 0 {
+			continue
+		}
+		body := encodePush(req.Records, size)
+		var resp protocol.PushResponse
+		rep.Requests++
+		err = c.call(ctx, "push", http.MethodPost, protocol.PathPush, nil, body, &resp)
+		if err == nil {
+			if merr := resp.MatchRequest(&req); merr != nil {
+				err = &Error{Op: "push", Kind: KindNotProtocol, Status: http.StatusOK, Err: merr}
+			}
+		}
+		if err != nil {
+			var e *Error
+			if errors.As(err, &e) && e.Kind == KindTooLarge {
+				if len(sent) > 1 {
+					batch = max(1, len(sent)/2)
+					continue
+				}
+				if err := c.st.QuarantineOutbox(ctx, sent[0].Seq, []string{"服务器认为这条记录太大，拒收。"}); err != nil {
+					return localErr(err)
+				}
+				rep.Invalid++
+				continue
+			}
+			return err
+		}
+		rep.Pushed += len(sent)
+		if err := c.settle(ctx, sent, resp.Results, rep, pushed); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// settle acts on the server's verdicts. Every outcome takes the entry out of
+// the pending queue, so the loop in push always makes progress.
+func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results []protocol.Result, rep *Report, pushed map[string]struct{}) error {
+	var acks []uint64
+	for i, res := range results {
+		e := sent[i]
+		switch res.Outcome {
+		case protocol.Accepted:
+			rep.Accepted++
+			acks = append(acks, e.Seq)
+			pushed[e.Rev] = struct{}{}
+		case protocol.Duplicate:
+			rep.Duplicates++
+			acks = append(acks, e.Seq)
+			pushed[e.Rev] = struct{}{}
+		case protocol.Invalid:
+			rep.Invalid++
+			reasons := make([]string, 0, len(res.Reasons))
+			for _, r := range res.Reasons {
+				reasons = append(reasons, r.Message)
+			}
+			if err := c.st.QuarantineOutbox(ctx, e.Seq, reasons); err != nil {
+				return localErr(err)
+			}
+			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(reasons))
+		case protocol.Conflict:
+			rep.Conflicts++
+			if err := c.keepConflict(ctx, e, res.Current); err != nil {
+				return localErr(err)
+			}
+			reason := fmt.Sprintf("%s：平台上已有同事修改过的版本（%s），两边都已保留，请逐项选择保留哪一边。", conflictCode, shortRev(res.Current.Rev))
+			if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reason}); err != nil {
+				return localErr(err)
+			}
+			c.log.Info("sync: conflict kept", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
+		}
+	}
+	if len(acks) > 0 {
+		if err := c.st.AckOutbox(ctx, acks...); err != nil {
+			return localErr(err)
+		}
+	}
+	return nil
+}
+
+func shortRev(r string) string {
+	if len(r) > 8 {
+		return r[:8]
+	}
+	return r
+}
+
+// pull reads the feed from the stored cursor to its end, applying each page
+// and saving the cursor in one transaction. The last page's transaction also
+// records the successful sync.
+func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed map[string]struct{}) error {
+	var cursor string
+	if err := c.st.View(ctx, func(tx *store.Tx) error {
+		cursor = string(tx.Meta(metaCursor))
+		return nil
+	}); err != nil {
+		return localErr(err)
+	}
+	for page := 0; page < 1_000_000; page++ {
+		q := url.Values{"limit": {strconv.Itoa(c.cfg.PullLimit)}}
+		if cursor != "" {
+			q.Set("after", cursor)
+		}
+		var resp protocol.PullResponse
+		rep.Requests++
+		if err := c.call(ctx, "pull", http.MethodGet, protocol.PathChanges, q, nil, &resp); err != nil {
+			return err
+		}
+		rep.Pulled += len(resp.Changes)
+		err := c.st.Update(ctx, func(tx *store.Tx) error {
+			for i := range resp.Changes {
+				if r := resp.Changes[i].Record; r != nil {
+					if _, ok := pushed[r.Rev]; ok {
+						continue
+					}
+				}
+				applied, err := c.apply(tx, &resp.Changes[i])
+				if err != nil {
+					return err
+				}
+				if applied {
+					rep.Applied++
+				}
+			}
+			if resp.Cursor != cursor {
+				if err := tx.SetMeta(metaCursor, []byte(resp.Cursor)); err != nil {
+					return err
+				}
+			}
+			if !resp.More {
+				return c.saveStatus(tx, func(p *persisted) {
+					p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
+					p.LastError, p.LastErrorEN, p.NextRetry, p.Failures = "", "", time.Time{}, 0
+				})
+			}
+			return nil
+		})
+		if err != nil {
+			return localErr(err)
+		}
+		cursor = resp.Cursor
+		if !resp.More {
+			return nil
+		}
+	}
+	return nil
+}
+
+// apply applies one change in tx and reports whether it changed anything.
+// A change that cannot apply (a record this store already has in a newer or
+// diverging revision) is skipped: the push side surfaces real conflicts.
+func (c *Client) apply(tx *store.Tx, ch *protocol.Change) (bool, error) {
+	switch ch.Kind {
+	case protocol.ChangeRecord:
+		switch ch.Record.Kind {
+		case protocol.KindNeed:
+			return c.applyNeed(tx, ch.Record)
+		case protocol.KindEnterprise:
+			return c.applyEnterprise(tx, ch.Record)
+		}
+	case protocol.ChangeStatus:
+		return c.applyStatus(tx, ch.Status)
+	case protocol.ChangePublicNeed:
+		if ch.Public == nil {
+			return true, tx.SetMeta(prefPublic+ch.NeedID, nil)
+		}
+		b, err := json.Marshal(ch.Public)
+		if err != nil {
+			return false, err
+		}
+		return true, tx.SetMeta(prefPublic+ch.NeedID, b)
+	case protocol.ChangeRegistry:
+		b, err := json.Marshal(ch.Registry)
+		if err != nil {
+			return false, err
+		}
+		return true, tx.SetMeta(registryKey(ch.Registry.CreditCode, ch.Registry.ID), b)
+	}
+	return false, nil
+}
+
+func registryKey(code, id string) string {
+	if code = forms.NormalizeCreditCode(code); code != "" {
+		return prefRegistry + code
+	}
+	return prefRegistry + id
+}
+
+func (c *Client) applyNeed(tx *store.Tx, rec *protocol.Record) (bool, error) {
+	local, err := tx.Need(rec.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		local = nil
+	case err != nil:
+		return false, err
+	case local.Rev == rec.Rev:
+		return false, nil // this store has it (an echo of its own push)
+	case local.Rev != rec.BaseRev:
+		return false, c.refreshConflict(tx, rec)
+	}
+	var n forms.Need
+	if err := json.Unmarshal(rec.Body, &n); err != nil || !n.Status.Valid() {
+		c.log.Warn("sync: skipped an unreadable need from the feed", "id", rec.ID, "rev", rec.Rev)
+		return false, nil
+	}
+	// A colleague's edit of what this store has (or a need it did not have):
+	// fast-forward, keeping the platform's word if this store heard it later.
+	if local != nil && local.Platform.UpdatedAt.After(n.Platform.UpdatedAt) {
+		n.Platform = local.Platform
+	}
+	if err := tx.PutNeedRemote(&n); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+func (c *Client) applyEnterprise(tx *store.Tx, rec *protocol.Record) (bool, error) {
+	local, err := tx.Enterprise(rec.ID)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return false, err
+	case local.Rev == rec.Rev:
+		return false, nil
+	case local.Rev != rec.BaseRev:
+		return false, c.refreshConflict(tx, rec)
+	}
+	var e forms.Enterprise
+	if err := json.Unmarshal(rec.Body, &e); err != nil {
+		c.log.Warn("sync: skipped an unreadable enterprise from the feed", "id", rec.ID, "rev", rec.Rev)
+		return false, nil
+	}
+	if err := tx.PutEnterpriseRemote(&e); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// applyStatus records the platform's verdict on a need, and moves the need's
+// status where the lifecycle allows. It changes the current revision in
+// place (no new revision, nothing to push): it is the platform's word, not
+// an edit.
+func (c *Client) applyStatus(tx *store.Tx, st *protocol.StatusChange) (bool, error) {
+	n, err := tx.Need(st.NeedID)
+	if errors.Is(err, store.ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	if n.Platform.UpdatedAt.After(st.At) {
+		return false, nil
+	}
+	n.Platform = forms.Platform{State: st.State.Label("zh"), URL: st.URL, Comment: st.Comment, UpdatedAt: st.At}
+	if to := st.State.LocalStatus(); forms.CanTransition(n.Status, to) {
+		n.Status = to
+	}
+	if err := tx.PutNeedRemote(n); err != nil {
+		return false, err
+	}
+	return true, nil
+}
+
+// encodePush writes a push request by hand: the bodies are copied as they
+// are (they were checked by Record.Validate), where encoding/json would scan
+// and compact each of them again.
+func encodePush(recs []protocol.Record, sizeHint int) []byte {
+	buf := make([]byte, 0, sizeHint+64)
+	buf = append(buf, `{"protocol":`...)
+	buf = strconv.AppendQuote(buf, protocol.Version)
+	buf = append(buf, `,"records":[`...)
+	for i, r := range recs {
+		if i > 0 {
+			buf = append(buf, ',')
+		}
+		buf = append(buf, `{"kind":`...)
+		buf = strconv.AppendQuote(buf, r.Kind)
+		buf = append(buf, `,"id":`...)
+		buf = strconv.AppendQuote(buf, r.ID)
+		buf = append(buf, `,"rev":`...)
+		buf = strconv.AppendQuote(buf, r.Rev)
+		if r.BaseRev != "" {
+			buf = append(buf, `,"base_rev":`...)
+			buf = strconv.AppendQuote(buf, r.BaseRev)
+		}
+		buf = append(buf, `,"body":`...)
+		buf = append(buf, r.Body...)
+		buf = append(buf, '}')
+	}
+	return append(buf, "]}\n"...)
+}

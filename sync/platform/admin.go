@@ -1,0 +1,87 @@
+package platform
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identity) {
+	if !checkRequestType(w, r) {
+		return
+	}
+	body, err := readBody(w, r, 64<<10)
+	if err != nil {
+		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "review body too large")
+		return
+	}
+	var req protocol.ReviewRequest
+	if err := protocol.DecodeBody(body, &req); err != nil {
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
+		return
+	}
+	st, err := protocol.ParsePlatformState(req.State)
+	if err == nil {
+		err = s.Review(req.NeedID, req.State, req.URL, req.Comment)
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
+		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no such need")
+	case err != nil:
+		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
+	default:
+		addLogAttrs(r.Context(), "need", req.NeedID, "state", string(st))
+		writeJSON(w, http.StatusOK, protocol.ReviewResponse{Protocol: protocol.Version, NeedID: req.NeedID, State: st})
+	}
+}
+
+// ReviewRemote records a verdict on a running server through its admin
+// endpoint, with a token from CreateAdminToken: what `xunbang serve review`
+// does when the server holds the data dir (Open fails with ErrInUse). The
+// address follows the client's rule: https, or http to this computer. hc
+// may be nil.
+func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL, comment string, hc *http.Client) error {
+	u, err := protocol.ParseServerURL(server)
+	if err != nil {
+		return err
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	body, err := protocol.Encode(protocol.ReviewRequest{Protocol: protocol.Version, NeedID: id, State: status, URL: publicURL, Comment: comment})
+	if err != nil {
+		return err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, u.String()+protocol.PathAdminReview, bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	protocol.SetHeaders(req.Header)
+	req.Header.Set("Authorization", "Bearer "+adminToken)
+	resp, err := hc.Do(req)
+	if err != nil {
+		return fmt.Errorf("review %s: %w", id, err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("review %s: %w", id, err)
+	}
+	if resp.StatusCode == http.StatusOK {
+		var rr protocol.ReviewResponse
+		return protocol.Decode(resp.Header, b, &rr)
+	}
+	var eb protocol.ErrorBody
+	if protocol.Decode(resp.Header, b, &eb) == nil {
+		if resp.StatusCode == http.StatusNotFound {
+			return fmt.Errorf("review %s: %w", id, ErrNotFound)
+		}
+		return fmt.Errorf("review %s: %d %s: %s", id, resp.StatusCode, eb.Error.Code, eb.Error.Message)
+	}
+	return fmt.Errorf("review %s: HTTP %d, not a protocol answer", id, resp.StatusCode)
+}

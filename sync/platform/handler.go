@@ -1,0 +1,168 @@
+package platform
+
+import (
+	"errors"
+	"log/slog"
+	"mime"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+// Handler returns the server's HTTP handler: the v1 endpoints behind
+// logging, the protocol version header, the concurrency limit and auth.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET "+protocol.PathHealth, s.handleHealth)
+	mux.Handle("GET "+protocol.PathWhoAmI, s.authed(s.handleWhoAmI))
+	mux.Handle("POST "+protocol.PathPush, s.limited(s.authed(s.handlePush)))
+	mux.Handle("GET "+protocol.PathChanges, s.limited(s.authed(s.handleChanges)))
+	mux.Handle("POST "+protocol.PathAdminReview, s.authed(s.handleReview))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
+		rec.Header().Set(protocol.HeaderVersion, protocol.Version)
+		rec.Header().Set("Cache-Control", "no-store")
+		id := s.reqSeq.Add(1)
+		r = r.WithContext(withLogAttrs(r.Context()))
+		switch {
+		case s.closing.Load():
+			rec.Header().Set(protocol.HeaderRetryAfter, strconv.Itoa(s.opt.RetryAfter))
+			writeError(rec, http.StatusServiceUnavailable, protocol.CodeShuttingDown, "the server is shutting down")
+		default:
+			// Unknown paths and methods get a protocol error body too.
+			if _, pattern := mux.Handler(r); pattern == "" {
+				if r.URL.Path == protocol.PathPush || r.URL.Path == protocol.PathChanges ||
+					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || r.URL.Path == protocol.PathAdminReview {
+					writeError(rec, http.StatusMethodNotAllowed, protocol.CodeMethod, "method not allowed")
+				} else {
+					writeError(rec, http.StatusNotFound, protocol.CodeNotFound, "no such endpoint")
+				}
+			} else {
+				mux.ServeHTTP(rec, r)
+			}
+		}
+		attrs := []any{
+			"req", id, "method", r.Method, "path", r.URL.Path, "status", rec.status,
+			"ms", float64(time.Since(start).Microseconds()) / 1000, "bytes_in", r.ContentLength,
+		}
+		attrs = append(attrs, logAttrs(r.Context())...)
+		level := slog.LevelInfo
+		if rec.status >= 500 {
+			level = slog.LevelWarn
+		}
+		s.log.Log(r.Context(), level, "request", attrs...)
+	})
+}
+
+type statusRecorder struct {
+	http.ResponseWriter
+	status int
+	wrote  bool
+}
+
+func (r *statusRecorder) WriteHeader(code int) {
+	if !r.wrote {
+		r.status, r.wrote = code, true
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *statusRecorder) Write(b []byte) (int, error) {
+	r.wrote = true
+	return r.ResponseWriter.Write(b)
+}
+
+func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// limited bounds the requests handled at once; past the bound a request
+// waits QueueWait for a slot, then gets 429 with Retry-After.
+func (s *Server) limited(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			t := time.NewTimer(s.opt.QueueWait)
+			select {
+			case s.slots <- struct{}{}:
+				t.Stop()
+			case <-t.C:
+				w.Header().Set(protocol.HeaderRetryAfter, strconv.Itoa(s.opt.RetryAfter))
+				writeError(w, http.StatusTooManyRequests, protocol.CodeBusy, "too many requests in flight; retry later")
+				return
+			case <-r.Context().Done():
+				return
+			}
+		}
+		defer func() { <-s.slots }()
+		next.ServeHTTP(w, r)
+	})
+}
+
+type authedHandler func(w http.ResponseWriter, r *http.Request, who identity)
+
+func (s *Server) authed(h authedHandler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if v := r.Header.Get(protocol.HeaderVersion); v != "" && v != protocol.Version {
+			writeError(w, http.StatusBadRequest, protocol.CodeVersion, "this server speaks protocol version "+protocol.Version)
+			return
+		}
+		who, ok := s.authenticate(r)
+		if !ok {
+			w.Header().Set("WWW-Authenticate", `Bearer realm="xunbang"`)
+			writeError(w, http.StatusUnauthorized, protocol.CodeUnauthorized, "missing or unknown bearer token")
+			return
+		}
+		addLogAttrs(r.Context(), "user", who.User, "team", who.Team)
+		if admin := r.URL.Path == protocol.PathAdminReview; admin != who.Admin {
+			msg := "a team token cannot use admin endpoints"
+			if who.Admin {
+				msg = "an admin token can neither push nor pull"
+			}
+			writeError(w, http.StatusForbidden, protocol.CodeForbidden, msg)
+			return
+		}
+		h(w, r, who)
+	})
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, protocol.Health{Protocol: protocol.Version, Status: "ok", Time: s.opt.Now().UTC()})
+}
+
+func (s *Server) handleWhoAmI(w http.ResponseWriter, r *http.Request, who identity) {
+	writeJSON(w, http.StatusOK, protocol.Identity{Protocol: protocol.Version, User: who.User, Team: who.Team})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	b, err := protocol.Encode(v)
+	if err != nil {
+		status = http.StatusInternalServerError
+		b, _ = protocol.Encode(protocol.ErrorBody{Protocol: protocol.Version, Error: protocol.ErrorInfo{Code: protocol.CodeInternal, Message: "encoding the answer failed"}})
+	}
+	protocol.SetHeaders(w.Header())
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+func writeError(w http.ResponseWriter, status int, code, msg string) {
+	writeJSON(w, status, protocol.ErrorBody{Protocol: protocol.Version, Error: protocol.ErrorInfo{Code: code, Message: msg}})
+}
+
+// checkRequestType answers 415 for a body that is not the protocol's media type.
+func checkRequestType(w http.ResponseWriter, r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != protocol.MediaType {
+		writeError(w, http.StatusUnsupportedMediaType, protocol.CodeMediaType, "Content-Type must be "+protocol.MediaType)
+		return false
+	}
+	return true
+}
+
+func isTooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}

@@ -77,7 +77,7 @@ var errDryRun = errors.New("dry run")
 // with no status is a draft.
 func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt ImportOptions) (ImportReport, error) {
 	var rep ImportReport
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		rep = ImportReport{DryRun: opt.DryRun}
 		tx.batch = newWriteBatch()
 		var err error

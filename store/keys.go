@@ -1,7 +1,6 @@
 package store
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -345,6 +344,3 @@ func decodeEntHead(b []byte) (*entHead, error) {
 	}
 	return h, nil
 }
-
-// hasPrefix is bytes.HasPrefix, named for the cursor loops.
-func hasPrefix(k, p []byte) bool { return bytes.HasPrefix(k, p) }

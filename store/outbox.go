@@ -162,7 +162,7 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 // AckOutbox removes entries the platform has accepted (or already had).
 // Unknown seqs are ignored, so an ack can be repeated safely.
 func (s *Store) AckOutbox(ctx context.Context, seqs ...uint64) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		for _, seq := range seqs {
 			for _, b := range [][]byte{outboxBucket, outboxQuarantineBucket} {
 				if err := tx.bucket(b).Delete(u64Key(seq)); err != nil {
@@ -181,7 +181,7 @@ func (s *Store) AckOutbox(ctx context.Context, seqs ...uint64) error {
 // FailOutbox records a failed attempt to push an entry: Attempts goes up by
 // one and LastError is set. The entry stays in the queue.
 func (s *Store) FailOutbox(ctx context.Context, seq uint64, errText string) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		return tx.changeOutbox(seq, func(rec *outboxRecord) []byte {
 			rec.Attempts++
 			rec.LastError = errText
@@ -199,7 +199,7 @@ func (s *Store) FailOutbox(ctx context.Context, seq uint64, errText string) erro
 // invalid, with the platform's reasons. It no longer blocks the queue; a
 // later save of the record writes a new entry.
 func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []string) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		return tx.changeOutbox(seq, func(rec *outboxRecord) []byte {
 			rec.Reasons = slices.Clone(reasons)
 			rec.LastAttempt = tx.s.clock()
@@ -216,7 +216,7 @@ func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []stri
 // user has dealt with the reasons), keeping their place in the order.
 // Unknown seqs are ignored.
 func (s *Store) RequeueOutbox(ctx context.Context, seqs ...uint64) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		q := tx.bucket(outboxQuarantineBucket)
 		for _, seq := range seqs {
 			v := q.Get(u64Key(seq))

@@ -23,7 +23,7 @@ import (
 // revision, ErrDuplicate when another enterprise has the credit code, and
 // ErrInvalid for a bad ID. On any error e is left as it was.
 func (s *Store) SaveEnterprise(ctx context.Context, e *forms.Enterprise) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.SaveEnterprise(e) })
+	return s.update(ctx, "save enterprise", func(tx *Tx) error { return tx.SaveEnterprise(e) })
 }
 
 // SaveNeed saves a new revision of a need in one transaction: the record,
@@ -43,7 +43,7 @@ func (s *Store) SaveEnterprise(ctx context.Context, e *forms.Enterprise) error {
 // stored current revision is refused with ErrConflict: it was edited from an
 // out-of-date copy. On any error n is left as it was.
 func (s *Store) SaveNeed(ctx context.Context, n *forms.Need) error {
-	return s.Update(ctx, func(tx *Tx) error { return tx.SaveNeed(n) })
+	return s.update(ctx, "save need", func(tx *Tx) error { return tx.SaveNeed(n) })
 }
 
 // Enterprise returns an enterprise's current revision, or an error wrapping

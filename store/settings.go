@@ -81,7 +81,7 @@ func (s *Store) SaveSettings(ctx context.Context, set Settings) error {
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)
 	}
-	err = s.Update(ctx, func(tx *Tx) error {
+	err = s.update(ctx, "", func(tx *Tx) error {
 		return tx.bucket(metaBucket).Put(metaSettingsKey, v)
 	})
 	if err != nil {

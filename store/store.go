@@ -356,22 +356,41 @@ func (s *Store) userTeam() (string, string) {
 // fn must not call other Store methods (they would wait for this
 // transaction) nor keep the Tx after it returns.
 func (s *Store) Update(ctx context.Context, fn func(tx *Tx) error) error {
+	return s.update(ctx, "update", fn)
+}
+
+// update is Update with the operation's name: errors before and after fn
+// (a canceled context, a read-only store, a failed commit) are wrapped with
+// it; fn's own errors are returned as they are, since the Tx methods wrap
+// theirs. With op "" the caller wraps every error itself.
+func (s *Store) update(ctx context.Context, op string, fn func(tx *Tx) error) error {
+	wrap := func(err error) error {
+		if op == "" {
+			return err
+		}
+		return fmt.Errorf("%s: %w", op, err)
+	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return wrap(err)
 	}
 	if s.db.IsReadOnly() {
-		return ErrReadOnly
+		return wrap(ErrReadOnly)
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	tx := &Tx{s: s, ctx: ctx, writable: true}
+	var fnErr error
 	err := s.db.Update(func(btx *bolt.Tx) error {
 		tx.btx = btx
-		return fn(tx)
+		fnErr = fn(tx)
+		return fnErr
 	})
 	tx.btx = nil
 	if err != nil {
 		tx.rollback()
+		if fnErr == nil {
+			return wrap(fmt.Errorf("commit: %w", err))
+		}
 		return err
 	}
 	s.mem.apply(tx)

@@ -552,8 +552,11 @@ func TestContextCanceled(t *testing.T) {
 	ctx, cancel := context.WithCancel(bg)
 	cancel()
 	e := newEnterprise("甲公司", "", "320500")
-	if err := s.SaveEnterprise(ctx, e); !errors.Is(err, context.Canceled) {
+	if err := s.SaveEnterprise(ctx, e); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "save enterprise: ") {
 		t.Errorf("SaveEnterprise(canceled) = %v", err)
+	}
+	if err := s.AckOutbox(ctx, 1); !errors.Is(err, context.Canceled) || !strings.HasPrefix(err.Error(), "ack outbox") {
+		t.Errorf("AckOutbox(canceled) = %v", err)
 	}
 	if _, err := s.Needs(ctx, Query{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Needs(canceled) = %v", err)

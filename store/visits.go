@@ -27,7 +27,7 @@ func checkDate(d string) error {
 // the ID if empty and CreatedAt if zero. Visits have no revisions and do not
 // go to the platform.
 func (s *Store) SaveVisit(ctx context.Context, v *forms.Visit) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		if err := checkDate(v.Date); err != nil {
 			return err
 		}
@@ -85,7 +85,7 @@ func (s *Store) Visits(ctx context.Context, enterpriseID string) ([]forms.Visit,
 // SaveFollowUp stores a follow-up of a need, which must exist. It assigns
 // the ID if empty and CreatedAt if zero.
 func (s *Store) SaveFollowUp(ctx context.Context, f *forms.FollowUp) error {
-	err := s.Update(ctx, func(tx *Tx) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
 		switch f.Kind {
 		case forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment:
 		default:
@@ -198,16 +198,11 @@ func (tx *Tx) putLinked(bucket, index []byte, id, parent string, rec any, oldPar
 // eachLinked calls fn with the value of every record of a parent.
 func (tx *Tx) eachLinked(bucket, index []byte, parent string, fn func([]byte) error) error {
 	b := tx.bucket(bucket)
-	p := prefixKey(parent)
-	c := tx.bucket(index).Cursor()
-	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
-		v := b.Get(k[len(p):])
+	return tx.scan(index, parent, func(k, _ []byte) error {
+		v := b.Get(k[len(parent)+1:])
 		if v == nil {
 			return fmt.Errorf("index entry %q: no record: %w", k, ErrCorrupt)
 		}
-		if err := fn(v); err != nil {
-			return err
-		}
-	}
-	return nil
+		return fn(v)
+	})
 }

@@ -1,16 +1,27 @@
 // Package app is xunbang's desktop user interface, built with Fyne.
 //
-// [Run] opens the window; [Theme] draws all text in the embedded CJK font;
-// [SetLanguage] makes the UI Chinese (the default, whatever the operating
-// system's locale) or English. Strings shown to the user are read with
-// fyne.io/fyne/v2/lang's L from the translations in package assets.
+// [Run] opens the window on a data dir: the tabs 工作台 (progress against
+// the targets), 需求 (the need list, a need's editor with its diagnosis and
+// follow-ups, and the enterprise's confirmation screen), 企业 (enterprises,
+// their contacts and visits) and 设置, over a strip that shows what is
+// waiting to be synced. The forms are drawn from the field catalogue of
+// package forms (fields.go), and every edit of a need is saved as the user
+// types.
 //
-// Code here touches widgets only on the UI goroutine: background work hands
-// results back with fyne.Do or fyne.DoAndWait, and does its own I/O.
+// [Theme] draws all text in the embedded CJK font; [SetLanguage] makes the UI
+// Chinese (the default, whatever the operating system's locale) or English.
+// Strings shown to the user are read with fyne.io/fyne/v2/lang's L from the
+// translations in package assets.
+//
+// Each screen is a struct that holds its widgets (so tests reach them) and
+// declares the small interface it needs from the store (backend.go). Code
+// here touches widgets only on the UI goroutine: background work does its own
+// I/O and hands results back through ui.run (fyne.Do).
 package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"image"
 	"image/draw"
@@ -18,84 +29,152 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/theme"
-	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/store"
 )
 
 // AppID is the application's unique ID, under which Fyne keeps its
 // preferences and storage. It must match ID in FyneApp.toml.
 const AppID = "cn.xunbang.app"
 
-// ScreenHome names the first screen of the window.
+// ScreenHome names the first screen of the window, the 工作台.
 const ScreenHome = "home"
 
 // defaultScreenshotSize is the window size for screenshots when
 // Options.Size is not set.
 var defaultScreenshotSize = fyne.NewSize(1280, 800)
 
+// screenshotWait bounds how long a screenshot waits for the screen's data.
+const screenshotWait = 60 * time.Second
+
 // Options configure [Run].
 type Options struct {
-	// DataDir is the data directory the window works on. It is shown to the
-	// user; Run neither creates nor reads it.
+	// DataDir is the data directory the window works on: Run opens the store
+	// in it (creating it when missing) and shows it in the settings.
 	DataDir string
-	// Lang is the UI language setting: "en" for English, anything else
-	// (including "") for Chinese. See [ParseLanguage].
+	// Lang is the UI language: "en" for English, "zh" for Chinese, "" for
+	// the language stored in the settings (Chinese by default). See
+	// [ParseLanguage].
 	Lang string
 	// Screenshot, when not empty, is a PNG file to write: Run draws the
-	// window, captures it into this file and quits instead of waiting for
-	// the user.
+	// window, waits for the screen's data, captures it into this file and
+	// quits instead of waiting for the user.
 	Screenshot string
-	// Screen names the screen to show first; "" means [ScreenHome].
+	// Screen names the screen to show first: "home" or "dashboard" (the
+	// default), "needs", "editor" (the first need of the list), "confirm"
+	// (the confirmation of the first need waiting for one, or already
+	// confirmed), "enterprises", "settings", or "sync" (the need list, with
+	// the sync strip below it as on every screen).
 	Screen string
 	// Size is the window size; zero means Fyne's choice for a normal run
 	// and 1280×800 for a screenshot.
 	Size fyne.Size
+	// Sync, when set, is what the sync strip's 立即同步 button runs; nil
+	// hides the button. It runs off the UI goroutine.
+	Sync func(ctx context.Context) error
+	// SyncStatus, when set, supplies the sync strip's status (called every
+	// few seconds, off the UI goroutine); nil shows the outbox count only.
+	SyncStatus func(ctx context.Context) (SyncStatus, error)
+	// Connect, when set, is called once the store is open and fills in Sync
+	// and SyncStatus (main wires the sync client here, so app needs no
+	// network code). It may start background work bound to ctx.
+	Connect func(ctx context.Context, st *store.Store, lang string) (sync func(context.Context) error, status func(context.Context) (SyncStatus, error))
 }
 
-// Run opens xunbang's window and returns nil when the user closes it or ctx
-// is cancelled. With opts.Screenshot set it instead returns once the
-// screenshot is written, or with the error that prevented it. It must be
-// called from the main goroutine, once per process.
+// Run opens xunbang's window on the store in opts.DataDir and returns nil
+// when the user closes it or ctx is cancelled; pending edits are saved first.
+// With opts.Screenshot set it instead returns once the screenshot is
+// written, or with the error that prevented it. It must be called from the
+// main goroutine, once per process.
 func Run(ctx context.Context, opts Options) error {
-	if err := SetLanguage(ParseLanguage(opts.Lang)); err != nil {
+	screen := opts.Screen
+	if screen == "" {
+		screen = ScreenHome
+	}
+	if !slices.Contains(screens, screen) {
+		return fmt.Errorf("start UI: unknown screen %q (known: %s)", opts.Screen, strings.Join(screens, ", "))
+	}
+	if opts.DataDir == "" {
+		return errors.New("start UI: no data dir")
+	}
+	st, err := store.Open(ctx, opts.DataDir, store.Options{})
+	if err != nil {
+		return fmt.Errorf("start UI: %w", err)
+	}
+	defer st.Close()
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		return fmt.Errorf("start UI: %w", err)
+	}
+	language := opts.Lang
+	if language == "" {
+		language = settings.Lang
+	}
+	if err := SetLanguage(ParseLanguage(language)); err != nil {
 		// Depends on the user's system locale, which tests cannot cover
 		// exhaustively: a window in the wrong language beats no window.
 		slog.Error("start UI: cannot set the UI language", "err", err)
 	}
-	if opts.Screen != "" && opts.Screen != ScreenHome {
-		return fmt.Errorf("start UI: unknown screen %q (known: %q)", opts.Screen, ScreenHome)
+
+	if opts.Connect != nil && opts.Screenshot == "" {
+		opts.Sync, opts.SyncStatus = opts.Connect(ctx, st, string(ParseLanguage(language)))
 	}
 
 	a := fyneapp.NewWithID(AppID)
 	a.Settings().SetTheme(NewTheme())
 	a.SetIcon(assets.Icon())
-	w := newMainWindow(a, opts)
+	w := a.NewWindow(lang.L("app.name"))
+	w.SetMaster()
+	u := newUI(ctx, a, w, st, settings, opts)
+	ready := make(chan struct{})
+	var readyOnce sync.Once
+	// Results of the loads started here reach the widgets only once the
+	// window is set up (see ui.uiMu).
+	u.uiMu.Lock()
+	u.showScreen(screen, func() { readyOnce.Do(func() { close(ready) }) })
+	u.start()
 
-	// Quit when ctx is cancelled; stop watching once the app has stopped.
+	// Quit when ctx is cancelled, saving pending edits first; stop watching
+	// once the app has stopped.
 	stopped := make(chan struct{})
-	defer close(stopped)
 	go func() {
 		select {
 		case <-ctx.Done():
-			fyne.Do(a.Quit)
+			u.run(func() {
+				u.flush()
+				a.Quit()
+			})
 		case <-stopped:
+		}
+	}()
+	defer func() {
+		close(stopped)
+		// Saves already under way finish before the store closes.
+		if !u.bg.WaitTimeout(5 * time.Second) {
+			slog.Warn("window closed with background work still running")
 		}
 	}()
 
 	if opts.Screenshot == "" {
+		watchCtx, stopWatch := context.WithCancel(ctx)
+		defer stopWatch()
+		u.watch(watchCtx)
 		if !opts.Size.IsZero() {
 			w.Resize(opts.Size)
+		} else {
+			w.Resize(fyne.NewSize(1280, 800))
 		}
+		u.uiMu.Unlock()
 		w.ShowAndRun()
 		return nil
 	}
@@ -106,9 +185,19 @@ func Run(ctx context.Context, opts Options) error {
 	}
 	w.Resize(size)
 	w.Show()
+	u.uiMu.Unlock()
 	result := make(chan error, 1)
 	go func() {
-		result <- screenshot(ctx, w, opts.Screenshot)
+		t := time.NewTimer(screenshotWait)
+		select {
+		case <-ready:
+		case <-t.C:
+			slog.Warn("screenshot: the screen's data did not arrive in time", "screen", screen)
+		case <-ctx.Done():
+		}
+		t.Stop()
+		u.bg.WaitTimeout(screenshotWait)
+		result <- screenshot(ctx, w, &u.uiMu, opts.Screenshot)
 		fyne.Do(a.Quit)
 	}()
 	// With a real driver Run returns after the goroutine above quits the app;
@@ -123,40 +212,7 @@ func Run(ctx context.Context, opts Options) error {
 	}
 }
 
-// newMainWindow builds the main window with its first screen.
-func newMainWindow(a fyne.App, opts Options) fyne.Window {
-	w := a.NewWindow(lang.L("app.name"))
-	w.SetMaster()
-	w.SetContent(newPlaceholder(opts.DataDir).content)
-	return w
-}
-
-// placeholder is the home screen until the real screens exist: the app's
-// name, what it is for, and the data directory.
-type placeholder struct {
-	name    *widget.Label
-	tagline *widget.Label
-	dataDir *widget.Label
-	content fyne.CanvasObject
-}
-
-func newPlaceholder(dataDir string) *placeholder {
-	p := &placeholder{
-		name:    widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{}),
-		tagline: widget.NewLabelWithStyle(lang.L("app.tagline"), fyne.TextAlignCenter, fyne.TextStyle{}),
-		dataDir: widget.NewLabelWithStyle(dataDirText(dataDir), fyne.TextAlignCenter, fyne.TextStyle{}),
-	}
-	p.name.SizeName = theme.SizeNameHeadingText
-	p.dataDir.Selectable = true
-
-	icon := canvas.NewImageFromResource(assets.Icon())
-	icon.FillMode = canvas.ImageFillContain
-	icon.SetMinSize(fyne.NewSquareSize(96))
-
-	p.content = container.NewCenter(container.NewVBox(icon, p.name, p.tagline, p.dataDir))
-	return p
-}
-
+// dataDirText says where the data lives, for the settings screen.
 func dataDirText(dir string) string {
 	if dir == "" {
 		return lang.L("app.datadir.unset")
@@ -169,9 +225,9 @@ func dataDirText(dir string) string {
 const glCaptureWait = 4 * time.Second
 
 // screenshot captures w and writes it to path as a PNG. It runs on its own
-// goroutine: only the capture itself runs on the UI goroutine.
-func screenshot(ctx context.Context, w fyne.Window, path string) error {
-	img, err := captureWindow(ctx, w)
+// goroutine: only the capture itself runs on the UI goroutine, holding lock.
+func screenshot(ctx context.Context, w fyne.Window, lock sync.Locker, path string) error {
+	img, err := captureWindow(ctx, w, lock)
 	if err != nil {
 		return fmt.Errorf("screenshot %s: %w", path, err)
 	}
@@ -190,10 +246,14 @@ func screenshot(ctx context.Context, w fyne.Window, path string) error {
 // captures again; if nothing shows within glCaptureWait it renders the
 // window's content with Fyne's software painter instead, which draws the same
 // objects with the same theme, size and scale.
-func captureWindow(ctx context.Context, w fyne.Window) (*image.NRGBA, error) {
+func captureWindow(ctx context.Context, w fyne.Window, lock sync.Locker) (*image.NRGBA, error) {
 	capture := func() *image.NRGBA {
 		var img image.Image
-		fyne.DoAndWait(func() { img = w.Canvas().Capture() })
+		fyne.DoAndWait(func() {
+			lock.Lock()
+			defer lock.Unlock()
+			img = w.Canvas().Capture()
+		})
 		return opaque(img)
 	}
 	wait := func(d time.Duration) error {
@@ -211,7 +271,7 @@ func captureWindow(ctx context.Context, w fyne.Window) (*image.NRGBA, error) {
 	for uniform(capture()) {
 		if time.Since(start) > glCaptureWait {
 			slog.Info("screenshot: the window captures blank; rendering it in software")
-			return renderInSoftware(w), nil
+			return renderInSoftware(w, lock), nil
 		}
 		if err := wait(100 * time.Millisecond); err != nil {
 			return nil, err
@@ -225,9 +285,11 @@ func captureWindow(ctx context.Context, w fyne.Window) (*image.NRGBA, error) {
 
 // renderInSoftware draws w's content with Fyne's software painter, on a
 // canvas of the window's size, scale and padding.
-func renderInSoftware(w fyne.Window) *image.NRGBA {
+func renderInSoftware(w fyne.Window, lock sync.Locker) *image.NRGBA {
 	var img image.Image
 	fyne.DoAndWait(func() {
+		lock.Lock()
+		defer lock.Unlock()
 		content := w.Content()
 		c := software.NewCanvas()
 		c.SetPadded(w.Padded())

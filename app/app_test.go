@@ -5,69 +5,8 @@ import (
 	"image/color"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
-
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 )
-
-// labelTexts returns the texts of all labels under o.
-func labelTexts(o fyne.CanvasObject) []string {
-	switch o := o.(type) {
-	case *widget.Label:
-		return []string{o.Text}
-	case *fyne.Container:
-		var texts []string
-		for _, c := range o.Objects {
-			texts = append(texts, labelTexts(c)...)
-		}
-		return texts
-	}
-	return nil
-}
-
-func TestPlaceholderWindowIsChinese(t *testing.T) {
-	setLocale(t, "en_US.UTF-8")
-	mustSetLanguage(t, Chinese)
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(NewTheme())
-
-	w := newMainWindow(a, Options{DataDir: "/home/官员/寻榜"})
-	defer w.Close()
-	w.Resize(fyne.NewSize(800, 500))
-	if got := w.Title(); got != "寻榜" {
-		t.Errorf("title = %q, want 寻榜", got)
-	}
-	texts := labelTexts(w.Content())
-	for _, want := range []string{"寻榜", taglineZH, "数据目录：/home/官员/寻榜"} {
-		if !slices.Contains(texts, want) {
-			t.Errorf("window has no label %q; labels: %q", want, texts)
-		}
-	}
-	if img := w.Canvas().Capture(); uniform(opaque(img)) {
-		t.Error("window renders as a single colour")
-	}
-}
-
-func TestPlaceholderWindowInEnglish(t *testing.T) {
-	setLocale(t, "zh_CN.UTF-8")
-	mustSetLanguage(t, English)
-	a := test.NewTempApp(t)
-
-	w := newMainWindow(a, Options{})
-	defer w.Close()
-	if got := w.Title(); got != "Xunbang" {
-		t.Errorf("title = %q, want Xunbang", got)
-	}
-	texts := labelTexts(w.Content())
-	for _, want := range []string{taglineEN, "Data folder: not set"} {
-		if !slices.Contains(texts, want) {
-			t.Errorf("window has no label %q; labels: %q", want, texts)
-		}
-	}
-}
 
 func TestOpaqueAndUniform(t *testing.T) {
 	img := image.NewRGBA(image.Rect(0, 0, 4, 3))

@@ -4,23 +4,48 @@ package app
 
 import (
 	"context"
+	"image"
 	"image/png"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"fyne.io/fyne/v2"
+
+	"github.com/xunbang/xunbang/store"
 )
 
 // TestRunScreenshot drives Run end to end with Fyne's test driver and
-// software painter (build tag ci), so it needs neither cgo nor a display.
+// software painter (build tag ci), so it needs neither cgo nor a display:
+// every screen, on a demo data dir.
 func TestRunScreenshot(t *testing.T) {
 	setLocale(t, "C")
-	p := filepath.Join(t.TempDir(), "shot.png")
-	err := Run(context.Background(), Options{DataDir: "/tmp/数据", Screenshot: p, Size: fyne.NewSize(640, 400)})
+	dir := filepath.Join(t.TempDir(), "数据")
+	st, err := store.Open(context.Background(), dir, store.Options{})
 	if err != nil {
-		t.Fatalf("Run: %v", err)
+		t.Fatal(err)
 	}
+	importDemo(t, st, 60)
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for _, screen := range screens {
+		t.Run(screen, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), screen+".png")
+			err := Run(context.Background(), Options{DataDir: dir, Screenshot: p, Screen: screen, Size: fyne.NewSize(1024, 700)})
+			if err != nil {
+				t.Fatalf("Run: %v", err)
+			}
+			img := decodePNG(t, p)
+			if b := img.Bounds(); b.Dx() != 1024 || b.Dy() != 700 {
+				t.Errorf("screenshot is %v, want 1024×700", b.Size())
+			}
+		})
+	}
+}
+
+func decodePNG(t *testing.T, p string) image.Image {
+	t.Helper()
 	f, err := os.Open(p)
 	if err != nil {
 		t.Fatal(err)
@@ -30,14 +55,18 @@ func TestRunScreenshot(t *testing.T) {
 	if err != nil {
 		t.Fatalf("decode %s: %v", p, err)
 	}
-	if b := img.Bounds(); b.Dx() != 640 || b.Dy() != 400 {
-		t.Errorf("screenshot is %v, want 640×400", b.Size())
-	}
+	return img
 }
 
 func TestRunRejectsUnknownScreen(t *testing.T) {
-	err := Run(context.Background(), Options{Screen: "nonsense", Screenshot: filepath.Join(t.TempDir(), "x.png")})
+	err := Run(context.Background(), Options{DataDir: t.TempDir(), Screen: "nonsense", Screenshot: filepath.Join(t.TempDir(), "x.png")})
 	if err == nil {
 		t.Fatal("Run with an unknown screen succeeded")
+	}
+}
+
+func TestRunNeedsADataDir(t *testing.T) {
+	if err := Run(context.Background(), Options{Screenshot: filepath.Join(t.TempDir(), "x.png")}); err == nil {
+		t.Fatal("Run without a data dir succeeded")
 	}
 }

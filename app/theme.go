@@ -2,7 +2,10 @@ package app
 
 import (
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/assets"
 )
@@ -30,4 +33,68 @@ func NewTheme() *Theme {
 // monospace and symbol text.
 func (t *Theme) Font(fyne.TextStyle) fyne.Resource {
 	return assets.Font()
+}
+
+// scaledTheme is a theme with all text, and the icons drawn inline with it,
+// larger by a factor: the confirmation screen uses it so that the
+// enterprise's staff can read what they confirm.
+type scaledTheme struct {
+	fyne.Theme
+	factor float32
+}
+
+func newScaledTheme(base fyne.Theme, factor float32) *scaledTheme {
+	return &scaledTheme{Theme: base, factor: factor}
+}
+
+// Size scales the text sizes and the inline icon size.
+func (t *scaledTheme) Size(n fyne.ThemeSizeName) float32 {
+	s := t.Theme.Size(n)
+	switch n {
+	case theme.SizeNameText, theme.SizeNameHeadingText, theme.SizeNameSubHeadingText,
+		theme.SizeNameCaptionText, theme.SizeNameInlineIcon:
+		return s * t.factor
+	}
+	return s
+}
+
+// onBackground puts o on the theme's background colour. The strips above
+// and below scrolled content use it: Fyne's software painter (the
+// screenshots' fallback) clips a scrolled multi-line entry to the entry alone,
+// not to the scroll around it, so without a background its text would show
+// through the sync strip.
+func onBackground(o fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewStack(newBackgroundFill(), o)
+}
+
+// backgroundFill is a rectangle of the current theme's background colour.
+type backgroundFill struct {
+	widget.BaseWidget
+}
+
+func newBackgroundFill() *backgroundFill {
+	b := &backgroundFill{}
+	b.ExtendBaseWidget(b)
+	return b
+}
+
+// CreateRenderer draws the rectangle.
+func (b *backgroundFill) CreateRenderer() fyne.WidgetRenderer {
+	r := &backgroundRenderer{b: b, rect: canvas.NewRectangle(theme.Color(theme.ColorNameBackground))}
+	return r
+}
+
+type backgroundRenderer struct {
+	b    *backgroundFill
+	rect *canvas.Rectangle
+}
+
+func (r *backgroundRenderer) Destroy()                     {}
+func (r *backgroundRenderer) Layout(s fyne.Size)           { r.rect.Resize(s) }
+func (r *backgroundRenderer) MinSize() fyne.Size           { return fyne.Size{} }
+func (r *backgroundRenderer) Objects() []fyne.CanvasObject { return []fyne.CanvasObject{r.rect} }
+
+func (r *backgroundRenderer) Refresh() {
+	r.rect.FillColor = r.b.Theme().Color(theme.ColorNameBackground, fyne.CurrentApp().Settings().ThemeVariant())
+	r.rect.Refresh()
 }

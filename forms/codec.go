@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -94,33 +95,46 @@ func marshalInline(meta any, v Values) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Always through a map, so keys come out sorted whether or not there are values.
-	m := map[string]json.RawMessage{}
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+	if len(b) < 2 || b[len(b)-1] != '}' {
+		return nil, fmt.Errorf("record metadata is not an object")
 	}
-	cat := Default()
-	for id, l := range v {
-		if !v.Has(id) {
-			continue
+	ids := make([]string, 0, len(v))
+	for id := range v {
+		if v.Has(id) {
+			ids = append(ids, id)
 		}
-		if _, clash := m[id]; clash {
+	}
+	if len(ids) == 0 {
+		return b, nil
+	}
+	// Metadata keys in struct order, then field ids sorted: one pass, and the
+	// same bytes for the same record every time.
+	sort.Strings(ids)
+	keys := MetaKeys(meta)
+	cat := Default()
+	out := make([]byte, 0, len(b)+64*len(ids))
+	out = append(out, b[:len(b)-1]...)
+	for i, id := range ids {
+		if keys[id] {
 			return nil, fmt.Errorf("field %s clashes with a metadata key", id)
 		}
 		f, _ := cat.Field(id)
-		raw, err := encodeValue(f, l)
+		raw, err := encodeValue(f, v[id])
 		if err != nil {
 			return nil, fmt.Errorf("field %s: %w", id, err)
 		}
-		m[id] = raw
+		if i > 0 || len(b) > 2 {
+			out = append(out, ',')
+		}
+		key, err := marshalNoEscape(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, key...)
+		out = append(out, ':')
+		out = append(out, raw...)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(m); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return append(out, '}'), nil
 }
 
 func encodeValue(f *Field, l []string) (json.RawMessage, error) {

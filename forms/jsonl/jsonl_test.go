@@ -46,7 +46,7 @@ func write(t *testing.T, ents []*forms.Enterprise, needs []*forms.Need) []byte {
 func TestRoundTripIsExact(t *testing.T) {
 	ents, needs := records()
 	first := write(t, ents, needs)
-	if !bytes.HasPrefix(first, []byte(`{"type":"enterprise","contacts":`)) {
+	if !bytes.HasPrefix(first, []byte(`{"type":"enterprise","id":"e-1",`)) {
 		t.Errorf("line does not start with its type: %.60s", first)
 	}
 	b, err := Read(context.Background(), bytes.NewReader(first))

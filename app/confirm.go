@@ -1,0 +1,270 @@
+package app
+
+import (
+	"image/color"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// confirmNoticeVersion names the wording of the notice above the 确认
+// button; it is stored with each confirmation.
+const confirmNoticeVersion = "2026.1"
+
+// confirmScale is how much larger the confirmation screen's text is than
+// the rest of the window: the enterprise's staff read it on the official's
+// laptop, often standing.
+const confirmScale = 1.4
+
+// confirmView is the 企业确认 screen: a read-only, large-type view of exactly
+// what will be published under the need's visibility and of the rest of the
+// confirmed content, then the confirmer's name, position, method and drawn
+// signature, and the 确认 button.
+type confirmView struct {
+	u  *ui
+	ed *needEditor
+
+	back       *widget.Button
+	title      *widget.Label
+	banner     *widget.Label
+	bannerBox  *canvas.Rectangle
+	state      *widget.Label
+	publicBox  *fyne.Container
+	privateBox *fyne.Container
+	form       *fieldForm
+	pad        *signaturePad
+	clear      *widget.Button
+	notice     *widget.Label
+	confirmBtn *widget.Button
+	message    *widget.Label
+	content    fyne.CanvasObject
+}
+
+func newConfirmView(u *ui) *confirmView {
+	v := &confirmView{u: u}
+	v.back = widget.NewButtonWithIcon(lang.L("confirm.back"), theme.NavigateBackIcon(), func() {
+		u.setNeedsView(u.editor.content)
+		u.editor.refresh()
+	})
+	v.title = widget.NewLabel("")
+	v.title.SizeName = theme.SizeNameHeadingText
+	v.title.Wrapping = fyne.TextWrapWord
+	v.banner = widget.NewLabel("")
+	v.banner.Wrapping = fyne.TextWrapWord
+	v.banner.SizeName = theme.SizeNameSubHeadingText
+	v.bannerBox = canvas.NewRectangle(color.Transparent)
+	v.bannerBox.CornerRadius = 6
+	v.state = widget.NewLabel("")
+	v.publicBox = container.New(layout.NewFormLayout())
+	v.privateBox = container.New(layout.NewFormLayout())
+	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityConfirmation))
+	v.form.OnChanged = func(string) { v.form.showProblems(nil) }
+	v.pad = newSignaturePad()
+	v.clear = widget.NewButtonWithIcon(lang.L("confirm.clear"), theme.ContentClearIcon(), v.pad.Clear)
+	v.notice = widget.NewLabel(lang.L("confirm.notice"))
+	v.notice.Wrapping = fyne.TextWrapWord
+	v.confirmBtn = widget.NewButtonWithIcon(lang.L("confirm.button"), theme.ConfirmIcon(), v.confirmNeed)
+	v.confirmBtn.Importance = widget.HighImportance
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Hide()
+
+	publicTitle := sectionHeading(lang.L("confirm.public"))
+	privateTitle := sectionHeading(lang.L("confirm.private"))
+	signTitle := sectionHeading(lang.L("confirm.sign"))
+	body := container.NewVBox(
+		v.title,
+		container.NewStack(v.bannerBox, container.NewPadded(v.banner)),
+		v.state,
+		widget.NewSeparator(),
+		publicTitle, v.publicBox,
+		widget.NewSeparator(),
+		privateTitle, v.privateBox,
+		widget.NewSeparator(),
+		signTitle,
+		v.form.rows(),
+		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), v.pad),
+		v.notice,
+		container.NewHBox(layout.NewSpacer(), v.confirmBtn),
+		v.message,
+	)
+	large := container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
+	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil,
+		container.NewVScroll(large))
+	return v
+}
+
+// show fills the screen from the need in the editor.
+func (v *confirmView) show(ed *needEditor) {
+	v.ed = ed
+	n, ent := ed.need, ed.ent
+	cat, lng := v.u.cat, v.u.lang
+	v.title.SetText(n.Title())
+
+	vals := forms.Values{}
+	if ct, ok := ent.Contact(n.ContactID); ok {
+		vals.SetList("confirmer_name", ct.Values.List("contact_name"))
+		vals.SetList("confirmer_position", ct.Values.List("contact_position"))
+	}
+	vals.Set("confirmation_method", "sign")
+	v.form.load(vals)
+	v.pad.strokes = nil
+	v.pad.raster.Refresh()
+	v.message.Hide()
+
+	// What the public will see.
+	v.publicBox.RemoveAll()
+	pub, published := cat.Publish(n, ent)
+	shown := map[string]bool{}
+	row := func(box *fyne.Container, label, value string) {
+		l := widget.NewLabel(label)
+		l.TextStyle.Bold = true
+		val := widget.NewLabel(value)
+		val.Wrapping = fyne.TextWrapWord
+		box.Add(l)
+		box.Add(val)
+	}
+	if published {
+		row(v.publicBox, lang.L("confirm.publisher"), pub.Publisher)
+		if pub.Region != "" {
+			row(v.publicBox, cat.MustField("region").Label(lng), forms.Regions().FullName(pub.Region))
+		}
+		for _, f := range cat.Fields(forms.EntityNeed) {
+			if pub.Values.Has(f.ID) || f.NegotiableFlag != "" && pub.Values.Bool(f.NegotiableFlag) {
+				row(v.publicBox, f.Label(lng), displayValue(cat, f, pub.Values, lng))
+				shown[f.ID] = true
+			}
+		}
+		if len(pub.Contact) > 0 {
+			for _, f := range cat.Fields(forms.EntityContact) {
+				if pub.Contact.Has(f.ID) {
+					row(v.publicBox, f.Label(lng), displayValue(cat, f, pub.Contact, lng))
+				}
+			}
+		}
+	} else {
+		none := widget.NewLabel(lang.L("confirm.nothingpublic"))
+		none.Wrapping = fyne.TextWrapWord
+		v.publicBox.Add(widget.NewLabel(""))
+		v.publicBox.Add(none)
+	}
+	v.publicBox.Refresh()
+
+	// The rest of what the enterprise confirms: the canonical content that is
+	// not public (business secrets, and who the enterprise is unless 实名公开).
+	v.privateBox.RemoveAll()
+	for _, id := range []string{"enterprise_name", "credit_code", "region"} {
+		f := cat.MustField(id)
+		if pub.Visibility == forms.VisibilityNamed && id != "credit_code" || id == "region" && published {
+			continue
+		}
+		if ent.Values.Has(id) {
+			row(v.privateBox, f.Label(lng), displayValue(cat, f, ent.Values, lng))
+		}
+	}
+	for _, f := range cat.Fields(forms.EntityNeed) {
+		if f.Class == forms.ClassInternal || shown[f.ID] || f.ID == "budget_negotiable" && shown["budget_wan"] {
+			continue
+		}
+		if n.Values.Has(f.ID) {
+			row(v.privateBox, f.Label(lng), displayValue(cat, f, n.Values, lng))
+		}
+	}
+	v.privateBox.Refresh()
+	v.refresh()
+}
+
+// refresh shows the visibility banner, whether the confirmation is current
+// and whether the need can be confirmed now.
+func (v *confirmView) refresh() {
+	n, ent := v.ed.need, v.ed.ent
+	vis := n.Visibility()
+	var text string
+	var fill color.NRGBA
+	switch vis {
+	case forms.VisibilityNamed:
+		text = lang.L("confirm.banner.named", map[string]any{"Name": ent.Name()})
+		fill = color.NRGBA{R: 0x2e, G: 0x9d, B: 0x4f, A: 0x40}
+	case forms.VisibilityAnonymous:
+		text = lang.L("confirm.banner.anonymous", map[string]any{"Alias": n.Values.Get("public_alias")})
+		fill = color.NRGBA{R: 0xf0, G: 0x9a, B: 0x1a, A: 0x45}
+	default:
+		text = lang.L("confirm.banner.private")
+		fill = color.NRGBA{R: 0x80, G: 0x80, B: 0x80, A: 0x40}
+	}
+	v.banner.SetText(text)
+	v.bannerBox.FillColor = fill
+	v.bannerBox.Refresh()
+
+	state, imp := confirmationState(v.u.cat, n, ent)
+	if n.Confirmation != nil && v.u.cat.ConfirmationCurrent(n, ent) {
+		state = lang.L("confirm.state.currentby", map[string]any{
+			"Name": n.Confirmation.Values.Get("confirmer_name"),
+			"Time": n.Confirmation.At.Local().Format("2006-01-02 15:04"),
+		})
+	}
+	v.state.SetText(state)
+	v.state.Importance = imp
+	v.state.Refresh()
+
+	switch {
+	case n.Status == forms.StatusToConfirm:
+		v.confirmBtn.Enable()
+		v.pad.SetEnabled(true)
+		v.form.setEnabled(true)
+	default:
+		v.confirmBtn.Disable()
+		v.pad.SetEnabled(false)
+		v.form.setEnabled(false)
+		if !(n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent)) {
+			v.showMessage(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}), widget.WarningImportance)
+		}
+	}
+}
+
+// confirmNeed records the confirmation of the content on screen and saves
+// the need.
+func (v *confirmView) confirmNeed() {
+	ed := v.ed
+	n, ent, cat := ed.need, ed.ent, v.u.cat
+	vals := v.form.values
+	ps := cat.Validate(forms.EntityConfirmation, vals, forms.Final)
+	v.form.showProblems(ps)
+	if forms.Blocking(ps) {
+		v.showMessage(lang.L("confirm.incomplete"), widget.DangerImportance)
+		return
+	}
+	if vals.Get("confirmation_method") == "sign" && v.pad.Empty() {
+		v.showMessage(lang.L("confirm.nosignature"), widget.DangerImportance)
+		return
+	}
+	conf := forms.Confirmation{
+		Values:        vals.Clone(),
+		At:            time.Now(),
+		NoticeVersion: confirmNoticeVersion,
+		Signature:     v.pad.PNG(),
+	}
+	if err := cat.Confirm(n, ent, conf); err != nil {
+		v.showMessage(userMessage(err, v.u.lang), widget.DangerImportance)
+		return
+	}
+	ed.markDirty()
+	ed.saveNow()
+	v.refresh()
+	v.showMessage(lang.L("confirm.done", map[string]any{"Time": clockTime(conf.At)}), widget.SuccessImportance)
+}
+
+func (v *confirmView) showMessage(text string, imp widget.Importance) {
+	v.message.SetText(text)
+	v.message.Importance = imp
+	v.message.Refresh()
+	v.message.Show()
+}

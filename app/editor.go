@@ -1,0 +1,559 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// Autosave: a need is saved autosaveDelay after the last keystroke, and
+// during continuous typing at least every autosaveMaxWait, so a crash or a
+// power cut loses at most about a second of typing.
+const (
+	autosaveDelay   = 700 * time.Millisecond
+	autosaveMaxWait = time.Second
+)
+
+// needEditor is one need on screen: its fields drawn from the catalogue,
+// saved as the user types; the diagnosis panel beside them; the follow-ups
+// below the diagnosis.
+type needEditor struct {
+	u *ui
+	// need and ent are the record being edited and its enterprise; the
+	// widgets edit need.Values and need.Diagnosis.Values in place. UI
+	// goroutine only.
+	need *forms.Need
+	ent  *forms.Enterprise
+
+	form *fieldForm // the need's fields
+	diag *fieldForm // the diagnosis's fields
+
+	back       *widget.Button
+	title      *widget.Label
+	enterprise *widget.Button
+	status     *widget.Label
+	confirmed  *widget.Label // whether the confirmation is current
+	saved      *widget.Label
+	saveBtn    *widget.Button
+	finalise   *widget.Button
+	confirmBtn *widget.Button
+	applyDiag  *widget.Button
+	diagResult *widget.Label
+	followUps  *followUpPanel
+	content    fyne.CanvasObject
+
+	autosave  *debouncer
+	dirty     bool
+	finalMode bool // show what finalising needs, not only malformed values
+	diagFinal bool
+	loadSeq   uint64
+}
+
+func newNeedEditor(u *ui) *needEditor {
+	e := &needEditor{u: u}
+	e.autosave = newDebouncer(u, autosaveDelay, autosaveMaxWait, e.saveNow)
+	e.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityNeed))
+	e.form.OnChanged = e.changed
+	e.diag = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityDiagnosis))
+	e.diag.OnChanged = e.diagChanged
+	for _, id := range forms.DiagnosisCriteria {
+		if in := e.diag.input(id + "_comment"); in != nil && in.entry != nil {
+			in.entry.SetPlaceHolder(lang.L("diag.comment"))
+		}
+	}
+
+	e.back = widget.NewButtonWithIcon(lang.L("editor.back"), theme.NavigateBackIcon(), u.showNeedList)
+	e.title = widget.NewLabel("")
+	e.title.SizeName = theme.SizeNameSubHeadingText
+	e.title.Truncation = fyne.TextTruncateEllipsis
+	e.enterprise = widget.NewButtonWithIcon("", theme.AccountIcon(), func() {
+		if e.ent != nil {
+			u.openEnterprise(e.ent.ID)
+		}
+	})
+	e.enterprise.Importance = widget.LowImportance
+	e.status = widget.NewLabel("")
+	e.confirmed = widget.NewLabel("")
+	e.saved = widget.NewLabel("")
+	e.saved.Importance = widget.LowImportance
+	e.saveBtn = widget.NewButtonWithIcon(lang.L("editor.save"), theme.DocumentSaveIcon(), e.saveNow)
+	e.finalise = widget.NewButtonWithIcon(lang.L("editor.finalise"), theme.ConfirmIcon(), e.finaliseNeed)
+	e.finalise.Importance = widget.HighImportance
+	e.confirmBtn = widget.NewButtonWithIcon(lang.L("editor.confirm"), theme.VisibilityIcon(), u.showConfirm)
+	e.applyDiag = widget.NewButtonWithIcon(lang.L("diag.apply"), theme.ConfirmIcon(), e.applyDiagnosis)
+	e.applyDiag.Importance = widget.HighImportance
+	e.diagResult = widget.NewLabel("")
+	e.diagResult.Wrapping = fyne.TextWrapWord
+	e.diagResult.Hide()
+	e.followUps = newFollowUpPanel(u)
+
+	toolbar := container.NewBorder(nil, nil, container.NewCenter(e.back),
+		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn)),
+		container.NewVBox(e.title, container.NewHBox(e.enterprise, e.status, e.confirmed)))
+
+	left := container.NewVScroll(container.NewPadded(e.form.sections()))
+	right := container.NewVScroll(container.NewPadded(container.NewVBox(
+		sectionHeading(lang.L("section.diagnosis")),
+		e.diagnosisRows(),
+		container.NewHBox(layout.NewSpacer(), e.applyDiag),
+		e.diagResult,
+		widget.NewSeparator(),
+		sectionHeading(lang.L("section.followups")),
+		e.followUps.content,
+	)))
+	split := container.NewHSplit(left, right)
+	split.Offset = 0.58
+	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, split)
+	return e
+}
+
+// diagnosisRows lays out the seven criteria, each with its comment, then the
+// conclusion and the summary.
+func (e *needEditor) diagnosisRows() fyne.CanvasObject {
+	var objs []fyne.CanvasObject
+	for _, id := range forms.DiagnosisCriteria {
+		in, comment := e.diag.input(id), e.diag.input(id+"_comment")
+		if in == nil {
+			continue
+		}
+		cell := container.NewVBox(in.cell)
+		if comment != nil {
+			cell.Add(comment.entry)
+			cell.Add(comment.message)
+		}
+		objs = append(objs, in.label, cell)
+	}
+	for _, id := range []string{"diag_conclusion", "diag_summary"} {
+		if in := e.diag.input(id); in != nil {
+			objs = append(objs, in.label, in.cell)
+		}
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// open loads a need off the UI goroutine and shows it, then calls then.
+func (e *needEditor) open(id string, then func()) {
+	if e.need != nil && e.need.ID != id {
+		e.saveNow()
+	}
+	e.loadSeq++
+	seq := e.loadSeq
+	u := e.u
+	u.bg.Go(func() {
+		n, ent, err := u.saver.loadNeed(u.ctx, u.st, id)
+		var fus []forms.FollowUp
+		if err == nil {
+			fus, err = u.st.FollowUps(u.ctx, id)
+		}
+		u.run(func() {
+			if seq != e.loadSeq {
+				return
+			}
+			if err != nil {
+				u.showError(err)
+				return
+			}
+			e.show(n, ent, fus)
+			if then != nil {
+				then()
+			}
+		})
+	})
+}
+
+// show puts a loaded need on screen.
+func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.FollowUp) {
+	e.autosave.Cancel()
+	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal = n, ent, false, false, false
+	if n.Values == nil {
+		n.Values = forms.Values{}
+	}
+	e.form.load(n.Values)
+	if n.Diagnosis != nil {
+		if n.Diagnosis.Values == nil {
+			n.Diagnosis.Values = forms.Values{}
+		}
+		e.diag.load(n.Diagnosis.Values)
+	} else {
+		e.diag.load(forms.Values{})
+	}
+	e.enterprise.SetText(ent.Name())
+	e.saved.SetText("")
+	e.diagResult.Hide()
+	e.followUps.show(n.ID, fus)
+	e.refresh()
+}
+
+// changed runs after each edit of a need field.
+func (e *needEditor) changed(string) {
+	if e.need == nil {
+		return
+	}
+	// The same rule the store applies on saving: an edit of confirmed
+	// content sends the need back to 待企业确认. Applying it here shows it
+	// at once.
+	e.u.cat.Reconcile(e.need, e.ent)
+	e.markDirty()
+}
+
+func (e *needEditor) diagChanged(string) {
+	if e.need == nil {
+		return
+	}
+	if e.need.Diagnosis == nil {
+		e.need.Diagnosis = &forms.Diagnosis{Values: e.diag.values}
+	}
+	e.markDirty()
+}
+
+// markDirty schedules an autosave and updates the labels.
+func (e *needEditor) markDirty() {
+	e.dirty = true
+	e.saved.SetText(lang.L("editor.unsaved"))
+	e.refresh()
+	e.autosave.Trigger()
+}
+
+// refresh updates the labels, buttons and validation messages from the need.
+func (e *needEditor) refresh() {
+	n := e.need
+	if n == nil {
+		return
+	}
+	title := n.Title()
+	if title == "" {
+		title = lang.L("editor.untitled")
+	}
+	e.title.SetText(title)
+	e.status.SetText(lang.L("editor.status", map[string]any{"Status": n.Status.Label(e.u.lang)}))
+	e.status.Importance = statusImportance(n.Status)
+	e.status.Refresh()
+	text, imp := confirmationState(e.u.cat, n, e.ent)
+	e.confirmed.SetText(text)
+	e.confirmed.Importance = imp
+	e.confirmed.Refresh()
+	if n.Status == forms.StatusDraft || n.Status == forms.StatusToComplete {
+		e.finalise.Enable()
+	} else {
+		e.finalise.Disable()
+	}
+
+	mode := forms.Draft
+	if e.finalMode {
+		mode = forms.Final
+	}
+	e.form.showProblems(e.u.cat.ValidateNeed(n, mode))
+	d := n.Diagnosis
+	if d == nil {
+		d = &forms.Diagnosis{Values: e.diag.values}
+	}
+	dmode := forms.Draft
+	if e.diagFinal {
+		dmode = forms.Final
+	}
+	e.diag.showProblems(e.u.cat.ValidateDiagnosis(d, dmode))
+}
+
+// confirmationState says whether a need's confirmation is current, for the
+// editor and the confirmation screen.
+func confirmationState(cat *forms.Catalogue, n *forms.Need, ent *forms.Enterprise) (string, widget.Importance) {
+	switch {
+	case n.Confirmation == nil:
+		return lang.L("confirm.state.none"), widget.LowImportance
+	case cat.ConfirmationCurrent(n, ent):
+		return lang.L("confirm.state.current"), widget.SuccessImportance
+	default:
+		return lang.L("confirm.state.stale"), widget.WarningImportance
+	}
+}
+
+// saveNow saves the need now, off the UI goroutine, if it has unsaved edits.
+func (e *needEditor) saveNow() {
+	e.autosave.Cancel()
+	if e.need == nil || !e.dirty {
+		return
+	}
+	e.dirty = false
+	snap := cloneNeed(e.need)
+	sent := snap.Status
+	e.saved.SetText(lang.L("editor.saving"))
+	u := e.u
+	u.saver.inflight.Add(1)
+	u.bg.Go(func() {
+		defer u.saver.inflight.Done()
+		err := u.saver.saveNeed(u.ctx, u.st, snap)
+		u.run(func() { e.saveDone(snap, sent, err) })
+	})
+}
+
+// flushSync saves pending edits on the calling (UI) goroutine and waits for
+// the save: the window is closing.
+func (e *needEditor) flushSync() {
+	e.autosave.Cancel()
+	if e.need == nil || !e.dirty {
+		return
+	}
+	e.dirty = false
+	snap := cloneNeed(e.need)
+	sent := snap.Status
+	err := e.u.saver.saveNeed(context.WithoutCancel(e.u.ctx), e.u.st, snap)
+	e.saveDone(snap, sent, err)
+}
+
+// saveDone takes over what the store set on a saved copy.
+func (e *needEditor) saveDone(snap *forms.Need, sent forms.Status, err error) {
+	if e.need == nil || e.need.ID != snap.ID {
+		if err == nil {
+			e.u.changed()
+		}
+		return
+	}
+	if err != nil {
+		e.dirty = true
+		e.saved.SetText(lang.L("editor.savefailed"))
+		e.saved.Importance = widget.DangerImportance
+		e.saved.Refresh()
+		if !errors.Is(err, context.Canceled) {
+			e.u.showError(err)
+		}
+		return
+	}
+	n := e.need
+	n.Rev, n.BaseRev, n.UpdatedAt, n.CatalogueVersion = snap.Rev, snap.BaseRev, snap.UpdatedAt, snap.CatalogueVersion
+	n.CreatedAt, n.CreatedBy, n.Team = snap.CreatedAt, snap.CreatedBy, snap.Team
+	if snap.Status != sent && n.Status == sent {
+		n.Status = snap.Status // the store reconciled the confirmation
+	}
+	if !e.dirty {
+		e.saved.SetText(lang.L("editor.saved", map[string]any{"Time": clockTime(snap.UpdatedAt)}))
+		e.saved.Importance = widget.LowImportance
+		e.saved.Refresh()
+	}
+	e.refresh()
+	e.u.changed()
+}
+
+// finaliseNeed runs the full validation; when nothing is missing the draft
+// goes to 待诊断, else the missing fields are listed.
+func (e *needEditor) finaliseNeed() {
+	n := e.need
+	if n == nil {
+		return
+	}
+	e.finalMode = true
+	ps := e.u.cat.ValidateNeed(n, forms.Final)
+	e.refresh()
+	if forms.Blocking(ps) {
+		var lines []string
+		for _, p := range ps {
+			if p.Severity == forms.SeverityError {
+				lines = append(lines, "• "+p.Message(e.u.cat, e.u.lang))
+			}
+		}
+		msg := widget.NewLabel(strings.Join(lines, "\n"))
+		msg.Wrapping = fyne.TextWrapWord
+		scroll := container.NewVScroll(msg)
+		scroll.SetMinSize(fyne.NewSize(480, 260))
+		d := dialog.NewCustom(lang.L("finalise.missing.title"), lang.L("button.ok"),
+			container.NewBorder(widget.NewLabel(lang.L("finalise.missing")), nil, nil, nil, scroll), e.u.win)
+		d.Show()
+		return
+	}
+	if err := n.Transition(forms.StatusToDiagnose); err != nil {
+		e.u.showError(err)
+		return
+	}
+	e.markDirty()
+	e.saveNow()
+}
+
+// applyDiagnosis checks the diagnosis and lets its conclusion move the need
+// along: 有效需求 → 待企业确认, 需补充完善 → 待补充, 转长期跟踪 → 长期跟踪,
+// 不予发布 → 已关闭.
+func (e *needEditor) applyDiagnosis() {
+	n := e.need
+	if n == nil {
+		return
+	}
+	e.diagFinal = true
+	d := n.Diagnosis
+	if d == nil {
+		d = &forms.Diagnosis{Values: e.diag.values}
+	}
+	ps := e.u.cat.ValidateDiagnosis(d, forms.Final)
+	e.refresh()
+	if forms.Blocking(ps) {
+		var lines []string
+		for _, p := range ps {
+			if p.Severity == forms.SeverityError {
+				lines = append(lines, p.Message(e.u.cat, e.u.lang))
+			}
+		}
+		e.showDiagResult(lang.L("diag.missing")+"\n"+strings.Join(lines, "\n"), widget.DangerImportance)
+		return
+	}
+	to, ok := forms.StatusForConclusion(d.Conclusion())
+	if !ok {
+		return
+	}
+	if err := n.Transition(to); err != nil {
+		var te *forms.TransitionError
+		if errors.As(err, &te) {
+			e.showDiagResult(te.Message(e.u.lang), widget.DangerImportance)
+		} else {
+			e.showDiagResult(err.Error(), widget.DangerImportance)
+		}
+		return
+	}
+	n.Diagnosis = d
+	d.By = e.u.settings.User
+	d.At = time.Now()
+	e.markDirty()
+	e.saveNow()
+	e.showDiagResult(lang.L("diag.applied", map[string]any{"Status": to.Label(e.u.lang)}), widget.SuccessImportance)
+}
+
+func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
+	e.diagResult.SetText(text)
+	e.diagResult.Importance = imp
+	e.diagResult.Refresh()
+	e.diagResult.Show()
+}
+
+// followUpPanel lists a need's follow-ups (意向, 合同, 付款) and adds new ones.
+type followUpPanel struct {
+	u       *ui
+	needID  string
+	rows    *fyne.Container
+	kind    *widget.Select
+	date    *widget.Entry
+	partner *widget.Entry
+	amount  *widget.Entry
+	notes   *widget.Entry
+	add     *widget.Button
+	message *widget.Label
+	content fyne.CanvasObject
+	kinds   []forms.FollowUpKind
+}
+
+func newFollowUpPanel(u *ui) *followUpPanel {
+	p := &followUpPanel{u: u, kinds: []forms.FollowUpKind{forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment}}
+	var labels []string
+	for _, k := range p.kinds {
+		labels = append(labels, k.Label(u.lang))
+	}
+	p.rows = container.NewVBox()
+	p.kind = widget.NewSelect(labels, nil)
+	p.kind.SetSelectedIndex(0)
+	p.date = widget.NewEntry()
+	p.date.SetPlaceHolder(lang.L("field.placeholder.date"))
+	p.partner = widget.NewEntry()
+	p.partner.SetPlaceHolder(lang.L("followup.partner"))
+	p.amount = widget.NewEntry()
+	p.amount.SetPlaceHolder(lang.L("followup.amount"))
+	p.notes = widget.NewEntry()
+	p.notes.SetPlaceHolder(lang.L("followup.notes"))
+	p.add = widget.NewButtonWithIcon(lang.L("followup.add"), theme.ContentAddIcon(), p.addFollowUp)
+	p.message = widget.NewLabel("")
+	p.message.Importance = widget.DangerImportance
+	p.message.Hide()
+	p.content = container.NewVBox(
+		p.rows,
+		container.NewGridWithColumns(3, p.kind, p.date, p.amount),
+		container.NewBorder(nil, nil, nil, p.add, container.NewGridWithColumns(2, p.partner, p.notes)),
+		p.message,
+	)
+	return p
+}
+
+func (p *followUpPanel) show(needID string, fus []forms.FollowUp) {
+	p.needID = needID
+	p.rows.RemoveAll()
+	if len(fus) == 0 {
+		none := widget.NewLabel(lang.L("followup.none"))
+		none.Importance = widget.LowImportance
+		p.rows.Add(none)
+	}
+	for _, f := range fus {
+		text := f.Date + "　" + f.Kind.Label(p.u.lang)
+		if f.Partner != "" {
+			text += "　" + f.Partner
+		}
+		if f.AmountWan != "" {
+			text += "　" + lang.L("field.money", map[string]any{"N": f.AmountWan})
+		}
+		if f.Notes != "" {
+			text += "　" + f.Notes
+		}
+		l := widget.NewLabel(text)
+		l.Wrapping = fyne.TextWrapWord
+		p.rows.Add(l)
+	}
+	p.rows.Refresh()
+	if p.date.Text == "" {
+		p.date.SetText(time.Now().Format("2006-01-02"))
+	}
+}
+
+func (p *followUpPanel) addFollowUp() {
+	if p.needID == "" {
+		return
+	}
+	p.message.Hide()
+	date, err := forms.ParseDate(p.date.Text)
+	if err != nil || len(date) != len("2006-01-02") {
+		p.fail(lang.L("followup.baddate"))
+		return
+	}
+	f := &forms.FollowUp{
+		NeedID: p.needID, Kind: p.kinds[max(p.kind.SelectedIndex(), 0)], Date: date,
+		Partner: strings.TrimSpace(p.partner.Text), Notes: strings.TrimSpace(p.notes.Text),
+	}
+	if s := strings.TrimSpace(p.amount.Text); s != "" {
+		m, err := forms.ParseMoney(s)
+		if err != nil || m.Negotiable {
+			p.fail(lang.L("followup.badamount"))
+			return
+		}
+		f.AmountWan = m.Wan
+	}
+	u, id := p.u, p.needID
+	p.add.Disable()
+	u.bg.Go(func() {
+		err := u.st.SaveFollowUp(u.ctx, f)
+		var fus []forms.FollowUp
+		if err == nil {
+			fus, err = u.st.FollowUps(u.ctx, id)
+		}
+		u.run(func() {
+			p.add.Enable()
+			if err != nil {
+				p.fail(userMessage(err, u.lang))
+				return
+			}
+			if p.needID == id {
+				p.partner.SetText("")
+				p.amount.SetText("")
+				p.notes.SetText("")
+				p.show(id, fus)
+			}
+			u.dashboard.stale = true
+		})
+	})
+}
+
+func (p *followUpPanel) fail(msg string) {
+	p.message.SetText(msg)
+	p.message.Show()
+}

@@ -1,0 +1,565 @@
+package app
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// The forms are drawn from the field catalogue: newFieldForm makes one input
+// per catalogue field, chosen by the field's kind, with its label, required
+// mark, help text and a message line for validation problems. A new field in
+// the catalogue appears on screen without a change here.
+
+// fieldEntry is a widget.Entry that never takes the Tab key, so that Tab
+// moves to the next field even from a multi-line entry: the tab order is the
+// order of the form.
+type fieldEntry struct {
+	widget.Entry
+}
+
+func newFieldEntry(multiLine bool) *fieldEntry {
+	e := &fieldEntry{}
+	e.MultiLine = multiLine
+	if multiLine {
+		e.Wrapping = fyne.TextWrapWord
+	}
+	e.ExtendBaseWidget(e)
+	if multiLine {
+		e.SetMinRowsVisible(3)
+	}
+	return e
+}
+
+// AcceptsTab reports false: Tab moves the focus on.
+func (e *fieldEntry) AcceptsTab() bool { return false }
+
+// radioLimit is the largest vocabulary drawn as radio buttons rather than a
+// drop-down list.
+const radioLimit = 4
+
+// fieldInput is one catalogue field on screen.
+type fieldInput struct {
+	field   *forms.Field
+	label   *widget.Label
+	help    *widget.Label
+	message *widget.Label
+	// cell is what goes in the form's right-hand column: the input, its
+	// message and its help.
+	cell fyne.CanvasObject
+	// extra holds widgets a screen may add below the input (the credit
+	// code's "keep it" button).
+	extra *fyne.Container
+
+	// One of these is the input, by kind.
+	entry      *fieldEntry        // text, long text, numbers, money, dates, keywords, codes, phones
+	negotiable *widget.Check      // 面议, beside a money field with a negotiable flag
+	sel        *widget.Select     // enum with more than radioLimit options
+	radio      *widget.RadioGroup // enum with few options
+	checks     []*widget.Check    // multi_enum of a flat vocabulary
+	tree       *treePicker        // multi_enum of a two-level vocabulary
+	check      *widget.Check      // bool
+	region     *regionPicker      // region
+
+	codes    []string // option codes, in the order of the widget's options
+	parseErr *forms.ParseError
+}
+
+// focusable returns the widget that takes the keyboard focus first.
+func (in *fieldInput) focusable() fyne.Focusable {
+	switch {
+	case in.entry != nil:
+		return in.entry
+	case in.sel != nil:
+		return in.sel
+	case in.region != nil:
+		return in.region.selects[0]
+	case in.check != nil:
+		return in.check
+	}
+	return nil
+}
+
+// fieldForm is a set of fieldInputs bound to one Values map.
+type fieldForm struct {
+	cat    *forms.Catalogue
+	lang   string
+	values forms.Values
+	inputs []*fieldInput
+	byID   map[string]*fieldInput
+	// loading is set while widgets are filled from values, so that their
+	// change callbacks do not write back.
+	loading bool
+	// OnChanged is called on the UI goroutine after a user edit has been
+	// written into values.
+	OnChanged func(id string)
+}
+
+// newFieldForm makes inputs for the given fields. A bool field that is the
+// negotiable flag of a money field among them gets no input of its own: it is
+// the 面议 check beside the amount.
+func newFieldForm(cat *forms.Catalogue, lng string, fields []*forms.Field) *fieldForm {
+	f := &fieldForm{cat: cat, lang: lng, values: forms.Values{}, byID: map[string]*fieldInput{}}
+	flags := map[string]bool{}
+	for _, fd := range fields {
+		if fd.NegotiableFlag != "" {
+			flags[fd.NegotiableFlag] = true
+		}
+	}
+	for _, fd := range fields {
+		if flags[fd.ID] {
+			continue
+		}
+		in := f.newInput(fd)
+		f.inputs = append(f.inputs, in)
+		f.byID[fd.ID] = in
+	}
+	return f
+}
+
+// input returns the input of a field, or nil.
+func (f *fieldForm) input(id string) *fieldInput { return f.byID[id] }
+
+func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
+	in := &fieldInput{field: fd}
+	text := fd.Label(f.lang)
+	if fd.Required {
+		text += " *"
+	}
+	in.label = widget.NewLabel(text)
+	in.help = widget.NewLabel(fd.Help(f.lang))
+	in.help.Wrapping = fyne.TextWrapWord
+	in.help.Importance = widget.LowImportance
+	in.help.SizeName = theme.SizeNameCaptionText
+	if fd.Help(f.lang) == "" {
+		in.help.Hide()
+	}
+	in.message = widget.NewLabel("")
+	in.message.Wrapping = fyne.TextWrapWord
+	in.message.Importance = widget.DangerImportance
+	in.message.Hide()
+	in.extra = container.NewHBox()
+	in.extra.Hide()
+
+	var input fyne.CanvasObject
+	switch fd.Kind {
+	case forms.KindEnum:
+		input = f.newEnum(in)
+	case forms.KindMultiEnum:
+		input = f.newMultiEnum(in)
+	case forms.KindBool:
+		in.check = widget.NewCheck(lang.L("field.yes"), func(bool) { f.write(in) })
+		input = in.check
+	case forms.KindRegion:
+		in.region = newRegionPicker(func(string) { f.write(in) })
+		input = in.region.content
+	default:
+		in.entry = newFieldEntry(fd.Kind == forms.KindLongText)
+		in.entry.SetPlaceHolder(placeholder(fd))
+		in.entry.OnChanged = func(string) { f.write(in) }
+		input = in.entry
+		if fd.Kind == forms.KindMoney {
+			unit := widget.NewLabel(lang.L("field.unit.wan"))
+			var right []fyne.CanvasObject
+			right = append(right, unit)
+			if fd.NegotiableFlag != "" {
+				in.negotiable = widget.NewCheck(lang.L("field.negotiable"), func(bool) { f.writeNegotiable(in) })
+				right = append(right, in.negotiable)
+			}
+			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), in.entry)
+		}
+	}
+	in.cell = container.NewVBox(input, in.extra, in.message, in.help)
+	return in
+}
+
+// placeholder is the hint an empty entry shows.
+func placeholder(fd *forms.Field) string {
+	switch fd.Kind {
+	case forms.KindDate:
+		return lang.L("field.placeholder.date")
+	case forms.KindMoney:
+		return lang.L("field.placeholder.money")
+	case forms.KindKeywords:
+		return lang.L("field.placeholder.keywords")
+	case forms.KindMobile:
+		return lang.L("field.placeholder.mobile")
+	case forms.KindCreditCode:
+		return lang.L("field.placeholder.creditcode")
+	}
+	return ""
+}
+
+func (f *fieldForm) newEnum(in *fieldInput) fyne.CanvasObject {
+	v := f.cat.Vocabulary(in.field.Vocabulary)
+	var labels []string
+	width := 0
+	for _, o := range v.Options {
+		in.codes = append(in.codes, o.Code)
+		labels = append(labels, o.Label(f.lang))
+		width += utf8.RuneCountInString(o.Label(f.lang)) + 3
+	}
+	if len(v.Options) <= radioLimit {
+		in.radio = widget.NewRadioGroup(labels, func(string) { f.write(in) })
+		in.radio.Horizontal = width <= 36
+		return in.radio
+	}
+	if !in.field.Required {
+		// An optional field can be emptied again.
+		in.codes = append([]string{""}, in.codes...)
+		labels = append([]string{lang.L("field.none")}, labels...)
+	}
+	in.sel = widget.NewSelect(labels, func(string) { f.write(in) })
+	in.sel.PlaceHolder = lang.L("field.choose")
+	return in.sel
+}
+
+func (f *fieldForm) newMultiEnum(in *fieldInput) fyne.CanvasObject {
+	v := f.cat.Vocabulary(in.field.Vocabulary)
+	twoLevel := slices.ContainsFunc(v.Options, func(o forms.Option) bool { return o.Parent != "" })
+	if twoLevel {
+		in.tree = newTreePicker(v, f.lang, in.field.MaxItems, func([]string) { f.write(in) })
+		return in.tree.content
+	}
+	longest := 0
+	var objs []fyne.CanvasObject
+	for _, o := range v.Options {
+		in.codes = append(in.codes, o.Code)
+		longest = max(longest, utf8.RuneCountInString(o.Label(f.lang)))
+		c := widget.NewCheck(o.Label(f.lang), func(bool) { f.write(in) })
+		in.checks = append(in.checks, c)
+		objs = append(objs, c)
+	}
+	cols := 4
+	switch {
+	case longest > 10:
+		cols = 2
+	case longest > 6:
+		cols = 3
+	}
+	return container.NewGridWithColumns(cols, objs...)
+}
+
+// load shows v (which the form then edits in place) in the widgets.
+func (f *fieldForm) load(v forms.Values) {
+	if v == nil {
+		v = forms.Values{}
+	}
+	f.values = v
+	f.loading = true
+	defer func() { f.loading = false }()
+	for _, in := range f.inputs {
+		f.show(in)
+		in.parseErr = nil
+		in.message.Hide()
+	}
+}
+
+// show sets one input's widgets from f.values.
+func (f *fieldForm) show(in *fieldInput) {
+	fd, v := in.field, f.values
+	switch {
+	case in.entry != nil:
+		text := v.Get(fd.ID)
+		if fd.Kind == forms.KindKeywords {
+			text = strings.Join(v.List(fd.ID), "、")
+		}
+		if in.negotiable != nil {
+			neg := v.Bool(fd.NegotiableFlag)
+			in.negotiable.SetChecked(neg)
+			if neg {
+				text = ""
+				in.entry.Disable()
+			} else {
+				in.entry.Enable()
+			}
+		}
+		in.entry.SetText(text)
+	case in.sel != nil:
+		if i := slices.Index(in.codes, v.Get(fd.ID)); i >= 0 && v.Has(fd.ID) {
+			in.sel.SetSelectedIndex(i)
+		} else {
+			in.sel.ClearSelected()
+		}
+	case in.radio != nil:
+		sel := ""
+		if i := slices.Index(in.codes, v.Get(fd.ID)); i >= 0 {
+			sel = in.radio.Options[i]
+		}
+		in.radio.SetSelected(sel)
+	case in.checks != nil:
+		have := v.List(fd.ID)
+		for i, c := range in.checks {
+			c.SetChecked(slices.Contains(have, in.codes[i]))
+		}
+	case in.tree != nil:
+		in.tree.setSelected(v.List(fd.ID))
+	case in.check != nil:
+		in.check.SetChecked(v.Bool(fd.ID))
+	case in.region != nil:
+		in.region.setCode(v.Get(fd.ID))
+	}
+}
+
+// write stores the input's value after a user edit.
+func (f *fieldForm) write(in *fieldInput) {
+	if f.loading {
+		return
+	}
+	fd, v := in.field, f.values
+	in.parseErr = nil
+	switch {
+	case in.entry != nil:
+		if err := f.cat.SetInput(v, fd, in.entry.Text); err != nil {
+			if pe, ok := err.(*forms.ParseError); ok {
+				in.parseErr = pe
+			}
+		} else if in.negotiable != nil && v.Bool(fd.NegotiableFlag) && !in.negotiable.Checked {
+			// 面议 typed into the amount.
+			f.loading = true
+			in.negotiable.SetChecked(true)
+			f.loading = false
+		}
+	case in.sel != nil:
+		code := ""
+		if i := in.sel.SelectedIndex(); i >= 0 {
+			code = in.codes[i]
+		}
+		v.Set(fd.ID, code)
+	case in.radio != nil:
+		code := ""
+		if i := slices.Index(in.radio.Options, in.radio.Selected); i >= 0 {
+			code = in.codes[i]
+		}
+		v.Set(fd.ID, code)
+	case in.checks != nil:
+		var codes []string
+		for i, c := range in.checks {
+			if c.Checked {
+				codes = append(codes, in.codes[i])
+			}
+		}
+		v.SetList(fd.ID, codes)
+	case in.tree != nil:
+		v.SetList(fd.ID, in.tree.selected)
+	case in.check != nil:
+		v.Set(fd.ID, strconv.FormatBool(in.check.Checked))
+	case in.region != nil:
+		v.Set(fd.ID, in.region.code())
+	}
+	if f.OnChanged != nil {
+		f.OnChanged(fd.ID)
+	}
+}
+
+// writeNegotiable handles the 面议 check of a money field.
+func (f *fieldForm) writeNegotiable(in *fieldInput) {
+	if f.loading {
+		return
+	}
+	fd, v := in.field, f.values
+	if in.negotiable.Checked {
+		delete(v, fd.ID)
+		v.Set(fd.NegotiableFlag, "true")
+		f.loading = true
+		in.entry.SetText("")
+		f.loading = false
+		in.entry.Disable()
+		in.parseErr = nil
+	} else {
+		delete(v, fd.NegotiableFlag)
+		in.entry.Enable()
+	}
+	if f.OnChanged != nil {
+		f.OnChanged(fd.ID)
+	}
+}
+
+// showProblems puts each problem next to its field: a value that could not be
+// read first, then the problems found by validation. Problems of fields not
+// on the form are returned.
+func (f *fieldForm) showProblems(ps []forms.Problem) (rest []forms.Problem) {
+	byField := map[string][]forms.Problem{}
+	for _, p := range ps {
+		id := p.Field
+		if _, ok := f.byID[id]; !ok {
+			// The negotiable flag's problems belong to its amount.
+			for _, in := range f.inputs {
+				if in.field.NegotiableFlag == id {
+					id = in.field.ID
+				}
+			}
+		}
+		if _, ok := f.byID[id]; !ok {
+			rest = append(rest, p)
+			continue
+		}
+		byField[id] = append(byField[id], p)
+	}
+	for _, in := range f.inputs {
+		var texts []string
+		warning := true
+		if in.parseErr != nil {
+			texts = append(texts, in.parseErr.Problem().Text(f.lang))
+			warning = false
+		}
+		for _, p := range byField[in.field.ID] {
+			t := p.Text(f.lang)
+			if p.Item > 0 {
+				t = lang.L("field.item", map[string]any{"N": p.Item}) + t
+			}
+			texts = append(texts, t)
+			if p.Severity == forms.SeverityError {
+				warning = false
+			}
+		}
+		if len(texts) == 0 {
+			in.message.Hide()
+			continue
+		}
+		in.message.Importance = widget.DangerImportance
+		if warning {
+			in.message.Importance = widget.WarningImportance
+		}
+		in.message.SetText(strings.Join(texts, " "))
+		in.message.Show()
+	}
+	return rest
+}
+
+// rows lays out the inputs of the given fields (all, in catalogue order, when
+// none are given) as a two-column form.
+func (f *fieldForm) rows(ids ...string) *fyne.Container {
+	var objs []fyne.CanvasObject
+	add := func(in *fieldInput) { objs = append(objs, in.label, in.cell) }
+	if len(ids) == 0 {
+		for _, in := range f.inputs {
+			add(in)
+		}
+	}
+	for _, id := range ids {
+		if in := f.byID[id]; in != nil {
+			add(in)
+		}
+	}
+	return container.New(layout.NewFormLayout(), objs...)
+}
+
+// sections lays the inputs out under a heading per catalogue section.
+func (f *fieldForm) sections() *fyne.Container {
+	box := container.NewVBox()
+	var cur string
+	var ids []string
+	flush := func() {
+		if len(ids) == 0 {
+			return
+		}
+		box.Add(sectionHeading(lang.L("section." + cur)))
+		box.Add(f.rows(ids...))
+		ids = nil
+	}
+	for _, in := range f.inputs {
+		if in.field.Section != cur {
+			flush()
+			cur = in.field.Section
+		}
+		ids = append(ids, in.field.ID)
+	}
+	flush()
+	return box
+}
+
+// setEnabled enables or disables every input.
+func (f *fieldForm) setEnabled(on bool) {
+	type disableable interface {
+		Enable()
+		Disable()
+	}
+	set := func(d disableable) {
+		if on {
+			d.Enable()
+		} else {
+			d.Disable()
+		}
+	}
+	for _, in := range f.inputs {
+		switch {
+		case in.entry != nil:
+			if on && in.negotiable != nil && in.negotiable.Checked {
+				in.entry.Disable()
+			} else {
+				set(in.entry)
+			}
+			if in.negotiable != nil {
+				set(in.negotiable)
+			}
+		case in.sel != nil:
+			set(in.sel)
+		case in.radio != nil:
+			set(in.radio)
+		case in.check != nil:
+			set(in.check)
+		case in.region != nil:
+			for _, s := range in.region.selects {
+				set(s)
+			}
+		case in.tree != nil:
+			in.tree.setEnabled(on)
+		}
+		for _, c := range in.checks {
+			set(c)
+		}
+	}
+}
+
+// sectionHeading is the heading above a group of fields.
+func sectionHeading(text string) *widget.Label {
+	l := widget.NewLabelWithStyle(text, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	l.SizeName = theme.SizeNameSubHeadingText
+	return l
+}
+
+// displayValue formats a field's values for reading (the confirmation
+// screen, lists): option labels, 万元, region names, keywords joined.
+func displayValue(cat *forms.Catalogue, fd *forms.Field, v forms.Values, lng string) string {
+	vals := v.List(fd.ID)
+	if len(vals) == 0 {
+		if fd.NegotiableFlag != "" && v.Bool(fd.NegotiableFlag) {
+			return lang.L("field.negotiable")
+		}
+		return ""
+	}
+	switch fd.Kind {
+	case forms.KindEnum, forms.KindMultiEnum:
+		voc := cat.Vocabulary(fd.Vocabulary)
+		out := make([]string, len(vals))
+		for i, c := range vals {
+			out[i] = voc.Label(c, lng)
+		}
+		return strings.Join(out, "、")
+	case forms.KindMoney:
+		return lang.L("field.money", map[string]any{"N": vals[0]})
+	case forms.KindBool:
+		if vals[0] == "true" {
+			return lang.L("field.yes")
+		}
+		return lang.L("field.no")
+	case forms.KindRegion:
+		if name := forms.Regions().FullName(vals[0]); name != "" {
+			return name
+		}
+	case forms.KindMobile:
+		return vals[0]
+	}
+	return strings.Join(vals, "、")
+}

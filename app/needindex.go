@@ -1,0 +1,181 @@
+package app
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/store"
+)
+
+// needIndex is the need list's model: every need's summary, loaded once from
+// store.Needs, with what a search keystroke needs precomputed — the folded
+// text to search and the list in each sort order — so that a keystroke is one
+// pass of substring tests over 50,000 strings, with no sorting and no
+// allocation per need. It is immutable once built, so queries run on any
+// goroutine; the list swaps in a new index after needs were saved.
+type needIndex struct {
+	sums []store.Summary
+	hay  []string // folded title, enterprise name and keywords, as store.Needs matches them
+
+	orders map[string]*needOrder
+	// regions are the distinct regions of the needs' enterprises.
+	regions []string
+}
+
+type needOrder struct {
+	once sync.Once
+	perm []int32
+}
+
+// newNeedIndex builds the index over sums, which it keeps.
+func newNeedIndex(sums []store.Summary) *needIndex {
+	ix := &needIndex{sums: sums, hay: make([]string, len(sums)), orders: map[string]*needOrder{}}
+	seen := map[string]bool{}
+	var b strings.Builder
+	for i := range sums {
+		s := &sums[i]
+		b.Reset()
+		b.WriteString(s.Title)
+		b.WriteByte(0)
+		b.WriteString(s.EnterpriseName)
+		for _, k := range s.Keywords {
+			b.WriteByte(0)
+			b.WriteString(k)
+		}
+		ix.hay[i] = foldText(b.String())
+		if s.Region != "" && !seen[s.Region] {
+			seen[s.Region] = true
+			ix.regions = append(ix.regions, s.Region)
+		}
+	}
+	slices.Sort(ix.regions)
+	for _, key := range []string{store.SortUpdated, store.SortTitle, store.SortStatus, store.SortEnterprise} {
+		ix.orders[key] = &needOrder{}
+	}
+	return ix
+}
+
+// foldText prepares text for matching exactly as the store does: full-width
+// forms to half-width, then lower case.
+func foldText(s string) string { return strings.ToLower(forms.Fold(s)) }
+
+// Len returns the number of needs.
+func (ix *needIndex) Len() int { return len(ix.sums) }
+
+// order returns the needs' positions in the given sort order, computing it on
+// first use.
+func (ix *needIndex) order(sort string) []int32 {
+	if sort == "" {
+		sort = store.SortUpdated
+	}
+	o := ix.orders[sort]
+	if o == nil {
+		o = ix.orders[store.SortUpdated]
+		sort = store.SortUpdated
+	}
+	o.once.Do(func() {
+		perm := make([]int32, len(ix.sums))
+		for i := range perm {
+			perm[i] = int32(i)
+		}
+		less := summaryLess(sort)
+		slices.SortFunc(perm, func(a, b int32) int { return less(&ix.sums[a], &ix.sums[b]) })
+		o.perm = perm
+	})
+	return o.perm
+}
+
+var statusRank = func() map[forms.Status]int {
+	m := map[forms.Status]int{}
+	for i, s := range forms.Statuses {
+		m[s] = i
+	}
+	return m
+}()
+
+// summaryLess orders summaries as store.Needs does: by the sort key, ties
+// newest first, then by id.
+func summaryLess(sort string) func(a, b *store.Summary) int {
+	newest := func(a, b *store.Summary) int {
+		return cmp.Or(b.UpdatedAt.Compare(a.UpdatedAt), strings.Compare(a.ID, b.ID))
+	}
+	switch sort {
+	case store.SortTitle:
+		return func(a, b *store.Summary) int { return cmp.Or(strings.Compare(a.Title, b.Title), newest(a, b)) }
+	case store.SortStatus:
+		return func(a, b *store.Summary) int {
+			return cmp.Or(cmp.Compare(statusRank[a.Status], statusRank[b.Status]), newest(a, b))
+		}
+	case store.SortEnterprise:
+		return func(a, b *store.Summary) int {
+			return cmp.Or(strings.Compare(a.EnterpriseName, b.EnterpriseName), newest(a, b))
+		}
+	}
+	return newest
+}
+
+// query returns the positions of the needs q selects, in q's order. It
+// selects what store.Needs selects, except that a technology field also
+// selects its sub-fields (电子信息 finds needs filed under 软件).
+func (ix *needIndex) query(q store.Query) []int32 {
+	terms := strings.Fields(foldText(q.Text))
+	region := regionPrefix(q.Region)
+	out := make([]int32, 0, 256)
+	for _, i := range ix.order(q.Sort) {
+		s := &ix.sums[i]
+		if len(q.Status) > 0 && !slices.Contains(q.Status, s.Status) {
+			continue
+		}
+		if q.NeedType != "" && s.NeedType != q.NeedType {
+			continue
+		}
+		if q.TechField != "" && !slices.ContainsFunc(s.TechFields, func(f string) bool { return strings.HasPrefix(f, q.TechField) }) {
+			continue
+		}
+		if region != "" && !strings.HasPrefix(s.Region, region) {
+			continue
+		}
+		if !containsAll(ix.hay[i], terms) {
+			continue
+		}
+		out = append(out, i)
+		if q.Limit > 0 && len(out) == q.Limit {
+			break
+		}
+	}
+	return out
+}
+
+func containsAll(hay string, terms []string) bool {
+	for _, t := range terms {
+		if !strings.Contains(hay, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// regionPrefix returns the digits every region inside code shares, as the
+// store reads Query.Region: "32" for the province 320000, "3205" for the
+// city 320500, six digits for a county, nine for a town.
+func regionPrefix(code string) string {
+	code = strings.TrimSpace(code)
+	if len(code) == 12 && strings.HasSuffix(code, "000") {
+		code = code[:9]
+	}
+	if len(code) == 9 && strings.HasSuffix(code, "000") {
+		code = code[:6]
+	}
+	if len(code) == 6 {
+		switch {
+		case strings.HasSuffix(code, "0000"):
+			return code[:2]
+		case strings.HasSuffix(code, "00"):
+			return code[:4]
+		}
+	}
+	return code
+}

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/store"
+)
+
+// TestNeedIndexMatchesStore checks that the list's own index selects and
+// orders needs exactly as store.Needs does.
+func TestNeedIndexMatchesStore(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set := importDemo(t, st, 300)
+	sums, err := st.Needs(ctx, store.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := newNeedIndex(sums)
+	kw := set.Needs[5].Values.Get("keywords")
+	child := set.Needs[3].Values.List("tech_fields")[1]
+	for _, q := range []store.Query{
+		{},
+		{Text: "苏州"},
+		{Text: "碳化硅"},
+		{Text: kw},
+		{Text: "ＰＣＢ"}, // full-width
+		{Text: "pcb 高频"},
+		{Text: "碳化硅", Sort: store.SortTitle},
+		{Sort: store.SortStatus},
+		{Sort: store.SortEnterprise},
+		{Status: []forms.Status{forms.StatusToConfirm, forms.StatusDraft}},
+		{NeedType: "02"},
+		{TechField: child},
+		{Region: "320583"},
+		{Region: "320500", Text: "精密"},
+		{Limit: 7, Sort: store.SortTitle},
+	} {
+		want, err := st.Needs(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, i := range ix.query(q) {
+			got = append(got, ix.sums[i].ID)
+		}
+		var wantIDs []string
+		for _, s := range want {
+			wantIDs = append(wantIDs, s.ID)
+		}
+		if !slices.Equal(got, wantIDs) {
+			t.Errorf("%+v: index gives %d needs, store %d", q, len(got), len(wantIDs))
+		}
+	}
+	// A category also selects its sub-fields.
+	parent := child[:2]
+	for _, i := range ix.query(store.Query{TechField: parent}) {
+		if !slices.ContainsFunc(ix.sums[i].TechFields, func(f string) bool { return strings.HasPrefix(f, parent) }) {
+			t.Errorf("need %s has no field under %s", ix.sums[i].ID, parent)
+		}
+	}
+}
+
+func TestNeedListSearchAndFilter(t *testing.T) {
+	var set = new(struct{ n int })
+	u, st := newTestUI(t, func(st *store.Store) { set.n = len(importDemo(t, st, 240).Needs) })
+	ctx := context.Background()
+	l := u.needs
+	if len(l.rows) != set.n {
+		t.Fatalf("list shows %d needs, want %d", len(l.rows), set.n)
+	}
+	if got := l.count.Text; got != "共 240 条" {
+		t.Errorf("count = %q", got)
+	}
+	test.Type(l.search, "碳化硅")
+	settle(t, u)
+	want, _ := st.Needs(ctx, store.Query{Text: "碳化硅"})
+	if len(l.rows) != len(want) || len(want) == 0 {
+		t.Fatalf("search shows %d needs, store finds %d", len(l.rows), len(want))
+	}
+	for _, i := range l.rows {
+		if !strings.Contains(l.index.sums[i].Title+strings.Join(l.index.sums[i].Keywords, ""), "碳化硅") {
+			t.Errorf("%q does not match", l.index.sums[i].Title)
+		}
+	}
+	// Filter by status: 待企业确认.
+	l.status.SetSelectedIndex(slices.Index(l.statusCodes, string(forms.StatusToConfirm)))
+	settle(t, u)
+	want, _ = st.Needs(ctx, store.Query{Text: "碳化硅", Status: []forms.Status{forms.StatusToConfirm}})
+	if len(l.rows) != len(want) {
+		t.Errorf("filtered list shows %d needs, store finds %d", len(l.rows), len(want))
+	}
+	// Only the rows on screen have widgets.
+	if n := len(test.LaidOutObjects(l.list)); n > 2000 {
+		t.Errorf("the list laid out %d objects", n)
+	}
+	// Towns present in the data are offered, under their counties.
+	if len(l.town.Options) < 5 {
+		t.Errorf("town filter offers %q", l.town.Options)
+	}
+	// Opening a row shows the need.
+	l.search.SetText("")
+	l.status.SetSelectedIndex(0)
+	settle(t, u)
+	l.list.Select(0)
+	settle(t, u)
+	if u.editor.need == nil || u.editor.need.ID != l.index.sums[l.rows[0]].ID {
+		t.Fatal("tapping a row did not open its need")
+	}
+	if u.needsStack.Objects[0] != u.editor.content {
+		t.Error("the editor is not shown")
+	}
+}

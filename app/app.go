@@ -20,6 +20,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -333,15 +334,25 @@ func uniform(img *image.NRGBA) bool {
 	return true
 }
 
-// writePNG encodes img into path atomically: into a temporary file in the
-// same directory that is renamed over path once complete.
+// writePNG encodes img into path atomically.
 func writePNG(path string, img image.Image) error {
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return writeFileAtomic(path, buf.Bytes())
+}
+
+// writeFileAtomic writes data into path atomically: into a temporary file in
+// the same directory that is renamed over path once complete, so a crash or
+// a full disk never leaves half a file where a good one was.
+func writeFileAtomic(path string, data []byte) error {
 	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	tmp := f.Name()
-	err = png.Encode(f, img)
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Chmod(0o644)
 	}

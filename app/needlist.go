@@ -35,6 +35,7 @@ type needList struct {
 	count     *widget.Label
 	loading   *widget.Label
 	newNeed   *widget.Button
+	print     *widget.Button // 打印卡片: the needs shown now
 	list      *widget.List
 	content   fyne.CanvasObject
 
@@ -123,6 +124,7 @@ func newNeedList(u *ui) *needList {
 	l.loading.Importance = widget.LowImportance
 	l.newNeed = widget.NewButtonWithIcon(lang.L("needs.new"), theme.ContentAddIcon(), u.newNeed)
 	l.newNeed.Importance = widget.HighImportance
+	l.print = widget.NewButtonWithIcon(lang.L("cards.button"), theme.DocumentPrintIcon(), l.printCards)
 
 	l.list = widget.NewList(
 		func() int { return len(l.rows) },
@@ -138,7 +140,7 @@ func newNeedList(u *ui) *needList {
 
 	filters := container.NewGridWithColumns(5, l.status, l.needType, l.techField, l.town, l.sort)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(l.count, l.newNeed), l.search),
+		container.NewBorder(nil, nil, nil, container.NewHBox(l.count, l.print, l.newNeed), l.search),
 		filters,
 		l.header(),
 	)

@@ -1,0 +1,113 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/card"
+)
+
+// maxCardsAtOnce bounds one print job from the window; the command line
+// prints any number.
+const maxCardsAtOnce = 2000
+
+// cardJob prints the needs the list shows now (its search and filters are
+// the selection) into a PDF under the data dir, then opens it in the
+// system's viewer, from which the user prints. It runs off the UI goroutine
+// and can be cancelled.
+func (l *needList) printCards() {
+	u := l.u
+	if l.index == nil || len(l.rows) == 0 {
+		dialog.ShowInformation(lang.L("cards.title"), lang.L("cards.none"), u.win)
+		return
+	}
+	ids := make([]string, 0, len(l.rows))
+	for _, r := range l.rows {
+		if len(ids) == maxCardsAtOnce {
+			break
+		}
+		ids = append(ids, l.index.sums[r].ID)
+	}
+	ctx, cancel := context.WithCancel(u.ctx)
+	prog := dialog.NewCustom(lang.L("cards.title"), lang.L("cards.cancel"), container.NewVBox(
+		widget.NewLabel(lang.L("cards.working", map[string]any{"N": len(ids)})),
+		widget.NewProgressBarInfinite()), u.win)
+	prog.SetOnClosed(cancel)
+	prog.Show()
+	dir := filepath.Join(u.opts.DataDir, "cards")
+	u.bg.Go(func() {
+		defer cancel()
+		path, rep, err := renderCards(ctx, u.st, ids, dir)
+		u.run(func() {
+			prog.Hide()
+			switch {
+			case ctx.Err() != nil:
+				return
+			case err != nil:
+				dialog.ShowError(fmt.Errorf("%s", lang.L("cards.failed", map[string]any{"Err": err.Error()})), u.win)
+				return
+			}
+			dialog.ShowInformation(lang.L("cards.title"), lang.L("cards.done", map[string]any{
+				"N": rep.Cards, "Skipped": len(rep.Skipped), "Unconfirmed": rep.Unconfirmed, "Path": path,
+			}), u.win)
+			if target, err := url.Parse("file://" + filepath.ToSlash(path)); err == nil {
+				_ = u.app.OpenURL(target)
+			}
+		})
+	})
+}
+
+// cardSource is what printing cards reads.
+type cardSource interface {
+	Need(ctx context.Context, id string) (*forms.Need, error)
+	Enterprise(ctx context.Context, id string) (*forms.Enterprise, error)
+}
+
+// renderCards writes the cards of the given needs to a new PDF in dir and
+// returns its path. Nothing is left behind when it fails or is cancelled.
+func renderCards(ctx context.Context, src cardSource, ids []string, dir string) (string, card.Report, error) {
+	items := make([]card.Item, 0, len(ids))
+	ents := map[string]*forms.Enterprise{}
+	for _, id := range ids {
+		if err := ctx.Err(); err != nil {
+			return "", card.Report{}, err
+		}
+		n, err := src.Need(ctx, id)
+		if err != nil {
+			return "", card.Report{}, err
+		}
+		e, ok := ents[n.EnterpriseID]
+		if !ok {
+			if e, err = src.Enterprise(ctx, n.EnterpriseID); err != nil {
+				return "", card.Report{}, err
+			}
+			ents[n.EnterpriseID] = e
+		}
+		items = append(items, card.Item{Need: n, Enterprise: e})
+	}
+	var buf bytes.Buffer
+	rep, err := card.Render(ctx, &buf, items, card.Options{Font: assets.FontBytes()})
+	if err != nil {
+		return "", rep, err
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", rep, err
+	}
+	path := filepath.Join(dir, "需求卡片-"+time.Now().Format("20060102-150405")+".pdf")
+	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
+		return "", rep, err
+	}
+	return path, rep, nil
+}

@@ -1,0 +1,54 @@
+package app
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/store"
+)
+
+func TestRenderCardsFromTheWindow(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set := demo.Generate(7, 16)
+	if _, err := st.Import(ctx, set.Enterprises, set.Needs, store.ImportOptions{Exact: true}); err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, n := range set.Needs {
+		ids = append(ids, n.ID)
+	}
+	dir := filepath.Join(t.TempDir(), "cards")
+	path, rep, err := renderCards(ctx, st, ids, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Cards+len(rep.Skipped) != len(ids) || rep.Cards == 0 {
+		t.Errorf("%d cards and %d skipped for %d needs", rep.Cards, len(rep.Skipped), len(ids))
+	}
+	text, err := exec.Command("pdftotext", path, "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (run make deps): %v", err)
+	}
+	if !strings.Contains(string(text), set.Needs[0].Title()) && !strings.Contains(string(text), "技术需求") {
+		t.Errorf("the PDF does not show the needs")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("%d files in the cards dir, want exactly the PDF", len(entries))
+	}
+	ctx2, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, _, err := renderCards(ctx2, st, ids, filepath.Join(t.TempDir(), "x")); err == nil {
+		t.Error("a cancelled job still wrote cards")
+	}
+}

@@ -61,8 +61,8 @@ type command struct {
 var commands = []command{
 	{"version", [2]string{"显示版本", "print the version"}, runVersion},
 	{"list", [2]string{"列出需求：list [--status 状态] [--json]", "list needs: list [--status S] [--json]"}, runList},
-	{"export", [2]string{"导出：export --format json [-o 文件]", "export: export --format json [-o FILE]"}, runExport},
-	{"import", [2]string{"导入：import 文件.jsonl [--dry-run] [--partial]", "import: import FILE.jsonl [--dry-run] [--partial]"}, runImport},
+	{"export", [2]string{"导出：export --format json|platform|handbook|report [-o 文件]", "export: export --format json|platform|handbook|report [-o FILE]"}, runExport},
+	{"import", [2]string{"导入：import 文件.jsonl|文件.xlsx [--sheet 表] [--region 代码] [--dry-run] [--partial]", "import: import FILE.jsonl|FILE.xlsx [--sheet S] [--region CODE] [--dry-run] [--partial]"}, runImport},
 	{"demo", [2]string{"生成演示数据：demo --data 目录", "fill a data dir with a demo set: demo --data DIR"}, runDemo},
 }
 

@@ -93,7 +93,8 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 }
 
 func runExport(ctx context.Context, c *call) error {
-	format := c.fs.String("format", "json", tr(c.lang, "格式：json", "format: json"))
+	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》), report (organisers' counts)"))
+	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
 	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
 	if err := c.parse(); err != nil {
 		return err
@@ -160,6 +161,8 @@ func writeOutput(c *call, path string, write func(io.Writer) error) error {
 func runImport(ctx context.Context, c *call) error {
 	dryRun := c.fs.Bool("dry-run", false, tr(c.lang, "只检查并预览，不写入", "check and preview only; write nothing"))
 	partial := c.fs.Bool("partial", false, tr(c.lang, "文件有错误时仍导入无误的记录", "import the good records even when some lines have errors"))
+	c.fs.String("sheet", "", tr(c.lang, "Excel：只读这个工作表", "Excel: read only this sheet"))
+	c.fs.String("region", "", tr(c.lang, "Excel：解析镇名所在的本地区代码（默认取设置）", "Excel: home region code for resolving town names (default: settings)"))
 	if err := c.parse(); err != nil {
 		return err
 	}

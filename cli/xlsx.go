@@ -1,0 +1,113 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+
+	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/store"
+)
+
+func init() {
+	importers[".xlsx"] = importXLSX
+	exporters["platform"] = exportXLSX("platform")
+	exporters["handbook"] = exportXLSX("handbook")
+	exporters["report"] = exportXLSX("report")
+}
+
+// importXLSX reads a filled 需求征集表 workbook: one transaction, nothing
+// imported from a file with errors unless --partial.
+func importXLSX(ctx context.Context, c *call, path string, dryRun, partial bool) error {
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	region := set.HomeRegion
+	if f := c.fs.Lookup("region"); f != nil && f.Value.String() != "" {
+		region = f.Value.String()
+	}
+	sheet := ""
+	if f := c.fs.Lookup("sheet"); f != nil {
+		sheet = f.Value.String()
+	}
+	batch, err := xlsx.ReadFile(ctx, path, xlsx.Options{Sheet: sheet, HomeRegion: region, Lang: c.lang})
+	var fe *xlsx.FileError
+	if errors.As(err, &fe) {
+		return userError{zh: filepath.Base(path) + "：" + fe.Message("zh"), en: filepath.Base(path) + ": " + fe.Message("en"), err: err}
+	}
+	if err != nil {
+		return fmt.Errorf("read %s: %w", path, err)
+	}
+	for _, p := range batch.Problems {
+		fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), p.Message(c.lang))
+	}
+	if batch.HasErrors() {
+		if !partial {
+			n := len(batch.Errors())
+			return userError{
+				zh: fmt.Sprintf("%s 有 %d 处错误，未导入任何记录。改正后重试，或加 --partial 只导入无误的行。", path, n),
+				en: fmt.Sprintf("%s has %d errors; nothing was imported. Mend them and retry, or add --partial to import the good rows.", path, n),
+			}
+		}
+		batch = batch.Partial()
+	}
+	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: dryRun})
+	if err != nil {
+		return err
+	}
+	printImportReport(c, rep, dryRun)
+	return nil
+}
+
+// exportXLSX writes one of the Excel outputs; redaction by visibility is
+// the exporters' (and forms.Publish's) job.
+func exportXLSX(format string) func(ctx context.Context, c *call, out string) error {
+	return func(ctx context.Context, c *call, out string) error {
+		if out == "" || out == "-" {
+			return userError{zh: "Excel 导出须用 -o 指定 .xlsx 文件。", en: "an Excel export needs -o FILE.xlsx."}
+		}
+		st, err := c.open(ctx)
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		include := false
+		if f := c.fs.Lookup("include-unconfirmed"); f != nil {
+			include = f.Value.String() == "true"
+		}
+		var stats xlsx.ExportStats
+		err = writeOutput(c, out, func(w io.Writer) error {
+			var err error
+			switch format {
+			case "platform":
+				stats, err = xlsx.WritePlatform(ctx, w, st, xlsx.PlatformOptions{})
+			case "handbook":
+				stats, err = xlsx.WriteHandbook(ctx, w, st, xlsx.HandbookOptions{IncludeUnconfirmed: include, Lang: c.lang})
+			default:
+				t := set.Targets
+				stats, err = xlsx.WriteReport(ctx, w, st, xlsx.ReportOptions{HomeRegion: set.HomeRegion, Lang: c.lang,
+					Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.env.Stderr, tr(c.lang,
+			fmt.Sprintf("导出 %d 条需求（不公开 %d 条未导出或仅计数，未经企业确认 %d 条）。", stats.Needs, stats.Private, stats.Unconfirmed),
+			fmt.Sprintf("exported %d needs (%d private left out or only counted, %d unconfirmed).", stats.Needs, stats.Private, stats.Unconfirmed)))
+		return nil
+	}
+}

@@ -1,0 +1,280 @@
+package xlsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// Records is what the exporters read from the store. Enterprises are read
+// first, then needs, in separate iterations: the exporters never ask for a
+// record while an iteration is under way (with bbolt, a nested read
+// transaction can deadlock against a writer waiting to remap the file).
+// The records passed to fn must be the caller's to keep: the exporters
+// prepare needs on other goroutines after fn has returned (the store copies
+// values out of its transactions).
+type Records interface {
+	ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error
+	ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error
+}
+
+// FollowUps is implemented by stores that keep follow-ups (意向, 合同, 付款);
+// the report counts matches and deals from them when the Records passed to
+// [WriteReport] implements it.
+type FollowUps interface {
+	AllFollowUps(ctx context.Context) ([]forms.FollowUp, error)
+}
+
+// ExportStats says what an export wrote and what it left out.
+type ExportStats struct {
+	Needs       int // needs written
+	Unconfirmed int // left out (or, for the handbook with IncludeUnconfirmed, marked) for want of a current confirmation
+	Private     int // left out as 不公开
+}
+
+// enterprises holds the enterprises an export needs, trimmed to the fields
+// the outputs use, by ID.
+type enterprises map[string]*forms.Enterprise
+
+// loadEnterprises reads every enterprise once, keeping only the fields keep
+// reports true for (and the contacts when contacts is set).
+func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contacts bool) (enterprises, error) {
+	out := enterprises{}
+	err := recs.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
+		t := &forms.Enterprise{ID: e.ID, Values: forms.Values{}}
+		for id, l := range e.Values {
+			if keep(id) {
+				t.Values[id] = append([]string(nil), l...)
+			}
+		}
+		if contacts {
+			for _, c := range e.Contacts {
+				t.Contacts = append(t.Contacts, forms.Contact{ID: c.ID, Values: c.Values.Clone()})
+			}
+		}
+		out[e.ID] = t
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: read enterprises: %w", err)
+	}
+	return out, nil
+}
+
+// confirmedContentFields are the enterprise fields that are part of a need's
+// confirmed content (forms.CanonicalContent): keep them so that
+// ConfirmationCurrent sees what the store has.
+func confirmedContentField(id string) bool {
+	return id == "enterprise_name" || id == "credit_code" || id == "region"
+}
+
+// vocabCodes reports whether a vocabulary's codes are the platform's codes
+// (digits and GB/T 4754 letters) rather than xunbang's own English ids.
+func vocabCodes(v *forms.Vocabulary) bool {
+	for _, o := range v.Options {
+		if strings.ToUpper(o.Code) != o.Code {
+			return false
+		}
+	}
+	return true
+}
+
+// labels returns the labels of codes in a vocabulary.
+func labels(v *forms.Vocabulary, codes []string, lang string) []string {
+	out := make([]string, len(codes))
+	for i, c := range codes {
+		out[i] = v.Label(c, lang)
+	}
+	return out
+}
+
+// moneyText writes an amount in 万元, or 面议.
+func moneyText(v forms.Values, f *forms.Field, lang string) string {
+	if f.NegotiableFlag != "" && v.Bool(f.NegotiableFlag) {
+		return tr(lang, "面议", "negotiable")
+	}
+	if s := v.Get(f.ID); s != "" {
+		return tr(lang, s+" 万元", s+" ×10k CNY")
+	}
+	return ""
+}
+
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+// number returns a canonical decimal as a float64 for a numeric cell, or the
+// text when it is not one.
+func number(s string) any {
+	if x, err := strconv.ParseFloat(s, 64); err == nil {
+		return x
+	}
+	return s
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// newBookFile starts a workbook whose first sheet is named first.
+func newBookFile(first string) (*excelize.File, error) {
+	f := excelize.NewFile()
+	if err := f.SetSheetName("Sheet1", first); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// finishBook sets the document properties and writes the workbook.
+func finishBook(f *excelize.File, w io.Writer, title string, now time.Time) error {
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title: title, Creator: "xunbang", Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
+		Language: "zh-CN",
+	}); err != nil {
+		return err
+	}
+	if err := f.SetAppProps(&excelize.AppProperties{Application: "xunbang"}); err != nil {
+		return err
+	}
+	if err := f.Write(w); err != nil {
+		return fmt.Errorf("xlsx: write workbook: %w", err)
+	}
+	return nil
+}
+
+// cellName is excelize.CoordinatesToCellName without the error, for
+// coordinates built in code.
+func cellName(col, row int) string {
+	s, _ := excelize.CoordinatesToCellName(col, row)
+	return s
+}
+
+// topTechField returns the first-level tech field of a need's first tech
+// field, or "".
+func topTechField(v *forms.Vocabulary, codes []string) string {
+	if len(codes) == 0 {
+		return ""
+	}
+	code := codes[0]
+	for range 4 {
+		o, ok := v.Option(code)
+		if !ok {
+			return ""
+		}
+		if o.Parent == "" {
+			return o.Code
+		}
+		code = o.Parent
+	}
+	return ""
+}
+
+// setColWidths sets the widths of columns 1…n. It goes from the last column
+// to the first: the StreamWriter keeps column definitions in the order
+// opposite to the calls and writes them as kept, and Excel wants <col>
+// elements in ascending order.
+func setColWidths(sw *excelize.StreamWriter, widths []float64) error {
+	for i := len(widths) - 1; i >= 0; i-- {
+		if err := sw.SetColWidth(i+1, i+1, widths[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// preparedChunk is a run of needs prepared in parallel, written in order.
+type preparedChunk[T any] struct {
+	needs []*forms.Need
+	out   []T
+	done  chan struct{}
+}
+
+var errWriterFailed = errors.New("writer failed")
+
+// forEachPrepared iterates the needs, runs prep on each on all cores, and
+// hands the results to write in the needs' order, on one goroutine (a
+// StreamWriter is not safe for concurrent use). The work in flight is
+// bounded, so memory does not grow with the number of needs.
+func forEachPrepared[T any](ctx context.Context, recs Records, prep func(*forms.Need) T, write func(T) error) error {
+	const size = 256
+	workers := max(1, runtime.GOMAXPROCS(0))
+	work := make(chan *preparedChunk[T], 2*workers)
+	order := make(chan *preparedChunk[T], 2*workers+2)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for c := range work {
+				c.out = make([]T, len(c.needs))
+				for i, n := range c.needs {
+					c.out[i] = prep(n)
+				}
+				close(c.done)
+			}
+		}()
+	}
+	var werr error
+	failed := make(chan struct{})
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		for c := range order {
+			<-c.done
+			if werr != nil {
+				continue // drain
+			}
+			for _, t := range c.out {
+				if err := write(t); err != nil {
+					werr = err
+					close(failed)
+					break
+				}
+			}
+		}
+	}()
+	cur := &preparedChunk[T]{done: make(chan struct{})}
+	flush := func() error {
+		if len(cur.needs) == 0 {
+			return nil
+		}
+		select {
+		case order <- cur:
+		case <-failed:
+			return errWriterFailed
+		}
+		work <- cur
+		cur = &preparedChunk[T]{done: make(chan struct{})}
+		return ctx.Err()
+	}
+	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		cur.needs = append(cur.needs, n)
+		if len(cur.needs) < size {
+			return nil
+		}
+		return flush()
+	})
+	if err == nil {
+		err = flush()
+	}
+	close(work)
+	close(order)
+	wg.Wait()
+	<-written
+	if werr != nil {
+		return werr
+	}
+	return err
+}

@@ -1,0 +1,396 @@
+package xlsx
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"encoding/xml"
+	"io"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// unzipParts returns every part of a workbook, checking each XML part is
+// well-formed.
+func unzipParts(t testing.TB, data []byte) map[string][]byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]byte{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[zf.Name] = b
+		if strings.HasSuffix(zf.Name, ".xml") || strings.HasSuffix(zf.Name, ".rels") {
+			dec := xml.NewDecoder(bytes.NewReader(b))
+			for {
+				if _, err := dec.Token(); err != nil {
+					if err != io.EOF {
+						t.Errorf("%s is not well-formed XML: %v", zf.Name, err)
+					}
+					break
+				}
+			}
+		}
+	}
+	return out
+}
+
+func openBook(t testing.TB, data []byte) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("excelize cannot reopen the export: %v", err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+func platformBytes(t testing.TB, recs Records) ([]byte, ExportStats) {
+	t.Helper()
+	var buf bytes.Buffer
+	st, err := WritePlatform(context.Background(), &buf, recs, PlatformOptions{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), st
+}
+
+func TestWritePlatform(t *testing.T) {
+	recs := sampleRecords(t)
+	data, st := platformBytes(t, recs)
+	if st != (ExportStats{Needs: 3, Unconfirmed: 1, Private: 1}) {
+		t.Errorf("stats %+v", st)
+	}
+	unzipParts(t, data)
+	f := openBook(t, data)
+	if got := f.GetSheetList(); !slices.Equal(got, []string{PlatformSheet, PlatformCodesSheet}) {
+		t.Fatalf("sheets %v", got)
+	}
+	rows, err := f.GetRows(PlatformSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 4 {
+		t.Fatalf("%d rows, want a header and 3 needs", len(rows))
+	}
+	cat := forms.Default()
+	fields := PlatformFields(cat)
+	col := map[string]int{}
+	for i, fd := range fields {
+		if rows[0][i] != fd.ZH {
+			t.Errorf("header %d = %q, want %q", i, rows[0][i], fd.ZH)
+		}
+		col[fd.ID] = i
+		if fd.Class == forms.ClassSecret || fd.Class == forms.ClassInternal || fd.ID == "budget_negotiable" {
+			t.Errorf("column %s should not be on the platform sheet", fd.ID)
+		}
+	}
+	// Catalogue order.
+	last := -1
+	for _, fd := range fields {
+		i := slices.IndexFunc(cat.Fields(), func(g *forms.Field) bool { return g == fd })
+		if i < last {
+			t.Errorf("%s out of catalogue order", fd.ID)
+		}
+		last = i
+	}
+	cell := func(r int, id string) string {
+		if c := col[id]; c < len(rows[r]) {
+			return rows[r][c]
+		}
+		return ""
+	}
+	byTitle := map[string]int{}
+	for r := 1; r < len(rows); r++ {
+		byTitle[cell(r, "title")] = r
+	}
+	named, anon := byTitle["数控机床主轴热变形补偿"], byTitle["高导热陶瓷基板材料开发"]
+	if named == 0 || anon == 0 || byTitle["尚未确认的需求项目"] != 0 || byTitle["不公开的需求项目"] != 0 {
+		t.Fatalf("rows %v", byTitle)
+	}
+	for id, want := range map[string]string{
+		"enterprise_name": "昆山精密机械有限公司", "need_type": "02", "tech_fields": "0804,0101", "cooperation_modes": "02,01",
+		"budget_wan": "200", "visibility": "实名公开", "region": "江苏省苏州市昆山市玉山镇", "contact_mobile": "13812345678",
+		"keywords": "伺服、编码器", "timeframe": "2025-12",
+	} {
+		if got := cell(named, id); got != want {
+			t.Errorf("named row: %s = %q, want %q", id, got, want)
+		}
+	}
+	for id, want := range map[string]string{
+		"enterprise_name": "苏州市某装备制造企业", "public_alias": "苏州市某装备制造企业", "credit_code": "",
+		"contact_name": "", "contact_mobile": "", "budget_wan": "面议", "visibility": "匿名公开",
+	} {
+		if got := cell(anon, id); got != want {
+			t.Errorf("anonymous row: %s = %q, want %q", id, got, want)
+		}
+	}
+	// Codes are text, so that 02 keeps its zero.
+	ref := cellName(col["need_type"]+1, named+1)
+	if typ, _ := f.GetCellType(PlatformSheet, ref); typ != excelize.CellTypeInlineString {
+		t.Errorf("need type cell %s has type %v", ref, typ)
+	}
+	codes, _ := f.GetRows(PlatformCodesSheet)
+	if len(codes) < 14 || !containsRow(codes, []string{"需求类型", "00", "关键技术研发"}) {
+		t.Errorf("code sheet: %v", codes[:min(len(codes), 5)])
+	}
+}
+
+func containsRow(rows [][]string, want []string) bool {
+	return slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) })
+}
+
+// What the platform sheet holds comes back through the importer unchanged.
+func TestPlatformRoundTrip(t *testing.T) {
+	recs := sampleRecords(t)
+	data, _ := platformBytes(t, recs)
+	b := mustRead(t, data, Options{})
+	if b.HasErrors() {
+		t.Fatalf("re-import has errors:\n%s", dumpProblems(b))
+	}
+	for _, p := range b.Problems {
+		if p.Code == "unknown_columns" {
+			t.Errorf("the importer does not know a column the exporter wrote: %s", p.ZH)
+		}
+	}
+	if got := titles(b.Needs); !slices.Equal(got, []string{"数控机床主轴热变形补偿", "高导热陶瓷基板材料开发", "中药提取物稳定性研究"}) {
+		t.Fatalf("needs %v", got)
+	}
+	cat := forms.Default()
+	ents := map[string]*forms.Enterprise{}
+	for _, e := range recs.ents {
+		ents[e.ID] = e
+	}
+	for _, orig := range recs.needs {
+		got := needByTitle(b, orig.Title())
+		if got == nil {
+			continue
+		}
+		oe := ents[orig.EnterpriseID]
+		p, _ := cat.Publish(orig, oe)
+		want := p.Values.Clone()
+		want.Set("visibility", string(p.Visibility))
+		if p.Visibility == forms.VisibilityAnonymous {
+			want.Set("public_alias", p.Publisher)
+		}
+		if !got.Values.Equal(want) {
+			t.Errorf("%s: values\n got %v\nwant %v", orig.Title(), got.Values, want)
+		}
+		ge := entByID(b, got.EnterpriseID)
+		wantEnt := cat.PublicValues(forms.EntityEnterprise, oe.Values, p.Visibility)
+		if p.Visibility == forms.VisibilityAnonymous {
+			wantEnt.Set("enterprise_name", p.Publisher)
+		}
+		if !ge.Values.Equal(wantEnt) {
+			t.Errorf("%s: enterprise\n got %v\nwant %v", orig.Title(), ge.Values, wantEnt)
+		}
+		if p.Visibility == forms.VisibilityNamed && (len(ge.Contacts) != 1 || !ge.Contacts[0].Values.Equal(p.Contact)) {
+			t.Errorf("%s: contact %+v, want %v", orig.Title(), ge.Contacts, p.Contact)
+		}
+	}
+	// The two named needs of different enterprises stay apart; the first
+	// enterprise's named and anonymous needs do not meet (the alias stands
+	// in for the name).
+	if len(b.Enterprises) != 3 {
+		t.Errorf("%d enterprises", len(b.Enterprises))
+	}
+}
+
+func handbookBytes(t testing.TB, recs Records, opt HandbookOptions) ([]byte, ExportStats) {
+	t.Helper()
+	var buf bytes.Buffer
+	if opt.Now == nil {
+		opt.Now = fixedNow
+	}
+	st, err := WriteHandbook(context.Background(), &buf, recs, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes(), st
+}
+
+func TestWriteHandbook(t *testing.T) {
+	recs := sampleRecords(t)
+	// A long problem must be split over rows no taller than Excel allows.
+	recs.needs[0].Values.Set("problem", strings.Repeat("主轴连续运行后热伸长导致加工精度超差，需要建立温度场模型并实时补偿。", 40))
+	recs.needs[0].Status = forms.StatusToConfirm // confirm the edited content again
+	if err := forms.Default().Confirm(recs.needs[0], recs.ents[0], forms.Confirmation{At: fixedNow()}); err != nil {
+		t.Fatal(err)
+	}
+	data, st := handbookBytes(t, recs, HandbookOptions{})
+	if st != (ExportStats{Needs: 3, Unconfirmed: 1, Private: 1}) {
+		t.Errorf("stats %+v", st)
+	}
+	parts := unzipParts(t, data)
+	f := openBook(t, data)
+	sheet := f.GetSheetList()[0]
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var text strings.Builder
+	for _, r := range rows {
+		text.WriteString(strings.Join(r, "|") + "\n")
+	}
+	all := text.String()
+	if rows[0][0] != "技术需求汇编" {
+		t.Errorf("title row %v", rows[0])
+	}
+	for _, want := range []string{"一、生物与新医药", "二、新材料", "三、先进制造与自动化",
+		"数控机床主轴热变形补偿", "昆山精密机械有限公司", "苏州市某装备制造企业", "面议", "200 万元", "江苏省苏州市昆山市玉山镇",
+		"合作开发、委托开发", "王晓明"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("handbook lacks %q", want)
+		}
+	}
+	for _, absent := range []string{"不公开的需求项目", "尚未确认的需求项目", "未经企业确认"} {
+		if strings.Contains(all, absent) {
+			t.Errorf("handbook holds %q", absent)
+		}
+	}
+	// Groups by the first level of the first tech field, in vocabulary
+	// order: the need under 08 and 01 is in 08 only, and comes after 02 and
+	// 04 though it was recorded first.
+	if strings.Contains(all, "电子信息（") || strings.Index(all, "一、生物与新医药（") > strings.Index(all, "三、先进制造与自动化（") {
+		t.Error("groups wrong or out of order")
+	}
+	// Print setup.
+	pl, _ := f.GetPageLayout(sheet)
+	if *pl.Size != 9 || *pl.Orientation != "portrait" || *pl.FitToWidth != 1 {
+		t.Errorf("page layout %+v", pl)
+	}
+	hf, _ := f.GetHeaderFooter(sheet)
+	if hf == nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddFooter, "&N") {
+		t.Errorf("footer %+v", hf)
+	}
+	dn := f.GetDefinedName()
+	if len(dn) != 1 || dn[0].Name != "_xlnm.Print_Titles" || !strings.HasSuffix(dn[0].RefersTo, "!$1:$1") || dn[0].Scope != sheet {
+		t.Errorf("print titles %+v", dn)
+	}
+	sheetXML := string(parts["xl/worksheets/sheet1.xml"])
+	for _, want := range []string{`paperSize="9"`, `orientation="portrait"`, `fitToHeight="0"`, `<pageSetUpPr fitToPage="true"`, `<rowBreaks`,
+		`<mergeCell ref="A1:B1"/>`, `<cols><col min="1" max="1" width="14" customWidth="1"/><col min="2" max="2"`} {
+		if !strings.Contains(sheetXML, want) {
+			t.Errorf("sheet XML lacks %q", want)
+		}
+	}
+	if w, _ := f.GetColWidth(sheet, "B"); w != hbValueWidth {
+		t.Errorf("column B width %v", w)
+	}
+	// No row taller than Excel's maximum; the long problem took several rows.
+	problemRows := 0
+	for i, r := range rows {
+		h, _ := f.GetRowHeight(sheet, i+1)
+		if h > 409 {
+			t.Errorf("row %d is %v points tall", i+1, h)
+		}
+		if len(r) > 1 && strings.Contains(r[1], "热伸长") {
+			problemRows++
+		}
+	}
+	if problemRows < 2 {
+		t.Errorf("the long problem took %d rows", problemRows)
+	}
+
+	// With IncludeUnconfirmed the unconfirmed need is in, and marked.
+	data, st = handbookBytes(t, recs, HandbookOptions{IncludeUnconfirmed: true})
+	if st.Needs != 4 {
+		t.Errorf("stats %+v", st)
+	}
+	f = openBook(t, data)
+	rows, _ = f.GetRows(f.GetSheetList()[0])
+	found := false
+	for _, r := range rows {
+		if len(r) > 0 && strings.Contains(r[0], "尚未确认的需求项目") && strings.Contains(r[0], "未经企业确认") {
+			found = true
+		}
+		if len(r) > 0 && strings.Contains(strings.Join(r, ""), "不公开的需求项目") {
+			t.Error("a private need is in the handbook")
+		}
+	}
+	if !found {
+		t.Error("the unconfirmed need is not marked 未经企业确认")
+	}
+}
+
+func TestWriteReport(t *testing.T) {
+	recs := sampleRecords(t)
+	// An enterprise outside 昆山, with no need; a valid need with an intent
+	// and a contract.
+	recs.addEnterprise(t, entSpec{name: "吴中区外地企业有限公司", code: creditCode(t, "91320506MA300001"), region: "320506"})
+	n := recs.needs[0]
+	n.Diagnosis = &forms.Diagnosis{Values: forms.Values{"diag_conclusion": {"valid"}}}
+	recs.followUps = []forms.FollowUp{
+		{NeedID: n.ID, Kind: forms.FollowUpIntent}, {NeedID: n.ID, Kind: forms.FollowUpContract, AmountWan: "80"},
+		{NeedID: recs.needs[2].ID, Kind: forms.FollowUpIntent},
+	}
+	var buf bytes.Buffer
+	st, err := WriteReport(context.Background(), &buf, recs, ReportOptions{HomeRegion: kunshan, Now: fixedNow,
+		Targets: &Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Needs != 5 {
+		t.Errorf("stats %+v", st)
+	}
+	unzipParts(t, buf.Bytes())
+	f := openBook(t, buf.Bytes())
+	if got := f.GetSheetList(); !slices.Equal(got, []string{ReportStatsSheet, ReportListSheet}) {
+		t.Fatalf("sheets %v", got)
+	}
+	stats, _ := f.GetRows(ReportStatsSheet, excelize.Options{RawCellValue: true})
+	find := func(label string) []string {
+		for _, r := range stats {
+			if len(r) > 0 && r[0] == label {
+				return r
+			}
+		}
+		t.Fatalf("no row %q in\n%v", label, stats)
+		return nil
+	}
+	for label, want := range map[string][]string{
+		"服务企业数":    {"3", "100", "0.03"},
+		"有效需求数":    {"1", "80"},
+		"跨区域企业数":   {"1", "30"},
+		"意向对接数":    {"2", "20", "0.1"},
+		"签约（成交）数":  {"1", "10", "0.1"},
+		"需求总数":     {"5"},
+		"签约金额（万元）": {"80"},
+	} {
+		if got := find(label)[1:]; !slices.Equal(got[:len(want)], want) {
+			t.Errorf("%s: %v, want %v", label, got, want)
+		}
+	}
+	if r := find("玉山镇"); r[1] != "1" || r[3] != "2" {
+		t.Errorf("玉山镇: %v", r)
+	}
+	if r := find("江苏省苏州市吴中区（区外）"); r[1] != "1" || r[2] != "1" || r[3] != "0" {
+		t.Errorf("吴中区: %v", r)
+	}
+	list, _ := f.GetRows(ReportListSheet)
+	if len(list) != 6 {
+		t.Fatalf("list has %d rows", len(list))
+	}
+	who := map[string]string{}
+	for _, r := range list[1:] {
+		who[r[1]] = r[2]
+	}
+	if who["数控机床主轴热变形补偿"] != "昆山精密机械有限公司" || who["高导热陶瓷基板材料开发"] != "苏州市某装备制造企业" || who["不公开的需求项目"] != "（不公开）" {
+		t.Errorf("names per visibility: %v", who)
+	}
+}

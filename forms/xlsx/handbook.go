@@ -1,0 +1,472 @@
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// HandbookOptions steer [WriteHandbook].
+type HandbookOptions struct {
+	// IncludeUnconfirmed adds the publishable needs whose confirmation is
+	// not current, each marked 未经企业确认. 不公开 needs are never included.
+	IncludeUnconfirmed bool
+	// Lang is the language of the labels ("zh", the default, or "en").
+	Lang string
+	// Title is the handbook's title; "" means 技术需求汇编.
+	Title string
+	// Now stamps the file; nil means time.Now.
+	Now func() time.Time
+}
+
+// Handbook layout: two columns, a label and a value, on A4 portrait.
+const (
+	hbLabelWidth = 14
+	hbValueWidth = 72
+	hbLineHeight = 15.0 // points per line of 11 pt text
+	hbMaxLines   = 25   // lines per row; longer texts go on as continuation rows
+)
+
+type handbookStyles struct {
+	title, subtitle, toc, tocCount, group, needTitle, label, value, warn, spacer int
+}
+
+// WriteHandbook writes the 《技术需求汇编》 to w: the needs grouped by the
+// first level of their (first) tech field, each group on a new page, one
+// formatted block per need — title, type, field, enterprise, region,
+// keywords, problem, key technology, indicators, goal, budget (or 面议),
+// cooperation modes, timeframe, contact for 实名公开 — print-ready on A4
+// portrait with the title row repeated on every page and page numbers in the
+// footer.
+//
+// Which needs, and what of them, follows the one rule: visibility 实名公开
+// or 匿名公开 and a current confirmation (IncludeUnconfirmed adds the
+// unconfirmed ones, marked 未经企业确认); 匿名公开 shows the public alias
+// and never the enterprise's name, credit code, contacts or secret fields;
+// 不公开 needs are left out. Every value written comes from
+// [forms.Catalogue.Publish].
+//
+// Written with a StreamWriter: the needs are read once to sort them into
+// groups (keeping only their IDs) and once more per group present, so
+// memory grows by a few bytes a need at most.
+func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookOptions) (ExportStats, error) {
+	var st ExportStats
+	cat := forms.Default()
+	lang := opt.Lang
+	now := time.Now
+	if opt.Now != nil {
+		now = opt.Now
+	}
+	title := opt.Title
+	if title == "" {
+		title = tr(lang, "技术需求汇编", "Technology Needs Handbook")
+	}
+	ents, err := loadEnterprises(ctx, recs, func(id string) bool {
+		f, ok := cat.Field(id)
+		return ok && (f.Class == forms.ClassPublic || confirmedContentField(id))
+	}, true)
+	if err != nil {
+		return st, err
+	}
+	techVoc := cat.Vocabulary("tech_field")
+
+	// Pass 1: which needs go in, and in which group. Only their IDs and
+	// groups are kept (some bytes a need), so that the later passes publish
+	// only the needs of their own group.
+	counts := map[string]int{}
+	groupOf := map[string]string{}
+	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		p, ok := cat.Publish(n, ents[n.EnterpriseID])
+		switch {
+		case !ok:
+			st.Private++
+			return nil
+		case !p.Confirmed:
+			st.Unconfirmed++
+			if !opt.IncludeUnconfirmed {
+				return nil
+			}
+		}
+		g := topTechField(techVoc, p.Values.List("tech_fields"))
+		groupOf[n.ID] = g
+		counts[g]++
+		st.Needs++
+		return nil
+	})
+	if err != nil {
+		return st, fmt.Errorf("xlsx: handbook: %w", err)
+	}
+	var groups []forms.Option
+	for _, o := range techVoc.Children("") {
+		if counts[o.Code] > 0 {
+			groups = append(groups, o)
+		}
+	}
+	if counts[""] > 0 {
+		groups = append(groups, forms.Option{Code: "", ZH: "其他（未填写技术领域）", EN: "Other (no tech field given)"})
+	}
+
+	sheet := tr(lang, "技术需求汇编", "Handbook")
+	f, err := newBookFile(sheet)
+	if err != nil {
+		return st, err
+	}
+	defer f.Close()
+	if err := setupPrint(f, sheet, title, lang, now()); err != nil {
+		return st, err
+	}
+	sty, err := newHandbookStyles(f)
+	if err != nil {
+		return st, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return st, err
+	}
+	if err := setColWidths(sw, []float64{hbLabelWidth, hbValueWidth}); err != nil {
+		return st, err
+	}
+	hw := &hbWriter{sw: sw, sty: sty}
+	hw.merged(excelize.Cell{StyleID: sty.title, Value: title}, 30)
+	stamp := now().Format("2006年1月2日")
+	if lang == "en" {
+		stamp = now().Format("2 January 2006")
+	}
+	hw.merged(excelize.Cell{StyleID: sty.subtitle, Value: tr(lang,
+		fmt.Sprintf("共 %d 项需求，按技术领域分类　编制日期：%s", st.Needs, stamp),
+		fmt.Sprintf("%d needs by technology field · compiled %s", st.Needs, stamp))}, 20)
+	if opt.IncludeUnconfirmed && st.Unconfirmed > 0 {
+		hw.merged(excelize.Cell{StyleID: sty.warn, Value: tr(lang,
+			"注：标有“未经企业确认”的需求，内容尚未经企业确认，以企业最终确认为准。",
+			"Note: needs marked “not confirmed by the enterprise” may still change.")}, 20)
+	}
+	hw.blank(8)
+	hw.row([]any{excelize.Cell{StyleID: sty.toc, Value: tr(lang, "目录", "Contents")}}, 20)
+	for i, g := range groups {
+		hw.row([]any{
+			excelize.Cell{StyleID: sty.toc, Value: groupName(i, g, lang)},
+			excelize.Cell{StyleID: sty.tocCount, Value: tr(lang, fmt.Sprintf("%d 项", counts[g.Code]), fmt.Sprintf("%d", counts[g.Code]))},
+		}, 18)
+	}
+	if hw.err != nil {
+		return st, hw.err
+	}
+
+	// One pass per group present.
+	seq := 0
+	for i, g := range groups {
+		if err := hw.pageBreak(); err != nil {
+			return st, err
+		}
+		hw.merged(excelize.Cell{StyleID: sty.group, Value: fmt.Sprintf("%s%s", groupName(i, g, lang),
+			tr(lang, fmt.Sprintf("（%d 项）", counts[g.Code]), fmt.Sprintf(" (%d)", counts[g.Code])))}, 24)
+		hw.blank(6)
+		err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
+			if group, in := groupOf[n.ID]; !in || group != g.Code {
+				return nil
+			}
+			p, ok := cat.Publish(n, ents[n.EnterpriseID])
+			if !ok || !p.Confirmed && !opt.IncludeUnconfirmed {
+				return nil // changed since the first pass
+			}
+			if seq%128 == 0 {
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			seq++
+			hw.need(cat, seq, p, lang)
+			return hw.err
+		})
+		if err != nil {
+			return st, fmt.Errorf("xlsx: handbook: %w", err)
+		}
+	}
+	if st.Needs == 0 {
+		hw.merged(excelize.Cell{StyleID: sty.value, Value: tr(lang, "（没有可收录的需求）", "(no needs to include)")}, 20)
+	}
+	if hw.err != nil {
+		return st, hw.err
+	}
+	if err := sw.Flush(); err != nil {
+		return st, err
+	}
+	return st, finishBook(f, w, title, now())
+}
+
+// setupPrint sets the page up before the stream writer takes the sheet: A4
+// portrait, margins, fit to one page wide, the title row on every page,
+// header and footer with page numbers.
+func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time) error {
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
+		Size: ptr(9), Orientation: ptr("portrait"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+		Top: ptr(0.8), Bottom: ptr(0.8), Left: ptr(0.6), Right: ptr(0.6), Header: ptr(0.3), Footer: ptr(0.3),
+		Horizontally: ptr(true),
+	}); err != nil {
+		return err
+	}
+	hf := &excelize.HeaderFooterOptions{
+		OddHeader: "&L&9" + hfEscape(title) + "&R&9" + now.Format("2006-01-02"),
+		OddFooter: tr(lang, "&C&9第 &P 页，共 &N 页", "&C&9Page &P of &N"),
+	}
+	if err := f.SetHeaderFooter(sheet, hf); err != nil {
+		return err
+	}
+	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$1", Scope: sheet,
+	})
+}
+
+// hfEscape escapes & in header and footer text.
+func hfEscape(s string) string { return strings.ReplaceAll(s, "&", "&&") }
+
+func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
+	var s handbookStyles
+	font := func(size float64, bold bool, color string) *excelize.Font {
+		return &excelize.Font{Family: "宋体", Size: size, Bold: bold, Color: color}
+	}
+	top := &excelize.Alignment{Vertical: "top", WrapText: true}
+	for _, d := range []struct {
+		id *int
+		st excelize.Style
+	}{
+		{&s.title, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 18, Bold: true}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&s.subtitle, excelize.Style{Font: font(10, false, "595959"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&s.toc, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Vertical: "center"}}},
+		{&s.tocCount, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
+		{&s.group, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 14, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"},
+			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 2}}}},
+		{&s.needTitle, excelize.Style{Font: font(12, true, ""), Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}}, Border: thinBorder}},
+		{&s.label, excelize.Style{Font: font(11, true, ""), Alignment: top,
+			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"F2F2F2"}}, Border: thinBorder}},
+		{&s.value, excelize.Style{Font: font(11, false, ""), Alignment: top, Border: thinBorder}},
+		{&s.warn, excelize.Style{Font: font(11, true, "C00000"), Alignment: top, Border: thinBorder}},
+		{&s.spacer, excelize.Style{}},
+	} {
+		id, err := f.NewStyle(&d.st)
+		if err != nil {
+			return s, err
+		}
+		*d.id = id
+	}
+	return s, nil
+}
+
+// hbWriter writes the handbook's rows, keeping the row number and the first
+// error.
+type hbWriter struct {
+	sw  *excelize.StreamWriter
+	sty handbookStyles
+	at  int // the last row written
+	err error
+}
+
+func (w *hbWriter) row(vals []any, height float64) {
+	if w.err != nil {
+		return
+	}
+	w.at++
+	w.err = w.sw.SetRow(cellName(1, w.at), vals, excelize.RowOpts{Height: height})
+}
+
+func (w *hbWriter) merged(c excelize.Cell, height float64) {
+	w.row([]any{c, excelize.Cell{StyleID: c.StyleID}}, height)
+	if w.err == nil {
+		w.err = w.sw.MergeCell(cellName(1, w.at), cellName(2, w.at))
+	}
+}
+
+func (w *hbWriter) blank(height float64) { w.row([]any{nil}, height) }
+
+func (w *hbWriter) pageBreak() error {
+	if w.err != nil {
+		return w.err
+	}
+	return w.sw.InsertPageBreak(cellName(1, w.at+1))
+}
+
+// field writes a label and a value, splitting a long value over several
+// rows so that no row needs more than Excel's maximum height.
+func (w *hbWriter) field(label, value string, style int) {
+	value = strings.TrimSpace(value)
+	if value == "" {
+		return
+	}
+	for i, chunk := range splitLines(value, hbValueWidth-2, hbMaxLines) {
+		l := ""
+		if i == 0 {
+			l = label
+		}
+		lines := textLines(chunk, hbValueWidth-2)
+		w.row([]any{excelize.Cell{StyleID: w.sty.label, Value: l}, excelize.Cell{StyleID: style, Value: chunk}},
+			float64(lines)*hbLineHeight+4)
+	}
+}
+
+// need writes one need's block.
+func (w *hbWriter) need(cat *forms.Catalogue, seq int, p forms.PublicNeed, lang string) {
+	v := p.Values
+	title := fmt.Sprintf("%d. %s", seq, v.Get("title"))
+	var head any = title
+	if !p.Confirmed {
+		head = []excelize.RichTextRun{
+			{Text: title, Font: &excelize.Font{Family: "宋体", Size: 12, Bold: true}},
+			{Text: tr(lang, "　【未经企业确认】", "  [not confirmed by the enterprise]"), Font: &excelize.Font{Family: "宋体", Size: 12, Bold: true, Color: "C00000"}},
+		}
+	}
+	lines := textLines(title+"　【未经企业确认】", hbLabelWidth+hbValueWidth-2)
+	w.merged(excelize.Cell{StyleID: w.sty.needTitle, Value: head}, float64(lines)*16+6)
+
+	enumText := func(id string) string {
+		fd := cat.MustField(id)
+		return strings.Join(labels(cat.Vocabulary(fd.Vocabulary), v.List(id), lang), "、")
+	}
+	label := func(id string) string { return cat.MustField(id).Label(lang) }
+	w.field(label("need_type"), enumText("need_type"), w.sty.value)
+	w.field(label("tech_fields"), enumText("tech_fields"), w.sty.value)
+	publisher := p.Publisher
+	if publisher == "" && p.Visibility == forms.VisibilityAnonymous {
+		publisher = tr(lang, "（匿名）", "(anonymous)")
+	}
+	w.field(tr(lang, "需求单位", "Enterprise"), publisher, w.sty.value)
+	if p.Region != "" {
+		w.field(label("region"), forms.Regions().FullName(p.Region), w.sty.value)
+	}
+	w.field(label("keywords"), strings.Join(v.List("keywords"), "、"), w.sty.value)
+	w.field(label("problem"), v.Get("problem"), w.sty.value)
+	w.field(label("key_technology"), v.Get("key_technology"), w.sty.value)
+	w.field(label("indicators"), v.Get("indicators"), w.sty.value)
+	w.field(label("expected_goal"), v.Get("expected_goal"), w.sty.value)
+	w.field(tr(lang, "拟投入资金", "Budget"), moneyText(v, cat.MustField("budget_wan"), lang), w.sty.value)
+	w.field(label("cooperation_modes"), enumText("cooperation_modes"), w.sty.value)
+	w.field(label("timeframe"), v.Get("timeframe"), w.sty.value)
+	if p.Visibility == forms.VisibilityNamed && len(p.Contact) > 0 {
+		var parts []string
+		for _, id := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
+			if s := p.Contact.Get(id); s != "" {
+				parts = append(parts, s)
+			}
+		}
+		w.field(tr(lang, "联系方式", "Contact"), strings.Join(parts, "　"), w.sty.value)
+	}
+	ref := p.ID
+	if len(ref) > 8 {
+		ref = ref[:8]
+	}
+	if p.URL != "" {
+		ref += "　" + p.URL
+	}
+	w.field(tr(lang, "需求编号", "Reference"), ref, w.sty.value)
+	if !p.Confirmed {
+		w.field(tr(lang, "说明", "Note"), tr(lang, "本需求未经企业确认，内容以企业最终确认为准。", "Not confirmed by the enterprise: the content may still change."), w.sty.warn)
+	}
+	w.blank(10)
+}
+
+// groupName numbers a group in Chinese (一、电子信息) or in English.
+func groupName(i int, g forms.Option, lang string) string {
+	if lang == "en" {
+		return fmt.Sprintf("%d. %s", i+1, g.EN)
+	}
+	return cnNumber(i+1) + "、" + g.ZH
+}
+
+func cnNumber(n int) string {
+	digits := []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	switch {
+	case n < 10:
+		return digits[n]
+	case n < 20:
+		if n == 10 {
+			return "十"
+		}
+		return "十" + digits[n-10]
+	case n < 100:
+		s := digits[n/10] + "十"
+		if n%10 != 0 {
+			s += digits[n%10]
+		}
+		return s
+	}
+	return fmt.Sprint(n)
+}
+
+// runeWidth is a character's width in Excel column units at 11 pt.
+func runeWidth(r rune) float64 {
+	switch {
+	case r < 0x80:
+		return 1.1
+	case unicode.Is(unicode.Han, r), r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFFEF:
+		return 2.1
+	}
+	return 1.6
+}
+
+// textLines estimates how many lines text takes in a wrapped cell of the
+// given width.
+func textLines(s string, width float64) int {
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		w := 0.0
+		for _, r := range para {
+			w += runeWidth(r)
+		}
+		n += max(1, int(math.Ceil(w/width)))
+	}
+	return n
+}
+
+// splitLines cuts text into pieces of at most maxLines wrapped lines each.
+func splitLines(s string, width float64, maxLines int) []string {
+	if textLines(s, width) <= maxLines {
+		return []string{s}
+	}
+	var out []string
+	var cur strings.Builder
+	lines, w := 1, 0.0
+	for _, r := range s {
+		if r == '\n' {
+			lines++
+			w = 0
+		} else {
+			w += runeWidth(r)
+			if w > width {
+				lines++
+				w = runeWidth(r)
+			}
+		}
+		if lines > maxLines {
+			out = append(out, strings.TrimRight(cur.String(), "\n"))
+			cur.Reset()
+			lines, w = 1, 0
+			if r == '\n' {
+				continue
+			}
+			w = runeWidth(r)
+		}
+		cur.WriteRune(r)
+	}
+	if cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out
+}

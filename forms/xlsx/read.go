@@ -1,0 +1,213 @@
+package xlsx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"slices"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// Options steer an import.
+type Options struct {
+	// Sheet names the one sheet to read; "" reads every visible sheet whose
+	// header the catalogue recognises (an enterprise sheet and a need sheet
+	// are joined by enterprise name or credit code).
+	Sheet string
+	// HomeRegion is the region code of the team's home (Settings.HomeRegion,
+	// --region): a town name alone (玉山镇) is looked up inside it.
+	HomeRegion string
+	// Lang is the language of [Batch.Messages] ("zh", the default, or "en");
+	// every [Problem] carries both.
+	Lang string
+	// Limits bound the cost of hostile input; zero fields take defaults.
+	Limits Limits
+}
+
+// Batch is what an import read: records ready for the store's Import, and
+// the problems found on the way. Enterprises carry new IDs (forms.NewID);
+// every need's EnterpriseID names one of them, and its ContactID one of
+// that enterprise's contacts.
+type Batch struct {
+	Enterprises []*forms.Enterprise
+	Needs       []*forms.Need
+	Problems    []Problem
+	// Sheets says how each sheet was read: as needs, as enterprises, or
+	// skipped, with its header row and column mapping.
+	Sheets []SheetInfo
+	// Origins maps a record's ID to the row it came from (the first row,
+	// for an enterprise named on several).
+	Origins map[string]Origin
+
+	lang string
+	bad  map[string]bool // record IDs with an error of their own
+}
+
+// Origin is where a record came from.
+type Origin struct {
+	Sheet string
+	Row   int
+}
+
+// Sheet roles in [SheetInfo].
+const (
+	RoleNeeds       = "needs"       // one row a need, the enterprise beside it
+	RoleEnterprises = "enterprises" // one row an enterprise (and a contact)
+	RoleSkipped     = "skipped"     // no recognisable header, or hidden
+)
+
+// SheetInfo says how one sheet was read.
+type SheetInfo struct {
+	Name      string
+	Role      string
+	HeaderRow int // 0 when no header was found
+	Columns   []ColumnInfo
+	Records   int // rows read as records
+}
+
+// ColumnInfo is one column of a header.
+type ColumnInfo struct {
+	Column string // letter
+	Header string // as written
+	Field  string // catalogue field id; "" when ignored
+}
+
+// HasErrors reports whether any problem blocks the import.
+func (b *Batch) HasErrors() bool { return slices.ContainsFunc(b.Problems, Problem.Error) }
+
+// Errors returns the problems that block the import.
+func (b *Batch) Errors() []Problem {
+	var out []Problem
+	for _, p := range b.Problems {
+		if p.Error() {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// Messages returns every problem with its location, in the language of
+// Options.Lang.
+func (b *Batch) Messages() []string {
+	out := make([]string, len(b.Problems))
+	for i, p := range b.Problems {
+		out[i] = p.Message(b.lang)
+	}
+	return out
+}
+
+// Partial returns the batch without the records that have errors of their
+// own — a need with a malformed value, an enterprise with a malformed value
+// together with its needs — for an import with --partial. Problems are kept.
+func (b *Batch) Partial() *Batch {
+	out := &Batch{Problems: b.Problems, Sheets: b.Sheets, Origins: b.Origins, lang: b.lang, bad: b.bad}
+	for _, e := range b.Enterprises {
+		if !b.bad[e.ID] {
+			out.Enterprises = append(out.Enterprises, e)
+		}
+	}
+	for _, n := range b.Needs {
+		if !b.bad[n.ID] && !b.bad[n.EnterpriseID] {
+			out.Needs = append(out.Needs, n)
+		}
+	}
+	return out
+}
+
+// recoverPanics turns a panic inside excelize on a malformed workbook into
+// ErrDamaged. The fuzz test turns it off to see real panics.
+var recoverPanics = true
+
+// ReadFile imports the workbook at path; see [Read].
+func ReadFile(ctx context.Context, path string, opt Options) (b *Batch, err error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer fh.Close()
+	st, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.IsDir() {
+		return nil, fileErr(ErrNotWorkbook, nil, "这是一个文件夹，不是 Excel 工作簿。", "this is a folder, not an Excel workbook.")
+	}
+	return Read(ctx, fh, st.Size(), opt)
+}
+
+// Read imports a workbook of size bytes. It returns a *FileError for a file
+// that cannot be read at all (not an xlsx, over a limit, damaged, no
+// recognisable header) and the context's error when ctx ends; everything
+// else — malformed values, unknown columns, unresolved regions — is a
+// [Problem] in the batch.
+func Read(ctx context.Context, r io.ReaderAt, size int64, opt Options) (b *Batch, err error) {
+	if recoverPanics {
+		defer func() {
+			if p := recover(); p != nil {
+				b = nil
+				err = fileErr(ErrDamaged, fmt.Errorf("excelize panic: %v\n%s", p, debug.Stack()),
+					"工作簿已损坏，无法读取。", "the workbook is damaged and cannot be read.")
+			}
+		}()
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	lim := opt.Limits.withDefaults()
+	info, err := inspect(r, size, lim)
+	if err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
+		RawCellValue:      true,
+		UnzipSizeLimit:    lim.MaxUnzipSize,
+		UnzipXMLSizeLimit: lim.InMemoryPart,
+	})
+	if err != nil {
+		if f != nil {
+			_ = f.Close()
+		}
+		return nil, fileErr(ErrDamaged, err, "工作簿已损坏，无法打开（"+clipName(err.Error())+"）。", "the workbook is damaged and cannot be opened ("+clipName(err.Error())+").")
+	}
+	defer f.Close()
+	rd := newReader(ctx, f, info, opt, lim)
+	if err := rd.run(); err != nil {
+		return nil, err
+	}
+	return rd.batch, nil
+}
+
+// addProblem records a problem, capping their number.
+func (rd *reader) addProblem(p Problem) {
+	if len(rd.batch.Problems) >= rd.lim.MaxProblems {
+		rd.dropped++
+		if p.Error() {
+			rd.droppedErrors = true
+		}
+		return
+	}
+	rd.batch.Problems = append(rd.batch.Problems, p)
+}
+
+func (rd *reader) finishProblems() {
+	if rd.dropped == 0 {
+		return
+	}
+	sev := forms.SeverityWarning
+	if rd.droppedErrors {
+		sev = forms.SeverityError
+	}
+	rd.batch.Problems = append(rd.batch.Problems, Problem{
+		Severity: sev, Code: "problems.truncated",
+		ZH: fmt.Sprintf("另有 %d 个问题未列出。", rd.dropped),
+		EN: fmt.Sprintf("%d more problems are not listed.", rd.dropped),
+	})
+}
+
+var errStop = errors.New("stop reading")

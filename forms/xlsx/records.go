@@ -1,0 +1,594 @@
+package xlsx
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// readSheet reads the records below a planned sheet's header. The rows are
+// decoded on one goroutine (excelize's XML decoding is most of the cost of a
+// big sheet) while they are turned into records on this one.
+func (rd *reader) readSheet(p *sheetPlan) error {
+	sheet := p.name
+	_, hasName := p.byField["enterprise_name"]
+	_, hasCode := p.byField["credit_code"]
+	if p.role == RoleNeeds && !hasName && !hasCode {
+		rd.addProblem(Problem{Sheet: sheet, Row: p.headerRow, Severity: forms.SeverityError, Code: "no_enterprise_column",
+			ZH: "表中没有“企业名称”或“统一社会信用代码”列，无法确定需求属于哪家企业；请补上其中一列。",
+			EN: "the sheet has no enterprise name or credit code column, so its needs cannot be tied to an enterprise; add one of them."})
+		return nil
+	}
+	key := -1 // the column whose value makes a row a record
+	if p.titleCol >= 0 {
+		key = p.cols[p.titleCol].idx
+	} else if i, ok := p.byField["enterprise_name"]; ok {
+		key = p.cols[i].idx
+	}
+	src := p.src
+	feed := startRows(src)
+	defer func() {
+		feed.stop()
+		_ = src.close()
+	}()
+	var (
+		vals      = make([]string, len(p.cols))
+		last      *entState
+		inherited []int
+		emptyRun  int
+		signed    bool
+		stopped   string // why reading stopped early
+		row       int    // the row at hand
+		n         int
+	)
+read:
+	for b := range feed.ch {
+		for _, r := range b.rows {
+			row = r.row
+			if n++; n%512 == 0 {
+				if err := rd.ctx.Err(); err != nil {
+					return err
+				}
+			}
+			if row <= p.headerRow {
+				continue
+			}
+			cells := r.cells
+			any := false
+			for i, c := range p.cols {
+				v := ""
+				if c.idx < len(cells) {
+					v = strings.TrimSpace(cells[c.idx])
+				}
+				vals[i] = v
+				if v != "" {
+					any = true
+				}
+			}
+			if !any {
+				emptyRun++
+				if emptyRun >= rd.lim.MaxEmptyRun {
+					stopped = "empty"
+					break read
+				}
+				continue
+			}
+			emptyRun = 0
+			if kind := footerKind(cells, key); kind != "" {
+				if kind == "signature" {
+					signed = true
+				}
+				continue
+			}
+			if signed && (key < 0 || key >= len(cells) || strings.TrimSpace(cells[key]) == "") {
+				continue // the lines of a signature block
+			}
+			if p.repeatedHeader(vals) {
+				continue
+			}
+			rd.records++
+			if rd.records > rd.lim.MaxRecords {
+				return fileErr(ErrTooLarge, nil,
+					fmt.Sprintf("工作簿超过 %d 行数据，请拆分后分批导入。", rd.lim.MaxRecords),
+					fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
+			}
+			p.info.Records++
+			if rd.record(p, row, vals, &last) {
+				inherited = append(inherited, row)
+			}
+		}
+		if b.err != nil {
+			rd.addProblem(Problem{Sheet: sheet, Row: b.last + 1, Severity: forms.SeverityError, Code: "xml.broken",
+				ZH: fmt.Sprintf("工作表内容已损坏，第 %d 行及以后未能读取（%s）。", b.last+1, clipName(b.err.Error())),
+				EN: fmt.Sprintf("the sheet is damaged; row %d and below could not be read (%s).", b.last+1, clipName(b.err.Error()))})
+			stopped = "error"
+			break
+		}
+		if b.end {
+			row = b.last
+		}
+	}
+	feed.stop()
+	if err := src.close(); err != nil && stopped != "error" {
+		rd.addProblem(Problem{Sheet: sheet, Severity: forms.SeverityError, Code: "xml.broken",
+			ZH: fmt.Sprintf("工作表读取出错：%s", clipName(err.Error())), EN: "the sheet could not be read to the end: " + clipName(err.Error())})
+	}
+	if sc := p.scan; sc != nil && stopped != "error" {
+		switch {
+		case stopped == "empty" && sc.lastRow > row:
+			rd.addProblem(Problem{Sheet: sheet, Row: row, Severity: forms.SeverityWarning, Code: "rows.empty_run",
+				ZH: fmt.Sprintf("自第 %d 行起连续 %d 行为空，已停止读取；工作表延伸到第 %d 行，其后若有内容请删去空行后重新导入。", row-rd.lim.MaxEmptyRun+1, rd.lim.MaxEmptyRun, sc.lastRow),
+				EN: fmt.Sprintf("%d empty rows in a row from row %d; reading stopped. The sheet extends to row %d: if anything follows, delete the empty rows and import again.", rd.lim.MaxEmptyRun, row-rd.lim.MaxEmptyRun+1, sc.lastRow)})
+		case stopped == "" && sc.lastRow > row:
+			rd.addProblem(Problem{Sheet: sheet, Row: row + 1, Severity: forms.SeverityError, Code: "xml.broken",
+				ZH: fmt.Sprintf("工作表的 XML 已损坏：读到第 %d 行后中断（工作表延伸到第 %d 行），其后的内容未能读取。请在 Excel 或 WPS 中打开并另存后重试。", row, sc.lastRow),
+				EN: fmt.Sprintf("the sheet's XML is broken: reading stopped after row %d (the sheet extends to row %d); what follows could not be read. Open and save it again in Excel or WPS, then retry.", row, sc.lastRow)})
+		case !sc.complete:
+			rd.addProblem(Problem{Sheet: sheet, Severity: forms.SeverityError, Code: "xml.truncated",
+				ZH: "工作表的 XML 不完整（文件末尾被截断），内容可能缺失。请在 Excel 或 WPS 中打开并另存后重试。",
+				EN: "the sheet's XML is incomplete (its end is cut off); content may be missing. Open and save it again in Excel or WPS, then retry."})
+		}
+	}
+	if len(inherited) > 0 {
+		rd.addProblem(Problem{Sheet: sheet, Row: inherited[0], Severity: forms.SeverityWarning, Code: "enterprise.inherited",
+			ZH: fmt.Sprintf("第 %s 行没有填写企业，已按上方最近一行的企业处理。", rowList(inherited, "、")),
+			EN: fmt.Sprintf("row(s) %s name no enterprise and were taken as the enterprise of the nearest row above.", rowList(inherited, ", "))})
+	}
+	return nil
+}
+
+// rowFeed decodes a sheet's rows on its own goroutine and hands them over
+// in batches.
+type rowFeed struct {
+	ch      chan rowBatch
+	quit    chan struct{}
+	stopped bool
+}
+
+type rowBatch struct {
+	rows []bufRow
+	end  bool  // the sheet ended; last is its last row
+	err  error // decoding failed after row last
+	last int
+}
+
+func startRows(src *rowSource) *rowFeed {
+	f := &rowFeed{ch: make(chan rowBatch, 4), quit: make(chan struct{})}
+	go func() {
+		defer close(f.ch)
+		send := func(b rowBatch) bool {
+			select {
+			case f.ch <- b:
+				return true
+			case <-f.quit:
+				return false
+			}
+		}
+		var buf []bufRow
+		for {
+			cells, ok, err := src.next()
+			switch {
+			case err != nil:
+				send(rowBatch{rows: buf, err: err, last: src.row})
+				return
+			case !ok:
+				send(rowBatch{rows: buf, end: true, last: src.row})
+				return
+			}
+			buf = append(buf, bufRow{src.row, cells})
+			if len(buf) == 64 {
+				if !send(rowBatch{rows: buf}) {
+					return
+				}
+				buf = nil
+			}
+		}
+	}()
+	return f
+}
+
+// stop ends the feed and waits for its goroutine, which then no longer
+// touches the rows.
+func (f *rowFeed) stop() {
+	if f.stopped {
+		return
+	}
+	f.stopped = true
+	close(f.quit)
+	for range f.ch {
+	}
+}
+
+func rowList(rows []int, sep string) string {
+	var parts []string
+	for i, r := range rows {
+		if i == 10 {
+			parts = append(parts, fmt.Sprintf("…(%d)", len(rows)))
+			break
+		}
+		parts = append(parts, strconv.Itoa(r))
+	}
+	return strings.Join(parts, sep)
+}
+
+// repeatedHeader reports whether a row repeats the header (sheets pasted
+// together from several towns).
+func (p *sheetPlan) repeatedHeader(vals []string) bool {
+	n := 0
+	for i, v := range vals {
+		if v != "" && v == p.cols[i].header {
+			n++
+		}
+	}
+	return n >= 2
+}
+
+// record turns one data row into records. It reports whether the row named
+// no enterprise and took the one of the row above.
+func (rd *reader) record(p *sheetPlan, row int, vals []string, last **entState) (inherited bool) {
+	at := func(i int, cp cellProblem) Problem {
+		pr := Problem{Sheet: p.name, Row: row, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en}
+		if i >= 0 {
+			pr.Column = p.cols[i].letter
+		}
+		return pr
+	}
+	// Cells over the length limit are errors and are not read.
+	rowBad := false
+	for i, v := range vals {
+		if len(v) > rd.lim.MaxCellChars {
+			if n := utf8.RuneCountInString(v); n > rd.lim.MaxCellChars {
+				f := p.cols[i].field
+				rd.addProblem(at(i, cellProblem{field: f.ID, code: "cell.too_long", severity: forms.SeverityError,
+					zh: fmt.Sprintf("「%s」单元格有 %d 个字，超过上限 %d，未读取。", f.ZH, n, rd.lim.MaxCellChars),
+					en: fmt.Sprintf("%s: the cell holds %d characters, over the limit of %d; not read.", f.EN, n, rd.lim.MaxCellChars)}))
+				vals[i] = ""
+				rowBad = true
+			}
+		}
+	}
+	get := func(id string) (string, int) {
+		if i, ok := p.byField[id]; ok {
+			return vals[i], i
+		}
+		return "", -1
+	}
+	hasNeed, hasContact, hasEnt := false, false, false
+	for i, c := range p.cols {
+		if vals[i] == "" {
+			continue
+		}
+		switch c.field.Entity {
+		case forms.EntityNeed:
+			hasNeed = true
+		case forms.EntityContact:
+			hasContact = true
+		default:
+			hasEnt = true
+		}
+	}
+	name, nameCol := get("enterprise_name")
+	code, codeCol := get("credit_code")
+	var es *entState
+	if name == "" && code == "" {
+		if *last == nil {
+			col := nameCol
+			if col < 0 {
+				col = codeCol
+			}
+			if hasNeed || hasContact || hasEnt {
+				rd.addProblem(at(col, cellProblem{field: "enterprise_name", code: "enterprise.missing", severity: forms.SeverityError,
+					zh: "没有填写企业名称或统一社会信用代码，无法确定是哪家企业，此行未导入。",
+					en: "no enterprise name or credit code: the row cannot be tied to an enterprise and was not imported."}))
+			}
+			return false
+		}
+		es, inherited = *last, true
+	} else {
+		es = rd.enterprise(p, row, name, nameCol, code, codeCol, at)
+	}
+	*last = es
+	if rowBad && !hasNeed {
+		rd.batch.bad[es.e.ID] = true
+	}
+
+	// Enterprise fields, region last (an unresolved one may go to the address).
+	regionRaw, regionCol := "", -1
+	for i, c := range p.cols {
+		f := c.field
+		if f.Entity != forms.EntityEnterprise || vals[i] == "" || f.ID == "enterprise_name" || f.ID == "credit_code" {
+			continue
+		}
+		if f.Kind == forms.KindRegion {
+			regionRaw, regionCol = vals[i], i
+			continue
+		}
+		rd.setEnterprise(es, f, vals[i], func(cp cellProblem) Problem { return at(i, cp) }, Origin{p.name, row})
+	}
+	if regionRaw != "" {
+		rd.setRegion(es, regionRaw, func(cp cellProblem) Problem { return at(regionCol, cp) }, Origin{p.name, row})
+	}
+
+	// The contact.
+	contactID := ""
+	if hasContact {
+		contactID = rd.contact(p, es, vals, at)
+	}
+
+	if !hasNeed {
+		return inherited
+	}
+	n := &forms.Need{
+		ID: forms.NewID(), EnterpriseID: es.e.ID, ContactID: contactID,
+		CatalogueVersion: rd.cat.Version, Values: forms.Values{},
+	}
+	bad := rowBad
+	for i, c := range p.cols {
+		if c.field.Entity != forms.EntityNeed || vals[i] == "" {
+			continue
+		}
+		for _, cp := range parseCell(rd.cat, n.Values, c.field, vals[i]) {
+			if cp.field == "" {
+				cp.field = c.field.ID
+			}
+			rd.addProblem(at(i, cp))
+			if cp.severity == forms.SeverityError {
+				bad = true
+			}
+		}
+	}
+	if bad {
+		rd.batch.bad[n.ID] = true
+	}
+	rd.batch.Needs = append(rd.batch.Needs, n)
+	rd.batch.Origins[n.ID] = Origin{p.name, row}
+	return inherited
+}
+
+// nameKey normalises an enterprise name for matching rows to each other.
+func nameKey(s string) string {
+	return strings.Join(strings.Fields(forms.Fold(s)), "")
+}
+
+// enterprise finds the batch's enterprise a row names, by credit code first
+// and name second, or starts a new one.
+func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, code string, codeCol int, at func(int, cellProblem) Problem) *entState {
+	cat := rd.cat
+	normCode := ""
+	if code != "" {
+		normCode = forms.NormalizeCreditCode(code)
+	}
+	codeKey := normCode
+	if len(codeKey) != 18 {
+		codeKey = ""
+	}
+	var nameVals []string
+	if name != "" {
+		nameVals, _ = cat.ParseInput(cat.MustField("enterprise_name"), name)
+	}
+	nk := ""
+	if len(nameVals) > 0 {
+		nk = nameKey(nameVals[0])
+	}
+	var es *entState
+	nameDiffers := false
+	if codeKey != "" {
+		es = rd.byCode[codeKey]
+		if es != nil && nk != "" && es.e.Name() != "" && nameKey(es.e.Name()) != nk {
+			nameDiffers = true
+			rd.addProblem(at(nameCol, cellProblem{field: "enterprise_name", code: "enterprise.name_differs", severity: forms.SeverityWarning,
+				zh: fmt.Sprintf("信用代码与第 %d 行相同，但企业名称不同（“%s”与“%s”），按同一家企业处理，采用先出现的名称。", es.origin.Row, clipText(name, 30), clipText(es.e.Name(), 30)),
+				en: fmt.Sprintf("same credit code as row %d but a different name (%q and %q): taken as one enterprise under the name that came first.", es.origin.Row, clipText(name, 30), clipText(es.e.Name(), 30))}))
+		}
+	}
+	if es == nil && nk != "" {
+		if cand := rd.byName[nk]; cand != nil {
+			other := cand.e.CreditCode()
+			if codeKey != "" && other != "" && other != codeKey {
+				rd.addProblem(at(codeCol, cellProblem{field: "credit_code", code: "enterprise.code_differs", severity: forms.SeverityWarning,
+					zh: fmt.Sprintf("企业名称与第 %d 行相同，但信用代码不同，按两家企业处理。", cand.origin.Row),
+					en: fmt.Sprintf("same enterprise name as row %d but a different credit code: taken as two enterprises.", cand.origin.Row)}))
+			} else {
+				es = cand
+			}
+		}
+	}
+	origin := Origin{p.name, row}
+	if es == nil {
+		e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: cat.Version, Values: forms.Values{}}
+		es = &entState{e: e, origin: origin, fromRow: map[string]Origin{}, raw: map[string]string{}, contacts: map[string]string{}}
+		rd.ents[e.ID] = es
+		rd.batch.Enterprises = append(rd.batch.Enterprises, e)
+		rd.batch.Origins[e.ID] = origin
+		if p.role == RoleNeeds && rd.haveEntSheet {
+			who := clipText(name, 30)
+			if who == "" {
+				who = normCode
+			}
+			rd.addProblem(at(max(nameCol, codeCol), cellProblem{field: "enterprise_name", code: "enterprise.not_in_sheet", severity: forms.SeverityWarning,
+				zh: fmt.Sprintf("企业“%s”不在企业信息表中，已按此行新建。", who),
+				en: fmt.Sprintf("enterprise %q is not on the enterprise sheet; created from this row.", who)}))
+		}
+	}
+	if name != "" && !nameDiffers {
+		rd.setEnterprise(es, cat.MustField("enterprise_name"), name, func(cp cellProblem) Problem { return at(nameCol, cp) }, origin)
+	}
+	if code != "" {
+		rd.setEnterprise(es, cat.MustField("credit_code"), code, func(cp cellProblem) Problem { return at(codeCol, cp) }, origin)
+	}
+	if c := es.e.CreditCode(); len(c) == 18 && rd.byCode[c] == nil {
+		rd.byCode[c] = es
+	}
+	if n := es.e.Name(); n != "" && rd.byName[nameKey(n)] == nil {
+		rd.byName[nameKey(n)] = es
+	}
+	return es
+}
+
+// setEnterprise parses one enterprise cell into the enterprise. A value the
+// enterprise already has from an earlier row is kept; a different one is a
+// warning.
+func (rd *reader) setEnterprise(es *entState, f *forms.Field, raw string, at func(cellProblem) Problem, origin Origin) {
+	if prev, seen := es.raw[f.ID]; seen && prev == raw {
+		return // the enterprise repeated on its next need's row
+	}
+	v := forms.Values{}
+	ps := parseCell(rd.cat, v, f, raw)
+	for _, cp := range ps {
+		if cp.field == "" {
+			cp.field = f.ID
+		}
+		rd.addProblem(at(cp))
+		if cp.severity == forms.SeverityError {
+			rd.batch.bad[es.e.ID] = true
+		}
+	}
+	if _, seen := es.raw[f.ID]; !seen {
+		es.raw[f.ID] = raw
+	}
+	for id, l := range v {
+		if es.e.Values.Has(id) {
+			if !slices.Equal(es.e.Values.List(id), l) {
+				first := es.fromRow[id]
+				fd := rd.cat.MustField(id)
+				rd.addProblem(at(cellProblem{field: id, code: "enterprise.conflict", severity: forms.SeverityWarning,
+					zh: fmt.Sprintf("「%s」与第 %d 行填写的不同，采用第 %d 行的。", fd.ZH, first.Row, first.Row),
+					en: fmt.Sprintf("%s differs from what row %d says; row %d's is kept.", fd.EN, first.Row, first.Row)}))
+			}
+			continue
+		}
+		es.e.Values[id] = l
+		es.fromRow[id] = origin
+	}
+}
+
+// setRegion resolves a region cell to a code. What cannot be resolved is a
+// warning, and the text is kept in the enterprise's address.
+func (rd *reader) setRegion(es *entState, raw string, at func(cellProblem) Problem, origin Origin) {
+	if prev, seen := es.raw["region"]; seen && prev == raw {
+		return
+	}
+	if _, seen := es.raw["region"]; !seen {
+		es.raw["region"] = raw
+	}
+	res := rd.resolveRegion(raw)
+	if res.code != "" {
+		if es.e.Values.Has("region") && es.e.Values.Get("region") != res.code {
+			first := es.fromRow["region"]
+			rd.addProblem(at(cellProblem{field: "region", code: "enterprise.conflict", severity: forms.SeverityWarning,
+				zh: fmt.Sprintf("「所在地区」与第 %d 行填写的不同，采用第 %d 行的。", first.Row, first.Row),
+				en: fmt.Sprintf("Region differs from what row %d says; row %d's is kept.", first.Row, first.Row)}))
+			return
+		}
+		es.e.Values.Set("region", res.code)
+		es.fromRow["region"] = origin
+		return
+	}
+	text := strings.Join(strings.Fields(raw), " ")
+	addr := es.e.Values.Get("address")
+	where := "written to the address"
+	whereZH := "已写入「详细地址」"
+	switch {
+	case strings.Contains(addr, text):
+		where, whereZH = "the address already holds it", "「详细地址」中已有此文字"
+	case addr == "":
+		es.e.Values.Set("address", text)
+	default:
+		es.e.Values.Set("address", text+" "+addr)
+		where, whereZH = "put in front of the address", "已添加到「详细地址」开头"
+	}
+	rd.addProblem(at(cellProblem{field: "region", code: res.problem, severity: forms.SeverityWarning,
+		zh: fmt.Sprintf("「所在地区」%s保留原文“%s”，%s；请在诊断时选定地区。", res.zh, clipText(text, 30), whereZH),
+		en: fmt.Sprintf("Region: %s The text %q is kept, %s; choose the region at the diagnosis visit.", res.en, clipText(text, 30), where)}))
+}
+
+// contact adds the row's contact to the enterprise, or finds it there, and
+// returns its ID.
+func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int, cellProblem) Problem) string {
+	var key strings.Builder
+	for i, c := range p.cols {
+		if c.field.Entity == forms.EntityContact {
+			key.WriteString(c.field.ID + "=" + vals[i] + "\x00")
+		}
+	}
+	if id, ok := es.contacts[key.String()]; ok {
+		return id
+	}
+	cv := forms.Values{}
+	for i, c := range p.cols {
+		if c.field.Entity != forms.EntityContact || vals[i] == "" {
+			continue
+		}
+		for _, cp := range parseCell(rd.cat, cv, c.field, vals[i]) {
+			if cp.field == "" {
+				cp.field = c.field.ID
+			}
+			rd.addProblem(at(i, cp))
+			if cp.severity == forms.SeverityError {
+				rd.batch.bad[es.e.ID] = true
+			}
+		}
+	}
+	if len(cv) == 0 {
+		return ""
+	}
+	// The same person on another row: by name, else by mobile.
+	for j := range es.e.Contacts {
+		ct := &es.e.Contacts[j]
+		same := cv.Has("contact_name") && ct.Values.Get("contact_name") == cv.Get("contact_name") ||
+			!cv.Has("contact_name") && cv.Has("contact_mobile") && ct.Values.Get("contact_mobile") == cv.Get("contact_mobile")
+		if same {
+			for id, l := range cv {
+				if !ct.Values.Has(id) {
+					ct.Values[id] = l
+				}
+			}
+			es.contacts[key.String()] = ct.ID
+			return ct.ID
+		}
+	}
+	ct := forms.Contact{ID: forms.NewID(), Values: cv}
+	es.e.Contacts = append(es.e.Contacts, ct)
+	es.contacts[key.String()] = ct.ID
+	return ct.ID
+}
+
+// finish completes the needs: what required fields are missing — the need's
+// own and its enterprise's — and the status that follows.
+func (rd *reader) finish() {
+	entMissing := map[string][]string{}
+	for id, es := range rd.ents {
+		var miss []string
+		for _, p := range rd.cat.ValidateEnterprise(es.e, forms.Final) {
+			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+				miss = append(miss, p.Field)
+			}
+		}
+		entMissing[id] = miss
+	}
+	for _, n := range rd.batch.Needs {
+		var miss []string
+		for _, p := range rd.cat.ValidateNeed(n, forms.Final) {
+			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+				miss = append(miss, p.Field)
+			}
+		}
+		for _, id := range entMissing[n.EnterpriseID] {
+			if !slices.Contains(miss, id) {
+				miss = append(miss, id)
+			}
+		}
+		slices.SortStableFunc(miss, func(a, b string) int { return rd.order[a] - rd.order[b] })
+		n.Missing = miss
+		if len(miss) > 0 {
+			n.Status = forms.StatusToComplete
+		} else {
+			n.Status = forms.StatusToDiagnose
+		}
+	}
+	rd.finishProblems()
+}

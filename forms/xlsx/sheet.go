@@ -1,0 +1,513 @@
+package xlsx
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// headerScanRows is how far down a sheet the header is looked for.
+const headerScanRows = 30
+
+// reader is one import in progress.
+type reader struct {
+	ctx   context.Context
+	f     *excelize.File
+	info  *pkgInfo
+	opt   Options
+	lim   Limits
+	cat   *forms.Catalogue
+	batch *Batch
+
+	records       int
+	dropped       int
+	droppedErrors bool
+
+	ents         map[string]*entState // by enterprise ID
+	byCode       map[string]*entState
+	byName       map[string]*entState
+	haveEntSheet bool
+
+	regionCache map[string]regionResult
+	order       map[string]int // field id → catalogue position
+}
+
+// entState is an enterprise being assembled from rows.
+type entState struct {
+	e        *forms.Enterprise
+	origin   Origin
+	fromRow  map[string]Origin // field id → where its value came from
+	raw      map[string]string // field id → the first cell text read for it
+	contacts map[string]string // a row's contact cells → contact ID
+}
+
+func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options, lim Limits) *reader {
+	cat := forms.Default()
+	rd := &reader{
+		ctx: ctx, f: f, info: info, opt: opt, lim: lim, cat: cat,
+		batch:       &Batch{Origins: map[string]Origin{}, lang: opt.Lang, bad: map[string]bool{}},
+		ents:        map[string]*entState{},
+		byCode:      map[string]*entState{},
+		byName:      map[string]*entState{},
+		regionCache: map[string]regionResult{},
+		order:       map[string]int{},
+	}
+	for i, fd := range cat.Fields() {
+		rd.order[fd.ID] = i
+	}
+	return rd
+}
+
+// column is a mapped column of a sheet.
+type column struct {
+	idx    int // 0-based
+	letter string
+	header string
+	field  *forms.Field
+}
+
+// sheetPlan is how a sheet will be read.
+type sheetPlan struct {
+	name      string
+	role      string
+	headerRow int
+	cols      []column // mapped columns, in sheet order
+	byField   map[string]int
+	titleCol  int // index into cols of the need title, -1 if none
+	ignored   []ColumnInfo
+	info      *SheetInfo
+	scan      *sheetScan
+	startRows map[int][]mergeRange // vertical merges by first row
+	src       *rowSource           // open from plan to readSheet
+}
+
+func (rd *reader) run() error {
+	sheets := rd.f.GetSheetList()
+	if len(sheets) == 0 {
+		return fileErr(ErrDamaged, nil, "工作簿中没有工作表。", "the workbook holds no sheets.")
+	}
+	var names []string
+	if rd.opt.Sheet != "" {
+		name, ok := findSheet(sheets, rd.opt.Sheet)
+		if !ok {
+			return fileErr(ErrNoData, nil,
+				fmt.Sprintf("没有名为「%s」的工作表（现有：%s）。", rd.opt.Sheet, strings.Join(sheets, "、")),
+				fmt.Sprintf("there is no sheet named %q (there are: %s).", rd.opt.Sheet, strings.Join(sheets, ", ")))
+		}
+		names = []string{name}
+	} else {
+		for _, s := range sheets {
+			if vis, err := rd.f.GetSheetVisible(s); err == nil && !vis {
+				rd.batch.Sheets = append(rd.batch.Sheets, SheetInfo{Name: s, Role: RoleSkipped})
+				continue
+			}
+			names = append(names, s)
+		}
+	}
+	var plans []*sheetPlan
+	defer func() {
+		for _, p := range plans {
+			_ = p.src.close()
+		}
+	}()
+	for _, name := range names {
+		p, err := rd.plan(name)
+		if err != nil {
+			return err
+		}
+		rd.batch.Sheets = append(rd.batch.Sheets, *p.info)
+		p.info = &rd.batch.Sheets[len(rd.batch.Sheets)-1]
+		if p.role != RoleSkipped {
+			plans = append(plans, p)
+		} else if p.headerRow == 0 && rd.opt.Sheet == "" && len(names) > 1 {
+			// A sheet of notes or option lists beside the data: say so quietly.
+			rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "sheet.skipped",
+				ZH: "没有找到可识别的表头，已跳过此工作表。", EN: "no recognisable header found; sheet skipped."})
+		}
+	}
+	// Pointers into batch.Sheets are stable only once it stops growing.
+	for _, p := range plans {
+		for i := range rd.batch.Sheets {
+			if rd.batch.Sheets[i].Name == p.name {
+				p.info = &rd.batch.Sheets[i]
+			}
+		}
+	}
+	if len(plans) == 0 {
+		return fileErr(ErrNoData, nil,
+			"没有找到可识别的表头：表头应包含“企业名称”“需求名称”“需求类型”等栏目（前 30 行内）。",
+			"no recognisable header found: a header row with columns such as 企业名称, 需求名称, 需求类型 is expected within the first 30 rows.")
+	}
+	// Enterprise sheets first, so that need sheets can join them.
+	for _, role := range []string{RoleEnterprises, RoleNeeds} {
+		for _, p := range plans {
+			if p.role != role {
+				continue
+			}
+			if role == RoleEnterprises {
+				rd.haveEntSheet = true
+			}
+			if err := rd.readSheet(p); err != nil {
+				return err
+			}
+		}
+	}
+	rd.finish()
+	return nil
+}
+
+func findSheet(sheets []string, want string) (string, bool) {
+	for _, s := range sheets {
+		if s == want {
+			return s, true
+		}
+	}
+	k := forms.HeaderKey(want)
+	for _, s := range sheets {
+		if forms.HeaderKey(s) == k || strings.EqualFold(strings.TrimSpace(s), strings.TrimSpace(want)) {
+			return s, true
+		}
+	}
+	return "", false
+}
+
+// rowSource yields a sheet's rows with vertically merged cells filled in
+// from their top cell, cut to MaxColumns. The rows read while looking for
+// the header are replayed to the reader, so that no row is decoded twice.
+type rowSource struct {
+	rows    *excelize.Rows
+	read    int // rows read from the sheet
+	row     int // the number of the row last returned
+	maxCols int
+	starts  map[int][]mergeRange
+	active  []fill
+	replay  []bufRow
+	record  bool // keep what is read for replay
+}
+
+type bufRow struct {
+	row   int
+	cells []string
+}
+
+type fill struct {
+	col, until int // 0-based column, last row
+	val        string
+}
+
+func (rd *reader) openRows(p *sheetPlan) (*rowSource, error) {
+	rows, err := rd.f.Rows(p.name)
+	if err != nil {
+		return nil, fileErr(ErrDamaged, err,
+			fmt.Sprintf("工作表「%s」无法读取。", p.name), fmt.Sprintf("sheet %q cannot be read.", p.name))
+	}
+	return &rowSource{rows: rows, maxCols: rd.lim.MaxColumns, starts: p.startRows}, nil
+}
+
+// next returns the next row's cells (nil for an empty row) or false at the end.
+func (s *rowSource) next() ([]string, bool, error) {
+	if !s.record && len(s.replay) > 0 {
+		r := s.replay[0]
+		s.replay = s.replay[1:]
+		s.row = r.row
+		return r.cells, true, nil
+	}
+	if !s.rows.Next() {
+		return nil, false, nil
+	}
+	s.read++
+	s.row = s.read
+	cells, err := s.rows.Columns()
+	if err != nil {
+		return nil, false, err
+	}
+	if len(cells) > s.maxCols {
+		cells = cells[:s.maxCols]
+	}
+	if len(s.starts) > 0 {
+		cells = s.fill(cells)
+	}
+	if s.record {
+		s.replay = append(s.replay, bufRow{s.row, cells})
+	}
+	return cells, true, nil
+}
+
+// fill fills cells inside a vertical merge from the merge's top cell.
+func (s *rowSource) fill(cells []string) []string {
+	keep := s.active[:0]
+	for _, a := range s.active {
+		if a.until >= s.read {
+			keep = append(keep, a)
+		}
+	}
+	s.active = keep
+	for _, a := range s.active {
+		if a.col >= s.maxCols {
+			continue
+		}
+		for len(cells) <= a.col {
+			cells = append(cells, "")
+		}
+		if cells[a.col] == "" {
+			cells[a.col] = a.val
+		}
+	}
+	for _, m := range s.starts[s.read] {
+		c := m.c1 - 1
+		if c < len(cells) && cells[c] != "" && len(s.active) < 4096 {
+			s.active = append(s.active, fill{col: c, until: m.r2, val: cells[c]})
+		}
+	}
+	return cells
+}
+
+func (s *rowSource) close() error {
+	if s == nil || s.rows == nil {
+		return nil
+	}
+	err := s.rows.Close()
+	if err2 := s.rows.Error(); err == nil {
+		err = err2
+	}
+	s.rows = nil
+	return err
+}
+
+// plan finds a sheet's header row and maps its columns.
+func (rd *reader) plan(name string) (*sheetPlan, error) {
+	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, byField: map[string]int{}, scan: rd.info.sheets[name]}
+	p.info = &SheetInfo{Name: name, Role: RoleSkipped}
+	if p.scan != nil && p.scan.mergesCut {
+		rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "merges.cut",
+			ZH: fmt.Sprintf("工作表有超过 %d 个合并单元格，只按前 %d 个补全了合并区域的内容。", maxMerges, maxMerges),
+			EN: fmt.Sprintf("the sheet has more than %d merged ranges; only the first %d were used to fill merged cells.", maxMerges, maxMerges)})
+	}
+	if p.scan != nil && len(p.scan.merges) > 0 {
+		p.startRows = map[int][]mergeRange{}
+		for _, m := range p.scan.merges {
+			if m.r2 > m.r1 {
+				p.startRows[m.r1] = append(p.startRows[m.r1], m)
+			}
+		}
+	}
+	src, err := rd.openRows(p)
+	if err != nil {
+		return nil, err
+	}
+	src.record = true
+	type cand struct {
+		row    int
+		cells  []string
+		fields int
+	}
+	var best cand
+	for src.row < headerScanRows {
+		cells, ok, err := src.next()
+		if err != nil {
+			_ = src.close()
+			return nil, damagedSheet(name, err)
+		}
+		if !ok {
+			break
+		}
+		n := countHeaderFields(rd.cat, cells)
+		if n < 2 {
+			continue
+		}
+		// A later row wins a tie only directly below: the sub-header of a
+		// two-row header (联系人 over 姓名 | 手机).
+		if n > best.fields || n == best.fields && src.row == best.row+1 {
+			best = cand{row: src.row, cells: append([]string(nil), cells...), fields: n}
+		}
+	}
+	src.record = false
+	if best.row == 0 {
+		if err := src.close(); err != nil {
+			return nil, damagedSheet(name, err)
+		}
+		return p, nil
+	}
+	p.src = src // kept open for readSheet, which replays the rows read so far
+	p.headerRow = best.row
+	p.info.HeaderRow = best.row
+	var need, ent int
+	for i, h := range best.cells {
+		h = strings.TrimSpace(h)
+		if h == "" {
+			continue
+		}
+		letter, _ := excelize.ColumnNumberToName(i + 1)
+		f, ok := headerField(rd.cat, h)
+		ci := ColumnInfo{Column: letter, Header: h}
+		if !ok {
+			p.ignored = append(p.ignored, ci)
+			p.info.Columns = append(p.info.Columns, ci)
+			continue
+		}
+		if j, dup := p.byField[f.ID]; dup {
+			rd.addProblem(Problem{Sheet: name, Row: best.row, Column: letter, Field: f.ID, Severity: forms.SeverityWarning, Code: "column.duplicate",
+				ZH: fmt.Sprintf("「%s」列与 %s 列都对应「%s」，只读取 %s 列。", h, p.cols[j].letter, f.ZH, p.cols[j].letter),
+				EN: fmt.Sprintf("column %q and column %s both map to %s; only column %s is read.", h, p.cols[j].letter, f.EN, p.cols[j].letter)})
+			p.info.Columns = append(p.info.Columns, ci)
+			continue
+		}
+		ci.Field = f.ID
+		p.info.Columns = append(p.info.Columns, ci)
+		p.byField[f.ID] = len(p.cols)
+		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f})
+		switch f.Entity {
+		case forms.EntityNeed:
+			need++
+		default:
+			ent++
+		}
+	}
+	_, hasTitle := p.byField["title"]
+	_, hasName := p.byField["enterprise_name"]
+	_, hasCode := p.byField["credit_code"]
+	switch {
+	case hasTitle || need >= 2:
+		p.role = RoleNeeds
+	case hasName || hasCode:
+		p.role = RoleEnterprises
+		// Need columns on an enterprise sheet are not read.
+		kept := p.cols[:0]
+		for _, c := range p.cols {
+			if c.field.Entity == forms.EntityNeed {
+				p.ignored = append(p.ignored, ColumnInfo{Column: c.letter, Header: c.header})
+				continue
+			}
+			kept = append(kept, c)
+		}
+		p.cols = kept
+		p.byField = map[string]int{}
+		for i, c := range p.cols {
+			p.byField[c.field.ID] = i
+		}
+	default:
+		_ = src.close()
+		p.src = nil
+		return p, nil
+	}
+	if i, ok := p.byField["title"]; ok {
+		p.titleCol = i
+	}
+	p.info.Role = p.role
+	if len(p.ignored) > 0 {
+		var zh, en []string
+		for _, c := range p.ignored {
+			zh = append(zh, fmt.Sprintf("%s「%s」", c.Column, clipText(c.Header, 20)))
+			en = append(en, fmt.Sprintf("%s %q", c.Column, clipText(c.Header, 20)))
+		}
+		rd.addProblem(Problem{Sheet: name, Row: p.headerRow, Severity: forms.SeverityWarning, Code: "unknown_columns",
+			ZH: "以下列无法对应到需求征集表的栏目，已忽略：" + strings.Join(zh, "、") + "。",
+			EN: "these columns match no field of the form and were ignored: " + strings.Join(en, ", ") + "."})
+	}
+	return p, nil
+}
+
+func damagedSheet(name string, err error) error {
+	return fileErr(ErrDamaged, err,
+		fmt.Sprintf("工作表「%s」已损坏，无法读取（%s）。", name, clipName(err.Error())),
+		fmt.Sprintf("sheet %q is damaged and cannot be read (%s).", name, clipName(err.Error())))
+}
+
+// headerField maps a header cell to a catalogue field of an entity that a
+// filled-in form carries.
+func headerField(cat *forms.Catalogue, h string) (*forms.Field, bool) {
+	if len(h) > 200 {
+		return nil, false
+	}
+	f, ok := cat.FieldByHeader(h)
+	if !ok {
+		return nil, false
+	}
+	switch f.Entity {
+	case forms.EntityEnterprise, forms.EntityContact, forms.EntityNeed:
+		return f, true
+	}
+	return nil, false
+}
+
+// countHeaderFields counts the distinct fields a row's cells name.
+func countHeaderFields(cat *forms.Catalogue, cells []string) int {
+	seen := map[string]bool{}
+	for _, c := range cells {
+		if c == "" {
+			continue
+		}
+		if f, ok := headerField(cat, c); ok {
+			seen[f.ID] = true
+		}
+	}
+	return len(seen)
+}
+
+func clipText(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}
+
+// Footer rows: totals and signature blocks.
+var (
+	totalWords = []string{"合计", "总计", "小计", "共计", "累计", "total"}
+	// roleWords start a signature line even in the key column.
+	roleWords = []string{"填表人", "填报人", "制表人", "审核人", "负责人签", "填表日期", "填报日期", "审核日期", "单位公章", "单位盖章", "单位(盖章)", "signature"}
+	// signatureWords mark a signature line anywhere else in the row.
+	signatureWords = []string{"签字", "签名", "盖章"}
+)
+
+// footerKind tells a total row ("total") or a signature row ("signature")
+// from a record by its short cells. When the row's key cell (the need
+// title, or the enterprise name on an enterprise sheet) holds a value, only
+// that cell is looked at, and only for words that start a footer: a need may
+// well be about 电子签名.
+func footerKind(cells []string, key int) string {
+	if key >= 0 && key < len(cells) && strings.TrimSpace(cells[key]) != "" {
+		return footerWord(cells[key], true)
+	}
+	for _, c := range cells {
+		if k := footerWord(c, false); k != "" {
+			return k
+		}
+	}
+	return ""
+}
+
+func footerWord(c string, key bool) string {
+	if c == "" || len(c) > 120 {
+		return ""
+	}
+	k := forms.Fold(strings.TrimSpace(c))
+	if strings.ContainsAny(k, " \t\n") {
+		k = strings.Join(strings.Fields(k), "")
+	}
+	for _, w := range totalWords {
+		if strings.HasPrefix(k, w) {
+			return "total"
+		}
+	}
+	for _, w := range roleWords {
+		if key && strings.HasPrefix(k, w) || !key && strings.Contains(k, w) {
+			return "signature"
+		}
+	}
+	if !key {
+		for _, w := range signatureWords {
+			if strings.Contains(k, w) {
+				return "signature"
+			}
+		}
+	}
+	return ""
+}

@@ -17,8 +17,10 @@ import (
 	"github.com/xunbang/xunbang/app"
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/cli"
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 func main() {
@@ -40,30 +42,36 @@ func openWindow(ctx context.Context, o cli.WindowOptions) error {
 }
 
 // connectSync gives the window the sync client: a background loop while the
-// window is open, the 立即同步 button, and the strip's status. Without a
-// platform address or a token the strip shows the queue only.
-func connectSync(ctx context.Context, st *store.Store, lang string) (func(context.Context) error, func(context.Context) (app.SyncStatus, error)) {
-	status := func(ctx context.Context) (app.SyncStatus, error) {
-		s, err := client.ReadStatus(ctx, st)
-		return toStripStatus(s, lang), err
+// window is open, the 立即同步 button, the strip's status and the conflicts
+// to settle. Without a platform address or a token the strip shows the queue
+// only.
+func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHooks {
+	h := app.SyncHooks{
+		Status: func(ctx context.Context) (app.SyncStatus, error) {
+			s, err := client.ReadStatus(ctx, st)
+			return toStripStatus(s, lang), err
+		},
+		Conflicts: conflicts{st},
 	}
 	set, err := st.Settings(ctx)
 	if err != nil || set.PlatformURL == "" {
-		return nil, status
+		return h
 	}
 	cl, err := client.New(st, client.Config{Server: set.PlatformURL})
 	if err != nil {
 		slog.Info("sync: not connected", "reason", client.Message(err, "en"))
-		return nil, status
+		return h
 	}
 	go cl.Run(ctx, 5*time.Minute)
-	return func(ctx context.Context) error {
-			_, err := cl.Sync(ctx)
-			return err
-		}, func(ctx context.Context) (app.SyncStatus, error) {
-			s, err := cl.Status(ctx)
-			return toStripStatus(s, lang), err
-		}
+	h.Sync = func(ctx context.Context) error {
+		_, err := cl.Sync(ctx)
+		return err
+	}
+	h.Status = func(ctx context.Context) (app.SyncStatus, error) {
+		s, err := cl.Status(ctx)
+		return toStripStatus(s, lang), err
+	}
+	return h
 }
 
 func toStripStatus(s client.Status, lang string) app.SyncStatus {
@@ -73,6 +81,36 @@ func toStripStatus(s client.Status, lang string) app.SyncStatus {
 	}
 	return app.SyncStatus{
 		Pending: s.Pending, Quarantined: s.Quarantined, LastSuccess: s.LastSuccess,
-		LastError: msg, NextRetry: s.NextRetry, Running: s.Running,
+		LastError: msg, NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts,
 	}
+}
+
+// conflicts adapts the sync client's kept conflicts to the window.
+type conflicts struct{ st *store.Store }
+
+func (c conflicts) NeedConflicts(ctx context.Context) ([]app.NeedConflict, error) {
+	cs, err := client.Conflicts(ctx, c.st)
+	if err != nil {
+		return nil, err
+	}
+	var out []app.NeedConflict
+	for _, cf := range cs {
+		if cf.Kind != protocol.KindNeed {
+			continue
+		}
+		local, err := c.st.Need(ctx, cf.ID)
+		if err != nil {
+			return nil, err
+		}
+		server, err := cf.ServerNeed()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, app.NeedConflict{ID: cf.ID, Local: local, Server: server})
+	}
+	return out, nil
+}
+
+func (c conflicts) ResolveNeed(ctx context.Context, id string, merged *forms.Need) error {
+	return client.ResolveNeed(ctx, c.st, id, merged)
 }

@@ -89,7 +89,17 @@ type Options struct {
 	// Connect, when set, is called once the store is open and fills in Sync
 	// and SyncStatus (main wires the sync client here, so app needs no
 	// network code). It may start background work bound to ctx.
-	Connect func(ctx context.Context, st *store.Store, lang string) (sync func(context.Context) error, status func(context.Context) (SyncStatus, error))
+	Connect func(ctx context.Context, st *store.Store, lang string) SyncHooks
+	// Conflicts, when set, lets the user settle needs edited both here and
+	// on the platform (the sync strip shows a button while there are any).
+	Conflicts Conflicts
+}
+
+// SyncHooks is what [Options.Connect] gives the window of the sync client.
+type SyncHooks struct {
+	Sync      func(context.Context) error
+	Status    func(context.Context) (SyncStatus, error)
+	Conflicts Conflicts
 }
 
 // Run opens xunbang's window on the store in opts.DataDir and returns nil
@@ -128,7 +138,8 @@ func Run(ctx context.Context, opts Options) error {
 	}
 
 	if opts.Connect != nil && opts.Screenshot == "" {
-		opts.Sync, opts.SyncStatus = opts.Connect(ctx, st, string(ParseLanguage(language)))
+		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
+		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts
 	}
 
 	a := fyneapp.NewWithID(AppID)

@@ -21,6 +21,7 @@ type SyncStatus struct {
 	LastError   string    // in plain words, in the UI's language; "" after a success
 	NextRetry   time.Time // zero: none scheduled
 	Running     bool
+	Conflicts   int // needs edited on both sides, waiting for the user to choose
 }
 
 // syncStrip is the line at the bottom of the window: 待同步 N 条, the last
@@ -32,6 +33,7 @@ type syncStrip struct {
 	lastError *widget.Label
 	retry     *widget.Label
 	syncNow   *widget.Button
+	conflicts *widget.Button
 	content   fyne.CanvasObject
 
 	refreshLater *debouncer
@@ -59,9 +61,12 @@ func newSyncStrip(u *ui) *syncStrip {
 	if u.opts.Sync == nil {
 		s.syncNow.Hide()
 	}
+	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), u.showConflicts)
+	s.conflicts.Importance = widget.WarningImportance
+	s.conflicts.Hide()
 	icon := widget.NewIcon(theme.StorageIcon())
 	s.content = onBackground(container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil,
-		container.NewHBox(icon, s.pending, s.last, s.retry), s.syncNow, s.lastError)))
+		container.NewHBox(icon, s.pending, s.last, s.retry), container.NewHBox(s.conflicts, s.syncNow), s.lastError)))
 	return s
 }
 
@@ -125,6 +130,12 @@ func (s *syncStrip) show(st SyncStatus) {
 		s.retry.Show()
 	} else {
 		s.retry.Hide()
+	}
+	if st.Conflicts > 0 && s.u.opts.Conflicts != nil {
+		s.conflicts.SetText(lang.L("sync.conflicts", map[string]any{"N": st.Conflicts}))
+		s.conflicts.Show()
+	} else {
+		s.conflicts.Hide()
 	}
 	if st.Running || s.running {
 		s.syncNow.SetText(lang.L("sync.running"))

@@ -57,6 +57,7 @@ unit:
 # have the window capture itself. Fails if the PNG is missing or blank.
 smoke: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	export XUNBANG_PASSPHRASE=xunbang-smoke-test; \
 	LANG=$(RUN_LANG) ./$(BIN) demo --data "$$tmp/data" --needs 60 && \
 	LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot "$$tmp/smoke.png" && \
 	size=$$(stat -c %s "$$tmp/smoke.png") && \
@@ -76,6 +77,7 @@ fmt:
 ## screenshots: render every main screen on a demo data set into docs/screenshots/
 screenshots: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
+	export XUNBANG_PASSPHRASE=xunbang-screenshots; \
 	./$(BIN) demo --data "$$tmp/data" --needs 240 && \
 	for s in needs editor confirm dashboard; do \
 		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s.png --screen $$s --size 1280x800 || exit 1; \

@@ -38,6 +38,7 @@ func openWindow(ctx context.Context, o cli.WindowOptions) error {
 		DataDir: o.DataDir, Lang: o.Lang, Screenshot: o.Screenshot, Screen: o.Screen,
 		Size:    fyne.NewSize(float32(o.Width), float32(o.Height)),
 		Connect: connectSync,
+		Key:     store.DefaultKeySource(os.Getenv),
 	})
 }
 

@@ -90,6 +90,9 @@ type Options struct {
 	// and SyncStatus (main wires the sync client here, so app needs no
 	// network code). It may start background work bound to ctx.
 	Connect func(ctx context.Context, st *store.Store, lang string) SyncHooks
+	// Key is how the encrypted store is unlocked (OS keyring, passphrase);
+	// the zero value opens an unencrypted store (tests).
+	Key store.KeySource
 	// Conflicts, when set, lets the user settle needs edited both here and
 	// on the platform (the sync strip shows a button while there are any).
 	Conflicts Conflicts
@@ -118,7 +121,7 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.DataDir == "" {
 		return errors.New("start UI: no data dir")
 	}
-	st, err := store.Open(ctx, opts.DataDir, store.Options{})
+	st, err := store.Open(ctx, opts.DataDir, store.Options{Key: opts.Key})
 	if err != nil {
 		return fmt.Errorf("start UI: %w", err)
 	}
@@ -137,6 +140,16 @@ func Run(ctx context.Context, opts Options) error {
 		slog.Error("start UI: cannot set the UI language", "err", err)
 	}
 
+	if opts.Screenshot == "" {
+		// A daily backup into DataDir/backups, keeping the last few.
+		go func() {
+			if path, made, err := st.DailyBackup(ctx, settings.BackupsKept); err != nil {
+				slog.Warn("daily backup failed", "err", err)
+			} else if made {
+				slog.Info("daily backup written", "path", path)
+			}
+		}()
+	}
 	if opts.Connect != nil && opts.Screenshot == "" {
 		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
 		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts

@@ -83,6 +83,9 @@ func runCards(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	if err := c.audit(ctx, st, store.AuditPrintCards, fmt.Sprintf("%d cards → %s", rep.Cards, outputName(*out))); err != nil {
+		return err
+	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("共 %d 张卡片，%d 页；其中 %d 张未经企业确认。", rep.Cards, rep.Pages, rep.Unconfirmed),
 		fmt.Sprintf("%d cards on %d pages; %d not confirmed by the enterprise.", rep.Cards, rep.Pages, rep.Unconfirmed)))

@@ -16,8 +16,10 @@ import (
 	"github.com/xunbang/xunbang/store"
 )
 
+// open opens the data dir, encrypted with the key from the OS keyring or
+// XUNBANG_PASSPHRASE (see openStore in backup.go).
 func (c *call) open(ctx context.Context) (*store.Store, error) {
-	return store.Open(ctx, c.data, store.Options{})
+	return c.openStore(ctx, store.Options{})
 }
 
 func runVersion(_ context.Context, c *call) error {
@@ -110,7 +112,7 @@ func runExport(ctx context.Context, c *call) error {
 		return err
 	}
 	defer st.Close()
-	return writeOutput(c, *out, func(f io.Writer) error {
+	if err := writeOutput(c, *out, func(f io.Writer) error {
 		w := jsonl.NewWriter(f)
 		if err := st.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { return w.Enterprise(e) }); err != nil {
 			return err
@@ -119,7 +121,10 @@ func runExport(ctx context.Context, c *call) error {
 			return err
 		}
 		return w.Flush()
-	})
+	}); err != nil {
+		return err
+	}
+	return c.audit(ctx, st, store.AuditExport, "json → "+outputName(*out))
 }
 
 // exporters holds the other export formats, registered by their files.

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/platform"
 )
@@ -46,6 +47,9 @@ func runSync(ctx context.Context, c *call) error {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
 	rep, err := cl.Sync(ctx)
+	if aerr := c.audit(ctx, st, store.AuditSync, *server+": "+rep.String()); aerr != nil && err == nil {
+		err = aerr
+	}
 	fmt.Fprintln(c.env.Stderr, rep.String())
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}

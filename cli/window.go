@@ -45,7 +45,7 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 		opts.Lang = normLang(*langFlag)
 	}
 	if err := env.OpenWindow(ctx, opts); err != nil {
-		fmt.Fprintln(env.Stderr, userMessage(err, c.lang))
+		fmt.Fprintln(env.Stderr, userMessage(c.keyError(ctx, err), c.lang))
 		return ExitError
 	}
 	return ExitOK

@@ -105,6 +105,9 @@ func exportXLSX(format string) func(ctx context.Context, c *call, out string) er
 		if err != nil {
 			return err
 		}
+		if err := c.audit(ctx, st, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, outputName(out), stats.Needs)); err != nil {
+			return err
+		}
 		fmt.Fprintln(c.env.Stderr, tr(c.lang,
 			fmt.Sprintf("导出 %d 条需求（不公开 %d 条未导出或仅计数，未经企业确认 %d 条）。", stats.Needs, stats.Private, stats.Unconfirmed),
 			fmt.Sprintf("exported %d needs (%d private left out or only counted, %d unconfirmed).", stats.Needs, stats.Private, stats.Unconfirmed)))

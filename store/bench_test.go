@@ -19,19 +19,32 @@ import (
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if bigDir != "" {
-		if bigStore != nil {
-			bigStore.Close()
+	for i := range bigStores {
+		if big := &bigStores[i]; big.dir != "" {
+			if big.store != nil {
+				big.store.Close()
+			}
+			os.RemoveAll(big.dir)
 		}
-		os.RemoveAll(bigDir)
 	}
 	os.Exit(code)
 }
 
+// The benchmarks named …Encrypted run the same work on an encrypted store
+// (every value sealed with XChaCha20-Poly1305, see crypt.go) beside the
+// unencrypted ones, on the same data, so that `make bench` shows what
+// encryption costs: compare BenchmarkSaveNeed with BenchmarkSaveNeedEncrypted,
+// BenchmarkSearch50k with BenchmarkSearch50kEncrypted, and so on.
+
 // BenchmarkSaveNeed saves a new revision of a need: record, revision row,
 // head, indexes and outbox entry in one transaction, one fsync.
-func BenchmarkSaveNeed(b *testing.B) {
-	s, _ := openBench(b)
+func BenchmarkSaveNeed(b *testing.B) { benchSaveNeed(b, Options{}) }
+
+// BenchmarkSaveNeedEncrypted is BenchmarkSaveNeed on an encrypted store.
+func BenchmarkSaveNeedEncrypted(b *testing.B) { benchSaveNeed(b, testOpts()) }
+
+func benchSaveNeed(b *testing.B, opts Options) {
+	s, _ := openBench(b, opts)
 	e := mustSaveEnterprise(b, s, newEnterprise("苏州纳微科技有限公司", "91320594MA1MXXXX2K", "320594"))
 	n := mustSaveNeed(b, s, benchNeed(e.ID))
 	i := 0
@@ -129,8 +142,16 @@ func BenchmarkBareBoltSameWrites(b *testing.B) {
 
 // BenchmarkSearch50k searches the list of 50,000 needs for a Chinese
 // substring, as the search box does on every keystroke.
-func BenchmarkSearch50k(b *testing.B) {
-	s := bigNeedStore(b)
+func BenchmarkSearch50k(b *testing.B) { benchSearch50k(b, false) }
+
+// BenchmarkSearch50kEncrypted is BenchmarkSearch50k on an encrypted store
+// of the same needs. The list is decrypted once, at Open, so a search
+// decrypts nothing: what encryption costs the list is in
+// BenchmarkOpen50kEncrypted.
+func BenchmarkSearch50kEncrypted(b *testing.B) { benchSearch50k(b, true) }
+
+func benchSearch50k(b *testing.B, encrypted bool) {
+	s := bigNeedStore(b, encrypted)
 	var hits int
 	for b.Loop() {
 		l, err := s.Needs(bg, Query{Text: "传感器"})
@@ -144,7 +165,7 @@ func BenchmarkSearch50k(b *testing.B) {
 
 // BenchmarkListAll50k lists all 50,000 needs, newest first.
 func BenchmarkListAll50k(b *testing.B) {
-	s := bigNeedStore(b)
+	s := bigNeedStore(b, false)
 	for b.Loop() {
 		l, err := s.Needs(bg, Query{})
 		if err != nil {
@@ -157,15 +178,25 @@ func BenchmarkListAll50k(b *testing.B) {
 }
 
 // BenchmarkOpen50k opens the 50,000-need store: loading the need list.
-func BenchmarkOpen50k(b *testing.B) {
-	bigNeedStore(b)
+func BenchmarkOpen50k(b *testing.B) { benchOpen50k(b, false) }
+
+// BenchmarkOpen50kEncrypted opens the encrypted 50,000-need store: loading
+// the need list decrypts 50,000 summaries and 2,000 enterprise heads.
+func BenchmarkOpen50kEncrypted(b *testing.B) { benchOpen50k(b, true) }
+
+func benchOpen50k(b *testing.B, encrypted bool) {
+	big := bigNeedStore(b, encrypted)
 	// Open a copy: the shared store holds the lock on its file.
 	dir := b.TempDir()
-	if err := bigStore.Backup(bg, filepath.Join(dir, FileName)); err != nil {
+	if err := big.Backup(bg, filepath.Join(dir, FileName)); err != nil {
 		b.Fatal(err)
 	}
+	opts := Options{}
+	if encrypted {
+		opts = testOpts()
+	}
 	for b.Loop() {
-		s, err := Open(bg, dir, Options{})
+		s, err := Open(bg, dir, opts)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -173,10 +204,10 @@ func BenchmarkOpen50k(b *testing.B) {
 	}
 }
 
-func openBench(b *testing.B) (*Store, string) {
+func openBench(b *testing.B, opts Options) (*Store, string) {
 	b.Helper()
 	dir := b.TempDir()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, opts)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -200,34 +231,42 @@ const (
 	bigEnterprises = 2_000
 )
 
-var (
-	bigOnce  sync.Once
-	bigDir   string
-	bigStore *Store
-	bigErr   error
-)
+// bigStores are the 50,000-need stores, unencrypted [0] and encrypted [1],
+// made once per test binary run.
+var bigStores [2]struct {
+	once  sync.Once
+	dir   string
+	store *Store
+	err   error
+}
 
 // bigNeedStore builds, once per test binary run, a store of 50,000 needs
-// of 2,000 enterprises with one Import (one transaction).
-func bigNeedStore(b *testing.B) *Store {
+// of 2,000 enterprises with one Import (one transaction): the same records
+// for the unencrypted and the encrypted store.
+func bigNeedStore(b *testing.B, encrypted bool) *Store {
 	b.Helper()
-	bigOnce.Do(func() {
-		bigDir, bigErr = os.MkdirTemp("", "xunbang-bench-")
-		if bigErr != nil {
+	big := &bigStores[0]
+	opts := Options{}
+	if encrypted {
+		big, opts = &bigStores[1], testOpts()
+	}
+	big.once.Do(func() {
+		big.dir, big.err = os.MkdirTemp("", "xunbang-bench-")
+		if big.err != nil {
 			return
 		}
-		bigStore, bigErr = Open(bg, bigDir, Options{})
-		if bigErr != nil {
+		big.store, big.err = Open(bg, big.dir, opts)
+		if big.err != nil {
 			return
 		}
 		ents, needs := bigRecords()
-		_, bigErr = bigStore.Import(bg, ents, needs, ImportOptions{})
+		_, big.err = big.store.Import(bg, ents, needs, ImportOptions{})
 		runtime.GC() // the import's garbage is not the benchmarks' to collect
 	})
-	if bigErr != nil {
-		b.Fatal(bigErr)
+	if big.err != nil {
+		b.Fatal(big.err)
 	}
-	return bigStore
+	return big.store
 }
 
 func bigRecords() ([]*forms.Enterprise, []*forms.Need) {

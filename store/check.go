@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,6 +47,9 @@ func (s *Store) Check(ctx context.Context) error {
 		if v := tx.bucket(metaBucket).Get(metaSchemaKey); string(v) != strconv.Itoa(schemaVersion) {
 			report("schema version %q, want %d", v, schemaVersion)
 		}
+		tx.checkSealed(report)
+		tx.checkMeta(report)
+		tx.checkAudit(report)
 		tx.checkNeeds(report)
 		tx.checkEnterprises(report)
 		tx.checkOutbox(report)
@@ -69,12 +73,16 @@ func (tx *Tx) checkNeeds(report reportFunc) {
 	_ = tx.bucket(needSummariesBucket).ForEach(func(k, hv []byte) error {
 		n++
 		id := string(k)
-		h, err := decodeNeedHead(hv)
+		h, err := tx.needHead(id)
 		if err != nil {
 			report("need %s: %v", id, err)
 			return nil
 		}
-		v := tx.bucket(needRevisionsBucket).Get(seqKey(id, h.RevSeq))
+		v, err := tx.getOpen(needRevisionsBucket, seqKey(id, h.RevSeq))
+		if err != nil {
+			report("need %s: %v", id, err)
+			return nil
+		}
 		if v == nil {
 			report("need %s: current revision row %d missing", id, h.RevSeq)
 			return nil
@@ -151,11 +159,7 @@ func (tx *Tx) hasKey(bucket, key []byte) bool {
 }
 
 func (tx *Tx) headOrNil(id []byte) *needHead {
-	v := tx.bucket(needSummariesBucket).Get(id)
-	if v == nil {
-		return nil
-	}
-	h, err := decodeNeedHead(v)
+	h, err := tx.needHead(string(id))
 	if err != nil {
 		return nil
 	}
@@ -187,15 +191,19 @@ func (tx *Tx) lastRevisionSeq(bucket []byte, id string) uint64 {
 func (tx *Tx) checkEnterprises(report reportFunc) {
 	heads := tx.bucket(enterpriseSummariesBucket)
 	n, coded := 0, 0
-	_ = heads.ForEach(func(k, hv []byte) error {
+	_ = heads.ForEach(func(k, _ []byte) error {
 		n++
 		id := string(k)
-		h, err := decodeEntHead(hv)
+		h, err := tx.entHead(id)
 		if err != nil {
 			report("enterprise %s: %v", id, err)
 			return nil
 		}
-		v := tx.bucket(enterpriseRevisionsBucket).Get(seqKey(id, h.RevSeq))
+		v, err := tx.getOpen(enterpriseRevisionsBucket, seqKey(id, h.RevSeq))
+		if err != nil {
+			report("enterprise %s: %v", id, err)
+			return nil
+		}
 		if v == nil {
 			report("enterprise %s: current revision row %d missing", id, h.RevSeq)
 			return nil
@@ -215,7 +223,7 @@ func (tx *Tx) checkEnterprises(report reportFunc) {
 		}
 		if code != "" {
 			coded++
-			if !tx.hasKey(enterpriseByCodeBucket, pairKey(code, id)) {
+			if !tx.hasKey(enterpriseByCodeBucket, pairKey(tx.s.crypt.codeKey(code), id)) {
 				report("enterprise %s: missing from %s", id, enterpriseByCodeBucket)
 			}
 		}
@@ -231,17 +239,13 @@ func (tx *Tx) checkEnterprises(report reportFunc) {
 		return nil
 	})
 	entHeadOK := func(id []byte) *entHead {
-		v := heads.Get(id)
-		if v == nil {
-			return nil
-		}
-		h, _ := decodeEntHead(v)
+		h, _ := tx.entHead(string(id))
 		return h
 	}
 	tx.checkIndex(enterpriseByCodeBucket, coded, report, func(k []byte) (string, bool) {
 		code, id, ok := bytes.Cut(k, []byte{0})
 		h := entHeadOK(id)
-		return string(id), ok && h != nil && h.CreditCode == string(code)
+		return string(id), ok && h != nil && h.CreditCode != "" && tx.s.crypt.codeKey(h.CreditCode) == string(code)
 	})
 	tx.checkIndex(enterpriseByUpdatedBucket, n, report, func(k []byte) (string, bool) {
 		id := timeKeyID(k)
@@ -253,8 +257,12 @@ func (tx *Tx) checkEnterprises(report reportFunc) {
 
 func (tx *Tx) checkOutbox(report reportFunc) {
 	for _, b := range [][]byte{outboxBucket, outboxQuarantineBucket} {
-		_ = tx.bucket(b).ForEach(func(k, v []byte) error {
+		_ = tx.bucket(b).ForEach(func(k, sv []byte) error {
 			var rec outboxRecord
+			v, err := tx.s.crypt.open(b, k, sv)
+			if err != nil {
+				return nil // reported by checkSealed
+			}
 			if err := json.Unmarshal(v, &rec); err != nil {
 				report("%s %x: %v", b, k, err)
 				return nil
@@ -263,8 +271,8 @@ func (tx *Tx) checkOutbox(report reportFunc) {
 				report("%s %x: kind %q", b, k, rec.Kind)
 				return nil
 			}
-			row := tx.bucket(revisionsBucketOf(rec.Kind)).Get(seqKey(rec.ID, rec.RevSeq))
-			if row == nil {
+			row, err := tx.getOpen(revisionsBucketOf(rec.Kind), seqKey(rec.ID, rec.RevSeq))
+			if err != nil || row == nil {
 				report("%s %x: %s %s revision %s: no such revision", b, k, rec.Kind, rec.ID, rec.Rev)
 				return nil
 			}
@@ -292,5 +300,93 @@ func (tx *Tx) checkLinked(bucket, index, parents []byte, what string, report rep
 	})
 	if c := b.Stats().KeyN; c != n {
 		report("%d %ss but %d index entries", c, what, n)
+	}
+}
+
+// checkSealed checks that every value of the sealed buckets opens: in an
+// encrypted store, that none is in the clear and none was altered or moved.
+func (tx *Tx) checkSealed(report reportFunc) {
+	if !tx.s.crypt.encrypted() {
+		return
+	}
+	for _, b := range sealedBuckets {
+		bad := 0
+		_ = tx.bucket(b).ForEach(func(k, v []byte) error {
+			if _, err := tx.s.crypt.open(b, k, v); err != nil {
+				if bad++; bad <= 3 {
+					report("%v", err)
+				}
+			}
+			return nil
+		})
+		if bad > 3 {
+			report("%s: %d values do not open", b, bad)
+		}
+	}
+}
+
+// checkMeta checks meta: the crypt record matches the key the store was
+// opened with (and is absent from an unencrypted store), settings open,
+// every other key is a caller's, stored under the HMAC of the key it holds.
+func (tx *Tx) checkMeta(report reportFunc) {
+	c := tx.s.crypt
+	meta := tx.bucket(metaBucket)
+	if v := meta.Get(metaCryptKey); c.encrypted() != (v != nil) {
+		report("meta/crypt present %t in a store encrypted %t", v != nil, c.encrypted())
+	} else if v != nil {
+		rec, err := parseCryptRecord(v)
+		if err != nil || !c.verify(rec) {
+			report("meta/crypt does not match the data key (%v)", err)
+		}
+	}
+	_ = meta.ForEach(func(k, v []byte) error {
+		switch {
+		case bytes.Equal(k, metaSettingsKey):
+			if p, err := c.open(metaBucket, k, v); err != nil {
+				report("%v", err)
+			} else if !json.Valid(p) {
+				report("meta/settings is not JSON")
+			}
+		case isReservedMeta(k):
+		case isHashedMetaKey(k):
+			p, err := c.open(metaBucket, k, v)
+			if err != nil {
+				report("%v", err)
+				return nil
+			}
+			key, _, err := decodeMetaValue(p)
+			if err != nil || !bytes.Equal(c.metaKey(key), k) {
+				report("meta %x: holds key %q, which does not hash to it (%v)", k, key, err)
+			}
+		default:
+			report("meta: unknown key %q", k)
+		}
+		return nil
+	})
+}
+
+// checkAudit checks that the audit log is whole: its keys run 1, 2, 3 … up
+// to the bucket's sequence, and every entry decodes.
+func (tx *Tx) checkAudit(report reportFunc) {
+	b := tx.bucket(auditBucket)
+	want := uint64(1)
+	_ = b.ForEach(func(k, v []byte) error {
+		if len(k) != 8 || binary.BigEndian.Uint64(k) != want {
+			report("audit: entry %x where %d was due: entries were removed", k, want)
+			if len(k) == 8 {
+				want = binary.BigEndian.Uint64(k)
+			}
+		}
+		want++
+		if p, err := tx.s.crypt.open(auditBucket, k, v); err == nil {
+			var rec auditRecord
+			if err := json.Unmarshal(p, &rec); err != nil {
+				report("audit %x: %v", k, err)
+			}
+		}
+		return nil
+	})
+	if seq := b.Sequence(); want-1 != seq {
+		report("audit: the last entry is %d, the log has counted %d: entries were removed", want-1, seq)
 	}
 }

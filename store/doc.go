@@ -33,6 +33,33 @@
 // migrated at Open; one written by a newer xunbang is refused with
 // ErrNewerSchema.
 //
+// # Encryption at rest
+//
+// Opened with a KeySource (the CLI and the window always give one), the
+// store seals every value that holds content — revisions, summaries, outbox
+// entries, visits, follow-ups, the audit log, settings and callers' meta
+// values — with XChaCha20-Poly1305 under the associated data bucket ‖ key,
+// and keeps no name, credit code or text in a key: the credit-code index
+// and callers' meta keys are HMACs. A stolen data file (or backup) alone
+// reveals no enterprise name, phone number or need text; the tests prove it
+// by searching the raw bytes. The data key is random; it lives in the OS
+// keyring (account: the data dir's absolute path) and/or is wrapped with a
+// passphrase (Argon2id) in meta/crypt. A new data dir is created encrypted;
+// an unencrypted one (every data dir of schema 1) is encrypted at Open by
+// writing a new file and renaming it into place, after a backup that is
+// then sealed. Opened with no KeySource, a store is unencrypted (tests of
+// other packages); see crypt.go.
+//
+// # Audit log and backups
+//
+// The audit log (Store.Audit, Store.AuditLog) is in the same file, sealed,
+// append-only: entries are numbered 1, 2, 3 … and Check reports a gap. A
+// save that makes a current confirmation stale records AuditChangeConfirmed
+// in its own transaction. Backup writes a hot copy (bbolt's Tx.WriteTo),
+// DailyBackup keeps the last N in DIR/backups, Restore checks a backup
+// (bbolt's check, the key, Check) before it replaces the data file and
+// carries over the audit entries written since.
+//
 // Every I/O method takes a context and checks it before starting a
 // transaction; errors are wrapped with the operation and, where it helps,
 // wrap one of the package's sentinel errors (ErrNotFound, ErrConflict, …)
@@ -40,8 +67,10 @@
 //
 // # Buckets
 //
-//   - meta: the schema version, the time of the last migration, Settings,
-//     and small values of other packages (Tx.SetMeta: the sync cursor).
+//   - meta: the schema version, the time of the last migration, the crypt
+//     record (how the data key is kept; absent when unencrypted), Settings,
+//     and small values of other packages (Tx.SetMeta: the sync cursor),
+//     stored under the HMAC of their key.
 //   - need_summaries, enterprise_summaries: one compact binary head per
 //     record — the need list's Summary (what lists show and search), the
 //     current Rev and where its revision row is. A record exists when its
@@ -52,15 +81,18 @@
 //     never removed.
 //   - need_by_status, need_by_enterprise, need_by_updated,
 //     enterprise_by_code, enterprise_by_updated: secondary indexes whose keys
-//     are the indexed value and the record id, with empty values.
+//     are the indexed value (for the credit code: its HMAC) and the record
+//     id, with empty values.
 //   - outbox, outbox_quarantine: the revisions still to push to the platform
 //     (each pointing at its revision row, which is the body), and those the
 //     platform rejected.
 //   - visits, visit_by_enterprise, followups, followup_by_need: visits and
 //     follow-ups with their parent indexes; they have no revisions and are
 //     not pushed.
+//   - audit: the audit log, by sequence number.
 //
 // The full tree is drawn at the top of store.go.
 //
-// store imports package forms and bbolt, never a UI toolkit.
+// store imports package forms, internal/keys (the cryptography and the OS
+// keyring) and bbolt, never a UI toolkit.
 package store

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/keys"
 )
 
 // clock is a test clock that moves one second per reading, so that every
@@ -26,12 +28,23 @@ func (c *clock) Now() time.Time {
 	return c.t
 }
 
-// openTest opens a store in a new temporary dir. At cleanup it checks the
-// file's consistency (bbolt's and the store's) and closes it.
+// testKey is the data key of the tests' encrypted stores.
+var testKey = bytes.Repeat([]byte{0x5a}, keys.Size)
+
+// cheapArgon2 makes passphrases cheap to derive in tests.
+var cheapArgon2 = keys.Argon2{Time: 1, MemoryKiB: 64, Threads: 1}
+
+// testOpts are the options of the tests' stores: encrypted with testKey.
+func testOpts() Options { return Options{Key: KeySource{Raw: testKey}, argon2: cheapArgon2} }
+
+// openTest opens an encrypted store in a new temporary dir. At cleanup it
+// checks the file's consistency (bbolt's and the store's) and closes it.
 func openTest(t testing.TB) (*Store, string) {
 	t.Helper()
 	dir := t.TempDir()
-	s, err := Open(context.Background(), dir, Options{Now: newClock().Now, User: "张三", Team: "苏州寻榜一队"})
+	opts := testOpts()
+	opts.Now, opts.User, opts.Team = newClock().Now, "张三", "苏州寻榜一队"
+	s, err := Open(context.Background(), dir, opts)
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}

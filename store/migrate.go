@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,15 +34,14 @@ type migration struct {
 // migrations lists every migration in order. Append only.
 var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
+	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
 }
 
-// migrate runs the migrations from version to schemaVersion, after copying
-// the file to DIR/xunbang.db.schema<version>-<time>.bak.
-func (s *Store) migrate(ctx context.Context, version int) error {
-	backup, err := s.backup(version)
-	if err != nil {
-		return fmt.Errorf("backup before migrating from schema %d: %w", version, err)
-	}
+// migrate runs the migrations from version to schemaVersion. The caller has
+// copied the file to backup (DIR/xunbang.db.schema<version>-<time>.bak)
+// first. Encrypting an unencrypted file is not a migration: it comes after
+// (see encryptFile).
+func (s *Store) migrate(ctx context.Context, version int, backup string) error {
 	s.log.Info("store: migrating data file", "path", s.path, "from", version, "to", schemaVersion, "backup", backup)
 	for _, m := range migrations {
 		if m.to <= version {
@@ -73,6 +73,8 @@ func (s *Store) migrate(ctx context.Context, version int) error {
 
 // backup copies the data file, as one consistent read transaction sees it,
 // to a new file beside it, written to a temporary name, synced and renamed.
+// (A copy of an unencrypted file is sealed once the data is encrypted; see
+// sealPlainBackups.)
 func (s *Store) backup(version int) (string, error) {
 	name := fmt.Sprintf("%s.schema%d-%s.bak", FileName, version, s.clock().UTC().Format("20060102T150405Z"))
 	path := filepath.Join(s.dir, name)
@@ -80,21 +82,6 @@ func (s *Store) backup(version int) (string, error) {
 		return "", err
 	}
 	return path, nil
-}
-
-// Backup writes a consistent copy of the data file to path (which must not
-// exist), while the store stays in use.
-func (s *Store) Backup(ctx context.Context, path string) error {
-	if err := ctx.Err(); err != nil {
-		return err
-	}
-	if _, err := os.Lstat(path); err == nil {
-		return fmt.Errorf("backup to %s: %w", path, os.ErrExist)
-	}
-	if err := s.copyTo(path); err != nil {
-		return fmt.Errorf("backup to %s: %w", path, err)
-	}
-	return nil
 }
 
 func (s *Store) copyTo(path string) error {
@@ -245,4 +232,58 @@ func forEachV0(btx *bolt.Tx, name []byte, fn func(k, v []byte) error) error {
 		return nil
 	}
 	return b.ForEach(fn)
+}
+
+// migrateV1 brings schema 1 to 2: the keys of enterprise_by_code become
+// HMACs of the credit code, callers' meta keys (the sync keeps the
+// platform's enterprise registry by credit code) become HMACs too, with the
+// key inside the value, and the audit bucket is created. Schema 1 files are
+// never encrypted, so the hashes use the unencrypted store's key; encrypting
+// the file hashes them again under the data key.
+func migrateV1(tx *Tx) error {
+	if err := createBuckets(tx.btx); err != nil {
+		return err
+	}
+	c := plainCrypt
+	if err := tx.btx.DeleteBucket(enterpriseByCodeBucket); err != nil {
+		return err
+	}
+	byCode, err := tx.btx.CreateBucket(enterpriseByCodeBucket)
+	if err != nil {
+		return err
+	}
+	err = tx.btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
+		h, err := decodeEntHead(v)
+		if err != nil {
+			return fmt.Errorf("enterprise %s: %w", k, err)
+		}
+		if h.CreditCode == "" {
+			return nil
+		}
+		return byCode.Put(pairKey(c.codeKey(h.CreditCode), h.ID), nil)
+	})
+	if err != nil {
+		return err
+	}
+	meta := tx.btx.Bucket(metaBucket)
+	type kv struct{ k, v []byte }
+	var callers []kv
+	err = meta.ForEach(func(k, v []byte) error {
+		if !isReservedMeta(k) && !isHashedMetaKey(k) {
+			callers = append(callers, kv{bytes.Clone(k), bytes.Clone(v)})
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, e := range callers {
+		if err := meta.Delete(e.k); err != nil {
+			return err
+		}
+		if err := meta.Put(c.metaKey(string(e.k)), encodeMetaValue(string(e.k), e.v)); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -103,7 +104,7 @@ func TestMigrateFromV0(t *testing.T) {
 		schema, upgraded = string(tx.Meta("schema")), string(tx.Meta("upgraded"))
 		return nil
 	})
-	if schema != "1" || upgraded == "" {
+	if schema != "2" || upgraded == "" {
 		t.Errorf("meta after migration: schema %q upgraded %q", schema, upgraded)
 	}
 
@@ -120,7 +121,7 @@ func TestMigrateFromV0(t *testing.T) {
 
 func TestNewerSchemaRefused(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,14 +131,14 @@ func TestNewerSchemaRefused(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := db.Update(func(btx *bolt.Tx) error {
-		return btx.Bucket(metaBucket).Put(metaSchemaKey, []byte("2"))
+		return btx.Bucket(metaBucket).Put(metaSchemaKey, []byte(strconv.Itoa(schemaVersion+1)))
 	}); err != nil {
 		t.Fatal(err)
 	}
 	db.Close()
 	before, _ := os.ReadFile(filepath.Join(dir, FileName))
 
-	_, err = Open(bg, dir, Options{})
+	_, err = Open(bg, dir, testOpts())
 	if !errors.Is(err, ErrNewerSchema) {
 		t.Fatalf("Open(newer schema) = %v, want ErrNewerSchema", err)
 	}
@@ -156,16 +157,18 @@ func TestNewerSchemaRefused(t *testing.T) {
 
 func TestReadOnly(t *testing.T) {
 	dir := t.TempDir()
-	if _, err := Open(bg, dir, Options{ReadOnly: true}); err == nil {
+	roOpts := testOpts()
+	roOpts.ReadOnly = true
+	if _, err := Open(bg, dir, roOpts); err == nil {
 		t.Error("read-only Open of a missing file succeeded")
 	}
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
 	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
 	s.Close()
-	ro, err := Open(bg, dir, Options{ReadOnly: true})
+	ro, err := Open(bg, dir, roOpts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -193,7 +196,7 @@ func TestBackup(t *testing.T) {
 	if err := os.Rename(path, filepath.Join(copyDir, FileName)); err != nil {
 		t.Fatal(err)
 	}
-	c, err := Open(bg, copyDir, Options{})
+	c, err := Open(bg, copyDir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

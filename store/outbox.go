@@ -74,13 +74,18 @@ func (tx *Tx) appendOutbox(kind, id, rev, baseRev string, revSeq uint64) error {
 	if err != nil {
 		return err
 	}
-	return tx.putAppend(outboxBucket, u64Key(seq), v)
+	return tx.putSealedAppend(outboxBucket, u64Key(seq), v)
 }
 
-// entry turns a stored record into an OutboxEntry, reading its body.
-func (tx *Tx) outboxEntry(k, v []byte, quarantined bool) (OutboxEntry, error) {
+// outboxEntry turns a stored record of bucket into an OutboxEntry, reading
+// its body.
+func (tx *Tx) outboxEntry(bucket, k, v []byte, quarantined bool) (OutboxEntry, error) {
 	var rec outboxRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
+	p, err := tx.s.crypt.open(bucket, k, v)
+	if err != nil {
+		return OutboxEntry{}, err
+	}
+	if err := json.Unmarshal(p, &rec); err != nil {
 		return OutboxEntry{}, fmt.Errorf("outbox entry %x: %w", k, err)
 	}
 	e := OutboxEntry{
@@ -88,7 +93,10 @@ func (tx *Tx) outboxEntry(k, v []byte, quarantined bool) (OutboxEntry, error) {
 		CreatedAt: rec.CreatedAt, Attempts: rec.Attempts, LastError: rec.LastError,
 		LastAttempt: rec.LastAttempt, Quarantined: quarantined, Reasons: rec.Reasons,
 	}
-	body := tx.bucket(revisionsBucketOf(rec.Kind)).Get(seqKey(rec.ID, rec.RevSeq))
+	body, err := tx.getOpen(revisionsBucketOf(rec.Kind), seqKey(rec.ID, rec.RevSeq))
+	if err != nil {
+		return OutboxEntry{}, fmt.Errorf("outbox entry %d: %w", e.Seq, err)
+	}
 	if body == nil {
 		return OutboxEntry{}, fmt.Errorf("outbox entry %d: %s %s revision %s: %w", e.Seq, rec.Kind, rec.ID, rec.Rev, ErrCorrupt)
 	}
@@ -129,7 +137,7 @@ func (tx *Tx) outboxList(bucket []byte, quarantined bool, limit int) ([]OutboxEn
 	var out []OutboxEntry
 	c := tx.bucket(bucket).Cursor()
 	for k, v := c.First(); k != nil && (limit <= 0 || len(out) < limit); k, v = c.Next() {
-		e, err := tx.outboxEntry(k, v, quarantined)
+		e, err := tx.outboxEntry(bucket, k, v, quarantined)
 		if err != nil {
 			return nil, err
 		}
@@ -144,9 +152,13 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	err := s.View(ctx, func(tx *Tx) error {
 		st.Pending = tx.bucket(outboxBucket).Stats().KeyN
 		st.Quarantined = tx.bucket(outboxQuarantineBucket).Stats().KeyN
-		if _, v := tx.bucket(outboxBucket).Cursor().First(); v != nil {
+		if k, v := tx.bucket(outboxBucket).Cursor().First(); v != nil {
 			var rec outboxRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
+			p, err := tx.s.crypt.open(outboxBucket, k, v)
+			if err != nil {
+				return err
+			}
+			if err := json.Unmarshal(p, &rec); err != nil {
 				return err
 			}
 			st.Oldest = rec.CreatedAt
@@ -219,7 +231,10 @@ func (s *Store) RequeueOutbox(ctx context.Context, seqs ...uint64) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
 		q := tx.bucket(outboxQuarantineBucket)
 		for _, seq := range seqs {
-			v := q.Get(u64Key(seq))
+			v, err := tx.getOpen(outboxQuarantineBucket, u64Key(seq))
+			if err != nil {
+				return err
+			}
 			if v == nil {
 				continue
 			}
@@ -235,7 +250,7 @@ func (s *Store) RequeueOutbox(ctx context.Context, seqs ...uint64) error {
 			if err := q.Delete(u64Key(seq)); err != nil {
 				return err
 			}
-			if err := tx.bucket(outboxBucket).Put(u64Key(seq), nv); err != nil {
+			if err := tx.putSealed(outboxBucket, u64Key(seq), nv); err != nil {
 				return err
 			}
 		}
@@ -255,7 +270,10 @@ func (tx *Tx) changeOutbox(seq uint64, fn func(*outboxRecord) []byte) error {
 	}
 	pending := tx.bucket(outboxBucket)
 	k := u64Key(seq)
-	v := pending.Get(k)
+	v, err := tx.getOpen(outboxBucket, k)
+	if err != nil {
+		return err
+	}
 	if v == nil {
 		return fmt.Errorf("pending entry %d: %w", seq, ErrNotFound)
 	}
@@ -273,5 +291,5 @@ func (tx *Tx) changeOutbox(seq uint64, fn func(*outboxRecord) []byte) error {
 			return err
 		}
 	}
-	return tx.bucket(dst).Put(k, nv)
+	return tx.putSealed(dst, k, nv)
 }

@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,8 @@ import (
 //	open   open the store in XUNBANG_STORE_DIR, print how it went, exit
 //	crash  save records in a loop, printing "saved <id> <rev>" after each
 //	       save returns, until killed
+//	encrypt open the unencrypted store in XUNBANG_STORE_DIR with the test
+//	       key (which encrypts it), print "encrypted", exit
 const (
 	childEnv    = "XUNBANG_STORE_CHILD"
 	childDirEnv = "XUNBANG_STORE_DIR"
@@ -50,7 +53,7 @@ func TestChildProcess(t *testing.T) {
 	switch role {
 	case "open":
 		start := time.Now()
-		s, err := Open(context.Background(), dir, Options{})
+		s, err := Open(context.Background(), dir, testOpts())
 		took := time.Since(start)
 		if err == nil {
 			s.Close()
@@ -58,6 +61,14 @@ func TestChildProcess(t *testing.T) {
 		fmt.Printf("result inuse=%t took=%d err=%v\n", errors.Is(err, ErrInUse), took.Milliseconds(), err)
 	case "crash":
 		crashWriter(dir)
+	case "encrypt":
+		s, err := Open(context.Background(), dir, testOpts())
+		if err != nil {
+			fmt.Println("error open:", err)
+			os.Exit(2)
+		}
+		s.Close()
+		fmt.Println("encrypted")
 	default:
 		t.Fatalf("unknown child role %q", role)
 	}
@@ -118,7 +129,7 @@ func TestErrInUseSameProcess(t *testing.T) {
 // needs in a loop, reporting each save after it returned, until killed.
 func crashWriter(dir string) {
 	ctx := context.Background()
-	s, err := Open(ctx, dir, Options{})
+	s, err := Open(ctx, dir, testOpts())
 	if err != nil {
 		fmt.Println("error open:", err)
 		os.Exit(2)
@@ -255,7 +266,7 @@ func TestCrashSafety(t *testing.T) {
 			return
 		}
 	}
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +348,7 @@ func crashRound(t *testing.T, dir string, rng *rand.Rand, early bool) ([]savedRe
 // invariant.
 func verifyAfterCrash(t *testing.T, dir string, round int, saved []savedRev, output string) {
 	t.Helper()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatalf("round %d: reopening after the kill: %v", round, err)
 	}
@@ -403,4 +414,85 @@ func checkRevision(t *testing.T, round int, sv savedRev, n int, rev func(int) (r
 	if !found {
 		t.Errorf("round %d: reported saved %s at %s, the file has %d other revisions", round, sv.id, sv.rev, n)
 	}
+}
+
+// TestEncryptCrashSafety kills a process while it encrypts an unencrypted
+// data dir, at random moments, and checks that the next Open finds either
+// the old file or the encrypted one — never a mix, never a loss — and,
+// once it has finished the job, nothing readable left in the data dir.
+func TestEncryptCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("kills child processes")
+	}
+	// An unencrypted store big enough for the copy to take a while.
+	src := t.TempDir()
+	s, err := Open(bg, src, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ents, needs := bigRecords()
+	ents, needs = ents[:200], needs[:400]
+	for i, n := range needs {
+		n.EnterpriseID = strconv.Itoa(i % 200)
+	}
+	if _, err := s.Import(bg, ents, needs, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	fillSecrets(t, s)
+	wantNeeds := s.CountNeeds(bg)
+	s.Close()
+
+	fresh := func() string {
+		dir := t.TempDir()
+		if err := copyFile(filepath.Join(dir, FileName), filepath.Join(src, FileName)); err != nil {
+			t.Fatal(err)
+		}
+		return dir
+	}
+	// How long one whole encryption takes, as a child.
+	start := time.Now()
+	if out, err := childCommand(t, "encrypt", fresh()).Output(); err != nil || !strings.Contains(string(out), "encrypted") {
+		t.Fatalf("child: %v\n%s", err, out)
+	}
+	whole := time.Since(start)
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 3))
+	rounds := 8
+	if raceEnabled {
+		rounds = 3 // each round takes seconds with the race detector
+	}
+	if v, err := strconv.Atoi(os.Getenv("XUNBANG_CRASH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	for round := range rounds {
+		dir := fresh()
+		cmd := childCommand(t, "encrypt", dir)
+		cmd.Stdout = io.Discard
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(time.Duration(rng.Int64N(int64(whole))))
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		s, err := Open(bg, dir, testOpts())
+		if err != nil {
+			t.Fatalf("round %d: open after the kill: %v", round, err)
+		}
+		if err := s.Check(bg); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
+		if got := s.CountNeeds(bg); got != wantNeeds || !s.Encrypted() {
+			t.Errorf("round %d: %d needs (want %d), encrypted %t", round, got, wantNeeds, s.Encrypted())
+		}
+		s.Close()
+		if found := leaksInDir(t, dir); len(found) > 0 {
+			t.Errorf("round %d: files reveal secrets: %v", round, found)
+		}
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if n := e.Name(); n != FileName && !strings.HasSuffix(n, sealedSuffix) {
+				t.Errorf("round %d: left behind %s", round, n)
+			}
+		}
+	}
+	t.Logf("%d rounds; one encryption takes %v", rounds, whole.Round(time.Millisecond))
 }

@@ -15,6 +15,13 @@ type Settings struct {
 	Lang        string  `json:"lang,omitempty"`        // "zh" or "en"
 	PlatformURL string  `json:"platform_url,omitempty"`
 	Targets     Targets `json:"targets"`
+	// LockAfterMinutes is the idle time after which the window locks and
+	// asks for the passphrase (where one is set); -1 never locks. Unset (0)
+	// means the default, 10.
+	LockAfterMinutes int `json:"lock_after_minutes,omitempty"`
+	// BackupsKept is how many daily backups the window keeps in
+	// DIR/backups (Store.DailyBackup); unset (0) means 7.
+	BackupsKept int `json:"backups_kept,omitempty"`
 }
 
 // Targets are the team's goals for the campaign, shown against progress.
@@ -29,8 +36,10 @@ type Targets struct {
 // DefaultSettings returns the settings of a new data dir.
 func DefaultSettings() Settings {
 	return Settings{
-		Lang:    "zh",
-		Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+		Lang:             "zh",
+		Targets:          Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+		LockAfterMinutes: 10,
+		BackupsKept:      DefaultBackupsKept,
 	}
 }
 
@@ -40,6 +49,12 @@ func (set Settings) withDefaults() Settings {
 	d := DefaultSettings()
 	if set.Lang == "" {
 		set.Lang = d.Lang
+	}
+	if set.LockAfterMinutes == 0 || set.LockAfterMinutes < -1 {
+		set.LockAfterMinutes = d.LockAfterMinutes
+	}
+	if set.BackupsKept <= 0 {
+		set.BackupsKept = d.BackupsKept
 	}
 	t := &set.Targets
 	for _, p := range []struct {
@@ -58,13 +73,13 @@ func (set Settings) withDefaults() Settings {
 
 // Settings returns the stored settings, with defaults for what is unset
 // (Lang "zh"; targets 100 enterprises, 80 valid needs, 30 cross-region,
-// 20 matches, 10 deals).
+// 20 matches, 10 deals; lock after 10 idle minutes; keep 7 daily backups).
 func (s *Store) Settings(ctx context.Context) (Settings, error) {
 	var set Settings
 	err := s.View(ctx, func(tx *Tx) error {
-		v := tx.bucket(metaBucket).Get(metaSettingsKey)
-		if v == nil {
-			return nil
+		v, err := tx.getOpen(metaBucket, metaSettingsKey)
+		if v == nil || err != nil {
+			return err
 		}
 		return json.Unmarshal(v, &set)
 	})
@@ -82,7 +97,7 @@ func (s *Store) SaveSettings(ctx context.Context, set Settings) error {
 		return fmt.Errorf("save settings: %w", err)
 	}
 	err = s.update(ctx, "", func(tx *Tx) error {
-		return tx.bucket(metaBucket).Put(metaSettingsKey, v)
+		return tx.putSealed(metaBucket, metaSettingsKey, v)
 	})
 	if err != nil {
 		return fmt.Errorf("save settings: %w", err)

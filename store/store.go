@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -15,34 +16,41 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/keys"
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 1:
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 2
+(values marked [sealed] are encrypted, see crypt.go; keys are never
+encrypted and never hold names, codes or text):
 
 meta/
-|--> schema   -> "1" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "2" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
-|--> settings -> Settings (JSON)
-|--> <key>    -> caller's bytes (Tx.SetMeta), e.g. the sync cursor
+|--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
+|                data key wrapped with the passphrase and the Argon2id salt and
+|                parameters); absent in an unencrypted store
+|--> settings -> Settings (JSON) [sealed]
+|--> 0xFF <32 hex: HMAC of the caller's key> -> uvarint len, caller's key, caller's
+                bytes (Tx.SetMeta), e.g. the sync cursor [sealed]
 
 enterprise_summaries/
 |--> <enterprise-id> -> entHead (compact binary: name, credit code, region, rev, times,
-                        and <seq> of the current revision row)
+                        and <seq> of the current revision row) [sealed]
 enterprise_revisions/
 |--> <enterprise-id> 0x00 <seq> -> forms.Enterprise JSON, one per revision, oldest first;
-                                   the last is the current one
+                                   the last is the current one [sealed]
 enterprise_by_code/
-|--> <credit-code> 0x00 <enterprise-id> -> nil
+|--> <32 hex: HMAC of the credit code> 0x00 <enterprise-id> -> nil
 enterprise_by_updated/
 |--> <updated-at> <enterprise-id> -> nil
 
 need_summaries/
 |--> <need-id> -> needHead (compact binary: the need list's Summary, rev, times,
-                  and <seq> of the current revision row)
+                  and <seq> of the current revision row) [sealed]
 need_revisions/
 |--> <need-id> 0x00 <seq> -> forms.Need JSON, one per revision, oldest first;
-                             the last is the current one
+                             the last is the current one [sealed]
 need_by_status/
 |--> <status> 0x00 <need-id> -> nil
 need_by_enterprise/
@@ -52,18 +60,22 @@ need_by_updated/
 
 outbox/
 |--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
-              attempts, last error)
+              attempts, last error) [sealed]
 outbox_quarantine/
-|--> <seq> -> outboxRecord, set aside: the platform called it invalid
+|--> <seq> -> outboxRecord, set aside: the platform called it invalid [sealed]
 
 visits/
-|--> <visit-id> -> forms.Visit JSON
+|--> <visit-id> -> forms.Visit JSON [sealed]
 visit_by_enterprise/
 |--> <enterprise-id> 0x00 <visit-id> -> nil
 followups/
-|--> <followup-id> -> forms.FollowUp JSON
+|--> <followup-id> -> forms.FollowUp JSON [sealed]
 followup_by_need/
 |--> <need-id> 0x00 <followup-id> -> nil
+
+audit/
+|--> <seq> -> auditRecord (JSON: when, who, what, detail) [sealed]; append-only:
+              seqs run 1, 2, 3 … up to the bucket's sequence with no gap
 
 A record is its summary (the entry point: a record exists when its summary
 does) and its revision rows; the current JSON is not stored a second time.
@@ -71,11 +83,15 @@ does) and its revision rows; the current JSON is not stored a second time.
 the order they were written. <updated-at> is 12 bytes: seconds since 1970
 with the sign bit flipped, big-endian, then nanoseconds, so keys sort by time.
 Record ids never hold 0x00 (see validID), so "<id> 0x00" is an exact prefix.
+A sealed value is 0xE1, a 24-byte nonce, the ciphertext and a 16-byte tag,
+under the associated data <bucket> 0x00 <key>; in an unencrypted store
+(opened with no KeySource: tests of other packages) it is the plain value,
+and the HMACs use a key everybody knows.
 */
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 1
+const schemaVersion = 2
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -130,6 +146,9 @@ var (
 	followUpsBucket = []byte("followups")
 	// followUpByNeedBucket maps: need-id 0x00 followup-id => nil.
 	followUpByNeedBucket = []byte("followup_by_need")
+
+	// auditBucket maps: seq => auditRecord JSON, the append-only audit log.
+	auditBucket = []byte("audit")
 )
 
 // allBuckets lists every top-level bucket of the current schema.
@@ -139,6 +158,17 @@ var allBuckets = [][]byte{
 	needSummariesBucket, needRevisionsBucket, needByStatusBucket, needByEnterpriseBucket, needByUpdatedBucket,
 	outboxBucket, outboxQuarantineBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
+	auditBucket,
+}
+
+// sealedBuckets lists the buckets whose every value is sealed in an
+// encrypted store. (meta seals settings and callers' values only.)
+var sealedBuckets = [][]byte{
+	enterpriseSummariesBucket, enterpriseRevisionsBucket,
+	needSummariesBucket, needRevisionsBucket,
+	outboxBucket, outboxQuarantineBucket,
+	visitsBucket, followUpsBucket,
+	auditBucket,
 }
 
 var (
@@ -166,21 +196,35 @@ var (
 	ErrCorrupt = errors.New("store is inconsistent")
 )
 
-// Options configure Open. The zero value is ready to use.
+// Options configure Open. The zero value is ready to use, and opens an
+// unencrypted store: the CLI and the window always give a Key.
 type Options struct {
+	// Key says where the data key comes from (see KeySource). With a key,
+	// a new data dir is created encrypted and an unencrypted one is
+	// encrypted at Open, after a backup. An encrypted data dir cannot be
+	// opened without its key (ErrLocked, ErrWrongKey).
+	Key KeySource
 	// Timeout is how long Open waits for another process to release the file
 	// before it gives up with ErrInUse; default 1s.
 	Timeout time.Duration
 	// ReadOnly opens the file with a shared lock and refuses writes. A file
-	// that does not exist or needs a migration cannot be opened read-only.
+	// that does not exist or needs a migration (an older schema, or an
+	// unencrypted file opened with a Key) cannot be opened read-only.
 	ReadOnly bool
 	// Now is the clock; default time.Now.
 	Now func() time.Time
-	// User and Team are recorded on new records (CreatedBy, Team). Empty
-	// means the User and Team of the stored Settings.
+	// User and Team are recorded on new records (CreatedBy, Team) and in
+	// the audit log. Empty means the User and Team of the stored Settings.
 	User, Team string
 	// Logger receives migration and recovery messages; default slog.Default().
 	Logger *slog.Logger
+
+	// argon2 overrides keys.DefaultArgon2 for new passphrases: tests use
+	// cheap parameters. (The parameters are stored with each passphrase.)
+	argon2 keys.Argon2
+	// account overrides the keyring account (Restore opens a staging copy
+	// with the account of the data dir it restores into).
+	account string
 }
 
 // Store is the bbolt-backed persistence of xunbang's records. Its methods
@@ -196,6 +240,20 @@ type Store struct {
 	team   string
 	// optUser and optTeam are Options.User and Team, which win over Settings.
 	optUser, optTeam string
+	// osUser is the operating system's user name, the audit log's "who"
+	// when no user is set.
+	osUser string
+
+	// crypt seals and opens values; set at Open, never changed after.
+	crypt *crypt
+	keyer *keyer
+	// recMu guards rec, the meta/crypt record (nil when unencrypted), which
+	// SetPassphrase changes.
+	recMu sync.Mutex
+	rec   *cryptRecord
+	// openAudit holds audit entries (kind, detail) that Open records once
+	// the settings, and so the user, are known.
+	openAudit [][2]string
 
 	// writeMu serialises write transactions together with the in-memory
 	// update that follows their commit, so that memory sees commits in order.
@@ -204,10 +262,13 @@ type Store struct {
 }
 
 // Open opens the store in dir, creating the directory and the file if they
-// do not exist, migrating an older file (after a backup copy beside it) and
-// loading the need list into memory. It returns an error wrapping ErrInUse
-// when another process has the file open, and ErrNewerSchema for a file a
-// newer xunbang wrote.
+// do not exist, migrating an older file (after a backup copy beside it),
+// encrypting an unencrypted one when opts.Key is given, and loading the
+// need list into memory. It returns an error wrapping ErrInUse when another
+// process has the file open, ErrNewerSchema for a file a newer xunbang
+// wrote, ErrLocked or ErrWrongKey for an encrypted file it cannot unlock,
+// and ErrNoKeySource when it should encrypt but has nothing to keep a key
+// in.
 func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
@@ -221,6 +282,12 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.Default()
 	}
+	if opts.argon2 == (keys.Argon2{}) {
+		opts.argon2 = keys.DefaultArgon2
+	}
+	if opts.account == "" {
+		opts.account = keyringAccount(dir)
+	}
 	path := filepath.Join(dir, FileName)
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
@@ -229,82 +296,203 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	} else if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: opts.Timeout, ReadOnly: opts.ReadOnly})
-	if errors.Is(err, berrors.ErrTimeout) {
-		return nil, fmt.Errorf("open store %s: %w", dir, ErrInUse)
-	}
+	db, err := openBolt(path, opts.Timeout, opts.ReadOnly)
 	if err != nil {
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	s := &Store{
 		db: db, dir: dir, path: path, now: opts.Now, log: opts.Logger,
 		optUser: opts.User, optTeam: opts.Team, user: opts.User, team: opts.Team,
+		osUser: osUserName(), crypt: plainCrypt,
+		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
 	}
-	if err := s.open(ctx, opts.ReadOnly); err != nil {
-		db.Close()
+	if err := s.open(ctx, opts.ReadOnly, opts.Key); err != nil {
+		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
 	return s, nil
 }
 
-// open brings the file to the current schema and loads memory.
-func (s *Store) open(ctx context.Context, readOnly bool) error {
-	version, fresh, err := s.schema()
+// openBolt opens the bbolt file, waiting up to timeout for its lock. A file
+// replaced while Open waited (an encryption or a restore by another
+// process renames a new file into place) is opened again, so that nobody
+// keeps working on the old one.
+func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
+	for attempt := 0; ; attempt++ {
+		before, _ := os.Stat(path)
+		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+		if errors.Is(err, berrors.ErrTimeout) {
+			return nil, ErrInUse
+		}
+		if err != nil {
+			return nil, err
+		}
+		after, err := os.Stat(path)
+		if err != nil || before == nil || os.SameFile(before, after) || attempt >= 3 {
+			return db, nil
+		}
+		db.Close()
+	}
+}
+
+// fileState is what Open finds in a file before it knows the key.
+type fileState struct {
+	version int
+	fresh   bool         // no buckets at all
+	rec     *cryptRecord // nil: unencrypted
+}
+
+// open brings the file to the current schema, unlocks or encrypts it, and
+// loads memory.
+func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
+	st, err := s.state()
 	if err != nil {
 		return err
 	}
 	switch {
-	case fresh && readOnly:
+	case st.fresh && readOnly:
 		return fmt.Errorf("empty data file: %w", ErrReadOnly)
-	case fresh:
-		if err := s.db.Update(func(btx *bolt.Tx) error {
-			if err := createBuckets(btx); err != nil {
-				return err
-			}
-			return btx.Bucket(metaBucket).Put(metaSchemaKey, []byte(strconv.Itoa(schemaVersion)))
-		}); err != nil {
-			return fmt.Errorf("create schema: %w", err)
-		}
-	case version > schemaVersion:
-		return fmt.Errorf("schema %d, this program knows up to %d: %w", version, schemaVersion, ErrNewerSchema)
-	case version < schemaVersion && readOnly:
-		return fmt.Errorf("schema %d needs a migration: %w", version, ErrReadOnly)
-	case version < schemaVersion:
-		if err := s.migrate(ctx, version); err != nil {
+	case st.fresh:
+		if err := s.create(key); err != nil {
 			return err
 		}
+	case st.version > schemaVersion:
+		return fmt.Errorf("schema %d, this program knows up to %d: %w", st.version, schemaVersion, ErrNewerSchema)
+	case st.rec != nil:
+		c, err := s.keyer.unlock(st.rec)
+		if err != nil {
+			return err
+		}
+		s.crypt, s.rec = c, st.rec
+		if st.version < schemaVersion {
+			if readOnly {
+				return fmt.Errorf("schema %d needs a migration: %w", st.version, ErrReadOnly)
+			}
+			backup, err := s.backup(st.version)
+			if err != nil {
+				return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
+			}
+			if err := s.migrate(ctx, st.version, backup); err != nil {
+				return err
+			}
+		}
+	default: // an unencrypted file
+		migrate, encrypt := st.version < schemaVersion, !key.zero()
+		if (migrate || encrypt) && readOnly {
+			return fmt.Errorf("schema %d, unencrypted: it needs a migration: %w", st.version, ErrReadOnly)
+		}
+		var c *crypt
+		var rec *cryptRecord
+		if encrypt {
+			// Make (and keep) the key before touching the file: without a
+			// place for the key, nothing changes.
+			if c, rec, err = s.keyer.create(); err != nil {
+				return err
+			}
+		}
+		if migrate || encrypt {
+			backup, err := s.backup(st.version)
+			if err != nil {
+				return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
+			}
+			if migrate {
+				if err := s.migrate(ctx, st.version, backup); err != nil {
+					return err
+				}
+			}
+			if encrypt {
+				if err := s.encryptFile(ctx, c, rec, backup); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if s.crypt.encrypted() && !readOnly {
+		s.sealPlainBackups()
 	}
 	set, err := s.Settings(ctx)
 	if err != nil {
 		return err
 	}
 	s.applySettingsUser(set)
+	for _, a := range s.openAudit {
+		if err := s.Audit(ctx, a[0], a[1]); err != nil {
+			return err
+		}
+	}
+	s.openAudit = nil
 	return s.load()
 }
 
-// schema reads the file's schema version. fresh reports a file with no
-// buckets at all (new, or created by a process killed before its first
-// transaction committed).
-func (s *Store) schema() (version int, fresh bool, err error) {
-	err = s.db.View(func(btx *bolt.Tx) error {
+// create writes the buckets and meta of a new file, encrypted when key is
+// given.
+func (s *Store) create(key KeySource) error {
+	c, rec := plainCrypt, (*cryptRecord)(nil)
+	if !key.zero() {
+		var err error
+		if c, rec, err = s.keyer.create(); err != nil {
+			return err
+		}
+	}
+	err := s.db.Update(func(btx *bolt.Tx) error {
+		if err := createBuckets(btx); err != nil {
+			return err
+		}
 		meta := btx.Bucket(metaBucket)
-		if meta == nil {
-			// Before schema 1 there was no meta bucket (schema 0, the
-			// prototype). A file with no buckets at all is new.
-			empty := true
-			_ = btx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
-			fresh = empty
-			return nil
+		if rec != nil {
+			v, err := json.Marshal(rec)
+			if err != nil {
+				return err
+			}
+			if err := meta.Put(metaCryptKey, v); err != nil {
+				return err
+			}
 		}
-		v := meta.Get(metaSchemaKey)
-		n, err := strconv.Atoi(string(v))
-		if err != nil || n < 1 {
-			return fmt.Errorf("bad schema version %q: %w", v, ErrCorrupt)
-		}
-		version = n
-		return nil
+		return meta.Put(metaSchemaKey, []byte(strconv.Itoa(schemaVersion)))
 	})
-	return version, fresh, err
+	if err != nil {
+		return fmt.Errorf("create schema: %w", err)
+	}
+	s.crypt, s.rec = c, rec
+	return nil
+}
+
+// state reads the file's schema version and crypt record. fresh reports a
+// file with no buckets at all (new, or created by a process killed before
+// its first transaction committed).
+func (s *Store) state() (fileState, error) {
+	var st fileState
+	err := s.db.View(func(btx *bolt.Tx) error {
+		var err error
+		st, err = readState(btx)
+		return err
+	})
+	return st, err
+}
+
+func readState(btx *bolt.Tx) (fileState, error) {
+	var st fileState
+	meta := btx.Bucket(metaBucket)
+	if meta == nil {
+		// Before schema 1 there was no meta bucket (schema 0, the
+		// prototype). A file with no buckets at all is new.
+		empty := true
+		_ = btx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		st.fresh = empty
+		return st, nil
+	}
+	v := meta.Get(metaSchemaKey)
+	n, err := strconv.Atoi(string(v))
+	if err != nil || n < 1 {
+		return st, fmt.Errorf("bad schema version %q: %w", v, ErrCorrupt)
+	}
+	st.version = n
+	if cv := meta.Get(metaCryptKey); cv != nil && n <= schemaVersion {
+		if st.rec, err = parseCryptRecord(cv); err != nil {
+			return st, err
+		}
+	}
+	return st, nil
 }
 
 func createBuckets(btx *bolt.Tx) error {

@@ -265,7 +265,7 @@ func TestIndexes(t *testing.T) {
 		{needByStatusBucket, statusKey(forms.StatusToDiagnose), statusKey(forms.StatusDraft)},
 		{needByEnterpriseBucket, string(pairKey(e2.ID, n.ID)), string(pairKey(e1.ID, n.ID))},
 		{needByUpdatedBucket, string(timeKey(n.UpdatedAt, n.ID)), ""},
-		{enterpriseByCodeBucket, string(pairKey("91320500AAAAAAAA1A", e1.ID)), ""},
+		{enterpriseByCodeBucket, string(pairKey(s.crypt.codeKey("91320500AAAAAAAA1A"), e1.ID)), ""},
 	}
 	for _, tt := range tests {
 		keys := indexKeys(t, s, tt.bucket)
@@ -471,7 +471,7 @@ func titles(l []Summary) []string {
 
 func TestReopenLoadsNeedList(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,7 +481,7 @@ func TestReopenLoadsNeedList(t *testing.T) {
 	}
 	before, _ := s.Needs(bg, Query{})
 	s.Close()
-	s, err = Open(bg, dir, Options{})
+	s, err = Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -561,7 +561,7 @@ func TestContextCanceled(t *testing.T) {
 	if _, err := s.Needs(ctx, Query{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("Needs(canceled) = %v", err)
 	}
-	if _, err := Open(ctx, t.TempDir(), Options{}); !errors.Is(err, context.Canceled) {
+	if _, err := Open(ctx, t.TempDir(), testOpts()); !errors.Is(err, context.Canceled) {
 		t.Errorf("Open(canceled) = %v", err)
 	}
 }
@@ -572,8 +572,9 @@ func TestSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10}}
-	if set != want {
+	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+		LockAfterMinutes: 10, BackupsKept: 7}
+	if set != want || want != DefaultSettings() {
 		t.Errorf("defaults = %+v, want %+v", set, want)
 	}
 	set.Lang, set.User, set.HomeRegion, set.Targets.Deals = "en", "王五", "320500", 12
@@ -588,7 +589,7 @@ func TestSettingsDefaults(t *testing.T) {
 
 func TestSettingsUserForNewRecords(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -719,7 +720,7 @@ func TestValuesOutliveTransaction(t *testing.T) {
 
 func TestConcurrentUse(t *testing.T) {
 	dir := t.TempDir()
-	s, err := Open(bg, dir, Options{})
+	s, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -760,7 +761,7 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	// The list in memory is what a fresh Open loads from the file.
 	s.Close()
-	s2, err := Open(bg, dir, Options{})
+	s2, err := Open(bg, dir, testOpts())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -165,8 +165,13 @@ func (s *Store) load() error {
 		count := nb.Stats().KeyN
 		needs = make([]memNeed, 0, count)
 		pos = make(map[string]int, count)
+		o := &opener{c: s.crypt}
 		err := nb.ForEach(func(k, v []byte) error {
-			h, err := decodeNeedHead(v)
+			p, err := o.open(needSummariesBucket, k, v)
+			if err != nil {
+				return err
+			}
+			h, err := decodeNeedHead(p)
 			if err != nil {
 				return fmt.Errorf("need %s: %w", k, err)
 			}
@@ -178,7 +183,11 @@ func (s *Store) load() error {
 			return err
 		}
 		return btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
-			h, err := decodeEntHead(v)
+			p, err := o.open(enterpriseSummariesBucket, k, v)
+			if err != nil {
+				return err
+			}
+			h, err := decodeEntHead(p)
 			if err != nil {
 				return fmt.Errorf("enterprise %s: %w", k, err)
 			}

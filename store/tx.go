@@ -55,34 +55,77 @@ func (tx *Tx) bucket(name []byte) *bolt.Bucket {
 }
 
 // Meta returns a copy of the value stored under key in the meta bucket, or
-// nil.
+// nil (also for a value that does not open: Check reports those). The
+// store's own keys ("schema", "upgraded", "settings", "crypt") can be read
+// too.
 func (tx *Tx) Meta(key string) []byte {
-	v := tx.bucket(metaBucket).Get([]byte(key))
-	if v == nil {
+	k := []byte(key)
+	if isReservedMeta(k) {
+		v := tx.get(metaBucket, k)
+		if v != nil && bytes.Equal(k, metaSettingsKey) {
+			v, _ = tx.s.crypt.open(metaBucket, k, v)
+		}
+		if v == nil {
+			return nil
+		}
+		return bytes.Clone(v)
+	}
+	sk := tx.s.crypt.metaKey(key)
+	p, err := tx.getOpen(metaBucket, sk)
+	if err != nil || p == nil {
 		return nil
 	}
-	return bytes.Clone(v)
+	stored, val, err := decodeMetaValue(p)
+	if err != nil || stored != key {
+		return nil
+	}
+	return bytes.Clone(val)
 }
 
 // reservedMeta lists the meta keys the store keeps for itself.
-var reservedMeta = [][]byte{metaSchemaKey, metaUpgradedKey, metaSettingsKey}
+var reservedMeta = [][]byte{metaSchemaKey, metaUpgradedKey, metaSettingsKey, metaCryptKey}
+
+func isReservedMeta(k []byte) bool {
+	return slices.ContainsFunc(reservedMeta, func(r []byte) bool { return bytes.Equal(r, k) })
+}
 
 // SetMeta stores a small value (a sync cursor, a last-run time) in the meta
 // bucket, in this transaction; a nil val removes the key. The store's own
-// keys ("schema", "upgraded", "settings") are refused.
+// keys ("schema", "upgraded", "settings", "crypt") are refused. The value is
+// sealed and the key stored as its HMAC, so either may hold content (the
+// sync keeps registry entries by credit code).
 func (tx *Tx) SetMeta(key string, val []byte) error {
 	if err := tx.checkWrite(); err != nil {
 		return fmt.Errorf("set meta %s: %w", key, err)
 	}
-	k := []byte(key)
-	if key == "" || slices.ContainsFunc(reservedMeta, func(r []byte) bool { return bytes.Equal(r, k) }) {
+	if key == "" || isReservedMeta([]byte(key)) {
 		return fmt.Errorf("set meta %q: reserved key: %w", key, ErrInvalid)
 	}
-	b := tx.bucket(metaBucket)
+	sk := tx.s.crypt.metaKey(key)
 	if val == nil {
-		return b.Delete(k)
+		return tx.del(metaBucket, sk)
 	}
-	return b.Put(k, bytes.Clone(val))
+	return tx.putSealed(metaBucket, sk, encodeMetaValue(key, val))
+}
+
+// getOpen returns the plain bytes of a value, nil if there is none; in an
+// unencrypted store they are valid only inside the transaction.
+func (tx *Tx) getOpen(bucket, key []byte) ([]byte, error) {
+	v := tx.get(bucket, key)
+	if v == nil {
+		return nil, nil
+	}
+	return tx.s.crypt.open(bucket, key, v)
+}
+
+// putSealed writes a value, sealed.
+func (tx *Tx) putSealed(bucket, key, plain []byte) error {
+	return tx.put(bucket, key, tx.s.crypt.seal(bucket, key, plain))
+}
+
+// putSealedAppend writes a value, sealed, into a bucket whose keys grow.
+func (tx *Tx) putSealedAppend(bucket, key, plain []byte) error {
+	return tx.putAppend(bucket, key, tx.s.crypt.seal(bucket, key, plain))
 }
 
 // Need returns the current revision of a need, or an error wrapping
@@ -95,7 +138,10 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	if h == nil {
 		return nil, fmt.Errorf("need %s: %w", id, ErrNotFound)
 	}
-	v := tx.get(needRevisionsBucket, seqKey(id, h.RevSeq))
+	v, err := tx.getOpen(needRevisionsBucket, seqKey(id, h.RevSeq))
+	if err != nil {
+		return nil, fmt.Errorf("need %s: %w", id, err)
+	}
 	if v == nil {
 		return nil, fmt.Errorf("need %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
@@ -116,7 +162,10 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 	if h == nil {
 		return nil, fmt.Errorf("enterprise %s: %w", id, ErrNotFound)
 	}
-	v := tx.get(enterpriseRevisionsBucket, seqKey(id, h.RevSeq))
+	v, err := tx.getOpen(enterpriseRevisionsBucket, seqKey(id, h.RevSeq))
+	if err != nil {
+		return nil, fmt.Errorf("enterprise %s: %w", id, err)
+	}
 	if v == nil {
 		return nil, fmt.Errorf("enterprise %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
@@ -168,15 +217,19 @@ func (tx *Tx) EnterpriseRevisions(id string) ([]*forms.Enterprise, error) {
 	return out, nil
 }
 
-// eachRevision calls fn with every revision row of a record, oldest first.
-// v is valid only during the call.
+// eachRevision calls fn with every revision row of a record (opened),
+// oldest first. v is valid only during the call.
 func (tx *Tx) eachRevision(bucket []byte, id string, fn func(seq uint64, v []byte) error) error {
 	return tx.scan(bucket, id, func(k, v []byte) error {
 		rid, seq, ok := splitSeqKey(k)
 		if !ok || rid != id {
 			return nil
 		}
-		return fn(seq, v)
+		p, err := tx.s.crypt.open(bucket, k, v)
+		if err != nil {
+			return err
+		}
+		return fn(seq, p)
 	})
 }
 
@@ -209,7 +262,7 @@ func (tx *Tx) idsByCode(code string) []string {
 	if code == "" {
 		return nil
 	}
-	return tx.pairIDs(enterpriseByCodeBucket, code)
+	return tx.pairIDs(enterpriseByCodeBucket, tx.s.crypt.codeKey(code))
 }
 
 // NeedIDsOf returns the ids of an enterprise's needs.
@@ -229,18 +282,18 @@ func (tx *Tx) pairIDs(bucket []byte, a string) []string {
 
 // needHead returns the stored head of a need, nil if there is none.
 func (tx *Tx) needHead(id string) (*needHead, error) {
-	v := tx.get(needSummariesBucket, []byte(id))
-	if v == nil {
-		return nil, nil
+	v, err := tx.getOpen(needSummariesBucket, []byte(id))
+	if v == nil || err != nil {
+		return nil, err
 	}
 	return decodeNeedHead(v)
 }
 
 // entHead returns the stored head of an enterprise, nil if there is none.
 func (tx *Tx) entHead(id string) (*entHead, error) {
-	v := tx.get(enterpriseSummariesBucket, []byte(id))
-	if v == nil {
-		return nil, nil
+	v, err := tx.getOpen(enterpriseSummariesBucket, []byte(id))
+	if v == nil || err != nil {
+		return nil, err
 	}
 	return decodeEntHead(v)
 }
@@ -389,6 +442,14 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 	if err := tx.putNeedHead(head, prev); err != nil {
 		return err
 	}
+	if mode == writeLocal && prev != nil && prev.Confirmed && !head.Confirmed {
+		// A local edit made a current confirmation stale (or removed it):
+		// the enterprise confirmed something else than what is stored now.
+		detail := fmt.Sprintf("%s 「%s」 %s → %s (%s)", n.ID, n.Title(), prev.Rev, n.Rev, n.Status)
+		if err := tx.Audit(AuditChangeConfirmed, detail); err != nil {
+			return err
+		}
+	}
 	if mode != writeRemote {
 		return tx.appendOutbox(KindNeed, n.ID, n.Rev, n.BaseRev, seq)
 	}
@@ -432,7 +493,7 @@ func (tx *Tx) putNeedHead(head, prev *needHead) error {
 			return err
 		}
 	}
-	if err := tx.put(needSummariesBucket, []byte(head.ID), head.encode()); err != nil {
+	if err := tx.putSealed(needSummariesBucket, []byte(head.ID), head.encode()); err != nil {
 		return err
 	}
 	if tx.needs == nil {
@@ -483,14 +544,14 @@ func (tx *Tx) putRevision(bucket []byte, id, rev, curRev string, data []byte, mo
 			if !latest || rev != curRev {
 				return 0, fmt.Errorf("revision %s is older than the stored %s: %w", rev, curRev, ErrConflict)
 			}
-			return found, tx.put(bucket, seqKey(id, found), data)
+			return found, tx.putSealed(bucket, seqKey(id, found), data)
 		}
 	}
 	seq, err := b.NextSequence()
 	if err != nil {
 		return 0, err
 	}
-	return seq, tx.put(bucket, seqKey(id, seq), data)
+	return seq, tx.putSealed(bucket, seqKey(id, seq), data)
 }
 
 // rowRev returns the "rev" of a record's JSON without decoding its fields.
@@ -609,7 +670,7 @@ func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode
 	}
 	if prev != nil {
 		if prev.CreditCode != "" && prev.CreditCode != head.CreditCode {
-			if err := tx.del(enterpriseByCodeBucket, pairKey(prev.CreditCode, e.ID)); err != nil {
+			if err := tx.del(enterpriseByCodeBucket, pairKey(tx.s.crypt.codeKey(prev.CreditCode), e.ID)); err != nil {
 				return err
 			}
 		}
@@ -620,7 +681,7 @@ func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode
 		}
 	}
 	if head.CreditCode != "" && (prev == nil || prev.CreditCode != head.CreditCode) {
-		if err := tx.put(enterpriseByCodeBucket, pairKey(head.CreditCode, e.ID), nil); err != nil {
+		if err := tx.put(enterpriseByCodeBucket, pairKey(tx.s.crypt.codeKey(head.CreditCode), e.ID), nil); err != nil {
 			return err
 		}
 	}
@@ -629,7 +690,7 @@ func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode
 			return err
 		}
 	}
-	if err := tx.put(enterpriseSummariesBucket, []byte(e.ID), head.encode()); err != nil {
+	if err := tx.putSealed(enterpriseSummariesBucket, []byte(e.ID), head.encode()); err != nil {
 		return err
 	}
 	if tx.ents == nil {
@@ -673,11 +734,17 @@ func (tx *Tx) refreshNeedsOf(e *forms.Enterprise, ent *entHead) error {
 				continue
 			}
 			head.Confirmed = catalogue().ConfirmationCurrent(n, e)
+			if prev.Confirmed && !head.Confirmed {
+				detail := fmt.Sprintf("%s 「%s」: enterprise %s %s", id, n.Title(), e.ID, e.Rev)
+				if err := tx.Audit(AuditChangeConfirmed, detail); err != nil {
+					return err
+				}
+			}
 		}
 		if head.EnterpriseName == prev.EnterpriseName && head.Region == prev.Region && head.Confirmed == prev.Confirmed {
 			continue
 		}
-		if err := tx.put(needSummariesBucket, []byte(id), head.encode()); err != nil {
+		if err := tx.putSealed(needSummariesBucket, []byte(id), head.encode()); err != nil {
 			return err
 		}
 		if tx.needs == nil {

@@ -147,9 +147,13 @@ func (s *Store) FollowUps(ctx context.Context, needID string) ([]forms.FollowUp,
 func (s *Store) AllFollowUps(ctx context.Context) ([]forms.FollowUp, error) {
 	var out []forms.FollowUp
 	err := s.View(ctx, func(tx *Tx) error {
-		return tx.bucket(followUpsBucket).ForEach(func(_, v []byte) error {
+		return tx.bucket(followUpsBucket).ForEach(func(k, v []byte) error {
+			p, err := tx.s.crypt.open(followUpsBucket, k, v)
+			if err != nil {
+				return err
+			}
 			var x forms.FollowUp
-			if err := json.Unmarshal(v, &x); err != nil {
+			if err := json.Unmarshal(p, &x); err != nil {
 				return err
 			}
 			out = append(out, x)
@@ -173,8 +177,12 @@ func sortFollowUps(l []forms.FollowUp) {
 // enterprise, a follow-up to a need) and its parent 0x00 id index entry,
 // moving the entry if the parent changed.
 func (tx *Tx) putLinked(bucket, index []byte, id, parent string, rec any, oldParent func([]byte) (string, error)) error {
-	b, ix := tx.bucket(bucket), tx.bucket(index)
-	if old := b.Get([]byte(id)); old != nil {
+	ix := tx.bucket(index)
+	old, err := tx.getOpen(bucket, []byte(id))
+	if err != nil {
+		return err
+	}
+	if old != nil {
 		p, err := oldParent(old)
 		if err != nil {
 			return err
@@ -189,7 +197,7 @@ func (tx *Tx) putLinked(bucket, index []byte, id, parent string, rec any, oldPar
 	if err != nil {
 		return err
 	}
-	if err := b.Put([]byte(id), data); err != nil {
+	if err := tx.putSealed(bucket, []byte(id), data); err != nil {
 		return err
 	}
 	return ix.Put(pairKey(parent, id), nil)
@@ -197,9 +205,11 @@ func (tx *Tx) putLinked(bucket, index []byte, id, parent string, rec any, oldPar
 
 // eachLinked calls fn with the value of every record of a parent.
 func (tx *Tx) eachLinked(bucket, index []byte, parent string, fn func([]byte) error) error {
-	b := tx.bucket(bucket)
 	return tx.scan(index, parent, func(k, _ []byte) error {
-		v := b.Get(k[len(parent)+1:])
+		v, err := tx.getOpen(bucket, k[len(parent)+1:])
+		if err != nil {
+			return err
+		}
 		if v == nil {
 			return fmt.Errorf("index entry %q: no record: %w", k, ErrCorrupt)
 		}

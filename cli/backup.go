@@ -1,0 +1,238 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/xunbang/xunbang/store"
+)
+
+func init() {
+	commands = append(commands,
+		command{"backup", [2]string{"备份数据：backup -o 文件（寻榜窗口打开时不可用，窗口每天自动备份）",
+			"back up the data: backup -o FILE (not while the window is open; the window backs up daily)"}, runBackup},
+		command{"restore", [2]string{"从备份恢复：restore 文件（先检查备份；原数据文件保留为 .bak）",
+			"restore a backup: restore FILE (checked first; the replaced data file is kept as .bak)"}, runRestore},
+		command{"passphrase", [2]string{"设置或更改数据口令（让备份能在其他电脑恢复）：passphrase [--remove]；新口令取自 XUNBANG_NEW_PASSPHRASE 或标准输入",
+			"set or change the data's passphrase (so backups restore on other computers): passphrase [--remove]; the new one from XUNBANG_NEW_PASSPHRASE or standard input"}, runPassphrase},
+	)
+}
+
+// newPassphraseEnv carries the new passphrase for `xunbang passphrase` in
+// scripts.
+const newPassphraseEnv = "XUNBANG_NEW_PASSPHRASE"
+
+// keyring is where the CLI keeps and finds the data key: the OS keyring.
+// Tests replace it with a store.MemoryKeyring.
+var keyring store.Keyring = store.SystemKeyring()
+
+// keySource is the key the commands open the data dir with: the OS keyring
+// and, for scripts, CI and computers without a keyring, the passphrase in
+// XUNBANG_PASSPHRASE.
+func (c *call) keySource() store.KeySource {
+	return store.KeySource{Keyring: keyring, Passphrase: c.env.Getenv(store.PassphraseEnv)}
+}
+
+// openStore opens the data dir with the key, mapping the key errors to
+// messages that say what to do.
+func (c *call) openStore(ctx context.Context, opts store.Options) (*store.Store, error) {
+	opts.Key = c.keySource()
+	st, err := store.Open(ctx, c.data, opts)
+	if err != nil {
+		return nil, c.keyError(ctx, err)
+	}
+	return st, nil
+}
+
+// keyError turns the store's key errors into messages for the user; other
+// errors are returned as they are.
+func (c *call) keyError(ctx context.Context, err error) error {
+	switch {
+	case errors.Is(err, store.ErrNoKeySource):
+		return userError{
+			zh: fmt.Sprintf("无法加密数据目录 %s：本机没有可用的系统钥匙串（桌面的“密钥环”/钥匙串），也没有提供口令。"+
+				"请把环境变量 %s 设为一个口令再运行（以后每次都要用同一个口令；忘记口令将无法打开数据），或在有钥匙串的桌面会话中运行。",
+				c.data, store.PassphraseEnv),
+			en: fmt.Sprintf("cannot encrypt the data dir %s: there is no usable OS keyring (the desktop's keyring or keychain) and no passphrase. "+
+				"Set %s to a passphrase and run again (the same one every time after; a forgotten passphrase cannot be recovered), or run in a desktop session with a keyring.",
+				c.data, store.PassphraseEnv),
+			err: err,
+		}
+	case errors.Is(err, store.ErrLocked):
+		if ks, ierr := store.Inspect(ctx, c.data, keyring); ierr == nil && ks == store.KeyUnavailable {
+			return userError{
+				zh:  fmt.Sprintf("数据目录 %s 已加密，它的密钥只保存在加密它的那台电脑的系统钥匙串中，且没有设置口令：在这里无法打开。", c.data),
+				en:  fmt.Sprintf("the data dir %s is encrypted, its key is only in the OS keyring of the computer that encrypted it, and it has no passphrase: it cannot be opened here.", c.data),
+				err: err,
+			}
+		}
+		return userError{
+			zh:  fmt.Sprintf("数据目录 %s 已加密，本机系统钥匙串中没有它的密钥：请用环境变量 %s 提供口令。", c.data, store.PassphraseEnv),
+			en:  fmt.Sprintf("the data dir %s is encrypted and the OS keyring here does not hold its key: give the passphrase in %s.", c.data, store.PassphraseEnv),
+			err: err,
+		}
+	case errors.Is(err, store.ErrWrongKey):
+		return userError{
+			zh:  fmt.Sprintf("口令不对：%s 中的口令解不开 %s 的数据。", store.PassphraseEnv, c.data),
+			en:  fmt.Sprintf("wrong passphrase: the one in %s does not unlock the data in %s.", store.PassphraseEnv, c.data),
+			err: err,
+		}
+	}
+	return err
+}
+
+// inUseByWindow says that the window has the data dir, and what to do.
+func (c *call) inUseByWindow(err error, what [2]string) error {
+	backups := filepath.Join(c.data, store.BackupDir)
+	return userError{
+		zh: fmt.Sprintf("数据目录 %s 正被寻榜窗口（或另一个寻榜程序）使用，命令行无法同时打开它，%s。请先关闭窗口再试。窗口打开时每天自动备份到 %s（保留最近 %d 份）。",
+			c.data, what[0], backups, store.DefaultBackupsKept),
+		en: fmt.Sprintf("the data dir %s is in use by the xunbang window (or another xunbang), which the command line cannot open at the same time, so %s. Close the window and try again. While open, the window backs up daily into %s (keeping the last %d).",
+			c.data, what[1], backups, store.DefaultBackupsKept),
+		err: err,
+	}
+}
+
+// runBackup writes a consistent copy of the data file: `xunbang backup -o
+// FILE`. bbolt lets one process have the file: while the window has it,
+// this says so and points to the window's daily backups.
+func runBackup(ctx context.Context, c *call) error {
+	out := c.fs.String("o", "", tr(c.lang, "备份文件（必须尚不存在）", "the backup file (must not exist yet)"))
+	if err := c.parse(); err != nil {
+		return err
+	}
+	if *out == "" || len(c.args) > 0 {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang backup -o 文件", "usage: xunbang backup -o FILE"))
+		return errUsage
+	}
+	if _, err := os.Lstat(*out); err == nil {
+		return userError{zh: fmt.Sprintf("%s 已存在：备份不会覆盖文件，请换一个文件名。", *out), en: fmt.Sprintf("%s exists: a backup never overwrites a file; choose another name.", *out)}
+	}
+	st, err := c.openStore(ctx, store.Options{Timeout: 500 * time.Millisecond})
+	if errors.Is(err, store.ErrInUse) {
+		return c.inUseByWindow(err, [2]string{"无法备份", "no backup was made"})
+	}
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.Backup(ctx, *out); err != nil {
+		return err
+	}
+	abs, _ := filepath.Abs(*out)
+	if err := st.Audit(ctx, store.AuditBackup, abs); err != nil {
+		return err
+	}
+	n := st.CountNeeds(ctx)
+	if st.Encrypted() {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang,
+			fmt.Sprintf("已备份到 %s：%d 条需求，已加密（密钥编号 %s）。", *out, n, st.KeyID()),
+			fmt.Sprintf("backed up to %s: %d needs, encrypted (key %s).", *out, n, st.KeyID())))
+	} else {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已备份到 %s：%d 条需求（未加密）。", *out, n), fmt.Sprintf("backed up to %s: %d needs (not encrypted).", *out, n)))
+	}
+	if st.Encrypted() && !st.HasPassphrase() {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang,
+			"注意：这份数据没有设置口令，密钥只在本机的系统钥匙串中：备份只能在这台电脑上恢复。要在其他电脑上恢复，请先在窗口的设置中设置口令，再备份。",
+			"note: this data has no passphrase and its key is only in this computer's OS keyring: the backup restores on this computer only. To restore elsewhere, set a passphrase in the window's settings first, then back up."))
+	}
+	return nil
+}
+
+// runRestore replaces the data file with a checked backup: `xunbang restore
+// FILE`.
+func runRestore(ctx context.Context, c *call) error {
+	if err := c.parse(); err != nil {
+		return err
+	}
+	if len(c.args) != 1 {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang restore 备份文件", "usage: xunbang restore BACKUP-FILE"))
+		return errUsage
+	}
+	file := c.args[0]
+	rep, err := store.Restore(ctx, c.data, file, store.Options{Key: c.keySource(), Timeout: 500 * time.Millisecond})
+	switch {
+	case errors.Is(err, store.ErrInUse):
+		return c.inUseByWindow(err, [2]string{"无法恢复（数据未作改动）", "nothing was restored (the data is unchanged)"})
+	case errors.Is(err, store.ErrCorrupt):
+		return userError{
+			zh:  fmt.Sprintf("%s 已损坏或不是寻榜的数据文件，未作任何改动。（%v）", file, err),
+			en:  fmt.Sprintf("%s is damaged or not a xunbang data file; nothing was changed. (%v)", file, err),
+			err: err,
+		}
+	case errors.Is(err, store.ErrNewerSchema):
+		return userError{zh: fmt.Sprintf("%s 由更新版本的寻榜写入，请升级后再恢复。数据未作改动。", file), en: fmt.Sprintf("%s was written by a newer xunbang; upgrade to restore it. Nothing was changed.", file), err: err}
+	case errors.Is(err, store.ErrLocked):
+		return userError{
+			zh:  fmt.Sprintf("备份 %s 已加密，本机系统钥匙串中没有它的密钥：请用环境变量 %s 提供它的口令。（没有设置口令的备份只能在加密它的电脑上恢复。）数据未作改动。", file, store.PassphraseEnv),
+			en:  fmt.Sprintf("the backup %s is encrypted and the OS keyring here does not hold its key: give its passphrase in %s. (A backup without a passphrase restores only on the computer that encrypted it.) Nothing was changed.", file, store.PassphraseEnv),
+			err: err,
+		}
+	case errors.Is(err, store.ErrWrongKey):
+		return userError{
+			zh:  fmt.Sprintf("口令不对：%s 中的口令解不开备份 %s。数据未作改动。", store.PassphraseEnv, file),
+			en:  fmt.Sprintf("wrong passphrase: the one in %s does not unlock the backup %s. Nothing was changed.", store.PassphraseEnv, file),
+			err: err,
+		}
+	case err != nil:
+		return c.keyError(ctx, err)
+	}
+	fmt.Fprintln(c.env.Stderr, tr(c.lang,
+		fmt.Sprintf("已从 %s 恢复到 %s：%d 家企业，%d 条需求。", file, c.data, rep.Enterprises, rep.Needs),
+		fmt.Sprintf("restored %s into %s: %d enterprises, %d needs.", file, c.data, rep.Enterprises, rep.Needs)))
+	if rep.Replaced != "" {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "原数据文件保留为 "+rep.Replaced, "the replaced data file is kept as "+rep.Replaced))
+	}
+	return nil
+}
+
+// runPassphrase sets, changes or removes the passphrase that unlocks the
+// data: `xunbang passphrase [--remove]`. The data opens with its current key
+// (the keyring, or XUNBANG_PASSPHRASE); the new passphrase comes from
+// XUNBANG_NEW_PASSPHRASE, else one line of standard input.
+func runPassphrase(ctx context.Context, c *call) error {
+	remove := c.fs.Bool("remove", false, tr(c.lang, "去掉口令（仅当系统钥匙串保存着密钥时）", "remove the passphrase (only while the OS keyring holds the key)"))
+	if err := c.parse(); err != nil {
+		return err
+	}
+	p := ""
+	if !*remove {
+		p = c.env.Getenv(newPassphraseEnv)
+		if p == "" {
+			fmt.Fprint(c.env.Stderr, tr(c.lang, "请输入新口令后回车（输入可见）：", "type the new passphrase and press Enter (it is shown): "))
+			line, err := bufio.NewReader(c.env.Stdin).ReadString('\n')
+			if err != nil && line == "" {
+				return userError{zh: "没有读到新口令。", en: "no new passphrase was read.", err: err}
+			}
+			p = strings.TrimRight(line, "\r\n")
+		}
+		if len([]rune(p)) < 8 {
+			return userError{zh: "口令太短：至少 8 个字符。", en: "the passphrase is too short: 8 characters at least."}
+		}
+	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	if err := st.SetPassphrase(ctx, p); err != nil {
+		if errors.Is(err, store.ErrInvalid) && *remove {
+			return userError{zh: "不能去掉口令：系统钥匙串中没有这份数据的密钥，口令是打开它的唯一办法。", en: "cannot remove the passphrase: the OS keyring does not hold this data's key, so the passphrase is the only way in.", err: err}
+		}
+		return err
+	}
+	if *remove {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "已去掉口令：数据只能用本机系统钥匙串中的密钥打开。", "the passphrase is removed: only the key in this computer's OS keyring opens the data."))
+		return nil
+	}
+	fmt.Fprintln(c.env.Stderr, tr(c.lang,
+		"口令已设置。今后的备份可在其他电脑上用这个口令恢复（此前的备份仍用当时的口令或本机钥匙串）。请妥善保管：忘记口令且钥匙串丢失时，数据无法找回。",
+		"the passphrase is set. Backups from now on restore on other computers with it (earlier backups keep what unlocked them then). Keep it safe: with the passphrase forgotten and the keyring lost, the data cannot be recovered."))
+	return nil
+}

@@ -1,0 +1,708 @@
+package store
+
+import (
+	"bufio"
+	"context"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"hash/fnv"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime/debug"
+	"slices"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/internal/keys"
+)
+
+// Backups.
+//
+// A backup of an encrypted store is a copy of its bbolt file (Backup,
+// DailyBackup): every value in it is sealed, and its meta/crypt record says
+// what unlocks it — the keyring of this computer, and the passphrase if
+// one was set. A store whose key is only in the keyring can therefore be
+// restored on this computer only; set a passphrase to restore elsewhere.
+//
+// The copy taken before an unencrypted file is encrypted (and any older
+// *.bak of unencrypted files in the data dir) would hand over everything;
+// once the data is encrypted it is sealed whole into NAME.sealed — a header
+// line, the meta/crypt record, then the file's bytes in sealed 64 KiB
+// records (keys.SealStream) — and the plain copy wiped. Restore accepts
+// all three: a bbolt file, encrypted or not, and a sealed file.
+
+// BackupDir is the directory inside the data dir for DailyBackup's copies.
+const BackupDir = "backups"
+
+// DefaultBackupsKept is how many daily backups DailyBackup keeps when told
+// keep <= 0.
+const DefaultBackupsKept = 7
+
+const sealedMagic = "XUNBANG-SEALED-FILE 1\n"
+
+// sealedSuffix ends the name of a sealed copy.
+const sealedSuffix = ".sealed"
+
+// Backup writes a consistent copy of the data file to path (which must not
+// exist), while the store stays in use: one read transaction's view of the
+// file (bbolt's Tx.WriteTo), written to a temporary name, synced and
+// renamed.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("backup to %s: %w", path, os.ErrExist)
+	}
+	if err := s.copyTo(path); err != nil {
+		return fmt.Errorf("backup to %s: %w", path, err)
+	}
+	return nil
+}
+
+// DailyBackup makes today's backup, DIR/backups/xunbang-YYYYMMDD.db (the
+// local date), unless it exists, and removes the oldest daily backups
+// beyond keep (<= 0: DefaultBackupsKept). It returns the path of today's
+// backup and whether this call made it. The window calls it at start and
+// once a day while open; it takes about as long as reading the file.
+func (s *Store) DailyBackup(ctx context.Context, keep int) (path string, made bool, err error) {
+	if keep <= 0 {
+		keep = DefaultBackupsKept
+	}
+	dir := filepath.Join(s.dir, BackupDir)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", false, fmt.Errorf("daily backup: %w", err)
+	}
+	path = filepath.Join(dir, "xunbang-"+s.now().Local().Format("20060102")+".db")
+	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
+		if err := s.Backup(ctx, path); err != nil {
+			return "", false, fmt.Errorf("daily backup: %w", err)
+		}
+		made = true
+	} else if err != nil {
+		return "", false, fmt.Errorf("daily backup: %w", err)
+	}
+	old, err := filepath.Glob(filepath.Join(dir, "xunbang-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].db"))
+	if err != nil {
+		return path, made, err
+	}
+	slices.Sort(old) // by date: the names sort in date order
+	for len(old) > keep {
+		if err := os.Remove(old[0]); err != nil {
+			return path, made, fmt.Errorf("daily backup: remove old %s: %w", old[0], err)
+		}
+		old = old[1:]
+	}
+	return path, made, nil
+}
+
+// sealPlainBackups seals every unencrypted bbolt file the data dir keeps
+// as DIR/xunbang.db*.bak (the copies taken before migrations, a replaced
+// file kept by Restore) and wipes it, and wipes what a process killed
+// half-way left: temporary copies (DIR/xunbang.db*.tmp*) and Restore's
+// staging directories (DIR/.restore-*). It runs at every writable Open of
+// an encrypted store, which holds the lock that every writer of those files
+// holds. Best effort: problems are logged.
+func (s *Store) sealPlainBackups() {
+	if err := s.clearLeftovers(); err != nil {
+		s.log.Warn("store: could not remove what an encryption left behind", "err", err)
+	}
+	tmps, _ := filepath.Glob(filepath.Join(s.dir, FileName+"*.tmp*"))
+	for _, p := range tmps {
+		if err := wipeFile(p); err != nil {
+			s.log.Warn("store: could not wipe a leftover temporary file", "path", p, "err", err)
+		}
+	}
+	stagings, _ := filepath.Glob(filepath.Join(s.dir, ".restore-*"))
+	for _, p := range stagings {
+		removeStaging(p)
+	}
+	paths, _ := filepath.Glob(filepath.Join(s.dir, FileName+"*.bak"))
+	for _, p := range paths {
+		enc, err := isEncryptedFile(p)
+		if err != nil {
+			s.log.Warn("store: cannot read a backup to seal it", "path", p, "err", err)
+			continue
+		}
+		if enc {
+			continue
+		}
+		if err := s.sealFile(p, p+sealedSuffix); err != nil {
+			s.log.Warn("store: could not seal an unencrypted backup", "path", p, "err", err)
+			continue
+		}
+		if err := wipeFile(p); err != nil {
+			s.log.Warn("store: could not wipe an unencrypted backup", "path", p, "err", err)
+			continue
+		}
+		s.log.Info("store: sealed an unencrypted backup", "path", p+sealedSuffix)
+	}
+}
+
+// isEncryptedFile reports whether a bbolt file has a meta/crypt record.
+func isEncryptedFile(path string) (enc bool, err error) {
+	err = safely(func() error {
+		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		return db.View(func(btx *bolt.Tx) error {
+			if m := btx.Bucket(metaBucket); m != nil && m.Get(metaCryptKey) != nil {
+				enc = true
+			}
+			return nil
+		})
+	})
+	return enc, err
+}
+
+// safely runs fn, which reads a file from outside (a backup to restore),
+// turning a panic of bbolt's on a damaged file, and a memory fault on its
+// mapping, into an error wrapping ErrCorrupt. (A bbolt handle fn was
+// opening when it panicked stays open until the program ends.)
+func safely(fn func() error) (err error) {
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("the file is damaged (%v): %w", r, ErrCorrupt)
+		}
+	}()
+	return fn()
+}
+
+// checkBoltMeta reads the meta pages of a bbolt file as bbolt does and
+// refuses a file that is not one, or is shorter than its meta page says:
+// bbolt maps the file into memory, and reading a page past its end would
+// stop the program (SIGBUS) instead of returning an error.
+func checkBoltMeta(path string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	type meta struct {
+		pageSize    uint32
+		pgid, txid  uint64
+		valid, seen bool
+	}
+	read := func(off int64) meta {
+		var b [16 + 64]byte
+		if _, err := f.ReadAt(b[:], off); err != nil {
+			return meta{}
+		}
+		m := b[16:]
+		ne := binary.NativeEndian
+		h := fnv.New64a()
+		h.Write(m[:56])
+		return meta{
+			pageSize: ne.Uint32(m[8:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:]), seen: true,
+			valid: ne.Uint32(m[0:]) == 0xED0CDAED && ne.Uint32(m[4:]) == 2 && h.Sum64() == ne.Uint64(m[56:]),
+		}
+	}
+	m0 := read(0)
+	if !m0.seen {
+		return fmt.Errorf("%s is not a data file (too short): %w", path, ErrCorrupt)
+	}
+	var best meta
+	if m0.valid {
+		best = m0
+	}
+	for _, ps := range []uint32{m0.pageSize, 4096, 16384, 65536} {
+		if ps < 512 || ps > 1<<16 || ps&(ps-1) != 0 {
+			continue
+		}
+		if m1 := read(int64(ps)); m1.valid && m1.pageSize == ps && (!best.valid || m1.txid > best.txid) {
+			best = m1
+		}
+		break
+	}
+	if !best.valid {
+		return fmt.Errorf("%s is not a data file: %w", path, ErrCorrupt)
+	}
+	if need := int64(best.pgid) * int64(best.pageSize); fi.Size() < need {
+		return fmt.Errorf("%s is cut short: %d bytes, its pages need %d: %w", path, fi.Size(), need, ErrCorrupt)
+	}
+	return nil
+}
+
+// sealFile writes src, sealed with the store's data key, to dst (a new
+// file, written to a temporary name, synced and renamed).
+func (s *Store) sealFile(src, dst string) error {
+	s.recMu.Lock()
+	rec, err := json.Marshal(s.rec)
+	s.recMu.Unlock()
+	if err != nil {
+		return err
+	}
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	w := bufio.NewWriter(tmp)
+	w.WriteString(sealedMagic)
+	var n [4]byte
+	binary.BigEndian.PutUint32(n[:], uint32(len(rec)))
+	w.Write(n[:])
+	w.Write(rec)
+	err = keys.SealStream(w, in, s.crypt.file, sealedAD(rec))
+	if err == nil {
+		err = w.Flush()
+	}
+	if err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), dst)
+}
+
+func sealedAD(rec []byte) []byte { return append([]byte(sealedMagic), rec...) }
+
+// isSealedFile reports whether the file at path starts like a sealed copy.
+func isSealedFile(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, len(sealedMagic))
+	_, err = io.ReadFull(f, head)
+	return err == nil && string(head) == sealedMagic
+}
+
+// unsealFile writes the plain bytes of the sealed copy src to the new file
+// dst, unlocking it with k. On error dst is removed.
+func unsealFile(dst, src string, k *keyer) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer in.Close()
+	r := bufio.NewReader(in)
+	head := make([]byte, len(sealedMagic)+4)
+	if _, err := io.ReadFull(r, head); err != nil || string(head[:len(sealedMagic)]) != sealedMagic {
+		return fmt.Errorf("%s: not a sealed copy: %w", src, ErrCorrupt)
+	}
+	n := binary.BigEndian.Uint32(head[len(sealedMagic):])
+	if n > 1<<20 {
+		return fmt.Errorf("%s: header of %d bytes: %w", src, n, ErrCorrupt)
+	}
+	recBytes := make([]byte, n)
+	if _, err := io.ReadFull(r, recBytes); err != nil {
+		return fmt.Errorf("%s: %w", src, ErrCorrupt)
+	}
+	rec, err := parseCryptRecord(recBytes)
+	if err != nil {
+		return err
+	}
+	c, err := k.unlock(rec)
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	err = keys.OpenStream(out, r, c.file, sealedAD(recBytes))
+	if err == nil {
+		err = out.Sync()
+	}
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		wipeFile(dst)
+		if errors.Is(err, keys.ErrAuth) || errors.Is(err, keys.ErrTruncated) || errors.Is(err, keys.ErrFormat) {
+			return fmt.Errorf("%s: %v: %w", src, err, ErrCorrupt)
+		}
+		return err
+	}
+	return nil
+}
+
+// RestoreReport says what Restore did.
+type RestoreReport struct {
+	// Replaced is where the data file that was replaced is kept
+	// (DIR/xunbang.db.replaced-<UTC time>.bak), "" when there was none.
+	Replaced          string
+	Needs             int
+	Enterprises       int
+	Encrypted         bool // the restored data is encrypted
+	WasSealed         bool // the backup was a sealed copy
+	MigratedOrSecured bool // the backup was older or unencrypted and was brought up to date
+}
+
+// Restore replaces the data file of dir with the backup at file, after
+// checking the backup: it is copied (or unsealed) into a staging directory
+// inside dir, opened there as a store with opts — which unlocks it with
+// opts.Key (ErrLocked, ErrWrongKey), migrates and encrypts an older or
+// unencrypted one, and loads it — and checked (bbolt's check and every
+// store invariant, Check). Only then is the data dir locked (ErrInUse when
+// another xunbang has it open: close the window first) and the staged file
+// renamed into place; the replaced file is kept beside it as
+// xunbang.db.replaced-<time>.bak. The restore is recorded in the restored
+// store's audit log. A backup that fails any check leaves the data dir as
+// it was.
+func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport, error) {
+	var rep RestoreReport
+	wrap := func(err error) error { return fmt.Errorf("restore %s into %s: %w", file, dir, err) }
+	if err := ctx.Err(); err != nil {
+		return rep, wrap(err)
+	}
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.argon2 == (keys.Argon2{}) {
+		opts.argon2 = keys.DefaultArgon2
+	}
+	opts.account = keyringAccount(dir)
+	if fi, err := os.Stat(file); err != nil {
+		return rep, wrap(err)
+	} else if !fi.Mode().IsRegular() {
+		return rep, wrap(fmt.Errorf("not a regular file: %w", ErrInvalid))
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return rep, wrap(err)
+	}
+	path := filepath.Join(dir, FileName)
+	if same, _ := sameFile(file, path); same {
+		return rep, wrap(fmt.Errorf("the backup is the data file itself: %w", ErrInvalid))
+	}
+	// Fail fast when the data dir is in use.
+	if err := probeLock(path, opts.Timeout); err != nil {
+		return rep, wrap(err)
+	}
+
+	staging, err := os.MkdirTemp(dir, ".restore-")
+	if err != nil {
+		return rep, wrap(err)
+	}
+	defer removeStaging(staging)
+	staged := filepath.Join(staging, FileName)
+	if isSealedFile(file) {
+		rep.WasSealed = true
+		k := &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now}
+		if err := unsealFile(staged, file, k); err != nil {
+			return rep, wrap(err)
+		}
+	} else if err := copyFile(staged, file); err != nil {
+		return rep, wrap(err)
+	}
+	if err := checkBoltMeta(staged); err != nil {
+		return rep, wrap(err)
+	}
+	if err := safely(func() error { return checkBolt(staged) }); err != nil {
+		return rep, wrap(err)
+	}
+	var st *Store
+	err = safely(func() (err error) {
+		st, err = Open(ctx, staging, opts)
+		if err != nil {
+			return fmt.Errorf("the backup does not open: %w", err)
+		}
+		if err := st.Check(ctx); err != nil {
+			st.Close()
+			st = nil
+			return fmt.Errorf("the backup is damaged: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		if st != nil {
+			st.Close()
+		}
+		return rep, wrap(err)
+	}
+	rep.Needs = st.CountNeeds(ctx)
+	st.mem.mu.RLock()
+	rep.Enterprises = len(st.mem.ents)
+	st.mem.mu.RUnlock()
+	rep.Encrypted = st.crypt.encrypted()
+	bakFiles, _ := filepath.Glob(filepath.Join(staging, FileName+"*.bak*"))
+	rep.MigratedOrSecured = len(bakFiles) > 0
+	if err := st.Close(); err != nil {
+		return rep, wrap(err)
+	}
+
+	// The audit log is in the data file: entries written since the backup
+	// would go with the replaced file. Read them, to carry them over.
+	current, carryErr := readCurrentAudit(ctx, dir, opts)
+
+	// Replace the data file, holding its lock while the new file is renamed
+	// into place (except where a locked file cannot be renamed over).
+	var lock *bolt.DB
+	if _, err := os.Stat(path); err == nil {
+		if lock, err = openBolt(path, opts.Timeout, false); err != nil {
+			return rep, wrap(err)
+		}
+		rep.Replaced = filepath.Join(dir, fmt.Sprintf("%s.replaced-%s.bak", FileName, opts.Now().UTC().Format("20060102T150405Z")))
+		if err := os.Link(path, rep.Replaced); err != nil {
+			if err := copyFile(rep.Replaced, path); err != nil {
+				lock.Close()
+				return rep, wrap(fmt.Errorf("keep the replaced file: %w", err))
+			}
+		}
+	}
+	if err := os.Rename(staged, path); err != nil {
+		if lock == nil {
+			return rep, wrap(err)
+		}
+		lock.Close()
+		lock = nil
+		if err := os.Rename(staged, path); err != nil {
+			return rep, wrap(err)
+		}
+	}
+	syncDir(dir)
+	if lock != nil {
+		lock.Close()
+	}
+
+	st, err = Open(ctx, dir, opts)
+	if err != nil {
+		return rep, wrap(fmt.Errorf("the restored file was put in place but does not open: %w", err))
+	}
+	detail := filepath.Base(file)
+	if rep.Replaced != "" {
+		detail += " (replaced file kept as " + filepath.Base(rep.Replaced) + ")"
+	}
+	err = st.update(ctx, "restore", func(tx *Tx) error {
+		restored, err := tx.lastAudit()
+		if err != nil {
+			return err
+		}
+		n := 0
+		for _, a := range current {
+			if a.At.After(restored) {
+				if err := tx.appendAudit(auditRecord{At: a.At, User: a.User, Kind: a.Kind, Detail: a.Detail}); err != nil {
+					return err
+				}
+				n++
+			}
+		}
+		switch {
+		case n > 0:
+			detail += fmt.Sprintf("; %d later audit entries carried over", n)
+		case carryErr != nil:
+			detail += fmt.Sprintf("; the replaced file's audit log could not be read: %v", carryErr)
+		}
+		return tx.Audit(AuditRestore, detail)
+	})
+	if cerr := st.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return rep, wrap(err)
+	}
+	return rep, nil
+}
+
+// readCurrentAudit reads the audit log of the data file Restore is about to
+// replace (none when there is none).
+func readCurrentAudit(ctx context.Context, dir string, opts Options) ([]AuditEntry, error) {
+	if _, err := os.Stat(filepath.Join(dir, FileName)); err != nil {
+		return nil, nil
+	}
+	var last error
+	for _, o := range []Options{opts, {}} {
+		o.ReadOnly, o.Timeout, o.account = true, opts.Timeout, opts.account
+		var log []AuditEntry
+		err := safely(func() error {
+			st, err := Open(ctx, dir, o)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			log, err = st.AuditLog(ctx, AuditQuery{})
+			return err
+		})
+		if err == nil {
+			return log, nil
+		}
+		last = err
+	}
+	return nil, last
+}
+
+// lastAudit returns the time of the last audit entry, zero if none.
+func (tx *Tx) lastAudit() (time.Time, error) {
+	k, v := tx.bucket(auditBucket).Cursor().Last()
+	if k == nil {
+		return time.Time{}, nil
+	}
+	p, err := tx.s.crypt.open(auditBucket, k, v)
+	if err != nil {
+		return time.Time{}, err
+	}
+	var rec auditRecord
+	if err := json.Unmarshal(p, &rec); err != nil {
+		return time.Time{}, err
+	}
+	return rec.At, nil
+}
+
+// probeLock returns ErrInUse when another process holds the data file.
+func probeLock(path string, timeout time.Duration) error {
+	if _, err := os.Stat(path); err != nil {
+		return nil
+	}
+	db, err := openBolt(path, timeout, true)
+	if err != nil {
+		return err
+	}
+	return db.Close()
+}
+
+// checkBolt runs bbolt's own consistency check on a file.
+func checkBolt(path string) error {
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		return fmt.Errorf("not a data file: %w", err)
+	}
+	defer db.Close()
+	var problems []error
+	err = db.View(func(btx *bolt.Tx) error {
+		for err := range btx.Check() {
+			if len(problems) < maxProblems {
+				problems = append(problems, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("bbolt check: %w: %w", ErrCorrupt, errors.Join(problems...))
+	}
+	return nil
+}
+
+func sameFile(a, b string) (bool, error) {
+	ai, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	bi, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(ai, bi), nil
+}
+
+// removeStaging wipes the files of a staging directory (a plain copy of an
+// unencrypted backup may be among them) and removes it.
+func removeStaging(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if e.Type().IsRegular() {
+			_ = wipeFile(filepath.Join(dir, e.Name()))
+		}
+	}
+	_ = os.RemoveAll(dir)
+}
+
+// KeyState says what opening a data dir with the keyring alone would need.
+type KeyState int
+
+const (
+	// KeyReady: the keyring holds the key (or will hold a new one): Open
+	// with KeySource{Keyring: kr} works without asking.
+	KeyReady KeyState = iota
+	// KeyNewPassphrase: the data dir is new (or not yet encrypted) and no
+	// keyring can keep its key: the user must choose a passphrase.
+	KeyNewPassphrase
+	// KeyPassphrase: the data is encrypted and the keyring does not hold its
+	// key: the user must enter the passphrase.
+	KeyPassphrase
+	// KeyUnavailable: the data is encrypted, the keyring does not hold its
+	// key and it has no passphrase: it opens only on the computer whose
+	// keyring holds the key (or with a backup of that key).
+	KeyUnavailable
+)
+
+// Inspect says what Open(dir, KeySource{Keyring: kr, …}) will need, without
+// the key and without changing anything: the window calls it to know
+// whether to ask for a passphrase (to choose or to enter) before opening.
+// It returns ErrInUse when another process has the data dir open, and
+// ErrNewerSchema for a file of a newer xunbang.
+func Inspect(ctx context.Context, dir string, kr Keyring) (KeyState, error) {
+	if err := ctx.Err(); err != nil {
+		return 0, err
+	}
+	account := keyringAccount(dir)
+	keyringWorks := func() bool {
+		if kr == nil {
+			return false
+		}
+		_, err := kr.Get(keys.Service, account)
+		return err == nil || errors.Is(err, keys.ErrNotFound)
+	}
+	path := filepath.Join(dir, FileName)
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		if keyringWorks() {
+			return KeyReady, nil
+		}
+		return KeyNewPassphrase, nil
+	}
+	db, err := openBolt(path, time.Second, true)
+	if err != nil {
+		return 0, fmt.Errorf("inspect %s: %w", dir, err)
+	}
+	defer db.Close()
+	var st fileState
+	if err := db.View(func(btx *bolt.Tx) (err error) { st, err = readState(btx); return err }); err != nil {
+		return 0, fmt.Errorf("inspect %s: %w", dir, err)
+	}
+	if st.version > schemaVersion {
+		return 0, fmt.Errorf("inspect %s: %w", dir, ErrNewerSchema)
+	}
+	if st.rec == nil {
+		if keyringWorks() {
+			return KeyReady, nil
+		}
+		return KeyNewPassphrase, nil
+	}
+	k := &keyer{src: KeySource{Keyring: kr}, account: account}
+	if _, err := k.unlock(st.rec); err == nil {
+		return KeyReady, nil
+	}
+	if st.rec.Passphrase == nil {
+		return KeyUnavailable, nil
+	}
+	return KeyPassphrase, nil
+}
+
+// NeedsPassphrase reports whether opening dir needs a passphrase from the
+// user (to choose one, or to enter it) because the keyring kr cannot provide
+// the key: Inspect's answer is not KeyReady.
+func NeedsPassphrase(ctx context.Context, dir string, kr Keyring) (bool, error) {
+	st, err := Inspect(ctx, dir, kr)
+	return st != KeyReady, err
+}

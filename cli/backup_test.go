@@ -81,7 +81,7 @@ func TestNoKeyringNoPassphraseSaysSo(t *testing.T) {
 
 func TestPassphraseFromEnv(t *testing.T) {
 	if testing.Short() {
-		t.Skip("derives Argon2id keys with the real cost")
+		t.Skip("-short: derives Argon2id keys with the real cost")
 	}
 	withKeyring(t, &store.MemoryKeyring{Broken: true})
 	data := t.TempDir()

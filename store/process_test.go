@@ -47,7 +47,7 @@ func childCommand(t *testing.T, role, dir string) *exec.Cmd {
 func TestChildProcess(t *testing.T) {
 	role := os.Getenv(childEnv)
 	if role == "" {
-		t.Skip("run only as a child process of the tests below")
+		return // the entry point of the child processes the tests below start; nothing to do in the parent
 	}
 	dir := os.Getenv(childDirEnv)
 	switch role {
@@ -76,7 +76,7 @@ func TestChildProcess(t *testing.T) {
 
 func TestErrInUseFromAnotherProcess(t *testing.T) {
 	if testing.Short() {
-		t.Skip("starts a process")
+		t.Skip("-short: starts a process")
 	}
 	s, dir := openTest(t)
 	_ = s
@@ -248,7 +248,7 @@ func crashWriter(dir string) {
 
 func TestCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills child processes")
+		t.Skip("-short: kills child processes")
 	}
 	rounds := 25
 	if v, err := strconv.Atoi(os.Getenv("XUNBANG_CRASH_ROUNDS")); err == nil && v > 0 {
@@ -422,7 +422,7 @@ func checkRevision(t *testing.T, round int, sv savedRev, n int, rev func(int) (r
 // once it has finished the job, nothing readable left in the data dir.
 func TestEncryptCrashSafety(t *testing.T) {
 	if testing.Short() {
-		t.Skip("kills child processes")
+		t.Skip("-short: kills child processes")
 	}
 	// An unencrypted store big enough for the copy to take a while.
 	src := t.TempDir()

@@ -98,7 +98,7 @@ func TestSyncKilled(t *testing.T) {
 		return
 	}
 	if testing.Short() {
-		t.Skip("re-executes the test binary")
+		t.Skip("-short: re-executes the test binary")
 	}
 	ctx := context.Background()
 	h := newHub(t)

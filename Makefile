@@ -17,7 +17,7 @@ RUN_LANG := zh_CN.UTF-8
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils
 
-.PHONY: all deps build run test vet unit smoke bench fmt screenshots regions font icon clean
+.PHONY: all deps build run test vet unit smoke bench fmt screenshots regions font icon dist clean
 
 all: build
 
@@ -104,5 +104,10 @@ font:
 icon:
 	$(GO) run ./tools/mkicon
 
+## dist: packages for real machines into dist/ — linux/amd64 tarball, windows/amd64 .exe (mingw-w64),
+## linux/arm64 when Debian's cross toolchain installs; installs the toolchains it needs (docs/install.md)
+dist:
+	GO="$(GO)" VERSION="$(VERSION)" TAGS="$(TAGS)" LDFLAGS="$(LDFLAGS)" bash tools/dist/dist.sh
+
 clean:
-	rm -rf bin bench
+	rm -rf bin bench dist

@@ -83,6 +83,12 @@ func (k System) Set(service, account, secret string) error {
 	return err
 }
 
+// Delete removes a secret; a missing one is ErrNotFound.
+func (k System) Delete(service, account string) error {
+	_, err := k.do(func() (string, error) { return "", keyring.Delete(service, account) })
+	return err
+}
+
 // Memory is a keyring in memory, for tests and for tools that must not
 // touch the user's keyring. The zero value is ready to use; Broken makes
 // every call fail with ErrNoKeyring, as on a machine without a keyring.

@@ -6,12 +6,10 @@ import (
 	"fmt"
 	"net/http"
 	"os"
-	"runtime"
 	"strings"
 	"time"
 
-	"github.com/zalando/go-keyring"
-
+	"github.com/xunbang/xunbang/internal/keys"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -32,49 +30,21 @@ type Keyring interface {
 
 // ErrNoKeyring: no OS keyring could be used (no Secret Service on a headless
 // Linux, no D-Bus session, a locked or absent keychain).
-var ErrNoKeyring = errors.New("no usable OS keyring")
+var ErrNoKeyring = keys.ErrNoKeyring
 
 // SystemKeyring is the OS keyring (macOS Keychain, Windows Credential
-// Manager, the Secret Service on Linux) through github.com/zalando/go-keyring.
-// Calls that would hang (a keyring daemon that does not answer) fail after
-// Timeout; on Linux without a D-Bus session it fails at once rather than let
-// D-Bus autolaunch a daemon.
+// Manager, the Secret Service on Linux): internal/keys' System, which the
+// store's data key uses too. Calls that would hang fail after Timeout.
 type SystemKeyring struct {
 	Timeout time.Duration // default 5s
 }
 
-func (k SystemKeyring) do(fn func() (string, error)) (string, error) {
-	if (runtime.GOOS == "linux" || runtime.GOOS == "freebsd" || runtime.GOOS == "openbsd") && os.Getenv("DBUS_SESSION_BUS_ADDRESS") == "" {
-		return "", fmt.Errorf("%w: no D-Bus session", ErrNoKeyring)
-	}
-	timeout := k.Timeout
-	if timeout <= 0 {
-		timeout = 5 * time.Second
-	}
-	type result struct {
-		s   string
-		err error
-	}
-	ch := make(chan result, 1)
-	go func() {
-		s, err := fn()
-		ch <- result{s, err}
-	}()
-	select {
-	case r := <-ch:
-		if r.err != nil && !errors.Is(r.err, keyring.ErrNotFound) {
-			return "", fmt.Errorf("%w: %v", ErrNoKeyring, r.err)
-		}
-		return r.s, r.err
-	case <-time.After(timeout):
-		return "", fmt.Errorf("%w: no answer in %v", ErrNoKeyring, timeout)
-	}
-}
+func (k SystemKeyring) sys() keys.System { return keys.System{Timeout: k.Timeout} }
 
 // Get returns a secret, or an error wrapping ErrNoToken when there is none.
 func (k SystemKeyring) Get(service, account string) (string, error) {
-	s, err := k.do(func() (string, error) { return keyring.Get(service, account) })
-	if errors.Is(err, keyring.ErrNotFound) {
+	s, err := k.sys().Get(service, account)
+	if errors.Is(err, keys.ErrNotFound) {
 		return "", ErrNoToken
 	}
 	return s, err
@@ -82,17 +52,15 @@ func (k SystemKeyring) Get(service, account string) (string, error) {
 
 // Set stores a secret.
 func (k SystemKeyring) Set(service, account, secret string) error {
-	_, err := k.do(func() (string, error) { return "", keyring.Set(service, account, secret) })
-	return err
+	return k.sys().Set(service, account, secret)
 }
 
 // Delete removes a secret; a missing one is not an error.
 func (k SystemKeyring) Delete(service, account string) error {
-	_, err := k.do(func() (string, error) { return "", keyring.Delete(service, account) })
-	if errors.Is(err, keyring.ErrNotFound) {
-		return nil
+	if err := k.sys().Delete(service, account); err != nil && !errors.Is(err, keys.ErrNotFound) {
+		return err
 	}
-	return err
+	return nil
 }
 
 // LoadToken returns the token for a server: XUNBANG_TOKEN if set, else the

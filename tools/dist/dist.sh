@@ -2,13 +2,13 @@
 # dist.sh — `make dist`: the packages for real machines, built on this Debian machine.
 #
 #   dist/xunbang-$VERSION-linux-amd64.tar.xz   binary, .desktop entry, hicolor icon, font licence
-#                                              and a Makefile (make user-install / sudo make install)
+#                                              and a Makefile (make user-install / sudo make install);
+#                                              linked against Debian 11's glibc (runs on glibc >= 2.27)
 #   dist/xunbang-$VERSION-windows-amd64.exe    PE32+ GUI, cross-compiled with Debian's mingw-w64,
 #                                              icon, manifest and version resource embedded
 #   dist/xunbang-$VERSION-linux-arm64.tar.xz   the same as amd64, cross-compiled with Debian's
-#                                              gcc-aarch64-linux-gnu and the arm64 multiarch -dev
-#                                              libraries; skipped (not failed) when those cannot
-#                                              be installed
+#                                              gcc-aarch64-linux-gnu; skipped (not failed) when the
+#                                              cross toolchain or the arm64 libraries cannot be had
 #   dist/SHA256SUMS
 #
 # The tarball layout is made here rather than by `fyne package -os linux`: fyne package would
@@ -31,6 +31,11 @@
 #                 single-threaded cgo compile (go-gl) per target.
 #   DIST_STRIP    1 (default) links with -s -w: no symbol table or DWARF (panics still show
 #                 file:line); 0 keeps them.
+#   DIST_SYSROOT  the Debian release whose glibc and X11/GL libraries the Linux builds link
+#                 against (default bullseye: glibc 2.31, binaries need glibc >= 2.27); "host"
+#                 links against this machine's (Debian 12: binaries need glibc >= 2.34).
+#   DIST_SYSROOT_CACHE  where the sysroots are kept (default ~/.cache/xunbang-dist, ~450 MB each)
+#   DIST_MIRROR   the Debian mirror for the sysroots (default: the one apt uses)
 # Installs the Debian packages it needs (like `make deps`); needs root or sudo for that.
 set -euo pipefail
 
@@ -46,6 +51,7 @@ LDFLAGS=${LDFLAGS:--X github.com/xunbang/xunbang/cli.Version=$VERSION}
 DIST_TARGETS=${DIST_TARGETS:-linux-amd64 windows-amd64 linux-arm64}
 DIST_JOBS=${DIST_JOBS:-3}
 DIST_STRIP=${DIST_STRIP:-1}
+DIST_SYSROOT=${DIST_SYSROOT:-bullseye}
 APP=xunbang
 APP_ID=$(toml ID)
 BUILD_NO=$(toml Build)
@@ -120,6 +126,68 @@ ARM64_CROSS_DEBS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross binutils-aarch64-l
 ARM64_LIB_DEBS="libgl1-mesa-dev:arm64 libx11-dev:arm64 libxcursor-dev:arm64 libxrandr-dev:arm64
 	libxinerama-dev:arm64 libxi-dev:arm64 libxxf86vm-dev:arm64"
 
+# The Linux builds link against an older Debian's glibc and X11/GL libraries, unpacked into a
+# sysroot, so that they start on the glibc of the systems officials use (UOS V20: 2.28, Kylin
+# V10: 2.28/2.31) and not only on glibc >= 2.34 like a build against this machine's Debian 12.
+# The sysroot is made once by debootstrap (only downloading and unpacking: nothing runs in it)
+# from the mirror apt already uses, and kept in the cache dir. If it cannot be made, the build
+# falls back to this machine's libraries and says what that costs. DIST_SYSROOT=host skips it.
+SYSROOT_PKGS="libc6-dev libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev libxinerama-dev
+	libxi-dev libxxf86vm-dev"
+SYSROOT_CACHE=${DIST_SYSROOT_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/xunbang-dist}
+declare -A SYSROOT=()
+SYSROOT_WHY=""
+
+make_sysroot() { # ARCH: sets SYSROOT[ARCH], or returns 1 with SYSROOT_WHY
+	local arch=$1 dir tmp mirror stamp pkgs l
+	pkgs=$(echo $SYSROOT_PKGS)
+	dir=$SYSROOT_CACHE/sysroot-$DIST_SYSROOT-$arch
+	stamp="$DIST_SYSROOT $arch $pkgs"
+	if [ -f "$dir/.xunbang-sysroot" ] && [ "$(cat "$dir/.xunbang-sysroot")" = "$stamp" ]; then
+		SYSROOT[$arch]=$dir
+		return 0
+	fi
+	ensure_debs sysroot debootstrap || { SYSROOT_WHY="无法安装 debootstrap / cannot install debootstrap"; return 1; }
+	mirror=${DIST_MIRROR:-$(apt-cache policy 2>/dev/null | sed -n 's|^ *[0-9]* \(https\{0,1\}://[^ ]*\) [a-z]*/main .*|\1|p' | grep -v security | head -n1)}
+	[ -n "$mirror" ] || { SYSROOT_WHY="apt 没有配置 Debian 软件源 / apt has no Debian mirror configured (set DIST_MIRROR)"; return 1; }
+	tmp=$dir.tmp
+	mkdir -p "$SYSROOT_CACHE"
+	$SUDO rm -rf "$tmp"
+	log "sysroot: $DIST_SYSROOT $arch: debootstrap --foreign (once, about a minute)"
+	if ! $SUDO debootstrap --foreign --no-merged-usr --arch="$arch" --variant=minbase \
+		--include="${pkgs// /,}" "$DIST_SYSROOT" "$tmp" "$mirror" >"$SYSROOT_CACHE/debootstrap-$arch.log" 2>&1; then
+		tail -n 5 "$SYSROOT_CACHE/debootstrap-$arch.log" | sed 's/^/    /' >&2
+		$SUDO rm -rf "$tmp"
+		SYSROOT_WHY="debootstrap $DIST_SYSROOT $arch 失败（见上）/ debootstrap $DIST_SYSROOT $arch failed (see above)"
+		return 1
+	fi
+	for l in "$tmp"/var/cache/apt/archives/*.deb; do $SUDO dpkg-deb -x "$l" "$tmp"; done
+	$SUDO rm -f "$tmp"/var/cache/apt/archives/*.deb
+	# Absolute symlinks (libm.so -> /lib/...) would point into this machine: make them relative.
+	(cd "$tmp" && find . -type l -lname '/*' -print0 | while IFS= read -r -d '' l; do
+		$SUDO ln -sfn "$(realpath -m --relative-to="$(dirname "$l")" ".$(readlink "$l")")" "$l"
+	done)
+	[ -f "$tmp/usr/include/stdio.h" ] && [ -e "$tmp/usr/include/GL/gl.h" ] || {
+		$SUDO rm -rf "$tmp"
+		SYSROOT_WHY="sysroot $DIST_SYSROOT $arch 不完整 / the $DIST_SYSROOT $arch sysroot is incomplete"
+		return 1
+	}
+	echo "$stamp" | $SUDO tee "$tmp/.xunbang-sysroot" >/dev/null
+	$SUDO rm -rf "$dir"
+	$SUDO mv "$tmp" "$dir"
+	rm -f "$SYSROOT_CACHE/debootstrap-$arch.log"
+	SYSROOT[$arch]=$dir
+}
+
+# linux_cc GCC TRIPLET [SYSROOT]: the C compiler command for a Linux target.
+linux_cc() {
+	local r=${3:-}
+	if [ -z "$r" ]; then echo "$1"; return; fi
+	# -isystem/-B/-L put the sysroot before the compiler's own default dirs (the cross compiler
+	# would otherwise take the glibc 2.36 headers of libc6-dev-arm64-cross).
+	echo "$1 --sysroot=$r -isystem $r/usr/include/$2 -isystem $r/usr/include -B$r/usr/lib/$2 -L$r/usr/lib/$2 -L$r/lib/$2"
+}
+
 ARM64_SKIP=""
 setup_arm64() {
 	local added=0
@@ -131,6 +199,12 @@ setup_arm64() {
 		ARM64_SKIP="无法安装交叉编译器 gcc-aarch64-linux-gnu / cannot install the cross compiler gcc-aarch64-linux-gnu"
 		return 1
 	}
+	# qemu-user only runs the arm64 binary as a check; without it the build goes on.
+	ensure_debs linux-arm64 qemu-user || log "linux-arm64: 没有 qemu-user，arm64 程序不会试运行 / no qemu-user: the arm64 binary will not be test-run"
+	if [ "$DIST_SYSROOT" != host ]; then
+		make_sysroot arm64 && return 0
+		log "linux-arm64: $SYSROOT_WHY; 改用本机 Debian 的 arm64 多架构库（要求 glibc >= 2.34）/ using this Debian's arm64 multiarch libraries instead (needs glibc >= 2.34)"
+	fi
 	if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 		log "linux-arm64: dpkg --add-architecture arm64"
 		if ! $SUDO dpkg --add-architecture arm64; then
@@ -146,8 +220,6 @@ setup_arm64() {
 			return 1
 		fi
 	fi
-	# qemu-user only runs the arm64 binary as a check; without it the build goes on.
-	ensure_debs linux-arm64 qemu-user || log "linux-arm64: 没有 qemu-user，arm64 程序不会试运行 / no qemu-user: the arm64 binary will not be test-run"
 	if ! ensure_debs linux-arm64 $ARM64_LIB_DEBS; then
 		if [ "$added" = 1 ] && [ -z "$(dpkg-query -W -f='${binary:Package}\n' 2>/dev/null | grep ':arm64$' || true)" ]; then
 			$SUDO dpkg --remove-architecture arm64 || true
@@ -164,6 +236,9 @@ ensure_debs dist $HOST_DEBS || die "无法安装构建所需的软件包 / canno
 if want windows-amd64; then
 	# shellcheck disable=SC2086
 	ensure_debs windows-amd64 $WIN_DEBS || die "无法安装 mingw-w64 交叉编译器，Windows 版无法构建 / cannot install the mingw-w64 cross compiler, so no Windows build"
+fi
+if want linux-amd64 && [ "$DIST_SYSROOT" != host ] && ! make_sysroot amd64; then
+	log "linux-amd64: $SYSROOT_WHY; 改用本机的库构建，程序将要求 glibc >= 2.34 / building against this machine's libraries instead: the program will need glibc >= 2.34"
 fi
 if want linux-arm64; then
 	if ! setup_arm64; then
@@ -196,11 +271,13 @@ winver() {
 	echo "$v"
 }
 
-build_linux() { # ARCH CC
-	local arch=$1 cc=$2 t=$SECONDS
+build_linux() { # ARCH GCC TRIPLET
+	local arch=$1 cc t=$SECONDS r=${SYSROOT[$1]:-}
+	cc=$(linux_cc "$2" "$3" "$r")
 	mkdir -p "$WORK/out/linux-$arch"
+	if [ -n "$r" ]; then echo "linking against the sysroot $r"; else echo "linking against this machine's libraries: needs glibc >= 2.34"; fi
 	(cd "$SRC" && CGO_ENABLED=1 GOOS=linux GOARCH="$arch" CC="$cc" \
-		PKG_CONFIG_LIBDIR="/usr/lib/$3/pkgconfig:/usr/share/pkgconfig" \
+		PKG_CONFIG_SYSROOT_DIR="$r" PKG_CONFIG_LIBDIR="$r/usr/lib/$3/pkgconfig:$r/usr/share/pkgconfig" \
 		"$GO" build -tags "$TAGS" -ldflags "$LDFLAGS $STRIP_FLAGS" -o "$WORK/out/linux-$arch/$APP" .)
 	echo "go build linux/$arch: $(elapsed "$t")"
 }
@@ -385,12 +462,11 @@ done
 
 check_fail() { die "检查失败 / check failed: $*"; }
 
-# Shared libraries and the newest glibc symbol version an ELF binary needs.
+# The newest glibc symbol version an ELF binary needs.
+glibc_floor() { readelf -W --dyn-syms -V "$1" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/GLIBC_//' | sort -uV | tail -n1; }
+# Shared libraries and glibc an ELF binary needs.
 elf_needs() { # BINARY
-	local libs glibc
-	libs=$(readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')
-	glibc=$(readelf -W --dyn-syms -V "$1" | grep -oE 'GLIBC_[0-9]+(\.[0-9]+)+' | sed 's/GLIBC_//' | sort -uV | tail -n1)
-	echo "needs ${libs}(glibc >= $glibc)"
+	echo "needs $(readelf -d "$1" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p' | tr '\n' ' ')(glibc >= $(glibc_floor "$1"))"
 }
 
 check_linux() { # ARCH
@@ -401,19 +477,41 @@ check_linux() { # ARCH
 	bin=$x/$name/usr/local/bin/$APP
 	case $arch in amd64) want_file="x86-64" ;; arm64) want_file="ARM aarch64" ;; esac
 	file -b "$bin" | grep -q "ELF 64-bit LSB .*$want_file" || check_fail "$name: $(file -b "$bin")"
-	# Run it: natively on amd64, under qemu-user on arm64 (with the arm64 libraries installed
-	# above, this also proves the dynamic linking).
-	local run=()
+	# Run `xunbang version`: natively, and with the sysroot's older glibc and libraries through
+	# its own dynamic loader; the arm64 build under qemu-user (with the sysroot's or this Debian's
+	# arm64 libraries, which also proves the dynamic linking).
+	local r=${SYSROOT[$arch]:-} runs=() how cmd
 	case $arch-$(uname -m) in
-	amd64-x86_64 | arm64-aarch64) run=("$bin") ;;
-	arm64-*) ! command -v qemu-aarch64 >/dev/null || run=(qemu-aarch64 "$bin") ;;
+	amd64-x86_64)
+		runs+=("natively")
+		[ -z "$r" ] || runs+=("with the $DIST_SYSROOT glibc")
+		;;
+	arm64-aarch64) runs+=("natively") ;;
+	arm64-*) if command -v qemu-aarch64 >/dev/null; then runs+=("under qemu-aarch64${r:+ with the $DIST_SYSROOT glibc}"); fi ;;
 	esac
-	if [ "${#run[@]}" -gt 0 ]; then
-		out=$(HOME="$x/home" LANG=zh_CN.UTF-8 "${run[@]}" version 2>&1) || check_fail "$name: xunbang version failed: $out"
-		case $out in "xunbang $VERSION "*linux/$arch*) ;; *) check_fail "$name: xunbang version said: $out" ;; esac
-		log "$name: ${run[0]##*/} version -> $out"
-	else
-		log "$name: 未运行（没有 qemu-aarch64）/ not run (no qemu-aarch64)"
+	[ "${#runs[@]}" -gt 0 ] || log "$name: 未试运行（没有 qemu-aarch64）/ not test-run (no qemu-aarch64)"
+	for how in "${runs[@]}"; do
+		case $how in
+		natively) cmd=("$bin") ;;
+		"with "*) cmd=("$r/lib64/ld-linux-x86-64.so.2" --library-path "$r/lib/x86_64-linux-gnu:$r/usr/lib/x86_64-linux-gnu" "$bin") ;;
+		"under "*)
+			cmd=(qemu-aarch64 "$bin")
+			# The sysroot's own loader, told where its libraries are (qemu's -L alone would let
+			# it pick this machine's newer arm64 libraries through /etc/ld.so.cache).
+			[ -z "$r" ] || cmd=(qemu-aarch64 "$r/lib/ld-linux-aarch64.so.1" --library-path "$r/lib/aarch64-linux-gnu:$r/usr/lib/aarch64-linux-gnu" "$bin")
+			;;
+		esac
+		out=$(HOME="$x/home" LANG=zh_CN.UTF-8 "${cmd[@]}" version 2>&1) || check_fail "$name: xunbang version ($how) failed: $out"
+		case $out in "xunbang $VERSION "*linux/$arch*) ;; *) check_fail "$name: xunbang version ($how) said: $out" ;; esac
+		log "$name: xunbang version ($how) -> $out"
+	done
+	# Linked against a sysroot, the binary must need no newer glibc than the sysroot's.
+	if [ -n "$r" ]; then
+		local have need
+		have=$(find "$r/lib/" -maxdepth 2 -name 'libc-2.*.so' | sed 's/.*libc-\(2\.[0-9]*\)\.so/\1/' | head -n1)
+		need=$(glibc_floor "$bin")
+		[ -n "$have" ] && [ "$(printf '%s\n' "$need" "$have" | sort -V | tail -n1)" = "$have" ] ||
+			check_fail "$name: needs glibc $need, newer than the $DIST_SYSROOT sysroot's ${have:-?}"
 	fi
 	# System install into a staging root, user install into a throwaway HOME.
 	make -s -C "$x/$name" install DESTDIR="$x/root" PREFIX=/usr/local >/dev/null || check_fail "$name: make install"

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -141,39 +140,6 @@ func (s *saver) loadEnterprise(ctx context.Context, st enterpriseStore, id strin
 	}
 	s.revs[e.ID] = e.Rev
 	return e, nil
-}
-
-// cloneNeed returns a deep copy of n.
-func cloneNeed(n *forms.Need) *forms.Need {
-	c := *n
-	c.Values = n.Values.Clone()
-	c.Missing = slices.Clone(n.Missing)
-	c.Overrides = slices.Clone(n.Overrides)
-	if n.Diagnosis != nil {
-		d := *n.Diagnosis
-		d.Values = n.Diagnosis.Values.Clone()
-		c.Diagnosis = &d
-	}
-	if n.Confirmation != nil {
-		cf := *n.Confirmation
-		cf.Values = n.Confirmation.Values.Clone()
-		cf.Signature = slices.Clone(n.Confirmation.Signature)
-		cf.Content = slices.Clone(n.Confirmation.Content)
-		c.Confirmation = &cf
-	}
-	return &c
-}
-
-// cloneEnterprise returns a deep copy of e.
-func cloneEnterprise(e *forms.Enterprise) *forms.Enterprise {
-	c := *e
-	c.Values = e.Values.Clone()
-	c.Overrides = slices.Clone(e.Overrides)
-	c.Contacts = make([]forms.Contact, len(e.Contacts))
-	for i, ct := range e.Contacts {
-		c.Contacts[i] = forms.Contact{ID: ct.ID, Values: ct.Values.Clone()}
-	}
-	return &c
 }
 
 // clockTime formats a time of day as the "saved at" labels show it.

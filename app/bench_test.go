@@ -55,7 +55,7 @@ func benchStore(b *testing.B) string {
 				if len(needs) == benchNeeds {
 					break
 				}
-				c := cloneNeed(n)
+				c := n.Clone()
 				c.ID = forms.NewIDFrom(uint64(k)+1, uint64(len(needs)))
 				c.Rev = forms.NewID()
 				c.Values.Set("title", fmt.Sprintf("%s %d", n.Title(), k+1))

@@ -285,7 +285,7 @@ func (e *needEditor) saveNow() {
 		return
 	}
 	e.dirty = false
-	snap := cloneNeed(e.need)
+	snap := e.need.Clone()
 	sent := snap.Status
 	e.saved.SetText(lang.L("editor.saving"))
 	u := e.u
@@ -305,7 +305,7 @@ func (e *needEditor) flushSync() {
 		return
 	}
 	e.dirty = false
-	snap := cloneNeed(e.need)
+	snap := e.need.Clone()
 	sent := snap.Status
 	err := e.u.saver.saveNeed(context.WithoutCancel(e.u.ctx), e.u.st, snap)
 	e.saveDone(snap, sent, err)

@@ -524,7 +524,7 @@ func (v *enterpriseView) persist(wait, explicit bool) {
 		return
 	}
 	v.dirty = false
-	snap := cloneEnterprise(v.ent)
+	snap := v.ent.Clone()
 	model := v.ent
 	u := v.u
 	if wait {

@@ -122,7 +122,7 @@ func summaryLess(sort string) func(a, b *store.Summary) int {
 // selects its sub-fields (电子信息 finds needs filed under 软件).
 func (ix *needIndex) query(q store.Query) []int32 {
 	terms := strings.Fields(foldText(q.Text))
-	region := regionPrefix(q.Region)
+	region := forms.RegionCodePrefix(q.Region)
 	out := make([]int32, 0, 256)
 	for _, i := range ix.order(q.Sort) {
 		s := &ix.sums[i]
@@ -156,26 +156,4 @@ func containsAll(hay string, terms []string) bool {
 		}
 	}
 	return true
-}
-
-// regionPrefix returns the digits every region inside code shares, as the
-// store reads Query.Region: "32" for the province 320000, "3205" for the
-// city 320500, six digits for a county, nine for a town.
-func regionPrefix(code string) string {
-	code = strings.TrimSpace(code)
-	if len(code) == 12 && strings.HasSuffix(code, "000") {
-		code = code[:9]
-	}
-	if len(code) == 9 && strings.HasSuffix(code, "000") {
-		code = code[:6]
-	}
-	if len(code) == 6 {
-		switch {
-		case strings.HasSuffix(code, "0000"):
-			return code[:2]
-		case strings.HasSuffix(code, "00"):
-			return code[:4]
-		}
-	}
-	return code
 }

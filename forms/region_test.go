@@ -401,3 +401,14 @@ func TestRegionsDataIsCanonical(t *testing.T) {
 		t.Errorf("%d data lines, %d regions", got, want)
 	}
 }
+
+func TestRegionCodePrefix(t *testing.T) {
+	for code, want := range map[string]string{
+		"320000": "32", "320500": "3205", "320583": "320583", "320583100": "320583100",
+		"320583000": "320583", "320583100000": "320583100", " 320500 ": "3205", "3205": "3205", "": "",
+	} {
+		if got := RegionCodePrefix(code); got != want {
+			t.Errorf("RegionCodePrefix(%q) = %q, want %q", code, got, want)
+		}
+	}
+}

@@ -215,7 +215,10 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 	}
 	it := ImportItem{Kind: KindEnterprise}
 	if stored == nil {
-		e := cloneEnterprise(in)
+		e := in.Clone()
+		if e.Values == nil {
+			e.Values = forms.Values{}
+		}
 		e.ID, e.Rev = "", ""
 		if err := tx.SaveEnterprise(e); err != nil {
 			return ImportItem{}, err
@@ -321,7 +324,10 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 	}
 	it := ImportItem{Kind: KindNeed, Name: ent.Name}
 	if stored == nil {
-		n := cloneNeed(in)
+		n := in.Clone()
+		if n.Values == nil {
+			n.Values = forms.Values{}
+		}
 		n.ID, n.Rev, n.BaseRev = "", "", ""
 		n.EnterpriseID, n.ContactID = eid, contactID
 		if n.Status == "" {
@@ -407,41 +413,4 @@ func mergeValues(dst *forms.Values, src forms.Values) bool {
 		changed = true
 	}
 	return changed
-}
-
-func cloneEnterprise(e *forms.Enterprise) *forms.Enterprise {
-	c := *e
-	c.Values = e.Values.Clone()
-	if c.Values == nil {
-		c.Values = forms.Values{}
-	}
-	c.Overrides = slices.Clone(e.Overrides)
-	c.Contacts = make([]forms.Contact, len(e.Contacts))
-	for i, ct := range e.Contacts {
-		c.Contacts[i] = forms.Contact{ID: ct.ID, Values: ct.Values.Clone()}
-	}
-	return &c
-}
-
-func cloneNeed(n *forms.Need) *forms.Need {
-	c := *n
-	c.Values = n.Values.Clone()
-	if c.Values == nil {
-		c.Values = forms.Values{}
-	}
-	c.Missing = slices.Clone(n.Missing)
-	c.Overrides = slices.Clone(n.Overrides)
-	if n.Diagnosis != nil {
-		d := *n.Diagnosis
-		d.Values = n.Diagnosis.Values.Clone()
-		c.Diagnosis = &d
-	}
-	if n.Confirmation != nil {
-		cf := *n.Confirmation
-		cf.Values = n.Confirmation.Values.Clone()
-		cf.Signature = slices.Clone(cf.Signature)
-		cf.Content = slices.Clone(cf.Content)
-		c.Confirmation = &cf
-	}
-	return &c
 }

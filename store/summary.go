@@ -254,7 +254,7 @@ func (s *Store) Needs(ctx context.Context, q Query) ([]Summary, error) {
 		return nil, fmt.Errorf("list needs: %w", err)
 	}
 	terms := strings.Fields(fold(q.Text))
-	region := regionPrefix(q.Region)
+	region := forms.RegionCodePrefix(q.Region)
 	match := func(m *memNeed) bool {
 		sum := &m.sum
 		if len(q.Status) > 0 && !slices.Contains(q.Status, sum.Status) {
@@ -363,28 +363,6 @@ func summaryOrder(sort string) (func(a, b *Summary) int, error) {
 		return func(a, b *Summary) int { return strings.Compare(a.EnterpriseName, b.EnterpriseName) }, nil
 	}
 	return nil, fmt.Errorf("sort %q: %w", sort, ErrInvalid)
-}
-
-// regionPrefix returns the digits every region inside code shares: "32" for
-// the province 320000, "3205" for the city 320500, the county's six digits,
-// the town's nine. Anything else (a bare prefix) is used as it is.
-func regionPrefix(code string) string {
-	code = strings.TrimSpace(code)
-	if len(code) == 12 && strings.HasSuffix(code, "000") {
-		code = code[:9]
-	}
-	if len(code) == 9 && strings.HasSuffix(code, "000") {
-		code = code[:6]
-	}
-	if len(code) == 6 {
-		switch {
-		case strings.HasSuffix(code, "0000"):
-			return code[:2]
-		case strings.HasSuffix(code, "00"):
-			return code[:4]
-		}
-	}
-	return code
 }
 
 // FindEnterprises returns up to limit enterprises whose name contains text

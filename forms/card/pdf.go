@@ -57,21 +57,9 @@ func (m *pdfMeasurer) runeWidth(r rune, size float64) float64 {
 // ErrNoCards.
 func Render(ctx context.Context, w io.Writer, items []Item, opt Options) (Report, error) {
 	var rep Report
-	layout, err := opt.layout()
+	sh, fc, cards, err := begin(ctx, items, &opt, &rep, true)
 	if err != nil {
 		return rep, err
-	}
-	fc, err := parseFont(opt.Font)
-	if err != nil {
-		return rep, err
-	}
-	sh := sheetOf(layout)
-	cards, err := prepare(ctx, items, &opt, fc, &rep, true)
-	if err != nil {
-		return rep, err
-	}
-	if len(cards) == 0 {
-		return rep, ErrNoCards
 	}
 
 	gp := &gopdf.GoPdf{}
@@ -137,6 +125,28 @@ type card struct {
 // prepare builds the content and QR code of every card (and the code's PNG
 // when withPNG), skipping the items that get none. QR encoding is the costly
 // part, so items are prepared on all CPUs; the order is kept.
+// begin does what both renderers do first: check the layout and the font,
+// and prepare the cards (with the QR image as PNG for the PDF). No card at
+// all is ErrNoCards.
+func begin(ctx context.Context, items []Item, opt *Options, rep *Report, withPNG bool) (sheet, *face, []card, error) {
+	layout, err := opt.layout()
+	if err != nil {
+		return sheet{}, nil, nil, err
+	}
+	fc, err := parseFont(opt.Font)
+	if err != nil {
+		return sheet{}, nil, nil, err
+	}
+	cards, err := prepare(ctx, items, opt, fc, rep, withPNG)
+	if err != nil {
+		return sheet{}, nil, nil, err
+	}
+	if len(cards) == 0 {
+		return sheet{}, nil, nil, ErrNoCards
+	}
+	return sheetOf(layout), fc, cards, nil
+}
+
 func prepare(ctx context.Context, items []Item, opt *Options, fc *face, rep *Report, withPNG bool) ([]card, error) {
 	type result struct {
 		card

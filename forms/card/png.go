@@ -25,21 +25,9 @@ import (
 // without a card are skipped as by Render. Report.Files lists the files.
 func RenderPNG(ctx context.Context, dir string, items []Item, opt Options) (Report, error) {
 	var rep Report
-	layout, err := opt.layout()
+	sh, fc, cards, err := begin(ctx, items, &opt, &rep, false)
 	if err != nil {
 		return rep, err
-	}
-	fc, err := parseFont(opt.Font)
-	if err != nil {
-		return rep, err
-	}
-	sh := sheetOf(layout)
-	cards, err := prepare(ctx, items, &opt, fc, &rep, false)
-	if err != nil {
-		return rep, err
-	}
-	if len(cards) == 0 {
-		return rep, ErrNoCards
 	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return rep, fmt.Errorf("card: %w", err)

@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/xml"
 	"io"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -278,8 +279,13 @@ func TestWriteHandbook(t *testing.T) {
 	if hf == nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddFooter, "&N") {
 		t.Errorf("footer %+v", hf)
 	}
-	dn := f.GetDefinedName()
-	if len(dn) != 1 || dn[0].Name != "_xlnm.Print_Titles" || !strings.HasSuffix(dn[0].RefersTo, "!$1:$1") || dn[0].Scope != sheet {
+	// A digit right after a font size code such as &9 would be read as
+	// part of the size, and the date would lose its year.
+	if hf == nil || regexp.MustCompile(`&\d+\d{4}-`).MatchString(hf.OddHeader) || !strings.Contains(hf.OddHeader, "编制日期 ") {
+		t.Errorf("header %+v", hf)
+	}
+	// The page header names the handbook; its big title is not repeated.
+	if dn := f.GetDefinedName(); len(dn) != 0 {
 		t.Errorf("print titles %+v", dn)
 	}
 	sheetXML := string(parts["xl/worksheets/sheet1.xml"])
@@ -392,5 +398,20 @@ func TestWriteReport(t *testing.T) {
 	}
 	if who["数控机床主轴热变形补偿"] != "昆山精密机械有限公司" || who["高导热陶瓷基板材料开发"] != "苏州市某装备制造企业" || who["不公开的需求项目"] != "（不公开）" {
 		t.Errorf("names per visibility: %v", who)
+	}
+	// Both sheets print on A4 landscape, one page wide; the list repeats
+	// its header row on every page.
+	for _, sheet := range []string{ReportStatsSheet, ReportListSheet} {
+		pl, _ := f.GetPageLayout(sheet)
+		if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+			t.Errorf("%s: page layout %+v", sheet, pl)
+		}
+		if hf, _ := f.GetHeaderFooter(sheet); hf == nil || !strings.Contains(hf.OddFooter, "&P") {
+			t.Errorf("%s: footer %+v", sheet, hf)
+		}
+	}
+	dn := f.GetDefinedName()
+	if len(dn) != 1 || dn[0].Name != "_xlnm.Print_Titles" || !strings.HasSuffix(dn[0].RefersTo, "!$1:$1") || dn[0].Scope != ReportListSheet {
+		t.Errorf("print titles %+v", dn)
 	}
 }

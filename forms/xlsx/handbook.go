@@ -36,7 +36,7 @@ const (
 )
 
 type handbookStyles struct {
-	title, subtitle, toc, tocCount, group, needTitle, label, value, warn, spacer int
+	title, subtitle, toc, group, needTitle, label, value, warn, spacer int
 }
 
 // WriteHandbook writes the 《技术需求汇编》 to w: the needs grouped by the
@@ -120,7 +120,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 		return st, err
 	}
 	defer f.Close()
-	if err := setupPrint(f, sheet, title, lang, now()); err != nil {
+	if err := setupPrint(f, sheet, title, lang, now(), page{}); err != nil {
 		return st, err
 	}
 	sty, err := newHandbookStyles(f)
@@ -151,10 +151,10 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	hw.blank(8)
 	hw.row([]any{excelize.Cell{StyleID: sty.toc, Value: tr(lang, "目录", "Contents")}}, 20)
 	for i, g := range groups {
-		hw.row([]any{
-			excelize.Cell{StyleID: sty.toc, Value: groupName(i, g, lang)},
-			excelize.Cell{StyleID: sty.tocCount, Value: tr(lang, fmt.Sprintf("%d 项", counts[g.Code]), fmt.Sprintf("%d", counts[g.Code]))},
-		}, 18)
+		// One merged cell: a long field name in the narrow label column
+		// would be cut off by the count beside it.
+		hw.merged(excelize.Cell{StyleID: sty.toc, Value: groupName(i, g, lang) + tr(lang,
+			fmt.Sprintf("（%d 项）", counts[g.Code]), fmt.Sprintf(" (%d)", counts[g.Code]))}, 18)
 	}
 	if hw.err != nil {
 		return st, hw.err
@@ -202,12 +202,24 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	return st, finishBook(f, w, title, now())
 }
 
-// setupPrint sets the page up before the stream writer takes the sheet: A4
-// portrait, margins, fit to one page wide, the title row on every page,
-// header and footer with page numbers.
-func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time) error {
+// page is how a sheet prints.
+type page struct {
+	landscape bool
+	// repeat is the rows printed atop every page, such as "$1:$1"; "" for
+	// none.
+	repeat string
+}
+
+// setupPrint sets the page up before the stream writer takes the sheet: A4,
+// margins, fit to one page wide, header and footer with the title, the date
+// and page numbers, no grid lines.
+func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time, pg page) error {
+	orient := "portrait"
+	if pg.landscape {
+		orient = "landscape"
+	}
 	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: ptr(9), Orientation: ptr("portrait"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+		Size: ptr(9), Orientation: ptr(orient), FitToWidth: ptr(1), FitToHeight: ptr(0),
 	}); err != nil {
 		return err
 	}
@@ -221,7 +233,9 @@ func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time) erro
 		return err
 	}
 	hf := &excelize.HeaderFooterOptions{
-		OddHeader: "&L&9" + hfEscape(title) + "&R&9" + now.Format("2006-01-02"),
+		// Text right after &9 must not start with a digit, which would
+		// continue the font size: hence the date's label.
+		OddHeader: "&L&9" + hfEscape(title) + "&R&9" + hfEscape(tr(lang, "编制日期 ", "Compiled ")+now.Format("2006-01-02")),
 		OddFooter: tr(lang, "&C&9第 &P 页，共 &N 页", "&C&9Page &P of &N"),
 	}
 	if err := f.SetHeaderFooter(sheet, hf); err != nil {
@@ -230,8 +244,11 @@ func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time) erro
 	if err := f.SetSheetView(sheet, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
 		return err
 	}
+	if pg.repeat == "" {
+		return nil
+	}
 	return f.SetDefinedName(&excelize.DefinedName{
-		Name: "_xlnm.Print_Titles", RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!$1:$1", Scope: sheet,
+		Name: "_xlnm.Print_Titles", RefersTo: "'" + strings.ReplaceAll(sheet, "'", "''") + "'!" + pg.repeat, Scope: sheet,
 	})
 }
 
@@ -251,7 +268,6 @@ func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
 		{&s.title, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 18, Bold: true}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.subtitle, excelize.Style{Font: font(10, false, "595959"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.toc, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Vertical: "center"}}},
-		{&s.tocCount, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
 		{&s.group, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 14, Bold: true}, Alignment: &excelize.Alignment{Vertical: "center"},
 			Border: []excelize.Border{{Type: "bottom", Color: "1F4E79", Style: 2}}}},
 		{&s.needTitle, excelize.Style{Font: font(12, true, ""), Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},

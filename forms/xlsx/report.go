@@ -182,6 +182,13 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 	if err != nil {
 		return st, err
 	}
+	title := tr(lang, "寻榜工作统计", "Needs collection report")
+	if err := setupPrint(f, statsSheet, title, lang, now(), page{landscape: true}); err != nil {
+		return st, err
+	}
+	if err := setupPrint(f, listSheet, title, lang, now(), page{landscape: true, repeat: "$1:$1"}); err != nil {
+		return st, err
+	}
 
 	// The list, written while the needs are counted.
 	lw, err := f.NewStreamWriter(listSheet)
@@ -296,7 +303,7 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		return st, err
 	}
 	rw := &reportWriter{sw: sw, sty: sty}
-	rw.merged(tr(lang, "寻榜工作统计", "Needs collection report"), sty.title, 10, 28)
+	rw.merged(title, sty.title, 10, 28)
 	sub := tr(lang, "统计日期：", "As of ") + now().Format("2006-01-02")
 	if home != "" {
 		sub += tr(lang, "　本地区：", " · home region: ") + ix.FullName(home)

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -18,12 +19,14 @@ import (
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/cli"
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/control"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 func main() {
+	attachConsole()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
@@ -34,6 +37,7 @@ func main() {
 }
 
 func openWindow(ctx context.Context, o cli.WindowOptions) error {
+	defer stopControl()
 	return app.Run(ctx, app.Options{
 		DataDir: o.DataDir, Lang: o.Lang, Screenshot: o.Screenshot, Screen: o.Screen,
 		Size:    fyne.NewSize(float32(o.Width), float32(o.Height)),
@@ -47,6 +51,7 @@ func openWindow(ctx context.Context, o cli.WindowOptions) error {
 // to settle. Without a platform address or a token the strip shows the queue
 // only.
 func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHooks {
+	startControl(ctx, st)
 	h := app.SyncHooks{
 		Status: func(ctx context.Context) (app.SyncStatus, error) {
 			s, err := client.ReadStatus(ctx, st)
@@ -73,6 +78,32 @@ func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHook
 		return toStripStatus(s, lang), err
 	}
 	return h
+}
+
+// windowControl is the open window's control server, nil when none runs.
+var windowControl atomic.Pointer[control.Server]
+
+// startControl lets `xunbang backup` reach the open window: the control
+// server writes the backup with st while the window is open. Without it
+// the command says the data dir is in use, as it did before.
+func startControl(ctx context.Context, st *store.Store) {
+	srv, err := cli.ServeControl(ctx, st)
+	if err != nil {
+		slog.Warn("control channel not started: xunbang backup will not work while the window is open", "err", err)
+		return
+	}
+	windowControl.Store(srv)
+}
+
+// stopControl stops the control server once the window has closed, removing
+// its control file (the process exits right after, before a goroutine
+// watching ctx would get to it).
+func stopControl() {
+	if srv := windowControl.Swap(nil); srv != nil {
+		if err := srv.Close(); err != nil {
+			slog.Warn("control channel", "err", err)
+		}
+	}
 }
 
 func toStripStatus(s client.Status, lang string) app.SyncStatus {

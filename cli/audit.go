@@ -54,7 +54,9 @@ func runAudit(ctx context.Context, c *call) error {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang audit [--json] [--kind 类别] [--last N]", "usage: xunbang audit [--json] [--kind KIND] [--last N]"))
 		return errUsage
 	}
-	if *kind != "" && store.AuditLabel(*kind, "en") == *kind {
+	// An unknown kind is its own label; the Chinese labels of known kinds
+	// never equal their ASCII kinds (the English ones may: "backup").
+	if *kind != "" && store.AuditLabel(*kind, "zh") == *kind {
 		return userError{zh: fmt.Sprintf("未知类别“%s”。可用：%s", *kind, auditKinds()), en: fmt.Sprintf("unknown kind %q. Known: %s", *kind, auditKinds())}
 	}
 	st, err := c.open(ctx)

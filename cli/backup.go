@@ -5,20 +5,22 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
+	"github.com/xunbang/xunbang/internal/control"
 	"github.com/xunbang/xunbang/store"
 )
 
 func init() {
 	commands = append(commands,
-		command{"backup", [2]string{"备份数据：backup -o 文件（寻榜窗口打开时不可用，窗口每天自动备份）",
-			"back up the data: backup -o FILE (not while the window is open; the window backs up daily)"}, runBackup},
-		command{"restore", [2]string{"从备份恢复：restore 文件（先检查备份；原数据文件保留为 .bak）",
-			"restore a backup: restore FILE (checked first; the replaced data file is kept as .bak)"}, runRestore},
+		command{"backup", [2]string{"备份数据：backup -o 文件（寻榜窗口打开时由窗口写出备份）",
+			"back up the data: backup -o FILE (while the window is open, the window writes it)"}, runBackup},
+		command{"restore", [2]string{"从备份恢复：restore 文件（先检查备份；原数据文件保留为 .bak；须先关闭寻榜窗口）",
+			"restore a backup: restore FILE (checked first; the replaced data file is kept as .bak; close the window first)"}, runRestore},
 		command{"passphrase", [2]string{"设置或更改数据口令（让备份能在其他电脑恢复）：passphrase [--remove]；新口令取自 XUNBANG_NEW_PASSPHRASE 或标准输入",
 			"set or change the data's passphrase (so backups restore on other computers): passphrase [--remove]; the new one from XUNBANG_NEW_PASSPHRASE or standard input"}, runPassphrase},
 	)
@@ -100,8 +102,10 @@ func (c *call) inUseByWindow(err error, what [2]string) error {
 }
 
 // runBackup writes a consistent copy of the data file: `xunbang backup -o
-// FILE`. bbolt lets one process have the file: while the window has it,
-// this says so and points to the window's daily backups.
+// FILE`. bbolt lets one process have the file: while the window has it, the
+// command asks the window, through the control channel, to write the copy;
+// when no window answers (an older one, or another command has the file) it
+// says the data dir is in use and points to the window's daily backups.
 func runBackup(ctx context.Context, c *call) error {
 	out := c.fs.String("o", "", tr(c.lang, "备份文件（必须尚不存在）", "the backup file (must not exist yet)"))
 	if err := c.parse(); err != nil {
@@ -111,38 +115,92 @@ func runBackup(ctx context.Context, c *call) error {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang backup -o 文件", "usage: xunbang backup -o FILE"))
 		return errUsage
 	}
+	exists := userError{zh: fmt.Sprintf("%s 已存在：备份不会覆盖文件，请换一个文件名。", *out), en: fmt.Sprintf("%s exists: a backup never overwrites a file; choose another name.", *out)}
 	if _, err := os.Lstat(*out); err == nil {
-		return userError{zh: fmt.Sprintf("%s 已存在：备份不会覆盖文件，请换一个文件名。", *out), en: fmt.Sprintf("%s exists: a backup never overwrites a file; choose another name.", *out)}
+		return exists
+	}
+	abs, err := filepath.Abs(*out)
+	if err != nil {
+		return err
 	}
 	st, err := c.openStore(ctx, store.Options{Timeout: 500 * time.Millisecond})
 	if errors.Is(err, store.ErrInUse) {
-		return c.inUseByWindow(err, [2]string{"无法备份", "no backup was made"})
+		res, cerr := control.Backup(ctx, c.data, abs)
+		switch {
+		case cerr == nil:
+			c.printBackup(*out, res)
+			return nil
+		case errors.Is(cerr, control.ErrUnreachable):
+			return c.inUseByWindow(err, [2]string{"无法备份", "no backup was made"})
+		case errors.Is(cerr, fs.ErrExist):
+			exists.err = cerr
+			return exists
+		case ctx.Err() != nil:
+			return cerr
+		}
+		return userError{
+			zh:  fmt.Sprintf("数据目录 %s 正被寻榜窗口使用；窗口未能写出备份 %s：%v", c.data, *out, cerr),
+			en:  fmt.Sprintf("the data dir %s is in use by the xunbang window, which could not write the backup %s: %v", c.data, *out, cerr),
+			err: cerr,
+		}
 	}
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	if err := st.Backup(ctx, *out); err != nil {
+	res, err := backupTo(ctx, st, abs)
+	if err != nil {
 		return err
 	}
-	abs, _ := filepath.Abs(*out)
-	if err := st.Audit(ctx, store.AuditBackup, abs); err != nil {
-		return err
+	c.printBackup(*out, res)
+	return nil
+}
+
+// ServeControl starts the window's end of the control channel on st's data
+// dir (package control), so that `xunbang backup` run while the window is
+// open gets the backup from the window: the same copy, recorded in the
+// audit log the same way. The server stops, removing its control file,
+// when ctx ends or on Close.
+func ServeControl(ctx context.Context, st *store.Store) (*control.Server, error) {
+	return control.Start(ctx, st.Dir(), control.Handlers{
+		Backup: func(ctx context.Context, path string) (control.BackupResult, error) {
+			return backupTo(ctx, st, path)
+		},
+	})
+}
+
+// backupTo writes a backup of st to path (absolute; it must not exist),
+// records it in the audit log and says what it wrote.
+func backupTo(ctx context.Context, st *store.Store, path string) (control.BackupResult, error) {
+	if err := st.Backup(ctx, path); err != nil {
+		return control.BackupResult{}, err
 	}
-	n := st.CountNeeds(ctx)
-	if st.Encrypted() {
+	if err := st.Audit(ctx, store.AuditBackup, path); err != nil {
+		return control.BackupResult{}, err
+	}
+	res := control.BackupResult{
+		Needs: st.CountNeeds(ctx), Encrypted: st.Encrypted(), KeyID: st.KeyID(), HasPassphrase: st.HasPassphrase(),
+	}
+	if fi, err := os.Stat(path); err == nil {
+		res.Bytes = fi.Size()
+	}
+	return res, nil
+}
+
+// printBackup says what a backup to out (as the user wrote it) holds.
+func (c *call) printBackup(out string, res control.BackupResult) {
+	if res.Encrypted {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang,
-			fmt.Sprintf("已备份到 %s：%d 条需求，已加密（密钥编号 %s）。", *out, n, st.KeyID()),
-			fmt.Sprintf("backed up to %s: %d needs, encrypted (key %s).", *out, n, st.KeyID())))
+			fmt.Sprintf("已备份到 %s：%d 条需求，已加密（密钥编号 %s）。", out, res.Needs, res.KeyID),
+			fmt.Sprintf("backed up to %s: %d needs, encrypted (key %s).", out, res.Needs, res.KeyID)))
 	} else {
-		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已备份到 %s：%d 条需求（未加密）。", *out, n), fmt.Sprintf("backed up to %s: %d needs (not encrypted).", *out, n)))
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已备份到 %s：%d 条需求（未加密）。", out, res.Needs), fmt.Sprintf("backed up to %s: %d needs (not encrypted).", out, res.Needs)))
 	}
-	if st.Encrypted() && !st.HasPassphrase() {
+	if res.Encrypted && !res.HasPassphrase {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang,
 			"注意：这份数据没有设置口令，密钥只在本机的系统钥匙串中：备份只能在这台电脑上恢复。要在其他电脑上恢复，请先在窗口的设置中设置口令，再备份。",
 			"note: this data has no passphrase and its key is only in this computer's OS keyring: the backup restores on this computer only. To restore elsewhere, set a passphrase in the window's settings first, then back up."))
 	}
-	return nil
 }
 
 // runRestore replaces the data file with a checked backup: `xunbang restore
@@ -159,7 +217,9 @@ func runRestore(ctx context.Context, c *call) error {
 	rep, err := store.Restore(ctx, c.data, file, store.Options{Key: c.keySource(), Timeout: 500 * time.Millisecond})
 	switch {
 	case errors.Is(err, store.ErrInUse):
-		return c.inUseByWindow(err, [2]string{"无法恢复（数据未作改动）", "nothing was restored (the data is unchanged)"})
+		// Restoring replaces the data file: the window must let go of it,
+		// so unlike backup this never goes through the window.
+		return c.inUseByWindow(err, [2]string{"无法恢复（数据未作改动）：恢复会替换数据文件，窗口必须先放开它", "nothing was restored (the data is unchanged): a restore replaces the data file, which the window must let go of first"})
 	case errors.Is(err, store.ErrCorrupt):
 		return userError{
 			zh:  fmt.Sprintf("%s 已损坏或不是寻榜的数据文件，未作任何改动。（%v）", file, err),

@@ -187,6 +187,11 @@ func TestBackupAndRestore(t *testing.T) {
 	if _, _, code := run(t, env, "audit", "--kind", "nope", "--data", data); code != ExitError {
 		t.Errorf("unknown kind: %d", code)
 	}
+	// A kind whose English label is the kind itself is still known.
+	out, _, code = run(t, env, "audit", "--kind", "backup", "--json", "--data", data)
+	if code != ExitOK || strings.Count(out, "\n") != 1 || !strings.Contains(out, `"backup"`) {
+		t.Errorf("audit --kind backup (%d):\n%s", code, out)
+	}
 }
 
 func TestAuditHelper(t *testing.T) {
@@ -239,5 +244,106 @@ func TestPassphraseCommand(t *testing.T) {
 	}
 	if _, errs, code := run(t, map[string]string{"LANG": "en_US.UTF-8", "XUNBANG_PASSPHRASE": "橘子洲头 long enough"}, "passphrase", "--remove", "--data", data); code != ExitError || !strings.Contains(errs, "only way in") {
 		t.Errorf("remove without keyring: %d %q", code, errs)
+	}
+}
+
+// TestBackupWhileWindowOpen: while the window (here: a store opened
+// in-process, holding bbolt's lock, with the control server the window
+// starts) has the data dir, `xunbang backup` gets its copy from the window;
+// once the control channel is gone it says the data dir is in use; restore
+// refuses until the window is closed.
+func TestBackupWhileWindowOpen(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	env := map[string]string{"LANG": "en_US.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "20"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	st, err := store.Open(context.Background(), data, store.Options{Key: store.KeySource{Keyring: keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	srv, err := ServeControl(ctx, st)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// A relative -o is the command's working directory, not the window's.
+	t.Chdir(dir)
+	_, errs, code := run(t, env, "backup", "-o", "hot.db", "--data", data)
+	if code != 0 || !strings.Contains(errs, "backed up to hot.db: 20 needs, encrypted (key "+st.KeyID()+")") ||
+		!strings.Contains(errs, "restores on this computer only") {
+		t.Fatalf("backup while open: %d %q", code, errs)
+	}
+	backup := filepath.Join(dir, "hot.db")
+	if _, err := os.Stat(backup); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, code := run(t, env, "backup", "-o", backup, "--data", data); code != ExitError || !strings.Contains(errs, "never overwrites") {
+		t.Errorf("backup over a file while open: %d %q", code, errs)
+	}
+	// Restore replaces the file: it never goes through the window.
+	_, errs, code = run(t, env, "restore", backup, "--data", data)
+	if code != ExitError || !strings.Contains(errs, "the window must let go of first") || !strings.Contains(errs, "Close the window") {
+		t.Errorf("restore while open: %d %q", code, errs)
+	}
+
+	// The window's control channel gone, its file left behind as after a
+	// crash: the command says the data dir is in use, without waiting.
+	stale, err := os.ReadFile(srv.File())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel()
+	<-srv.Done()
+	if err := os.WriteFile(srv.File(), stale, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, errs, code = run(t, env, "backup", "-o", filepath.Join(dir, "other.db"), "--data", data)
+	if code != ExitError || !strings.Contains(errs, "in use by the xunbang window") || !strings.Contains(errs, "no backup was made") {
+		t.Errorf("backup with a stale control file: %d %q", code, errs)
+	}
+	st.Close()
+
+	// The window recorded the backup in the audit log, with the full path.
+	out, errs, code := run(t, env, "audit", "--json", "--data", data)
+	if code != 0 {
+		t.Fatalf("audit: %s", errs)
+	}
+	var backups []string
+	for l := range strings.Lines(out) {
+		var e struct{ Kind, User, Detail string }
+		if err := json.Unmarshal([]byte(l), &e); err != nil {
+			t.Fatal(err)
+		}
+		if e.Kind == store.AuditBackup {
+			backups = append(backups, e.User+" "+e.Detail)
+		}
+	}
+	if want := "李科技 " + backup; len(backups) != 1 || backups[0] != want {
+		t.Errorf("backups in the audit log: %q, want [%q]", backups, want)
+	}
+
+	// The backup is a checked, whole copy of the data as it was: more needs
+	// after it, then restore it (which checks it first) and count.
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "25", "--seed", "7"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	if _, errs, code := run(t, env, "restore", backup, "--data", data); code != 0 || !strings.Contains(errs, "20 needs") {
+		t.Fatalf("restore of the window's backup: %d %q", code, errs)
+	}
+	rst, err := store.Open(context.Background(), data, store.Options{Key: store.KeySource{Keyring: keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rst.Close()
+	if err := rst.Check(context.Background()); err != nil {
+		t.Error(err)
+	}
+	if n := rst.CountNeeds(context.Background()); n != 20 {
+		t.Errorf("%d needs in the restored backup, want 20", n)
 	}
 }

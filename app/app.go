@@ -8,6 +8,12 @@
 // package forms (fields.go), and every edit of a need is saved as the user
 // types.
 //
+// The data is encrypted; when no keyring holds its key, [Run] first asks for
+// the passphrase, or to choose one for a new data dir (unlock.go). After the
+// idle time of the settings a window whose data has a passphrase locks: a lock
+// screen that shows no data replaces its content until the passphrase is
+// entered (lock.go).
+//
 // [Theme] draws all text in the embedded CJK font; [SetLanguage] makes the UI
 // Chinese (the default, whatever the operating system's locale) or English.
 // Strings shown to the user are read with fyne.io/fyne/v2/lang's L from the
@@ -74,8 +80,9 @@ type Options struct {
 	// Screen names the screen to show first: "home" or "dashboard" (the
 	// default), "needs", "editor" (the first need of the list), "confirm"
 	// (the confirmation of the first need waiting for one, or already
-	// confirmed), "enterprises", "settings", or "sync" (the need list, with
-	// the sync strip below it as on every screen).
+	// confirmed), "enterprises", "settings", "sync" (the need list, with
+	// the sync strip below it as on every screen), or "lock" (the idle
+	// lock's screen).
 	Screen string
 	// Size is the window size; zero means Fyne's choice for a normal run
 	// and 1280×800 for a screenshot.
@@ -107,9 +114,12 @@ type SyncHooks struct {
 
 // Run opens xunbang's window on the store in opts.DataDir and returns nil
 // when the user closes it or ctx is cancelled; pending edits are saved first.
-// With opts.Screenshot set it instead returns once the screenshot is
-// written, or with the error that prevented it. It must be called from the
-// main goroutine, once per process.
+// When the data cannot be opened with opts.Key alone (no keyring holds its
+// key, and no passphrase or a wrong one was given) the window first asks for
+// the passphrase, or to choose one for a new data dir, and then shows the
+// data. With opts.Screenshot set it instead returns once the screenshot is
+// written, or with the error that prevented it (a screenshot asks nothing).
+// It must be called from the main goroutine, once per process.
 func Run(ctx context.Context, opts Options) error {
 	screen := opts.Screen
 	if screen == "" {
@@ -121,18 +131,29 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.DataDir == "" {
 		return errors.New("start UI: no data dir")
 	}
+	var keyState store.KeyState
 	st, err := store.Open(ctx, opts.DataDir, store.Options{Key: opts.Key})
 	if err != nil {
-		return fmt.Errorf("start UI: %w", err)
+		if opts.Screenshot != "" || !needsPrompt(err, opts.Key) {
+			return fmt.Errorf("start UI: %w", err)
+		}
+		state, ierr := store.Inspect(ctx, opts.DataDir, opts.Key.Keyring)
+		if ierr != nil || state == store.KeyReady {
+			return fmt.Errorf("start UI: %w", err)
+		}
+		slog.Info("start UI: the data needs a passphrase", "state", state, "reason", err)
+		keyState = state
 	}
-	defer st.Close()
-	settings, err := st.Settings(ctx)
-	if err != nil {
-		return fmt.Errorf("start UI: %w", err)
-	}
+	var settings store.Settings
 	language := opts.Lang
-	if language == "" {
-		language = settings.Lang
+	if st != nil {
+		if settings, err = st.Settings(ctx); err != nil {
+			_ = st.Close()
+			return fmt.Errorf("start UI: %w", err)
+		}
+		if language == "" {
+			language = settings.Lang
+		}
 	}
 	if err := SetLanguage(ParseLanguage(language)); err != nil {
 		// Depends on the user's system locale, which tests cannot cover
@@ -140,34 +161,13 @@ func Run(ctx context.Context, opts Options) error {
 		slog.Error("start UI: cannot set the UI language", "err", err)
 	}
 
-	if opts.Screenshot == "" {
-		// A daily backup into DataDir/backups, keeping the last few.
-		go func() {
-			if path, made, err := st.DailyBackup(ctx, settings.BackupsKept); err != nil {
-				slog.Warn("daily backup failed", "err", err)
-			} else if made {
-				slog.Info("daily backup written", "path", path)
-			}
-		}()
-	}
-	if opts.Connect != nil && opts.Screenshot == "" {
-		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
-		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts
-	}
-
 	a := fyneapp.NewWithID(AppID)
 	a.Settings().SetTheme(NewTheme())
 	a.SetIcon(assets.Icon())
 	w := a.NewWindow(lang.L("app.name"))
 	w.SetMaster()
-	u := newUI(ctx, a, w, st, settings, opts)
-	ready := make(chan struct{})
-	var readyOnce sync.Once
-	// Results of the loads started here reach the widgets only once the
-	// window is set up (see ui.uiMu).
-	u.uiMu.Lock()
-	u.showScreen(screen, func() { readyOnce.Do(func() { close(ready) }) })
-	u.start()
+	s := &session{ctx: ctx, opts: opts, screen: screen, app: a, win: w, live: opts.Screenshot == ""}
+	defer s.close()
 
 	// Quit when ctx is cancelled, saving pending edits first; stop watching
 	// once the app has stopped.
@@ -175,47 +175,48 @@ func Run(ctx context.Context, opts Options) error {
 	go func() {
 		select {
 		case <-ctx.Done():
-			u.run(func() {
-				u.flush()
+			fyne.Do(func() {
+				if u := s.ui(); u != nil {
+					u.uiMu.Lock()
+					u.flush()
+					u.uiMu.Unlock()
+				}
 				a.Quit()
 			})
 		case <-stopped:
 		}
 	}()
-	defer func() {
-		close(stopped)
-		// Saves already under way finish before the store closes.
-		if !u.bg.WaitTimeout(5 * time.Second) {
-			slog.Warn("window closed with background work still running")
-		}
-	}()
+	defer close(stopped)
 
-	if opts.Screenshot == "" {
-		watchCtx, stopWatch := context.WithCancel(ctx)
-		defer stopWatch()
-		u.watch(watchCtx)
-		if !opts.Size.IsZero() {
-			w.Resize(opts.Size)
-		} else {
-			w.Resize(fyne.NewSize(1280, 800))
+	if st == nil {
+		// Ask for the passphrase first; s.opened shows the data once the
+		// store is open, in the same window.
+		s.unlock = newUnlocker(ctx, opts.DataDir, opts.Key, keyState, fyne.Do, s.opened, a.Quit)
+		w.SetContent(s.unlock.prompt.content)
+		w.Resize(fyne.NewSize(640, 560))
+		w.CenterOnScreen()
+		w.Show()
+		if p := s.unlock.prompt.pass; p != nil {
+			w.Canvas().Focus(p)
 		}
+		a.Run()
+		return nil
+	}
+
+	u := s.begin(st, settings)
+	if opts.Screenshot == "" {
 		u.uiMu.Unlock()
 		w.ShowAndRun()
 		return nil
 	}
 
-	size := opts.Size
-	if size.Width <= 0 || size.Height <= 0 {
-		size = defaultScreenshotSize
-	}
-	w.Resize(size)
 	w.Show()
 	u.uiMu.Unlock()
 	result := make(chan error, 1)
 	go func() {
 		t := time.NewTimer(screenshotWait)
 		select {
-		case <-ready:
+		case <-s.ready:
 		case <-t.C:
 			slog.Warn("screenshot: the screen's data did not arrive in time", "screen", screen)
 		case <-ctx.Done():
@@ -234,6 +235,128 @@ func Run(ctx context.Context, opts Options) error {
 		return err
 	case <-ctx.Done():
 		return fmt.Errorf("screenshot %s: %w", opts.Screenshot, ctx.Err())
+	}
+}
+
+// session is one run of the window: the app, the window, and — once the
+// store is open — the main window's ui on it.
+type session struct {
+	ctx    context.Context
+	opts   Options
+	screen string
+	app    fyne.App
+	win    fyne.Window
+	// live starts the periodic work of a window the user works in (the sync
+	// strip's refresh, the idle lock's check); not for screenshots and tests.
+	live bool
+	// unlock is the first screen when the data needs a passphrase.
+	unlock *unlocker
+
+	readyOnce sync.Once
+	ready     chan struct{} // closed when the first screen shows its data
+	stopWatch context.CancelFunc
+
+	mu sync.Mutex // guards st and u, set on the UI goroutine
+	st *store.Store
+	u  *ui
+}
+
+func (s *session) ui() *ui {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.u
+}
+
+// begin builds the main window on st in s.win and starts loading what the
+// first screen shows. It returns with the ui's uiMu held: the caller
+// releases it once the window is set up (see ui.uiMu).
+func (s *session) begin(st *store.Store, settings store.Settings) *ui {
+	ctx, opts := s.ctx, s.opts
+	if opts.Screenshot == "" {
+		// A daily backup into DataDir/backups, keeping the last few.
+		go func() {
+			if path, made, err := st.DailyBackup(ctx, settings.BackupsKept); err != nil {
+				slog.Warn("daily backup failed", "err", err)
+			} else if made {
+				slog.Info("daily backup written", "path", path)
+			}
+		}()
+	}
+	if opts.Connect != nil && opts.Screenshot == "" {
+		language := opts.Lang
+		if language == "" {
+			language = settings.Lang
+		}
+		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
+		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts
+	}
+	if s.ready == nil {
+		s.ready = make(chan struct{})
+	}
+	u := newUI(ctx, s.app, s.win, st, settings, opts)
+	s.mu.Lock()
+	s.st, s.u = st, u
+	s.mu.Unlock()
+	// Results of the loads started here reach the widgets only once the
+	// window is set up (see ui.uiMu).
+	u.uiMu.Lock()
+	u.showScreen(s.screen, func() { s.readyOnce.Do(func() { close(s.ready) }) })
+	u.start()
+	if s.live {
+		watchCtx, stop := context.WithCancel(ctx)
+		s.stopWatch = stop
+		u.watch(watchCtx)
+		u.idle.watch(watchCtx)
+	}
+	size := opts.Size
+	if size.Width <= 0 || size.Height <= 0 {
+		size = defaultScreenshotSize // also the normal window's first size
+	}
+	s.win.Resize(size)
+	return u
+}
+
+// opened continues, on the UI goroutine, once the unlock screen has opened
+// the store: in the data's language (unless Options.Lang says otherwise),
+// the main window replaces the unlock screen.
+func (s *session) opened(st *store.Store) {
+	settings, err := st.Settings(s.ctx)
+	if err != nil {
+		_ = st.Close()
+		s.unlock.prompt.fail(openFailure(err))
+		return
+	}
+	if s.opts.Lang == "" && ParseLanguage(settings.Lang) != CurrentLanguage() {
+		if err := SetLanguage(ParseLanguage(settings.Lang)); err != nil {
+			slog.Error("start UI: cannot set the UI language", "err", err)
+		}
+		s.win.SetTitle(lang.L("app.name"))
+	}
+	u := s.begin(st, settings)
+	u.uiMu.Unlock()
+	s.win.CenterOnScreen()
+}
+
+// close stops the periodic work, waits for saves under way and closes the
+// store: the window has closed.
+func (s *session) close() {
+	if s.stopWatch != nil {
+		s.stopWatch()
+	}
+	if s.unlock != nil {
+		s.unlock.close()
+	}
+	s.mu.Lock()
+	st, u := s.st, s.u
+	s.mu.Unlock()
+	if u != nil && !u.bg.WaitTimeout(5*time.Second) {
+		// Saves already under way finish before the store closes.
+		slog.Warn("window closed with background work still running")
+	}
+	if st != nil {
+		if err := st.Close(); err != nil {
+			slog.Warn("close the store", "err", err)
+		}
 	}
 }
 

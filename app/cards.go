@@ -44,16 +44,27 @@ func (l *needList) printCards() {
 	prog := dialog.NewCustom(lang.L("cards.title"), lang.L("cards.cancel"), container.NewVBox(
 		widget.NewLabel(lang.L("cards.working", map[string]any{"N": len(ids)})),
 		widget.NewProgressBarInfinite()), u.win)
-	prog.SetOnClosed(cancel)
+	// Only the user's 取消 counts as cancelling: hiding the dialog when the
+	// job is done also calls OnClosed, and the job's context is cancelled
+	// once it returns, before its result reaches the UI goroutine.
+	cancelled, finished := false, false
+	prog.SetOnClosed(func() {
+		if !finished {
+			cancelled = true
+			cancel()
+		}
+	})
 	prog.Show()
 	dir := filepath.Join(u.opts.DataDir, "cards")
 	u.bg.Go(func() {
 		defer cancel()
 		path, rep, err := renderCards(ctx, u.st, ids, dir)
 		u.run(func() {
+			finished = true
+			u.touch()
 			prog.Hide()
 			switch {
-			case ctx.Err() != nil:
+			case cancelled:
 				return
 			case err != nil:
 				dialog.ShowError(fmt.Errorf("%s", lang.L("cards.failed", map[string]any{"Err": err.Error()})), u.win)

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/xunbang/xunbang/forms/demo"
 	"github.com/xunbang/xunbang/store"
 )
@@ -50,5 +52,29 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	cancel()
 	if _, _, err := renderCards(ctx2, st, ids, filepath.Join(t.TempDir(), "x")); err == nil {
 		t.Error("a cancelled job still wrote cards")
+	}
+}
+
+// TestPrintCardsButtonShowsTheResult presses 打印卡片 in the need list: the
+// PDF is written under the data dir and the window says where, which it did
+// not while the finished job's own cancel counted as the user's.
+func TestPrintCardsButtonShowsTheResult(t *testing.T) {
+	u, _ := newTestUI(t, func(st *store.Store) {
+		set := demo.Generate(3, 12)
+		if _, err := st.Import(context.Background(), set.Enterprises, set.Needs, store.ImportOptions{Exact: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if len(u.needs.rows) == 0 {
+		t.Fatal("the need list is empty")
+	}
+	test.Tap(u.needs.print)
+	settle(t, u)
+	pdfs, _ := filepath.Glob(filepath.Join(u.opts.DataDir, "cards", "*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("%d PDFs written", len(pdfs))
+	}
+	if texts := windowTexts(u.win); !containsText(texts, filepath.Base(pdfs[0])) {
+		t.Errorf("the window does not say where the cards are: %q", texts)
 	}
 }

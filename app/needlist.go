@@ -36,6 +36,7 @@ type needList struct {
 	loading   *widget.Label
 	newNeed   *widget.Button
 	print     *widget.Button // 打印卡片: the needs shown now
+	excel     *excelTransfer // 导入 Excel, 导出 Excel
 	list      *widget.List
 	content   fyne.CanvasObject
 
@@ -125,6 +126,7 @@ func newNeedList(u *ui) *needList {
 	l.newNeed = widget.NewButtonWithIcon(lang.L("needs.new"), theme.ContentAddIcon(), u.newNeed)
 	l.newNeed.Importance = widget.HighImportance
 	l.print = widget.NewButtonWithIcon(lang.L("cards.button"), theme.DocumentPrintIcon(), l.printCards)
+	l.excel = newExcelTransfer(u)
 
 	l.list = widget.NewList(
 		func() int { return len(l.rows) },
@@ -140,7 +142,7 @@ func newNeedList(u *ui) *needList {
 
 	filters := container.NewGridWithColumns(5, l.status, l.needType, l.techField, l.town, l.sort)
 	top := container.NewVBox(
-		container.NewBorder(nil, nil, nil, container.NewHBox(l.count, l.print, l.newNeed), l.search),
+		container.NewBorder(nil, nil, nil, container.NewHBox(l.count, l.excel.importBtn, l.excel.exportBtn, l.print, l.newNeed), l.search),
 		filters,
 		l.header(),
 	)

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -16,8 +18,8 @@ import (
 )
 
 // settingsView is the 设置 screen: who the official is, the team's home
-// region, the language, the data dir, the platform's address and the
-// campaign's targets.
+// region, the language, the data dir, the platform's address, the idle lock,
+// the campaign's targets and the data's passphrase.
 type settingsView struct {
 	u        *ui
 	user     *widget.Entry
@@ -31,7 +33,28 @@ type settingsView struct {
 	save_    *widget.Button
 	message  *widget.Label
 	content  fyne.CanvasObject
+
+	// The idle lock: after how many minutes (lockChoices[i] for option i;
+	// -1 never), and a note while no passphrase is set.
+	lockAfter   *widget.Select
+	lockChoices []int
+	lockNote    *widget.Label
+
+	// The data's passphrase: its state, the current one (asked when one is
+	// set), the new one twice, and the button that sets it.
+	passState   *widget.Label
+	oldLabel    *widget.Label
+	oldPass     *widget.Entry
+	newPass     *widget.Entry
+	repeatPass  *widget.Entry
+	passWarning *widget.Label
+	passSet     *widget.Button
+	passBusy    *widget.Activity
+	passMessage *widget.Label
 }
+
+// lockMinutes are the idle times offered, in minutes; -1 is 从不.
+var lockMinutes = []int{5, 10, 15, 30, 60, -1}
 
 // languages offered, in the order of the radio buttons.
 var languageCodes = []string{string(Chinese), string(English)}
@@ -61,6 +84,10 @@ func newSettingsView(u *ui) *settingsView {
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
 	v.message.Hide()
+	v.lockAfter = widget.NewSelect(nil, nil)
+	v.lockNote = smallLabel(lang.L("lock.needspassphrase"))
+	v.lockNote.Importance = widget.WarningImportance
+	passphrase := v.newPassphraseForm()
 
 	label := func(key string) *widget.Label { return widget.NewLabel(lang.L(key)) }
 	form := container.New(layout.NewFormLayout(),
@@ -70,6 +97,7 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
 		label("settings.datadir"), v.dataDir,
 		label("settings.platform"), container.NewVBox(v.platform, smallLabel(lang.L("settings.platform.help"))),
+		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
 	targets := container.New(layout.NewFormLayout(),
 		label("settings.target.enterprises"), v.targets[0],
@@ -87,9 +115,44 @@ func newSettingsView(u *ui) *settingsView {
 		targets,
 		container.NewHBox(layout.NewSpacer(), v.save_),
 		v.message,
+		sectionHeading(lang.L("passphrase.heading")),
+		passphrase,
 	)))
 	v.load(u.settings)
+	v.showPassphraseState()
 	return v
+}
+
+// newPassphraseForm builds the form that sets or changes the passphrase.
+func (v *settingsView) newPassphraseForm() fyne.CanvasObject {
+	v.passState = widget.NewLabel("")
+	v.passState.Wrapping = fyne.TextWrapWord
+	v.oldLabel = widget.NewLabel(lang.L("passphrase.old"))
+	v.oldPass = widget.NewPasswordEntry()
+	v.newPass = widget.NewPasswordEntry()
+	v.newPass.SetPlaceHolder(lang.L("passphrase.tooshort", map[string]any{"N": minPassphraseLen}))
+	v.repeatPass = widget.NewPasswordEntry()
+	v.repeatPass.OnSubmitted = func(string) { v.setPassphrase() }
+	v.passWarning = smallLabel(lang.L("passphrase.warning"))
+	v.passWarning.Importance = widget.WarningImportance
+	v.passSet = widget.NewButtonWithIcon(lang.L("passphrase.set"), theme.ConfirmIcon(), v.setPassphrase)
+	v.passBusy = widget.NewActivity()
+	v.passBusy.Hide()
+	v.passMessage = widget.NewLabel("")
+	v.passMessage.Wrapping = fyne.TextWrapWord
+	v.passMessage.Hide()
+	form := container.New(layout.NewFormLayout(),
+		v.oldLabel, v.oldPass,
+		widget.NewLabel(lang.L("passphrase.new")), v.newPass,
+		widget.NewLabel(lang.L("passphrase.repeat")), v.repeatPass,
+	)
+	return container.NewVBox(
+		v.passState,
+		form,
+		v.passWarning,
+		container.NewHBox(layout.NewSpacer(), v.passBusy, v.passSet),
+		v.passMessage,
+	)
 }
 
 // load shows settings.
@@ -108,6 +171,149 @@ func (v *settingsView) load(s store.Settings) {
 	for i, n := range []int{s.Targets.Enterprises, s.Targets.ValidNeeds, s.Targets.CrossRegion, s.Targets.Matches, s.Targets.Deals} {
 		v.targets[i].SetText(strconv.Itoa(n))
 	}
+	v.loadLockAfter(s.LockAfterMinutes)
+}
+
+// loadLockAfter offers the idle times, with minutes (a time set elsewhere,
+// such as 20, included) selected.
+func (v *settingsView) loadLockAfter(minutes int) {
+	if minutes == 0 || minutes < -1 {
+		minutes = store.DefaultSettings().LockAfterMinutes
+	}
+	v.lockChoices = slices.Clone(lockMinutes)
+	if !slices.Contains(v.lockChoices, minutes) {
+		v.lockChoices = append(v.lockChoices, minutes)
+		slices.SortFunc(v.lockChoices, func(a, b int) int {
+			if a == -1 || b == -1 { // 从不 last
+				return b - a
+			}
+			return a - b
+		})
+	}
+	options := make([]string, len(v.lockChoices))
+	for i, m := range v.lockChoices {
+		options[i] = lockLabel(m)
+	}
+	v.lockAfter.SetOptions(options)
+	v.lockAfter.SetSelectedIndex(slices.Index(v.lockChoices, minutes))
+}
+
+// lockLabel names an idle time: "10 分钟", "从不".
+func lockLabel(minutes int) string {
+	if minutes < 0 {
+		return lang.L("lock.never")
+	}
+	return lang.L("lock.minutes", map[string]any{"N": minutes})
+}
+
+// selectedLockAfter is the idle time chosen, in minutes (-1 never).
+func (v *settingsView) selectedLockAfter() int {
+	if i := v.lockAfter.SelectedIndex(); i >= 0 && i < len(v.lockChoices) {
+		return v.lockChoices[i]
+	}
+	return v.u.settings.LockAfterMinutes
+}
+
+// showPassphraseState says whether a passphrase is set, asks for the
+// current one only then, and shows the lock's note only when none is.
+func (v *settingsView) showPassphraseState() {
+	ps, ok := v.u.passphrases()
+	encrypted := ok && ps.Encrypted()
+	has := encrypted && ps.HasPassphrase()
+	switch {
+	case !encrypted:
+		v.passState.SetText(lang.L("passphrase.state.unencrypted"))
+	case has:
+		v.passState.SetText(lang.L("passphrase.state.set"))
+	default:
+		v.passState.SetText(lang.L("passphrase.state.none"))
+	}
+	label := "passphrase.set"
+	if has {
+		label = "passphrase.change"
+		v.oldLabel.Show()
+		v.oldPass.Show()
+	} else {
+		v.oldLabel.Hide()
+		v.oldPass.Hide()
+	}
+	v.passSet.SetText(lang.L(label))
+	if encrypted {
+		v.passSet.Enable()
+	} else {
+		v.passSet.Disable()
+	}
+	if has {
+		v.lockNote.Hide()
+	} else {
+		v.lockNote.Show()
+	}
+}
+
+// setPassphrase checks the entries, then (off the UI goroutine: each
+// derivation of the key takes a quarter of a second) checks the current
+// passphrase and sets the new one.
+func (v *settingsView) setPassphrase() {
+	u := v.u
+	u.touch()
+	ps, ok := u.passphrases()
+	if !ok || !ps.Encrypted() || v.passSet.Disabled() {
+		return
+	}
+	has := ps.HasPassphrase()
+	old, p := v.oldPass.Text, v.newPass.Text
+	if has && old == "" {
+		v.sayPassphrase(lang.L("passphrase.oldmissing"), widget.DangerImportance)
+		return
+	}
+	if msg := newPassphraseProblem(p, v.repeatPass.Text); msg != "" {
+		v.sayPassphrase(msg, widget.DangerImportance)
+		return
+	}
+	v.passSet.Disable()
+	v.passMessage.Hide()
+	v.passBusy.Show()
+	v.passBusy.Start()
+	u.bg.Go(func() {
+		var err error
+		wrongOld := false
+		if has {
+			err = ps.CheckPassphrase(old)
+			wrongOld = errors.Is(err, store.ErrWrongKey)
+		}
+		if err == nil {
+			err = ps.SetPassphrase(u.ctx, p)
+		}
+		u.run(func() {
+			v.passBusy.Stop()
+			v.passBusy.Hide()
+			v.passSet.Enable()
+			switch {
+			case wrongOld:
+				v.sayPassphrase(lang.L("passphrase.wrongold"), widget.DangerImportance)
+				return
+			case err != nil:
+				v.sayPassphrase(userMessage(err, u.lang), widget.DangerImportance)
+				return
+			}
+			for _, e := range []*widget.Entry{v.oldPass, v.newPass, v.repeatPass} {
+				e.SetText("")
+			}
+			if u.idle != nil {
+				u.idle.passphraseChanged() // calls showPassphraseState
+			} else {
+				v.showPassphraseState()
+			}
+			v.sayPassphrase(lang.L("passphrase.saved"), widget.SuccessImportance)
+		})
+	})
+}
+
+func (v *settingsView) sayPassphrase(text string, imp widget.Importance) {
+	v.passMessage.SetText(text)
+	v.passMessage.Importance = imp
+	v.passMessage.Refresh()
+	v.passMessage.Show()
 }
 
 func (v *settingsView) selectedLang() string {
@@ -127,12 +333,14 @@ func (v *settingsView) languageChanged() {
 
 // save checks and stores the settings, off the UI goroutine.
 func (v *settingsView) save() {
+	v.u.touch()
 	s := v.u.settings
 	s.User = strings.TrimSpace(v.user.Text)
 	s.Team = strings.TrimSpace(v.team.Text)
 	s.HomeRegion = v.home.code()
 	s.Lang = v.selectedLang()
 	s.PlatformURL = strings.TrimSpace(v.platform.Text)
+	s.LockAfterMinutes = v.selectedLockAfter()
 	if s.PlatformURL != "" {
 		p, err := url.Parse(s.PlatformURL)
 		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {

@@ -28,11 +28,12 @@ const (
 	ScreenEnterprises = "enterprises"
 	ScreenSettings    = "settings"
 	ScreenSync        = "sync"
+	ScreenLock        = "lock" // the idle lock's screen, over the 工作台
 )
 
 // screens lists every name Options.Screen accepts.
 var screens = []string{
-	ScreenHome, ScreenDashboard, ScreenNeeds, ScreenEditor, ScreenConfirm, ScreenEnterprises, ScreenSettings, ScreenSync,
+	ScreenHome, ScreenDashboard, ScreenNeeds, ScreenEditor, ScreenConfirm, ScreenEnterprises, ScreenSettings, ScreenSync, ScreenLock,
 }
 
 // ui is the main window: the tabs 工作台 / 需求 / 企业 / 设置 over a sync
@@ -76,6 +77,7 @@ type ui struct {
 	settingsView *settingsView
 	sync         *syncStrip
 	content      fyne.CanvasObject
+	idle         *idleLock // the idle lock (lock.go)
 }
 
 // newUI builds the window's content on w. Nothing is loaded until start.
@@ -91,6 +93,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 			fn()
 		})
 	}
+	u.idle = newIdleLock(u)
 	u.needs = newNeedList(u)
 	u.editor = newNeedEditor(u)
 	u.confirm = newConfirmView(u)
@@ -106,11 +109,13 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 	u.settingsTab = container.NewTabItemWithIcon(lang.L("tab.settings"), theme.SettingsIcon(), u.settingsView.content)
 	u.tabs = container.NewAppTabs(u.dashTab, u.needsTab, u.entTab, u.settingsTab)
 	u.tabs.OnSelected = func(t *container.TabItem) {
+		u.touch()
 		if t == u.dashTab {
 			u.dashboard.refresh()
 		}
 	}
-	u.content = container.NewBorder(nil, u.sync.content, nil, nil, u.tabs)
+	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
+		u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
 
 	w.SetContent(u.content)
 	w.SetMainMenu(u.mainMenu())
@@ -163,25 +168,39 @@ var (
 	shortcutNew    = &desktop.CustomShortcut{KeyName: fyne.KeyN, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSave   = &desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault}
 	shortcutSearch = &desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault}
+	shortcutLock   = &desktop.CustomShortcut{KeyName: fyne.KeyL, Modifier: fyne.KeyModifierShortcutDefault}
 )
 
 func (u *ui) mainMenu() *fyne.MainMenu {
-	newNeed := fyne.NewMenuItem(lang.L("menu.newneed"), u.newNeed)
+	// Commands do nothing while the window is locked (see lock.go).
+	newNeed := fyne.NewMenuItem(lang.L("menu.newneed"), u.unlocked(u.newNeed))
 	newNeed.Shortcut = shortcutNew
-	save := fyne.NewMenuItem(lang.L("menu.save"), u.saveNow)
+	save := fyne.NewMenuItem(lang.L("menu.save"), u.unlocked(u.saveNow))
 	save.Shortcut = shortcutSave
-	search := fyne.NewMenuItem(lang.L("menu.search"), u.focusSearch)
+	search := fyne.NewMenuItem(lang.L("menu.search"), u.unlocked(u.focusSearch))
 	search.Shortcut = shortcutSearch
-	newEnt := fyne.NewMenuItem(lang.L("menu.newenterprise"), func() {
+	newEnt := fyne.NewMenuItem(lang.L("menu.newenterprise"), u.unlocked(func() {
 		u.tabs.Select(u.entTab)
 		u.enterprises.newEnterprise()
-	})
-	for _, sc := range []*desktop.CustomShortcut{shortcutNew, shortcutSave, shortcutSearch} {
+	}))
+	lockNow := fyne.NewMenuItem(lang.L("lock.menu"), u.unlocked(u.idle.lockNow))
+	lockNow.Shortcut = shortcutLock
+	lockNow.Disabled = !u.hasPassphrase()
+	u.idle.menuItem = lockNow
+	for _, sc := range []*desktop.CustomShortcut{shortcutNew, shortcutSave, shortcutSearch, shortcutLock} {
 		// Also on the canvas, for when the menu bar is not drawn.
-		item := map[*desktop.CustomShortcut]func(){shortcutNew: u.newNeed, shortcutSave: u.saveNow, shortcutSearch: u.focusSearch}[sc]
+		item := map[*desktop.CustomShortcut]func(){shortcutNew: u.newNeed, shortcutSave: u.saveNow, shortcutSearch: u.focusSearch, shortcutLock: u.idle.lockNow}[sc]
+		item = u.unlocked(item)
 		u.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { item() })
 	}
-	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), newNeed, newEnt, fyne.NewMenuItemSeparator(), save, search))
+	importXLSX := fyne.NewMenuItem(lang.L("excel.import.menu"), u.unlocked(u.needs.excel.chooseImport))
+	exportXLSX := fyne.NewMenuItem(lang.L("excel.export.button"), nil)
+	exportXLSX.ChildMenu = u.needs.excel.exportMenu()
+	for _, it := range exportXLSX.ChildMenu.Items {
+		it.Action = u.unlocked(it.Action)
+	}
+	return fyne.NewMainMenu(fyne.NewMenu(lang.L("menu.file"), newNeed, newEnt, fyne.NewMenuItemSeparator(), save, search,
+		fyne.NewMenuItemSeparator(), importXLSX, exportXLSX, fyne.NewMenuItemSeparator(), lockNow))
 }
 
 // saveNow saves what the current screen edits (Ctrl+S).
@@ -231,6 +250,7 @@ func (u *ui) setNeedsView(o fyne.CanvasObject) {
 // openNeed loads a need into the editor and shows it; then, if given, runs
 // then (on the UI goroutine).
 func (u *ui) openNeed(id string, then ...func()) {
+	u.touch()
 	u.tabs.Select(u.needsTab)
 	u.editor.open(id, func() {
 		u.setNeedsView(u.editor.content)
@@ -245,6 +265,7 @@ func (u *ui) showConfirm() {
 	if u.editor.need == nil {
 		return
 	}
+	u.touch()
 	u.editor.saveNow()
 	u.confirm.show(u.editor)
 	u.setNeedsView(u.confirm.content)
@@ -266,6 +287,7 @@ type auditor interface {
 
 // openEnterprise shows an enterprise in the 企业 tab.
 func (u *ui) openEnterprise(id string) {
+	u.touch()
 	u.tabs.Select(u.entTab)
 	u.enterprises.open(id)
 }
@@ -273,6 +295,7 @@ func (u *ui) openEnterprise(id string) {
 // changed is called after a need or an enterprise was saved: the list, the
 // sync strip and the dashboard catch up.
 func (u *ui) changed() {
+	u.touch()
 	u.needs.reloadLater.Trigger()
 	u.sync.refreshLater.Trigger()
 	u.dashboard.stale = true
@@ -352,6 +375,10 @@ func (u *ui) createNeed(enterpriseID string, then ...func()) {
 // showError tells the user what went wrong, in their words.
 func (u *ui) showError(err error) {
 	slog.Error("window", "err", err)
+	if u.idle != nil && u.idle.locked { // the message may name a record: after the unlock
+		u.idle.whenUnlocked(func() { dialog.ShowInformation(lang.L("error.title"), userMessage(err, u.lang), u.win) })
+		return
+	}
 	dialog.ShowInformation(lang.L("error.title"), userMessage(err, u.lang), u.win)
 }
 
@@ -417,6 +444,10 @@ func (u *ui) showScreen(screen string, ready func()) {
 		}
 	case ScreenSettings:
 		u.tabs.Select(u.settingsTab)
+		ready()
+	case ScreenLock:
+		u.tabs.Select(u.dashTab)
+		u.idle.lock("")
 		ready()
 	default: // home, dashboard
 		u.tabs.Select(u.dashTab)

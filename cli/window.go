@@ -31,7 +31,7 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 		return ExitUsage
 	}
 	switch *screen {
-	case "", "needs", "editor", "confirm", "dashboard", "enterprises", "settings", "sync":
+	case "", "needs", "editor", "confirm", "dashboard", "enterprises", "settings", "sync", "lock":
 	default:
 		fmt.Fprintln(env.Stderr, tr(lang, "未知界面："+*screen, "unknown screen: "+*screen))
 		return ExitUsage

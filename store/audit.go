@@ -35,6 +35,10 @@ const (
 	AuditEncrypt = "encrypt"
 	// AuditPassphrase: the passphrase was set or changed.
 	AuditPassphrase = "passphrase"
+	// AuditLock: the window locked (idle, or 立即锁定); its data was hidden.
+	AuditLock = "lock"
+	// AuditUnlock: the window was unlocked with the passphrase.
+	AuditUnlock = "unlock"
 )
 
 // AuditKinds lists the known kinds, each with its zh and en label.
@@ -48,6 +52,8 @@ var AuditKinds = []struct{ Kind, Zh, En string }{
 	{AuditRestore, "恢复备份", "restored a backup"},
 	{AuditEncrypt, "加密数据", "encrypted the data"},
 	{AuditPassphrase, "设置口令", "set the passphrase"},
+	{AuditLock, "锁定窗口", "locked the window"},
+	{AuditUnlock, "解锁窗口", "unlocked the window"},
 }
 
 // AuditLabel returns a kind's label in lang ("zh" or "en"); an unknown

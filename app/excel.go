@@ -1,0 +1,756 @@
+package app
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/storage"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/store"
+)
+
+// The Excel outputs the window writes (xlsx.WritePlatform, WriteHandbook,
+// WriteReport); the names are those of `xunbang export`.
+const (
+	excelPlatform = "platform"
+	excelHandbook = "handbook"
+	excelReport   = "report"
+)
+
+// excelFormats lists the Excel outputs in the order the export menu offers
+// them.
+var excelFormats = []string{excelPlatform, excelHandbook, excelReport}
+
+// excelImporter is what importing a workbook needs of the store.
+type excelImporter interface {
+	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
+}
+
+// excelExporter is what exporting a workbook needs of the store: its
+// records, the follow-ups the report counts, and the audit log that records
+// every export.
+type excelExporter interface {
+	xlsx.Records
+	xlsx.FollowUps
+	auditor
+}
+
+// excelTransfer is the need list's Excel import and export: the 导入 Excel
+// and 导出 Excel buttons and the dialogs they lead to. The work itself is in
+// previewImport, applyImport and exportWorkbook, which tests call directly;
+// the methods here only ask and show. Like the screens it holds its widgets
+// and the dialog on screen, so that tests reach them.
+type excelTransfer struct {
+	u   *ui
+	imp excelImporter // nil when the store cannot import (then the button is hidden)
+	exp excelExporter // nil when the store cannot export
+
+	importBtn *widget.Button
+	exportBtn *widget.Button
+
+	// lastDir is the folder of the last workbook opened or written; the file
+	// dialogs start there.
+	lastDir string
+
+	// progress is the progress dialog of the work under way, nil when none;
+	// progressCancel is its 取消 button.
+	progress       *dialog.CustomDialog
+	progressText   *widget.Label
+	progressCancel *widget.Button
+	// preview is the import preview on screen, nil when none.
+	preview *importPreviewView
+	// result is the last dialog that said what was done (or what failed),
+	// and resultText its text.
+	result     dialog.Dialog
+	resultText string
+}
+
+func newExcelTransfer(u *ui) *excelTransfer {
+	x := &excelTransfer{u: u}
+	x.imp, _ = u.st.(excelImporter)
+	x.exp, _ = u.st.(excelExporter)
+	x.importBtn = widget.NewButtonWithIcon(lang.L("excel.import.button"), theme.UploadIcon(), x.chooseImport)
+	x.exportBtn = widget.NewButtonWithIcon(lang.L("excel.export.button"), theme.DownloadIcon(), x.showExportMenu)
+	if x.imp == nil {
+		x.importBtn.Hide()
+	}
+	if x.exp == nil {
+		x.exportBtn.Hide()
+	}
+	return x
+}
+
+func (x *excelTransfer) exportMenu() *fyne.Menu {
+	var items []*fyne.MenuItem
+	for _, f := range excelFormats {
+		items = append(items, fyne.NewMenuItem(lang.L("excel.format."+f)+"…", func() { x.chooseExport(f) }))
+	}
+	return fyne.NewMenu(lang.L("excel.export.button"), items...)
+}
+
+// showExportMenu offers the three outputs under the 导出 Excel button.
+func (x *excelTransfer) showExportMenu() {
+	c := x.u.win.Canvas()
+	widget.ShowPopUpMenuAtRelativePosition(x.exportMenu(), c, fyne.NewPos(0, x.exportBtn.Size().Height), x.exportBtn)
+}
+
+// job runs work off the UI goroutine behind a progress dialog whose 取消
+// button cancels work's context; then, on the UI goroutine, it closes the
+// dialog and calls done with work's error. When the user cancelled and work
+// failed, done is not called: the cancellation is the answer. When work
+// finished anyway, done is told so, since what it did is done.
+func (x *excelTransfer) job(title, message string, work func(ctx context.Context) error, done func(err error)) {
+	u := x.u
+	ctx, cancel := context.WithCancel(u.ctx)
+	x.progressText = widget.NewLabel(message)
+	x.progressText.Wrapping = fyne.TextWrapWord
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(x.progressText, widget.NewProgressBarInfinite()), u.win)
+	cancelled, finished := false, false
+	x.progressCancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
+		cancelled = true
+		d.Hide()
+	})
+	d.SetButtons([]fyne.CanvasObject{x.progressCancel})
+	d.SetOnClosed(func() {
+		if !finished {
+			cancelled = true
+			cancel()
+		}
+	})
+	d.Resize(fyne.NewSize(440, d.MinSize().Height))
+	x.progress = d
+	d.Show()
+	u.bg.Go(func() {
+		err := work(ctx)
+		cancel()
+		u.run(func() {
+			finished = true
+			u.touch() // a long job is activity: the lock waits its full time after it
+			d.Hide()
+			if x.progress == d {
+				x.progress, x.progressText, x.progressCancel = nil, nil, nil
+			}
+			if err != nil && (cancelled || errors.Is(err, context.Canceled)) {
+				slog.Info("excel: cancelled", "title", title, "err", err)
+				return
+			}
+			done(err)
+		})
+	})
+}
+
+// showResult tells the user what was done or what failed.
+func (x *excelTransfer) showResult(title, text string, extra ...fyne.CanvasObject) {
+	msg := widget.NewLabel(text)
+	msg.Wrapping = fyne.TextWrapWord
+	content := fyne.CanvasObject(msg)
+	if len(extra) > 0 {
+		content = container.NewVBox(msg, container.NewHBox(extra...))
+	}
+	d := dialog.NewCustom(title, lang.L("excel.close"), content, x.u.win)
+	d.Resize(fyne.NewSize(560, d.MinSize().Height))
+	x.result, x.resultText = d, text
+	d.Show()
+}
+
+// ——— import ———
+
+// importPreview is what a workbook would do to the store: read, checked and
+// tried in a dry run; nothing is written.
+type importPreview struct {
+	path string
+	opt  xlsx.Options
+	// batch is the workbook as read, with its problems.
+	batch *xlsx.Batch
+	// good is what 导入 would store: the whole batch when it has no errors,
+	// else its rows without errors (batch.Partial()), which only
+	// 只导入无误的行 stores.
+	good *xlsx.Batch
+	// report is the dry run of good.
+	report store.ImportReport
+	// sheets are the workbook's sheets that hold records, as the first read
+	// of all sheets found them; a preview of one sheet keeps them, so that
+	// the user can go back to all.
+	sheets []string
+}
+
+// previewImport reads the workbook at path and tries it in a dry run. It
+// returns the reader's *xlsx.FileError for a file that cannot be read at
+// all, and ctx's error when cancelled.
+func previewImport(ctx context.Context, st excelImporter, path string, opt xlsx.Options) (*importPreview, error) {
+	b, err := xlsx.ReadFile(ctx, path, opt)
+	if err != nil {
+		return nil, err
+	}
+	p := &importPreview{path: path, opt: opt, batch: b, good: b}
+	if b.HasErrors() {
+		p.good = b.Partial()
+	}
+	if p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true}); err != nil {
+		return nil, err
+	}
+	for _, s := range b.Sheets {
+		if s.Role != xlsx.RoleSkipped {
+			p.sheets = append(p.sheets, s.Name)
+		}
+	}
+	return p, nil
+}
+
+// errImportBlocked: the workbook has errors and the user did not choose to
+// import only the rows without them.
+var errImportBlocked = errors.New("the workbook has errors: nothing imported")
+
+// applyImport stores what the preview read, in one transaction: the whole
+// workbook when it has no errors; when it has, nothing unless partial, and
+// with partial its rows without errors.
+func applyImport(ctx context.Context, st excelImporter, p *importPreview, partial bool) (store.ImportReport, error) {
+	b := p.batch
+	if b.HasErrors() {
+		if !partial {
+			return store.ImportReport{}, errImportBlocked
+		}
+		b = p.good
+	}
+	return st.Import(ctx, b.Enterprises, b.Needs, store.ImportOptions{})
+}
+
+// importCounts counts an import report's actions by kind of record.
+type importCounts struct {
+	NeedsCreated, NeedsUpdated, NeedsSkipped int
+	EntsCreated, EntsUpdated, EntsSkipped    int
+}
+
+func countImport(rep store.ImportReport) importCounts {
+	var c importCounts
+	for _, it := range rep.Items {
+		created, updated, skipped := &c.NeedsCreated, &c.NeedsUpdated, &c.NeedsSkipped
+		if it.Kind == store.KindEnterprise {
+			created, updated, skipped = &c.EntsCreated, &c.EntsUpdated, &c.EntsSkipped
+		}
+		switch it.Action {
+		case store.ActionCreate:
+			*created++
+		case store.ActionUpdate:
+			*updated++
+		default:
+			*skipped++
+		}
+	}
+	return c
+}
+
+// text says the counts in the UI language.
+func (c importCounts) text() string {
+	return lang.L("excel.counts", map[string]any{
+		"NeedsCreated": c.NeedsCreated, "NeedsUpdated": c.NeedsUpdated, "NeedsSkipped": c.NeedsSkipped,
+		"EntsCreated": c.EntsCreated, "EntsUpdated": c.EntsUpdated, "EntsSkipped": c.EntsSkipped,
+	})
+}
+
+// chooseImport asks for a workbook and previews it.
+func (x *excelTransfer) chooseImport() {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			x.u.showError(err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		x.startImport(path)
+	}, x.u.win)
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".XLSX"}))
+	x.startIn(d)
+	d.Resize(x.fileDialogSize())
+	d.Show()
+}
+
+// startIn points a file dialog at the folder last used.
+func (x *excelTransfer) startIn(d *dialog.FileDialog) {
+	if x.lastDir == "" {
+		return
+	}
+	if l, err := storage.ListerForURI(storage.NewFileURI(x.lastDir)); err == nil {
+		d.SetLocation(l)
+	}
+}
+
+func (x *excelTransfer) fileDialogSize() fyne.Size {
+	s := x.u.win.Canvas().Size()
+	return fyne.NewSize(min(s.Width*0.9, 900), min(s.Height*0.9, 640))
+}
+
+// startImport reads and checks the workbook at path, all its sheets.
+func (x *excelTransfer) startImport(path string) {
+	x.lastDir = filepath.Dir(path)
+	x.readPreview(path, "", nil)
+}
+
+// readPreview reads the workbook at path (only the named sheet, unless
+// sheet is ""), off the UI goroutine, and shows the preview.
+func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
+	u := x.u
+	opt := xlsx.Options{Sheet: sheet, HomeRegion: u.settings.HomeRegion, Lang: u.lang}
+	name := filepath.Base(path)
+	var p *importPreview
+	x.job(lang.L("excel.import.title"), lang.L("excel.reading", map[string]any{"Name": name}),
+		func(ctx context.Context) error {
+			var err error
+			p, err = previewImport(ctx, x.imp, path, opt)
+			return err
+		},
+		func(err error) {
+			if err != nil {
+				var fe *xlsx.FileError
+				msg := err.Error()
+				if errors.As(err, &fe) {
+					msg = fe.Message(u.lang)
+				} else {
+					slog.Error("excel: preview import", "path", path, "err", err)
+				}
+				x.showResult(lang.L("excel.import.title"), lang.L("excel.readfailed", map[string]any{"Name": name, "Err": msg}))
+				return
+			}
+			if sheets != nil {
+				p.sheets = sheets
+			}
+			x.showPreview(p)
+		})
+}
+
+// importPreviewView is the preview dialog: what the import would do, the
+// problems found, and the buttons that import.
+type importPreviewView struct {
+	x        *excelTransfer
+	p        *importPreview
+	dlg      *dialog.CustomDialog
+	sheet    *widget.Select // nil when the workbook has one sheet of records
+	summary  *widget.Label
+	counts   *widget.Label
+	problems []xlsx.Problem // errors first
+	heading  *widget.Label
+	list     *widget.List
+	detail   *widget.Label // the selected problem in full
+	doImport *widget.Button
+	partial  *widget.Button // nil when there are no errors
+	cancel   *widget.Button
+}
+
+// problemColumns are the columns of the preview's problem list and their
+// relative widths.
+var problemColumns = []struct {
+	key    string
+	weight float32
+}{
+	{"excel.col.severity", 0.7},
+	{"excel.col.location", 2.1},
+	{"excel.col.field", 1.7},
+	{"excel.col.message", 5},
+}
+
+// showPreview shows what importing p would do.
+func (x *excelTransfer) showPreview(p *importPreview) {
+	u := x.u
+	v := &importPreviewView{x: x, p: p}
+	v.problems = slices.Clone(p.batch.Problems)
+	slices.SortStableFunc(v.problems, func(a, b xlsx.Problem) int {
+		return cmp.Compare(boolRank(!a.Error()), boolRank(!b.Error()))
+	})
+	nErr := len(p.batch.Errors())
+	nWarn := len(v.problems) - nErr
+
+	file := widget.NewLabelWithStyle(lang.L("excel.file", map[string]any{"Name": filepath.Base(p.path)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	file.Truncation = fyne.TextTruncateEllipsis
+	top := container.NewVBox(file)
+	if len(p.sheets) > 1 {
+		opts := append([]string{lang.L("excel.sheet.all")}, p.sheets...)
+		v.sheet = widget.NewSelect(opts, nil)
+		v.sheet.SetSelectedIndex(0)
+		if i := slices.Index(p.sheets, p.opt.Sheet); i >= 0 {
+			v.sheet.SetSelectedIndex(i + 1)
+		}
+		v.sheet.OnChanged = func(string) { v.pickSheet() }
+		top.Add(container.NewBorder(nil, nil, widget.NewLabel(lang.L("excel.sheet")), nil, v.sheet))
+	}
+
+	counts := countImport(p.report)
+	empty := len(p.good.Needs) == 0 && len(p.good.Enterprises) == 0
+	switch {
+	case nErr > 0:
+		v.summary = widget.NewLabel(lang.L("excel.preview.errors", map[string]any{"N": nErr}))
+		v.summary.Importance = widget.DangerImportance
+	case empty:
+		v.summary = widget.NewLabel(lang.L("excel.preview.empty"))
+		v.summary.Importance = widget.WarningImportance
+	default:
+		v.summary = widget.NewLabel(lang.L("excel.preview.clean"))
+	}
+	v.summary.Wrapping = fyne.TextWrapWord
+	v.counts = widget.NewLabel(counts.text())
+	v.counts.Wrapping = fyne.TextWrapWord
+	v.counts.TextStyle.Bold = true
+	top.Add(v.summary)
+	top.Add(v.counts)
+	top.Add(widget.NewSeparator())
+
+	if len(v.problems) == 0 {
+		v.heading = widget.NewLabel(lang.L("excel.problems.none"))
+	} else {
+		v.heading = widget.NewLabel(lang.L("excel.problems", map[string]any{"Errors": nErr, "Warnings": nWarn}))
+	}
+	top.Add(v.heading)
+
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
+	v.list = widget.NewList(func() int { return len(v.problems) }, v.createRow, v.updateRow)
+	v.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(v.problems) {
+			v.detail.SetText(v.problems[id].Message(u.lang))
+		}
+	}
+	var problems fyne.CanvasObject = container.NewBorder(v.header(), v.detail, nil, nil, v.list)
+	if len(v.problems) == 0 {
+		problems = layoutSpacer()
+	}
+
+	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() { v.dlg.Hide() })
+	v.doImport = widget.NewButtonWithIcon(lang.L("excel.import.all"), theme.ConfirmIcon(), func() { v.start(false) })
+	v.doImport.Importance = widget.HighImportance
+	buttons := []fyne.CanvasObject{v.cancel}
+	if nErr > 0 {
+		v.doImport.Disable()
+		v.partial = widget.NewButton(lang.L("excel.import.partial"), func() { v.start(true) })
+		if empty {
+			v.partial.Disable()
+		}
+		buttons = append(buttons, v.partial)
+	} else if empty {
+		v.doImport.Disable()
+	}
+	buttons = append(buttons, v.doImport)
+
+	v.dlg = dialog.NewCustomWithoutButtons(lang.L("excel.import.title"), container.NewBorder(top, nil, nil, nil, problems), u.win)
+	v.dlg.SetButtons(buttons)
+	v.dlg.SetOnClosed(func() {
+		if x.preview == v {
+			x.preview = nil
+		}
+	})
+	x.preview = v
+	s := u.win.Canvas().Size()
+	h := min(s.Height*0.9, 620)
+	if len(v.problems) == 0 {
+		h = v.dlg.MinSize().Height
+	}
+	v.dlg.Resize(fyne.NewSize(min(s.Width*0.92, 900), h))
+	v.dlg.Show()
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// layoutSpacer is an empty object that takes no room.
+func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
+
+func (v *importPreviewView) header() fyne.CanvasObject {
+	weights := make([]float32, len(problemColumns))
+	objs := make([]fyne.CanvasObject, len(problemColumns))
+	for i, c := range problemColumns {
+		weights[i] = c.weight
+		l := widget.NewLabelWithStyle(lang.L(c.key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		l.Truncation = fyne.TextTruncateEllipsis
+		objs[i] = l
+	}
+	return container.New(&columnsLayout{weights: weights}, objs...)
+}
+
+func (v *importPreviewView) createRow() fyne.CanvasObject {
+	weights := make([]float32, len(problemColumns))
+	objs := make([]fyne.CanvasObject, len(problemColumns))
+	for i, c := range problemColumns {
+		weights[i] = c.weight
+		l := widget.NewLabel("")
+		l.Truncation = fyne.TextTruncateEllipsis
+		objs[i] = l
+	}
+	return container.New(&columnsLayout{weights: weights}, objs...)
+}
+
+func (v *importPreviewView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
+	if id < 0 || id >= len(v.problems) {
+		return
+	}
+	cells := o.(*fyne.Container).Objects
+	for i, text := range v.rowTexts(id) {
+		l := cells[i].(*widget.Label)
+		if i == 0 {
+			imp := widget.WarningImportance
+			if v.problems[id].Error() {
+				imp = widget.DangerImportance
+			}
+			l.Importance = imp
+			l.TextStyle.Bold = imp == widget.DangerImportance
+		}
+		l.SetText(text)
+	}
+}
+
+// rowTexts are the cells of a problem's row: 错误 or 提示, where, which
+// field, what.
+func (v *importPreviewView) rowTexts(id int) [4]string {
+	p := v.problems[id]
+	lng := v.x.u.lang
+	sev := lang.L("excel.problem.warning")
+	if p.Error() {
+		sev = lang.L("excel.problem.error")
+	}
+	field := ""
+	if f, ok := v.x.u.cat.Field(p.Field); ok && p.Field != "" {
+		field = f.Label(lng)
+	}
+	return [4]string{sev, p.Location(lng), field, p.Text(lng)}
+}
+
+// pickSheet reads the workbook again, only the sheet chosen (or all).
+func (v *importPreviewView) pickSheet() {
+	sheet := ""
+	if i := v.sheet.SelectedIndex(); i > 0 {
+		sheet = v.p.sheets[i-1]
+	}
+	if sheet == v.p.opt.Sheet {
+		return
+	}
+	v.dlg.Hide()
+	v.x.readPreview(v.p.path, sheet, v.p.sheets)
+}
+
+// start imports, off the UI goroutine: the whole workbook, or with partial
+// its rows without errors.
+func (v *importPreviewView) start(partial bool) {
+	x, u, p := v.x, v.x.u, v.p
+	v.dlg.Hide()
+	name := filepath.Base(p.path)
+	var rep store.ImportReport
+	x.job(lang.L("excel.import.title"), lang.L("excel.importing", map[string]any{"Name": name}),
+		func(ctx context.Context) error {
+			var err error
+			rep, err = applyImport(ctx, x.imp, p, partial)
+			return err
+		},
+		func(err error) {
+			if err != nil {
+				slog.Error("excel: import", "path", p.path, "err", err)
+				x.showResult(lang.L("excel.import.title"), lang.L("excel.import.failed", map[string]any{"Err": userMessage(err, u.lang)}))
+				return
+			}
+			slog.Info("excel: imported", "path", p.path, "created", rep.Created, "updated", rep.Updated, "skipped", rep.Skipped, "partial", partial)
+			x.imported()
+			key := "excel.import.done"
+			if partial && p.batch.HasErrors() {
+				key = "excel.import.donepartial"
+			}
+			x.showResult(lang.L("excel.import.title"), lang.L(key, map[string]any{
+				"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text(),
+			}))
+		})
+}
+
+// imported brings the screens up to date after an import: the need list,
+// the enterprise list, the sync strip and the dashboard.
+func (x *excelTransfer) imported() {
+	u := x.u
+	u.changed()
+	u.enterprises.search()
+	if u.tabs.Selected() == u.dashTab {
+		u.dashboard.refresh()
+	}
+}
+
+// ——— export ———
+
+// exportOptions are what the exports take from the settings.
+type exportOptions struct {
+	Lang       string
+	HomeRegion string
+	Targets    store.Targets
+}
+
+// excelFileName is the name the save dialog proposes for an output made on
+// day: 需求征集表-平台-20261122.xlsx.
+func excelFileName(format string, day time.Time) string {
+	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + ".xlsx"
+}
+
+// exportWorkbook writes one of the Excel outputs to path atomically: into a
+// temporary file beside it that replaces path only once complete, so that a
+// cancelled or failed export leaves no file, nor half of one. The export is
+// recorded in the audit log before the file takes its name; when that
+// fails, so does the export.
+func exportWorkbook(ctx context.Context, st excelExporter, format, path string, opt exportOptions) (xlsx.ExportStats, error) {
+	var stats xlsx.ExportStats
+	if !slices.Contains(excelFormats, format) {
+		return stats, fmt.Errorf("export: unknown format %q", format)
+	}
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return stats, fmt.Errorf("export %s: %w", path, err)
+	}
+	tmp := f.Name()
+	committed := false
+	defer func() {
+		if !committed {
+			_ = f.Close()
+			_ = os.Remove(tmp)
+		}
+	}()
+	switch format {
+	case excelPlatform:
+		stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{})
+	case excelHandbook:
+		stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang})
+	case excelReport:
+		t := opt.Targets
+		stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang,
+			Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+	}
+	if err == nil {
+		err = f.Chmod(0o644)
+	}
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = ctx.Err()
+	}
+	if err != nil {
+		return stats, fmt.Errorf("export %s: %w", path, err)
+	}
+	abs := path
+	if a, err := filepath.Abs(path); err == nil {
+		abs = a
+	}
+	if err := st.Audit(ctx, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, abs, stats.Needs)); err != nil {
+		return stats, fmt.Errorf("export %s: record it in the audit log: %w", path, err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		return stats, fmt.Errorf("export %s: %w", path, err)
+	}
+	committed = true
+	return stats, nil
+}
+
+// chooseExport asks where to write the output and writes it.
+func (x *excelTransfer) chooseExport(format string) {
+	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+		if err != nil {
+			x.u.showError(err)
+			return
+		}
+		if w == nil {
+			return
+		}
+		// Fyne's save dialog has already created (or emptied) the file;
+		// the export replaces it, or removes it if it fails.
+		path := w.URI().Path()
+		_ = w.Close()
+		x.startExport(format, path, true)
+	}, x.u.win)
+	d.SetFileName(excelFileName(format, time.Now()))
+	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".XLSX"}))
+	d.SetTitleText(lang.L("excel.export.title") + " · " + lang.L("excel.format."+format))
+	x.startIn(d)
+	d.Resize(x.fileDialogSize())
+	d.Show()
+}
+
+// startExport writes the output to path off the UI goroutine and says what
+// it wrote. placeholder says that path is an empty file the save dialog
+// made, which goes when the export does not happen.
+func (x *excelTransfer) startExport(format, path string, placeholder bool) {
+	u := x.u
+	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
+		if placeholder {
+			removeIfEmpty(path)
+		}
+		path += ".xlsx"
+		placeholder = false
+	}
+	x.lastDir = filepath.Dir(path)
+	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets}
+	formatName := lang.L("excel.format." + format)
+	var stats xlsx.ExportStats
+	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}),
+		func(ctx context.Context) error {
+			var err error
+			stats, err = exportWorkbook(ctx, x.exp, format, path, opt)
+			if err != nil && placeholder {
+				removeIfEmpty(path)
+			}
+			return err
+		},
+		func(err error) {
+			if err != nil {
+				slog.Error("excel: export", "format", format, "path", path, "err", err)
+				x.showResult(lang.L("excel.export.title"), lang.L("excel.export.failed", map[string]any{"Err": userMessage(err, u.lang)}))
+				return
+			}
+			slog.Info("excel: exported", "format", format, "path", path, "needs", stats.Needs)
+			key := "excel.export.done"
+			if format == excelReport {
+				key = "excel.export.donereport"
+			}
+			text := lang.L(key, map[string]any{
+				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,
+			})
+			x.showResult(lang.L("excel.export.title"), text,
+				widget.NewButtonWithIcon(lang.L("excel.open.file"), theme.FileIcon(), func() { x.open(path) }),
+				widget.NewButtonWithIcon(lang.L("excel.open.folder"), theme.FolderOpenIcon(), func() { x.open(filepath.Dir(path)) }))
+		})
+}
+
+// open shows a file or folder with the system's application for it, as the
+// cards' PDF is opened.
+func (x *excelTransfer) open(path string) {
+	target, err := url.Parse("file://" + filepath.ToSlash(path))
+	if err == nil {
+		err = x.u.app.OpenURL(target)
+	}
+	if err != nil {
+		slog.Warn("excel: cannot open", "path", path, "err", err)
+	}
+}
+
+// removeIfEmpty removes the file at path if it is empty: what Fyne's save
+// dialog left there for an export that did not happen.
+func removeIfEmpty(path string) {
+	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
+		_ = os.Remove(path)
+	}
+}

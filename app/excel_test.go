@@ -1,0 +1,557 @@
+package app
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"image"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/store"
+)
+
+// exportDemoWorkbook writes the platform sheet of a demo data set into dir
+// and returns its path and the number of needs in it.
+func exportDemoWorkbook(t *testing.T, dir string) (string, int) {
+	t.Helper()
+	ctx := context.Background()
+	src, err := store.Open(ctx, t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	importDemo(t, src, 40)
+	p := filepath.Join(dir, "需求征集表.xlsx")
+	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Needs < 3 {
+		t.Fatalf("the demo data exports only %d needs", stats.Needs)
+	}
+	return p, stats.Needs
+}
+
+// countNeeds counts the needs in st.
+func countNeeds(t *testing.T, st *store.Store) int {
+	t.Helper()
+	sums, err := st.Needs(context.Background(), store.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(sums)
+}
+
+// The window imports a workbook the platform export wrote: the preview says
+// what the import then does, and the need list shows the new needs.
+func TestExcelImportPreviewThenImport(t *testing.T) {
+	path, n := exportDemoWorkbook(t, t.TempDir())
+	u, st := newTestUI(t, nil)
+	x := u.needs.excel
+	if !x.importBtn.Visible() || !x.exportBtn.Visible() {
+		t.Fatal("the Excel buttons are hidden over a real store")
+	}
+
+	x.startImport(path)
+	if x.progress == nil || !strings.Contains(x.progressText.Text, "正在读取并检查 需求征集表.xlsx") {
+		t.Errorf("no progress dialog while reading")
+	}
+	settle(t, u)
+	v := x.preview
+	if v == nil {
+		t.Fatalf("no preview; result %q", x.resultText)
+	}
+	if x.progress != nil {
+		t.Error("the progress dialog is still up")
+	}
+	c := countImport(v.p.report)
+	if c.NeedsCreated != n || c.NeedsUpdated != 0 || c.EntsCreated == 0 {
+		t.Errorf("preview counts %+v, want %d needs to create", c, n)
+	}
+	if !strings.Contains(v.counts.Text, "新建 "+itoa(n)+" 条") || !strings.Contains(v.summary.Text, "检查无误") {
+		t.Errorf("preview says %q / %q", v.summary.Text, v.counts.Text)
+	}
+	if v.doImport.Disabled() || v.partial != nil {
+		t.Error("a workbook without errors cannot be imported as a whole")
+	}
+	if countNeeds(t, st) != 0 {
+		t.Fatal("the preview wrote to the store")
+	}
+
+	test.Tap(v.doImport)
+	settle(t, u)
+	if got := countNeeds(t, st); got != n {
+		t.Fatalf("%d needs in the store after the import, want %d", got, n)
+	}
+	if !strings.Contains(x.resultText, "已导入 需求征集表.xlsx") || !strings.Contains(x.resultText, c.text()) {
+		t.Errorf("result %q does not repeat the preview's counts %q", x.resultText, c.text())
+	}
+	if u.needs.index == nil || u.needs.index.Len() != n {
+		t.Errorf("the need list was not reloaded")
+	}
+	if u.dashboard.data.Needs != n {
+		t.Errorf("the dashboard counts %d needs, want %d", u.dashboard.data.Needs, n)
+	}
+
+	// The same file again: the needs of named enterprises match and stay
+	// as they are. (匿名公开 rows name the public alias and carry no credit
+	// code, so their enterprises match nothing and come in again.) Whatever
+	// the preview says is what the import does.
+	x.result.Hide()
+	x.startImport(path)
+	settle(t, u)
+	again := countImport(x.preview.p.report)
+	if again.NeedsSkipped == 0 || again.NeedsUpdated != 0 || again.NeedsCreated+again.NeedsSkipped != n {
+		t.Errorf("second preview %+v of %d needs", again, n)
+	}
+	test.Tap(x.preview.cancel)
+	settle(t, u)
+	if x.preview != nil || countNeeds(t, st) != n {
+		t.Error("cancelling the preview did not close it, or imported")
+	}
+	x.startImport(path)
+	settle(t, u)
+	test.Tap(x.preview.doImport)
+	settle(t, u)
+	if got := countNeeds(t, st); got != n+again.NeedsCreated || !strings.Contains(x.resultText, again.text()) {
+		t.Errorf("second import: %d needs, result %q; the preview said %q", got, x.resultText, again.text())
+	}
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+// spoilWorkbook writes a copy of the workbook at src with a malformed budget
+// in its first data row, and returns the copy's path.
+func spoilWorkbook(t *testing.T, src string) string {
+	t.Helper()
+	b, err := xlsx.ReadFile(context.Background(), src, xlsx.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sh xlsx.SheetInfo
+	for _, s := range b.Sheets {
+		if s.Name == xlsx.PlatformSheet {
+			sh = s
+		}
+	}
+	col := ""
+	for _, c := range sh.Columns {
+		if c.Field == "budget_wan" {
+			col = c.Column
+		}
+	}
+	if col == "" || sh.HeaderRow == 0 {
+		t.Fatalf("no budget column in %+v", sh)
+	}
+	f, err := excelize.OpenFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if err := f.SetCellStr(xlsx.PlatformSheet, col+itoa(sh.HeaderRow+1), "好多钱"); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(t.TempDir(), "有错误的表.xlsx")
+	if err := f.SaveAs(bad); err != nil {
+		t.Fatal(err)
+	}
+	return bad
+}
+
+// Nothing is imported from a workbook with errors unless the user chooses
+// 只导入无误的行, and then only those rows.
+func TestExcelImportWithErrors(t *testing.T) {
+	good, n := exportDemoWorkbook(t, t.TempDir())
+	bad := spoilWorkbook(t, good)
+	u, st := newTestUI(t, nil)
+	x := u.needs.excel
+
+	x.startImport(bad)
+	settle(t, u)
+	v := x.preview
+	if v == nil {
+		t.Fatalf("no preview; result %q", x.resultText)
+	}
+	if !v.p.batch.HasErrors() {
+		t.Fatalf("the spoilt workbook has no errors: %v", v.p.batch.Messages())
+	}
+	if !v.doImport.Disabled() || v.partial == nil || v.partial.Disabled() {
+		t.Fatal("with errors, 导入 must be disabled and 只导入无误的行 offered")
+	}
+	if !strings.Contains(v.summary.Text, "处错误") || !strings.Contains(v.heading.Text, "错误 1 处") {
+		t.Errorf("preview says %q / %q", v.summary.Text, v.heading.Text)
+	}
+	row := v.rowTexts(0)
+	budget := forms.Default().MustField("budget_wan").Label("zh")
+	if row[0] != "错误" || !strings.Contains(row[1], "第 ") || row[2] != budget || !strings.Contains(row[3], "好多钱") {
+		t.Errorf("first problem row %q", row)
+	}
+	for i := range v.problems {
+		if got := v.rowTexts(i)[0]; got != "错误" && got != "提示" {
+			t.Errorf("problem %d is a %q", i, got)
+		}
+	}
+	v.list.Select(0)
+	if !strings.Contains(v.detail.Text, "好多钱") {
+		t.Errorf("selecting a problem shows %q", v.detail.Text)
+	}
+
+	// 导入 is disabled, and the function behind it refuses too.
+	test.Tap(v.doImport)
+	settle(t, u)
+	if _, err := applyImport(context.Background(), st, v.p, false); !errors.Is(err, errImportBlocked) {
+		t.Errorf("importing a workbook with errors: %v", err)
+	}
+	if countNeeds(t, st) != 0 {
+		t.Fatal("a workbook with errors was imported")
+	}
+
+	want := countImport(v.p.report)
+	if want.NeedsCreated != n-1 {
+		t.Errorf("the good rows would create %d needs, want %d", want.NeedsCreated, n-1)
+	}
+	test.Tap(v.partial)
+	settle(t, u)
+	if got := countNeeds(t, st); got != n-1 {
+		t.Fatalf("%d needs after importing the good rows, want %d", got, n-1)
+	}
+	if !strings.Contains(x.resultText, "无误的行") || !strings.Contains(x.resultText, want.text()) {
+		t.Errorf("result %q", x.resultText)
+	}
+}
+
+// A file that is no workbook at all is refused with the reader's message.
+func TestExcelImportNotAWorkbook(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "假的.xlsx")
+	if err := os.WriteFile(p, []byte("这不是 Excel 文件"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := newTestUI(t, nil)
+	x := u.needs.excel
+	x.startImport(p)
+	settle(t, u)
+	if x.preview != nil || !strings.Contains(x.resultText, "无法读取 假的.xlsx") {
+		t.Errorf("result %q", x.resultText)
+	}
+}
+
+// A workbook with several sheets of records offers them one by one.
+func TestExcelImportPicksASheet(t *testing.T) {
+	src, n := exportDemoWorkbook(t, t.TempDir())
+	f, err := excelize.OpenFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(xlsx.PlatformSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.NewSheet("补充"); err != nil {
+		t.Fatal(err)
+	}
+	header := 0
+	for i, r := range rows {
+		if len(r) > 5 {
+			header = i
+			break
+		}
+	}
+	for i, r := range rows[header : header+3] { // the header and two needs
+		vals := make([]any, len(r))
+		for j, s := range r {
+			vals[j] = s
+		}
+		if err := f.SetSheetRow("补充", "A"+itoa(i+1), &vals); err != nil {
+			t.Fatal(err)
+		}
+	}
+	two := filepath.Join(t.TempDir(), "两张表.xlsx")
+	if err := f.SaveAs(two); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	u, _ := newTestUI(t, nil)
+	x := u.needs.excel
+	x.startImport(two)
+	settle(t, u)
+	v := x.preview
+	if v == nil || v.sheet == nil {
+		t.Fatalf("no sheet choice; result %q", x.resultText)
+	}
+	if got := v.sheet.Options; len(got) != 3 || got[1] != xlsx.PlatformSheet || got[2] != "补充" {
+		t.Fatalf("sheet options %q", got)
+	}
+	v.sheet.SetSelectedIndex(2)
+	settle(t, u)
+	v = x.preview
+	if v == nil || v.p.opt.Sheet != "补充" || len(v.p.batch.Needs) != 2 {
+		t.Fatalf("after picking 补充: %+v", v)
+	}
+	if v.sheet == nil || len(v.sheet.Options) != 3 || v.sheet.SelectedIndex() != 2 {
+		t.Error("the sheet choice is gone after picking one")
+	}
+	v.sheet.SetSelectedIndex(1)
+	settle(t, u)
+	if v := x.preview; v == nil || len(v.p.batch.Needs) != n {
+		t.Errorf("the platform sheet alone previews %v", v)
+	}
+}
+
+// Each output is written from the window, recorded in the audit log, and
+// the platform sheet reads back with as many needs as the export says.
+func TestExcelExportFromTheWindow(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
+	x := u.needs.excel
+	dir := t.TempDir()
+	for _, format := range excelFormats {
+		p := filepath.Join(dir, excelFileName(format, time.Now()))
+		x.startExport(format, p, false)
+		if x.progress == nil {
+			t.Errorf("%s: no progress dialog", format)
+		}
+		settle(t, u)
+		fi, err := os.Stat(p)
+		if err != nil || fi.Size() == 0 {
+			t.Fatalf("%s: no file: %v (result %q)", format, err, x.resultText)
+		}
+		if !strings.Contains(x.resultText, p) {
+			t.Errorf("%s: result %q does not name the file", format, x.resultText)
+		}
+		if format == excelPlatform {
+			b, err := xlsx.ReadFile(context.Background(), p, xlsx.Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(x.resultText, "已导出平台批量上传表："+itoa(len(b.Needs))+" 条需求") {
+				t.Errorf("result %q, but the file holds %d needs", x.resultText, len(b.Needs))
+			}
+		}
+		x.result.Hide()
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != len(excelFormats) {
+		t.Errorf("%d files in the folder, want %d (no temporary files)", len(entries), len(excelFormats))
+	}
+	log, err := st.AuditLog(context.Background(), store.AuditQuery{Kind: store.AuditExport})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(log) != len(excelFormats) || !strings.HasPrefix(log[0].Detail, "platform → ") {
+		t.Errorf("audit log %+v", log)
+	}
+	// A name without .xlsx gets it; the empty file the save dialog made goes.
+	bare := filepath.Join(dir, "汇编")
+	if err := os.WriteFile(bare, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x.startExport(excelHandbook, bare, true)
+	settle(t, u)
+	if _, err := os.Stat(bare); !errors.Is(err, fs.ErrNotExist) {
+		t.Error("the save dialog's empty file was left")
+	}
+	if _, err := os.Stat(bare + ".xlsx"); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestExcelFileName(t *testing.T) {
+	mustSetLanguage(t, Chinese)
+	day := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
+	if got := excelFileName(excelPlatform, day); got != "需求征集表-平台-20261122.xlsx" {
+		t.Errorf("platform file name %q", got)
+	}
+	if got := excelFileName(excelHandbook, day); got != "技术需求汇编-20261122.xlsx" {
+		t.Errorf("handbook file name %q", got)
+	}
+}
+
+// cancellingRecords cancels the export's context once it reads a need.
+type cancellingRecords struct {
+	*store.Store
+	cancel context.CancelFunc
+}
+
+func (c cancellingRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
+	return c.Store.ForEachNeed(ctx, func(n *forms.Need) error {
+		c.cancel()
+		return fn(n)
+	})
+}
+
+// blockingRecords holds the export until its context ends.
+type blockingRecords struct {
+	*store.Store
+	started chan struct{}
+}
+
+func (b blockingRecords) ForEachEnterprise(ctx context.Context, _ func(*forms.Enterprise) error) error {
+	close(b.started)
+	<-ctx.Done()
+	return ctx.Err()
+}
+
+// A cancelled export leaves no file, no temporary file and no audit entry.
+func TestExcelExportCancelled(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	importDemo(t, st, 40)
+	dir := t.TempDir()
+	p := filepath.Join(dir, "out.xlsx")
+
+	done, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := exportWorkbook(done, st, excelPlatform, p, exportOptions{}); !errors.Is(err, context.Canceled) {
+		t.Errorf("export with a cancelled context: %v", err)
+	}
+	for _, format := range excelFormats {
+		mid, cancel := context.WithCancel(ctx)
+		if _, err := exportWorkbook(mid, cancellingRecords{st, cancel}, format, p, exportOptions{}); err == nil {
+			t.Errorf("%s: export cancelled half-way succeeded", format)
+		}
+		cancel()
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("cancelled exports left %v", entries)
+	}
+	log, _ := st.AuditLog(ctx, store.AuditQuery{Kind: store.AuditExport})
+	if len(log) != 0 {
+		t.Errorf("cancelled exports were recorded: %+v", log)
+	}
+}
+
+// The progress dialog's 取消 stops the export; the empty file the save
+// dialog made goes too, and no result is shown.
+func TestExcelExportCancelFromTheProgressDialog(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 20) })
+	x := u.needs.excel
+	started := make(chan struct{})
+	x.exp = blockingRecords{st, started}
+	dir := t.TempDir()
+	p := filepath.Join(dir, "需求征集表-平台.xlsx")
+	if err := os.WriteFile(p, nil, 0o600); err != nil { // as Fyne's save dialog leaves it
+		t.Fatal(err)
+	}
+	x.startExport(excelPlatform, p, true)
+	<-started
+	if x.progress == nil || !strings.Contains(x.progressText.Text, "正在导出平台批量上传表") {
+		t.Fatal("no progress dialog")
+	}
+	shot(t, u, "excel-progress.png")
+	test.Tap(x.progressCancel)
+	settle(t, u)
+	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+		t.Errorf("a cancelled export left %v", entries)
+	}
+	if x.result != nil || x.progress != nil {
+		t.Errorf("after cancelling: result %q, progress %v", x.resultText, x.progress)
+	}
+}
+
+// Every excel.* message the window uses is in both translations.
+func TestExcelMessagesTranslated(t *testing.T) {
+	src, err := os.ReadFile("excel.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	for _, m := range regexp.MustCompile(`"(excel\.[a-z0-9.]*[a-z0-9])"`).FindAllStringSubmatch(string(src), -1) {
+		keys[m[1]] = true
+	}
+	for _, f := range excelFormats {
+		keys["excel.format."+f] = true
+		keys["excel.filename."+f] = true
+	}
+	if len(keys) < 30 {
+		t.Fatalf("found only %d keys", len(keys))
+	}
+	for _, l := range []string{"zh", "en"} {
+		b, err := fs.ReadFile(assets.Translations(), path.Join(assets.TranslationsDir, l+".json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]any{}
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k := range keys {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s.json has no %q", l, k)
+			}
+		}
+	}
+}
+
+// The preview renders in Chinese with the window's font. With
+// XUNBANG_SHOT_DIR set, the preview of a workbook with errors and the export
+// result are written there as PNGs, to look at.
+func TestExcelPreviewScreenshot(t *testing.T) {
+	good, _ := exportDemoWorkbook(t, t.TempDir())
+	bad := spoilWorkbook(t, good)
+	u, _ := newTestUI(t, func(st *store.Store) { importDemo(t, st, 20) })
+	u.win.Resize(fyne.NewSize(1100, 720))
+	x := u.needs.excel
+	x.startImport(bad)
+	settle(t, u)
+	if x.preview == nil {
+		t.Fatalf("no preview: %q", x.resultText)
+	}
+	x.preview.list.Select(0)
+	shot(t, u, "excel-preview.png")
+	test.Tap(x.preview.cancel)
+	settle(t, u)
+
+	x.startExport(excelPlatform, filepath.Join(t.TempDir(), excelFileName(excelPlatform, time.Now())), false)
+	settle(t, u)
+	shot(t, u, "excel-exported.png")
+}
+
+// shot captures the window with the software painter, checks that it drew
+// something, and writes it to $XUNBANG_SHOT_DIR when set.
+func shot(t *testing.T, u *ui, name string) {
+	t.Helper()
+	img := opaque(u.win.Canvas().Capture())
+	if uniform(img) {
+		t.Fatalf("%s: the window captures blank", name)
+	}
+	if dir := os.Getenv("XUNBANG_SHOT_DIR"); dir != "" {
+		if err := writePNG(filepath.Join(dir, name), image.Image(img)); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// The preview of a clean workbook, in English, for the screenshots.
+func TestExcelCleanPreviewScreenshot(t *testing.T) {
+	path, _ := exportDemoWorkbook(t, t.TempDir())
+	u, _ := newTestUI(t, nil)
+	mustSetLanguage(t, English)
+	t.Cleanup(func() { mustSetLanguage(t, Chinese) })
+	u.lang = string(English)
+	x := u.needs.excel
+	x.startImport(path)
+	settle(t, u)
+	if x.preview == nil || x.preview.doImport.Text != "Import" {
+		t.Fatalf("no English preview: %q", x.resultText)
+	}
+	shot(t, u, "excel-preview-en.png")
+}

@@ -1,0 +1,342 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"unicode/utf8"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/store"
+)
+
+// minPassphraseLen is the shortest passphrase the window accepts, in
+// characters (a Chinese character counts as one).
+const minPassphraseLen = 8
+
+// promptMode says what a [passphrasePrompt] asks for.
+type promptMode int
+
+const (
+	// promptEnter asks for the passphrase: the lock screen, and the first
+	// screen when the data's key is not in the keyring.
+	promptEnter promptMode = iota
+	// promptNew asks for a new passphrase, twice: the first screen of a new
+	// data dir on a computer without a keyring.
+	promptNew
+	// promptUnavailable says the data cannot be opened here, and offers to
+	// quit.
+	promptUnavailable
+)
+
+// passphrasePrompt is a small screen that shows no data: the app's name and
+// icon, a heading, what to do, the passphrase entries, a button, an activity
+// indicator while the key is derived, and a message. It is the lock screen
+// and the window's first screen when the data needs a passphrase to open.
+//
+// It only asks: onSubmit (called on the UI goroutine with a passphrase that
+// passes the checks of its mode) does the work off the UI goroutine and ends
+// with done or fail.
+type passphrasePrompt struct {
+	mode     promptMode
+	heading  *widget.Label
+	note     *widget.Label
+	pass     *widget.Entry
+	repeat   *widget.Entry // promptNew only
+	warning  *widget.Label // promptNew only: a forgotten passphrase is lost
+	submit   *widget.Button
+	busy     *widget.Activity
+	message  *widget.Label
+	quit     *widget.Button // promptUnavailable only
+	content  fyne.CanvasObject
+	onSubmit func(p string)
+}
+
+// newPassphrasePrompt builds a prompt; heading and note are its texts (the
+// note may be empty). onQuit, when set, adds a 退出 button.
+func newPassphrasePrompt(mode promptMode, heading, note string, onSubmit func(string), onQuit func()) *passphrasePrompt {
+	p := &passphrasePrompt{mode: mode, onSubmit: onSubmit}
+	name := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameHeadingText
+	icon := canvas.NewImageFromResource(assets.Icon())
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(88))
+	p.heading = widget.NewLabelWithStyle(heading, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	p.heading.SizeName = theme.SizeNameSubHeadingText
+	p.note = widget.NewLabelWithStyle(note, fyne.TextAlignCenter, fyne.TextStyle{})
+	p.note.Wrapping = fyne.TextWrapWord
+	if note == "" {
+		p.note.Hide()
+	}
+	p.message = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	p.message.Wrapping = fyne.TextWrapWord
+	p.message.Hide()
+	p.busy = widget.NewActivity()
+	p.busy.Hide()
+
+	const width = 380
+	rows := []fyne.CanvasObject{container.NewCenter(icon), name, p.heading, p.note}
+	if mode != promptUnavailable {
+		p.pass = widget.NewPasswordEntry()
+		p.pass.OnSubmitted = func(string) { p.trySubmit() }
+		label := "lock.unlock"
+		if mode == promptNew {
+			label = "passphrase.set"
+			p.pass.SetPlaceHolder(lang.L("passphrase.new"))
+			p.repeat = widget.NewPasswordEntry()
+			p.repeat.SetPlaceHolder(lang.L("passphrase.repeat"))
+			p.repeat.OnSubmitted = func(string) { p.trySubmit() }
+			p.warning = widget.NewLabelWithStyle(lang.L("passphrase.warning"), fyne.TextAlignCenter, fyne.TextStyle{})
+			p.warning.Importance = widget.WarningImportance
+			p.warning.Wrapping = fyne.TextWrapWord
+		} else {
+			p.pass.SetPlaceHolder(lang.L("passphrase.enter"))
+		}
+		p.submit = widget.NewButtonWithIcon(lang.L(label), theme.LoginIcon(), p.trySubmit)
+		p.submit.Importance = widget.HighImportance
+		rows = append(rows, p.pass)
+		if p.repeat != nil {
+			rows = append(rows, p.repeat, p.warning)
+		}
+		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.busy, p.submit, layout.NewSpacer()))
+	}
+	rows = append(rows, p.message)
+	if onQuit != nil {
+		p.quit = widget.NewButtonWithIcon(lang.L("lock.quit"), theme.LogoutIcon(), onQuit)
+		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.quit, layout.NewSpacer()))
+	}
+	// A column of fixed width in the middle of the window, however large.
+	column := container.New(&fixedWidth{width: width}, container.NewVBox(rows...))
+	p.content = container.NewCenter(column)
+	return p
+}
+
+// trySubmit checks what was typed and hands it to onSubmit.
+func (p *passphrasePrompt) trySubmit() {
+	if p.submit == nil || p.submit.Disabled() {
+		return
+	}
+	text := p.pass.Text
+	if p.mode == promptNew {
+		if msg := newPassphraseProblem(text, p.repeat.Text); msg != "" {
+			p.fail(msg)
+			return
+		}
+	} else if text == "" {
+		p.fail(lang.L("passphrase.empty"))
+		return
+	}
+	p.setBusy(true)
+	p.onSubmit(text)
+}
+
+// setBusy disables the entries and shows the activity indicator while the
+// key is derived.
+func (p *passphrasePrompt) setBusy(busy bool) {
+	for _, e := range []*widget.Entry{p.pass, p.repeat} {
+		if e == nil {
+			continue
+		}
+		if busy {
+			e.Disable()
+		} else {
+			e.Enable()
+		}
+	}
+	if p.submit != nil {
+		if busy {
+			p.submit.Disable()
+		} else {
+			p.submit.Enable()
+		}
+	}
+	if busy {
+		p.message.Hide()
+		p.busy.Show()
+		p.busy.Start()
+	} else {
+		p.busy.Stop()
+		p.busy.Hide()
+	}
+}
+
+// fail ends a submission with a message; what was typed stays, so that a
+// typo can be corrected.
+func (p *passphrasePrompt) fail(msg string) {
+	p.setBusy(false)
+	p.say(msg, widget.DangerImportance)
+	p.focusEntry()
+}
+
+// say shows msg below the entries.
+func (p *passphrasePrompt) say(msg string, imp widget.Importance) {
+	p.message.SetText(msg)
+	p.message.Importance = imp
+	p.message.Refresh()
+	p.message.Show()
+}
+
+// reset empties the entries and the message.
+func (p *passphrasePrompt) reset() {
+	p.setBusy(false)
+	for _, e := range []*widget.Entry{p.pass, p.repeat} {
+		if e != nil {
+			e.SetText("")
+		}
+	}
+	p.message.Hide()
+}
+
+// focusEntry puts the cursor in the passphrase entry.
+func (p *passphrasePrompt) focusEntry() {
+	if p.pass == nil {
+		return
+	}
+	if c := fyne.CurrentApp().Driver().CanvasForObject(p.pass); c != nil {
+		c.Focus(p.pass)
+	}
+}
+
+// newPassphraseProblem says what is wrong with a new passphrase and its
+// repetition, "" when nothing is.
+func newPassphraseProblem(p, repeat string) string {
+	if utf8.RuneCountInString(p) < minPassphraseLen {
+		return lang.L("passphrase.tooshort", map[string]any{"N": minPassphraseLen})
+	}
+	if p != repeat {
+		return lang.L("passphrase.mismatch")
+	}
+	return ""
+}
+
+// fixedWidth lays its objects out one over the other at a fixed width (or
+// the objects' own, if wider).
+type fixedWidth struct{ width float32 }
+
+func (f *fixedWidth) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	s := fyne.NewSize(f.width, 0)
+	for _, o := range objects {
+		s = s.Max(o.MinSize())
+	}
+	return s
+}
+
+func (f *fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	for _, o := range objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// unlocker is the window's first screen when the data dir cannot be opened
+// with the keyring alone (store.Inspect's answer): it asks for the
+// passphrase (KeyPassphrase), asks to choose one (KeyNewPassphrase), or says
+// that the data opens only on another computer (KeyUnavailable). It opens
+// the store off the UI goroutine and hands it to opened, on the UI
+// goroutine.
+type unlocker struct {
+	ctx    context.Context
+	dir    string
+	key    store.KeySource
+	state  store.KeyState
+	prompt *passphrasePrompt
+	bg     background
+	// post runs a function on the UI goroutine (fyne.Do; tests a queue).
+	post   func(func())
+	opened func(*store.Store)
+
+	mu sync.Mutex
+	// pending is a store opened but not yet handed to opened; Run closes it
+	// when the window closed first.
+	pending *store.Store
+}
+
+// newUnlocker builds the screen for state. key is what Run was given: its
+// keyring is kept (so a passphrase that opens the data puts the key there,
+// and the next start needs none); its passphrase, if any, did not work.
+// quit ends the app.
+func newUnlocker(ctx context.Context, dir string, key store.KeySource, state store.KeyState, post func(func()), opened func(*store.Store), quit func()) *unlocker {
+	k := &unlocker{ctx: ctx, dir: dir, key: key, state: state, post: post, opened: opened}
+	switch state {
+	case store.KeyNewPassphrase:
+		k.prompt = newPassphrasePrompt(promptNew, lang.L("passphrase.new.title"), lang.L("passphrase.new.note"), k.open, nil)
+	case store.KeyUnavailable:
+		k.prompt = newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), lang.L("lock.unavailable"), nil, quit)
+	default:
+		k.prompt = newPassphrasePrompt(promptEnter, lang.L("passphrase.enter.title"), lang.L("passphrase.enter.note"), k.open, nil)
+		if key.Passphrase != "" {
+			// The passphrase came from XUNBANG_PASSPHRASE and did not work.
+			k.prompt.say(lang.L("passphrase.envwrong", map[string]any{"Env": store.PassphraseEnv}), widget.WarningImportance)
+		}
+	}
+	return k
+}
+
+// open opens the store with passphrase p, off the UI goroutine.
+func (k *unlocker) open(p string) {
+	key := store.KeySource{Keyring: k.key.Keyring, Passphrase: p}
+	k.bg.Go(func() {
+		st, err := store.Open(k.ctx, k.dir, store.Options{Key: key})
+		if err == nil {
+			k.mu.Lock()
+			k.pending = st
+			k.mu.Unlock()
+		}
+		k.post(func() {
+			if err != nil {
+				k.prompt.fail(openFailure(err))
+				return
+			}
+			k.mu.Lock()
+			st := k.pending
+			k.pending = nil
+			k.mu.Unlock()
+			if st != nil {
+				k.opened(st)
+			}
+		})
+	})
+}
+
+// close waits for an opening under way and closes a store that was opened
+// but not handed over (the window closed in between).
+func (k *unlocker) close() {
+	k.bg.WaitTimeout(screenshotWait)
+	k.mu.Lock()
+	st := k.pending
+	k.pending = nil
+	k.mu.Unlock()
+	if st != nil {
+		_ = st.Close()
+	}
+}
+
+// openFailure says why the data did not open, for the prompt.
+func openFailure(err error) string {
+	switch {
+	case errors.Is(err, store.ErrWrongKey):
+		return lang.L("passphrase.wrong")
+	case errors.Is(err, store.ErrInUse):
+		return lang.L("error.inuse")
+	}
+	return lang.L("error.other", map[string]any{"Err": err.Error()})
+}
+
+// needsPrompt reports whether Run should ask the user instead of failing
+// when store.Open returned err with key: the keyring cannot provide the key
+// and the passphrase (if one was given, from the environment) did not
+// work.
+func needsPrompt(err error, key store.KeySource) bool {
+	if key.Raw != nil {
+		return false // a tool's key: nothing to ask the user
+	}
+	return errors.Is(err, store.ErrLocked) || errors.Is(err, store.ErrNoKeySource) || errors.Is(err, store.ErrWrongKey)
+}

@@ -4,6 +4,7 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -93,6 +94,8 @@ type Field struct {
 	Aliases     []string  `json:"aliases,omitempty"` // other headers people write for it
 	// NegotiableFlag names the bool field that 面议 sets, for a money field.
 	NegotiableFlag string `json:"negotiable_flag,omitempty"`
+
+	contentIndex int // 1 + its place in Catalogue.content, or 0
 }
 
 // Label returns the field's label in the given language ("zh" or "en").
@@ -134,6 +137,9 @@ type Vocabulary struct {
 	Options []Option
 	byCode  map[string]int
 	byName  map[string]int // normalised code, labels and aliases
+	// listParts is the most parts (see SplitList) a code, label or alias
+	// splits into: the longest run of parts that can name one option.
+	listParts int
 }
 
 // Option returns the option with the given code.
@@ -184,6 +190,9 @@ type Catalogue struct {
 	byID         map[string]*Field
 	byAlias      map[string]*Field
 	vocabularies map[string]*Vocabulary
+	// content lists the need fields of a need's canonical content (all
+	// but the internal ones), sorted by id.
+	content []*Field
 }
 
 type catalogueFile struct {
@@ -260,6 +269,11 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 				}
 			}
 		}
+		for _, o := range opts {
+			for _, name := range append([]string{o.Code, o.ZH, o.EN}, o.Aliases...) {
+				v.listParts = max(v.listParts, len(listSpans(name)))
+			}
+		}
 		c.vocabularies[id] = v
 	}
 	for _, fd := range c.fields {
@@ -293,6 +307,13 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			return nil, fmt.Errorf("parse catalogue: field %s: needs zh and en labels", fd.ID)
 		}
 		c.byID[fd.ID] = fd
+		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
+			c.content = append(c.content, fd)
+		}
+	}
+	slices.SortFunc(c.content, func(a, b *Field) int { return strings.Compare(a.ID, b.ID) })
+	for i, fd := range c.content {
+		fd.contentIndex = i + 1
 	}
 	// Headers: labels first, then aliases; an alias may not steal a label.
 	// Only the entities a filled-in 需求征集表 carries take part.

@@ -3,10 +3,10 @@ package forms
 import (
 	"fmt"
 	"math"
-	"math/big"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // ParseError says why a value written by a person could not be read.
@@ -31,9 +31,11 @@ func (e *ParseError) Message(cat *Catalogue, lang string) string {
 // ParseInput reads a value as a person writes it — in a form, a spreadsheet
 // cell or a chat message — into the field's canonical form: 50万 → "50",
 // 2024/6/30 → "2024-06-30", 技术改造 → "02", "138 1234 5678" → "13812345678",
-// 是 → "true". Multi-valued fields split on 、，,；; and line breaks. Regions
-// are returned as written; resolving a name to a code needs the region index
-// and a home region (see [RegionIndex.Resolve]). An empty input returns nil.
+// 是 → "true". Multi-valued fields split on 、，,；; and line breaks (see
+// [SplitList]), except that an option whose label holds one of them, such as
+// 中药、天然药物, is kept whole. Regions are returned as written; resolving a
+// name to a code needs the region index and a home region (see
+// [RegionIndex.Resolve]). An empty input returns nil.
 func (c *Catalogue) ParseInput(f *Field, raw string) ([]string, error) {
 	s := strings.TrimSpace(raw)
 	if s == "" {
@@ -41,18 +43,15 @@ func (c *Catalogue) ParseInput(f *Field, raw string) ([]string, error) {
 	}
 	bad := func(zh, en string) error { return &ParseError{Field: f.ID, Value: s, zh: zh, en: en} }
 	switch f.Kind {
-	case KindMultiEnum, KindKeywords:
-		var out []string
-		for _, part := range SplitList(s) {
-			if f.Kind == KindKeywords {
-				out = append(out, part)
-				continue
-			}
-			o, ok := c.vocabularies[f.Vocabulary].Match(part)
-			if !ok {
-				return nil, bad(fmt.Sprintf("“%s”不是可选值。", clip(part)), fmt.Sprintf("%q is not one of the options.", clip(part)))
-			}
-			out = append(out, o.Code)
+	case KindKeywords:
+		if l := SplitList(s); len(l) > 0 {
+			return l, nil
+		}
+		return nil, nil
+	case KindMultiEnum:
+		out, unknown := c.vocabularies[f.Vocabulary].matchList(s)
+		if unknown != "" {
+			return nil, bad(fmt.Sprintf("“%s”不是可选值。", clip(unknown)), fmt.Sprintf("%q is not one of the options.", clip(unknown)))
 		}
 		return out, nil
 	case KindEnum:
@@ -110,13 +109,7 @@ func (c *Catalogue) ParseInput(f *Field, raw string) ([]string, error) {
 
 // SplitList splits a multi-valued cell on 、，,；; and line breaks.
 func SplitList(s string) []string {
-	parts := strings.FieldsFunc(s, func(r rune) bool {
-		switch r {
-		case '、', '，', ',', '；', ';', '\n', '\r', '/', '|', '　':
-			return true
-		}
-		return false
-	})
+	parts := strings.FieldsFunc(s, listSeparator)
 	out := parts[:0]
 	for _, p := range parts {
 		if p = strings.TrimSpace(p); p != "" {
@@ -124,6 +117,74 @@ func SplitList(s string) []string {
 		}
 	}
 	return out
+}
+
+func listSeparator(r rune) bool {
+	switch r {
+	case '、', '，', ',', '；', ';', '\n', '\r', '/', '|', '　':
+		return true
+	}
+	return false
+}
+
+// listSpan is where one part of a list (see [SplitList]) lies in its text.
+type listSpan struct{ start, end int }
+
+// listSpans returns where the parts [SplitList] gives lie in s: s[start:end]
+// of each span is the part.
+func listSpans(s string) []listSpan {
+	var out []listSpan
+	add := func(a, b int) {
+		p := s[a:b]
+		q := strings.TrimSpace(p)
+		if q == "" {
+			return
+		}
+		lead := len(p) - len(strings.TrimLeftFunc(p, unicode.IsSpace))
+		out = append(out, listSpan{a + lead, a + lead + len(q)})
+	}
+	start := -1
+	for i, r := range s {
+		switch {
+		case listSeparator(r):
+			if start >= 0 {
+				add(start, i)
+				start = -1
+			}
+		case start < 0:
+			start = i
+		}
+	}
+	if start >= 0 {
+		add(start, len(s))
+	}
+	return out
+}
+
+// matchList reads the options of a multi-valued cell, as codes. An option
+// whose name holds a list separator (中药、天然药物; "Water, environment and
+// public facilities") is kept whole: the whole text is tried first, then, from
+// the left, the longest run of list parts that names an option. It returns
+// the first part that names none as unknown.
+func (v *Vocabulary) matchList(s string) (codes []string, unknown string) {
+	if o, ok := v.Match(s); ok {
+		return []string{o.Code}, ""
+	}
+	spans := listSpans(s)
+	for i := 0; i < len(spans); {
+		j := min(len(spans), i+max(1, v.listParts))
+		for ; j > i; j-- {
+			if o, ok := v.Match(s[spans[i].start:spans[j-1].end]); ok {
+				codes = append(codes, o.Code)
+				break
+			}
+		}
+		if j == i {
+			return nil, s[spans[i].start:spans[i].end]
+		}
+		i = j
+	}
+	return codes, ""
 }
 
 // NormalizePhone removes spaces, dashes (for mobiles), brackets and a +86 or
@@ -186,35 +247,78 @@ type Money struct {
 // ParseMoney reads an amount as people write it: 50, 50万, 50万元, 0.5亿,
 // 500,000元, ¥500000, 面议 / 待定 / 协商. A bare number is in 万元.
 func ParseMoney(s string) (Money, error) {
-	t := matchKey(strings.TrimSpace(s))
-	t = strings.NewReplacer(",", "", "￥", "", "¥", "", "rmb", "", "人民币", "", "约", "", "左右", "", "以内", "", "以上", "").Replace(t)
+	t := moneyNoise.Replace(matchKey(strings.TrimSpace(s)))
 	switch t {
 	case "面议", "待定", "协商", "商议", "议定", "面谈", "negotiable":
 		return Money{Negotiable: true}, nil
 	}
-	scale := new(big.Rat).SetInt64(1) // to 万元
+	shift := 0 // powers of ten to 万元
 	switch {
 	case strings.HasSuffix(t, "亿元"), strings.HasSuffix(t, "亿"):
 		t = strings.TrimSuffix(strings.TrimSuffix(t, "元"), "亿")
-		scale.SetInt64(10000)
+		shift = 4
 	case strings.HasSuffix(t, "万元"), strings.HasSuffix(t, "万"):
 		t = strings.TrimSuffix(strings.TrimSuffix(t, "元"), "万")
 	case strings.HasSuffix(t, "千元"):
 		t = strings.TrimSuffix(t, "千元")
-		scale.SetFrac64(1, 10)
+		shift = -1
 	case strings.HasSuffix(t, "元"):
 		t = strings.TrimSuffix(t, "元")
-		scale.SetFrac64(1, 10000)
+		shift = -4
 	}
 	if !decimalRe.MatchString(t) || strings.HasPrefix(t, "-") || len(t) > 30 {
 		return Money{}, fmt.Errorf("not an amount: %q", s)
 	}
-	r, ok := new(big.Rat).SetString(t)
-	if !ok {
-		return Money{}, fmt.Errorf("not an amount: %q", s)
+	return Money{Wan: canonicalDecimal(shiftDecimal(t, shift))}, nil
+}
+
+// moneyNoise is what ParseMoney drops before reading an amount: thousands
+// separators, currency marks and words such as 约 and 左右.
+var moneyNoise = strings.NewReplacer(",", "", "￥", "", "¥", "", "rmb", "", "人民币", "", "约", "", "左右", "", "以内", "", "以上", "")
+
+// shiftDecimal multiplies a plain decimal t (digits, optionally a point and
+// more digits) by 10^shift and writes it with exactly four decimal places,
+// the last rounded half up, as big.Rat's FloatString(4) would: no sign, no
+// leading zeros but one before the point.
+func shiftDecimal(t string, shift int) string {
+	intPart, frac, _ := strings.Cut(t, ".")
+	// The digits, and where the point goes among them.
+	var buf [80]byte
+	digits := append(append(buf[:0], intPart...), frac...)
+	point := len(intPart) + shift
+	for point < 1 { // at least one digit before the point
+		digits = append(digits, 0)
+		copy(digits[1:], digits)
+		digits[0] = '0'
+		point++
 	}
-	r.Mul(r, scale)
-	return Money{Wan: canonicalDecimal(r.FloatString(4))}, nil
+	for len(digits) < point+5 { // and five after it, for rounding
+		digits = append(digits, '0')
+	}
+	up := digits[point+4] >= '5'
+	digits = digits[:point+4]
+	for i := len(digits) - 1; up && i >= 0; i-- {
+		if digits[i] == '9' {
+			digits[i] = '0'
+			continue
+		}
+		digits[i]++
+		up = false
+	}
+	if up { // carried out of the first digit: 9.99995 → 10.0000
+		digits = append(digits, 0)
+		copy(digits[1:], digits)
+		digits[0] = '1'
+		point++
+	}
+	whole := digits[:point]
+	for len(whole) > 1 && whole[0] == '0' {
+		whole = whole[1:]
+	}
+	out := make([]byte, 0, len(whole)+5)
+	out = append(out, whole...)
+	out = append(out, '.')
+	return string(append(out, digits[point:]...))
 }
 
 // canonicalDecimal drops trailing zeros and a trailing point: "50.5000" → "50.5".
@@ -245,7 +349,7 @@ func ParseDate(s string) (string, error) {
 	if f, err := strconv.ParseFloat(t, 64); err == nil && strings.Contains(t, ".") && f > 20000 && f < 2958466 {
 		return ExcelSerialDate(f), nil // a serial with a time fraction
 	}
-	t = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-").Replace(t)
+	t = dateMarks.Replace(t)
 	t = strings.TrimSuffix(strings.Fields(t + " ")[0], "-")
 	parts := strings.Split(t, "-")
 	if len(parts) < 2 || len(parts) > 3 {
@@ -271,6 +375,9 @@ func ParseDate(s string) (string, error) {
 	}
 	return d.Format("2006-01-02"), nil
 }
+
+// dateMarks turns the ways people separate a date's parts into dashes.
+var dateMarks = strings.NewReplacer("年", "-", "月", "-", "日", "", "号", "", "/", "-", ".", "-")
 
 // ExcelSerialDate converts an Excel (1900 system) serial day number to a date.
 func ExcelSerialDate(serial float64) string {

@@ -26,18 +26,54 @@ type PublicNeed struct {
 // Publish returns the public view of a need, or false for a need that is 不公开
 // and so appears in no public output.
 func (c *Catalogue) Publish(n *Need, e *Enterprise) (PublicNeed, bool) {
-	vis := n.Visibility()
-	if vis == VisibilityPrivate {
+	var p PublicNeed
+	if !c.publish(&p, n, e, false) {
 		return PublicNeed{}, false
 	}
-	p := PublicNeed{
+	return p, true
+}
+
+// PublishInto is [Catalogue.Publish] for an output that reads many needs
+// one at a time: it fills *p with the need's public view, reusing the room of
+// the maps p.Values and p.Contact hold from an earlier call, so the previous
+// view must no longer be in use. The lists in the maps are the records' own,
+// not copies: read them, never change them. When the view has no contact,
+// p.Contact is an empty map rather than nil. For a 不公开 need it returns
+// false and leaves p as it was.
+func (c *Catalogue) PublishInto(p *PublicNeed, n *Need, e *Enterprise) bool {
+	return c.publish(p, n, e, true)
+}
+
+// publish fills p with the need's public view: in new maps of copied lists,
+// or, with reuse, in p's maps, cleared, with the records' own lists.
+func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) bool {
+	vis := n.Visibility()
+	if vis == VisibilityPrivate {
+		return false
+	}
+	var values, contact Values
+	if reuse {
+		values, contact = p.Values, p.Contact
+		if values == nil {
+			values = Values{}
+		}
+		clear(values)
+		clear(contact)
+		for id, l := range n.Values {
+			if c.publicField(EntityNeed, id, vis) && id != "visibility" && id != "public_alias" {
+				values[id] = l
+			}
+		}
+	} else {
+		values = c.publicValues(EntityNeed, n.Values, vis, "visibility", "public_alias")
+	}
+	*p = PublicNeed{
 		ID: n.ID, Status: n.Status, Visibility: vis,
-		Values:    c.PublicValues(EntityNeed, n.Values, vis),
+		Values:    values,
 		Confirmed: c.ConfirmationCurrent(n, e),
 		URL:       n.Platform.URL,
+		Contact:   contact,
 	}
-	delete(p.Values, "visibility")
-	delete(p.Values, "public_alias")
 	if e != nil {
 		p.Region = e.Values.Get("region")
 	}
@@ -45,35 +81,78 @@ func (c *Catalogue) Publish(n *Need, e *Enterprise) (PublicNeed, bool) {
 	case VisibilityNamed:
 		if e != nil {
 			p.Publisher = e.Name()
+			var from Values
 			if ct, ok := e.Contact(n.ContactID); ok {
-				p.Contact = ct.Values.Clone()
+				from = ct.Values
 			} else if len(e.Contacts) > 0 {
-				p.Contact = e.Contacts[0].Values.Clone()
+				from = e.Contacts[0].Values
+			}
+			switch {
+			case !reuse:
+				p.Contact = from.Clone()
+			case from != nil:
+				if p.Contact == nil {
+					p.Contact = make(Values, len(from))
+				}
+				for id, l := range from {
+					p.Contact[id] = l
+				}
 			}
 		}
 	case VisibilityAnonymous:
 		p.Publisher = n.Values.Get("public_alias")
 	}
-	return p, true
+	if reuse && p.Contact == nil {
+		p.Contact = Values{}
+	}
+	return true
 }
 
 // PublicValues returns the values of an entity that may be published under a
 // visibility: public fields only, and identifying ones only when 实名公开.
 // 不公开 yields nothing.
 func (c *Catalogue) PublicValues(entity Entity, v Values, vis Visibility) Values {
-	out := Values{}
 	if vis != VisibilityNamed && vis != VisibilityAnonymous {
-		return out
+		return Values{}
 	}
+	return c.publicValues(entity, v, vis, "", "")
+}
+
+// publicField reports whether the field id of an entity may be published
+// under a visibility, 实名公开 or 匿名公开: a public field, and an identifying
+// one only when 实名公开.
+func (c *Catalogue) publicField(entity Entity, id string, vis Visibility) bool {
+	f, ok := c.byID[id]
+	return ok && f.Entity == entity && f.Class == ClassPublic && (!f.Identifying || vis == VisibilityNamed)
+}
+
+// publicValues returns what PublicValues does for 实名公开 or 匿名公开,
+// leaving out the fields omit1 and omit2 too. The lists it returns share one
+// backing array, each capped at its length, so that appending to one copies
+// it rather than overwrite the next.
+func (c *Catalogue) publicValues(entity Entity, v Values, vis Visibility, omit1, omit2 string) Values {
+	type kept struct {
+		id string
+		l  []string
+	}
+	var buf [64]kept
+	keep, total := buf[:0], 0
 	for id, l := range v {
-		f, ok := c.Field(id)
-		if !ok || f.Entity != entity || f.Class != ClassPublic {
+		if c.publicField(entity, id, vis) && id != omit1 && id != omit2 {
+			keep = append(keep, kept{id, l})
+			total += len(l)
+		}
+	}
+	out := make(Values, len(keep))
+	all := make([]string, 0, total)
+	for _, k := range keep {
+		if len(k.l) == 0 {
+			out[k.id] = nil // as append([]string(nil), k.l...) gives
 			continue
 		}
-		if f.Identifying && vis != VisibilityNamed {
-			continue
-		}
-		out[id] = append([]string(nil), l...)
+		start := len(all)
+		all = append(all, k.l...)
+		out[k.id] = all[start:len(all):len(all)]
 	}
 	return out
 }

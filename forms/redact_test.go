@@ -2,6 +2,7 @@ package forms
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -67,5 +68,86 @@ func TestPublicValuesNeverCarryNonPublicClasses(t *testing.T) {
 func TestMaskMobile(t *testing.T) {
 	if got := MaskMobile("13812345678"); got != "138****5678" {
 		t.Errorf("MaskMobile = %q", got)
+	}
+}
+
+// publicValuesRef is PublicValues as first written: the reference for the
+// version that copies into one backing array.
+func publicValuesRef(c *Catalogue, entity Entity, v Values, vis Visibility) Values {
+	out := Values{}
+	if vis != VisibilityNamed && vis != VisibilityAnonymous {
+		return out
+	}
+	for id, l := range v {
+		f, ok := c.Field(id)
+		if !ok || f.Entity != entity || f.Class != ClassPublic {
+			continue
+		}
+		if f.Identifying && vis != VisibilityNamed {
+			continue
+		}
+		out[id] = append([]string(nil), l...)
+	}
+	return out
+}
+
+func TestPublicValuesCopies(t *testing.T) {
+	cat := Default()
+	n, e := sampleNeed(), sampleEnterprise()
+	n.Values["problem"] = []string{}          // empty, not nil: copied as nil
+	n.Values["expected_goal"] = nil           // nil
+	n.Values["no_such_field"] = []string{"x"} // unknown: left out
+	n.Values["tech_fields"] = append(make([]string, 0, 8), "08", "0804")
+	for _, vis := range []Visibility{VisibilityNamed, VisibilityAnonymous, VisibilityPrivate} {
+		for _, c := range []struct {
+			entity Entity
+			v      Values
+		}{{EntityNeed, n.Values}, {EntityEnterprise, e.Values}} {
+			got, want := cat.PublicValues(c.entity, c.v, vis), publicValuesRef(cat, c.entity, c.v, vis)
+			if len(got) != len(want) {
+				t.Fatalf("%s %s: %v, want %v", c.entity, vis, got, want)
+			}
+			for id, w := range want {
+				g, ok := got[id]
+				if !ok || (g == nil) != (w == nil) || !slices.Equal(g, w) {
+					t.Errorf("%s %s: %s = %#v, want %#v", c.entity, vis, id, g, w)
+				}
+			}
+		}
+	}
+	// Each list is the caller's own: appending to one or writing into it
+	// touches neither the record nor the other lists.
+	orig := n.Values.Clone()
+	pv := cat.PublicValues(EntityNeed, n.Values, VisibilityNamed)
+	before := pv.Clone()
+	for id := range pv {
+		pv[id] = append(pv[id], "added")
+		if len(pv[id]) > 1 {
+			pv[id][0] = "changed"
+		}
+		for other, l := range pv {
+			if other != id && !slices.Equal(l, before[other]) && !slices.Contains(l, "added") {
+				t.Fatalf("appending to %s changed %s: %q", id, other, l)
+			}
+		}
+	}
+	for id, l := range orig {
+		if !slices.Equal(n.Values[id], l) {
+			t.Errorf("changing the public values changed the record: %s = %q, was %q", id, n.Values[id], l)
+		}
+	}
+	// Publish leaves visibility and the alias out of the need's values, and
+	// keeps the rest exactly.
+	p, _ := cat.Publish(n, e)
+	want := publicValuesRef(cat, EntityNeed, n.Values, n.Visibility())
+	delete(want, "visibility")
+	delete(want, "public_alias")
+	if len(p.Values) != len(want) {
+		t.Fatalf("published values %v, want %v", p.Values, want)
+	}
+	for id, w := range want {
+		if g := p.Values[id]; !slices.Equal(g, w) || (g == nil) != (w == nil) {
+			t.Errorf("published %s = %#v, want %#v", id, g, w)
+		}
 	}
 }

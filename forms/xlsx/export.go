@@ -47,19 +47,28 @@ type ExportStats struct {
 type enterprises map[string]*forms.Enterprise
 
 // loadEnterprises reads every enterprise once, keeping only the fields keep
-// reports true for (and the contacts when contacts is set).
+// reports true for (and the contacts when contacts is set). The records are
+// the caller's to keep (see [Records]), so what is kept of them is shared,
+// not copied; the exporters only read it.
 func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contacts bool) (enterprises, error) {
 	out := enterprises{}
 	err := recs.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
-		t := &forms.Enterprise{ID: e.ID, Values: forms.Values{}}
-		for id, l := range e.Values {
+		n := 0
+		for id := range e.Values {
 			if keep(id) {
-				t.Values[id] = append([]string(nil), l...)
+				n++
 			}
 		}
-		if contacts {
-			for _, c := range e.Contacts {
-				t.Contacts = append(t.Contacts, forms.Contact{ID: c.ID, Values: c.Values.Clone()})
+		t := &forms.Enterprise{ID: e.ID, Values: make(forms.Values, n)}
+		for id, l := range e.Values {
+			if keep(id) {
+				t.Values[id] = l
+			}
+		}
+		if contacts && len(e.Contacts) > 0 {
+			t.Contacts = make([]forms.Contact, len(e.Contacts))
+			for i, c := range e.Contacts {
+				t.Contacts[i] = forms.Contact{ID: c.ID, Values: c.Values}
 			}
 		}
 		out[e.ID] = t

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -69,13 +70,13 @@ func platformColumns(cat *forms.Catalogue) []platformColumn {
 }
 
 // publishable is the one rule for public outputs: a need goes out when its
-// visibility is 实名公开 or 匿名公开 and its confirmation is current.
-func publishable(cat *forms.Catalogue, n *forms.Need, e *forms.Enterprise) (p forms.PublicNeed, ok, private bool) {
-	p, ok = cat.Publish(n, e)
-	if !ok {
-		return p, false, true
+// visibility is 实名公开 or 匿名公开 and its confirmation is current. It
+// fills p with the need's public view (see [forms.Catalogue.PublishInto]).
+func publishable(cat *forms.Catalogue, p *forms.PublicNeed, n *forms.Need, e *forms.Enterprise) (ok, private bool) {
+	if !cat.PublishInto(p, n, e) {
+		return false, true
 	}
-	return p, p.Confirmed, false
+	return p.Confirmed, false
 }
 
 // WritePlatform writes the platform's batch-upload workbook to w: one row a
@@ -141,37 +142,37 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return st, err
 	}
-	// Per enterprise, what each visibility may show, worked out once.
+	// Per enterprise, what each visibility may show, worked out once, by
+	// the worker that first prepares one of its needs.
 	pub := make(map[string]*entPublic, len(ents))
 	for id, e := range ents {
-		ep := &entPublic{e: e,
-			named: cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed),
-			anon:  cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityAnonymous),
-		}
-		if r := e.Values.Get("region"); r != "" {
-			if ep.region = forms.Regions().FullName(r); ep.region == "" {
-				ep.region = r
-			}
-		}
-		pub[id] = ep
+		pub[id] = &entPublic{e: e}
 	}
 	type prepared struct {
-		row           []any
+		row           *[]any
 		private, skip bool
 	}
+	// A public view per worker, its maps reused from one need to the next:
+	// a row holds only the strings, never the view's maps. Rows are reused
+	// too, once written: SetRow keeps no reference to them.
+	views := sync.Pool{New: func() any { return new(forms.PublicNeed) }}
+	rows := sync.Pool{New: func() any { r := make([]any, len(cols)); return &r }}
 	row := 1
 	err = forEachPrepared(ctx, recs, func(n *forms.Need) prepared {
 		ep := pub[n.EnterpriseID]
 		var e *forms.Enterprise
 		if ep != nil {
 			e = ep.e
+			ep.once.Do(func() { ep.fill(cat) })
 		}
-		p, ok, private := publishable(cat, n, e)
+		p := views.Get().(*forms.PublicNeed)
+		defer views.Put(p)
+		ok, private := publishable(cat, p, n, e)
 		if !ok {
 			return prepared{private: private, skip: true}
 		}
-		vals := make([]any, len(cols))
-		platformRow(cat, cols, p, ep, vals)
+		vals := rows.Get().(*[]any)
+		platformRow(cat, cols, *p, ep, *vals)
 		return prepared{row: vals}
 	}, func(pr prepared) error {
 		switch {
@@ -184,7 +185,10 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		}
 		row++
 		st.Needs++
-		return sw.SetRow(cellName(1, row), pr.row)
+		err := sw.SetRow(cellName(1, row), *pr.row)
+		clear(*pr.row)
+		rows.Put(pr.row)
+		return err
 	})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: platform sheet: %w", err)
@@ -203,7 +207,20 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 type entPublic struct {
 	e           *forms.Enterprise
 	named, anon forms.Values
-	region      string // full name
+	region      string    // full name
+	once        sync.Once // for fill
+}
+
+// fill works out named, anon and region from e.
+func (ep *entPublic) fill(cat *forms.Catalogue) {
+	e := ep.e
+	ep.named = cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed)
+	ep.anon = cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityAnonymous)
+	if r := e.Values.Get("region"); r != "" {
+		if ep.region = forms.Regions().FullName(r); ep.region == "" {
+			ep.region = r
+		}
+	}
 }
 
 // platformRow fills vals with one need's cells.

@@ -79,7 +79,7 @@ screenshots: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
 	export XUNBANG_PASSPHRASE=xunbang-screenshots; \
 	./$(BIN) demo --data "$$tmp/data" --needs 240 && \
-	for s in needs editor confirm dashboard; do \
+	for s in needs editor confirm dashboard lock; do \
 		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s.png --screen $$s --size 1280x800 || exit 1; \
 		echo "docs/screenshots/$$s.png"; \
 	done

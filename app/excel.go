@@ -203,7 +203,20 @@ func previewImport(ctx context.Context, st excelImporter, path string, opt xlsx.
 	if b.HasErrors() {
 		p.good = b.Partial()
 	}
-	if p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true}); err != nil {
+	p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
+	var ce *store.ImportConflictError
+	if errors.As(err, &ce) {
+		// Rows whose 需求编号 is another enterprise's need: errors of
+		// those rows, and the preview is of the rest.
+		moved := make([]xlsx.MovedNeed, len(ce.Needs))
+		for i, c := range ce.Needs {
+			moved[i] = xlsx.MovedNeed(c)
+		}
+		b.RefuseMoved(p.good.Needs, moved)
+		p.good = b.Partial()
+		p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
+	}
+	if err != nil {
 		return nil, err
 	}
 	for _, s := range b.Sheets {

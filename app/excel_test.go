@@ -4,12 +4,14 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"image"
 	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -554,4 +556,87 @@ func TestExcelCleanPreviewScreenshot(t *testing.T) {
 		t.Fatalf("no English preview: %q", x.resultText)
 	}
 	shot(t, u, "excel-preview-en.png")
+}
+
+// A row whose 需求编号 is a stored need of another enterprise than the row
+// names is an error of that row in the preview; the other rows import, and
+// the need stays with its enterprise.
+func TestExcelImportRefusesToMoveANeed(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
+	ctx := context.Background()
+	sheet := filepath.Join(t.TempDir(), "平台.xlsx")
+	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh"}); err != nil {
+		t.Fatal(err)
+	}
+	f, err := excelize.OpenFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(xlsx.PlatformSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeCol, idCol := slices.Index(rows[0], "统一社会信用代码"), slices.Index(rows[0], "需求编号")
+	var first, other int
+	for r := 1; r < len(rows) && other == 0; r++ {
+		switch {
+		case codeCol >= len(rows[r]) || rows[r][codeCol] == "":
+		case first == 0:
+			first = r
+		case rows[r][codeCol] != rows[first][codeCol]:
+			other = r
+		}
+	}
+	if idCol < 0 || first == 0 || other == 0 {
+		t.Fatal("no need number column, or no two named rows of different enterprises")
+	}
+	cell, _ := excelize.CoordinatesToCellName(codeCol+1, first+1)
+	if err := f.SetCellStr(xlsx.PlatformSheet, cell, rows[other][codeCol]); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Save(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	movedID := rows[first][idCol]
+	before, err := st.Need(ctx, movedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	x := u.needs.excel
+	x.startImport(sheet)
+	settle(t, u)
+	v := x.preview
+	if v == nil {
+		t.Fatalf("no preview; result %q", x.resultText)
+	}
+	if !v.doImport.Disabled() || v.partial == nil {
+		t.Fatal("a moved need must block 导入 and offer 只导入无误的行")
+	}
+	found := false
+	for i := range v.problems {
+		r := v.rowTexts(i)
+		if r[0] == "错误" && strings.Contains(r[1], fmt.Sprintf("第 %d 行", first+1)) && strings.Contains(r[3], "不能在企业之间移动") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("the preview does not name row %d: %v", first+1, v.p.batch.Messages())
+	}
+	if c := countImport(v.p.report); c.NeedsCreated != 0 {
+		t.Errorf("re-importing its own sheet would create %d needs", c.NeedsCreated)
+	}
+	test.Tap(v.partial)
+	settle(t, u)
+	after, err := st.Need(ctx, movedID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.EnterpriseID != before.EnterpriseID {
+		t.Error("the need was moved to another enterprise")
+	}
+	if got := countNeeds(t, st); got != 40 {
+		t.Errorf("%d needs after importing the store's own sheet, want the 40 it had", got)
+	}
 }

@@ -59,12 +59,40 @@ func importXLSX(ctx context.Context, c *call, path string, dryRun, partial bool)
 		}
 		batch = batch.Partial()
 	}
-	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: dryRun})
+	opt := store.ImportOptions{DryRun: dryRun}
+	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, opt)
+	var ce *store.ImportConflictError
+	if errors.As(err, &ce) {
+		before := len(batch.Problems)
+		batch.RefuseMoved(batch.Needs, movedNeeds(ce))
+		for _, p := range batch.Problems[before:] {
+			fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), p.Message(c.lang))
+		}
+		if !partial {
+			n := len(ce.Needs)
+			return userError{
+				zh:  fmt.Sprintf("%s 有 %d 行的需求编号属于另一家企业的需求，未导入任何记录。改正后重试，或加 --partial 只导入无误的行。", path, n),
+				en:  fmt.Sprintf("%s has %d rows whose need number is a need of another enterprise; nothing was imported. Mend them and retry, or add --partial to import the good rows.", path, n),
+				err: err,
+			}
+		}
+		batch = batch.Partial()
+		rep, err = st.Import(ctx, batch.Enterprises, batch.Needs, opt)
+	}
 	if err != nil {
 		return err
 	}
 	printImportReport(c, rep, dryRun)
 	return nil
+}
+
+// movedNeeds converts the store's refusal for the workbook's messages.
+func movedNeeds(ce *store.ImportConflictError) []xlsx.MovedNeed {
+	out := make([]xlsx.MovedNeed, len(ce.Needs))
+	for i, c := range ce.Needs {
+		out[i] = xlsx.MovedNeed(c)
+	}
+	return out
 }
 
 // exportXLSX writes one of the Excel outputs; redaction by visibility is

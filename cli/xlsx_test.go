@@ -2,10 +2,16 @@ package cli
 
 import (
 	"archive/zip"
+	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/xunbang/xunbang/forms/xlsx"
 )
 
 func TestExcelExportsAndImport(t *testing.T) {
@@ -55,5 +61,91 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestPlatformSheetReimport: the platform sheet imported twice into an
+// empty data dir, and into the one it came from, creates nothing twice; a
+// row whose 需求编号 is another enterprise's need is refused, naming the row.
+func TestPlatformSheetReimport(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", src, "--needs", "40"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	sheet := filepath.Join(dir, "platform.xlsx")
+	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", sheet, "--data", src); code != 0 {
+		t.Fatalf("export: %s", errs)
+	}
+	count := func(data string) int {
+		out, _, _ := run(t, env, "list", "--json", "--data", data)
+		return strings.Count(strings.TrimSpace(out), "\n") + 1
+	}
+	srcNeeds := count(src)
+	for i, data := range []string{dst, dst, src} {
+		_, errs, code := run(t, env, "import", sheet, "--data", data)
+		if code != 0 {
+			t.Fatalf("import %d: %d %s", i+1, code, errs)
+		}
+		if i > 0 && !strings.Contains(errs, "新建 0，") {
+			t.Errorf("import %d created records:\n%s", i+1, errs)
+		}
+		if i == 0 && !strings.Contains(errs, "只有公开称谓") {
+			t.Errorf("no warning about enterprises known by an alias only:\n%s", errs)
+		}
+	}
+	if n := count(src); n != srcNeeds {
+		t.Errorf("the source has %d needs, had %d", n, srcNeeds)
+	}
+	if a, b := count(dst), count(dst); a != b || a == 0 {
+		t.Errorf("dst has %d needs", a)
+	}
+
+	// Give a named row the credit code of another row's enterprise.
+	f, err := excelize.OpenFile(sheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(xlsx.PlatformSheet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	codeCol := slices.Index(rows[0], "统一社会信用代码")
+	var first, other int
+	for r := 1; r < len(rows) && other == 0; r++ {
+		if codeCol >= len(rows[r]) || rows[r][codeCol] == "" {
+			continue
+		}
+		switch {
+		case first == 0:
+			first = r
+		case rows[r][codeCol] != rows[first][codeCol]:
+			other = r
+		}
+	}
+	if first == 0 || other == 0 {
+		t.Fatal("no two named rows of different enterprises")
+	}
+	cell, _ := excelize.CoordinatesToCellName(codeCol+1, first+1)
+	if err := f.SetCellStr(xlsx.PlatformSheet, cell, rows[other][codeCol]); err != nil {
+		t.Fatal(err)
+	}
+	moved := filepath.Join(dir, "moved.xlsx")
+	if err := f.SaveAs(moved); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	_, errs, code := run(t, env, "import", moved, "--dry-run", "--data", src)
+	if code == 0 || !strings.Contains(errs, fmt.Sprintf("第 %d 行", first+1)) || !strings.Contains(errs, "不能在企业之间移动") {
+		t.Errorf("moving a need: %d\n%s", code, errs)
+	}
+	// --partial imports the other rows.
+	_, errs, code = run(t, env, "import", moved, "--partial", "--data", src)
+	if code != 0 || !strings.Contains(errs, "新建 0，") {
+		t.Errorf("--partial: %d\n%s", code, errs)
+	}
+	if n := count(src); n != srcNeeds {
+		t.Errorf("the source has %d needs, had %d", n, srcNeeds)
 	}
 }

@@ -1,5 +1,7 @@
 package forms
 
+import "strings"
+
 // PublicNeed is what may be shown in public about a need under its
 // visibility: on a card, in the 《技术需求汇编》, in a publication payload.
 // It holds no internal, secret or personal field, and no field that
@@ -164,4 +166,13 @@ func MaskMobile(s string) string {
 		return s
 	}
 	return s[:3] + "****" + s[7:]
+}
+
+// IsPublicAlias reports whether an enterprise name reads as a public alias
+// (公开称谓) such as 苏州市某微电子企业 — the name a 匿名公开 need is
+// published under — rather than a registered name: it says 某 ("a certain").
+// Registered enterprise names do not. Several enterprises may share an
+// alias, so it never identifies one.
+func IsPublicAlias(name string) bool {
+	return strings.Contains(name, "某")
 }

@@ -59,6 +59,45 @@ func (r *ImportReport) add(it ImportItem) {
 
 var errDryRun = errors.New("dry run")
 
+// ErrNeedElsewhere is the kind of an [ImportConflictError]: an imported
+// need is a stored need of another enterprise than its row names.
+var ErrNeedElsewhere = errors.New("the need belongs to another enterprise")
+
+// NeedConflict is an imported need whose ID names a stored need of another
+// enterprise than the one its record gives.
+type NeedConflict struct {
+	Index int    // position in the needs argument
+	ID    string // the need's id
+	Title string // the stored need's title
+	// Enterprise is the stored need's enterprise, by name, and its credit
+	// code.
+	Enterprise, EnterpriseCode string
+	// Given is the enterprise the imported record names, and its credit
+	// code.
+	Given, GivenCode string
+}
+
+// ImportConflictError fails an import that would move needs between
+// enterprises. errors.Is(err, ErrNeedElsewhere) holds.
+type ImportConflictError struct {
+	Needs []NeedConflict
+}
+
+func (e *ImportConflictError) Error() string {
+	var b strings.Builder
+	for i, c := range e.Needs {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		fmt.Fprintf(&b, "need %d (%s): %s is a need of %q (credit code %q), the record names %q (credit code %q)",
+			c.Index+1, c.Title, c.ID, c.Enterprise, c.EnterpriseCode, c.Given, c.GivenCode)
+	}
+	return ErrNeedElsewhere.Error() + ": " + b.String()
+}
+
+// Is reports whether target is ErrNeedElsewhere.
+func (e *ImportConflictError) Is(target error) bool { return target == ErrNeedElsewhere }
+
 // Import stores enterprises and needs in one transaction: all of them, or —
 // if any record fails — none. It never modifies its arguments.
 //
@@ -66,15 +105,34 @@ var errDryRun = errors.New("dry run")
 // the store already has is skipped; any other is stored as given (as
 // Tx.PutEnterpriseRemote / PutNeedRemote) with an outbox entry.
 //
-// Without Exact (spreadsheets), an enterprise matches a stored one by ID,
-// else by credit code; a need matches by ID, else by its enterprise and the
-// same title (ignoring case and width). A match is updated — the imported
-// non-empty values overwrite, contacts match by name — and saved as a local
-// edit (new revision, outbox entry) if anything changed, else skipped. No
-// match is created with a new ID. A need's EnterpriseID may name an
-// enterprise of ents by the ID given there (any unique string, e.g. the
-// sheet's row) or a stored enterprise; likewise its ContactID. A new need
-// with no status is a draft.
+// Without Exact (spreadsheets), a need that carries the ID of a stored need
+// (a sheet's 需求编号) is that need, whatever its title: it is updated,
+// never created again. Its enterprise is the stored need's: an enterprise
+// of ents that matches no stored one by ID or credit code stands for the
+// stored enterprise of its needs that are stored (the first one's, should
+// they be several) and is merged into it rather than created. When the
+// need's enterprise of ents is another stored enterprise — matched by ID or
+// credit code, or carrying a credit code of its own that differs from the
+// stored enterprise's — the need is not moved: Import fails with an
+// *ImportConflictError listing every such need (errors.Is ErrNeedElsewhere).
+// A need that carries an ID the store does not have is created with that
+// ID, as Exact import would, so a sheet's ids survive into another store
+// and its later re-imports update — unless its enterprise has a need of the
+// same title from before this import, which is then updated (keeping its
+// own ID) rather than doubled.
+//
+// Otherwise an enterprise matches a stored one by ID, else by credit code;
+// never by name (a 匿名公开 row names only a public alias, which several
+// enterprises share). A need without an ID matches by its enterprise and
+// the same title (ignoring case and width). A match is updated — the
+// imported non-empty values overwrite, except that a public alias never
+// replaces a stored enterprise's name ([forms.IsPublicAlias]); contacts
+// match by name — and saved as a local edit (new revision, outbox entry) if
+// anything changed, else skipped. No match is created, with a new ID unless
+// it carries one as above. A need's EnterpriseID may name an enterprise of
+// ents by the ID given there (any unique string, e.g. the sheet's row) or a
+// stored enterprise; likewise its ContactID. A new need with no status is a
+// draft.
 func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	err := s.update(ctx, "", func(tx *Tx) error {
@@ -168,13 +226,48 @@ type merger struct {
 	contactID map[string]map[string]string
 	// titles maps, per stored enterprise, a folded need title to the need id.
 	titles map[string]map[string]string
+	// storedEnt holds, by position in the needs argument, the enterprise
+	// of the stored need whose ID the imported one carries; "" when none.
+	// (The need itself is read when its turn comes: saving an enterprise
+	// may write its needs.)
+	storedEnt []string
+	// anchors maps an enterprise id given in ents to the stored enterprises
+	// of its needs that are stored, in order of first mention.
+	anchors map[string][]string
+	// pinned holds the given enterprise ids whose identity the record
+	// states: matched to a stored enterprise by ID or credit code, or
+	// carrying a credit code.
+	pinned    map[string]bool
+	conflicts []NeedConflict
+	// full caches stored enterprises read in the needs' turn.
+	full map[string]*forms.Enterprise
+	// created holds the ids of the needs this import created.
+	created map[string]bool
 }
 
 func newMerger(tx *Tx) *merger {
-	return &merger{tx: tx, entID: map[string]string{}, contactID: map[string]map[string]string{}, titles: map[string]map[string]string{}}
+	return &merger{tx: tx, entID: map[string]string{}, contactID: map[string]map[string]string{}, titles: map[string]map[string]string{},
+		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}, created: map[string]bool{}}
 }
 
 func (m *merger) run(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportReport) error {
+	m.storedEnt = make([]string, len(needs))
+	for i, in := range needs {
+		if in.ID == "" || !validID(in.ID) {
+			continue
+		}
+		h, err := m.tx.needHead(in.ID)
+		if err != nil {
+			return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
+		}
+		if h == nil {
+			continue
+		}
+		m.storedEnt[i] = h.EnterpriseID
+		if a := m.anchors[in.EnterpriseID]; !slices.Contains(a, h.EnterpriseID) {
+			m.anchors[in.EnterpriseID] = append(a, h.EnterpriseID)
+		}
+	}
 	for i, in := range ents {
 		it, err := m.enterprise(in)
 		if err != nil {
@@ -184,12 +277,18 @@ func (m *merger) run(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportR
 		rep.add(it)
 	}
 	for i, in := range needs {
-		it, err := m.need(in)
+		it, err := m.need(i, in)
 		if err != nil {
 			return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
 		}
+		if it.Kind == "" {
+			continue // a conflict
+		}
 		it.Index = i
 		rep.add(it)
+	}
+	if len(m.conflicts) > 0 {
+		return &ImportConflictError{Needs: m.conflicts}
 	}
 	return nil
 }
@@ -204,12 +303,25 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 		}
 		stored = e
 	}
-	if stored == nil {
-		if code := forms.NormalizeCreditCode(in.CreditCode()); code != "" && len(tx.idsByCode(code)) > 0 {
-			e, err := tx.EnterpriseByCreditCode(code)
-			if err != nil {
-				return ImportItem{}, err
-			}
+	code := forms.NormalizeCreditCode(in.CreditCode())
+	if stored == nil && code != "" && len(tx.idsByCode(code)) > 0 {
+		e, err := tx.EnterpriseByCreditCode(code)
+		if err != nil {
+			return ImportItem{}, err
+		}
+		stored = e
+	}
+	if in.ID != "" && (stored != nil || code != "") {
+		m.pinned[in.ID] = true
+	}
+	if stored == nil && in.ID != "" && len(m.anchors[in.ID]) > 0 {
+		// The enterprise of stored needs: theirs, unless it has another
+		// credit code (then the needs are conflicts, and this is new).
+		e, err := tx.Enterprise(m.anchors[in.ID][0])
+		if err != nil {
+			return ImportItem{}, err
+		}
+		if other := forms.NormalizeCreditCode(e.CreditCode()); code == "" || other == "" || other == code {
 			stored = e
 		}
 	}
@@ -233,7 +345,12 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 		return it, nil
 	}
 	m.mapEnterprise(in.ID, stored.ID)
-	changed := mergeValues(&stored.Values, in.Values)
+	vals := in.Values
+	if forms.IsPublicAlias(in.Name()) && stored.Name() != "" {
+		vals = vals.Clone()
+		delete(vals, "enterprise_name") // an alias never replaces a name
+	}
+	changed := mergeValues(&stored.Values, vals)
 	contacts := m.contactID[stored.ID]
 	if contacts == nil {
 		contacts = map[string]string{}
@@ -283,11 +400,35 @@ func (m *merger) mapEnterprise(given, stored string) {
 	}
 }
 
-func (m *merger) need(in *forms.Need) (ImportItem, error) {
+// need imports the i-th need. A need that conflicts is recorded in
+// m.conflicts and yields a zero ImportItem.
+func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	tx := m.tx
 	eid := in.EnterpriseID
-	if id, ok := m.entID[eid]; ok {
+	id, given := m.entID[eid]
+	if given {
 		eid = id
+	}
+	// The stored need of the same id (perhaps created earlier in this
+	// import).
+	var stored *forms.Need
+	if in.ID != "" && validID(in.ID) {
+		if h, err := tx.needHead(in.ID); err != nil {
+			return ImportItem{}, err
+		} else if h != nil {
+			if stored, err = tx.Need(in.ID); err != nil {
+				return ImportItem{}, err
+			}
+		}
+	}
+	redirected := false
+	if stored != nil && stored.EnterpriseID != eid {
+		// A stored enterprise named directly, or one the record identifies.
+		if !given || m.pinned[in.EnterpriseID] {
+			return ImportItem{}, m.conflict(i, stored, eid)
+		}
+		// The record does not say which enterprise it is: the need's own.
+		eid, redirected = stored.EnterpriseID, true
 	}
 	ent, err := tx.entHead(eid)
 	if err != nil {
@@ -296,31 +437,29 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 	if ent == nil {
 		return ImportItem{}, fmt.Errorf("enterprise %q: %w", in.EnterpriseID, ErrNotFound)
 	}
-	var stored *forms.Need
-	if in.ID != "" && validID(in.ID) {
-		n, err := tx.Need(in.ID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
-			return ImportItem{}, err
-		}
-		if n != nil && n.EnterpriseID == eid {
-			stored = n
-		}
-	}
 	titles, err := m.titlesOf(eid)
 	if err != nil {
 		return ImportItem{}, err
 	}
 	key := fold(strings.TrimSpace(in.Title()))
+	hasID := in.ID != "" && validID(in.ID)
 	if stored == nil && key != "" {
-		if id, ok := titles[key]; ok {
+		// The same title at the same enterprise: the need recorded before
+		// it had an ID in a sheet (imported without one, or typed in), so
+		// not a new one. Not a need this import created: two rows with
+		// their own IDs are two needs, whatever their titles.
+		if id, ok := titles[key]; ok && !(hasID && m.created[id]) {
 			if stored, err = tx.Need(id); err != nil {
 				return ImportItem{}, err
 			}
 		}
 	}
+	keepID := stored == nil && hasID
 	contactID := in.ContactID
 	if id, ok := m.contactID[eid][contactID]; ok {
 		contactID = id
+	} else if redirected {
+		contactID = "" // a contact of the record's enterprise, not the need's
 	}
 	it := ImportItem{Kind: KindNeed, Name: ent.Name}
 	if stored == nil {
@@ -328,7 +467,10 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 		if n.Values == nil {
 			n.Values = forms.Values{}
 		}
-		n.ID, n.Rev, n.BaseRev = "", "", ""
+		n.Rev, n.BaseRev = "", ""
+		if !keepID {
+			n.ID = ""
+		}
 		n.EnterpriseID, n.ContactID = eid, contactID
 		if n.Status == "" {
 			n.Status = forms.StatusDraft
@@ -339,6 +481,7 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 		if key != "" {
 			titles[key] = n.ID
 		}
+		m.created[n.ID] = true
 		it.Action, it.ID, it.Title = ActionCreate, n.ID, n.Title()
 		return it, nil
 	}
@@ -348,9 +491,15 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 		changed = true
 	}
 	if in.Missing != nil {
+		// What the sheet lacks may be on record: the need's enterprise
+		// (say, a 匿名公开 row's, which the sheet leaves out) has it.
+		full, err := m.enterpriseOf(eid)
+		if err != nil {
+			return ImportItem{}, err
+		}
 		var missing []string
 		for _, f := range in.Missing {
-			if !stored.Values.Has(f) {
+			if !stored.Values.Has(f) && !hasValue(full, f) {
 				missing = append(missing, f)
 			}
 		}
@@ -372,6 +521,57 @@ func (m *merger) need(in *forms.Need) (ImportItem, error) {
 	}
 	it.Action = ActionUpdate
 	return it, nil
+}
+
+// conflict records that the i-th need, stored as a need of another
+// enterprise, is given as one of eid.
+func (m *merger) conflict(i int, stored *forms.Need, eid string) error {
+	c := NeedConflict{Index: i, ID: stored.ID, Title: stored.Title()}
+	if h, err := m.tx.entHead(stored.EnterpriseID); err != nil {
+		return err
+	} else if h != nil {
+		c.Enterprise = h.Name
+	}
+	if e, err := m.tx.Enterprise(stored.EnterpriseID); err == nil {
+		c.EnterpriseCode = e.CreditCode()
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	if e, err := m.tx.Enterprise(eid); err == nil {
+		c.Given, c.GivenCode = e.Name(), e.CreditCode()
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	m.conflicts = append(m.conflicts, c)
+	return nil
+}
+
+// enterpriseOf returns a stored enterprise as it stands once the
+// enterprises of the import are merged (needs come after them).
+func (m *merger) enterpriseOf(eid string) (*forms.Enterprise, error) {
+	if e, ok := m.full[eid]; ok {
+		return e, nil
+	}
+	e, err := m.tx.Enterprise(eid)
+	if err != nil {
+		return nil, err
+	}
+	m.full[eid] = e
+	return e, nil
+}
+
+// hasValue reports whether an enterprise, or one of its contacts, has a
+// value for field id.
+func hasValue(e *forms.Enterprise, id string) bool {
+	if e.Values.Has(id) {
+		return true
+	}
+	for _, c := range e.Contacts {
+		if c.Values.Has(id) {
+			return true
+		}
+	}
+	return false
 }
 
 // titlesOf returns the folded titles of a stored enterprise's needs.

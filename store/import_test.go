@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -9,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/forms/xlsx"
 )
 
 func TestImportAllOrNothing(t *testing.T) {
@@ -253,5 +256,354 @@ func TestPutRemote(t *testing.T) {
 	revs, _ := s.NeedRevisions(bg, n.ID)
 	if len(revs) != 2 || revs[0].Platform.Comment != "已审核" || revs[1].Rev != n2.Rev {
 		t.Errorf("revisions: %d", len(revs))
+	}
+}
+
+// countEnterprises counts the stored enterprises.
+func countEnterprises(t *testing.T, s *Store) int {
+	t.Helper()
+	n := 0
+	if err := s.ForEachEnterprise(bg, func(*forms.Enterprise) error { n++; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// storedNeeds maps the stored needs by id.
+func storedNeeds(t *testing.T, s *Store) map[string]*forms.Need {
+	t.Helper()
+	out := map[string]*forms.Need{}
+	if err := s.ForEachNeed(bg, func(n *forms.Need) error { out[n.ID] = n; return nil }); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// TestImportPlatformSheet exports demo data to the platform sheet and
+// imports it: into an empty store (anonymous needs of one alias stay with
+// different enterprises), into it again, and into the store it came from —
+// no need or enterprise is created twice.
+func TestImportPlatformSheet(t *testing.T) {
+	orig, _ := openTest(t)
+	set := demo.Generate(2026, 80)
+	if _, err := orig.Import(bg, set.Enterprises, set.Needs, ImportOptions{Exact: true}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	st, err := xlsx.WritePlatform(bg, &buf, orig, xlsx.PlatformOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := xlsx.Read(bg, bytes.NewReader(buf.Bytes()), int64(buf.Len()), xlsx.Options{HomeRegion: "320500"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.HasErrors() {
+		t.Fatalf("the platform sheet reads with errors: %v", b.Errors())
+	}
+	if len(b.Needs) != st.Needs {
+		t.Fatalf("read %d needs, exported %d", len(b.Needs), st.Needs)
+	}
+	origNeeds := storedNeeds(t, orig)
+	// Anonymous needs of different enterprises under one alias.
+	byAlias := map[string][]*forms.Need{}
+	for _, n := range b.Needs {
+		o := origNeeds[n.ID]
+		if o == nil {
+			t.Fatalf("need %s (%s) does not carry its original id", n.ID, n.Title())
+		}
+		if o.Visibility() == forms.VisibilityAnonymous {
+			a := n.Values.Get("public_alias")
+			byAlias[a] = append(byAlias[a], n)
+		}
+	}
+	var shared [][2]*forms.Need // pairs of one alias, different enterprises
+	for _, ns := range byAlias {
+		for i := 1; i < len(ns); i++ {
+			if origNeeds[ns[0].ID].EnterpriseID != origNeeds[ns[i].ID].EnterpriseID {
+				shared = append(shared, [2]*forms.Need{ns[0], ns[i]})
+			}
+		}
+	}
+	if len(shared) == 0 {
+		t.Fatal("the demo data has no two enterprises sharing an alias: the test proves nothing")
+	}
+	aliasWarnings := 0
+	for _, p := range b.Problems {
+		if p.Code == "enterprise.alias_only" {
+			aliasWarnings++
+			if p.Row == 0 || p.Column == "" || !strings.Contains(p.ZH, "真实名称") || !strings.Contains(p.EN, "real name") {
+				t.Errorf("alias warning %+v", p)
+			}
+		}
+	}
+	if aliasWarnings == 0 {
+		t.Error("no warning that enterprises are known only by their alias")
+	}
+
+	fresh, _ := openTest(t)
+	rep, err := fresh.Import(bg, b.Enterprises, b.Needs, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fresh.CountNeeds(bg); got != len(b.Needs) || countNeedItems(rep, ActionCreate) != len(b.Needs) {
+		t.Fatalf("empty store: %d needs stored, %d created, want %d", got, countNeedItems(rep, ActionCreate), len(b.Needs))
+	}
+	got := storedNeeds(t, fresh)
+	for _, pr := range shared {
+		a, c := got[pr[0].ID], got[pr[1].ID]
+		if a == nil || c == nil {
+			t.Fatalf("needs %s, %s not stored under their ids", pr[0].ID, pr[1].ID)
+		}
+		if a.EnterpriseID == c.EnterpriseID {
+			t.Errorf("%q and %q, of different enterprises sharing the alias %q, were put under one enterprise",
+				a.Title(), c.Title(), pr[0].Values.Get("public_alias"))
+		}
+	}
+	ents := countEnterprises(t, fresh)
+
+	// Again, as a preview and for real: nothing is created.
+	for _, dry := range []bool{true, false} {
+		rep, err := fresh.Import(bg, b.Enterprises, b.Needs, ImportOptions{DryRun: dry})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rep.Created != 0 || countNeedItems(rep, ActionUpdate)+countNeedItems(rep, ActionSkip) != len(b.Needs) {
+			t.Errorf("re-import (dry run %v): %d created, %d updated, %d skipped", dry, rep.Created, rep.Updated, rep.Skipped)
+		}
+		if fresh.CountNeeds(bg) != len(b.Needs) || countEnterprises(t, fresh) != ents {
+			t.Errorf("re-import (dry run %v): %d needs, %d enterprises; want %d, %d", dry, fresh.CountNeeds(bg), countEnterprises(t, fresh), len(b.Needs), ents)
+		}
+	}
+	for id, n := range storedNeeds(t, fresh) {
+		if got[id] == nil || got[id].EnterpriseID != n.EnterpriseID {
+			t.Errorf("re-import moved need %s", id)
+		}
+	}
+
+	// Into the store it came from: every row updates its need, in place.
+	origEnts := map[string]string{}
+	if err := orig.ForEachEnterprise(bg, func(e *forms.Enterprise) error { origEnts[e.ID] = e.Name(); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	needsBefore := orig.CountNeeds(bg)
+	rep, err = orig.Import(bg, b.Enterprises, b.Needs, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Created != 0 {
+		for _, it := range rep.Items {
+			if it.Action == ActionCreate {
+				t.Errorf("import into the original store created %s %s %q %q", it.Kind, it.ID, it.Name, it.Title)
+			}
+		}
+	}
+	// Nothing on the sheet is news to the store it came from.
+	if n := countNeedItems(rep, ActionSkip); n != len(b.Needs) || rep.Updated != 0 {
+		t.Errorf("original store: %d of %d needs unchanged, %d records updated", n, len(b.Needs), rep.Updated)
+	}
+	if orig.CountNeeds(bg) != needsBefore || countEnterprises(t, orig) != len(origEnts) {
+		t.Errorf("original store: %d needs, %d enterprises; had %d, %d", orig.CountNeeds(bg), countEnterprises(t, orig), needsBefore, len(origEnts))
+	}
+	for id, n := range storedNeeds(t, orig) {
+		if origNeeds[id].EnterpriseID != n.EnterpriseID {
+			t.Errorf("need %s moved to another enterprise", id)
+		}
+	}
+	if err := orig.ForEachEnterprise(bg, func(e *forms.Enterprise) error {
+		if e.Name() != origEnts[e.ID] {
+			t.Errorf("enterprise %s renamed %q → %q", e.ID, origEnts[e.ID], e.Name())
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func countNeedItems(rep ImportReport, action string) int {
+	n := 0
+	for _, it := range rep.Items {
+		if it.Kind == KindNeed && it.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// TestImportNeedByID: a need that carries a stored need's id is that need,
+// whatever its title; one whose id is new keeps it; one given as another
+// stored enterprise's is a conflict, and nothing is written.
+func TestImportNeedByID(t *testing.T) {
+	const newID = "0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e"
+	type want struct {
+		action   string // of the need
+		ent      string // "a", "b", or "new": the enterprise the need ends up with
+		conflict bool
+	}
+	for _, tc := range []struct {
+		name string
+		// ent is the need's enterprise in the import: "code-a", "code-b",
+		// "code-new" (a credit code not stored), "alias", "name-only", or
+		// "stored-b" (enterprise b's id, not in ents).
+		ent   string
+		id    string // "stored", "new" or ""
+		title string
+		want  want
+	}{
+		{"stored id, renamed", "code-a", "stored", "改过名的需求", want{ActionUpdate, "a", false}},
+		{"stored id, alias, no code", "alias", "stored", "原有需求", want{ActionSkip, "a", false}},
+		{"stored id, name only", "name-only", "stored", "原有需求", want{ActionSkip, "a", false}},
+		{"stored id, code of another stored enterprise", "code-b", "stored", "原有需求", want{conflict: true}},
+		{"stored id, another stored enterprise's id", "stored-b", "stored", "原有需求", want{conflict: true}},
+		{"stored id, a credit code not stored", "code-new", "stored", "原有需求", want{conflict: true}},
+		{"new id", "code-a", "new", "新的需求", want{ActionCreate, "a", false}},
+		{"new id, alias", "alias", "new", "新的需求", want{ActionCreate, "new", false}},
+		{"no id, same title", "code-a", "", "原有需求", want{ActionSkip, "a", false}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s, _ := openTest(t)
+			a := mustSaveEnterprise(t, s, newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500"))
+			bEnt := mustSaveEnterprise(t, s, newEnterprise("乙公司", "91320500BBBBBBBB2B", "320500"))
+			stored := newNeed(a.ID, "原有需求")
+			stored.ContactID = a.Contacts[0].ID
+			mustSaveNeed(t, s, stored)
+			before := fileDigest(t, s)
+
+			var ents []*forms.Enterprise
+			eid := "row-2"
+			switch tc.ent {
+			case "code-a":
+				ents = append(ents, newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500"))
+			case "code-b":
+				ents = append(ents, newEnterprise("乙公司", "91320500BBBBBBBB2B", "320500"))
+			case "code-new":
+				ents = append(ents, newEnterprise("丙公司", "91320500CCCCCCCC3C", "320500"))
+			case "alias":
+				e := newEnterprise("苏州市某微电子企业", "", "320500")
+				e.Contacts = nil
+				ents = append(ents, e)
+			case "name-only":
+				ents = append(ents, newEnterprise("甲公司", "", "320500"))
+			case "stored-b":
+				eid = bEnt.ID
+			}
+			if len(ents) > 0 {
+				ents[0].ID = eid
+			}
+			n := newNeed(eid, tc.title)
+			if tc.ent == "alias" {
+				n.Values.Set("visibility", string(forms.VisibilityAnonymous))
+				n.Values.Set("public_alias", "苏州市某微电子企业")
+				stored := storedNeeds(t, s)[stored.ID]
+				n.Values = stored.Values.Clone() // unchanged but for the enterprise
+				if tc.id == "new" {
+					n.Values.Set("title", tc.title)
+				}
+			}
+			switch tc.id {
+			case "stored":
+				n.ID = stored.ID
+			case "new":
+				n.ID = newID
+			}
+			rep, err := s.Import(bg, ents, []*forms.Need{n}, ImportOptions{})
+			if tc.want.conflict {
+				var ce *ImportConflictError
+				if !errors.Is(err, ErrNeedElsewhere) || !errors.As(err, &ce) || len(ce.Needs) != 1 {
+					t.Fatalf("Import = %v, want a conflict", err)
+				}
+				if c := ce.Needs[0]; c.Index != 0 || c.ID != stored.ID || c.Enterprise != "甲公司" || c.EnterpriseCode != "91320500AAAAAAAA1A" || c.Given == "" {
+					t.Errorf("conflict %+v", c)
+				}
+				if !strings.Contains(err.Error(), "need 1") {
+					t.Errorf("error %q does not name the need", err)
+				}
+				if fileDigest(t, s) != before {
+					t.Error("a failed import changed the store")
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			it := rep.Items[len(rep.Items)-1]
+			if it.Kind != KindNeed || it.Action != tc.want.action {
+				t.Fatalf("need item %+v, want %s", it, tc.want.action)
+			}
+			if tc.id != "" && it.ID != n.ID {
+				t.Errorf("need stored as %s, want %s", it.ID, n.ID)
+			}
+			got, err := s.Need(bg, it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch tc.want.ent {
+			case "a":
+				if got.EnterpriseID != a.ID {
+					t.Errorf("need's enterprise %s, want 甲公司's %s", got.EnterpriseID, a.ID)
+				}
+			case "new":
+				if got.EnterpriseID == a.ID || got.EnterpriseID == bEnt.ID {
+					t.Errorf("need's enterprise %s, want a new one", got.EnterpriseID)
+				}
+			}
+			if got.Title() != tc.title {
+				t.Errorf("title %q, want %q", got.Title(), tc.title)
+			}
+			if e, _ := s.Enterprise(bg, a.ID); e.Name() != "甲公司" {
+				t.Errorf("甲公司 renamed %q", e.Name())
+			}
+			wantEnts := 2
+			if tc.want.ent == "new" {
+				wantEnts = 3
+			}
+			if n := countEnterprises(t, s); n != wantEnts {
+				t.Errorf("%d enterprises, want %d", n, wantEnts)
+			}
+		})
+	}
+}
+
+// TestImportUnknownIDSameTitle: a sheet row carrying an ID the store does
+// not know, for a need its enterprise already has under the same title
+// (recorded before sheets carried IDs), updates that need rather than
+// doubling it; two rows of one import with IDs of their own are two needs
+// even when their titles agree.
+func TestImportUnknownIDSameTitle(t *testing.T) {
+	const id1, id2 = "0b9c8d7e-6f5a-4b3c-8d2e-1f0a9b8c7d6e", "1c0d9e8f-7a6b-4c5d-9e3f-2a1b0c9d8e7f"
+	s, _ := openTest(t)
+	a := mustSaveEnterprise(t, s, newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500"))
+	old := newNeed(a.ID, "原有需求")
+	mustSaveNeed(t, s, old)
+
+	row := func(id, title string) ([]*forms.Enterprise, *forms.Need) {
+		e := newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500")
+		e.ID = "row-" + id
+		n := newNeed(e.ID, title)
+		n.ID = id
+		return []*forms.Enterprise{e}, n
+	}
+	ents, n := row(id1, "原有需求")
+	rep, err := s.Import(bg, ents, []*forms.Need{n}, ImportOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	it := rep.Items[len(rep.Items)-1]
+	if it.Kind != KindNeed || it.Action == ActionCreate || it.ID != old.ID {
+		t.Errorf("need item %+v, want the stored need %s updated or unchanged", it, old.ID)
+	}
+	if got := len(storedNeeds(t, s)); got != 1 {
+		t.Errorf("%d needs stored, want 1", got)
+	}
+
+	e1, n1 := row(id1, "新的需求")
+	_, n2 := row(id2, "新的需求")
+	n2.EnterpriseID = e1[0].ID
+	if _, err := s.Import(bg, e1, []*forms.Need{n1, n2}, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	needs := storedNeeds(t, s)
+	if len(needs) != 3 || needs[id1] == nil || needs[id2] == nil {
+		t.Errorf("stored needs %d (want 3, with both sheet IDs)", len(needs))
 	}
 }

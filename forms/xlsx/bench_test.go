@@ -128,10 +128,11 @@ func benchFixture(b *testing.B) {
 func platformCells() [][]any {
 	cat := forms.Default()
 	cols := platformColumns(cat)
-	header := make([]any, len(cols))
+	header := make([]any, len(cols)+1)
 	for i, c := range cols {
 		header[i] = c.f.ZH
 	}
+	header[len(cols)] = PlatformNeedIDHeader
 	rows := [][]any{header}
 	ents := map[string]*forms.Enterprise{}
 	for _, e := range benchRecs.ents {
@@ -143,7 +144,7 @@ func platformCells() [][]any {
 		ep := &entPublic{e: e, region: forms.Regions().FullName(e.Values.Get("region")),
 			named: cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed),
 			anon:  cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityAnonymous)}
-		row := make([]any, len(cols))
+		row := make([]any, len(cols)+1)
 		platformRow(cat, cols, p, ep, row)
 		rows = append(rows, row)
 	}

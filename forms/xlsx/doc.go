@@ -8,6 +8,10 @@
 // plus a list of [Problem]s, each naming its sheet, row, column and field.
 // A missing required value is not a problem: the need comes in as 待补充 with
 // the missing fields listed. A present but malformed value is an error.
+// A 需求编号 column ([PlatformNeedIDHeader]; also 需求ID, 编号) gives each
+// need its id, so that re-importing a sheet updates its needs; a row that
+// names its enterprise only by a public alias (匿名公开, no credit code) is
+// never joined to another row by that alias.
 // Input from outside is treated as hostile: the zip package is inspected
 // before excelize sees it (sizes, compression ratios, part counts), and rows,
 // columns, cell lengths and runs of empty rows are capped while reading; see
@@ -20,7 +24,10 @@
 // what of them, follows one rule (DESIGN.md): the platform sheet and the
 // handbook carry only needs whose enterprise confirmation is current and
 // whose visibility is 实名公开 or 匿名公开, redacted by visibility through
-// [forms.Catalogue.Publish]; 不公开 needs appear in no public output.
+// [forms.Catalogue.Publish]; 不公开 needs appear in no public output. The
+// platform sheet's last column is the need's full id (需求编号): not
+// confidential (cards print its short form), and the key by which the
+// platform and [Read] recognise a need uploaded or imported again.
 //
 // The exporters read records through the small [Records] interface, which
 // the store satisfies; the package imports neither the store nor any UI.

@@ -101,6 +101,19 @@ func TestWritePlatform(t *testing.T) {
 			t.Errorf("column %s should not be on the platform sheet", fd.ID)
 		}
 	}
+	// The need's id last.
+	if h := rows[0][len(fields)]; h != PlatformNeedIDHeader || len(rows[0]) != len(fields)+1 {
+		t.Errorf("last header %q of %d, want %q after %d fields", h, len(rows[0]), PlatformNeedIDHeader, len(fields))
+	}
+	ids := map[string]bool{}
+	for _, n := range recs.needs {
+		ids[n.ID] = true
+	}
+	for r := 1; r < len(rows); r++ {
+		if id := rows[r][len(fields)]; !ids[id] {
+			t.Errorf("row %d: need id %q is no need's", r+1, id)
+		}
+	}
 	// Catalogue order.
 	last := -1
 	for _, fd := range fields {
@@ -181,6 +194,9 @@ func TestPlatformRoundTrip(t *testing.T) {
 		got := needByTitle(b, orig.Title())
 		if got == nil {
 			continue
+		}
+		if got.ID != orig.ID {
+			t.Errorf("%s: id %q, want the original %q", orig.Title(), got.ID, orig.ID)
 		}
 		oe := ents[orig.EnterpriseID]
 		p, _ := cat.Publish(orig, oe)

@@ -19,6 +19,15 @@ const (
 	PlatformCodesSheet = "代码表"
 )
 
+// PlatformNeedIDHeader heads the platform sheet's last column: the need's
+// full xunbang id, the number its QR card prints in short (forms/card
+// ShortID). It is the row's stable key: the platform de-duplicates
+// re-uploads by it, and [Read] takes a row that carries it as that need, so
+// re-importing a sheet updates its needs instead of adding them again. It
+// is the last column so that adding it shifted no column an upload
+// template or an operator's saved mapping already knew.
+const PlatformNeedIDHeader = "需求编号"
+
 // PlatformOptions steer [WritePlatform].
 type PlatformOptions struct {
 	// Now stamps the file; nil means time.Now.
@@ -81,7 +90,7 @@ func publishable(cat *forms.Catalogue, p *forms.PublicNeed, n *forms.Need, e *fo
 
 // WritePlatform writes the platform's batch-upload workbook to w: one row a
 // need, columns in catalogue order ([PlatformFields]) headed by their
-// Chinese labels, with the platform's codes where a vocabulary has them
+// Chinese labels and then the need's id ([PlatformNeedIDHeader]), with the platform's codes where a vocabulary has them
 // (需求类型 00…99, 技术领域 0101 …) and a 代码表 sheet listing them. Only needs
 // whose confirmation is current and whose visibility is 实名公开 or 匿名公开
 // are written, redacted through [forms.Catalogue.Publish]: a 匿名公开 row
@@ -125,20 +134,22 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	if err != nil {
 		return st, err
 	}
-	widths := make([]float64, len(cols))
+	widths := make([]float64, len(cols)+1)
 	for i, c := range cols {
 		widths[i] = platformWidth(c.f)
 	}
+	widths[len(cols)] = 38 // a 36-character UUID
 	if err := setColWidths(sw, widths); err != nil {
 		return st, err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return st, err
 	}
-	header := make([]any, len(cols))
+	header := make([]any, len(cols)+1)
 	for i, c := range cols {
 		header[i] = excelize.Cell{StyleID: head, Value: c.f.ZH}
 	}
+	header[len(cols)] = excelize.Cell{StyleID: head, Value: PlatformNeedIDHeader}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return st, err
 	}
@@ -156,7 +167,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	// a row holds only the strings, never the view's maps. Rows are reused
 	// too, once written: SetRow keeps no reference to them.
 	views := sync.Pool{New: func() any { return new(forms.PublicNeed) }}
-	rows := sync.Pool{New: func() any { r := make([]any, len(cols)); return &r }}
+	rows := sync.Pool{New: func() any { r := make([]any, len(cols)+1); return &r }}
 	row := 1
 	err = forEachPrepared(ctx, recs, func(n *forms.Need) prepared {
 		ep := pub[n.EnterpriseID]
@@ -223,8 +234,10 @@ func (ep *entPublic) fill(cat *forms.Catalogue) {
 	}
 }
 
-// platformRow fills vals with one need's cells.
+// platformRow fills vals with one need's cells: those of cols, then its id
+// (vals is one longer than cols).
 func platformRow(cat *forms.Catalogue, cols []platformColumn, p forms.PublicNeed, ep *entPublic, vals []any) {
+	vals[len(cols)] = p.ID
 	var ev forms.Values
 	region := ""
 	if ep != nil {

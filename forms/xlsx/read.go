@@ -33,7 +33,11 @@ type Options struct {
 // Batch is what an import read: records ready for the store's Import, and
 // the problems found on the way. Enterprises carry new IDs (forms.NewID);
 // every need's EnterpriseID names one of them, and its ContactID one of
-// that enterprise's contacts.
+// that enterprise's contacts. A need carries the id of its row's 需求编号
+// cell ([PlatformNeedIDHeader]), which the store's Import takes as that
+// need's; a row without one gets a new ID. An enterprise known only by a
+// public alias (a 匿名公开 row of the platform sheet) is one of its own for
+// each row: rows sharing an alias are not taken as one enterprise.
 type Batch struct {
 	Enterprises []*forms.Enterprise
 	Needs       []*forms.Need
@@ -75,8 +79,13 @@ type SheetInfo struct {
 type ColumnInfo struct {
 	Column string // letter
 	Header string // as written
-	Field  string // catalogue field id; "" when ignored
+	Field  string // catalogue field id, or ColumnNeedID; "" when ignored
 }
+
+// ColumnNeedID is [ColumnInfo.Field] of the need-id column (需求编号,
+// 需求ID, 编号), which is no catalogue field: it names the record, it is not
+// part of it.
+const ColumnNeedID = "need_id"
 
 // HasErrors reports whether any problem blocks the import.
 func (b *Batch) HasErrors() bool { return slices.ContainsFunc(b.Problems, Problem.Error) }

@@ -97,7 +97,11 @@ read:
 					fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
 			}
 			p.info.Records++
-			if rd.record(p, row, vals, &last) {
+			idRaw := ""
+			if i := p.idCol.idx; i >= 0 && i < len(cells) {
+				idRaw = strings.TrimSpace(cells[i])
+			}
+			if rd.record(p, row, vals, idRaw, &last) {
 				inherited = append(inherited, row)
 			}
 		}
@@ -227,9 +231,10 @@ func (p *sheetPlan) repeatedHeader(vals []string) bool {
 	return n >= 2
 }
 
-// record turns one data row into records. It reports whether the row named
-// no enterprise and took the one of the row above.
-func (rd *reader) record(p *sheetPlan, row int, vals []string, last **entState) (inherited bool) {
+// record turns one data row into records; idRaw is its need-id cell. It
+// reports whether the row named no enterprise and took the one of the row
+// above.
+func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw string, last **entState) (inherited bool) {
 	at := func(i int, cp cellProblem) Problem {
 		pr := Problem{Sheet: p.name, Row: row, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en}
 		if i >= 0 {
@@ -288,6 +293,9 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, last **entState) 
 			return false
 		}
 		es, inherited = *last, true
+	} else if alias, _ := get("public_alias"); p.role == RoleNeeds && code == "" && hasNeed &&
+		(forms.IsPublicAlias(name) || alias != "" && nameKey(alias) == nameKey(name)) {
+		es = rd.aliasEnterprise(p, row, name, nameCol, idRaw != "", at)
 	} else {
 		es = rd.enterprise(p, row, name, nameCol, code, codeCol, at)
 	}
@@ -327,6 +335,9 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, last **entState) 
 		CatalogueVersion: rd.cat.Version, Values: forms.Values{},
 	}
 	bad := rowBad
+	if idRaw != "" && rd.needID(p, row, idRaw, n) {
+		bad = true
+	}
 	for i, c := range p.cols {
 		if c.field.Entity != forms.EntityNeed || vals[i] == "" {
 			continue
@@ -399,11 +410,7 @@ func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, co
 	}
 	origin := Origin{p.name, row}
 	if es == nil {
-		e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: cat.Version, Values: forms.Values{}}
-		es = &entState{e: e, origin: origin, fromRow: map[string]Origin{}, raw: map[string]string{}, contacts: map[string]string{}}
-		rd.ents[e.ID] = es
-		rd.batch.Enterprises = append(rd.batch.Enterprises, e)
-		rd.batch.Origins[e.ID] = origin
+		es = rd.newEnterprise(origin)
 		if p.role == RoleNeeds && rd.haveEntSheet {
 			who := clipText(name, 30)
 			if who == "" {
@@ -426,6 +433,43 @@ func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, co
 	if n := es.e.Name(); n != "" && rd.byName[nameKey(n)] == nil {
 		rd.byName[nameKey(n)] = es
 	}
+	return es
+}
+
+// aliasEnterprise starts the enterprise of a need row that names it only by
+// a public alias (苏州市某微电子企业) and gives no credit code — a 匿名公开
+// row of the platform sheet. Different enterprises share an alias, so the
+// row is never joined to another by it: each such row is an enterprise of
+// its own, which the store's Import replaces by the stored need's
+// enterprise when the row's 需求编号 names a stored need. A warning asks
+// for the real name and credit code.
+func (rd *reader) aliasEnterprise(p *sheetPlan, row int, name string, nameCol int, hasID bool, at func(int, cellProblem) Problem) *entState {
+	origin := Origin{p.name, row}
+	es := rd.newEnterprise(origin)
+	rd.setEnterprise(es, rd.cat.MustField("enterprise_name"), name, func(cp cellProblem) Problem { return at(nameCol, cp) }, origin)
+	who := clipText(name, 30)
+	zh := fmt.Sprintf("企业只有公开称谓“%s”（匿名公开），没有真实名称和统一社会信用代码：不与同一称谓的其他行合并，", who)
+	en := fmt.Sprintf("the enterprise is known only by its public alias %q (published anonymously), with no real name or credit code: it is not merged with other rows of the same alias; ", who)
+	if hasID {
+		zh += "若此行的需求编号是本机已有的需求，归入该需求原来的企业，否则单独建为一家企业；"
+		en += "if the row's need number is a need already stored here it goes to that need's enterprise, else it becomes an enterprise of its own; "
+	} else {
+		zh += "已单独建为一家企业；"
+		en += "it becomes an enterprise of its own; "
+	}
+	rd.addProblem(at(nameCol, cellProblem{field: "enterprise_name", code: "enterprise.alias_only", severity: forms.SeverityWarning,
+		zh: zh + "请补全其真实名称和统一社会信用代码。",
+		en: en + "complete its real name and credit code."}))
+	return es
+}
+
+// newEnterprise starts a new enterprise of the batch, first seen at origin.
+func (rd *reader) newEnterprise(origin Origin) *entState {
+	e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: rd.cat.Version, Values: forms.Values{}}
+	es := &entState{e: e, origin: origin, fromRow: map[string]Origin{}, raw: map[string]string{}, contacts: map[string]string{}}
+	rd.ents[e.ID] = es
+	rd.batch.Enterprises = append(rd.batch.Enterprises, e)
+	rd.batch.Origins[e.ID] = origin
 	return es
 }
 

@@ -32,6 +32,7 @@ type reader struct {
 	byCode       map[string]*entState
 	byName       map[string]*entState
 	haveEntSheet bool
+	needIDs      map[string]Origin // need ids read so far, where from
 
 	regionCache map[string]regionResult
 	order       map[string]int // field id → catalogue position
@@ -54,6 +55,7 @@ func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options
 		ents:        map[string]*entState{},
 		byCode:      map[string]*entState{},
 		byName:      map[string]*entState{},
+		needIDs:     map[string]Origin{},
 		regionCache: map[string]regionResult{},
 		order:       map[string]int{},
 	}
@@ -79,6 +81,7 @@ type sheetPlan struct {
 	cols      []column // mapped columns, in sheet order
 	byField   map[string]int
 	titleCol  int // index into cols of the need title, -1 if none
+	idCol     needIDColumn
 	ignored   []ColumnInfo
 	info      *SheetInfo
 	scan      *sheetScan
@@ -281,7 +284,7 @@ func (s *rowSource) close() error {
 
 // plan finds a sheet's header row and maps its columns.
 func (rd *reader) plan(name string) (*sheetPlan, error) {
-	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, byField: map[string]int{}, scan: rd.info.sheets[name]}
+	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
 	p.info = &SheetInfo{Name: name, Role: RoleSkipped}
 	if p.scan != nil && p.scan.mergesCut {
 		rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "merges.cut",
@@ -345,6 +348,12 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		f, ok := headerField(rd.cat, h)
 		ci := ColumnInfo{Column: letter, Header: h}
+		if strict, isID := needIDHeader(h); !ok && isID && p.idCol.idx < 0 {
+			p.idCol = needIDColumn{idx: i, letter: letter, header: h, strict: strict}
+			ci.Field = ColumnNeedID
+			p.info.Columns = append(p.info.Columns, ci)
+			continue
+		}
 		if !ok {
 			p.ignored = append(p.ignored, ci)
 			p.info.Columns = append(p.info.Columns, ci)
@@ -376,6 +385,16 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		p.role = RoleNeeds
 	case hasName || hasCode:
 		p.role = RoleEnterprises
+		// A need id on an enterprise sheet names no need of it.
+		if p.idCol.idx >= 0 {
+			p.ignored = append(p.ignored, ColumnInfo{Column: p.idCol.letter, Header: p.idCol.header})
+			for i := range p.info.Columns {
+				if p.info.Columns[i].Field == ColumnNeedID {
+					p.info.Columns[i].Field = ""
+				}
+			}
+			p.idCol = needIDColumn{idx: -1}
+		}
 		// Need columns on an enterprise sheet are not read.
 		kept := p.cols[:0]
 		for _, c := range p.cols {

@@ -1,0 +1,123 @@
+package xlsx
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// needIDColumn is a sheet's need-id column (需求编号): no catalogue field,
+// so it is kept beside the mapped columns.
+type needIDColumn struct {
+	idx    int // 0-based cell index; -1 when the sheet has none
+	letter string
+	header string
+	// strict: the header says it is a need's id (需求编号, 需求ID), so a
+	// value that is not one is an error. Under the bare 编号, which many
+	// forms use for their own running numbers, it is a warning and the
+	// value is ignored.
+	strict bool
+}
+
+// needIDHeaders are the headers of the need-id column, by [forms.HeaderKey],
+// and whether each is strict.
+var needIDHeaders = func() map[string]bool {
+	m := map[string]bool{}
+	for _, h := range []string{PlatformNeedIDHeader, "需求ID", "需求 ID", "需求Id", "需求id", "need id", "need_id"} {
+		m[forms.HeaderKey(h)] = true
+	}
+	m[forms.HeaderKey("编号")] = false
+	return m
+}()
+
+// needIDHeader reports whether a header names the need-id column, and
+// whether strictly.
+func needIDHeader(h string) (strict, ok bool) {
+	if len(h) > 200 {
+		return false, false
+	}
+	strict, ok = needIDHeaders[forms.HeaderKey(h)]
+	return strict, ok
+}
+
+// parseNeedID returns the record id a 需求编号 cell holds: a UUID as
+// [forms.NewID] makes them, 8-4-4-4-12 hexadecimal digits, in lower case
+// however it was written. ok is false for anything else.
+func parseNeedID(s string) (id string, ok bool) {
+	if len(s) != 36 {
+		return "", false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch i {
+		case 8, 13, 18, 23:
+			if c != '-' {
+				return "", false
+			}
+			continue
+		}
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return "", false
+		}
+	}
+	return strings.ToLower(s), true
+}
+
+// shortNumber reports whether s looks like a card's printed number (8
+// letters or digits, [card.ShortID]) rather than a full id.
+func shortNumber(s string) bool {
+	if len(s) != 8 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// needID reads a row's need-id cell into the need: its id, when the cell
+// holds a valid one that no earlier row of the import carries. It reports
+// whether the row has an error of its own.
+func (rd *reader) needID(p *sheetPlan, row int, raw string, n *forms.Need) (bad bool) {
+	c := p.idCol
+	at := func(sev forms.Severity, code, zh, en string) {
+		rd.addProblem(Problem{Sheet: p.name, Row: row, Column: c.letter, Severity: sev, Code: code, ZH: zh, EN: en})
+	}
+	id, ok := parseNeedID(raw)
+	if !ok {
+		shown := clipText(raw, 40)
+		hintZH, hintEN := "应为 36 位的需求编号（如 6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab），可从寻榜导出的平台表中复制。", "a need number is 36 characters (e.g. 6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab); copy it from a platform sheet exported by xunbang."
+		if shortNumber(raw) {
+			hintZH = "这像是需求卡片上印的短编号；请填写完整的 36 位需求编号（可从寻榜导出的平台表中复制）。"
+			hintEN = "this looks like the short number printed on a need card; write the full 36-character need number (copy it from a platform sheet exported by xunbang)."
+		}
+		if !c.strict {
+			at(forms.SeverityWarning, "need_id.ignored",
+				fmt.Sprintf("「%s」“%s”不是寻榜的需求编号，已忽略，此行按新需求或同名需求处理。%s", c.header, shown, hintZH),
+				fmt.Sprintf("%s %q is not a xunbang need number and was ignored; the row is taken as a new need or one of the same title. %s", c.header, shown, hintEN))
+			return false
+		}
+		at(forms.SeverityError, "need_id.format",
+			fmt.Sprintf("「%s」“%s”不是有效的需求编号：%s", c.header, shown, hintZH),
+			fmt.Sprintf("%s %q is not a valid need number: %s", c.header, shown, hintEN))
+		return true
+	}
+	if first, dup := rd.needIDs[id]; dup {
+		at(forms.SeverityError, "need_id.duplicate",
+			fmt.Sprintf("需求编号与%s相同：同一条需求只能出现一次，此行未导入。", originText(first, "zh")),
+			fmt.Sprintf("the same need number as %s: a need may appear only once; this row was not imported.", originText(first, "en")))
+		return true
+	}
+	rd.needIDs[id] = Origin{p.name, row}
+	n.ID = id
+	return false
+}
+
+// originText names a row for a message: 第 7 行, or 「表」第 7 行 on another sheet.
+func originText(o Origin, lang string) string {
+	return Problem{Sheet: o.Sheet, Row: o.Row}.Location(lang)
+}

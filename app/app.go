@@ -33,6 +33,7 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
+	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -490,16 +491,30 @@ func writePNG(path string, img image.Image) error {
 	return writeFileAtomic(path, buf.Bytes())
 }
 
-// writeFileAtomic writes data into path atomically: into a temporary file in
-// the same directory that is renamed over path once complete, so a crash or
-// a full disk never leaves half a file where a good one was.
+// writeFileAtomic writes data into path atomically (see writeAtomic).
 func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	err := writeAtomic(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	}, nil)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	return nil
+}
+
+// writeAtomic writes path atomically: write fills a temporary file in the
+// same directory, which is synced and renamed over path once complete, so
+// a crash, a full disk or a cancelled job never leaves half a file where a
+// good one was. commit, when set, runs after the file is complete and
+// before the rename; its error, like write's, leaves nothing behind.
+func writeAtomic(path string, write func(io.Writer) error, commit func() error) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	if err != nil {
+		return err
+	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	err = write(f)
 	if err == nil {
 		err = f.Chmod(0o644)
 	}
@@ -509,12 +524,14 @@ func writeFileAtomic(path string, data []byte) error {
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
+	if err == nil && commit != nil {
+		err = commit()
+	}
 	if err == nil {
 		err = os.Rename(tmp, path)
 	}
 	if err != nil {
 		_ = os.Remove(tmp)
-		return fmt.Errorf("write %s: %w", path, err)
 	}
-	return nil
+	return err
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/url"
 	"os"
@@ -628,54 +629,36 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 	if !slices.Contains(excelFormats, format) {
 		return stats, fmt.Errorf("export: unknown format %q", format)
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return stats, fmt.Errorf("export %s: %w", path, err)
-	}
-	tmp := f.Name()
-	committed := false
-	defer func() {
-		if !committed {
-			_ = f.Close()
-			_ = os.Remove(tmp)
+	write := func(f io.Writer) error {
+		var err error
+		switch format {
+		case excelPlatform:
+			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{})
+		case excelHandbook:
+			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang})
+		case excelReport:
+			t := opt.Targets
+			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang,
+				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
 		}
-	}()
-	switch format {
-	case excelPlatform:
-		stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{})
-	case excelHandbook:
-		stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang})
-	case excelReport:
-		t := opt.Targets
-		stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang,
-			Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+		if err == nil {
+			err = ctx.Err()
+		}
+		return err
 	}
-	if err == nil {
-		err = f.Chmod(0o644)
+	audit := func() error {
+		abs := path
+		if a, err := filepath.Abs(path); err == nil {
+			abs = a
+		}
+		if err := st.Audit(ctx, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, abs, stats.Needs)); err != nil {
+			return fmt.Errorf("record it in the audit log: %w", err)
+		}
+		return nil
 	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = ctx.Err()
-	}
-	if err != nil {
+	if err := writeAtomic(path, write, audit); err != nil {
 		return stats, fmt.Errorf("export %s: %w", path, err)
 	}
-	abs := path
-	if a, err := filepath.Abs(path); err == nil {
-		abs = a
-	}
-	if err := st.Audit(ctx, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, abs, stats.Needs)); err != nil {
-		return stats, fmt.Errorf("export %s: record it in the audit log: %w", path, err)
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		return stats, fmt.Errorf("export %s: %w", path, err)
-	}
-	committed = true
 	return stats, nil
 }
 

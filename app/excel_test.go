@@ -2,15 +2,12 @@ package app
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"image"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +18,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
-	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
@@ -466,40 +462,6 @@ func TestExcelExportCancelFromTheProgressDialog(t *testing.T) {
 	}
 	if x.result != nil || x.progress != nil {
 		t.Errorf("after cancelling: result %q, progress %v", x.resultText, x.progress)
-	}
-}
-
-// Every excel.* message the window uses is in both translations.
-func TestExcelMessagesTranslated(t *testing.T) {
-	src, err := os.ReadFile("excel.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	keys := map[string]bool{}
-	for _, m := range regexp.MustCompile(`"(excel\.[a-z0-9.]*[a-z0-9])"`).FindAllStringSubmatch(string(src), -1) {
-		keys[m[1]] = true
-	}
-	for _, f := range excelFormats {
-		keys["excel.format."+f] = true
-		keys["excel.filename."+f] = true
-	}
-	if len(keys) < 30 {
-		t.Fatalf("found only %d keys", len(keys))
-	}
-	for _, l := range []string{"zh", "en"} {
-		b, err := fs.ReadFile(assets.Translations(), path.Join(assets.TranslationsDir, l+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		for k := range keys {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s.json has no %q", l, k)
-			}
-		}
 	}
 }
 

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
@@ -17,49 +16,11 @@ import (
 	"github.com/xunbang/xunbang/store"
 )
 
-// newTestUI opens a store in a temporary directory, lets prepare fill it,
-// and builds the window on it with Fyne's test driver, in Chinese, with
-// short debounce delays. It returns once the first loads are shown.
+// newTestUI is newTestUIWithKey on an unencrypted store (so the window
+// never locks).
 func newTestUI(t *testing.T, prepare func(st *store.Store)) (*ui, *store.Store) {
 	t.Helper()
-	setLocale(t, "zh_CN.UTF-8")
-	mustSetLanguage(t, Chinese)
-	a := test.NewTempApp(t)
-	a.Settings().SetTheme(NewTheme())
-	ctx := context.Background()
-	dir := t.TempDir()
-	st, err := store.Open(ctx, dir, store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if prepare != nil {
-		prepare(st)
-	}
-	set, err := st.Settings(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	w := a.NewWindow("寻榜")
-	u := newUI(ctx, a, w, st, set, Options{DataDir: dir})
-	useQueue(u)
-	for _, d := range []*debouncer{u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.needs.reloadLater,
-		u.enterprises.searchLater, u.enterprises.nameLater, u.sync.refreshLater} {
-		d.delay, d.maxWait = 5*time.Millisecond, 0
-	}
-	w.Resize(fyne.NewSize(1280, 800))
-	closed := false
-	w.SetOnClosed(func() { closed = true })
-	t.Cleanup(func() {
-		settle(t, u)
-		if !closed {
-			w.Close()
-		}
-		if err := st.Close(); err != nil {
-			t.Error(err)
-		}
-	})
-	u.start()
-	settle(t, u)
+	u, st, _ := newTestUIWithKey(t, store.KeySource{}, prepare)
 	return u, st
 }
 

@@ -29,7 +29,7 @@ func TestEveryMessageKeyIsTranslated(t *testing.T) {
 		}
 		have[l] = m
 	}
-	key := regexp.MustCompile(`"((?:app|button|confirm|dash|diag|editor|ent|error|field|finalise|followup|menu|needs|newneed|region|section|settings|sync|tab|tree|visit)\.[a-z0-9.]+[a-z0-9])"`)
+	key := regexp.MustCompile(`"((?:app|button|cards|confirm|dash|diag|editor|ent|error|excel|field|finalise|followup|lock|menu|needs|newneed|passphrase|region|section|settings|sync|tab|tree|visit)\.[a-z0-9.]+[a-z0-9])"`)
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -54,7 +54,11 @@ func TestEveryMessageKeyIsTranslated(t *testing.T) {
 	for i := 1; i <= regionDepth; i++ {
 		keys["region.level."+string(rune('0'+i))] = true
 	}
-	if len(keys) < 150 {
+	for _, f := range excelFormats {
+		keys["excel.format."+f] = true
+		keys["excel.filename."+f] = true
+	}
+	if len(keys) < 220 {
 		t.Fatalf("found only %d keys", len(keys))
 	}
 	for k := range keys {

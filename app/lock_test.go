@@ -3,13 +3,8 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
-	"io/fs"
-	"os"
-	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -21,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/keys"
 	"github.com/xunbang/xunbang/store"
@@ -56,8 +50,10 @@ func (c *fakeClock) Advance(d time.Duration) {
 	c.t = c.t.Add(d)
 }
 
-// newTestUIWithKey is newTestUI on a store opened with key, with the idle
-// lock on a fake clock.
+// newTestUIWithKey opens a store in a temporary directory with key, lets
+// prepare fill it, and builds the window on it with Fyne's test driver, in
+// Chinese, with short debounce delays and the idle lock on a fake clock. It
+// returns once the first loads are shown.
 func newTestUIWithKey(t *testing.T, key store.KeySource, prepare func(st *store.Store)) (*ui, *store.Store, *fakeClock) {
 	t.Helper()
 	setLocale(t, "zh_CN.UTF-8")
@@ -610,40 +606,6 @@ func TestRunScreenshotOfLockedDataFails(t *testing.T) {
 		Screenshot: filepath.Join(t.TempDir(), "x.png")})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Errorf("Run = %v, want ErrLocked: a screenshot cannot ask for the passphrase", err)
-	}
-}
-
-// TestLockMessageKeysAreTranslated checks the lock's and the passphrase's
-// message keys, which TestEveryMessageKeyIsTranslated does not look for.
-func TestLockMessageKeysAreTranslated(t *testing.T) {
-	key := regexp.MustCompile(`"((?:lock|passphrase)\.[a-z0-9.]+[a-z0-9])"`)
-	var used []string
-	for _, f := range []string{"lock.go", "unlock.go", "settings.go", "ui.go", "app.go"} {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, m := range key.FindAllStringSubmatch(string(b), -1) {
-			used = append(used, m[1])
-		}
-	}
-	if len(used) < 20 {
-		t.Fatalf("found only %d keys", len(used))
-	}
-	for _, l := range []string{"zh", "en"} {
-		b, err := fs.ReadFile(assets.Translations(), path.Join(assets.TranslationsDir, l+".json"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m := map[string]any{}
-		if err := json.Unmarshal(b, &m); err != nil {
-			t.Fatal(err)
-		}
-		for _, k := range used {
-			if _, ok := m[k]; !ok {
-				t.Errorf("%s.json has no %q", l, k)
-			}
-		}
 	}
 }
 

@@ -133,20 +133,7 @@ func (l *idleLock) watching(content fyne.CanvasObject, typing ...*debouncer) *fy
 
 // watch checks every idleCheckEvery, until ctx ends, whether the window has
 // been idle long enough to lock. Run starts it; tests call check.
-func (l *idleLock) watch(ctx context.Context) {
-	go func() {
-		t := time.NewTicker(idleCheckEvery)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				l.u.run(l.check)
-			}
-		}
-	}()
-}
+func (l *idleLock) watch(ctx context.Context) { l.u.every(ctx, idleCheckEvery, l.check) }
 
 // check locks the window when it has been idle for the settings' time and
 // a passphrase is set. While locked, it keeps dialogs that opened since

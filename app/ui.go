@@ -147,16 +147,19 @@ func (u *ui) start() {
 // watch refreshes the sync strip every few seconds until ctx ends. The
 // window's Run starts it; tests do not, so that nothing touches widgets
 // behind their back.
-func (u *ui) watch(ctx context.Context) {
+func (u *ui) watch(ctx context.Context) { u.every(ctx, 5*time.Second, u.sync.refresh) }
+
+// every runs fn on the UI goroutine every d, until ctx ends.
+func (u *ui) every(ctx context.Context, d time.Duration, fn func()) {
 	go func() {
-		t := time.NewTicker(5 * time.Second)
+		t := time.NewTicker(d)
 		defer t.Stop()
 		for {
 			select {
 			case <-ctx.Done():
 				return
 			case <-t.C:
-				u.run(u.sync.refresh)
+				u.run(fn)
 			}
 		}
 	}()

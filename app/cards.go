@@ -23,10 +23,8 @@ import (
 // prints any number.
 const maxCardsAtOnce = 2000
 
-// cardJob prints the needs the list shows now (its search and filters are
-// the selection) into a PDF under the data dir, then opens it in the
-// system's viewer, from which the user prints. It runs off the UI goroutine
-// and can be cancelled.
+// printCards prints the cards of the needs the list shows now: its search
+// and filters are the selection.
 func (l *needList) printCards() {
 	u := l.u
 	if l.index == nil || len(l.rows) == 0 {
@@ -40,6 +38,27 @@ func (l *needList) printCards() {
 		}
 		ids = append(ids, l.index.sums[r].ID)
 	}
+	u.printCards(ids)
+}
+
+// printCard prints the card of the need in the editor, with its latest
+// edits.
+func (e *needEditor) printCard() {
+	if e.need == nil {
+		return
+	}
+	if e.need.Visibility() == forms.VisibilityPrivate {
+		dialog.ShowInformation(lang.L("cards.title"), lang.L("cards.private"), e.u.win)
+		return
+	}
+	e.saveNow() // printCards waits for it
+	e.u.printCards([]string{e.need.ID})
+}
+
+// printCards prints the given needs' cards into a PDF under the data dir,
+// then opens it in the system's viewer, from which the user prints. It runs
+// off the UI goroutine, after the saves under way, and can be cancelled.
+func (u *ui) printCards(ids []string) {
 	ctx, cancel := context.WithCancel(u.ctx)
 	prog := dialog.NewCustom(lang.L("cards.title"), lang.L("cards.cancel"), container.NewVBox(
 		widget.NewLabel(lang.L("cards.working", map[string]any{"N": len(ids)})),
@@ -58,6 +77,7 @@ func (l *needList) printCards() {
 	dir := filepath.Join(u.opts.DataDir, "cards")
 	u.bg.Go(func() {
 		defer cancel()
+		u.saver.inflight.Wait()
 		path, rep, err := renderCards(ctx, u.st, ids, dir)
 		u.run(func() {
 			finished = true

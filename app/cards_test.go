@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/demo"
 	"github.com/xunbang/xunbang/store"
 )
@@ -76,5 +77,59 @@ func TestPrintCardsButtonShowsTheResult(t *testing.T) {
 	}
 	if texts := windowTexts(u.win); !containsText(texts, filepath.Base(pdfs[0])) {
 		t.Errorf("the window does not say where the cards are: %q", texts)
+	}
+}
+
+// TestPrintCardFromTheEditor prints the card of the need being edited, with
+// its latest edit; a private need gets a message and no PDF.
+func TestPrintCardFromTheEditor(t *testing.T) {
+	var set *demo.Set
+	u, _ := newTestUI(t, func(st *store.Store) {
+		set = demo.Generate(3, 12)
+		if _, err := st.Import(context.Background(), set.Enterprises, set.Needs, store.ImportOptions{Exact: true}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	var public, private *forms.Need
+	for _, n := range set.Needs {
+		switch n.Visibility() {
+		case forms.VisibilityPrivate:
+			private = n
+		default:
+			public = n
+		}
+	}
+	if public == nil || private == nil {
+		t.Fatal("the demo set lacks a public or a private need")
+	}
+	glob := filepath.Join(u.opts.DataDir, "cards", "*.pdf")
+
+	u.openNeed(private.ID)
+	settle(t, u)
+	test.Tap(u.editor.printBtn)
+	settle(t, u)
+	if pdfs, _ := filepath.Glob(glob); len(pdfs) != 0 {
+		t.Fatalf("a private need printed %d PDFs", len(pdfs))
+	}
+	if !containsText(windowTexts(u.win), "不印制公开卡片") {
+		t.Error("no message for the private need")
+	}
+
+	u.openNeed(public.ID)
+	settle(t, u)
+	title := u.editor.form.input("title").entry
+	test.Type(title, "（改）")
+	test.Tap(u.editor.printBtn)
+	settle(t, u)
+	pdfs, _ := filepath.Glob(glob)
+	if len(pdfs) != 1 {
+		t.Fatalf("%d PDFs written", len(pdfs))
+	}
+	text, err := exec.Command("pdftotext", pdfs[0], "-").Output()
+	if err != nil {
+		t.Fatalf("pdftotext (run make deps): %v", err)
+	}
+	if !strings.Contains(strings.ReplaceAll(string(text), "\n", ""), "（改）") {
+		t.Errorf("the card does not show the latest edit:\n%s", text)
 	}
 }

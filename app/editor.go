@@ -48,6 +48,7 @@ type needEditor struct {
 	saveBtn    *widget.Button
 	finalise   *widget.Button
 	confirmBtn *widget.Button
+	printBtn   *widget.Button // 打印卡片: this need's card
 	applyDiag  *widget.Button
 	diagResult *widget.Label
 	followUps  *followUpPanel
@@ -91,6 +92,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.finalise = widget.NewButtonWithIcon(lang.L("editor.finalise"), theme.ConfirmIcon(), e.finaliseNeed)
 	e.finalise.Importance = widget.HighImportance
 	e.confirmBtn = widget.NewButtonWithIcon(lang.L("editor.confirm"), theme.VisibilityIcon(), u.showConfirm)
+	e.printBtn = widget.NewButtonWithIcon(lang.L("cards.button"), theme.DocumentPrintIcon(), e.printCard)
 	e.applyDiag = widget.NewButtonWithIcon(lang.L("diag.apply"), theme.ConfirmIcon(), e.applyDiagnosis)
 	e.applyDiag.Importance = widget.HighImportance
 	e.diagResult = widget.NewLabel("")
@@ -99,7 +101,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.followUps = newFollowUpPanel(u)
 
 	toolbar := container.NewBorder(nil, nil, container.NewCenter(e.back),
-		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn)),
+		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)),
 		container.NewVBox(e.title, container.NewHBox(e.enterprise, e.status, e.confirmed)))
 
 	left := container.NewVScroll(container.NewPadded(e.form.sections()))

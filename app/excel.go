@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -28,16 +29,23 @@ import (
 )
 
 // The Excel outputs the window writes (xlsx.WritePlatform, WriteHandbook,
-// WriteReport); the names are those of `xunbang export`.
+// WriteReport); the names are those of `xunbang export`, but for
+// excelHandbookUnconfirmed, which is `xunbang export handbook
+// --include-unconfirmed`: the handbook with the needs whose confirmation is
+// not current, each marked 未经企业确认. It is an entry of the export menu
+// of its own, not a check box before the save dialog: one choice where the
+// user picks the output anyway, named for what it makes, and a file name
+// of its own, so that the two handbooks are not mistaken for each other.
 const (
-	excelPlatform = "platform"
-	excelHandbook = "handbook"
-	excelReport   = "report"
+	excelPlatform            = "platform"
+	excelHandbook            = "handbook"
+	excelHandbookUnconfirmed = "handbook.unconfirmed"
+	excelReport              = "report"
 )
 
 // excelFormats lists the Excel outputs in the order the export menu offers
 // them.
-var excelFormats = []string{excelPlatform, excelHandbook, excelReport}
+var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelReport}
 
 // excelImporter is what importing a workbook needs of the store.
 type excelImporter interface {
@@ -71,10 +79,12 @@ type excelTransfer struct {
 	lastDir string
 
 	// progress is the progress dialog of the work under way, nil when none;
-	// progressCancel is its 取消 button.
+	// progressCancel is its 取消 button and progressView how far the work has
+	// got (see jobProgress).
 	progress       *dialog.CustomDialog
 	progressText   *widget.Label
 	progressCancel *widget.Button
+	progressView   *jobProgress
 	// preview is the import preview on screen, nil when none.
 	preview *importPreviewView
 	// result is the last dialog that said what was done (or what failed),
@@ -106,7 +116,7 @@ func (x *excelTransfer) exportMenu() *fyne.Menu {
 	return fyne.NewMenu(lang.L("excel.export.button"), items...)
 }
 
-// showExportMenu offers the three outputs under the 导出 Excel button.
+// showExportMenu offers the outputs under the 导出 Excel button.
 func (x *excelTransfer) showExportMenu() {
 	c := x.u.win.Canvas()
 	widget.ShowPopUpMenuAtRelativePosition(x.exportMenu(), c, fyne.NewPos(0, x.exportBtn.Size().Height), x.exportBtn)
@@ -117,12 +127,17 @@ func (x *excelTransfer) showExportMenu() {
 // dialog and calls done with work's error. When the user cancelled and work
 // failed, done is not called: the cancellation is the answer. When work
 // finished anyway, done is told so, since what it did is done.
-func (x *excelTransfer) job(title, message string, work func(ctx context.Context) error, done func(err error)) {
+//
+// work may tell how far it has got through its progress argument, from any
+// goroutine and as often as it likes (see jobProgress); unit says what it
+// counts, rows or needs.
+func (x *excelTransfer) job(title, message string, unit progressUnit, work func(ctx context.Context, progress func(done, total int)) error, done func(err error)) {
 	u := x.u
 	ctx, cancel := context.WithCancel(u.ctx)
 	x.progressText = widget.NewLabel(message)
 	x.progressText.Wrapping = fyne.TextWrapWord
-	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(x.progressText, widget.NewProgressBarInfinite()), u.win)
+	bar := newJobProgress(u.run, unit)
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(x.progressText, bar.content), u.win)
 	cancelled, finished := false, false
 	x.progressCancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
 		cancelled = true
@@ -130,23 +145,25 @@ func (x *excelTransfer) job(title, message string, work func(ctx context.Context
 	})
 	d.SetButtons([]fyne.CanvasObject{x.progressCancel})
 	d.SetOnClosed(func() {
+		bar.close()
 		if !finished {
 			cancelled = true
 			cancel()
 		}
 	})
 	d.Resize(fyne.NewSize(440, d.MinSize().Height))
-	x.progress = d
+	x.progress, x.progressView = d, bar
 	d.Show()
 	u.bg.Go(func() {
-		err := work(ctx)
+		err := work(ctx, bar.report)
 		cancel()
 		u.run(func() {
 			finished = true
 			u.touch() // a long job is activity: the lock waits its full time after it
+			bar.close()
 			d.Hide()
 			if x.progress == d {
-				x.progress, x.progressText, x.progressCancel = nil, nil, nil
+				x.progress, x.progressText, x.progressCancel, x.progressView = nil, nil, nil, nil
 			}
 			if err != nil && (cancelled || errors.Is(err, context.Canceled)) {
 				slog.Info("excel: cancelled", "title", title, "err", err)
@@ -155,6 +172,100 @@ func (x *excelTransfer) job(title, message string, work func(ctx context.Context
 			done(err)
 		})
 	})
+}
+
+// progressUnit is what a job counts: the translation keys of its progress
+// label, with a total and without one.
+type progressUnit struct{ known, unknown string }
+
+var (
+	progressRows  = progressUnit{"excel.progress.rows", "excel.progress.rows.some"}
+	progressNeeds = progressUnit{"excel.progress.needs", "excel.progress.needs.some"}
+	// progressNone: the work does not say how far it has got.
+	progressNone = progressUnit{}
+)
+
+// progressInterval is the least time between two updates of a progress
+// dialog; the last one, that reaches the total, is shown at once.
+const progressInterval = 100 * time.Millisecond
+
+// jobProgress is how far a job has got, in its progress dialog: the
+// infinite bar until the work knows its total, then a bar that fills, and a
+// label such as 已处理 1500 / 50000 行. The work reports from its own
+// goroutine; the dialog is updated on the UI goroutine through post (ui.run),
+// at most one update posted at a time and one every progressInterval, and
+// never once the dialog is closed.
+type jobProgress struct {
+	post    func(func())
+	unit    progressUnit
+	content fyne.CanvasObject
+	busy    *widget.ProgressBarInfinite
+	bar     *widget.ProgressBar // hidden until the total is known
+	text    *widget.Label       // empty until the first report, but holding its line, so the dialog keeps its size
+
+	mu          sync.Mutex
+	done, total int
+	last        time.Time // when the last update was posted
+	pending     bool      // an update is posted and has not run yet
+	closed      bool
+}
+
+func newJobProgress(post func(func()), unit progressUnit) *jobProgress {
+	p := &jobProgress{post: post, unit: unit}
+	p.busy = widget.NewProgressBarInfinite()
+	p.bar = widget.NewProgressBar()
+	p.bar.Hide()
+	p.text = widget.NewLabel("")
+	if unit == progressNone {
+		p.text.Hide()
+	}
+	p.content = container.NewVBox(p.busy, p.bar, p.text)
+	return p
+}
+
+// report takes done of total (0 when unknown) from the work, on any
+// goroutine.
+func (p *jobProgress) report(done, total int) {
+	if p.unit == progressNone {
+		return
+	}
+	p.mu.Lock()
+	p.done, p.total = done, total
+	last := total > 0 && done >= total
+	if p.closed || p.pending || !last && time.Since(p.last) < progressInterval {
+		p.mu.Unlock()
+		return // the update posted, or the next, shows it
+	}
+	p.pending, p.last = true, time.Now()
+	p.mu.Unlock()
+	p.post(p.show)
+}
+
+// show brings the dialog up to date, on the UI goroutine.
+func (p *jobProgress) show() {
+	p.mu.Lock()
+	done, total, closed := p.done, p.total, p.closed
+	p.pending = false
+	p.mu.Unlock()
+	if closed {
+		return
+	}
+	if total > 0 {
+		p.busy.Hide()
+		p.bar.Show()
+		p.bar.SetValue(float64(min(done, total)) / float64(total))
+		p.text.SetText(lang.L(p.unit.known, map[string]any{"Done": done, "Total": total}))
+	} else {
+		p.text.SetText(lang.L(p.unit.unknown, map[string]any{"Done": done}))
+	}
+}
+
+// close stops the updates, on the UI goroutine: the dialog is gone.
+func (p *jobProgress) close() {
+	p.mu.Lock()
+	p.closed = true
+	p.mu.Unlock()
+	p.busy.Hide() // stops its animation
 }
 
 // showResult tells the user what was done or what failed.
@@ -327,8 +438,10 @@ func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 	opt := xlsx.Options{Sheet: sheet, HomeRegion: u.settings.HomeRegion, Lang: u.lang}
 	name := filepath.Base(path)
 	var p *importPreview
-	x.job(lang.L("excel.import.title"), lang.L("excel.reading", map[string]any{"Name": name}),
-		func(ctx context.Context) error {
+	x.job(lang.L("excel.import.title"), lang.L("excel.reading", map[string]any{"Name": name}), progressRows,
+		func(ctx context.Context, progress func(done, total int)) error {
+			opt := opt
+			opt.Progress = progress
 			var err error
 			p, err = previewImport(ctx, x.imp, path, opt)
 			return err
@@ -569,8 +682,8 @@ func (v *importPreviewView) start(partial bool) {
 	v.dlg.Hide()
 	name := filepath.Base(p.path)
 	var rep store.ImportReport
-	x.job(lang.L("excel.import.title"), lang.L("excel.importing", map[string]any{"Name": name}),
-		func(ctx context.Context) error {
+	x.job(lang.L("excel.import.title"), lang.L("excel.importing", map[string]any{"Name": name}), progressNone,
+		func(ctx context.Context, _ func(done, total int)) error {
 			var err error
 			rep, err = applyImport(ctx, x.imp, p, partial)
 			return err
@@ -606,11 +719,15 @@ func (x *excelTransfer) imported() {
 
 // ——— export ———
 
-// exportOptions are what the exports take from the settings.
+// exportOptions are what the exports take from the settings, and where
+// they tell how far they have got.
 type exportOptions struct {
 	Lang       string
 	HomeRegion string
 	Targets    store.Targets
+	// Progress, when not nil, is told done needs of total (0 when
+	// unknown), on the exporting goroutine; see xlsx.PlatformOptions.
+	Progress func(done, total int)
 }
 
 // excelFileName is the name the save dialog proposes for an output made on
@@ -633,12 +750,13 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 		var err error
 		switch format {
 		case excelPlatform:
-			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{})
-		case excelHandbook:
-			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang})
+			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress})
+		case excelHandbook, excelHandbookUnconfirmed:
+			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang,
+				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
 		case excelReport:
 			t := opt.Targets
-			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang,
+			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang, Progress: opt.Progress,
 				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
 		}
 		if err == nil {
@@ -702,8 +820,10 @@ func (x *excelTransfer) startExport(format, path string, placeholder bool) {
 	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets}
 	formatName := lang.L("excel.format." + format)
 	var stats xlsx.ExportStats
-	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}),
-		func(ctx context.Context) error {
+	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,
+		func(ctx context.Context, progress func(done, total int)) error {
+			opt := opt
+			opt.Progress = progress
 			var err error
 			stats, err = exportWorkbook(ctx, x.exp, format, path, opt)
 			if err != nil && placeholder {
@@ -719,8 +839,11 @@ func (x *excelTransfer) startExport(format, path string, placeholder bool) {
 			}
 			slog.Info("excel: exported", "format", format, "path", path, "needs", stats.Needs)
 			key := "excel.export.done"
-			if format == excelReport {
+			switch format {
+			case excelReport:
 				key = "excel.export.donereport"
+			case excelHandbookUnconfirmed:
+				key = "excel.export.doneunconfirmed"
 			}
 			text := lang.L(key, map[string]any{
 				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,

@@ -602,3 +602,170 @@ func TestExcelImportRefusesToMoveANeed(t *testing.T) {
 		t.Errorf("%d needs after importing the store's own sheet, want the 40 it had", got)
 	}
 }
+
+// The progress dialog of an export and of an import's reading fills to the
+// end and says how many needs or rows it went through.
+func TestExcelProgressReachesTheEnd(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
+	x := u.needs.excel
+	dir := t.TempDir()
+	all := st.CountNeeds(context.Background())
+	for _, format := range excelFormats {
+		p := filepath.Join(dir, excelFileName(format, time.Now()))
+		x.startExport(format, p, false)
+		pr := x.progressView
+		if pr == nil || pr.bar.Visible() || !pr.busy.Visible() {
+			t.Fatalf("%s: the progress dialog does not start with the infinite bar", format)
+		}
+		settle(t, u)
+		if x.progressView != nil {
+			t.Errorf("%s: the progress is still up", format)
+		}
+		total := all // the needs the platform sheet and the report go through
+		if format == excelHandbook || format == excelHandbookUnconfirmed {
+			total = exportedNeeds(t, x.resultText)
+		}
+		if pr.bar.Value != 1 || !pr.bar.Visible() {
+			t.Errorf("%s: the bar ends at %v (shown %v), want 1", format, pr.bar.Value, pr.bar.Visible())
+		}
+		if want := "已处理 " + itoa(total) + " / " + itoa(total) + " 项需求"; pr.text.Text != want {
+			t.Errorf("%s: the progress says %q, want %q", format, pr.text.Text, want)
+		}
+		x.result.Hide()
+	}
+
+	path, _ := exportDemoWorkbook(t, t.TempDir())
+	x.startImport(path)
+	pr := x.progressView
+	settle(t, u)
+	if x.preview == nil {
+		t.Fatalf("no preview; result %q", x.resultText)
+	}
+	if pr.bar.Value != 1 || !strings.HasPrefix(pr.text.Text, "已处理 ") || !strings.HasSuffix(pr.text.Text, " 行") {
+		t.Errorf("reading ends at %v, saying %q", pr.bar.Value, pr.text.Text)
+	}
+}
+
+// exportedNeeds is the number of needs an export's result says it wrote.
+func exportedNeeds(t *testing.T, result string) int {
+	t.Helper()
+	_, rest, ok := strings.Cut(result, "：")
+	n, err := strconv.Atoi(strings.Fields(rest + " x")[0])
+	if !ok || err != nil {
+		t.Fatalf("no count in the result %q", result)
+	}
+	return n
+}
+
+// The progress dialog is updated at most every progressInterval, but at
+// once when the work reaches its total; nothing is updated once it closed.
+func TestJobProgressThrottled(t *testing.T) {
+	test.NewTempApp(t)
+	mustSetLanguage(t, Chinese)
+	var posted []func()
+	p := newJobProgress(func(fn func()) { posted = append(posted, fn) }, progressNeeds)
+	run := func() {
+		fns := posted
+		posted = nil
+		for _, fn := range fns {
+			fn()
+		}
+	}
+	for i := range 1000 {
+		p.report(i, 0)
+	}
+	if len(posted) != 1 {
+		t.Fatalf("%d updates posted for 1000 quick reports, want 1", len(posted))
+	}
+	p.report(1000, 0)
+	run()
+	if p.text.Text != "已处理 1000 项需求" || p.bar.Visible() || !p.busy.Visible() {
+		t.Errorf("without a total: %q, bar shown %v", p.text.Text, p.bar.Visible())
+	}
+	p.last = time.Now() // as if just posted, however slow the machine
+	p.report(1500, 3000)
+	if len(posted) != 0 {
+		t.Error("an update was posted within progressInterval of the last")
+	}
+	p.report(3000, 3000)
+	if len(posted) != 1 {
+		t.Fatalf("%d updates posted when the work reached its total, want 1", len(posted))
+	}
+	run()
+	if p.bar.Value != 1 || !p.bar.Visible() || p.busy.Visible() || p.text.Text != "已处理 3000 / 3000 项需求" {
+		t.Errorf("at the end: bar %v (shown %v), %q", p.bar.Value, p.bar.Visible(), p.text.Text)
+	}
+
+	q := newJobProgress(func(fn func()) { posted = append(posted, fn) }, progressRows)
+	q.report(10, 20)
+	q.close()
+	run()
+	q.report(20, 20)
+	if len(posted) != 0 || q.bar.Value != 0 || q.text.Text != "" {
+		t.Errorf("updated after closing: bar %v, %q", q.bar.Value, q.text.Text)
+	}
+}
+
+// The handbook with unconfirmed needs is an output of its own: a menu entry
+// and a file name that say so, and more needs than the handbook on the
+// demo data, whose unconfirmed needs it marks.
+func TestExcelExportHandbookWithUnconfirmed(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
+	x := u.needs.excel
+	menu := x.exportMenu()
+	if len(menu.Items) != len(excelFormats) || menu.Items[2].Label != "《技术需求汇编》（含未经企业确认的需求）…" {
+		t.Fatalf("export menu %v", menuLabels(menu))
+	}
+	day := time.Date(2026, 11, 22, 9, 0, 0, 0, time.Local)
+	if got := excelFileName(excelHandbookUnconfirmed, day); got != "技术需求汇编-含未确认-20261122.xlsx" {
+		t.Errorf("file name %q", got)
+	}
+	dir := t.TempDir()
+	ctx := context.Background()
+	plain, err := exportWorkbook(ctx, st, excelHandbook, filepath.Join(dir, "a.xlsx"), exportOptions{Lang: "zh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, err := exportWorkbook(ctx, st, excelHandbookUnconfirmed, filepath.Join(dir, "b.xlsx"), exportOptions{Lang: "zh"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plain.Unconfirmed == 0 || all.Needs != plain.Needs+plain.Unconfirmed {
+		t.Errorf("handbook %+v, with unconfirmed %+v: want the unconfirmed needs added", plain, all)
+	}
+	f, err := excelize.OpenFile(filepath.Join(dir, "b.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	marked := 0
+	for _, r := range rows {
+		for _, c := range r {
+			if strings.Contains(c, "未经企业确认") {
+				marked++
+			}
+		}
+	}
+	if marked < all.Unconfirmed {
+		t.Errorf("%d cells say 未经企业确认, want at least the %d unconfirmed needs", marked, all.Unconfirmed)
+	}
+
+	// From the window: the result says the unconfirmed needs are marked.
+	x.startExport(excelHandbookUnconfirmed, filepath.Join(dir, excelFileName(excelHandbookUnconfirmed, day)), false)
+	settle(t, u)
+	if !strings.Contains(x.resultText, "已导出《技术需求汇编》（含未经企业确认的需求）："+itoa(all.Needs)+" 条需求，其中未经企业确认的 "+itoa(all.Unconfirmed)+" 条已标注") {
+		t.Errorf("result %q", x.resultText)
+	}
+}
+
+func menuLabels(m *fyne.Menu) []string {
+	var out []string
+	for _, it := range m.Items {
+		out = append(out, it.Label)
+	}
+	return out
+}

@@ -35,6 +35,60 @@ type FollowUps interface {
 	AllFollowUps(ctx context.Context) ([]forms.FollowUp, error)
 }
 
+// NeedCounter is implemented by Records that know cheaply how many needs
+// they hold (the store counts them in memory). The platform sheet and the
+// report take it as the total of their Progress; without it the total is 0.
+type NeedCounter interface {
+	CountNeeds(ctx context.Context) int
+}
+
+// progressEvery is how many rows or needs go by between two calls of a
+// Progress callback (of [Options], [PlatformOptions], [HandbookOptions] and
+// [ReportOptions]), besides the last call at the end.
+const progressEvery = 500
+
+// progressMeter counts the needs an export has gone through and calls its
+// Progress callback every progressEvery of them and once at the end. With
+// no callback it costs a comparison a need.
+type progressMeter struct {
+	fn          func(done, total int)
+	done, total int
+}
+
+// needMeter returns a meter whose total is the number of needs recs holds,
+// when it says (see [NeedCounter]), else 0.
+func needMeter(ctx context.Context, recs Records, fn func(done, total int)) *progressMeter {
+	m := &progressMeter{fn: fn}
+	if c, ok := recs.(NeedCounter); ok && fn != nil {
+		m.total = c.CountNeeds(ctx)
+	}
+	return m
+}
+
+// step counts one need.
+func (m *progressMeter) step() {
+	if m.fn == nil {
+		return
+	}
+	m.done++
+	if m.done%progressEvery == 0 {
+		m.fn(m.done, max(m.total, m.done))
+	}
+}
+
+// finish makes the last call: done == total, unless the total is unknown
+// (0). A total counted before the needs were read that no longer matches
+// (records added or deleted since) gives way to the count.
+func (m *progressMeter) finish() {
+	if m.fn == nil {
+		return
+	}
+	if m.total > 0 {
+		m.total = m.done
+	}
+	m.fn(m.done, m.total)
+}
+
 // ExportStats says what an export wrote and what it left out.
 type ExportStats struct {
 	Needs       int // needs written

@@ -25,6 +25,13 @@ type HandbookOptions struct {
 	Title string
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
+	// Progress, when not nil, is told how far the export has got: done
+	// needs written of total, the needs the handbook includes, counted by
+	// its first pass over the needs (the calls begin after it). It is
+	// called on the goroutine that writes, every few hundred needs and once
+	// at the end, with done never decreasing; the last call has done ==
+	// total (0 and 0 for a handbook with no needs). It must return quickly.
+	Progress func(done, total int)
 }
 
 // Handbook layout: two columns, a label and a value, on A4 portrait.
@@ -162,6 +169,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 
 	// One pass per group present.
 	seq := 0
+	meter := &progressMeter{fn: opt.Progress, total: st.Needs}
 	for i, g := range groups {
 		if err := hw.pageBreak(); err != nil {
 			return st, err
@@ -183,6 +191,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 				}
 			}
 			seq++
+			meter.step()
 			hw.need(cat, seq, p, lang)
 			return hw.err
 		})
@@ -199,7 +208,11 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	if err := sw.Flush(); err != nil {
 		return st, err
 	}
-	return st, finishBook(f, w, title, now())
+	if err := finishBook(f, w, title, now()); err != nil {
+		return st, err
+	}
+	meter.finish()
+	return st, nil
 }
 
 // page is how a sheet prints.

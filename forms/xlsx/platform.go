@@ -32,6 +32,14 @@ const PlatformNeedIDHeader = "需求编号"
 type PlatformOptions struct {
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
+	// Progress, when not nil, is told how far the export has got: done
+	// needs gone through (written or left out) of total, which is the
+	// number of needs the Records hold when they say ([NeedCounter]) and 0
+	// when unknown. It is called on the goroutine that writes the sheet,
+	// every few hundred needs and once at the end, with done never
+	// decreasing; the last call has done == total unless total is 0. It
+	// must return quickly.
+	Progress func(done, total int)
 }
 
 // platformColumn is one column of the batch-upload sheet.
@@ -169,6 +177,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	views := sync.Pool{New: func() any { return new(forms.PublicNeed) }}
 	rows := sync.Pool{New: func() any { r := make([]any, len(cols)+1); return &r }}
 	row := 1
+	meter := needMeter(ctx, recs, opt.Progress)
 	err = forEachPrepared(ctx, recs, func(n *forms.Need) prepared {
 		ep := pub[n.EnterpriseID]
 		var e *forms.Enterprise
@@ -186,6 +195,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		platformRow(cat, cols, *p, ep, *vals)
 		return prepared{row: vals}
 	}, func(pr prepared) error {
+		meter.step()
 		switch {
 		case pr.private:
 			st.Private++
@@ -210,7 +220,11 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	if err := writeCodes(f, cols, head); err != nil {
 		return st, err
 	}
-	return st, finishBook(f, w, cat.TitleZH, now())
+	if err := finishBook(f, w, cat.TitleZH, now()); err != nil {
+		return st, err
+	}
+	meter.finish()
+	return st, nil
 }
 
 // entPublic is what an enterprise shows on the platform sheet under each

@@ -28,6 +28,15 @@ type Options struct {
 	Lang string
 	// Limits bound the cost of hostile input; zero fields take defaults.
 	Limits Limits
+	// Progress, when not nil, is told how far reading has got: done rows
+	// of total, counting every row of the sheets read (title and header
+	// rows too, through each sheet's last row). total is known from the
+	// scan of the package before reading; it is 0 when unknown. Progress
+	// is called on the reading goroutine, every few hundred rows and once
+	// at the end, with done never decreasing; after a complete read the
+	// last call has done == total unless total is 0. It must return
+	// quickly.
+	Progress func(done, total int)
 }
 
 // Batch is what an import read: records ready for the store's Import, and

@@ -21,6 +21,7 @@ func (rd *reader) readSheet(p *sheetPlan) error {
 		rd.addProblem(Problem{Sheet: sheet, Row: p.headerRow, Severity: forms.SeverityError, Code: "no_enterprise_column",
 			ZH: "表中没有“企业名称”或“统一社会信用代码”列，无法确定需求属于哪家企业；请补上其中一列。",
 			EN: "the sheet has no enterprise name or credit code column, so its needs cannot be tied to an enterprise; add one of them."})
+		rd.sheetRead(p, 0)
 		return nil
 	}
 	key := -1 // the column whose value makes a row a record
@@ -52,6 +53,9 @@ read:
 			if n++; n%512 == 0 {
 				if err := rd.ctx.Err(); err != nil {
 					return err
+				}
+				if rd.opt.Progress != nil {
+					rd.progress(p, row)
 				}
 			}
 			if row <= p.headerRow {
@@ -142,6 +146,7 @@ read:
 			ZH: fmt.Sprintf("第 %s 行没有填写企业，已按上方最近一行的企业处理。", rowList(inherited, "、")),
 			EN: fmt.Sprintf("row(s) %s name no enterprise and were taken as the enterprise of the nearest row above.", rowList(inherited, ", "))})
 	}
+	rd.sheetRead(p, row)
 	return nil
 }
 

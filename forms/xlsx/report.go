@@ -28,6 +28,13 @@ type ReportOptions struct {
 	Lang string
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
+	// Progress, when not nil, is told how far the export has got: done
+	// needs listed of total, which is the number of needs the Records hold
+	// when they say ([NeedCounter]) and 0 when unknown. It is called on the
+	// goroutine that writes, every few hundred needs and once at the end,
+	// with done never decreasing; the last call has done == total unless
+	// total is 0. It must return quickly.
+	Progress func(done, total int)
 }
 
 // Targets are the counts the organisers aim at.
@@ -222,7 +229,9 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		return ""
 	}
 	row := 1
+	meter := needMeter(ctx, recs, opt.Progress)
 	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		meter.step()
 		if row%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -402,7 +411,11 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 	if err := sw.Flush(); err != nil {
 		return st, err
 	}
-	return st, finishBook(f, w, tr(lang, "寻榜工作统计", "Needs collection report"), now())
+	if err := finishBook(f, w, tr(lang, "寻榜工作统计", "Needs collection report"), now()); err != nil {
+		return st, err
+	}
+	meter.finish()
+	return st, nil
 }
 
 // fieldEnts counts the distinct enterprises with needs across the fields.

@@ -36,6 +36,10 @@ type reader struct {
 
 	regionCache map[string]regionResult
 	order       map[string]int // field id → catalogue position
+
+	// For Options.Progress: the rows of all sheets to read (0 when
+	// unknown) and those of the sheets read so far.
+	rowsTotal, rowsBefore int
 }
 
 // entState is an enterprise being assembled from rows.
@@ -146,6 +150,13 @@ func (rd *reader) run() error {
 			"没有找到可识别的表头：表头应包含“企业名称”“需求名称”“需求类型”等栏目（前 30 行内）。",
 			"no recognisable header found: a header row with columns such as 企业名称, 需求名称, 需求类型 is expected within the first 30 rows.")
 	}
+	for _, p := range plans {
+		if p.scan == nil {
+			rd.rowsTotal = 0
+			break
+		}
+		rd.rowsTotal += p.scan.lastRow
+	}
 	// Enterprise sheets first, so that need sheets can join them.
 	for _, role := range []string{RoleEnterprises, RoleNeeds} {
 		for _, p := range plans {
@@ -161,7 +172,26 @@ func (rd *reader) run() error {
 		}
 	}
 	rd.finish()
+	if rd.opt.Progress != nil {
+		rd.opt.Progress(max(rd.rowsTotal, rd.rowsBefore), rd.rowsTotal)
+	}
 	return nil
+}
+
+// progress reports that row of the sheet p is read.
+func (rd *reader) progress(p *sheetPlan, row int) {
+	if rd.rowsTotal > 0 {
+		row = min(row, p.scan.lastRow)
+	}
+	rd.opt.Progress(rd.rowsBefore+row, rd.rowsTotal)
+}
+
+// sheetRead counts the rows of sheet p, read through row, as read.
+func (rd *reader) sheetRead(p *sheetPlan, row int) {
+	if rd.rowsTotal > 0 {
+		row = p.scan.lastRow
+	}
+	rd.rowsBefore += row
 }
 
 func findSheet(sheets []string, want string) (string, bool) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net/url"
 	"os"
@@ -77,6 +78,11 @@ type excelTransfer struct {
 	// lastDir is the folder of the last workbook opened or written; the file
 	// dialogs start there.
 	lastDir string
+	// saveAs is the save-as dialog of an export on screen, nil when none;
+	// overwrite is its question whether to replace an existing file, nil
+	// when not asked.
+	saveAs    *saveAsView
+	overwrite *dialog.ConfirmDialog
 
 	// progress is the progress dialog of the work under way, nil when none;
 	// progressCancel is its 取消 button and progressView how far the work has
@@ -730,7 +736,7 @@ type exportOptions struct {
 	Progress func(done, total int)
 }
 
-// excelFileName is the name the save dialog proposes for an output made on
+// excelFileName is the name the save-as dialog proposes for an output made on
 // day: 需求征集表-平台-20261122.xlsx.
 func excelFileName(format string, day time.Time) string {
 	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + ".xlsx"
@@ -738,9 +744,9 @@ func excelFileName(format string, day time.Time) string {
 
 // exportWorkbook writes one of the Excel outputs to path atomically: into a
 // temporary file beside it that replaces path only once complete, so that a
-// cancelled or failed export leaves no file, nor half of one. The export is
-// recorded in the audit log before the file takes its name; when that
-// fails, so does the export.
+// cancelled or failed export leaves no file, nor half of one, and a file
+// that was at path as it was. The export is recorded in the audit log
+// before the file takes its name; when that fails, so does the export.
 func exportWorkbook(ctx context.Context, st excelExporter, format, path string, opt exportOptions) (xlsx.ExportStats, error) {
 	var stats xlsx.ExportStats
 	if !slices.Contains(excelFormats, format) {
@@ -780,42 +786,191 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 	return stats, nil
 }
 
-// chooseExport asks where to write the output and writes it.
+// chooseExport asks where to write the output and writes it. The save-as
+// dialog is the window's own, not Fyne's save dialog, which creates (and
+// so empties) the chosen file before the export starts: here nothing is
+// touched until the export is complete, and an existing file that the user
+// agreed to replace is replaced only then (see exportWorkbook), so that a
+// cancelled or failed export leaves it as it was.
 func (x *excelTransfer) chooseExport(format string) {
-	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
+	u := x.u
+	v := &saveAsView{x: x, format: format, dir: x.exportDir()}
+	v.folder = widget.NewLabel(v.dir)
+	v.folder.Wrapping = fyne.TextWrapBreak
+	v.choose = widget.NewButtonWithIcon(lang.L("excel.save.choosefolder"), theme.FolderOpenIcon(), v.chooseFolder)
+	v.name = widget.NewEntry()
+	v.name.SetText(excelFileName(format, time.Now()))
+	v.name.OnSubmitted = func(string) { v.submit() }
+	v.message = widget.NewLabel("")
+	v.message.Wrapping = fyne.TextWrapWord
+	v.message.Importance = widget.DangerImportance
+	form := widget.NewForm(
+		widget.NewFormItem(lang.L("excel.save.folder"), container.NewBorder(nil, nil, nil, container.NewVBox(v.choose), v.folder)),
+		widget.NewFormItem(lang.L("excel.save.name"), v.name))
+	d := dialog.NewCustomWithoutButtons(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format),
+		container.NewVBox(form, v.message), u.win)
+	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), d.Hide)
+	v.save = widget.NewButtonWithIcon(lang.L("excel.save.button"), theme.DocumentSaveIcon(), v.submit)
+	v.save.Importance = widget.HighImportance
+	d.SetButtons([]fyne.CanvasObject{v.cancel, v.save})
+	d.SetOnClosed(func() {
+		if x.saveAs == v {
+			x.saveAs = nil
+		}
+	})
+	v.dialog = d
+	x.saveAs = v
+	v.resize()
+	d.Show()
+	u.win.Canvas().Focus(v.name)
+}
+
+// exportDir is the folder the save-as dialog proposes: the last one used,
+// else the user's Documents folder, else the home folder.
+func (x *excelTransfer) exportDir() string {
+	if isDir(x.lastDir) {
+		return x.lastDir
+	}
+	if home, err := os.UserHomeDir(); err == nil && isDir(home) {
+		if docs := filepath.Join(home, "Documents"); isDir(docs) {
+			return docs
+		}
+		return home
+	}
+	if wd, err := os.Getwd(); err == nil {
+		return wd
+	}
+	return x.lastDir
+}
+
+func isDir(path string) bool {
+	fi, err := os.Stat(path)
+	return path != "" && err == nil && fi.IsDir()
+}
+
+// saveAsView is the save-as dialog of an export: the folder, with
+// 选择文件夹… to change it, and the file name.
+type saveAsView struct {
+	x      *excelTransfer
+	format string
+	dir    string // the folder chosen
+
+	dialog  *dialog.CustomDialog
+	folder  *widget.Label
+	choose  *widget.Button
+	name    *widget.Entry
+	message *widget.Label // what is wrong with the name, empty when nothing
+	save    *widget.Button
+	cancel  *widget.Button
+}
+
+// resize fits the dialog's height to its content, 600 wide. The folder and
+// the message wrap, and a wrapped label knows its height only once it has
+// its width: hence the second pass.
+func (v *saveAsView) resize() {
+	for range 2 {
+		m := v.dialog.MinSize()
+		v.dialog.Resize(fyne.NewSize(max(600, m.Width), m.Height))
+	}
+}
+
+// chooseFolder asks for the folder with Fyne's folder dialog, which
+// touches no file.
+func (v *saveAsView) chooseFolder() {
+	x := v.x
+	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
 		if err != nil {
 			x.u.showError(err)
 			return
 		}
-		if w == nil {
-			return
+		if l != nil {
+			v.setFolder(l.Path())
 		}
-		// Fyne's save dialog has already created (or emptied) the file;
-		// the export replaces it, or removes it if it fails.
-		path := w.URI().Path()
-		_ = w.Close()
-		x.startExport(format, path, true)
 	}, x.u.win)
-	d.SetFileName(excelFileName(format, time.Now()))
-	d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".XLSX"}))
-	d.SetTitleText(lang.L("excel.export.title") + " · " + lang.L("excel.format."+format))
-	x.startIn(d)
+	if l, err := storage.ListerForURI(storage.NewFileURI(v.dir)); err == nil {
+		d.SetLocation(l)
+	}
 	d.Resize(x.fileDialogSize())
 	d.Show()
 }
 
-// startExport writes the output to path off the UI goroutine and says what
-// it wrote. placeholder says that path is an empty file the save dialog
-// made, which goes when the export does not happen.
-func (x *excelTransfer) startExport(format, path string, placeholder bool) {
-	u := x.u
-	if !strings.EqualFold(filepath.Ext(path), ".xlsx") {
-		if placeholder {
-			removeIfEmpty(path)
-		}
-		path += ".xlsx"
-		placeholder = false
+func (v *saveAsView) setFolder(dir string) {
+	v.dir = dir
+	v.folder.SetText(dir)
+	v.say("")
+}
+
+// say shows what is wrong, or nothing when msg is "".
+func (v *saveAsView) say(msg string) {
+	v.message.SetText(msg)
+	v.resize()
+}
+
+// submit is 保存: it checks the name and the folder, asks before replacing
+// an existing file, and starts the export.
+func (v *saveAsView) submit() {
+	x := v.x
+	path, err := exportTarget(v.dir, v.name.Text)
+	if err != nil {
+		v.say(err.Error())
+		return
 	}
+	if !isDir(v.dir) {
+		v.say(lang.L("excel.save.folder.missing", map[string]any{"Dir": v.dir}))
+		return
+	}
+	fi, err := os.Stat(path)
+	switch {
+	case err == nil && fi.IsDir():
+		v.say(lang.L("excel.save.isdir", map[string]any{"Name": filepath.Base(path)}))
+	case err == nil:
+		v.say("")
+		c := dialog.NewConfirm(lang.L("excel.save.overwrite.title"), lang.L("excel.save.overwrite", map[string]any{"Path": path}), func(ok bool) {
+			x.overwrite = nil
+			if ok {
+				v.start(path)
+			}
+		}, x.u.win)
+		c.SetConfirmText(lang.L("excel.save.overwrite.confirm"))
+		c.SetDismissText(lang.L("button.cancel"))
+		c.SetConfirmImportance(widget.DangerImportance)
+		x.overwrite = c
+		c.Show()
+	case errors.Is(err, fs.ErrNotExist):
+		v.start(path)
+	default:
+		v.say(userMessage(err, x.u.lang))
+	}
+}
+
+func (v *saveAsView) start(path string) {
+	v.dialog.Hide()
+	v.x.startExport(v.format, path)
+}
+
+// exportTarget is the file the save-as dialog writes: name in dir, with
+// .xlsx added when missing. It refuses an empty name, one with a path
+// separator, and one of dots only, saying why in the UI language.
+func exportTarget(dir, name string) (string, error) {
+	name = strings.TrimSpace(name)
+	switch {
+	case name == "":
+		return "", errors.New(lang.L("excel.save.badname.empty"))
+	case strings.ContainsAny(name, `/\`) || strings.ContainsRune(name, filepath.Separator):
+		return "", errors.New(lang.L("excel.save.badname.separator"))
+	case strings.Trim(name, ".") == "":
+		return "", errors.New(lang.L("excel.save.badname.dots"))
+	}
+	if !strings.EqualFold(filepath.Ext(name), ".xlsx") {
+		name += ".xlsx"
+	}
+	return filepath.Join(dir, name), nil
+}
+
+// startExport writes the output to path off the UI goroutine and says what
+// it wrote. A file at path is replaced only once the export is complete.
+func (x *excelTransfer) startExport(format, path string) {
+	u := x.u
 	x.lastDir = filepath.Dir(path)
 	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets}
 	formatName := lang.L("excel.format." + format)
@@ -826,9 +981,6 @@ func (x *excelTransfer) startExport(format, path string, placeholder bool) {
 			opt.Progress = progress
 			var err error
 			stats, err = exportWorkbook(ctx, x.exp, format, path, opt)
-			if err != nil && placeholder {
-				removeIfEmpty(path)
-			}
 			return err
 		},
 		func(err error) {
@@ -863,13 +1015,5 @@ func (x *excelTransfer) open(path string) {
 	}
 	if err != nil {
 		slog.Warn("excel: cannot open", "path", path, "err", err)
-	}
-}
-
-// removeIfEmpty removes the file at path if it is empty: what Fyne's save
-// dialog left there for an export that did not happen.
-func removeIfEmpty(path string) {
-	if fi, err := os.Stat(path); err == nil && fi.Mode().IsRegular() && fi.Size() == 0 {
-		_ = os.Remove(path)
 	}
 }

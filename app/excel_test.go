@@ -319,7 +319,7 @@ func TestExcelExportFromTheWindow(t *testing.T) {
 	dir := t.TempDir()
 	for _, format := range excelFormats {
 		p := filepath.Join(dir, excelFileName(format, time.Now()))
-		x.startExport(format, p, false)
+		x.startExport(format, p)
 		if x.progress == nil {
 			t.Errorf("%s: no progress dialog", format)
 		}
@@ -352,19 +352,6 @@ func TestExcelExportFromTheWindow(t *testing.T) {
 	}
 	if len(log) != len(excelFormats) || !strings.HasPrefix(log[0].Detail, "platform → ") {
 		t.Errorf("audit log %+v", log)
-	}
-	// A name without .xlsx gets it; the empty file the save dialog made goes.
-	bare := filepath.Join(dir, "汇编")
-	if err := os.WriteFile(bare, nil, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	x.startExport(excelHandbook, bare, true)
-	settle(t, u)
-	if _, err := os.Stat(bare); !errors.Is(err, fs.ErrNotExist) {
-		t.Error("the save dialog's empty file was left")
-	}
-	if _, err := os.Stat(bare + ".xlsx"); err != nil {
-		t.Error(err)
 	}
 }
 
@@ -437,8 +424,8 @@ func TestExcelExportCancelled(t *testing.T) {
 	}
 }
 
-// The progress dialog's 取消 stops the export; the empty file the save
-// dialog made goes too, and no result is shown.
+// The progress dialog's 取消 stops the export: no file, no temporary file,
+// and no result is shown.
 func TestExcelExportCancelFromTheProgressDialog(t *testing.T) {
 	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 20) })
 	x := u.needs.excel
@@ -446,10 +433,7 @@ func TestExcelExportCancelFromTheProgressDialog(t *testing.T) {
 	x.exp = blockingRecords{st, started}
 	dir := t.TempDir()
 	p := filepath.Join(dir, "需求征集表-平台.xlsx")
-	if err := os.WriteFile(p, nil, 0o600); err != nil { // as Fyne's save dialog leaves it
-		t.Fatal(err)
-	}
-	x.startExport(excelPlatform, p, true)
+	x.startExport(excelPlatform, p)
 	<-started
 	if x.progress == nil || !strings.Contains(x.progressText.Text, "正在导出平台批量上传表") {
 		t.Fatal("no progress dialog")
@@ -484,7 +468,7 @@ func TestExcelPreviewScreenshot(t *testing.T) {
 	test.Tap(x.preview.cancel)
 	settle(t, u)
 
-	x.startExport(excelPlatform, filepath.Join(t.TempDir(), excelFileName(excelPlatform, time.Now())), false)
+	x.startExport(excelPlatform, filepath.Join(t.TempDir(), excelFileName(excelPlatform, time.Now())))
 	settle(t, u)
 	shot(t, u, "excel-exported.png")
 }
@@ -612,7 +596,7 @@ func TestExcelProgressReachesTheEnd(t *testing.T) {
 	all := st.CountNeeds(context.Background())
 	for _, format := range excelFormats {
 		p := filepath.Join(dir, excelFileName(format, time.Now()))
-		x.startExport(format, p, false)
+		x.startExport(format, p)
 		pr := x.progressView
 		if pr == nil || pr.bar.Visible() || !pr.busy.Visible() {
 			t.Fatalf("%s: the progress dialog does not start with the infinite bar", format)
@@ -755,7 +739,7 @@ func TestExcelExportHandbookWithUnconfirmed(t *testing.T) {
 	}
 
 	// From the window: the result says the unconfirmed needs are marked.
-	x.startExport(excelHandbookUnconfirmed, filepath.Join(dir, excelFileName(excelHandbookUnconfirmed, day)), false)
+	x.startExport(excelHandbookUnconfirmed, filepath.Join(dir, excelFileName(excelHandbookUnconfirmed, day)))
 	settle(t, u)
 	if !strings.Contains(x.resultText, "已导出《技术需求汇编》（含未经企业确认的需求）："+itoa(all.Needs)+" 条需求，其中未经企业确认的 "+itoa(all.Unconfirmed)+" 条已标注") {
 		t.Errorf("result %q", x.resultText)
@@ -768,4 +752,302 @@ func menuLabels(m *fyne.Menu) []string {
 		out = append(out, it.Label)
 	}
 	return out
+}
+
+// failingRecords fails the export after its first need.
+type failingRecords struct{ *store.Store }
+
+var errDiskGone = errors.New("the disk went away")
+
+func (f failingRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
+	return f.Store.ForEachNeed(ctx, func(n *forms.Need) error {
+		if err := fn(n); err != nil {
+			return err
+		}
+		return errDiskGone
+	})
+}
+
+// fillSaveAs points the save-as dialog of format at dir and name, as the
+// user would with 选择文件夹… and the name entry.
+func fillSaveAs(t *testing.T, x *excelTransfer, format, dir, name string) *saveAsView {
+	t.Helper()
+	x.chooseExport(format)
+	v := x.saveAs
+	if v == nil {
+		t.Fatal("no save-as dialog")
+	}
+	v.setFolder(dir)
+	v.name.SetText(name)
+	return v
+}
+
+// readString is the content of the file at path.
+func readString(t *testing.T, path string) string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+// The save-as dialog proposes the output's file name in the folder last
+// used, else in the Documents folder, else in the home folder.
+func TestExcelSaveAsPrefills(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	u, _ := newTestUI(t, nil)
+	x := u.needs.excel
+
+	x.chooseExport(excelPlatform)
+	v := x.saveAs
+	if v == nil {
+		t.Fatal("no save-as dialog")
+	}
+	if want := excelFileName(excelPlatform, time.Now()); v.name.Text != want {
+		t.Errorf("proposed name %q, want %q", v.name.Text, want)
+	}
+	if v.dir != home || v.folder.Text != home {
+		t.Errorf("folder %q (shown %q), want the home folder %q", v.dir, v.folder.Text, home)
+	}
+	if v.choose.Text != "选择文件夹…" || v.save.Text != "保存" || v.message.Text != "" {
+		t.Errorf("buttons %q, %q; message %q", v.choose.Text, v.save.Text, v.message.Text)
+	}
+	shot(t, u, "excel-saveas.png")
+	test.Tap(v.cancel)
+	if x.saveAs != nil {
+		t.Error("取消 left the dialog")
+	}
+
+	docs := filepath.Join(home, "Documents")
+	if err := os.Mkdir(docs, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	x.chooseExport(excelHandbookUnconfirmed)
+	if v := x.saveAs; v.dir != docs || v.name.Text != excelFileName(excelHandbookUnconfirmed, time.Now()) {
+		t.Errorf("folder %q, name %q; want the Documents folder", v.dir, v.name.Text)
+	}
+	x.saveAs.dialog.Hide()
+
+	last := t.TempDir()
+	x.lastDir = last
+	x.chooseExport(excelReport)
+	if v := x.saveAs; v.dir != last {
+		t.Errorf("folder %q, want the last one used %q", v.dir, last)
+	}
+	x.saveAs.dialog.Hide()
+	x.lastDir = filepath.Join(last, "gone")
+	x.chooseExport(excelReport)
+	if v := x.saveAs; v.dir != docs {
+		t.Errorf("folder %q, want Documents when the last one is gone", v.dir)
+	}
+
+	// A long folder wraps, and a bad name says so, in a dialog that fits.
+	deep := filepath.Join(last, strings.Repeat("很长的文件夹名称", 6), strings.Repeat("sub-folder-", 8))
+	if err := os.MkdirAll(deep, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v = x.saveAs
+	v.setFolder(deep)
+	v.name.SetText("a/b")
+	test.Tap(v.save)
+	if h, max := v.dialog.MinSize().Height, u.win.Canvas().Size().Height/2; h > max {
+		t.Errorf("the dialog is %v high", h)
+	}
+	shot(t, u, "excel-saveas-long.png")
+}
+
+// A bad file name is refused with a message in the UI language, and
+// nothing is exported.
+func TestExcelSaveAsBadName(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 5) })
+	x := u.needs.excel
+	dir := t.TempDir()
+	for name, want := range map[string]string{
+		"":           "请输入文件名",
+		"   ":        "请输入文件名",
+		"a/b.xlsx":   "不能包含 / 或 \\",
+		`a\b`:        "不能包含 / 或 \\",
+		"../汇编.xlsx": "不能包含 / 或 \\",
+		".":          "不能只由点",
+		"..":         "不能只由点",
+		" ... ":      "不能只由点",
+	} {
+		v := fillSaveAs(t, x, excelPlatform, dir, name)
+		test.Tap(v.save)
+		settle(t, u)
+		if !strings.Contains(v.message.Text, want) {
+			t.Errorf("name %q: message %q, want %q", name, v.message.Text, want)
+		}
+		if x.saveAs != v || x.progress != nil || x.overwrite != nil || x.result != nil {
+			t.Errorf("name %q: the dialog closed, or an export started", name)
+		}
+		v.dialog.Hide()
+	}
+	v := fillSaveAs(t, x, excelPlatform, filepath.Join(dir, "gone"), "a.xlsx")
+	test.Tap(v.save)
+	if !strings.Contains(v.message.Text, "文件夹不存在") {
+		t.Errorf("missing folder: message %q", v.message.Text)
+	}
+	v.dialog.Hide()
+	if err := os.Mkdir(filepath.Join(dir, "表.xlsx"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	v = fillSaveAs(t, x, excelPlatform, dir, "表")
+	test.Tap(v.save)
+	if !strings.Contains(v.message.Text, "表.xlsx 是一个文件夹") {
+		t.Errorf("a folder's name: message %q", v.message.Text)
+	}
+	v.dialog.Hide()
+
+	mustSetLanguage(t, English)
+	t.Cleanup(func() { mustSetLanguage(t, Chinese) })
+	v = fillSaveAs(t, x, excelPlatform, dir, "..")
+	test.Tap(v.save)
+	if v.message.Text != "The file name cannot consist of dots (.) only." {
+		t.Errorf("English message %q", v.message.Text)
+	}
+	// Correcting the name clears the message on the way.
+	v.name.SetText("ok")
+	v.name.OnSubmitted(v.name.Text)
+	settle(t, u)
+	if x.saveAs != nil || x.result == nil || !strings.Contains(x.resultText, filepath.Join(dir, "ok.xlsx")) {
+		t.Fatalf("the corrected name did not export: %q", x.resultText)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 2 { // 表.xlsx and ok.xlsx
+		t.Errorf("the folder holds %v", entries)
+	}
+	log, _ := st.AuditLog(context.Background(), store.AuditQuery{Kind: store.AuditExport})
+	if len(log) != 1 {
+		t.Errorf("%d exports recorded, want the one good name", len(log))
+	}
+}
+
+// An existing file is replaced only when the user agrees and the export is
+// complete: declining, cancelling the export half-way and a failed export
+// all leave it as it was.
+func TestExcelSaveAsKeepsTheOldFile(t *testing.T) {
+	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 20) })
+	x := u.needs.excel
+	dir := t.TempDir()
+	old := filepath.Join(dir, "旧表.xlsx")
+	const content = "上个月的表，不能丢"
+	if err := os.WriteFile(old, []byte(content), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	intact := func(when string) {
+		t.Helper()
+		if got := readString(t, old); got != content {
+			t.Fatalf("%s: the old file holds %q", when, got)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 1 && when != "during the export" { // the temporary file is there meanwhile
+			t.Errorf("%s: the folder holds %v", when, entries)
+		}
+	}
+
+	// 保存 asks first; 取消 there goes back to the dialog.
+	v := fillSaveAs(t, x, excelPlatform, dir, "旧表") // .xlsx is added before looking
+	test.Tap(v.save)
+	if x.overwrite == nil || x.progress != nil {
+		t.Fatal("no question before replacing the file")
+	}
+	x.overwrite.Dismiss()
+	settle(t, u)
+	if x.saveAs != v || x.progress != nil || x.overwrite != nil {
+		t.Fatal("declining to replace did not go back to the save-as dialog")
+	}
+	intact("declined")
+
+	// Agreed, then cancelled half-way from the progress dialog.
+	started := make(chan struct{})
+	x.exp = blockingRecords{st, started}
+	test.Tap(v.save)
+	x.overwrite.Confirm()
+	if x.saveAs != nil || x.progress == nil {
+		t.Fatal("no export after agreeing to replace the file")
+	}
+	<-started
+	intact("during the export")
+	test.Tap(x.progressCancel)
+	settle(t, u)
+	intact("cancelled")
+	if x.result != nil {
+		t.Errorf("a cancelled export says %q", x.resultText)
+	}
+
+	// Agreed, and the export fails half-way.
+	x.exp = failingRecords{st}
+	v = fillSaveAs(t, x, excelPlatform, dir, "旧表.xlsx")
+	test.Tap(v.save)
+	x.overwrite.Confirm()
+	settle(t, u)
+	intact("failed")
+	if !strings.Contains(x.resultText, "导出失败") {
+		t.Errorf("a failed export says %q", x.resultText)
+	}
+	x.result.Hide()
+	log, _ := st.AuditLog(context.Background(), store.AuditQuery{Kind: store.AuditExport})
+	if len(log) != 0 {
+		t.Errorf("exports that did not happen were recorded: %+v", log)
+	}
+
+	// Agreed, and complete: the new workbook replaces the old file.
+	x.exp = st
+	v = fillSaveAs(t, x, excelPlatform, dir, "旧表.xlsx")
+	test.Tap(v.save)
+	x.overwrite.Confirm()
+	settle(t, u)
+	b, err := xlsx.ReadFile(context.Background(), old, xlsx.Options{})
+	if err != nil {
+		t.Fatalf("the old file was not replaced by a workbook: %v (result %q)", err, x.resultText)
+	}
+	if !strings.Contains(x.resultText, "已导出平台批量上传表："+itoa(len(b.Needs))+" 条需求") || !strings.Contains(x.resultText, old) {
+		t.Errorf("result %q", x.resultText)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
+		t.Errorf("the folder holds %v", entries)
+	}
+	log, _ = st.AuditLog(context.Background(), store.AuditQuery{Kind: store.AuditExport})
+	if len(log) != 1 || !strings.Contains(log[0].Detail, old) {
+		t.Errorf("audit log %+v", log)
+	}
+	if x.lastDir != dir {
+		t.Errorf("last folder %q, want %q", x.lastDir, dir)
+	}
+
+	// A new name exports without asking.
+	v = fillSaveAs(t, x, excelReport, dir, "报表")
+	test.Tap(v.save)
+	if x.overwrite != nil {
+		t.Error("asked before writing a new file")
+	}
+	settle(t, u)
+	if _, err := os.Stat(filepath.Join(dir, "报表.xlsx")); err != nil {
+		t.Errorf("%v (result %q)", err, x.resultText)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "报表")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("a file without .xlsx: %v", err)
+	}
+}
+
+// exportTarget adds .xlsx when missing, in any case, and trims spaces.
+func TestExcelExportTarget(t *testing.T) {
+	mustSetLanguage(t, Chinese)
+	dir := t.TempDir()
+	for name, want := range map[string]string{
+		"汇编":        "汇编.xlsx",
+		" 汇编.xlsx ": "汇编.xlsx",
+		"汇编.XLSX":   "汇编.XLSX",
+		"汇编.xls":    "汇编.xls.xlsx",
+		"v1.2":      "v1.2.xlsx",
+		"..汇编":      "..汇编.xlsx",
+	} {
+		got, err := exportTarget(dir, name)
+		if err != nil || got != filepath.Join(dir, want) {
+			t.Errorf("%q: %q, %v; want %q", name, got, err, want)
+		}
+	}
 }

@@ -832,7 +832,7 @@ func (x *excelTransfer) exportDir() string {
 		return x.lastDir
 	}
 	if home, err := os.UserHomeDir(); err == nil && isDir(home) {
-		if docs := filepath.Join(home, "Documents"); isDir(docs) {
+		if docs := documentsDir(home); isDir(docs) {
 			return docs
 		}
 		return home
@@ -841,6 +841,28 @@ func (x *excelTransfer) exportDir() string {
 		return wd
 	}
 	return x.lastDir
+}
+
+// documentsDir is the user's documents folder: on Linux the one
+// xdg-user-dirs names (~/文档 on a Chinese desktop such as UOS or Kylin),
+// else ~/Documents.
+func documentsDir(home string) string {
+	if b, err := os.ReadFile(filepath.Join(home, ".config", "user-dirs.dirs")); err == nil {
+		for line := range strings.Lines(string(b)) {
+			v, ok := strings.CutPrefix(strings.TrimSpace(line), "XDG_DOCUMENTS_DIR=")
+			if !ok {
+				continue
+			}
+			v = strings.Trim(v, `"`)
+			if rest, ok := strings.CutPrefix(v, "$HOME"); ok {
+				v = filepath.Join(home, rest)
+			}
+			if filepath.IsAbs(v) && filepath.Clean(v) != filepath.Clean(home) {
+				return v
+			}
+		}
+	}
+	return filepath.Join(home, "Documents")
 }
 
 func isDir(path string) bool {
@@ -950,7 +972,8 @@ func (v *saveAsView) start(path string) {
 
 // exportTarget is the file the save-as dialog writes: name in dir, with
 // .xlsx added when missing. It refuses an empty name, one with a path
-// separator, and one of dots only, saying why in the UI language.
+// separator or a character Windows does not allow, and one of dots only,
+// saying why in the UI language.
 func exportTarget(dir, name string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
@@ -958,6 +981,10 @@ func exportTarget(dir, name string) (string, error) {
 		return "", errors.New(lang.L("excel.save.badname.empty"))
 	case strings.ContainsAny(name, `/\`) || strings.ContainsRune(name, filepath.Separator):
 		return "", errors.New(lang.L("excel.save.badname.separator"))
+	case strings.ContainsAny(name, `<>:"|?*`):
+		// Not allowed in Windows file names; refused everywhere, so a
+		// file made here can be copied there.
+		return "", errors.New(lang.L("excel.save.badname.chars"))
 	case strings.Trim(name, ".") == "":
 		return "", errors.New(lang.L("excel.save.badname.dots"))
 	}

@@ -831,6 +831,24 @@ func TestExcelSaveAsPrefills(t *testing.T) {
 	}
 	x.saveAs.dialog.Hide()
 
+	// A Chinese desktop (UOS, Kylin) names it in ~/.config/user-dirs.dirs.
+	wendang := filepath.Join(home, "文档")
+	if err := os.Mkdir(wendang, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(home, ".config"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	dirs := "# written by xdg-user-dirs-update\nXDG_DESKTOP_DIR=\"$HOME/桌面\"\nXDG_DOCUMENTS_DIR=\"$HOME/文档\"\n"
+	if err := os.WriteFile(filepath.Join(home, ".config", "user-dirs.dirs"), []byte(dirs), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	x.chooseExport(excelPlatform)
+	if v := x.saveAs; v.dir != wendang {
+		t.Errorf("folder %q, want the XDG documents folder %q", v.dir, wendang)
+	}
+	x.saveAs.dialog.Hide()
+
 	last := t.TempDir()
 	x.lastDir = last
 	x.chooseExport(excelReport)
@@ -840,8 +858,8 @@ func TestExcelSaveAsPrefills(t *testing.T) {
 	x.saveAs.dialog.Hide()
 	x.lastDir = filepath.Join(last, "gone")
 	x.chooseExport(excelReport)
-	if v := x.saveAs; v.dir != docs {
-		t.Errorf("folder %q, want Documents when the last one is gone", v.dir)
+	if v := x.saveAs; v.dir != wendang {
+		t.Errorf("folder %q, want the documents folder when the last one is gone", v.dir)
 	}
 
 	// A long folder wraps, and a bad name says so, in a dialog that fits.
@@ -874,6 +892,8 @@ func TestExcelSaveAsBadName(t *testing.T) {
 		".":          "不能只由点",
 		"..":         "不能只由点",
 		" ... ":      "不能只由点",
+		"汇编?.xlsx":   "不能含有 < > :",
+		"a:b":        "不能含有 < > :",
 	} {
 		v := fillSaveAs(t, x, excelPlatform, dir, name)
 		test.Tap(v.save)

@@ -341,3 +341,44 @@ func forEachPrepared[T any](ctx context.Context, recs Records, prep func(*forms.
 	}
 	return err
 }
+
+// styleDef is a style to add to a workbook and where to keep its id.
+type styleDef struct {
+	id *int
+	st excelize.Style
+}
+
+// addStyles adds the styles to f, storing each one's id.
+func addStyles(f *excelize.File, defs []styleDef) error {
+	for _, d := range defs {
+		id, err := f.NewStyle(&d.st)
+		if err != nil {
+			return err
+		}
+		*d.id = id
+	}
+	return nil
+}
+
+// rowWriter writes a sheet's rows in order through a StreamWriter, keeping
+// the number of the last row written and the first error.
+type rowWriter struct {
+	sw  *excelize.StreamWriter
+	at  int // the last row written
+	err error
+}
+
+func (w *rowWriter) row(vals []any, height float64) {
+	if w.err != nil {
+		return
+	}
+	w.at++
+	w.err = w.sw.SetRow(cellName(1, w.at), vals, excelize.RowOpts{Height: height})
+}
+
+// mergeLast merges the first cols cells of the last row written.
+func (w *rowWriter) mergeLast(cols int) {
+	if w.err == nil {
+		w.err = w.sw.MergeCell(cellName(1, w.at), cellName(cols, w.at))
+	}
+}

@@ -141,7 +141,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	if err := setColWidths(sw, []float64{hbLabelWidth, hbValueWidth}); err != nil {
 		return st, err
 	}
-	hw := &hbWriter{sw: sw, sty: sty}
+	hw := &hbWriter{rowWriter: rowWriter{sw: sw}, sty: sty}
 	hw.merged(excelize.Cell{StyleID: sty.title, Value: title}, 30)
 	stamp := now().Format("2006年1月2日")
 	if lang == "en" {
@@ -274,10 +274,7 @@ func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
 		return &excelize.Font{Family: "宋体", Size: size, Bold: bold, Color: color}
 	}
 	top := &excelize.Alignment{Vertical: "top", WrapText: true}
-	for _, d := range []struct {
-		id *int
-		st excelize.Style
-	}{
+	err := addStyles(f, []styleDef{
 		{&s.title, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 18, Bold: true}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.subtitle, excelize.Style{Font: font(10, false, "595959"), Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.toc, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Vertical: "center"}}},
@@ -290,38 +287,19 @@ func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
 		{&s.value, excelize.Style{Font: font(11, false, ""), Alignment: top, Border: thinBorder}},
 		{&s.warn, excelize.Style{Font: font(11, true, "C00000"), Alignment: top, Border: thinBorder}},
 		{&s.spacer, excelize.Style{}},
-	} {
-		id, err := f.NewStyle(&d.st)
-		if err != nil {
-			return s, err
-		}
-		*d.id = id
-	}
-	return s, nil
+	})
+	return s, err
 }
 
-// hbWriter writes the handbook's rows, keeping the row number and the first
-// error.
+// hbWriter writes the handbook's rows.
 type hbWriter struct {
-	sw  *excelize.StreamWriter
+	rowWriter
 	sty handbookStyles
-	at  int // the last row written
-	err error
-}
-
-func (w *hbWriter) row(vals []any, height float64) {
-	if w.err != nil {
-		return
-	}
-	w.at++
-	w.err = w.sw.SetRow(cellName(1, w.at), vals, excelize.RowOpts{Height: height})
 }
 
 func (w *hbWriter) merged(c excelize.Cell, height float64) {
 	w.row([]any{c, excelize.Cell{StyleID: c.StyleID}}, height)
-	if w.err == nil {
-		w.err = w.sw.MergeCell(cellName(1, w.at), cellName(2, w.at))
-	}
+	w.mergeLast(2)
 }
 
 func (w *hbWriter) blank(height float64) { w.row([]any{nil}, height) }

@@ -311,7 +311,7 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 	if err := setColWidths(sw, []float64{30, 11, 11, 10, 11, 11, 11, 11, 11, 14}); err != nil {
 		return st, err
 	}
-	rw := &reportWriter{sw: sw, sty: sty}
+	rw := &reportWriter{rowWriter: rowWriter{sw: sw}, sty: sty}
 	rw.merged(title, sty.title, 10, 28)
 	sub := tr(lang, "统计日期：", "As of ") + now().Format("2006-01-02")
 	if home != "" {
@@ -463,10 +463,7 @@ type reportStyles struct {
 
 func newReportStyles(f *excelize.File) (reportStyles, error) {
 	var s reportStyles
-	for _, d := range []struct {
-		id *int
-		st excelize.Style
-	}{
+	err := addStyles(f, []styleDef{
 		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
 		{&s.note, excelize.Style{Font: &excelize.Font{Size: 10, Color: "595959"}, Alignment: &excelize.Alignment{Horizontal: "center"}}},
 		{&s.section, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
@@ -479,38 +476,21 @@ func newReportStyles(f *excelize.File) (reportStyles, error) {
 		{&s.bold, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}}},
 		{&s.boldNum, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}, NumFmt: 1}},
 		{&s.boldNum2, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}, NumFmt: 4}},
-	} {
-		id, err := f.NewStyle(&d.st)
-		if err != nil {
-			return s, err
-		}
-		*d.id = id
-	}
-	return s, nil
+	})
+	return s, err
 }
 
+// reportWriter writes the summary sheet's rows.
 type reportWriter struct {
-	sw  *excelize.StreamWriter
+	rowWriter
 	sty reportStyles
-	at  int
-	err error
-}
-
-func (w *reportWriter) row(vals []any, height float64) {
-	if w.err != nil {
-		return
-	}
-	w.at++
-	w.err = w.sw.SetRow(cellName(1, w.at), vals, excelize.RowOpts{Height: height})
 }
 
 func (w *reportWriter) blank() { w.row([]any{nil}, 10) }
 
 func (w *reportWriter) merged(s string, style, cols int, height float64) {
 	w.row([]any{excelize.Cell{StyleID: style, Value: s}}, height)
-	if w.err == nil {
-		w.err = w.sw.MergeCell(cellName(1, w.at), cellName(cols, w.at))
-	}
+	w.mergeLast(cols)
 }
 
 func (w *reportWriter) h(s string) excelize.Cell { return excelize.Cell{StyleID: w.sty.head, Value: s} }

@@ -57,20 +57,28 @@ func benchSaveNeed(b *testing.B, opts Options) {
 	}
 }
 
-// BenchmarkBareBoltUpdate writes the same need's JSON with one bare bbolt
-// Update per op: the floor BenchmarkSaveNeed is measured against.
-func BenchmarkBareBoltUpdate(b *testing.B) {
+// openBareBolt opens a bare bbolt file for the floor benchmarks (closed
+// when the benchmark ends) and returns it with the benchmark's need and its
+// JSON.
+func openBareBolt(b *testing.B) (*bolt.DB, *forms.Need, []byte) {
 	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
-	defer db.Close()
+	b.Cleanup(func() { db.Close() })
 	n := benchNeed(forms.NewID())
 	n.ID, n.Rev = forms.NewID(), forms.NewID()
 	data, err := json.Marshal(n)
 	if err != nil {
 		b.Fatal(err)
 	}
+	return db, n, data
+}
+
+// BenchmarkBareBoltUpdate writes the same need's JSON with one bare bbolt
+// Update per op: the floor BenchmarkSaveNeed is measured against.
+func BenchmarkBareBoltUpdate(b *testing.B) {
+	db, n, data := openBareBolt(b)
 	bucket := []byte("needs")
 	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket(bucket); return err }); err != nil {
 		b.Fatal(err)
@@ -90,17 +98,7 @@ func BenchmarkBareBoltUpdate(b *testing.B) {
 // BenchmarkSaveNeed is the store's own work (encoding, reading the previous
 // summary, the need list), not bbolt's.
 func BenchmarkBareBoltSameWrites(b *testing.B) {
-	db, err := bolt.Open(filepath.Join(b.TempDir(), "bare.db"), 0o600, nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer db.Close()
-	n := benchNeed(forms.NewID())
-	n.ID, n.Rev = forms.NewID(), forms.NewID()
-	data, err := json.Marshal(n)
-	if err != nil {
-		b.Fatal(err)
-	}
+	db, n, data := openBareBolt(b)
 	head := (&needHead{Summary: Summary{ID: n.ID, Title: n.Title(), EnterpriseID: n.EnterpriseID,
 		EnterpriseName: "苏州纳微科技有限公司", Status: n.Status, Keywords: n.Values.List("keywords")}, Rev: n.Rev}).encode()
 	rec, err := json.Marshal(outboxRecord{Kind: KindNeed, ID: n.ID, Rev: n.Rev, BaseRev: n.Rev, RevSeq: 1, CreatedAt: time.Now()})

@@ -437,7 +437,7 @@ func (v *enterpriseView) checkName() {
 	if v.ent == nil {
 		return
 	}
-	name := foldText(strings.TrimSpace(v.ent.Name()))
+	name := forms.FoldSearch(strings.TrimSpace(v.ent.Name()))
 	if utf8.RuneCountInString(name) < 4 {
 		return
 	}
@@ -451,7 +451,7 @@ func (v *enterpriseView) checkName() {
 			if e.ID == self {
 				continue
 			}
-			other := foldText(e.Name())
+			other := forms.FoldSearch(e.Name())
 			if other == name || utf8.RuneCountInString(name) >= 6 && strings.Contains(other, name) {
 				match = e
 				break

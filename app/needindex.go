@@ -34,18 +34,9 @@ type needOrder struct {
 func newNeedIndex(sums []store.Summary) *needIndex {
 	ix := &needIndex{sums: sums, hay: make([]string, len(sums)), orders: map[string]*needOrder{}}
 	seen := map[string]bool{}
-	var b strings.Builder
 	for i := range sums {
 		s := &sums[i]
-		b.Reset()
-		b.WriteString(s.Title)
-		b.WriteByte(0)
-		b.WriteString(s.EnterpriseName)
-		for _, k := range s.Keywords {
-			b.WriteByte(0)
-			b.WriteString(k)
-		}
-		ix.hay[i] = foldText(b.String())
+		ix.hay[i] = forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)
 		if s.Region != "" && !seen[s.Region] {
 			seen[s.Region] = true
 			ix.regions = append(ix.regions, s.Region)
@@ -57,10 +48,6 @@ func newNeedIndex(sums []store.Summary) *needIndex {
 	}
 	return ix
 }
-
-// foldText prepares text for matching exactly as the store does: full-width
-// forms to half-width, then lower case.
-func foldText(s string) string { return strings.ToLower(forms.Fold(s)) }
 
 // Len returns the number of needs.
 func (ix *needIndex) Len() int { return len(ix.sums) }
@@ -121,7 +108,7 @@ func summaryLess(sort string) func(a, b *store.Summary) int {
 // selects what store.Needs selects, except that a technology field also
 // selects its sub-fields (电子信息 finds needs filed under 软件).
 func (ix *needIndex) query(q store.Query) []int32 {
-	terms := strings.Fields(foldText(q.Text))
+	terms := strings.Fields(forms.FoldSearch(q.Text))
 	region := forms.RegionCodePrefix(q.Region)
 	out := make([]int32, 0, 256)
 	for _, i := range ix.order(q.Sort) {

@@ -358,8 +358,8 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 	}
 	for _, c := range in.Contacts {
 		j := slices.IndexFunc(stored.Contacts, func(s forms.Contact) bool {
-			name := fold(strings.TrimSpace(c.Values.Get("contact_name")))
-			return name != "" && fold(strings.TrimSpace(s.Values.Get("contact_name"))) == name
+			name := forms.FoldSearch(strings.TrimSpace(c.Values.Get("contact_name")))
+			return name != "" && forms.FoldSearch(strings.TrimSpace(s.Values.Get("contact_name"))) == name
 		})
 		if j < 0 {
 			nc := forms.Contact{Values: c.Values.Clone()}
@@ -441,7 +441,7 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	if err != nil {
 		return ImportItem{}, err
 	}
-	key := fold(strings.TrimSpace(in.Title()))
+	key := forms.FoldSearch(strings.TrimSpace(in.Title()))
 	hasID := in.ID != "" && validID(in.ID)
 	if stored == nil && key != "" {
 		// The same title at the same enterprise: the need recorded before
@@ -588,7 +588,7 @@ func (m *merger) titlesOf(eid string) (map[string]string, error) {
 		if h == nil {
 			return nil, fmt.Errorf("need %s: no head: %w", id, ErrCorrupt)
 		}
-		if k := fold(strings.TrimSpace(h.Title)); k != "" {
+		if k := forms.FoldSearch(strings.TrimSpace(h.Title)); k != "" {
 			if _, dup := t[k]; !dup {
 				t[k] = id
 			}

@@ -9,8 +9,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -92,67 +90,11 @@ type memEnt struct {
 	hay  string // folded name
 }
 
-// fold prepares text for case-insensitive matching: full-width ASCII forms
-// and the ideographic space to half-width (as forms.Fold), then lower case.
-// Text that needs no change is returned as it is, without allocating.
-func fold(s string) string {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				break
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if foldRune(r) != r {
-			break
-		}
-		i += n
-	}
-	if i == len(s) {
-		return s
-	}
-	var b strings.Builder
-	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
-		b.WriteRune(foldRune(r))
-	}
-	return b.String()
-}
-
-func foldRune(r rune) rune {
-	switch {
-	case r < utf8.RuneSelf:
-		if 'A' <= r && r <= 'Z' {
-			return r + 'a' - 'A'
-		}
-		return r
-	case r == '\u3000':
-		return ' '
-	case r >= '\uFF01' && r <= '\uFF5E':
-		return unicode.ToLower(r - 0xFEE0)
-	}
-	return unicode.ToLower(r)
-}
-
 func newMemNeed(h *needHead) memNeed {
 	s := h.Summary
 	s.TechFields = slices.Clip(s.TechFields)
 	s.Keywords = slices.Clip(s.Keywords)
-	var b strings.Builder
-	b.Grow(len(s.Title) + len(s.EnterpriseName) + 32)
-	b.WriteString(s.Title)
-	b.WriteByte(0)
-	b.WriteString(s.EnterpriseName)
-	for _, k := range s.Keywords {
-		b.WriteByte(0)
-		b.WriteString(k)
-	}
-	return memNeed{sum: s, hay: fold(b.String())}
+	return memNeed{sum: s, hay: forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)}
 }
 
 // load reads the heads into memory. It is called once, at Open.
@@ -191,7 +133,7 @@ func (s *Store) load() error {
 			if err != nil {
 				return fmt.Errorf("enterprise %s: %w", k, err)
 			}
-			ents[h.ID] = memEnt{head: h, hay: fold(h.Name)}
+			ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
 			return nil
 		})
 	})
@@ -221,7 +163,7 @@ func (m *memory) apply(tx *Tx) {
 		}
 	}
 	for id, h := range tx.ents {
-		m.ents[id] = memEnt{head: h, hay: fold(h.Name)}
+		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
 	}
 	m.newest.Store(nil)
 }
@@ -253,7 +195,7 @@ func (s *Store) Needs(ctx context.Context, q Query) ([]Summary, error) {
 	if err != nil {
 		return nil, fmt.Errorf("list needs: %w", err)
 	}
-	terms := strings.Fields(fold(q.Text))
+	terms := strings.Fields(forms.FoldSearch(q.Text))
 	region := forms.RegionCodePrefix(q.Region)
 	match := func(m *memNeed) bool {
 		sum := &m.sum
@@ -372,7 +314,7 @@ func (s *Store) FindEnterprises(ctx context.Context, text string, limit int) ([]
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	term := fold(strings.TrimSpace(text))
+	term := forms.FoldSearch(strings.TrimSpace(text))
 	code := forms.NormalizeCreditCode(text)
 	var heads []*entHead
 	s.mem.mu.RLock()

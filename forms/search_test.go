@@ -1,0 +1,44 @@
+package forms
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestFoldSearch(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", ""},
+		{"碳化硅", "碳化硅"},
+		{"PLM 软件", "plm 软件"},
+		{"ＰＬＭ　软件", "plm 软件"},
+		{"【重点】需求", "[重点]需求"},
+		{"〔2024〕", "[2024]"},
+		{"ÄÖÜ", "äöü"},
+	} {
+		if got := FoldSearch(tc.in); got != tc.want {
+			t.Errorf("FoldSearch(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+		// The same as lower-casing what Fold gives.
+		if got, want := FoldSearch(tc.in), strings.ToLower(Fold(tc.in)); got != want {
+			t.Errorf("FoldSearch(%q) = %q, ToLower(Fold) = %q", tc.in, got, want)
+		}
+	}
+}
+
+func FuzzFoldSearch(f *testing.F) {
+	for _, s := range []string{"ＰＬＭ", "【A】", "abc", "Σ", "\xff"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := FoldSearch(s), strings.ToLower(Fold(s)); got != want {
+			t.Errorf("FoldSearch(%q) = %q, ToLower(Fold) = %q", s, got, want)
+		}
+	})
+}
+
+func TestSearchText(t *testing.T) {
+	got := SearchText("ＳｉＣ 衬底", "苏州Ａ公司", []string{"碳化硅", "PLM"})
+	if want := "sic 衬底\x00苏州a公司\x00碳化硅\x00plm"; got != want {
+		t.Errorf("SearchText = %q, want %q", got, want)
+	}
+}

@@ -12,7 +12,8 @@ type PublicNeed struct {
 	Visibility Visibility
 	// Publisher is the enterprise's name (实名公开) or its public alias (匿名公开).
 	Publisher string
-	// Region is the enterprise's region code.
+	// Region is the enterprise's region code: its own (down to the town) when
+	// 实名公开, no finer than its county when 匿名公开 (PublicRegion).
 	Region string
 	// Values are the need's public fields (visibility and public_alias excluded).
 	Values Values
@@ -77,7 +78,7 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 		Contact:   contact,
 	}
 	if e != nil {
-		p.Region = e.Values.Get("region")
+		p.Region = PublicRegion(e.Values.Get("region"), vis)
 	}
 	switch vis {
 	case VisibilityNamed:
@@ -108,6 +109,64 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 		p.Contact = Values{}
 	}
 	return true
+}
+
+// PublicRegion is the region code a need may be published with: the
+// enterprise's own when 实名公开; for 匿名公开 no finer than its county (a
+// town code is cut to its county's six digits), because a town holds too
+// few enterprises to hide one among them; nothing when 不公开.
+func PublicRegion(code string, vis Visibility) string {
+	switch vis {
+	case VisibilityNamed:
+		return code
+	case VisibilityAnonymous:
+		return CoarsenRegion(code, RegionCounty)
+	}
+	return ""
+}
+
+// CoarsenRegion returns the region code at most as fine as level: a town's
+// 9-digit code cut to its county (RegionCounty), its city (RegionCity) or
+// its province (RegionProvince), as a 6-digit GB/T 2260 code. A code already
+// as coarse, or not a region code at all, comes back as it is, except that
+// something that is not a code gives "" for any level above the town.
+func CoarsenRegion(code string, level RegionLevel) string {
+	code = strings.TrimSpace(code)
+	if len(code) == 12 && strings.HasSuffix(code, "000") {
+		code = code[:9]
+	}
+	have := regionLevel(code)
+	if have == 0 {
+		if len(code) == 9 && strings.HasSuffix(code, "000") {
+			code, have = code[:6], regionLevel(code[:6])
+		}
+		if have == 0 {
+			return ""
+		}
+	}
+	if have <= level {
+		return code
+	}
+	switch level {
+	case RegionProvince:
+		return code[:2] + "0000"
+	case RegionCity:
+		return code[:4] + "00"
+	case RegionCounty:
+		return code[:6]
+	}
+	return code
+}
+
+// PublicPageURL is the address of a need's public page on a hub whose public
+// base address is base (`xunbang serve --public-url`): base + "/n/" + id.
+// It is "" when no base is known.
+func PublicPageURL(base, id string) string {
+	base = strings.TrimRight(strings.TrimSpace(base), "/")
+	if base == "" || id == "" {
+		return ""
+	}
+	return base + "/n/" + id
 }
 
 // PublicValues returns the values of an entity that may be published under a

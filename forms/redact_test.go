@@ -151,3 +151,67 @@ func TestPublicValuesCopies(t *testing.T) {
 		}
 	}
 }
+
+// An anonymous need is published with its county at most: a town holds too
+// few enterprises to hide one among them. A named need keeps its town.
+func TestPublishAnonymousRegionNoFinerThanCounty(t *testing.T) {
+	cat := Default()
+	e := sampleEnterprise()
+	e.Values.Set("region", "320583102")
+	n := sampleNeed() // anonymous
+	p, ok := cat.Publish(n, e)
+	if !ok || p.Region != "320583" {
+		t.Fatalf("anonymous: region %q (ok %v), want the county 320583", p.Region, ok)
+	}
+	var into PublicNeed
+	if !cat.PublishInto(&into, n, e) || into.Region != "320583" {
+		t.Fatalf("anonymous through PublishInto: region %q", into.Region)
+	}
+	n.Values.Set("visibility", "named")
+	if p, _ := cat.Publish(n, e); p.Region != "320583102" {
+		t.Fatalf("named: region %q, want the town", p.Region)
+	}
+}
+
+func TestCoarsenRegion(t *testing.T) {
+	for _, c := range []struct {
+		code  string
+		level RegionLevel
+		want  string
+	}{
+		{"320583102", RegionTown, "320583102"},
+		{"320583102", RegionCounty, "320583"},
+		{"320583102", RegionCity, "320500"},
+		{"320583102", RegionProvince, "320000"},
+		{"320583102000", RegionCounty, "320583"},
+		{"320583000", RegionTown, "320583"},
+		{"320583", RegionCounty, "320583"},
+		{"320583", RegionCity, "320500"},
+		{"320500", RegionCounty, "320500"},
+		{"320000", RegionCity, "320000"},
+		{" 320583 ", RegionCounty, "320583"},
+		{"", RegionCounty, ""},
+		{"苏州", RegionCounty, ""},
+		{"32058", RegionCounty, ""},
+	} {
+		if got := CoarsenRegion(c.code, c.level); got != c.want {
+			t.Errorf("CoarsenRegion(%q, %v) = %q, want %q", c.code, c.level, got, c.want)
+		}
+	}
+	if got := PublicRegion("320583102", VisibilityPrivate); got != "" {
+		t.Errorf("PublicRegion of a private need = %q", got)
+	}
+}
+
+func TestPublicPageURL(t *testing.T) {
+	for _, c := range []struct{ base, id, want string }{
+		{"https://hub.example.cn", "n1", "https://hub.example.cn/n/n1"},
+		{"https://hub.example.cn/xb/ ", "n1", "https://hub.example.cn/xb/n/n1"},
+		{"", "n1", ""},
+		{"https://hub.example.cn", "", ""},
+	} {
+		if got := PublicPageURL(c.base, c.id); got != c.want {
+			t.Errorf("PublicPageURL(%q, %q) = %q, want %q", c.base, c.id, got, c.want)
+		}
+	}
+}

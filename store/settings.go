@@ -9,12 +9,16 @@ import (
 // Settings are the user's preferences, one JSON value in the meta bucket.
 // Secrets (the platform token) are never kept here.
 type Settings struct {
-	User        string  `json:"user,omitempty"`        // the official's name, recorded as CreatedBy
-	Team        string  `json:"team,omitempty"`        // the 寻榜 team
-	HomeRegion  string  `json:"home_region,omitempty"` // GB/T 2260 code of the team's own region
-	Lang        string  `json:"lang,omitempty"`        // "zh" or "en"
-	PlatformURL string  `json:"platform_url,omitempty"`
-	Targets     Targets `json:"targets"`
+	User        string `json:"user,omitempty"`        // the official's name, recorded as CreatedBy
+	Team        string `json:"team,omitempty"`        // the 寻榜 team
+	HomeRegion  string `json:"home_region,omitempty"` // GB/T 2260 code of the team's own region
+	Lang        string `json:"lang,omitempty"`        // "zh" or "en"
+	PlatformURL string `json:"platform_url,omitempty"`
+	// HubPublicURL is the public base address of the team's hub (its
+	// `serve --public-url`, told by the hub at sign-in): a need's public page
+	// is forms.PublicPageURL(HubPublicURL, id). Empty when none is known.
+	HubPublicURL string  `json:"hub_public_url,omitempty"`
+	Targets      Targets `json:"targets"`
 	// LockAfterMinutes is the idle time after which the window locks and
 	// asks for the passphrase (where one is set); -1 never locks. Unset (0)
 	// means the default, 10.

@@ -219,6 +219,10 @@ type Identity struct {
 	Protocol string `json:"protocol"`
 	User     string `json:"user"`
 	Team     string `json:"team"`
+	// PublicURL is the hub's public base address (`serve --public-url`),
+	// where each published need has its page at forms.PublicPageURL; absent
+	// when the hub has none.
+	PublicURL string `json:"public_url,omitempty"`
 }
 
 // ErrorBody is the body of every non-200 answer.

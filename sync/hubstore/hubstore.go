@@ -31,8 +31,20 @@ type Store interface {
 	Close() error
 }
 
-// Tx is one transaction. Methods that write fail in a View.
+// Tx is one transaction. Methods that write fail in a View. Its methods
+// come in groups, one file each: RecordTx here (the sync: tokens, records,
+// the feed), AccountTx (the reviewers' console: accounts.go) and SolutionTx
+// (揭榜: solutions.go). Every Store implements them all; the conformance
+// suite covers them all.
 type Tx interface {
+	RecordTx
+	AccountTx
+	SolutionTx
+}
+
+// RecordTx is what the sync keeps: tokens, records and their revisions,
+// the verdicts, the feed, and the facts anonymity is decided by.
+type RecordTx interface {
 	// Meta returns the value of a meta key (schema, server id, key check);
 	// ErrNotFound if unset.
 	Meta(key string) ([]byte, error)

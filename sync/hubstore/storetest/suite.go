@@ -38,6 +38,11 @@ func Run(t *testing.T, open Opener) {
 		{"Rollback", testRollback},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"SerialisedUpdates", testSerialisedUpdates},
+		{"Listings", testListings},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Audit", testAudit},
+		{"Copy", func(t *testing.T, s hubstore.Store) { testCopy(t, s, open(t)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

@@ -84,4 +84,3 @@ func runLogin(ctx context.Context, c *call) error {
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已登录：%s（%s），令牌保存在系统密钥环中。", id.User, id.Team), fmt.Sprintf("logged in as %s (%s); the token is in the OS keyring.", id.User, id.Team)))
 	return nil
 }
-

@@ -86,6 +86,14 @@ type laptop struct {
 
 func (h *consoleHub) laptop(team, user string, needs int, seed uint64) *laptop {
 	h.t.Helper()
+	l := h.newLaptop(team, user, needs, seed)
+	l.sync(h.t)
+	return l
+}
+
+// newLaptop is laptop before its first sync.
+func (h *consoleHub) newLaptop(team, user string, needs int, seed uint64) *laptop {
+	h.t.Helper()
 	ctx := context.Background()
 	st, err := store.Open(ctx, filepath.Join(h.t.TempDir(), "laptop"), store.Options{User: user, Team: team, Logger: slog.New(slog.DiscardHandler)})
 	if err != nil {
@@ -104,9 +112,7 @@ func (h *consoleHub) laptop(team, user string, needs int, seed uint64) *laptop {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	l := &laptop{st: st, cl: cl}
-	l.sync(h.t)
-	return l
+	return &laptop{st: st, cl: cl}
 }
 
 func (l *laptop) sync(t testing.TB) {

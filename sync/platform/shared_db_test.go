@@ -2,11 +2,11 @@ package platform_test
 
 import (
 	"context"
+	"crypto/rand"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"crypto/rand"
-	"fmt"
 	"sync"
 	"testing"
 

@@ -141,7 +141,7 @@ func (c *console) routes() http.Handler {
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 		h.Set("X-Frame-Options", "DENY")
 		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("Referrer-Policy", "same-origin")
 		if _, pattern := m.Handler(r); pattern == "" {
 			c.fail(w, r, nil, http.StatusNotFound, "没有这个页面。")
 			return
@@ -211,17 +211,21 @@ func (c *console) open(need role, h consoleHandler) http.HandlerFunc {
 	}
 }
 
-// sameOrigin refuses a request the browser says came from another site:
-// by Sec-Fetch-Site when sent, else by Origin when sent.
+// sameOrigin refuses a request the browser says came from another site or
+// origin: by Sec-Fetch-Site when the browser sends it (every current
+// one), else by Origin when sent. A request with neither (not from a
+// browser) is let through: the CSRF token still has to match.
 func sameOrigin(r *http.Request) bool {
 	switch r.Header.Get("Sec-Fetch-Site") {
-	case "", "same-origin", "none":
+	case "same-origin", "none":
+		return true
+	case "":
 	default:
 		return false
 	}
 	o := r.Header.Get("Origin")
-	if o == "" || o == "null" && r.Header.Get("Sec-Fetch-Site") == "" {
-		return o == ""
+	if o == "" {
+		return true
 	}
 	u, err := url.Parse(o)
 	return err == nil && u.Host == r.Host

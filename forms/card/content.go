@@ -20,7 +20,9 @@ type content struct {
 	problem   string
 	indicator string
 	confirmed bool
-	qr        string
+	qr        string // what the QR code holds; "" for none
+	check     string // CheckNumber, printed when there is no QR code
+	where     string // where the need will be published, said when there is no QR code
 }
 
 // contentOf builds a card's content. It reports false, with a skip, for an
@@ -51,7 +53,11 @@ func contentOf(it Item, opt *Options) (content, *Skip) {
 		problem:   clean(v.Get("problem")),
 		indicator: clean(v.Get("indicators")),
 		confirmed: p.Confirmed,
-		qr:        qrContent(it, &p, true, opt),
+		qr:        qrContent(&p, true, opt),
+	}
+	if c.qr == "" {
+		c.check = checkNumber(p.ID, cat.ContentHash(it.Need, it.Enterprise))
+		c.where = opt.publishedWhere()
 	}
 	if c.publisher == "" && p.Visibility == forms.VisibilityAnonymous {
 		c.publisher = "匿名企业"

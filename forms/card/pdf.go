@@ -15,7 +15,12 @@ import (
 	"github.com/xunbang/xunbang/internal/qr"
 )
 
-const fontFamily = "card"
+// fontFamily is the font's name in the PDF. gopdf embeds only the glyphs
+// used (a subset) and writes the family as the font's name, a space becoming
+// "+": the six capitals before it are the subset tag the PDF standard asks
+// for (ISO 32000-1, 9.6.4), by which readers such as pdffonts know the font
+// is a subset ("sub yes").
+const fontFamily = "XBSUBS Xunbang-CJK"
 
 // qrScale is the number of image pixels per QR module in the PDF. The image
 // is scaled up on paper; a few pixels per module keep the module edges sharp
@@ -170,6 +175,9 @@ func prepare(ctx context.Context, items []Item, opt *Options, fc *face, rep *Rep
 				if r.skip != nil {
 					continue
 				}
+				if r.qr == "" {
+					continue // no address resolves yet: the card says where it will be published
+				}
 				var err error
 				if r.code, err = qr.Encode(r.qr); err != nil {
 					r.skip = &Skip{ID: r.id, Title: r.title, Code: SkipQR,
@@ -208,7 +216,7 @@ func prepare(ctx context.Context, items []Item, opt *Options, fc *face, rep *Rep
 // substitute replaces, in every text of c, the characters the font lacks by
 // □, and notes them.
 func (fc *face) substitute(c *content) {
-	for _, s := range []*string{&c.kind, &c.title, &c.field, &c.region, &c.publisher, &c.budget, &c.modes, &c.problem, &c.indicator} {
+	for _, s := range []*string{&c.kind, &c.title, &c.field, &c.region, &c.publisher, &c.budget, &c.modes, &c.problem, &c.indicator, &c.where} {
 		ok := true
 		for _, r := range *s {
 			if !fc.hasCached(r) {

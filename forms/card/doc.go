@@ -1,5 +1,6 @@
-// Package card prints QR-coded need cards: A4 sheets of 8 or 4 cards with cut
-// marks, one card per A6 page, or one PNG per card for chat and slides.
+// Package card prints QR-coded need cards — A4 sheets of 8 or 4 cards with
+// cut marks, one card per A6 page, or one PNG per card for chat and slides —
+// and the 《技术需求汇编》 as a print-ready PDF booklet ([RenderBooklet]).
 //
 // # What a card shows
 //
@@ -34,6 +35,24 @@
 // advance widths (in the PDF, through gopdf's MeasureTextWidth), wrapped at
 // measured widths (CJK anywhere, Latin words whole unless a word alone is too
 // long, such as a part number), and cut with "…" where the space ends.
+//
+// # The booklet
+//
+// [RenderBooklet] makes the handbook organisers hand out: A4, a cover with
+// the campaign, organiser, deadline and how to submit a solution (with a QR
+// code to the hub when one is configured), contents with page numbers, the
+// needs grouped by the first level of their tech field, each need one
+// framed block with its own QR code (by the cards' rule) and check number,
+// running headers and page numbers, and the blank 《技术需求解决方案表》 as
+// an appendix. A block is never split across pages: one that does not fit
+// in what is left of a page starts the next; one taller than a page is set
+// smaller, and only at the smallest size are its long texts cut. The needs
+// are those the public outputs take (visibility 实名公开 or 匿名公开, a
+// current confirmation), shown as [forms.Catalogue.Publish] gives them.
+//
+// Characters the font has no glyph for, or a glyph without an outline (the
+// font's ℃), are drawn by a fallback (°C) or as □ and reported, never left
+// blank; format characters (zero widths, bidi overrides) are dropped.
 //
 // # Why gopdf
 //

@@ -59,6 +59,13 @@ type op struct {
 	// zone marks the stroke around a card's pending box (no QR code): the
 	// texts inside it are its own, the others stay clear of it.
 	zone bool
+	img  []byte // QR: the symbol as a PNG, for the PDF (a card's comes with the card)
+}
+
+// shifted returns o moved down by dy mm.
+func (o op) shifted(dy float64) op {
+	o.y += dy
+	return o
 }
 
 // fontMetrics are the font's ascent and descent, in em.

@@ -58,36 +58,42 @@ func scan(t *testing.T, page image.Image, slot rect, ops []op, dpi float64) (goz
 			continue
 		}
 		t.Logf("searching the card for its QR code failed (%v); reading its modules in place", err)
-		n := o.code.Size()
-		s, m := dpi/25.4, o.w/float64(n)
-		const scale, quiet = 4, 4
-		grid := image.NewGray(image.Rect(0, 0, (n+2*quiet)*scale, (n+2*quiet)*scale))
-		for i := range grid.Pix {
-			grid.Pix[i] = 0xff
-		}
-		for y := 0; y < n; y++ {
-			for x := 0; x < n; x++ {
-				r, g, b, _ := page.At(int((o.x+(float64(x)+0.5)*m)*s), int((o.y+(float64(y)+0.5)*m)*s)).RGBA()
-				if (r+g+b)/3>>8 < 128 {
-					for dy := 0; dy < scale; dy++ {
-						for dx := 0; dx < scale; dx++ {
-							grid.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
-						}
+		return readModules(page, o, dpi)
+	}
+	return gozxing.Result{}, err
+}
+
+// readModules decodes the QR symbol of op o from a page image by reading
+// each module's colour at its centre, where the layout put the symbol.
+func readModules(page image.Image, o op, dpi float64) (gozxing.Result, error) {
+	n := o.code.Size()
+	s, m := dpi/25.4, o.w/float64(n)
+	const scale, quiet = 4, 4
+	grid := image.NewGray(image.Rect(0, 0, (n+2*quiet)*scale, (n+2*quiet)*scale))
+	for i := range grid.Pix {
+		grid.Pix[i] = 0xff
+	}
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			r, g, b, _ := page.At(int((o.x+(float64(x)+0.5)*m)*s), int((o.y+(float64(y)+0.5)*m)*s)).RGBA()
+			if (r+g+b)/3>>8 < 128 {
+				for dy := 0; dy < scale; dy++ {
+					for dx := 0; dx < scale; dx++ {
+						grid.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
 					}
 				}
 			}
 		}
-		bmp, err := gozxing.NewBinaryBitmapFromImage(grid)
-		if err != nil {
-			return gozxing.Result{}, err
-		}
-		r, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-		if err != nil {
-			return gozxing.Result{}, err
-		}
-		return *r, nil
 	}
-	return gozxing.Result{}, err
+	bmp, err := gozxing.NewBinaryBitmapFromImage(grid)
+	if err != nil {
+		return gozxing.Result{}, err
+	}
+	r, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		return gozxing.Result{}, err
+	}
+	return *r, nil
 }
 
 // pxRect converts a rectangle in mm to pixels at dpi, grown by grow pixels.

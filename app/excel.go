@@ -764,8 +764,13 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
 		case excelReport:
 			t := opt.Targets
+			filer := opt.Settings.Report.Filer
+			if filer == "" {
+				filer = opt.Settings.User
+			}
 			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang, Progress: opt.Progress,
-				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+				Title: opt.Settings.Report.Title, Unit: opt.Settings.Report.Unit, Filer: filer,
+				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}})
 		case excelBooklet:
 			stats, err = writeBooklet(ctx, f, st, opt)
 		}

@@ -233,7 +233,20 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 	for i, b := range needs {
 		b.seq = i + 1
 	}
+	if err := encodeQRs(ctx, needs, &co); err != nil {
+		return nil, err
+	}
+	rep.Needs = len(needs)
+	for r := range fc.missing {
+		rep.MissingGlyphs = append(rep.MissingGlyphs, r)
+	}
+	slices.Sort(rep.MissingGlyphs)
+	return needs, nil
+}
 
+// encodeQRs makes the needs' QR codes, on all CPUs. A need whose address
+// is too long to encode says where it is published instead.
+func encodeQRs(ctx context.Context, needs []*bookNeed, co *Options) error {
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	errs := make([]error, len(needs))
@@ -262,19 +275,14 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return err
 	}
 	for i, err := range errs {
 		if err != nil {
-			return nil, fmt.Errorf("card: need %s: %w", needs[i].id, err)
+			return fmt.Errorf("card: need %s: %w", needs[i].id, err)
 		}
 	}
-	rep.Needs = len(needs)
-	for r := range fc.missing {
-		rep.MissingGlyphs = append(rep.MissingGlyphs, r)
-	}
-	slices.Sort(rep.MissingGlyphs)
-	return needs, nil
+	return nil
 }
 
 // topField returns the first level of the first of a need's tech fields, ""

@@ -91,6 +91,39 @@ type bookLayout struct {
 // beforehand.
 func layoutBooklet(ctx context.Context, m measurer, fc *face, needs []*bookNeed, opt *BookletOptions) (*booklet, error) {
 	bl := &bookLayout{m: m, fm: fc.metrics, opt: opt}
+	groups, toc := grouped(opt, needs)
+	contentsPages := len(bl.contents(toc))
+
+	bk := &booklet{coverQR: -1}
+	first := 1 + contentsPages // 0-based index of the first body page
+	body, err := bl.body(ctx, bk, groups, toc, first, len(needs))
+	if err != nil {
+		return nil, err
+	}
+	t := len(toc) - 1
+	appendix := bl.appendix()
+	toc[t].page = first + len(body) + 1
+
+	contents := bl.contents(toc)
+	if len(contents) != contentsPages {
+		return nil, fmt.Errorf("card: booklet contents took %d pages, then %d", contentsPages, len(contents))
+	}
+	cover, coverQR := bl.cover(len(needs))
+	bk.coverQR = coverQR
+	bk.pages = append(bk.pages, cover)
+	bk.pages = append(bk.pages, contents...)
+	bk.pages = append(bk.pages, body...)
+	bk.pages = append(bk.pages, appendix)
+	bk.contents = toc
+	for i := 1; i < len(bk.pages); i++ {
+		bl.headerFooter(&bk.pages[i], i+1)
+	}
+	return bk, nil
+}
+
+// grouped sorts the needs, already in their groups' order, into groups,
+// numbered 一、二、…, and lists the contents' entries (without pages).
+func grouped(opt *BookletOptions, needs []*bookNeed) ([]groupOf, []tocEntry) {
 	cat := opt.Catalogue
 	if cat == nil {
 		cat = forms.Default()
@@ -115,11 +148,13 @@ func layoutBooklet(ctx context.Context, m measurer, fc *face, needs []*bookNeed,
 			toc = append(toc, tocEntry{text: fmt.Sprintf("%d. %s", b.seq, title), level: 1})
 		}
 	}
-	toc = append(toc, tocEntry{text: "附件　技术需求解决方案表"})
-	contentsPages := len(bl.contents(toc))
+	return groups, append(toc, tocEntry{text: "附件　技术需求解决方案表"})
+}
 
-	bk := &booklet{coverQR: -1}
-	first := 1 + contentsPages // 0-based index of the first body page
+// body lays out the groups from page index first on, each from a new page,
+// a block moving to the next page when it does not fit in what is left of
+// one; it notes the blocks in bk and the pages in the contents' entries.
+func (bl *bookLayout) body(ctx context.Context, bk *booklet, groups []groupOf, toc []tocEntry, first, total int) ([]bookPage, error) {
 	var body []bookPage
 	t := 0 // the toc entry whose page comes next
 	for _, g := range groups {
@@ -138,42 +173,24 @@ func layoutBooklet(ctx context.Context, m measurer, fc *face, needs []*bookNeed,
 				page = bookPage{kind: pageBody, section: g.name}
 				y = bkTop
 			}
-			place := blockPlace{seq: b.seq, id: b.id, page: first + len(body), qr: -1}
+			place := blockPlace{seq: b.seq, id: b.id, page: first + len(body), qr: -1, r: rect{bkLeft, y, bkRight - bkLeft, h}}
 			for _, o := range ops {
 				if o.kind == opQR {
 					place.qr = len(page.ops)
 				}
 				page.ops = append(page.ops, o.shifted(y))
 			}
-			place.r = rect{bkLeft, y, bkRight - bkLeft, h}
 			bk.blocks = append(bk.blocks, place)
 			toc[t].page = first + len(body) + 1
 			t++
 			y += h + bkBlockGap
-			if opt.Progress != nil && len(bk.blocks)%32 == 0 && len(bk.blocks) < len(needs) {
-				opt.Progress(len(bk.blocks), len(needs))
+			if p := bl.opt.Progress; p != nil && len(bk.blocks)%32 == 0 && len(bk.blocks) < total {
+				p(len(bk.blocks), total)
 			}
 		}
 		body = append(body, page)
 	}
-	appendix := bl.appendix()
-	toc[t].page = first + len(body) + 1
-
-	contents := bl.contents(toc)
-	if len(contents) != contentsPages {
-		return nil, fmt.Errorf("card: booklet contents took %d pages, then %d", contentsPages, len(contents))
-	}
-	cover, coverQR := bl.cover(len(needs))
-	bk.coverQR = coverQR
-	bk.pages = append(bk.pages, cover)
-	bk.pages = append(bk.pages, contents...)
-	bk.pages = append(bk.pages, body...)
-	bk.pages = append(bk.pages, appendix)
-	bk.contents = toc
-	for i := 1; i < len(bk.pages); i++ {
-		bl.headerFooter(&bk.pages[i], i+1)
-	}
-	return bk, nil
+	return body, nil
 }
 
 type groupOf struct {

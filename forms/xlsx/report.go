@@ -348,7 +348,7 @@ func (r *report) heading(rw *reportWriter, widths []float64) {
 
 // writeList writes the 需求清单 and counts the needs as it goes.
 func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, recs Records, meter *progressMeter) (int, error) {
-	lang, cat := r.lang, r.cat
+	lang := r.lang
 	lw, err := f.NewStreamWriter(sheet)
 	if err != nil {
 		return 0, err
@@ -375,13 +375,6 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 	if rw.err != nil {
 		return 0, rw.err
 	}
-	techVoc, typeVoc, visVoc := cat.Vocabulary("tech_field"), cat.Vocabulary("need_type"), cat.Vocabulary("visibility")
-	yes := func(b bool) string {
-		if b {
-			return tr(lang, "是", "yes")
-		}
-		return ""
-	}
 	seq := 0
 	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
 		meter.step()
@@ -392,70 +385,8 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 		}
 		seq++
 		e := r.ents[n.EnterpriseID]
-		pr := r.progressOf[n.ID]
-		if pr == nil {
-			pr = &progress{}
-		}
-		current := cat.ConfirmationCurrent(n, e)
-		nf := needFacts{
-			valid:     n.Diagnosis != nil && n.Diagnosis.Conclusion() == forms.ConclusionValid,
-			confirmed: current,
-			published: n.Platform.URL != "" || slices.Contains([]forms.Status{forms.StatusPublished, forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-			match:     pr.intent || slices.Contains([]forms.Status{forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-			deal:      pr.contract || n.Status == forms.StatusSigned || n.Status == forms.StatusResolved,
-			typical:   n.Values.Bool("typical_case"),
-			amount:    pr.amount,
-		}
-		vis := n.Visibility()
-		area := r.areaOf(e)
-		top := topTechField(techVoc, n.Values.List("tech_fields"))
-		r.total.addNeed(nf)
-		if vis == forms.VisibilityPrivate {
-			r.private.addNeed(nf)
-			r.entPrivate[n.EnterpriseID] = true
-		} else {
-			r.tallyOf(r.byArea, area).addNeed(nf)
-			ft := r.tallyOf(r.byField, top)
-			ft.addNeed(nf)
-			ft.ents[n.EnterpriseID] = true
-			r.entPublic[n.EnterpriseID] = true
-		}
-
-		conf := tr(lang, "未确认", "no")
-		switch {
-		case current:
-			conf = tr(lang, "已确认", "current")
-		case n.Confirmation != nil:
-			conf = tr(lang, "已失效", "stale")
-		}
-		var missing []string
-		for _, id := range n.Missing {
-			if fd, ok := cat.Field(id); ok {
-				missing = append(missing, fd.Label(lang))
-			}
-		}
-		updated := ""
-		if !n.UpdatedAt.IsZero() {
-			updated = n.UpdatedAt.Local().Format("2006-01-02")
-		}
-		title, who, region, field, kind := n.Title(), "", "", techVoc.Label(top, lang), typeVoc.Label(n.Values.Get("need_type"), lang)
-		switch vis {
-		case forms.VisibilityNamed:
-			if e != nil {
-				who = e.Name()
-			}
-			region = areaName(r.ix, area, r.home)
-		case forms.VisibilityAnonymous:
-			who = n.Values.Get("public_alias")
-			if who == "" {
-				who = tr(lang, "（匿名）", "(anonymous)")
-			}
-			region = areaName(r.ix, forms.PublicRegion(area, vis), r.home)
-		default: // 不公开: that it exists, and how far it has come
-			title, who, field, kind = tr(lang, "（不公开需求）", "(not public)"), tr(lang, "（不公开）", "(withheld)"), "", ""
-		}
-		texts := []string{strconv.Itoa(seq), title, who, visVoc.Label(string(vis), lang), region, field, kind, n.Status.Label(lang), conf,
-			yes(nf.valid), yes(nf.match), yes(nf.deal), yes(nf.typical), strings.Join(missing, "、"), updated}
+		nf, top := r.count(n, e)
+		texts := r.listRow(n, e, nf, top, seq)
 		vals := make([]any, len(texts))
 		for i, v := range texts {
 			vals[i] = excelize.Cell{StyleID: r.sty.listCell, Value: v}
@@ -468,6 +399,86 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 		return 0, fmt.Errorf("xlsx: report: %w", err)
 	}
 	return seq, lw.Flush()
+}
+
+// count counts a need of enterprise e (nil when unknown) in the tallies and
+// returns what it counted and the need's first-level tech field.
+func (r *report) count(n *forms.Need, e *forms.Enterprise) (needFacts, string) {
+	pr := r.progressOf[n.ID]
+	if pr == nil {
+		pr = &progress{}
+	}
+	nf := needFacts{
+		valid:     n.Diagnosis != nil && n.Diagnosis.Conclusion() == forms.ConclusionValid,
+		confirmed: r.cat.ConfirmationCurrent(n, e),
+		published: n.Platform.URL != "" || slices.Contains([]forms.Status{forms.StatusPublished, forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
+		match:     pr.intent || slices.Contains([]forms.Status{forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
+		deal:      pr.contract || n.Status == forms.StatusSigned || n.Status == forms.StatusResolved,
+		typical:   n.Values.Bool("typical_case"),
+		amount:    pr.amount,
+	}
+	top := topTechField(r.cat.Vocabulary("tech_field"), n.Values.List("tech_fields"))
+	r.total.addNeed(nf)
+	if n.Visibility() == forms.VisibilityPrivate {
+		r.private.addNeed(nf)
+		r.entPrivate[n.EnterpriseID] = true
+		return nf, top
+	}
+	r.tallyOf(r.byArea, r.areaOf(e)).addNeed(nf)
+	ft := r.tallyOf(r.byField, top)
+	ft.addNeed(nf)
+	ft.ents[n.EnterpriseID] = true
+	r.entPublic[n.EnterpriseID] = true
+	return nf, top
+}
+
+// listRow is a need's line of the list, its number seq, named per its
+// visibility: of a 不公开 need only that it exists and how far it has come.
+func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top string, seq int) []string {
+	lang, cat := r.lang, r.cat
+	yes := func(b bool) string {
+		if b {
+			return tr(lang, "是", "yes")
+		}
+		return ""
+	}
+	conf := tr(lang, "未确认", "no")
+	switch {
+	case nf.confirmed:
+		conf = tr(lang, "已确认", "current")
+	case n.Confirmation != nil:
+		conf = tr(lang, "已失效", "stale")
+	}
+	var missing []string
+	for _, id := range n.Missing {
+		if fd, ok := cat.Field(id); ok {
+			missing = append(missing, fd.Label(lang))
+		}
+	}
+	updated := ""
+	if !n.UpdatedAt.IsZero() {
+		updated = n.UpdatedAt.Local().Format("2006-01-02")
+	}
+	vis, area := n.Visibility(), r.areaOf(e)
+	title, who, region := n.Title(), "", ""
+	field, kind := cat.Vocabulary("tech_field").Label(top, lang), cat.Vocabulary("need_type").Label(n.Values.Get("need_type"), lang)
+	switch vis {
+	case forms.VisibilityNamed:
+		if e != nil {
+			who = e.Name()
+		}
+		region = areaName(r.ix, area, r.home)
+	case forms.VisibilityAnonymous:
+		who = n.Values.Get("public_alias")
+		if who == "" {
+			who = tr(lang, "（匿名）", "(anonymous)")
+		}
+		region = areaName(r.ix, forms.PublicRegion(area, vis), r.home)
+	default:
+		title, who, field, kind = tr(lang, "（不公开需求）", "(not public)"), tr(lang, "（不公开）", "(withheld)"), "", ""
+	}
+	return []string{strconv.Itoa(seq), title, who, cat.Vocabulary("visibility").Label(string(vis), lang), region, field, kind,
+		n.Status.Label(lang), conf, yes(nf.valid), yes(nf.match), yes(nf.deal), yes(nf.typical), strings.Join(missing, "、"), updated}
 }
 
 // placeEnterprises counts each enterprise in its town's line, or in the
@@ -510,6 +521,18 @@ func (r *report) writeStats(f *excelize.File, sheet string) error {
 		rw.merged(tr(lang, "本地区：", "Home region: ")+r.ix.FullName(r.home), sty.note, 10, 18)
 	}
 	rw.blank()
+	r.overall(rw)
+	rw.blank()
+	r.tables(rw)
+	if rw.err != nil {
+		return rw.err
+	}
+	return sw.Flush()
+}
+
+// overall writes the counts against the targets.
+func (r *report) overall(rw *reportWriter) {
+	lang, sty := r.lang, r.sty
 	rw.merged(tr(lang, "一、总体完成情况", "1. Overall"), sty.section, 10, 22)
 	rw.row([]any{rw.h(tr(lang, "指标", "Measure")), rw.h(tr(lang, "完成", "Done")), rw.h(tr(lang, "目标", "Target")), rw.h(tr(lang, "完成率", "Share"))}, 20)
 	tg := Targets{}
@@ -540,8 +563,11 @@ func (r *report) writeStats(f *excelize.File, sheet string) error {
 	rw.row([]any{rw.c(tr(lang, "需求总数", "Needs recorded")), rw.n(total.needs)}, 18)
 	rw.row([]any{rw.c(tr(lang, "其中不公开需求", "of which not public")), rw.n(r.private.needs)}, 18)
 	rw.row([]any{rw.c(tr(lang, "签约金额（万元）", "Contract amount (10k CNY)")), excelize.Cell{StyleID: sty.num2, Value: total.amount}}, 18)
-	rw.blank()
+}
 
+// tables writes the counts by town and by tech field.
+func (r *report) tables(rw *reportWriter) {
+	lang, sty, total := r.lang, r.sty, r.total
 	cols := []string{tr(lang, "服务企业", "Enterprises"), tr(lang, "跨区域企业", "Cross-region"), tr(lang, "需求数", "Needs"),
 		tr(lang, "有效需求", "Valid"), tr(lang, "企业已确认", "Confirmed"), tr(lang, "已发布", "Published"),
 		tr(lang, "意向对接", "Intent"), tr(lang, "签约", "Deals"), tr(lang, "签约金额（万元）", "Amount (10k CNY)")}
@@ -613,10 +639,6 @@ func (r *report) writeStats(f *excelize.File, sheet string) error {
 	ft := line(tr(lang, "合计", "Total"), total)
 	ft[1], ft[2] = rw.n(len(withNeeds)), nil
 	rw.row(rw.bold(ft), 18)
-	if rw.err != nil {
-		return rw.err
-	}
-	return sw.Flush()
 }
 
 // fieldEnts counts the distinct enterprises with needs across the fields.

@@ -20,6 +20,8 @@ import (
 	"github.com/xunbang/xunbang/cli"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/control"
+	// Before Fyne's init reads the locale: see the package.
+	_ "github.com/xunbang/xunbang/internal/posixlocale"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/protocol"

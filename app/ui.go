@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -401,6 +402,9 @@ func userMessage(err error, lng string) string {
 		return lang.L("error.inuse")
 	case errors.Is(err, context.Canceled):
 		return lang.L("error.cancelled")
+	}
+	if msg, ok := diskerr.Message(err, lng); ok {
+		return msg
 	}
 	return lang.L("error.other", map[string]any{"Err": err.Error()})
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -326,6 +327,9 @@ func openFailure(err error) string {
 		return lang.L("passphrase.wrong")
 	case errors.Is(err, store.ErrInUse):
 		return lang.L("error.inuse")
+	}
+	if msg, ok := diskerr.Message(err, string(CurrentLanguage())); ok {
+		return msg
 	}
 	return lang.L("error.other", map[string]any{"Err": err.Error()})
 }

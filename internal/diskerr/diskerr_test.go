@@ -13,7 +13,9 @@ import (
 )
 
 func TestClassify(t *testing.T) {
-	wrap := func(e error) error { return fmt.Errorf("save need: commit: %w", &fs.PathError{Op: "write", Path: "/d/xunbang.db", Err: e}) }
+	wrap := func(e error) error {
+		return fmt.Errorf("save need: commit: %w", &fs.PathError{Op: "write", Path: "/d/xunbang.db", Err: e})
+	}
 	for _, tc := range []struct {
 		err  error
 		want Kind

@@ -32,7 +32,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
-		Font: assets.FontBytes, OpenWindow: openWindow,
+		Font: assets.FontBytes, OpenWindow: openWindow, ShowError: app.ShowStartError,
 	})
 	stop()
 	os.Exit(code)

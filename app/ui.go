@@ -389,9 +389,12 @@ func (u *ui) showError(err error) {
 // userMessage maps an error to a sentence for the user.
 func userMessage(err error, lng string) string {
 	var te *forms.TransitionError
+	var de *store.DamagedError
 	switch {
 	case errors.As(err, &te):
 		return te.Message(lng)
+	case errors.As(err, &de):
+		return de.Message(lng)
 	case errors.Is(err, store.ErrConflict):
 		return lang.L("error.conflict")
 	case errors.Is(err, store.ErrDuplicate):

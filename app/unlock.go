@@ -322,7 +322,10 @@ func (k *unlocker) close() {
 
 // openFailure says why the data did not open, for the prompt.
 func openFailure(err error) string {
+	var de *store.DamagedError
 	switch {
+	case errors.As(err, &de):
+		return de.Message(string(CurrentLanguage()))
 	case errors.Is(err, store.ErrWrongKey):
 		return lang.L("passphrase.wrong")
 	case errors.Is(err, store.ErrInUse):

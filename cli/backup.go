@@ -89,9 +89,19 @@ func (c *call) keyError(ctx context.Context, err error) error {
 	return err
 }
 
-// inUseByWindow says that the window has the data dir, and what to do.
-func (c *call) inUseByWindow(err error, what [2]string) error {
+// inUseByWindow says who has the data dir — the window when one answers on
+// the control channel, else another xunbang process — and what to do.
+func (c *call) inUseByWindow(ctx context.Context, err error, what [2]string) error {
 	backups := filepath.Join(c.data, store.BackupDir)
+	if !control.Answers(ctx, c.data) {
+		return userError{
+			zh: fmt.Sprintf("数据目录 %s 正被另一个寻榜程序使用（没有寻榜窗口打开它：可能是正在运行的命令，如 sync、import 或 serve，或旧版本的窗口），%s。请等它结束或关闭它后再试。",
+				c.data, what[0]),
+			en: fmt.Sprintf("the data dir %s is in use by another xunbang process (no xunbang window has it open: a command such as sync, import or serve still running, or a window of an older version), so %s. Let it finish or close it, and try again.",
+				c.data, what[1]),
+			err: err,
+		}
+	}
 	return userError{
 		zh: fmt.Sprintf("数据目录 %s 正被寻榜窗口（或另一个寻榜程序）使用，命令行无法同时打开它，%s。请先关闭窗口再试。窗口打开时每天自动备份到 %s（保留最近 %d 份）。",
 			c.data, what[0], backups, store.DefaultBackupsKept),
@@ -131,7 +141,7 @@ func runBackup(ctx context.Context, c *call) error {
 			c.printBackup(*out, res)
 			return nil
 		case errors.Is(cerr, control.ErrUnreachable):
-			return c.inUseByWindow(err, [2]string{"无法备份", "no backup was made"})
+			return c.inUseByWindow(ctx, err, [2]string{"无法备份", "no backup was made"})
 		case errors.Is(cerr, fs.ErrExist):
 			exists.err = cerr
 			return exists
@@ -219,7 +229,7 @@ func runRestore(ctx context.Context, c *call) error {
 	case errors.Is(err, store.ErrInUse):
 		// Restoring replaces the data file: the window must let go of it,
 		// so unlike backup this never goes through the window.
-		return c.inUseByWindow(err, [2]string{"无法恢复（数据未作改动）：恢复会替换数据文件，窗口必须先放开它", "nothing was restored (the data is unchanged): a restore replaces the data file, which the window must let go of first"})
+		return c.inUseByWindow(ctx, err, [2]string{"无法恢复（数据未作改动）：恢复会替换数据文件，窗口必须先放开它", "nothing was restored (the data is unchanged): a restore replaces the data file, which the window must let go of first"})
 	case errors.Is(err, store.ErrCorrupt):
 		return userError{
 			zh:  fmt.Sprintf("%s 已损坏或不是寻榜的数据文件，未作任何改动。（%v）", file, err),
@@ -246,7 +256,10 @@ func runRestore(ctx context.Context, c *call) error {
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("已从 %s 恢复到 %s：%d 家企业，%d 条需求。", file, c.data, rep.Enterprises, rep.Needs),
 		fmt.Sprintf("restored %s into %s: %d enterprises, %d needs.", file, c.data, rep.Enterprises, rep.Needs)))
-	if rep.Replaced != "" {
+	switch {
+	case rep.Damaged:
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "损坏的数据文件已移到一旁，保留为 "+rep.Replaced, "the damaged data file was moved aside and is kept as "+rep.Replaced))
+	case rep.Replaced != "":
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "原数据文件保留为 "+rep.Replaced, "the replaced data file is kept as "+rep.Replaced))
 	}
 	return nil

@@ -42,6 +42,11 @@ type Env struct {
 	Font func() []byte
 	// OpenWindow opens the desktop window and returns when it closes.
 	OpenWindow func(ctx context.Context, o WindowOptions) error
+	// ShowError, when set, shows message (in lang) in a window of its own
+	// and returns when it is closed: what the window does when it cannot
+	// open (the data dir is in use, damaged…), for someone who started it
+	// from a desktop icon and has no terminal to read an error in.
+	ShowError func(ctx context.Context, lang, message string)
 }
 
 // Exit codes.

@@ -30,6 +30,10 @@ func userMessage(err error, lang string) string {
 	if errors.As(err, &te) {
 		return te.Message(lang)
 	}
+	var de *store.DamagedError
+	if errors.As(err, &de) {
+		return de.Message(lang)
+	}
 	if msg, ok := diskerr.Message(err, lang); ok {
 		return msg
 	}

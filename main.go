@@ -33,6 +33,7 @@ func main() {
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
 		Font: assets.FontBytes, OpenWindow: openWindow, ShowError: app.ShowStartError,
+		Terminal: cli.StdinTerminal(),
 	})
 	stop()
 	os.Exit(code)
@@ -40,11 +41,15 @@ func main() {
 
 func openWindow(ctx context.Context, o cli.WindowOptions) error {
 	defer stopControl()
+	key := store.DefaultKeySource(os.Getenv)
+	if o.Passphrase != "" {
+		key.Passphrase = o.Passphrase
+	}
 	return app.Run(ctx, app.Options{
 		DataDir: o.DataDir, Lang: o.Lang, Screenshot: o.Screenshot, Screen: o.Screen,
 		Size:    fyne.NewSize(float32(o.Width), float32(o.Height)),
 		Connect: connectSync,
-		Key:     store.DefaultKeySource(os.Getenv),
+		Key:     key,
 	})
 }
 

@@ -71,7 +71,7 @@ func TestDataAtRestIsEncrypted(t *testing.T) {
 func TestNoKeyringNoPassphraseSaysSo(t *testing.T) {
 	withKeyring(t, &store.MemoryKeyring{Broken: true})
 	dir := t.TempDir()
-	for lang, want := range map[string]string{"zh_CN.UTF-8": "XUNBANG_PASSPHRASE 设为一个口令", "en_US.UTF-8": "Set XUNBANG_PASSPHRASE to a passphrase"} {
+	for lang, want := range map[string]string{"zh_CN.UTF-8": "用 --passphrase-file 文件、环境变量 XUNBANG_PASSPHRASE 提供一个口令", "en_US.UTF-8": "give a passphrase with --passphrase-file FILE or XUNBANG_PASSPHRASE"} {
 		_, errs, code := run(t, map[string]string{"LANG": lang}, "list", "--data", dir)
 		if code != ExitError || !strings.Contains(errs, want) {
 			t.Errorf("%s: %d %q", lang, code, errs)
@@ -97,7 +97,7 @@ func TestPassphraseFromEnv(t *testing.T) {
 		t.Errorf("wrong passphrase: %d %q", code, errs)
 	}
 	delete(env, "XUNBANG_PASSPHRASE")
-	if _, errs, code := run(t, env, "list", "--data", data); code != ExitError || !strings.Contains(errs, "give the passphrase in XUNBANG_PASSPHRASE") {
+	if _, errs, code := run(t, env, "list", "--data", data); code != ExitError || !strings.Contains(errs, "give the passphrase with --passphrase-file FILE or in XUNBANG_PASSPHRASE") {
 		t.Errorf("no passphrase: %d %q", code, errs)
 	}
 }

@@ -22,6 +22,7 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 	shot := c.fs.String("screenshot", "", tr(lang, "把窗口画面存为 PNG 后退出", "write the window to a PNG and exit"))
 	screen := c.fs.String("screen", "", tr(lang, "截图的界面：needs、editor、confirm、dashboard", "screen to capture: needs, editor, confirm, dashboard"))
 	size := c.fs.String("size", "1280x800", tr(lang, "窗口大小，如 1280x800", "window size, e.g. 1280x800"))
+	c.fs.StringVar(&c.passphraseFile, passphraseFileFlag, "", tr(lang, "从这个文件的第一行读取数据口令", "read the data's passphrase from the first line of this file"))
 	if err := c.parse(); err != nil {
 		return ExitUsage
 	}
@@ -45,6 +46,14 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 		return ExitError
 	}
 	opts := WindowOptions{DataDir: c.data, Screenshot: *shot, Screen: *screen, Width: w, Height: h}
+	if c.passphraseFile != "" {
+		p, err := readPassphraseFile(c.passphraseFile)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, userMessage(err, lang))
+			return ExitError
+		}
+		opts.Passphrase = p
+	}
 	if *langFlag != "" {
 		opts.Lang = normLang(*langFlag)
 	}

@@ -552,53 +552,8 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	// would go with the replaced file. Read them, to carry them over.
 	current, carryErr := readCurrentAudit(ctx, dir, opts)
 
-	// Replace the data file, holding its lock while the new file is renamed
-	// into place (except where a locked file cannot be renamed over). A
-	// damaged data file, which bbolt cannot open, is locked as bbolt
-	// would lock it and kept as xunbang.db.damaged-<time>.
-	var unlock func()
-	if _, err := os.Stat(path); err == nil {
-		stamp := opts.Now().UTC().Format("20060102T150405Z")
-		rep.Replaced = filepath.Join(dir, fmt.Sprintf("%s.replaced-%s.bak", FileName, stamp))
-		lock, err := openBolt(path, opts.Timeout, false)
-		var de *DamagedError
-		switch {
-		case errors.As(err, &de):
-			if unlock, err = lockFile(path, opts.Timeout); err != nil {
-				return rep, wrap(err)
-			}
-			rep.Damaged = true
-			rep.Replaced = filepath.Join(dir, fmt.Sprintf("%s.damaged-%s", FileName, stamp))
-		case err != nil:
-			return rep, wrap(err)
-		default:
-			unlock = func() { lock.Close() }
-			// Damage bbolt's Open does not see (a page it has not read).
-			if guard(path, func() error { return lock.View(boltCheck) }) != nil {
-				rep.Damaged = true
-				rep.Replaced = filepath.Join(dir, fmt.Sprintf("%s.damaged-%s", FileName, stamp))
-			}
-		}
-		if err := os.Link(path, rep.Replaced); err != nil {
-			if err := copyFile(rep.Replaced, path); err != nil {
-				unlock()
-				return rep, wrap(fmt.Errorf("keep the replaced file: %w", err))
-			}
-		}
-	}
-	if err := os.Rename(staged, path); err != nil {
-		if unlock == nil {
-			return rep, wrap(err)
-		}
-		unlock()
-		unlock = nil
-		if err := os.Rename(staged, path); err != nil {
-			return rep, wrap(err)
-		}
-	}
-	syncDir(dir)
-	if unlock != nil {
-		unlock()
+	if rep.Replaced, rep.Damaged, err = replaceDataFile(dir, staged, opts); err != nil {
+		return rep, wrap(err)
 	}
 
 	st, err = Open(ctx, dir, opts)
@@ -638,6 +593,61 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 		return rep, wrap(err)
 	}
 	return rep, nil
+}
+
+// replaceDataFile puts the file staged in place of dir's data file, holding
+// the data file's lock while it is renamed into place (except where a
+// locked file cannot be renamed over). The file replaced is kept as
+// xunbang.db.replaced-<time>.bak, or, when it is damaged, as
+// xunbang.db.damaged-<time>: a damaged file, which bbolt cannot open, is
+// locked as bbolt would lock it. It returns where the replaced file is
+// kept ("" when there was none) and whether it was damaged.
+func replaceDataFile(dir, staged string, opts Options) (replaced string, damagedFile bool, err error) {
+	path := filepath.Join(dir, FileName)
+	var unlock func()
+	if _, err := os.Stat(path); err == nil {
+		stamp := opts.Now().UTC().Format("20060102T150405Z")
+		lock, err := openBolt(path, opts.Timeout, false)
+		var de *DamagedError
+		switch {
+		case errors.As(err, &de):
+			if unlock, err = lockFile(path, opts.Timeout); err != nil {
+				return "", false, err
+			}
+			damagedFile = true
+		case err != nil:
+			return "", false, err
+		default:
+			unlock = func() { lock.Close() }
+			// Damage bbolt's Open does not see (a page it has not read).
+			damagedFile = guard(path, func() error { return lock.View(boltCheck) }) != nil
+		}
+		replaced = filepath.Join(dir, fmt.Sprintf("%s.replaced-%s.bak", FileName, stamp))
+		if damagedFile {
+			replaced = filepath.Join(dir, fmt.Sprintf("%s.damaged-%s", FileName, stamp))
+		}
+		if err := os.Link(path, replaced); err != nil {
+			if err := copyFile(replaced, path); err != nil {
+				unlock()
+				return "", false, fmt.Errorf("keep the replaced file: %w", err)
+			}
+		}
+	}
+	if err := os.Rename(staged, path); err != nil {
+		if unlock == nil {
+			return replaced, damagedFile, err
+		}
+		unlock()
+		unlock = nil
+		if err := os.Rename(staged, path); err != nil {
+			return replaced, damagedFile, err
+		}
+	}
+	syncDir(dir)
+	if unlock != nil {
+		unlock()
+	}
+	return replaced, damagedFile, nil
 }
 
 // readCurrentAudit reads the audit log of the data file Restore is about to

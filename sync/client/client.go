@@ -252,20 +252,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 	}
 	resp, err := req.Execute(method, path)
 	if err != nil {
-		switch {
-		case ctx.Err() != nil:
-			return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
-		case errors.Is(err, protocol.ErrInsecureURL):
-			return &Error{Op: op, Kind: KindInsecure, Err: err}
-		case errors.Is(err, resty.ErrResponseBodyTooLarge):
-			// No protocol answer is that large.
-			e := &Error{Op: op, Kind: KindNotProtocol, Err: fmt.Errorf("an answer over %d bytes: %w", protocol.MaxResponseBytes, err)}
-			if resp != nil {
-				e.Status = resp.StatusCode()
-			}
-			return e
-		}
-		return &Error{Op: op, Kind: KindNetwork, Err: err}
+		return requestError(ctx, op, resp, err)
 	}
 	status := resp.StatusCode()
 	if status == http.StatusOK {
@@ -303,6 +290,26 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 		e.Kind = KindRejected
 	}
 	return e
+}
+
+// requestError is the error of a request that got no answer to decode:
+// the context ended, a plain-http address off this computer, an answer too
+// large to be a protocol message, or the network.
+func requestError(ctx context.Context, op string, resp *resty.Response, err error) *Error {
+	switch {
+	case ctx.Err() != nil:
+		return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
+	case errors.Is(err, protocol.ErrInsecureURL):
+		return &Error{Op: op, Kind: KindInsecure, Err: err}
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		// No protocol answer is that large.
+		e := &Error{Op: op, Kind: KindNotProtocol, Err: fmt.Errorf("an answer over %d bytes: %w", protocol.MaxResponseBytes, err)}
+		if resp != nil {
+			e.Status = resp.StatusCode()
+		}
+		return e
+	}
+	return &Error{Op: op, Kind: KindNetwork, Err: err}
 }
 
 // Health asks the server whether it is up (no token needed).

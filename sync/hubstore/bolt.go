@@ -26,6 +26,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 var (
@@ -66,7 +67,7 @@ func OpenBolt(path string, lockTimeout time.Duration) (*Bolt, error) {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("hubstore: open %s: %w", path, ErrInUse)
 		}
 		return nil, fmt.Errorf("hubstore: open %s: %w", path, err)

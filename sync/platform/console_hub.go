@@ -13,40 +13,16 @@ import (
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
-// teamCounts are one line of the hub's dashboard.
+// teamCounts are one line of the hub's dashboard: the organisers' counts
+// (forms.Counts, the one definition the desktop's 工作台 and the report
+// use) and the hub's own — needs waiting for a verdict, returned, never
+// reviewed.
 type teamCounts struct {
-	Team                                              string
-	Enterprises, Needs, Valid, Confirmed, Waiting     int
-	Published, Returned, Matching, Signed, Unreviewed int
-	// Solutions received (揭榜) are counted here once solutions land on
-	// the hub (issue 15).
-}
-
-// add counts one need.
-func (t *teamCounts) add(h *hubstore.Head, sum *needSummary) {
-	t.Needs++
-	if sum.Conclusion == forms.ConclusionValid {
-		t.Valid++
-	}
-	if sum.Confirmed {
-		t.Confirmed++
-	}
-	if waiting(h, sum) {
-		t.Waiting++
-	}
-	switch h.State {
-	case "":
-		t.Unreviewed++
-	case protocol.StateReturned:
-		t.Returned++
-	case protocol.StateMatching, protocol.StateSolved:
-		t.Matching++
-	case protocol.StateSigned, protocol.StateResolved:
-		t.Signed++
-	}
-	if h.State.Public() {
-		t.Published++
-	}
+	Team string
+	forms.Counts
+	Waiting, Returned, Unreviewed int
+	// Solutions received (揭榜) join forms.Counts.Solutions once solutions
+	// land on the hub (issue 15).
 }
 
 type dashboardData struct {
@@ -61,29 +37,42 @@ type stateCount struct {
 	N     int
 }
 
-// countHub counts the needs (and their teams' enterprises) a user may see,
-// per team and in all. Issue 14's one definition of the organisers' counts
-// (in package forms, shared by the desktop's 工作台 and the report) is not
-// on main yet: until it is, the hub's counts are defined here, in this one
-// function — 有效需求 by the diagnosis conclusion, 已确认 by a current
-// confirmation, 对接中 and 已签约 by the platform's verdicts.
+// asVerdictMakesIt is a need as its team's laptop will hold it once the
+// hub's verdict reaches it: the counts of the hub and of the desktop then
+// agree.
+func asVerdictMakesIt(n *forms.Need, h *hubstore.Head) {
+	if h.State == "" {
+		return
+	}
+	n.Platform.State, n.Platform.URL = h.State.Label("zh"), h.URL
+	if to := h.State.LocalStatus(); forms.CanTransition(n.Status, to) {
+		n.Status = to
+	}
+}
+
+// countHub counts the needs (and enterprises) a user may see, per team and
+// in all, through forms.FactsOf and forms.Tally.
 func (c *console) countHub(ctx context.Context, u *hubstore.User) (dashboardData, error) {
 	var d dashboardData
-	byTeam := map[string]*teamCounts{}
-	team := func(name string) *teamCounts {
-		t, ok := byTeam[name]
-		if !ok {
-			t = &teamCounts{Team: name}
-			byTeam[name] = t
+	cat := forms.Default()
+	tallies, hub := map[string]*forms.Tally{}, map[string]*teamCounts{}
+	all := forms.NewTally()
+	team := func(name string) (*forms.Tally, *teamCounts) {
+		if _, ok := tallies[name]; !ok {
+			tallies[name], hub[name] = forms.NewTally(), &teamCounts{Team: name}
 		}
-		return t
+		return tallies[name], hub[name]
 	}
 	states := map[protocol.PlatformState]int{}
 	err := c.s.store.View(ctx, func(tx hubstore.Tx) error {
 		if err := tx.Heads(protocol.KindEnterprise, func(h *hubstore.Head) error {
-			if inScope(u, h.Team, h.Region) {
-				team(h.Team).Enterprises++
+			if !inScope(u, h.Team, h.Region) {
+				return nil
 			}
+			e := &forms.Enterprise{ID: h.Team + "/" + h.ID}
+			t, _ := team(h.Team)
+			t.AddEnterprise(e, "")
+			all.AddEnterprise(e, "")
 			return nil
 		}); err != nil {
 			return err
@@ -93,29 +82,41 @@ func (c *console) countHub(ctx context.Context, u *hubstore.User) (dashboardData
 			if err != nil || !inScope(u, h.Team, region) {
 				return err
 			}
+			n, e, err := c.s.currentNeed(tx, h, eh)
+			if err != nil {
+				return err
+			}
+			asVerdictMakesIt(n, h)
+			f := cat.FactsOf(n, e, nil, "")
+			f.Enterprise = h.Team + "/" + f.Enterprise
+			t, hc := team(h.Team)
+			t.AddNeed(f)
+			all.AddNeed(f)
 			sum, err := c.summary(tx, h, eh)
 			if err != nil {
 				return err
 			}
-			team(h.Team).add(h, sum)
+			for _, x := range []*teamCounts{hc, &d.Total} {
+				if waiting(h, sum) {
+					x.Waiting++
+				}
+				switch h.State {
+				case "":
+					x.Unreviewed++
+				case protocol.StateReturned:
+					x.Returned++
+				}
+			}
 			states[h.State]++
 			return nil
 		})
 	})
-	for _, name := range sortedKeys(mapKeys(byTeam)) {
-		t := *byTeam[name]
+	for _, name := range sortedKeys(mapKeys(hub)) {
+		t := *hub[name]
+		t.Counts = tallies[name].Counts()
 		d.Teams = append(d.Teams, t)
-		d.Total.Enterprises += t.Enterprises
-		d.Total.Needs += t.Needs
-		d.Total.Valid += t.Valid
-		d.Total.Confirmed += t.Confirmed
-		d.Total.Waiting += t.Waiting
-		d.Total.Published += t.Published
-		d.Total.Returned += t.Returned
-		d.Total.Matching += t.Matching
-		d.Total.Signed += t.Signed
-		d.Total.Unreviewed += t.Unreviewed
 	}
+	d.Total.Counts = all.Counts()
 	for _, st := range protocol.PlatformStates {
 		if states[st] > 0 {
 			d.ByState = append(d.ByState, stateCount{st, states[st]})

@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"context"
+	"fmt"
 	"html"
 	"net/http"
 	"net/url"
@@ -269,13 +270,28 @@ func TestConsoleTokenCreateAndRevoke(t *testing.T) {
 func TestConsoleDashboardAndExports(t *testing.T) {
 	h := newConsoleHub(t, platform.Options{})
 	h.user("admin", hubstore.RoleAdmin, nil, nil)
-	h.laptop("吴江镇长团", "李科技", 25, 7)
+	lap := h.laptop("吴江镇长团", "李科技", 25, 7)
 	h.laptop("昆山技术经理人", "周镇长", 15, 99)
 	b := h.browser()
 	b.login("admin", testPassword)
 	code, page := b.get("/console/hub")
 	if code != http.StatusOK || !strings.Contains(page, "吴江镇长团") || !strings.Contains(page, "昆山技术经理人") || !strings.Contains(page, "<b>40</b>需求") {
 		t.Fatalf("dashboard: %d", code)
+	}
+	// The team's line is the desktop's counts of the same records, by the
+	// one definition (forms.FactsOf, forms.Tally).
+	ctx := context.Background()
+	tally := forms.NewTally()
+	ents := map[string]*forms.Enterprise{}
+	_ = lap.st.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { ents[e.ID] = e; tally.AddEnterprise(e, ""); return nil })
+	_ = lap.st.ForEachNeed(ctx, func(n *forms.Need) error {
+		tally.AddNeed(forms.Default().FactsOf(n, ents[n.EnterpriseID], nil, ""))
+		return nil
+	})
+	c := tally.Counts()
+	row := fmt.Sprintf("<tr><td>吴江镇长团</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td>", c.Enterprises, c.Needs, c.Valid, c.Confirmed)
+	if !strings.Contains(page, row) || !strings.Contains(page, fmt.Sprintf("<td>%d</td><td>%d</td></tr>", c.Matches, c.Deals)) {
+		t.Errorf("the hub's line for the team differs from the desktop's counts %+v", c)
 	}
 	for _, what := range []string{"platform", "handbook", "report"} {
 		resp, err := b.hc.Get(h.URL + "/console/export/" + what)

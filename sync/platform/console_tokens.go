@@ -279,7 +279,13 @@ func CreateTokenRemote(ctx context.Context, server, adminToken, user, team strin
 		return "", err
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		// As ReviewRemote: plain http never leaves this computer, and no
+		// redirect is followed.
+		hc = &http.Client{
+			Transport:     protocol.Transport(nil),
+			Timeout:       time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	body, err := protocol.Encode(protocol.TokenRequest{Protocol: protocol.Version, User: user, Team: team})
 	if err != nil {

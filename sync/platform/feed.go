@@ -69,9 +69,6 @@ func (s *Server) cursor(seq uint64) string { return s.serverID + "-" + strconv.F
 // client's response limit (protocol.MaxResponseBytes).
 const maxPageBytes = 16 << 20
 
-// errPageFull stops a feed scan whose page is full.
-var errPageFull = errors.New("page full")
-
 // changes reads one page of the feed as the given team may see it. It scans
 // at most 20 events per change it may return, so a page is cheap even when
 // the feed is mostly other teams' work; the cursor then advances past what

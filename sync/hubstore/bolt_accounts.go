@@ -98,14 +98,14 @@ func (t boltTx) AppendAudit(e *AuditEntry) (uint64, error) {
 
 func (t boltTx) Audit(before uint64, fn func(uint64, *AuditEntry) (bool, error)) error {
 	c := t.tx.Bucket(bucketAudit).Cursor()
-	k, v := c.Last()
+	var k, v []byte
 	if before > 0 {
-		k, v = c.Seek(seqKey(before))
-		if k == nil {
-			k, v = c.Last()
-		} else {
-			k, v = c.Prev()
-		}
+		k, _ = c.Seek(seqKey(before))
+	}
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
 	}
 	for ; k != nil; k, v = c.Prev() {
 		seq := binary.BigEndian.Uint64(k)

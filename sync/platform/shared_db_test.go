@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sync"
 	"testing"
 
@@ -35,6 +37,12 @@ func pgHub(t testing.TB, db string, key []byte) *consoleHub {
 	}, platform.Options{MaxInFlight: 16})
 }
 
+// laptopRun is a laptop syncing through one of the servers.
+type laptopRun struct {
+	l   *laptop
+	hub *consoleHub
+}
+
 // Two servers on one database are one hub: laptops pushing through both
 // at once — twins pushing the same revisions through different servers
 // among them — lose nothing and store nothing twice; verdicts given
@@ -45,22 +53,51 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 	key := make([]byte, 32)
 	_, _ = rand.Read(key)
 	a, b := pgHub(t, db, key), pgHub(t, db, key)
-
-	type run struct {
-		l   *laptop
-		hub *consoleHub
-	}
-	runs := []run{
+	runs := []laptopRun{
 		{a.newLaptop("吴江镇长团", "李科技", 40, 7), a},
 		{b.newLaptop("吴江镇长团", "李科技", 40, 7), b}, // the same records and revisions, through the other server
 		{a.newLaptop("昆山技术经理人", "周镇长", 30, 99), a},
 		{b.newLaptop("相城技术经理人", "钱经理", 30, 123), b},
 	}
-	var wg sync.WaitGroup
-	errs := make(chan error, len(runs))
+	concurrently(t, len(runs), func(i int) error { _, err := runs[i].l.cl.Sync(context.Background()); return err })
+	revisions := checkNothingLost(t, a, b, runs)
+
+	// Verdicts through both servers at once, on needs of two teams.
+	needs := needsOf(t, a, 24, "吴江镇长团", "相城技术经理人")
+	concurrently(t, len(needs), func(i int) error {
+		srv := []*platform.Server{a.srv, b.srv}[i%2]
+		state, comment := verdictFor(i)
+		return srv.Review(context.Background(), needs[i], state, "", comment)
+	})
+	checkOneFeed(t, db, revisions, needs)
+
+	// The feed reads the same through either server, and every verdict
+	// reaches the laptops.
+	if pullAll(t, a, "吴江镇长团") != pullAll(t, b, "吴江镇长团") {
+		t.Error("the two servers give one team different feeds")
+	}
 	for _, r := range runs {
+		r.l.sync(t)
+	}
+	for i, id := range needs {
+		state, comment := verdictFor(i)
+		for _, r := range runs {
+			n, err := r.l.st.Need(context.Background(), id)
+			if err == nil && (n.Platform.State != state || n.Platform.Comment != comment) {
+				t.Errorf("need %s on a laptop: %+v, want %s %q", id, n.Platform, state, comment)
+			}
+		}
+	}
+}
+
+// concurrently runs fn(0…n-1) at once and fails on any error.
+func concurrently(t *testing.T, n int, fn func(i int) error) {
+	t.Helper()
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for i := range n {
 		wg.Go(func() {
-			if _, err := r.l.cl.Sync(context.Background()); err != nil {
+			if err := fn(i); err != nil {
 				errs <- err
 			}
 		})
@@ -70,20 +107,27 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
+}
 
-	// Nothing lost, nothing doubled.
-	ctx := context.Background()
-	want := map[string]string{} // kind/id → rev
-	revisions := map[string]bool{}
+func verdictFor(i int) (string, string) {
+	if i%2 == 0 {
+		return "退回", fmt.Sprintf("第 %d 条：请补充", i)
+	}
+	return "审核中", ""
+}
+
+// checkNothingLost checks that the hub holds every laptop's records at
+// their revisions, and every distinct revision once; it returns those.
+func checkNothingLost(t *testing.T, a, b *consoleHub, runs []laptopRun) map[string]bool {
+	t.Helper()
+	want, revisions := map[string]string{}, map[string]bool{}
 	for _, r := range runs {
-		for k, v := range localRevisions(t, r.l) {
-			want[k] = v
-		}
+		maps.Copy(want, localRevisions(t, r.l))
 		for _, rev := range allRevisions(t, r.l) {
 			revisions[rev] = true
 		}
 	}
-	recs, err := a.srv.Records(ctx, "")
+	recs, err := a.srv.Records(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,43 +139,33 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 			t.Errorf("%s/%s: hub has %s, laptop %s", r.Kind, r.ID, r.Rev, want[r.Kind+"/"+r.ID])
 		}
 	}
-	if n, _ := b.srv.RevisionCount(ctx); n != len(revisions) {
+	if n, _ := b.srv.RevisionCount(context.Background()); n != len(revisions) {
 		t.Fatalf("%d revisions stored, %d distinct pushed", n, len(revisions))
 	}
+	return revisions
+}
 
-	// Verdicts through both servers at once, on needs of two teams.
-	var needs []string
-	for _, r := range recs {
-		if r.Kind == protocol.KindNeed && (r.Team == "吴江镇长团" || r.Team == "相城技术经理人") && len(needs) < 24 {
-			needs = append(needs, r.ID)
-		}
-	}
-	verdict := func(i int) (string, string) {
-		if i%2 == 0 {
-			return "退回", fmt.Sprintf("第 %d 条：请补充", i)
-		}
-		return "审核中", ""
-	}
-	errs = make(chan error, len(needs))
-	for i, id := range needs {
-		srv := a.srv
-		if i%2 == 1 {
-			srv = b.srv
-		}
-		wg.Go(func() {
-			state, comment := verdict(i)
-			if err := srv.Review(ctx, id, state, "", comment); err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
+// needsOf lists up to n needs of the given teams.
+func needsOf(t *testing.T, h *consoleHub, n int, teams ...string) []string {
+	t.Helper()
+	recs, err := h.srv.Records(context.Background(), protocol.KindNeed)
+	if err != nil {
 		t.Fatal(err)
 	}
+	var out []string
+	for _, r := range recs {
+		if slices.Contains(teams, r.Team) && len(out) < n {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
 
-	// One feed: gapless, every revision once, every verdict once.
+// checkOneFeed reads the feed from the database: gapless, every revision
+// once, every verdict once.
+func checkOneFeed(t *testing.T, db string, revisions map[string]bool, needs []string) {
+	t.Helper()
+	ctx := context.Background()
 	st, err := postgres.Open(ctx, db)
 	if err != nil {
 		t.Fatal(err)
@@ -170,28 +204,6 @@ func TestTwoServersOnOneDatabase(t *testing.T) {
 	for _, id := range needs {
 		if stateEvents[id] != 1 {
 			t.Errorf("need %s has %d verdicts in the feed", id, stateEvents[id])
-		}
-	}
-
-	// The feed reads the same through either server, and every verdict
-	// reaches the laptops.
-	pa, pb := pullAll(t, a, "吴江镇长团"), pullAll(t, b, "吴江镇长团")
-	if pa != pb {
-		t.Error("the two servers give one team different feeds")
-	}
-	for _, r := range runs {
-		r.l.sync(t)
-	}
-	for i, id := range needs {
-		state, comment := verdict(i)
-		for _, r := range runs {
-			n, err := r.l.st.Need(ctx, id)
-			if err != nil {
-				continue // another team's need
-			}
-			if n.Platform.State != state || n.Platform.Comment != comment {
-				t.Errorf("need %s on a laptop: %+v, want %s %q", id, n.Platform, state, comment)
-			}
 		}
 	}
 }

@@ -31,7 +31,9 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pushed != 41 || rep.Accepted != 41 || rep.Conflicts+rep.Invalid+rep.Duplicates != 0 {
+	// 31 records (seed edits every third need twice): each is pushed once,
+	// in its latest revision.
+	if rep.Pushed != 31 || rep.Accepted != 31 || rep.Conflicts+rep.Invalid+rep.Duplicates != 0 {
 		t.Fatalf("first sync: %s", rep)
 	}
 	assertInSync(t, h, "suzhou", a)
@@ -180,7 +182,7 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	}
 	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
 	rep, err := c.Sync(ctx)
-	if err != nil || rep.Invalid != 1 || rep.Accepted != 6 {
+	if err != nil || rep.Invalid != 1 || rep.Accepted != 5 {
 		t.Fatalf("%s %v", rep, err)
 	}
 	q, _ := st.QuarantinedOutbox(ctx)
@@ -222,10 +224,13 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 1 || rep.Conflicts != 0 {
 		t.Fatalf("fix across syncs: %s %v", rep, err)
 	}
+	if q, _ := st.QuarantinedOutbox(ctx); len(q) != 0 {
+		t.Fatalf("the refusal outlived its fix: %+v", q)
+	}
 	edit("又")
-	edit("又修好的标题：排在后面的需求") // both in one batch
-	if rep, err := c.Sync(ctx); err != nil || rep.Invalid != 1 || rep.Accepted != 1 || rep.Conflicts != 0 {
-		t.Fatalf("fix in the same batch: %s %v", rep, err)
+	edit("又修好的标题：排在后面的需求") // both before one sync
+	if rep, err := c.Sync(ctx); err != nil || rep.Pushed != 1 || rep.Invalid != 0 || rep.Accepted != 1 || rep.Conflicts != 0 {
+		t.Fatalf("fix before the sync: only the latest revision is pushed: %s %v", rep, err)
 	}
 	if _, err := cb.Sync(ctx); err != nil {
 		t.Fatal(err)
@@ -267,7 +272,7 @@ func TestCaptivePortalIsAFailure(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			s, _ := c.Status(ctx)
-			if s.Pending != 4 || !strings.Contains(s.LastError, "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
+			if s.Pending != 3 || !strings.Contains(s.LastError, "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
 				t.Fatalf("status %+v", s)
 			}
 		})
@@ -538,6 +543,37 @@ func TestRunSyncsInTheBackground(t *testing.T) {
 	cancel()
 	if err := <-done; !errors.Is(err, context.Canceled) {
 		t.Fatalf("Run returned %v", err)
+	}
+	assertInSync(t, h, "suzhou", st)
+}
+
+// TestAutosavesPushOnce: a need typed into after its last sync is saved
+// many times (autosave); the next sync pushes its latest revision once, on
+// the revision the hub acknowledged, and the hub accepts it.
+func TestAutosavesPushOnce(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, st, 2)
+	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	acked, _ := st.Need(ctx, ids[0])
+	for i := range 12 {
+		n, _ := st.Need(ctx, ids[0])
+		n.Values.Set("title", "高温合金部件焊接工艺，逐字输入"[:3*(i+4)])
+		if err := st.SaveNeed(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	box, _ := st.Outbox(ctx, 0)
+	if s, _ := c.Status(ctx); len(box) != 1 || s.Pending != 1 || box[0].BaseRev != acked.Rev {
+		t.Fatalf("outbox after 12 saves: %d entries, status %d pending, base %s (acknowledged %s)", len(box), s.Pending, box[0].BaseRev, acked.Rev)
+	}
+	rep, err := c.Sync(ctx)
+	if err != nil || rep.Pushed != 1 || rep.Accepted != 1 {
+		t.Fatalf("%s %v", rep, err)
 	}
 	assertInSync(t, h, "suzhou", st)
 }

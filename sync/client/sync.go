@@ -252,10 +252,15 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 					return err
 				}
 			}
-			if !resp.More {
+			if !resp.More || rep.Applied > 0 {
 				return c.saveStatus(tx, func(p *persisted) {
-					p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
-					p.LastError, p.LastErrorEN, p.NextRetry, p.Failures = "", "", time.Time{}, 0
+					if rep.Applied > 0 {
+						p.LastChange = c.cfg.Now()
+					}
+					if !resp.More {
+						p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
+						p.LastError, p.LastErrorEN, p.LastErrorKind, p.NextRetry, p.Failures = "", "", 0, time.Time{}, 0
+					}
 				})
 			}
 			return nil

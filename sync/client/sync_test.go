@@ -358,30 +358,35 @@ func TestTokens(t *testing.T) {
 	tok := h.token("li", "suzhou")
 	kr := &memKeyring{}
 	t.Setenv(client.TokenEnv, "")
-	if _, err := client.LoadToken(h.URL, kr); !errors.Is(err, client.ErrNoToken) {
+	dir := t.TempDir()
+	st := openStore(t, dir, "li", "suzhou")
+	opts := client.ConnectOptions{Keyring: kr, Logger: quiet}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, kr); !errors.Is(err, client.ErrNoToken) {
 		t.Fatalf("no token: %v", err)
 	}
-	if _, err := client.Login(ctx, h.URL, "wrong", kr, nil); err == nil {
-		t.Fatal("a wrong token logged in")
+	_, err := client.Connect(ctx, st, h.URL, "wrong", opts)
+	if client.ProblemOf(err) != client.ProblemTokenRefused {
+		t.Fatalf("a wrong token connected: %v", err)
 	}
-	id, err := client.Login(ctx, h.URL+"/", tok, kr, nil)
-	if err != nil || id.User != "li" || id.Team != "suzhou" {
-		t.Fatalf("login: %+v %v", id, err)
+	conn, err := client.Connect(ctx, st, h.URL+"/", tok, opts)
+	if err != nil || conn.User != "li" || conn.Team != "suzhou" || conn.Token != client.TokenInKeyring || conn.Server != h.URL {
+		t.Fatalf("connect: %+v %v", conn, err)
 	}
-	got, err := client.LoadToken(h.URL, kr)
-	if err != nil || got != tok {
-		t.Fatalf("load: %q %v", got, err)
+	if set, _ := st.Settings(ctx); set.PlatformURL != h.URL {
+		t.Errorf("settings after connecting: %+v", set)
+	}
+	got, place, err := client.LoadStoredToken(ctx, st, h.URL, kr)
+	if err != nil || got != tok || place != client.TokenInKeyring {
+		t.Fatalf("load: %q %v %v", got, place, err)
 	}
 	// The environment wins, for scripts and CI.
 	t.Setenv(client.TokenEnv, "from-env")
-	if got, _ := client.LoadToken(h.URL, kr); got != "from-env" {
+	if got, place, _ := client.LoadStoredToken(ctx, st, h.URL, kr); got != "from-env" || place != client.TokenFromEnv {
 		t.Fatalf("env: %q", got)
 	}
 	t.Setenv(client.TokenEnv, "")
 
 	// A sync with the keyring's token never writes it to the data dir.
-	dir := t.TempDir()
-	st := openStore(t, dir, "li", "suzhou")
 	seed(t, st, 2)
 	c, err := client.New(st, client.Config{Server: h.URL, Keyring: kr, Logger: quiet})
 	if err != nil {
@@ -390,21 +395,94 @@ func TestTokens(t *testing.T) {
 	if _, err := c.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := client.Disconnect(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, kr); !errors.Is(err, client.ErrNoToken) {
+		t.Fatalf("after disconnecting: %v", err)
+	}
+	if conn, _ := client.CurrentConnection(ctx, st, kr); conn.Server != h.URL || conn.Token != client.TokenMissing || conn.User != "" {
+		t.Errorf("connection after disconnecting: %+v", conn)
+	}
 	st.Close()
+	assertNotInFiles(t, dir, tok)
+}
+
+// TestTokenInTheDataFile: where no keyring can be used, Connect keeps the
+// token sealed inside the encrypted data file (never in plain text: the raw
+// file does not contain it), a client finds it there, and Disconnect
+// removes it. An unencrypted data file cannot keep it.
+func TestTokenInTheDataFile(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	tok := h.token("li", "suzhou")
+	t.Setenv(client.TokenEnv, "")
+	opts := client.ConnectOptions{Keyring: noKeyring{}, Logger: quiet}
+
+	plain := openStore(t, t.TempDir(), "li", "suzhou")
+	if _, err := client.Connect(ctx, plain, h.URL, tok, opts); !errors.Is(err, client.ErrNoPlaceForToken) {
+		t.Fatalf("connect with an unencrypted data file: %v", err)
+	}
+
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: "口令 for the test"}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Connect(ctx, st, h.URL, tok, opts)
+	if err != nil || conn.Token != client.TokenInDataFile {
+		t.Fatalf("connect: %+v %v", conn, err)
+	}
+	seed(t, st, 1)
+	c, err := client.New(st, client.Config{Server: h.URL, Keyring: noKeyring{}, Logger: quiet})
+	if err != nil {
+		t.Fatalf("a client finds the token in the data file: %v", err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	assertNotInFiles(t, dir, tok)
+
+	st, err = store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: "口令 for the test"}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, place, err := client.LoadStoredToken(ctx, st, h.URL, noKeyring{}); got != tok || place != client.TokenInDataFile || err != nil {
+		t.Fatalf("after reopening: %v %v", place, err)
+	}
+	if err := client.Disconnect(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, noKeyring{}); !errors.Is(err, client.ErrNoToken) {
+		t.Fatalf("after disconnecting: %v", err)
+	}
+}
+
+// noKeyring is a computer without a keyring.
+type noKeyring struct{}
+
+func (noKeyring) Get(string, string) (string, error) { return "", client.ErrNoKeyring }
+func (noKeyring) Set(string, string, string) error   { return client.ErrNoKeyring }
+func (noKeyring) Delete(string, string) error        { return client.ErrNoKeyring }
+
+// assertNotInFiles fails if any file under dir holds secret.
+func assertNotInFiles(t *testing.T, dir, secret string) {
+	t.Helper()
+	n := 0
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
+			n++
 			b, _ := os.ReadFile(p)
-			if strings.Contains(string(b), tok) {
+			if strings.Contains(string(b), secret) {
 				t.Errorf("the token is in %s", p)
 			}
 		}
 		return nil
 	})
-	if err := client.Logout(h.URL, kr); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.LoadToken(h.URL, kr); !errors.Is(err, client.ErrNoToken) {
-		t.Fatalf("after logout: %v", err)
+	if n == 0 {
+		t.Fatalf("no files under %s", dir)
 	}
 }
 
@@ -412,7 +490,7 @@ func TestSystemKeyringFailsCleanlyWithoutDBus(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv(client.TokenEnv, "")
 	start := time.Now()
-	_, err := client.LoadToken("https://hub.example.cn", client.SystemKeyring{Timeout: time.Second})
+	_, _, err := client.LoadStoredToken(context.Background(), nil, "https://hub.example.cn", client.SystemKeyring{Timeout: time.Second})
 	if !errors.Is(err, client.ErrNoToken) || time.Since(start) > 2*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
@@ -573,6 +651,53 @@ func TestAutosavesPushOnce(t *testing.T) {
 	}
 	rep, err := c.Sync(ctx)
 	if err != nil || rep.Pushed != 1 || rep.Accepted != 1 {
+		t.Fatalf("%s %v", rep, err)
+	}
+	assertInSync(t, h, "suzhou", st)
+}
+
+// TestRefusals: a refused need is listed with the platform's reasons; it
+// cannot be dismissed while it is the need's current revision; once the
+// need is saved again the refusal is superseded and can be dismissed, and
+// the fix's acceptance ends it anyway.
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	entID, _ := seed(t, st, 1)
+	bad := newNeed(entID, "短")
+	if err := st.SaveNeed(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, err := client.Refusals(ctx, st)
+	if err != nil || len(l) != 1 || l[0].ID != bad.ID || l[0].Title != "短" || l[0].Superseded ||
+		!strings.Contains(strings.Join(l[0].Reasons, ""), "需求名称") || l[0].At.IsZero() {
+		t.Fatalf("refusals: %+v %v", l, err)
+	}
+	if s, _ := c.Status(ctx); s.Refused != 1 || s.Pending != 0 {
+		t.Errorf("status: %+v", s)
+	}
+	if err := client.DismissRefusal(ctx, st, l[0].Seq); !errors.Is(err, client.ErrNotSuperseded) {
+		t.Errorf("dismissing the current revision's refusal: %v", err)
+	}
+	bad.Values.Set("title", "改好的标题：表面处理")
+	if err := st.SaveNeed(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = client.Refusals(ctx, st); len(l) != 1 || !l[0].Superseded {
+		t.Fatalf("after the fix: %+v", l)
+	}
+	if err := client.DismissRefusal(ctx, st, l[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := c.Status(ctx); s.Refused != 0 || s.Pending != 1 {
+		t.Errorf("after dismissing: %+v", s)
+	}
+	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 1 {
 		t.Fatalf("%s %v", rep, err)
 	}
 	assertInSync(t, h, "suzhou", st)

@@ -69,7 +69,7 @@ var needColumns = []struct {
 	{"needs.col.field", 1.6, ""},
 	{"needs.col.town", 1.6, ""},
 	{"needs.col.updated", 1.1, store.SortUpdated},
-	{"needs.col.platform", 1.6, ""}, // the platform's verdict (verdict.go)
+	{"needs.col.platform", 1.8, ""}, // the platform's verdict (verdict.go)
 }
 
 func newNeedList(u *ui) *needList {

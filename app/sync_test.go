@@ -442,8 +442,13 @@ func TestVerdictReachesOpenScreens(t *testing.T) {
 	u.needs.updateRow(0, row)
 	cells := row.(*fyne.Container).Objects
 	if cells[2].(*widget.Label).Text != "已发布" || !strings.HasPrefix(cells[7].(*verdictCell).label.Text, "已发布：内容完整") ||
-		!cells[7].(*verdictCell).openBtn.Visible() {
+		!cells[7].(*verdictCell).link.Visible() || cells[7].(*verdictCell).url != url {
 		t.Errorf("list row: status %q, platform %q", cells[2].(*widget.Label).Text, cells[7].(*verdictCell).label.Text)
+	}
+	u.app.Clipboard().SetContent("")
+	cells[7].(*verdictCell).menu.Items[0].Action() // 复制网址
+	if got := u.app.Clipboard().Content(); got != url {
+		t.Errorf("the list's 复制网址 copied %q", got)
 	}
 
 	// The official edits confirmed content: the need waits for the
@@ -469,5 +474,33 @@ func TestVerdictReachesOpenScreens(t *testing.T) {
 	}
 	if !strings.HasPrefix(e.verdict.state.Text, "平台：对接中") || !strings.Contains(e.verdict.clash.Text, "尚待企业确认") {
 		t.Errorf("editor after the review: %q, clash %q", e.verdict.state.Text, e.verdict.clash.Text)
+	}
+}
+
+// TestVerdictClash: a verdict disagrees with the local status only when
+// the need is not simply further along here.
+func TestVerdictClash(t *testing.T) {
+	mustSetLanguage(t, Chinese)
+	for _, tc := range []struct {
+		state  string
+		status forms.Status
+		want   string // "" for no clash
+	}{
+		{"已发布", forms.StatusPublished, ""},
+		{"对接中", forms.StatusSigned, ""},    // signed here, the platform not told yet
+		{"已发布", forms.StatusMatching, ""},  // matching here
+		{"审核中", forms.StatusPublished, ""}, // published here before the review
+		{"已发布", forms.StatusToConfirm, "尚待企业确认"},
+		{"对接中", forms.StatusDraft, "尚待企业确认"},
+		{"退回", forms.StatusPublished, "平台退回了这条需求"},
+		{"已关闭", forms.StatusMatching, "平台已关闭这条需求"},
+		{"已签约", forms.StatusPublished, "请核对"},
+		{"", forms.StatusDraft, ""},
+	} {
+		n := &forms.Need{Status: tc.status, Platform: forms.Platform{State: tc.state}}
+		got := verdictClash(n, "zh")
+		if tc.want == "" && got != "" || tc.want != "" && !strings.Contains(got, tc.want) {
+			t.Errorf("verdict %s, status %s: %q, want %q", tc.state, tc.status, got, tc.want)
+		}
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"log/slog"
 	"net/url"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -39,7 +40,7 @@ func verdictClash(n *forms.Need, lng string) string {
 		return ""
 	}
 	word, want := verdictState(n.Platform, lng)
-	if want == "" || want == n.Status {
+	if want == "" || want == n.Status || ahead(n.Status, want) {
 		return ""
 	}
 	why := lang.L("verdict.clash.other")
@@ -52,6 +53,19 @@ func verdictClash(n *forms.Need, lng string) string {
 		why = lang.L("verdict.clash.earlier")
 	}
 	return lang.L("verdict.clash", map[string]any{"Platform": word, "Local": n.Status.Label(lng), "Why": why})
+}
+
+// progress is the way a published need goes on; an official who records a
+// step here (a contract signed) is ahead of the platform, not at odds with
+// it.
+var progress = []forms.Status{forms.StatusSynced, forms.StatusPublished, forms.StatusMatching,
+	forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}
+
+// ahead reports whether local is further along progress than the status
+// the platform's verdict stands for.
+func ahead(local, verdict forms.Status) bool {
+	l, v := slices.Index(progress, local), slices.Index(progress, verdict)
+	return l >= 0 && v >= 0 && l > v
 }
 
 // beforeConfirmation reports whether a status comes before the enterprise's
@@ -234,33 +248,36 @@ func (e *needEditor) refreshVerdict() {
 
 // verdictCell is the need list's 平台 column: the platform's word (and
 // comment), in the warning colour when it disagrees with the need's status
-// here, and small buttons that copy or open the public address.
+// here, and — when the need has a public address — a small button whose
+// menu copies it or opens it in the browser.
 type verdictCell struct {
 	widget.BaseWidget
-	u       *ui
-	label   *widget.Label
-	copyBtn *widget.Button
-	openBtn *widget.Button
-	url     string
-	box     *fyne.Container
+	u     *ui
+	label *widget.Label
+	link  *widget.Button // opens the menu: 复制网址, 在浏览器中打开
+	menu  *fyne.Menu
+	url   string
+	box   *fyne.Container
 }
 
 func newVerdictCell(u *ui) *verdictCell {
 	c := &verdictCell{u: u}
 	c.label = widget.NewLabel("")
 	c.label.Truncation = fyne.TextTruncateEllipsis
-	c.copyBtn = widget.NewButtonWithIcon("", theme.ContentCopyIcon(), func() { c.u.copyURL(c.url) })
-	c.openBtn = widget.NewButtonWithIcon("", theme.ComputerIcon(), func() { c.u.openURL(c.url) })
-	for _, b := range []*widget.Button{c.copyBtn, c.openBtn} {
-		b.Importance = widget.LowImportance
-		b.Hide()
-	}
-	c.box = container.NewBorder(nil, nil, nil, container.NewHBox(c.copyBtn, c.openBtn), c.label)
+	c.menu = fyne.NewMenu("",
+		fyne.NewMenuItem(lang.L("verdict.copy"), func() { c.u.copyURL(c.url) }),
+		fyne.NewMenuItem(lang.L("verdict.open"), func() { c.u.openURL(c.url) }))
+	c.link = widget.NewButtonWithIcon("", theme.MoreHorizontalIcon(), func() {
+		widget.ShowPopUpMenuAtRelativePosition(c.menu, c.u.win.Canvas(), fyne.NewPos(0, c.link.Size().Height), c.link)
+	})
+	c.link.Importance = widget.LowImportance
+	c.link.Hide()
+	c.box = container.NewBorder(nil, nil, nil, c.link, c.label)
 	c.ExtendBaseWidget(c)
 	return c
 }
 
-// CreateRenderer draws the cell's label and buttons.
+// CreateRenderer draws the cell's label and button.
 func (c *verdictCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSimpleRenderer(c.box) }
 
 // show puts a need's verdict in the cell.
@@ -282,11 +299,9 @@ func (c *verdictCell) show(s *store.Summary) {
 		c.label.SetText(text)
 	}
 	c.url = verdictURL(n, c.u.settings.HubPublicURL)
-	for _, b := range []*widget.Button{c.copyBtn, c.openBtn} {
-		if c.url == "" {
-			b.Hide()
-		} else {
-			b.Show()
-		}
+	if c.url == "" {
+		c.link.Hide()
+	} else {
+		c.link.Show()
 	}
 }

@@ -2,6 +2,7 @@ package client_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -701,4 +702,47 @@ func TestRefusals(t *testing.T) {
 		t.Fatalf("%s %v", rep, err)
 	}
 	assertInSync(t, h, "suzhou", st)
+}
+
+// TestConnectKeepsTheHubsPublicAddress: a hub whose whoami names its public
+// base address (serve --public-url) has it kept in the settings, where the
+// window makes need pages' addresses from it. (The reference hub's answer
+// is extended here by a wrapper, for a hub that does not name one yet.)
+func TestConnectKeepsTheHubsPublicAddress(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	tok := h.token("li", "suzhou")
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != protocol.PathWhoAmI {
+			h.srv.Handler().ServeHTTP(w, r)
+			return
+		}
+		rec := httptest.NewRecorder()
+		h.srv.Handler().ServeHTTP(rec, r)
+		var id protocol.Identity
+		if err := json.Unmarshal(rec.Body.Bytes(), &id); err != nil || rec.Code != http.StatusOK {
+			for k, v := range rec.Header() {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(rec.Code)
+			w.Write(rec.Body.Bytes())
+			return
+		}
+		id.PublicURL = "https://hub.example.cn/xb"
+		for k, v := range rec.Header() {
+			w.Header()[k] = v
+		}
+		w.Header().Del("Content-Length")
+		json.NewEncoder(w).Encode(id)
+	}))
+	defer front.Close()
+	t.Setenv(client.TokenEnv, "")
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	conn, err := client.Connect(ctx, st, front.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+	if err != nil || conn.PublicURL != "https://hub.example.cn/xb" {
+		t.Fatalf("connect: %+v %v", conn, err)
+	}
+	if set, _ := st.Settings(ctx); set.HubPublicURL != "https://hub.example.cn/xb" || set.PlatformURL != front.URL {
+		t.Errorf("settings: %+v", set)
+	}
 }

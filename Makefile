@@ -15,7 +15,7 @@ RUN_LANG := zh_CN.UTF-8
 # Debian packages: the cgo GLFW build, a virtual display for the smoke run
 # and screenshots, poppler for rasterising PDF cards in tests.
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils chromium
 
 .PHONY: all deps build run test vet unit smoke bench fmt screenshots regions font icon dist clean
 

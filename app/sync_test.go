@@ -56,7 +56,7 @@ func startHub(t *testing.T) *testHub {
 
 func (h *testHub) token(t *testing.T, user, team string) string {
 	t.Helper()
-	tok, err := h.srv.CreateToken(user, team)
+	tok, err := h.srv.CreateToken(context.Background(), user, team)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +308,7 @@ func TestConnectToTheHub(t *testing.T) {
 	if u.sync.pending.Text != "已全部同步" || !strings.HasPrefix(u.sync.last.Text, "上次同步成功") {
 		t.Fatalf("after 立即同步: %q, %q, problem %q", u.sync.pending.Text, u.sync.last.Text, u.sync.problem.Text)
 	}
-	if recs, _ := hub.srv.Records(""); len(recs) != 2 {
+	if recs, _ := hub.srv.Records(context.Background(), ""); len(recs) != 2 {
 		t.Errorf("the hub holds %d records", len(recs))
 	}
 
@@ -419,7 +419,7 @@ func TestVerdictReachesOpenScreens(t *testing.T) {
 		t.Fatalf("before the verdict: %q, verdict shown %v", e.status.Text, e.verdict.content.Visible())
 	}
 	const url = "https://kjcg.example.cn/crowdsourcing/demandDetail?id=1"
-	if err := hub.srv.Review(need.ID, "已发布", url, "内容完整，准予发布"); err != nil {
+	if err := hub.srv.Review(context.Background(), need.ID, "已发布", url, "内容完整，准予发布"); err != nil {
 		t.Fatal(err)
 	}
 	test.Tap(u.sync.syncNow)
@@ -464,7 +464,7 @@ func TestVerdictReachesOpenScreens(t *testing.T) {
 	}
 	// A review arriving while it waits leaves the status, and is shown.
 	syncOnce(t, u, link, hub, tok)
-	if err := hub.srv.Review(need.ID, "对接中", "", ""); err != nil {
+	if err := hub.srv.Review(context.Background(), need.ID, "对接中", "", ""); err != nil {
 		t.Fatal(err)
 	}
 	syncOnce(t, u, link, hub, tok)

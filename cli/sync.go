@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 
 	"github.com/xunbang/xunbang/store"
@@ -138,13 +139,21 @@ func runServe(ctx context.Context, c *call) error {
 		return runServeReview(ctx, c)
 	}
 	addr := c.fs.String("addr", "127.0.0.1:8787", tr(c.lang, "监听地址", "address to listen on"))
+	publicURL := c.fs.String("public-url", "", tr(c.lang, "本汇集节点的公开网址（需求公开页 网址/n/编号，卡片二维码指向这里）", "this hub's public base address (need pages at URL/n/ID; cards' QR codes point here)"))
+	keyFile := keyFileFlag(c)
 	if err := c.parse(); err != nil {
 		return err
 	}
 	if len(c.args) > 0 {
 		return userError{zh: "未知的 serve 子命令：" + c.args[0], en: "unknown serve subcommand: " + c.args[0], err: errUsage}
 	}
-	srv, err := openPlatform(c)
+	if *publicURL != "" {
+		u, err := url.Parse(*publicURL)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return userError{zh: "--public-url 不是网址：" + *publicURL, en: "--public-url is not a web address: " + *publicURL, err: errUsage}
+		}
+	}
+	srv, err := openPlatform(c, *keyFile, *publicURL)
 	if err != nil {
 		return err
 	}
@@ -153,34 +162,55 @@ func runServe(ctx context.Context, c *call) error {
 	return srv.Serve(ctx, *addr)
 }
 
-func openPlatform(c *call) (*platform.Server, error) {
-	srv, err := platform.Open(c.data)
-	if errors.Is(err, platform.ErrInUse) {
+// keyFileFlag declares --key-file, the hub key's file.
+func keyFileFlag(c *call) *string {
+	return c.fs.String("key-file", "", tr(c.lang, "汇集节点密钥文件（默认 数据目录/hub.key；环境变量 "+platform.KeyEnv+" 优先）", "the hub key's file (default DATA/hub.key; "+platform.KeyEnv+" wins)"))
+}
+
+// openPlatform opens the hub in the data dir with its key: from
+// XUNBANG_HUB_KEY, else the key file.
+func openPlatform(c *call, keyFile, publicURL string) (*platform.Server, error) {
+	opt := platform.Options{KeyFile: keyFile, PublicURL: strings.TrimRight(publicURL, "/")}
+	if v := c.env.Getenv(platform.KeyEnv); v != "" {
+		k, err := platform.ParseKey(v)
+		if err != nil {
+			return nil, userError{zh: platform.KeyEnv + " 不是有效的密钥：" + err.Error(), en: platform.KeyEnv + " is not a valid key: " + err.Error(), err: err}
+		}
+		opt.Key = k
+	}
+	srv, err := platform.Open(c.data, opt)
+	switch {
+	case errors.Is(err, platform.ErrInUse):
 		return nil, userError{zh: "平台数据目录正被另一个 xunbang serve 使用。", en: "the platform data dir is in use by another xunbang serve.", err: err}
+	case errors.Is(err, platform.ErrWrongKey):
+		return nil, userError{zh: "汇集节点密钥不对，打不开这里的数据（检查 hub.key 或 " + platform.KeyEnv + "）。", en: "the hub key does not open this data (check hub.key or " + platform.KeyEnv + ").", err: err}
+	case errors.Is(err, platform.ErrNoKey):
+		return nil, userError{zh: "这里的数据已加密，但找不到汇集节点密钥（hub.key 或 " + platform.KeyEnv + "）。请放回密钥文件或设置环境变量。", en: "this hub's data is sealed and its key is missing (hub.key or " + platform.KeyEnv + "): put the key file back or set the variable.", err: err}
 	}
 	return srv, err
 }
 
-func runServeToken(_ context.Context, c *call) error {
+func runServeToken(ctx context.Context, c *call) error {
 	user := c.fs.String("user", "", tr(c.lang, "用户名", "user name"))
 	team := c.fs.String("team", "", tr(c.lang, "所属团队", "team"))
 	admin := c.fs.Bool("admin", false, tr(c.lang, "签发管理员令牌（可远程审核）", "issue an admin token (may review remotely)"))
+	keyFile := keyFileFlag(c)
 	if err := c.parse(); err != nil {
 		return err
 	}
 	if *user == "" || *team == "" && !*admin {
 		return userError{zh: "用法：xunbang serve token create --user 用户 --team 团队 --data 目录", en: "usage: xunbang serve token create --user U --team T --data DIR", err: errUsage}
 	}
-	srv, err := openPlatform(c)
+	srv, err := openPlatform(c, *keyFile, "")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
 	var tok string
 	if *admin {
-		tok, err = srv.CreateAdminToken(*user)
+		tok, err = srv.CreateAdminToken(ctx, *user)
 	} else {
-		tok, err = srv.CreateToken(*user, *team)
+		tok, err = srv.CreateToken(ctx, *user, *team)
 	}
 	if err != nil {
 		return err
@@ -194,6 +224,7 @@ func runServeReview(ctx context.Context, c *call) error {
 	url := c.fs.String("url", "", tr(c.lang, "公开网址（已发布时必填）", "public address (required for 已发布)"))
 	comment := c.fs.String("comment", "", tr(c.lang, "审核意见", "review comment"))
 	remote := c.fs.String("server", "", tr(c.lang, "服务端正在运行时，经由此地址审核（需管理员令牌 XUNBANG_TOKEN）", "review through a running server at this address (needs an admin token in XUNBANG_TOKEN)"))
+	keyFile := keyFileFlag(c)
 	if err := c.parse(); err != nil {
 		return err
 	}
@@ -204,12 +235,12 @@ func runServeReview(ctx context.Context, c *call) error {
 	if *remote != "" {
 		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
 	}
-	srv, err := openPlatform(c)
+	srv, err := openPlatform(c, *keyFile, "")
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
-	if err := srv.Review(id, *status, *url, *comment); err != nil {
+	if err := srv.Review(ctx, id, *status, *url, *comment); err != nil {
 		return err
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已记录审核结果："+id+" → "+*status, "review recorded: "+id+" → "+*status))

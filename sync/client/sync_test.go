@@ -2,7 +2,6 @@ package client_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"io"
 	"net/http"
@@ -17,6 +16,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -50,10 +50,10 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	}
 
 	// The platform's verdicts come back.
-	if err := h.srv.Review(ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[2], "退回", "", "请补充技术指标"); err != nil {
+	if err := h.srv.Review(context.Background(), ids[2], "退回", "", "请补充技术指标"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ca.Sync(ctx); err != nil {
@@ -162,7 +162,7 @@ func TestConflictKeepsBothRevisions(t *testing.T) {
 	// Every revision either side made is on the server: nothing lost.
 	hist, _ := b.NeedRevisions(ctx, ids[0])
 	for _, r := range hist {
-		if _, err := h.srv.Revision(r.Rev); err != nil && r.Rev != nb.Rev {
+		if _, err := h.srv.Revision(context.Background(), r.Rev); err != nil && r.Rev != nb.Rev {
 			t.Errorf("revision %s (%q) not on the server", r.Rev, r.Title())
 		}
 	}
@@ -510,10 +510,11 @@ func TestTeamBSeesNoUnpublishedNeedsOfTeamA(t *testing.T) {
 	h := newHub(t)
 	a := openStore(t, t.TempDir(), "li", "suzhou")
 	_, ids := seed(t, a, 3)
+	confirm(t, a, ids[0])
 	if _, err := newClient(t, a, fastConfig(h.URL, h.token("li", "suzhou"))).Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
 		t.Fatal(err)
 	}
 	b := openStore(t, t.TempDir(), "wang", "wuxi")
@@ -704,45 +705,28 @@ func TestRefusals(t *testing.T) {
 	assertInSync(t, h, "suzhou", st)
 }
 
-// TestConnectKeepsTheHubsPublicAddress: a hub whose whoami names its public
-// base address (serve --public-url) has it kept in the settings, where the
-// window makes need pages' addresses from it. (The reference hub's answer
-// is extended here by a wrapper, for a hub that does not name one yet.)
+// TestConnectKeepsTheHubsPublicAddress: a hub with a public base address
+// (serve --public-url) names it in whoami; Connect keeps it in the
+// settings, where the window makes need pages' addresses from it.
 func TestConnectKeepsTheHubsPublicAddress(t *testing.T) {
 	ctx := context.Background()
-	h := newHub(t)
-	tok := h.token("li", "suzhou")
-	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Path != protocol.PathWhoAmI {
-			h.srv.Handler().ServeHTTP(w, r)
-			return
-		}
-		rec := httptest.NewRecorder()
-		h.srv.Handler().ServeHTTP(rec, r)
-		var id protocol.Identity
-		if err := json.Unmarshal(rec.Body.Bytes(), &id); err != nil || rec.Code != http.StatusOK {
-			for k, v := range rec.Header() {
-				w.Header()[k] = v
-			}
-			w.WriteHeader(rec.Code)
-			w.Write(rec.Body.Bytes())
-			return
-		}
-		id.PublicURL = "https://hub.example.cn/xb"
-		for k, v := range rec.Header() {
-			w.Header()[k] = v
-		}
-		w.Header().Del("Content-Length")
-		json.NewEncoder(w).Encode(id)
-	}))
-	defer front.Close()
+	srv, err := platform.Open(t.TempDir(), platform.Options{Logger: quiet, PublicURL: "https://hub.example.cn/xb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	tok, err := srv.CreateToken(ctx, "li", "suzhou")
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv(client.TokenEnv, "")
 	st := openStore(t, t.TempDir(), "li", "suzhou")
-	conn, err := client.Connect(ctx, st, front.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+	conn, err := client.Connect(ctx, st, ts.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
 	if err != nil || conn.PublicURL != "https://hub.example.cn/xb" {
 		t.Fatalf("connect: %+v %v", conn, err)
 	}
-	if set, _ := st.Settings(ctx); set.HubPublicURL != "https://hub.example.cn/xb" || set.PlatformURL != front.URL {
+	if set, _ := st.Settings(ctx); set.HubPublicURL != "https://hub.example.cn/xb" || set.PlatformURL != ts.URL {
 		t.Errorf("settings: %+v", set)
 	}
 }

@@ -15,7 +15,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	if !checkRequestType(w, r) {
 		return
 	}
-	body, err := readBody(w, r, 64<<10)
+	body, err := s.readBody(w, r, 64<<10)
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "review body too large")
 		return
@@ -27,7 +27,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	}
 	st, err := protocol.ParsePlatformState(req.State)
 	if err == nil {
-		err = s.Review(req.NeedID, req.State, req.URL, req.Comment)
+		err = s.Review(r.Context(), req.NeedID, req.State, req.URL, req.Comment)
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):

@@ -332,7 +332,8 @@ func (c *Change) Validate() error {
 			return notProtocol("public need %q names %q", clip(c.NeedID), clip(c.Public.ID))
 		}
 	case ChangeRegistry:
-		if c.Registry == nil || set != 1 || !ValidID(c.Registry.ID) {
+		withdrawn := c.Registry == nil && set == 0 && ValidID(c.RegistryID)
+		if !withdrawn && (c.Registry == nil || set != 1 || !ValidID(c.Registry.ID) || c.RegistryID != "") {
 			return notProtocol("registry change without a valid entry")
 		}
 	default:

@@ -155,8 +155,12 @@ type Change struct {
 	Public *PublicNeed `json:"public,omitempty"`
 	// NeedID names the need of a ChangePublicNeed.
 	NeedID string `json:"need_id,omitempty"`
-	// Registry is set for ChangeRegistry.
+	// Registry is set for ChangeRegistry; nil Registry with a RegistryID
+	// means the enterprise has left the registry (one of its needs became
+	// 匿名公开): forget what was received of it.
 	Registry *RegistryEntry `json:"registry,omitempty"`
+	// RegistryID names the enterprise of a ChangeRegistry that withdraws it.
+	RegistryID string `json:"registry_id,omitempty"`
 }
 
 // StatusChange is the platform's verdict on a need.

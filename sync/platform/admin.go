@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -51,7 +52,13 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 		return err
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		// Plain http never leaves this computer; no redirect is followed
+		// (it could carry the admin token elsewhere).
+		hc = &http.Client{
+			Transport:     protocol.Transport(nil),
+			Timeout:       time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	body, err := protocol.Encode(protocol.ReviewRequest{Protocol: protocol.Version, NeedID: id, State: status, URL: publicURL, Comment: comment})
 	if err != nil {

@@ -205,8 +205,10 @@ func (p *platformPanel) doConnect() {
 		return
 	}
 	server, token := strings.TrimSpace(p.address.Text), strings.TrimSpace(p.token.Text)
+	// An empty address is not refused here: the hub's connect text,
+	// pasted whole into the token field, carries it.
 	switch {
-	case server == "":
+	case server == "" && token == "":
 		p.say(lang.L("platform.missing.address"), widget.DangerImportance)
 		u.win.Canvas().Focus(p.address)
 		return

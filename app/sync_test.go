@@ -325,6 +325,16 @@ func TestConnectToTheHub(t *testing.T) {
 	if got := readStrip(u.sync); got.problem != "未同步：还没有登录令牌。" || !got.connect {
 		t.Errorf("strip after 断开: %+v", got)
 	}
+
+	// The hub's console hands out a connect text; pasted whole into the
+	// token field (whose line breaks become spaces) it gives the address too.
+	p.address.SetText("")
+	p.token.SetText(strings.ReplaceAll(protocol.FormatConnectText(hub.url, tok), "\n", " "))
+	test.Tap(p.connect)
+	settle(t, u)
+	if p.address.Text != hub.url || !strings.Contains(p.state.Text, "已连接") {
+		t.Errorf("connect text: address %q, state %q, message %q", p.address.Text, p.state.Text, p.message.Text)
+	}
 }
 
 // syncOnce connects the window's link to hub and syncs through 立即同步.

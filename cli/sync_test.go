@@ -12,6 +12,7 @@ import (
 
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // serveOnce runs the reference server on a loopback port until the test's
@@ -142,5 +143,14 @@ func TestLoginWithoutKeyring(t *testing.T) {
 	}
 	if _, errs, code := run(t, env, "sync", "--data", data); code == 0 || !strings.Contains(errs, "平台连接") {
 		t.Fatalf("sync after logout: %d %s", code, errs)
+	}
+	// The connect text the hub's console hands out, pasted at the prompt.
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), []string{"login", "--data", data}, Env{
+		Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(protocol.FormatConnectText(url, tok)),
+		Getenv: func(k string) string { return env[k] },
+	})
+	if code != 0 || !strings.Contains(errb.String(), "已连接平台 "+url) {
+		t.Fatalf("login with a pasted connect text: %d %s", code, errb.String())
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"regexp"
 	"strings"
 	"time"
 
@@ -97,7 +98,18 @@ func (o *ConnectOptions) defaults() {
 // refused token is a KindUnauthorized *Error).
 func Connect(ctx context.Context, st *store.Store, server, token string, opts ConnectOptions) (Connection, error) {
 	opts.defaults()
+	// The hub's console hands out a connect text (地址 and 令牌): pasted
+	// whole into either field, it gives both.
+	for _, text := range []string{token, server} {
+		if srv, tok, ok := readConnectText(text); ok {
+			server, token = srv, tok
+			break
+		}
+	}
 	token = strings.TrimSpace(token)
+	if strings.TrimSpace(server) == "" {
+		return Connection{}, ErrNoAddress
+	}
 	base, err := protocol.ParseServerURL(server)
 	if err != nil {
 		if errors.Is(err, protocol.ErrInsecureURL) {
@@ -108,16 +120,11 @@ func Connect(ctx context.Context, st *store.Store, server, token string, opts Co
 	if token == "" {
 		return Connection{}, ErrNoToken
 	}
-	c, err := New(nil, Config{Server: base.String(), Token: token, HTTPClient: opts.HTTPClient, RetryCount: 1,
-		Timeout: opts.Timeout, RetryWait: 200 * time.Millisecond, RetryMaxWait: 2 * time.Second, Logger: opts.Logger})
+	id, err := checkToken(ctx, base.String(), token, opts)
 	if err != nil {
 		return Connection{}, err
 	}
-	id, err := c.WhoAmI(ctx)
-	if err != nil {
-		return Connection{}, err
-	}
-	conn := Connection{Server: c.Server(), User: id.User, Team: id.Team, PublicURL: id.PublicURL, At: time.Now().UTC()}
+	conn := Connection{Server: base.String(), User: id.User, Team: id.Team, PublicURL: id.PublicURL, At: time.Now().UTC()}
 	old, err := st.Settings(ctx)
 	if err != nil {
 		return Connection{}, err
@@ -169,6 +176,43 @@ func Connect(ctx context.Context, st *store.Store, server, token string, opts Co
 		opts.Logger.Warn("sync: audit", "err", err)
 	}
 	return conn, nil
+}
+
+// CheckToken asks the hub at server whom token belongs to (GET
+// /v1/whoami), keeping nothing. Connect does this first.
+func CheckToken(ctx context.Context, server, token string, hc *http.Client) (protocol.Identity, error) {
+	return checkToken(ctx, server, strings.TrimSpace(token), ConnectOptions{HTTPClient: hc})
+}
+
+func checkToken(ctx context.Context, server, token string, opts ConnectOptions) (protocol.Identity, error) {
+	opts.defaults()
+	if token == "" {
+		return protocol.Identity{}, ErrNoToken
+	}
+	c, err := New(nil, Config{Server: server, Token: token, HTTPClient: opts.HTTPClient, RetryCount: 1,
+		Timeout: opts.Timeout, RetryWait: 200 * time.Millisecond, RetryMaxWait: 2 * time.Second, Logger: opts.Logger})
+	if err != nil {
+		return protocol.Identity{}, err
+	}
+	return c.WhoAmI(ctx)
+}
+
+// connectLabel finds where a connect text's labelled values begin, for a
+// text whose line breaks a single-line field turned into spaces.
+var connectLabel = regexp.MustCompile(`(地址|平台地址|汇集节点|令牌|(?i:server|address|hub|token))\s*[:：]`)
+
+// readConnectText finds the hub's address and the token in a pasted
+// connect text (protocol.ParseConnectText), also when a single-line field
+// turned its line breaks into spaces.
+func readConnectText(text string) (server, token string, ok bool) {
+	if len(text) > protocol.MaxConnectText || !connectLabel.MatchString(text) {
+		return "", "", false
+	}
+	if srv, tok, err := protocol.ParseConnectText(text); err == nil {
+		return srv, tok, true
+	}
+	srv, tok, err := protocol.ParseConnectText(connectLabel.ReplaceAllString(text, "\n$0"))
+	return srv, tok, err == nil
 }
 
 // Disconnect forgets the token of st's hub — in the keyring and in the data

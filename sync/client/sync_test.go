@@ -730,3 +730,34 @@ func TestConnectKeepsTheHubsPublicAddress(t *testing.T) {
 		t.Errorf("settings: %+v", set)
 	}
 }
+
+// TestConnectReadsTheConnectText: the hub's console hands out a connect
+// text (寻榜平台连接, 地址, 令牌); pasted whole into the token field — also a
+// single-line one that turned its line breaks into spaces — or into the
+// address field, it gives both.
+func TestConnectReadsTheConnectText(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	tok := h.token("li", "suzhou")
+	t.Setenv(client.TokenEnv, "")
+	text := protocol.FormatConnectText(h.URL, tok)
+	for _, tc := range []struct{ name, server, token string }{
+		{"in the token field", "", text},
+		{"flattened by a single-line field", "", strings.ReplaceAll(text, "\n", " ")},
+		{"from a chat, with other words", "", "李老师您好，连接信息如下：\n" + strings.ReplaceAll(text, "：", ": ") + "\n谢谢"},
+		{"in the address field", text, ""},
+		{"over a mistyped address", "https://wrong.example.cn", text},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openStore(t, t.TempDir(), "li", "suzhou")
+			conn, err := client.Connect(ctx, st, tc.server, tc.token, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+			if err != nil || conn.Server != h.URL || conn.User != "li" {
+				t.Fatalf("connect: %+v %v", conn, err)
+			}
+		})
+	}
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	if _, err := client.Connect(ctx, st, "", tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet}); !errors.Is(err, client.ErrNoAddress) {
+		t.Errorf("a bare token without an address: %v", err)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -28,7 +29,8 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	}
 	st, err := protocol.ParsePlatformState(req.State)
 	if err == nil {
-		err = s.Review(r.Context(), req.NeedID, req.State, req.URL, req.Comment)
+		err = s.review(r.Context(), req.NeedID, req.State, req.URL, req.Comment,
+			&hubstore.AuditEntry{User: who.User, Action: auditReview, Addr: clientAddr(r)})
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):

@@ -20,6 +20,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -89,7 +90,7 @@ func linkHooks(link *client.Link, st *store.Store) SyncHooks {
 		},
 		Status: func(ctx context.Context) (SyncStatus, error) {
 			s, err := link.Status(ctx)
-			return SyncStatus{Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess, LastError: s.LastError,
+			return SyncStatus{Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess, LastError: s.Message("zh"),
 				NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts, Problem: problems[s.Problem], LastChange: s.LastChange}, err
 		},
 		Connection: testConnection{link},
@@ -134,6 +135,13 @@ func (r testRefusals) Dismiss(ctx context.Context, seq uint64) error {
 // link syncs only when asked.
 func newSyncTestUI(t *testing.T, prepare func(st *store.Store)) (*ui, *store.Store, *client.Link, string) {
 	t.Helper()
+	return newSyncTestUIDial(t, platforms.Dial, prepare)
+}
+
+// newSyncTestUIDial is newSyncTestUI with the link's platforms opened by
+// dial (the fake platform's, say).
+func newSyncTestUIDial(t *testing.T, dial client.Dialer, prepare func(st *store.Store)) (*ui, *store.Store, *client.Link, string) {
+	t.Helper()
 	setLocale(t, "zh_CN.UTF-8")
 	mustSetLanguage(t, Chinese)
 	t.Setenv(client.TokenEnv, "")
@@ -152,7 +160,7 @@ func newSyncTestUI(t *testing.T, prepare func(st *store.Store)) (*ui, *store.Sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	link := client.NewLink(st, client.LinkConfig{Client: client.Config{Keyring: noKeyring{}, Logger: quietLog,
+	link := client.NewLink(st, client.LinkConfig{Client: client.Config{Keyring: noKeyring{}, Dial: dial, Logger: quietLog,
 		Timeout: 10 * time.Second, RetryCount: -1}})
 	link.Start(ctx)
 	h := linkHooks(link, st)

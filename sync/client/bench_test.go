@@ -15,6 +15,7 @@ import (
 
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/platform"
 )
 
@@ -41,7 +42,7 @@ func fill(b testing.TB, st *store.Store, n int) {
 
 // benchConfig is the default configuration (batch size, pull page).
 func benchConfig(url, token string) client.Config {
-	return client.Config{Server: url, Token: token, Keyring: &memKeyring{}, Logger: quiet}
+	return client.Config{Server: url, Token: token, Keyring: &memKeyring{}, Dial: platforms.Dial, Logger: quiet}
 }
 
 // heapPeak samples the live heap every 2ms until stop is called and returns

@@ -1,0 +1,261 @@
+package client_test
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/store"
+	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/fakeplatform"
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+// fakeClient is an engine for st over the fake platform, signed in as
+// user of team.
+func fakeClient(t *testing.T, st *store.Store, p *fakeplatform.Platform, user, team string) *client.Client {
+	t.Helper()
+	return newClient(t, st, client.Config{Platform: p.Open(p.Token(user, team)), BatchSize: 7, PullLimit: 5, Logger: quiet})
+}
+
+// TestEngineOverTheFakePlatform: the engine does over any Platform what it
+// does over the hub — each record pushed once in its latest revision, a
+// colleague's store at the same revisions, verdicts applied, conflicts
+// kept on both sides, invalid records quarantined without blocking.
+func TestEngineOverTheFakePlatform(t *testing.T) {
+	ctx := context.Background()
+	p := fakeplatform.New(fakeplatform.Options{})
+	a := openStore(t, t.TempDir(), "li", "suzhou")
+	entID, ids := seed(t, a, 12)
+	bad := newNeed(entID, "短")
+	if err := a.SaveNeed(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	ca := fakeClient(t, a, p, "li", "suzhou")
+	rep, err := ca.Sync(ctx)
+	if err != nil || rep.Pushed != 14 || rep.Accepted != 13 || rep.Invalid != 1 {
+		t.Fatalf("first sync: %s %v", rep, err)
+	}
+	if p.Revisions() != 13 {
+		t.Errorf("the platform stores %d revisions, want 13", p.Revisions())
+	}
+	if l, _ := client.Refusals(ctx, a); len(l) != 1 || l[0].ID != bad.ID {
+		t.Fatalf("refusals: %+v", l)
+	}
+
+	b := openStore(t, t.TempDir(), "zhou", "suzhou")
+	cb := fakeClient(t, b, p, "zhou", "suzhou")
+	if _, err := cb.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	want := localRevs(t, a)
+	delete(want, "need/"+bad.ID)
+	if d := diff(want, localRevs(t, b)); d != "" {
+		t.Fatalf("the colleague's store differs:\n%s", d)
+	}
+
+	if err := p.Review(ids[0], protocol.StateReturned, "", "请补充技术指标"); err != nil {
+		t.Fatal(err)
+	}
+	na, _ := a.Need(ctx, ids[1])
+	na.Values.Set("title", "李的修改：高温合金焊接")
+	nb, _ := b.Need(ctx, ids[1])
+	nb.Values.Set("title", "周的修改：高温合金焊接")
+	if err := a.SaveNeed(ctx, na); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.SaveNeed(ctx, nb); err != nil {
+		t.Fatal(err)
+	}
+	if rep, err := ca.Sync(ctx); err != nil || rep.Accepted != 1 {
+		t.Fatalf("li's edit: %s %v", rep, err)
+	}
+	if n, _ := a.Need(ctx, ids[0]); n.Platform.Comment != "请补充技术指标" || n.Status != forms.StatusToComplete {
+		t.Errorf("the verdict: %s %+v", n.Status, n.Platform)
+	}
+	if rep, err := cb.Sync(ctx); err != nil || rep.Conflicts != 1 {
+		t.Fatalf("zhou's edit: %s %v", rep, err)
+	}
+	cfs, err := client.Conflicts(ctx, b)
+	if err != nil || len(cfs) != 1 {
+		t.Fatalf("conflicts: %v %v", cfs, err)
+	}
+	local, _ := cfs[0].LocalNeed()
+	server, _ := cfs[0].ServerNeed()
+	if local.Title() != "周的修改：高温合金焊接" || server.Title() != "李的修改：高温合金焊接" {
+		t.Fatalf("kept %q and %q", local.Title(), server.Title())
+	}
+	if err := client.ResolveNeed(ctx, b, ids[1], nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cb.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if cur, _ := p.Current(protocol.KindNeed, ids[1]); cur.Rev != na.Rev {
+		t.Errorf("after keeping theirs the platform has %s, want %s", cur.Rev, na.Rev)
+	}
+}
+
+// TestFailureKindsAreKept: each kind of failure a platform reports is kept
+// in the store as its name and facts — no sentence in either language —
+// read back as the same Problem and words, with a retry no sooner than the
+// platform asked; a success clears it.
+func TestFailureKindsAreKept(t *testing.T) {
+	ctx := context.Background()
+	for _, tc := range []struct {
+		kind       client.ErrorKind
+		name       string
+		problem    client.Problem
+		retryAfter time.Duration
+		zh         string
+	}{
+		{client.KindOffline, "offline", client.ProblemOffline, 0, "本机没有连上网络"},
+		{client.KindNetwork, "unreachable", client.ProblemUnreachable, 0, "连不上同步服务器"},
+		{client.KindUnauthorized, "unauthorized", client.ProblemTokenRefused, 0, "平台不认可这个令牌"},
+		{client.KindNotProtocol, "not_a_platform", client.ProblemNotHub, 0, "不是寻榜平台"},
+		{client.KindBusy, "busy", client.ProblemServer, 2 * time.Hour, "正忙"},
+		{client.KindServer, "server_error", client.ProblemServer, 0, "同步服务器出错"},
+		{client.KindVersion, "version", client.ProblemVersion, 0, "协议版本"},
+		{client.KindRejected, "refused", client.ProblemServer, 0, "拒绝了请求"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := fakeplatform.New(fakeplatform.Options{})
+			st := openStore(t, t.TempDir(), "li", "suzhou")
+			seed(t, st, 2)
+			c := fakeClient(t, st, p, "li", "suzhou")
+			p.Fail(tc.kind, tc.retryAfter)
+			before := time.Now()
+			if _, err := c.Sync(ctx); client.ProblemOf(err) != tc.problem {
+				t.Fatalf("sync: %v", err)
+			}
+			raw := rawStatus(t, st)
+			var kept struct {
+				Failure struct{ Kind string } `json:"failure"`
+			}
+			if err := json.Unmarshal(raw, &kept); err != nil || kept.Failure.Kind != tc.name {
+				t.Fatalf("kept %s (%v)", raw, err)
+			}
+			if strings.Contains(string(raw), "last_error") || !isASCII(raw) {
+				t.Errorf("a sentence is kept: %s", raw)
+			}
+			s, err := c.Status(ctx)
+			if err != nil || s.Problem != tc.problem || !strings.Contains(s.Message("zh"), tc.zh) || s.Message("en") == s.Message("zh") {
+				t.Fatalf("status: %+v %q %v", s, s.Message("zh"), err)
+			}
+			if s.NextRetry.Before(before.Add(tc.retryAfter)) {
+				t.Errorf("next retry %v, the platform asked for %v", s.NextRetry.Sub(before), tc.retryAfter)
+			}
+			p.Fail(0, 0)
+			if _, err := c.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if s, _ := c.Status(ctx); s.Err != nil || s.Problem != client.ProblemNone || !s.NextRetry.IsZero() || s.Pending != 0 {
+				t.Errorf("after a success: %+v", s)
+			}
+		})
+	}
+}
+
+func rawStatus(t *testing.T, st *store.Store) []byte {
+	t.Helper()
+	var raw []byte
+	if err := st.View(context.Background(), func(tx *store.Tx) error {
+		raw = append([]byte(nil), tx.Meta("sync.status")...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return raw
+}
+
+func isASCII(b []byte) bool {
+	for _, c := range b {
+		if c >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// legacyStatus is the status as the version before kinds were kept by name
+// wrote it: sentences in both languages and, later, the kind's number
+// (frozen here; do not change).
+type legacyStatus struct {
+	LastAttempt   time.Time `json:"last_attempt,omitzero"`
+	LastSuccess   time.Time `json:"last_success,omitzero"`
+	LastError     string    `json:"last_error,omitempty"`
+	LastErrorEN   string    `json:"last_error_en,omitempty"`
+	LastErrorKind int       `json:"last_error_kind,omitempty"`
+	LastChange    time.Time `json:"last_change,omitzero"`
+	NextRetry     time.Time `json:"next_retry,omitzero"`
+	Failures      int       `json:"failures,omitempty"`
+}
+
+// TestStatusOfThePreviousVersionReads: a data dir whose last sync failed
+// under the previous version still says why, from the kept kind's number
+// (or, kept before kinds were, from its sentence); the next sync's failure
+// replaces it with a kind by name, and a success clears it.
+func TestStatusOfThePreviousVersionReads(t *testing.T) {
+	ctx := context.Background()
+	at := time.Date(2026, 11, 30, 8, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		name    string
+		old     legacyStatus
+		problem client.Problem
+		zh, en  string
+	}{
+		{"kind kept", legacyStatus{LastAttempt: at, LastError: "连不上同步服务器，请检查网络；恢复后会自动重试。", LastErrorEN: "Cannot reach the sync server; check the network. It will retry by itself.",
+			LastErrorKind: 1, NextRetry: at.Add(time.Minute), Failures: 2}, client.ProblemUnreachable,
+			"连不上同步服务器，请检查网络；恢复后会自动重试。", "Cannot reach the sync server; check the network. It will retry by itself."},
+		{"token refused", legacyStatus{LastAttempt: at, LastError: "平台不认可这个令牌", LastErrorKind: 4, NextRetry: at.Add(time.Hour), Failures: 1},
+			client.ProblemTokenRefused, "平台不认可这个令牌", "does not accept the token"},
+		{"kept before kinds were", legacyStatus{LastAttempt: at, LastError: "同步服务器出错，稍后会自动重试。", LastErrorEN: "The sync server had an error.", NextRetry: at.Add(time.Minute), Failures: 1},
+			client.ProblemServer, "同步服务器出错，稍后会自动重试。", "同步服务器出错，稍后会自动重试。"},
+		{"a kind this version does not know", legacyStatus{LastAttempt: at, LastError: "新的错误", LastErrorKind: 99, NextRetry: at.Add(time.Minute)},
+			client.ProblemServer, "新的错误", "新的错误"},
+		{"last sync succeeded", legacyStatus{LastAttempt: at, LastSuccess: at, LastChange: at}, client.ProblemNone, "", ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openStore(t, t.TempDir(), "li", "suzhou")
+			b, _ := json.Marshal(tc.old)
+			if err := st.Update(ctx, func(tx *store.Tx) error { return tx.SetMeta("sync.status", b) }); err != nil {
+				t.Fatal(err)
+			}
+			s, err := client.ReadStatus(ctx, st)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if s.Problem != tc.problem || !strings.Contains(s.Message("zh"), tc.zh) || !strings.Contains(s.Message("en"), tc.en) ||
+				!s.NextRetry.Equal(tc.old.NextRetry) || !s.LastAttempt.Equal(at) || !s.LastSuccess.Equal(tc.old.LastSuccess) || !s.LastChange.Equal(tc.old.LastChange) {
+				t.Fatalf("status %+v: %q / %q", s, s.Message("zh"), s.Message("en"))
+			}
+			if (tc.zh == "") != (s.Err == nil) {
+				t.Errorf("err %v", s.Err)
+			}
+
+			p := fakeplatform.New(fakeplatform.Options{})
+			c := fakeClient(t, st, p, "li", "suzhou")
+			p.Fail(client.KindOffline, 0)
+			if _, err := c.Sync(ctx); err == nil {
+				t.Fatal("a failing platform synced")
+			}
+			raw := rawStatus(t, st)
+			if strings.Contains(string(raw), "last_error") || !strings.Contains(string(raw), `"kind":"offline"`) {
+				t.Errorf("after a failure: %s", raw)
+			}
+			if s, _ := c.Status(ctx); s.Problem != client.ProblemOffline || !s.LastChange.Equal(tc.old.LastChange) {
+				t.Errorf("after a failure: %+v", s)
+			}
+			p.Fail(0, 0)
+			if _, err := c.Sync(ctx); err != nil {
+				t.Fatal(err)
+			}
+			if raw := rawStatus(t, st); strings.Contains(string(raw), "failure") || strings.Contains(string(raw), "last_error") {
+				t.Errorf("after a success: %s", raw)
+			}
+		})
+	}
+}

@@ -55,7 +55,9 @@ type Need struct {
 	CatalogueVersion string `json:"catalogue_version,omitempty"`
 	Status           Status `json:"status"`
 	Values           Values `json:"-"` // need fields by id
-	// Missing lists required fields an import found empty (the need is 待补充).
+	// Missing lists the fields an import found empty, or holding a value
+	// that breaks a limit a draft may break (a 主要问题 shorter than its
+	// minimum): the need is 待补充 until they are completed.
 	Missing      []string      `json:"missing,omitempty"`
 	Overrides    []string      `json:"overrides,omitempty"`
 	Diagnosis    *Diagnosis    `json:"diagnosis,omitempty"`

@@ -47,7 +47,9 @@ func parseCell(cat *forms.Catalogue, v forms.Values, f *forms.Field, raw string)
 		if !ok || !v.Has(id) {
 			return
 		}
-		for _, p := range cat.CheckField(fd, v.List(id)) {
+		// A length or a count a draft may break is a warning: the need
+		// comes in as 待补充 (see reader.finish), never refused.
+		for _, p := range forms.SoftenDraftLimits(cat.CheckField(fd, v.List(id))) {
 			out = append(out, fromForms(cat, p))
 		}
 	}

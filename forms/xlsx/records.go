@@ -606,14 +606,17 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 	return ct.ID
 }
 
-// finish completes the needs: what required fields are missing — the need's
-// own and its enterprise's — and the status that follows.
+// finish completes the needs: what fields are missing or break a limit a
+// draft may break (too short, too many items) — the need's own and its
+// enterprise's — and the status that follows: 待补充 when there are any.
+// The reasons were reported as warnings at their cells.
 func (rd *reader) finish() {
+	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
 	entMissing := map[string][]string{}
 	for id, es := range rd.ents {
 		var miss []string
 		for _, p := range rd.cat.ValidateEnterprise(es.e, forms.Final) {
-			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+			if toComplete(p) && !slices.Contains(miss, p.Field) {
 				miss = append(miss, p.Field)
 			}
 		}
@@ -622,7 +625,7 @@ func (rd *reader) finish() {
 	for _, n := range rd.batch.Needs {
 		var miss []string
 		for _, p := range rd.cat.ValidateNeed(n, forms.Final) {
-			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+			if toComplete(p) && !slices.Contains(miss, p.Field) {
 				miss = append(miss, p.Field)
 			}
 		}

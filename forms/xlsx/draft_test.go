@@ -1,0 +1,60 @@
+package xlsx
+
+import (
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// TestReadShortTextAsDraft is issue 13.9: a town's workbook whose 主要问题
+// is shorter than the catalogue's minimum, or whose keywords are too many,
+// comes in whole; each such need arrives as 待补充 with the reason at its
+// cell, and the limit still blocks 定稿.
+func TestReadShortTextAsDraft(t *testing.T) {
+	b := newBook(t, "需求表")
+	b.row("需求表", 1, "企业名称", "统一社会信用代码", "所在地区", "联系人", "手机", "需求名称", "需求类型", "技术领域", "关键词", "主要问题", "技术关键", "预期目标", "合作方式", "拟投入资金（万元）", "公开方式")
+	code := creditCode(t, "91320583MA1XYW01")
+	b.row("需求表", 2, "昆山甲精密机械有限公司", code, "玉山镇", "张三", "13800000001",
+		"注塑件良率提升", "技术改造", "先进制造与自动化", "注塑", "良率低需提升", "模温控制", "良率达到 98%", "合作开发", "30", "实名公开")
+	b.row("需求表", 3, "昆山甲精密机械有限公司", code, "玉山镇", "张三", "13800000001",
+		"焊接机器人视觉引导", "设备改进", "先进制造与自动化", "焊接、视觉、机器人、引导、标定、轨迹", "现有焊接机器人靠示教，换型一次要半天，焊缝偏差常超过 0.5 mm。", "视觉识别焊缝", "换型 10 分钟内", "合作开发", "50", "实名公开")
+	batch := mustRead(t, b.bytes(), Options{HomeRegion: kunshan})
+	if batch.HasErrors() {
+		t.Fatalf("a short text or too many keywords refused the file:\n%s", dumpProblems(batch))
+	}
+	if len(batch.Needs) != 2 {
+		t.Fatalf("%d needs, want 2", len(batch.Needs))
+	}
+	cat := forms.Default()
+	for _, tt := range []struct {
+		title, field, code, col string
+		row                     int
+	}{
+		{"注塑件良率提升", "problem", "min_len", "J", 2},
+		{"焊接机器人视觉引导", "keywords", "max_items", "I", 3},
+	} {
+		n := needByTitle(batch, tt.title)
+		if n == nil {
+			t.Fatalf("need %s missing", tt.title)
+		}
+		if n.Status != forms.StatusToComplete || !slices.Contains(n.Missing, tt.field) {
+			t.Errorf("%s: status %s, missing %v; want 待补充 with %s", tt.title, n.Status, n.Missing, tt.field)
+		}
+		ps := problemsAt(batch, "需求表", tt.row, tt.col)
+		if len(ps) != 1 || ps[0].Code != tt.code || ps[0].Error() || !strings.Contains(ps[0].ZH, "定稿") || !strings.Contains(ps[0].ZH, cat.MustField(tt.field).ZH) {
+			t.Errorf("%s: problems at %s%d: %v; want one %s warning naming the field and 定稿", tt.title, tt.col, tt.row, ps, tt.code)
+		}
+		// Kept as written, and still an error when finalised.
+		if got := n.Values.List(tt.field); len(got) == 0 {
+			t.Errorf("%s: %s not kept", tt.title, tt.field)
+		}
+		final := cat.ValidateNeed(n, forms.Final)
+		if !slices.ContainsFunc(final, func(p forms.Problem) bool {
+			return p.Field == tt.field && p.Code == tt.code && p.Severity == forms.SeverityError
+		}) {
+			t.Errorf("%s: finalising does not block on %s", tt.title, tt.code)
+		}
+	}
+}

@@ -107,8 +107,8 @@ func computeDashboard(ctx context.Context, src dashboardSource, lng string) (Das
 		var tops []string
 		for _, c := range s.TechFields {
 			top := c
-			if o, ok := fields.Option(c); ok && o.Parent != "" {
-				top = o.Parent
+			if r := fields.Root(c); r != "" {
+				top = r // the tech fields have three levels
 			}
 			if !slices.Contains(tops, top) {
 				tops = append(tops, top)

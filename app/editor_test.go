@@ -76,7 +76,7 @@ func TestFillNeedThroughWidgetsAndFindItStored(t *testing.T) {
 	for id, want := range map[string][]string{
 		"title":             {"高速主轴轴承寿命提升"},
 		"need_type":         {"01"},
-		"tech_fields":       {"0101"},
+		"tech_fields":       {"101"},
 		"keywords":          {"主轴", "轴承", "寿命"},
 		"cooperation_modes": {"02"},
 		"budget_wan":        {"5000"},
@@ -181,7 +181,7 @@ func confirmedNeed(t *testing.T, st *store.Store) *forms.Need {
 	cat := forms.Default()
 	ent := saveEnterprise(t, st, "苏州阳澄新材料科技有限公司", "")
 	n := &forms.Need{EnterpriseID: ent.ID, ContactID: ent.Contacts[0].ID, Status: forms.StatusToConfirm, Values: forms.Values{
-		"title": {"锂电池隔膜涂层工艺优化"}, "need_type": {"02"}, "tech_fields": {"04", "0401"}, "keywords": {"隔膜", "涂层"},
+		"title": {"锂电池隔膜涂层工艺优化"}, "need_type": {"02"}, "tech_fields": {"40", "401"}, "keywords": {"隔膜", "涂层"},
 		"problem": {"隔膜涂层均匀性差，良率只有八成，急需改进。"}, "key_technology": {"涂布工艺"}, "expected_goal": {"良率九成五"},
 		"current_basis": {"已投入 200 万元"}, "cooperation_modes": {"01"}, "budget_wan": {"80"}, "visibility": {"anonymous"},
 		"public_alias": {"苏州市某新材料企业"},

@@ -116,11 +116,18 @@ func (f *Field) Help(lang string) string {
 
 // Option is one value of a vocabulary.
 type Option struct {
-	Code    string   `json:"code"` // the platform's code where it has one
+	// Code is the option's stable code: an official one where there is one
+	// (the 高新技术领域 codes, GB/T 4754 letters), else xunbang's own. A
+	// platform's codes are mapped to it by that platform's profile
+	// (forms/xlsx/profiles), never assumed equal.
+	Code    string   `json:"code"`
 	ZH      string   `json:"zh"`
 	EN      string   `json:"en"`
-	Parent  string   `json:"parent,omitempty"` // for two-level vocabularies
+	Parent  string   `json:"parent,omitempty"` // for vocabularies in levels (tech fields: three)
 	Aliases []string `json:"aliases,omitempty"`
+	// Legacy lists codes the option had in earlier catalogues: they are
+	// matched as aliases, and [Catalogue.UpgradeValues] rewrites them.
+	Legacy []string `json:"legacy,omitempty"`
 }
 
 // Label returns the option's label in the given language.
@@ -136,7 +143,8 @@ type Vocabulary struct {
 	ID      string
 	Options []Option
 	byCode  map[string]int
-	byName  map[string]int // normalised code, labels and aliases
+	byName  map[string]int    // normalised code, labels and aliases
+	legacy  map[string]string // a legacy code → the current code
 	// listParts is the most parts (see SplitList) a code, label or alias
 	// splits into: the longest run of parts that can name one option.
 	listParts int
@@ -162,11 +170,55 @@ func (v *Vocabulary) Label(code, lang string) string {
 // Match finds the option a person meant: by code, Chinese or English label, or a
 // known alias, ignoring width, case, spaces and quotes.
 func (v *Vocabulary) Match(s string) (Option, bool) {
-	i, ok := v.byName[matchKey(s)]
+	k := matchKey(s)
+	i, ok := v.byName[k]
 	if !ok {
 		return Option{}, false
 	}
+	if isDigits(k) && strings.ContainsAny(strings.TrimSpace(s), "、 \t\n\r\u3000") {
+		// Digits written apart ("10、104", "10 104") are several codes,
+		// not one: the tech field codes nest (10, 104, 10401).
+		return Option{}, false
+	}
 	return v.Options[i], true
+}
+
+// Upgrade returns the current code of a code, which may be a legacy one
+// (see [Option.Legacy]); ok is false when code is neither.
+func (v *Vocabulary) Upgrade(code string) (current string, ok bool) {
+	if _, ok := v.byCode[code]; ok {
+		return code, true
+	}
+	current, ok = v.legacy[code]
+	return current, ok
+}
+
+// Path returns the options from the top level down to code's, code's last;
+// nil for an unknown code.
+func (v *Vocabulary) Path(code string) []Option {
+	var out []Option
+	for range 8 { // vocabularies have at most three levels
+		o, ok := v.Option(code)
+		if !ok {
+			return nil
+		}
+		out = append(out, o)
+		if o.Parent == "" {
+			slices.Reverse(out)
+			return out
+		}
+		code = o.Parent
+	}
+	return nil
+}
+
+// Root returns the top-level code above code (code itself for a top-level
+// one), or "" for an unknown code.
+func (v *Vocabulary) Root(code string) string {
+	if p := v.Path(code); len(p) > 0 {
+		return p[0].Code
+	}
+	return ""
 }
 
 // Children returns the options whose parent is code ("" for the top level).
@@ -182,10 +234,12 @@ func (v *Vocabulary) Children(code string) []Option {
 
 // Catalogue is the field catalogue of the unified 需求征集表.
 type Catalogue struct {
-	Format       int
-	Version      string
-	TitleZH      string
-	TitleEN      string
+	Format  int
+	Version string
+	TitleZH string
+	TitleEN string
+	// Sources cite, by vocabulary id, the public sources of its codes.
+	Sources      map[string]string
 	fields       []*Field
 	byID         map[string]*Field
 	byAlias      map[string]*Field
@@ -200,6 +254,7 @@ type catalogueFile struct {
 	Version      string              `json:"version"`
 	TitleZH      string              `json:"title_zh"`
 	TitleEN      string              `json:"title_en"`
+	Sources      map[string]string   `json:"sources"`
 	Fields       []*Field            `json:"fields"`
 	Vocabularies map[string][]Option `json:"vocabularies"`
 }
@@ -235,12 +290,12 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("parse catalogue: no version")
 	}
 	c := &Catalogue{
-		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN,
+		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN, Sources: f.Sources,
 		fields: f.Fields, byID: map[string]*Field{}, byAlias: map[string]*Field{},
 		vocabularies: map[string]*Vocabulary{},
 	}
 	for id, opts := range f.Vocabularies {
-		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}}
+		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}, legacy: map[string]string{}}
 		for i, o := range opts {
 			if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
 				return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
@@ -260,6 +315,17 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 					return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
 				}
 				v.byName[k] = i
+			}
+		}
+		for i, o := range opts {
+			for _, l := range o.Legacy {
+				if _, cur := v.byCode[l]; cur || v.legacy[l] != "" || l == "" {
+					return nil, fmt.Errorf("parse catalogue: vocabulary %s: legacy code %q of %s is a current code or another's legacy", id, l, o.Code)
+				}
+				v.legacy[l] = o.Code
+				if _, taken := v.byName[matchKey(l)]; !taken {
+					v.byName[matchKey(l)] = i
+				}
 			}
 		}
 		for i, o := range opts {
@@ -390,6 +456,35 @@ func (c *Catalogue) Fields(entity ...Entity) []*Field {
 		}
 	}
 	return out
+}
+
+// UpgradeValues rewrites, in place, every legacy option code (see
+// [Option.Legacy]) in the enum and multi-enum fields of an entity's values
+// to its current code, and reports whether anything changed. Codes that are
+// neither current nor legacy are left for validation to report.
+func (c *Catalogue) UpgradeValues(entity Entity, v Values) bool {
+	changed := false
+	for id, l := range v {
+		f, ok := c.byID[id]
+		if !ok || f.Entity != entity || f.Vocabulary == "" {
+			continue
+		}
+		voc := c.vocabularies[f.Vocabulary]
+		cloned := false
+		for i, code := range l {
+			if cur, ok := voc.legacy[code]; ok {
+				if !cloned {
+					l, cloned = slices.Clone(l), true
+				}
+				l[i] = cur
+			}
+		}
+		if cloned {
+			v.SetList(id, l) // an old code and its new one, both given, become one
+			changed = true
+		}
+	}
+	return changed
 }
 
 // Vocabulary returns the vocabulary with the given id, or nil.

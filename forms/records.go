@@ -130,6 +130,23 @@ type Confirmation struct {
 	Content []byte `json:"content,omitempty"`
 	// ContentHash is the hex SHA-256 of Content.
 	ContentHash string `json:"content_hash"`
+	// Recoded lists, oldest first, the times Content was re-encoded
+	// without a change of meaning: codes of a vocabulary replaced by new
+	// ones for the same options (see [Catalogue.UpgradeNeed]). Each keeps
+	// the hash the content had before, so the original confirmation can
+	// still be traced.
+	Recoded []Recoding `json:"recoded,omitempty"`
+}
+
+// Recoding is one re-encoding of a confirmed content (see
+// [Confirmation.Recoded]).
+type Recoding struct {
+	At time.Time `json:"at"`
+	// FromHash is the content hash before the re-encoding.
+	FromHash string `json:"from_hash"`
+	// Reason says what changed, e.g. "tech_field codes of catalogue 2026.1
+	// → 2026.2".
+	Reason string `json:"reason"`
 }
 
 // Platform is what the provincial platform last said about a need.
@@ -181,6 +198,7 @@ func (n *Need) Clone() *Need {
 		cf.Values = n.Confirmation.Values.Clone()
 		cf.Signature = slices.Clone(n.Confirmation.Signature)
 		cf.Content = slices.Clone(n.Confirmation.Content)
+		cf.Recoded = slices.Clone(n.Confirmation.Recoded)
 		c.Confirmation = &cf
 	}
 	return &c

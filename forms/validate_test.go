@@ -12,7 +12,7 @@ func sampleNeed() *Need {
 		Values: Values{
 			"title":              {"高精度伺服电机编码器国产化"},
 			"need_type":          {"00"},
-			"tech_fields":        {"08", "0804"},
+			"tech_fields":        {"80", "804"},
 			"keywords":           {"编码器", "伺服"},
 			"problem":            {"现有进口编码器价格高、交期长，需要国产替代方案。"},
 			"key_technology":     {"23 位绝对值编码，抗振动。"},

@@ -20,12 +20,12 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 2
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
 (values marked [sealed] are encrypted, see crypt.go; keys are never
 encrypted and never hold names, codes or text):
 
 meta/
-|--> schema   -> "2" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
 |--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
 |                data key wrapped with the passphrase and the Argon2id salt and
@@ -91,7 +91,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"

@@ -76,7 +76,7 @@ func benchFixture(b *testing.B) {
 				"need_type":          {"02"},
 				"key_core":           {"false"},
 				"tier":               {"1"},
-				"tech_fields":        {fields[i%len(fields)], "0101"},
+				"tech_fields":        {fields[i%len(fields)], "101"},
 				"industry_tags":      {"2"},
 				"keywords":           {"热变形", "数控", "补偿"},
 				"problem":            {"主轴连续运行两小时后热伸长达 20 微米，导致批量零件尺寸超差，现有冷却方案无法解决，需要建立温度场模型并实时补偿。"},

@@ -138,7 +138,7 @@ func TestWritePlatform(t *testing.T) {
 		t.Fatalf("rows %v", byTitle)
 	}
 	for id, want := range map[string]string{
-		"enterprise_name": "昆山精密机械有限公司", "need_type": "02", "tech_fields": "0804,0101", "cooperation_modes": "02,01",
+		"enterprise_name": "昆山精密机械有限公司", "need_type": "02", "tech_fields": "804,101", "cooperation_modes": "02,01",
 		"budget_wan": "200", "visibility": "实名公开", "region": "江苏省苏州市昆山市玉山镇", "contact_mobile": "13812345678",
 		"keywords": "伺服、编码器", "timeframe": "2025-12",
 	} {

@@ -58,3 +58,26 @@ func TestReadShortTextAsDraft(t *testing.T) {
 		}
 	}
 }
+
+// TestReadRegionAlias is issue 13.2: a town people still write (淀山湖镇,
+// now under 昆山旅游度假区) resolves there, with a note, not to a town of
+// the same name elsewhere.
+func TestReadRegionAlias(t *testing.T) {
+	b := newBook(t, "企业")
+	b.row("企业", 1, "企业名称", "统一社会信用代码", "所在镇")
+	b.row("企业", 2, "昆山丙光电有限公司", creditCode(t, "91320583MA1XYW02"), "锦溪镇")
+	b.row("企业", 3, "昆山丁机械有限公司", creditCode(t, "91320583MA1XYW03"), "昆山市淀山湖镇")
+	batch := mustRead(t, b.bytes(), Options{HomeRegion: "320500"})
+	if len(batch.Enterprises) != 2 {
+		t.Fatalf("%d enterprises:\n%s", len(batch.Enterprises), dumpProblems(batch))
+	}
+	for i, e := range batch.Enterprises {
+		if got := e.Values.Get("region"); got != "320583401" {
+			t.Errorf("%s: region %s, want 320583401 昆山旅游度假区", e.Name(), got)
+		}
+		ps := problemsAt(batch, "企业", i+2, "C")
+		if len(ps) != 1 || ps[0].Code != "region.alias" || ps[0].Error() || !strings.Contains(ps[0].ZH, "昆山旅游度假区") {
+			t.Errorf("row %d: %v", i+2, ps)
+		}
+	}
+}

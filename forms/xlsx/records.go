@@ -535,6 +535,11 @@ func (rd *reader) setRegion(es *entState, raw string, at func(cellProblem) Probl
 		}
 		es.e.Values.Set("region", res.code)
 		es.fromRow["region"] = origin
+		if a := res.alias; a != nil {
+			rd.addProblem(at(cellProblem{field: "region", code: "region.alias", severity: forms.SeverityWarning,
+				zh: fmt.Sprintf("「所在地区」“%s”：%s", clipText(raw, 30), a.Note("zh")),
+				en: fmt.Sprintf("Region %q: %s", clipText(raw, 30), a.Note("en"))}))
+		}
 		return
 	}
 	text := strings.Join(strings.Fields(raw), " ")

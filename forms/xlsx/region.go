@@ -12,6 +12,9 @@ type regionResult struct {
 	code    string
 	problem string // "region.unresolved" or "region.ambiguous"
 	zh, en  string // the reason, a sentence ending in ， / .
+	// alias is set when code came from the alias table (a town the
+	// division codes no longer carry): the note becomes a warning.
+	alias *forms.RegionAlias
 }
 
 // resolveRegion reads a region as people write it: a code, a town name
@@ -35,6 +38,9 @@ func resolveRegion(ix *forms.RegionIndex, text, home string) regionResult {
 		if r, ok := ix.Lookup(text); ok {
 			return regionResult{code: r.Code}
 		}
+	}
+	if a, ok := ix.ResolveAlias(text, home); ok {
+		return regionResult{code: a.Code, alias: &a}
 	}
 	homeName := ""
 	if home != "" {

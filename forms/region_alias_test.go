@@ -22,7 +22,7 @@ func TestRegionAliases(t *testing.T) {
 		text, home string
 		want       string // "" for no alias
 	}{
-		{"淀山湖镇", "", resort},  // no such town anywhere else
+		{"淀山湖镇", "", resort}, // no such town anywhere else
 		{"淀山湖", kunshan, resort},
 		{"锦溪镇", kunshan, resort},
 		{"锦溪镇", suzhou, resort},

@@ -94,6 +94,18 @@ type Field struct {
 	Aliases     []string  `json:"aliases,omitempty"` // other headers people write for it
 	// NegotiableFlag names the bool field that 面议 sets, for a money field.
 	NegotiableFlag string `json:"negotiable_flag,omitempty"`
+	// PublishFlag names, for a business-secret field the enterprise may
+	// choose to publish need by need (现有基础), the bool field of the same
+	// record that says it does: the field is then published like a public
+	// one (see [Catalogue.Publish]).
+	PublishFlag string `json:"publish_flag,omitempty"`
+	// Upload marks an internal field that the platform's operator receives
+	// in the upload sheet (the responsible 技术经理人, the 专场, the
+	// platform's own number): still never published.
+	Upload bool `json:"upload,omitempty"`
+	// RangeEnd names, for the first year of a range (需求时限), the field of
+	// its last year: a cell holding both ("2025—2027") fills the two.
+	RangeEnd string `json:"range_end,omitempty"`
 
 	contentIndex int // 1 + its place in Catalogue.content, or 0
 }
@@ -372,9 +384,33 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		if fd.ZH == "" || fd.EN == "" {
 			return nil, fmt.Errorf("parse catalogue: field %s: needs zh and en labels", fd.ID)
 		}
+		if fd.Upload && fd.Class != ClassInternal {
+			return nil, fmt.Errorf("parse catalogue: field %s: only an internal field is marked upload", fd.ID)
+		}
+		if fd.PublishFlag != "" && fd.Class != ClassSecret {
+			return nil, fmt.Errorf("parse catalogue: field %s: only a business-secret field has a publish flag", fd.ID)
+		}
 		c.byID[fd.ID] = fd
 		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
 			c.content = append(c.content, fd)
+		}
+	}
+	for _, fd := range c.fields {
+		for _, ref := range []struct{ id, what string }{{fd.PublishFlag, "publish flag"}, {fd.RangeEnd, "range end"}, {fd.NegotiableFlag, "negotiable flag"}} {
+			if ref.id == "" {
+				continue
+			}
+			other, ok := c.byID[ref.id]
+			want := KindBool
+			if ref.what == "range end" {
+				want = fd.Kind
+			}
+			if !ok || other.Entity != fd.Entity || other.Kind != want {
+				return nil, fmt.Errorf("parse catalogue: field %s: %s %q is no %s field of the same record", fd.ID, ref.what, ref.id, want)
+			}
+			if ref.what == "publish flag" && other.Class != ClassPublic {
+				return nil, fmt.Errorf("parse catalogue: field %s: publish flag %s must be public (the enterprise confirms it)", fd.ID, ref.id)
+			}
 		}
 	}
 	slices.SortFunc(c.content, func(a, b *Field) int { return strings.Compare(a.ID, b.ID) })

@@ -123,6 +123,18 @@ func (c *Catalogue) ValidateNeed(n *Need, mode Mode) []Problem {
 			out = append(out, problem("budget_wan", "required", SeverityError, "请填写金额或勾选“面议”。", "enter an amount or tick Negotiable."))
 		}
 	}
+	for _, f := range c.fields {
+		if f.Entity != EntityNeed || f.RangeEnd == "" || !n.Values.Has(f.ID) || !n.Values.Has(f.RangeEnd) {
+			continue
+		}
+		from, err1 := strconv.ParseFloat(n.Values.Get(f.ID), 64)
+		to, err2 := strconv.ParseFloat(n.Values.Get(f.RangeEnd), 64)
+		if err1 == nil && err2 == nil && to < from {
+			out = append(out, problem(f.RangeEnd, "range", SeverityError,
+				fmt.Sprintf("不能早于「%s」（%s）。", f.ZH, n.Values.Get(f.ID)),
+				fmt.Sprintf("cannot come before %s (%s).", f.EN, n.Values.Get(f.ID))))
+		}
+	}
 	return withoutOverridden(out, n.Overrides)
 }
 

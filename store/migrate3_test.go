@@ -273,3 +273,30 @@ func readCurrentRecords(t *testing.T, path string) ([]*forms.Need, map[string]*f
 	})
 	return needs, ents
 }
+
+// TestNewNeedTechManager is issue 13.3: a new need's responsible 技术经理人
+// is the user who records it, unless one is given; an edit keeps it.
+func TestNewNeedTechManager(t *testing.T) {
+	s, _ := openTest(t) // user 张三
+	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	n := &forms.Need{EnterpriseID: e.ID, Status: forms.StatusDraft, Values: forms.Values{"title": {"一条新需求"}}}
+	if err := s.SaveNeed(bg, n); err != nil {
+		t.Fatal(err)
+	}
+	if got := n.Values.Get("tech_manager"); got != "张三" {
+		t.Errorf("tech_manager %q, want the user 张三", got)
+	}
+	n.Values.Set("tech_manager", "李科技")
+	if err := s.SaveNeed(bg, n); err != nil {
+		t.Fatal(err)
+	}
+	given := &forms.Need{EnterpriseID: e.ID, Status: forms.StatusDraft, Values: forms.Values{"title": {"另一条"}, "tech_manager": {"周镇长"}}}
+	if err := s.SaveNeed(bg, given); err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range map[string]string{n.ID: "李科技", given.ID: "周镇长"} {
+		if got, _ := s.Need(bg, id); got.Values.Get("tech_manager") != want {
+			t.Errorf("need %s: tech_manager %q, want %q", id, got.Values.Get("tech_manager"), want)
+		}
+	}
+}

@@ -367,6 +367,17 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 		if n.Team == "" {
 			n.Team = team
 		}
+		if user != "" && !n.Values.Has("tech_manager") {
+			// The responsible 技术经理人 of a new need is, unless given,
+			// the user who records it (the settings' user). A new map:
+			// a rollback restores the caller's.
+			v := n.Values.Clone()
+			if v == nil {
+				v = forms.Values{}
+			}
+			v.Set("tech_manager", user)
+			n.Values = v
+		}
 	} else {
 		n.BaseRev = prev.Rev
 		n.CreatedAt = prev.CreatedAt

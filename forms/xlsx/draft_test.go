@@ -81,3 +81,65 @@ func TestReadRegionAlias(t *testing.T) {
 		}
 	}
 }
+
+// TestReadNewNeedFields is issue 13.3: 需求时限 as a range of years, the
+// platform's own 需求编号 kept apart from our id, 机构属性, the 专场 and the
+// 技术经理人.
+func TestReadNewNeedFields(t *testing.T) {
+	const id = "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab"
+	code := creditCode(t, "91320583MA1XYW04")
+	b := newBook(t, "需求").
+		row("需求", 1, "企业名称", "统一社会信用代码", "机构属性", "需求名称", "需求类型", "需求时限", "需求有效期", "专场", "技术经理人", "需求编号", "寻榜编号").
+		row("需求", 2, "昆山戊科技有限公司", nil, "企业", "高精度视觉定位模组开发", "产品升级", "2025年—2027年", "2026-12-31", "2026 昆山专场", "李科技", nil, nil).
+		row("需求", 3, "昆山戊科技有限公司", nil, "企业", "锂电池极片缺陷在线检测", "产品升级", "2026-2026", nil, nil, nil, nil, nil).
+		text("需求", "B2", code).text("需求", "B3", code).
+		text("需求", "J2", "FT6851882291613696").text("需求", "K2", id).
+		text("需求", "J3", "6851882291613696")
+	batch := mustRead(t, b.bytes(), Options{})
+	if batch.HasErrors() {
+		t.Fatalf("errors:\n%s", dumpProblems(batch))
+	}
+	n := needByTitle(batch, "高精度视觉定位模组开发")
+	if n == nil || n.ID != id {
+		t.Fatalf("need 1: %+v", n)
+	}
+	checkValues(t, "need 1", n.Values, map[string][]string{
+		"period_start_year": {"2025"}, "period_end_year": {"2027"}, "valid_until": {"2026-12-31"},
+		"activity": {"2026 昆山专场"}, "tech_manager": {"李科技"}, "platform_need_no": {"FT6851882291613696"},
+	})
+	n2 := needByTitle(batch, "锂电池极片缺陷在线检测")
+	if n2 == nil || n2.ID == id || n2.Values.Get("platform_need_no") != "6851882291613696" || n2.Values.Get("period_end_year") != "2026" {
+		t.Errorf("need 2: %+v", n2)
+	}
+	if got := entByID(batch, n.EnterpriseID).Values.Get("institution_type"); got != "1" {
+		t.Errorf("机构属性 read as %q", got)
+	}
+	cols := map[string]string{}
+	for _, c := range batch.Sheets[0].Columns {
+		cols[c.Header] = c.Field
+	}
+	if cols["寻榜编号"] != ColumnNeedID || cols["需求编号"] != "platform_need_no" {
+		t.Errorf("columns %v", cols)
+	}
+
+	// Alone, 需求编号 is our id when it holds one, the platform's number
+	// when it holds another system's, an error when it holds a mistyped id.
+	for _, tc := range []struct{ value, wantID, wantNo, code string }{
+		{id, id, "", ""},
+		{"FT6851882291613696", "", "FT6851882291613696", ""},
+		{"6F1C2D3E", "", "", "need_id.format"},
+	} {
+		data := newBook(t, "需求").
+			row("需求", 1, "企业名称", "统一社会信用代码", "需求名称", "需求类型", "需求编号").
+			row("需求", 2, "昆山戊科技有限公司", nil, "高精度视觉定位模组开发", "产品升级").
+			text("需求", "B2", code).text("需求", "E2", tc.value).bytes()
+		got := mustRead(t, data, Options{})
+		n := got.Needs[0]
+		if tc.wantID != "" && n.ID != tc.wantID || tc.wantID == "" && n.ID == tc.value || n.Values.Get("platform_need_no") != tc.wantNo {
+			t.Errorf("需求编号 %q: id %s, platform number %q", tc.value, n.ID, n.Values.Get("platform_need_no"))
+		}
+		if ps := problemsAt(got, "需求", 2, "E"); tc.code == "" && len(ps) > 0 || tc.code != "" && (len(ps) != 1 || ps[0].Code != tc.code) {
+			t.Errorf("需求编号 %q: problems %v", tc.value, ps)
+		}
+	}
+}

@@ -28,6 +28,12 @@ const (
 // template or an operator's saved mapping already knew.
 const PlatformNeedIDHeader = "需求编号"
 
+// NeedIDHeader heads the column of the need's xunbang id where the
+// platform's profile uses 需求编号 for the platform's own number (jstec).
+// [Read] takes either; under 需求编号 a value that is no xunbang id is the
+// platform's number (platform_need_no).
+const NeedIDHeader = "寻榜编号"
+
 // PlatformOptions steer [WritePlatform].
 type PlatformOptions struct {
 	// Now stamps the file; nil means time.Now.

@@ -101,11 +101,14 @@ read:
 					fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
 			}
 			p.info.Records++
-			idRaw := ""
+			idRaw, noRaw := "", ""
 			if i := p.idCol.idx; i >= 0 && i < len(cells) {
 				idRaw = strings.TrimSpace(cells[i])
 			}
-			if rd.record(p, row, vals, idRaw, &last) {
+			if i := p.platNo.idx; i >= 0 && i < len(cells) {
+				noRaw = strings.TrimSpace(cells[i])
+			}
+			if rd.record(p, row, vals, idRaw, noRaw, &last) {
 				inherited = append(inherited, row)
 			}
 		}
@@ -239,7 +242,7 @@ func (p *sheetPlan) repeatedHeader(vals []string) bool {
 // record turns one data row into records; idRaw is its need-id cell. It
 // reports whether the row named no enterprise and took the one of the row
 // above.
-func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw string, last **entState) (inherited bool) {
+func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw string, last **entState) (inherited bool) {
 	at := func(i int, cp cellProblem) Problem {
 		pr := Problem{Sheet: p.name, Row: row, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en}
 		if i >= 0 {
@@ -342,6 +345,15 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw string, las
 	bad := rowBad
 	if idRaw != "" && rd.needID(p, row, idRaw, n) {
 		bad = true
+	}
+	if noRaw != "" && !n.Values.Has("platform_need_no") {
+		for _, cp := range parseCell(rd.cat, n.Values, rd.cat.MustField("platform_need_no"), noRaw) {
+			cp.field = "platform_need_no"
+			rd.addProblem(Problem{Sheet: p.name, Row: row, Column: p.platNo.letter, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en})
+			if cp.severity == forms.SeverityError {
+				bad = true
+			}
+		}
 	}
 	for i, c := range p.cols {
 		if c.field.Entity != forms.EntityNeed || vals[i] == "" {

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -86,6 +87,7 @@ type sheetPlan struct {
 	byField   map[string]int
 	titleCol  int // index into cols of the need title, -1 if none
 	idCol     needIDColumn
+	platNo    needIDColumn // a 需求编号 beside the id column: the platform's number
 	ignored   []ColumnInfo
 	info      *SheetInfo
 	scan      *sheetScan
@@ -314,7 +316,7 @@ func (s *rowSource) close() error {
 
 // plan finds a sheet's header row and maps its columns.
 func (rd *reader) plan(name string) (*sheetPlan, error) {
-	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
+	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, platNo: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
 	p.info = &SheetInfo{Name: name, Role: RoleSkipped}
 	if p.scan != nil && p.scan.mergesCut {
 		rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "merges.cut",
@@ -370,6 +372,11 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 	p.headerRow = best.row
 	p.info.HeaderRow = best.row
 	var need, ent int
+	type idCand struct {
+		col  needIDColumn
+		info int // index into p.info.Columns
+	}
+	var idCands []idCand
 	for i, h := range best.cells {
 		h = strings.TrimSpace(h)
 		if h == "" {
@@ -378,9 +385,9 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		f, ok := headerField(rd.cat, h)
 		ci := ColumnInfo{Column: letter, Header: h}
-		if strict, isID := needIDHeader(h); !ok && isID && p.idCol.idx < 0 {
-			p.idCol = needIDColumn{idx: i, letter: letter, header: h, strict: strict}
-			ci.Field = ColumnNeedID
+		if c, isID := needIDHeader(h); !ok && isID {
+			c.idx, c.letter, c.header = i, letter, h
+			idCands = append(idCands, idCand{c, len(p.info.Columns)})
 			p.info.Columns = append(p.info.Columns, ci)
 			continue
 		}
@@ -407,6 +414,26 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 			ent++
 		}
 	}
+	// The id column: the best-ranked header (寻榜编号 over 需求编号 over
+	// 需求ID over 编号). A 需求编号 beside a 寻榜编号 is the platform's own
+	// number; other extra id columns are ignored.
+	slices.SortStableFunc(idCands, func(a, b idCand) int { return a.col.rank - b.col.rank })
+	for i, c := range idCands {
+		switch {
+		case i == 0:
+			p.idCol = c.col
+			p.info.Columns[c.info].Field = ColumnNeedID
+		case c.col.platformNo && p.platNo.idx < 0:
+			if _, mapped := p.byField["platform_need_no"]; !mapped {
+				p.platNo = c.col
+				p.info.Columns[c.info].Field = "platform_need_no"
+				continue
+			}
+			fallthrough
+		default:
+			p.ignored = append(p.ignored, p.info.Columns[c.info])
+		}
+	}
 	_, hasTitle := p.byField["title"]
 	_, hasName := p.byField["enterprise_name"]
 	_, hasCode := p.byField["credit_code"]
@@ -419,11 +446,15 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		if p.idCol.idx >= 0 {
 			p.ignored = append(p.ignored, ColumnInfo{Column: p.idCol.letter, Header: p.idCol.header})
 			for i := range p.info.Columns {
-				if p.info.Columns[i].Field == ColumnNeedID {
+				if f := p.info.Columns[i].Field; f == ColumnNeedID || f == "platform_need_no" && p.platNo.idx >= 0 {
 					p.info.Columns[i].Field = ""
 				}
 			}
 			p.idCol = needIDColumn{idx: -1}
+		}
+		if p.platNo.idx >= 0 {
+			p.ignored = append(p.ignored, ColumnInfo{Column: p.platNo.letter, Header: p.platNo.header})
+			p.platNo = needIDColumn{idx: -1}
 		}
 		// Need columns on an enterprise sheet are not read.
 		kept := p.cols[:0]

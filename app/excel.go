@@ -731,6 +731,9 @@ type exportOptions struct {
 	Lang       string
 	HomeRegion string
 	Targets    store.Targets
+	// Profile, Organisation and User are the settings' platform profile,
+	// team and user, for the platform upload sheet.
+	Profile, Organisation, User string
 	// Progress, when not nil, is told done needs of total (0 when
 	// unknown), on the exporting goroutine; see xlsx.PlatformOptions.
 	Progress func(done, total int)
@@ -756,7 +759,8 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 		var err error
 		switch format {
 		case excelPlatform:
-			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress})
+			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress,
+				Profile: opt.Profile, Organisation: opt.Organisation, User: opt.User})
 		case excelHandbook, excelHandbookUnconfirmed:
 			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang,
 				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
@@ -999,7 +1003,8 @@ func exportTarget(dir, name string) (string, error) {
 func (x *excelTransfer) startExport(format, path string) {
 	u := x.u
 	x.lastDir = filepath.Dir(path)
-	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets}
+	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets,
+		Profile: u.settings.PlatformProfile, Organisation: u.settings.Team, User: u.settings.User}
 	formatName := lang.L("excel.format." + format)
 	var stats xlsx.ExportStats
 	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,

@@ -97,6 +97,7 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
 		label("settings.datadir"), v.dataDir,
 		label("settings.platform"), container.NewVBox(v.platform, smallLabel(lang.L("settings.platform.help"))),
+		label("profile.label"), newProfilePicker(u).content,
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
 	targets := container.New(layout.NewFormLayout(),

@@ -13,6 +13,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/jsonl"
+	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -97,6 +98,8 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 func runExport(ctx context.Context, c *call) error {
 	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》), report (organisers' counts)"))
 	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
+	c.fs.String("profile", "", tr(c.lang, "平台上传表按哪个平台的格式写："+strings.Join(xlsx.ProfileIDs(), "、")+"（默认取设置，未设置时为 jstec）",
+		"platform: the platform profile of the upload sheet: "+strings.Join(xlsx.ProfileIDs(), ", ")+" (default: settings, else jstec)"))
 	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
 	if err := c.parse(); err != nil {
 		return err

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
@@ -115,12 +116,22 @@ func exportXLSX(format string) func(ctx context.Context, c *call, out string) er
 		if f := c.fs.Lookup("include-unconfirmed"); f != nil {
 			include = f.Value.String() == "true"
 		}
+		profile := set.PlatformProfile
+		if f := c.fs.Lookup("profile"); f != nil && f.Value.String() != "" {
+			profile = f.Value.String()
+		}
+		if _, ok := xlsx.ProfileByID(profile); !ok {
+			return userError{
+				zh: fmt.Sprintf("没有名为“%s”的平台格式（可用：%s）。", profile, strings.Join(xlsx.ProfileIDs(), "、")),
+				en: fmt.Sprintf("there is no platform profile %q (there are: %s).", profile, strings.Join(xlsx.ProfileIDs(), ", ")),
+			}
+		}
 		var stats xlsx.ExportStats
 		err = writeOutput(c, out, func(w io.Writer) error {
 			var err error
 			switch format {
 			case "platform":
-				stats, err = xlsx.WritePlatform(ctx, w, st, xlsx.PlatformOptions{})
+				stats, err = xlsx.WritePlatform(ctx, w, st, xlsx.PlatformOptions{Profile: profile, Organisation: set.Team, User: set.User})
 			case "handbook":
 				stats, err = xlsx.WriteHandbook(ctx, w, st, xlsx.HandbookOptions{IncludeUnconfirmed: include, Lang: c.lang})
 			default:

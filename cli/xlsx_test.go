@@ -10,8 +10,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/xunbang/xunbang/forms/xlsx"
 )
 
 func TestExcelExportsAndImport(t *testing.T) {
@@ -74,40 +72,55 @@ func TestPlatformSheetReimport(t *testing.T) {
 	if _, errs, code := run(t, env, "demo", "--data", src, "--needs", "40"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
-	sheet := filepath.Join(dir, "platform.xlsx")
-	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", sheet, "--data", src); code != 0 {
-		t.Fatalf("export: %s", errs)
-	}
 	count := func(data string) int {
 		out, _, _ := run(t, env, "list", "--json", "--data", data)
 		return strings.Count(strings.TrimSpace(out), "\n") + 1
 	}
 	srcNeeds := count(src)
-	for i, data := range []string{dst, dst, src} {
-		_, errs, code := run(t, env, "import", sheet, "--data", data)
-		if code != 0 {
-			t.Fatalf("import %d: %d %s", i+1, code, errs)
+	// Either profile's sheet re-imports without doubling anything: the
+	// default (jstec), by its 寻榜编号, and xunbang's, by its 需求编号.
+	for _, profile := range []string{"", "xunbang"} {
+		sheet := filepath.Join(dir, "platform-"+profile+".xlsx")
+		args := []string{"export", "--format", "platform", "-o", sheet, "--data", src}
+		if profile != "" {
+			args = append(args, "--profile", profile)
 		}
-		if i > 0 && !strings.Contains(errs, "新建 0，") {
-			t.Errorf("import %d created records:\n%s", i+1, errs)
+		if _, errs, code := run(t, env, args...); code != 0 {
+			t.Fatalf("export %s: %s", profile, errs)
 		}
-		if i == 0 && !strings.Contains(errs, "只有公开称谓") {
-			t.Errorf("no warning about enterprises known by an alias only:\n%s", errs)
+		fresh := filepath.Join(dir, "fresh-"+profile)
+		for i, data := range []string{fresh, fresh, src} {
+			_, errs, code := run(t, env, "import", sheet, "--data", data, "--region", "320500")
+			if code != 0 {
+				t.Fatalf("%s: import %d: %d %s", profile, i+1, code, errs)
+			}
+			if i > 0 && !strings.Contains(errs, "新建 0，") {
+				t.Errorf("%s: import %d created records:\n%s", profile, i+1, errs)
+			}
+			if strings.Contains(errs, "只有公开称谓") || strings.Contains(errs, "找不到") {
+				t.Errorf("%s: an anonymous row without its enterprise, or a region not read back:\n%s", profile, errs)
+			}
+		}
+		if n := count(src); n != srcNeeds {
+			t.Errorf("%s: the source has %d needs, had %d", profile, n, srcNeeds)
 		}
 	}
-	if n := count(src); n != srcNeeds {
-		t.Errorf("the source has %d needs, had %d", n, srcNeeds)
+	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", filepath.Join(dir, "x.xlsx"), "--profile", "kjzy", "--data", src); code == 0 || !strings.Contains(errs, "kjzy") || !strings.Contains(errs, "jstec") {
+		t.Errorf("an unknown profile: %d %s", code, errs)
 	}
-	if a, b := count(dst), count(dst); a != b || a == 0 {
-		t.Errorf("dst has %d needs", a)
+
+	sheet := filepath.Join(dir, "platform.xlsx")
+	if _, errs, code := run(t, env, "export", "--format", "platform", "--profile", "xunbang", "-o", sheet, "--data", src); code != 0 {
+		t.Fatalf("export: %s", errs)
 	}
+	_ = dst
 
 	// Give a named row the credit code of another row's enterprise.
 	f, err := excelize.OpenFile(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := f.GetRows(xlsx.PlatformSheet)
+	rows, err := f.GetRows("需求征集表")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +141,7 @@ func TestPlatformSheetReimport(t *testing.T) {
 		t.Fatal("no two named rows of different enterprises")
 	}
 	cell, _ := excelize.CoordinatesToCellName(codeCol+1, first+1)
-	if err := f.SetCellStr(xlsx.PlatformSheet, cell, rows[other][codeCol]); err != nil {
+	if err := f.SetCellStr("需求征集表", cell, rows[other][codeCol]); err != nil {
 		t.Fatal(err)
 	}
 	moved := filepath.Join(dir, "moved.xlsx")

@@ -26,6 +26,10 @@ type Settings struct {
 	// BackupsKept is how many daily backups the window keeps in
 	// DIR/backups (Store.DailyBackup); unset (0) means 7.
 	BackupsKept int `json:"backups_kept,omitempty"`
+	// PlatformProfile names the platform profile of the upload sheet
+	// (forms/xlsx Profiles: "jstec", "xunbang"); unset means the default,
+	// jstec.
+	PlatformProfile string `json:"platform_profile,omitempty"`
 }
 
 // Targets are the team's goals for the campaign, shown against progress.

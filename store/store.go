@@ -22,7 +22,9 @@ import (
 /*
 The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
 (values marked [sealed] are encrypted, see crypt.go; keys are never
-encrypted and never hold names, codes or text):
+encrypted and never hold names, codes or text; schema 3 has the layout of
+schema 2, its needs' tech field codes rewritten to the official ones, see
+migrateV2):
 
 meta/
 |--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)

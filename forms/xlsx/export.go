@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -189,33 +187,6 @@ func number(s string) any {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// newBookFile starts a workbook whose first sheet is named first.
-func newBookFile(first string) (*excelize.File, error) {
-	f := excelize.NewFile()
-	if err := f.SetSheetName("Sheet1", first); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// finishBook sets the document properties and writes the workbook.
-func finishBook(f *excelize.File, w io.Writer, title string, now time.Time) error {
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title: title, Creator: "xunbang", Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
-		Language: "zh-CN",
-	}); err != nil {
-		return err
-	}
-	if err := f.SetAppProps(&excelize.AppProperties{Application: "xunbang"}); err != nil {
-		return err
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: write workbook: %w", err)
-	}
-	return nil
-}
 
 // cellName is excelize.CoordinatesToCellName without the error, for
 // coordinates built in code.

@@ -359,7 +359,11 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 		if c.field.Entity != forms.EntityNeed || vals[i] == "" {
 			continue
 		}
-		for _, cp := range parseCell(rd.cat, n.Values, c.field, vals[i]) {
+		raw := vals[i]
+		if c.yuan {
+			raw = yuanToWan(raw)
+		}
+		for _, cp := range parseCell(rd.cat, n.Values, c.field, raw) {
 			if cp.field == "" {
 				cp.field = c.field.ID
 			}
@@ -660,4 +664,15 @@ func (rd *reader) finish() {
 		}
 	}
 	rd.finishProblems()
+}
+
+// yuanToWan turns an amount in 元 into 万元 (1500000 → 150); text that is
+// no plain amount (面议, 50万) is left for the money parser.
+func yuanToWan(s string) string {
+	t := strings.TrimSuffix(strings.TrimSpace(unexponent(strings.ReplaceAll(s, ",", ""))), "元")
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil || x < 0 {
+		return s
+	}
+	return strconv.FormatFloat(x/10000, 'f', -1, 64)
 }

@@ -39,6 +39,9 @@ func resolveRegion(ix *forms.RegionIndex, text, home string) regionResult {
 			return regionResult{code: r.Code}
 		}
 	}
+	if code, ok := codePath(ix, text); ok {
+		return regionResult{code: code}
+	}
 	if a, ok := ix.ResolveAlias(text, home); ok {
 		return regionResult{code: a.Code, alias: &a}
 	}
@@ -117,4 +120,23 @@ func ambiguous(ix *forms.RegionIndex, text string, rs []forms.Region, within str
 		res.en = fmt.Sprintf("%d places are called %q (%s …), so it is not clear which (--region sets the home region).", len(rs), clipText(text, 30), strings.Join(names, ", "))
 	}
 	return res
+}
+
+// codePath reads a region written as the codes of its levels, top first
+// (320000,320500,320583: how the Jiangsu platform writes one), each inside
+// the one before, and returns the last.
+func codePath(ix *forms.RegionIndex, text string) (string, bool) {
+	parts := forms.SplitList(text)
+	if len(parts) < 2 || len(parts) > 4 {
+		return "", false
+	}
+	prev := ""
+	for _, p := range parts {
+		r, ok := ix.Lookup(p)
+		if !isDigits(p) || !ok || prev != "" && !ix.Within(r.Code, prev) {
+			return "", false
+		}
+		prev = r.Code
+	}
+	return prev, true
 }

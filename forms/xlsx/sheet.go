@@ -76,6 +76,16 @@ type column struct {
 	letter string
 	header string
 	field  *forms.Field
+	// yuan: a money column whose header gives its unit as 元 (意向投入（元）);
+	// its amounts are turned into 万元.
+	yuan bool
+}
+
+// yuanHeader reports whether a money column's header says its unit is 元
+// rather than 万元.
+func yuanHeader(h string) bool {
+	h = forms.Fold(h)
+	return strings.Contains(h, "元") && !strings.Contains(h, "万元") && !strings.Contains(h, "万")
 }
 
 // sheetPlan is how a sheet will be read.
@@ -371,6 +381,25 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 	p.src = src // kept open for readSheet, which replays the rows read so far
 	p.headerRow = best.row
 	p.info.HeaderRow = best.row
+	// A platform upload sheet xunbang wrote: its columns that carry only
+	// part of a value (one cooperation mode of several, the county of a
+	// town, a composed text) are not read back over the whole one.
+	lossy := map[int]bool{}
+	if prof := uploadSheetProfile(name, best.cells); prof != nil {
+		var cols []string
+		for i, c := range prof.Columns {
+			if c.lossy() {
+				lossy[i] = true
+				letter, _ := excelize.ColumnNumberToName(i + 1)
+				cols = append(cols, fmt.Sprintf("%s「%s」", letter, c.Header))
+			}
+		}
+		if len(cols) > 0 {
+			rd.addProblem(Problem{Sheet: name, Row: best.row, Severity: forms.SeverityWarning, Code: "upload_sheet.partial_columns",
+				ZH: fmt.Sprintf("这是寻榜导出的“%s”平台上传表，以下列只写了部分信息（如一种合作方式、区县一级的地区、合写的需求详情），导入时不读取：%s。", prof.ZH, strings.Join(cols, "、")),
+				EN: fmt.Sprintf("this is a platform upload sheet xunbang wrote for %s; these columns hold part of a value (one cooperation mode, the region to the county, a composed text) and are not read: %s.", prof.EN, strings.Join(cols, ", "))})
+		}
+	}
 	var need, ent int
 	type idCand struct {
 		col  needIDColumn
@@ -385,6 +414,10 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		f, ok := headerField(rd.cat, h)
 		ci := ColumnInfo{Column: letter, Header: h}
+		if lossy[i] {
+			p.info.Columns = append(p.info.Columns, ci)
+			continue
+		}
 		if c, isID := needIDHeader(h); !ok && isID {
 			c.idx, c.letter, c.header = i, letter, h
 			idCands = append(idCands, idCand{c, len(p.info.Columns)})
@@ -406,7 +439,7 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		ci.Field = f.ID
 		p.info.Columns = append(p.info.Columns, ci)
 		p.byField[f.ID] = len(p.cols)
-		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f})
+		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f, yuan: f.Kind == forms.KindMoney && yuanHeader(h)})
 		switch f.Entity {
 		case forms.EntityNeed:
 			need++
@@ -590,4 +623,30 @@ func footerWord(c string, key bool) string {
 		}
 	}
 	return ""
+}
+
+// uploadSheetProfile returns the profile whose upload sheet a sheet is —
+// its name and its headers, in order — or nil.
+func uploadSheetProfile(sheet string, header []string) *Profile {
+	for _, p := range Profiles() {
+		if p.Sheet != sheet {
+			continue
+		}
+		want := PlatformHeaders(p)
+		got := header
+		for len(got) > 0 && strings.TrimSpace(got[len(got)-1]) == "" {
+			got = got[:len(got)-1]
+		}
+		if len(got) != len(want) {
+			continue
+		}
+		same := true
+		for i := range want {
+			same = same && strings.TrimSpace(got[i]) == want[i]
+		}
+		if same {
+			return p
+		}
+	}
+	return nil
 }

@@ -182,6 +182,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt Options) (b *Batch
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseLongSheets(info, opt, lim); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUnzipSize,

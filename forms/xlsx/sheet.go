@@ -135,6 +135,9 @@ func (rd *reader) run() error {
 		}
 	}()
 	for _, name := range names {
+		if sc := rd.info.sheets[name]; sc != nil && sc.tooLong {
+			return tooLongError(name, sc, rd.lim)
+		}
 		p, err := rd.plan(name)
 		if err != nil {
 			return err

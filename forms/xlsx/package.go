@@ -397,7 +397,11 @@ func damagedPart(part string, err error) error {
 // by its name right after "<" (or "</"), with the namespace prefix the
 // part's root element uses, if any ("<x:row").
 type partScanner struct {
-	r      io.Reader
+	r io.Reader
+	// size is the part's declared size, when known: a small part gets a
+	// small buffer (a workbook of a few KB is scanned without clearing a
+	// megabyte per part). It may lie: the buffer only bounds each read.
+	size   int64
 	buf    []byte
 	prefix []byte // "" or "x:"
 	ready  bool
@@ -414,7 +418,11 @@ const (
 // scanKeep bytes).
 func (s *partScanner) scan(names []string, fn func(which int, tag []byte), stop ...func() bool) error {
 	if s.buf == nil {
-		s.buf = make([]byte, scanChunk+scanKeep)
+		chunk := int64(scanChunk)
+		if s.size > 0 && s.size < chunk {
+			chunk = max(s.size, 4<<10)
+		}
+		s.buf = make([]byte, chunk+scanKeep)
 	}
 	var needles [][]byte
 	carry := 0
@@ -544,7 +552,7 @@ func scanSheet(zf *zip.File, lim Limits) (*sheetScan, error) {
 	defer closer.Close()
 	sc := &sheetScan{}
 	rows, filled := 0, 0
-	s := partScanner{r: cr}
+	s := partScanner{r: cr, size: int64(min(zf.UncompressedSize64, 1<<40))}
 	err = s.scan([]string{"row", "mergeCell", "/worksheet", "dimension"}, func(which int, tag []byte) {
 		switch which {
 		case 0:
@@ -622,7 +630,7 @@ func countSharedStrings(zf *zip.File, lim Limits) (int, error) {
 	}
 	defer closer.Close()
 	n := 0
-	s := partScanner{r: cr}
+	s := partScanner{r: cr, size: int64(min(zf.UncompressedSize64, 1<<40))}
 	if err := s.scan([]string{"si"}, func(int, []byte) { n++ }); err != nil {
 		return 0, partError(zf, err)
 	}

@@ -185,8 +185,9 @@ func Generate(seed uint64, needs int) *Set {
 	nEnt := needs/3 + 1
 	entTrade := make([]trade, nEnt)
 	names := map[string]bool{}
+	order := r.Perm(len(trades)) // the trades in turn, so that each has about as many needs
 	for i := 0; i < nEnt; i++ {
-		tr := trades[r.IntN(len(trades))]
+		tr := trades[order[i%len(trades)]]
 		entTrade[i] = tr
 		suffixes := []string{"有限公司", "股份有限公司", "科技有限公司"}
 		if strings.HasSuffix(tr.name, "科技") || strings.HasSuffix(tr.name, "技术") {

@@ -153,6 +153,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	rb := rowBuilder{cat: cat, prof: prof, opt: opt, sty: sty}
 	type prepared struct {
 		row           []any
+		height        float64
 		private, skip bool
 	}
 	row := 1
@@ -165,7 +166,8 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		if !cat.ConfirmationCurrent(n, e) {
 			return prepared{skip: true}
 		}
-		return prepared{row: rb.row(n, e)}
+		cells := rb.row(n, e)
+		return prepared{row: cells, height: rowHeight(cells, widths, sty.wrap)}
 	}, func(pr prepared) error {
 		meter.step()
 		switch {
@@ -178,12 +180,15 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		}
 		row++
 		st.Needs++
-		return sw.SetRow(cellName(1, row), pr.row)
+		return sw.SetRow(cellName(1, row), pr.row, excelize.RowOpts{Height: pr.height})
 	})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: platform sheet: %w", err)
 	}
 	if err := addValidations(f, prof, lists); err != nil {
+		return st, err
+	}
+	if err := uploadPageSetup(f, prof.Sheet); err != nil {
 		return st, err
 	}
 	if err := sw.Flush(); err != nil {
@@ -204,7 +209,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 }
 
 // platformStyle holds the style ids of the platform file.
-type platformStyle struct{ head, wrap, text, title int }
+type platformStyle struct{ head, wrap, text, num, title int }
 
 func platformStyles(f *excelize.File) (platformStyle, error) {
 	var s platformStyle
@@ -216,6 +221,7 @@ func platformStyles(f *excelize.File) (platformStyle, error) {
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: thinBorder}},
 		{&s.wrap, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
 		{&s.text, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top"}, NumFmt: 49}}, // 49: text "@"
+		{&s.num, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top"}}},
 		{&s.title, excelize.Style{Font: font(true, 14)}},
 	})
 	return s, err
@@ -332,7 +338,7 @@ func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []any {
 				continue
 			}
 			if _, num := val.(float64); num {
-				style = 0
+				style = rb.sty.num
 			}
 			cells[i] = excelize.Cell{StyleID: style, Value: val}
 		}
@@ -648,6 +654,9 @@ func addValidations(f *excelize.File, p *Profile, lists map[string]*codeList) er
 // writeCodes writes the 代码表 sheet: the codes of the coded and
 // validated columns, at the rows codeLists gave them.
 func writeCodes(f *excelize.File, lists map[string]*codeList, sty platformStyle) error {
+	if err := fitToWidth(f, PlatformCodesSheet, "portrait"); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(PlatformCodesSheet)
 	if err != nil {
 		return err
@@ -657,7 +666,7 @@ func writeCodes(f *excelize.File, lists map[string]*codeList, sty platformStyle)
 	}
 	if err := sw.SetRow("A1", []any{
 		excelize.Cell{StyleID: sty.head, Value: "栏目"}, excelize.Cell{StyleID: sty.head, Value: "代码"}, excelize.Cell{StyleID: sty.head, Value: "名称"},
-	}); err != nil {
+	}, excelize.RowOpts{Height: 20}); err != nil {
 		return err
 	}
 	ordered := make([]*codeList, 0, len(lists))
@@ -687,6 +696,9 @@ func slicesSortByFirst(l []*codeList) {
 // writeAbout writes the 说明 sheet: what the file is and for whom, each
 // column's platform field and how it is written, and the sources.
 func writeAbout(f *excelize.File, cat *forms.Catalogue, p *Profile, sty platformStyle) error {
+	if err := fitToWidth(f, PlatformAboutSheet, "landscape"); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(PlatformAboutSheet)
 	if err != nil {
 		return err
@@ -694,9 +706,10 @@ func writeAbout(f *excelize.File, cat *forms.Catalogue, p *Profile, sty platform
 	if err := setColWidths(sw, []float64{22, 22, 70}); err != nil {
 		return err
 	}
+	height := func(s string, width float64) float64 { return float64(cellLines(s, width))*13.5 + 4 }
 	w := &rowWriter{sw: sw}
 	w.row([]any{excelize.Cell{StyleID: sty.title, Value: p.ZH + " 需求上传表"}}, 24)
-	w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: p.AboutZH}}, 90)
+	w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: p.AboutZH}}, height(p.AboutZH, 114))
 	w.mergeLast(3)
 	w.row(nil, 0)
 	w.row([]any{excelize.Cell{StyleID: sty.head, Value: "栏目"}, excelize.Cell{StyleID: sty.head, Value: "平台字段"}, excelize.Cell{StyleID: sty.head, Value: "写法"}}, 20)
@@ -705,12 +718,14 @@ func writeAbout(f *excelize.File, cat *forms.Catalogue, p *Profile, sty platform
 		if key == "" {
 			key = "（寻榜，供平台运营方核对）"
 		}
-		w.row([]any{c.Header, key, excelize.Cell{StyleID: sty.wrap, Value: columnHow(cat, c)}}, 0)
+		how := columnHow(cat, c)
+		w.row([]any{excelize.Cell{StyleID: sty.text, Value: c.Header}, excelize.Cell{StyleID: sty.text, Value: key},
+			excelize.Cell{StyleID: sty.wrap, Value: how}}, height(how, 70))
 	}
 	w.row(nil, 0)
 	w.row([]any{excelize.Cell{StyleID: sty.head, Value: "来源"}}, 20)
 	for _, s := range p.Sources {
-		w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: s}}, 60)
+		w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: s}}, height(s, 114))
 		w.mergeLast(3)
 	}
 	if w.err != nil {
@@ -737,6 +752,9 @@ func columnHow(cat *forms.Catalogue, c ProfileColumn) string {
 	}
 	fd := cat.MustField(c.Field)
 	s := fd.ZH
+	if c.Or != "" {
+		s += "（没有时写" + cat.MustField(c.Or).ZH + "）"
+	}
 	switch c.Value {
 	case "code":
 		s += "，写平台代码（见“代码表”）"
@@ -767,4 +785,63 @@ func columnHow(cat *forms.Catalogue, c ProfileColumn) string {
 		s += "；匿名公开的需求请以此名称发布，不公开企业名称、信用代码和联系人"
 	}
 	return s + "。"
+}
+
+// uploadPageSetup prints the upload sheet on A4 landscape with its header
+// row on every page.
+func uploadPageSetup(f *excelize.File, sheet string) error {
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// rowHeight is the height, in points, a row of 10 pt text needs for its
+// wrapped cells (style wrap) to show whole; 0 (the default) when none
+// wraps to a second line.
+func rowHeight(cells []any, widths []float64, wrap int) float64 {
+	lines := 1
+	for i, c := range cells {
+		cell, ok := c.(excelize.Cell)
+		if !ok || cell.StyleID != wrap || i >= len(widths) {
+			continue
+		}
+		if s, ok := cell.Value.(string); ok {
+			lines = max(lines, cellLines(s, widths[i]))
+		}
+	}
+	if lines <= 1 {
+		return 0
+	}
+	return min(409, float64(lines)*13.5+3)
+}
+
+// cellLines estimates how many lines text takes wrapped in a column of
+// the given width (Excel's units, about one Latin character each; a
+// Chinese character takes about two).
+func cellLines(s string, width float64) int {
+	width = max(width-1, 4)
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		w := 0.0
+		for _, r := range para {
+			if r < 0x80 {
+				w += 1.1
+			} else {
+				w += 2.1
+			}
+		}
+		n += max(1, int(math.Ceil(w/width)))
+	}
+	return n
+}
+
+// fitToWidth prints a sheet on A4 in the given orientation, one page wide.
+// It is called before the sheet's stream writer, which writes the sheet's
+// properties first.
+func fitToWidth(f *excelize.File, sheet, orientation string) error {
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr(orientation), FitToWidth: ptr(1), FitToHeight: ptr(0)})
 }

@@ -35,7 +35,7 @@ func exportDemoWorkbook(t *testing.T, dir string) (string, int) {
 	defer src.Close()
 	importDemo(t, src, 40)
 	p := filepath.Join(dir, "需求征集表.xlsx")
-	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Profile: "xunbang"})
+	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestExcelImportRefusesToMoveANeed(t *testing.T) {
 	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
 	ctx := context.Background()
 	sheet := filepath.Join(t.TempDir(), "平台.xlsx")
-	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Profile: "xunbang"}); err != nil {
+	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(sheet)
@@ -606,7 +606,7 @@ func TestExcelProgressReachesTheEnd(t *testing.T) {
 			t.Errorf("%s: the progress is still up", format)
 		}
 		total := all // the needs the platform sheet and the report go through
-		if format == excelHandbook || format == excelHandbookUnconfirmed {
+		if format == excelHandbook || format == excelHandbookUnconfirmed || format == excelBooklet {
 			total = exportedNeeds(t, x.resultText)
 		}
 		if pr.bar.Value != 1 || !pr.bar.Visible() {
@@ -1065,7 +1065,7 @@ func TestExcelExportTarget(t *testing.T) {
 		"v1.2":      "v1.2.xlsx",
 		"..汇编":      "..汇编.xlsx",
 	} {
-		got, err := exportTarget(dir, name)
+		got, err := exportTarget(dir, name, ".xlsx")
 		if err != nil || got != filepath.Join(dir, want) {
 			t.Errorf("%q: %q, %v; want %q", name, got, err, want)
 		}

@@ -6,18 +6,19 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
-	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 func init() {
 	commands = append(commands,
 		command{"sync", [2]string{"与平台同步：sync [--server 地址]", "sync with the platform: sync [--server URL]"}, runSync},
 		command{"login", [2]string{"保存平台令牌：login --server 地址 [--token 令牌]", "store the platform token: login --server URL [--token T]"}, runLogin},
-		command{"serve", [2]string{"运行参考平台服务端：serve [--addr 127.0.0.1:8787] --data 目录；serve token create --user U --team T；serve review 编号 --status 状态 [--url 网址] [--comment 意见]",
-			"run the reference platform: serve [--addr 127.0.0.1:8787] --data DIR; serve token create --user U --team T; serve review ID --status S [--url U] [--comment C]"}, runServe},
+		command{"serve", [2]string{"运行汇集节点：serve [--addr 127.0.0.1:8787] (--data 目录 | --db postgres://…)；serve admin create --user U；serve token create --user U --team T；serve review 编号 --status 状态；serve migrate --from 目录 --db postgres://…",
+			"run the hub: serve [--addr 127.0.0.1:8787] (--data DIR | --db postgres://…); serve admin create --user U; serve token create --user U --team T; serve review ID --status S; serve migrate --from DIR --db postgres://…"}, runServe},
 	)
 }
 
@@ -46,6 +47,7 @@ func runSync(ctx context.Context, c *call) error {
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	start := time.Now()
 	rep, err := cl.Sync(ctx)
 	if aerr := c.audit(ctx, st, store.AuditSync, *server+": "+rep.String()); aerr != nil && err == nil {
 		err = aerr
@@ -54,7 +56,43 @@ func runSync(ctx context.Context, c *call) error {
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	if rep.Invalid > 0 {
+		return c.refused(ctx, st, start, rep.Invalid)
+	}
 	return nil
+}
+
+// refused says which records the platform refused in the sync that began
+// at start, and why, and returns the error that makes the command fail:
+// they are set aside, and are not on the platform until they are mended.
+func (c *call) refused(ctx context.Context, st *store.Store, start time.Time, n int) error {
+	q, err := st.QuarantinedOutbox(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range q {
+		if e.LastAttempt.Before(start) {
+			continue
+		}
+		kind, name := tr(c.lang, "需求", "need"), ""
+		switch e.Kind {
+		case protocol.KindNeed:
+			if nd, err := st.Need(ctx, e.ID); err == nil {
+				name = nd.Title()
+			}
+		case protocol.KindEnterprise:
+			kind = tr(c.lang, "企业", "enterprise")
+			if en, err := st.Enterprise(ctx, e.ID); err == nil {
+				name = en.Name()
+			}
+		}
+		fmt.Fprintf(c.env.Stderr, tr(c.lang, "平台拒收%s %s「%s」：%s\n", "the platform refused %s %s (%s): %s\n"),
+			kind, e.ID, name, strings.Join(e.Reasons, tr(c.lang, "；", "; ")))
+	}
+	return userError{
+		zh: fmt.Sprintf("%d 条记录被平台拒收，没有同步（见上）。请改正后再运行 xunbang sync。", n),
+		en: fmt.Sprintf("the platform refused %d records, which were not synced (see above). Mend them and run xunbang sync again.", n),
+	}
 }
 
 // runLogin checks a token with the server and keeps it in the OS keyring.
@@ -83,95 +121,5 @@ func runLogin(ctx context.Context, c *call) error {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已登录：%s（%s），令牌保存在系统密钥环中。", id.User, id.Team), fmt.Sprintf("logged in as %s (%s); the token is in the OS keyring.", id.User, id.Team)))
-	return nil
-}
-
-// runServe runs the reference platform server, or one of its admin
-// subcommands: token create, review.
-func runServe(ctx context.Context, c *call) error {
-	if len(c.args) >= 2 && c.args[0] == "token" && c.args[1] == "create" {
-		c.args = c.args[2:]
-		return runServeToken(ctx, c)
-	}
-	if len(c.args) >= 1 && c.args[0] == "review" {
-		c.args = c.args[1:]
-		return runServeReview(ctx, c)
-	}
-	addr := c.fs.String("addr", "127.0.0.1:8787", tr(c.lang, "监听地址", "address to listen on"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if len(c.args) > 0 {
-		return userError{zh: "未知的 serve 子命令：" + c.args[0], en: "unknown serve subcommand: " + c.args[0], err: errUsage}
-	}
-	srv, err := openPlatform(c)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "参考平台服务端运行于 "+*addr+"，数据目录 "+c.data+"。按 Ctrl+C 停止。", "reference platform serving on "+*addr+", data in "+c.data+". Ctrl+C stops it."))
-	return srv.Serve(ctx, *addr)
-}
-
-func openPlatform(c *call) (*platform.Server, error) {
-	srv, err := platform.Open(c.data)
-	if errors.Is(err, platform.ErrInUse) {
-		return nil, userError{zh: "平台数据目录正被另一个 xunbang serve 使用。", en: "the platform data dir is in use by another xunbang serve.", err: err}
-	}
-	return srv, err
-}
-
-func runServeToken(_ context.Context, c *call) error {
-	user := c.fs.String("user", "", tr(c.lang, "用户名", "user name"))
-	team := c.fs.String("team", "", tr(c.lang, "所属团队", "team"))
-	admin := c.fs.Bool("admin", false, tr(c.lang, "签发管理员令牌（可远程审核）", "issue an admin token (may review remotely)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if *user == "" || *team == "" && !*admin {
-		return userError{zh: "用法：xunbang serve token create --user 用户 --team 团队 --data 目录", en: "usage: xunbang serve token create --user U --team T --data DIR", err: errUsage}
-	}
-	srv, err := openPlatform(c)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	var tok string
-	if *admin {
-		tok, err = srv.CreateAdminToken(*user)
-	} else {
-		tok, err = srv.CreateToken(*user, *team)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(c.env.Stdout, tok) // the token alone, for scripts
-	return nil
-}
-
-func runServeReview(ctx context.Context, c *call) error {
-	status := c.fs.String("status", "", tr(c.lang, "平台状态，如 审核中、已发布、退回、对接中、已签约", "platform status, e.g. 审核中, 已发布, 退回, 对接中, 已签约"))
-	url := c.fs.String("url", "", tr(c.lang, "公开网址（已发布时必填）", "public address (required for 已发布)"))
-	comment := c.fs.String("comment", "", tr(c.lang, "审核意见", "review comment"))
-	remote := c.fs.String("server", "", tr(c.lang, "服务端正在运行时，经由此地址审核（需管理员令牌 XUNBANG_TOKEN）", "review through a running server at this address (needs an admin token in XUNBANG_TOKEN)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if len(c.args) != 1 || *status == "" {
-		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] --data 目录", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] --data DIR", err: errUsage}
-	}
-	id := c.args[0]
-	if *remote != "" {
-		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
-	}
-	srv, err := openPlatform(c)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if err := srv.Review(id, *status, *url, *comment); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已记录审核结果："+id+" → "+*status, "review recorded: "+id+" → "+*status))
 	return nil
 }

@@ -33,7 +33,10 @@
 // sheet carries the same needs but is no publication — it goes to the
 // platform's operator and names the enterprise and its contact for
 // 匿名公开 needs too, with the visibility and the alias in their own
-// columns. 不公开 needs appear in neither. The upload sheet carries the
+// columns. 不公开 needs appear in neither. The report is internal and says
+// so on each sheet: it counts every need, names an anonymous need by its
+// alias and county, and lists a 不公开 one without title, enterprise,
+// region, field or type (see [WriteReport]). The upload sheet carries the
 // need's xunbang id (寻榜编号, or 需求编号 in the xunbang profile): the key
 // by which the platform and [Read] recognise a need uploaded or imported
 // again.

@@ -167,7 +167,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 			return prepared{skip: true}
 		}
 		cells := rb.row(n, e)
-		return prepared{row: cells, height: rowHeight(cells, widths, sty.wrap)}
+		return prepared{row: cells, height: uploadRowHeight(cells, widths, sty.wrap)}
 	}, func(pr prepared) error {
 		meter.step()
 		switch {
@@ -796,10 +796,10 @@ func uploadPageSetup(f *excelize.File, sheet string) error {
 	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
 }
 
-// rowHeight is the height, in points, a row of 10 pt text needs for its
+// uploadRowHeight is the height, in points, a row of 10 pt text needs for its
 // wrapped cells (style wrap) to show whole; 0 (the default) when none
 // wraps to a second line.
-func rowHeight(cells []any, widths []float64, wrap int) float64 {
+func uploadRowHeight(cells []any, widths []float64, wrap int) float64 {
 	lines := 1
 	for i, c := range cells {
 		cell, ok := c.(excelize.Cell)

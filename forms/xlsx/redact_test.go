@@ -142,7 +142,7 @@ func TestRedaction(t *testing.T) {
 					}
 				}
 			default:
-				if p.vis == forms.VisibilityPrivate && name != "report" {
+				if p.vis == forms.VisibilityPrivate {
 					secrets = append(secrets, p.need.Title())
 				}
 				if name == "platform" && p.vis == forms.VisibilityAnonymous && p.need.Confirmation != nil {

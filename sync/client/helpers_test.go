@@ -39,7 +39,7 @@ func newHub(t testing.TB) *hub {
 }
 
 func (h *hub) token(user, team string) string {
-	tok, err := h.srv.CreateToken(user, team)
+	tok, err := h.srv.CreateToken(context.Background(), user, team)
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func (h *hub) token(user, team string) string {
 // revs returns "kind/id" => current revision of a team's records on the server.
 func (h *hub) revs(team string) map[string]string {
 	h.t.Helper()
-	recs, err := h.srv.Records("")
+	recs, err := h.srv.Records(context.Background(), "")
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -237,7 +237,7 @@ func assertInSync(t testing.TB, h *hub, team string, st *store.Store) {
 		t.Fatalf("server and client differ (local vs server):\n%s", d)
 	}
 	revs := allLocalRevisions(t, st)
-	n, err := h.srv.RevisionCount()
+	n, err := h.srv.RevisionCount(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func assertInSync(t testing.TB, h *hub, team string, st *store.Store) {
 		t.Fatalf("server stores %d revisions, the client has %d", n, len(revs))
 	}
 	for _, r := range revs {
-		if _, err := h.srv.Revision(r); err != nil {
+		if _, err := h.srv.Revision(context.Background(), r); err != nil {
 			t.Fatalf("revision %s lost: %v", r, err)
 		}
 	}
@@ -255,5 +255,27 @@ func assertInSync(t testing.TB, h *hub, team string, st *store.Store) {
 	}
 	if stats.Pending != 0 || stats.Quarantined != 0 {
 		t.Fatalf("outbox: %+v", stats)
+	}
+}
+
+// confirm records the enterprise's confirmation of a stored need, as the
+// confirmation screen does, so that the hub may publish it.
+func confirm(t testing.TB, st *store.Store, needID string) {
+	t.Helper()
+	ctx := context.Background()
+	n, err := st.Need(ctx, needID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := st.Enterprise(ctx, n.EnterpriseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Status = forms.StatusToConfirm
+	if err := forms.Default().Confirm(n, e, forms.Confirmation{At: time.Now(), Values: forms.Values{"confirmer_name": {"张三"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveNeed(ctx, n); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -24,9 +24,11 @@ const (
 	prefConflict  = "sync.conflict." // + kind "." id => conflictRecord (JSON)
 	prefPublic    = "sync.public."   // + need id => protocol.PublicNeed (JSON): other teams' published needs
 	prefRegistry  = "sync.registry." // + credit code (or id) => protocol.RegistryEntry (JSON)
-	conflictCode  = "conflict"       // first word of a conflict's quarantine reason
-	reasonTooBig  = "记录太大（超过 1 MiB），无法上传。"
-	reasonBadBody = "本地记录无法读取，未上传："
+	// prefRegistryID + enterprise id => the prefRegistry key its entry is kept under
+	prefRegistryID = "sync.registry-id."
+	conflictCode   = "conflict" // first word of a conflict's quarantine reason
+	reasonTooBig   = "记录太大（超过 1 MiB），无法上传。"
+	reasonBadBody  = "本地记录无法读取，未上传："
 )
 
 // Report says what one Sync did.
@@ -296,13 +298,39 @@ func (c *Client) apply(tx *store.Tx, ch *protocol.Change) (bool, error) {
 		}
 		return true, tx.SetMeta(prefPublic+ch.NeedID, b)
 	case protocol.ChangeRegistry:
-		b, err := json.Marshal(ch.Registry)
-		if err != nil {
-			return false, err
-		}
-		return true, tx.SetMeta(registryKey(ch.Registry.CreditCode, ch.Registry.ID), b)
+		return c.applyRegistry(tx, ch)
 	}
 	return false, nil
+}
+
+// applyRegistry keeps another team's enterprise by its credit code (and
+// notes under which key, by its id), or forgets it when the hub withdraws
+// it from the registry.
+func (c *Client) applyRegistry(tx *store.Tx, ch *protocol.Change) (bool, error) {
+	if ch.Registry == nil {
+		k := tx.Meta(prefRegistryID + ch.RegistryID)
+		if k == nil {
+			return false, nil
+		}
+		if err := tx.SetMeta(string(k), nil); err != nil {
+			return false, err
+		}
+		return true, tx.SetMeta(prefRegistryID+ch.RegistryID, nil)
+	}
+	b, err := json.Marshal(ch.Registry)
+	if err != nil {
+		return false, err
+	}
+	key := registryKey(ch.Registry.CreditCode, ch.Registry.ID)
+	if old := tx.Meta(prefRegistryID + ch.Registry.ID); old != nil && string(old) != key {
+		if err := tx.SetMeta(string(old), nil); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.SetMeta(prefRegistryID+ch.Registry.ID, []byte(key)); err != nil {
+		return false, err
+	}
+	return true, tx.SetMeta(key, b)
 }
 
 func registryKey(code, id string) string {

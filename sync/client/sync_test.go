@@ -47,10 +47,10 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	}
 
 	// The platform's verdicts come back.
-	if err := h.srv.Review(ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[2], "退回", "", "请补充技术指标"); err != nil {
+	if err := h.srv.Review(context.Background(), ids[2], "退回", "", "请补充技术指标"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ca.Sync(ctx); err != nil {
@@ -159,7 +159,7 @@ func TestConflictKeepsBothRevisions(t *testing.T) {
 	// Every revision either side made is on the server: nothing lost.
 	hist, _ := b.NeedRevisions(ctx, ids[0])
 	for _, r := range hist {
-		if _, err := h.srv.Revision(r.Rev); err != nil && r.Rev != nb.Rev {
+		if _, err := h.srv.Revision(context.Background(), r.Rev); err != nil && r.Rev != nb.Rev {
 			t.Errorf("revision %s (%q) not on the server", r.Rev, r.Title())
 		}
 	}
@@ -170,7 +170,11 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	h := newHub(t)
 	st := openStore(t, t.TempDir(), "li", "suzhou")
 	entID, _ := seed(t, st, 3)
-	bad := newNeed(entID, "短") // a title under 4 characters
+	// A malformed value: a need type no vocabulary has. (A title under 4
+	// characters is no longer refused: a draft may break a length, issue
+	// 13.9, on the laptop and on the hub alike.)
+	bad := newNeed(entID, "类型代码不存在的需求")
+	bad.Values.Set("need_type", "42")
 	if err := st.SaveNeed(ctx, bad); err != nil {
 		t.Fatal(err)
 	}
@@ -184,14 +188,14 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 		t.Fatalf("%s %v", rep, err)
 	}
 	q, _ := st.QuarantinedOutbox(ctx)
-	if len(q) != 1 || q[0].ID != bad.ID || !strings.Contains(strings.Join(q[0].Reasons, ""), "需求名称") {
+	if len(q) != 1 || q[0].ID != bad.ID || !strings.Contains(strings.Join(q[0].Reasons, ""), "需求类型") {
 		t.Fatalf("quarantined %+v", q)
 	}
 	if _, ok := h.revs("suzhou")["need/"+after.ID]; !ok {
 		t.Fatal("the record after the invalid one did not reach the server")
 	}
 	// Fixing it writes a new entry that goes through.
-	bad.Values.Set("title", "改好的标题：表面处理")
+	bad.Values.Set("need_type", "02")
 	if err := st.SaveNeed(ctx, bad); err != nil {
 		t.Fatal(err)
 	}
@@ -206,24 +210,26 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	if _, err := cb.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	edit := func(title string) {
+	// A need type no vocabulary has is refused; a valid one fixes it.
+	edit := func(title, needType string) {
 		t.Helper()
 		n, _ := st.Need(ctx, after.ID)
 		n.Values.Set("title", title)
+		n.Values.Set("need_type", needType)
 		if err := st.SaveNeed(ctx, n); err != nil {
 			t.Fatal(err)
 		}
 	}
-	edit("坏")
+	edit("坏", "42")
 	if rep, err := c.Sync(ctx); err != nil || rep.Invalid != 1 {
 		t.Fatalf("refused edit: %s %v", rep, err)
 	}
-	edit("修好的标题：排在后面的需求")
+	edit("修好的标题：排在后面的需求", "02")
 	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 1 || rep.Conflicts != 0 {
 		t.Fatalf("fix across syncs: %s %v", rep, err)
 	}
-	edit("又")
-	edit("又修好的标题：排在后面的需求") // both in one batch
+	edit("又", "42")
+	edit("又修好的标题：排在后面的需求", "02") // both in one batch
 	if rep, err := c.Sync(ctx); err != nil || rep.Invalid != 1 || rep.Accepted != 1 || rep.Conflicts != 0 {
 		t.Fatalf("fix in the same batch: %s %v", rep, err)
 	}
@@ -426,10 +432,11 @@ func TestTeamBSeesNoUnpublishedNeedsOfTeamA(t *testing.T) {
 	h := newHub(t)
 	a := openStore(t, t.TempDir(), "li", "suzhou")
 	_, ids := seed(t, a, 3)
+	confirm(t, a, ids[0])
 	if _, err := newClient(t, a, fastConfig(h.URL, h.token("li", "suzhou"))).Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
 		t.Fatal(err)
 	}
 	b := openStore(t, t.TempDir(), "wang", "wuxi")
@@ -540,4 +547,52 @@ func TestRunSyncsInTheBackground(t *testing.T) {
 		t.Fatalf("Run returned %v", err)
 	}
 	assertInSync(t, h, "suzhou", st)
+}
+
+// An enterprise another team has received from the registry leaves that
+// team's store once one of its needs is 匿名公开: the registry must not
+// tie an anonymous need to its enterprise (issue 11.2).
+func TestRegistryEntryLeavesWhenANeedTurnsAnonymous(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	a := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, a, 1)
+	ca := newClient(t, a, fastConfig(h.URL, h.token("li", "suzhou")))
+	if _, err := ca.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	b := openStore(t, t.TempDir(), "wang", "wuxi")
+	cb := newClient(t, b, fastConfig(h.URL, h.token("wang", "wuxi")))
+	if _, err := cb.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := client.RegistryEntry(ctx, b, "914403001922038216"); err != nil || e == nil {
+		t.Fatalf("before: registry entry %+v, %v", e, err)
+	}
+	n, err := a.Need(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	n.Values.Set("visibility", string(forms.VisibilityAnonymous))
+	n.Values.Set("public_alias", "苏州市某装备制造企业")
+	if err := a.SaveNeed(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ca.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cb.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e, err := client.RegistryEntry(ctx, b, "914403001922038216"); err != nil || e != nil {
+		t.Fatalf("after: registry entry %+v, %v; want none", e, err)
+	}
+	// A third team, new to the hub, never receives it.
+	c := openStore(t, t.TempDir(), "zhao", "changzhou")
+	if _, err := newClient(t, c, fastConfig(h.URL, h.token("zhao", "changzhou"))).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if e, _ := client.RegistryEntry(ctx, c, "914403001922038216"); e != nil {
+		t.Fatalf("a new team received the enterprise: %+v", e)
+	}
 }

@@ -307,50 +307,9 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		vocabularies: map[string]*Vocabulary{},
 	}
 	for id, opts := range f.Vocabularies {
-		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}, legacy: map[string]string{}}
-		for i, o := range opts {
-			if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
-				return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
-			}
-			if o.Parent != "" {
-				if _, ok := v.byCode[o.Parent]; !ok {
-					return nil, fmt.Errorf("parse catalogue: vocabulary %s: option %s has unknown parent %s", id, o.Code, o.Parent)
-				}
-			}
-			v.byCode[o.Code] = i
-		}
-		// Codes and labels win over aliases: register them first.
-		for i, o := range opts {
-			for _, name := range []string{o.Code, o.ZH, o.EN} {
-				k := matchKey(name)
-				if j, taken := v.byName[k]; taken && j != i {
-					return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
-				}
-				v.byName[k] = i
-			}
-		}
-		for i, o := range opts {
-			for _, l := range o.Legacy {
-				if _, cur := v.byCode[l]; cur || v.legacy[l] != "" || l == "" {
-					return nil, fmt.Errorf("parse catalogue: vocabulary %s: legacy code %q of %s is a current code or another's legacy", id, l, o.Code)
-				}
-				v.legacy[l] = o.Code
-				if _, taken := v.byName[matchKey(l)]; !taken {
-					v.byName[matchKey(l)] = i
-				}
-			}
-		}
-		for i, o := range opts {
-			for _, a := range o.Aliases {
-				if _, taken := v.byName[matchKey(a)]; !taken {
-					v.byName[matchKey(a)] = i
-				}
-			}
-		}
-		for _, o := range opts {
-			for _, name := range append([]string{o.Code, o.ZH, o.EN}, o.Aliases...) {
-				v.listParts = max(v.listParts, len(listSpans(name)))
-			}
+		v, err := parseVocabulary(id, opts)
+		if err != nil {
+			return nil, err
 		}
 		c.vocabularies[id] = v
 	}
@@ -395,23 +354,8 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			c.content = append(c.content, fd)
 		}
 	}
-	for _, fd := range c.fields {
-		for _, ref := range []struct{ id, what string }{{fd.PublishFlag, "publish flag"}, {fd.RangeEnd, "range end"}, {fd.NegotiableFlag, "negotiable flag"}} {
-			if ref.id == "" {
-				continue
-			}
-			other, ok := c.byID[ref.id]
-			want := KindBool
-			if ref.what == "range end" {
-				want = fd.Kind
-			}
-			if !ok || other.Entity != fd.Entity || other.Kind != want {
-				return nil, fmt.Errorf("parse catalogue: field %s: %s %q is no %s field of the same record", fd.ID, ref.what, ref.id, want)
-			}
-			if ref.what == "publish flag" && other.Class != ClassPublic {
-				return nil, fmt.Errorf("parse catalogue: field %s: publish flag %s must be public (the enterprise confirms it)", fd.ID, ref.id)
-			}
-		}
+	if err := c.checkFieldRefs(); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(c.content, func(a, b *Field) int { return strings.Compare(a.ID, b.ID) })
 	for i, fd := range c.content {
@@ -447,6 +391,82 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		}
 	}
 	return c, nil
+}
+
+// parseVocabulary indexes a vocabulary's options by code, label, alias and
+// legacy code, refusing a code, label or legacy code that names two.
+func parseVocabulary(id string, opts []Option) (*Vocabulary, error) {
+	v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}, legacy: map[string]string{}}
+	for i, o := range opts {
+		if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
+			return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
+		}
+		if o.Parent != "" {
+			if _, ok := v.byCode[o.Parent]; !ok {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: option %s has unknown parent %s", id, o.Code, o.Parent)
+			}
+		}
+		v.byCode[o.Code] = i
+	}
+	// Codes and labels win over aliases: register them first.
+	for i, o := range opts {
+		for _, name := range []string{o.Code, o.ZH, o.EN} {
+			k := matchKey(name)
+			if j, taken := v.byName[k]; taken && j != i {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
+			}
+			v.byName[k] = i
+		}
+	}
+	for i, o := range opts {
+		for _, l := range o.Legacy {
+			if _, cur := v.byCode[l]; cur || v.legacy[l] != "" || l == "" {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: legacy code %q of %s is a current code or another's legacy", id, l, o.Code)
+			}
+			v.legacy[l] = o.Code
+			if _, taken := v.byName[matchKey(l)]; !taken {
+				v.byName[matchKey(l)] = i
+			}
+		}
+	}
+	for i, o := range opts {
+		for _, a := range o.Aliases {
+			if _, taken := v.byName[matchKey(a)]; !taken {
+				v.byName[matchKey(a)] = i
+			}
+		}
+	}
+	for _, o := range opts {
+		for _, name := range append([]string{o.Code, o.ZH, o.EN}, o.Aliases...) {
+			v.listParts = max(v.listParts, len(listSpans(name)))
+		}
+	}
+	return v, nil
+}
+
+// checkFieldRefs checks that every field a field names (its publish flag,
+// its range end, its 面议 flag) is a field of the same record, of the kind
+// it must be.
+func (c *Catalogue) checkFieldRefs() error {
+	for _, fd := range c.fields {
+		for _, ref := range []struct{ id, what string }{{fd.PublishFlag, "publish flag"}, {fd.RangeEnd, "range end"}, {fd.NegotiableFlag, "negotiable flag"}} {
+			if ref.id == "" {
+				continue
+			}
+			other, ok := c.byID[ref.id]
+			want := KindBool
+			if ref.what == "range end" {
+				want = fd.Kind
+			}
+			if !ok || other.Entity != fd.Entity || other.Kind != want {
+				return fmt.Errorf("parse catalogue: field %s: %s %q is no %s field of the same record", fd.ID, ref.what, ref.id, want)
+			}
+			if ref.what == "publish flag" && other.Class != ClassPublic {
+				return fmt.Errorf("parse catalogue: field %s: publish flag %s must be public (the enterprise confirms it)", fd.ID, ref.id)
+			}
+		}
+	}
+	return nil
 }
 
 func validID(id string) bool {

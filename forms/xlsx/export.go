@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
 
 	"github.com/xuri/excelize/v2"
@@ -137,17 +136,6 @@ func loadEnterprises(ctx context.Context, recs Records, keep func(id string) boo
 // ConfirmationCurrent sees what the store has.
 func confirmedContentField(id string) bool {
 	return id == "enterprise_name" || id == "credit_code" || id == "region"
-}
-
-// vocabCodes reports whether a vocabulary's codes are the platform's codes
-// (digits and GB/T 4754 letters) rather than xunbang's own English ids.
-func vocabCodes(v *forms.Vocabulary) bool {
-	for _, o := range v.Options {
-		if strings.ToUpper(o.Code) != o.Code {
-			return false
-		}
-	}
-	return true
 }
 
 // labels returns the labels of codes in a vocabulary.

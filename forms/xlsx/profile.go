@@ -200,87 +200,114 @@ func parseProfile(cat *forms.Catalogue, data []byte) (*Profile, error) {
 			return nil, fmt.Errorf("%s: empty or repeated header", where)
 		}
 		headers[c.Header] = true
-		fields := append([]string(nil), c.Field)
-		if c.Or != "" {
-			fields = append(fields, c.Or)
-		}
-		switch {
-		case c.Special == "need_id":
+		if c.Special == "need_id" {
 			ids++
-			if c.Field != "" || len(c.Compose) > 0 {
-				return nil, fmt.Errorf("%s: the id column writes nothing else", where)
-			}
-			continue
-		case c.Special != "":
-			return nil, fmt.Errorf("%s: unknown special %q", where, c.Special)
-		case len(c.Compose) > 0:
-			if c.Field != "" {
-				return nil, fmt.Errorf("%s: a composed column has no field of its own", where)
-			}
-			fields = nil
-			for _, part := range c.Compose {
-				if part.Label == "" || len(part.Fields) == 0 {
-					return nil, fmt.Errorf("%s: a composed part needs a label and fields", where)
-				}
-				fields = append(fields, part.Fields...)
-			}
-		case c.Field == "":
-			return nil, fmt.Errorf("%s: no field", where)
 		}
-		for _, id := range fields {
-			fd, ok := cat.Field(id)
-			if !ok {
-				return nil, fmt.Errorf("%s: no catalogue field %q", where, id)
-			}
-			if !uploadField(fd) {
-				return nil, fmt.Errorf("%s: field %s (%s, %s) may not go to a platform", where, id, fd.Entity, fd.Class)
-			}
-		}
-		if len(c.Compose) > 0 {
-			continue
-		}
-		fd := cat.MustField(c.Field)
-		switch c.Value {
-		case "", "own_code":
-		case "code":
-			if fd.Vocabulary == "" {
-				return nil, fmt.Errorf("%s: codes of a field without options", where)
-			}
-			m := p.Codes[fd.Vocabulary]
-			for _, o := range cat.Vocabulary(fd.Vocabulary).Options {
-				code, listed := m[o.Code]
-				if !listed {
-					return nil, fmt.Errorf("%s: option %s %s has no entry in codes.%s (null when the platform has none)", where, o.Code, o.ZH, fd.Vocabulary)
-				}
-				if code != nil && p.Labels[fd.Vocabulary][*code] == "" {
-					return nil, fmt.Errorf("%s: the platform's code %s has no label", where, *code)
-				}
-			}
-			if c.Fallback != "" && p.Labels[fd.Vocabulary][c.Fallback] == "" {
-				return nil, fmt.Errorf("%s: fallback %s is no platform code", where, c.Fallback)
-			}
-		case "name_path", "code_most_specific":
-			if fd.Vocabulary != "tech_field" {
-				return nil, fmt.Errorf("%s: %s is for tech fields", where, c.Value)
-			}
-		case "full_name", "county_codes":
-			if fd.Kind != forms.KindRegion {
-				return nil, fmt.Errorf("%s: %s is for a region", where, c.Value)
-			}
-		default:
-			return nil, fmt.Errorf("%s: unknown value %q", where, c.Value)
-		}
-		if c.Unit != "" && (c.Unit != "wan" && c.Unit != "yuan" || fd.Kind != forms.KindMoney) {
-			return nil, fmt.Errorf("%s: unit %q", where, c.Unit)
-		}
-		if c.Validate && (fd.Kind != forms.KindEnum && !c.One || fd.Vocabulary == "") {
-			return nil, fmt.Errorf("%s: a drop-down list needs a field of one option", where)
+		if err := p.checkColumn(cat, c); err != nil {
+			return nil, fmt.Errorf("%s: %w", where, err)
 		}
 	}
 	if ids != 1 {
 		return nil, fmt.Errorf("profile %s: %d xunbang id columns, want one (the key of a re-upload)", p.ID, ids)
 	}
 	return p, nil
+}
+
+// checkColumn checks one column against the catalogue.
+func (p *Profile) checkColumn(cat *forms.Catalogue, c ProfileColumn) error {
+	fields, err := c.fields()
+	if err != nil {
+		return err
+	}
+	for _, id := range fields {
+		fd, ok := cat.Field(id)
+		if !ok {
+			return fmt.Errorf("no catalogue field %q", id)
+		}
+		if !uploadField(fd) {
+			return fmt.Errorf("field %s (%s, %s) may not go to a platform", id, fd.Entity, fd.Class)
+		}
+	}
+	if c.Field == "" || len(c.Compose) > 0 {
+		return nil
+	}
+	fd := cat.MustField(c.Field)
+	if err := p.checkValue(cat, c, fd); err != nil {
+		return err
+	}
+	if c.Unit != "" && (c.Unit != "wan" && c.Unit != "yuan" || fd.Kind != forms.KindMoney) {
+		return fmt.Errorf("unit %q", c.Unit)
+	}
+	if c.Validate && (fd.Kind != forms.KindEnum && !c.One || fd.Vocabulary == "") {
+		return fmt.Errorf("a drop-down list needs a field of one option")
+	}
+	return nil
+}
+
+// fields lists the catalogue fields a column writes.
+func (c ProfileColumn) fields() ([]string, error) {
+	switch {
+	case c.Special == "need_id":
+		if c.Field != "" || len(c.Compose) > 0 {
+			return nil, fmt.Errorf("the id column writes nothing else")
+		}
+		return nil, nil
+	case c.Special != "":
+		return nil, fmt.Errorf("unknown special %q", c.Special)
+	case len(c.Compose) > 0:
+		if c.Field != "" {
+			return nil, fmt.Errorf("a composed column has no field of its own")
+		}
+		var out []string
+		for _, part := range c.Compose {
+			if part.Label == "" || len(part.Fields) == 0 {
+				return nil, fmt.Errorf("a composed part needs a label and fields")
+			}
+			out = append(out, part.Fields...)
+		}
+		return out, nil
+	case c.Field == "":
+		return nil, fmt.Errorf("no field")
+	case c.Or != "":
+		return []string{c.Field, c.Or}, nil
+	}
+	return []string{c.Field}, nil
+}
+
+// checkValue checks how a column writes its field: every option of a
+// coded vocabulary mapped, every platform code named.
+func (p *Profile) checkValue(cat *forms.Catalogue, c ProfileColumn, fd *forms.Field) error {
+	switch c.Value {
+	case "", "own_code":
+	case "code":
+		if fd.Vocabulary == "" {
+			return fmt.Errorf("codes of a field without options")
+		}
+		m := p.Codes[fd.Vocabulary]
+		for _, o := range cat.Vocabulary(fd.Vocabulary).Options {
+			code, listed := m[o.Code]
+			if !listed {
+				return fmt.Errorf("option %s %s has no entry in codes.%s (null when the platform has none)", o.Code, o.ZH, fd.Vocabulary)
+			}
+			if code != nil && p.Labels[fd.Vocabulary][*code] == "" {
+				return fmt.Errorf("the platform's code %s has no label", *code)
+			}
+		}
+		if c.Fallback != "" && p.Labels[fd.Vocabulary][c.Fallback] == "" {
+			return fmt.Errorf("fallback %s is no platform code", c.Fallback)
+		}
+	case "name_path", "code_most_specific":
+		if fd.Vocabulary != "tech_field" {
+			return fmt.Errorf("%s is for tech fields", c.Value)
+		}
+	case "full_name", "county_codes":
+		if fd.Kind != forms.KindRegion {
+			return fmt.Errorf("%s is for a region", c.Value)
+		}
+	default:
+		return fmt.Errorf("unknown value %q", c.Value)
+	}
+	return nil
 }
 
 // uploadField reports whether a field may go to a platform's operator in

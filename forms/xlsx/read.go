@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -230,5 +229,3 @@ func (rd *reader) finishProblems() {
 		EN: fmt.Sprintf("%d more problems are not listed.", rd.dropped),
 	})
 }
-
-var errStop = errors.New("stop reading")

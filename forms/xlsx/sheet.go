@@ -384,30 +384,8 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 	p.src = src // kept open for readSheet, which replays the rows read so far
 	p.headerRow = best.row
 	p.info.HeaderRow = best.row
-	// A platform upload sheet xunbang wrote: its columns that carry only
-	// part of a value (one cooperation mode of several, the county of a
-	// town, a composed text) are not read back over the whole one.
-	lossy := map[int]bool{}
-	if prof := uploadSheetProfile(name, best.cells); prof != nil {
-		var cols []string
-		for i, c := range prof.Columns {
-			if c.lossy() {
-				lossy[i] = true
-				letter, _ := excelize.ColumnNumberToName(i + 1)
-				cols = append(cols, fmt.Sprintf("%s「%s」", letter, c.Header))
-			}
-		}
-		if len(cols) > 0 {
-			rd.addProblem(Problem{Sheet: name, Row: best.row, Severity: forms.SeverityWarning, Code: "upload_sheet.partial_columns",
-				ZH: fmt.Sprintf("这是寻榜导出的“%s”平台上传表，以下列只写了部分信息（如一种合作方式、区县一级的地区、合写的需求详情），导入时不读取：%s。", prof.ZH, strings.Join(cols, "、")),
-				EN: fmt.Sprintf("this is a platform upload sheet xunbang wrote for %s; these columns hold part of a value (one cooperation mode, the region to the county, a composed text) and are not read: %s.", prof.EN, strings.Join(cols, ", "))})
-		}
-	}
+	lossy := rd.partialColumns(name, best.row, best.cells)
 	var need, ent int
-	type idCand struct {
-		col  needIDColumn
-		info int // index into p.info.Columns
-	}
 	var idCands []idCand
 	for i, h := range best.cells {
 		h = strings.TrimSpace(h)
@@ -450,26 +428,7 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 			ent++
 		}
 	}
-	// The id column: the best-ranked header (寻榜编号 over 需求编号 over
-	// 需求ID over 编号). A 需求编号 beside a 寻榜编号 is the platform's own
-	// number; other extra id columns are ignored.
-	slices.SortStableFunc(idCands, func(a, b idCand) int { return a.col.rank - b.col.rank })
-	for i, c := range idCands {
-		switch {
-		case i == 0:
-			p.idCol = c.col
-			p.info.Columns[c.info].Field = ColumnNeedID
-		case c.col.platformNo && p.platNo.idx < 0:
-			if _, mapped := p.byField["platform_need_no"]; !mapped {
-				p.platNo = c.col
-				p.info.Columns[c.info].Field = "platform_need_no"
-				continue
-			}
-			fallthrough
-		default:
-			p.ignored = append(p.ignored, p.info.Columns[c.info])
-		}
-	}
+	p.chooseIDColumn(idCands)
 	_, hasTitle := p.byField["title"]
 	_, hasName := p.byField["enterprise_name"]
 	_, hasCode := p.byField["credit_code"]
@@ -652,4 +611,60 @@ func uploadSheetProfile(sheet string, header []string) *Profile {
 		}
 	}
 	return nil
+}
+
+// idCand is a column whose header names a need id, and its place among the
+// sheet's columns (SheetInfo.Columns).
+type idCand struct {
+	col  needIDColumn
+	info int
+}
+
+// chooseIDColumn takes the best-ranked id column (寻榜编号 over 需求编号
+// over 需求ID over 编号). A 需求编号 beside a 寻榜编号 is the platform's own
+// number; other extra id columns are ignored.
+func (p *sheetPlan) chooseIDColumn(idCands []idCand) {
+	slices.SortStableFunc(idCands, func(a, b idCand) int { return a.col.rank - b.col.rank })
+	for i, c := range idCands {
+		switch {
+		case i == 0:
+			p.idCol = c.col
+			p.info.Columns[c.info].Field = ColumnNeedID
+		case c.col.platformNo && p.platNo.idx < 0:
+			if _, mapped := p.byField["platform_need_no"]; !mapped {
+				p.platNo = c.col
+				p.info.Columns[c.info].Field = "platform_need_no"
+				continue
+			}
+			fallthrough
+		default:
+			p.ignored = append(p.ignored, p.info.Columns[c.info])
+		}
+	}
+}
+
+// partialColumns returns, for a platform upload sheet xunbang wrote, the
+// columns that carry only part of a value (one cooperation mode of
+// several, the county of a town, a composed text), which are not read back
+// over the whole one; a warning names them.
+func (rd *reader) partialColumns(name string, row int, cells []string) map[int]bool {
+	lossy := map[int]bool{}
+	prof := uploadSheetProfile(name, cells)
+	if prof == nil {
+		return lossy
+	}
+	var cols []string
+	for i, c := range prof.Columns {
+		if c.lossy() {
+			lossy[i] = true
+			letter, _ := excelize.ColumnNumberToName(i + 1)
+			cols = append(cols, fmt.Sprintf("%s「%s」", letter, c.Header))
+		}
+	}
+	if len(cols) > 0 {
+		rd.addProblem(Problem{Sheet: name, Row: row, Severity: forms.SeverityWarning, Code: "upload_sheet.partial_columns",
+			ZH: fmt.Sprintf("这是寻榜导出的“%s”平台上传表，以下列只写了部分信息（如一种合作方式、区县一级的地区、合写的需求详情），导入时不读取：%s。", prof.ZH, strings.Join(cols, "、")),
+			EN: fmt.Sprintf("this is a platform upload sheet xunbang wrote for %s; these columns hold part of a value (one cooperation mode, the region to the county, a composed text) and are not read: %s.", prof.EN, strings.Join(cols, ", "))})
+	}
+	return lossy
 }

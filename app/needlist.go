@@ -249,8 +249,11 @@ func techFieldText(cat *forms.Catalogue, codes []string, lng string) string {
 
 func hasChildOf(codes []string, parent string, voc *forms.Vocabulary) bool {
 	for _, c := range codes {
-		if o, ok := voc.Option(c); ok && o.Parent == parent {
-			return true
+		p := voc.Path(c) // the tech fields have three levels
+		for _, o := range p[:max(0, len(p)-1)] {
+			if o.Code == parent {
+				return true
+			}
 		}
 	}
 	return false

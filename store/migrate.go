@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,7 +37,8 @@ type migration struct {
 var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
 	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
-	{to: 3, name: "tech field codes to the three official levels", fn: migrateV2},
+	{to: 3, name: "one outbox entry per record, the platform's verdict in need heads", fn: migrateV2},
+	{to: 4, name: "tech field codes to the three official levels", fn: migrateV3},
 }
 
 // migrate runs the migrations from version to schemaVersion. The caller has
@@ -296,12 +299,172 @@ func migrateV1(tx *Tx) error {
 	return nil
 }
 
-// v2TechField maps a tech field code of catalogue 2026.1 (schema 2: the
+// migrateV2 brings schema 2 to 3. The outbox of schema 2 held one entry per
+// saved revision; schema 3 holds one pending and one quarantined entry per
+// record (outbox_by_record). A record's pending entries fold into its
+// first, which takes the last one's revision and keeps the first one's
+// base (the revision the platform acknowledged), as appendOutbox now does
+// on every save; of its quarantined entries the last is kept (the older
+// refusals are superseded), and queued revisions older than it are dropped
+// (it supersedes them). A quarantined entry whose first reason starts
+// with "conflict" (the sync client's mark for a kept conflict) is marked
+// as one. Need heads gain the platform's verdict, read from each need's
+// current revision. Schema 2 files may be encrypted: values are opened and
+// sealed with the store's key.
+func migrateV2(tx *Tx) error {
+	if err := tx.btx.DeleteBucket(outboxByRecordBucket); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+		return err
+	}
+	if _, err := tx.btx.CreateBucket(outboxByRecordBucket); err != nil {
+		return err
+	}
+	type entry struct {
+		seq uint64
+		rec *outboxRecord
+	}
+	read := func(bucket []byte) ([]entry, error) {
+		var out []entry
+		err := tx.bucket(bucket).ForEach(func(k, v []byte) error {
+			p, err := tx.s.crypt.open(bucket, k, v)
+			if err != nil {
+				return err
+			}
+			var rec outboxRecord
+			if err := json.Unmarshal(p, &rec); err != nil {
+				return fmt.Errorf("%s %x: %w", bucket, k, err)
+			}
+			out = append(out, entry{binary.BigEndian.Uint64(k), &rec})
+			return nil
+		})
+		return out, err
+	}
+	pending, err := read(outboxBucket)
+	if err != nil {
+		return err
+	}
+	quarantined, err := read(outboxQuarantineBucket)
+	if err != nil {
+		return err
+	}
+	slots := map[string]*outboxSlots{}
+	first := map[string]*outboxRecord{}
+	lastPending := map[string]uint64{}
+	slotOf := func(rec *outboxRecord) *outboxSlots {
+		k := string(pairKey(rec.Kind, rec.ID))
+		if slots[k] == nil {
+			slots[k] = &outboxSlots{}
+		}
+		return slots[k]
+	}
+	for _, e := range pending { // in seq order
+		k := string(pairKey(e.rec.Kind, e.rec.ID))
+		s := slotOf(e.rec)
+		lastPending[k] = e.seq
+		if s.pending == 0 {
+			s.pending, first[k] = e.seq, e.rec
+			continue
+		}
+		f := first[k]
+		if f.Rev != e.rec.BaseRev {
+			f.BaseRev = e.rec.BaseRev
+		}
+		f.Rev, f.RevSeq = e.rec.Rev, e.rec.RevSeq
+		if err := tx.del(outboxBucket, u64Key(e.seq)); err != nil {
+			return err
+		}
+	}
+	kept := map[string]*outboxRecord{}
+	for _, e := range quarantined {
+		s := slotOf(e.rec)
+		if s.quarantined != 0 {
+			if err := tx.del(outboxQuarantineBucket, u64Key(s.quarantined)); err != nil {
+				return err
+			}
+		}
+		s.quarantined = e.seq
+		e.rec.Conflict = len(e.rec.Reasons) > 0 && strings.HasPrefix(e.rec.Reasons[0], "conflict")
+		kept[string(pairKey(e.rec.Kind, e.rec.ID))] = e.rec
+	}
+	for k, s := range slots {
+		if q := kept[k]; q != nil {
+			f := first[k]
+			switch {
+			case f == nil || q.Conflict:
+			case s.quarantined > lastPending[k]:
+				// The refused revision is newer than every queued one:
+				// they are superseded, and it builds on what the platform
+				// acknowledged before them.
+				q.BaseRev = f.BaseRev
+				if err := tx.del(outboxBucket, u64Key(s.pending)); err != nil {
+					return err
+				}
+				first[k], s.pending = nil, 0
+			case f.BaseRev == q.Rev:
+				f.BaseRev = q.BaseRev
+			}
+			if err := tx.writeOutbox(outboxQuarantineBucket, s.quarantined, q); err != nil {
+				return err
+			}
+		}
+		if f := first[k]; f != nil {
+			if err := tx.writeOutbox(outboxBucket, s.pending, f); err != nil {
+				return err
+			}
+		}
+		if err := tx.put(outboxByRecordBucket, []byte(k), s.encode()); err != nil {
+			return err
+		}
+	}
+	return migrateHeadsV2(tx)
+}
+
+// migrateHeadsV2 writes the platform's verdict into every need head whose
+// current revision has one.
+func migrateHeadsV2(tx *Tx) error {
+	type verdict struct {
+		Platform forms.Platform `json:"platform"`
+	}
+	var heads []*needHead
+	err := tx.bucket(needSummariesBucket).ForEach(func(k, v []byte) error {
+		p, err := tx.s.crypt.open(needSummariesBucket, k, v)
+		if err != nil {
+			return err
+		}
+		h, err := decodeNeedHead(p)
+		if err != nil {
+			return fmt.Errorf("need %s: %w", k, err)
+		}
+		row, err := tx.getOpen(needRevisionsBucket, seqKey(h.ID, h.RevSeq))
+		if err != nil || row == nil {
+			return err
+		}
+		var vd verdict
+		if err := json.Unmarshal(row, &vd); err != nil {
+			return fmt.Errorf("need %s: %w", k, err)
+		}
+		if vd.Platform != (forms.Platform{}) {
+			h.Platform = vd.Platform
+			heads = append(heads, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range heads {
+		if err := tx.putSealed(needSummariesBucket, []byte(h.ID), h.encode()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// v3TechField maps a tech field code of catalogue 2026.1 (schemas 2 and 3: the
 // two levels 01…08 and 0101…0809, xunbang's own) to the official code of
 // the same field (10…80, 101…809; see the catalogue's sources): "0X"
 // becomes "X0" and "0XYZ" becomes "XYZ". Frozen here, as a rule that does
 // not depend on a later catalogue; any other code is left as it is.
-func v2TechField(code string) string {
+func v3TechField(code string) string {
 	digits := func(s string) bool {
 		for i := 0; i < len(s); i++ {
 			if s[i] < '0' || s[i] > '9' {
@@ -322,13 +485,13 @@ func v2TechField(code string) string {
 	return code
 }
 
-// v2UpgradeValues rewrites the schema 2 tech field codes of need values.
-func v2UpgradeValues(v forms.Values) bool {
+// v3UpgradeValues rewrites the schema 3 tech field codes of need values.
+func v3UpgradeValues(v forms.Values) bool {
 	l := v.List("tech_fields")
 	out := make([]string, len(l))
 	changed := false
 	for i, c := range l {
-		out[i] = v2TechField(c)
+		out[i] = v3TechField(c)
 		changed = changed || out[i] != c
 	}
 	if changed {
@@ -337,8 +500,8 @@ func v2UpgradeValues(v forms.Values) bool {
 	return changed
 }
 
-// migrateV2 brings schema 2 to 3: every need's tech field codes become the
-// official ones (v2TechField), in its current revision. A confirmation
+// migrateV3 brings schema 3 to 4: every need's tech field codes become the
+// official ones (v3TechField), in its current revision. A confirmation
 // whose content was intact is re-encoded with the new codes and keeps the
 // old hash in its Recoded list (forms.Catalogue.UpgradeNeedWith), so a
 // current confirmation stays current; the meaning did not change. The
@@ -347,7 +510,7 @@ func v2UpgradeValues(v forms.Values) bool {
 // an edit; another team's needs, pulled from the hub, are rewritten in
 // place, since only their team may edit them. Times are kept: a change of
 // codes is no edit of the need.
-func migrateV2(tx *Tx) error {
+func migrateV3(tx *Tx) error {
 	team := ""
 	if v, err := tx.getOpen(metaBucket, metaSettingsKey); err != nil {
 		return fmt.Errorf("settings: %w", err)
@@ -368,13 +531,13 @@ func migrateV2(tx *Tx) error {
 		return err
 	}
 	at := tx.s.clock()
-	const reason = "tech_field codes of catalogue 2026.1 → 2026.2 (data file schema 3)"
+	const reason = "tech_field codes of catalogue 2026.1 → 2026.2 (data file schema 4)"
 	for _, id := range ids {
 		n, err := tx.Need(id)
 		if err != nil {
 			return err
 		}
-		if !catalogue().UpgradeNeedWith(n, at, reason, v2UpgradeValues) {
+		if !catalogue().UpgradeNeedWith(n, at, reason, v3UpgradeValues) {
 			continue
 		}
 		prev, err := tx.needHead(id)

@@ -20,14 +20,14 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 4
 (values marked [sealed] are encrypted, see crypt.go; keys are never
-encrypted and never hold names, codes or text; schema 3 has the layout of
-schema 2, its needs' tech field codes rewritten to the official ones, see
-migrateV2):
+encrypted and never hold names, codes or text; schema 4 has the layout of
+schema 3, its needs' tech field codes rewritten to the official ones, see
+migrateV3):
 
 meta/
-|--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "4" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
 |--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
 |                data key wrapped with the passphrase and the Argon2id salt and
@@ -48,8 +48,9 @@ enterprise_by_updated/
 |--> <updated-at> <enterprise-id> -> nil
 
 need_summaries/
-|--> <need-id> -> needHead (compact binary: the need list's Summary, rev, times,
-                  and <seq> of the current revision row) [sealed]
+|--> <need-id> -> needHead (compact binary: the need list's Summary with the
+                  platform's verdict, rev, times, and <seq> of the current
+                  revision row) [sealed]
 need_revisions/
 |--> <need-id> 0x00 <seq> -> forms.Need JSON, one per revision, oldest first;
                              the last is the current one [sealed]
@@ -61,10 +62,15 @@ need_by_updated/
 |--> <updated-at> <need-id> -> nil
 
 outbox/
-|--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
-              attempts, last error) [sealed]
+|--> <seq> -> outboxRecord (JSON: kind, id, the record's latest rev, the base rev the
+              platform acknowledged, <seq> of the revision row, attempts, last
+              error) [sealed]; one per record
 outbox_quarantine/
-|--> <seq> -> outboxRecord, set aside: the platform called it invalid [sealed]
+|--> <seq> -> outboxRecord, set aside: the platform refused it as invalid, or
+              answered with a conflict [sealed]; one per record
+outbox_by_record/
+|--> <kind> 0x00 <record-id> -> 16 bytes: <seq> of the record's pending entry and
+                                <seq> of its quarantined one (0: none)
 
 visits/
 |--> <visit-id> -> forms.Visit JSON [sealed]
@@ -93,7 +99,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -139,6 +145,9 @@ var (
 	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
 	// rejected as invalid; it no longer blocks the queue.
 	outboxQuarantineBucket = []byte("outbox_quarantine")
+	// outboxByRecordBucket maps: kind 0x00 record-id => the seqs of the
+	// record's pending and quarantined entries (outboxSlots).
+	outboxByRecordBucket = []byte("outbox_by_record")
 
 	// visitsBucket maps: visit-id => forms.Visit JSON.
 	visitsBucket = []byte("visits")
@@ -158,7 +167,7 @@ var allBuckets = [][]byte{
 	metaBucket,
 	enterpriseSummariesBucket, enterpriseRevisionsBucket, enterpriseByCodeBucket, enterpriseByUpdatedBucket,
 	needSummariesBucket, needRevisionsBucket, needByStatusBucket, needByEnterpriseBucket, needByUpdatedBucket,
-	outboxBucket, outboxQuarantineBucket,
+	outboxBucket, outboxQuarantineBucket, outboxByRecordBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
 	auditBucket,
 }

@@ -13,14 +13,15 @@ import (
 )
 
 // TestMigrateSchema2TechFields is issue 13.2: a data dir written by the
-// code of schema 2 (testdata/schema2.db.gz, made by testdata/mkschema2 from
-// commit 7ef84af: the demo data, two-level tech field codes, confirmed
-// needs among them) opens with every tech field code official, every
-// confirmation that was current still current (its old hash kept), the
-// team's changed needs queued for the hub, and a backup of the old file.
+// code of schema 2 (testdata/schema2-demo.db.gz, made by
+// testdata/mkschema2demo from commit 7ef84af: the demo data, two-level
+// tech field codes, confirmed needs among them) opens, through schema 3,
+// as schema 4 with every tech field code official, every confirmation that
+// was current still current (its old hash kept), the team's changed needs
+// queued for the hub, and a backup of the old file.
 func TestMigrateSchema2TechFields(t *testing.T) {
 	dir := t.TempDir()
-	gunzipFixture(t, "schema2.db.gz", filepath.Join(dir, FileName))
+	gunzipFixture(t, "schema2-demo.db.gz", filepath.Join(dir, FileName))
 
 	// What the fixture holds, read the schema 2 way.
 	type before struct {
@@ -29,7 +30,6 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 		rev       string
 	}
 	old := map[string]before{}
-	var oldBox int
 	{
 		db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, nil)
 		if err != nil {
@@ -39,7 +39,6 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 			if v := string(btx.Bucket(metaBucket).Get(metaSchemaKey)); v != "2" {
 				t.Fatalf("the fixture is schema %s", v)
 			}
-			oldBox = btx.Bucket(outboxBucket).Stats().KeyN
 			return nil
 		}); err != nil {
 			t.Fatal(err)
@@ -80,7 +79,7 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 		for i, c := range got {
 			o, ok := voc.Option(c)
 			oldO, _ := voc.Match(b.fields[i]) // the legacy code, as the catalogue knows it
-			if !ok || o.Code != oldO.Code || v2TechField(b.fields[i]) != c {
+			if !ok || o.Code != oldO.Code || v3TechField(b.fields[i]) != c {
 				t.Errorf("need %s: %s became %s", n.ID, b.fields[i], c)
 			}
 		}
@@ -113,8 +112,22 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(box) != oldBox+changed {
-		t.Errorf("outbox %d entries, want %d before and %d changed needs", len(box), oldBox, changed)
+	// One entry per record (schema 3): each changed need's entry carries
+	// its new revision.
+	queued := map[string]string{}
+	for _, b := range box {
+		if b.Kind == KindNeed {
+			queued[b.ID] = b.Rev
+		}
+	}
+	err = s.ForEachNeed(bg, func(n *forms.Need) error {
+		if queued[n.ID] != n.Rev {
+			t.Errorf("need %s: outbox has revision %q, want %s", n.ID, queued[n.ID], n.Rev)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	// The need list shows the new codes.
 	l, err := s.Needs(bg, Query{TechField: "80"})
@@ -135,10 +148,10 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 	}
 }
 
-// TestMigrateSchema2OtherTeam: another team's need (pulled from the hub)
+// TestMigrateSchema3OtherTeam: another team's need (pulled from the hub)
 // is rewritten in place, with its revision kept and nothing queued, since
 // only its team may edit it.
-func TestMigrateSchema2OtherTeam(t *testing.T) {
+func TestMigrateSchema3OtherTeam(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(bg, dir, testOpts())
 	if err != nil {
@@ -164,7 +177,7 @@ func TestMigrateSchema2OtherTeam(t *testing.T) {
 	}
 	box, _ := s.Outbox(bg, 0)
 	s.Close()
-	setSchema(t, dir, 2)
+	setSchema(t, dir, 3)
 
 	s, err = Open(bg, dir, testOpts())
 	if err != nil {
@@ -186,18 +199,18 @@ func TestMigrateSchema2OtherTeam(t *testing.T) {
 	}
 }
 
-func TestV2TechField(t *testing.T) {
+func TestV3TechField(t *testing.T) {
 	voc := forms.Default().Vocabulary("tech_field")
 	for _, o := range voc.Options {
 		for _, l := range o.Legacy {
-			if got := v2TechField(l); got != o.Code {
-				t.Errorf("v2TechField(%s) = %s, the catalogue says %s", l, got, o.Code)
+			if got := v3TechField(l); got != o.Code {
+				t.Errorf("v3TechField(%s) = %s, the catalogue says %s", l, got, o.Code)
 			}
 		}
 	}
 	for _, c := range []string{"", "10", "804", "10101", "0", "09", "0810", "x1", "0100"} {
-		if got := v2TechField(c); got != c {
-			t.Errorf("v2TechField(%q) = %q, want it left alone", c, got)
+		if got := v3TechField(c); got != c {
+			t.Errorf("v3TechField(%q) = %q, want it left alone", c, got)
 		}
 	}
 }

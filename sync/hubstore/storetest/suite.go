@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Rollback", testRollback},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"SerialisedUpdates", testSerialisedUpdates},
+		{"Solutions", testSolutions},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}

@@ -94,6 +94,7 @@ func logPushResults(ctx context.Context, s *Server, results []protocol.Result) {
 type checked struct {
 	need *forms.Need
 	ent  *forms.Enterprise
+	sol  *forms.Solution
 }
 
 // push checks each record, then stores the batch in one transaction. Records
@@ -174,6 +175,13 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 		res.Current = &protocol.Record{Kind: rec.Kind, ID: rec.ID, Rev: h.Rev, BaseRev: cur.BaseRev, Body: body}
 		return nil
 	}
+	if c.sol != nil {
+		reasons, err := s.acceptSolution(tx, who, c.sol, now)
+		if err != nil || reasons != nil {
+			res.Outcome, res.Reasons = protocol.Invalid, reasons
+			return err
+		}
+	}
 	rv := &hubstore.Revision{Rev: rec.Rev, Kind: rec.Kind, ID: rec.ID, Team: who.Team, User: who.User, BaseRev: base, At: now,
 		Body: s.seal.sealBody(rec.Rev, rec.Body)}
 	if err := tx.PutRevision(rv); err != nil {
@@ -201,6 +209,11 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	// a revision of a published need stays with its team until published.
 	if _, err := tx.AppendEvent(&hubstore.Event{Type: hubstore.EventRevision, Kind: rec.Kind, ID: rec.ID, Team: who.Team, Rev: rec.Rev}); err != nil {
 		return err
+	}
+	if c.need != nil {
+		if err := s.takeDownWithdrawn(tx, h, c.need, now); err != nil {
+			return err
+		}
 	}
 	res.Outcome = protocol.Accepted
 	return nil
@@ -290,6 +303,8 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		}
 		problems = cat.ValidateEnterprise(&e, forms.Draft)
 		c.ent = &e
+	case protocol.KindSolution:
+		return checkSolution(rec, malformed)
 	}
 	for _, p := range problems {
 		if p.Severity != forms.SeverityError {

@@ -105,6 +105,8 @@ type Options struct {
 	// whoami tells it to clients, whose cards then point at
 	// forms.PublicPageURL(PublicURL, id).
 	PublicURL string
+	// Pages tunes the public need pages and the 揭榜 form (pages.go).
+	Pages PageOptions
 }
 
 func (o *Options) defaults() {
@@ -155,6 +157,8 @@ type Server struct {
 	mu      sync.Mutex
 	perTeam map[string]int // slots held by each team
 	bodies  map[string]int // push bodies each team is sending
+
+	pages pages // the public pages' templates and rate limits
 }
 
 // Open opens (creating if needed) the server's data dir and its bbolt file,

@@ -138,7 +138,7 @@ func ValidID(s string) bool {
 	return true
 }
 
-func validKind(k string) bool { return k == KindNeed || k == KindEnterprise }
+func validKind(k string) bool { return k == KindNeed || k == KindEnterprise || k == KindSolution }
 
 // Validate checks one record revision: kind, ids, and a body that is a JSON
 // object no larger than MaxRecordBytes whose id and rev agree with the

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -340,7 +341,7 @@ func checkFixtureData(t *testing.T, s *Store) {
 		if r := tx.Meta("sync.registry.91320583MA20K8LW6P"); !bytes.Contains(r, []byte("翀霁")) {
 			t.Errorf("registry entry %q", r)
 		}
-		if v := string(tx.Meta("schema")); v != "2" {
+		if v := string(tx.Meta("schema")); v != strconv.Itoa(schemaVersion) {
 			t.Errorf("schema %q", v)
 		}
 		return nil

@@ -35,6 +35,7 @@ type migration struct {
 var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
 	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
+	{to: 3, name: "solutions (揭榜)", fn: migrateV2},
 }
 
 // migrate runs the migrations from version to schemaVersion. The caller has
@@ -287,3 +288,7 @@ func migrateV1(tx *Tx) error {
 	}
 	return nil
 }
+
+// migrateV2 brings schema 2 to 3: the solution buckets are created (empty:
+// no solution existed before them).
+func migrateV2(tx *Tx) error { return createBuckets(tx.btx) }

@@ -104,7 +104,7 @@ func TestMigrateFromV0(t *testing.T) {
 		schema, upgraded = string(tx.Meta("schema")), string(tx.Meta("upgraded"))
 		return nil
 	})
-	if schema != "2" || upgraded == "" {
+	if schema != strconv.Itoa(schemaVersion) || upgraded == "" {
 		t.Errorf("meta after migration: schema %q upgraded %q", schema, upgraded)
 	}
 

@@ -21,7 +21,7 @@ const (
 // so a crash can lose neither.
 type OutboxEntry struct {
 	Seq     uint64 // position in the queue; the key for Ack/Fail/Quarantine
-	Kind    string // KindEnterprise or KindNeed
+	Kind    string // KindEnterprise, KindNeed or KindSolution
 	ID      string // the record's id
 	Rev     string // the revision to push; the platform's idempotency key
 	BaseRev string // the revision it was edited from ("" for a new record)
@@ -58,8 +58,11 @@ type outboxRecord struct {
 }
 
 func revisionsBucketOf(kind string) []byte {
-	if kind == KindEnterprise {
+	switch kind {
+	case KindEnterprise:
 		return enterpriseRevisionsBucket
+	case KindSolution:
+		return solutionRevisionsBucket
 	}
 	return needRevisionsBucket
 }

@@ -20,7 +20,7 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 2
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
 (values marked [sealed] are encrypted, see crypt.go; keys are never
 encrypted and never hold names, codes or text):
 
@@ -58,6 +58,15 @@ need_by_enterprise/
 need_by_updated/
 |--> <updated-at> <need-id> -> nil
 
+solution_summaries/
+|--> <solution-id> -> solHead (JSON: need id, rev, status, times, and <seq> of the
+                      current revision row) [sealed]
+solution_revisions/
+|--> <solution-id> 0x00 <seq> -> forms.Solution JSON, one per revision, oldest first;
+                                 the last is the current one [sealed]
+solution_by_need/
+|--> <need-id> 0x00 <solution-id> -> nil
+
 outbox/
 |--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
               attempts, last error) [sealed]
@@ -91,7 +100,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -132,6 +141,15 @@ var (
 	// needByUpdatedBucket maps: updated-at need-id => nil.
 	needByUpdatedBucket = []byte("need_by_updated")
 
+	// solutionSummariesBucket maps: solution-id => solHead JSON, the
+	// solution's need, status and where its current revision row is.
+	solutionSummariesBucket = []byte("solution_summaries")
+	// solutionRevisionsBucket maps: solution-id 0x00 seq => forms.Solution
+	// JSON at that revision. Rows are never removed.
+	solutionRevisionsBucket = []byte("solution_revisions")
+	// solutionByNeedBucket maps: need-id 0x00 solution-id => nil.
+	solutionByNeedBucket = []byte("solution_by_need")
+
 	// outboxBucket maps: seq => outboxRecord JSON, a revision still to push.
 	outboxBucket = []byte("outbox")
 	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
@@ -159,6 +177,7 @@ var allBuckets = [][]byte{
 	outboxBucket, outboxQuarantineBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
 	auditBucket,
+	solutionSummariesBucket, solutionRevisionsBucket, solutionByNeedBucket,
 }
 
 // sealedBuckets lists the buckets whose every value is sealed in an
@@ -169,6 +188,7 @@ var sealedBuckets = [][]byte{
 	outboxBucket, outboxQuarantineBucket,
 	visitsBucket, followUpsBucket,
 	auditBucket,
+	solutionSummariesBucket, solutionRevisionsBucket,
 }
 
 var (

@@ -132,8 +132,8 @@ func goodForm(tok string) url.Values {
 		"token": {tok}, "consent": {"yes"},
 		"provider_name": {"苏州大学机电工程学院"}, "provider_type": {"university"}, "provider_region": {"江苏苏州"},
 		"solution_contact": {"王晓明"}, "solution_position": {"教授"}, "solution_phone": {"138 1234 5678"},
-		"solution_email": {"WXM@suda.example.edu.cn"},
-		"solution_summary": {"采用渗碳淬火与表面喷丸复合工艺提升柔轮疲劳寿命，已在两家企业中试验证，可达 10000 小时。"},
+		"solution_email":       {"WXM@suda.example.edu.cn"},
+		"solution_summary":     {"采用渗碳淬火与表面喷丸复合工艺提升柔轮疲劳寿命，已在两家企业中试验证，可达 10000 小时。"},
 		"solution_cooperation": {"02"}, "quote_wan": {"80万"}, "solution_period": {"8 个月"},
 	}
 }

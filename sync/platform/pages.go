@@ -347,8 +347,13 @@ func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 			continue
 		}
 		val := fieldText(cat, f, v.List(f.ID))
+		label := f.Label("zh")
 		if f.ID == "budget_wan" {
 			val = nv.Budget
+		}
+		if f.Kind == forms.KindMoney {
+			// The value says 万元: 拟投入资金（万元） says it once too often.
+			label, _, _ = strings.Cut(label, "（")
 		}
 		title := cmp.Or(sectionTitles[f.Section], "其他")
 		i, ok := byTitle[title]
@@ -357,7 +362,7 @@ func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 			byTitle[title] = i
 			nv.Sections = append(nv.Sections, viewSection{Title: title})
 		}
-		nv.Sections[i].Items = append(nv.Sections[i].Items, viewItem{Label: f.Label("zh"), Value: val})
+		nv.Sections[i].Items = append(nv.Sections[i].Items, viewItem{Label: label, Value: val})
 	}
 	ct := forms.Values(pub.Contact)
 	for _, f := range cat.Fields(forms.EntityContact) {
@@ -383,7 +388,20 @@ func budgetText(v forms.Values) string {
 // 万元, regions by name.
 func fieldText(cat *forms.Catalogue, f *forms.Field, vals []string) string {
 	out := make([]string, 0, len(vals))
+	// A first-level option is said by its second-level ones, when there are
+	// any (先进制造与自动化 / 先进制造工艺与装备, not both).
+	said := map[string]bool{}
+	if f.Kind == forms.KindMultiEnum {
+		for _, x := range vals {
+			if o, ok := cat.Vocabulary(f.Vocabulary).Option(x); ok && o.Parent != "" {
+				said[o.Parent] = true
+			}
+		}
+	}
 	for _, x := range vals {
+		if said[x] {
+			continue
+		}
 		switch f.Kind {
 		case forms.KindEnum, forms.KindMultiEnum:
 			voc := cat.Vocabulary(f.Vocabulary)

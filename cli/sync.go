@@ -17,8 +17,8 @@ func init() {
 	commands = append(commands,
 		command{"sync", [2]string{"与平台同步：sync [--server 地址]", "sync with the platform: sync [--server URL]"}, runSync},
 		command{"login", [2]string{"保存平台令牌：login --server 地址 [--token 令牌]", "store the platform token: login --server URL [--token T]"}, runLogin},
-		command{"serve", [2]string{"运行参考平台服务端：serve [--addr 127.0.0.1:8787] --data 目录；serve token create --user U --team T；serve review 编号 --status 状态 [--url 网址] [--comment 意见]",
-			"run the reference platform: serve [--addr 127.0.0.1:8787] --data DIR; serve token create --user U --team T; serve review ID --status S [--url U] [--comment C]"}, runServe},
+		command{"serve", [2]string{"运行参考平台服务端：serve [--addr 127.0.0.1:8787] [--public-url 网址] [--event 活动] [--organiser 单位] [--deadline 日期] --data 目录；serve token create --user U --team T；serve review 编号 --status 状态 [--url 网址] [--comment 意见]；serve site [--event …]",
+			"run the reference platform: serve [--addr 127.0.0.1:8787] [--public-url URL] [--event E] [--organiser O] [--deadline D] --data DIR; serve token create --user U --team T; serve review ID --status S [--url U] [--comment C]; serve site [--event …]"}, runServe},
 	)
 }
 
@@ -98,7 +98,13 @@ func runServe(ctx context.Context, c *call) error {
 		c.args = c.args[1:]
 		return runServeReview(ctx, c)
 	}
+	if len(c.args) >= 1 && c.args[0] == "site" {
+		c.args = c.args[1:]
+		return runServeSite(ctx, c)
+	}
 	addr := c.fs.String("addr", "127.0.0.1:8787", tr(c.lang, "监听地址", "address to listen on"))
+	site := declareSiteFlags(c)
+	trustProxy := c.fs.Bool("trust-proxy", false, tr(c.lang, "公开页按反向代理写入 X-Forwarded-For 的地址限流（仅在 nginx 等反向代理之后使用）", "rate-limit the public pages by the address a reverse proxy wrote into X-Forwarded-For (only behind one)"))
 	publicURL := c.fs.String("public-url", "", tr(c.lang, "本汇集节点的公开网址（需求公开页 网址/n/编号，卡片二维码指向这里）", "this hub's public base address (need pages at URL/n/ID; cards' QR codes point here)"))
 	keyFile := keyFileFlag(c)
 	if err := c.parse(); err != nil {
@@ -113,11 +119,14 @@ func runServe(ctx context.Context, c *call) error {
 			return userError{zh: "--public-url 不是网址：" + *publicURL, en: "--public-url is not a web address: " + *publicURL, err: errUsage}
 		}
 	}
-	srv, err := openPlatform(c, *keyFile, *publicURL)
+	srv, err := openPlatform(c, *keyFile, *publicURL, platform.PageOptions{TrustProxy: *trustProxy})
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if _, err := site.apply(ctx, c, srv); err != nil {
+		return err
+	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, "参考平台服务端运行于 "+*addr+"，数据目录 "+c.data+"。按 Ctrl+C 停止。", "reference platform serving on "+*addr+", data in "+c.data+". Ctrl+C stops it."))
 	return srv.Serve(ctx, *addr)
 }
@@ -128,9 +137,13 @@ func keyFileFlag(c *call) *string {
 }
 
 // openPlatform opens the hub in the data dir with its key: from
-// XUNBANG_HUB_KEY, else the key file.
-func openPlatform(c *call, keyFile, publicURL string) (*platform.Server, error) {
+// XUNBANG_HUB_KEY, else the key file; and the public pages' options, if
+// given.
+func openPlatform(c *call, keyFile, publicURL string, pages ...platform.PageOptions) (*platform.Server, error) {
 	opt := platform.Options{KeyFile: keyFile, PublicURL: strings.TrimRight(publicURL, "/")}
+	if len(pages) > 0 {
+		opt.Pages = pages[0]
+	}
 	if v := c.env.Getenv(platform.KeyEnv); v != "" {
 		k, err := platform.ParseKey(v)
 		if err != nil {

@@ -14,11 +14,11 @@ import (
 // by that need's team: its contacts are personal information and its
 // summary and quote the provider's business.
 type Solution struct {
-	ID               string `json:"id"`
-	NeedID           string `json:"need_id"`
-	Rev              string `json:"rev,omitempty"`      // this revision's id, set by the store (or the hub)
-	BaseRev          string `json:"base_rev,omitempty"` // the revision this one was edited from
-	CatalogueVersion string `json:"catalogue_version,omitempty"`
+	ID               string         `json:"id"`
+	NeedID           string         `json:"need_id"`
+	Rev              string         `json:"rev,omitempty"`      // this revision's id, set by the store (or the hub)
+	BaseRev          string         `json:"base_rev,omitempty"` // the revision this one was edited from
+	CatalogueVersion string         `json:"catalogue_version,omitempty"`
 	Status           SolutionStatus `json:"status"`
 	Source           SolutionSource `json:"source"`
 	Values           Values         `json:"-"` // solution fields by id

@@ -440,4 +440,3 @@ func saveShot(t *testing.T, ctx context.Context, path string) {
 		t.Fatal(err)
 	}
 }
-

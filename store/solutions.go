@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -386,4 +387,58 @@ func (tx *Tx) checkSolutions(report reportFunc) {
 		return id, ok && err == nil && h != nil && h.NeedID == need
 	})
 	tx.checkRevisionRows(solutionRevisionsBucket, solutionSummariesBucket, report)
+}
+
+// ImportSolutions saves solutions read from workbooks (forms/xlsx) in one
+// transaction: all of them or, on any error, none. A solution whose ID is
+// stored already (the same workbook imported again) is updated with the
+// imported values that differ, its status and notes kept, or skipped when
+// nothing differs; a new one is saved with its ID. Every save is a local
+// one: a new revision and an outbox entry. With opt.DryRun nothing is
+// written and the report says what would be.
+func (s *Store) ImportSolutions(ctx context.Context, sols []*forms.Solution, opt ImportOptions) (ImportReport, error) {
+	var rep ImportReport
+	err := s.update(ctx, "import solutions", func(tx *Tx) error {
+		rep = ImportReport{DryRun: opt.DryRun}
+		for i, in := range sols {
+			it := ImportItem{Kind: KindSolution, Index: i, Title: in.Provider()}
+			old, err := tx.Solution(in.ID)
+			switch {
+			case errors.Is(err, ErrNotFound):
+				c := in.Clone()
+				if err := tx.SaveSolution(c); err != nil {
+					return err
+				}
+				it.Action, it.ID = ActionCreate, c.ID
+			case err != nil:
+				return err
+			default:
+				changed := false
+				for id, l := range in.Values {
+					if in.Values.Has(id) && !slices.Equal(old.Values[id], l) {
+						old.Values[id], changed = slices.Clone(l), true
+					}
+				}
+				it.Action, it.ID = ActionSkip, old.ID
+				if changed {
+					if err := tx.SaveSolution(old); err != nil {
+						return err
+					}
+					it.Action = ActionUpdate
+				}
+			}
+			rep.add(it)
+		}
+		if opt.DryRun {
+			return errDryRun
+		}
+		return nil
+	})
+	if errors.Is(err, errDryRun) {
+		return rep, nil
+	}
+	if err != nil {
+		return ImportReport{}, err
+	}
+	return rep, nil
 }

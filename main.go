@@ -20,6 +20,8 @@ import (
 	"github.com/xunbang/xunbang/cli"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/control"
+	// Before Fyne's init reads the locale: see the package.
+	_ "github.com/xunbang/xunbang/internal/posixlocale"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -30,7 +32,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
-		Font: assets.FontBytes, OpenWindow: openWindow,
+		Font: assets.FontBytes, OpenWindow: openWindow, ShowError: app.ShowStartError,
+		Terminal: cli.StdinTerminal(),
 	})
 	stop()
 	os.Exit(code)
@@ -38,11 +41,15 @@ func main() {
 
 func openWindow(ctx context.Context, o cli.WindowOptions) error {
 	defer stopControl()
+	key := store.DefaultKeySource(os.Getenv)
+	if o.Passphrase != "" {
+		key.Passphrase = o.Passphrase
+	}
 	return app.Run(ctx, app.Options{
 		DataDir: o.DataDir, Lang: o.Lang, Screenshot: o.Screenshot, Screen: o.Screen,
 		Size:    fyne.NewSize(float32(o.Width), float32(o.Height)),
 		Connect: connectSync,
-		Key:     store.DefaultKeySource(os.Getenv),
+		Key:     key,
 	})
 }
 

@@ -273,16 +273,6 @@ func (s *session) ui() *ui {
 // releases it once the window is set up (see ui.uiMu).
 func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	ctx, opts := s.ctx, s.opts
-	if opts.Screenshot == "" {
-		// A daily backup into DataDir/backups, keeping the last few.
-		go func() {
-			if path, made, err := st.DailyBackup(ctx, settings.BackupsKept); err != nil {
-				slog.Warn("daily backup failed", "err", err)
-			} else if made {
-				slog.Info("daily backup written", "path", path)
-			}
-		}()
-	}
 	if opts.Connect != nil && opts.Screenshot == "" {
 		language := opts.Lang
 		if language == "" {
@@ -298,6 +288,22 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	s.mu.Lock()
 	s.st, s.u = st, u
 	s.mu.Unlock()
+	if opts.Screenshot == "" {
+		// A daily backup into DataDir/backups, keeping the last few. It
+		// checks the whole file first: a damaged one is said at once.
+		go func() {
+			path, made, err := st.DailyBackup(ctx, settings.BackupsKept)
+			var de *store.DamagedError
+			switch {
+			case errors.As(err, &de):
+				u.run(func() { u.showError(err) })
+			case err != nil:
+				slog.Warn("daily backup failed", "err", err)
+			case made:
+				slog.Info("daily backup written", "path", path)
+			}
+		}()
+	}
 	// Results of the loads started here reach the widgets only once the
 	// window is set up (see ui.uiMu).
 	u.uiMu.Lock()

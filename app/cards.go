@@ -17,6 +17,7 @@ import (
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/card"
+	"github.com/xunbang/xunbang/store"
 )
 
 // maxCardsAtOnce bounds one print job from the window; the command line
@@ -78,7 +79,7 @@ func (u *ui) printCards(ids []string) {
 	u.bg.Go(func() {
 		defer cancel()
 		u.saver.inflight.Wait()
-		path, rep, err := renderCards(ctx, u.st, ids, dir)
+		path, rep, err := renderCards(ctx, u.st, ids, dir, cardOptions(u.settings))
 		u.run(func() {
 			finished = true
 			u.touch()
@@ -100,6 +101,14 @@ func (u *ui) printCards(ids []string) {
 	})
 }
 
+// cardOptions are the cards' options from the settings, as on the command
+// line (cli/cards.go): a QR code points to the platform's page of the need,
+// or to the hub's (HubPublicURL); a card with neither says where the need
+// will be published (Event.Platform).
+func cardOptions(s store.Settings) card.Options {
+	return card.Options{Font: assets.FontBytes(), HubPublicURL: s.HubPublicURL, Platform: s.Event.Platform}
+}
+
 // cardSource is what printing cards reads.
 type cardSource interface {
 	Need(ctx context.Context, id string) (*forms.Need, error)
@@ -108,7 +117,7 @@ type cardSource interface {
 
 // renderCards writes the cards of the given needs to a new PDF in dir and
 // returns its path. Nothing is left behind when it fails or is cancelled.
-func renderCards(ctx context.Context, src cardSource, ids []string, dir string) (string, card.Report, error) {
+func renderCards(ctx context.Context, src cardSource, ids []string, dir string, opt card.Options) (string, card.Report, error) {
 	items := make([]card.Item, 0, len(ids))
 	ents := map[string]*forms.Enterprise{}
 	for _, id := range ids {
@@ -129,7 +138,7 @@ func renderCards(ctx context.Context, src cardSource, ids []string, dir string) 
 		items = append(items, card.Item{Need: n, Enterprise: e})
 	}
 	var buf bytes.Buffer
-	rep, err := card.Render(ctx, &buf, items, card.Options{Font: assets.FontBytes()})
+	rep, err := card.Render(ctx, &buf, items, opt)
 	if err != nil {
 		return "", rep, err
 	}

@@ -606,7 +606,7 @@ func TestExcelProgressReachesTheEnd(t *testing.T) {
 			t.Errorf("%s: the progress is still up", format)
 		}
 		total := all // the needs the platform sheet and the report go through
-		if format == excelHandbook || format == excelHandbookUnconfirmed {
+		if format == excelHandbook || format == excelHandbookUnconfirmed || format == excelBooklet {
 			total = exportedNeeds(t, x.resultText)
 		}
 		if pr.bar.Value != 1 || !pr.bar.Visible() {
@@ -1065,7 +1065,7 @@ func TestExcelExportTarget(t *testing.T) {
 		"v1.2":      "v1.2.xlsx",
 		"..汇编":      "..汇编.xlsx",
 	} {
-		got, err := exportTarget(dir, name)
+		got, err := exportTarget(dir, name, ".xlsx")
 		if err != nil || got != filepath.Join(dir, want) {
 			t.Errorf("%q: %q, %v; want %q", name, got, err, want)
 		}

@@ -30,6 +30,7 @@ type settingsView struct {
 	dataDir  *widget.Label
 	platform *widget.Entry
 	targets  [5]*widget.Entry
+	outputs  *outputSettings // the booklet's campaign and the report's heading
 	save_    *widget.Button
 	message  *widget.Label
 	content  fyne.CanvasObject
@@ -88,6 +89,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.lockNote = smallLabel(lang.L("lock.needspassphrase"))
 	v.lockNote.Importance = widget.WarningImportance
 	passphrase := v.newPassphraseForm()
+	v.outputs = newOutputSettings()
 
 	label := func(key string) *widget.Label { return widget.NewLabel(lang.L(key)) }
 	form := container.New(layout.NewFormLayout(),
@@ -113,6 +115,7 @@ func newSettingsView(u *ui) *settingsView {
 		form,
 		sectionHeading(lang.L("settings.targets")),
 		targets,
+		v.outputs.content,
 		container.NewHBox(layout.NewSpacer(), v.save_),
 		v.message,
 		sectionHeading(lang.L("passphrase.heading")),
@@ -172,6 +175,7 @@ func (v *settingsView) load(s store.Settings) {
 		v.targets[i].SetText(strconv.Itoa(n))
 	}
 	v.loadLockAfter(s.LockAfterMinutes)
+	v.outputs.load(s)
 }
 
 // loadLockAfter offers the idle times, with minutes (a time set elsewhere,
@@ -356,6 +360,10 @@ func (v *settingsView) save() {
 			return
 		}
 		*dst[i] = n
+	}
+	if msg := v.outputs.apply(&s); msg != "" {
+		v.show(msg, widget.DangerImportance)
+		return
 	}
 	u := v.u
 	v.save_.Disable()

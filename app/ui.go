@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -388,9 +389,12 @@ func (u *ui) showError(err error) {
 // userMessage maps an error to a sentence for the user.
 func userMessage(err error, lng string) string {
 	var te *forms.TransitionError
+	var de *store.DamagedError
 	switch {
 	case errors.As(err, &te):
 		return te.Message(lng)
+	case errors.As(err, &de):
+		return de.Message(lng)
 	case errors.Is(err, store.ErrConflict):
 		return lang.L("error.conflict")
 	case errors.Is(err, store.ErrDuplicate):
@@ -401,6 +405,9 @@ func userMessage(err error, lng string) string {
 		return lang.L("error.inuse")
 	case errors.Is(err, context.Canceled):
 		return lang.L("error.cancelled")
+	}
+	if msg, ok := diskerr.Message(err, lng); ok {
+		return msg
 	}
 	return lang.L("error.other", map[string]any{"Err": err.Error()})
 }

@@ -5,12 +5,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 func init() {
@@ -47,6 +50,7 @@ func runSync(ctx context.Context, c *call) error {
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	start := time.Now()
 	rep, err := cl.Sync(ctx)
 	if aerr := c.audit(ctx, st, store.AuditSync, *server+": "+rep.String()); aerr != nil && err == nil {
 		err = aerr
@@ -55,7 +59,43 @@ func runSync(ctx context.Context, c *call) error {
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	if rep.Invalid > 0 {
+		return c.refused(ctx, st, start, rep.Invalid)
+	}
 	return nil
+}
+
+// refused says which records the platform refused in the sync that began
+// at start, and why, and returns the error that makes the command fail:
+// they are set aside, and are not on the platform until they are mended.
+func (c *call) refused(ctx context.Context, st *store.Store, start time.Time, n int) error {
+	q, err := st.QuarantinedOutbox(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range q {
+		if e.LastAttempt.Before(start) {
+			continue
+		}
+		kind, name := tr(c.lang, "需求", "need"), ""
+		switch e.Kind {
+		case protocol.KindNeed:
+			if nd, err := st.Need(ctx, e.ID); err == nil {
+				name = nd.Title()
+			}
+		case protocol.KindEnterprise:
+			kind = tr(c.lang, "企业", "enterprise")
+			if en, err := st.Enterprise(ctx, e.ID); err == nil {
+				name = en.Name()
+			}
+		}
+		fmt.Fprintf(c.env.Stderr, tr(c.lang, "平台拒收%s %s「%s」：%s\n", "the platform refused %s %s (%s): %s\n"),
+			kind, e.ID, name, strings.Join(e.Reasons, tr(c.lang, "；", "; ")))
+	}
+	return userError{
+		zh: fmt.Sprintf("%d 条记录被平台拒收，没有同步（见上）。请改正后再运行 xunbang sync。", n),
+		en: fmt.Sprintf("the platform refused %d records, which were not synced (see above). Mend them and run xunbang sync again.", n),
+	}
 }
 
 // runLogin checks a token with the server and keeps it in the OS keyring.
@@ -206,7 +246,9 @@ func runServeReview(ctx context.Context, c *call) error {
 	}
 	id := c.args[0]
 	if *remote != "" {
-		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
+		// The admin token goes in clear text only to this computer.
+		hc := &http.Client{Transport: protocol.Transport(nil), Timeout: time.Minute}
+		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, hc)
 	}
 	srv, err := openPlatform(c, *keyFile, "")
 	if err != nil {

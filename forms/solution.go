@@ -218,7 +218,8 @@ func (s SolutionSource) Label(lang string) string {
 // and has a known status and source. In Final mode — a submission on the
 // public page — every required field must be filled in.
 func (c *Catalogue) ValidateSolution(s *Solution, mode Mode) []Problem {
-	out := c.Validate(EntitySolution, s.Values, mode)
+	out := solutionGate(s)
+	out = append(out, c.Validate(EntitySolution, s.Values, mode)...)
 	if v := s.Values.Get("solution_phone"); v != "" && !PlausiblePhone(v) {
 		out = append(out, problem("solution_phone", "phone", SeverityError,
 			fmt.Sprintf("“%s”不像电话号码（手机、座机，或带国家代码的境外号码）。", clip(v)),
@@ -302,4 +303,19 @@ func (p *Progress) AddSolution(s *Solution) {
 	if s.Status == SolutionSigned {
 		p.SolutionDeal = true
 	}
+}
+
+// solutionGate applies the gate (text.go) to a solution's ids and metadata
+// texts.
+func solutionGate(s *Solution) []Problem {
+	var out []Problem
+	for _, id := range [][2]string{{"id", s.ID}, {"need_id", s.NeedID}, {"rev", s.Rev}, {"base_rev", s.BaseRev}} {
+		out = append(out, checkID(id[0], id[1])...)
+	}
+	out = append(out, checkTexts("team", s.Team, "created_by", s.CreatedBy, "catalogue_version", s.CatalogueVersion,
+		"receipt", s.Receipt, "status", string(s.Status), "source", string(s.Source))...)
+	if s.Consent != nil {
+		out = append(out, checkTexts("notice_version", s.Consent.NoticeVersion)...)
+	}
+	return out
 }

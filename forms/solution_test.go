@@ -204,3 +204,25 @@ func TestProgressCountsSolutions(t *testing.T) {
 		t.Error("a signed solution is no deal")
 	}
 }
+
+// The gate holds for solutions: ids and metadata texts, values, and the
+// bytes of JSON.
+func TestSolutionGate(t *testing.T) {
+	cat := Default()
+	s := filledSolution()
+	s.NeedID = "../../etc/passwd"
+	s.Receipt = "JB\u202e0001"
+	s.Values.Set("solution_contact", "王\x00晓明")
+	codes := map[string]string{}
+	for _, p := range cat.ValidateSolution(s, Draft) {
+		codes[p.Field] = p.Code
+	}
+	if codes["need_id"] != CodeID || codes["receipt"] != CodeBidi || codes["solution_contact"] != CodeControl {
+		t.Errorf("gate: %v", codes)
+	}
+	var back Solution
+	var ue *InvalidUTF8Error
+	if err := json.Unmarshal([]byte("{\"id\":\"s1\",\"provider_name\":\"\xff\"}"), &back); !errors.As(err, &ue) || ue.Field != "provider_name" {
+		t.Errorf("invalid UTF-8: %v", err)
+	}
+}

@@ -60,6 +60,18 @@
 // (bbolt's check, the key, Check) before it replaces the data file and
 // carries over the audit entries written since.
 //
+// # A damaged file
+//
+// A data file that is empty, cut short, or whose pages or values are not
+// what was written is never a crash and never taken for a new store: Open,
+// and every transaction after it, return an error wrapping a
+// *DamagedError (which wraps ErrCorrupt) naming the file, whose Message
+// gives the way out (xunbang restore, the backups folder). bbolt's own
+// check runs on every copy a backup makes, so a damaged file is never
+// backed up; DailyBackup never removes the newest backup holding records;
+// Restore moves a damaged data file aside (xunbang.db.damaged-<time>) and
+// puts the backup in its place. See damage.go.
+//
 // Every I/O method takes a context and checks it before starting a
 // transaction; errors are wrapped with the operation and, where it helps,
 // wrap one of the package's sentinel errors (ErrNotFound, ErrConflict, …)

@@ -91,9 +91,16 @@ func (s *Store) copyTo(path string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	err = s.db.View(func(btx *bolt.Tx) error {
-		_, err := btx.WriteTo(tmp)
-		return err
+	err = guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			// A damaged file is never copied into a backup (which could
+			// then push a good one out of the daily rotation).
+			if err := boltCheck(btx); err != nil {
+				return err
+			}
+			_, err := btx.WriteTo(tmp)
+			return err
+		})
 	})
 	if err == nil {
 		err = tmp.Sync()

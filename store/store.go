@@ -326,7 +326,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		osUser: osUserName(), crypt: plainCrypt,
 		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
 	}
-	if err := s.open(ctx, opts.ReadOnly, opts.Key); err != nil {
+	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key) }); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
@@ -340,7 +340,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
 	for attempt := 0; ; attempt++ {
 		before, _ := os.Stat(path)
-		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+		db, err := boltOpen(path, bolt.Options{Timeout: timeout, ReadOnly: readOnly})
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, ErrInUse
 		}
@@ -588,18 +588,25 @@ func (s *Store) update(ctx context.Context, op string, fn func(tx *Tx) error) er
 	defer s.writeMu.Unlock()
 	tx := &Tx{s: s, ctx: ctx, writable: true}
 	var fnErr error
-	err := s.db.Update(func(btx *bolt.Tx) error {
-		tx.btx = btx
-		fnErr = fn(tx)
-		return fnErr
+	fnReturned := false
+	err := guard(s.path, func() error {
+		return s.db.Update(func(btx *bolt.Tx) error {
+			tx.btx = btx
+			fnErr = fn(tx)
+			fnReturned = true
+			return fnErr
+		})
 	})
 	tx.btx = nil
 	if err != nil {
 		tx.rollback()
-		if fnErr == nil {
+		switch {
+		case !fnReturned: // a damaged page made bbolt panic under fn
+			return wrap(err)
+		case fnErr == nil:
 			return wrap(fmt.Errorf("commit: %w", err))
 		}
-		return err
+		return err // fn's own error (naming the file when it is damage)
 	}
 	s.mem.apply(tx)
 	return nil
@@ -612,9 +619,11 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	tx := &Tx{s: s, ctx: ctx}
-	err := s.db.View(func(btx *bolt.Tx) error {
-		tx.btx = btx
-		return fn(tx)
+	err := guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			tx.btx = btx
+			return fn(tx)
+		})
 	})
 	tx.btx = nil
 	return err

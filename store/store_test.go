@@ -572,12 +572,15 @@ func TestSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10, TypicalCases: 5},
 		LockAfterMinutes: 10, BackupsKept: 7}
 	if set != want || want != DefaultSettings() {
 		t.Errorf("defaults = %+v, want %+v", set, want)
 	}
 	set.Lang, set.User, set.HomeRegion, set.Targets.Deals = "en", "王五", "320500", 12
+	set.Event = Event{Name: "2026“科技镇长团杯”挑战赛", Organiser: "苏州市科学技术局", Deadline: "2026年9月15日", Submit: "在线提交", Platform: "线上云平台"}
+	set.Report = Report{Title: "2026年 吴江区 技术需求征集情况统计表", Unit: "吴江区科技镇长团", Filer: "李四"}
+	set.Targets.TypicalCases = 6
 	if err := s.SaveSettings(bg, set); err != nil {
 		t.Fatal(err)
 	}

@@ -147,7 +147,7 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	}
 	n := new(forms.Need)
 	if err := json.Unmarshal(v, n); err != nil {
-		return nil, fmt.Errorf("need %s: decode: %w", id, err)
+		return nil, fmt.Errorf("need %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return n, nil
 }
@@ -171,7 +171,7 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 	}
 	e := new(forms.Enterprise)
 	if err := json.Unmarshal(v, e); err != nil {
-		return nil, fmt.Errorf("enterprise %s: decode: %w", id, err)
+		return nil, fmt.Errorf("enterprise %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return e, nil
 }

@@ -150,9 +150,8 @@ func newResty(base *url.URL, cfg Config) *resty.Client {
 	var hc http.Client
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
-	} else {
-		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	hc.Transport = transport(hc.Transport)
 	hc.Timeout = cfg.Timeout
 	// A redirect is not a protocol answer (captive portals redirect to their
 	// login page) and must not carry the token elsewhere: hand it back as is.
@@ -191,7 +190,7 @@ func shouldRetry(resp *resty.Response, err error) bool {
 		return false
 	}
 	if err != nil {
-		return true
+		return !final(err)
 	}
 	switch s := resp.StatusCode(); {
 	case s == http.StatusRequestTimeout, s == http.StatusTooManyRequests:
@@ -253,10 +252,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 	}
 	resp, err := req.Execute(method, path)
 	if err != nil {
-		if ctx.Err() != nil {
-			return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
-		}
-		return &Error{Op: op, Kind: KindNetwork, Err: err}
+		return requestError(ctx, op, resp, err)
 	}
 	status := resp.StatusCode()
 	if status == http.StatusOK {
@@ -294,6 +290,26 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 		e.Kind = KindRejected
 	}
 	return e
+}
+
+// requestError is the error of a request that got no answer to decode:
+// the context ended, a plain-http address off this computer, an answer too
+// large to be a protocol message, or the network.
+func requestError(ctx context.Context, op string, resp *resty.Response, err error) *Error {
+	switch {
+	case ctx.Err() != nil:
+		return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
+	case errors.Is(err, protocol.ErrInsecureURL):
+		return &Error{Op: op, Kind: KindInsecure, Err: err}
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		// No protocol answer is that large.
+		e := &Error{Op: op, Kind: KindNotProtocol, Err: fmt.Errorf("an answer over %d bytes: %w", protocol.MaxResponseBytes, err)}
+		if resp != nil {
+			e.Status = resp.StatusCode()
+		}
+		return e
+	}
+	return &Error{Op: op, Kind: KindNetwork, Err: err}
 }
 
 // Health asks the server whether it is up (no token needed).

@@ -91,8 +91,8 @@ func Message(err error, lang string) string {
 		return pick("连不上同步服务器，请检查网络；恢复后会自动重试。",
 			"Cannot reach the sync server; check the network. It will retry by itself.")
 	case KindNotProtocol:
-		return pick("收到的不是同步服务器的回复。如果在酒店、园区或学校，可能要先在浏览器里登录无线网络。",
-			"The answer did not come from the sync server. On hotel or campus Wi-Fi, sign in to the network in a browser first.")
+		return pick("这个地址的回答不是寻榜平台的回答：请核对平台地址。如果在酒店、园区或学校，可能要先在浏览器里登录无线网络。",
+			"This address does not answer as a xunbang platform: check the platform address. On hotel or campus Wi-Fi, sign in to the network in a browser first.")
 	case KindVersion:
 		return pick("同步服务器的协议版本与本程序不一致，请升级 xunbang 或联系服务器管理员。",
 			"The sync server speaks another protocol version; update xunbang or ask the server's administrator.")

@@ -270,6 +270,16 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		return nil, malformed(err)
 	}
 	cat := forms.Default()
+	// undecodable says why the body does not decode; bytes that are not
+	// UTF-8 are named by their field (forms' gate), never replaced.
+	undecodable := func(err error) []protocol.Reason {
+		var ue *forms.InvalidUTF8Error
+		if errors.As(err, &ue) {
+			p := ue.Problem()
+			return []protocol.Reason{{Field: p.Field, Item: p.Item, Code: p.Code, Message: p.Message(cat, "zh")}}
+		}
+		return []protocol.Reason{decodeReason(err)}
+	}
 	var problems []forms.Problem
 	var out []protocol.Reason
 	c := &checked{}
@@ -277,7 +287,7 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 	case protocol.KindNeed:
 		var n forms.Need
 		if err := json.Unmarshal(rec.Body, &n); err != nil {
-			return nil, []protocol.Reason{decodeReason(err)}
+			return nil, undecodable(err)
 		}
 		if err := rec.CheckBodyIDs(n.ID, n.Rev, n.BaseRev); err != nil {
 			return nil, malformed(err)
@@ -296,7 +306,7 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 	case protocol.KindEnterprise:
 		var e forms.Enterprise
 		if err := json.Unmarshal(rec.Body, &e); err != nil {
-			return nil, []protocol.Reason{decodeReason(err)}
+			return nil, undecodable(err)
 		}
 		if err := rec.CheckBodyIDs(e.ID, e.Rev, baseRevOf(rec.Body)); err != nil {
 			return nil, malformed(err)
@@ -304,7 +314,7 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		problems = cat.ValidateEnterprise(&e, forms.Draft)
 		c.ent = &e
 	case protocol.KindSolution:
-		return checkSolution(rec, malformed)
+		return checkSolution(rec, malformed, undecodable)
 	}
 	for _, p := range problems {
 		if p.Severity != forms.SeverityError {

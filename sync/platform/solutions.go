@@ -34,10 +34,10 @@ import (
 
 // checkSolution applies the protocol's rules and forms validation in Draft
 // mode to a pushed solution.
-func checkSolution(rec *protocol.Record, malformed func(error) []protocol.Reason) (*checked, []protocol.Reason) {
+func checkSolution(rec *protocol.Record, malformed, undecodable func(error) []protocol.Reason) (*checked, []protocol.Reason) {
 	var sol forms.Solution
 	if err := json.Unmarshal(rec.Body, &sol); err != nil {
-		return nil, []protocol.Reason{decodeReason(err)}
+		return nil, undecodable(err)
 	}
 	if err := rec.CheckBodyIDs(sol.ID, sol.Rev, sol.BaseRev); err != nil {
 		return nil, malformed(err)

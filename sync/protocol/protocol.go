@@ -3,6 +3,8 @@ package protocol
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/xunbang/xunbang/forms"
 )
 
 // Version is the protocol version this package speaks. It is sent in the
@@ -56,7 +58,7 @@ const (
 	MaxPullLimit     = 2000
 	DefaultPullLimit = 500
 	// MaxIDLen bounds record and revision ids (a UUID is 36).
-	MaxIDLen = 64
+	MaxIDLen = forms.MaxIDLen
 	// MaxReasons bounds the reasons of one invalid result.
 	MaxReasons = 100
 )

@@ -233,26 +233,32 @@ func (c *Catalogue) ValidateSolution(s *Solution, mode Mode) []Problem {
 // ext) beside them. It accepts numbers abroad, which the mobile and
 // landline kinds do not.
 func PlausiblePhone(s string) bool {
-	s = Fold(s)
-	digits, total := 0, 0
-	for _, part := range strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == ',' || r == ';' || r == '、' || r == '，' || r == '；' }) {
-		digits = 0
-		p := strings.NewReplacer("转", " ", "ext.", " ", "ext", " ", "x", " ").Replace(part)
-		for _, r := range p {
-			switch {
-			case r >= '0' && r <= '9':
-				digits++
-			case r == ' ' || r == '+' || r == '-' || r == '(' || r == ')':
-			default:
-				return false
-			}
-		}
-		if digits < 7 || digits > 20 {
+	parts := strings.FieldsFunc(Fold(s), func(r rune) bool { return strings.ContainsRune("/,;、，；", r) })
+	if len(parts) < 1 || len(parts) > 2 {
+		return false
+	}
+	for _, part := range parts {
+		if d := phoneDigits(part); d < 7 || d > 20 {
 			return false
 		}
-		total++
 	}
-	return total >= 1 && total <= 2
+	return true
+}
+
+// phoneDigits counts the digits of one phone number, or returns -1 when it
+// holds anything but digits, spaces, + - ( ) and an extension mark.
+func phoneDigits(part string) int {
+	digits := 0
+	for _, r := range strings.NewReplacer("转", " ", "ext.", " ", "ext", " ", "x", " ").Replace(part) {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == ' ' || r == '+' || r == '-' || r == '(' || r == ')':
+		default:
+			return -1
+		}
+	}
+	return digits
 }
 
 // SolutionFieldByHeader maps a column header (or a label cell) of a

@@ -130,35 +130,9 @@ func (tx *Tx) SaveSolution(s *forms.Solution) error {
 }
 
 func (tx *Tx) saveSolution(s *forms.Solution) error {
-	if err := tx.checkWrite(); err != nil {
-		return err
-	}
-	if err := checkSolution(s); err != nil {
-		return err
-	}
-	if s.ID != "" {
-		if err := checkID("solution", s.ID); err != nil {
-			return err
-		}
-	}
-	need, err := tx.needHead(s.NeedID)
+	need, prev, err := tx.solutionSaveTarget(s)
 	if err != nil {
 		return err
-	}
-	if need == nil {
-		return fmt.Errorf("need %q: %w", s.NeedID, ErrNotFound)
-	}
-	var prev *solHead
-	if s.ID != "" {
-		if prev, err = tx.solHead(s.ID); err != nil {
-			return err
-		}
-	}
-	if prev != nil && s.Rev != "" && s.Rev != prev.Rev {
-		return fmt.Errorf("saving an edit of revision %s, the stored one is %s: %w", s.Rev, prev.Rev, ErrConflict)
-	}
-	if prev != nil && prev.NeedID != s.NeedID {
-		return fmt.Errorf("a solution stays with its need (%s, not %s): %w", prev.NeedID, s.NeedID, ErrInvalid)
 	}
 	snap := *s
 	tx.undo = append(tx.undo, func() { *s = snap })
@@ -172,26 +146,53 @@ func (tx *Tx) saveSolution(s *forms.Solution) error {
 		if s.CreatedAt.IsZero() {
 			s.CreatedAt = now
 		}
-		if s.CreatedBy == "" {
-			s.CreatedBy = user
-		}
-		if s.Team == "" {
-			s.Team = cmp.Or(need.Team, team)
-		}
+		s.CreatedBy = cmp.Or(s.CreatedBy, user)
+		s.Team = cmp.Or(s.Team, need.Team, team)
 	} else {
-		s.BaseRev = prev.Rev
-		s.CreatedAt = prev.CreatedAt
-		if prev.CreatedBy != "" {
-			s.CreatedBy = prev.CreatedBy
-		}
-		if s.Team == "" {
-			s.Team = prev.Team
-		}
+		s.BaseRev, s.CreatedAt = prev.Rev, prev.CreatedAt
+		s.CreatedBy = cmp.Or(prev.CreatedBy, s.CreatedBy)
+		s.Team = cmp.Or(s.Team, prev.Team)
 	}
 	s.Rev = forms.NewID()
 	s.CatalogueVersion = catalogue().Version
 	s.UpdatedAt = now
 	return tx.writeSolution(s, prev, writeLocal)
+}
+
+// solutionSaveTarget checks a solution about to be saved and returns its
+// need's head and its own stored head (nil for a new solution).
+func (tx *Tx) solutionSaveTarget(s *forms.Solution) (*needHead, *solHead, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, nil, err
+	}
+	if err := checkSolution(s); err != nil {
+		return nil, nil, err
+	}
+	if s.ID != "" {
+		if err := checkID("solution", s.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	need, err := tx.needHead(s.NeedID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if need == nil {
+		return nil, nil, fmt.Errorf("need %q: %w", s.NeedID, ErrNotFound)
+	}
+	var prev *solHead
+	if s.ID != "" {
+		if prev, err = tx.solHead(s.ID); err != nil {
+			return nil, nil, err
+		}
+	}
+	if prev != nil && s.Rev != "" && s.Rev != prev.Rev {
+		return nil, nil, fmt.Errorf("saving an edit of revision %s, the stored one is %s: %w", s.Rev, prev.Rev, ErrConflict)
+	}
+	if prev != nil && prev.NeedID != s.NeedID {
+		return nil, nil, fmt.Errorf("a solution stays with its need (%s, not %s): %w", prev.NeedID, s.NeedID, ErrInvalid)
+	}
+	return need, prev, nil
 }
 
 // checkSolution checks what the store needs of a solution: a known status

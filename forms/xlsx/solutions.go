@@ -481,24 +481,27 @@ func isSolutionForm(cat *forms.Catalogue, rows []bufRow) bool {
 	return fields["solution_summary"] && len(fields) >= 4
 }
 
-// readSolutionList reads the rows under a header row as solutions, and
-// returns how many.
-func (b *SolutionBatch) readSolutionList(rd *reader, sheet string, rows []bufRow, hdr int, info *SheetInfo) int {
-	type col struct {
-		idx    int
-		letter string
-		kind   cellKind
-		field  *forms.Field
-	}
-	var cols []col
+// listColumn is a mapped column of a list of solutions.
+type listColumn struct {
+	idx    int
+	letter string
+	kind   cellKind
+	field  *forms.Field
+}
+
+// listColumns maps a header row: the form's fields (the first column of
+// each), the need's number and title. It returns them with the column
+// letter of each field and the index of the summary's column (-1 if none).
+func listColumns(cat *forms.Catalogue, header []string, info *SheetInfo) ([]listColumn, map[string]string, int) {
+	var cols []listColumn
 	byField := map[string]string{}
 	summaryIdx := -1
-	for i, h := range rows[hdr].cells {
+	for i, h := range header {
 		if strings.TrimSpace(h) == "" {
 			continue
 		}
 		letter, _ := excelize.ColumnNumberToName(i + 1)
-		k, f := labelOf(rd.cat, h)
+		k, f := labelOf(cat, h)
 		ci := ColumnInfo{Column: letter, Header: h}
 		if k == cellValue || f != nil && byField[f.ID] != "" {
 			info.Columns = append(info.Columns, ci)
@@ -517,8 +520,15 @@ func (b *SolutionBatch) readSolutionList(rd *reader, sheet string, rows []bufRow
 			ci.Field = "need_title"
 		}
 		info.Columns = append(info.Columns, ci)
-		cols = append(cols, col{i, letter, k, f})
+		cols = append(cols, listColumn{i, letter, k, f})
 	}
+	return cols, byField, summaryIdx
+}
+
+// readSolutionList reads the rows under a header row as solutions, and
+// returns how many.
+func (b *SolutionBatch) readSolutionList(rd *reader, sheet string, rows []bufRow, hdr int, info *SheetInfo) int {
+	cols, byField, summaryIdx := listColumns(rd.cat, rows[hdr].cells, info)
 	n := 0
 	for _, r := range rows[hdr+1:] {
 		if footerKind(r.cells, summaryIdx) != "" || sameHeader(rows[hdr].cells, r.cells) {
@@ -529,27 +539,32 @@ func (b *SolutionBatch) readSolutionList(rd *reader, sheet string, rows []bufRow
 				ZH: fmt.Sprintf("方案超过 %d 份，其余未读取。", rd.lim.MaxRecords), EN: fmt.Sprintf("more than %d solutions; the rest were not read.", rd.lim.MaxRecords)})
 			break
 		}
-		sol := newImported()
-		ref := NeedRef{Sheet: sheet, Row: r.row}
-		i := len(b.Solutions)
-		for _, c := range cols {
-			raw := ""
-			if c.idx < len(r.cells) {
-				raw = r.cells[c.idx]
-			}
-			switch c.kind {
-			case cellNeedNumber:
-				ref.Number, ref.NumberColumn = strings.TrimSpace(raw), c.letter
-			case cellNeedTitle:
-				ref.Title, ref.TitleColumn = strings.TrimSpace(raw), c.letter
-			case cellField:
-				b.readCell(rd, sol, i, c.field, raw, sheet, r.row, c.letter)
-			}
-		}
-		b.finishSolution(rd, sol, ref, i, byField)
+		b.readListRow(rd, sheet, r, cols, byField)
 		n++
 	}
 	return n
+}
+
+// readListRow reads one row of a list as a solution.
+func (b *SolutionBatch) readListRow(rd *reader, sheet string, r bufRow, cols []listColumn, byField map[string]string) {
+	sol := newImported()
+	ref := NeedRef{Sheet: sheet, Row: r.row}
+	i := len(b.Solutions)
+	for _, c := range cols {
+		raw := ""
+		if c.idx < len(r.cells) {
+			raw = r.cells[c.idx]
+		}
+		switch c.kind {
+		case cellNeedNumber:
+			ref.Number, ref.NumberColumn = strings.TrimSpace(raw), c.letter
+		case cellNeedTitle:
+			ref.Title, ref.TitleColumn = strings.TrimSpace(raw), c.letter
+		case cellField:
+			b.readCell(rd, sol, i, c.field, raw, sheet, r.row, c.letter)
+		}
+	}
+	b.finishSolution(rd, sol, ref, i, byField)
 }
 
 // sameHeader reports whether a row repeats the header (a list pasted twice).

@@ -20,6 +20,9 @@
 // any other request. An answer that is not a well-formed protocol message (a
 // Wi-Fi login page answering 200, a redirect) is a failure, never a success.
 //
+// Solutions (揭榜) travel as records of kind solution: the client asks the
+// feed for them and stores them like needs (solutions.go).
+//
 // Tokens live in the OS keyring (see Login and LoadToken), with the
 // XUNBANG_TOKEN environment variable for scripts and CI; never in the data dir.
 package client

@@ -224,17 +224,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request) {
 		s.submitLimited(w, r, site, wait)
 		return
 	}
-	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
-		s.status(w, r, site, http.StatusUnsupportedMediaType, "无法提交", "请在需求页面上的表单中填写并提交。")
-		return
-	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.pages.opt.MaxFormBytes)
-	if err := r.ParseForm(); err != nil {
-		if isTooLarge(err) {
-			s.status(w, r, site, http.StatusRequestEntityTooLarge, "内容太长", "提交的内容超过了上限，请精简方案简介后再提交。")
-			return
-		}
-		s.status(w, r, site, http.StatusBadRequest, "无法提交", "提交的内容无法读取，请回到需求页面重新填写。")
+	if !s.parseSubmission(w, r, site) {
 		return
 	}
 	pub, ok := s.loadPublic(w, r, site)
@@ -252,14 +242,7 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, http.StatusOK, "receipt", receiptPage{common: common{Title: "已收到", Site: site}, Need: nv})
 		return
 	}
-	raw := map[string]string{}
-	for _, f := range formFields() {
-		v := r.PostForm.Get(f.ID)
-		if utf8.RuneCountInString(v) > maxRawField {
-			v = string([]rune(v)[:maxRawField])
-		}
-		raw[f.ID] = cleanInput(v)
-	}
+	raw := rawFields(r)
 	consent := r.PostForm.Get("consent") != ""
 	tok := r.PostForm.Get("token")
 	again := func(status int, msg string, problems map[string]string, errs []string, consentErr string) {
@@ -308,6 +291,38 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request) {
 		Receipt: stored.Receipt, Items: receiptItems(stored)})
 }
 
+// parseSubmission reads a submitted form, bounded in size, or answers why
+// it cannot.
+func (s *Server) parseSubmission(w http.ResponseWriter, r *http.Request, site Site) bool {
+	if mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); mt != "application/x-www-form-urlencoded" {
+		s.status(w, r, site, http.StatusUnsupportedMediaType, "无法提交", "请在需求页面上的表单中填写并提交。")
+		return false
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.pages.opt.MaxFormBytes)
+	if err := r.ParseForm(); err != nil {
+		if isTooLarge(err) {
+			s.status(w, r, site, http.StatusRequestEntityTooLarge, "内容太长", "提交的内容超过了上限，请精简方案简介后再提交。")
+			return false
+		}
+		s.status(w, r, site, http.StatusBadRequest, "无法提交", "提交的内容无法读取，请回到需求页面重新填写。")
+		return false
+	}
+	return true
+}
+
+// rawFields are the form's fields as sent, cleaned and cut to a bound.
+func rawFields(r *http.Request) map[string]string {
+	raw := map[string]string{}
+	for _, f := range formFields() {
+		v := r.PostForm.Get(f.ID)
+		if utf8.RuneCountInString(v) > maxRawField {
+			v = string([]rune(v)[:maxRawField])
+		}
+		raw[f.ID] = cleanInput(v)
+	}
+	return raw
+}
+
 // submitLimited answers a submission past the address's bucket: 429, with
 // the form as sent, so nothing typed is lost.
 func (s *Server) submitLimited(w http.ResponseWriter, r *http.Request, site Site, wait time.Duration) {
@@ -325,11 +340,7 @@ func (s *Server) submitLimited(w http.ResponseWriter, r *http.Request, site Site
 		s.tooMany(w, r, site, wait)
 		return
 	}
-	raw := map[string]string{}
-	for _, f := range formFields() {
-		raw[f.ID] = cleanInput(r.PostForm.Get(f.ID))
-	}
-	p := s.newFormPage(site, s.viewOf(pub), raw, nil)
+	p := s.newFormPage(site, s.viewOf(pub), rawFields(r), nil)
 	p.Consent = r.PostForm.Get("consent") != ""
 	p.Message = fmt.Sprintf("提交太频繁，请 %s后再提交。您填写的内容都还在。", waitText(wait))
 	s.render(w, r, http.StatusTooManyRequests, "form", p)

@@ -341,15 +341,32 @@ func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 	if pub.URL != "" && pub.URL != forms.PublicPageURL(s.opt.PublicURL, pub.ID) {
 		nv.PlatformURL = pub.URL
 	}
+	nv.Sections = sectionsOf(cat, v, nv.Budget)
+	ct := forms.Values(pub.Contact)
+	for _, f := range cat.Fields(forms.EntityContact) {
+		if ct.Has(f.ID) {
+			nv.Contact = append(nv.Contact, viewItem{Label: f.Label("zh"), Value: fieldText(cat, f, ct.List(f.ID))})
+		}
+	}
+	return nv
+}
+
+// sectionsOf lays a need's public values out by catalogue section, in
+// catalogue order: all but the title and type (said above them), with the
+// budget in words.
+func sectionsOf(cat *forms.Catalogue, v forms.Values, budget string) []viewSection {
+	var out []viewSection
 	byTitle := map[string]int{}
 	for _, f := range cat.Fields(forms.EntityNeed) {
-		if f.ID == "title" || f.ID == "need_type" || f.ID == "budget_negotiable" || !v.Has(f.ID) && !(f.ID == "budget_wan" && v.Bool("budget_negotiable")) {
+		switch {
+		case f.ID == "title", f.ID == "need_type", f.ID == "budget_negotiable":
+			continue
+		case f.ID == "budget_wan" && budget == "", f.ID != "budget_wan" && !v.Has(f.ID):
 			continue
 		}
-		val := fieldText(cat, f, v.List(f.ID))
-		label := f.Label("zh")
+		val, label := fieldText(cat, f, v.List(f.ID)), f.Label("zh")
 		if f.ID == "budget_wan" {
-			val = nv.Budget
+			val = budget
 		}
 		if f.Kind == forms.KindMoney {
 			// The value says 万元: 拟投入资金（万元） says it once too often.
@@ -358,19 +375,13 @@ func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 		title := cmp.Or(sectionTitles[f.Section], "其他")
 		i, ok := byTitle[title]
 		if !ok {
-			i = len(nv.Sections)
+			i = len(out)
 			byTitle[title] = i
-			nv.Sections = append(nv.Sections, viewSection{Title: title})
+			out = append(out, viewSection{Title: title})
 		}
-		nv.Sections[i].Items = append(nv.Sections[i].Items, viewItem{Label: label, Value: val})
+		out[i].Items = append(out[i].Items, viewItem{Label: label, Value: val})
 	}
-	ct := forms.Values(pub.Contact)
-	for _, f := range cat.Fields(forms.EntityContact) {
-		if ct.Has(f.ID) {
-			nv.Contact = append(nv.Contact, viewItem{Label: f.Label("zh"), Value: fieldText(cat, f, ct.List(f.ID))})
-		}
-	}
-	return nv
+	return out
 }
 
 func budgetText(v forms.Values) string {
@@ -402,31 +413,36 @@ func fieldText(cat *forms.Catalogue, f *forms.Field, vals []string) string {
 		if said[x] {
 			continue
 		}
-		switch f.Kind {
-		case forms.KindEnum, forms.KindMultiEnum:
-			voc := cat.Vocabulary(f.Vocabulary)
-			if o, ok := voc.Option(x); ok {
-				x = o.ZH
-				if o.Parent != "" {
-					x = voc.Label(o.Parent, "zh") + " / " + x
-				}
-			}
-		case forms.KindBool:
-			x = map[string]string{"true": "是", "false": "否"}[x]
-		case forms.KindMoney:
-			x += " 万元"
-		case forms.KindRegion:
-			if n := forms.Regions().FullName(x); n != "" {
-				x = n
-			}
-		}
-		out = append(out, x)
+		out = append(out, valueText(cat, f, x))
 	}
 	sep := "、"
 	if f.Kind == forms.KindLongText || f.Kind == forms.KindText {
 		sep = "\n"
 	}
 	return strings.Join(out, sep)
+}
+
+// valueText writes one value of a field in words.
+func valueText(cat *forms.Catalogue, f *forms.Field, x string) string {
+	switch f.Kind {
+	case forms.KindEnum, forms.KindMultiEnum:
+		voc := cat.Vocabulary(f.Vocabulary)
+		if o, ok := voc.Option(x); ok {
+			x = o.ZH
+			if o.Parent != "" {
+				x = voc.Label(o.Parent, "zh") + " / " + x
+			}
+		}
+	case forms.KindBool:
+		x = map[string]string{"true": "是", "false": "否"}[x]
+	case forms.KindMoney:
+		x += " 万元"
+	case forms.KindRegion:
+		if n := forms.Regions().FullName(x); n != "" {
+			x = n
+		}
+	}
+	return x
 }
 
 // indexPage lists the published needs.

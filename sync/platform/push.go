@@ -175,12 +175,8 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 		res.Current = &protocol.Record{Kind: rec.Kind, ID: rec.ID, Rev: h.Rev, BaseRev: cur.BaseRev, Body: body}
 		return nil
 	}
-	if c.sol != nil {
-		reasons, err := s.acceptSolution(tx, who, c.sol, now)
-		if err != nil || reasons != nil {
-			res.Outcome, res.Reasons = protocol.Invalid, reasons
-			return err
-		}
+	if ok, err := s.admitSolution(tx, who, c, res, now); !ok {
+		return err
 	}
 	rv := &hubstore.Revision{Rev: rec.Rev, Kind: rec.Kind, ID: rec.ID, Team: who.Team, User: who.User, BaseRev: base, At: now,
 		Body: s.seal.sealBody(rec.Rev, rec.Body)}
@@ -191,11 +187,8 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	h.Revisions++
 	switch {
 	case c.need != nil:
-		h.EnterpriseID = c.need.EnterpriseID
-		if c.need.Visibility() == forms.VisibilityAnonymous {
-			if err := s.markAnonymous(tx, c.need.EnterpriseID, now); err != nil {
-				return err
-			}
+		if err := s.needFacts(tx, h, c.need, now); err != nil {
+			return err
 		}
 	case c.ent != nil:
 		if err := s.moveRegion(tx, h, c.ent.Values.Get("region")); err != nil {
@@ -210,13 +203,22 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	if _, err := tx.AppendEvent(&hubstore.Event{Type: hubstore.EventRevision, Kind: rec.Kind, ID: rec.ID, Team: who.Team, Rev: rec.Rev}); err != nil {
 		return err
 	}
-	if c.need != nil {
-		if err := s.takeDownWithdrawn(tx, h, c.need, now); err != nil {
+	res.Outcome = protocol.Accepted
+	return nil
+}
+
+// needFacts keeps what the hub decides by from a need's new revision: its
+// enterprise, whether that enterprise leaves the registry (匿名公开), and
+// whether the need leaves public view (takeDownWithdrawn). h is stored by
+// the caller.
+func (s *Server) needFacts(tx hubstore.Tx, h *hubstore.Head, n *forms.Need, now time.Time) error {
+	h.EnterpriseID = n.EnterpriseID
+	if n.Visibility() == forms.VisibilityAnonymous {
+		if err := s.markAnonymous(tx, n.EnterpriseID, now); err != nil {
 			return err
 		}
 	}
-	res.Outcome = protocol.Accepted
-	return nil
+	return s.takeDownWithdrawn(tx, h, n, now)
 }
 
 // noteRefusal remembers a revision answered invalid (for content, not for

@@ -21,6 +21,11 @@
 // five listed enterprises share it; and the public fields of enterprises
 // that stand behind no anonymous need (the shared registry), never contacts.
 //
+// The hub also serves the public need pages and the 揭榜 form (pages.go,
+// jiebang.go): a published need as publicView shows it, at
+// forms.PublicPageURL; the solutions providers send there are records of
+// kind solution, seen only by the need's team (solutions.go).
+//
 // A slow client cannot hold the hub: a push body is read before the
 // request takes one of the processing slots, at a minimum rate, with a
 // bound on the bodies one team may be sending at once, and a team holds at

@@ -64,6 +64,24 @@ func checkSolution(rec *protocol.Record, malformed, undecodable func(error) []pr
 	return &checked{sol: &sol}, nil
 }
 
+// admitSolution lets a checked record that is no solution through, and a
+// solution through acceptSolution; a refused one is answered in res. ok
+// is false when the record is not to be stored (refused, or err).
+func (s *Server) admitSolution(tx hubstore.Tx, who identity, c *checked, res *protocol.Result, now time.Time) (bool, error) {
+	if c.sol == nil {
+		return true, nil
+	}
+	reasons, err := s.acceptSolution(tx, who, c.sol, now)
+	if err != nil {
+		return false, err
+	}
+	if reasons != nil {
+		res.Outcome, res.Reasons = protocol.Invalid, reasons
+		return false, nil
+	}
+	return true, nil
+}
+
 // acceptSolution checks a pushed solution against what the hub knows of
 // its need, and links a new one to it. It returns reasons when the
 // solution must be refused.
@@ -95,8 +113,9 @@ func (s *Server) acceptSolution(tx hubstore.Tx, who identity, sol *forms.Solutio
 
 // takeDownWithdrawn takes a need off public view as soon as its team pushes
 // a revision that withdraws (已撤回) or closes (已关闭) it: the hub records
-// 已关闭 as the verdict, so its public page answers 410 at once and other
-// teams drop it with the next pull, without waiting for a reviewer.
+// 已关闭 as the verdict (in h, which the caller stores, and in the feed),
+// so its public page answers 410 at once and other teams drop it with the
+// next pull, without waiting for a reviewer.
 func (s *Server) takeDownWithdrawn(tx hubstore.Tx, h *hubstore.Head, n *forms.Need, now time.Time) error {
 	if n.Status != forms.StatusWithdrawn && n.Status != forms.StatusClosed || !h.State.Public() {
 		return nil
@@ -107,9 +126,6 @@ func (s *Server) takeDownWithdrawn(tx hubstore.Tx, h *hubstore.Head, n *forms.Ne
 	}
 	sealed := s.seal.sealComment(h.ID, comment)
 	h.State, h.Comment, h.StateAt = protocol.StateClosed, sealed, now
-	if err := tx.PutHead(h); err != nil {
-		return err
-	}
 	_, err := tx.AppendEvent(&hubstore.Event{
 		Type: hubstore.EventState, Kind: protocol.KindNeed, ID: h.ID, Team: h.Team,
 		State: protocol.StateClosed, URL: h.URL, Comment: sealed, At: now, PublicAfter: false, WasPublic: true,

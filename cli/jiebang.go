@@ -57,15 +57,30 @@ func (f siteFlags) apply(ctx context.Context, c *call, srv *platform.Server) (bo
 	return true, nil
 }
 
+// pageFlags are serve's options of the public pages.
+type pageFlags struct{ trustProxy *bool }
+
+func declarePageFlags(c *call) pageFlags {
+	return pageFlags{trustProxy: c.fs.Bool("trust-proxy", false, tr(c.lang,
+		"公开页按反向代理写入 X-Forwarded-For 的地址限流（仅在 nginx 等反向代理之后使用）",
+		"rate-limit the public pages by the address a reverse proxy wrote into X-Forwarded-For (only behind one)"))}
+}
+
+func (f pageFlags) options() platform.PageOptions {
+	return platform.PageOptions{TrustProxy: *f.trustProxy}
+}
+
 // runServeSite shows, and with flags changes, the public pages' settings:
 // serve site [--event …] [--organiser …] [--deadline YYYY-MM-DD] [--contact …].
+// A bbolt hub must not be serving meanwhile (its file is held); give the
+// flags to serve itself, or use the console.
 func runServeSite(ctx context.Context, c *call) error {
 	flags := declareSiteFlags(c)
-	keyFile := keyFileFlag(c)
+	hf := declareHubFlags(c)
 	if err := c.parse(); err != nil {
 		return err
 	}
-	srv, err := openPlatform(c, *keyFile, "")
+	srv, _, err := openHub(ctx, c, hf, "")
 	if err != nil {
 		return err
 	}

@@ -216,6 +216,10 @@ func (t boltTx) SetMeta(key string, value []byte) error {
 	return t.tx.Bucket(bucketMeta).Put([]byte(key), value)
 }
 
+func (t boltTx) Metas(fn func(string, []byte) error) error {
+	return t.tx.Bucket(bucketMeta).ForEach(func(k, v []byte) error { return fn(string(k), bytes.Clone(v)) })
+}
+
 func (t boltTx) Token(hash string) (*Token, error) {
 	var tok Token
 	if err := getJSON(t.tx.Bucket(bucketTokens), []byte(hash), &tok, "token"); err != nil {
@@ -309,6 +313,31 @@ func (t boltTx) RevisionCount() (int, error) {
 	return t.tx.Bucket(bucketRevs).Stats().KeyN, nil
 }
 
+func (t boltTx) Revisions(fn func(*Revision) error) error {
+	c := t.tx.Bucket(bucketRevs).Cursor()
+	for k, _ := c.First(); k != nil; k, _ = c.Next() {
+		r, err := t.Revision(string(k))
+		if err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t boltTx) Refusals(fn func(*Refusal) error) error {
+	return t.tx.Bucket(bucketRefused).ForEach(func(k, v []byte) error {
+		var r Refusal
+		if err := json.Unmarshal(v, &r); err != nil {
+			return fmt.Errorf("refusal %s: %w", k, err)
+		}
+		r.Rev = string(k)
+		return fn(&r)
+	})
+}
+
 func (t boltTx) Refusal(rev string) (*Refusal, error) {
 	var r Refusal
 	if err := getJSON(t.tx.Bucket(bucketRefused), []byte(rev), &r, "refusal"); err != nil {
@@ -367,6 +396,19 @@ func (t boltTx) MarkAnonymous(id string) (bool, error) {
 
 func (t boltTx) Anonymous(id string) (bool, error) {
 	return t.tx.Bucket(bucketAnon).Get([]byte(id)) != nil, nil
+}
+
+func (t boltTx) AnonymousMarks(fn func(string) error) error {
+	return t.tx.Bucket(bucketAnon).ForEach(func(k, _ []byte) error { return fn(string(k)) })
+}
+
+func (t boltTx) RegionCounts(fn func(string, int) error) error {
+	return t.tx.Bucket(bucketRegions).ForEach(func(k, v []byte) error {
+		if len(v) != 8 || binary.BigEndian.Uint64(v) == 0 {
+			return nil
+		}
+		return fn(string(k), int(binary.BigEndian.Uint64(v)))
+	})
 }
 
 func (t boltTx) AddRegionCounts(deltas map[string]int) error {

@@ -2,13 +2,13 @@ package hubstore
 
 // The buckets of SolutionTx in a hub's bbolt file:
 //
-//	solutions/         solution id => SolutionLink (JSON); the bucket's own
-//	                   sequence numbers the receipts (NextReceipt)
+//	solutions/         solution id => SolutionLink (JSON)
 //	solutions_by_need/ need id "/" solution id => nil
 //	receipts/          receipt => solution id
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 )
 
@@ -23,10 +23,6 @@ func init() {
 }
 
 func solutionNeedKey(needID, id string) []byte { return []byte(needID + "/" + id) }
-
-func (t boltTx) NextReceipt() (uint64, error) {
-	return t.tx.Bucket(bucketSolutions).NextSequence()
-}
 
 func (t boltTx) PutSolutionLink(l *SolutionLink) error {
 	sols, byNeed, receipts := t.tx.Bucket(bucketSolutions), t.tx.Bucket(bucketSolutionsByNeed), t.tx.Bucket(bucketReceipts)
@@ -84,4 +80,15 @@ func (t boltTx) SolutionLinks(needID string, fn func(*SolutionLink) error) error
 		}
 	}
 	return nil
+}
+
+func (t boltTx) AllSolutionLinks(fn func(*SolutionLink) error) error {
+	return t.tx.Bucket(bucketSolutions).ForEach(func(k, v []byte) error {
+		var l SolutionLink
+		if err := json.Unmarshal(v, &l); err != nil {
+			return fmt.Errorf("solution %s: %w", k, err)
+		}
+		l.ID = string(k)
+		return fn(&l)
+	})
 }

@@ -50,6 +50,9 @@ type RecordTx interface {
 	Meta(key string) ([]byte, error)
 	// SetMeta sets a meta key.
 	SetMeta(key string, value []byte) error
+	// Metas calls fn for every meta key and value, in key order, until fn
+	// fails (for copying a hub into another store).
+	Metas(fn func(key string, value []byte) error) error
 
 	// Token returns the token whose SHA-256 (hex) is hash.
 	Token(hash string) (*Token, error)
@@ -76,11 +79,17 @@ type RecordTx interface {
 	PutRevision(r *Revision) error
 	// RevisionCount returns how many revisions are stored.
 	RevisionCount() (int, error)
+	// Revisions calls fn for every stored revision, in revision id order,
+	// until fn fails (for copying a hub into another store).
+	Revisions(fn func(*Revision) error) error
 
 	// Refusal returns a refused revision's note.
 	Refusal(rev string) (*Refusal, error)
 	// PutRefusal notes a refused revision under r.Rev.
 	PutRefusal(r *Refusal) error
+	// Refusals calls fn for every refusal, in revision id order, until fn
+	// fails (for copying a hub).
+	Refusals(fn func(*Refusal) error) error
 
 	// AppendEvent appends an event to the feed and returns its sequence
 	// number: 1 for the first, then one more than the last.
@@ -98,12 +107,18 @@ type RecordTx interface {
 	MarkAnonymous(enterpriseID string) (bool, error)
 	// Anonymous reports whether an enterprise is marked.
 	Anonymous(enterpriseID string) (bool, error)
+	// AnonymousMarks calls fn for every marked enterprise, in id order,
+	// until fn fails (for copying a hub into another store).
+	AnonymousMarks(fn func(enterpriseID string) error) error
 
 	// AddRegionCounts adds each delta to the count kept for its region
 	// prefix (how many listed enterprises lie inside it).
 	AddRegionCounts(deltas map[string]int) error
 	// RegionCount returns the count kept for a region prefix (0 if none).
 	RegionCount(prefix string) (int, error)
+	// RegionCounts calls fn for every region prefix with a count above 0,
+	// in prefix order, until fn fails (for copying a hub).
+	RegionCounts(fn func(prefix string, n int) error) error
 }
 
 // Token is a bearer token as the hub keeps it: its SHA-256, never the token.

@@ -7,11 +7,9 @@ import "time"
 // (RecordTx), sealed by the hub, in the feed of the team that owns its
 // need — and this group keeps what the hub decides by: which need each
 // solution answers, whose it is, and the receipt its provider was given.
+// (The receipts' running number is the hub's, in meta: Copy moves it with
+// the rest of meta.)
 type SolutionTx interface {
-	// NextReceipt returns a new number of the receipt sequence: 1 for the
-	// first, then more (a number taken by a transaction that rolled back
-	// may come again).
-	NextReceipt() (uint64, error)
 	// PutSolutionLink stores l under l.ID, replacing one there, and indexes
 	// it by its need and, when it has one, its receipt.
 	PutSolutionLink(l *SolutionLink) error
@@ -23,6 +21,9 @@ type SolutionTx interface {
 	// SolutionLinks calls fn for every solution of a need, in id order,
 	// until fn fails.
 	SolutionLinks(needID string, fn func(*SolutionLink) error) error
+	// AllSolutionLinks calls fn for every link, in solution id order, until
+	// fn fails (Copy moves them).
+	AllSolutionLinks(fn func(*SolutionLink) error) error
 }
 
 // SolutionLink ties a solution to the need it answers. It holds no content

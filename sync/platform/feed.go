@@ -121,6 +121,12 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 // revision published before. It is what `xunbang serve review ID --status
 // S --url U --comment C` calls.
 func (s *Server) Review(ctx context.Context, id, status, publicURL, comment string) error {
+	return s.review(ctx, id, status, publicURL, comment, nil)
+}
+
+// review is Review that, given an audit entry, appends it in the same
+// transaction as the verdict (the console and the admin endpoint).
+func (s *Server) review(ctx context.Context, id, status, publicURL, comment string, audit *hubstore.AuditEntry) error {
 	st, err := protocol.ParsePlatformState(status)
 	if err != nil {
 		return fmt.Errorf("platform: review %s: %w", id, err)
@@ -165,6 +171,11 @@ func (s *Server) Review(ctx context.Context, id, status, publicURL, comment stri
 			Type: hubstore.EventState, Kind: protocol.KindNeed, ID: id, Team: h.Team,
 			State: st, URL: publicURL, Comment: sealed, At: now, PublicAfter: st.Public(), WasPublic: was,
 		})
+		if err == nil && audit != nil {
+			a := *audit
+			a.At, a.Target, a.Detail = now, id, string(st)
+			_, err = tx.AppendAudit(&a)
+		}
 		return err
 	})
 	if err != nil {

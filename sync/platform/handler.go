@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -20,7 +21,8 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST "+protocol.PathPush, s.authed(s.handlePush))
 	mux.Handle("GET "+protocol.PathChanges, s.authed(s.handleChanges))
 	mux.Handle("POST "+protocol.PathAdminReview, s.authed(s.handleReview))
-	s.handlePages(mux) // the public need pages and the 揭榜 form: pages.go
+	s.handlePages(mux)   // the public need pages and the 揭榜 form: pages.go
+	s.consoleRoutes(mux) // the reviewers' console (/console/) and /v1/admin/tokens: console.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -36,7 +38,7 @@ func (s *Server) Handler() http.Handler {
 			// Unknown paths and methods get a protocol error body too.
 			if _, pattern := mux.Handler(r); pattern == "" {
 				if r.URL.Path == protocol.PathPush || r.URL.Path == protocol.PathChanges ||
-					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || r.URL.Path == protocol.PathAdminReview {
+					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || strings.HasPrefix(r.URL.Path, "/v1/admin/") {
 					writeError(rec, http.StatusMethodNotAllowed, protocol.CodeMethod, "method not allowed")
 				} else {
 					writeError(rec, http.StatusNotFound, protocol.CodeNotFound, "no such endpoint")
@@ -162,7 +164,7 @@ func (s *Server) authed(h authedHandler) http.Handler {
 			return
 		}
 		addLogAttrs(r.Context(), "user", who.User, "team", who.Team)
-		if admin := r.URL.Path == protocol.PathAdminReview; admin != who.Admin {
+		if admin := strings.HasPrefix(r.URL.Path, "/v1/admin/"); admin != who.Admin {
 			msg := "a team token cannot use admin endpoints"
 			if who.Admin {
 				msg = "an admin token can neither push nor pull"

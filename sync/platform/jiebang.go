@@ -414,7 +414,7 @@ func (s *Server) storeSubmission(r *http.Request, sol *forms.Solution, now time.
 		if err != nil || state != pageShown {
 			return err
 		}
-		seq, err := tx.NextReceipt()
+		seq, err := nextReceipt(tx)
 		if err != nil {
 			return err
 		}
@@ -445,6 +445,27 @@ func (s *Server) storeSubmission(r *http.Request, sol *forms.Solution, now time.
 		return nil
 	})
 	return out, err
+}
+
+// metaReceipts is the meta key of the receipts' running number.
+const metaReceipts = "receipt_seq"
+
+// nextReceipt takes the next number of the receipts, 1 for the first (in
+// the caller's transaction: Updates are serialised, so no two get one).
+func nextReceipt(tx hubstore.Tx) (uint64, error) {
+	var n uint64
+	v, err := tx.Meta(metaReceipts)
+	switch {
+	case errors.Is(err, hubstore.ErrNotFound):
+	case err != nil:
+		return 0, err
+	default:
+		if n, err = strconv.ParseUint(string(v), 10, 64); err != nil {
+			return 0, fmt.Errorf("meta %s: %w", metaReceipts, err)
+		}
+	}
+	n++
+	return n, tx.SetMeta(metaReceipts, []byte(strconv.FormatUint(n, 10)))
 }
 
 // receiptPage thanks the provider and shows the receipt and what was sent.

@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -15,6 +17,8 @@ import (
 	"time"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/sync/hubstore/postgres"
+	"github.com/xunbang/xunbang/sync/hubstore/postgres/pgtest"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -608,4 +612,72 @@ func (c *testClock) add(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
+}
+
+// On PostgreSQL, two servers on one database are one hub for 揭榜 too:
+// providers submitting through both at once get distinct receipts,
+// numbered without a gap, and the need's team receives every solution.
+func TestJiebangOnTwoServersOneDatabase(t *testing.T) {
+	db := pgtest.URL(t)
+	key := bytes.Repeat([]byte{3}, 32)
+	var hubs []*publishedHub
+	for i := range 2 {
+		st, err := postgres.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srv, err := platform.OpenStore(context.Background(), st, platform.Options{Key: key, Logger: slog.New(slog.DiscardHandler),
+			PublicURL: "https://hub.example.cn", Pages: platform.PageOptions{MinFillTime: -1, SubmitBurst: 100}})
+		if err != nil {
+			st.Close()
+			t.Fatal(err)
+		}
+		f := &fixture{t: t, srv: srv, ts: httptest.NewServer(srv.Handler()), log: &bytes.Buffer{}, mu: &sync.Mutex{}}
+		t.Cleanup(f.close)
+		h := &publishedHub{fixture: f}
+		if i == 0 {
+			h.a = f.token("li", "suzhou")
+			h.ent = enterprise("e1", "e1r1", "", namedEntName)
+			f.push(h.a, h.ent, confirmed(richNeed("named", "r1", "", "e1", "高精度谐波减速器柔轮疲劳寿命提升", forms.VisibilityNamed), h.ent))
+			if err := srv.Review(context.Background(), "named", "已发布", "https://hub.example.cn/n/named", ""); err != nil {
+				t.Fatal(err)
+			}
+		} else {
+			h.a = hubs[0].a
+		}
+		hubs = append(hubs, h)
+	}
+	const each = 6
+	receipts := make(chan string, 2*each)
+	var wg sync.WaitGroup
+	for i := range 2 * each {
+		h := hubs[i%2]
+		tok := h.formToken("named")
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			a := h.postForm("/n/named/jiebang", goodForm(tok))
+			if m := receiptRe.FindSubmatch(a.body); a.status == http.StatusOK && m != nil {
+				receipts <- string(m[1])
+			} else {
+				t.Errorf("submit: %d", a.status)
+			}
+		}()
+	}
+	wg.Wait()
+	close(receipts)
+	seen := map[string]bool{}
+	for r := range receipts {
+		seen[r[strings.LastIndexByte(r, '-')+1:]] = true
+	}
+	for n := 1; n <= 2*each; n++ {
+		if !seen[fmt.Sprintf("%04d", n)] {
+			t.Errorf("receipt number %04d missing: %v", n, seen)
+		}
+	}
+	for _, h := range hubs {
+		if sols, _ := h.pullSolutions(h.a, true); len(sols) != 2*each {
+			t.Errorf("the team receives %d solutions through one server", len(sols))
+		}
+	}
 }

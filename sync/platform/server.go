@@ -227,7 +227,7 @@ func (s *Server) CreateToken(ctx context.Context, user, team string) (string, er
 	if user == "" || team == "" {
 		return "", errors.New("platform: a token needs a user and a team")
 	}
-	return s.createToken(ctx, hubstore.Token{User: user, Team: team})
+	return s.createToken(ctx, hubstore.Token{User: user, Team: team}, nil)
 }
 
 // CreateAdminToken issues a token for an operator: it may record verdicts
@@ -238,17 +238,31 @@ func (s *Server) CreateAdminToken(ctx context.Context, user string) (string, err
 	if user == "" {
 		return "", errors.New("platform: an admin token needs a user")
 	}
-	return s.createToken(ctx, hubstore.Token{User: user, Admin: true})
+	return s.createToken(ctx, hubstore.Token{User: user, Admin: true}, nil)
 }
 
-func (s *Server) createToken(ctx context.Context, info hubstore.Token) (string, error) {
+// createToken stores a new token and, given an audit entry, appends it in
+// the same transaction.
+func (s *Server) createToken(ctx context.Context, info hubstore.Token, audit *hubstore.AuditEntry) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("platform: create token: %w", err)
 	}
 	token := hex.EncodeToString(b[:])
 	info.Hash, info.CreatedAt = tokenHash(token), s.opt.Now().UTC()
-	if err := s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.PutToken(&info) }); err != nil {
+	err := s.store.Update(ctx, func(tx hubstore.Tx) error {
+		if err := tx.PutToken(&info); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		a := *audit
+		a.At, a.Target = info.CreatedAt, info.Hash[:12]
+		_, err := tx.AppendAudit(&a)
+		return err
+	})
+	if err != nil {
 		return "", fmt.Errorf("platform: create token: %w", err)
 	}
 	s.log.Info("token created", "user", info.User, "team", info.Team, "admin", info.Admin, "token_id", info.Hash[:12])

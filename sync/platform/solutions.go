@@ -153,7 +153,7 @@ type SolutionInfo struct {
 }
 
 // Solutions lists the solutions of a need ("" for every need's), in id
-// order per need.
+// order.
 func (s *Server) Solutions(ctx context.Context, needID string) ([]SolutionInfo, error) {
 	var out []SolutionInfo
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
@@ -168,13 +168,7 @@ func (s *Server) Solutions(ctx context.Context, needID string) ([]SolutionInfo, 
 		if needID != "" {
 			return tx.SolutionLinks(needID, add)
 		}
-		return tx.Heads(protocol.KindSolution, func(h *hubstore.Head) error {
-			l, err := tx.SolutionLink(h.ID)
-			if err != nil {
-				return err
-			}
-			return add(l)
-		})
+		return tx.AllSolutionLinks(add)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("platform: solutions: %w", err)

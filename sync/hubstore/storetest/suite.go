@@ -39,6 +39,11 @@ func Run(t *testing.T, open Opener) {
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"SerialisedUpdates", testSerialisedUpdates},
 		{"Solutions", testSolutions},
+		{"Listings", testListings},
+		{"Users", testUsers},
+		{"Sessions", testSessions},
+		{"Audit", testAudit},
+		{"Copy", func(t *testing.T, s hubstore.Store) { testCopy(t, s, open(t)) }},
 	} {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, open(t)) })
 	}
@@ -413,9 +418,30 @@ func testValuesAreCopies(t *testing.T, s hubstore.Store) {
 	})
 }
 
-// Updates from many goroutines at once lose nothing, and their events
-// appear in one order with no gaps a reader could see filled later.
-func testSerialisedUpdates(t *testing.T, s hubstore.Store) {
+// RunShared runs the tests that take two stores opened on one hub (two
+// processes sharing a database): Updates through both are serialised as
+// one, and what one writes the other reads.
+func RunShared(t *testing.T, a, b hubstore.Store) {
+	t.Run("SerialisedUpdates", func(t *testing.T) { serialisedUpdates(t, a, b) })
+	t.Run("WrittenByOneReadByOther", func(t *testing.T) {
+		update(t, a, func(tx hubstore.Tx) error { return tx.SetMeta("shared", []byte("from a")) })
+		view(t, b, func(tx hubstore.Tx) error {
+			v, err := tx.Meta("shared")
+			if err != nil || string(v) != "from a" {
+				t.Errorf("b reads %q, %v", v, err)
+			}
+			return nil
+		})
+	})
+}
+
+func testSerialisedUpdates(t *testing.T, s hubstore.Store) { serialisedUpdates(t, s) }
+
+// Updates from many goroutines at once, spread over the stores given (one
+// hub), lose nothing, and their events appear in one order with no gaps a
+// reader could see filled later.
+func serialisedUpdates(t *testing.T, stores ...hubstore.Store) {
+	s := stores[0]
 	const writers, each = 8, 25
 	var wg sync.WaitGroup
 	errs := make(chan error, writers)
@@ -423,6 +449,7 @@ func testSerialisedUpdates(t *testing.T, s hubstore.Store) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			s := stores[w%len(stores)]
 			for i := range each {
 				err := s.Update(ctx, func(tx hubstore.Tx) error {
 					id := fmt.Sprintf("w%d-%d", w, i)
@@ -454,8 +481,8 @@ func testSerialisedUpdates(t *testing.T, s hubstore.Store) {
 	go func() {
 		defer close(done)
 		var last uint64
-		for range 200 {
-			_ = s.View(ctx, func(tx hubstore.Tx) error {
+		for i := range 200 {
+			_ = stores[i%len(stores)].View(ctx, func(tx hubstore.Tx) error {
 				return tx.Events(last, func(seq uint64, _ *hubstore.Event) (bool, error) {
 					seen = append(seen, seq)
 					last = seq

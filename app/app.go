@@ -104,13 +104,21 @@ type Options struct {
 	// Conflicts, when set, lets the user settle needs edited both here and
 	// on the platform (the sync strip shows a button while there are any).
 	Conflicts Conflicts
+	// Connection, when set, is 设置 → 平台连接: connecting to the hub
+	// with a pasted token, and disconnecting.
+	Connection PlatformConnection
+	// Refusals, when set, lists the records the platform refused, for the
+	// strip's button and its dialog.
+	Refusals Refusals
 }
 
 // SyncHooks is what [Options.Connect] gives the window of the sync client.
 type SyncHooks struct {
-	Sync      func(context.Context) error
-	Status    func(context.Context) (SyncStatus, error)
-	Conflicts Conflicts
+	Sync       func(context.Context) error
+	Status     func(context.Context) (SyncStatus, error)
+	Conflicts  Conflicts
+	Connection PlatformConnection
+	Refusals   Refusals
 }
 
 // Run opens xunbang's window on the store in opts.DataDir and returns nil
@@ -280,6 +288,7 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		}
 		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
 		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts
+		opts.Connection, opts.Refusals = h.Connection, h.Refusals
 	}
 	if s.ready == nil {
 		s.ready = make(chan struct{})

@@ -51,6 +51,7 @@ type needEditor struct {
 	printBtn   *widget.Button // 打印卡片: this need's card
 	applyDiag  *widget.Button
 	diagResult *widget.Label
+	verdict    *verdictRow // what the platform decided (verdict.go)
 	followUps  *followUpPanel
 	content    fyne.CanvasObject
 
@@ -99,6 +100,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.diagResult.Wrapping = fyne.TextWrapWord
 	e.diagResult.Hide()
 	e.followUps = newFollowUpPanel(u)
+	e.verdict = newVerdictRow(u)
 
 	toolbar := container.NewBorder(nil, nil, container.NewCenter(e.back),
 		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)),
@@ -116,7 +118,7 @@ func newNeedEditor(u *ui) *needEditor {
 	)))
 	split := container.NewHSplit(left, right)
 	split.Offset = 0.58
-	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, split)
+	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, e.verdict.content, widget.NewSeparator())), nil, nil, nil, split)
 	return e
 }
 
@@ -245,6 +247,7 @@ func (e *needEditor) refresh() {
 	e.confirmed.SetText(text)
 	e.confirmed.Importance = imp
 	e.confirmed.Refresh()
+	e.verdict.show(n)
 	if n.Status == forms.StatusDraft || n.Status == forms.StatusToComplete {
 		e.finalise.Enable()
 	} else {
@@ -335,8 +338,9 @@ func (e *needEditor) saveDone(snap *forms.Need, sent forms.Status, err error) {
 	n.Rev, n.BaseRev, n.UpdatedAt, n.CatalogueVersion = snap.Rev, snap.BaseRev, snap.UpdatedAt, snap.CatalogueVersion
 	n.CreatedAt, n.CreatedBy, n.Team = snap.CreatedAt, snap.CreatedBy, snap.Team
 	if snap.Status != sent && n.Status == sent {
-		n.Status = snap.Status // the store reconciled the confirmation
+		n.Status = snap.Status // the store reconciled the confirmation, or kept the platform's move
 	}
+	n.Platform = snap.Platform // the store keeps the platform's latest verdict
 	if !e.dirty {
 		e.saved.SetText(lang.L("editor.saved", map[string]any{"Time": clockTime(snap.UpdatedAt)}))
 		e.saved.Importance = widget.LowImportance

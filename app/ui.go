@@ -77,6 +77,7 @@ type ui struct {
 	enterprises  *enterpriseView
 	settingsView *settingsView
 	sync         *syncStrip
+	refusals     *refusalsDialog // the last refused-records dialog shown (refused.go)
 	content      fyne.CanvasObject
 	idle         *idleLock // the idle lock (lock.go)
 }
@@ -139,6 +140,7 @@ func (u *ui) run(fn func()) { u.post(fn) }
 func (u *ui) start() {
 	u.needs.reload()
 	u.enterprises.search()
+	u.settingsView.platform.load()
 	u.sync.refresh()
 	if u.tabs.Selected() == u.dashTab {
 		u.dashboard.refresh()

@@ -95,9 +95,11 @@
 //     enterprise_by_code, enterprise_by_updated: secondary indexes whose keys
 //     are the indexed value (for the credit code: its HMAC) and the record
 //     id, with empty values.
-//   - outbox, outbox_quarantine: the revisions still to push to the platform
-//     (each pointing at its revision row, which is the body), and those the
-//     platform rejected.
+//   - outbox, outbox_quarantine, outbox_by_record: per record, the latest
+//     revision still to push to the platform, on the base the platform
+//     acknowledged (pointing at its revision row, which is the body), and
+//     the one the platform refused or answered with a conflict; the index
+//     says which entries are the record's.
 //   - visits, visit_by_enterprise, followups, followup_by_need: visits and
 //     follow-ups with their parent indexes; they have no revisions and are
 //     not pushed.

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,12 +21,12 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 4
 (values marked [sealed] are encrypted, see crypt.go; keys are never
 encrypted and never hold names, codes or text):
 
 meta/
-|--> schema   -> "2" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
 |--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
 |                data key wrapped with the passphrase and the Argon2id salt and
@@ -46,8 +47,9 @@ enterprise_by_updated/
 |--> <updated-at> <enterprise-id> -> nil
 
 need_summaries/
-|--> <need-id> -> needHead (compact binary: the need list's Summary, rev, times,
-                  and <seq> of the current revision row) [sealed]
+|--> <need-id> -> needHead (compact binary: the need list's Summary with the
+                  platform's verdict, rev, times, and <seq> of the current
+                  revision row) [sealed]
 need_revisions/
 |--> <need-id> 0x00 <seq> -> forms.Need JSON, one per revision, oldest first;
                              the last is the current one [sealed]
@@ -68,10 +70,15 @@ solution_by_need/
 |--> <need-id> 0x00 <solution-id> -> nil
 
 outbox/
-|--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
-              attempts, last error) [sealed]
+|--> <seq> -> outboxRecord (JSON: kind, id, the record's latest rev, the base rev the
+              platform acknowledged, <seq> of the revision row, attempts, last
+              error) [sealed]; one per record
 outbox_quarantine/
-|--> <seq> -> outboxRecord, set aside: the platform called it invalid [sealed]
+|--> <seq> -> outboxRecord, set aside: the platform refused it as invalid, or
+              answered with a conflict [sealed]; one per record
+outbox_by_record/
+|--> <kind> 0x00 <record-id> -> 16 bytes: <seq> of the record's pending entry and
+                                <seq> of its quarantined one (0: none)
 
 visits/
 |--> <visit-id> -> forms.Visit JSON [sealed]
@@ -100,7 +107,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 3
+const schemaVersion = 4
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -155,6 +162,9 @@ var (
 	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
 	// rejected as invalid; it no longer blocks the queue.
 	outboxQuarantineBucket = []byte("outbox_quarantine")
+	// outboxByRecordBucket maps: kind 0x00 record-id => the seqs of the
+	// record's pending and quarantined entries (outboxSlots).
+	outboxByRecordBucket = []byte("outbox_by_record")
 
 	// visitsBucket maps: visit-id => forms.Visit JSON.
 	visitsBucket = []byte("visits")
@@ -174,7 +184,7 @@ var allBuckets = [][]byte{
 	metaBucket,
 	enterpriseSummariesBucket, enterpriseRevisionsBucket, enterpriseByCodeBucket, enterpriseByUpdatedBucket,
 	needSummariesBucket, needRevisionsBucket, needByStatusBucket, needByEnterpriseBucket, needByUpdatedBucket,
-	outboxBucket, outboxQuarantineBucket,
+	outboxBucket, outboxQuarantineBucket, outboxByRecordBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
 	auditBucket,
 	solutionSummariesBucket, solutionRevisionsBucket, solutionByNeedBucket,
@@ -495,9 +505,21 @@ func readState(btx *bolt.Tx) (fileState, error) {
 	meta := btx.Bucket(metaBucket)
 	if meta == nil {
 		// Before schema 1 there was no meta bucket (schema 0, the
-		// prototype). A file with no buckets at all is new.
-		empty := true
-		_ = btx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		// prototype). A file with no buckets at all is new. Anything but
+		// the prototype's two buckets beside a missing meta bucket (a
+		// later schema's bucket, or "meta" as a plain value) is damage,
+		// not a file to migrate.
+		empty, foreign := true, ""
+		_ = btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			empty = false
+			if b == nil || !bytes.Equal(name, v0EnterprisesBucket) && !bytes.Equal(name, v0NeedsBucket) {
+				foreign = string(name)
+			}
+			return nil
+		})
+		if foreign != "" {
+			return st, fmt.Errorf("no meta bucket, yet %q of a later schema: %w", foreign, ErrCorrupt)
+		}
 		st.fresh = empty
 		return st, nil
 	}

@@ -23,8 +23,10 @@
 // Solutions (揭榜) travel as records of kind solution: the client asks the
 // feed for them and stores them like needs (solutions.go).
 //
-// Tokens live in the OS keyring (see Login and LoadToken), with the
-// XUNBANG_TOKEN environment variable for scripts and CI; never in the data dir.
+// Tokens live in the OS keyring or, on a computer without one, sealed inside
+// the encrypted data file — never in plain text (see Connect and
+// LoadStoredToken); the XUNBANG_TOKEN environment variable is for scripts
+// and CI.
 package client
 
 import (
@@ -37,6 +39,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,10 +55,10 @@ type Config struct {
 	// Server is the platform's address: https://…, or http:// to this
 	// computer only.
 	Server string
-	// Token is the bearer token; "" reads it with LoadToken (XUNBANG_TOKEN,
-	// then the OS keyring).
+	// Token is the bearer token; "" reads it with LoadStoredToken
+	// (XUNBANG_TOKEN, then the OS keyring, then the data file).
 	Token string
-	// Keyring is where LoadToken looks; default SystemKeyring{}.
+	// Keyring is where LoadStoredToken looks; default SystemKeyring{}.
 	Keyring Keyring
 	// BatchSize is the most records per push; default 200, at most
 	// protocol.MaxBatch. A push is also kept under MaxPushBytes.
@@ -99,18 +102,21 @@ type Client struct {
 // New returns a client for the store and server. It fails for an http://
 // address that is not loopback, and when there is no token.
 func New(st *store.Store, cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.Server) == "" {
+		return nil, ErrNoAddress
+	}
 	base, err := protocol.ParseServerURL(cfg.Server)
 	if err != nil {
 		if errors.Is(err, protocol.ErrInsecureURL) {
 			return nil, &Error{Op: "config", Kind: KindInsecure, Err: err}
 		}
-		return nil, err
+		return nil, &Error{Op: "config", Kind: KindBadAddress, Err: err}
 	}
 	if cfg.Keyring == nil {
 		cfg.Keyring = SystemKeyring{}
 	}
 	if cfg.Token == "" {
-		if cfg.Token, err = LoadToken(base.String(), cfg.Keyring); err != nil {
+		if cfg.Token, _, err = LoadStoredToken(context.Background(), st, base.String(), cfg.Keyring); err != nil {
 			return nil, err
 		}
 	}
@@ -311,6 +317,8 @@ func requestError(ctx context.Context, op string, resp *resty.Response, err erro
 			e.Status = resp.StatusCode()
 		}
 		return e
+	case offline(err):
+		return &Error{Op: op, Kind: KindOffline, Err: err}
 	}
 	return &Error{Op: op, Kind: KindNetwork, Err: err}
 }

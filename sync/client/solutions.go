@@ -82,7 +82,7 @@ func decodeSolution(b []byte) (*forms.Solution, error) {
 // the server's revision becomes the current one here, and merged, if not
 // nil, is saved on top of it as a new revision for the next sync to push.
 func ResolveSolution(ctx context.Context, st *store.Store, id string, merged *forms.Solution) error {
-	return resolve(ctx, st, protocol.KindSolution, id, func(tx *store.Tx, cf *Conflict) error {
+	return resolve(ctx, st, protocol.KindSolution, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerSolution()
 		if err != nil {
 			return err

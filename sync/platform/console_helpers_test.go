@@ -209,39 +209,6 @@ func (b *browser) login(user, password string) (int, string) {
 	return status, m[1]
 }
 
-// memKeyring is a keyring in memory.
-type memKeyring struct {
-	mu sync.Mutex
-	m  map[string]string
-}
-
-func (k *memKeyring) Get(service, account string) (string, error) {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	s, ok := k.m[service+"|"+account]
-	if !ok {
-		return "", client.ErrNoToken
-	}
-	return s, nil
-}
-
-func (k *memKeyring) Set(service, account, secret string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	if k.m == nil {
-		k.m = map[string]string{}
-	}
-	k.m[service+"|"+account] = secret
-	return nil
-}
-
-func (k *memKeyring) Delete(service, account string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	delete(k.m, service+"|"+account)
-	return nil
-}
-
 func tcpAddr(t testing.TB, hostport string) net.Addr {
 	a, err := net.ResolveTCPAddr("tcp", hostport)
 	if err != nil {

@@ -3,7 +3,7 @@
 // field codes 01…08 / 0101…0809): the demo data set of seed 7 (24 needs,
 // some of them confirmed) saved as `xunbang demo` saves it, encrypted with
 // the tests' raw key (32 bytes 0x5a). The test of the migration of tech
-// field codes (schema 4) opens it. It is kept as the record of how the
+// field codes (schema 5) opens it. It is kept as the record of how the
 // fixture was made; it is not built by ./... (it lives under testdata) and
 // need not compile against later stores.
 //

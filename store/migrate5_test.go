@@ -15,8 +15,8 @@ import (
 // TestMigrateSchema2TechFields is issue 13.2: a data dir written by the
 // code of schema 2 (testdata/schema2-demo.db.gz, made by
 // testdata/mkschema2demo from commit 7ef84af: the demo data, two-level
-// tech field codes, confirmed needs among them) opens, through schema 3,
-// as schema 4 with every tech field code official, every confirmation that
+// tech field codes, confirmed needs among them) opens, through schemas 3
+// and 4, as schema 5 with every tech field code official, every confirmation that
 // was current still current (its old hash kept), the team's changed needs
 // queued for the hub, and a backup of the old file.
 func TestMigrateSchema2TechFields(t *testing.T) {
@@ -79,7 +79,7 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 		for i, c := range got {
 			o, ok := voc.Option(c)
 			oldO, _ := voc.Match(b.fields[i]) // the legacy code, as the catalogue knows it
-			if !ok || o.Code != oldO.Code || v3TechField(b.fields[i]) != c {
+			if !ok || o.Code != oldO.Code || v4TechField(b.fields[i]) != c {
 				t.Errorf("need %s: %s became %s", n.ID, b.fields[i], c)
 			}
 		}
@@ -148,10 +148,10 @@ func TestMigrateSchema2TechFields(t *testing.T) {
 	}
 }
 
-// TestMigrateSchema3OtherTeam: another team's need (pulled from the hub)
+// TestMigrateSchema4OtherTeam: another team's need (pulled from the hub)
 // is rewritten in place, with its revision kept and nothing queued, since
 // only its team may edit it.
-func TestMigrateSchema3OtherTeam(t *testing.T) {
+func TestMigrateSchema4OtherTeam(t *testing.T) {
 	dir := t.TempDir()
 	s, err := Open(bg, dir, testOpts())
 	if err != nil {
@@ -177,7 +177,7 @@ func TestMigrateSchema3OtherTeam(t *testing.T) {
 	}
 	box, _ := s.Outbox(bg, 0)
 	s.Close()
-	setSchema(t, dir, 3)
+	setSchema(t, dir, 4)
 
 	s, err = Open(bg, dir, testOpts())
 	if err != nil {
@@ -199,18 +199,18 @@ func TestMigrateSchema3OtherTeam(t *testing.T) {
 	}
 }
 
-func TestV3TechField(t *testing.T) {
+func TestV4TechField(t *testing.T) {
 	voc := forms.Default().Vocabulary("tech_field")
 	for _, o := range voc.Options {
 		for _, l := range o.Legacy {
-			if got := v3TechField(l); got != o.Code {
-				t.Errorf("v3TechField(%s) = %s, the catalogue says %s", l, got, o.Code)
+			if got := v4TechField(l); got != o.Code {
+				t.Errorf("v4TechField(%s) = %s, the catalogue says %s", l, got, o.Code)
 			}
 		}
 	}
 	for _, c := range []string{"", "10", "804", "10101", "0", "09", "0810", "x1", "0100"} {
-		if got := v3TechField(c); got != c {
-			t.Errorf("v3TechField(%q) = %q, want it left alone", c, got)
+		if got := v4TechField(c); got != c {
+			t.Errorf("v4TechField(%q) = %q, want it left alone", c, got)
 		}
 	}
 }

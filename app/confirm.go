@@ -236,6 +236,7 @@ func (v *confirmView) confirmNeed() {
 	ed := v.ed
 	n, ent, cat := ed.need, ed.ent, v.u.cat
 	vals := v.form.values
+	v.form.revealAll()
 	ps := cat.Validate(forms.EntityConfirmation, vals, forms.Final)
 	v.form.showProblems(ps)
 	if forms.Blocking(ps) {

@@ -132,7 +132,7 @@ func (e *needEditor) diagnosisRows() fyne.CanvasObject {
 		cell := container.NewVBox(in.cell)
 		if comment != nil {
 			cell.Add(comment.entry)
-			cell.Add(comment.message)
+			cell.Add(comment.messageLine)
 		}
 		objs = append(objs, in.label, cell)
 	}
@@ -354,6 +354,7 @@ func (e *needEditor) finaliseNeed() {
 		return
 	}
 	e.finalMode = true
+	e.form.revealAll()
 	ps := e.u.cat.ValidateNeed(n, forms.Final)
 	e.refresh()
 	if forms.Blocking(ps) {
@@ -389,6 +390,7 @@ func (e *needEditor) applyDiagnosis() {
 		return
 	}
 	e.diagFinal = true
+	e.diag.revealAll()
 	d := n.Diagnosis
 	if d == nil {
 		d = &forms.Diagnosis{Values: e.diag.values}

@@ -124,6 +124,11 @@ func newEnterpriseView(u *ui) *enterpriseView {
 
 	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityEnterprise))
 	v.form.OnChanged = v.changed
+	v.form.OnMessage = func(id string) {
+		if id == "credit_code" {
+			v.refresh() // the button that keeps the code comes with its warning
+		}
+	}
 	v.keepCode = widget.NewButtonWithIcon(lang.L("ent.keepcode"), theme.ConfirmIcon(), v.keepCreditCode)
 	v.kept = widget.NewLabel(lang.L("ent.kept"))
 	v.kept.Importance = widget.LowImportance
@@ -369,9 +374,10 @@ func (v *enterpriseView) refresh() {
 	} else {
 		v.contactsMsg.Hide()
 	}
-	warn := slices.ContainsFunc(ps, func(p forms.Problem) bool { return p.Code == overrideCheckChar })
-	kept := slices.Contains(e.Overrides, overrideCheckChar) && forms.CheckCreditCode(e.CreditCode()).Level == forms.CreditCodeCheckChar
 	in := v.form.input("credit_code")
+	// The button that keeps the code comes with the warning, once shown.
+	warn := in.message.Text != "" && slices.ContainsFunc(ps, func(p forms.Problem) bool { return p.Code == overrideCheckChar })
+	kept := slices.Contains(e.Overrides, overrideCheckChar) && forms.CheckCreditCode(e.CreditCode()).Level == forms.CreditCodeCheckChar
 	switch {
 	case warn:
 		v.keepCode.Show()
@@ -488,6 +494,7 @@ func (v *enterpriseView) save() {
 		return
 	}
 	v.dirty = true
+	v.form.revealAll()
 	v.persist(false, true)
 }
 

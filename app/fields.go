@@ -20,12 +20,21 @@ import (
 // per catalogue field, chosen by the field's kind, with its label, required
 // mark, help text and a message line for validation problems. A new field in
 // the catalogue appears on screen without a change here.
+//
+// Validation never moves a field under the user's cursor (issue 12.5): each
+// field's message line is reserved whether or not it has a message, a new
+// problem of a field being typed in shows only once the field loses the focus
+// (or when the form is finalised), and a problem that is fixed disappears at
+// once. Only a message longer than its line grows the form, and then at the
+// moment the user leaves the field.
 
 // fieldEntry is a widget.Entry that never takes the Tab key, so that Tab
 // moves to the next field even from a multi-line entry: the tab order is the
 // order of the form.
 type fieldEntry struct {
 	widget.Entry
+	// onBlur, when set, is called after the entry lost the focus.
+	onBlur func()
 }
 
 func newFieldEntry(multiLine bool) *fieldEntry {
@@ -44,6 +53,37 @@ func newFieldEntry(multiLine bool) *fieldEntry {
 // AcceptsTab reports false: Tab moves the focus on.
 func (e *fieldEntry) AcceptsTab() bool { return false }
 
+// FocusLost shows the problems found while the user typed.
+func (e *fieldEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.onBlur != nil {
+		e.onBlur()
+	}
+}
+
+// reservedLine holds a field's message label so that it takes one line of
+// small text when empty (the label's inner padding trimmed), and grows only
+// for a message that wraps onto more lines.
+type reservedLine struct{}
+
+func (reservedLine) inset() float32 { return theme.InnerPadding() / 2 }
+
+func (l reservedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	d := l.inset()
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, -d))
+		o.Resize(fyne.NewSize(size.Width, size.Height+2*d))
+	}
+}
+
+func (l reservedLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return fyne.NewSize(m.Width, max(m.Height-2*l.inset(), 0))
+}
+
 // radioLimit is the largest vocabulary drawn as radio buttons rather than a
 // drop-down list.
 const radioLimit = 4
@@ -53,7 +93,9 @@ type fieldInput struct {
 	field   *forms.Field
 	label   *widget.Label
 	help    *widget.Label
-	message *widget.Label
+	message *widget.Label // the validation message, "" when none is shown
+	// messageLine holds message, its room reserved (see reservedLine).
+	messageLine fyne.CanvasObject
 	// cell is what goes in the form's right-hand column: the input, its
 	// message and its help.
 	cell fyne.CanvasObject
@@ -73,6 +115,13 @@ type fieldInput struct {
 
 	codes    []string // option codes, in the order of the widget's options
 	parseErr *forms.ParseError
+
+	// revealed is set once the user left the field (or chose a value in
+	// it): its problems show from then on. pending is the message its
+	// problems make now, shown or not, with its importance.
+	revealed   bool
+	pending    string
+	pendingImp widget.Importance
 }
 
 // focusable returns the widget that takes the keyboard focus first.
@@ -100,9 +149,15 @@ type fieldForm struct {
 	// loading is set while widgets are filled from values, so that their
 	// change callbacks do not write back.
 	loading bool
+	// strict shows every field's problems at once: the user asked to
+	// finalise. load clears it.
+	strict bool
 	// OnChanged is called on the UI goroutine after a user edit has been
 	// written into values.
 	OnChanged func(id string)
+	// OnMessage, when set, is called after the message shown beside a
+	// field changed.
+	OnMessage func(id string)
 }
 
 // newFieldForm makes inputs for the given fields. A bool field that is the
@@ -146,8 +201,9 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 	}
 	in.message = widget.NewLabel("")
 	in.message.Wrapping = fyne.TextWrapWord
+	in.message.SizeName = theme.SizeNameCaptionText
 	in.message.Importance = widget.DangerImportance
-	in.message.Hide()
+	in.messageLine = container.New(reservedLine{}, in.message)
 	in.extra = container.NewHBox()
 	in.extra.Hide()
 
@@ -167,6 +223,7 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 		in.entry = newFieldEntry(fd.Kind == forms.KindLongText)
 		in.entry.SetPlaceHolder(placeholder(fd))
 		in.entry.OnChanged = func(string) { f.write(in) }
+		in.entry.onBlur = func() { f.reveal(in) }
 		input = in.entry
 		if fd.Kind == forms.KindMoney {
 			unit := widget.NewLabel(lang.L("field.unit.wan"))
@@ -179,7 +236,7 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), in.entry)
 		}
 	}
-	in.cell = container.NewVBox(input, in.extra, in.message, in.help)
+	in.cell = container.NewVBox(input, in.extra, in.messageLine, in.help)
 	return in
 }
 
@@ -257,11 +314,45 @@ func (f *fieldForm) load(v forms.Values) {
 	}
 	f.values = v
 	f.loading = true
+	f.strict = false
 	defer func() { f.loading = false }()
 	for _, in := range f.inputs {
 		f.show(in)
 		in.parseErr = nil
-		in.message.Hide()
+		in.revealed, in.pending = false, ""
+		in.message.SetText("")
+	}
+}
+
+// reveal shows the problems of a field the user left.
+func (f *fieldForm) reveal(in *fieldInput) {
+	in.revealed = true
+	f.display(in)
+}
+
+// revealAll shows every field's problems, now and while the form stays
+// loaded: the user asked to finalise.
+func (f *fieldForm) revealAll() {
+	f.strict = true
+	for _, in := range f.inputs {
+		f.display(in)
+	}
+}
+
+// display shows an input's pending message: at once when there is none (a
+// fixed problem goes away), or when the field may show its problems, or when
+// it already shows one (which the new message replaces in place).
+func (f *fieldForm) display(in *fieldInput) {
+	if in.pending != "" && !in.revealed && !f.strict && in.message.Text == "" {
+		return
+	}
+	if in.message.Text == in.pending && in.message.Importance == in.pendingImp {
+		return
+	}
+	in.message.Importance = in.pendingImp
+	in.message.SetText(in.pending)
+	if f.OnMessage != nil {
+		f.OnMessage(in.field.ID)
 	}
 }
 
@@ -357,6 +448,9 @@ func (f *fieldForm) write(in *fieldInput) {
 	case in.region != nil:
 		v.Set(fd.ID, in.region.code())
 	}
+	if in.entry == nil {
+		in.revealed = true // a choice, not typing: its problems show at once
+	}
 	if f.OnChanged != nil {
 		f.OnChanged(fd.ID)
 	}
@@ -423,16 +517,11 @@ func (f *fieldForm) showProblems(ps []forms.Problem) (rest []forms.Problem) {
 				warning = false
 			}
 		}
-		if len(texts) == 0 {
-			in.message.Hide()
-			continue
-		}
-		in.message.Importance = widget.DangerImportance
+		in.pending, in.pendingImp = strings.Join(texts, " "), widget.DangerImportance
 		if warning {
-			in.message.Importance = widget.WarningImportance
+			in.pendingImp = widget.WarningImportance
 		}
-		in.message.SetText(strings.Join(texts, " "))
-		in.message.Show()
+		f.display(in)
 	}
 	return rest
 }

@@ -197,6 +197,7 @@ func Run(ctx context.Context, opts Options) error {
 		w.Resize(fyne.NewSize(640, 560))
 		w.CenterOnScreen()
 		w.Show()
+		s.shown = true
 		if p := s.unlock.prompt.pass; p != nil {
 			w.Canvas().Focus(p)
 		}
@@ -207,6 +208,7 @@ func Run(ctx context.Context, opts Options) error {
 	u := s.begin(st, settings)
 	if opts.Screenshot == "" {
 		u.uiMu.Unlock()
+		w.CenterOnScreen() // all of it on the screen it fits
 		w.ShowAndRun()
 		return nil
 	}
@@ -250,6 +252,9 @@ type session struct {
 	// live starts the periodic work of a window the user works in (the sync
 	// strip's refresh, the idle lock's check); not for screenshots and tests.
 	live bool
+	// shown is set once the window is on screen (the unlock screen shows it
+	// before the data does).
+	shown bool
 	// unlock is the first screen when the data needs a passphrase.
 	unlock *unlocker
 
@@ -309,12 +314,30 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		u.watch(watchCtx)
 		u.idle.watch(watchCtx)
 	}
-	size := opts.Size
-	if size.Width <= 0 || size.Height <= 0 {
-		size = defaultScreenshotSize // also the normal window's first size
-	}
-	s.win.Resize(size)
+	s.win.Resize(s.firstSize())
 	return u
+}
+
+// firstSize is the main window's first size: Options.Size when set, else
+// 1280×800 made to fit the screen's work area (a screenshot keeps 1280×800).
+func (s *session) firstSize() fyne.Size {
+	size := s.opts.Size
+	if size.Width > 0 && size.Height > 0 {
+		return size
+	}
+	size = defaultScreenshotSize
+	if s.opts.Screenshot != "" {
+		return size
+	}
+	scale := float32(0) // the scale Fyne will pick, before the window shows
+	if s.shown {
+		scale = s.win.Canvas().Scale()
+	}
+	if work, ok := workArea(scale); ok {
+		size = fitWindow(size, s.win.Content().MinSize(), work)
+		slog.Debug("window fits the screen", "work area", work, "size", size)
+	}
+	return size
 }
 
 // opened continues, on the UI goroutine, once the unlock screen has opened

@@ -52,7 +52,10 @@ type needEditor struct {
 	applyDiag  *widget.Button
 	diagResult *widget.Label
 	followUps  *followUpPanel
-	content    fyne.CanvasObject
+	// body holds the need's fields and the diagnosis: side by side on a
+	// wide window, one above the other on a narrow one.
+	body    *sideBySide
+	content fyne.CanvasObject
 
 	autosave  *debouncer
 	dirty     bool
@@ -100,12 +103,15 @@ func newNeedEditor(u *ui) *needEditor {
 	e.diagResult.Hide()
 	e.followUps = newFollowUpPanel(u)
 
-	toolbar := container.NewBorder(nil, nil, container.NewCenter(e.back),
-		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)),
-		container.NewVBox(e.title, container.NewHBox(e.enterprise, e.status, e.confirmed)))
+	// Two rows, so that a 1024-pixel window holds them: the title between
+	// 返回 and the buttons, then whose need it is and where it stands.
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewCenter(e.back),
+			container.NewCenter(container.NewHBox(e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)), e.title),
+		container.NewHBox(e.enterprise, e.status, e.confirmed, layout.NewSpacer(), e.saved),
+	)
 
-	left := container.NewVScroll(container.NewPadded(e.form.sections()))
-	right := container.NewVScroll(container.NewPadded(container.NewVBox(
+	diagnosis := container.NewPadded(container.NewVBox(
 		sectionHeading(lang.L("section.diagnosis")),
 		e.diagnosisRows(),
 		container.NewHBox(layout.NewSpacer(), e.applyDiag),
@@ -113,10 +119,9 @@ func newNeedEditor(u *ui) *needEditor {
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
-	)))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.58
-	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, split)
+	))
+	e.body = newSideBySide(container.NewPadded(e.form.sections()), diagnosis, 0.58)
+	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, e.body.content())
 	return e
 }
 
@@ -190,11 +195,25 @@ func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.Foll
 	} else {
 		e.diag.load(forms.Values{})
 	}
-	e.enterprise.SetText(ent.Name())
+	e.enterprise.SetText(clip(ent.Name(), enterpriseButtonRunes))
 	e.saved.SetText("")
 	e.diagResult.Hide()
 	e.followUps.show(n.ID, fus)
 	e.refresh()
+	e.body.scrollToTop()
+}
+
+// enterpriseButtonRunes is how much of the enterprise's name the editor's
+// toolbar shows; the 企业 tab shows all of it.
+const enterpriseButtonRunes = 18
+
+// clip shortens s to n runes, ending it with "…" when it was longer.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // changed runs after each edit of a need field.

@@ -66,7 +66,7 @@ func (e *fieldEntry) FocusLost() {
 // for a message that wraps onto more lines.
 type reservedLine struct{}
 
-func (reservedLine) inset() float32 { return theme.InnerPadding() / 2 }
+func (reservedLine) inset() float32 { return theme.InnerPadding() }
 
 func (l reservedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
 	d := l.inset()

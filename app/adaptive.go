@@ -1,0 +1,103 @@
+package app
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// sideBySide shows two panes side by side, each scrolling on its own and
+// split where the user drags, when the width allows both their minimum
+// widths; below that it stacks them in one scroll, the first above the
+// second, so that a 1024-pixel laptop screen shows all of both (issue 12.4).
+// Its minimum size is that of the stacked arrangement: it never makes the
+// window wider than one pane needs.
+type sideBySide struct {
+	first, second fyne.CanvasObject
+	// offset is the first pane's share of the width side by side; it keeps
+	// what the user dragged the divider to.
+	offset float64
+
+	host  *fyne.Container
+	wide  bool
+	built bool
+	split *container.Split
+	left  *container.Scroll // side by side: the first pane's scroll
+	right *container.Scroll // side by side: the second pane's scroll
+	stack *container.Scroll // stacked: the one scroll
+}
+
+func newSideBySide(first, second fyne.CanvasObject, offset float64) *sideBySide {
+	s := &sideBySide{first: first, second: second, offset: offset}
+	s.host = container.New(s)
+	return s
+}
+
+// content is what goes on screen.
+func (s *sideBySide) content() fyne.CanvasObject { return s.host }
+
+// fitsSideBySide reports whether both panes fit side by side in width.
+func (s *sideBySide) fitsSideBySide(width float32) bool {
+	// The split's divider and the two scroll bars.
+	extra := theme.Padding()*2 + theme.ScrollBarSize()*2
+	return width >= s.first.MinSize().Width+s.second.MinSize().Width+extra
+}
+
+// Layout arranges the panes for size, rebuilding the arrangement when the
+// width crosses the point where both fit side by side.
+func (s *sideBySide) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	wide := s.fitsSideBySide(size.Width)
+	if !s.built || wide != s.wide {
+		s.build(wide)
+	}
+	for _, o := range s.host.Objects {
+		o.Move(fyne.NewPos(0, 0))
+		o.Resize(size)
+	}
+}
+
+// MinSize is the stacked arrangement's: the wider pane, and a scroll's
+// height.
+func (s *sideBySide) MinSize([]fyne.CanvasObject) fyne.Size {
+	w := max(s.first.MinSize().Width, s.second.MinSize().Width) + theme.ScrollBarSize()
+	return fyne.NewSize(w, theme.Padding()*8)
+}
+
+func (s *sideBySide) build(wide bool) {
+	if s.split != nil {
+		s.offset = s.split.Offset
+	}
+	s.wide, s.built = wide, true
+	s.split, s.left, s.right, s.stack = nil, nil, nil, nil
+	if wide {
+		s.left, s.right = container.NewVScroll(s.first), container.NewVScroll(s.second)
+		s.split = container.NewHSplit(s.left, s.right)
+		s.split.Offset = s.offset
+		s.host.Objects = []fyne.CanvasObject{s.split}
+		return
+	}
+	s.stack = container.NewVScroll(container.NewVBox(s.first, widget.NewSeparator(), s.second))
+	s.host.Objects = []fyne.CanvasObject{s.stack}
+}
+
+// scrollFor returns the scroll that shows pane (first or second) now, nil
+// before the first layout.
+func (s *sideBySide) scrollFor(pane fyne.CanvasObject) *container.Scroll {
+	if s.stack != nil {
+		return s.stack
+	}
+	if pane == s.first {
+		return s.left
+	}
+	return s.right
+}
+
+// scrollToTop shows the top of both panes.
+func (s *sideBySide) scrollToTop() {
+	for _, sc := range []*container.Scroll{s.left, s.right, s.stack} {
+		if sc != nil {
+			sc.ScrollToTop()
+		}
+	}
+}

@@ -120,7 +120,10 @@ func newNeedEditor(u *ui) *needEditor {
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
 	))
-	e.body = newSideBySide(container.NewPadded(e.form.sections()), diagnosis, 0.58)
+	fields := container.NewPadded(e.form.sections())
+	e.body = newSideBySide(fields, diagnosis, 0.58)
+	e.form.scroll = func() *container.Scroll { return e.body.scrollFor(fields) }
+	e.diag.scroll = func() *container.Scroll { return e.body.scrollFor(diagnosis) }
 	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, e.body.content())
 	return e
 }

@@ -183,21 +183,22 @@ func newEnterpriseView(u *ui) *enterpriseView {
 	v.visitMsg.Hide()
 
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(v.saved, v.saveBtn, v.newNeedBtn), v.title)
-	v.editorBody = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(
-			v.dupBox,
-			v.form.sections(),
-			sectionHeading(lang.L("section.contact")),
-			v.contactsBox, v.contactsMsg,
-			container.NewHBox(v.addContact),
-			sectionHeading(lang.L("ent.needs")),
-			v.needsBox,
-			sectionHeading(lang.L("section.visits")),
-			v.visitsBox,
-			container.NewGridWithColumns(3, v.visitDate, v.visitWho, v.visitNotes),
-			container.NewHBox(v.addVisit),
-			v.visitMsg,
-		))))
+	scroll := container.NewVScroll(container.NewPadded(container.NewVBox(
+		v.dupBox,
+		v.form.sections(),
+		sectionHeading(lang.L("section.contact")),
+		v.contactsBox, v.contactsMsg,
+		container.NewHBox(v.addContact),
+		sectionHeading(lang.L("ent.needs")),
+		v.needsBox,
+		sectionHeading(lang.L("section.visits")),
+		v.visitsBox,
+		container.NewGridWithColumns(3, v.visitDate, v.visitWho, v.visitNotes),
+		container.NewHBox(v.addVisit),
+		v.visitMsg,
+	)))
+	v.form.scroll = func() *container.Scroll { return scroll }
+	v.editorBody = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, scroll)
 	hint := widget.NewLabel(lang.L("ent.pick"))
 	hint.Importance = widget.LowImportance
 	v.placeholder = container.NewCenter(hint)

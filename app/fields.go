@@ -35,6 +35,7 @@ type fieldEntry struct {
 	widget.Entry
 	// onBlur, when set, is called after the entry lost the focus.
 	onBlur func()
+	rend   fyne.WidgetRenderer
 }
 
 func newFieldEntry(multiLine bool) *fieldEntry {
@@ -52,6 +53,73 @@ func newFieldEntry(multiLine bool) *fieldEntry {
 
 // AcceptsTab reports false: Tab moves the focus on.
 func (e *fieldEntry) AcceptsTab() bool { return false }
+
+// CreateRenderer keeps the entry's renderer, to reach its scroll.
+func (e *fieldEntry) CreateRenderer() fyne.WidgetRenderer {
+	e.rend = e.Entry.CreateRenderer()
+	return e.rend
+}
+
+// innerScroll is the scroll inside a multi-line entry, nil before the entry
+// is drawn.
+func (e *fieldEntry) innerScroll() *container.Scroll {
+	if e.rend == nil {
+		return nil
+	}
+	for _, o := range e.rend.Objects() {
+		if s, ok := o.(*container.Scroll); ok {
+			return s
+		}
+	}
+	return nil
+}
+
+// wheelCatcher lies over a multi-line entry and takes the mouse wheel, which
+// the entry's own scroll would swallow even when all its text shows (issue
+// 12.14): it scrolls the entry while the entry has more text that way, else
+// the form around it. Taps, drags and the pointer go through to the entry.
+type wheelCatcher struct {
+	widget.BaseWidget
+	entry *fieldEntry
+	form  *fieldForm
+}
+
+func newWheelCatcher(e *fieldEntry, f *fieldForm) *wheelCatcher {
+	w := &wheelCatcher{entry: e, form: f}
+	w.ExtendBaseWidget(w)
+	return w
+}
+
+// CreateRenderer draws nothing.
+func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+// Scrolled scrolls the entry or the form.
+func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) {
+	if s := w.entry.innerScroll(); s != nil && canScroll(s, ev.Scrolled.DY) {
+		s.Scrolled(ev)
+		return
+	}
+	if w.form.scroll != nil {
+		if s := w.form.scroll(); s != nil {
+			s.Scrolled(ev)
+		}
+	}
+}
+
+// canScroll reports whether a scroll has more content in the direction of
+// a wheel movement dy (negative: down).
+func canScroll(s *container.Scroll, dy float32) bool {
+	content, view := s.Content.MinSize().Height, s.Size().Height
+	switch {
+	case dy < 0:
+		return s.Offset.Y+view < content-0.5
+	case dy > 0:
+		return s.Offset.Y > 0.5
+	}
+	return false
+}
 
 // FocusLost shows the problems found while the user typed.
 func (e *fieldEntry) FocusLost() {
@@ -158,6 +226,9 @@ type fieldForm struct {
 	// OnMessage, when set, is called after the message shown beside a
 	// field changed.
 	OnMessage func(id string)
+	// scroll, when set, returns the scroll the form is in: the mouse wheel
+	// over a multi-line field scrolls it.
+	scroll func() *container.Scroll
 }
 
 // newFieldForm makes inputs for the given fields. A bool field that is the
@@ -225,6 +296,9 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 		in.entry.OnChanged = func(string) { f.write(in) }
 		in.entry.onBlur = func() { f.reveal(in) }
 		input = in.entry
+		if in.entry.MultiLine {
+			input = container.NewStack(in.entry, newWheelCatcher(in.entry, f))
+		}
 		if fd.Kind == forms.KindMoney {
 			unit := widget.NewLabel(lang.L("field.unit.wan"))
 			var right []fyne.CanvasObject

@@ -176,3 +176,35 @@ func TestDiagnosisButtonHoldsStill(t *testing.T) {
 		t.Errorf("应用诊断 moved from %v to %v", button, got)
 	}
 }
+
+// TestWheelOverALongTextScrollsTheForm is issue 12.14: the mouse wheel over
+// a multi-line field whose text all shows scrolls the form, not nothing.
+func TestWheelOverALongTextScrollsTheForm(t *testing.T) {
+	var need *forms.Need
+	u, _ := newTestUI(t, func(st *store.Store) { need = confirmedNeed(t, st) })
+	u.win.Resize(minWindowSize)
+	u.openNeed(need.ID)
+	settle(t, u)
+	c := u.win.Canvas()
+	c.Content().Refresh()
+	problem := u.editor.form.input("problem").entry
+	scroll := u.editor.form.scroll()
+	if scroll == nil {
+		t.Fatal("the editor's form has no scroll")
+	}
+	if scroll.Offset.Y != 0 {
+		t.Fatalf("the form starts scrolled to %v", scroll.Offset)
+	}
+	test.Scroll(c, centre(problem), 0, -120)
+	if scroll.Offset.Y <= 0 {
+		t.Errorf("the wheel over 主要问题 did not scroll the form (offset %v)", scroll.Offset)
+	}
+	// Over a field whose text is longer than it shows, the field scrolls first.
+	u.editor.form.input("problem").entry.SetText(strings.Repeat("隔膜涂层均匀性差，良率只有八成。\n", 12))
+	c.Content().Refresh()
+	before := scroll.Offset
+	test.Scroll(c, centre(problem), 0, -40)
+	if inner := problem.innerScroll(); inner == nil || inner.Offset.Y <= 0 || scroll.Offset != before {
+		t.Errorf("a long 主要问题: inner %v, form %v → %v", inner, before, scroll.Offset)
+	}
+}

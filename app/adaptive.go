@@ -101,3 +101,28 @@ func (s *sideBySide) scrollToTop() {
 		}
 	}
 }
+
+// showInScroll scrolls s, when needed, so that all of o shows (its top, when
+// it is taller than s): what a button the user pressed says must be seen
+// without scrolling (issue 12.6). o must be inside s's content.
+func showInScroll(s *container.Scroll, o fyne.CanvasObject) {
+	if s == nil || s.Content == nil || !o.Visible() {
+		return
+	}
+	s.Content.Refresh() // lay o out at its new size first
+	d := fyne.CurrentApp().Driver()
+	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s.Content).Y
+	bottom, view := top+o.Size().Height, s.Size().Height
+	switch {
+	case top < s.Offset.Y || o.Size().Height > view:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, top))
+	case bottom > s.Offset.Y+view:
+		s.ScrollToOffset(fyne.NewPos(s.Offset.X, bottom-view))
+	}
+}
+
+// resultRow puts what a button says beside it, on its left, so that it
+// shows wherever the button does; the buttons keep their height at the top.
+func resultRow(message fyne.CanvasObject, buttons ...fyne.CanvasObject) *fyne.Container {
+	return container.NewBorder(nil, nil, nil, container.NewVBox(container.NewHBox(buttons...)), message)
+}

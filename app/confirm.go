@@ -37,6 +37,7 @@ type confirmView struct {
 	banner     *widget.Label
 	bannerBox  *canvas.Rectangle
 	state      *widget.Label
+	notReady   *widget.Label // why the need cannot be confirmed now
 	publicBox  *fyne.Container
 	privateBox *fyne.Container
 	form       *fieldForm
@@ -44,7 +45,8 @@ type confirmView struct {
 	clear      *widget.Button
 	notice     *widget.Label
 	confirmBtn *widget.Button
-	message    *widget.Label
+	message    *widget.Label // what 确认 did, beside it
+	scroll     *container.Scroll
 	content    fyne.CanvasObject
 }
 
@@ -63,6 +65,10 @@ func newConfirmView(u *ui) *confirmView {
 	v.bannerBox = canvas.NewRectangle(color.Transparent)
 	v.bannerBox.CornerRadius = 6
 	v.state = widget.NewLabel("")
+	v.notReady = widget.NewLabel("")
+	v.notReady.Wrapping = fyne.TextWrapWord
+	v.notReady.Importance = widget.WarningImportance
+	v.notReady.Hide()
 	v.publicBox = container.New(layout.NewFormLayout())
 	v.privateBox = container.New(layout.NewFormLayout())
 	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityConfirmation))
@@ -84,6 +90,7 @@ func newConfirmView(u *ui) *confirmView {
 		v.title,
 		container.NewStack(v.bannerBox, container.NewPadded(v.banner)),
 		v.state,
+		v.notReady,
 		widget.NewSeparator(),
 		publicTitle, v.publicBox,
 		widget.NewSeparator(),
@@ -93,12 +100,11 @@ func newConfirmView(u *ui) *confirmView {
 		v.form.rows(),
 		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), v.pad),
 		v.notice,
-		container.NewHBox(layout.NewSpacer(), v.confirmBtn),
-		v.message,
+		resultRow(v.message, v.confirmBtn),
 	)
 	large := container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
-	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(large))
+	v.scroll = container.NewVScroll(large)
+	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil, v.scroll)
 	return v
 }
 
@@ -220,12 +226,16 @@ func (v *confirmView) refresh() {
 		v.confirmBtn.Enable()
 		v.pad.SetEnabled(true)
 		v.form.setEnabled(true)
+		v.notReady.Hide()
 	default:
 		v.confirmBtn.Disable()
 		v.pad.SetEnabled(false)
 		v.form.setEnabled(false)
-		if !(n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent)) {
-			v.showMessage(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}), widget.WarningImportance)
+		if n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent) {
+			v.notReady.Hide()
+		} else {
+			v.notReady.SetText(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}))
+			v.notReady.Show()
 		}
 	}
 }
@@ -268,4 +278,5 @@ func (v *confirmView) showMessage(text string, imp widget.Importance) {
 	v.message.Importance = imp
 	v.message.Refresh()
 	v.message.Show()
+	showInScroll(v.scroll, v.message)
 }

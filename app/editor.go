@@ -114,8 +114,7 @@ func newNeedEditor(u *ui) *needEditor {
 	diagnosis := container.NewPadded(container.NewVBox(
 		sectionHeading(lang.L("section.diagnosis")),
 		e.diagnosisRows(),
-		container.NewHBox(layout.NewSpacer(), e.applyDiag),
-		e.diagResult,
+		resultRow(e.diagResult, e.applyDiag),
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
@@ -455,6 +454,7 @@ func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
 	e.diagResult.Importance = imp
 	e.diagResult.Refresh()
 	e.diagResult.Show()
+	showInScroll(e.diag.scroll(), e.diagResult)
 }
 
 // followUpPanel lists a need's follow-ups (意向, 合同, 付款) and adds new ones.
@@ -582,4 +582,7 @@ func (p *followUpPanel) addFollowUp() {
 func (p *followUpPanel) fail(msg string) {
 	p.message.SetText(msg)
 	p.message.Show()
+	if s := p.u.editor.diag.scroll; s != nil {
+		showInScroll(s(), p.message)
+	}
 }

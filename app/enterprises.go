@@ -194,8 +194,7 @@ func newEnterpriseView(u *ui) *enterpriseView {
 		sectionHeading(lang.L("section.visits")),
 		v.visitsBox,
 		container.NewGridWithColumns(3, v.visitDate, v.visitWho, v.visitNotes),
-		container.NewHBox(v.addVisit),
-		v.visitMsg,
+		resultRow(v.visitMsg, v.addVisit),
 	)))
 	v.form.scroll = func() *container.Scroll { return scroll }
 	v.editorBody = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, scroll)

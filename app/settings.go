@@ -33,6 +33,7 @@ type settingsView struct {
 	save_    *widget.Button
 	message  *widget.Label
 	content  fyne.CanvasObject
+	scroll   *container.Scroll
 
 	// The idle lock: after how many minutes (lockChoices[i] for option i;
 	// -1 never), and a note while no passphrase is set.
@@ -108,16 +109,16 @@ func newSettingsView(u *ui) *settingsView {
 	)
 	title := widget.NewLabel(lang.L("tab.settings"))
 	title.SizeName = theme.SizeNameHeadingText
-	v.content = container.NewVScroll(container.NewPadded(container.NewVBox(
+	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		title,
 		form,
 		sectionHeading(lang.L("settings.targets")),
 		targets,
-		container.NewHBox(layout.NewSpacer(), v.save_),
-		v.message,
+		resultRow(v.message, v.save_),
 		sectionHeading(lang.L("passphrase.heading")),
 		passphrase,
 	)))
+	v.content = v.scroll
 	v.load(u.settings)
 	v.showPassphraseState()
 	return v
@@ -150,8 +151,7 @@ func (v *settingsView) newPassphraseForm() fyne.CanvasObject {
 		v.passState,
 		form,
 		v.passWarning,
-		container.NewHBox(layout.NewSpacer(), v.passBusy, v.passSet),
-		v.passMessage,
+		resultRow(v.passMessage, v.passBusy, v.passSet),
 	)
 }
 
@@ -314,6 +314,7 @@ func (v *settingsView) sayPassphrase(text string, imp widget.Importance) {
 	v.passMessage.Importance = imp
 	v.passMessage.Refresh()
 	v.passMessage.Show()
+	showInScroll(v.scroll, v.passMessage)
 }
 
 func (v *settingsView) selectedLang() string {
@@ -383,4 +384,5 @@ func (v *settingsView) show(text string, imp widget.Importance) {
 	v.message.Importance = imp
 	v.message.Refresh()
 	v.message.Show()
+	showInScroll(v.scroll, v.message)
 }

@@ -45,6 +45,9 @@ type needList struct {
 
 	index    *needIndex // nil until loaded; UI goroutine only
 	rows     []int32    // the current result: positions in index
+	// toTop is set by a new search, filter or sort: its result shows from
+	// the top, where a reload after a save keeps the list where it was.
+	toTop    bool
 	querySeq uint64
 	loadSeq  uint64
 	cancel   context.CancelFunc
@@ -73,7 +76,7 @@ var needColumns = []struct {
 
 func newNeedList(u *ui) *needList {
 	l := &needList{u: u}
-	l.searchLater = newDebouncer(u, searchDelay, 0, l.runQuery)
+	l.searchLater = newDebouncer(u, searchDelay, 0, l.newQuery)
 	l.reloadLater = newDebouncer(u, 400*time.Millisecond, 2*time.Second, l.reload)
 
 	l.search = widget.NewEntry()
@@ -117,7 +120,7 @@ func newNeedList(u *ui) *needList {
 	l.sortCodes = []string{store.SortUpdated, store.SortTitle, store.SortStatus, store.SortEnterprise}
 	l.sort = widget.NewSelect([]string{
 		lang.L("needs.sort.updated"), lang.L("needs.sort.title"), lang.L("needs.sort.status"), lang.L("needs.sort.enterprise"),
-	}, func(string) { l.runQuery() })
+	}, func(string) { l.newQuery() })
 	l.sort.SetSelectedIndex(0)
 
 	l.count = widget.NewLabel("")
@@ -151,7 +154,7 @@ func newNeedList(u *ui) *needList {
 }
 
 func (l *needList) filterSelect(options []string) *widget.Select {
-	s := widget.NewSelect(options, func(string) { l.runQuery() })
+	s := widget.NewSelect(options, func(string) { l.newQuery() })
 	s.SetSelectedIndex(0)
 	return s
 }
@@ -376,6 +379,13 @@ func (l *needList) setIndex(ix *needIndex) {
 	l.onLoaded = nil
 }
 
+// newQuery runs the query of a new search, filter or sort, whose result
+// shows from the top (issue 12.9).
+func (l *needList) newQuery() {
+	l.toTop = true
+	l.runQuery()
+}
+
 // runQuery filters the index off the UI goroutine and shows the result; a
 // result that arrives after a newer query started is dropped.
 func (l *needList) runQuery() {
@@ -393,6 +403,10 @@ func (l *needList) runQuery() {
 			}
 			l.rows = rows
 			l.list.Refresh()
+			if l.toTop {
+				l.toTop = false
+				l.list.ScrollToTop()
+			}
 			l.count.SetText(countText(len(rows), ix.Len()))
 		})
 	})

@@ -42,6 +42,7 @@ type confirmView struct {
 	privateBox *fyne.Container
 	form       *fieldForm
 	pad        *signaturePad
+	signed     *canvas.Image // the stored signature of a current confirmation, read-only
 	clear      *widget.Button
 	notice     *widget.Label
 	confirmBtn *widget.Button
@@ -74,6 +75,10 @@ func newConfirmView(u *ui) *confirmView {
 	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityConfirmation))
 	v.form.OnChanged = func(string) { v.form.showProblems(nil) }
 	v.pad = newSignaturePad()
+	v.signed = canvas.NewImageFromResource(nil)
+	v.signed.FillMode = canvas.ImageFillContain
+	v.signed.SetMinSize(v.pad.minSize)
+	v.signed.Hide()
 	v.clear = widget.NewButtonWithIcon(lang.L("confirm.clear"), theme.ContentClearIcon(), v.pad.Clear)
 	v.notice = widget.NewLabel(lang.L("confirm.notice"))
 	v.notice.Wrapping = fyne.TextWrapWord
@@ -98,7 +103,7 @@ func newConfirmView(u *ui) *confirmView {
 		widget.NewSeparator(),
 		signTitle,
 		v.form.rows(),
-		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), v.pad),
+		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), container.NewStack(v.pad, v.signed)),
 		v.notice,
 		resultRow(v.message, v.confirmBtn),
 	)
@@ -116,14 +121,17 @@ func (v *confirmView) show(ed *needEditor) {
 	v.title.SetText(n.Title())
 
 	vals := forms.Values{}
-	if ct, ok := ent.Contact(n.ContactID); ok {
-		vals.SetList("confirmer_name", ct.Values.List("contact_name"))
-		vals.SetList("confirmer_position", ct.Values.List("contact_position"))
+	if n.Confirmation != nil && cat.ConfirmationCurrent(n, ent) {
+		vals = n.Confirmation.Values.Clone() // who confirmed, as they did
+	} else {
+		if ct, ok := ent.Contact(n.ContactID); ok {
+			vals.SetList("confirmer_name", ct.Values.List("contact_name"))
+			vals.SetList("confirmer_position", ct.Values.List("contact_position"))
+		}
+		vals.Set("confirmation_method", "sign")
 	}
-	vals.Set("confirmation_method", "sign")
 	v.form.load(vals)
-	v.pad.strokes = nil
-	v.pad.raster.Refresh()
+	v.pad.reset()
 	v.message.Hide()
 
 	// What the public will see.
@@ -221,15 +229,18 @@ func (v *confirmView) refresh() {
 	v.state.Importance = imp
 	v.state.Refresh()
 
+	v.showSignature()
 	switch {
 	case n.Status == forms.StatusToConfirm:
 		v.confirmBtn.Enable()
 		v.pad.SetEnabled(true)
+		v.clear.Enable()
 		v.form.setEnabled(true)
 		v.notReady.Hide()
 	default:
 		v.confirmBtn.Disable()
 		v.pad.SetEnabled(false)
+		v.clear.Disable()
 		v.form.setEnabled(false)
 		if n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent) {
 			v.notReady.Hide()
@@ -238,6 +249,24 @@ func (v *confirmView) refresh() {
 			v.notReady.Show()
 		}
 	}
+}
+
+// showSignature shows, for a current confirmation, the signature it stored,
+// read-only and in its own proportions (issue 12.10); otherwise the pad.
+func (v *confirmView) showSignature() {
+	n, ent := v.ed.need, v.ed.ent
+	if n.Confirmation != nil && len(n.Confirmation.Signature) > 0 && v.u.cat.ConfirmationCurrent(n, ent) {
+		v.signed.Resource = fyne.NewStaticResource("signature-"+n.ID+".png", n.Confirmation.Signature)
+		v.signed.Refresh()
+		v.signed.Show()
+		v.pad.Hide()
+		v.clear.Hide()
+		return
+	}
+	v.signed.Hide()
+	v.signed.Resource = nil
+	v.pad.Show()
+	v.clear.Show()
 }
 
 // confirmNeed records the confirmation of the content on screen and saves

@@ -294,8 +294,8 @@ func TestEditConfirmedNeedGoesStale(t *testing.T) {
 	if err != nil {
 		t.Fatalf("signature: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != signatureWidth || b.Dy() != signatureHeight {
-		t.Errorf("signature is %v", b)
+	if b := img.Bounds(); b.Dy() != signatureHeight || b.Dx() != 686 { // 240 × 400/140
+		t.Errorf("signature of a 400×140 pad is %v", b)
 	}
 	if n.Confirmation.Visibility != forms.VisibilityAnonymous || n.Confirmation.NoticeVersion != confirmNoticeVersion {
 		t.Errorf("confirmation = %+v", n.Confirmation)
@@ -351,8 +351,8 @@ func TestSignaturePad(t *testing.T) {
 		t.Fatal(err)
 	}
 	inked := 0
-	for y := 0; y < signatureHeight; y++ {
-		for x := 0; x < signatureWidth; x++ {
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
 			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
 				inked++
 			}

@@ -1,7 +1,9 @@
 package app
 
 import (
+	"bytes"
 	"context"
+	"image/png"
 	"strings"
 	"testing"
 
@@ -98,5 +100,65 @@ func TestButtonResultsShowWithoutScrolling(t *testing.T) {
 	}
 	if !inView(sc, e.diagResult) {
 		t.Errorf("%q does not show without scrolling", e.diagResult.Text)
+	}
+}
+
+// TestSignatureKeepsItsShapeAndStaysAfterConfirming is issue 12.10: the
+// stored signature has the pad's proportions, 清除签名 cannot blank it once
+// the need is confirmed, and the confirmation screen shows it again, read-
+// only, when opened later.
+func TestSignatureKeepsItsShapeAndStaysAfterConfirming(t *testing.T) {
+	var need *forms.Need
+	u, st := newTestUI(t, func(st *store.Store) { need = toConfirmNeed(t, st) })
+	u.openNeed(need.ID)
+	settle(t, u)
+	u.showConfirm()
+	settle(t, u)
+	c := u.confirm
+	c.pad.Resize(fyne.NewSize(840, 140)) // a wide window's pad: 6 to 1
+	c.pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(100, 70)}, Dragged: fyne.Delta{DX: 30, DY: 10}})
+	c.pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(700, 50)}, Dragged: fyne.Delta{DX: 600, DY: -20}})
+	c.pad.DragEnd()
+	test.Tap(c.confirmBtn)
+	settle(t, u)
+	n, err := st.Need(context.Background(), need.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Status != forms.StatusConfirmed || n.Confirmation == nil || len(n.Confirmation.Signature) == 0 {
+		t.Fatalf("not confirmed with a signature: %s (%q)", n.Status, c.message.Text)
+	}
+	img, err := png.Decode(bytes.NewReader(n.Confirmation.Signature))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b := img.Bounds(); b.Dx() < 5*b.Dy() || b.Dx() > 7*b.Dy() {
+		t.Errorf("the signature of a 6:1 pad is %d×%d", b.Dx(), b.Dy())
+	}
+
+	// Shown read-only; 清除签名 can do nothing to it.
+	if !c.signed.Visible() || c.pad.Visible() {
+		t.Fatalf("after confirming: stored signature shown %v, pad shown %v", c.signed.Visible(), c.pad.Visible())
+	}
+	if c.clear.Visible() && !c.clear.Disabled() {
+		t.Error("清除签名 can still be pressed")
+	}
+	c.pad.Clear()
+	if c.pad.Empty() {
+		t.Error("清除签名 blanked the signature of a confirmed need")
+	}
+
+	// Opened again later: the stored signature, not an empty pad.
+	u.showNeedList()
+	u.openNeed(need.ID)
+	settle(t, u)
+	u.showConfirm()
+	settle(t, u)
+	if !c.signed.Visible() || c.pad.Visible() || c.signed.Resource == nil ||
+		!bytes.Equal(c.signed.Resource.Content(), n.Confirmation.Signature) {
+		t.Errorf("reopened: stored signature shown %v, pad shown %v", c.signed.Visible(), c.pad.Visible())
+	}
+	if got := c.form.input("confirmer_name").entry.Text; got != "王晓明" {
+		t.Errorf("reopened: confirmer %q", got)
 	}
 }

@@ -43,8 +43,8 @@ type needList struct {
 	// Filter option codes, in the order of their lists' options ("" = all).
 	statusCodes, typeCodes, fieldCodes, townCodes, sortCodes []string
 
-	index    *needIndex // nil until loaded; UI goroutine only
-	rows     []int32    // the current result: positions in index
+	index *needIndex // nil until loaded; UI goroutine only
+	rows  []int32    // the current result: positions in index
 	// toTop is set by a new search, filter or sort: its result shows from
 	// the top, where a reload after a save keeps the list where it was.
 	toTop    bool

@@ -35,25 +35,30 @@ const (
 type statusInfo struct {
 	zh, en string
 	next   []Status
+	// confirmed: the status rests on a current enterprise confirmation. An
+	// edit that makes the confirmation stale sends the need to 待企业确认
+	// (one of its next), and undoing the edit brings it back here (see
+	// Need.FollowConfirmation).
+	confirmed bool
 }
 
 // lifecycle is the transition table. Withdrawing and closing are allowed from
 // every status that is not already final; they are added in init.
 var lifecycle = map[Status]*statusInfo{
-	StatusDraft:      {"草稿", "Draft", []Status{StatusToDiagnose, StatusToComplete}},
-	StatusToDiagnose: {"待诊断", "To diagnose", []Status{StatusToComplete, StatusToConfirm, StatusLongTerm, StatusDraft}},
-	StatusToComplete: {"待补充", "To complete", []Status{StatusToDiagnose, StatusDraft}},
-	StatusToConfirm:  {"待企业确认", "To confirm", []Status{StatusConfirmed, StatusToComplete, StatusToDiagnose, StatusLongTerm}},
-	StatusConfirmed:  {"已确认", "Confirmed", []Status{StatusSynced, StatusPublished, StatusToConfirm, StatusToComplete}},
-	StatusSynced:     {"已同步", "Synced", []Status{StatusPublished, StatusToComplete, StatusToConfirm}},
-	StatusPublished:  {"已发布", "Published", []Status{StatusMatching, StatusSolved, StatusToConfirm, StatusToComplete}},
-	StatusMatching:   {"对接中", "Matching", []Status{StatusSolved, StatusSigned, StatusPublished, StatusToConfirm}},
-	StatusSolved:     {"已揭榜", "Solution chosen", []Status{StatusSigned, StatusMatching}},
-	StatusSigned:     {"已签约", "Signed", []Status{StatusResolved}},
-	StatusResolved:   {"已解决", "Resolved", nil},
-	StatusLongTerm:   {"长期跟踪", "Long-term", []Status{StatusToDiagnose, StatusToComplete, StatusMatching}},
-	StatusWithdrawn:  {"已撤回", "Withdrawn", []Status{StatusDraft}},
-	StatusClosed:     {"已关闭", "Closed", nil},
+	StatusDraft:      {"草稿", "Draft", []Status{StatusToDiagnose, StatusToComplete}, false},
+	StatusToDiagnose: {"待诊断", "To diagnose", []Status{StatusToComplete, StatusToConfirm, StatusLongTerm, StatusDraft}, false},
+	StatusToComplete: {"待补充", "To complete", []Status{StatusToDiagnose, StatusDraft}, false},
+	StatusToConfirm:  {"待企业确认", "To confirm", []Status{StatusConfirmed, StatusToComplete, StatusToDiagnose, StatusLongTerm}, false},
+	StatusConfirmed:  {"已确认", "Confirmed", []Status{StatusSynced, StatusPublished, StatusToConfirm, StatusToComplete}, true},
+	StatusSynced:     {"已同步", "Synced", []Status{StatusPublished, StatusToComplete, StatusToConfirm}, true},
+	StatusPublished:  {"已发布", "Published", []Status{StatusMatching, StatusSolved, StatusToConfirm, StatusToComplete}, true},
+	StatusMatching:   {"对接中", "Matching", []Status{StatusSolved, StatusSigned, StatusPublished, StatusToConfirm}, true},
+	StatusSolved:     {"已揭榜", "Solution chosen", []Status{StatusSigned, StatusMatching}, false},
+	StatusSigned:     {"已签约", "Signed", []Status{StatusResolved}, false},
+	StatusResolved:   {"已解决", "Resolved", nil, false},
+	StatusLongTerm:   {"长期跟踪", "Long-term", []Status{StatusToDiagnose, StatusToComplete, StatusMatching}, false},
+	StatusWithdrawn:  {"已撤回", "Withdrawn", []Status{StatusDraft}, false},
+	StatusClosed:     {"已关闭", "Closed", nil, false},
 }
 
 // Statuses lists every status in lifecycle order.
@@ -94,11 +99,8 @@ func (s Status) Final() bool { return s == StatusResolved || s == StatusClosed }
 // confirmation, so that editing the confirmed content must send it back to
 // 待企业确认.
 func (s Status) AfterConfirmation() bool {
-	switch s {
-	case StatusConfirmed, StatusSynced, StatusPublished, StatusMatching:
-		return true
-	}
-	return false
+	info, ok := lifecycle[s]
+	return ok && info.confirmed
 }
 
 // ParseStatus accepts a status id, its Chinese or English label.
@@ -143,7 +145,8 @@ func (e *TransitionError) Message(lang string) string {
 }
 
 // Transition moves the need to another status, or returns a *TransitionError.
-// Moving to the same status is a no-op.
+// Moving to the same status is a no-op. A need moved on forgets the status
+// its confirmation's going stale took it from (StaleFrom).
 func (n *Need) Transition(to Status) error {
 	if n.Status == to {
 		return nil
@@ -151,8 +154,26 @@ func (n *Need) Transition(to Status) error {
 	if !CanTransition(n.Status, to) {
 		return &TransitionError{From: n.Status, To: to}
 	}
-	n.Status = to
+	n.Status, n.StaleFrom = to, ""
 	return nil
+}
+
+// FollowConfirmation makes the need's status follow whether its confirmation
+// is current (issue 12.11), both ways, by the lifecycle table: when an edit
+// makes the confirmation stale, a need in a status that rests on it goes to
+// 待企业确认 and remembers that status in StaleFrom; when the content is again
+// what was confirmed (the edit undone), a need still in 待企业确认 goes back
+// there. It reports whether the status changed.
+func (n *Need) FollowConfirmation(current bool) bool {
+	switch {
+	case !current && n.Confirmation != nil && n.Status.AfterConfirmation() && CanTransition(n.Status, StatusToConfirm):
+		n.StaleFrom, n.Status = n.Status, StatusToConfirm
+		return true
+	case current && n.Status == StatusToConfirm && n.StaleFrom.AfterConfirmation():
+		n.Status, n.StaleFrom = n.StaleFrom, ""
+		return true
+	}
+	return false
 }
 
 // StatusForConclusion returns the status a diagnosis conclusion leads to.

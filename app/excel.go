@@ -481,6 +481,7 @@ type importPreviewView struct {
 	summary  *widget.Label
 	counts   *widget.Label
 	problems []xlsx.Problem // errors first
+	changes  []changeLine   // what the import changes, statuses going back first
 	heading  *widget.Label
 	list     *widget.List
 	detail   *widget.Label // the selected problem in full
@@ -544,6 +545,17 @@ func (x *excelTransfer) showPreview(p *importPreview) {
 	v.counts.TextStyle.Bold = true
 	top.Add(v.summary)
 	top.Add(v.counts)
+	v.changes = importChanges(p.report, u.cat, u.lang)
+	if n := goingBack(p.report); n > 0 {
+		back := widget.NewLabel(lang.L("excel.preview.statusback", map[string]any{"N": n}))
+		back.Wrapping = fyne.TextWrapWord
+		back.Importance = widget.WarningImportance
+		top.Add(back)
+	}
+	if len(v.changes) > 0 {
+		top.Add(widget.NewLabel(lang.L("excel.changes")))
+		top.Add(changeList(v.changes))
+	}
 	top.Add(widget.NewSeparator())
 
 	if len(v.problems) == 0 {
@@ -597,6 +609,81 @@ func (x *excelTransfer) showPreview(p *importPreview) {
 	}
 	v.dlg.Resize(fyne.NewSize(min(s.Width*0.92, 900), h))
 	v.dlg.Show()
+}
+
+// changeLine is one line of what an import changes.
+type changeLine struct {
+	text string
+	imp  widget.Importance
+}
+
+// maxChangeFields is how many changed fields a line names.
+const maxChangeFields = 8
+
+// importChanges says, per record an import updates, which fields change, and
+// per need whose status changes, from what to what: the statuses that go
+// back to 待企业确认 first, as warnings (issue 12.11).
+func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []changeLine {
+	var out []changeLine
+	for _, c := range rep.StatusChanges {
+		data := map[string]any{"Title": c.Title, "From": c.From.Label(lng), "To": c.To.Label(lng)}
+		if c.To == forms.StatusToConfirm {
+			out = append(out, changeLine{lang.L("excel.change.status", data), widget.WarningImportance})
+		} else {
+			out = append(out, changeLine{lang.L("excel.change.statusother", data), widget.MediumImportance})
+		}
+	}
+	for _, it := range rep.Items {
+		if it.Action != store.ActionUpdate || len(it.Fields) == 0 {
+			continue
+		}
+		var labels []string
+		for _, id := range it.Fields {
+			switch f, ok := cat.Field(id); {
+			case id == "contact_id":
+				labels = append(labels, lang.L("excel.change.contact"))
+			case ok:
+				labels = append(labels, f.Label(lng))
+			default:
+				labels = append(labels, id)
+			}
+		}
+		if len(labels) > maxChangeFields {
+			labels = append(labels[:maxChangeFields], lang.L("excel.change.more", map[string]any{"N": len(labels) - maxChangeFields}))
+		}
+		fields := strings.Join(labels, "、")
+		if it.Kind == store.KindEnterprise {
+			out = append(out, changeLine{lang.L("excel.change.enterprise", map[string]any{"Name": it.Name, "Fields": fields}), widget.MediumImportance})
+		} else {
+			out = append(out, changeLine{lang.L("excel.change.need", map[string]any{"Title": it.Title, "Fields": fields}), widget.MediumImportance})
+		}
+	}
+	return out
+}
+
+// goingBack counts the needs an import sends back to 待企业确认.
+func goingBack(rep store.ImportReport) int {
+	n := 0
+	for _, c := range rep.StatusChanges {
+		if c.To == forms.StatusToConfirm {
+			n++
+		}
+	}
+	return n
+}
+
+// changeList shows what an import changes, scrolling past a few lines.
+func changeList(lines []changeLine) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, l := range lines {
+		lab := widget.NewLabel(l.text)
+		lab.Wrapping = fyne.TextWrapWord
+		lab.Importance = l.imp
+		box.Add(lab)
+	}
+	s := container.NewVScroll(box)
+	s.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 150)))
+	return s
 }
 
 func boolRank(b bool) int {
@@ -706,9 +793,11 @@ func (v *importPreviewView) start(partial bool) {
 			if partial && p.batch.HasErrors() {
 				key = "excel.import.donepartial"
 			}
-			x.showResult(lang.L("excel.import.title"), lang.L(key, map[string]any{
-				"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text(),
-			}))
+			text := lang.L(key, map[string]any{"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text()})
+			if n := goingBack(rep); n > 0 {
+				text += "\n" + lang.L("excel.import.statusback", map[string]any{"N": n})
+			}
+			x.showResult(lang.L("excel.import.title"), text)
 		})
 }
 

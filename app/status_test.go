@@ -2,9 +2,13 @@ package app
 
 import (
 	"context"
+	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -43,5 +47,61 @@ func TestUndoingAnEditRestoresTheStatus(t *testing.T) {
 	}
 	if n.Status != forms.StatusPublished || n.StaleFrom != "" {
 		t.Errorf("stored after the undo: status %s, stale from %q", n.Status, n.StaleFrom)
+	}
+}
+
+// TestImportPreviewShowsChangesAndStatusGoingBack is issue 12.11 in the
+// import preview: an edited row of a published need says which field changes
+// and that the need goes back to 待企业确认, not only "更新 1 条".
+func TestImportPreviewShowsChangesAndStatusGoingBack(t *testing.T) {
+	var need *forms.Need
+	u, st := newTestUI(t, func(st *store.Store) {
+		need = confirmedNeed(t, st)
+		if err := need.Transition(forms.StatusPublished); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveNeed(context.Background(), need); err != nil {
+			t.Fatal(err)
+		}
+	})
+	ctx := context.Background()
+	ent, err := st.Enterprise(ctx, need.EnterpriseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The sheet's row: the enterprise by its credit code, the need by its
+	// number, its budget edited.
+	rowEnt := &forms.Enterprise{ID: "row-2", Values: forms.Values{"enterprise_name": {ent.Name()}, "credit_code": {ent.CreditCode()}}}
+	row := need.Clone()
+	row.EnterpriseID, row.Rev, row.Confirmation = "row-2", "", nil
+	row.Values.Set("budget_wan", "120")
+	rep, err := st.Import(ctx, []*forms.Enterprise{rowEnt}, []*forms.Need{row}, store.ImportOptions{DryRun: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	x := u.needs.excel
+	x.showPreview(&importPreview{path: "需求征集表.xlsx", batch: &xlsx.Batch{Needs: []*forms.Need{row}},
+		good: &xlsx.Batch{Needs: []*forms.Need{row}}, report: rep})
+	v := x.preview
+	if v == nil {
+		t.Fatal("no preview")
+	}
+	budget := u.cat.MustField("budget_wan").Label("zh")
+	var back, fields bool
+	for _, l := range v.changes {
+		if strings.Contains(l.text, "锂电池隔膜涂层工艺优化") && strings.Contains(l.text, "已发布") &&
+			strings.Contains(l.text, "待企业确认") && l.imp == widget.WarningImportance {
+			back = true
+		}
+		if strings.Contains(l.text, "锂电池隔膜涂层工艺优化") && strings.Contains(l.text, budget) {
+			fields = true
+		}
+	}
+	if !back || !fields {
+		t.Errorf("preview changes (status back %v, fields %v): %+v", back, fields, v.changes)
+	}
+	if v.changes[0].imp != widget.WarningImportance {
+		t.Error("the status going back is not listed first")
 	}
 }

@@ -61,7 +61,10 @@ type needEditor struct {
 	dirty     bool
 	finalMode bool // show what finalising needs, not only malformed values
 	diagFinal bool
-	loadSeq   uint64
+	// diagPending is set when 应用诊断 was pressed on a need not yet
+	// finalised (草稿, 待补充): its conclusion takes effect at 定稿.
+	diagPending bool
+	loadSeq     uint64
 }
 
 func newNeedEditor(u *ui) *needEditor {
@@ -184,7 +187,7 @@ func (e *needEditor) open(id string, then func()) {
 // show puts a loaded need on screen.
 func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.FollowUp) {
 	e.autosave.Cancel()
-	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal = n, ent, false, false, false
+	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal, e.diagPending = n, ent, false, false, false, false
 	if n.Values == nil {
 		n.Values = forms.Values{}
 	}
@@ -399,16 +402,28 @@ func (e *needEditor) finaliseNeed() {
 		return
 	}
 	e.markDirty()
+	if e.diagPending {
+		// The diagnosis made before 定稿 takes effect now (issue 12.12).
+		e.diagPending = false
+		if e.applyDiagnosisAs("diag.appliedatfinal") {
+			return
+		}
+	}
 	e.saveNow()
 }
 
 // applyDiagnosis checks the diagnosis and lets its conclusion move the need
 // along: 有效需求 → 待企业确认, 需补充完善 → 待补充, 转长期跟踪 → 长期跟踪,
-// 不予发布 → 已关闭.
-func (e *needEditor) applyDiagnosis() {
+// 不予发布 → 已关闭. A need not yet finalised (草稿, 待补充) keeps the
+// diagnosis, says that 定稿 comes first, and takes the conclusion at 定稿.
+func (e *needEditor) applyDiagnosis() { e.applyDiagnosisAs("diag.applied") }
+
+// applyDiagnosisAs is applyDiagnosis saying what it did with the message of
+// key; it reports whether it moved the need (and saved it).
+func (e *needEditor) applyDiagnosisAs(key string) bool {
 	n := e.need
 	if n == nil {
-		return
+		return false
 	}
 	e.diagFinal = true
 	e.diag.revealAll()
@@ -426,11 +441,18 @@ func (e *needEditor) applyDiagnosis() {
 			}
 		}
 		e.showDiagResult(lang.L("diag.missing")+"\n"+strings.Join(lines, "\n"), widget.DangerImportance)
-		return
+		return false
 	}
 	to, ok := forms.StatusForConclusion(d.Conclusion())
 	if !ok {
-		return
+		return false
+	}
+	if n.Status == forms.StatusDraft || n.Status == forms.StatusToComplete {
+		n.Diagnosis = d
+		e.diagPending = true
+		e.markDirty()
+		e.showDiagResult(lang.L("diag.needsfinal", map[string]any{"Status": n.Status.Label(e.u.lang)}), widget.WarningImportance)
+		return false
 	}
 	if err := n.Transition(to); err != nil {
 		var te *forms.TransitionError
@@ -439,14 +461,15 @@ func (e *needEditor) applyDiagnosis() {
 		} else {
 			e.showDiagResult(err.Error(), widget.DangerImportance)
 		}
-		return
+		return false
 	}
 	n.Diagnosis = d
 	d.By = e.u.settings.User
 	d.At = time.Now()
 	e.markDirty()
 	e.saveNow()
-	e.showDiagResult(lang.L("diag.applied", map[string]any{"Status": to.Label(e.u.lang)}), widget.SuccessImportance)
+	e.showDiagResult(lang.L(key, map[string]any{"Status": to.Label(e.u.lang)}), widget.SuccessImportance)
+	return true
 }
 
 func (e *needEditor) showDiagResult(text string, imp widget.Importance) {

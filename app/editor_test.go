@@ -141,22 +141,26 @@ func TestDiagnosisConclusionDrivesStatus(t *testing.T) {
 	e := u.editor
 	fillNeed(t, e)
 
-	// A conclusion on a draft is refused with the lifecycle's message.
+	// A conclusion on a draft is kept and says 定稿 comes first (issue
+	// 12.12); the draft stays a draft.
 	d := e.diag
 	for _, id := range forms.DiagnosisCriteria {
 		d.input(id).radio.SetSelected("通过")
 	}
 	d.input("diag_conclusion").radio.SetSelected("有效需求")
 	test.Tap(e.applyDiag)
-	if !e.diagResult.Visible() || !strings.Contains(e.diagResult.Text, "不能从「草稿」变为「待企业确认」") {
+	if !e.diagResult.Visible() || !strings.Contains(e.diagResult.Text, "先定稿") || strings.Contains(e.diagResult.Text, "不能从") {
 		t.Errorf("diagnosis result = %q", e.diagResult.Text)
 	}
+	if e.need.Status != forms.StatusDraft {
+		t.Errorf("status after diagnosing a draft = %s", e.need.Status)
+	}
 
+	// At 定稿 the conclusion would take effect; a doubtful criterion
+	// without a comment stops it there, finalised.
+	d.input("diag_feasibility").radio.SetSelected("存疑")
 	test.Tap(e.finalise)
 	settle(t, u)
-	// A doubtful criterion needs a comment.
-	d.input("diag_feasibility").radio.SetSelected("存疑")
-	test.Tap(e.applyDiag)
 	if !strings.Contains(e.diagResult.Text, "理由") || e.need.Status != forms.StatusToDiagnose {
 		t.Errorf("result %q, status %s", e.diagResult.Text, e.need.Status)
 	}

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
@@ -103,5 +104,41 @@ func TestImportPreviewShowsChangesAndStatusGoingBack(t *testing.T) {
 	}
 	if v.changes[0].imp != widget.WarningImportance {
 		t.Error("the status going back is not listed first")
+	}
+}
+
+// TestDiagnosisOnADraftTakesEffectAtFinalise is issue 12.12: 应用诊断 on a
+// draft says what to do instead of a lifecycle error, keeps the diagnosis,
+// and 定稿 then applies its conclusion.
+func TestDiagnosisOnADraftTakesEffectAtFinalise(t *testing.T) {
+	var ent *forms.Enterprise
+	u, st := newTestUI(t, func(st *store.Store) { ent = saveEnterprise(t, st, "苏州吴江光电材料有限公司", "") })
+	u.createNeed(ent.ID)
+	settle(t, u)
+	e := u.editor
+	fillNeed(t, e)
+	for _, id := range forms.DiagnosisCriteria {
+		e.diag.input(id).radio.SetSelected("通过")
+	}
+	e.diag.input("diag_conclusion").radio.SetSelected("有效需求")
+	test.Tap(e.applyDiag)
+	settle(t, u)
+	if !strings.Contains(e.diagResult.Text, "定稿") || e.diagResult.Importance != widget.WarningImportance {
+		t.Errorf("应用诊断 on a draft says %q", e.diagResult.Text)
+	}
+	n, err := st.Need(context.Background(), e.need.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Status != forms.StatusDraft || n.Diagnosis == nil || n.Diagnosis.Conclusion() != forms.ConclusionValid {
+		t.Fatalf("stored: status %s, diagnosis %+v", n.Status, n.Diagnosis)
+	}
+	test.Tap(e.finalise)
+	settle(t, u)
+	if e.need.Status != forms.StatusToConfirm || !strings.Contains(e.diagResult.Text, "待企业确认") {
+		t.Errorf("after 定稿: status %s, %q", e.need.Status, e.diagResult.Text)
+	}
+	if n, _ = st.Need(context.Background(), e.need.ID); n.Status != forms.StatusToConfirm || n.Diagnosis.At.IsZero() {
+		t.Errorf("stored after 定稿: status %s", n.Status)
 	}
 }

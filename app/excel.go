@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -882,13 +881,21 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 // agreed to replace is replaced only then (see exportWorkbook), so that a
 // cancelled or failed export leaves it as it was.
 func (x *excelTransfer) chooseExport(format string) {
+	x.chooseSaveAs(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format), excelFileName(format, time.Now()), ".xlsx",
+		func(path string) { x.startExport(format, path) })
+}
+
+// chooseSaveAs asks where to write a file, proposing name (ending in ext) in
+// the folder last used, else the user's Documents folder, and calls save
+// with the path chosen: the Excel exports and the need cards use it.
+func (x *excelTransfer) chooseSaveAs(title, name, ext string, save func(path string)) {
 	u := x.u
-	v := &saveAsView{x: x, format: format, dir: x.exportDir()}
+	v := &saveAsView{x: x, ext: ext, write: save, dir: x.exportDir()}
 	v.folder = widget.NewLabel(v.dir)
 	v.folder.Wrapping = fyne.TextWrapBreak
 	v.choose = widget.NewButtonWithIcon(lang.L("excel.save.choosefolder"), theme.FolderOpenIcon(), v.chooseFolder)
 	v.name = widget.NewEntry()
-	v.name.SetText(excelFileName(format, time.Now()))
+	v.name.SetText(name)
 	v.name.OnSubmitted = func(string) { v.submit() }
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
@@ -896,8 +903,7 @@ func (x *excelTransfer) chooseExport(format string) {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("excel.save.folder"), container.NewBorder(nil, nil, nil, container.NewVBox(v.choose), v.folder)),
 		widget.NewFormItem(lang.L("excel.save.name"), v.name))
-	d := dialog.NewCustomWithoutButtons(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format),
-		container.NewVBox(form, v.message), u.win)
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(form, v.message), u.win)
 	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), d.Hide)
 	v.save = widget.NewButtonWithIcon(lang.L("excel.save.button"), theme.DocumentSaveIcon(), v.submit)
 	v.save.Importance = widget.HighImportance
@@ -962,9 +968,10 @@ func isDir(path string) bool {
 // saveAsView is the save-as dialog of an export: the folder, with
 // 选择文件夹… to change it, and the file name.
 type saveAsView struct {
-	x      *excelTransfer
-	format string
-	dir    string // the folder chosen
+	x     *excelTransfer
+	ext   string            // the file's extension, added when the name lacks it
+	write func(path string) // writes the file
+	dir   string            // the folder chosen
 
 	dialog  *dialog.CustomDialog
 	folder  *widget.Label
@@ -1021,7 +1028,7 @@ func (v *saveAsView) say(msg string) {
 // an existing file, and starts the export.
 func (v *saveAsView) submit() {
 	x := v.x
-	path, err := exportTarget(v.dir, v.name.Text)
+	path, err := exportTarget(v.dir, v.name.Text, v.ext)
 	if err != nil {
 		v.say(err.Error())
 		return
@@ -1056,14 +1063,15 @@ func (v *saveAsView) submit() {
 
 func (v *saveAsView) start(path string) {
 	v.dialog.Hide()
-	v.x.startExport(v.format, path)
+	v.x.lastDir = filepath.Dir(path)
+	v.write(path)
 }
 
 // exportTarget is the file the save-as dialog writes: name in dir, with
-// .xlsx added when missing. It refuses an empty name, one with a path
+// ext (".xlsx") added when missing. It refuses an empty name, one with a path
 // separator or a character Windows does not allow, and one of dots only,
 // saying why in the UI language.
-func exportTarget(dir, name string) (string, error) {
+func exportTarget(dir, name, ext string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {
 	case name == "":
@@ -1077,8 +1085,8 @@ func exportTarget(dir, name string) (string, error) {
 	case strings.Trim(name, ".") == "":
 		return "", errors.New(lang.L("excel.save.badname.dots"))
 	}
-	if !strings.EqualFold(filepath.Ext(name), ".xlsx") {
-		name += ".xlsx"
+	if !strings.EqualFold(filepath.Ext(name), ext) {
+		name += ext
 	}
 	return filepath.Join(dir, name), nil
 }
@@ -1122,14 +1130,16 @@ func (x *excelTransfer) startExport(format, path string) {
 		})
 }
 
-// open shows a file or folder with the system's application for it, as the
-// cards' PDF is opened.
+// open shows a file or folder with the system's application for it, off
+// the UI goroutine, and says so when nothing opened it.
 func (x *excelTransfer) open(path string) {
-	target, err := url.Parse("file://" + filepath.ToSlash(path))
-	if err == nil {
-		err = x.u.app.OpenURL(target)
-	}
-	if err != nil {
-		slog.Warn("excel: cannot open", "path", path, "err", err)
-	}
+	u := x.u
+	u.bg.Go(func() {
+		if err := u.openPath(path); err != nil {
+			slog.Warn("cannot open", "path", path, "err", err)
+			u.run(func() {
+				dialog.ShowInformation(lang.L("error.title"), lang.L("open.failed", map[string]any{"Path": path, "Err": openMessage(err)}), u.win)
+			})
+		}
+	})
 }

@@ -800,6 +800,7 @@ func TestExcelSaveAsPrefills(t *testing.T) {
 	t.Setenv("USERPROFILE", home)
 	u, _ := newTestUI(t, nil)
 	x := u.needs.excel
+	x.lastDir = "" // no folder used yet
 
 	x.chooseExport(excelPlatform)
 	v := x.saveAs
@@ -1065,7 +1066,7 @@ func TestExcelExportTarget(t *testing.T) {
 		"v1.2":      "v1.2.xlsx",
 		"..汇编":      "..汇编.xlsx",
 	} {
-		got, err := exportTarget(dir, name)
+		got, err := exportTarget(dir, name, ".xlsx")
 		if err != nil || got != filepath.Join(dir, want) {
 			t.Errorf("%q: %q, %v; want %q", name, got, err, want)
 		}

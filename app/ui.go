@@ -61,6 +61,10 @@ type ui struct {
 	// settings are the stored settings as last loaded or saved; UI
 	// goroutine only.
 	settings store.Settings
+	// openPath opens a file or folder in the system's application for it
+	// and says whether that worked (open.go); off the UI goroutine. Tests
+	// replace it.
+	openPath func(path string) error
 
 	tabs        *container.AppTabs
 	dashTab     *container.TabItem
@@ -84,7 +88,7 @@ type ui struct {
 func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings store.Settings, opts Options) *ui {
 	u := &ui{
 		ctx: ctx, app: a, win: w, st: st, cat: forms.Default(), lang: string(CurrentLanguage()),
-		opts: opts, saver: newSaver(), settings: settings,
+		opts: opts, saver: newSaver(), settings: settings, openPath: openPath,
 	}
 	u.post = func(fn func()) {
 		fyne.Do(func() {

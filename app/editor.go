@@ -540,7 +540,7 @@ func (p *followUpPanel) show(needID string, fus []forms.FollowUp) {
 			text += "　" + f.Partner
 		}
 		if f.AmountWan != "" {
-			text += "　" + lang.L("field.money", map[string]any{"N": f.AmountWan})
+			text += "　" + moneyText(f.AmountWan)
 		}
 		if f.Notes != "" {
 			text += "　" + f.Notes

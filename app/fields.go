@@ -183,6 +183,9 @@ type fieldInput struct {
 
 	codes    []string // option codes, in the order of the widget's options
 	parseErr *forms.ParseError
+	// keptAmount is the amount typed before 面议 was ticked, given back
+	// when it is unticked.
+	keptAmount string
 
 	// revealed is set once the user left the field (or chose a value in
 	// it): its problems show from then on. pending is the message its
@@ -393,7 +396,7 @@ func (f *fieldForm) load(v forms.Values) {
 	for _, in := range f.inputs {
 		f.show(in)
 		in.parseErr = nil
-		in.revealed, in.pending = false, ""
+		in.revealed, in.pending, in.keptAmount = false, "", ""
 		in.message.SetText("")
 	}
 }
@@ -537,6 +540,7 @@ func (f *fieldForm) writeNegotiable(in *fieldInput) {
 	}
 	fd, v := in.field, f.values
 	if in.negotiable.Checked {
+		in.keptAmount = in.entry.Text
 		delete(v, fd.ID)
 		v.Set(fd.NegotiableFlag, "true")
 		f.loading = true
@@ -545,8 +549,20 @@ func (f *fieldForm) writeNegotiable(in *fieldInput) {
 		in.entry.Disable()
 		in.parseErr = nil
 	} else {
+		// The amount typed before 面议 comes back (issue 12.14).
 		delete(v, fd.NegotiableFlag)
 		in.entry.Enable()
+		if kept := in.keptAmount; kept != "" {
+			in.keptAmount = ""
+			f.loading = true
+			in.entry.SetText(kept)
+			f.loading = false
+			if err := f.cat.SetInput(v, fd, kept); err != nil {
+				if pe, ok := err.(*forms.ParseError); ok {
+					in.parseErr = pe
+				}
+			}
+		}
 	}
 	if f.OnChanged != nil {
 		f.OnChanged(fd.ID)
@@ -692,6 +708,47 @@ func sectionHeading(text string) *widget.Label {
 	return l
 }
 
+// moneyText says an amount in 万元 as the UI language writes money: the
+// translation gets the amount in 万元 (N) and in yuan (Yuan, with thousands
+// separators), so that English reads "800,000 yuan", not "80 × 10,000 yuan".
+func moneyText(wan string) string {
+	yuan, ok := wanToYuan(wan)
+	if !ok {
+		yuan = wan + " × 10,000"
+	}
+	return lang.L("field.money", map[string]any{"N": wan, "Yuan": yuan})
+}
+
+// wanToYuan writes a decimal amount in 万元 in yuan, exactly (the decimal
+// point moved four places), with thousands separators: "0.5" → "5,000".
+func wanToYuan(wan string) (string, bool) {
+	s := strings.TrimSpace(wan)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" {
+		return "", false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	frac += strings.Repeat("0", max(0, 4-len(frac)))
+	whole, frac = strings.TrimLeft(whole+frac[:4], "0"), strings.TrimRight(frac[4:], "0")
+	if whole == "" {
+		whole = "0"
+	}
+	out := groupDigits(whole)
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out, true
+}
+
 // displayValue formats a field's values for reading (the confirmation
 // screen, lists): option labels, 万元, region names, keywords joined.
 func displayValue(cat *forms.Catalogue, fd *forms.Field, v forms.Values, lng string) string {
@@ -711,7 +768,7 @@ func displayValue(cat *forms.Catalogue, fd *forms.Field, v forms.Values, lng str
 		}
 		return strings.Join(out, "、")
 	case forms.KindMoney:
-		return lang.L("field.money", map[string]any{"N": vals[0]})
+		return moneyText(vals[0])
 	case forms.KindBool:
 		if vals[0] == "true" {
 			return lang.L("field.yes")

@@ -419,8 +419,8 @@ func countText(shown, total int) string {
 	return lang.L("needs.count", map[string]any{"N": groupDigits(shown), "Total": groupDigits(total)})
 }
 
-// groupDigits writes 50000 as 50,000.
-func groupDigits(n int) string {
+// groupDigits writes 50000 (a number, or a string of digits) as 50,000.
+func groupDigits[T int | string](n T) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

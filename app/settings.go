@@ -290,6 +290,9 @@ func (v *settingsView) setPassphrase() {
 			v.passSet.Enable()
 			switch {
 			case wrongOld:
+				// A wrong passphrase does not stay in the field (issue 12.14).
+				v.oldPass.SetText("")
+				u.win.Canvas().Focus(v.oldPass)
 				v.sayPassphrase(lang.L("passphrase.wrongold"), widget.DangerImportance)
 				return
 			case err != nil:

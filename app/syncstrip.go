@@ -125,7 +125,7 @@ func (s *syncStrip) show(st SyncStatus) {
 	} else {
 		s.lastError.Hide()
 	}
-	if !st.NextRetry.IsZero() && st.LastError != "" {
+	if !st.NextRetry.IsZero() && st.LastError != "" && time.Now().Before(st.NextRetry) { // a past retry is no news (issue 12.14)
 		s.retry.SetText(lang.L("sync.retry", map[string]any{"Time": clockTime(st.NextRetry)}))
 		s.retry.Show()
 	} else {

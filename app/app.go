@@ -306,7 +306,14 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	// Results of the loads started here reach the widgets only once the
 	// window is set up (see ui.uiMu).
 	u.uiMu.Lock()
-	u.showScreen(s.screen, func() { s.readyOnce.Do(func() { close(s.ready) }) })
+	ready := func() { s.readyOnce.Do(func() { close(s.ready) }) }
+	if s.live && opts.Screen == "" {
+		// Where the official was when the window last closed (issue 12.15).
+		u.restoreView(settings.LastView, func() { u.remember = true; ready() })
+	} else {
+		u.remember = s.live
+		u.showScreen(s.screen, ready)
+	}
 	u.start()
 	if s.live {
 		watchCtx, stop := context.WithCancel(ctx)

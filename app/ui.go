@@ -61,6 +61,9 @@ type ui struct {
 	// settings are the stored settings as last loaded or saved; UI
 	// goroutine only.
 	settings store.Settings
+	// remember keeps where the window is in the settings (lastview.go): a
+	// window the user works in, not a screenshot's nor a test's.
+	remember bool
 	// openPath opens a file or folder in the system's application for it
 	// and says whether that worked (open.go); off the UI goroutine. Tests
 	// replace it.
@@ -117,6 +120,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		if t == u.dashTab {
 			u.dashboard.refresh()
 		}
+		u.rememberView()
 	}
 	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
 		u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
@@ -247,6 +251,7 @@ func (u *ui) showNeedList() {
 		u.editor.saveNow()
 		u.setNeedsView(u.needs.content)
 	}
+	u.rememberView()
 }
 
 func (u *ui) setNeedsView(o fyne.CanvasObject) {
@@ -261,6 +266,7 @@ func (u *ui) openNeed(id string, then ...func()) {
 	u.tabs.Select(u.needsTab)
 	u.editor.open(id, func() {
 		u.setNeedsView(u.editor.content)
+		u.rememberView()
 		for _, fn := range then {
 			fn()
 		}

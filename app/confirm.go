@@ -47,6 +47,7 @@ type confirmView struct {
 	notice     *widget.Label
 	confirmBtn *widget.Button
 	message    *widget.Label // what 确认 did, beside it
+	large      *container.ThemeOverride
 	scroll     *container.Scroll
 	content    fyne.CanvasObject
 }
@@ -107,8 +108,9 @@ func newConfirmView(u *ui) *confirmView {
 		v.notice,
 		resultRow(v.message, v.confirmBtn),
 	)
-	large := container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
-	v.scroll = container.NewVScroll(large)
+	v.large = container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
+	v.scroll = container.NewVScroll(v.large)
+	v.form.scroll = func() *container.Scroll { return v.scroll }
 	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil, v.scroll)
 	return v
 }
@@ -194,6 +196,11 @@ func (v *confirmView) show(ed *needEditor) {
 	}
 	v.privateBox.Refresh()
 	v.refresh()
+	// The rows just made take the large type too, and the scroll the height
+	// they need at it.
+	v.large.Refresh()
+	v.scroll.Refresh()
+	v.scroll.ScrollToTop()
 }
 
 // refresh shows the visibility banner, whether the confirmation is current

@@ -517,10 +517,13 @@ func newFollowUpPanel(u *ui) *followUpPanel {
 	p.message = widget.NewLabel("")
 	p.message.Importance = widget.DangerImportance
 	p.message.Hide()
+	// The wheel over an entry scrolls the pane (see passWheel).
+	pane := func() *container.Scroll { return u.editor.diag.scroll() }
+	wheel := func(e *widget.Entry) fyne.CanvasObject { return passWheel(e, nil, pane) }
 	p.content = container.NewVBox(
 		p.rows,
-		container.NewGridWithColumns(3, p.kind, p.date, p.amount),
-		container.NewBorder(nil, nil, nil, p.add, container.NewGridWithColumns(2, p.partner, p.notes)),
+		container.NewGridWithColumns(3, p.kind, wheel(p.date), wheel(p.amount)),
+		container.NewBorder(nil, nil, nil, p.add, container.NewGridWithColumns(2, wheel(p.partner), wheel(p.notes))),
 		p.message,
 	)
 	return p

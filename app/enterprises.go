@@ -183,7 +183,11 @@ func newEnterpriseView(u *ui) *enterpriseView {
 	v.visitMsg.Hide()
 
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(v.saved, v.saveBtn, v.newNeedBtn), v.title)
-	scroll := container.NewVScroll(container.NewPadded(container.NewVBox(
+	var scroll *container.Scroll
+	wheel := func(e *widget.Entry) fyne.CanvasObject { // the wheel over it scrolls the form
+		return passWheel(e, nil, func() *container.Scroll { return scroll })
+	}
+	scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		v.dupBox,
 		v.form.sections(),
 		sectionHeading(lang.L("section.contact")),
@@ -193,7 +197,7 @@ func newEnterpriseView(u *ui) *enterpriseView {
 		v.needsBox,
 		sectionHeading(lang.L("section.visits")),
 		v.visitsBox,
-		container.NewGridWithColumns(3, v.visitDate, v.visitWho, v.visitNotes),
+		container.NewGridWithColumns(3, wheel(v.visitDate), wheel(v.visitWho), wheel(v.visitNotes)),
 		resultRow(v.visitMsg, v.addVisit),
 	)))
 	v.form.scroll = func() *container.Scroll { return scroll }

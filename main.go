@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"os/signal"
@@ -20,6 +21,8 @@ import (
 	"github.com/xunbang/xunbang/cli"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/control"
+	// Before Fyne's init reads the locale: see the package.
+	_ "github.com/xunbang/xunbang/internal/posixlocale"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -30,7 +33,8 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	code := cli.Main(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Stdin: os.Stdin, Getenv: os.Getenv,
-		Font: assets.FontBytes, OpenWindow: openWindow,
+		Font: assets.FontBytes, OpenWindow: openWindow, ShowError: app.ShowStartError,
+		Terminal: cli.StdinTerminal(),
 	})
 	stop()
 	os.Exit(code)
@@ -38,46 +42,48 @@ func main() {
 
 func openWindow(ctx context.Context, o cli.WindowOptions) error {
 	defer stopControl()
+	key := store.DefaultKeySource(os.Getenv)
+	if o.Passphrase != "" {
+		key.Passphrase = o.Passphrase
+	}
 	return app.Run(ctx, app.Options{
 		DataDir: o.DataDir, Lang: o.Lang, Screenshot: o.Screenshot, Screen: o.Screen,
 		Size:    fyne.NewSize(float32(o.Width), float32(o.Height)),
 		Connect: connectSync,
-		Key:     store.DefaultKeySource(os.Getenv),
+		Key:     key,
 	})
 }
 
-// connectSync gives the window the sync client: a background loop while the
-// window is open, the 立即同步 button, the strip's status and the conflicts
-// to settle. Without a platform address or a token the strip shows the queue
-// only.
+// connectSync gives the window the sync client: a link that syncs in the
+// background while the window is open (rebuilt at once when the official
+// connects or disconnects in 设置 → 平台连接), the 立即同步 button, the
+// strip's status, the records the platform refused and the conflicts to
+// settle.
 func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHooks {
 	startControl(ctx, st)
-	h := app.SyncHooks{
+	link := client.NewLink(st, client.LinkConfig{Interval: 5 * time.Minute})
+	link.Start(ctx)
+	return syncHooks(link, st, lang)
+}
+
+// syncHooks adapts a sync link to the window's hooks.
+func syncHooks(link *client.Link, st *store.Store, lang string) app.SyncHooks {
+	return app.SyncHooks{
+		Sync: func(ctx context.Context) error {
+			_, err := link.Sync(ctx)
+			if err != nil {
+				return errors.New(client.Message(err, lang))
+			}
+			return nil
+		},
 		Status: func(ctx context.Context) (app.SyncStatus, error) {
-			s, err := client.ReadStatus(ctx, st)
+			s, err := link.Status(ctx)
 			return toStripStatus(s, lang), err
 		},
-		Conflicts: conflicts{st},
+		Conflicts:  conflicts{st},
+		Connection: connection{link, lang},
+		Refusals:   refusals{st},
 	}
-	set, err := st.Settings(ctx)
-	if err != nil || set.PlatformURL == "" {
-		return h
-	}
-	cl, err := client.New(st, client.Config{Server: set.PlatformURL})
-	if err != nil {
-		slog.Info("sync: not connected", "reason", client.Message(err, "en"))
-		return h
-	}
-	go cl.Run(ctx, 5*time.Minute)
-	h.Sync = func(ctx context.Context) error {
-		_, err := cl.Sync(ctx)
-		return err
-	}
-	h.Status = func(ctx context.Context) (app.SyncStatus, error) {
-		s, err := cl.Status(ctx)
-		return toStripStatus(s, lang), err
-	}
-	return h
 }
 
 // windowControl is the open window's control server, nil when none runs.
@@ -112,9 +118,75 @@ func toStripStatus(s client.Status, lang string) app.SyncStatus {
 		msg = s.LastErrorEN
 	}
 	return app.SyncStatus{
-		Pending: s.Pending, Quarantined: s.Quarantined, LastSuccess: s.LastSuccess,
+		Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess,
 		LastError: msg, NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts,
+		Problem: stripProblems[s.Problem], LastChange: s.LastChange,
 	}
+}
+
+// stripProblems maps the sync client's problems to the window's.
+var stripProblems = map[client.Problem]app.SyncProblem{
+	client.ProblemNone:         app.SyncOK,
+	client.ProblemNoAddress:    app.SyncNoAddress,
+	client.ProblemNoToken:      app.SyncNoToken,
+	client.ProblemBadAddress:   app.SyncBadAddress,
+	client.ProblemTokenRefused: app.SyncTokenRefused,
+	client.ProblemOffline:      app.SyncOffline,
+	client.ProblemUnreachable:  app.SyncUnreachable,
+	client.ProblemNotHub:       app.SyncNotHub,
+	client.ProblemVersion:      app.SyncVersion,
+	client.ProblemServer:       app.SyncServerTrouble,
+	client.ProblemLocal:        app.SyncLocalTrouble,
+}
+
+// connection adapts the sync link to 设置 → 平台连接; its errors read as
+// sentences in the window's language.
+type connection struct {
+	link *client.Link
+	lang string
+}
+
+func (c connection) Current(ctx context.Context) (app.ConnectionInfo, error) {
+	conn, err := c.link.Connection(ctx)
+	return toConnectionInfo(conn), err
+}
+
+func (c connection) Connect(ctx context.Context, server, token string) (app.ConnectionInfo, error) {
+	conn, err := c.link.Connect(ctx, server, token)
+	if err != nil {
+		return app.ConnectionInfo{}, errors.New(client.Message(err, c.lang))
+	}
+	return toConnectionInfo(conn), nil
+}
+
+func (c connection) Disconnect(ctx context.Context) error { return c.link.Disconnect(ctx) }
+
+func toConnectionInfo(c client.Connection) app.ConnectionInfo {
+	places := map[client.TokenPlace]app.TokenPlace{
+		client.TokenMissing: app.TokenMissing, client.TokenFromEnv: app.TokenFromEnv,
+		client.TokenInKeyring: app.TokenInKeyring, client.TokenInDataFile: app.TokenInDataFile,
+	}
+	return app.ConnectionInfo{Server: c.Server, User: c.User, Team: c.Team, PublicURL: c.PublicURL, Token: places[c.Token], At: c.At}
+}
+
+// refusals adapts the refused records the sync client keeps to the window.
+type refusals struct{ st *store.Store }
+
+func (r refusals) Refusals(ctx context.Context) ([]app.Refusal, error) {
+	l, err := client.Refusals(ctx, r.st)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.Refusal, len(l))
+	for i, x := range l {
+		out[i] = app.Refusal{Seq: x.Seq, Need: x.Kind == protocol.KindNeed, ID: x.ID, Title: x.Title,
+			Reasons: x.Reasons, At: x.At, Superseded: x.Superseded}
+	}
+	return out, nil
+}
+
+func (r refusals) Dismiss(ctx context.Context, seq uint64) error {
+	return client.DismissRefusal(ctx, r.st, seq)
 }
 
 // conflicts adapts the sync client's kept conflicts to the window.

@@ -104,13 +104,21 @@ type Options struct {
 	// Conflicts, when set, lets the user settle needs edited both here and
 	// on the platform (the sync strip shows a button while there are any).
 	Conflicts Conflicts
+	// Connection, when set, is 设置 → 平台连接: connecting to the hub
+	// with a pasted token, and disconnecting.
+	Connection PlatformConnection
+	// Refusals, when set, lists the records the platform refused, for the
+	// strip's button and its dialog.
+	Refusals Refusals
 }
 
 // SyncHooks is what [Options.Connect] gives the window of the sync client.
 type SyncHooks struct {
-	Sync      func(context.Context) error
-	Status    func(context.Context) (SyncStatus, error)
-	Conflicts Conflicts
+	Sync       func(context.Context) error
+	Status     func(context.Context) (SyncStatus, error)
+	Conflicts  Conflicts
+	Connection PlatformConnection
+	Refusals   Refusals
 }
 
 // Run opens xunbang's window on the store in opts.DataDir and returns nil
@@ -278,16 +286,6 @@ func (s *session) ui() *ui {
 // releases it once the window is set up (see ui.uiMu).
 func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	ctx, opts := s.ctx, s.opts
-	if opts.Screenshot == "" {
-		// A daily backup into DataDir/backups, keeping the last few.
-		go func() {
-			if path, made, err := st.DailyBackup(ctx, settings.BackupsKept); err != nil {
-				slog.Warn("daily backup failed", "err", err)
-			} else if made {
-				slog.Info("daily backup written", "path", path)
-			}
-		}()
-	}
 	if opts.Connect != nil && opts.Screenshot == "" {
 		language := opts.Lang
 		if language == "" {
@@ -295,6 +293,7 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		}
 		h := opts.Connect(ctx, st, string(ParseLanguage(language)))
 		opts.Sync, opts.SyncStatus, opts.Conflicts = h.Sync, h.Status, h.Conflicts
+		opts.Connection, opts.Refusals = h.Connection, h.Refusals
 	}
 	if s.ready == nil {
 		s.ready = make(chan struct{})
@@ -303,6 +302,22 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	s.mu.Lock()
 	s.st, s.u = st, u
 	s.mu.Unlock()
+	if opts.Screenshot == "" {
+		// A daily backup into DataDir/backups, keeping the last few. It
+		// checks the whole file first: a damaged one is said at once.
+		go func() {
+			path, made, err := st.DailyBackup(ctx, settings.BackupsKept)
+			var de *store.DamagedError
+			switch {
+			case errors.As(err, &de):
+				u.run(func() { u.showError(err) })
+			case err != nil:
+				slog.Warn("daily backup failed", "err", err)
+			case made:
+				slog.Info("daily backup written", "path", path)
+			}
+		}()
+	}
 	// Results of the loads started here reach the widgets only once the
 	// window is set up (see ui.uiMu).
 	u.uiMu.Lock()

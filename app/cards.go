@@ -17,6 +17,7 @@ import (
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/card"
+	"github.com/xunbang/xunbang/store"
 )
 
 // maxCardsAtOnce bounds one print job from the window; the command line
@@ -84,10 +85,11 @@ func (u *ui) writeCards(ids []string, path string) {
 	})
 	prog.Show()
 	x := u.needs.excel
+	opt := cardOptions(u.settings)
 	u.bg.Go(func() {
 		defer cancel()
 		u.saver.inflight.Wait()
-		rep, err := renderCards(ctx, u.st, ids, path)
+		rep, err := renderCards(ctx, u.st, ids, path, opt)
 		var openErr error
 		if err == nil && ctx.Err() == nil {
 			openErr = u.openPath(path)
@@ -125,6 +127,14 @@ func openMessage(err error) string {
 	return err.Error()
 }
 
+// cardOptions are the cards' options from the settings, as on the command
+// line (cli/cards.go): a QR code points to the platform's page of the need,
+// or to the hub's (HubPublicURL); a card with neither says where the need
+// will be published (Event.Platform).
+func cardOptions(s store.Settings) card.Options {
+	return card.Options{Font: assets.FontBytes(), HubPublicURL: s.HubPublicURL, Platform: s.Event.Platform}
+}
+
 // cardSource is what printing cards reads.
 type cardSource interface {
 	Need(ctx context.Context, id string) (*forms.Need, error)
@@ -134,7 +144,7 @@ type cardSource interface {
 // renderCards writes the cards of the given needs to a PDF at path, which
 // it replaces only once complete. Nothing is left behind when it fails or is
 // cancelled.
-func renderCards(ctx context.Context, src cardSource, ids []string, path string) (card.Report, error) {
+func renderCards(ctx context.Context, src cardSource, ids []string, path string, opt card.Options) (card.Report, error) {
 	items := make([]card.Item, 0, len(ids))
 	ents := map[string]*forms.Enterprise{}
 	for _, id := range ids {
@@ -155,7 +165,7 @@ func renderCards(ctx context.Context, src cardSource, ids []string, path string)
 		items = append(items, card.Item{Need: n, Enterprise: e})
 	}
 	var buf bytes.Buffer
-	rep, err := card.Render(ctx, &buf, items, card.Options{Font: assets.FontBytes()})
+	rep, err := card.Render(ctx, &buf, items, opt)
 	if err != nil {
 		return rep, err
 	}

@@ -12,9 +12,40 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/card"
 	"github.com/xunbang/xunbang/forms/demo"
 	"github.com/xunbang/xunbang/store"
 )
+
+// TestCardOptionsFromSettings: the window's cards take the hub's address and
+// the platform's name from the settings, as the command line does.
+func TestCardOptionsFromSettings(t *testing.T) {
+	set := store.DefaultSettings()
+	set.HubPublicURL = "https://hub.wujiang.example.gov.cn"
+	set.Event.Platform = "江苏省科技资源统筹服务云平台"
+	opt := cardOptions(set)
+	if opt.HubPublicURL != set.HubPublicURL || opt.Platform != set.Event.Platform || len(opt.Font) == 0 {
+		t.Fatalf("options %+v", opt)
+	}
+	s := demo.Generate(7, 16)
+	ents := map[string]*forms.Enterprise{}
+	for _, e := range s.Enterprises {
+		ents[e.ID] = e
+	}
+	toHub := 0
+	for _, n := range s.Needs {
+		it := card.Item{Need: n, Enterprise: ents[n.EnterpriseID]}
+		switch got := card.QRContent(it, opt); {
+		case strings.HasPrefix(got, set.HubPublicURL+"/n/"):
+			toHub++
+		case strings.Contains(got, "xunbang.invalid"):
+			t.Errorf("%s points nowhere: %s", n.Title(), got)
+		}
+	}
+	if toHub == 0 {
+		t.Error("no card points to the hub")
+	}
+}
 
 func TestRenderCardsFromTheWindow(t *testing.T) {
 	ctx := context.Background()
@@ -33,7 +64,9 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	}
 	dir := t.TempDir()
 	path := filepath.Join(dir, "需求卡片.pdf")
-	rep, err := renderCards(ctx, st, ids, path)
+	set0 := store.DefaultSettings()
+	set0.Event.Platform = "江苏省科技资源统筹服务云平台"
+	rep, err := renderCards(ctx, st, ids, path, cardOptions(set0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -47,6 +80,11 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	if !strings.Contains(string(text), set.Needs[0].Title()) && !strings.Contains(string(text), "技术需求") {
 		t.Errorf("the PDF does not show the needs")
 	}
+	// No hub configured, and the demo's needs are not all published: cards
+	// without a QR code say where their needs will be published.
+	if flat := strings.Join(strings.Fields(string(text)), ""); !strings.Contains(flat, "将发布于江苏省科技资源统筹服务云平台") {
+		t.Errorf("no card says where its need will be published:\n%.600s", text)
+	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
 		t.Errorf("%d files in the folder, want exactly the PDF", len(entries))
@@ -54,7 +92,7 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	ctx2, cancel := context.WithCancel(ctx)
 	cancel()
 	other := filepath.Join(t.TempDir(), "x.pdf")
-	if _, err := renderCards(ctx2, st, ids, other); err == nil {
+	if _, err := renderCards(ctx2, st, ids, other, cardOptions(set0)); err == nil {
 		t.Error("a cancelled job still wrote cards")
 	}
 	if _, err := os.Stat(other); err == nil {

@@ -51,6 +51,7 @@ type needEditor struct {
 	printBtn   *widget.Button // 打印卡片: this need's card
 	applyDiag  *widget.Button
 	diagResult *widget.Label
+	verdict    *verdictRow // what the platform decided (verdict.go)
 	followUps  *followUpPanel
 	// body holds the need's fields and the diagnosis: side by side on a
 	// wide window, one above the other on a narrow one.
@@ -105,6 +106,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.diagResult.Wrapping = fyne.TextWrapWord
 	e.diagResult.Hide()
 	e.followUps = newFollowUpPanel(u)
+	e.verdict = newVerdictRow(u)
 
 	// Two rows, so that a 1024-pixel window holds them: the title between
 	// 返回 and the buttons, then whose need it is and where it stands.
@@ -126,7 +128,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.body = newSideBySide(fields, diagnosis, 0.58)
 	e.form.scroll = func() *container.Scroll { return e.body.scrollFor(fields) }
 	e.diag.scroll = func() *container.Scroll { return e.body.scrollFor(diagnosis) }
-	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, widget.NewSeparator())), nil, nil, nil, e.body.content())
+	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, e.verdict.content, widget.NewSeparator())), nil, nil, nil, e.body.content())
 	return e
 }
 
@@ -269,6 +271,7 @@ func (e *needEditor) refresh() {
 	e.confirmed.SetText(text)
 	e.confirmed.Importance = imp
 	e.confirmed.Refresh()
+	e.verdict.show(n)
 	if n.Status == forms.StatusDraft || n.Status == forms.StatusToComplete {
 		e.finalise.Enable()
 	} else {
@@ -359,8 +362,9 @@ func (e *needEditor) saveDone(snap *forms.Need, sent forms.Status, err error) {
 	n.Rev, n.BaseRev, n.UpdatedAt, n.CatalogueVersion = snap.Rev, snap.BaseRev, snap.UpdatedAt, snap.CatalogueVersion
 	n.CreatedAt, n.CreatedBy, n.Team = snap.CreatedAt, snap.CreatedBy, snap.Team
 	if snap.Status != sent && n.Status == sent {
-		n.Status = snap.Status // the store reconciled the confirmation
+		n.Status = snap.Status // the store reconciled the confirmation, or kept the platform's move
 	}
+	n.Platform = snap.Platform // the store keeps the platform's latest verdict
 	if !e.dirty {
 		e.saved.SetText(lang.L("editor.saved", map[string]any{"Time": clockTime(snap.UpdatedAt)}))
 		e.saved.Importance = widget.LowImportance

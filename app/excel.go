@@ -45,7 +45,7 @@ const (
 
 // excelFormats lists the Excel outputs in the order the export menu offers
 // them.
-var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelReport}
+var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport}
 
 // excelImporter is what importing a workbook needs of the store.
 type excelImporter interface {
@@ -819,6 +819,8 @@ type exportOptions struct {
 	Lang       string
 	HomeRegion string
 	Targets    store.Targets
+	// Settings are the settings the booklet and the report are made with.
+	Settings store.Settings
 	// Progress, when not nil, is told done needs of total (0 when
 	// unknown), on the exporting goroutine; see xlsx.PlatformOptions.
 	Progress func(done, total int)
@@ -827,7 +829,7 @@ type exportOptions struct {
 // excelFileName is the name the save-as dialog proposes for an output made on
 // day: 需求征集表-平台-20261122.xlsx.
 func excelFileName(format string, day time.Time) string {
-	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + ".xlsx"
+	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + exportExt(format)
 }
 
 // exportWorkbook writes one of the Excel outputs to path atomically: into a
@@ -850,8 +852,15 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
 		case excelReport:
 			t := opt.Targets
+			filer := opt.Settings.Report.Filer
+			if filer == "" {
+				filer = opt.Settings.User
+			}
 			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang, Progress: opt.Progress,
-				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+				Title: opt.Settings.Report.Title, Unit: opt.Settings.Report.Unit, Filer: filer,
+				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}})
+		case excelBooklet:
+			stats, err = writeBooklet(ctx, f, st, opt)
 		}
 		if err == nil {
 			err = ctx.Err()
@@ -881,7 +890,7 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 // agreed to replace is replaced only then (see exportWorkbook), so that a
 // cancelled or failed export leaves it as it was.
 func (x *excelTransfer) chooseExport(format string) {
-	x.chooseSaveAs(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format), excelFileName(format, time.Now()), ".xlsx",
+	x.chooseSaveAs(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format), excelFileName(format, time.Now()), exportExt(format),
 		func(path string) { x.startExport(format, path) })
 }
 
@@ -1068,7 +1077,8 @@ func (v *saveAsView) start(path string) {
 }
 
 // exportTarget is the file the save-as dialog writes: name in dir, with
-// ext (".xlsx") added when missing. It refuses an empty name, one with a path
+// the extension ext (.xlsx, or .pdf for the booklet and the cards) added
+// when missing. It refuses an empty name, one with a path
 // separator or a character Windows does not allow, and one of dots only,
 // saying why in the UI language.
 func exportTarget(dir, name, ext string) (string, error) {
@@ -1096,7 +1106,7 @@ func exportTarget(dir, name, ext string) (string, error) {
 func (x *excelTransfer) startExport(format, path string) {
 	u := x.u
 	x.lastDir = filepath.Dir(path)
-	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets}
+	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets, Settings: u.settings}
 	formatName := lang.L("excel.format." + format)
 	var stats xlsx.ExportStats
 	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,

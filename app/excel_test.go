@@ -606,7 +606,7 @@ func TestExcelProgressReachesTheEnd(t *testing.T) {
 			t.Errorf("%s: the progress is still up", format)
 		}
 		total := all // the needs the platform sheet and the report go through
-		if format == excelHandbook || format == excelHandbookUnconfirmed {
+		if format == excelHandbook || format == excelHandbookUnconfirmed || format == excelBooklet {
 			total = exportedNeeds(t, x.resultText)
 		}
 		if pr.bar.Value != 1 || !pr.bar.Visible() {

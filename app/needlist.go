@@ -72,6 +72,7 @@ var needColumns = []struct {
 	{"needs.col.field", 1.6, ""},
 	{"needs.col.town", 1.6, ""},
 	{"needs.col.updated", 1.1, store.SortUpdated},
+	{"needs.col.platform", 1.8, ""}, // the platform's verdict (verdict.go)
 }
 
 func newNeedList(u *ui) *needList {
@@ -191,6 +192,7 @@ func (l *needList) createRow() fyne.CanvasObject {
 		objs[i] = lab
 		weights[i] = c.weight
 	}
+	objs[len(objs)-1] = newVerdictCell(l.u)
 	return container.New(&columnsLayout{weights: weights}, objs...)
 }
 
@@ -218,6 +220,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(4, techFieldText(l.u.cat, s.TechFields, l.u.lang))
 	set(5, townName(s.Region))
 	set(6, s.UpdatedAt.Local().Format("2006-01-02"))
+	cells[7].(*verdictCell).show(s)
 }
 
 // statusImportance colours a status: what waits for the official stands out.

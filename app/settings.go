@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,9 +16,10 @@ import (
 	"github.com/xunbang/xunbang/store"
 )
 
-// settingsView is the 设置 screen: who the official is, the team's home
-// region, the language, the data dir, the platform's address, the idle lock,
-// the campaign's targets and the data's passphrase.
+// settingsView is the 设置 screen: the connection to the platform (its
+// own panel, platform.go), who the official is, the team's home region, the
+// language, the data dir, the idle lock, the campaign's targets and the
+// data's passphrase.
 type settingsView struct {
 	u        *ui
 	user     *widget.Entry
@@ -28,12 +28,13 @@ type settingsView struct {
 	language *widget.RadioGroup
 	langNote *widget.Label
 	dataDir  *widget.Label
-	platform *widget.Entry
+	platform *platformPanel // 平台连接
 	targets  [5]*widget.Entry
+	outputs  *outputSettings // the booklet's campaign and the report's heading
 	save_    *widget.Button
 	message  *widget.Label
-	content  fyne.CanvasObject
 	scroll   *container.Scroll
+	content  fyne.CanvasObject
 
 	// The idle lock: after how many minutes (lockChoices[i] for option i;
 	// -1 never), and a note while no passphrase is set.
@@ -76,8 +77,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.dataDir = widget.NewLabel(u.opts.DataDir)
 	v.dataDir.Selectable = true
 	v.dataDir.Wrapping = fyne.TextWrapBreak
-	v.platform = widget.NewEntry()
-	v.platform.SetPlaceHolder("https://")
+	v.platform = newPlatformPanel(u)
 	for i := range v.targets {
 		v.targets[i] = widget.NewEntry()
 	}
@@ -90,6 +90,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.lockNote = smallLabel(lang.L("lock.needspassphrase"))
 	v.lockNote.Importance = widget.WarningImportance
 	passphrase := v.newPassphraseForm(func() *container.Scroll { return v.scroll })
+	v.outputs = newOutputSettings()
 
 	label := func(key string) *widget.Label { return widget.NewLabel(lang.L(key)) }
 	// The wheel over an entry scrolls the screen (see passWheel).
@@ -102,7 +103,6 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.home"), container.NewVBox(v.home.content, smallLabel(lang.L("settings.home.help"))),
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
 		label("settings.datadir"), v.dataDir,
-		label("settings.platform"), container.NewVBox(wheel(v.platform), smallLabel(lang.L("settings.platform.help"))),
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
 	targets := container.New(layout.NewFormLayout(),
@@ -116,9 +116,13 @@ func newSettingsView(u *ui) *settingsView {
 	title.SizeName = theme.SizeNameHeadingText
 	v.scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
 		title,
+		sectionHeading(lang.L("platform.heading")),
+		v.platform.content,
+		sectionHeading(lang.L("settings.general")),
 		form,
 		sectionHeading(lang.L("settings.targets")),
 		targets,
+		v.outputs.content,
 		resultRow(v.message, v.save_),
 		sectionHeading(lang.L("passphrase.heading")),
 		passphrase,
@@ -174,11 +178,11 @@ func (v *settingsView) load(s store.Settings) {
 		v.language.SetSelected("中文")
 	}
 	v.language.OnChanged = func(string) { v.languageChanged() }
-	v.platform.SetText(s.PlatformURL)
 	for i, n := range []int{s.Targets.Enterprises, s.Targets.ValidNeeds, s.Targets.CrossRegion, s.Targets.Matches, s.Targets.Deals} {
 		v.targets[i].SetText(strconv.Itoa(n))
 	}
 	v.loadLockAfter(s.LockAfterMinutes)
+	v.outputs.load(s)
 }
 
 // loadLockAfter offers the idle times, with minutes (a time set elsewhere,
@@ -352,15 +356,7 @@ func (v *settingsView) save() {
 	s.Team = strings.TrimSpace(v.team.Text)
 	s.HomeRegion = v.home.code()
 	s.Lang = v.selectedLang()
-	s.PlatformURL = strings.TrimSpace(v.platform.Text)
 	s.LockAfterMinutes = v.selectedLockAfter()
-	if s.PlatformURL != "" {
-		p, err := url.Parse(s.PlatformURL)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			v.show(lang.L("settings.badurl"), widget.DangerImportance)
-			return
-		}
-	}
 	dst := []*int{&s.Targets.Enterprises, &s.Targets.ValidNeeds, &s.Targets.CrossRegion, &s.Targets.Matches, &s.Targets.Deals}
 	for i, e := range v.targets {
 		n, err := strconv.Atoi(strings.TrimSpace(e.Text))
@@ -369,6 +365,10 @@ func (v *settingsView) save() {
 			return
 		}
 		*dst[i] = n
+	}
+	if msg := v.outputs.apply(&s); msg != "" {
+		v.show(msg, widget.DangerImportance)
+		return
 	}
 	u := v.u
 	v.save_.Disable()

@@ -20,12 +20,6 @@ func TestSettingsAreSaved(t *testing.T) {
 	if !v.langNote.Visible() {
 		t.Error("no note that the language applies after a restart")
 	}
-	v.platform.SetText("ftp://x")
-	test.Tap(v.save_)
-	if !v.message.Visible() || v.message.Text != "平台地址应以 https:// 开头。" {
-		t.Errorf("message = %q", v.message.Text)
-	}
-	v.platform.SetText("https://kjcg.example.cn")
 	v.targets[0].SetText("0")
 	test.Tap(v.save_)
 	if v.message.Text != "目标须为正整数。" {
@@ -39,7 +33,7 @@ func TestSettingsAreSaved(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := store.DefaultSettings()
-	want.User, want.Team, want.HomeRegion, want.Lang, want.PlatformURL = "周镇长", "昆山科技镇长团", "320583", "en", "https://kjcg.example.cn"
+	want.User, want.Team, want.HomeRegion, want.Lang = "周镇长", "昆山科技镇长团", "320583", "en"
 	want.Targets.Enterprises = 120
 	if s != want {
 		t.Errorf("stored %+v\nwant %+v", s, want)

@@ -4,7 +4,6 @@ import (
 	"image/color"
 	"math"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
@@ -33,18 +32,6 @@ func TestNegotiableGivesTheAmountBack(t *testing.T) {
 		t.Errorf("面议 unticked: amount %q, flag %q, entry %q", vals.Get("budget_wan"), vals.Get("budget_negotiable"), budget.entry.Text)
 	}
 	settle(t, u)
-}
-
-func TestPastRetryIsNotShown(t *testing.T) {
-	u, _ := newTestUI(t, nil)
-	u.sync.show(SyncStatus{Pending: 1, LastError: "平台维护中", NextRetry: time.Now().Add(-time.Minute)})
-	if u.sync.retry.Visible() {
-		t.Errorf("a retry time gone by still shows: %q", u.sync.retry.Text)
-	}
-	u.sync.show(SyncStatus{Pending: 1, LastError: "平台维护中", NextRetry: time.Now().Add(time.Hour)})
-	if !u.sync.retry.Visible() {
-		t.Error("a retry to come is not shown")
-	}
 }
 
 // contrast is the WCAG contrast ratio of two colours.

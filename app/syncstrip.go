@@ -15,24 +15,33 @@ import (
 // the queue to the platform. Options.SyncStatus supplies it; without one the
 // strip reads the outbox count from the store.
 type SyncStatus struct {
-	Pending     int       // revisions waiting to be pushed
-	Quarantined int       // refused by the platform, waiting for the user
+	Pending     int       // records waiting to be pushed
+	Refused     int       // records the platform refused, waiting for the official
 	LastSuccess time.Time // zero: never
 	LastError   string    // in plain words, in the UI's language; "" after a success
 	NextRetry   time.Time // zero: none scheduled
 	Running     bool
 	Conflicts   int // needs edited on both sides, waiting for the user to choose
+	// Problem says why nothing is syncing now (SyncOK while it is).
+	Problem SyncProblem
+	// LastChange is when a sync last changed a record here: open screens
+	// reload what they show when it moves.
+	LastChange time.Time
 }
 
-// syncStrip is the line at the bottom of the window: 待同步 N 条, the last
-// success, the last error, the next retry and 立即同步.
+// syncStrip is the line at the bottom of the window: 待同步 N 条 (records),
+// the last success, why nothing syncs if nothing does — with the one button
+// that fixes it (连接平台…, 立即同步) —, the next retry, the records the
+// platform refused and the conflicts to settle.
 type syncStrip struct {
 	u         *ui
 	pending   *widget.Label
 	last      *widget.Label
-	lastError *widget.Label
+	problem   *widget.Label // why nothing syncs; the last error
 	retry     *widget.Label
+	connect   *widget.Button // 连接平台…: opens 设置 → 平台连接
 	syncNow   *widget.Button
+	refused   *widget.Button // N 条被平台退回: the refused-records dialog
 	conflicts *widget.Button
 	content   fyne.CanvasObject
 
@@ -42,31 +51,43 @@ type syncStrip struct {
 	lastSuccess time.Time
 	lastErr     string
 	seq         uint64
+	// lastChange is the LastChange seen last; a newer one reloads the open
+	// screens.
+	lastChange time.Time
+	// now is the clock (tests set it).
+	now func() time.Time
 }
 
 func newSyncStrip(u *ui) *syncStrip {
-	s := &syncStrip{u: u}
+	s := &syncStrip{u: u, now: time.Now, lastChange: time.Now()}
 	s.refreshLater = newDebouncer(u, 500*time.Millisecond, 0, s.refresh)
 	s.pending = widget.NewLabel("")
 	s.last = widget.NewLabel("")
 	s.last.Importance = widget.LowImportance
-	s.lastError = widget.NewLabel("")
-	s.lastError.Importance = widget.DangerImportance
-	s.lastError.Truncation = fyne.TextTruncateEllipsis
-	s.lastError.Hide()
+	s.problem = widget.NewLabel("")
+	s.problem.Importance = widget.DangerImportance
+	s.problem.Truncation = fyne.TextTruncateEllipsis
+	s.problem.Hide()
 	s.retry = widget.NewLabel("")
 	s.retry.Importance = widget.LowImportance
 	s.retry.Hide()
+	s.connect = widget.NewButtonWithIcon(lang.L("sync.connect"), theme.LoginIcon(), u.showPlatformSettings)
+	s.connect.Importance = widget.HighImportance
+	s.connect.Hide()
 	s.syncNow = widget.NewButtonWithIcon(lang.L("sync.now"), theme.UploadIcon(), s.runSync)
 	if u.opts.Sync == nil {
 		s.syncNow.Hide()
 	}
+	s.refused = widget.NewButtonWithIcon("", theme.ErrorIcon(), u.showRefusals)
+	s.refused.Importance = widget.WarningImportance
+	s.refused.Hide()
 	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), u.showConflicts)
 	s.conflicts.Importance = widget.WarningImportance
 	s.conflicts.Hide()
 	icon := widget.NewIcon(theme.StorageIcon())
 	s.content = onBackground(container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil,
-		container.NewHBox(icon, s.pending, s.last, s.retry), container.NewHBox(s.conflicts, s.syncNow), s.lastError)))
+		container.NewHBox(icon, s.pending, s.last, s.retry),
+		container.NewHBox(s.refused, s.conflicts, s.connect, s.syncNow), s.problem)))
 	return s
 }
 
@@ -83,7 +104,7 @@ func (s *syncStrip) refresh() {
 		} else {
 			var os outboxStats
 			os, err = readOutbox(u.ctx, u.st)
-			st.Pending, st.Quarantined = os.pending, os.quarantined
+			st.Pending, st.Refused = os.pending, os.refused
 		}
 		u.run(func() {
 			if seq != s.seq || err != nil {
@@ -97,21 +118,48 @@ func (s *syncStrip) refresh() {
 	})
 }
 
-type outboxStats struct{ pending, quarantined int }
+type outboxStats struct{ pending, refused int }
 
 func readOutbox(ctx context.Context, src outboxSource) (outboxStats, error) {
 	os, err := src.OutboxStats(ctx)
-	return outboxStats{os.Pending, os.Quarantined}, err
+	return outboxStats{os.Pending, os.Quarantined - os.Conflicts}, err
+}
+
+// problemText says why nothing syncs, in the user's words.
+func problemText(st SyncStatus) string {
+	switch st.Problem {
+	case SyncNoAddress:
+		return lang.L("sync.problem.noaddress")
+	case SyncNoToken:
+		return lang.L("sync.problem.notoken")
+	case SyncBadAddress:
+		return lang.L("sync.problem.badaddress")
+	case SyncTokenRefused:
+		return lang.L("sync.problem.tokenrefused")
+	case SyncOffline:
+		return lang.L("sync.problem.offline")
+	case SyncUnreachable:
+		return lang.L("sync.problem.unreachable")
+	case SyncNotHub:
+		return lang.L("sync.problem.nothub")
+	case SyncVersion:
+		return lang.L("sync.problem.version")
+	}
+	if st.LastError != "" {
+		return lang.L("sync.error", map[string]any{"Err": st.LastError})
+	}
+	return ""
 }
 
 // show puts a status on the strip.
 func (s *syncStrip) show(st SyncStatus) {
+	u := s.u
 	text := lang.L("sync.pending", map[string]any{"N": st.Pending})
 	if st.Pending == 0 {
 		text = lang.L("sync.uptodate")
 	}
-	if st.Quarantined > 0 {
-		text += lang.L("sync.quarantined", map[string]any{"N": st.Quarantined})
+	if st.Refused > 0 && u.opts.Refusals == nil {
+		text += lang.L("sync.quarantined", map[string]any{"N": st.Refused})
 	}
 	s.pending.SetText(text)
 	if st.LastSuccess.IsZero() {
@@ -119,19 +167,44 @@ func (s *syncStrip) show(st SyncStatus) {
 	} else {
 		s.last.SetText(lang.L("sync.last", map[string]any{"Time": st.LastSuccess.Local().Format("01-02 15:04")}))
 	}
-	if st.LastError != "" {
-		s.lastError.SetText(lang.L("sync.error", map[string]any{"Err": st.LastError}))
-		s.lastError.Show()
+	if p := problemText(st); p != "" {
+		s.problem.SetText(p)
+		s.problem.Importance = widget.DangerImportance
+		if st.Problem == SyncOffline || st.Problem == SyncNoAddress || st.Problem == SyncNoToken {
+			s.problem.Importance = widget.WarningImportance
+		}
+		s.problem.Refresh()
+		s.problem.Show()
 	} else {
-		s.lastError.Hide()
+		s.problem.Hide()
 	}
-	if !st.NextRetry.IsZero() && st.LastError != "" && time.Now().Before(st.NextRetry) { // a past retry is no news (issue 12.14)
+	// A retry the loop will make by itself is worth saying; one whose time
+	// has passed is not.
+	if !st.NextRetry.IsZero() && st.NextRetry.After(s.now()) && st.Problem != SyncOK && !st.Problem.needsConnecting() {
 		s.retry.SetText(lang.L("sync.retry", map[string]any{"Time": clockTime(st.NextRetry)}))
 		s.retry.Show()
 	} else {
 		s.retry.Hide()
 	}
-	if st.Conflicts > 0 && s.u.opts.Conflicts != nil {
+	// The one action that fixes it: connecting, or syncing again.
+	connecting := st.Problem.needsConnecting() && u.opts.Connection != nil
+	if connecting {
+		s.connect.Show()
+	} else {
+		s.connect.Hide()
+	}
+	if u.opts.Sync != nil && !connecting && st.Problem != SyncVersion {
+		s.syncNow.Show()
+	} else {
+		s.syncNow.Hide()
+	}
+	if st.Refused > 0 && u.opts.Refusals != nil {
+		s.refused.SetText(lang.L("sync.refused", map[string]any{"N": st.Refused}))
+		s.refused.Show()
+	} else {
+		s.refused.Hide()
+	}
+	if st.Conflicts > 0 && u.opts.Conflicts != nil {
 		s.conflicts.SetText(lang.L("sync.conflicts", map[string]any{"N": st.Conflicts}))
 		s.conflicts.Show()
 	} else {
@@ -143,6 +216,10 @@ func (s *syncStrip) show(st SyncStatus) {
 	} else {
 		s.syncNow.SetText(lang.L("sync.now"))
 		s.syncNow.Enable()
+	}
+	if st.LastChange.After(s.lastChange) {
+		s.lastChange = st.LastChange
+		u.pulled()
 	}
 }
 
@@ -172,4 +249,27 @@ func (s *syncStrip) runSync() {
 			u.dashboard.stale = true
 		})
 	})
+}
+
+// showPlatformSettings opens 设置 → 平台连接 with the cursor where the
+// official pastes: the token (or the address, while there is none).
+func (u *ui) showPlatformSettings() {
+	u.touch()
+	u.tabs.Select(u.settingsTab)
+	v := u.settingsView
+	v.scroll.ScrollToTop()
+	p := v.platform
+	if p.address.Text == "" {
+		u.win.Canvas().Focus(p.address)
+	} else {
+		u.win.Canvas().Focus(p.token)
+	}
+}
+
+// pulled runs when a sync changed records here: the list and the open need
+// catch up with what the platform and colleagues said.
+func (u *ui) pulled() {
+	u.needs.reloadLater.Trigger()
+	u.dashboard.stale = true
+	u.editor.recheck()
 }

@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -83,6 +84,7 @@ type ui struct {
 	enterprises  *enterpriseView
 	settingsView *settingsView
 	sync         *syncStrip
+	refusals     *refusalsDialog // the last refused-records dialog shown (refused.go)
 	content      fyne.CanvasObject
 	idle         *idleLock // the idle lock (lock.go)
 }
@@ -146,6 +148,7 @@ func (u *ui) run(fn func()) { u.post(fn) }
 func (u *ui) start() {
 	u.needs.reload()
 	u.enterprises.search()
+	u.settingsView.platform.load()
 	u.sync.refresh()
 	if u.tabs.Selected() == u.dashTab {
 		u.dashboard.refresh()
@@ -398,9 +401,12 @@ func (u *ui) showError(err error) {
 // userMessage maps an error to a sentence for the user.
 func userMessage(err error, lng string) string {
 	var te *forms.TransitionError
+	var de *store.DamagedError
 	switch {
 	case errors.As(err, &te):
 		return te.Message(lng)
+	case errors.As(err, &de):
+		return de.Message(lng)
 	case errors.Is(err, store.ErrConflict):
 		return lang.L("error.conflict")
 	case errors.Is(err, store.ErrDuplicate):
@@ -411,6 +417,9 @@ func userMessage(err error, lng string) string {
 		return lang.L("error.inuse")
 	case errors.Is(err, context.Canceled):
 		return lang.L("error.cancelled")
+	}
+	if msg, ok := diskerr.Message(err, lng); ok {
+		return msg
 	}
 	return lang.L("error.other", map[string]any{"Err": err.Error()})
 }

@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -325,11 +326,17 @@ func (k *unlocker) close() {
 
 // openFailure says why the data did not open, for the prompt.
 func openFailure(err error) string {
+	var de *store.DamagedError
 	switch {
+	case errors.As(err, &de):
+		return de.Message(string(CurrentLanguage()))
 	case errors.Is(err, store.ErrWrongKey):
 		return lang.L("passphrase.wrong")
 	case errors.Is(err, store.ErrInUse):
 		return lang.L("error.inuse")
+	}
+	if msg, ok := diskerr.Message(err, string(CurrentLanguage())); ok {
+		return msg
 	}
 	return lang.L("error.other", map[string]any{"Err": err.Error()})
 }

@@ -100,11 +100,11 @@ func TestSyncStripShowsStatusAndRunsSync(t *testing.T) {
 	if calls != 1 {
 		t.Errorf("sync ran %d times", calls)
 	}
-	if !u.sync.lastError.Visible() || u.sync.lastError.Text != "上次出错：网络不通" {
-		t.Errorf("last error = %q (visible %v)", u.sync.lastError.Text, u.sync.lastError.Visible())
+	if !u.sync.problem.Visible() || u.sync.problem.Text != "上次出错：网络不通" {
+		t.Errorf("last error = %q (visible %v)", u.sync.problem.Text, u.sync.problem.Visible())
 	}
 
-	u.sync.show(SyncStatus{Pending: 3, Quarantined: 1, LastError: "平台维护中", NextRetry: u.sync.lastSuccess.AddDate(3000, 0, 0)})
+	u.sync.show(SyncStatus{Pending: 3, Refused: 1, LastError: "平台维护中", Problem: SyncServerTrouble, NextRetry: time.Now().AddDate(3000, 0, 0)})
 	if got := u.sync.pending.Text; got != "待同步 3 条，1 条被平台退回" {
 		t.Errorf("pending = %q", got)
 	}

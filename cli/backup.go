@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xunbang/xunbang/internal/control"
 	"github.com/xunbang/xunbang/store"
@@ -34,22 +35,25 @@ const newPassphraseEnv = "XUNBANG_NEW_PASSPHRASE"
 // Tests replace it with a store.MemoryKeyring.
 var keyring store.Keyring = store.SystemKeyring()
 
-// keySource is the key the commands open the data dir with: the OS keyring
-// and, for scripts, CI and computers without a keyring, the passphrase in
-// XUNBANG_PASSPHRASE.
-func (c *call) keySource() store.KeySource {
-	return store.KeySource{Keyring: keyring, Passphrase: c.env.Getenv(store.PassphraseEnv)}
-}
-
-// openStore opens the data dir with the key, mapping the key errors to
-// messages that say what to do.
+// openStore opens the data dir with the key (keySource: the keyring, a
+// passphrase given or typed), mapping the key errors to messages that say
+// what to do. A typed passphrase that is wrong may be typed again.
 func (c *call) openStore(ctx context.Context, opts store.Options) (*store.Store, error) {
-	opts.Key = c.keySource()
-	st, err := store.Open(ctx, c.data, opts)
+	key, err := c.keySource(ctx)
 	if err != nil {
+		return nil, err
+	}
+	opts.Key = key
+	for tries := 0; ; {
+		st, err := store.Open(ctx, c.data, opts)
+		if err == nil {
+			return st, nil
+		}
+		if c.retryWrongPassphrase(err, &opts.Key, &tries) {
+			continue
+		}
 		return nil, c.keyError(ctx, err)
 	}
-	return st, nil
 }
 
 // keyError turns the store's key errors into messages for the user; other
@@ -59,10 +63,10 @@ func (c *call) keyError(ctx context.Context, err error) error {
 	case errors.Is(err, store.ErrNoKeySource):
 		return userError{
 			zh: fmt.Sprintf("无法加密数据目录 %s：本机没有可用的系统钥匙串（桌面的“密钥环”/钥匙串），也没有提供口令。"+
-				"请把环境变量 %s 设为一个口令再运行（以后每次都要用同一个口令；忘记口令将无法打开数据），或在有钥匙串的桌面会话中运行。",
+				"请在终端中运行（会请你设置口令），或用 --passphrase-file 文件、环境变量 %s 提供一个口令（以后每次都要用同一个口令；忘记口令将无法打开数据），或在有钥匙串的桌面会话中运行。",
 				c.data, store.PassphraseEnv),
 			en: fmt.Sprintf("cannot encrypt the data dir %s: there is no usable OS keyring (the desktop's keyring or keychain) and no passphrase. "+
-				"Set %s to a passphrase and run again (the same one every time after; a forgotten passphrase cannot be recovered), or run in a desktop session with a keyring.",
+				"Run in a terminal (it asks you to choose one), or give a passphrase with --passphrase-file FILE or %s (the same one every time after; a forgotten passphrase cannot be recovered), or run in a desktop session with a keyring.",
 				c.data, store.PassphraseEnv),
 			err: err,
 		}
@@ -75,23 +79,33 @@ func (c *call) keyError(ctx context.Context, err error) error {
 			}
 		}
 		return userError{
-			zh:  fmt.Sprintf("数据目录 %s 已加密，本机系统钥匙串中没有它的密钥：请用环境变量 %s 提供口令。", c.data, store.PassphraseEnv),
-			en:  fmt.Sprintf("the data dir %s is encrypted and the OS keyring here does not hold its key: give the passphrase in %s.", c.data, store.PassphraseEnv),
+			zh:  fmt.Sprintf("数据目录 %s 已加密，本机系统钥匙串中没有它的密钥：请在终端中运行（会询问口令），或用 --passphrase-file 文件、环境变量 %s 提供口令。", c.data, store.PassphraseEnv),
+			en:  fmt.Sprintf("the data dir %s is encrypted and the OS keyring here does not hold its key: run in a terminal (it asks for the passphrase), or give the passphrase with --passphrase-file FILE or in %s.", c.data, store.PassphraseEnv),
 			err: err,
 		}
 	case errors.Is(err, store.ErrWrongKey):
 		return userError{
-			zh:  fmt.Sprintf("口令不对：%s 中的口令解不开 %s 的数据。", store.PassphraseEnv, c.data),
-			en:  fmt.Sprintf("wrong passphrase: the one in %s does not unlock the data in %s.", store.PassphraseEnv, c.data),
+			zh:  fmt.Sprintf("口令不对：%s解不开 %s 的数据。", c.passphraseSource("zh"), c.data),
+			en:  fmt.Sprintf("wrong passphrase: %s does not unlock the data in %s.", c.passphraseSource("en"), c.data),
 			err: err,
 		}
 	}
 	return err
 }
 
-// inUseByWindow says that the window has the data dir, and what to do.
-func (c *call) inUseByWindow(err error, what [2]string) error {
+// inUseByWindow says who has the data dir — the window when one answers on
+// the control channel, else another xunbang process — and what to do.
+func (c *call) inUseByWindow(ctx context.Context, err error, what [2]string) error {
 	backups := filepath.Join(c.data, store.BackupDir)
+	if !control.Answers(ctx, c.data) {
+		return userError{
+			zh: fmt.Sprintf("数据目录 %s 正被另一个寻榜程序使用（没有寻榜窗口打开它：可能是正在运行的命令，如 sync、import 或 serve，或旧版本的窗口），%s。请等它结束或关闭它后再试。",
+				c.data, what[0]),
+			en: fmt.Sprintf("the data dir %s is in use by another xunbang process (no xunbang window has it open: a command such as sync, import or serve still running, or a window of an older version), so %s. Let it finish or close it, and try again.",
+				c.data, what[1]),
+			err: err,
+		}
+	}
 	return userError{
 		zh: fmt.Sprintf("数据目录 %s 正被寻榜窗口（或另一个寻榜程序）使用，命令行无法同时打开它，%s。请先关闭窗口再试。窗口打开时每天自动备份到 %s（保留最近 %d 份）。",
 			c.data, what[0], backups, store.DefaultBackupsKept),
@@ -131,7 +145,7 @@ func runBackup(ctx context.Context, c *call) error {
 			c.printBackup(*out, res)
 			return nil
 		case errors.Is(cerr, control.ErrUnreachable):
-			return c.inUseByWindow(err, [2]string{"无法备份", "no backup was made"})
+			return c.inUseByWindow(ctx, err, [2]string{"无法备份", "no backup was made"})
 		case errors.Is(cerr, fs.ErrExist):
 			exists.err = cerr
 			return exists
@@ -214,12 +228,12 @@ func runRestore(ctx context.Context, c *call) error {
 		return errUsage
 	}
 	file := c.args[0]
-	rep, err := store.Restore(ctx, c.data, file, store.Options{Key: c.keySource(), Timeout: 500 * time.Millisecond})
+	rep, err := c.restore(ctx, file)
 	switch {
 	case errors.Is(err, store.ErrInUse):
 		// Restoring replaces the data file: the window must let go of it,
 		// so unlike backup this never goes through the window.
-		return c.inUseByWindow(err, [2]string{"无法恢复（数据未作改动）：恢复会替换数据文件，窗口必须先放开它", "nothing was restored (the data is unchanged): a restore replaces the data file, which the window must let go of first"})
+		return c.inUseByWindow(ctx, err, [2]string{"无法恢复（数据未作改动）：恢复会替换数据文件，窗口必须先放开它", "nothing was restored (the data is unchanged): a restore replaces the data file, which the window must let go of first"})
 	case errors.Is(err, store.ErrCorrupt):
 		return userError{
 			zh:  fmt.Sprintf("%s 已损坏或不是寻榜的数据文件，未作任何改动。（%v）", file, err),
@@ -230,14 +244,14 @@ func runRestore(ctx context.Context, c *call) error {
 		return userError{zh: fmt.Sprintf("%s 由更新版本的寻榜写入，请升级后再恢复。数据未作改动。", file), en: fmt.Sprintf("%s was written by a newer xunbang; upgrade to restore it. Nothing was changed.", file), err: err}
 	case errors.Is(err, store.ErrLocked):
 		return userError{
-			zh:  fmt.Sprintf("备份 %s 已加密，本机系统钥匙串中没有它的密钥：请用环境变量 %s 提供它的口令。（没有设置口令的备份只能在加密它的电脑上恢复。）数据未作改动。", file, store.PassphraseEnv),
-			en:  fmt.Sprintf("the backup %s is encrypted and the OS keyring here does not hold its key: give its passphrase in %s. (A backup without a passphrase restores only on the computer that encrypted it.) Nothing was changed.", file, store.PassphraseEnv),
+			zh:  fmt.Sprintf("备份 %s 已加密，本机系统钥匙串中没有它的密钥：请在终端中运行（会询问口令），或用 --passphrase-file 文件、环境变量 %s 提供它的口令。（没有设置口令的备份只能在加密它的电脑上恢复。）数据未作改动。", file, store.PassphraseEnv),
+			en:  fmt.Sprintf("the backup %s is encrypted and the OS keyring here does not hold its key: run in a terminal (it asks for the passphrase), or give its passphrase with --passphrase-file FILE or in %s. (A backup without a passphrase restores only on the computer that encrypted it.) Nothing was changed.", file, store.PassphraseEnv),
 			err: err,
 		}
 	case errors.Is(err, store.ErrWrongKey):
 		return userError{
-			zh:  fmt.Sprintf("口令不对：%s 中的口令解不开备份 %s。数据未作改动。", store.PassphraseEnv, file),
-			en:  fmt.Sprintf("wrong passphrase: the one in %s does not unlock the backup %s. Nothing was changed.", store.PassphraseEnv, file),
+			zh:  fmt.Sprintf("口令不对：%s解不开备份 %s。数据未作改动。", c.passphraseSource("zh"), file),
+			en:  fmt.Sprintf("wrong passphrase: %s does not unlock the backup %s. Nothing was changed.", c.passphraseSource("en"), file),
 			err: err,
 		}
 	case err != nil:
@@ -246,7 +260,10 @@ func runRestore(ctx context.Context, c *call) error {
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("已从 %s 恢复到 %s：%d 家企业，%d 条需求。", file, c.data, rep.Enterprises, rep.Needs),
 		fmt.Sprintf("restored %s into %s: %d enterprises, %d needs.", file, c.data, rep.Enterprises, rep.Needs)))
-	if rep.Replaced != "" {
+	switch {
+	case rep.Damaged:
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "损坏的数据文件已移到一旁，保留为 "+rep.Replaced, "the damaged data file was moved aside and is kept as "+rep.Replaced))
+	case rep.Replaced != "":
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "原数据文件保留为 "+rep.Replaced, "the replaced data file is kept as "+rep.Replaced))
 	}
 	return nil
@@ -261,10 +278,23 @@ func runPassphrase(ctx context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err
 	}
+	// The current key first (a prompt for the current passphrase comes
+	// before the one for the new).
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	p := ""
 	if !*remove {
 		p = c.env.Getenv(newPassphraseEnv)
-		if p == "" {
+		switch {
+		case p != "":
+		case c.env.Terminal != nil:
+			if p, err = c.newPassphrase(); err != nil {
+				return err
+			}
+		default:
 			fmt.Fprint(c.env.Stderr, tr(c.lang, "请输入新口令后回车（输入可见）：", "type the new passphrase and press Enter (it is shown): "))
 			line, err := bufio.NewReader(c.env.Stdin).ReadString('\n')
 			if err != nil && line == "" {
@@ -272,15 +302,10 @@ func runPassphrase(ctx context.Context, c *call) error {
 			}
 			p = strings.TrimRight(line, "\r\n")
 		}
-		if len([]rune(p)) < 8 {
-			return userError{zh: "口令太短：至少 8 个字符。", en: "the passphrase is too short: 8 characters at least."}
+		if utf8.RuneCountInString(p) < minPassphraseLen {
+			return userError{zh: fmt.Sprintf("口令太短：至少 %d 个字符。", minPassphraseLen), en: fmt.Sprintf("the passphrase is too short: %d characters at least.", minPassphraseLen)}
 		}
 	}
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
 	if err := st.SetPassphrase(ctx, p); err != nil {
 		if errors.Is(err, store.ErrInvalid) && *remove {
 			return userError{zh: "不能去掉口令：系统钥匙串中没有这份数据的密钥，口令是打开它的唯一办法。", en: "cannot remove the passphrase: the OS keyring does not hold this data's key, so the passphrase is the only way in.", err: err}

@@ -71,7 +71,7 @@ func TestDataAtRestIsEncrypted(t *testing.T) {
 func TestNoKeyringNoPassphraseSaysSo(t *testing.T) {
 	withKeyring(t, &store.MemoryKeyring{Broken: true})
 	dir := t.TempDir()
-	for lang, want := range map[string]string{"zh_CN.UTF-8": "XUNBANG_PASSPHRASE 设为一个口令", "en_US.UTF-8": "Set XUNBANG_PASSPHRASE to a passphrase"} {
+	for lang, want := range map[string]string{"zh_CN.UTF-8": "用 --passphrase-file 文件、环境变量 XUNBANG_PASSPHRASE 提供一个口令", "en_US.UTF-8": "give a passphrase with --passphrase-file FILE or XUNBANG_PASSPHRASE"} {
 		_, errs, code := run(t, map[string]string{"LANG": lang}, "list", "--data", dir)
 		if code != ExitError || !strings.Contains(errs, want) {
 			t.Errorf("%s: %d %q", lang, code, errs)
@@ -97,7 +97,7 @@ func TestPassphraseFromEnv(t *testing.T) {
 		t.Errorf("wrong passphrase: %d %q", code, errs)
 	}
 	delete(env, "XUNBANG_PASSPHRASE")
-	if _, errs, code := run(t, env, "list", "--data", data); code != ExitError || !strings.Contains(errs, "give the passphrase in XUNBANG_PASSPHRASE") {
+	if _, errs, code := run(t, env, "list", "--data", data); code != ExitError || !strings.Contains(errs, "give the passphrase with --passphrase-file FILE or in XUNBANG_PASSPHRASE") {
 		t.Errorf("no passphrase: %d %q", code, errs)
 	}
 }
@@ -134,15 +134,16 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatalf("%d needs before restoring", n)
 	}
 
-	// While the window (here: a store opened in-process) has the data dir,
-	// backup and restore say so and change nothing.
+	// While another process (here: a store opened in-process, with no
+	// window's control channel) has the data dir, backup and restore say so
+	// — not that a window has it — and change nothing.
 	st, err := store.Open(context.Background(), data, store.Options{Key: store.KeySource{Keyring: keyring}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, args := range [][]string{{"backup", "-o", filepath.Join(dir, "other.db")}, {"restore", backup}} {
 		_, errs, code := run(t, env, append(args, "--data", data)...)
-		if code != ExitError || !strings.Contains(errs, "in use by the xunbang window") || !strings.Contains(errs, filepath.Join(data, "backups")) {
+		if code != ExitError || !strings.Contains(errs, "in use by another xunbang process") || strings.Contains(errs, "by the xunbang window") {
 			t.Errorf("%s while open: %d %q", args[0], code, errs)
 		}
 	}
@@ -303,7 +304,7 @@ func TestBackupWhileWindowOpen(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, errs, code = run(t, env, "backup", "-o", filepath.Join(dir, "other.db"), "--data", data)
-	if code != ExitError || !strings.Contains(errs, "in use by the xunbang window") || !strings.Contains(errs, "no backup was made") {
+	if code != ExitError || !strings.Contains(errs, "in use by another xunbang process") || !strings.Contains(errs, "no backup was made") {
 		t.Errorf("backup with a stale control file: %d %q", code, errs)
 	}
 	st.Close()

@@ -22,13 +22,15 @@ func init() {
 
 // runCards writes QR need cards for the selected needs: the given ids (full
 // or the 8-character 编号), else those in --status, else every need. Needs
-// that are 不公开 get no card; the command says so for each.
+// that are 不公开 get no card; the command says so for each. A card's QR code
+// points to the platform's page of the need, or to the hub's
+// (Settings.HubPublicURL); a card with neither says where the need will be
+// published (Settings.Event.Platform) and prints its check number.
 func runCards(ctx context.Context, c *call) error {
 	out := c.fs.String("o", "", tr(c.lang, "输出的 PDF 文件（--png 时为目录）", "output PDF (a directory with --png)"))
 	layout := c.fs.String("layout", "a4-8", tr(c.lang, "版式：a4-8、a4-4、a6", "layout: a4-8, a4-4, a6"))
 	status := c.fs.String("status", "", tr(c.lang, "只打印此状态的需求", "only needs in this status"))
 	asPNG := c.fs.Bool("png", false, tr(c.lang, "每张卡片输出一个 PNG", "one PNG per card"))
-	tmpl := c.fs.String("url-template", "", tr(c.lang, "未发布需求的二维码网址模板（{id}、{hash8}）；默认取环境变量 XUNBANG_CARD_URL", "QR URL template for unpublished needs ({id}, {hash8}); default XUNBANG_CARD_URL"))
 	if err := c.parse(); err != nil {
 		return err
 	}
@@ -38,10 +40,6 @@ func runCards(ctx context.Context, c *call) error {
 	}
 	if c.env.Font == nil {
 		return userError{zh: "这个程序没有内置字体，无法打印卡片。", en: "this build has no embedded font; cannot print cards."}
-	}
-	opt := card.Options{Font: c.env.Font(), Layout: lay, URLTemplate: *tmpl}
-	if opt.URLTemplate == "" {
-		opt.URLTemplate = c.env.Getenv("XUNBANG_CARD_URL")
 	}
 	if *asPNG && *out == "" {
 		return userError{zh: "--png 需要用 -o 指定输出目录。", en: "--png needs an output directory with -o."}
@@ -54,6 +52,13 @@ func runCards(ctx context.Context, c *call) error {
 		return err
 	}
 	defer st.Close()
+	set, err := st.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	// What a card's QR code holds comes from the settings, as in the window
+	// (app/cards.go): the hub's public address and the platform's name.
+	opt := card.Options{Font: c.env.Font(), Layout: lay, HubPublicURL: set.HubPublicURL, Platform: set.Event.Platform}
 	items, err := selectCards(ctx, c, st, *status)
 	if err != nil {
 		return err

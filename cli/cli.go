@@ -31,6 +31,9 @@ type WindowOptions struct {
 	Screen     string // needs | editor | confirm | dashboard
 	Width      int
 	Height     int
+	// Passphrase is the data's passphrase from --passphrase-file; "" when
+	// not given (the window then uses XUNBANG_PASSPHRASE or asks).
+	Passphrase string
 }
 
 // Env is what a command may touch of the outside world.
@@ -38,10 +41,18 @@ type Env struct {
 	Stdout, Stderr io.Writer
 	Stdin          io.Reader
 	Getenv         func(string) string
+	// Terminal asks the person at the terminal for a passphrase; nil when
+	// standard input is not a terminal (see StdinTerminal).
+	Terminal Terminal
 	// Font returns the embedded CJK TrueType font, for PDF cards.
 	Font func() []byte
 	// OpenWindow opens the desktop window and returns when it closes.
 	OpenWindow func(ctx context.Context, o WindowOptions) error
+	// ShowError, when set, shows message (in lang) in a window of its own
+	// and returns when it is closed: what the window does when it cannot
+	// open (the data dir is in use, damaged…), for someone who started it
+	// from a desktop icon and has no terminal to read an error in.
+	ShowError func(ctx context.Context, lang, message string)
 }
 
 // Exit codes.
@@ -73,6 +84,10 @@ type call struct {
 	data string
 	fs   *flag.FlagSet
 	args []string // positional arguments
+	// passphraseFile is --passphrase-file; typed says the passphrase in
+	// use was typed at the terminal.
+	passphraseFile string
+	typed          bool
 }
 
 // Main runs xunbang with the given arguments (without the program name) and
@@ -109,6 +124,7 @@ func (c *call) exec(ctx context.Context, cmd command, args []string) int {
 	c.fs.StringVar(&c.data, "data", "", tr(c.lang, "数据目录（也可用环境变量 XUNBANG_DATA）", "data directory (or XUNBANG_DATA)"))
 	var lang string
 	c.fs.StringVar(&lang, "lang", "", tr(c.lang, "提示语言：zh 或 en", "message language: zh or en"))
+	c.fs.StringVar(&c.passphraseFile, passphraseFileFlag, "", tr(c.lang, "从这个文件的第一行读取数据口令（也可用环境变量 XUNBANG_PASSPHRASE；在终端中运行时会询问）", "read the data's passphrase from the first line of this file (or XUNBANG_PASSPHRASE; in a terminal it is asked for)"))
 	// Each command registers its own flags, then calls c.parse.
 	c.args = args
 	err := cmd.run(ctx, c)
@@ -207,5 +223,6 @@ func usage(w io.Writer, lang string) {
 		fmt.Fprintf(w, "  xunbang %-10s %s\n", cmd.name, tr(lang, cmd.summary[0], cmd.summary[1]))
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, tr(lang, "所有命令都接受 --data 目录（或环境变量 XUNBANG_DATA）与 --lang zh|en。", "Every command takes --data DIR (or XUNBANG_DATA) and --lang zh|en."))
+	fmt.Fprintln(w, tr(lang, "所有命令都接受 --data 目录（或环境变量 XUNBANG_DATA）、--lang zh|en 与 --passphrase-file 文件（数据口令；也可用环境变量 XUNBANG_PASSPHRASE，在终端中运行时会询问）。",
+		"Every command takes --data DIR (or XUNBANG_DATA), --lang zh|en and --passphrase-file FILE (the data's passphrase; or XUNBANG_PASSPHRASE; in a terminal it is asked for)."))
 }

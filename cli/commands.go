@@ -95,7 +95,7 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 }
 
 func runExport(ctx context.Context, c *call) error {
-	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》), report (organisers' counts)"))
+	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts)"))
 	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
 	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
 	if err := c.parse(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -28,6 +29,13 @@ func userMessage(err error, lang string) string {
 	var te *forms.TransitionError
 	if errors.As(err, &te) {
 		return te.Message(lang)
+	}
+	var de *store.DamagedError
+	if errors.As(err, &de) {
+		return de.Message(lang)
+	}
+	if msg, ok := diskerr.Message(err, lang); ok {
+		return msg
 	}
 	switch {
 	case errors.Is(err, store.ErrInUse):

@@ -5,21 +5,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"time"
 
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
-	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 func init() {
 	commands = append(commands,
 		command{"sync", [2]string{"与平台同步：sync [--server 地址]", "sync with the platform: sync [--server URL]"}, runSync},
-		command{"login", [2]string{"保存平台令牌：login --server 地址 [--token 令牌]", "store the platform token: login --server URL [--token T]"}, runLogin},
-		command{"serve", [2]string{"运行参考平台服务端：serve [--addr 127.0.0.1:8787] --data 目录；serve token create --user U --team T；serve review 编号 --status 状态 [--url 网址] [--comment 意见]",
-			"run the reference platform: serve [--addr 127.0.0.1:8787] --data DIR; serve token create --user U --team T; serve review ID --status S [--url U] [--comment C]"}, runServe},
+		command{"login", [2]string{"连接平台：login [--server 地址] [--token 令牌]（令牌存入系统密钥环，没有时存入加密的数据文件）", "connect to the platform: login [--server URL] [--token T] (the token goes into the OS keyring, or the encrypted data file where there is none)"}, runLogin},
+		command{"logout", [2]string{"断开平台连接，删除令牌", "disconnect from the platform, forgetting the token"}, runLogout},
+		command{"serve", [2]string{"运行汇集节点：serve [--addr 127.0.0.1:8787] (--data 目录 | --db postgres://…)；serve admin create --user U；serve token create --user U --team T；serve review 编号 --status 状态；serve migrate --from 目录 --db postgres://…",
+			"run the hub: serve [--addr 127.0.0.1:8787] (--data DIR | --db postgres://…); serve admin create --user U; serve token create --user U --team T; serve review ID --status S; serve migrate --from DIR --db postgres://…"}, runServe},
 	)
 }
+
+// tokenKeyring is where login keeps the hub's token (tests replace it);
+// where it cannot, the token is sealed in the encrypted data file.
+var tokenKeyring client.Keyring = client.SystemKeyring{}
 
 // runSync pushes the outbox and pulls the platform's changes once.
 func runSync(ctx context.Context, c *call) error {
@@ -40,12 +47,13 @@ func runSync(ctx context.Context, c *call) error {
 		*server = set.PlatformURL
 	}
 	if *server == "" {
-		return userError{zh: "请用 --server 指定平台地址，或在设置中填写。", en: "give the platform address with --server, or set it in settings."}
+		return userError{zh: "请用 --server 指定平台地址，或先运行 xunbang login（窗口中：设置 → 平台连接）。", en: "give the platform address with --server, or run xunbang login first (in the window: Settings → Platform connection)."}
 	}
-	cl, err := client.New(st, client.Config{Server: *server})
+	cl, err := client.New(st, client.Config{Server: *server, Keyring: tokenKeyring})
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	start := time.Now()
 	rep, err := cl.Sync(ctx)
 	if aerr := c.audit(ctx, st, store.AuditSync, *server+": "+rep.String()); aerr != nil && err == nil {
 		err = aerr
@@ -54,124 +62,128 @@ func runSync(ctx context.Context, c *call) error {
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
+	if rep.Invalid > 0 {
+		return c.refused(ctx, st, start, rep.Invalid)
+	}
 	return nil
 }
 
-// runLogin checks a token with the server and keeps it in the OS keyring.
+// refused says which records the platform refused in the sync that began
+// at start, and why, and returns the error that makes the command fail:
+// they are set aside, and are not on the platform until they are mended.
+func (c *call) refused(ctx context.Context, st *store.Store, start time.Time, n int) error {
+	q, err := st.QuarantinedOutbox(ctx)
+	if err != nil {
+		return err
+	}
+	for _, e := range q {
+		if e.LastAttempt.Before(start) {
+			continue
+		}
+		kind, name := tr(c.lang, "需求", "need"), ""
+		switch e.Kind {
+		case protocol.KindNeed:
+			if nd, err := st.Need(ctx, e.ID); err == nil {
+				name = nd.Title()
+			}
+		case protocol.KindEnterprise:
+			kind = tr(c.lang, "企业", "enterprise")
+			if en, err := st.Enterprise(ctx, e.ID); err == nil {
+				name = en.Name()
+			}
+		}
+		fmt.Fprintf(c.env.Stderr, tr(c.lang, "平台拒收%s %s「%s」：%s\n", "the platform refused %s %s (%s): %s\n"),
+			kind, e.ID, name, strings.Join(e.Reasons, tr(c.lang, "；", "; ")))
+	}
+	return userError{
+		zh: fmt.Sprintf("%d 条记录被平台拒收，没有同步（见上）。请改正后再运行 xunbang sync。", n),
+		en: fmt.Sprintf("the platform refused %d records, which were not synced (see above). Mend them and run xunbang sync again.", n),
+	}
+}
+
+// runLogin connects the data dir to its hub: the token is checked with the
+// hub and kept in the OS keyring, or — where there is none — sealed inside
+// the encrypted data file; the address goes into the settings. The window's
+// 设置 → 平台连接 does the same (client.Connect).
 func runLogin(ctx context.Context, c *call) error {
-	server := c.fs.String("server", "", tr(c.lang, "平台地址", "platform address"))
+	server := c.fs.String("server", "", tr(c.lang, "平台地址（默认取设置中的平台地址）", "platform address (default: the one in settings)"))
 	token := c.fs.String("token", "", tr(c.lang, "令牌（不给则从标准输入读一行）", "the token (default: one line from standard input)"))
 	if err := c.parse(); err != nil {
 		return err
 	}
+	st, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
 	if *server == "" {
-		return userError{zh: "请用 --server 指定平台地址。", en: "give the platform address with --server."}
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		*server = set.PlatformURL
 	}
 	if *token == "" {
-		fmt.Fprint(c.env.Stderr, tr(c.lang, "请粘贴令牌后回车：", "paste the token and press Enter: "))
-		line, err := bufio.NewReader(c.env.Stdin).ReadString('\n')
-		if err != nil && line == "" {
+		fmt.Fprint(c.env.Stderr, tr(c.lang, "请粘贴令牌（或整段“寻榜平台连接”文字）后回车：", "paste the token (or the whole 寻榜平台连接 text) and press Enter: "))
+		text, err := readTokenText(c.env.Stdin)
+		if err != nil && text == "" {
 			return userError{zh: "没有读到令牌。", en: "no token was read.", err: err}
 		}
-		*token = strings.TrimSpace(line)
+		*token = text
 	}
-	id, err := client.Login(ctx, *server, *token, nil, nil)
-	if errors.Is(err, client.ErrNoKeyring) {
-		return userError{zh: "本机没有可用的系统密钥环，令牌未保存。请改用环境变量 XUNBANG_TOKEN。", en: "no usable OS keyring here; the token was not stored. Use the XUNBANG_TOKEN environment variable instead.", err: err}
+	conn, err := client.Connect(ctx, st, *server, *token, client.ConnectOptions{Keyring: tokenKeyring})
+	if errors.Is(err, client.ErrNoAddress) {
+		return userError{zh: "请用 --server 指定平台地址（或粘贴整段“寻榜平台连接”文字）。", en: "give the platform address with --server (or paste the whole 寻榜平台连接 text).", err: errUsage}
 	}
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("已登录：%s（%s），令牌保存在系统密钥环中。", id.User, id.Team), fmt.Sprintf("logged in as %s (%s); the token is in the OS keyring.", id.User, id.Team)))
+	where := tr(c.lang, "系统密钥环中", "in the OS keyring")
+	if conn.Token == client.TokenInDataFile {
+		where = tr(c.lang, "加密的数据文件中（本机没有系统密钥环）", "sealed in the encrypted data file (no OS keyring here)")
+	}
+	fmt.Fprintln(c.env.Stderr, tr(c.lang,
+		fmt.Sprintf("已连接平台 %s：用户 %s（%s），令牌保存在%s。", conn.Server, conn.User, conn.Team, where),
+		fmt.Sprintf("connected to %s as %s (%s); the token is kept %s.", conn.Server, conn.User, conn.Team, where)))
 	return nil
 }
 
-// runServe runs the reference platform server, or one of its admin
-// subcommands: token create, review.
-func runServe(ctx context.Context, c *call) error {
-	if len(c.args) >= 2 && c.args[0] == "token" && c.args[1] == "create" {
-		c.args = c.args[2:]
-		return runServeToken(ctx, c)
+// readTokenText reads a pasted token: one line, or — when the first line is
+// the title of a connect text (寻榜平台连接) — the lines of its address and
+// token after it.
+func readTokenText(r io.Reader) (string, error) {
+	br := bufio.NewReader(r)
+	line, err := br.ReadString('\n')
+	text := strings.TrimSpace(line)
+	if text != protocol.ConnectTitle {
+		return text, err
 	}
-	if len(c.args) >= 1 && c.args[0] == "review" {
-		c.args = c.args[1:]
-		return runServeReview(ctx, c)
+	for range 6 {
+		if err != nil {
+			break
+		}
+		line, err = br.ReadString('\n')
+		text += "\n" + strings.TrimSpace(line)
+		if strings.Contains(text, "令牌") || strings.Contains(strings.ToLower(text), "token") {
+			break
+		}
 	}
-	addr := c.fs.String("addr", "127.0.0.1:8787", tr(c.lang, "监听地址", "address to listen on"))
+	return text, err
+}
+
+// runLogout forgets the hub's token (the window's 断开).
+func runLogout(ctx context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err
 	}
-	if len(c.args) > 0 {
-		return userError{zh: "未知的 serve 子命令：" + c.args[0], en: "unknown serve subcommand: " + c.args[0], err: errUsage}
-	}
-	srv, err := openPlatform(c)
+	st, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "参考平台服务端运行于 "+*addr+"，数据目录 "+c.data+"。按 Ctrl+C 停止。", "reference platform serving on "+*addr+", data in "+c.data+". Ctrl+C stops it."))
-	return srv.Serve(ctx, *addr)
-}
-
-func openPlatform(c *call) (*platform.Server, error) {
-	srv, err := platform.Open(c.data)
-	if errors.Is(err, platform.ErrInUse) {
-		return nil, userError{zh: "平台数据目录正被另一个 xunbang serve 使用。", en: "the platform data dir is in use by another xunbang serve.", err: err}
-	}
-	return srv, err
-}
-
-func runServeToken(_ context.Context, c *call) error {
-	user := c.fs.String("user", "", tr(c.lang, "用户名", "user name"))
-	team := c.fs.String("team", "", tr(c.lang, "所属团队", "team"))
-	admin := c.fs.Bool("admin", false, tr(c.lang, "签发管理员令牌（可远程审核）", "issue an admin token (may review remotely)"))
-	if err := c.parse(); err != nil {
+	defer st.Close()
+	if err := client.Disconnect(ctx, st, client.ConnectOptions{Keyring: tokenKeyring}); err != nil {
 		return err
 	}
-	if *user == "" || *team == "" && !*admin {
-		return userError{zh: "用法：xunbang serve token create --user 用户 --team 团队 --data 目录", en: "usage: xunbang serve token create --user U --team T --data DIR", err: errUsage}
-	}
-	srv, err := openPlatform(c)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	var tok string
-	if *admin {
-		tok, err = srv.CreateAdminToken(*user)
-	} else {
-		tok, err = srv.CreateToken(*user, *team)
-	}
-	if err != nil {
-		return err
-	}
-	fmt.Fprintln(c.env.Stdout, tok) // the token alone, for scripts
-	return nil
-}
-
-func runServeReview(ctx context.Context, c *call) error {
-	status := c.fs.String("status", "", tr(c.lang, "平台状态，如 审核中、已发布、退回、对接中、已签约", "platform status, e.g. 审核中, 已发布, 退回, 对接中, 已签约"))
-	url := c.fs.String("url", "", tr(c.lang, "公开网址（已发布时必填）", "public address (required for 已发布)"))
-	comment := c.fs.String("comment", "", tr(c.lang, "审核意见", "review comment"))
-	remote := c.fs.String("server", "", tr(c.lang, "服务端正在运行时，经由此地址审核（需管理员令牌 XUNBANG_TOKEN）", "review through a running server at this address (needs an admin token in XUNBANG_TOKEN)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if len(c.args) != 1 || *status == "" {
-		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] --data 目录", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] --data DIR", err: errUsage}
-	}
-	id := c.args[0]
-	if *remote != "" {
-		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
-	}
-	srv, err := openPlatform(c)
-	if err != nil {
-		return err
-	}
-	defer srv.Close()
-	if err := srv.Review(id, *status, *url, *comment); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已记录审核结果："+id+" → "+*status, "review recorded: "+id+" → "+*status))
+	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已断开平台连接，令牌已删除。", "disconnected; the token is forgotten."))
 	return nil
 }

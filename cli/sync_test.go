@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // serveOnce runs the reference server on a loopback port until the test's
@@ -90,5 +94,63 @@ func TestSyncRefusesPlainHTTPToOtherHosts(t *testing.T) {
 	_, errs, code := run(t, map[string]string{"LANG": "zh_CN.UTF-8"}, "sync", "--server", "http://example.com", "--data", dir)
 	if code == 0 || !strings.Contains(errs, "HTTPS") && !strings.Contains(errs, "https") {
 		t.Fatalf("plain http to a remote host: %d %s", code, errs)
+	}
+}
+
+// noKeyring is a computer without an OS keyring, as these machines are.
+type noKeyring struct{}
+
+func (noKeyring) Get(string, string) (string, error) { return "", client.ErrNoKeyring }
+func (noKeyring) Set(string, string, string) error   { return client.ErrNoKeyring }
+func (noKeyring) Delete(string, string) error        { return client.ErrNoKeyring }
+
+// TestLoginWithoutKeyring: on a computer without a keyring, login keeps the
+// token sealed in the encrypted data file (the raw file does not hold it),
+// sync finds it there without XUNBANG_TOKEN, and logout forgets it.
+func TestLoginWithoutKeyring(t *testing.T) {
+	old := tokenKeyring
+	tokenKeyring = noKeyring{}
+	t.Cleanup(func() { tokenKeyring = old })
+	t.Setenv("XUNBANG_TOKEN", "")
+	dir := t.TempDir()
+	data, hub := filepath.Join(dir, "laptop"), filepath.Join(dir, "hub")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "6"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	tok, errs, code := run(t, env, "serve", "token", "create", "--user", "李科技", "--team", "苏州科技镇长团", "--data", hub)
+	if tok = strings.TrimSpace(tok); code != 0 {
+		t.Fatalf("token create: %s", errs)
+	}
+	url, stop := serveOnce(t, hub)
+	defer stop()
+	if _, errs, code := run(t, env, "login", "--server", url, "--token", "wrong", "--data", data); code == 0 || !strings.Contains(errs, "不认可") {
+		t.Fatalf("login with a wrong token: %d %s", code, errs)
+	}
+	_, errs, code = run(t, env, "login", "--server", url, "--token", tok, "--data", data)
+	if code != 0 || !strings.Contains(errs, "李科技") || !strings.Contains(errs, "加密的数据文件") {
+		t.Fatalf("login: %d %s", code, errs)
+	}
+	raw, err := os.ReadFile(filepath.Join(data, "xunbang.db"))
+	if err != nil || len(raw) == 0 || bytes.Contains(raw, []byte(tok)) {
+		t.Fatalf("the data file holds the token in plain text (or is missing: %v)", err)
+	}
+	if _, errs, code := run(t, env, "sync", "--data", data); code != 0 {
+		t.Fatalf("sync with the kept token: %d %s", code, errs)
+	}
+	if _, errs, code := run(t, env, "logout", "--data", data); code != 0 {
+		t.Fatalf("logout: %d %s", code, errs)
+	}
+	if _, errs, code := run(t, env, "sync", "--data", data); code == 0 || !strings.Contains(errs, "平台连接") {
+		t.Fatalf("sync after logout: %d %s", code, errs)
+	}
+	// The connect text the hub's console hands out, pasted at the prompt.
+	var out, errb bytes.Buffer
+	code = Main(context.Background(), []string{"login", "--data", data}, Env{
+		Stdout: &out, Stderr: &errb, Stdin: strings.NewReader(protocol.FormatConnectText(url, tok)),
+		Getenv: func(k string) string { return env[k] },
+	})
+	if code != 0 || !strings.Contains(errb.String(), "已连接平台 "+url) {
+		t.Fatalf("login with a pasted connect text: %d %s", code, errb.String())
 	}
 }

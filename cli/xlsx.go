@@ -124,9 +124,7 @@ func exportXLSX(format string) func(ctx context.Context, c *call, out string) er
 			case "handbook":
 				stats, err = xlsx.WriteHandbook(ctx, w, st, xlsx.HandbookOptions{IncludeUnconfirmed: include, Lang: c.lang})
 			default:
-				t := set.Targets
-				stats, err = xlsx.WriteReport(ctx, w, st, xlsx.ReportOptions{HomeRegion: set.HomeRegion, Lang: c.lang,
-					Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals}})
+				stats, err = xlsx.WriteReport(ctx, w, st, reportOptions(set, c.lang))
 			}
 			return err
 		})
@@ -141,4 +139,17 @@ func exportXLSX(format string) func(ctx context.Context, c *call, out string) er
 			fmt.Sprintf("exported %d needs (%d private left out or only counted, %d unconfirmed).", stats.Needs, stats.Private, stats.Unconfirmed)))
 		return nil
 	}
+}
+
+// reportOptions are the report's options from the settings, as in the
+// window (app/excel.go): the title, 填报单位 and 填报人 (the user when none
+// is set), the home region and the targets.
+func reportOptions(set store.Settings, lang string) xlsx.ReportOptions {
+	t := set.Targets
+	filer := set.Report.Filer
+	if filer == "" {
+		filer = set.User
+	}
+	return xlsx.ReportOptions{HomeRegion: set.HomeRegion, Lang: lang, Title: set.Report.Title, Unit: set.Report.Unit, Filer: filer,
+		Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}}
 }

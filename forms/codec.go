@@ -179,6 +179,9 @@ func (e *FieldTypeError) Error() string {
 }
 
 func unmarshalInline(b []byte, meta any, v *Values) error {
+	if err := checkJSONUTF8(b); err != nil {
+		return err
+	}
 	if err := json.Unmarshal(b, meta); err != nil {
 		return err
 	}

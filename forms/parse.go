@@ -103,6 +103,10 @@ func (c *Catalogue) ParseInput(f *Field, raw string) ([]string, error) {
 		return []string{strings.ToLower(Fold(strings.TrimPrefix(s, "mailto:")))}, nil
 	case KindText:
 		return []string{strings.Join(strings.Fields(s), " ")}, nil
+	case KindLongText:
+		// Line breaks as typed on Windows or pasted from there: the gate
+		// lets only line feeds into a long text.
+		return []string{strings.ReplaceAll(strings.ReplaceAll(s, "\r\n", "\n"), "\r", "\n")}, nil
 	}
 	return []string{s}, nil
 }

@@ -34,10 +34,7 @@ type Problem struct {
 // Message returns the problem in the user's language, naming the field by its
 // label: 「统一社会信用代码」校验位不符，应为 8。
 func (p Problem) Message(cat *Catalogue, lang string) string {
-	label := p.Field
-	if f, ok := cat.Field(p.Field); ok {
-		label = f.Label(lang)
-	}
+	label := cat.Label(p.Field, lang)
 	if lang == "en" {
 		if p.Item > 0 {
 			return fmt.Sprintf("%s (item %d): %s", label, p.Item, p.en)
@@ -48,6 +45,22 @@ func (p Problem) Message(cat *Catalogue, lang string) string {
 		return fmt.Sprintf("「%s」第 %d 项%s", label, p.Item, p.zh)
 	}
 	return fmt.Sprintf("「%s」%s", label, p.zh)
+}
+
+// Label names a catalogue field or a record's metadata key (id,
+// enterprise_id, team…) in the user's language, for messages; an id that
+// is neither is returned as it is.
+func (c *Catalogue) Label(id, lang string) string {
+	if f, ok := c.Field(id); ok {
+		return f.Label(lang)
+	}
+	if l, ok := metaLabels[id]; ok {
+		if lang == "en" {
+			return l[1]
+		}
+		return l[0]
+	}
+	return id
 }
 
 // Text returns the message alone, without the field, in the given language.
@@ -89,7 +102,12 @@ func (c *Catalogue) Validate(entity Entity, v Values, mode Mode) []Problem {
 	}
 	for id := range v {
 		if f, ok := c.Field(id); !ok || f.Entity != entity {
+			if p := checkText("", id, false); p != nil {
+				out = append(out, problem("", "unknown_field", SeverityError, "有一个字段名含有无效字符。", "a field name holds invalid characters."))
+				continue
+			}
 			out = append(out, problem(id, "unknown_field", SeverityError, "不是此表的字段。", "is not a field of this form."))
+			out = append(out, c.checkTextValues(Values{id: v[id]})...)
 		}
 	}
 	slices.SortStableFunc(out, func(a, b Problem) int { return c.order(a.Field) - c.order(b.Field) })
@@ -108,7 +126,8 @@ func (c *Catalogue) order(id string) int {
 // ValidateNeed checks a need's own fields and the rules across them: an
 // anonymous need needs a public alias, a budget is a number or 面议.
 func (c *Catalogue) ValidateNeed(n *Need, mode Mode) []Problem {
-	out := c.Validate(EntityNeed, n.Values, mode)
+	out := needGate(n)
+	out = append(out, c.Validate(EntityNeed, n.Values, mode)...)
 	if mode == Final {
 		if n.Visibility() == VisibilityAnonymous && !n.Values.Has("public_alias") {
 			out = append(out, problem("public_alias", "required", SeverityError, "匿名公开时必填。", "is required for anonymous publication."))
@@ -122,8 +141,13 @@ func (c *Catalogue) ValidateNeed(n *Need, mode Mode) []Problem {
 
 // ValidateEnterprise checks an enterprise and its contacts.
 func (c *Catalogue) ValidateEnterprise(e *Enterprise, mode Mode) []Problem {
-	out := c.Validate(EntityEnterprise, e.Values, mode)
+	out := enterpriseGate(e)
+	out = append(out, c.Validate(EntityEnterprise, e.Values, mode)...)
 	for i, ct := range e.Contacts {
+		for _, p := range checkID("contact_id", ct.ID) {
+			p.Item = i + 1
+			out = append(out, p)
+		}
 		for _, p := range c.Validate(EntityContact, ct.Values, mode) {
 			p.Item = i + 1
 			out = append(out, p)
@@ -138,7 +162,8 @@ func (c *Catalogue) ValidateEnterprise(e *Enterprise, mode Mode) []Problem {
 // ValidateDiagnosis checks a diagnosis: in Final mode every criterion must be
 // rated, a doubt or failure needs a comment, and the conclusion is required.
 func (c *Catalogue) ValidateDiagnosis(d *Diagnosis, mode Mode) []Problem {
-	out := c.Validate(EntityDiagnosis, d.Values, mode)
+	out := checkTexts("by", d.By)
+	out = append(out, c.Validate(EntityDiagnosis, d.Values, mode)...)
 	if mode == Final {
 		for _, id := range DiagnosisCriteria {
 			if v := d.Values.Get(id); (v == "doubt" || v == "fail") && !d.Values.Has(id+"_comment") {
@@ -183,6 +208,13 @@ func (c *Catalogue) CheckField(f *Field, vals []string) []Problem {
 		}
 	}
 	for i, s := range vals {
+		if p := checkText(f.ID, s, f.Kind == KindLongText); p != nil {
+			if f.Kind.Multi() && len(vals) > 1 {
+				p.Item = i + 1
+			}
+			out = append(out, *p)
+			continue
+		}
 		for _, p := range c.checkValue(f, s) {
 			if f.Kind.Multi() && len(vals) > 1 {
 				p.Item = i + 1

@@ -67,7 +67,9 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 
 // DailyBackup makes today's backup, DIR/backups/xunbang-YYYYMMDD.db (the
 // local date), unless it exists, and removes the oldest daily backups
-// beyond keep (<= 0: DefaultBackupsKept). It returns the path of today's
+// beyond keep (<= 0: DefaultBackupsKept) — except the newest one that
+// holds records, which is never removed. A damaged data file is not copied
+// (an error wrapping a *DamagedError), so it cannot push a good backup out. It returns the path of today's
 // backup and whether this call made it. The window calls it at start and
 // once a day while open; it takes about as long as reading the file.
 func (s *Store) DailyBackup(ctx context.Context, keep int) (path string, made bool, err error) {
@@ -87,18 +89,55 @@ func (s *Store) DailyBackup(ctx context.Context, keep int) (path string, made bo
 	} else if err != nil {
 		return "", false, fmt.Errorf("daily backup: %w", err)
 	}
-	old, err := filepath.Glob(filepath.Join(dir, "xunbang-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9].db"))
+	old, err := filepath.Glob(filepath.Join(dir, dailyBackupGlob))
 	if err != nil {
 		return path, made, err
 	}
 	slices.Sort(old) // by date: the names sort in date order
-	for len(old) > keep {
-		if err := os.Remove(old[0]); err != nil {
-			return path, made, fmt.Errorf("daily backup: remove old %s: %w", old[0], err)
+	if len(old) <= keep {
+		return path, made, nil
+	}
+	// The newest backup that holds records stays, however old: after the
+	// data was lost (emptied, replaced by a new store), it is the way back.
+	last := ""
+	for i := len(old) - 1; i >= 0 && last == ""; i-- {
+		if backupHasRecords(old[i]) {
+			last = old[i]
 		}
-		old = old[1:]
+	}
+	for _, p := range old[:len(old)-keep] {
+		if p == last {
+			continue
+		}
+		if err := os.Remove(p); err != nil {
+			return path, made, fmt.Errorf("daily backup: remove old %s: %w", p, err)
+		}
 	}
 	return path, made, nil
+}
+
+// backupHasRecords reports whether the bbolt file at path is sound enough
+// to open and holds at least one need or enterprise (of any schema).
+func backupHasRecords(path string) bool {
+	db, err := boltOpen(path, bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	found := false
+	_ = guard(path, func() error {
+		return db.View(func(btx *bolt.Tx) error {
+			for _, name := range [][]byte{needSummariesBucket, enterpriseSummariesBucket, []byte("needs"), []byte("enterprises")} {
+				if b := btx.Bucket(name); b != nil {
+					if k, _ := b.Cursor().First(); k != nil {
+						found = true
+					}
+				}
+			}
+			return nil
+		})
+	})
+	return found
 }
 
 // sealPlainBackups seals every unencrypted bbolt file the data dir keeps
@@ -147,7 +186,7 @@ func (s *Store) sealPlainBackups() {
 // isEncryptedFile reports whether a bbolt file has a meta/crypt record.
 func isEncryptedFile(path string) (enc bool, err error) {
 	err = safely(func() error {
-		db, err := bolt.Open(path, 0o600, &bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
+		db, err := boltOpen(path, bolt.Options{ReadOnly: true, Timeout: 200 * time.Millisecond})
 		if err != nil {
 			return err
 		}
@@ -191,9 +230,9 @@ func checkBoltMeta(path string) error {
 		return err
 	}
 	type meta struct {
-		pageSize    uint32
-		pgid, txid  uint64
-		valid, seen bool
+		pageSize             uint32
+		freelist, pgid, txid uint64
+		valid, seen          bool
 	}
 	read := func(off int64) meta {
 		var b [16 + 64]byte
@@ -205,7 +244,7 @@ func checkBoltMeta(path string) error {
 		h := fnv.New64a()
 		h.Write(m[:56])
 		return meta{
-			pageSize: ne.Uint32(m[8:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:]), seen: true,
+			pageSize: ne.Uint32(m[8:]), freelist: ne.Uint64(m[32:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:]), seen: true,
 			valid: ne.Uint32(m[0:]) == 0xED0CDAED && ne.Uint32(m[4:]) == 2 && h.Sum64() == ne.Uint64(m[56:]),
 		}
 	}
@@ -229,8 +268,62 @@ func checkBoltMeta(path string) error {
 	if !best.valid {
 		return fmt.Errorf("%s is not a data file: %w", path, ErrCorrupt)
 	}
-	if need := int64(best.pgid) * int64(best.pageSize); fi.Size() < need {
+	if need := int64(best.pgid) * int64(best.pageSize); best.pgid > 1<<40 || fi.Size() < need {
 		return fmt.Errorf("%s is cut short: %d bytes, its pages need %d: %w", path, fi.Size(), need, ErrCorrupt)
+	}
+	if best.freelist != noFreelist {
+		if err := checkFreelist(f, best.freelist, best.pgid, int64(best.pageSize)); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+	}
+	return nil
+}
+
+// noFreelist is bbolt's freelist page id for a file written without one.
+const noFreelist = ^uint64(0)
+
+// checkFreelist reads the freelist page as bbolt will at Open — which
+// panics on a bad one while it holds the file's lock, and which a write
+// would trust to reuse pages — and checks its header and that every free
+// page is a page of the file other than the meta pages.
+func checkFreelist(f *os.File, id, pgid uint64, pageSize int64) error {
+	bad := func(format string, args ...any) error {
+		return fmt.Errorf("freelist page %d: %s: %w", id, fmt.Sprintf(format, args...), ErrCorrupt)
+	}
+	if id < 2 || id >= pgid {
+		return bad("not a page of the file (%d pages)", pgid)
+	}
+	var h [16]byte
+	if _, err := f.ReadAt(h[:], int64(id)*pageSize); err != nil {
+		return bad("unreadable: %v", err)
+	}
+	ne := binary.NativeEndian
+	const freelistPageFlag = 0x10
+	flags, count, overflow := ne.Uint16(h[8:]), uint64(ne.Uint16(h[10:])), uint64(ne.Uint32(h[12:]))
+	if flags&freelistPageFlag == 0 || id+overflow >= pgid {
+		return bad("flags %#x, overflow %d", flags, overflow)
+	}
+	size := int64(overflow+1) * pageSize
+	body := io.NewSectionReader(f, int64(id)*pageSize+16, size-16)
+	if count == 0xFFFF { // the count is in the first element
+		var c [8]byte
+		if _, err := body.ReadAt(c[:], 0); err != nil {
+			return bad("unreadable count: %v", err)
+		}
+		count = ne.Uint64(c[:])
+		body = io.NewSectionReader(f, int64(id)*pageSize+24, size-24)
+	}
+	if count > uint64(body.Size())/8 {
+		return bad("%d free pages do not fit in %d bytes", count, body.Size())
+	}
+	ids := make([]byte, 8*count)
+	if _, err := body.ReadAt(ids, 0); err != nil {
+		return bad("unreadable ids: %v", err)
+	}
+	for i := uint64(0); i < count; i++ {
+		if p := ne.Uint64(ids[8*i:]); p < 2 || p >= pgid {
+			return bad("free page %d is not a page of the file", p)
+		}
 	}
 	return nil
 }
@@ -343,8 +436,12 @@ func unsealFile(dst, src string, k *keyer) error {
 // RestoreReport says what Restore did.
 type RestoreReport struct {
 	// Replaced is where the data file that was replaced is kept
-	// (DIR/xunbang.db.replaced-<UTC time>.bak), "" when there was none.
-	Replaced          string
+	// (DIR/xunbang.db.replaced-<UTC time>.bak, or .damaged-<UTC time>
+	// when it was damaged), "" when there was none.
+	Replaced string
+	// Damaged: the replaced data file was damaged (DamagedError); it was
+	// moved aside as it was.
+	Damaged           bool
 	Needs             int
 	Enterprises       int
 	Encrypted         bool // the restored data is encrypted
@@ -394,7 +491,8 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	if same, _ := sameFile(file, path); same {
 		return rep, wrap(fmt.Errorf("the backup is the data file itself: %w", ErrInvalid))
 	}
-	// Fail fast when the data dir is in use.
+	// Fail fast when the data dir is in use. A damaged data file is
+	// replaced too: it is what a restore is for.
 	if err := probeLock(path, opts.Timeout); err != nil {
 		return rep, wrap(err)
 	}
@@ -454,34 +552,8 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	// would go with the replaced file. Read them, to carry them over.
 	current, carryErr := readCurrentAudit(ctx, dir, opts)
 
-	// Replace the data file, holding its lock while the new file is renamed
-	// into place (except where a locked file cannot be renamed over).
-	var lock *bolt.DB
-	if _, err := os.Stat(path); err == nil {
-		if lock, err = openBolt(path, opts.Timeout, false); err != nil {
-			return rep, wrap(err)
-		}
-		rep.Replaced = filepath.Join(dir, fmt.Sprintf("%s.replaced-%s.bak", FileName, opts.Now().UTC().Format("20060102T150405Z")))
-		if err := os.Link(path, rep.Replaced); err != nil {
-			if err := copyFile(rep.Replaced, path); err != nil {
-				lock.Close()
-				return rep, wrap(fmt.Errorf("keep the replaced file: %w", err))
-			}
-		}
-	}
-	if err := os.Rename(staged, path); err != nil {
-		if lock == nil {
-			return rep, wrap(err)
-		}
-		lock.Close()
-		lock = nil
-		if err := os.Rename(staged, path); err != nil {
-			return rep, wrap(err)
-		}
-	}
-	syncDir(dir)
-	if lock != nil {
-		lock.Close()
+	if rep.Replaced, rep.Damaged, err = replaceDataFile(dir, staged, opts); err != nil {
+		return rep, wrap(err)
 	}
 
 	st, err = Open(ctx, dir, opts)
@@ -521,6 +593,61 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 		return rep, wrap(err)
 	}
 	return rep, nil
+}
+
+// replaceDataFile puts the file staged in place of dir's data file, holding
+// the data file's lock while it is renamed into place (except where a
+// locked file cannot be renamed over). The file replaced is kept as
+// xunbang.db.replaced-<time>.bak, or, when it is damaged, as
+// xunbang.db.damaged-<time>: a damaged file, which bbolt cannot open, is
+// locked as bbolt would lock it. It returns where the replaced file is
+// kept ("" when there was none) and whether it was damaged.
+func replaceDataFile(dir, staged string, opts Options) (replaced string, damagedFile bool, err error) {
+	path := filepath.Join(dir, FileName)
+	var unlock func()
+	if _, err := os.Stat(path); err == nil {
+		stamp := opts.Now().UTC().Format("20060102T150405Z")
+		lock, err := openBolt(path, opts.Timeout, false)
+		var de *DamagedError
+		switch {
+		case errors.As(err, &de):
+			if unlock, err = lockFile(path, opts.Timeout); err != nil {
+				return "", false, err
+			}
+			damagedFile = true
+		case err != nil:
+			return "", false, err
+		default:
+			unlock = func() { lock.Close() }
+			// Damage bbolt's Open does not see (a page it has not read).
+			damagedFile = guard(path, func() error { return lock.View(boltCheck) }) != nil
+		}
+		replaced = filepath.Join(dir, fmt.Sprintf("%s.replaced-%s.bak", FileName, stamp))
+		if damagedFile {
+			replaced = filepath.Join(dir, fmt.Sprintf("%s.damaged-%s", FileName, stamp))
+		}
+		if err := os.Link(path, replaced); err != nil {
+			if err := copyFile(replaced, path); err != nil {
+				unlock()
+				return "", false, fmt.Errorf("keep the replaced file: %w", err)
+			}
+		}
+	}
+	if err := os.Rename(staged, path); err != nil {
+		if unlock == nil {
+			return replaced, damagedFile, err
+		}
+		unlock()
+		unlock = nil
+		if err := os.Rename(staged, path); err != nil {
+			return replaced, damagedFile, err
+		}
+	}
+	syncDir(dir)
+	if unlock != nil {
+		unlock()
+	}
+	return replaced, damagedFile, nil
 }
 
 // readCurrentAudit reads the audit log of the data file Restore is about to
@@ -567,12 +694,22 @@ func (tx *Tx) lastAudit() (time.Time, error) {
 	return rec.At, nil
 }
 
-// probeLock returns ErrInUse when another process holds the data file.
+// probeLock returns ErrInUse when another process holds the data file,
+// damaged or not.
 func probeLock(path string, timeout time.Duration) error {
 	if _, err := os.Stat(path); err != nil {
 		return nil
 	}
 	db, err := openBolt(path, timeout, true)
+	var de *DamagedError
+	if errors.As(err, &de) {
+		unlock, err := lockFile(path, timeout)
+		if err != nil {
+			return err
+		}
+		unlock()
+		return nil
+	}
 	if err != nil {
 		return err
 	}
@@ -581,22 +718,23 @@ func probeLock(path string, timeout time.Duration) error {
 
 // checkBolt runs bbolt's own consistency check on a file.
 func checkBolt(path string) error {
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	db, err := boltOpen(path, bolt.Options{Timeout: time.Second})
 	if err != nil {
 		return fmt.Errorf("not a data file: %w", err)
 	}
 	defer db.Close()
+	return db.View(boltCheck)
+}
+
+// boltCheck runs bbolt's own consistency check in btx: every page reached
+// once, none both free and in use, keys in order. It returns an error
+// wrapping ErrCorrupt naming the first problems.
+func boltCheck(btx *bolt.Tx) error {
 	var problems []error
-	err = db.View(func(btx *bolt.Tx) error {
-		for err := range btx.Check() {
-			if len(problems) < maxProblems {
-				problems = append(problems, err)
-			}
+	for err := range btx.Check() {
+		if len(problems) < maxProblems {
+			problems = append(problems, err)
 		}
-		return nil
-	})
-	if err != nil {
-		return err
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("bbolt check: %w: %w", ErrCorrupt, errors.Join(problems...))

@@ -279,9 +279,35 @@ func (tx *Tx) checkOutbox(report reportFunc) {
 			if r, err := rowRev(row); err != nil || r != rec.Rev {
 				report("%s %x: %s %s revision row %d has rev %s, entry says %s", b, k, rec.Kind, rec.ID, rec.RevSeq, r, rec.Rev)
 			}
+			slots := tx.outboxSlots(rec.Kind, rec.ID)
+			seq := binary.BigEndian.Uint64(k)
+			if isPending := bytes.Equal(b, outboxBucket); isPending && slots.pending != seq || !isPending && slots.quarantined != seq {
+				report("%s %x: %s %s: outbox_by_record says %d/%d (one entry per record)", b, k, rec.Kind, rec.ID, slots.pending, slots.quarantined)
+			}
 			return nil
 		})
 	}
+	_ = tx.bucket(outboxByRecordBucket).ForEach(func(k, v []byte) error {
+		slots, ok := decodeOutboxSlots(v)
+		kind, id, _ := bytes.Cut(k, []byte{0})
+		if !ok || slots == (outboxSlots{}) {
+			report("outbox_by_record %q: value %x", k, v)
+			return nil
+		}
+		for _, s := range []struct {
+			bucket []byte
+			seq    uint64
+		}{{outboxBucket, slots.pending}, {outboxQuarantineBucket, slots.quarantined}} {
+			if s.seq == 0 {
+				continue
+			}
+			rec, err := tx.readOutbox(s.bucket, s.seq)
+			if err != nil || rec == nil || rec.Kind != string(kind) || rec.ID != string(id) {
+				report("outbox_by_record %q: %s entry %d is not the record's", k, s.bucket, s.seq)
+			}
+		}
+		return nil
+	})
 }
 
 func (tx *Tx) checkLinked(bucket, index, parents []byte, what string, report reportFunc) {

@@ -60,6 +60,18 @@
 // (bbolt's check, the key, Check) before it replaces the data file and
 // carries over the audit entries written since.
 //
+// # A damaged file
+//
+// A data file that is empty, cut short, or whose pages or values are not
+// what was written is never a crash and never taken for a new store: Open,
+// and every transaction after it, return an error wrapping a
+// *DamagedError (which wraps ErrCorrupt) naming the file, whose Message
+// gives the way out (xunbang restore, the backups folder). bbolt's own
+// check runs on every copy a backup makes, so a damaged file is never
+// backed up; DailyBackup never removes the newest backup holding records;
+// Restore moves a damaged data file aside (xunbang.db.damaged-<time>) and
+// puts the backup in its place. See damage.go.
+//
 // Every I/O method takes a context and checks it before starting a
 // transaction; errors are wrapped with the operation and, where it helps,
 // wrap one of the package's sentinel errors (ErrNotFound, ErrConflict, …)
@@ -83,9 +95,11 @@
 //     enterprise_by_code, enterprise_by_updated: secondary indexes whose keys
 //     are the indexed value (for the credit code: its HMAC) and the record
 //     id, with empty values.
-//   - outbox, outbox_quarantine: the revisions still to push to the platform
-//     (each pointing at its revision row, which is the body), and those the
-//     platform rejected.
+//   - outbox, outbox_quarantine, outbox_by_record: per record, the latest
+//     revision still to push to the platform, on the base the platform
+//     acknowledged (pointing at its revision row, which is the body), and
+//     the one the platform refused or answered with a conflict; the index
+//     says which entries are the record's.
 //   - visits, visit_by_enterprise, followups, followup_by_need: visits and
 //     follow-ups with their parent indexes; they have no revisions and are
 //     not pushed.

@@ -263,6 +263,11 @@ func (h *needHead) encode() []byte {
 	w.str(h.CreatedBy)
 	w.str(h.Team)
 	w.bool(h.HasConfirmation)
+	// Added in schema 3; a head without them has no verdict.
+	w.str(h.Platform.State)
+	w.str(h.Platform.URL)
+	w.str(h.Platform.Comment)
+	w.time(h.Platform.UpdatedAt)
 	return w.b
 }
 
@@ -291,6 +296,12 @@ func decodeNeedHead(b []byte) (*needHead, error) {
 	h.CreatedBy = r.str()
 	h.Team = r.str()
 	h.HasConfirmation = r.bool()
+	if r.err == nil && len(r.s) > 0 {
+		h.Platform.State = r.str()
+		h.Platform.URL = r.str()
+		h.Platform.Comment = r.str()
+		h.Platform.UpdatedAt = r.time()
+	}
 	if r.err != nil {
 		return nil, fmt.Errorf("need head: %v: %w", r.err, ErrCorrupt)
 	}

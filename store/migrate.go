@@ -3,12 +3,14 @@ package store
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -35,6 +37,7 @@ type migration struct {
 var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
 	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
+	{to: 3, name: "one outbox entry per record, the platform's verdict in need heads", fn: migrateV2},
 }
 
 // migrate runs the migrations from version to schemaVersion. The caller has
@@ -90,9 +93,16 @@ func (s *Store) copyTo(path string) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
-	err = s.db.View(func(btx *bolt.Tx) error {
-		_, err := btx.WriteTo(tmp)
-		return err
+	err = guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			// A damaged file is never copied into a backup (which could
+			// then push a good one out of the daily rotation).
+			if err := boltCheck(btx); err != nil {
+				return err
+			}
+			_, err := btx.WriteTo(tmp)
+			return err
+		})
 	})
 	if err == nil {
 		err = tmp.Sync()
@@ -282,6 +292,166 @@ func migrateV1(tx *Tx) error {
 			return err
 		}
 		if err := meta.Put(c.metaKey(string(e.k)), encodeMetaValue(string(e.k), e.v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// migrateV2 brings schema 2 to 3. The outbox of schema 2 held one entry per
+// saved revision; schema 3 holds one pending and one quarantined entry per
+// record (outbox_by_record). A record's pending entries fold into its
+// first, which takes the last one's revision and keeps the first one's
+// base (the revision the platform acknowledged), as appendOutbox now does
+// on every save; of its quarantined entries the last is kept (the older
+// refusals are superseded), and queued revisions older than it are dropped
+// (it supersedes them). A quarantined entry whose first reason starts
+// with "conflict" (the sync client's mark for a kept conflict) is marked
+// as one. Need heads gain the platform's verdict, read from each need's
+// current revision. Schema 2 files may be encrypted: values are opened and
+// sealed with the store's key.
+func migrateV2(tx *Tx) error {
+	if err := tx.btx.DeleteBucket(outboxByRecordBucket); err != nil && !errors.Is(err, berrors.ErrBucketNotFound) {
+		return err
+	}
+	if _, err := tx.btx.CreateBucket(outboxByRecordBucket); err != nil {
+		return err
+	}
+	type entry struct {
+		seq uint64
+		rec *outboxRecord
+	}
+	read := func(bucket []byte) ([]entry, error) {
+		var out []entry
+		err := tx.bucket(bucket).ForEach(func(k, v []byte) error {
+			p, err := tx.s.crypt.open(bucket, k, v)
+			if err != nil {
+				return err
+			}
+			var rec outboxRecord
+			if err := json.Unmarshal(p, &rec); err != nil {
+				return fmt.Errorf("%s %x: %w", bucket, k, err)
+			}
+			out = append(out, entry{binary.BigEndian.Uint64(k), &rec})
+			return nil
+		})
+		return out, err
+	}
+	pending, err := read(outboxBucket)
+	if err != nil {
+		return err
+	}
+	quarantined, err := read(outboxQuarantineBucket)
+	if err != nil {
+		return err
+	}
+	slots := map[string]*outboxSlots{}
+	first := map[string]*outboxRecord{}
+	lastPending := map[string]uint64{}
+	slotOf := func(rec *outboxRecord) *outboxSlots {
+		k := string(pairKey(rec.Kind, rec.ID))
+		if slots[k] == nil {
+			slots[k] = &outboxSlots{}
+		}
+		return slots[k]
+	}
+	for _, e := range pending { // in seq order
+		k := string(pairKey(e.rec.Kind, e.rec.ID))
+		s := slotOf(e.rec)
+		lastPending[k] = e.seq
+		if s.pending == 0 {
+			s.pending, first[k] = e.seq, e.rec
+			continue
+		}
+		f := first[k]
+		if f.Rev != e.rec.BaseRev {
+			f.BaseRev = e.rec.BaseRev
+		}
+		f.Rev, f.RevSeq = e.rec.Rev, e.rec.RevSeq
+		if err := tx.del(outboxBucket, u64Key(e.seq)); err != nil {
+			return err
+		}
+	}
+	kept := map[string]*outboxRecord{}
+	for _, e := range quarantined {
+		s := slotOf(e.rec)
+		if s.quarantined != 0 {
+			if err := tx.del(outboxQuarantineBucket, u64Key(s.quarantined)); err != nil {
+				return err
+			}
+		}
+		s.quarantined = e.seq
+		e.rec.Conflict = len(e.rec.Reasons) > 0 && strings.HasPrefix(e.rec.Reasons[0], "conflict")
+		kept[string(pairKey(e.rec.Kind, e.rec.ID))] = e.rec
+	}
+	for k, s := range slots {
+		if q := kept[k]; q != nil {
+			f := first[k]
+			switch {
+			case f == nil || q.Conflict:
+			case s.quarantined > lastPending[k]:
+				// The refused revision is newer than every queued one:
+				// they are superseded, and it builds on what the platform
+				// acknowledged before them.
+				q.BaseRev = f.BaseRev
+				if err := tx.del(outboxBucket, u64Key(s.pending)); err != nil {
+					return err
+				}
+				first[k], s.pending = nil, 0
+			case f.BaseRev == q.Rev:
+				f.BaseRev = q.BaseRev
+			}
+			if err := tx.writeOutbox(outboxQuarantineBucket, s.quarantined, q); err != nil {
+				return err
+			}
+		}
+		if f := first[k]; f != nil {
+			if err := tx.writeOutbox(outboxBucket, s.pending, f); err != nil {
+				return err
+			}
+		}
+		if err := tx.put(outboxByRecordBucket, []byte(k), s.encode()); err != nil {
+			return err
+		}
+	}
+	return migrateHeadsV2(tx)
+}
+
+// migrateHeadsV2 writes the platform's verdict into every need head whose
+// current revision has one.
+func migrateHeadsV2(tx *Tx) error {
+	type verdict struct {
+		Platform forms.Platform `json:"platform"`
+	}
+	var heads []*needHead
+	err := tx.bucket(needSummariesBucket).ForEach(func(k, v []byte) error {
+		p, err := tx.s.crypt.open(needSummariesBucket, k, v)
+		if err != nil {
+			return err
+		}
+		h, err := decodeNeedHead(p)
+		if err != nil {
+			return fmt.Errorf("need %s: %w", k, err)
+		}
+		row, err := tx.getOpen(needRevisionsBucket, seqKey(h.ID, h.RevSeq))
+		if err != nil || row == nil {
+			return err
+		}
+		var vd verdict
+		if err := json.Unmarshal(row, &vd); err != nil {
+			return fmt.Errorf("need %s: %w", k, err)
+		}
+		if vd.Platform != (forms.Platform{}) {
+			h.Platform = vd.Platform
+			heads = append(heads, h)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, h := range heads {
+		if err := tx.putSealed(needSummariesBucket, []byte(h.ID), h.encode()); err != nil {
 			return err
 		}
 	}

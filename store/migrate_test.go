@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -104,7 +105,7 @@ func TestMigrateFromV0(t *testing.T) {
 		schema, upgraded = string(tx.Meta("schema")), string(tx.Meta("upgraded"))
 		return nil
 	})
-	if schema != "2" || upgraded == "" {
+	if schema != strconv.Itoa(schemaVersion) || upgraded == "" {
 		t.Errorf("meta after migration: schema %q upgraded %q", schema, upgraded)
 	}
 
@@ -203,5 +204,78 @@ func TestBackup(t *testing.T) {
 	defer c.Close()
 	if found, _ := c.FindEnterprises(bg, "甲", 0); len(found) != 1 {
 		t.Error("the backup does not hold the enterprise")
+	}
+}
+
+// TestMigrateSchema2Outbox migrates testdata/schema2.db.gz (written by
+// testdata/mkschema2 with the schema 2 store): the outbox keeps one entry
+// per record with its latest revision on the base the platform
+// acknowledged, refusals and conflicts stay set aside, and the need list
+// learns the platform's verdict.
+func TestMigrateSchema2Outbox(t *testing.T) {
+	dir := t.TempDir()
+	gunzipFixture(t, "schema2.db.gz", filepath.Join(dir, FileName))
+	s, err := Open(bg, dir, testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Check(bg); err != nil {
+		t.Fatalf("Check after migration: %v", err)
+	}
+	if backups, _ := filepath.Glob(filepath.Join(dir, FileName+".schema2-*.bak")); len(backups) != 1 {
+		t.Errorf("backups: %v", backups)
+	}
+	current := func(id string) *forms.Need {
+		n, err := s.Need(bg, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	revs := func(id string) []string {
+		l, err := s.NeedRevisions(bg, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, n := range l {
+			out = append(out, n.Rev)
+		}
+		return out
+	}
+	type entry struct{ id, rev, base string }
+	var pending []entry
+	for _, o := range mustOutbox(t, s) {
+		pending = append(pending, entry{o.ID, o.Rev, o.BaseRev})
+	}
+	chain, acked, refused := revs("need-chain"), revs("need-acked"), revs("need-refused")
+	want := []entry{
+		{"need-chain", chain[2], ""},             // three autosaves, one push of the last
+		{"need-acked", acked[2], acked[0]},       // on the revision the platform has
+		{"need-refused", refused[2], refused[0]}, // the fix, on what the platform had before the refusal
+	}
+	if !slices.Equal(pending, want) {
+		t.Errorf("pending after migration:\n got %v\nwant %v", pending, want)
+	}
+	q, _ := s.QuarantinedOutbox(bg)
+	if len(q) != 2 || q[0].ID != "need-refused" || q[0].Conflict || q[0].Rev != refused[1] ||
+		q[1].ID != "need-conflict" || !q[1].Conflict || q[1].Rev != current("need-conflict").Rev {
+		t.Errorf("quarantined after migration: %+v", q)
+	}
+	if st, _ := s.OutboxStats(bg); st.Pending != 3 || st.Quarantined != 2 || st.Conflicts != 1 {
+		t.Errorf("stats: %+v", st)
+	}
+	l, _ := s.Needs(bg, Query{Text: "已在平台发布"})
+	if len(l) != 1 || l[0].Platform.State != "已发布" || l[0].Platform.URL != "https://hub.example.cn/n/need-published" ||
+		l[0].Platform.Comment != "内容完整" || l[0].Platform.UpdatedAt.IsZero() {
+		t.Errorf("verdict in the need list: %+v", l)
+	}
+	// A save after the migration folds into the queued entry.
+	n := current("need-chain")
+	n.Values.Set("title", "迁移后又改了一次")
+	mustSaveNeed(t, s, n)
+	if box := mustOutbox(t, s); len(box) != 3 || box[0].Rev != n.Rev || box[0].BaseRev != "" {
+		t.Errorf("after a save: %+v", box[0])
 	}
 }

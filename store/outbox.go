@@ -16,30 +16,46 @@ const (
 	KindNeed       = "need"
 )
 
-// OutboxEntry is one saved revision that still has to reach the platform.
-// Entries are written in the same transaction as the revision they carry,
-// so a crash can lose neither.
+// The outbox holds, per record, at most one pending entry and at most one
+// quarantined one (outbox_by_record says which). A save of a record that
+// already waits in the queue does not add an entry: it moves the waiting
+// entry on to the new revision and keeps the entry's base, the revision
+// the platform last acknowledged. So the queue counts records, and a sync
+// pushes the latest revision of each, never the autosaves in between.
+
+// OutboxEntry is a record whose latest revision still has to reach the
+// platform. Entries are written in the same transaction as the revision
+// they carry, so a crash can lose neither.
 type OutboxEntry struct {
-	Seq     uint64 // position in the queue; the key for Ack/Fail/Quarantine
-	Kind    string // KindEnterprise or KindNeed
-	ID      string // the record's id
-	Rev     string // the revision to push; the platform's idempotency key
-	BaseRev string // the revision it was edited from ("" for a new record)
-	Body    []byte // the record's JSON at that revision
-	// CreatedAt is when the entry was written (when the record was saved).
+	Seq  uint64 // position in the queue; the key for SettleOutbox
+	Kind string // KindEnterprise or KindNeed
+	ID   string // the record's id
+	Rev  string // the revision to push (the record's latest); the platform's idempotency key
+	// BaseRev is the revision the platform last acknowledged for the record
+	// (or the one it came from the platform with); "" for a record it has
+	// never had. The platform judges Rev against it.
+	BaseRev string
+	Body    []byte // the record's JSON at Rev
+	// CreatedAt is when the entry was written: when the oldest change it
+	// carries was saved.
 	CreatedAt   time.Time
 	Attempts    int
 	LastError   string
 	LastAttempt time.Time
 	Quarantined bool
-	Reasons     []string
+	// Conflict marks a quarantined entry the platform answered with a
+	// conflict (a colleague's revision is kept beside it), rather than
+	// refused as invalid.
+	Conflict bool
+	Reasons  []string
 }
 
-// OutboxStats counts the outbox.
+// OutboxStats counts the outbox, in records.
 type OutboxStats struct {
-	Pending     int       // waiting to be pushed, not quarantined
-	Quarantined int       // rejected by the platform as invalid
-	Oldest      time.Time // when the oldest pending entry was written; zero when none
+	Pending     int       // records waiting to be pushed
+	Quarantined int       // records set aside: refused as invalid, or in conflict
+	Conflicts   int       // of Quarantined, those in conflict
+	Oldest      time.Time // when the oldest pending change was saved; zero when none
 }
 
 // outboxRecord is an outbox entry as stored. The body is not copied into
@@ -54,6 +70,7 @@ type outboxRecord struct {
 	Attempts    int       `json:"attempts,omitempty"`
 	LastError   string    `json:"last_error,omitempty"`
 	LastAttempt time.Time `json:"last_attempt,omitzero"`
+	Conflict    bool      `json:"conflict,omitempty"`
 	Reasons     []string  `json:"reasons,omitempty"`
 }
 
@@ -64,7 +81,86 @@ func revisionsBucketOf(kind string) []byte {
 	return needRevisionsBucket
 }
 
+// outboxSlots are a record's entries: the seq of its pending entry and of
+// its quarantined one, 0 for none.
+type outboxSlots struct{ pending, quarantined uint64 }
+
+func (s outboxSlots) encode() []byte {
+	b := binary.BigEndian.AppendUint64(nil, s.pending)
+	return binary.BigEndian.AppendUint64(b, s.quarantined)
+}
+
+func decodeOutboxSlots(v []byte) (outboxSlots, bool) {
+	if len(v) != 16 {
+		return outboxSlots{}, false
+	}
+	return outboxSlots{binary.BigEndian.Uint64(v[:8]), binary.BigEndian.Uint64(v[8:])}, true
+}
+
+func (tx *Tx) outboxSlots(kind, id string) outboxSlots {
+	s, _ := decodeOutboxSlots(tx.get(outboxByRecordBucket, pairKey(kind, id)))
+	return s
+}
+
+func (tx *Tx) setOutboxSlots(kind, id string, s outboxSlots) error {
+	k := pairKey(kind, id)
+	if s == (outboxSlots{}) {
+		return tx.del(outboxByRecordBucket, k)
+	}
+	return tx.put(outboxByRecordBucket, k, s.encode())
+}
+
+// readOutbox returns the entry stored under seq in bucket, nil if none.
+func (tx *Tx) readOutbox(bucket []byte, seq uint64) (*outboxRecord, error) {
+	if seq == 0 {
+		return nil, nil
+	}
+	v, err := tx.getOpen(bucket, u64Key(seq))
+	if err != nil || v == nil {
+		return nil, err
+	}
+	var rec outboxRecord
+	if err := json.Unmarshal(v, &rec); err != nil {
+		return nil, fmt.Errorf("outbox entry %d: %w", seq, err)
+	}
+	return &rec, nil
+}
+
+func (tx *Tx) writeOutbox(bucket []byte, seq uint64, rec *outboxRecord) error {
+	v, err := json.Marshal(rec)
+	if err != nil {
+		return err
+	}
+	return tx.putSealed(bucket, u64Key(seq), v)
+}
+
+// appendOutbox queues the record's new revision rev (saved from baseRev,
+// its row at revSeq). A record already waiting keeps its entry, which now
+// carries rev; its base stays the revision the platform acknowledged,
+// unless a revision from elsewhere (the platform's, chosen in a conflict)
+// came in between.
 func (tx *Tx) appendOutbox(kind, id, rev, baseRev string, revSeq uint64) error {
+	slots := tx.outboxSlots(kind, id)
+	if slots.pending != 0 {
+		rec, err := tx.readOutbox(outboxBucket, slots.pending)
+		if err != nil {
+			return err
+		}
+		if rec != nil {
+			if rec.Rev != baseRev {
+				rec.BaseRev = baseRev
+			}
+			rec.Rev, rec.RevSeq = rev, revSeq
+			return tx.writeOutbox(outboxBucket, slots.pending, rec)
+		}
+	}
+	// An edit of a revision the platform refused builds on what the
+	// platform last acknowledged: the refused one never reached it.
+	if q, err := tx.readOutbox(outboxQuarantineBucket, slots.quarantined); err != nil {
+		return err
+	} else if q != nil && q.Rev == baseRev && !q.Conflict {
+		baseRev = q.BaseRev
+	}
 	seq, err := tx.bucket(outboxBucket).NextSequence()
 	if err != nil {
 		return err
@@ -74,7 +170,11 @@ func (tx *Tx) appendOutbox(kind, id, rev, baseRev string, revSeq uint64) error {
 	if err != nil {
 		return err
 	}
-	return tx.putSealedAppend(outboxBucket, u64Key(seq), v)
+	if err := tx.putSealedAppend(outboxBucket, u64Key(seq), v); err != nil {
+		return err
+	}
+	slots.pending = seq
+	return tx.setOutboxSlots(kind, id, slots)
 }
 
 // outboxEntry turns a stored record of bucket into an OutboxEntry, reading
@@ -91,7 +191,7 @@ func (tx *Tx) outboxEntry(bucket, k, v []byte, quarantined bool) (OutboxEntry, e
 	e := OutboxEntry{
 		Seq: binary.BigEndian.Uint64(k), Kind: rec.Kind, ID: rec.ID, Rev: rec.Rev, BaseRev: rec.BaseRev,
 		CreatedAt: rec.CreatedAt, Attempts: rec.Attempts, LastError: rec.LastError,
-		LastAttempt: rec.LastAttempt, Quarantined: quarantined, Reasons: rec.Reasons,
+		LastAttempt: rec.LastAttempt, Quarantined: quarantined, Conflict: rec.Conflict, Reasons: rec.Reasons,
 	}
 	body, err := tx.getOpen(revisionsBucketOf(rec.Kind), seqKey(rec.ID, rec.RevSeq))
 	if err != nil {
@@ -104,8 +204,8 @@ func (tx *Tx) outboxEntry(bucket, k, v []byte, quarantined bool) (OutboxEntry, e
 	return e, nil
 }
 
-// Outbox returns up to limit pending entries (not quarantined) in the order
-// they were written; limit <= 0 means all.
+// Outbox returns up to limit pending entries (not quarantined), one per
+// record, in the order the records first changed; limit <= 0 means all.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.View(ctx, func(tx *Tx) error {
@@ -119,7 +219,8 @@ func (s *Store) Outbox(ctx context.Context, limit int) ([]OutboxEntry, error) {
 	return out, nil
 }
 
-// QuarantinedOutbox returns the entries the platform rejected, in order.
+// QuarantinedOutbox returns the entries the platform refused or answered
+// with a conflict, one per record, in order.
 func (s *Store) QuarantinedOutbox(ctx context.Context) ([]OutboxEntry, error) {
 	var out []OutboxEntry
 	err := s.View(ctx, func(tx *Tx) error {
@@ -146,12 +247,11 @@ func (tx *Tx) outboxList(bucket []byte, quarantined bool, limit int) ([]OutboxEn
 	return out, nil
 }
 
-// OutboxStats counts pending and quarantined entries.
+// OutboxStats counts pending and quarantined records.
 func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	var st OutboxStats
 	err := s.View(ctx, func(tx *Tx) error {
 		st.Pending = tx.bucket(outboxBucket).Stats().KeyN
-		st.Quarantined = tx.bucket(outboxQuarantineBucket).Stats().KeyN
 		if k, v := tx.bucket(outboxBucket).Cursor().First(); v != nil {
 			var rec outboxRecord
 			p, err := tx.s.crypt.open(outboxBucket, k, v)
@@ -163,7 +263,21 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 			}
 			st.Oldest = rec.CreatedAt
 		}
-		return nil
+		return tx.bucket(outboxQuarantineBucket).ForEach(func(k, v []byte) error {
+			st.Quarantined++
+			p, err := tx.s.crypt.open(outboxQuarantineBucket, k, v)
+			if err != nil {
+				return err
+			}
+			var rec outboxRecord
+			if err := json.Unmarshal(p, &rec); err != nil {
+				return err
+			}
+			if rec.Conflict {
+				st.Conflicts++
+			}
+			return nil
+		})
 	})
 	if err != nil {
 		return OutboxStats{}, fmt.Errorf("outbox stats: %w", err)
@@ -171,13 +285,141 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	return st, nil
 }
 
-// AckOutbox removes entries the platform has accepted (or already had).
-// Unknown seqs are ignored, so an ack can be repeated safely.
+// Outcome is what the platform made of a pushed entry.
+type Outcome int
+
+// Outcomes of SettleOutbox.
+const (
+	// Acknowledged: the platform has the revision (accepted, or a
+	// duplicate of what it had).
+	Acknowledged Outcome = iota + 1
+	// Refused: the platform refused the revision as invalid, with reasons.
+	Refused
+	// Conflicted: the platform holds a revision the pushed one was not
+	// based on; the caller keeps both sides.
+	Conflicted
+)
+
+// Settlement is the platform's answer about one pushed entry.
+type Settlement struct {
+	Seq     uint64  // the entry
+	Rev     string  // the revision that was pushed
+	Outcome Outcome //
+	Reasons []string
+}
+
+// SettleOutbox records the platform's answers, all in one transaction. The
+// record may have been saved again since the push (its entry now carries a
+// newer revision): then an acknowledged revision becomes the entry's base
+// and the entry stays queued; a refused one is forgotten, for the newer
+// revision will be judged instead; a conflict sets the entry aside all the
+// same (the newer revision has the same base). An acknowledgement also
+// drops the record's quarantined entry: the refusal is superseded. Entries
+// already settled are skipped, so settling can be repeated.
+func (s *Store) SettleOutbox(ctx context.Context, settled []Settlement) error {
+	err := s.update(ctx, "", func(tx *Tx) error {
+		for _, st := range settled {
+			if err := tx.settleOutbox(st); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("settle outbox: %w", err)
+	}
+	return nil
+}
+
+func (tx *Tx) settleOutbox(st Settlement) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	rec, err := tx.readOutbox(outboxBucket, st.Seq)
+	if err != nil || rec == nil {
+		return err
+	}
+	slots := tx.outboxSlots(rec.Kind, rec.ID)
+	current := rec.Rev == st.Rev
+	switch st.Outcome {
+	case Acknowledged:
+		if slots.quarantined != 0 && slots.quarantined != st.Seq {
+			if err := tx.del(outboxQuarantineBucket, u64Key(slots.quarantined)); err != nil {
+				return err
+			}
+			slots.quarantined = 0
+		}
+		if current {
+			if err := tx.del(outboxBucket, u64Key(st.Seq)); err != nil {
+				return err
+			}
+			slots.pending = 0
+		} else {
+			rec.BaseRev, rec.Attempts, rec.LastError = st.Rev, 0, ""
+			if err := tx.writeOutbox(outboxBucket, st.Seq, rec); err != nil {
+				return err
+			}
+		}
+	case Refused, Conflicted:
+		if !current && st.Outcome == Refused {
+			return nil
+		}
+		rec.Reasons, rec.Conflict, rec.LastAttempt = slices.Clone(st.Reasons), st.Outcome == Conflicted, tx.s.clock()
+		if err := tx.quarantine(st.Seq, rec, &slots); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("outcome %d: %w", st.Outcome, ErrInvalid)
+	}
+	return tx.setOutboxSlots(rec.Kind, rec.ID, slots)
+}
+
+// quarantine moves the pending entry seq, rec, into the quarantine, where
+// it replaces the record's older quarantined entry.
+func (tx *Tx) quarantine(seq uint64, rec *outboxRecord, slots *outboxSlots) error {
+	if slots.quarantined != 0 && slots.quarantined != seq {
+		if err := tx.del(outboxQuarantineBucket, u64Key(slots.quarantined)); err != nil {
+			return err
+		}
+	}
+	if err := tx.del(outboxBucket, u64Key(seq)); err != nil {
+		return err
+	}
+	if err := tx.writeOutbox(outboxQuarantineBucket, seq, rec); err != nil {
+		return err
+	}
+	if slots.pending == seq {
+		slots.pending = 0
+	}
+	slots.quarantined = seq
+	return nil
+}
+
+// AckOutbox removes entries, pending or quarantined: the platform has them,
+// or the user dismissed a refusal. Unknown seqs are ignored, so an ack can
+// be repeated safely.
 func (s *Store) AckOutbox(ctx context.Context, seqs ...uint64) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
 		for _, seq := range seqs {
 			for _, b := range [][]byte{outboxBucket, outboxQuarantineBucket} {
-				if err := tx.bucket(b).Delete(u64Key(seq)); err != nil {
+				rec, err := tx.readOutbox(b, seq)
+				if err != nil {
+					return err
+				}
+				if rec == nil {
+					continue
+				}
+				if err := tx.del(b, u64Key(seq)); err != nil {
+					return err
+				}
+				slots := tx.outboxSlots(rec.Kind, rec.ID)
+				if slots.pending == seq {
+					slots.pending = 0
+				}
+				if slots.quarantined == seq {
+					slots.quarantined = 0
+				}
+				if err := tx.setOutboxSlots(rec.Kind, rec.ID, slots); err != nil {
 					return err
 				}
 			}
@@ -194,12 +436,14 @@ func (s *Store) AckOutbox(ctx context.Context, seqs ...uint64) error {
 // one and LastError is set. The entry stays in the queue.
 func (s *Store) FailOutbox(ctx context.Context, seq uint64, errText string) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
-		return tx.changeOutbox(seq, func(rec *outboxRecord) []byte {
-			rec.Attempts++
-			rec.LastError = errText
-			rec.LastAttempt = tx.s.clock()
-			return outboxBucket
-		})
+		rec, err := tx.pendingOutbox(seq)
+		if err != nil {
+			return err
+		}
+		rec.Attempts++
+		rec.LastError = errText
+		rec.LastAttempt = tx.s.clock()
+		return tx.writeOutbox(outboxBucket, seq, rec)
 	})
 	if err != nil {
 		return fmt.Errorf("fail outbox %d: %w", seq, err)
@@ -207,16 +451,22 @@ func (s *Store) FailOutbox(ctx context.Context, seq uint64, errText string) erro
 	return nil
 }
 
-// QuarantineOutbox sets an entry aside because the platform called it
-// invalid, with the platform's reasons. It no longer blocks the queue; a
-// later save of the record writes a new entry.
+// QuarantineOutbox sets a pending entry aside as refused, with the reasons
+// (the platform's, or why it could not be sent). It no longer blocks the
+// queue and replaces the record's older quarantined entry; a later save of
+// the record queues it again.
 func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []string) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
-		return tx.changeOutbox(seq, func(rec *outboxRecord) []byte {
-			rec.Reasons = slices.Clone(reasons)
-			rec.LastAttempt = tx.s.clock()
-			return outboxQuarantineBucket
-		})
+		rec, err := tx.pendingOutbox(seq)
+		if err != nil {
+			return err
+		}
+		rec.Reasons, rec.Conflict, rec.LastAttempt = slices.Clone(reasons), false, tx.s.clock()
+		slots := tx.outboxSlots(rec.Kind, rec.ID)
+		if err := tx.quarantine(seq, rec, &slots); err != nil {
+			return err
+		}
+		return tx.setOutboxSlots(rec.Kind, rec.ID, slots)
 	})
 	if err != nil {
 		return fmt.Errorf("quarantine outbox %d: %w", seq, err)
@@ -224,33 +474,49 @@ func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []stri
 	return nil
 }
 
+func (tx *Tx) pendingOutbox(seq uint64) (*outboxRecord, error) {
+	if err := tx.checkWrite(); err != nil {
+		return nil, err
+	}
+	rec, err := tx.readOutbox(outboxBucket, seq)
+	if err != nil {
+		return nil, err
+	}
+	if rec == nil {
+		return nil, fmt.Errorf("pending entry %d: %w", seq, ErrNotFound)
+	}
+	return rec, nil
+}
+
 // RequeueOutbox moves quarantined entries back into the queue (after the
-// user has dealt with the reasons), keeping their place in the order.
-// Unknown seqs are ignored.
+// user has dealt with the reasons), keeping their place in the order. An
+// entry whose record has been queued again since is dropped instead: the
+// queued revision supersedes it. Unknown seqs are ignored.
 func (s *Store) RequeueOutbox(ctx context.Context, seqs ...uint64) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
-		q := tx.bucket(outboxQuarantineBucket)
 		for _, seq := range seqs {
-			v, err := tx.getOpen(outboxQuarantineBucket, u64Key(seq))
+			rec, err := tx.readOutbox(outboxQuarantineBucket, seq)
 			if err != nil {
 				return err
 			}
-			if v == nil {
+			if rec == nil {
 				continue
 			}
-			var rec outboxRecord
-			if err := json.Unmarshal(v, &rec); err != nil {
+			if err := tx.del(outboxQuarantineBucket, u64Key(seq)); err != nil {
 				return err
 			}
-			rec.Reasons = nil
-			nv, err := json.Marshal(rec)
-			if err != nil {
-				return err
+			slots := tx.outboxSlots(rec.Kind, rec.ID)
+			if slots.quarantined == seq {
+				slots.quarantined = 0
 			}
-			if err := q.Delete(u64Key(seq)); err != nil {
-				return err
+			if slots.pending == 0 {
+				rec.Reasons, rec.Conflict = nil, false
+				if err := tx.writeOutbox(outboxBucket, seq, rec); err != nil {
+					return err
+				}
+				slots.pending = seq
 			}
-			if err := tx.putSealed(outboxBucket, u64Key(seq), nv); err != nil {
+			if err := tx.setOutboxSlots(rec.Kind, rec.ID, slots); err != nil {
 				return err
 			}
 		}
@@ -262,34 +528,34 @@ func (s *Store) RequeueOutbox(ctx context.Context, seqs ...uint64) error {
 	return nil
 }
 
-// changeOutbox applies fn to a pending entry and stores it in the bucket fn
-// returns.
-func (tx *Tx) changeOutbox(seq uint64, fn func(*outboxRecord) []byte) error {
-	if err := tx.checkWrite(); err != nil {
-		return err
-	}
-	pending := tx.bucket(outboxBucket)
-	k := u64Key(seq)
-	v, err := tx.getOpen(outboxBucket, k)
-	if err != nil {
-		return err
-	}
-	if v == nil {
-		return fmt.Errorf("pending entry %d: %w", seq, ErrNotFound)
-	}
-	var rec outboxRecord
-	if err := json.Unmarshal(v, &rec); err != nil {
-		return err
-	}
-	dst := fn(&rec)
-	nv, err := json.Marshal(rec)
-	if err != nil {
-		return err
-	}
-	if !bytes.Equal(dst, outboxBucket) {
-		if err := pending.Delete(k); err != nil {
-			return err
+// RecordOutbox returns a record's pending and quarantined entries, nil for
+// none.
+func (s *Store) RecordOutbox(ctx context.Context, kind, id string) (pending, quarantined *OutboxEntry, err error) {
+	err = s.View(ctx, func(tx *Tx) error {
+		slots := tx.outboxSlots(kind, id)
+		for _, x := range []struct {
+			bucket []byte
+			seq    uint64
+			out    **OutboxEntry
+		}{{outboxBucket, slots.pending, &pending}, {outboxQuarantineBucket, slots.quarantined, &quarantined}} {
+			if x.seq == 0 {
+				continue
+			}
+			k := u64Key(x.seq)
+			v := tx.get(x.bucket, k)
+			if v == nil {
+				continue
+			}
+			e, err := tx.outboxEntry(x.bucket, k, v, bytes.Equal(x.bucket, outboxQuarantineBucket))
+			if err != nil {
+				return err
+			}
+			*x.out = &e
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, fmt.Errorf("outbox of %s %s: %w", kind, id, err)
 	}
-	return tx.putSealed(dst, k, nv)
+	return pending, quarantined, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/xunbang/xunbang/forms"
@@ -156,6 +157,11 @@ func (s *Store) forEach(ctx context.Context, bucket []byte, load func(tx *Tx, id
 			var last []byte
 			for ; k != nil && len(calls) < forEachBatch; k, _ = c.Next() {
 				call, err := load(tx, string(k))
+				if errors.Is(err, ErrNotFound) {
+					// Listed by the cursor, not found by its key: the
+					// bucket's pages are out of order.
+					return fmt.Errorf("%s %q: listed but not found: %w", bucket, k, ErrCorrupt)
+				}
 				if err != nil {
 					return err
 				}

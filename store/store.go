@@ -20,12 +20,12 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 2
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
 (values marked [sealed] are encrypted, see crypt.go; keys are never
 encrypted and never hold names, codes or text):
 
 meta/
-|--> schema   -> "2" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
 |--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
 |                data key wrapped with the passphrase and the Argon2id salt and
@@ -46,8 +46,9 @@ enterprise_by_updated/
 |--> <updated-at> <enterprise-id> -> nil
 
 need_summaries/
-|--> <need-id> -> needHead (compact binary: the need list's Summary, rev, times,
-                  and <seq> of the current revision row) [sealed]
+|--> <need-id> -> needHead (compact binary: the need list's Summary with the
+                  platform's verdict, rev, times, and <seq> of the current
+                  revision row) [sealed]
 need_revisions/
 |--> <need-id> 0x00 <seq> -> forms.Need JSON, one per revision, oldest first;
                              the last is the current one [sealed]
@@ -59,10 +60,15 @@ need_by_updated/
 |--> <updated-at> <need-id> -> nil
 
 outbox/
-|--> <seq> -> outboxRecord (JSON: kind, id, rev, base rev, <seq> of its revision row,
-              attempts, last error) [sealed]
+|--> <seq> -> outboxRecord (JSON: kind, id, the record's latest rev, the base rev the
+              platform acknowledged, <seq> of the revision row, attempts, last
+              error) [sealed]; one per record
 outbox_quarantine/
-|--> <seq> -> outboxRecord, set aside: the platform called it invalid [sealed]
+|--> <seq> -> outboxRecord, set aside: the platform refused it as invalid, or
+              answered with a conflict [sealed]; one per record
+outbox_by_record/
+|--> <kind> 0x00 <record-id> -> 16 bytes: <seq> of the record's pending entry and
+                                <seq> of its quarantined one (0: none)
 
 visits/
 |--> <visit-id> -> forms.Visit JSON [sealed]
@@ -91,7 +97,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 2
+const schemaVersion = 3
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -137,6 +143,9 @@ var (
 	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
 	// rejected as invalid; it no longer blocks the queue.
 	outboxQuarantineBucket = []byte("outbox_quarantine")
+	// outboxByRecordBucket maps: kind 0x00 record-id => the seqs of the
+	// record's pending and quarantined entries (outboxSlots).
+	outboxByRecordBucket = []byte("outbox_by_record")
 
 	// visitsBucket maps: visit-id => forms.Visit JSON.
 	visitsBucket = []byte("visits")
@@ -156,7 +165,7 @@ var allBuckets = [][]byte{
 	metaBucket,
 	enterpriseSummariesBucket, enterpriseRevisionsBucket, enterpriseByCodeBucket, enterpriseByUpdatedBucket,
 	needSummariesBucket, needRevisionsBucket, needByStatusBucket, needByEnterpriseBucket, needByUpdatedBucket,
-	outboxBucket, outboxQuarantineBucket,
+	outboxBucket, outboxQuarantineBucket, outboxByRecordBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
 	auditBucket,
 }
@@ -306,7 +315,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		osUser: osUserName(), crypt: plainCrypt,
 		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
 	}
-	if err := s.open(ctx, opts.ReadOnly, opts.Key); err != nil {
+	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key) }); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
@@ -320,7 +329,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 func openBolt(path string, timeout time.Duration, readOnly bool) (*bolt.DB, error) {
 	for attempt := 0; ; attempt++ {
 		before, _ := os.Stat(path)
-		db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: timeout, ReadOnly: readOnly})
+		db, err := boltOpen(path, bolt.Options{Timeout: timeout, ReadOnly: readOnly})
 		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, ErrInUse
 		}
@@ -568,18 +577,25 @@ func (s *Store) update(ctx context.Context, op string, fn func(tx *Tx) error) er
 	defer s.writeMu.Unlock()
 	tx := &Tx{s: s, ctx: ctx, writable: true}
 	var fnErr error
-	err := s.db.Update(func(btx *bolt.Tx) error {
-		tx.btx = btx
-		fnErr = fn(tx)
-		return fnErr
+	fnReturned := false
+	err := guard(s.path, func() error {
+		return s.db.Update(func(btx *bolt.Tx) error {
+			tx.btx = btx
+			fnErr = fn(tx)
+			fnReturned = true
+			return fnErr
+		})
 	})
 	tx.btx = nil
 	if err != nil {
 		tx.rollback()
-		if fnErr == nil {
+		switch {
+		case !fnReturned: // a damaged page made bbolt panic under fn
+			return wrap(err)
+		case fnErr == nil:
 			return wrap(fmt.Errorf("commit: %w", err))
 		}
-		return err
+		return err // fn's own error (naming the file when it is damage)
 	}
 	s.mem.apply(tx)
 	return nil
@@ -592,9 +608,11 @@ func (s *Store) View(ctx context.Context, fn func(tx *Tx) error) error {
 		return err
 	}
 	tx := &Tx{s: s, ctx: ctx}
-	err := s.db.View(func(btx *bolt.Tx) error {
-		tx.btx = btx
-		return fn(tx)
+	err := guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			tx.btx = btx
+			return fn(tx)
+		})
 	})
 	tx.btx = nil
 	return err

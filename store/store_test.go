@@ -176,70 +176,173 @@ func TestOutbox(t *testing.T) {
 	firstRev := n.Rev
 	n.Values.Set("title", "第二版")
 	mustSaveNeed(t, s, n)
+	v2 := n.Rev
 
+	// One entry per record, carrying its latest revision; the need's base
+	// is what the platform has of it: nothing yet.
+	type entry struct{ kind, id, rev, base string }
+	entries := func(l []OutboxEntry) []entry {
+		var out []entry
+		for _, o := range l {
+			out = append(out, entry{o.Kind, o.ID, o.Rev, o.BaseRev})
+		}
+		return out
+	}
 	box, err := s.Outbox(bg, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	type entry struct{ kind, id, rev, base string }
-	var got []entry
-	for _, o := range box {
-		got = append(got, entry{o.Kind, o.ID, o.Rev, o.BaseRev})
-	}
-	want := []entry{{KindEnterprise, e.ID, e.Rev, ""}, {KindNeed, n.ID, firstRev, ""}, {KindNeed, n.ID, n.Rev, firstRev}}
-	if !slices.Equal(got, want) {
+	if got, want := entries(box), []entry{{KindEnterprise, e.ID, e.Rev, ""}, {KindNeed, n.ID, v2, ""}}; !slices.Equal(got, want) {
 		t.Fatalf("outbox:\n got %v\nwant %v", got, want)
 	}
 	var body forms.Need
-	if err := json.Unmarshal(box[1].Body, &body); err != nil || body.Rev != firstRev || body.Title() != "第一版" {
-		t.Errorf("outbox body is not the revision: %s (%v)", box[1].Body, err)
+	if err := json.Unmarshal(box[1].Body, &body); err != nil || body.Rev != v2 || body.Title() != "第二版" {
+		t.Errorf("outbox body is not the latest revision: %s (%v)", box[1].Body, err)
 	}
-	if l, _ := s.Outbox(bg, 2); len(l) != 2 || l[0].Seq >= l[1].Seq {
-		t.Errorf("Outbox(limit 2) = %d entries", len(l))
+	if firstRev == v2 {
+		t.Fatal("no new revision")
 	}
-
+	if l, _ := s.Outbox(bg, 1); len(l) != 1 || l[0].Kind != KindEnterprise {
+		t.Errorf("Outbox(limit 1) = %v", entries(l))
+	}
+	stats := func() OutboxStats {
+		t.Helper()
+		st, err := s.OutboxStats(bg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	if st := stats(); st.Pending != 2 || st.Quarantined != 0 || !st.Oldest.Equal(box[0].CreatedAt) {
+		t.Errorf("OutboxStats = %+v", st)
+	}
 	if err := s.FailOutbox(bg, box[0].Seq, "connection refused"); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.FailOutbox(bg, box[0].Seq, "503"); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.QuarantineOutbox(bg, box[1].Seq, []string{"title: too short"}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.AckOutbox(bg, box[2].Seq, 9999); err != nil {
-		t.Fatal(err)
-	}
-	pending, _ := s.Outbox(bg, 0)
-	if len(pending) != 1 || pending[0].Seq != box[0].Seq || pending[0].Attempts != 2 || pending[0].LastError != "503" || pending[0].LastAttempt.IsZero() {
-		t.Errorf("after fail/quarantine/ack, pending = %+v", pending)
-	}
-	q, _ := s.QuarantinedOutbox(bg)
-	if len(q) != 1 || q[0].Seq != box[1].Seq || !q[0].Quarantined || !slices.Equal(q[0].Reasons, []string{"title: too short"}) {
-		t.Errorf("quarantined = %+v", q)
-	}
-	st, err := s.OutboxStats(bg)
-	if err != nil || st.Pending != 1 || st.Quarantined != 1 || !st.Oldest.Equal(box[0].CreatedAt) {
-		t.Errorf("OutboxStats = %+v, %v", st, err)
+	if l, _ := s.Outbox(bg, 1); l[0].Attempts != 2 || l[0].LastError != "503" || l[0].LastAttempt.IsZero() {
+		t.Errorf("after two failures: %+v", l[0])
 	}
 	if err := s.FailOutbox(bg, 9999, "x"); !errors.Is(err, ErrNotFound) {
 		t.Errorf("FailOutbox(unknown) = %v", err)
 	}
-	if err := s.QuarantineOutbox(bg, box[1].Seq, nil); !errors.Is(err, ErrNotFound) {
+
+	// The need is saved again while its push is under way: the answer
+	// about v2 makes v2 the base of the entry, which stays queued with v3.
+	seq := box[1].Seq
+	n.Values.Set("title", "第三版")
+	mustSaveNeed(t, s, n)
+	v3 := n.Rev
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: e.Rev, Outcome: Acknowledged}, {Seq: seq, Rev: v2, Outcome: Acknowledged}}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := entries(mustOutbox(t, s)), []entry{{KindNeed, n.ID, v3, v2}}; !slices.Equal(got, want) {
+		t.Fatalf("after acknowledging v2 while v3 waits: %v, want %v", got, want)
+	}
+	// Settling again changes nothing.
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: e.Rev, Outcome: Acknowledged}}); err != nil {
+		t.Fatal(err)
+	}
+
+	// v3 is refused: set aside with the reasons, one record refused.
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: seq, Rev: v3, Outcome: Refused, Reasons: []string{"「需求名称」过短"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st.Pending != 0 || st.Quarantined != 1 || st.Conflicts != 0 {
+		t.Errorf("after the refusal: %+v", st)
+	}
+	q, _ := s.QuarantinedOutbox(bg)
+	if len(q) != 1 || q[0].Rev != v3 || q[0].BaseRev != v2 || !q[0].Quarantined || q[0].Conflict || !slices.Equal(q[0].Reasons, []string{"「需求名称」过短"}) {
+		t.Fatalf("quarantined = %+v", q)
+	}
+	// The official fixes it: the new revision is queued on the base the
+	// platform has (v2), not on the refused v3 it never stored.
+	n.Values.Set("title", "第四版，改好了")
+	mustSaveNeed(t, s, n)
+	v4 := n.Rev
+	if got, want := entries(mustOutbox(t, s)), []entry{{KindNeed, n.ID, v4, v2}}; !slices.Equal(got, want) {
+		t.Fatalf("after fixing the refused revision: %v, want %v", got, want)
+	}
+	// A refusal of a revision superseded meanwhile is forgotten.
+	box = mustOutbox(t, s)
+	n.Values.Set("title", "第五版")
+	mustSaveNeed(t, s, n)
+	v5 := n.Rev
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v4, Outcome: Refused, Reasons: []string{"x"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st.Pending != 1 || st.Quarantined != 1 {
+		t.Errorf("after refusing a superseded revision: %+v", st)
+	}
+	// Its acceptance supersedes the old refusal too.
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v5, Outcome: Acknowledged}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st != (OutboxStats{}) {
+		t.Errorf("after the fixed revision was accepted: %+v", st)
+	}
+
+	// A conflict is set aside as one; an edit on top of it keeps its base
+	// (the conflict is not settled by editing).
+	n.Values.Set("title", "第六版")
+	mustSaveNeed(t, s, n)
+	v6 := n.Rev
+	box = mustOutbox(t, s)
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v6, Outcome: Conflicted, Reasons: []string{"conflict"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st.Quarantined != 1 || st.Conflicts != 1 {
+		t.Errorf("after the conflict: %+v", st)
+	}
+	n.Values.Set("title", "第七版")
+	mustSaveNeed(t, s, n)
+	if got, want := entries(mustOutbox(t, s)), []entry{{KindNeed, n.ID, n.Rev, v6}}; !slices.Equal(got, want) {
+		t.Fatalf("edit after a conflict: %v, want %v", got, want)
+	}
+	q, _ = s.QuarantinedOutbox(bg)
+	// Requeueing a quarantined entry whose record is queued again drops it.
+	if err := s.RequeueOutbox(bg, q[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st.Pending != 1 || st.Quarantined != 0 {
+		t.Errorf("after requeueing a superseded entry: %+v", st)
+	}
+	box = mustOutbox(t, s)
+	if err := s.QuarantineOutbox(bg, box[0].Seq, []string{"too big"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.QuarantineOutbox(bg, box[0].Seq, nil); !errors.Is(err, ErrNotFound) {
 		t.Errorf("QuarantineOutbox(already quarantined) = %v", err)
 	}
-	if err := s.RequeueOutbox(bg, box[1].Seq); err != nil {
+	if err := s.RequeueOutbox(bg, box[0].Seq); err != nil {
 		t.Fatal(err)
 	}
-	if pending, _ = s.Outbox(bg, 0); len(pending) != 2 || pending[1].Seq != box[1].Seq {
-		t.Errorf("after requeue, pending = %+v", pending)
+	if l := mustOutbox(t, s); len(l) != 1 || l[0].Seq != box[0].Seq || len(l[0].Reasons) != 0 {
+		t.Errorf("after requeue: %+v", l)
 	}
-	if err := s.AckOutbox(bg, box[0].Seq, box[1].Seq); err != nil {
+	if err := s.Check(bg); err != nil {
 		t.Fatal(err)
 	}
-	if st, _ := s.OutboxStats(bg); st != (OutboxStats{}) {
+	if err := s.AckOutbox(bg, box[0].Seq, 9999); err != nil {
+		t.Fatal(err)
+	}
+	if st := stats(); st != (OutboxStats{}) {
 		t.Errorf("after acking all, stats = %+v", st)
 	}
+	if err := s.Check(bg); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func mustOutbox(t *testing.T, s *Store) []OutboxEntry {
+	t.Helper()
+	l, err := s.Outbox(bg, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
 }
 
 func TestIndexes(t *testing.T) {
@@ -332,7 +435,7 @@ func TestConfirmationStaleness(t *testing.T) {
 
 	// Confirm again, then rename the enterprise: the name is confirmed
 	// content too, so saving the enterprise sends the need back with a new
-	// revision and an outbox entry.
+	// revision, which the need's outbox entry now carries.
 	if err := cat.Confirm(n, e, forms.Confirmation{At: time.Now()}); err != nil {
 		t.Fatal(err)
 	}
@@ -345,8 +448,12 @@ func TestConfirmationStaleness(t *testing.T) {
 		t.Errorf("after renaming the enterprise: status %s, base %s (was rev %s)", got.Status, got.BaseRev, n.Rev)
 	}
 	after, _ := s.Outbox(bg, 0)
-	if len(after) != len(before)+2 || after[len(after)-1].Kind != KindNeed || after[len(after)-1].Rev != got.Rev {
-		t.Errorf("outbox after renaming: %d entries (was %d)", len(after), len(before))
+	revs := map[string]string{}
+	for _, o := range after {
+		revs[o.Kind+"/"+o.ID] = o.Rev
+	}
+	if len(after) != len(before) || revs["need/"+n.ID] != got.Rev || revs["enterprise/"+e.ID] != e.Rev {
+		t.Errorf("outbox after renaming: %d entries (was %d), %v", len(after), len(before), revs)
 	}
 	l, _ := s.Needs(bg, Query{})
 	if len(l) != 1 || l[0].EnterpriseName != "苏州纳微科技股份有限公司" || l[0].Status != forms.StatusToConfirm || l[0].Confirmed {
@@ -572,12 +679,15 @@ func TestSettingsDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10},
+	want := Settings{Lang: "zh", Targets: Targets{Enterprises: 100, ValidNeeds: 80, CrossRegion: 30, Matches: 20, Deals: 10, TypicalCases: 5},
 		LockAfterMinutes: 10, BackupsKept: 7}
 	if set != want || want != DefaultSettings() {
 		t.Errorf("defaults = %+v, want %+v", set, want)
 	}
 	set.Lang, set.User, set.HomeRegion, set.Targets.Deals = "en", "王五", "320500", 12
+	set.Event = Event{Name: "2026“科技镇长团杯”挑战赛", Organiser: "苏州市科学技术局", Deadline: "2026年9月15日", Submit: "在线提交", Platform: "线上云平台"}
+	set.Report = Report{Title: "2026年 吴江区 技术需求征集情况统计表", Unit: "吴江区科技镇长团", Filer: "李四"}
+	set.Targets.TypicalCases = 6
 	if err := s.SaveSettings(bg, set); err != nil {
 		t.Fatal(err)
 	}
@@ -772,5 +882,48 @@ func TestConcurrentUse(t *testing.T) {
 	}
 	if err := s2.Check(bg); err != nil {
 		t.Error(err)
+	}
+}
+
+// TestStaleCopyKeepsVerdict: the platform's verdict changes a need's stored
+// revision in place; saving a copy loaded before it (an editor left open)
+// keeps the verdict and the status it moved to, unless the copy's own
+// status could not have come before it (the official withdrew the need).
+func TestStaleCopyKeepsVerdict(t *testing.T) {
+	s, _ := openTest(t)
+	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	n := newNeed(e.ID, "高温合金焊接")
+	n.Status = forms.StatusConfirmed
+	mustSaveNeed(t, s, n)
+	for _, tc := range []struct {
+		copyStatus, want forms.Status
+	}{
+		{forms.StatusConfirmed, forms.StatusPublished},
+		{forms.StatusWithdrawn, forms.StatusWithdrawn},
+	} {
+		stale, _ := s.Need(bg, n.ID)
+		verdict := forms.Platform{State: "已发布", URL: "https://hub.example.cn/n/" + n.ID, Comment: "通过", UpdatedAt: time.Now().UTC()}
+		if err := s.Update(bg, func(tx *Tx) error {
+			cur, err := tx.Need(n.ID)
+			if err != nil {
+				return err
+			}
+			cur.Platform, cur.Status = verdict, forms.StatusPublished
+			return tx.PutNeedRemote(cur)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		stale.Values.Set("keywords", "焊接")
+		stale.Status = tc.copyStatus
+		mustSaveNeed(t, s, stale)
+		got, _ := s.Need(bg, n.ID)
+		if !got.Platform.UpdatedAt.Equal(verdict.UpdatedAt) || got.Platform.URL != verdict.URL || got.Status != tc.want || got.Values.Get("keywords") != "焊接" {
+			t.Errorf("copy in %s: stored %s, platform %+v", tc.copyStatus, got.Status, got.Platform)
+		}
+		if l, _ := s.Needs(bg, Query{}); len(l) != 1 || l[0].Platform.URL != verdict.URL {
+			t.Errorf("summary: %+v", l)
+		}
+		got.Status = forms.StatusConfirmed
+		mustSaveNeed(t, s, got)
 	}
 }

@@ -35,6 +35,9 @@ type Summary struct {
 	Visibility     forms.Visibility
 	Confirmed      bool // the need has a confirmation and it is current
 	UpdatedAt      time.Time
+	// Platform is the platform's last verdict on the need (its word, the
+	// public address, the comment); zero when it has said nothing.
+	Platform forms.Platform
 }
 
 // Query selects and orders needs for Store.Needs. The zero value lists

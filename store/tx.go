@@ -150,7 +150,7 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	}
 	n := new(forms.Need)
 	if err := json.Unmarshal(v, n); err != nil {
-		return nil, fmt.Errorf("need %s: decode: %w", id, err)
+		return nil, fmt.Errorf("need %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return n, nil
 }
@@ -174,7 +174,7 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 	}
 	e := new(forms.Enterprise)
 	if err := json.Unmarshal(v, e); err != nil {
-		return nil, fmt.Errorf("enterprise %s: decode: %w", id, err)
+		return nil, fmt.Errorf("enterprise %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return e, nil
 }
@@ -354,6 +354,19 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 
 	snap := *n
 	tx.undo = append(tx.undo, func() { *n = snap })
+	if prev != nil && prev.Platform.UpdatedAt.After(n.Platform.UpdatedAt) {
+		// The copy was loaded before the platform's latest verdict, which
+		// changed the stored revision in place: the verdict is the
+		// platform's word, not something this edit may undo.
+		stored, err := tx.Need(n.ID)
+		if err != nil {
+			return err
+		}
+		n.Platform = stored.Platform
+		if n.Status != stored.Status && forms.CanTransition(n.Status, stored.Status) {
+			n.Status = stored.Status
+		}
+	}
 	now := tx.s.clock()
 	user, team := tx.s.userTeam()
 	if n.ID == "" {
@@ -431,6 +444,7 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 			Keywords:     slices.Clone(n.Values.List("keywords")),
 			Visibility:   n.Visibility(),
 			UpdatedAt:    n.UpdatedAt.UTC(),
+			Platform:     n.Platform,
 		},
 		Rev: n.Rev, BaseRev: n.BaseRev, RevSeq: seq,
 		CreatedAt: n.CreatedAt.UTC(), CreatedBy: n.CreatedBy, Team: n.Team,

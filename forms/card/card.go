@@ -42,10 +42,6 @@ func ParseLayout(s string) (Layout, error) {
 	return "", fmt.Errorf("card: unknown layout %q (known: a4-8, a4-4, a6)", s)
 }
 
-// DefaultURLTemplate is the QR code's content for a need the platform has not
-// published (or whose confirmation is not current). See [Options.URLTemplate].
-const DefaultURLTemplate = "https://xunbang.invalid/n/{id}?h={hash8}"
-
 // Options control rendering. Only Font is required.
 type Options struct {
 	// Font is a TrueType (glyf outline) font with CJK glyphs, such as the one in
@@ -54,11 +50,16 @@ type Options struct {
 	// Layout is the paper layout; "" means a4-8. RenderPNG draws each card at
 	// the size of this layout's card.
 	Layout Layout
-	// URLTemplate makes the QR content of a need that is not (or not
-	// currently) published: {id} is replaced by the need's id, {hash8} by the
-	// first 8 hex digits of its content hash, {hash} by the whole hash and
-	// {no} by its number ([ShortID]). "" means [DefaultURLTemplate].
-	URLTemplate string
+	// HubPublicURL is the public base address of the team's hub
+	// (store.Settings.HubPublicURL), "" when none is configured. A need that
+	// may be published (confirmation current, not 不公开) but has no
+	// platform URL yet gets the QR code of its page there,
+	// forms.PublicPageURL(HubPublicURL, id).
+	HubPublicURL string
+	// Platform names where the needs are published (store.Settings.Event's
+	// Platform, e.g. 江苏省科技资源统筹服务云平台); a card without a QR code
+	// says its need will be published there. "" means 线上平台.
+	Platform string
 	// Catalogue is the field catalogue; nil means forms.Default().
 	Catalogue *forms.Catalogue
 	// Regions names regions; nil means forms.Regions().
@@ -147,47 +148,71 @@ func ShortID(id string) string {
 	return b.String()
 }
 
-// QRContent returns what the QR code of item's card holds: the platform's
-// public URL when the need is published there (it has an http or https URL)
-// and the enterprise's confirmation is current; otherwise the URL made from
-// Options.URLTemplate, which never carries the public URL.
+// QRContent returns what the QR code of item's card holds, or "" when the
+// card gets no QR code because no address resolves to the need yet. A code
+// is printed only for a need whose enterprise confirmation is current and
+// whose visibility is not 不公开; it holds the platform's public URL when the
+// platform has published the need (an http or https URL), else the need's
+// page on the team's hub when Options.HubPublicURL is set.
 func QRContent(item Item, opt Options) string {
 	if item.Need == nil {
 		return ""
 	}
 	p, ok := opt.catalogue().Publish(item.Need, item.Enterprise)
-	return qrContent(item, &p, ok, &opt)
+	return qrContent(&p, ok, &opt)
 }
 
 // qrContent is QRContent given the need's public view (ok: it has one).
-func qrContent(item Item, p *forms.PublicNeed, ok bool, opt *Options) string {
-	if ok && p.Confirmed && publicURL(p.URL) {
+func qrContent(p *forms.PublicNeed, ok bool, opt *Options) string {
+	if !ok || !p.Confirmed {
+		return ""
+	}
+	if publicURL(p.URL) {
 		return p.URL
 	}
-	return fromTemplate(opt.URLTemplate, item.Need.ID, opt.catalogue().ContentHash(item.Need, item.Enterprise))
+	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) {
+		return u
+	}
+	return ""
 }
 
-// publicURL reports whether s is an absolute http(s) URL fit for a QR code.
+// CheckNumber is the number a card without a QR code prints so that the
+// card can be checked against the record: the need's number ([ShortID]), a
+// hyphen, and the first 8 hex digits of its content hash, upper case
+// ("6F1C2D3E-0A1B2C3D"). An edit of the need's content changes it.
+func CheckNumber(item Item, opt Options) string {
+	if item.Need == nil {
+		return ""
+	}
+	return checkNumber(item.Need.ID, opt.catalogue().ContentHash(item.Need, item.Enterprise))
+}
+
+func checkNumber(id, hash string) string {
+	if len(hash) > 8 {
+		hash = hash[:8]
+	}
+	return ShortID(id) + "-" + strings.ToUpper(hash)
+}
+
+// publishedWhere is where a card says its need will be published.
+func (o *Options) publishedWhere() string {
+	if w := clean(o.Platform); w != "" {
+		return w
+	}
+	return "线上平台"
+}
+
+// publicURL reports whether s is an absolute http(s) URL fit for a QR code:
+// not one whose host is under .invalid, which by RFC 6761 never resolves
+// (demo data and placeholders use it).
 func publicURL(s string) bool {
 	if s == "" || strings.ContainsAny(s, " \t\r\n") {
 		return false
 	}
 	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
-}
-
-func fromTemplate(tmpl, id, hash string) string {
-	if tmpl == "" {
-		tmpl = DefaultURLTemplate
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
+		return false
 	}
-	h8 := hash
-	if len(h8) > 8 {
-		h8 = h8[:8]
-	}
-	return strings.NewReplacer(
-		"{id}", url.PathEscape(id),
-		"{hash8}", h8,
-		"{hash}", hash,
-		"{no}", ShortID(id),
-	).Replace(tmpl)
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	return h != "invalid" && !strings.HasSuffix(h, ".invalid")
 }

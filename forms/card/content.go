@@ -2,6 +2,7 @@ package card
 
 import (
 	"strings"
+	"unicode"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -20,7 +21,9 @@ type content struct {
 	problem   string
 	indicator string
 	confirmed bool
-	qr        string
+	qr        string // what the QR code holds; "" for none
+	check     string // CheckNumber, printed when there is no QR code
+	where     string // where the need will be published, said when there is no QR code
 }
 
 // contentOf builds a card's content. It reports false, with a skip, for an
@@ -29,14 +32,19 @@ func contentOf(it Item, opt *Options) (content, *Skip) {
 	if it.Need == nil {
 		return content{}, &Skip{Code: SkipNoNeed, Reason: "没有需求记录"}
 	}
-	cat := opt.catalogue()
-	p, ok := cat.Publish(it.Need, it.Enterprise)
+	p, ok := opt.catalogue().Publish(it.Need, it.Enterprise)
 	if !ok {
 		return content{}, &Skip{
 			ID: it.Need.ID, Title: it.Need.Title(), Code: SkipPrivate,
 			Reason: "公开方式为不公开，不印制公开卡片",
 		}
 	}
+	return contentOfPublic(it, &p, opt), nil
+}
+
+// contentOfPublic builds the content of a need from its public view p.
+func contentOfPublic(it Item, p *forms.PublicNeed, opt *Options) content {
+	cat := opt.catalogue()
 	v := p.Values
 	c := content{
 		id:        p.ID,
@@ -51,12 +59,16 @@ func contentOf(it Item, opt *Options) (content, *Skip) {
 		problem:   clean(v.Get("problem")),
 		indicator: clean(v.Get("indicators")),
 		confirmed: p.Confirmed,
-		qr:        qrContent(it, &p, true, opt),
+		qr:        qrContent(p, true, opt),
+	}
+	if c.qr == "" {
+		c.check = checkNumber(p.ID, cat.ContentHash(it.Need, it.Enterprise))
+		c.where = opt.publishedWhere()
 	}
 	if c.publisher == "" && p.Visibility == forms.VisibilityAnonymous {
 		c.publisher = "匿名企业"
 	}
-	return c, nil
+	return c
 }
 
 func vocabularyOf(cat *forms.Catalogue, field string) *forms.Vocabulary {
@@ -133,7 +145,8 @@ func budget(v forms.Values) string {
 }
 
 // clean makes text fit for one flowing paragraph: line breaks, tabs and runs
-// of spaces become one space, control characters go.
+// of spaces become one space, control and format characters (zero widths,
+// bidi overrides) go.
 func clean(s string) string {
 	var b strings.Builder
 	b.Grow(len(s))
@@ -143,8 +156,8 @@ func clean(s string) string {
 		case r == '\n' || r == '\r' || r == '\t' || r == ' ' || r == '\u3000' || r == '\u00a0':
 			space = true
 			continue
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == '\ufeff' || r == '\u200b':
-			continue
+		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || unicode.Is(unicode.Cf, r):
+			continue // controls, and format characters: zero widths, bidi overrides
 		}
 		if space && b.Len() > 0 {
 			b.WriteByte(' ')

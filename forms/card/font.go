@@ -2,6 +2,7 @@ package card
 
 import (
 	"fmt"
+	"unicode"
 
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/sfnt"
@@ -46,21 +47,23 @@ func parseFont(b []byte) (*face, error) {
 	return fc, nil
 }
 
+// inked reports whether glyph gi has an outline.
+func (fc *face) inked(gi sfnt.GlyphIndex, ppem fixed.Int26_6) bool {
+	segs, err := fc.f.LoadGlyph(&fc.buf, gi, ppem, nil)
+	return err == nil && len(segs) > 0
+}
+
+// fallbacks are drawn for characters the font has no outline for, when it
+// has the fallback's: what NFKC makes of them, or their base letter.
+var fallbacks = map[rune]string{
+	'℃': "°C", '℉': "°F", '\u212b': "\u00c5", 'Ⅴ': "V", 'Ⅹ': "X", '∼': "~", // \u212b: the ångström sign
+	'ǎ': "a", 'ǐ': "i", 'ǒ': "o", 'ǔ': "u", 'ǘ': "ü", 'ǚ': "ü", 'ǜ': "ü", 'ˊ': "´", 'ˋ': "`",
+}
+
 // runeWidth implements measurer for the PNG: the advance of r's glyph, or of
 // the substitute when the font lacks r.
 func (fc *face) runeWidth(r rune, size float64) float64 {
-	a, ok := fc.adv[r]
-	if !ok {
-		a = -1
-		gi, err := fc.f.GlyphIndex(&fc.buf, r)
-		if err == nil && gi != 0 {
-			ppem := fixed.Int26_6(fc.f.UnitsPerEm()) << 6
-			if adv, err := fc.f.GlyphAdvance(&fc.buf, gi, ppem, font.HintingNone); err == nil {
-				a = float64(adv) / 64 / fc.upem
-			}
-		}
-		fc.adv[r] = a
-	}
+	a := fc.advance(r)
 	if a < 0 {
 		fc.missing[r] = true
 		if r == substitute {
@@ -69,4 +72,26 @@ func (fc *face) runeWidth(r rune, size float64) float64 {
 		return fc.runeWidth(substitute, size)
 	}
 	return a * size * mmPerPt
+}
+
+// advance is the advance of r's glyph in em, -1 when the font does not draw
+// r (no glyph, or one without an outline).
+func (fc *face) advance(r rune) float64 {
+	a, ok := fc.adv[r]
+	if ok {
+		return a
+	}
+	a = -1
+	gi, err := fc.f.GlyphIndex(&fc.buf, r)
+	if err == nil && gi != 0 {
+		ppem := fixed.Int26_6(fc.f.UnitsPerEm()) << 6
+		adv, err := fc.f.GlyphAdvance(&fc.buf, gi, ppem, font.HintingNone)
+		// A glyph with no outline draws nothing (the font's ℃ is one): it
+		// is missing, unless the character is a space.
+		if err == nil && (unicode.IsSpace(r) || fc.inked(gi, ppem)) {
+			a = float64(adv) / 64 / fc.upem
+		}
+	}
+	fc.adv[r] = a
+	return a
 }

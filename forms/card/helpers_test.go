@@ -37,8 +37,11 @@ func testFont(tb testing.TB) []byte {
 	return fontBytes
 }
 
+// testHub is the hub public address the tests configure.
+const testHub = "https://hub.wujiang.example.gov.cn"
+
 func testOptions(tb testing.TB, l Layout) Options {
-	return Options{Font: testFont(tb), Layout: l}
+	return Options{Font: testFont(tb), Layout: l, HubPublicURL: testHub}
 }
 
 // needSpec describes a fixture need.

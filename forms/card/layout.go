@@ -56,6 +56,16 @@ type op struct {
 	col        rgb
 	code       *qr.Code
 	quiet      float64 // QR: the quiet zone that must stay blank, mm
+	// zone marks the stroke around a card's pending box (no QR code): the
+	// texts inside it are its own, the others stay clear of it.
+	zone bool
+	img  []byte // QR: the symbol as a PNG, for the PDF (a card's comes with the card)
+}
+
+// shifted returns o moved down by dy mm.
+func (o op) shifted(dy float64) op {
+	o.y += dy
+	return o
 }
 
 // fontMetrics are the font's ascent and descent, in em.
@@ -215,40 +225,10 @@ func layoutCard(m measurer, fm fontMetrics, st *style, c *content, code *qr.Code
 	}
 	y += pad * 0.3
 
-	// QR column at the right: symbol, caption, and the mark when unconfirmed.
-	n := float64(code.Size())
-	sym := math.Min(math.Max(n*st.minModule, st.qrMin), st.qrMax)
-	quiet := 4 * sym / n
-	qx := right - sym
-	if r.right()-qx-sym < quiet {
-		qx = r.right() - quiet - sym
-	}
-	ch := l.lineHeight(st.captionSize)
-	mh := st.markSize * mmPerPt * 1.75
-	qy := y + quiet
-	if st.qrBottom {
-		block := sym + quiet + ch
-		if !c.confirmed {
-			block += 0.6 + mh
-		}
-		qy = math.Max(qy, bottom-block)
-	}
-	l.ops = append(l.ops, op{kind: opQR, x: qx, y: qy, w: sym, h: sym, code: code, quiet: quiet})
-	colBottom := qy + sym + quiet
-	caption := ellipsize(m, "扫码查看需求", st.captionSize, sym)
-	cw := textWidth(m, caption, st.captionSize)
-	l.text(qx+(sym-cw)/2, l.baseline(colBottom, ch, st.captionSize), caption, st.captionSize, colLabel)
-	colBottom += ch
-	if !c.confirmed {
-		top := colBottom + 0.6
-		l.ops = append(l.ops, op{kind: opStroke, x: qx, y: top, w: sym, h: mh, lw: 0.35, col: colMark})
-		mark := ellipsize(m, "未经企业确认", st.markSize, sym-1)
-		mw := textWidth(m, mark, st.markSize)
-		l.text(qx+(sym-mw)/2, l.baseline(top, mh, st.markSize), mark, st.markSize, colMark)
-		colBottom = top + mh
-	}
-	colTop := qy - quiet
-	colRight := qx - math.Max(quiet, 2.5) // text beside the QR column ends here
+	// The column at the right: the QR code and its caption, or, when no
+	// address resolves to the need yet, a box saying where it will be
+	// published and its check number; then the mark when unconfirmed.
+	colTop, colBottom, colRight := l.column(c, code, r, y)
 
 	// Rows beside the QR column: label, then the value.
 	labelW := 0.0
@@ -314,6 +294,109 @@ func layoutCard(m measurer, fm fontMetrics, st *style, c *content, code *qr.Code
 		l.paragraph(left, vx, py, lh, paras[0][0], p)
 	}
 	return l.ops
+}
+
+// column lays out the card's right column below top: the QR code with its
+// caption, or the pending box when code is nil, and the 未经企业确认 mark.
+// It returns the column's extent and where the text beside it must end.
+func (l *cardLayout) column(c *content, code *qr.Code, r rect, top float64) (colTop, colBottom, colRight float64) {
+	st, m := l.st, l.m
+	right, bottom := r.right()-st.pad, r.bottom()-st.pad
+	ch := l.lineHeight(st.captionSize)
+	mh := st.markSize * mmPerPt * 1.75
+	markH := 0.0
+	if !c.confirmed {
+		markH = 0.6 + mh
+	}
+	var x, w float64
+	if code != nil {
+		n := float64(code.Size())
+		sym := math.Min(math.Max(n*st.minModule, st.qrMin), st.qrMax)
+		quiet := 4 * sym / n
+		x = right - sym
+		if r.right()-x-sym < quiet {
+			x = r.right() - quiet - sym
+		}
+		y := top + quiet
+		if st.qrBottom {
+			y = math.Max(y, bottom-(sym+quiet+ch+markH))
+		}
+		l.ops = append(l.ops, op{kind: opQR, x: x, y: y, w: sym, h: sym, code: code, quiet: quiet})
+		colTop, colBottom, w = y-quiet, y+sym+quiet, sym
+		caption := ellipsize(m, "扫码查看需求", st.captionSize, sym)
+		cw := textWidth(m, caption, st.captionSize)
+		l.text(x+(sym-cw)/2, l.baseline(colBottom, ch, st.captionSize), caption, st.captionSize, colLabel)
+		colBottom += ch
+		colRight = x - math.Max(quiet, 2.5)
+	} else {
+		w = st.qrMax
+		x = right - w
+		h := l.pendingHeight(c, w)
+		y := top + 0.5
+		if st.qrBottom {
+			y = math.Max(y, bottom-(h+markH))
+		}
+		l.pending(c, rect{x, y, w, h})
+		colTop, colBottom = y, y+h
+		colRight = x - 2.5
+	}
+	if !c.confirmed {
+		mt := colBottom + 0.6
+		l.ops = append(l.ops, op{kind: opStroke, x: x, y: mt, w: w, h: mh, lw: 0.35, col: colMark})
+		mark := ellipsize(m, "未经企业确认", st.markSize, w-1)
+		mw := textWidth(m, mark, st.markSize)
+		l.text(x+(w-mw)/2, l.baseline(mt, mh, st.markSize), mark, st.markSize, colMark)
+		colBottom = mt + mh
+	}
+	return colTop, colBottom, colRight
+}
+
+// The pending box of a card without a QR code: a heading, where the need
+// will be published, and the check number.
+const (
+	pendingHead  = "尚无二维码"
+	pendingCheck = "核验号"
+	pendingLines = 4 // at most, for where the need will be published
+)
+
+func (l *cardLayout) pendingWhere(c *content) string { return "将发布于" + c.where }
+
+// pendingHeight is the height of the pending box w mm wide.
+func (l *cardLayout) pendingHeight(c *content, w float64) float64 {
+	st := l.st
+	ch := l.lineHeight(st.captionSize)
+	inner := w - 2*pendingPad
+	where, _ := wrap(l.m, l.pendingWhere(c), st.captionSize, func(int) float64 { return inner }, pendingLines)
+	num, _ := wrap(l.m, c.check, st.captionSize, func(int) float64 { return inner }, 2)
+	return 2*pendingPad + l.lineHeight(st.captionSize+1) + float64(len(where)+1+len(num))*ch
+}
+
+const pendingPad = 0.9
+
+// pending draws the pending box in b.
+func (l *cardLayout) pending(c *content, b rect) {
+	st := l.st
+	l.ops = append(l.ops, op{kind: opStroke, x: b.x, y: b.y, w: b.w, h: b.h, lw: 0.25, col: colBorder, zone: true})
+	inner := b.w - 2*pendingPad
+	x, y := b.x+pendingPad, b.y+pendingPad
+	hs := st.captionSize + 1
+	hl := l.lineHeight(hs)
+	head := ellipsize(l.m, pendingHead, hs, inner)
+	l.text(x, l.baseline(y, hl, hs), head, hs, colBrand)
+	y += hl
+	ch := l.lineHeight(st.captionSize)
+	where, _ := wrap(l.m, l.pendingWhere(c), st.captionSize, func(int) float64 { return inner }, pendingLines)
+	for _, s := range where {
+		l.text(x, l.baseline(y, ch, st.captionSize), s, st.captionSize, colText)
+		y += ch
+	}
+	l.text(x, l.baseline(y, ch, st.captionSize), ellipsize(l.m, pendingCheck, st.captionSize, inner), st.captionSize, colLabel)
+	y += ch
+	num, _ := wrap(l.m, c.check, st.captionSize, func(int) float64 { return inner }, 2)
+	for _, s := range num {
+		l.text(x, l.baseline(y, ch, st.captionSize), s, st.captionSize, colTitle)
+		y += ch
+	}
 }
 
 func (l *cardLayout) label(x, top, lh float64, s string) {

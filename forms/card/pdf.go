@@ -7,6 +7,7 @@ import (
 	"io"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 
@@ -15,7 +16,12 @@ import (
 	"github.com/xunbang/xunbang/internal/qr"
 )
 
-const fontFamily = "card"
+// fontFamily is the font's name in the PDF. gopdf embeds only the glyphs
+// used (a subset) and writes the family as the font's name, a space becoming
+// "+": the six capitals before it are the subset tag the PDF standard asks
+// for (ISO 32000-1, 9.6.4), by which readers such as pdffonts know the font
+// is a subset ("sub yes").
+const fontFamily = "XBSUBS Xunbang-CJK"
 
 // qrScale is the number of image pixels per QR module in the PDF. The image
 // is scaled up on paper; a few pixels per module keep the module edges sharp
@@ -170,6 +176,9 @@ func prepare(ctx context.Context, items []Item, opt *Options, fc *face, rep *Rep
 				if r.skip != nil {
 					continue
 				}
+				if r.qr == "" {
+					continue // no address resolves yet: the card says where it will be published
+				}
 				var err error
 				if r.code, err = qr.Encode(r.qr); err != nil {
 					r.skip = &Skip{ID: r.id, Title: r.title, Code: SkipQR,
@@ -208,10 +217,17 @@ func prepare(ctx context.Context, items []Item, opt *Options, fc *face, rep *Rep
 // substitute replaces, in every text of c, the characters the font lacks by
 // □, and notes them.
 func (fc *face) substitute(c *content) {
-	for _, s := range []*string{&c.kind, &c.title, &c.field, &c.region, &c.publisher, &c.budget, &c.modes, &c.problem, &c.indicator} {
+	fc.substituteAll(&c.kind, &c.title, &c.field, &c.region, &c.publisher, &c.budget, &c.modes, &c.problem, &c.indicator, &c.where)
+}
+
+// substituteAll replaces, in each text, the characters the font cannot
+// draw: by their fallback ([fallbacks]) when the font draws that, else by □,
+// noting them as missing.
+func (fc *face) substituteAll(texts ...*string) {
+	for _, s := range texts {
 		ok := true
 		for _, r := range *s {
-			if !fc.hasCached(r) {
+			if r != '\n' && !fc.hasCached(r) {
 				ok = false
 				break
 			}
@@ -219,26 +235,34 @@ func (fc *face) substitute(c *content) {
 		if ok {
 			continue
 		}
-		rs := []rune(*s)
-		for i, r := range rs {
-			if !fc.hasCached(r) {
+		var b strings.Builder
+		for _, r := range *s {
+			switch {
+			case r == '\n' || fc.hasCached(r): // a line break is the caller's to keep or drop
+				b.WriteRune(r)
+			case fc.drawsAll(fallbacks[r]):
+				b.WriteString(fallbacks[r])
+			default:
 				fc.missing[r] = true
-				rs[i] = substitute
+				b.WriteRune(substitute)
 			}
 		}
-		*s = string(rs)
+		*s = b.String()
 	}
 }
 
-// hasCached is has with the answer remembered.
-func (fc *face) hasCached(r rune) bool {
-	a, ok := fc.adv[r]
-	if !ok {
-		fc.runeWidth(r, 1)
-		a = fc.adv[r]
+// drawsAll reports whether s is not empty and the font draws all of it.
+func (fc *face) drawsAll(s string) bool {
+	for _, r := range s {
+		if !fc.hasCached(r) {
+			return false
+		}
 	}
-	return a >= 0
+	return s != ""
 }
+
+// hasCached reports whether the font draws r, with the answer remembered.
+func (fc *face) hasCached(r rune) bool { return fc.advance(r) >= 0 }
 
 type pdfPainter struct{ gp *gopdf.GoPdf }
 
@@ -275,7 +299,11 @@ func (p *pdfPainter) paint(ops []op, png []byte) error {
 				return err
 			}
 		case opQR:
-			img, err := gopdf.ImageHolderByBytes(png)
+			data := png
+			if o.img != nil {
+				data = o.img
+			}
+			img, err := gopdf.ImageHolderByBytes(data)
 			if err != nil {
 				return err
 			}

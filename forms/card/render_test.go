@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -57,36 +58,42 @@ func scan(t *testing.T, page image.Image, slot rect, ops []op, dpi float64) (goz
 			continue
 		}
 		t.Logf("searching the card for its QR code failed (%v); reading its modules in place", err)
-		n := o.code.Size()
-		s, m := dpi/25.4, o.w/float64(n)
-		const scale, quiet = 4, 4
-		grid := image.NewGray(image.Rect(0, 0, (n+2*quiet)*scale, (n+2*quiet)*scale))
-		for i := range grid.Pix {
-			grid.Pix[i] = 0xff
-		}
-		for y := 0; y < n; y++ {
-			for x := 0; x < n; x++ {
-				r, g, b, _ := page.At(int((o.x+(float64(x)+0.5)*m)*s), int((o.y+(float64(y)+0.5)*m)*s)).RGBA()
-				if (r+g+b)/3>>8 < 128 {
-					for dy := 0; dy < scale; dy++ {
-						for dx := 0; dx < scale; dx++ {
-							grid.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
-						}
+		return readModules(page, o, dpi)
+	}
+	return gozxing.Result{}, err
+}
+
+// readModules decodes the QR symbol of op o from a page image by reading
+// each module's colour at its centre, where the layout put the symbol.
+func readModules(page image.Image, o op, dpi float64) (gozxing.Result, error) {
+	n := o.code.Size()
+	s, m := dpi/25.4, o.w/float64(n)
+	const scale, quiet = 4, 4
+	grid := image.NewGray(image.Rect(0, 0, (n+2*quiet)*scale, (n+2*quiet)*scale))
+	for i := range grid.Pix {
+		grid.Pix[i] = 0xff
+	}
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			r, g, b, _ := page.At(int((o.x+(float64(x)+0.5)*m)*s), int((o.y+(float64(y)+0.5)*m)*s)).RGBA()
+			if (r+g+b)/3>>8 < 128 {
+				for dy := 0; dy < scale; dy++ {
+					for dx := 0; dx < scale; dx++ {
+						grid.SetGray((x+quiet)*scale+dx, (y+quiet)*scale+dy, color.Gray{})
 					}
 				}
 			}
 		}
-		bmp, err := gozxing.NewBinaryBitmapFromImage(grid)
-		if err != nil {
-			return gozxing.Result{}, err
-		}
-		r, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
-		if err != nil {
-			return gozxing.Result{}, err
-		}
-		return *r, nil
 	}
-	return gozxing.Result{}, err
+	bmp, err := gozxing.NewBinaryBitmapFromImage(grid)
+	if err != nil {
+		return gozxing.Result{}, err
+	}
+	r, err := zxqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil {
+		return gozxing.Result{}, err
+	}
+	return *r, nil
 }
 
 // pxRect converts a rectangle in mm to pixels at dpi, grown by grow pixels.
@@ -123,8 +130,16 @@ func TestSheetScans(t *testing.T) {
 			if len(pages) != wantPages {
 				t.Fatalf("%d pages rasterised, want %d", len(pages), wantPages)
 			}
+			withQR := 0
 			for i, it := range items {
 				page := pages[i/len(sh.slots)]
+				if want := QRContent(it, opt); want == "" {
+					if res, err := decodeQR(crop(page, pxRect(sh.slots[i%len(sh.slots)], 150, 0))); err == nil {
+						t.Errorf("card %d (%s): no address resolves, yet it has a QR code holding %q", i, it.Need.Title(), res.GetText())
+					}
+					continue
+				}
+				withQR++
 				res, err := scan(t, page, sh.slots[i%len(sh.slots)], laid[i], 150)
 				if err != nil {
 					t.Errorf("card %d (%s): no QR code decoded: %v", i, it.Need.Title(), err)
@@ -136,6 +151,9 @@ func TestSheetScans(t *testing.T) {
 				if lvl := res.GetResultMetadata()[gozxing.ResultMetadataType_ERROR_CORRECTION_LEVEL]; lvl != "H" {
 					t.Errorf("card %d: error correction level %v, want H", i, lvl)
 				}
+			}
+			if withQR == 0 || withQR == len(items) && len(items) == 8 {
+				t.Errorf("%d of %d cards have a QR code: the sheet should hold both kinds", withQR, len(items))
 			}
 		})
 	}
@@ -203,6 +221,9 @@ func TestStaysInsideByRendering(t *testing.T) {
 			laid, _, _, _ := layoutAll(t, items, opt)
 			for i, it := range items {
 				page := pages[i/len(sh.slots)]
+				if QRContent(it, opt) == "" {
+					continue
+				}
 				res, err := scan(t, page, sh.slots[i%len(sh.slots)], laid[i], dpi)
 				if err != nil {
 					t.Errorf("card %d: no QR code decoded: %v", i, err)
@@ -335,41 +356,97 @@ func TestPrivateSkipped(t *testing.T) {
 	}
 }
 
+// TestQRContent: a card's QR code holds an address that resolves — the
+// platform's public URL, else the hub's page for a publishable need — or
+// there is none.
 func TestQRContent(t *testing.T) {
 	const public = "https://kjt.example.gov.cn/xq/detail?id=2025000999"
-	opt := Options{}
+	hub := Options{HubPublicURL: testHub + "/"}
 	it := anonymousItem(t, forms.VisibilityAnonymous) // published, confirmation current
-	if got := QRContent(it, opt); got != public {
-		t.Errorf("published and confirmed: %q, want the public URL", got)
+	for _, opt := range []Options{{}, hub} {
+		if got := QRContent(it, opt); got != public {
+			t.Errorf("published and confirmed (hub %q): %q, want the public URL", opt.HubPublicURL, got)
+		}
 	}
 	hash := forms.Default().ContentHash(it.Need, it.Enterprise)
 
-	// Edited after confirmation: the confirmation is stale, the public URL goes.
+	// Edited after confirmation: the confirmation is stale, so no address
+	// may be printed: neither the public URL nor the hub's page.
 	it.Need.Values.Set("budget_wan", "350")
-	got := QRContent(it, opt)
+	for _, opt := range []Options{{}, hub} {
+		if got := QRContent(it, opt); got != "" {
+			t.Errorf("stale confirmation (hub %q): %q, want no QR code", opt.HubPublicURL, got)
+		}
+	}
 	newHash := forms.Default().ContentHash(it.Need, it.Enterprise)
-	if want := "https://xunbang.invalid/n/" + it.Need.ID + "?h=" + newHash[:8]; got != want {
-		t.Errorf("stale confirmation: %q, want %q", got, want)
+	if got, want := CheckNumber(it, Options{}), ShortID(it.Need.ID)+"-"+strings.ToUpper(newHash[:8]); got != want {
+		t.Errorf("check number %q, want %q", got, want)
 	}
 	if newHash[:8] == hash[:8] {
 		t.Error("the content hash did not change with the content")
 	}
 
-	// Never confirmed, not published.
-	raw := makeItem(t, needSpec{id: "a/b c", title: "未确认", vis: forms.VisibilityNamed})
-	if got, want := QRContent(raw, Options{URLTemplate: "https://x.example/{no}/{id}#{hash}"}), "https://x.example/ABC/a%2Fb%20c#"+forms.Default().ContentHash(raw.Need, raw.Enterprise); got != want {
-		t.Errorf("custom template: %q, want %q", got, want)
-	}
-	// Confirmed but the platform gave no usable URL.
-	for _, u := range []string{"", "javascript:alert(1)", "kjt.example.gov.cn/x", "https://"} {
+	// Confirmed, not yet published by the platform: the hub's page when a hub
+	// is configured, else nothing. A platform value that is not a usable
+	// URL is no URL.
+	for _, u := range []string{"", "javascript:alert(1)", "kjt.example.gov.cn/x", "https://", "https://kjzy.jstd.gov.cn.invalid/need/1", "http://xunbang.INVALID./n/1"} {
 		it := anonymousItem(t, forms.VisibilityNamed)
 		it.Need.Platform.URL = u
-		if got := QRContent(it, opt); !strings.HasPrefix(got, "https://xunbang.invalid/n/") {
-			t.Errorf("platform URL %q: QR %q, want the template", u, got)
+		if got := QRContent(it, Options{}); got != "" {
+			t.Errorf("platform URL %q, no hub: QR %q, want none", u, got)
+		}
+		if got, want := QRContent(it, hub), testHub+"/n/"+it.Need.ID; got != want {
+			t.Errorf("platform URL %q, hub: QR %q, want %q", u, got, want)
 		}
 	}
-	if QRContent(Item{}, opt) != "" {
+	// Never confirmed: nothing, hub or not.
+	raw := makeItem(t, needSpec{id: "a1b2c3d4-0000-4000-8000-000000000001", title: "未确认", vis: forms.VisibilityNamed})
+	if got := QRContent(raw, hub); got != "" {
+		t.Errorf("unconfirmed: %q, want none", got)
+	}
+	// 不公开, even confirmed and with a URL: nothing.
+	if got := QRContent(anonymousItem(t, forms.VisibilityPrivate), hub); got != "" {
+		t.Errorf("不公开: %q, want none", got)
+	}
+	if QRContent(Item{}, hub) != "" || CheckNumber(Item{}, hub) != "" {
 		t.Error("no need: want no content")
+	}
+}
+
+// TestNoQRCardSaysWhere: a card whose need no address resolves to yet has
+// no QR code; it says where the need will be published and prints its check
+// number, which the PDF's text carries.
+func TestNoQRCardSaysWhere(t *testing.T) {
+	t.Parallel()
+	items := eightItems(t)
+	opt := Options{Font: testFont(t), Platform: "江苏省科技资源统筹服务云平台"} // no hub
+	pdf, _ := renderPDF(t, items, opt)
+	text := strings.ReplaceAll(pdfText(t, pdf), "\n", "")
+	flat := strings.Join(strings.Fields(text), "")
+	none := 0
+	for _, it := range items {
+		if QRContent(it, opt) != "" {
+			continue
+		}
+		none++
+		for _, s := range []string{CheckNumber(it, opt), "将发布于江苏省科技资源统筹服务云平台"} {
+			if !strings.Contains(flat, strings.ReplaceAll(s, " ", "")) {
+				t.Errorf("card %s lacks %q:\n%s", it.Need.Title(), s, text)
+			}
+		}
+	}
+	if none < 4 {
+		t.Fatalf("only %d cards without a QR code: the test proves little", none)
+	}
+	if strings.Contains(string(pdf), "xunbang.invalid") || strings.Contains(text, "xunbang.invalid") {
+		t.Error("a card points to xunbang.invalid")
+	}
+	// Without a platform name: 线上平台.
+	opt.Platform = ""
+	it := items[3] // published, but not confirmed: no QR
+	pdf, _ = renderPDF(t, []Item{it}, opt)
+	if flat := strings.Join(strings.Fields(pdfText(t, pdf)), ""); !strings.Contains(flat, "将发布于线上平台") {
+		t.Errorf("no platform named: %s", flat)
 	}
 }
 
@@ -399,13 +476,17 @@ func TestSizeAndFontEmbedding(t *testing.T) {
 	if len(f) < 8 || f[len(f)-5] != "yes" || f[len(f)-3] != "yes" {
 		t.Errorf("font not embedded with a Unicode map:\n%s", out)
 	}
+	// pdffonts knows a subset by the ABCDEF+ tag of its name.
+	if len(f) < 8 || f[len(f)-4] != "yes" || !regexp.MustCompile(`^[A-Z]{6}\+`).MatchString(f[0]) {
+		t.Errorf("font not named as a subset:\n%s", out)
+	}
 }
 
 func TestPNG(t *testing.T) {
 	t.Parallel()
 	for _, l := range []Layout{LayoutA4x8, LayoutA6} {
 		t.Run(string(l), func(t *testing.T) {
-			items, dpi := eightItems(t), 150.0
+			items, dpi := eightItems(t), 200.0 // a hub page's QR code has modules of 0.45 mm: 3.5 px
 			if l == LayoutA6 {
 				items, dpi = items[2:5], 100 // larger modules
 			}
@@ -429,6 +510,12 @@ func TestPNG(t *testing.T) {
 					t.Errorf("%s: %d px wide, want %d", f, got, want)
 				}
 				res, err := decodeQR(img)
+				if QRContent(items[i], opt) == "" {
+					if err == nil {
+						t.Errorf("%s: no address resolves, yet it has a QR code holding %q", f, res.GetText())
+					}
+					continue
+				}
 				if err != nil {
 					t.Errorf("%s: %v", f, err)
 				} else if want := QRContent(items[i], opt); res.GetText() != want {

@@ -70,6 +70,7 @@ func (w *Writer) Flush() error { return w.w.Flush() }
 type Problem struct {
 	Line     int
 	Field    string // catalogue field id or metadata key; "" for the whole line
+	Item     int    // 1-based item of a list (a contact, a value of a multi-valued field); 0 when none
 	Severity forms.Severity
 	zh, en   string
 }
@@ -77,20 +78,28 @@ type Problem struct {
 // Message returns the problem in the user's language, naming line and field.
 func (p Problem) Message(lang string) string {
 	cat := forms.Default()
-	label := p.Field
-	if f, ok := cat.Field(p.Field); ok {
-		label = f.Label(lang)
+	label := cat.Label(p.Field, lang)
+	item := ""
+	if p.Item > 0 {
+		item = tr(lang, fmt.Sprintf("第 %d 项", p.Item), fmt.Sprintf(", item %d", p.Item))
 	}
 	switch {
 	case lang == "en" && label != "":
-		return fmt.Sprintf("line %d, field %s (%s): %s", p.Line, label, p.Field, p.en)
+		return fmt.Sprintf("line %d, field %s (%s)%s: %s", p.Line, label, p.Field, item, p.en)
 	case lang == "en":
 		return fmt.Sprintf("line %d: %s", p.Line, p.en)
 	case label != "":
-		return fmt.Sprintf("第 %d 行，字段「%s」（%s）：%s", p.Line, label, p.Field, p.zh)
+		return fmt.Sprintf("第 %d 行，字段「%s」（%s）%s：%s", p.Line, label, p.Field, item, p.zh)
 	default:
 		return fmt.Sprintf("第 %d 行：%s", p.Line, p.zh)
 	}
+}
+
+func tr(lang, zh, en string) string {
+	if lang == "en" {
+		return en
+	}
+	return zh
 }
 
 // Batch is what a file holds: the records that read cleanly and the problems.
@@ -195,7 +204,7 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 	var out []Problem
 	add := func(ps []forms.Problem) {
 		for _, p := range ps {
-			out = append(out, Problem{Line: lineNo, Field: p.Field, Severity: p.Severity, zh: p.Text("zh"), en: p.Text("en")})
+			out = append(out, Problem{Line: lineNo, Field: p.Field, Item: p.Item, Severity: p.Severity, zh: p.Text("zh"), en: p.Text("en")})
 		}
 	}
 	switch head.Type {
@@ -230,6 +239,11 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 }
 
 func fieldErr(lineNo int, err error) []Problem {
+	var ue *forms.InvalidUTF8Error
+	if errors.As(err, &ue) {
+		p := ue.Problem()
+		return []Problem{{Line: lineNo, Field: p.Field, Item: p.Item, Severity: forms.SeverityError, zh: p.Text("zh"), en: p.Text("en")}}
+	}
 	var fe *forms.FieldTypeError
 	if errors.As(err, &fe) {
 		return []Problem{{Line: lineNo, Field: fe.Field, Severity: forms.SeverityError,

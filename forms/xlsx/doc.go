@@ -25,6 +25,9 @@
 // handbook carry only needs whose enterprise confirmation is current and
 // whose visibility is 实名公开 or 匿名公开, redacted by visibility through
 // [forms.Catalogue.Publish]; 不公开 needs appear in no public output. The
+// report is internal and says so on each sheet: it counts every need, names
+// an anonymous need by its alias and county, and lists a 不公开 one without
+// title, enterprise, region, field or type (see [WriteReport]). The
 // platform sheet's last column is the need's full id (需求编号): not
 // confidential (cards print its short form), and the key by which the
 // platform and [Read] recognise a need uploaded or imported again.

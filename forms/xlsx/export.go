@@ -190,10 +190,20 @@ func number(s string) any {
 
 func ptr[T any](v T) *T { return &v }
 
-// newBookFile starts a workbook whose first sheet is named first.
+// bookFont is the workbooks' default font, named in their styles: a CJK
+// font every Chinese office suite has (宋体, SimSun), not excelize's
+// Calibri, which has no Chinese characters.
+const bookFont = "宋体"
+
+// newBookFile starts a workbook whose first sheet is named first, in
+// bookFont.
 func newBookFile(first string) (*excelize.File, error) {
 	f := excelize.NewFile()
 	if err := f.SetSheetName("Sheet1", first); err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	if err := f.SetDefaultFont(bookFont); err != nil {
 		_ = f.Close()
 		return nil, err
 	}

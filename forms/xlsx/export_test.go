@@ -401,33 +401,41 @@ func TestWriteReport(t *testing.T) {
 	if r := find("玉山镇"); r[1] != "1" || r[3] != "2" {
 		t.Errorf("玉山镇: %v", r)
 	}
+	// 苏州远望新材料 (320583102) has a named need, so its town has a line;
+	// its 不公开 need is counted in the line of its own.
+	if r := find("不公开需求（不分地区、领域）"); r[3] != "1" {
+		t.Errorf("不公开: %v", r)
+	}
 	if r := find("江苏省苏州市吴中区（区外）"); r[1] != "1" || r[2] != "1" || r[3] != "0" {
 		t.Errorf("吴中区: %v", r)
 	}
 	list, _ := f.GetRows(ReportListSheet)
-	if len(list) != 6 {
+	if len(list) != 9 { // title, 填报 line, internal note, header, 5 needs
 		t.Fatalf("list has %d rows", len(list))
 	}
 	who := map[string]string{}
-	for _, r := range list[1:] {
+	for _, r := range list[4:] {
 		who[r[1]] = r[2]
 	}
-	if who["数控机床主轴热变形补偿"] != "昆山精密机械有限公司" || who["高导热陶瓷基板材料开发"] != "苏州市某装备制造企业" || who["不公开的需求项目"] != "（不公开）" {
+	if who["数控机床主轴热变形补偿"] != "昆山精密机械有限公司" || who["高导热陶瓷基板材料开发"] != "苏州市某装备制造企业" || who["（不公开需求）"] != "（不公开）" {
 		t.Errorf("names per visibility: %v", who)
 	}
-	// Both sheets print on A4 landscape, one page wide; the list repeats
-	// its header row on every page.
+	if _, ok := who["不公开的需求项目"]; ok {
+		t.Error("the 不公开 need is listed by its title")
+	}
+	// Both sheets print on A4 landscape; the list repeats its header row
+	// on every page.
 	for _, sheet := range []string{ReportStatsSheet, ReportListSheet} {
 		pl, _ := f.GetPageLayout(sheet)
-		if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" || pl.FitToWidth == nil || *pl.FitToWidth != 1 {
+		if pl.Size == nil || *pl.Size != 9 || pl.Orientation == nil || *pl.Orientation != "landscape" {
 			t.Errorf("%s: page layout %+v", sheet, pl)
 		}
-		if hf, _ := f.GetHeaderFooter(sheet); hf == nil || !strings.Contains(hf.OddFooter, "&P") {
-			t.Errorf("%s: footer %+v", sheet, hf)
+		if hf, _ := f.GetHeaderFooter(sheet); hf == nil || !strings.Contains(hf.OddFooter, "&P") || !strings.Contains(hf.OddHeader, "内部资料") {
+			t.Errorf("%s: header and footer %+v", sheet, hf)
 		}
 	}
 	dn := f.GetDefinedName()
-	if len(dn) != 1 || dn[0].Name != "_xlnm.Print_Titles" || !strings.HasSuffix(dn[0].RefersTo, "!$1:$1") || dn[0].Scope != ReportListSheet {
+	if len(dn) != 1 || dn[0].Name != "_xlnm.Print_Titles" || !strings.HasSuffix(dn[0].RefersTo, "!$4:$4") || dn[0].Scope != ReportListSheet {
 		t.Errorf("print titles %+v", dn)
 	}
 }

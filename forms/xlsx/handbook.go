@@ -221,34 +221,49 @@ type page struct {
 	// repeat is the rows printed atop every page, such as "$1:$1"; "" for
 	// none.
 	repeat string
+	// scale, when not 0, prints the sheet at this percentage (and narrow
+	// margins) instead of fitting it to one page wide, so that its text is
+	// never shrunk below what the percentage gives.
+	scale uint
+	// centre is printed at the middle of the page header, such as 内部资料.
+	centre string
 }
 
 // setupPrint sets the page up before the stream writer takes the sheet: A4,
-// margins, fit to one page wide, header and footer with the title, the date
-// and page numbers, no grid lines.
+// margins, fit to one page wide (or pg.scale), header and footer with the
+// title, the date and page numbers, no grid lines.
 func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time, pg page) error {
 	orient := "portrait"
 	if pg.landscape {
 		orient = "landscape"
 	}
-	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{
-		Size: ptr(9), Orientation: ptr(orient), FitToWidth: ptr(1), FitToHeight: ptr(0),
-	}); err != nil {
-		return err
-	}
-	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
-		return err
-	}
-	if err := f.SetPageMargins(sheet, &excelize.PageLayoutMarginsOptions{
+	layout := &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr(orient), FitToWidth: ptr(1), FitToHeight: ptr(0)}
+	margins := &excelize.PageLayoutMarginsOptions{
 		Top: ptr(0.8), Bottom: ptr(0.8), Left: ptr(0.6), Right: ptr(0.6), Header: ptr(0.3), Footer: ptr(0.3),
 		Horizontally: ptr(true),
-	}); err != nil {
+	}
+	if pg.scale > 0 {
+		layout = &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr(orient), AdjustTo: ptr(pg.scale)}
+		margins.Left, margins.Right, margins.Top, margins.Bottom = ptr(reportSideMargin), ptr(reportSideMargin), ptr(0.7), ptr(0.7)
+	}
+	if err := f.SetPageLayout(sheet, layout); err != nil {
 		return err
+	}
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(pg.scale == 0)}); err != nil {
+		return err
+	}
+	if err := f.SetPageMargins(sheet, margins); err != nil {
+		return err
+	}
+	centre := ""
+	if pg.centre != "" {
+		centre = "&C&9" + hfText(pg.centre)
 	}
 	hf := &excelize.HeaderFooterOptions{
 		// Text right after &9 must not start with a digit, which would
-		// continue the font size: hence the date's label.
-		OddHeader: "&L&9" + hfEscape(title) + "&R&9" + hfEscape(tr(lang, "编制日期 ", "Compiled ")+now.Format("2006-01-02")),
+		// continue the font size: hence the date's label, and the space
+		// before a title such as 2026年….
+		OddHeader: "&L&9" + hfText(title) + centre + "&R&9" + hfText(tr(lang, "编制日期 ", "Compiled ")+now.Format("2006-01-02")),
 		OddFooter: tr(lang, "&C&9第 &P 页，共 &N 页", "&C&9Page &P of &N"),
 	}
 	if err := f.SetHeaderFooter(sheet, hf); err != nil {
@@ -267,6 +282,17 @@ func setupPrint(f *excelize.File, sheet, title, lang string, now time.Time, pg p
 
 // hfEscape escapes & in header and footer text.
 func hfEscape(s string) string { return strings.ReplaceAll(s, "&", "&&") }
+
+// hfText is header or footer text to follow a font size code such as &9:
+// escaped, and after a space when it starts with a digit, which would
+// otherwise be read as part of the size.
+func hfText(s string) string {
+	s = hfEscape(s)
+	if s != "" && s[0] >= '0' && s[0] <= '9' {
+		return " " + s
+	}
+	return s
+}
 
 func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
 	var s handbookStyles

@@ -142,7 +142,7 @@ func TestRedaction(t *testing.T) {
 					}
 				}
 			default:
-				if p.vis == forms.VisibilityPrivate && name != "report" {
+				if p.vis == forms.VisibilityPrivate {
 					secrets = append(secrets, p.need.Title())
 				}
 				for _, s := range secrets {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -24,6 +25,12 @@ type ReportOptions struct {
 	// Targets are the organisers' targets (Settings.Targets); nil leaves the
 	// target columns empty.
 	Targets *Targets
+	// Title is the report's title (Settings.Report.Title); "" means
+	// "<year>年 <home region> 技术需求征集情况统计表".
+	Title string
+	// Unit and Filer are the 填报单位 and 填报人 (Settings.Report); left
+	// blank on the sheet, to be filled in by hand, when "".
+	Unit, Filer string
 	// Lang is the language of the labels ("zh", the default, or "en").
 	Lang string
 	// Now stamps the file; nil means time.Now.
@@ -40,6 +47,9 @@ type ReportOptions struct {
 // Targets are the counts the organisers aim at.
 type Targets struct {
 	Enterprises, ValidNeeds, CrossRegion, Matches, Deals int
+	// TypicalCases is the number of 典型案例 to write (the 专场 rules: at
+	// least 5).
+	TypicalCases int
 }
 
 // The report's sheets.
@@ -48,11 +58,42 @@ const (
 	ReportListSheet  = "需求清单"
 )
 
+// The report prints on A4 landscape at a fixed scale, never fitted smaller:
+// the list's 10 pt text prints at 8 pt. The columns fit the page's width
+// where a character of column width takes up to 9.5 px, as LibreOffice
+// gives it when it draws 宋体 with a substitute (Excel's 宋体: 7 px); rows
+// are as high as their wrapped text needs, for readers (LibreOffice) that
+// do not fit rows to their text.
+const (
+	reportListScale    = 80
+	reportListFontSize = 10
+	reportStatsScale   = 100
+	reportSideMargin   = 0.3 // inches
+)
+
+// reportListWidths are the list's column widths, in characters.
+var reportListWidths = []float64{4, 20, 16, 7, 14, 10, 8, 7, 7, 5, 5, 4, 5, 8, 10}
+
+// reportStatsWidths are the summary's column widths.
+var reportStatsWidths = []float64{24, 9, 9, 8, 9, 9, 9, 9, 9, 11}
+
+// rowHeight is the height, in points, of a row whose cells hold vals in
+// columns of widths at size pt: its most wrapped cell's lines, at least min.
+func rowHeight(vals []string, widths []float64, size, min float64) float64 {
+	lines := 1
+	for i, v := range vals {
+		if i < len(widths) && v != "" {
+			lines = max(lines, textLines(v, (widths[i]-0.8)*11/size))
+		}
+	}
+	return math.Max(min, float64(lines)*size*1.35+3)
+}
+
 // tally is one line of counts.
 type tally struct {
 	ents, cross                        map[string]bool
 	needs, valid, confirmed, published int
-	matches, deals                     int
+	matches, deals, typical            int
 	amount                             float64
 }
 
@@ -60,7 +101,6 @@ func newTally() *tally { return &tally{ents: map[string]bool{}, cross: map[strin
 
 func (t *tally) addNeed(n needFacts) {
 	t.needs++
-	t.ents[n.ent] = true
 	if n.valid {
 		t.valid++
 	}
@@ -76,14 +116,16 @@ func (t *tally) addNeed(n needFacts) {
 	if n.deal {
 		t.deals++
 	}
+	if n.typical {
+		t.typical++
+	}
 	t.amount += n.amount
 }
 
 // needFacts are what the report counts about one need.
 type needFacts struct {
-	ent                                      string
-	valid, confirmed, published, match, deal bool
-	amount                                   float64
+	valid, confirmed, published, match, deal, typical bool
+	amount                                            float64
 }
 
 type progress struct {
@@ -91,83 +133,52 @@ type progress struct {
 	amount           float64
 }
 
+// ReportPrivateRule says, on the report itself and in the README, what the
+// report shows of a 不公开 need: an enterprise chose not to publish it, so
+// the report — internal, but handed beyond the team to the organisers —
+// counts it without a word of what it is or who has it.
+const (
+	reportInternalZH = "内部资料　注意保密。不公开的需求计入各项总数，但不列出其名称、需求单位、地区、技术领域和需求类型；按地区、按技术领域的统计中合为“不公开需求”一行。匿名公开的需求以公开称谓代替企业名称，地区只到县（市、区）。"
+	reportInternalEN = "Internal — confidential. Needs not to be published are counted in every total, but their title, enterprise, region, technology field and type are not listed; in the tables by region and by field they are one line, “not public”. Anonymous needs show their public alias instead of the enterprise, and their county at most."
+)
+
 // WriteReport writes the organisers' report to w: a 统计 sheet with the
 // counts the work is judged by — enterprises served, valid needs (diagnosis
 // 有效需求), cross-region enterprises (region outside HomeRegion), intended
-// matches (needs with an 意向 follow-up, or 对接中 and later) and deals
-// (needs with a 合同 follow-up, or 已签约 / 已解决) with the contract amount —
-// overall against the targets, by town and by tech field; and a 需求清单
-// sheet listing every need with its status, the enterprise named per
-// visibility (实名公开: the name; 匿名公开: the public alias; 不公开: withheld).
+// matches (needs with an 意向 follow-up, or 对接中 and later), deals (needs
+// with a 合同 follow-up, or 已签约 / 已解决) with the contract amount, and
+// 典型案例 (needs marked typical_case) — overall against the targets, by
+// town and by tech field; and a 需求清单 sheet listing every need with its
+// status. Both sheets are headed by the title, the 填报单位, 填报人 and date
+// lines, and say that they are internal (内部资料).
+//
+// What the report shows of each need follows its visibility: 实名公开 the
+// enterprise's name and town; 匿名公开 the public alias and the county; 不公开
+// nothing but that it exists — it is counted in every total and listed
+// without title, enterprise, region, tech field or type, and the tables by
+// town and by field hold it (and an enterprise whose needs are all
+// 不公开) in one line of its own, so that no town or field is named for it.
 // Follow-ups are read when recs implements [FollowUps].
 func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptions) (ExportStats, error) {
 	var st ExportStats
-	cat := forms.Default()
 	lang := opt.Lang
 	now := time.Now
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	ix := forms.Regions()
-	home := ""
-	if r, ok := ix.Lookup(opt.HomeRegion); ok {
-		home = r.Code
+	r := &report{cat: forms.Default(), ix: forms.Regions(), lang: lang, opt: &opt, now: now(),
+		total: newTally(), private: newTally(), byArea: map[string]*tally{}, byField: map[string]*tally{},
+		entPublic: map[string]bool{}, entPrivate: map[string]bool{}}
+	if reg, ok := r.ix.Lookup(opt.HomeRegion); ok {
+		r.home = reg.Code
 	}
-	ents, err := loadEnterprises(ctx, recs, func(id string) bool { return confirmedContentField(id) }, false)
+	var err error
+	r.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return confirmedContentField(id) }, false)
 	if err != nil {
 		return st, err
 	}
-	progressOf := map[string]*progress{}
-	if fu, ok := recs.(FollowUps); ok {
-		all, err := fu.AllFollowUps(ctx)
-		if err != nil {
-			return st, fmt.Errorf("xlsx: read follow-ups: %w", err)
-		}
-		for _, f := range all {
-			p := progressOf[f.NeedID]
-			if p == nil {
-				p = &progress{}
-				progressOf[f.NeedID] = p
-			}
-			switch f.Kind {
-			case forms.FollowUpIntent:
-				p.intent = true
-			case forms.FollowUpContract:
-				p.contract = true
-				if x, err := strconv.ParseFloat(f.AmountWan, 64); err == nil {
-					p.amount += x
-				}
-			}
-		}
-	}
-	areaOf := func(e *forms.Enterprise) string {
-		if e == nil {
-			return ""
-		}
-		return e.Values.Get("region")
-	}
-	outside := func(code string) bool { return home != "" && code != "" && !ix.Within(code, home) }
-
-	total := newTally()
-	byArea := map[string]*tally{}
-	byField := map[string]*tally{}
-	get := func(m map[string]*tally, k string) *tally {
-		t := m[k]
-		if t == nil {
-			t = newTally()
-			m[k] = t
-		}
-		return t
-	}
-	for id, e := range ents {
-		a := areaOf(e)
-		t := get(byArea, a)
-		t.ents[id] = true
-		total.ents[id] = true
-		if outside(a) {
-			t.cross[id] = true
-			total.cross[id] = true
-		}
+	if r.progressOf, err = readProgress(ctx, recs); err != nil {
+		return st, err
 	}
 
 	f, err := newBookFile(ReportStatsSheet)
@@ -185,146 +196,350 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 	if _, err := f.NewSheet(listSheet); err != nil {
 		return st, err
 	}
-	sty, err := newReportStyles(f)
-	if err != nil {
+	if r.sty, err = newReportStyles(f); err != nil {
 		return st, err
 	}
-	title := tr(lang, "寻榜工作统计", "Needs collection report")
-	if err := setupPrint(f, statsSheet, title, lang, now(), page{landscape: true}); err != nil {
+	title := r.title()
+	internal := tr(lang, "内部资料", "Internal")
+	if err := setupPrint(f, statsSheet, title, lang, r.now, page{landscape: true, scale: reportStatsScale, centre: internal}); err != nil {
 		return st, err
 	}
-	if err := setupPrint(f, listSheet, title, lang, now(), page{landscape: true, repeat: "$1:$1"}); err != nil {
+	if err := setupPrint(f, listSheet, title, lang, r.now, page{landscape: true, scale: reportListScale, centre: internal, repeat: "$4:$4"}); err != nil {
 		return st, err
 	}
+	meter := needMeter(ctx, recs, opt.Progress)
+	if st.Needs, err = r.writeList(ctx, f, listSheet, recs, meter); err != nil {
+		return st, err
+	}
+	r.placeEnterprises()
+	if err := r.writeStats(f, statsSheet); err != nil {
+		return st, err
+	}
+	st.Private = r.private.needs
+	if err := finishBook(f, w, title, r.now); err != nil {
+		return st, err
+	}
+	meter.finish()
+	return st, nil
+}
 
-	// The list, written while the needs are counted.
-	lw, err := f.NewStreamWriter(listSheet)
+// report is one report being written.
+type report struct {
+	cat        *forms.Catalogue
+	ix         *forms.RegionIndex
+	lang       string
+	opt        *ReportOptions
+	now        time.Time
+	home       string
+	sty        reportStyles
+	ents       enterprises
+	progressOf map[string]*progress
+
+	// total counts every need and enterprise; byArea and byField the needs
+	// that are not 不公开 (and the enterprises with one, or with none at
+	// all); private the 不公开 ones and the enterprises with only those.
+	total, private  *tally
+	byArea, byField map[string]*tally
+	// entPublic and entPrivate tell which enterprises have a need that is
+	// not 不公开, and a 不公开 one.
+	entPublic, entPrivate map[string]bool
+}
+
+// readProgress reads the follow-ups, when recs keeps them, as what each
+// need has come to.
+func readProgress(ctx context.Context, recs Records) (map[string]*progress, error) {
+	out := map[string]*progress{}
+	fu, ok := recs.(FollowUps)
+	if !ok {
+		return out, nil
+	}
+	all, err := fu.AllFollowUps(ctx)
 	if err != nil {
-		return st, err
+		return nil, fmt.Errorf("xlsx: read follow-ups: %w", err)
+	}
+	for _, f := range all {
+		p := out[f.NeedID]
+		if p == nil {
+			p = &progress{}
+			out[f.NeedID] = p
+		}
+		switch f.Kind {
+		case forms.FollowUpIntent:
+			p.intent = true
+		case forms.FollowUpContract:
+			p.contract = true
+			if x, err := strconv.ParseFloat(f.AmountWan, 64); err == nil {
+				p.amount += x
+			}
+		}
+	}
+	return out, nil
+}
+
+// title is the report's title: the one set, else "2026年 吴江区
+// 技术需求征集情况统计表".
+func (r *report) title() string {
+	if t := strings.TrimSpace(r.opt.Title); t != "" {
+		return t
+	}
+	place := ""
+	if reg, ok := r.ix.Lookup(r.home); ok {
+		place = reg.Name
+	}
+	year := strconv.Itoa(r.now.Year())
+	if r.lang == "en" {
+		return strings.Join(strings.Fields(year+" "+place+" technology needs collection report"), " ")
+	}
+	if place == "" {
+		return year + "年 技术需求征集情况统计表"
+	}
+	return year + "年 " + place + " 技术需求征集情况统计表"
+}
+
+// filedBy is the line under the title: 填报单位, 填报人, 填报日期, with room
+// to write in what the settings leave blank.
+func (r *report) filedBy() string {
+	blank := func(s string) string {
+		if s = strings.TrimSpace(s); s != "" {
+			return s
+		}
+		return "　　　　　　　　"
+	}
+	if r.lang == "en" {
+		return "Reporting unit: " + blank(r.opt.Unit) + "    Filed by: " + blank(r.opt.Filer) + "    Date: " + r.now.Format("2006-01-02")
+	}
+	return "填报单位：" + blank(r.opt.Unit) + "　　　　填报人：" + blank(r.opt.Filer) + "　　　　填报日期：" +
+		fmt.Sprintf("%d年%d月%d日", r.now.Year(), int(r.now.Month()), r.now.Day())
+}
+
+func (r *report) areaOf(e *forms.Enterprise) string {
+	if e == nil {
+		return ""
+	}
+	return e.Values.Get("region")
+}
+
+func (r *report) outside(code string) bool {
+	return r.home != "" && code != "" && !r.ix.Within(code, r.home)
+}
+
+func (r *report) tallyOf(m map[string]*tally, k string) *tally {
+	t := m[k]
+	if t == nil {
+		t = newTally()
+		m[k] = t
+	}
+	return t
+}
+
+// heading writes the title, the 填报 line and the internal note atop a
+// sheet cols wide.
+func (r *report) heading(rw *reportWriter, widths []float64) {
+	cols := len(widths)
+	rw.merged(r.title(), r.sty.title, cols, 30)
+	rw.merged(r.filedBy(), r.sty.filed, cols, 20)
+	sum := 0.0
+	for _, w := range widths {
+		sum += w
+	}
+	note := tr(r.lang, reportInternalZH, reportInternalEN)
+	rw.merged(note, r.sty.internal, cols, rowHeight([]string{note}, []float64{sum}, 10, 20))
+}
+
+// writeList writes the 需求清单 and counts the needs as it goes.
+func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, recs Records, meter *progressMeter) (int, error) {
+	lang := r.lang
+	lw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return 0, err
+	}
+	if err := setColWidths(lw, reportListWidths); err != nil {
+		return 0, err
+	}
+	if err := lw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 4, TopLeftCell: "A5", ActivePane: "bottomLeft"}); err != nil {
+		return 0, err
 	}
 	listHead := []string{
 		tr(lang, "序号", "No."), tr(lang, "需求名称", "Title"), tr(lang, "需求单位", "Enterprise"), tr(lang, "公开方式", "Visibility"),
 		tr(lang, "所在地区", "Region"), tr(lang, "技术领域", "Tech field"), tr(lang, "需求类型", "Type"), tr(lang, "状态", "Status"),
 		tr(lang, "企业确认", "Confirmation"), tr(lang, "有效需求", "Valid"), tr(lang, "意向对接", "Intent"), tr(lang, "签约", "Deal"),
-		tr(lang, "待补充", "To complete"), tr(lang, "更新时间", "Updated"),
+		tr(lang, "典型案例", "Typical case"), tr(lang, "待补充", "To complete"), tr(lang, "更新日期", "Updated"),
 	}
-	if err := setColWidths(lw, []float64{6, 36, 28, 10, 22, 16, 14, 12, 10, 9, 9, 9, 30, 17}); err != nil {
-		return st, err
-	}
-	if err := lw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
-		return st, err
-	}
+	rw := &reportWriter{rowWriter: rowWriter{sw: lw}, sty: r.sty}
+	r.heading(rw, reportListWidths)
 	head := make([]any, len(listHead))
 	for i, h := range listHead {
-		head[i] = excelize.Cell{StyleID: sty.head, Value: h}
+		head[i] = excelize.Cell{StyleID: r.sty.listHead, Value: h}
 	}
-	if err := lw.SetRow("A1", head, excelize.RowOpts{Height: 22}); err != nil {
-		return st, err
+	rw.row(head, 28)
+	if rw.err != nil {
+		return 0, rw.err
 	}
-	techVoc, typeVoc, visVoc := cat.Vocabulary("tech_field"), cat.Vocabulary("need_type"), cat.Vocabulary("visibility")
+	seq := 0
+	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		meter.step()
+		if seq%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+		}
+		seq++
+		e := r.ents[n.EnterpriseID]
+		nf, top := r.count(n, e)
+		texts := r.listRow(n, e, nf, top, seq)
+		vals := make([]any, len(texts))
+		for i, v := range texts {
+			vals[i] = excelize.Cell{StyleID: r.sty.listCell, Value: v}
+		}
+		vals[0] = excelize.Cell{StyleID: r.sty.listCell, Value: seq}
+		rw.row(vals, rowHeight(texts, reportListWidths, reportListFontSize, 16))
+		return rw.err
+	})
+	if err != nil {
+		return 0, fmt.Errorf("xlsx: report: %w", err)
+	}
+	return seq, lw.Flush()
+}
+
+// count counts a need of enterprise e (nil when unknown) in the tallies and
+// returns what it counted and the need's first-level tech field.
+func (r *report) count(n *forms.Need, e *forms.Enterprise) (needFacts, string) {
+	pr := r.progressOf[n.ID]
+	if pr == nil {
+		pr = &progress{}
+	}
+	nf := needFacts{
+		valid:     n.Diagnosis != nil && n.Diagnosis.Conclusion() == forms.ConclusionValid,
+		confirmed: r.cat.ConfirmationCurrent(n, e),
+		published: n.Platform.URL != "" || slices.Contains([]forms.Status{forms.StatusPublished, forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
+		match:     pr.intent || slices.Contains([]forms.Status{forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
+		deal:      pr.contract || n.Status == forms.StatusSigned || n.Status == forms.StatusResolved,
+		typical:   n.Values.Bool("typical_case"),
+		amount:    pr.amount,
+	}
+	top := topTechField(r.cat.Vocabulary("tech_field"), n.Values.List("tech_fields"))
+	r.total.addNeed(nf)
+	if n.Visibility() == forms.VisibilityPrivate {
+		r.private.addNeed(nf)
+		r.entPrivate[n.EnterpriseID] = true
+		return nf, top
+	}
+	r.tallyOf(r.byArea, r.areaOf(e)).addNeed(nf)
+	ft := r.tallyOf(r.byField, top)
+	ft.addNeed(nf)
+	ft.ents[n.EnterpriseID] = true
+	r.entPublic[n.EnterpriseID] = true
+	return nf, top
+}
+
+// listRow is a need's line of the list, its number seq, named per its
+// visibility: of a 不公开 need only that it exists and how far it has come.
+func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top string, seq int) []string {
+	lang, cat := r.lang, r.cat
 	yes := func(b bool) string {
 		if b {
 			return tr(lang, "是", "yes")
 		}
 		return ""
 	}
-	row := 1
-	meter := needMeter(ctx, recs, opt.Progress)
-	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		meter.step()
-		if row%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
+	conf := tr(lang, "未确认", "no")
+	switch {
+	case nf.confirmed:
+		conf = tr(lang, "已确认", "current")
+	case n.Confirmation != nil:
+		conf = tr(lang, "已失效", "stale")
+	}
+	var missing []string
+	for _, id := range n.Missing {
+		if fd, ok := cat.Field(id); ok {
+			missing = append(missing, fd.Label(lang))
 		}
-		e := ents[n.EnterpriseID]
-		pr := progressOf[n.ID]
-		if pr == nil {
-			pr = &progress{}
+	}
+	updated := ""
+	if !n.UpdatedAt.IsZero() {
+		updated = n.UpdatedAt.Local().Format("2006-01-02")
+	}
+	vis, area := n.Visibility(), r.areaOf(e)
+	title, who, region := n.Title(), "", ""
+	field, kind := cat.Vocabulary("tech_field").Label(top, lang), cat.Vocabulary("need_type").Label(n.Values.Get("need_type"), lang)
+	switch vis {
+	case forms.VisibilityNamed:
+		if e != nil {
+			who = e.Name()
 		}
-		current := cat.ConfirmationCurrent(n, e)
-		nf := needFacts{
-			ent:       n.EnterpriseID,
-			valid:     n.Diagnosis != nil && n.Diagnosis.Conclusion() == forms.ConclusionValid,
-			confirmed: current,
-			published: n.Platform.URL != "" || slices.Contains([]forms.Status{forms.StatusPublished, forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-			match:     pr.intent || slices.Contains([]forms.Status{forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-			deal:      pr.contract || n.Status == forms.StatusSigned || n.Status == forms.StatusResolved,
-			amount:    pr.amount,
+		region = areaName(r.ix, area, r.home)
+	case forms.VisibilityAnonymous:
+		who = n.Values.Get("public_alias")
+		if who == "" {
+			who = tr(lang, "（匿名）", "(anonymous)")
 		}
-		area := areaOf(e)
-		total.addNeed(nf)
-		get(byArea, area).addNeed(nf)
-		top := topTechField(techVoc, n.Values.List("tech_fields"))
-		get(byField, top).addNeed(nf)
-		st.Needs++
+		region = areaName(r.ix, forms.PublicRegion(area, vis), r.home)
+	default:
+		title, who, field, kind = tr(lang, "（不公开需求）", "(not public)"), tr(lang, "（不公开）", "(withheld)"), "", ""
+	}
+	return []string{strconv.Itoa(seq), title, who, cat.Vocabulary("visibility").Label(string(vis), lang), region, field, kind,
+		n.Status.Label(lang), conf, yes(nf.valid), yes(nf.match), yes(nf.deal), yes(nf.typical), strings.Join(missing, "、"), updated}
+}
 
-		vis := n.Visibility()
-		who := tr(lang, "（不公开）", "(withheld)")
-		switch vis {
-		case forms.VisibilityNamed:
-			if e != nil {
-				who = e.Name()
-			}
-		case forms.VisibilityAnonymous:
-			who = n.Values.Get("public_alias")
-			if who == "" {
-				who = tr(lang, "（匿名）", "(anonymous)")
-			}
+// placeEnterprises counts each enterprise in its town's line, or in the
+// 不公开 line when all its needs are 不公开, and in the total.
+func (r *report) placeEnterprises() {
+	for id, e := range r.ents {
+		a := r.areaOf(e)
+		t := r.tallyOf(r.byArea, a)
+		if r.entPrivate[id] && !r.entPublic[id] {
+			t = r.private
 		}
-		conf := tr(lang, "未确认", "no")
-		switch {
-		case current:
-			conf = tr(lang, "已确认", "current")
-		case n.Confirmation != nil:
-			conf = tr(lang, "已失效", "stale")
+		t.ents[id] = true
+		r.total.ents[id] = true
+		if r.outside(a) {
+			t.cross[id] = true
+			r.total.cross[id] = true
 		}
-		var missing []string
-		for _, id := range n.Missing {
-			if fd, ok := cat.Field(id); ok {
-				missing = append(missing, fd.Label(lang))
-			}
-		}
-		updated := ""
-		if !n.UpdatedAt.IsZero() {
-			updated = n.UpdatedAt.Local().Format("2006-01-02 15:04")
-		}
-		row++
-		return lw.SetRow(cellName(1, row), []any{
-			row - 1, n.Title(), who, visVoc.Label(string(vis), lang), areaName(ix, area, home), techVoc.Label(top, lang),
-			typeVoc.Label(n.Values.Get("need_type"), lang), n.Status.Label(lang), conf, yes(nf.valid), yes(nf.match), yes(nf.deal),
-			strings.Join(missing, "、"), updated,
-		})
-	})
-	if err != nil {
-		return st, fmt.Errorf("xlsx: report: %w", err)
 	}
-	if err := lw.Flush(); err != nil {
-		return st, err
+	// A town whose only enterprises went to the 不公开 line has no line.
+	for a, t := range r.byArea {
+		if t.needs == 0 && len(t.ents) == 0 {
+			delete(r.byArea, a)
+		}
 	}
+}
 
-	// The counts.
-	sw, err := f.NewStreamWriter(statsSheet)
+// writeStats writes the 统计 sheet.
+func (r *report) writeStats(f *excelize.File, sheet string) error {
+	lang, sty := r.lang, r.sty
+	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
-		return st, err
+		return err
 	}
-	if err := setColWidths(sw, []float64{30, 11, 11, 10, 11, 11, 11, 11, 11, 14}); err != nil {
-		return st, err
+	if err := setColWidths(sw, reportStatsWidths); err != nil {
+		return err
 	}
 	rw := &reportWriter{rowWriter: rowWriter{sw: sw}, sty: sty}
-	rw.merged(title, sty.title, 10, 28)
-	sub := tr(lang, "统计日期：", "As of ") + now().Format("2006-01-02")
-	if home != "" {
-		sub += tr(lang, "　本地区：", " · home region: ") + ix.FullName(home)
+	r.heading(rw, reportStatsWidths)
+	if r.home != "" {
+		rw.merged(tr(lang, "本地区：", "Home region: ")+r.ix.FullName(r.home), sty.note, 10, 18)
 	}
-	rw.merged(sub, sty.note, 10, 18)
 	rw.blank()
+	r.overall(rw)
+	rw.blank()
+	r.tables(rw)
+	if rw.err != nil {
+		return rw.err
+	}
+	return sw.Flush()
+}
+
+// overall writes the counts against the targets.
+func (r *report) overall(rw *reportWriter) {
+	lang, sty := r.lang, r.sty
 	rw.merged(tr(lang, "一、总体完成情况", "1. Overall"), sty.section, 10, 22)
 	rw.row([]any{rw.h(tr(lang, "指标", "Measure")), rw.h(tr(lang, "完成", "Done")), rw.h(tr(lang, "目标", "Target")), rw.h(tr(lang, "完成率", "Share"))}, 20)
 	tg := Targets{}
-	if opt.Targets != nil {
-		tg = *opt.Targets
+	if r.opt.Targets != nil {
+		tg = *r.opt.Targets
 	}
+	total := r.total
 	for _, m := range []struct {
 		zh, en       string
 		done, target int
@@ -334,9 +549,10 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		{"跨区域企业数", "Cross-region enterprises", len(total.cross), tg.CrossRegion},
 		{"意向对接数", "Intended matches", total.matches, tg.Matches},
 		{"签约（成交）数", "Deals", total.deals, tg.Deals},
+		{"典型案例数", "Typical cases", total.typical, tg.TypicalCases},
 	} {
 		vals := []any{rw.c(tr(lang, m.zh, m.en)), rw.n(m.done), nil, nil}
-		if opt.Targets != nil {
+		if r.opt.Targets != nil {
 			vals[2] = rw.n(m.target)
 			if m.target > 0 {
 				vals[3] = excelize.Cell{StyleID: sty.pct, Value: float64(m.done) / float64(m.target)}
@@ -345,9 +561,13 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		rw.row(vals, 18)
 	}
 	rw.row([]any{rw.c(tr(lang, "需求总数", "Needs recorded")), rw.n(total.needs)}, 18)
+	rw.row([]any{rw.c(tr(lang, "其中不公开需求", "of which not public")), rw.n(r.private.needs)}, 18)
 	rw.row([]any{rw.c(tr(lang, "签约金额（万元）", "Contract amount (10k CNY)")), excelize.Cell{StyleID: sty.num2, Value: total.amount}}, 18)
-	rw.blank()
+}
 
+// tables writes the counts by town and by tech field.
+func (r *report) tables(rw *reportWriter) {
+	lang, sty, total := r.lang, r.sty, r.total
 	cols := []string{tr(lang, "服务企业", "Enterprises"), tr(lang, "跨区域企业", "Cross-region"), tr(lang, "需求数", "Needs"),
 		tr(lang, "有效需求", "Valid"), tr(lang, "企业已确认", "Confirmed"), tr(lang, "已发布", "Published"),
 		tr(lang, "意向对接", "Intent"), tr(lang, "签约", "Deals"), tr(lang, "签约金额（万元）", "Amount (10k CNY)")}
@@ -362,35 +582,40 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		}
 		rw.row(vals, 30)
 	}
+	privateName := tr(lang, "不公开需求（不分地区、领域）", "Not public (no region or field given)")
 	rw.merged(tr(lang, "二、按镇（街道）统计", "2. By town"), sty.section, 10, 22)
 	tableHead(tr(lang, "地区", "Region"))
-	areas := make([]string, 0, len(byArea))
-	for a := range byArea {
+	areas := make([]string, 0, len(r.byArea))
+	for a := range r.byArea {
 		areas = append(areas, a)
 	}
 	slices.SortFunc(areas, func(a, b string) int {
 		// Home towns first, then the rest, then the unknown.
-		ka, kb := areaRank(a, outside(a)), areaRank(b, outside(b))
+		ka, kb := areaRank(a, r.outside(a)), areaRank(b, r.outside(b))
 		if ka != kb {
 			return ka - kb
 		}
 		return strings.Compare(a, b)
 	})
 	for _, a := range areas {
-		name := areaName(ix, a, home)
+		name := areaName(r.ix, a, r.home)
 		if a == "" {
 			name = tr(lang, "（未填写地区）", "(no region)")
-		} else if outside(a) {
+		} else if r.outside(a) {
 			name += tr(lang, "（区外）", " (outside)")
 		}
-		rw.row(line(name, byArea[a]), 18)
+		rw.row(line(name, r.byArea[a]), rowHeight([]string{name}, reportStatsWidths, 11, 18))
+	}
+	if r.private.needs > 0 {
+		rw.row(line(privateName, r.private), rowHeight([]string{privateName}, reportStatsWidths, 11, 18))
 	}
 	rw.row(rw.bold(line(tr(lang, "合计", "Total"), total)), 18)
 	rw.blank()
 	rw.merged(tr(lang, "三、按技术领域统计", "3. By technology field"), sty.section, 10, 22)
 	tableHead(tr(lang, "技术领域", "Technology field"))
+	techVoc := r.cat.Vocabulary("tech_field")
 	for _, o := range append(techVoc.Children(""), forms.Option{Code: ""}) {
-		t := byField[o.Code]
+		t := r.byField[o.Code]
 		if t == nil {
 			continue
 		}
@@ -400,22 +625,20 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		}
 		l := line(name, t)
 		l[2] = nil // cross-region counts enterprises, not fields
-		rw.row(l, 18)
+		rw.row(l, rowHeight([]string{name}, reportStatsWidths, 11, 18))
+	}
+	if r.private.needs > 0 {
+		l := line(privateName, r.private)
+		l[2] = nil
+		rw.row(l, rowHeight([]string{privateName}, reportStatsWidths, 11, 18))
+	}
+	withNeeds := fieldEnts(r.byField)
+	for id := range r.private.ents {
+		withNeeds[id] = true
 	}
 	ft := line(tr(lang, "合计", "Total"), total)
-	ft[1], ft[2] = rw.n(len(fieldEnts(byField))), nil
+	ft[1], ft[2] = rw.n(len(withNeeds)), nil
 	rw.row(rw.bold(ft), 18)
-	if rw.err != nil {
-		return st, rw.err
-	}
-	if err := sw.Flush(); err != nil {
-		return st, err
-	}
-	if err := finishBook(f, w, tr(lang, "寻榜工作统计", "Needs collection report"), now()); err != nil {
-		return st, err
-	}
-	meter.finish()
-	return st, nil
 }
 
 // fieldEnts counts the distinct enterprises with needs across the fields.
@@ -458,24 +681,36 @@ func areaName(ix *forms.RegionIndex, code, home string) string {
 }
 
 type reportStyles struct {
-	title, note, section, head, cell, num, num2, pct, bold, boldNum, boldNum2 int
+	title, filed, internal, note, section, head, cell, num, num2, pct, bold, boldNum, boldNum2 int
+	listHead, listCell                                                                         int
 }
 
 func newReportStyles(f *excelize.File) (reportStyles, error) {
 	var s reportStyles
+	font := func(size float64, bold bool, color string) *excelize.Font {
+		return &excelize.Font{Family: bookFont, Size: size, Bold: bold, Color: color}
+	}
+	body := font(11, false, "")
+	middle := &excelize.Alignment{Vertical: "center"}
 	err := addStyles(f, []styleDef{
-		{&s.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 16}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
-		{&s.note, excelize.Style{Font: &excelize.Font{Size: 10, Color: "595959"}, Alignment: &excelize.Alignment{Horizontal: "center"}}},
-		{&s.section, excelize.Style{Font: &excelize.Font{Bold: true, Size: 12}}},
-		{&s.head, excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+		{&s.title, excelize.Style{Font: &excelize.Font{Family: "黑体", Size: 16, Bold: true}, Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center"}}},
+		{&s.filed, excelize.Style{Font: font(11, false, ""), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center"}}},
+		{&s.internal, excelize.Style{Font: font(10, true, "C00000"), Alignment: &excelize.Alignment{Horizontal: "left", Vertical: "center", WrapText: true}}},
+		{&s.note, excelize.Style{Font: font(10, false, "595959"), Alignment: &excelize.Alignment{Horizontal: "left"}}},
+		{&s.section, excelize.Style{Font: font(12, true, "")}},
+		{&s.head, excelize.Style{Font: font(11, true, ""), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: thinBorder}},
-		{&s.cell, excelize.Style{Border: thinBorder, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
-		{&s.num, excelize.Style{Border: thinBorder, NumFmt: 1}},
-		{&s.num2, excelize.Style{Border: thinBorder, NumFmt: 4}},
-		{&s.pct, excelize.Style{Border: thinBorder, NumFmt: 9}},
-		{&s.bold, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}}},
-		{&s.boldNum, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}, NumFmt: 1}},
-		{&s.boldNum2, excelize.Style{Border: thinBorder, Font: &excelize.Font{Bold: true}, NumFmt: 4}},
+		{&s.cell, excelize.Style{Font: body, Border: thinBorder, Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
+		{&s.num, excelize.Style{Font: body, Border: thinBorder, NumFmt: 1, Alignment: middle}},
+		{&s.num2, excelize.Style{Font: body, Border: thinBorder, NumFmt: 4, Alignment: middle}},
+		{&s.pct, excelize.Style{Font: body, Border: thinBorder, NumFmt: 9, Alignment: middle}},
+		{&s.bold, excelize.Style{Font: font(11, true, ""), Border: thinBorder, Alignment: middle}},
+		{&s.boldNum, excelize.Style{Font: font(11, true, ""), Border: thinBorder, NumFmt: 1, Alignment: middle}},
+		{&s.boldNum2, excelize.Style{Font: font(11, true, ""), Border: thinBorder, NumFmt: 4, Alignment: middle}},
+		{&s.listHead, excelize.Style{Font: font(reportListFontSize, true, ""), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true}, Border: thinBorder}},
+		{&s.listCell, excelize.Style{Font: font(reportListFontSize, false, ""), Border: thinBorder,
+			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}}},
 	})
 	return s, err
 }

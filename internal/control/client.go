@@ -153,3 +153,27 @@ func readFile(path string) (file, error) {
 	}
 	return f, nil
 }
+
+// Answers reports whether a xunbang window answers on the control channel
+// of the data dir dir: its control file names a port on which the control
+// protocol says hello. It takes a few seconds at most, and no time when
+// there is no control file or nothing listens on its port. Commands ask it
+// when the data dir is in use, to say truthfully who has it.
+func Answers(ctx context.Context, dir string) bool {
+	f, err := readFile(filepath.Join(dir, FileName))
+	if err != nil {
+		return false
+	}
+	d := net.Dialer{Timeout: dialTimeout}
+	conn, err := d.DialContext(ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(f.Port)))
+	if err != nil {
+		return false
+	}
+	defer conn.Close()
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
+	conn.SetDeadline(time.Now().Add(helloTimeout))
+	line, err := readLine(bufio.NewReaderSize(conn, maxResponse), maxResponse)
+	var h hello
+	return err == nil && json.Unmarshal(line, &h) == nil && h.Service == service
+}

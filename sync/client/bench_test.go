@@ -143,7 +143,7 @@ func setupNoChange(b *testing.B) {
 		return
 	}
 	f.ts = httptest.NewServer(f.srv.Handler())
-	tok, err := f.srv.CreateToken("li", "suzhou")
+	tok, err := f.srv.CreateToken(context.Background(), "li", "suzhou")
 	if err != nil {
 		f.err = err
 		return

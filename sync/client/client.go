@@ -20,8 +20,10 @@
 // any other request. An answer that is not a well-formed protocol message (a
 // Wi-Fi login page answering 200, a redirect) is a failure, never a success.
 //
-// Tokens live in the OS keyring (see Login and LoadToken), with the
-// XUNBANG_TOKEN environment variable for scripts and CI; never in the data dir.
+// Tokens live in the OS keyring or, on a computer without one, sealed inside
+// the encrypted data file — never in plain text (see Connect and
+// LoadStoredToken); the XUNBANG_TOKEN environment variable is for scripts
+// and CI.
 package client
 
 import (
@@ -34,6 +36,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -49,10 +52,10 @@ type Config struct {
 	// Server is the platform's address: https://…, or http:// to this
 	// computer only.
 	Server string
-	// Token is the bearer token; "" reads it with LoadToken (XUNBANG_TOKEN,
-	// then the OS keyring).
+	// Token is the bearer token; "" reads it with LoadStoredToken
+	// (XUNBANG_TOKEN, then the OS keyring, then the data file).
 	Token string
-	// Keyring is where LoadToken looks; default SystemKeyring{}.
+	// Keyring is where LoadStoredToken looks; default SystemKeyring{}.
 	Keyring Keyring
 	// BatchSize is the most records per push; default 200, at most
 	// protocol.MaxBatch. A push is also kept under MaxPushBytes.
@@ -96,18 +99,21 @@ type Client struct {
 // New returns a client for the store and server. It fails for an http://
 // address that is not loopback, and when there is no token.
 func New(st *store.Store, cfg Config) (*Client, error) {
+	if strings.TrimSpace(cfg.Server) == "" {
+		return nil, ErrNoAddress
+	}
 	base, err := protocol.ParseServerURL(cfg.Server)
 	if err != nil {
 		if errors.Is(err, protocol.ErrInsecureURL) {
 			return nil, &Error{Op: "config", Kind: KindInsecure, Err: err}
 		}
-		return nil, err
+		return nil, &Error{Op: "config", Kind: KindBadAddress, Err: err}
 	}
 	if cfg.Keyring == nil {
 		cfg.Keyring = SystemKeyring{}
 	}
 	if cfg.Token == "" {
-		if cfg.Token, err = LoadToken(base.String(), cfg.Keyring); err != nil {
+		if cfg.Token, _, err = LoadStoredToken(context.Background(), st, base.String(), cfg.Keyring); err != nil {
 			return nil, err
 		}
 	}
@@ -150,9 +156,8 @@ func newResty(base *url.URL, cfg Config) *resty.Client {
 	var hc http.Client
 	if cfg.HTTPClient != nil {
 		hc = *cfg.HTTPClient
-	} else {
-		hc.Transport = http.DefaultTransport.(*http.Transport).Clone()
 	}
+	hc.Transport = transport(hc.Transport)
 	hc.Timeout = cfg.Timeout
 	// A redirect is not a protocol answer (captive portals redirect to their
 	// login page) and must not carry the token elsewhere: hand it back as is.
@@ -191,7 +196,7 @@ func shouldRetry(resp *resty.Response, err error) bool {
 		return false
 	}
 	if err != nil {
-		return true
+		return !final(err)
 	}
 	switch s := resp.StatusCode(); {
 	case s == http.StatusRequestTimeout, s == http.StatusTooManyRequests:
@@ -253,10 +258,7 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 	}
 	resp, err := req.Execute(method, path)
 	if err != nil {
-		if ctx.Err() != nil {
-			return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
-		}
-		return &Error{Op: op, Kind: KindNetwork, Err: err}
+		return requestError(ctx, op, resp, err)
 	}
 	status := resp.StatusCode()
 	if status == http.StatusOK {
@@ -294,6 +296,28 @@ func (c *Client) call(ctx context.Context, op, method, path string, query url.Va
 		e.Kind = KindRejected
 	}
 	return e
+}
+
+// requestError is the error of a request that got no answer to decode:
+// the context ended, a plain-http address off this computer, an answer too
+// large to be a protocol message, or the network.
+func requestError(ctx context.Context, op string, resp *resty.Response, err error) *Error {
+	switch {
+	case ctx.Err() != nil:
+		return &Error{Op: op, Kind: KindCanceled, Err: ctx.Err()}
+	case errors.Is(err, protocol.ErrInsecureURL):
+		return &Error{Op: op, Kind: KindInsecure, Err: err}
+	case errors.Is(err, resty.ErrResponseBodyTooLarge):
+		// No protocol answer is that large.
+		e := &Error{Op: op, Kind: KindNotProtocol, Err: fmt.Errorf("an answer over %d bytes: %w", protocol.MaxResponseBytes, err)}
+		if resp != nil {
+			e.Status = resp.StatusCode()
+		}
+		return e
+	case offline(err):
+		return &Error{Op: op, Kind: KindOffline, Err: err}
+	}
+	return &Error{Op: op, Kind: KindNetwork, Err: err}
 }
 
 // Health asks the server whether it is up (no token needed).

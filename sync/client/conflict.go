@@ -141,7 +141,7 @@ var ErrNoConflict = errors.New("no conflict kept for this record")
 // merged nil the server's side is kept as is ("keep theirs"). The local
 // revisions that conflicted stay in the need's history.
 func ResolveNeed(ctx context.Context, st *store.Store, id string, merged *forms.Need) error {
-	return resolve(ctx, st, protocol.KindNeed, id, func(tx *store.Tx, cf *Conflict) error {
+	return resolve(ctx, st, protocol.KindNeed, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerNeed()
 		if err != nil {
 			return err
@@ -173,7 +173,7 @@ func ResolveNeed(ctx context.Context, st *store.Store, id string, merged *forms.
 
 // ResolveEnterprise is ResolveNeed for an enterprise.
 func ResolveEnterprise(ctx context.Context, st *store.Store, id string, merged *forms.Enterprise) error {
-	return resolve(ctx, st, protocol.KindEnterprise, id, func(tx *store.Tx, cf *Conflict) error {
+	return resolve(ctx, st, protocol.KindEnterprise, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerEnterprise()
 		if err != nil {
 			return err
@@ -200,19 +200,22 @@ func ResolveEnterprise(ctx context.Context, st *store.Store, id string, merged *
 	})
 }
 
-func resolve(ctx context.Context, st *store.Store, kind, id string, fn func(*store.Tx, *Conflict) error) error {
-	// The quarantined entries of the record are superseded: drop them first.
-	// Should the transaction below fail, the conflict (with the local body)
-	// is still kept, and the local revisions are in the record's history.
-	q, err := st.QuarantinedOutbox(ctx)
+func resolve(ctx context.Context, st *store.Store, kind, id string, theirs bool, fn func(*store.Tx, *Conflict) error) error {
+	// The record's quarantined conflict is superseded: drop it first; and
+	// when the server's side is kept whole, so is what the record still had
+	// queued. Should the transaction below fail, the conflict (with the
+	// local body) is still kept, and the local revisions are in the
+	// record's history.
+	pending, q, err := st.RecordOutbox(ctx, kind, id)
 	if err != nil {
 		return err
 	}
 	var seqs []uint64
-	for _, e := range q {
-		if e.Kind == kind && e.ID == id && len(e.Reasons) > 0 && strings.HasPrefix(e.Reasons[0], conflictCode) {
-			seqs = append(seqs, e.Seq)
-		}
+	if q != nil && q.Conflict {
+		seqs = append(seqs, q.Seq)
+	}
+	if theirs && pending != nil {
+		seqs = append(seqs, pending.Seq)
 	}
 	if len(seqs) > 0 {
 		if err := st.AckOutbox(ctx, seqs...); err != nil {

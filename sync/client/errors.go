@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"syscall"
 	"time"
 
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -26,6 +27,8 @@ const (
 	KindCanceled                          // the context ended (the window was closed)
 	KindInsecure                          // http:// to a host that is not this computer
 	KindLocal                             // the local store failed
+	KindOffline                           // this computer has no network (no route to anywhere)
+	KindBadAddress                        // the server address is not an address
 )
 
 // Error is a failed sync step.
@@ -56,7 +59,7 @@ func (e *Error) Unwrap() error { return e.Err }
 
 // ErrNoToken: there is no token for the server, neither in XUNBANG_TOKEN nor
 // in the OS keyring.
-var ErrNoToken = errors.New("no token: run `xunbang login --server URL` or set XUNBANG_TOKEN")
+var ErrNoToken = errors.New("no token: paste it in 设置 → 平台连接, run `xunbang login --server URL`, or set XUNBANG_TOKEN")
 
 // Message returns err as one plain sentence for the user, in Chinese ("zh",
 // the default) or English ("en").
@@ -71,9 +74,17 @@ func Message(err error, lang string) string {
 		}
 		return zh
 	}
+	if errors.Is(err, ErrNoAddress) {
+		return pick("还没有填写平台地址：请在 设置 → 平台连接 中填写平台地址和令牌。",
+			"No platform address yet: fill in the address and the token in Settings → Platform connection.")
+	}
 	if errors.Is(err, ErrNoToken) {
-		return pick("尚未登录同步服务器：请先运行 xunbang login --server 地址，或设置环境变量 XUNBANG_TOKEN。",
-			"Not signed in to the sync server: run xunbang login --server URL, or set XUNBANG_TOKEN.")
+		return pick("尚未登录平台：请在 设置 → 平台连接 中粘贴平台管理员给的令牌（或运行 xunbang login --server 地址）。",
+			"Not signed in to the platform: paste the token from the platform's operator in Settings → Platform connection (or run xunbang login --server URL).")
+	}
+	if errors.Is(err, ErrNoPlaceForToken) {
+		return pick("本机没有系统密钥环，数据文件也未加密，令牌无法安全保存。请先设置数据口令，或改用环境变量 XUNBANG_TOKEN。",
+			"There is no OS keyring here and the data file is not encrypted, so the token cannot be kept safely. Set a passphrase first, or use the XUNBANG_TOKEN environment variable.")
 	}
 	if errors.Is(err, protocol.ErrInsecureURL) {
 		return pick("服务器地址须以 https:// 开头（只有本机地址可以用 http://）。",
@@ -91,14 +102,20 @@ func Message(err error, lang string) string {
 		return pick("连不上同步服务器，请检查网络；恢复后会自动重试。",
 			"Cannot reach the sync server; check the network. It will retry by itself.")
 	case KindNotProtocol:
-		return pick("收到的不是同步服务器的回复。如果在酒店、园区或学校，可能要先在浏览器里登录无线网络。",
-			"The answer did not come from the sync server. On hotel or campus Wi-Fi, sign in to the network in a browser first.")
+		return pick("这个地址的回答不是寻榜平台的回答：请核对平台地址。如果在酒店、园区或学校，可能要先在浏览器里登录无线网络。",
+			"This address does not answer as a xunbang platform: check the platform address. On hotel or campus Wi-Fi, sign in to the network in a browser first.")
 	case KindVersion:
 		return pick("同步服务器的协议版本与本程序不一致，请升级 xunbang 或联系服务器管理员。",
 			"The sync server speaks another protocol version; update xunbang or ask the server's administrator.")
 	case KindUnauthorized:
-		return pick("同步服务器不认可当前的登录令牌，请重新登录（xunbang login）。",
-			"The sync server does not accept the token; sign in again (xunbang login).")
+		return pick("平台不认可这个令牌（可能输错了，或已被收回）：请向平台管理员要一个新令牌，在 设置 → 平台连接 中重新粘贴。",
+			"The platform does not accept the token (mistyped, or withdrawn): ask the platform's operator for a new one and paste it in Settings → Platform connection.")
+	case KindOffline:
+		return pick("本机没有连上网络；联网后会自动同步。",
+			"This computer is not on a network; it will sync once it is.")
+	case KindBadAddress:
+		return pick("平台地址写得不对，应形如 https://平台网址（平台管理员会告诉您）。",
+			"The platform address is not valid; it looks like https://platform.example (the platform's operator will tell you).")
 	case KindTooLarge:
 		return pick("有记录太大，服务器拒收。", "A record is too large for the server.")
 	case KindBusy:
@@ -127,7 +144,85 @@ func transient(err error) bool {
 		return true
 	}
 	switch e.Kind {
-	case KindNetwork, KindBusy, KindServer, KindNotProtocol, KindTooLarge, KindLocal:
+	case KindNetwork, KindOffline, KindBusy, KindServer, KindNotProtocol, KindTooLarge, KindLocal:
+		return true
+	}
+	return false
+}
+
+// Problem says why a data dir is not syncing now, so that the window can
+// say it and offer the one thing that fixes it.
+type Problem int
+
+// Problems, from what Status reads.
+const (
+	ProblemNone         Problem = iota // syncing (or nothing to do)
+	ProblemNoAddress                   // no platform address in the settings: connect
+	ProblemNoToken                     // an address but no token: connect
+	ProblemBadAddress                  // the address is not usable (not https, malformed): connect
+	ProblemTokenRefused                // the hub refused the token: connect again
+	ProblemOffline                     // no network here: it retries by itself
+	ProblemUnreachable                 // the hub does not answer: it retries by itself
+	ProblemNotHub                      // something else answered (a Wi-Fi login page): sign in to the network
+	ProblemVersion                     // the hub speaks another protocol version: update
+	ProblemServer                      // the hub is busy or failing: it retries by itself
+	ProblemLocal                       // saving here failed
+)
+
+// problemOf maps the kind of the last sync's error to a Problem.
+func problemOf(k ErrorKind) Problem {
+	switch k {
+	case KindOffline:
+		return ProblemOffline
+	case KindNetwork:
+		return ProblemUnreachable
+	case KindNotProtocol:
+		return ProblemNotHub
+	case KindVersion:
+		return ProblemVersion
+	case KindUnauthorized:
+		return ProblemTokenRefused
+	case KindInsecure, KindBadAddress:
+		return ProblemBadAddress
+	case KindLocal:
+		return ProblemLocal
+	case KindBusy, KindServer, KindTooLarge, KindRejected:
+		return ProblemServer
+	}
+	return ProblemNone
+}
+
+// ProblemOf says which Problem an error of Connect, New or Sync is.
+func ProblemOf(err error) Problem {
+	var e *Error
+	switch {
+	case err == nil:
+		return ProblemNone
+	case errors.Is(err, ErrNoToken):
+		return ProblemNoToken
+	case errors.Is(err, ErrNoAddress):
+		return ProblemNoAddress
+	case errors.Is(err, protocol.ErrInsecureURL):
+		return ProblemBadAddress
+	case errors.As(err, &e):
+		return problemOf(e.Kind)
+	}
+	return ProblemLocal
+}
+
+// ErrNoAddress: the settings name no platform address.
+var ErrNoAddress = errors.New("no platform address in the settings")
+
+// offline reports whether a transport error says that this computer has no
+// network at all (rather than that the hub does not answer).
+func offline(err error) bool {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return false
+	}
+	switch errno {
+	case syscall.ENETUNREACH, syscall.ENETDOWN, syscall.EHOSTUNREACH,
+		syscall.Errno(10050), syscall.Errno(10051), syscall.Errno(10065): // WSAENETDOWN, WSAENETUNREACH, WSAEHOSTUNREACH
 		return true
 	}
 	return false

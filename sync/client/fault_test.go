@@ -53,7 +53,7 @@ func TestSyncThroughFaults(t *testing.T) {
 			t.Fatal(err)
 		}
 		if round%5 == 0 {
-			if err := h.srv.Review(ids[round], "审核中", "", ""); err != nil && round > 0 {
+			if err := h.srv.Review(context.Background(), ids[round], "审核中", "", ""); err != nil && round > 0 {
 				t.Fatal(err)
 			}
 		}
@@ -133,7 +133,7 @@ func TestSyncKilled(t *testing.T) {
 		// Edit between runs, as an official would.
 		st := openStore(t, dir, "li", "suzhou")
 		stats, _ := st.OutboxStats(ctx)
-		onServer, _ := h.srv.RevisionCount()
+		onServer, _ := h.srv.RevisionCount(context.Background())
 		t.Logf("round %d: %d pending, %d revisions on the server", round, stats.Pending, onServer)
 		for i := range 5 {
 			n, err := st.Need(ctx, ids[(round*5+i)%len(ids)])
@@ -216,7 +216,7 @@ func TestEachFault(t *testing.T) {
 			case tc.kind != 0 && (!errors.As(err, &e) || e.Kind != tc.kind):
 				t.Fatalf("err = %v, want kind %d", err, tc.kind)
 			}
-			if n, _ := h.srv.RevisionCount(); tc.committed != (n > 0) && tc.kind != 0 {
+			if n, _ := h.srv.RevisionCount(context.Background()); tc.committed != (n > 0) && tc.kind != 0 {
 				t.Errorf("server holds %d revisions after the fault", n)
 			}
 			px.SetRate(0)

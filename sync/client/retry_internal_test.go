@@ -2,7 +2,11 @@ package client
 
 import (
 	"errors"
+	"net"
 	"net/http"
+	"net/url"
+	"os"
+	"syscall"
 	"testing"
 	"time"
 
@@ -86,5 +90,33 @@ func TestRetryDelayBacksOff(t *testing.T) {
 	}
 	if d := retryDelay(1, &Error{Kind: KindUnauthorized}); d < 20*time.Minute {
 		t.Errorf("a refused token retried after %v", d)
+	}
+}
+
+// TestOffline: an error that says this computer has no route anywhere is
+// "offline"; one that says the hub refused or timed out is not.
+func TestOffline(t *testing.T) {
+	for _, tc := range []struct {
+		err  error
+		want bool
+	}{
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ENETUNREACH)}, true},
+		{&url.Error{Op: "Get", URL: "https://hub.example.cn", Err: &net.OpError{Op: "dial", Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)}}, true},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connectex", syscall.Errno(10051))}, true},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}, false},
+		{&net.DNSError{Err: "no such host", Name: "hub.example.cn", IsNotFound: true}, false},
+		{errors.New("timeout"), false},
+	} {
+		if got := offline(tc.err); got != tc.want {
+			t.Errorf("offline(%v) = %v", tc.err, got)
+		}
+		e := &Error{Kind: KindNetwork}
+		if tc.want {
+			e.Kind = KindOffline
+		}
+		want := map[bool]Problem{true: ProblemOffline, false: ProblemUnreachable}[tc.want]
+		if p := ProblemOf(e); p != want {
+			t.Errorf("ProblemOf(%v) = %d", e.Kind, p)
+		}
 	}
 }

@@ -16,23 +16,34 @@ type persisted struct {
 	LastSuccess time.Time `json:"last_success,omitzero"`
 	LastError   string    `json:"last_error,omitempty"`    // plain Chinese
 	LastErrorEN string    `json:"last_error_en,omitempty"` // the same in English
-	NextRetry   time.Time `json:"next_retry,omitzero"`
-	Failures    int       `json:"failures,omitempty"` // in a row
+	// LastErrorKind is the ErrorKind of the last error (0 for none, or for
+	// a status written before it was kept).
+	LastErrorKind ErrorKind `json:"last_error_kind,omitempty"`
+	// LastChange is when a sync last changed a record here (a colleague's
+	// revision, a verdict): open screens reload what they show.
+	LastChange time.Time `json:"last_change,omitzero"`
+	NextRetry  time.Time `json:"next_retry,omitzero"`
+	Failures   int       `json:"failures,omitempty"` // in a row
 }
 
 // Status is what the window shows about the queue, at all times.
 type Status struct {
 	Server      string
-	Pending     int       // revisions waiting to be pushed
-	Quarantined int       // refused as invalid or kept as a conflict, waiting for the user
+	Pending     int       // records waiting to be pushed
+	Quarantined int       // records refused as invalid or kept as a conflict, waiting for the user
+	Refused     int       // of Quarantined, those refused as invalid (see Refusals)
 	Conflicts   int       // records with a server revision kept beside the local one
-	Oldest      time.Time // when the oldest pending revision was saved
+	Oldest      time.Time // when the oldest pending change was saved
 	LastSuccess time.Time // zero: never
 	LastAttempt time.Time
 	LastError   string // plain Chinese; "" after a success
 	LastErrorEN string
 	NextRetry   time.Time // zero: no retry scheduled (the last sync succeeded)
 	Running     bool
+	// Problem is why nothing is syncing now; ProblemNone while it is.
+	Problem Problem
+	// LastChange is when a sync last changed a record here.
+	LastChange time.Time
 }
 
 // Status returns the queue's state for the window. It reads the store only
@@ -52,7 +63,7 @@ func ReadStatus(ctx context.Context, st *store.Store) (Status, error) {
 	if err != nil {
 		return s, err
 	}
-	s.Pending, s.Quarantined, s.Oldest = os.Pending, os.Quarantined, os.Oldest
+	s.Pending, s.Quarantined, s.Refused, s.Oldest = os.Pending, os.Quarantined, os.Quarantined-os.Conflicts, os.Oldest
 	err = st.View(ctx, func(tx *store.Tx) error {
 		var p persisted
 		if b := tx.Meta(metaStatus); b != nil {
@@ -60,8 +71,14 @@ func ReadStatus(ctx context.Context, st *store.Store) (Status, error) {
 				return err
 			}
 		}
-		s.LastSuccess, s.LastAttempt, s.LastError, s.LastErrorEN, s.NextRetry =
-			p.LastSuccess, p.LastAttempt, p.LastError, p.LastErrorEN, p.NextRetry
+		s.LastSuccess, s.LastAttempt, s.LastError, s.LastErrorEN, s.NextRetry, s.LastChange =
+			p.LastSuccess, p.LastAttempt, p.LastError, p.LastErrorEN, p.NextRetry, p.LastChange
+		if p.LastError != "" {
+			s.Problem = problemOf(p.LastErrorKind)
+			if s.Problem == ProblemNone {
+				s.Problem = ProblemServer // a status kept before kinds were
+			}
+		}
 		s.Conflicts = len(conflictIndex(tx))
 		return nil
 	})
@@ -93,6 +110,10 @@ func (c *Client) recordFailure(ctx context.Context, start time.Time, err error) 
 		return c.saveStatus(tx, func(p *persisted) {
 			p.LastAttempt = start
 			p.LastError, p.LastErrorEN = Message(err, "zh"), Message(err, "en")
+			p.LastErrorKind = 0
+			if e := (*Error)(nil); errors.As(err, &e) {
+				p.LastErrorKind = e.Kind
+			}
 			p.Failures++
 			p.NextRetry = now.Add(retryDelay(p.Failures, err))
 		})

@@ -24,14 +24,16 @@ const (
 	prefConflict  = "sync.conflict." // + kind "." id => conflictRecord (JSON)
 	prefPublic    = "sync.public."   // + need id => protocol.PublicNeed (JSON): other teams' published needs
 	prefRegistry  = "sync.registry." // + credit code (or id) => protocol.RegistryEntry (JSON)
-	conflictCode  = "conflict"       // first word of a conflict's quarantine reason
-	reasonTooBig  = "记录太大（超过 1 MiB），无法上传。"
-	reasonBadBody = "本地记录无法读取，未上传："
+	// prefRegistryID + enterprise id => the prefRegistry key its entry is kept under
+	prefRegistryID = "sync.registry-id."
+	conflictCode   = "conflict" // first word of a conflict's quarantine reason
+	reasonTooBig   = "记录太大（超过 1 MiB），无法上传。"
+	reasonBadBody  = "本地记录无法读取，未上传："
 )
 
 // Report says what one Sync did.
 type Report struct {
-	Pushed     int // revisions sent (counting each once, however often retried)
+	Pushed     int // records sent, each in its latest revision (counting each once, however often retried)
 	Accepted   int
 	Duplicates int // the server already had them (an earlier answer was lost)
 	Conflicts  int // kept beside the server's revision; see Conflicts
@@ -159,47 +161,46 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 	return nil
 }
 
-// settle acts on the server's verdicts. Every outcome takes the entry out of
-// the pending queue, so the loop in push always makes progress.
+// settle acts on the server's verdicts, in one store transaction. Every
+// outcome takes the entry out of the pending queue — unless the record was
+// saved again meanwhile, when the entry stays with its newer revision on
+// the base the server now has — so the loop in push always makes progress.
 func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results []protocol.Result, rep *Report, pushed map[string]struct{}) error {
-	var acks []uint64
+	settled := make([]store.Settlement, 0, len(results))
 	for i, res := range results {
 		e := sent[i]
+		st := store.Settlement{Seq: e.Seq, Rev: e.Rev}
 		switch res.Outcome {
 		case protocol.Accepted:
 			rep.Accepted++
-			acks = append(acks, e.Seq)
+			st.Outcome = store.Acknowledged
 			pushed[e.Rev] = struct{}{}
 		case protocol.Duplicate:
 			rep.Duplicates++
-			acks = append(acks, e.Seq)
+			st.Outcome = store.Acknowledged
 			pushed[e.Rev] = struct{}{}
 		case protocol.Invalid:
 			rep.Invalid++
-			reasons := make([]string, 0, len(res.Reasons))
+			st.Outcome = store.Refused
 			for _, r := range res.Reasons {
-				reasons = append(reasons, r.Message)
+				st.Reasons = append(st.Reasons, r.Message)
 			}
-			if err := c.st.QuarantineOutbox(ctx, e.Seq, reasons); err != nil {
-				return localErr(err)
-			}
-			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(reasons))
+			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(st.Reasons))
 		case protocol.Conflict:
 			rep.Conflicts++
 			if err := c.keepConflict(ctx, e, res.Current); err != nil {
 				return localErr(err)
 			}
-			reason := fmt.Sprintf("%s：平台上已有同事修改过的版本（%s），两边都已保留，请逐项选择保留哪一边。", conflictCode, shortRev(res.Current.Rev))
-			if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reason}); err != nil {
-				return localErr(err)
-			}
+			st.Outcome = store.Conflicted
+			st.Reasons = []string{fmt.Sprintf("%s：平台上已有同事修改过的版本（%s），两边都已保留，请逐项选择保留哪一边。", conflictCode, shortRev(res.Current.Rev))}
 			c.log.Info("sync: conflict kept", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
+		default:
+			continue
 		}
+		settled = append(settled, st)
 	}
-	if len(acks) > 0 {
-		if err := c.st.AckOutbox(ctx, acks...); err != nil {
-			return localErr(err)
-		}
+	if err := c.st.SettleOutbox(ctx, settled); err != nil {
+		return localErr(err)
 	}
 	return nil
 }
@@ -253,10 +254,15 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 					return err
 				}
 			}
-			if !resp.More {
+			if !resp.More || rep.Applied > 0 {
 				return c.saveStatus(tx, func(p *persisted) {
-					p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
-					p.LastError, p.LastErrorEN, p.NextRetry, p.Failures = "", "", time.Time{}, 0
+					if rep.Applied > 0 {
+						p.LastChange = c.cfg.Now()
+					}
+					if !resp.More {
+						p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
+						p.LastError, p.LastErrorEN, p.LastErrorKind, p.NextRetry, p.Failures = "", "", 0, time.Time{}, 0
+					}
 				})
 			}
 			return nil
@@ -296,13 +302,39 @@ func (c *Client) apply(tx *store.Tx, ch *protocol.Change) (bool, error) {
 		}
 		return true, tx.SetMeta(prefPublic+ch.NeedID, b)
 	case protocol.ChangeRegistry:
-		b, err := json.Marshal(ch.Registry)
-		if err != nil {
-			return false, err
-		}
-		return true, tx.SetMeta(registryKey(ch.Registry.CreditCode, ch.Registry.ID), b)
+		return c.applyRegistry(tx, ch)
 	}
 	return false, nil
+}
+
+// applyRegistry keeps another team's enterprise by its credit code (and
+// notes under which key, by its id), or forgets it when the hub withdraws
+// it from the registry.
+func (c *Client) applyRegistry(tx *store.Tx, ch *protocol.Change) (bool, error) {
+	if ch.Registry == nil {
+		k := tx.Meta(prefRegistryID + ch.RegistryID)
+		if k == nil {
+			return false, nil
+		}
+		if err := tx.SetMeta(string(k), nil); err != nil {
+			return false, err
+		}
+		return true, tx.SetMeta(prefRegistryID+ch.RegistryID, nil)
+	}
+	b, err := json.Marshal(ch.Registry)
+	if err != nil {
+		return false, err
+	}
+	key := registryKey(ch.Registry.CreditCode, ch.Registry.ID)
+	if old := tx.Meta(prefRegistryID + ch.Registry.ID); old != nil && string(old) != key {
+		if err := tx.SetMeta(string(old), nil); err != nil {
+			return false, err
+		}
+	}
+	if err := tx.SetMeta(prefRegistryID+ch.Registry.ID, []byte(key)); err != nil {
+		return false, err
+	}
+	return true, tx.SetMeta(key, b)
 }
 
 func registryKey(code, id string) string {

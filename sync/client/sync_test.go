@@ -16,6 +16,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -31,7 +32,9 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Pushed != 41 || rep.Accepted != 41 || rep.Conflicts+rep.Invalid+rep.Duplicates != 0 {
+	// 31 records (seed edits every third need twice): each is pushed once,
+	// in its latest revision.
+	if rep.Pushed != 31 || rep.Accepted != 31 || rep.Conflicts+rep.Invalid+rep.Duplicates != 0 {
 		t.Fatalf("first sync: %s", rep)
 	}
 	assertInSync(t, h, "suzhou", a)
@@ -47,10 +50,10 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	}
 
 	// The platform's verdicts come back.
-	if err := h.srv.Review(ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[1], "已发布", "https://platform.example.cn/need/1", ""); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[2], "退回", "", "请补充技术指标"); err != nil {
+	if err := h.srv.Review(context.Background(), ids[2], "退回", "", "请补充技术指标"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := ca.Sync(ctx); err != nil {
@@ -159,7 +162,7 @@ func TestConflictKeepsBothRevisions(t *testing.T) {
 	// Every revision either side made is on the server: nothing lost.
 	hist, _ := b.NeedRevisions(ctx, ids[0])
 	for _, r := range hist {
-		if _, err := h.srv.Revision(r.Rev); err != nil && r.Rev != nb.Rev {
+		if _, err := h.srv.Revision(context.Background(), r.Rev); err != nil && r.Rev != nb.Rev {
 			t.Errorf("revision %s (%q) not on the server", r.Rev, r.Title())
 		}
 	}
@@ -180,7 +183,7 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	}
 	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
 	rep, err := c.Sync(ctx)
-	if err != nil || rep.Invalid != 1 || rep.Accepted != 6 {
+	if err != nil || rep.Invalid != 1 || rep.Accepted != 5 {
 		t.Fatalf("%s %v", rep, err)
 	}
 	q, _ := st.QuarantinedOutbox(ctx)
@@ -222,10 +225,13 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 1 || rep.Conflicts != 0 {
 		t.Fatalf("fix across syncs: %s %v", rep, err)
 	}
+	if q, _ := st.QuarantinedOutbox(ctx); len(q) != 0 {
+		t.Fatalf("the refusal outlived its fix: %+v", q)
+	}
 	edit("又")
-	edit("又修好的标题：排在后面的需求") // both in one batch
-	if rep, err := c.Sync(ctx); err != nil || rep.Invalid != 1 || rep.Accepted != 1 || rep.Conflicts != 0 {
-		t.Fatalf("fix in the same batch: %s %v", rep, err)
+	edit("又修好的标题：排在后面的需求") // both before one sync
+	if rep, err := c.Sync(ctx); err != nil || rep.Pushed != 1 || rep.Invalid != 0 || rep.Accepted != 1 || rep.Conflicts != 0 {
+		t.Fatalf("fix before the sync: only the latest revision is pushed: %s %v", rep, err)
 	}
 	if _, err := cb.Sync(ctx); err != nil {
 		t.Fatal(err)
@@ -267,7 +273,7 @@ func TestCaptivePortalIsAFailure(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			s, _ := c.Status(ctx)
-			if s.Pending != 4 || !strings.Contains(s.LastError, "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
+			if s.Pending != 3 || !strings.Contains(s.LastError, "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
 				t.Fatalf("status %+v", s)
 			}
 		})
@@ -353,30 +359,35 @@ func TestTokens(t *testing.T) {
 	tok := h.token("li", "suzhou")
 	kr := &memKeyring{}
 	t.Setenv(client.TokenEnv, "")
-	if _, err := client.LoadToken(h.URL, kr); !errors.Is(err, client.ErrNoToken) {
+	dir := t.TempDir()
+	st := openStore(t, dir, "li", "suzhou")
+	opts := client.ConnectOptions{Keyring: kr, Logger: quiet}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, kr); !errors.Is(err, client.ErrNoToken) {
 		t.Fatalf("no token: %v", err)
 	}
-	if _, err := client.Login(ctx, h.URL, "wrong", kr, nil); err == nil {
-		t.Fatal("a wrong token logged in")
+	_, err := client.Connect(ctx, st, h.URL, "wrong", opts)
+	if client.ProblemOf(err) != client.ProblemTokenRefused {
+		t.Fatalf("a wrong token connected: %v", err)
 	}
-	id, err := client.Login(ctx, h.URL+"/", tok, kr, nil)
-	if err != nil || id.User != "li" || id.Team != "suzhou" {
-		t.Fatalf("login: %+v %v", id, err)
+	conn, err := client.Connect(ctx, st, h.URL+"/", tok, opts)
+	if err != nil || conn.User != "li" || conn.Team != "suzhou" || conn.Token != client.TokenInKeyring || conn.Server != h.URL {
+		t.Fatalf("connect: %+v %v", conn, err)
 	}
-	got, err := client.LoadToken(h.URL, kr)
-	if err != nil || got != tok {
-		t.Fatalf("load: %q %v", got, err)
+	if set, _ := st.Settings(ctx); set.PlatformURL != h.URL {
+		t.Errorf("settings after connecting: %+v", set)
+	}
+	got, place, err := client.LoadStoredToken(ctx, st, h.URL, kr)
+	if err != nil || got != tok || place != client.TokenInKeyring {
+		t.Fatalf("load: %q %v %v", got, place, err)
 	}
 	// The environment wins, for scripts and CI.
 	t.Setenv(client.TokenEnv, "from-env")
-	if got, _ := client.LoadToken(h.URL, kr); got != "from-env" {
+	if got, place, _ := client.LoadStoredToken(ctx, st, h.URL, kr); got != "from-env" || place != client.TokenFromEnv {
 		t.Fatalf("env: %q", got)
 	}
 	t.Setenv(client.TokenEnv, "")
 
 	// A sync with the keyring's token never writes it to the data dir.
-	dir := t.TempDir()
-	st := openStore(t, dir, "li", "suzhou")
 	seed(t, st, 2)
 	c, err := client.New(st, client.Config{Server: h.URL, Keyring: kr, Logger: quiet})
 	if err != nil {
@@ -385,21 +396,94 @@ func TestTokens(t *testing.T) {
 	if _, err := c.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
+	if err := client.Disconnect(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, kr); !errors.Is(err, client.ErrNoToken) {
+		t.Fatalf("after disconnecting: %v", err)
+	}
+	if conn, _ := client.CurrentConnection(ctx, st, kr); conn.Server != h.URL || conn.Token != client.TokenMissing || conn.User != "" {
+		t.Errorf("connection after disconnecting: %+v", conn)
+	}
 	st.Close()
+	assertNotInFiles(t, dir, tok)
+}
+
+// TestTokenInTheDataFile: where no keyring can be used, Connect keeps the
+// token sealed inside the encrypted data file (never in plain text: the raw
+// file does not contain it), a client finds it there, and Disconnect
+// removes it. An unencrypted data file cannot keep it.
+func TestTokenInTheDataFile(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	tok := h.token("li", "suzhou")
+	t.Setenv(client.TokenEnv, "")
+	opts := client.ConnectOptions{Keyring: noKeyring{}, Logger: quiet}
+
+	plain := openStore(t, t.TempDir(), "li", "suzhou")
+	if _, err := client.Connect(ctx, plain, h.URL, tok, opts); !errors.Is(err, client.ErrNoPlaceForToken) {
+		t.Fatalf("connect with an unencrypted data file: %v", err)
+	}
+
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: "口令 for the test"}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err := client.Connect(ctx, st, h.URL, tok, opts)
+	if err != nil || conn.Token != client.TokenInDataFile {
+		t.Fatalf("connect: %+v %v", conn, err)
+	}
+	seed(t, st, 1)
+	c, err := client.New(st, client.Config{Server: h.URL, Keyring: noKeyring{}, Logger: quiet})
+	if err != nil {
+		t.Fatalf("a client finds the token in the data file: %v", err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	assertNotInFiles(t, dir, tok)
+
+	st, err = store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: "口令 for the test"}, Logger: quiet})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if got, place, err := client.LoadStoredToken(ctx, st, h.URL, noKeyring{}); got != tok || place != client.TokenInDataFile || err != nil {
+		t.Fatalf("after reopening: %v %v", place, err)
+	}
+	if err := client.Disconnect(ctx, st, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, noKeyring{}); !errors.Is(err, client.ErrNoToken) {
+		t.Fatalf("after disconnecting: %v", err)
+	}
+}
+
+// noKeyring is a computer without a keyring.
+type noKeyring struct{}
+
+func (noKeyring) Get(string, string) (string, error) { return "", client.ErrNoKeyring }
+func (noKeyring) Set(string, string, string) error   { return client.ErrNoKeyring }
+func (noKeyring) Delete(string, string) error        { return client.ErrNoKeyring }
+
+// assertNotInFiles fails if any file under dir holds secret.
+func assertNotInFiles(t *testing.T, dir, secret string) {
+	t.Helper()
+	n := 0
 	filepath.Walk(dir, func(p string, info os.FileInfo, err error) error {
 		if err == nil && !info.IsDir() {
+			n++
 			b, _ := os.ReadFile(p)
-			if strings.Contains(string(b), tok) {
+			if strings.Contains(string(b), secret) {
 				t.Errorf("the token is in %s", p)
 			}
 		}
 		return nil
 	})
-	if err := client.Logout(h.URL, kr); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := client.LoadToken(h.URL, kr); !errors.Is(err, client.ErrNoToken) {
-		t.Fatalf("after logout: %v", err)
+	if n == 0 {
+		t.Fatalf("no files under %s", dir)
 	}
 }
 
@@ -407,7 +491,7 @@ func TestSystemKeyringFailsCleanlyWithoutDBus(t *testing.T) {
 	t.Setenv("DBUS_SESSION_BUS_ADDRESS", "")
 	t.Setenv(client.TokenEnv, "")
 	start := time.Now()
-	_, err := client.LoadToken("https://hub.example.cn", client.SystemKeyring{Timeout: time.Second})
+	_, _, err := client.LoadStoredToken(context.Background(), nil, "https://hub.example.cn", client.SystemKeyring{Timeout: time.Second})
 	if !errors.Is(err, client.ErrNoToken) || time.Since(start) > 2*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
@@ -426,10 +510,11 @@ func TestTeamBSeesNoUnpublishedNeedsOfTeamA(t *testing.T) {
 	h := newHub(t)
 	a := openStore(t, t.TempDir(), "li", "suzhou")
 	_, ids := seed(t, a, 3)
+	confirm(t, a, ids[0])
 	if _, err := newClient(t, a, fastConfig(h.URL, h.token("li", "suzhou"))).Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if err := h.srv.Review(ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
+	if err := h.srv.Review(context.Background(), ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
 		t.Fatal(err)
 	}
 	b := openStore(t, t.TempDir(), "wang", "wuxi")
@@ -540,4 +625,139 @@ func TestRunSyncsInTheBackground(t *testing.T) {
 		t.Fatalf("Run returned %v", err)
 	}
 	assertInSync(t, h, "suzhou", st)
+}
+
+// TestAutosavesPushOnce: a need typed into after its last sync is saved
+// many times (autosave); the next sync pushes its latest revision once, on
+// the revision the hub acknowledged, and the hub accepts it.
+func TestAutosavesPushOnce(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, st, 2)
+	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	acked, _ := st.Need(ctx, ids[0])
+	for i := range 12 {
+		n, _ := st.Need(ctx, ids[0])
+		n.Values.Set("title", "高温合金部件焊接工艺，逐字输入"[:3*(i+4)])
+		if err := st.SaveNeed(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	box, _ := st.Outbox(ctx, 0)
+	if s, _ := c.Status(ctx); len(box) != 1 || s.Pending != 1 || box[0].BaseRev != acked.Rev {
+		t.Fatalf("outbox after 12 saves: %d entries, status %d pending, base %s (acknowledged %s)", len(box), s.Pending, box[0].BaseRev, acked.Rev)
+	}
+	rep, err := c.Sync(ctx)
+	if err != nil || rep.Pushed != 1 || rep.Accepted != 1 {
+		t.Fatalf("%s %v", rep, err)
+	}
+	assertInSync(t, h, "suzhou", st)
+}
+
+// TestRefusals: a refused need is listed with the platform's reasons; it
+// cannot be dismissed while it is the need's current revision; once the
+// need is saved again the refusal is superseded and can be dismissed, and
+// the fix's acceptance ends it anyway.
+func TestRefusals(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	entID, _ := seed(t, st, 1)
+	bad := newNeed(entID, "短")
+	if err := st.SaveNeed(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	c := newClient(t, st, fastConfig(h.URL, h.token("li", "suzhou")))
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	l, err := client.Refusals(ctx, st)
+	if err != nil || len(l) != 1 || l[0].ID != bad.ID || l[0].Title != "短" || l[0].Superseded ||
+		!strings.Contains(strings.Join(l[0].Reasons, ""), "需求名称") || l[0].At.IsZero() {
+		t.Fatalf("refusals: %+v %v", l, err)
+	}
+	if s, _ := c.Status(ctx); s.Refused != 1 || s.Pending != 0 {
+		t.Errorf("status: %+v", s)
+	}
+	if err := client.DismissRefusal(ctx, st, l[0].Seq); !errors.Is(err, client.ErrNotSuperseded) {
+		t.Errorf("dismissing the current revision's refusal: %v", err)
+	}
+	bad.Values.Set("title", "改好的标题：表面处理")
+	if err := st.SaveNeed(ctx, bad); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ = client.Refusals(ctx, st); len(l) != 1 || !l[0].Superseded {
+		t.Fatalf("after the fix: %+v", l)
+	}
+	if err := client.DismissRefusal(ctx, st, l[0].Seq); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := c.Status(ctx); s.Refused != 0 || s.Pending != 1 {
+		t.Errorf("after dismissing: %+v", s)
+	}
+	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 1 {
+		t.Fatalf("%s %v", rep, err)
+	}
+	assertInSync(t, h, "suzhou", st)
+}
+
+// TestConnectKeepsTheHubsPublicAddress: a hub with a public base address
+// (serve --public-url) names it in whoami; Connect keeps it in the
+// settings, where the window makes need pages' addresses from it.
+func TestConnectKeepsTheHubsPublicAddress(t *testing.T) {
+	ctx := context.Background()
+	srv, err := platform.Open(t.TempDir(), platform.Options{Logger: quiet, PublicURL: "https://hub.example.cn/xb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	t.Cleanup(func() { ts.Close(); srv.Close() })
+	tok, err := srv.CreateToken(ctx, "li", "suzhou")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv(client.TokenEnv, "")
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	conn, err := client.Connect(ctx, st, ts.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+	if err != nil || conn.PublicURL != "https://hub.example.cn/xb" {
+		t.Fatalf("connect: %+v %v", conn, err)
+	}
+	if set, _ := st.Settings(ctx); set.HubPublicURL != "https://hub.example.cn/xb" || set.PlatformURL != ts.URL {
+		t.Errorf("settings: %+v", set)
+	}
+}
+
+// TestConnectReadsTheConnectText: the hub's console hands out a connect
+// text (寻榜平台连接, 地址, 令牌); pasted whole into the token field — also a
+// single-line one that turned its line breaks into spaces — or into the
+// address field, it gives both.
+func TestConnectReadsTheConnectText(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	tok := h.token("li", "suzhou")
+	t.Setenv(client.TokenEnv, "")
+	text := protocol.FormatConnectText(h.URL, tok)
+	for _, tc := range []struct{ name, server, token string }{
+		{"in the token field", "", text},
+		{"flattened by a single-line field", "", strings.ReplaceAll(text, "\n", " ")},
+		{"from a chat, with other words", "", "李老师您好，连接信息如下：\n" + strings.ReplaceAll(text, "：", ": ") + "\n谢谢"},
+		{"in the address field", text, ""},
+		{"over a mistyped address", "https://wrong.example.cn", text},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := openStore(t, t.TempDir(), "li", "suzhou")
+			conn, err := client.Connect(ctx, st, tc.server, tc.token, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+			if err != nil || conn.Server != h.URL || conn.User != "li" {
+				t.Fatalf("connect: %+v %v", conn, err)
+			}
+		})
+	}
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	if _, err := client.Connect(ctx, st, "", tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet}); !errors.Is(err, client.ErrNoAddress) {
+		t.Errorf("a bare token without an address: %v", err)
+	}
 }

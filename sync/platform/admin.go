@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"time"
 
+	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -15,7 +17,7 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	if !checkRequestType(w, r) {
 		return
 	}
-	body, err := readBody(w, r, 64<<10)
+	body, err := s.readBody(w, r, 64<<10)
 	if err != nil {
 		writeError(w, http.StatusRequestEntityTooLarge, protocol.CodeTooLarge, "review body too large")
 		return
@@ -27,7 +29,8 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	}
 	st, err := protocol.ParsePlatformState(req.State)
 	if err == nil {
-		err = s.Review(req.NeedID, req.State, req.URL, req.Comment)
+		err = s.review(r.Context(), req.NeedID, req.State, req.URL, req.Comment,
+			&hubstore.AuditEntry{User: who.User, Action: auditReview, Addr: clientAddr(r)})
 	}
 	switch {
 	case errors.Is(err, ErrNotFound):
@@ -51,7 +54,13 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 		return err
 	}
 	if hc == nil {
-		hc = http.DefaultClient
+		// Plain http never leaves this computer; no redirect is followed
+		// (it could carry the admin token elsewhere).
+		hc = &http.Client{
+			Transport:     protocol.Transport(nil),
+			Timeout:       time.Minute,
+			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+		}
 	}
 	body, err := protocol.Encode(protocol.ReviewRequest{Protocol: protocol.Version, NeedID: id, State: status, URL: publicURL, Comment: comment})
 	if err != nil {

@@ -1,8 +1,7 @@
 package platform
 
 import (
-	"encoding/binary"
-	"encoding/json"
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -11,9 +10,7 @@ import (
 	"strings"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
-
-	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -33,7 +30,12 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, who ident
 		}
 		limit = n
 	}
-	resp, err := s.changes(who.Team, after, limit)
+	release, ok := s.acquire(w, r, who.Team)
+	if !ok {
+		return
+	}
+	resp, err := s.changes(r.Context(), who.Team, after, limit)
+	release() // a client slow to read the answer holds no slot
 	if err != nil {
 		s.log.Error("pull failed", "user", who.User, "team", who.Team, "err", err)
 		writeError(w, http.StatusInternalServerError, protocol.CodeInternal, "reading the feed failed")
@@ -71,36 +73,31 @@ const maxPageBytes = 16 << 20
 // at most 20 events per change it may return, so a page is cheap even when
 // the feed is mostly other teams' work; the cursor then advances past what
 // was scanned.
-func (s *Server) changes(team string, after uint64, limit int) (*protocol.PullResponse, error) {
+func (s *Server) changes(ctx context.Context, team string, after uint64, limit int) (*protocol.PullResponse, error) {
 	resp := &protocol.PullResponse{Protocol: protocol.Version, Changes: []protocol.Change{}}
 	last := after
-	err := s.db.View(func(tx *bolt.Tx) error {
-		budget, size := max(limit*20, 1000), 0
-		c := tx.Bucket(bucketFeed).Cursor()
-		k, v := c.Seek(seqKey(after + 1))
-		for scanned := 0; k != nil && len(resp.Changes) < limit && scanned < budget; k, v = c.Next() {
-			scanned++
-			last = binary.BigEndian.Uint64(k)
-			var ev event
-			if err := json.Unmarshal(v, &ev); err != nil {
-				return fmt.Errorf("feed %d: %w", last, err)
+	err := s.store.View(ctx, func(tx hubstore.Tx) error {
+		budget, size, scanned := max(limit*20, 1000), 0, 0
+		resp.More = false
+		return tx.Events(after, func(seq uint64, ev *hubstore.Event) (bool, error) {
+			if len(resp.Changes) >= limit || scanned >= budget || size > maxPageBytes {
+				resp.More = true // this event is the next page's first
+				return false, nil
 			}
-			ch, ok, err := s.view(tx, team, &ev)
+			scanned++
+			last = seq
+			ch, ok, err := s.view(tx, team, ev)
 			if err != nil {
-				return fmt.Errorf("feed %d: %w", last, err)
+				return false, fmt.Errorf("feed %d: %w", seq, err)
 			}
 			if ok {
 				resp.Changes = append(resp.Changes, ch)
 				if ch.Record != nil {
 					size += len(ch.Record.Body)
 				}
-				if size > maxPageBytes {
-					break // k stays on this change, so More is true: the client asks again
-				}
 			}
-		}
-		resp.More = k != nil
-		return nil
+			return true, nil
+		})
 	})
 	if err != nil {
 		return nil, err
@@ -109,136 +106,23 @@ func (s *Server) changes(team string, after uint64, limit int) (*protocol.PullRe
 	return resp, nil
 }
 
-// view is the one place where team isolation is decided: what an event
-// shows to a team.
-func (s *Server) view(tx *bolt.Tx, team string, ev *event) (protocol.Change, bool, error) {
-	heads, revs := tx.Bucket(bucketHeads), tx.Bucket(bucketRevs)
-	switch ev.Type {
-	case eventRevision:
-		if ev.Team == team {
-			rv, err := getRevision(revs, ev.Rev)
-			if err != nil {
-				return protocol.Change{}, false, err
-			}
-			return protocol.Change{Kind: protocol.ChangeRecord, Record: &protocol.Record{
-				Kind: ev.Kind, ID: ev.ID, Rev: ev.Rev, BaseRev: rv.BaseRev, Body: rv.Body,
-			}}, true, nil
-		}
-		h, err := getHead(heads, ev.Kind, ev.ID)
-		if err != nil || h.Rev != ev.Rev {
-			return protocol.Change{}, false, err // only the current revision is shown to others
-		}
-		if ev.Kind == protocol.KindEnterprise {
-			return registryEntry(revs, h)
-		}
-		if !ev.PublicAfter || !h.State.Public() {
-			return protocol.Change{}, false, nil
-		}
-		return publicNeed(heads, revs, h)
-	case eventState:
-		if ev.Team == team {
-			return protocol.Change{Kind: protocol.ChangeStatus, Status: &protocol.StatusChange{
-				NeedID: ev.ID, State: ev.State, Label: ev.State.Label("zh"), URL: ev.URL, Comment: ev.Comment, At: ev.At,
-			}}, true, nil
-		}
-		if ev.PublicAfter {
-			h, err := getHead(heads, ev.Kind, ev.ID)
-			if err != nil {
-				return protocol.Change{}, false, err
-			}
-			return publicNeed(heads, revs, h)
-		}
-		if ev.WasPublic {
-			return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: ev.ID}, true, nil
-		}
-	}
-	return protocol.Change{}, false, nil
-}
-
-func getHead(heads *bolt.Bucket, kind, id string) (*head, error) {
-	v := heads.Get(headKey(kind, id))
-	if v == nil {
-		return nil, fmt.Errorf("%s %s: %w", kind, id, ErrNotFound)
-	}
-	var h head
-	if err := json.Unmarshal(v, &h); err != nil {
-		return nil, fmt.Errorf("%s %s: %w", kind, id, err)
-	}
-	return &h, nil
-}
-
-// publicNeed is another team's need as the public sees it: forms.Publish
-// under the need's visibility, with the platform's URL. A need that is
-// 不公开 shows as withdrawn.
-func publicNeed(heads, revs *bolt.Bucket, h *head) (protocol.Change, bool, error) {
-	n, e, err := needWithEnterprise(heads, revs, h)
-	if err != nil {
-		return protocol.Change{}, false, err
-	}
-	p, ok := forms.Default().Publish(n, e)
-	if !ok {
-		return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID}, true, nil
-	}
-	pub := &protocol.PublicNeed{
-		ID: h.ID, Team: h.Team, Visibility: string(p.Visibility), Publisher: p.Publisher, Region: p.Region,
-		Values: p.Values, URL: h.URL, State: h.State, UpdatedAt: h.UpdatedAt,
-	}
-	if p.Visibility == forms.VisibilityNamed {
-		pub.Contact = p.Contact
-	}
-	return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID, Public: pub}, true, nil
-}
-
-func needWithEnterprise(heads, revs *bolt.Bucket, h *head) (*forms.Need, *forms.Enterprise, error) {
-	rv, err := getRevision(revs, h.Rev)
-	if err != nil {
-		return nil, nil, err
-	}
-	var n forms.Need
-	if err := json.Unmarshal(rv.Body, &n); err != nil {
-		return nil, nil, err
-	}
-	var e *forms.Enterprise
-	if eh, err := getHead(heads, protocol.KindEnterprise, n.EnterpriseID); err == nil && eh.Team == h.Team {
-		erv, err := getRevision(revs, eh.Rev)
-		if err != nil {
-			return nil, nil, err
-		}
-		e = new(forms.Enterprise)
-		if err := json.Unmarshal(erv.Body, e); err != nil {
-			return nil, nil, err
-		}
-	}
-	return &n, e, nil
-}
-
-// registryEntry is another team's enterprise in the shared registry: the
-// catalogue's public enterprise fields only (no contacts; nothing internal,
-// secret or personal).
-func registryEntry(revs *bolt.Bucket, h *head) (protocol.Change, bool, error) {
-	rv, err := getRevision(revs, h.Rev)
-	if err != nil {
-		return protocol.Change{}, false, err
-	}
-	var e forms.Enterprise
-	if err := json.Unmarshal(rv.Body, &e); err != nil {
-		return protocol.Change{}, false, err
-	}
-	vals := forms.Default().PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed)
-	return protocol.Change{Kind: protocol.ChangeRegistry, Registry: &protocol.RegistryEntry{
-		ID: h.ID, Team: h.Team, Name: e.Name(), CreditCode: forms.NormalizeCreditCode(e.CreditCode()),
-		Values: vals, UpdatedAt: h.UpdatedAt,
-	}}, true, nil
-}
-
 // Review records the platform's verdict on a need — what a reviewer decides
 // on the platform — and appends it to the change feed, where the need's team
-// picks it up (and, once public, every other team a redacted copy). status
-// is a platform state as a code, Chinese word or English label (审核中,
-// 已发布, 退回, 对接中, 已揭榜, 已签约, 已解决, 已关闭); 已发布 needs the
-// public URL. It is what `xunbang serve review ID --status S --url U
-// --comment C` calls.
-func (s *Server) Review(id, status, publicURL, comment string) error {
+// picks it up, and other teams the need as that verdict lets them see it
+// (view.go). status is a platform state as a code, Chinese word or English
+// label (审核中, 已发布, 退回, 对接中, 已揭榜, 已签约, 已解决, 已关闭);
+// 已发布 needs the public URL. A verdict that makes the need public when it
+// was not, or publishes it again (已发布), publishes the need's current
+// revision; later verdicts that keep it public (对接中, 已签约 …) keep the
+// revision published before. It is what `xunbang serve review ID --status
+// S --url U --comment C` calls.
+func (s *Server) Review(ctx context.Context, id, status, publicURL, comment string) error {
+	return s.review(ctx, id, status, publicURL, comment, nil)
+}
+
+// review is Review that, given an audit entry, appends it in the same
+// transaction as the verdict (the console and the admin endpoint).
+func (s *Server) review(ctx context.Context, id, status, publicURL, comment string, audit *hubstore.AuditEntry) error {
 	st, err := protocol.ParsePlatformState(status)
 	if err != nil {
 		return fmt.Errorf("platform: review %s: %w", id, err)
@@ -252,9 +136,8 @@ func (s *Server) Review(id, status, publicURL, comment string) error {
 	}
 	now := s.opt.Now().UTC()
 	var team string
-	err = s.db.Update(func(tx *bolt.Tx) error {
-		heads := tx.Bucket(bucketHeads)
-		h, err := getHead(heads, protocol.KindNeed, id)
+	err = s.store.Update(ctx, func(tx hubstore.Tx) error {
+		h, err := tx.Head(protocol.KindNeed, id)
 		if err != nil {
 			return err
 		}
@@ -265,16 +148,31 @@ func (s *Server) Review(id, status, publicURL, comment string) error {
 			return errors.New("已发布 needs the public URL (--url)")
 		}
 		was := h.State.Public()
-		h.State, h.URL, h.Comment, h.StateAt = st, publicURL, comment, now
+		if st.Public() && (!was || st == protocol.StatePublished) {
+			h.PublicRev, h.PublicEntRev = h.Rev, ""
+			if eh, err := tx.Head(protocol.KindEnterprise, h.EnterpriseID); err == nil && eh.Team == h.Team {
+				h.PublicEntRev = eh.Rev
+			} else if !errors.Is(err, hubstore.ErrNotFound) && err != nil {
+				return err
+			}
+		}
+		sealed := s.seal.sealComment(id, comment)
+		h.State, h.URL, h.Comment, h.StateAt = st, publicURL, sealed, now
 		h.WasPublic = h.WasPublic || st.Public()
 		team = h.Team
-		if err := putJSON(heads, headKey(protocol.KindNeed, id), h); err != nil {
+		if err := tx.PutHead(h); err != nil {
 			return err
 		}
-		return appendEvent(tx.Bucket(bucketFeed), event{
-			Type: eventState, Kind: protocol.KindNeed, ID: id, Team: h.Team,
-			State: st, URL: publicURL, Comment: comment, At: now, PublicAfter: st.Public(), WasPublic: was,
+		_, err = tx.AppendEvent(&hubstore.Event{
+			Type: hubstore.EventState, Kind: protocol.KindNeed, ID: id, Team: h.Team,
+			State: st, URL: publicURL, Comment: sealed, At: now, PublicAfter: st.Public(), WasPublic: was,
 		})
+		if err == nil && audit != nil {
+			a := *audit
+			a.At, a.Target, a.Detail = now, id, string(st)
+			_, err = tx.AppendAudit(&a)
+		}
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("platform: review %s: %w", id, err)
@@ -289,22 +187,19 @@ type RecordInfo struct {
 	Revisions           int
 	State               protocol.PlatformState
 	URL                 string
-	UpdatedAt           time.Time
+	// PublicRev is the need revision the verdict published, if any.
+	PublicRev string
+	UpdatedAt time.Time
 }
 
 // Records lists every record the server holds (kind "need" or
 // "enterprise", or "" for both), for operators and tests.
-func (s *Server) Records(kind string) ([]RecordInfo, error) {
+func (s *Server) Records(ctx context.Context, kind string) ([]RecordInfo, error) {
 	var out []RecordInfo
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketHeads).ForEach(func(k, v []byte) error {
-			var h head
-			if err := json.Unmarshal(v, &h); err != nil {
-				return err
-			}
-			if kind == "" || h.Kind == kind {
-				out = append(out, RecordInfo{Kind: h.Kind, ID: h.ID, Team: h.Team, Rev: h.Rev, Revisions: h.Revisions, State: h.State, URL: h.URL, UpdatedAt: h.UpdatedAt})
-			}
+	err := s.store.View(ctx, func(tx hubstore.Tx) error {
+		return tx.Heads(kind, func(h *hubstore.Head) error {
+			out = append(out, RecordInfo{Kind: h.Kind, ID: h.ID, Team: h.Team, Rev: h.Rev, Revisions: h.Revisions,
+				State: h.State, URL: h.URL, PublicRev: h.PublicRev, UpdatedAt: h.UpdatedAt})
 			return nil
 		})
 	})
@@ -312,23 +207,25 @@ func (s *Server) Records(kind string) ([]RecordInfo, error) {
 }
 
 // RevisionCount returns how many revisions the server has stored.
-func (s *Server) RevisionCount() (int, error) {
+func (s *Server) RevisionCount(ctx context.Context) (int, error) {
 	n := 0
-	err := s.db.View(func(tx *bolt.Tx) error {
-		n = tx.Bucket(bucketRevs).Stats().KeyN
-		return nil
+	err := s.store.View(ctx, func(tx hubstore.Tx) error {
+		var err error
+		n, err = tx.RevisionCount()
+		return err
 	})
 	return n, err
 }
 
 // Revision returns the body of one stored revision, as pushed.
-func (s *Server) Revision(rev string) (json.RawMessage, error) {
-	var body json.RawMessage
-	err := s.db.View(func(tx *bolt.Tx) error {
-		rv, err := getRevision(tx.Bucket(bucketRevs), rev)
-		if err == nil {
-			body = rv.Body
+func (s *Server) Revision(ctx context.Context, rev string) ([]byte, error) {
+	var body []byte
+	err := s.store.View(ctx, func(tx hubstore.Tx) error {
+		rv, err := tx.Revision(rev)
+		if err != nil {
+			return err
 		}
+		body, err = s.seal.openBody(rev, rv.Body)
 		return err
 	})
 	return body, err

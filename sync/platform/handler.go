@@ -6,6 +6,7 @@ import (
 	"mime"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -17,9 +18,10 @@ func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET "+protocol.PathHealth, s.handleHealth)
 	mux.Handle("GET "+protocol.PathWhoAmI, s.authed(s.handleWhoAmI))
-	mux.Handle("POST "+protocol.PathPush, s.limited(s.authed(s.handlePush)))
-	mux.Handle("GET "+protocol.PathChanges, s.limited(s.authed(s.handleChanges)))
+	mux.Handle("POST "+protocol.PathPush, s.authed(s.handlePush))
+	mux.Handle("GET "+protocol.PathChanges, s.authed(s.handleChanges))
 	mux.Handle("POST "+protocol.PathAdminReview, s.authed(s.handleReview))
+	s.consoleRoutes(mux) // the reviewers' console (/console/) and /v1/admin/tokens: console.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec := &statusRecorder{ResponseWriter: w, status: http.StatusOK}
@@ -35,7 +37,7 @@ func (s *Server) Handler() http.Handler {
 			// Unknown paths and methods get a protocol error body too.
 			if _, pattern := mux.Handler(r); pattern == "" {
 				if r.URL.Path == protocol.PathPush || r.URL.Path == protocol.PathChanges ||
-					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || r.URL.Path == protocol.PathAdminReview {
+					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || strings.HasPrefix(r.URL.Path, "/v1/admin/") {
 					writeError(rec, http.StatusMethodNotAllowed, protocol.CodeMethod, "method not allowed")
 				} else {
 					writeError(rec, http.StatusNotFound, protocol.CodeNotFound, "no such endpoint")
@@ -77,28 +79,73 @@ func (r *statusRecorder) Write(b []byte) (int, error) {
 
 func (r *statusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
-// limited bounds the requests handled at once; past the bound a request
-// waits QueueWait for a slot, then gets 429 with Retry-After.
-func (s *Server) limited(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+// acquire takes one of the processing slots for a request of a team, or
+// answers 429 and returns false. Past the bound a request waits QueueWait
+// for a slot; a team never holds more than half of the slots (at least
+// one), so another team's request always finds one free of it. The caller
+// calls release when done.
+func (s *Server) acquire(w http.ResponseWriter, r *http.Request, team string) (release func(), ok bool) {
+	s.mu.Lock()
+	if s.perTeam[team] >= max(s.opt.MaxInFlight/2, 1) {
+		s.mu.Unlock()
+		s.busy(w, "too many requests from your team in flight; retry later")
+		return nil, false
+	}
+	s.perTeam[team]++
+	s.mu.Unlock()
+	undo := func() {
+		s.mu.Lock()
+		if s.perTeam[team]--; s.perTeam[team] <= 0 {
+			delete(s.perTeam, team)
+		}
+		s.mu.Unlock()
+	}
+	select {
+	case s.slots <- struct{}{}:
+	default:
+		t := time.NewTimer(s.opt.QueueWait)
+		defer t.Stop()
 		select {
 		case s.slots <- struct{}{}:
-		default:
-			t := time.NewTimer(s.opt.QueueWait)
-			select {
-			case s.slots <- struct{}{}:
-				t.Stop()
-			case <-t.C:
-				w.Header().Set(protocol.HeaderRetryAfter, strconv.Itoa(s.opt.RetryAfter))
-				writeError(w, http.StatusTooManyRequests, protocol.CodeBusy, "too many requests in flight; retry later")
-				return
-			case <-r.Context().Done():
-				return
-			}
+		case <-t.C:
+			undo()
+			s.busy(w, "too many requests in flight; retry later")
+			return nil, false
+		case <-r.Context().Done():
+			undo()
+			return nil, false
 		}
-		defer func() { <-s.slots }()
-		next.ServeHTTP(w, r)
-	})
+	}
+	return func() { <-s.slots; undo() }, true
+}
+
+// enterBody counts a push body a team starts sending, refusing one past
+// Options.MaxBodiesPerTeam; leaveBody counts it done.
+func (s *Server) enterBody(team string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bodies[team] >= s.opt.MaxBodiesPerTeam {
+		return false
+	}
+	s.bodies[team]++
+	return true
+}
+
+func (s *Server) leaveBody(team string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.bodies[team]--; s.bodies[team] <= 0 {
+		delete(s.bodies, team)
+	}
+}
+
+// busy answers 429 with Retry-After. The connection is closed after it, so
+// that the answer goes out at once rather than after the server has read
+// (perhaps slowly) the rest of a request body it will not use.
+func (s *Server) busy(w http.ResponseWriter, msg string) {
+	w.Header().Set("Connection", "close")
+	w.Header().Set(protocol.HeaderRetryAfter, strconv.Itoa(s.opt.RetryAfter))
+	writeError(w, http.StatusTooManyRequests, protocol.CodeBusy, msg)
 }
 
 type authedHandler func(w http.ResponseWriter, r *http.Request, who identity)
@@ -116,7 +163,7 @@ func (s *Server) authed(h authedHandler) http.Handler {
 			return
 		}
 		addLogAttrs(r.Context(), "user", who.User, "team", who.Team)
-		if admin := r.URL.Path == protocol.PathAdminReview; admin != who.Admin {
+		if admin := strings.HasPrefix(r.URL.Path, "/v1/admin/"); admin != who.Admin {
 			msg := "a team token cannot use admin endpoints"
 			if who.Admin {
 				msg = "an admin token can neither push nor pull"
@@ -133,7 +180,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleWhoAmI(w http.ResponseWriter, r *http.Request, who identity) {
-	writeJSON(w, http.StatusOK, protocol.Identity{Protocol: protocol.Version, User: who.User, Team: who.Team})
+	writeJSON(w, http.StatusOK, protocol.Identity{Protocol: protocol.Version, User: who.User, Team: who.Team, PublicURL: s.opt.PublicURL})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

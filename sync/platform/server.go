@@ -3,17 +3,31 @@
 // `xunbang serve` runs it so that a district or city can host its own
 // collection hub, and every sync test talks to it over a real socket.
 //
-// A Server keeps everything in one bbolt file, DIR/platform.db: bearer tokens
-// (only their SHA-256), every accepted revision keyed by its revision id (the
-// idempotency key), each record's current revision and the platform's verdict
-// on it, and the change feed. Pushes are checked record by record (protocol
-// rules, then forms validation in Draft mode) and written in one transaction
-// per batch. Teams are isolated: a team sees its own records; of other teams
-// it sees only published needs, redacted by their visibility, and the public
-// fields of enterprises (the shared registry), never contacts.
+// The hub keeps its data in a hubstore.Store: by default one bbolt file,
+// DIR/platform.db (Open); any other store through OpenStore. What it keeps:
+// bearer tokens (only their SHA-256), every accepted revision keyed by its
+// revision id (the idempotency key), each record's current revision and the
+// platform's verdict on it, and the change feed. Record bodies and review
+// comments are sealed (XChaCha20-Poly1305) under the hub's key before any
+// store sees them (see key.go; docs/hub.md), so a copied data file or
+// database shows no enterprise's name, contact or need.
+//
+// Pushes are checked record by record (protocol rules, then forms
+// validation in Draft mode) and written in one transaction per batch. Teams
+// are isolated (view.go is the one place that decides what a team sees): a
+// team sees its own records; of other teams only needs whose verdict makes
+// them public, as the revision that verdict published, redacted by
+// forms.Publish, with an anonymous need's region coarsened until at least
+// five listed enterprises share it; and the public fields of enterprises
+// that stand behind no anonymous need (the shared registry), never contacts.
+//
+// A slow client cannot hold the hub: a push body is read before the
+// request takes one of the processing slots, at a minimum rate, with a
+// bound on the bodies one team may be sending at once, and a team holds at
+// most half of the slots.
 //
 // Logs are structured (log/slog) and name records by id only: no contact,
-// no need text, no token is ever logged.
+// no need text, no token, no key is ever logged.
 package platform
 
 import (
@@ -21,30 +35,29 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
-	bolt "go.etcd.io/bbolt"
+	"github.com/xunbang/xunbang/sync/hubstore"
 )
 
 // Errors.
 var (
 	// ErrInUse: another process (another `xunbang serve`) has the data dir open.
-	ErrInUse = errors.New("the platform data dir is in use by another process")
+	ErrInUse = hubstore.ErrInUse
 	// ErrNotFound: no such record.
-	ErrNotFound = errors.New("not found")
-	// ErrNewerSchema: the file was written by a newer xunbang.
-	ErrNewerSchema = errors.New("platform.db was written by a newer version of xunbang")
+	ErrNotFound = hubstore.ErrNotFound
+	// ErrNewerSchema: the data was written by a newer xunbang.
+	ErrNewerSchema = hubstore.ErrNewerSchema
 )
 
 // FileName is the name of the server's bbolt file inside its data dir.
@@ -55,8 +68,20 @@ type Options struct {
 	// Logger receives structured logs; default slog.Default().
 	Logger *slog.Logger
 	// MaxInFlight bounds the push and pull requests handled at once; one
-	// more is answered 429 with Retry-After. Default 8.
+	// more is answered 429 with Retry-After. Default 8. One team holds at
+	// most half of them (at least one), so that another team still gets
+	// through.
 	MaxInFlight int
+	// MaxBodiesPerTeam bounds the push bodies one team may be sending at
+	// once (before they take a slot); one more is answered 429. Default 4.
+	MaxBodiesPerTeam int
+	// MinBodyRate is the slowest a push body may arrive, in bytes a second
+	// on average after the first BodyGrace; a slower one is cut off (408).
+	// Default 16 KiB/s.
+	MinBodyRate int
+	// BodyGrace is the time a body may take before MinBodyRate applies.
+	// Default 5s.
+	BodyGrace time.Duration
 	// QueueWait is how long a request waits for a slot before the 429.
 	// Default 100ms.
 	QueueWait time.Duration
@@ -70,31 +95,33 @@ type Options struct {
 	Now func() time.Time
 	// LockTimeout is how long Open waits for the file lock. Default 1s.
 	LockTimeout time.Duration
+	// Key is the hub's 32-byte key, which seals record bodies and comments
+	// at rest. When nil, Open reads KeyFile.
+	Key []byte
+	// KeyFile holds the key (base64, one line; created with a new random
+	// key when absent and the data is new). Default DIR/hub.key.
+	KeyFile string
+	// PublicURL is the hub's public base address (`serve --public-url`):
+	// whoami tells it to clients, whose cards then point at
+	// forms.PublicPageURL(PublicURL, id).
+	PublicURL string
 }
 
-// Server is the reference platform. It is safe for concurrent use.
-type Server struct {
-	db       *bolt.DB
-	dir      string
-	serverID string
-	opt      Options
-	log      *slog.Logger
-	slots    chan struct{}
-	closing  atomic.Bool
-	reqSeq   atomic.Uint64
-}
-
-// Open opens (creating if needed) the server's data dir and its bbolt file.
-func Open(dir string, opts ...Options) (*Server, error) {
-	var o Options
-	if len(opts) > 0 {
-		o = opts[0]
-	}
+func (o *Options) defaults() {
 	if o.Logger == nil {
 		o.Logger = slog.Default()
 	}
 	if o.MaxInFlight <= 0 {
 		o.MaxInFlight = 8
+	}
+	if o.MaxBodiesPerTeam <= 0 {
+		o.MaxBodiesPerTeam = 4
+	}
+	if o.MinBodyRate <= 0 {
+		o.MinBodyRate = 16 << 10
+	}
+	if o.BodyGrace <= 0 {
+		o.BodyGrace = 5 * time.Second
 	}
 	if o.QueueWait <= 0 {
 		o.QueueWait = 100 * time.Millisecond
@@ -111,111 +138,131 @@ func Open(dir string, opts ...Options) (*Server, error) {
 	if o.LockTimeout <= 0 {
 		o.LockTimeout = time.Second
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("platform: open %s: %w", dir, err)
+}
+
+// Server is the reference platform. It is safe for concurrent use.
+type Server struct {
+	store    hubstore.Store
+	dir      string
+	serverID string
+	seal     *sealer
+	opt      Options
+	log      *slog.Logger
+	slots    chan struct{}
+	closing  atomic.Bool
+	reqSeq   atomic.Uint64
+
+	mu      sync.Mutex
+	perTeam map[string]int // slots held by each team
+	bodies  map[string]int // push bodies each team is sending
+}
+
+// Open opens (creating if needed) the server's data dir and its bbolt file,
+// DIR/platform.db, with the key from opts (see Options.Key). A data file of
+// an earlier version is upgraded: its bodies sealed, the file rewritten so
+// no plain page stays on disk.
+func Open(dir string, opts ...Options) (*Server, error) {
+	var o Options
+	if len(opts) > 0 {
+		o = opts[0]
 	}
-	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: o.LockTimeout})
-	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("platform: open %s: %w", path, ErrInUse)
-		}
-		return nil, fmt.Errorf("platform: open %s: %w", path, err)
+	o.defaults()
+	if o.KeyFile == "" {
+		o.KeyFile = filepath.Join(dir, KeyFileName)
 	}
-	s := &Server{db: db, dir: dir, opt: o, log: o.Logger, slots: make(chan struct{}, o.MaxInFlight)}
-	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketMeta, bucketTokens, bucketHeads, bucketRevs, bucketFeed, bucketRefused} {
-			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
-				return err
-			}
-		}
-		meta := tx.Bucket(bucketMeta)
-		switch v := string(meta.Get(keySchema)); v {
-		case "":
-			if err := meta.Put(keySchema, []byte(schemaVersion)); err != nil {
-				return err
-			}
-		case schemaVersion:
-		default:
-			return fmt.Errorf("%w (schema %s)", ErrNewerSchema, v)
-		}
-		if id := meta.Get(keyServerID); id != nil {
-			s.serverID = string(id)
-			return nil
-		}
-		var b [8]byte
-		if _, err := rand.Read(b[:]); err != nil {
-			return err
-		}
-		s.serverID = hex.EncodeToString(b[:])
-		return meta.Put(keyServerID, []byte(s.serverID))
-	})
+	st, err := hubstore.OpenBolt(filepath.Join(dir, FileName), o.LockTimeout)
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("platform: open %s: %w", path, err)
+		return nil, fmt.Errorf("platform: %w", err)
+	}
+	s, err := open(context.Background(), st, dir, o)
+	if err != nil {
+		st.Close()
+		return nil, err
 	}
 	return s, nil
 }
 
-// Close closes the database. Call it after Serve has returned.
-func (s *Server) Close() error { return s.db.Close() }
+// OpenStore opens a server on a store the caller opened (PostgreSQL, say).
+// Options.Key or Options.KeyFile must give the key. Close closes the store.
+func OpenStore(ctx context.Context, st hubstore.Store, opts Options) (*Server, error) {
+	opts.defaults()
+	return open(ctx, st, "", opts)
+}
 
-// Dir returns the data dir.
+func open(ctx context.Context, st hubstore.Store, dir string, o Options) (*Server, error) {
+	s := &Server{
+		store: st, dir: dir, opt: o, log: o.Logger,
+		slots:   make(chan struct{}, o.MaxInFlight),
+		perTeam: map[string]int{}, bodies: map[string]int{},
+	}
+	if err := s.init(ctx); err != nil {
+		return nil, fmt.Errorf("platform: open: %w", err)
+	}
+	return s, nil
+}
+
+// Close closes the store. Call it after Serve has returned.
+func (s *Server) Close() error { return s.store.Close() }
+
+// Dir returns the data dir ("" for a store opened by the caller).
 func (s *Server) Dir() string { return s.dir }
+
+// PublicURL returns the hub's public base address, if one is set.
+func (s *Server) PublicURL() string { return s.opt.PublicURL }
 
 // CreateToken issues a bearer token for a user of a team and returns it. The
 // token is 32 random bytes, hex-encoded; only its SHA-256 is stored, so it is
 // shown once and cannot be recovered.
-func (s *Server) CreateToken(user, team string) (string, error) {
+func (s *Server) CreateToken(ctx context.Context, user, team string) (string, error) {
 	user, team = strings.TrimSpace(user), strings.TrimSpace(team)
 	if user == "" || team == "" {
 		return "", errors.New("platform: a token needs a user and a team")
 	}
-	var b [32]byte
-	if _, err := rand.Read(b[:]); err != nil {
-		return "", fmt.Errorf("platform: create token: %w", err)
-	}
-	token := hex.EncodeToString(b[:])
-	info, _ := json.Marshal(tokenInfo{User: user, Team: team, CreatedAt: s.opt.Now().UTC()})
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTokens).Put([]byte(tokenHash(token)), info)
-	})
-	if err != nil {
-		return "", fmt.Errorf("platform: create token: %w", err)
-	}
-	s.log.Info("token created", "user", user, "team", team, "token_id", tokenHash(token)[:12])
-	return token, nil
+	return s.createToken(ctx, hubstore.Token{User: user, Team: team}, nil)
 }
 
 // CreateAdminToken issues a token for an operator: it may record verdicts
 // through POST /v1/admin/review (ReviewRemote) while the server runs, and
 // may neither push nor pull. Stored, like every token, as its SHA-256 only.
-func (s *Server) CreateAdminToken(user string) (string, error) {
+func (s *Server) CreateAdminToken(ctx context.Context, user string) (string, error) {
 	user = strings.TrimSpace(user)
 	if user == "" {
 		return "", errors.New("platform: an admin token needs a user")
 	}
+	return s.createToken(ctx, hubstore.Token{User: user, Admin: true}, nil)
+}
+
+// createToken stores a new token and, given an audit entry, appends it in
+// the same transaction.
+func (s *Server) createToken(ctx context.Context, info hubstore.Token, audit *hubstore.AuditEntry) (string, error) {
 	var b [32]byte
 	if _, err := rand.Read(b[:]); err != nil {
 		return "", fmt.Errorf("platform: create token: %w", err)
 	}
 	token := hex.EncodeToString(b[:])
-	info, _ := json.Marshal(tokenInfo{User: user, Admin: true, CreatedAt: s.opt.Now().UTC()})
-	err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTokens).Put([]byte(tokenHash(token)), info)
+	info.Hash, info.CreatedAt = tokenHash(token), s.opt.Now().UTC()
+	err := s.store.Update(ctx, func(tx hubstore.Tx) error {
+		if err := tx.PutToken(&info); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		a := *audit
+		a.At, a.Target = info.CreatedAt, info.Hash[:12]
+		_, err := tx.AppendAudit(&a)
+		return err
 	})
 	if err != nil {
 		return "", fmt.Errorf("platform: create token: %w", err)
 	}
-	s.log.Info("admin token created", "user", user, "token_id", tokenHash(token)[:12])
+	s.log.Info("token created", "user", info.User, "team", info.Team, "admin", info.Admin, "token_id", info.Hash[:12])
 	return token, nil
 }
 
 // RevokeToken removes a token; it is not an error if it does not exist.
-func (s *Server) RevokeToken(token string) error {
-	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketTokens).Delete([]byte(tokenHash(token)))
-	})
+func (s *Server) RevokeToken(ctx context.Context, token string) error {
+	return s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.DeleteToken(tokenHash(token)) })
 }
 
 func tokenHash(token string) string {
@@ -239,16 +286,15 @@ func (s *Server) authenticate(r *http.Request) (identity, bool) {
 	if token == "" || len(token) > 256 {
 		return identity{}, false
 	}
-	var info tokenInfo
-	found := false
-	_ = s.db.View(func(tx *bolt.Tx) error {
-		v := tx.Bucket(bucketTokens).Get([]byte(tokenHash(token)))
-		if v != nil && json.Unmarshal(v, &info) == nil {
-			found = true
-		}
+	var info *hubstore.Token
+	_ = s.store.View(r.Context(), func(tx hubstore.Tx) error {
+		info, _ = tx.Token(tokenHash(token))
 		return nil
 	})
-	return identity{User: info.User, Team: info.Team, Admin: info.Admin}, found
+	if info == nil {
+		return identity{}, false
+	}
+	return identity{User: info.User, Team: info.Team, Admin: info.Admin}, true
 }
 
 // Serve listens on addr and serves until ctx ends, then shuts down
@@ -297,10 +343,44 @@ func (s *Server) ServeListener(ctx context.Context, ln net.Listener) error {
 	return nil
 }
 
-// readBody reads a request body up to the protocol's limit.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
+// errTooSlow is a body that arrived slower than Options.MinBodyRate.
+var errTooSlow = errors.New("request body too slow")
+
+// readBody reads a request body up to limit bytes, at no less than the
+// server's minimum rate: the read deadline moves on with what has arrived,
+// so a body trickling in is cut off after the grace period instead of
+// holding the hub.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, error) {
 	if r.ContentLength > limit {
 		return nil, &http.MaxBytesError{Limit: limit}
 	}
-	return io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+	rc := http.NewResponseController(w)
+	start := time.Now()
+	deadline := func(n int64) time.Time {
+		return start.Add(s.opt.BodyGrace + time.Duration(float64(n+32<<10)/float64(s.opt.MinBodyRate)*float64(time.Second)))
+	}
+	body := http.MaxBytesReader(w, r.Body, limit)
+	var buf []byte
+	if r.ContentLength > 0 {
+		buf = make([]byte, 0, r.ContentLength)
+	}
+	chunk := make([]byte, 32<<10)
+	for {
+		if err := rc.SetReadDeadline(deadline(int64(len(buf)))); err != nil && !errors.Is(err, http.ErrNotSupported) {
+			return nil, err
+		}
+		n, err := body.Read(chunk)
+		buf = append(buf, chunk[:n]...)
+		if errors.Is(err, io.EOF) {
+			_ = rc.SetReadDeadline(time.Time{})
+			return buf, nil
+		}
+		if err != nil {
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() {
+				return nil, errTooSlow
+			}
+			return nil, err
+		}
+	}
 }

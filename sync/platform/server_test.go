@@ -31,11 +31,12 @@ const (
 )
 
 type fixture struct {
-	t   *testing.T
-	srv *platform.Server
-	ts  *httptest.Server
-	log *bytes.Buffer
-	mu  *sync.Mutex
+	t    *testing.T
+	srv  *platform.Server
+	ts   *httptest.Server
+	log  *bytes.Buffer
+	mu   *sync.Mutex
+	once sync.Once
 }
 
 type lockedWriter struct {
@@ -51,17 +52,22 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 
 func newFixture(t *testing.T, opt platform.Options) *fixture {
 	t.Helper()
+	return newFixtureIn(t, t.TempDir(), opt)
+}
+
+// newFixtureIn is a hub on the data dir dir, over loopback.
+func newFixtureIn(t *testing.T, dir string, opt platform.Options) *fixture {
+	t.Helper()
 	f := &fixture{t: t, log: &bytes.Buffer{}, mu: &sync.Mutex{}}
 	opt.Logger = slog.New(slog.NewJSONHandler(lockedWriter{f.mu, f.log}, nil))
-	srv, err := platform.Open(t.TempDir(), opt)
+	srv, err := platform.Open(dir, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	f.srv = srv
 	f.ts = httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
-		f.ts.Close()
-		srv.Close()
+		f.close()
 		f.mu.Lock()
 		defer f.mu.Unlock()
 		for _, s := range []string{secretMobile, secretNotes, privateTitle, "高温合金"} {
@@ -73,8 +79,23 @@ func newFixture(t *testing.T, opt platform.Options) *fixture {
 	return f
 }
 
+// close stops the hub (again at cleanup: no harm).
+func (f *fixture) close() {
+	f.once.Do(func() {
+		f.ts.Close()
+		f.srv.Close()
+	})
+}
+
+// logText returns what the hub has logged.
+func (f *fixture) logText() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.log.String()
+}
+
 func (f *fixture) token(user, team string) string {
-	tok, err := f.srv.CreateToken(user, team)
+	tok, err := f.srv.CreateToken(context.Background(), user, team)
 	if err != nil {
 		f.t.Fatal(err)
 	}
@@ -179,6 +200,29 @@ func enterprise(id, rev, base, name string) protocol.Record {
 	return protocol.Record{Kind: protocol.KindEnterprise, ID: id, Rev: rev, BaseRev: base, Body: b}
 }
 
+// confirmed returns a need record as the enterprise confirmed it, with the
+// enterprise record it was confirmed with.
+func confirmed(needRec, entRec protocol.Record) protocol.Record {
+	var n forms.Need
+	var e forms.Enterprise
+	if err := json.Unmarshal(needRec.Body, &n); err != nil {
+		panic(err)
+	}
+	if err := json.Unmarshal(entRec.Body, &e); err != nil {
+		panic(err)
+	}
+	n.Status = forms.StatusToConfirm
+	if err := forms.Default().Confirm(&n, &e, forms.Confirmation{At: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC), Values: forms.Values{"confirmer_name": {"张三"}}}); err != nil {
+		panic(err)
+	}
+	b, err := json.Marshal(n)
+	if err != nil {
+		panic(err)
+	}
+	needRec.Body = b
+	return needRec
+}
+
 func need(id, rev, base, entID, title string, vis forms.Visibility) protocol.Record {
 	n := forms.Need{ID: id, Rev: rev, BaseRev: base, EnterpriseID: entID, Status: forms.StatusDraft, Values: forms.Values{}}
 	n.Values.Set("title", title)
@@ -251,7 +295,7 @@ func TestPushOutcomes(t *testing.T) {
 	if rs[0].Outcome != protocol.Invalid || rs[0].Current != nil || rs[0].Reasons[0].Code != "forbidden" {
 		t.Fatalf("other team: %+v", rs[0])
 	}
-	n, _ := f.srv.RevisionCount()
+	n, _ := f.srv.RevisionCount(context.Background())
 	if n != 4 {
 		t.Errorf("%d revisions stored, want 4", n)
 	}
@@ -279,8 +323,8 @@ func TestConcurrentPushesOfOneRevisionStoreOne(t *testing.T) {
 	if count[protocol.Accepted] != 1 || count[protocol.Duplicate] != 31 {
 		t.Fatalf("outcomes %v", count)
 	}
-	recs, _ := f.srv.Records("need")
-	n, _ := f.srv.RevisionCount()
+	recs, _ := f.srv.Records(context.Background(), "need")
+	n, _ := f.srv.RevisionCount(context.Background())
 	if len(recs) != 1 || recs[0].Revisions != 1 || n != 1 {
 		t.Fatalf("stored %v, %d revisions", recs, n)
 	}
@@ -291,28 +335,43 @@ func TestConcurrentPushesOfOneRevisionStoreOne(t *testing.T) {
 }
 
 func TestTeamIsolation(t *testing.T) {
+	ctx := context.Background()
 	f := newFixture(t, platform.Options{})
 	a := f.token("li", "suzhou")
 	b := f.token("wang", "wuxi")
-	f.push(a,
-		enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"),
-		need("named", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed),
-		need("anon", "r2", "", "e1", "匿名的表面处理需求", forms.VisibilityAnonymous),
-		need("private", "r3", "", "e1", privateTitle, forms.VisibilityPrivate),
-		need("pending", "r4", "", "e1", "尚未发布的检测需求", forms.VisibilityNamed),
+	ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	ent2 := enterprise("e2", "e2r1", "", "苏州某光电科技有限公司")
+	f.push(a, ent, ent2,
+		confirmed(need("named", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed), ent),
+		confirmed(need("anon", "r2", "", "e2", "匿名的表面处理需求", forms.VisibilityAnonymous), ent2),
+		confirmed(need("private", "r3", "", "e1", privateTitle, forms.VisibilityPrivate), ent),
+		confirmed(need("pending", "r4", "", "e1", "尚未发布的检测需求", forms.VisibilityNamed), ent),
+		need("unconfirmed", "r5", "", "e1", "未经企业确认的需求", forms.VisibilityNamed),
 	)
-	// Before any review, team B sees only the registry entry.
+	// Before any review, team B sees only the registry entry of the
+	// enterprise behind no anonymous need (and, at most, that the other
+	// one left the registry).
 	changes, cursor, raw := f.pull(b, "")
-	if len(changes) != 1 || changes[0].Kind != protocol.ChangeRegistry || changes[0].Registry.Name != "苏州某精密机械有限公司" {
-		t.Fatalf("team B sees %+v", changes)
+	var entries []string
+	for _, c := range changes {
+		switch {
+		case c.Kind == protocol.ChangeRegistry && c.Registry != nil:
+			entries = append(entries, c.Registry.Name)
+		case c.Kind == protocol.ChangeRegistry && c.RegistryID == "e2":
+		default:
+			t.Errorf("team B sees %+v", c)
+		}
 	}
-	for _, s := range []string{secretMobile, "张三", "内部地址", "高温合金", "尚未发布"} {
+	if fmt.Sprint(entries) != "[苏州某精密机械有限公司]" {
+		t.Fatalf("team B's registry: %v", entries)
+	}
+	for _, s := range []string{secretMobile, "张三", "内部地址", "高温合金", "尚未发布", "光电科技"} {
 		if bytes.Contains(raw, []byte(s)) {
 			t.Errorf("team B saw %q", s)
 		}
 	}
-	for _, id := range []string{"named", "anon", "private"} {
-		if err := f.srv.Review(id, "已发布", "https://platform.example.cn/need/"+id, ""); err != nil {
+	for _, id := range []string{"named", "anon", "private", "unconfirmed"} {
+		if err := f.srv.Review(ctx, id, "已发布", "https://platform.example.cn/need/"+id, ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -324,32 +383,36 @@ func TestTeamIsolation(t *testing.T) {
 		}
 		pub[c.NeedID] = c.Public
 	}
-	if p := pub["named"]; p == nil || p.Publisher != "苏州某精密机械有限公司" || p.URL == "" || p.Values["title"][0] != "高温合金部件焊接" {
+	if p := pub["named"]; p == nil || p.Publisher != "苏州某精密机械有限公司" || p.URL == "" || p.Values["title"][0] != "高温合金部件焊接" || p.Team != "suzhou" {
 		t.Errorf("named: %+v", p)
 	}
-	if p := pub["anon"]; p == nil || p.Publisher != "苏州市某装备制造企业" {
+	if p := pub["anon"]; p == nil || p.Publisher != "苏州市某装备制造企业" || p.Team != "" {
 		t.Errorf("anonymous: %+v", p)
 	}
-	if p, ok := pub["private"]; ok && p != nil {
-		t.Errorf("private need published to another team: %+v", p)
+	for _, id := range []string{"private", "unconfirmed"} {
+		if p := pub[id]; p != nil {
+			t.Errorf("%s need published to another team: %+v", id, p)
+		}
 	}
 	if _, ok := pub["pending"]; ok {
 		t.Error("unpublished need shown to another team")
 	}
-	for _, s := range []string{secretNotes, privateTitle, "尚未发布", "内部地址"} {
+	for _, s := range []string{secretNotes, privateTitle, "尚未发布", "内部地址", "未经企业确认"} {
 		if bytes.Contains(raw, []byte(s)) {
 			t.Errorf("team B saw %q", s)
 		}
 	}
-	// The anonymous need's page must not name the enterprise.
+	// The anonymous need's view must not name the enterprise or its team.
 	var anonRaw []byte
 	for _, c := range changes {
 		if c.NeedID == "anon" {
 			anonRaw, _ = json.Marshal(c)
 		}
 	}
-	if bytes.Contains(anonRaw, []byte("精密机械")) || bytes.Contains(anonRaw, []byte(secretMobile)) {
-		t.Errorf("anonymous need identifies the enterprise: %s", anonRaw)
+	for _, s := range []string{"光电科技", secretMobile, "suzhou", "914403001922038216"} {
+		if bytes.Contains(anonRaw, []byte(s)) {
+			t.Errorf("anonymous need identifies the enterprise by %q: %s", s, anonRaw)
+		}
 	}
 	// Team A sees its own records in full, and the verdicts.
 	changes, _, _ = f.pull(a, "")
@@ -357,18 +420,19 @@ func TestTeamIsolation(t *testing.T) {
 	for _, c := range changes {
 		kinds[c.Kind]++
 	}
-	if kinds[protocol.ChangeRecord] != 5 || kinds[protocol.ChangeStatus] != 3 || len(kinds) != 2 {
+	if kinds[protocol.ChangeRecord] != 7 || kinds[protocol.ChangeStatus] != 4 || len(kinds) != 2 {
 		t.Errorf("team A sees %v", kinds)
 	}
-	// A new revision of a published need reaches team B, redacted.
+	// A new revision of a published need stays with its team until a
+	// verdict publishes it (issue 11.1).
 	_, cursor2, _ := f.pull(b, cursor)
-	f.push(a, need("anon", "r2b", "r2", "e1", "匿名的表面处理需求（修订）", forms.VisibilityAnonymous))
-	changes, _, _ = f.pull(b, cursor2)
-	if len(changes) != 1 || changes[0].Public == nil || changes[0].Public.Values["title"][0] != "匿名的表面处理需求（修订）" {
-		t.Fatalf("revision of a published need: %+v", changes)
+	f.push(a, confirmed(need("anon", "r2b", "r2", "e2", "匿名的表面处理需求（修订）", forms.VisibilityAnonymous), ent2))
+	changes, _, raw = f.pull(b, cursor2)
+	if len(changes) != 0 || bytes.Contains(raw, []byte("修订")) {
+		t.Fatalf("an edit after publication reached team B: %+v", changes)
 	}
 	// A withdrawal reaches team B as a need that is no longer public.
-	if err := f.srv.Review("named", "已关闭", "", "企业要求撤下"); err != nil {
+	if err := f.srv.Review(ctx, "named", "已关闭", "", "企业要求撤下"); err != nil {
 		t.Fatal(err)
 	}
 	changes, _, _ = f.pull(b, cursor)
@@ -383,16 +447,16 @@ func TestReviewReachesTheTeam(t *testing.T) {
 	a := f.token("li", "suzhou")
 	f.push(a, need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed))
 	_, cursor, _ := f.pull(a, "")
-	if err := f.srv.Review("n1", "published", "", ""); err == nil {
+	if err := f.srv.Review(context.Background(), "n1", "published", "", ""); err == nil {
 		t.Error("已发布 without a URL accepted")
 	}
-	if err := f.srv.Review("nope", "已发布", "https://p.example.cn/1", ""); !errors.Is(err, platform.ErrNotFound) {
+	if err := f.srv.Review(context.Background(), "nope", "已发布", "https://p.example.cn/1", ""); !errors.Is(err, platform.ErrNotFound) {
 		t.Errorf("unknown need: %v", err)
 	}
-	if err := f.srv.Review("n1", "退回", "", "请补充技术指标"); err != nil {
+	if err := f.srv.Review(context.Background(), "n1", "退回", "", "请补充技术指标"); err != nil {
 		t.Fatal(err)
 	}
-	if err := f.srv.Review("n1", "已发布", "https://p.example.cn/need/1", ""); err != nil {
+	if err := f.srv.Review(context.Background(), "n1", "已发布", "https://p.example.cn/need/1", ""); err != nil {
 		t.Fatal(err)
 	}
 	changes, _, _ := f.pull(a, cursor)
@@ -482,15 +546,18 @@ func slowPush(t *testing.T, url, token string, body []byte, release <-chan struc
 	return done
 }
 
-func TestBusyServerAnswers429(t *testing.T) {
-	f := newFixture(t, platform.Options{MaxInFlight: 1, QueueWait: 10 * time.Millisecond, RetryAfter: 2})
+// A team sending too many bodies at once is answered 429 with Retry-After;
+// another team, and health, still get through.
+func TestBusyTeamAnswers429(t *testing.T) {
+	f := newFixture(t, platform.Options{MaxBodiesPerTeam: 1, RetryAfter: 2})
 	tok := f.token("li", "suzhou")
+	other := f.token("wang", "wuxi")
 	body, _ := json.Marshal(protocol.PushRequest{Protocol: "1", Records: []protocol.Record{need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed)}})
 	release := make(chan struct{})
 	done := slowPush(t, f.ts.URL, tok, body, release)
 	var a answer
-	for range 400 { // until the slow push holds the only slot
-		if a = f.do("GET", protocol.PathChanges, tok, nil); a.status == 429 {
+	for range 400 { // until the slow push is being read
+		if a = f.do("POST", protocol.PathPush, tok, body); a.status == 429 {
 			break
 		}
 		time.Sleep(5 * time.Millisecond)
@@ -500,6 +567,13 @@ func TestBusyServerAnswers429(t *testing.T) {
 	}
 	if h := f.do("GET", protocol.PathHealth, "", nil); h.status != 200 {
 		t.Errorf("health while busy: %d", h.status)
+	}
+	if p := f.do("GET", protocol.PathChanges, other, nil); p.status != 200 {
+		t.Errorf("another team's pull while busy: %d", p.status)
+	}
+	otherBody, _ := json.Marshal(protocol.PushRequest{Protocol: "1", Records: []protocol.Record{need("n9", "r9", "", "e9", "无锡的检测需求", forms.VisibilityNamed)}})
+	if p := f.do("POST", protocol.PathPush, other, otherBody); p.status != 200 {
+		t.Errorf("another team's push while busy: %d %s", p.status, p.body)
 	}
 	close(release)
 	if s := <-done; s != 200 {
@@ -513,7 +587,7 @@ func TestGracefulShutdownFinishesInFlightBatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, _ := srv.CreateToken("li", "suzhou")
+	tok, _ := srv.CreateToken(context.Background(), "li", "suzhou")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -538,7 +612,7 @@ func TestGracefulShutdownFinishesInFlightBatch(t *testing.T) {
 	if err := <-served; err != nil {
 		t.Fatalf("serve: %v", err)
 	}
-	recs, _ := srv.Records("")
+	recs, _ := srv.Records(context.Background(), "")
 	if len(recs) != 1 {
 		t.Fatalf("stored %v", recs)
 	}
@@ -551,7 +625,7 @@ func TestTokensAreStoredHashed(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, err := srv.CreateToken("li", "suzhou")
+	tok, err := srv.CreateToken(context.Background(), "li", "suzhou")
 	if err != nil || len(tok) != 64 {
 		t.Fatalf("token %q %v", tok, err)
 	}
@@ -571,7 +645,7 @@ func TestTokensAreStoredHashed(t *testing.T) {
 func TestAdminReviewWhileServing(t *testing.T) {
 	f := newFixture(t, platform.Options{})
 	team := f.token("li", "suzhou")
-	admin, err := f.srv.CreateAdminToken("operator")
+	admin, err := f.srv.CreateAdminToken(context.Background(), "operator")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/xunbang/xunbang/forms"
 )
 
 // ErrNotProtocol is wrapped by every error that says a body or response is
@@ -122,21 +124,9 @@ func checkVersion(v string) error {
 }
 
 // ValidID reports whether s may be a record or revision id: 1 to MaxIDLen
-// characters of letters, digits and - _ . :
-func ValidID(s string) bool {
-	if s == "" || len(s) > MaxIDLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		switch {
-		case c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '-', c == '_', c == '.', c == ':':
-		default:
-			return false
-		}
-	}
-	return true
-}
+// characters of letters, digits and - _ . : — forms.ValidID, the one rule
+// that the store's importers, the window and the hub all apply.
+func ValidID(s string) bool { return forms.ValidID(s) }
 
 func validKind(k string) bool { return k == KindNeed || k == KindEnterprise }
 
@@ -332,7 +322,8 @@ func (c *Change) Validate() error {
 			return notProtocol("public need %q names %q", clip(c.NeedID), clip(c.Public.ID))
 		}
 	case ChangeRegistry:
-		if c.Registry == nil || set != 1 || !ValidID(c.Registry.ID) {
+		withdrawn := c.Registry == nil && set == 0 && ValidID(c.RegistryID)
+		if !withdrawn && (c.Registry == nil || set != 1 || !ValidID(c.Registry.ID) || c.RegistryID != "") {
 			return notProtocol("registry change without a valid entry")
 		}
 	default:

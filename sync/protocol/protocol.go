@@ -3,6 +3,8 @@ package protocol
 import (
 	"encoding/json"
 	"time"
+
+	"github.com/xunbang/xunbang/forms"
 )
 
 // Version is the protocol version this package speaks. It is sent in the
@@ -56,7 +58,7 @@ const (
 	MaxPullLimit     = 2000
 	DefaultPullLimit = 500
 	// MaxIDLen bounds record and revision ids (a UUID is 36).
-	MaxIDLen = 64
+	MaxIDLen = forms.MaxIDLen
 	// MaxReasons bounds the reasons of one invalid result.
 	MaxReasons = 100
 )
@@ -155,8 +157,12 @@ type Change struct {
 	Public *PublicNeed `json:"public,omitempty"`
 	// NeedID names the need of a ChangePublicNeed.
 	NeedID string `json:"need_id,omitempty"`
-	// Registry is set for ChangeRegistry.
+	// Registry is set for ChangeRegistry; nil Registry with a RegistryID
+	// means the enterprise has left the registry (one of its needs became
+	// 匿名公开): forget what was received of it.
 	Registry *RegistryEntry `json:"registry,omitempty"`
+	// RegistryID names the enterprise of a ChangeRegistry that withdraws it.
+	RegistryID string `json:"registry_id,omitempty"`
 }
 
 // StatusChange is the platform's verdict on a need.

@@ -168,7 +168,9 @@ func TestParseServerURL(t *testing.T) {
 			t.Errorf("%s: %v", s, err)
 		}
 	}
-	for _, s := range []string{"http://hub.example.cn", "http://192.168.1.10:8787", "http://10.0.0.1", "ftp://127.0.0.1", "hub.example.cn", "https://u:p@hub.example.cn", "http://127.0.0.1.example.com"} {
+	for _, s := range []string{"http://hub.example.cn", "http://192.168.1.10:8787", "http://10.0.0.1", "ftp://127.0.0.1", "hub.example.cn", "https://u:p@hub.example.cn", "http://127.0.0.1.example.com",
+		// Names that end in .localhost are resolved by DNS (issue 11.7).
+		"http://evil.localhost:8787", "http://a.b.localhost", "http://localhost.example.com", "http://LOCALHOST.evil.cn"} {
 		if _, err := ParseServerURL(s); err == nil {
 			t.Errorf("%s accepted", s)
 		}

@@ -1,0 +1,292 @@
+package platform_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+// step is one thing that happens to a need in a verdict sequence: a
+// verdict, or an edit of its problem text by its team (confirmed again by
+// the enterprise, or not).
+type step struct {
+	verdict   string
+	edit      string
+	confirmed bool
+}
+
+func verdict(s string) step { return step{verdict: s} }
+func edit(text string, confirmedAgain bool) step {
+	return step{edit: text, confirmed: confirmedAgain}
+}
+
+// Another team sees a need's content only while the verdict makes it
+// public, only as the revision that verdict published, and only when that
+// revision was confirmed — after every step of every sequence, whether it
+// pulls from an empty cursor or on from where it was (issue 11.1).
+func TestVerdictSequencesShowOnlyThePublishedRevision(t *testing.T) {
+	sequences := map[string][]step{
+		"returned then edited":                {verdict("已发布"), verdict("退回"), edit("退回后改写的问题：高温下焊缝开裂", true)},
+		"returned, edited, published again":   {verdict("已发布"), verdict("退回"), edit("退回后改写的问题：高温下焊缝开裂", true), verdict("已发布")},
+		"edited while published":              {verdict("已发布"), edit("发布后悄悄改写的问题：高温下焊缝开裂", true)},
+		"edited while published, matching":    {verdict("已发布"), edit("发布后悄悄改写的问题：高温下焊缝开裂", true), verdict("对接中"), verdict("已签约")},
+		"edited while published, republished": {verdict("已发布"), edit("发布后改写并重新发布：高温下焊缝开裂", true), verdict("已发布")},
+		"to the end, then closed":             {verdict("已发布"), verdict("对接中"), verdict("已揭榜"), verdict("已签约"), verdict("已解决"), verdict("已关闭")},
+		"matching from review":                {verdict("审核中"), edit("审核中改写的问题：高温下焊缝开裂", true), verdict("对接中")},
+		"republished unconfirmed":             {verdict("已发布"), edit("企业尚未确认的改写：高温下焊缝开裂", false), verdict("已发布")},
+		"unconfirmed then confirmed":          {edit("企业尚未确认的改写：高温下焊缝开裂", false), verdict("已发布"), edit("企业确认后的改写：高温下焊缝开裂", true), verdict("退回"), verdict("已发布")},
+	}
+	for name, steps := range sequences {
+		for _, vis := range []forms.Visibility{forms.VisibilityNamed, forms.VisibilityAnonymous} {
+			t.Run(fmt.Sprintf("%s/%s", name, vis), func(t *testing.T) { runSequence(t, steps, vis) })
+		}
+	}
+}
+
+func runSequence(t *testing.T, steps []step, vis forms.Visibility) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	text, confirmedNow := "原始的问题描述：高温下焊缝开裂", true
+	rev := 1
+	needRec := func() protocol.Record {
+		base := ""
+		if rev > 1 {
+			base = fmt.Sprintf("r%d", rev-1)
+		}
+		r := need("n1", fmt.Sprintf("r%d", rev), base, "e1", "高温合金部件焊接", vis)
+		r = withProblem(r, text)
+		if confirmedNow {
+			r = confirmed(r, ent)
+		}
+		return r
+	}
+	if rs := f.push(a, ent, needRec()); rs[1].Outcome != protocol.Accepted {
+		t.Fatalf("first push: %+v", rs)
+	}
+
+	// The model: what team B must see.
+	var pubText string
+	var pubConfirmed, public, wasPublic bool
+	// What team B has, pulled step by step.
+	seen := map[string]*protocol.PublicNeed{}
+	_, cursor, _ := f.pull(b, "")
+	var rawAll []byte
+	shown := map[string]bool{} // texts team B may ever have seen
+	for i, st := range steps {
+		if st.edit != "" {
+			rev++
+			text, confirmedNow = st.edit, st.confirmed
+			if rs := f.push(a, needRec()); rs[0].Outcome != protocol.Accepted {
+				t.Fatalf("step %d: edit %v", i, rs[0])
+			}
+		} else {
+			url := ""
+			if st.verdict == "已发布" {
+				url = "https://platform.example.cn/need/n1"
+			}
+			if err := f.srv.Review(ctx, "n1", st.verdict, url, ""); err != nil {
+				t.Fatalf("step %d: %v", i, err)
+			}
+			ps, _ := protocol.ParsePlatformState(st.verdict)
+			if ps.Public() && (!wasPublic || ps == protocol.StatePublished) {
+				pubText, pubConfirmed = text, confirmedNow
+			}
+			public, wasPublic = ps.Public(), ps.Public()
+		}
+		visible := public && pubConfirmed
+		if visible {
+			shown[pubText] = true
+		}
+		// On from where it was.
+		changes, next, raw := f.pull(b, cursor)
+		cursor = next
+		rawAll = append(rawAll, raw...)
+		for _, c := range changes {
+			if c.Kind == protocol.ChangePublicNeed {
+				seen[c.NeedID] = c.Public
+			}
+		}
+		checkView(t, fmt.Sprintf("step %d, incremental", i), seen["n1"], visible, pubText, vis)
+		// From an empty cursor.
+		fresh := map[string]*protocol.PublicNeed{}
+		changes, _, raw = f.pull(b, "")
+		rawAll = append(rawAll, raw...)
+		for _, c := range changes {
+			if c.Kind == protocol.ChangePublicNeed {
+				fresh[c.NeedID] = c.Public
+			}
+		}
+		checkView(t, fmt.Sprintf("step %d, from the start", i), fresh["n1"], visible, pubText, vis)
+	}
+	for _, s := range []string{"原始的问题描述：高温下焊缝开裂", "退回后改写的问题：高温下焊缝开裂", "发布后悄悄改写的问题：高温下焊缝开裂", "发布后改写并重新发布：高温下焊缝开裂", "审核中改写的问题：高温下焊缝开裂", "企业尚未确认的改写：高温下焊缝开裂", "企业确认后的改写：高温下焊缝开裂"} {
+		if bytes.Contains(rawAll, []byte(s)) && !shown[s] {
+			t.Errorf("team B received %q, which was never published", s)
+		}
+	}
+}
+
+func checkView(t *testing.T, when string, p *protocol.PublicNeed, visible bool, text string, vis forms.Visibility) {
+	t.Helper()
+	if !visible {
+		if p != nil {
+			t.Errorf("%s: team B sees %q, want nothing", when, p.Values["problem"])
+		}
+		return
+	}
+	if p == nil {
+		t.Errorf("%s: team B sees nothing, want %q", when, text)
+		return
+	}
+	if got := strings.Join(p.Values["problem"], ""); got != text {
+		t.Errorf("%s: team B sees %q, want %q", when, got, text)
+	}
+	if vis == forms.VisibilityAnonymous && (p.Team != "" || len(p.Region) > 6 || p.Publisher == "苏州某精密机械有限公司") {
+		t.Errorf("%s: anonymous need shows team %q, region %q, publisher %q", when, p.Team, p.Region, p.Publisher)
+	}
+}
+
+func withProblem(r protocol.Record, text string) protocol.Record {
+	var n forms.Need
+	if err := json.Unmarshal(r.Body, &n); err != nil {
+		panic(err)
+	}
+	n.Values.Set("problem", text)
+	b, err := json.Marshal(n)
+	if err != nil {
+		panic(err)
+	}
+	r.Body = b
+	return r
+}
+
+// Over the demo data: another team joins each anonymous need's public view
+// with the registry it receives, and never narrows it to fewer than
+// MinCrowd enterprises; the registry never holds the enterprise behind an
+// anonymous need; no view names the team or a town (issue 11.2).
+func TestAnonymousNeedsHideInACrowd(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	set := demo.Generate(7, 240)
+	behindAnonymous := map[string]bool{}
+	var recs []protocol.Record
+	for i, e := range set.Enterprises {
+		e.Rev = fmt.Sprintf("er%d", i)
+		body, err := json.Marshal(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, protocol.Record{Kind: protocol.KindEnterprise, ID: e.ID, Rev: e.Rev, Body: body})
+	}
+	var published []string
+	cat := forms.Default()
+	ents := map[string]*forms.Enterprise{}
+	for _, e := range set.Enterprises {
+		ents[e.ID] = e
+	}
+	for i, n := range set.Needs {
+		n.Rev, n.BaseRev = fmt.Sprintf("nr%d", i), ""
+		if n.Visibility() == forms.VisibilityAnonymous {
+			behindAnonymous[n.EnterpriseID] = true
+		}
+		body, err := json.Marshal(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, protocol.Record{Kind: protocol.KindNeed, ID: n.ID, Rev: n.Rev, Body: body})
+		if n.Visibility() != forms.VisibilityPrivate && cat.ConfirmationCurrent(n, ents[n.EnterpriseID]) {
+			published = append(published, n.ID)
+		}
+	}
+	for i := 0; i < len(recs); i += 200 {
+		for _, r := range f.push(a, recs[i:min(i+200, len(recs))]...) {
+			if r.Outcome != protocol.Accepted {
+				t.Fatalf("demo record %s: %s %+v", r.ID, r.Outcome, r.Reasons)
+			}
+		}
+	}
+	for _, id := range published {
+		if err := f.srv.Review(ctx, id, "已发布", "https://platform.example.cn/need/"+id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	changes, _, _ := f.pull(b, "")
+	// raw is what could tie an anonymous need to its enterprise: the
+	// registry and the anonymous needs' views. (An enterprise may also have
+	// a 实名公开 need, published under its name by its own choice.)
+	var raw []byte
+	for _, c := range changes {
+		if c.Kind == protocol.ChangeRegistry || c.Public != nil && c.Public.Visibility == string(forms.VisibilityAnonymous) {
+			b, _ := json.Marshal(c)
+			raw = append(raw, b...)
+		}
+	}
+	registry := map[string]*protocol.RegistryEntry{}
+	var anon []*protocol.PublicNeed
+	for _, c := range changes {
+		switch {
+		case c.Kind == protocol.ChangeRegistry && c.Registry != nil:
+			registry[c.Registry.ID] = c.Registry
+		case c.Kind == protocol.ChangeRegistry:
+			delete(registry, c.RegistryID)
+		case c.Kind == protocol.ChangePublicNeed && c.Public != nil && c.Public.Visibility == string(forms.VisibilityAnonymous):
+			anon = append(anon, c.Public)
+		}
+	}
+	if len(anon) < 5 || len(registry) < MinCrowdForTest {
+		t.Fatalf("the demo gave %d anonymous published needs and %d registry entries: too few to test", len(anon), len(registry))
+	}
+	for id := range registry {
+		if behindAnonymous[id] {
+			t.Errorf("the registry holds enterprise %s, which stands behind an anonymous need", id)
+		}
+	}
+	levels := map[int]int{}
+	for _, p := range anon {
+		levels[len(forms.RegionCodePrefix(p.Region))]++
+		if p.Team != "" || len(p.Region) > 6 {
+			t.Errorf("anonymous need %s shows team %q, region %q", p.ID, p.Team, p.Region)
+		}
+		prefix := forms.RegionCodePrefix(p.Region)
+		crowd := 0
+		for _, e := range registry {
+			if strings.HasPrefix(e.Values["region"][0], prefix) {
+				crowd++
+			}
+		}
+		if crowd < platform.MinCrowd {
+			t.Errorf("anonymous need %s, region %q: %d enterprises of the registry match it, want at least %d", p.ID, p.Region, crowd, platform.MinCrowd)
+		}
+	}
+	t.Logf("%d anonymous needs published; region digits kept (6 county, 4 city, 2 province, 0 none): %v; %d registry entries", len(anon), levels, len(registry))
+	// The demo gives some names to several enterprises; a name counts
+	// only where no listed enterprise carries it too.
+	listedNames := map[string]bool{}
+	for _, e := range set.Enterprises {
+		if !behindAnonymous[e.ID] {
+			listedNames[e.Name()] = true
+		}
+	}
+	for id := range behindAnonymous {
+		e := ents[id]
+		for _, s := range []string{e.Name(), e.CreditCode()} {
+			if s != "" && !listedNames[s] && bytes.Contains(raw, []byte(s)) {
+				t.Errorf("team B's pull names %q, behind an anonymous need", s)
+			}
+		}
+	}
+}
+
+// MinCrowdForTest is how many registry entries the demo must give for the
+// crowd test to mean something.
+const MinCrowdForTest = 20

@@ -1,0 +1,245 @@
+package platform
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/sync/hubstore"
+	"github.com/xunbang/xunbang/sync/protocol"
+)
+
+// What a team sees of what another team recorded is decided here, and only
+// here:
+//
+//   - A need's content, only while the platform's verdict makes it public,
+//     only as the revision that verdict published (Head.PublicRev, with the
+//     enterprise's revision of that moment), only when that revision's
+//     confirmation is current and its visibility is 实名公开 or 匿名公开,
+//     and only as forms.Publish redacts it. Edits after publication stay
+//     with the team until a new verdict publishes them.
+//   - An anonymous need without its team, and with its region no finer
+//     than needed to hide it among at least MinCrowd listed enterprises:
+//     its county, else its city, else its province, else none.
+//   - An enterprise in the shared registry (public catalogue fields, never
+//     contacts) only while no need of it was ever 匿名公开; once one is,
+//     the enterprise leaves the registry for good.
+
+// MinCrowd is the fewest listed enterprises an anonymous need's published
+// region must hold.
+const MinCrowd = 5
+
+// publicView is a need as another team or the public may see it, or false
+// when it may not be seen.
+func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, bool, error) {
+	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
+		return nil, false, nil
+	}
+	var n forms.Need
+	if err := s.decodeRevision(tx, h.PublicRev, &n); err != nil {
+		return nil, false, err
+	}
+	var e *forms.Enterprise
+	if h.PublicEntRev != "" {
+		e = new(forms.Enterprise)
+		if err := s.decodeRevision(tx, h.PublicEntRev, e); err != nil {
+			return nil, false, err
+		}
+	}
+	p, ok := forms.Default().Publish(&n, e)
+	if !ok || !p.Confirmed {
+		return nil, false, nil
+	}
+	pub := &protocol.PublicNeed{
+		ID: h.ID, Visibility: string(p.Visibility), Publisher: p.Publisher, Region: p.Region,
+		Values: p.Values, URL: h.URL, State: h.State, UpdatedAt: h.StateAt,
+	}
+	switch p.Visibility {
+	case forms.VisibilityNamed:
+		pub.Team, pub.Contact = h.Team, p.Contact
+	case forms.VisibilityAnonymous:
+		region, err := crowdRegion(tx, p.Region)
+		if err != nil {
+			return nil, false, err
+		}
+		pub.Region = region
+	}
+	return pub, true, nil
+}
+
+// crowdRegion coarsens an anonymous need's region until at least MinCrowd
+// listed enterprises lie inside it.
+func crowdRegion(tx hubstore.Tx, code string) (string, error) {
+	for _, level := range []forms.RegionLevel{forms.RegionCounty, forms.RegionCity, forms.RegionProvince} {
+		c := forms.CoarsenRegion(code, level)
+		if c == "" {
+			return "", nil
+		}
+		n, err := tx.RegionCount(forms.RegionCodePrefix(c))
+		if err != nil {
+			return "", err
+		}
+		if n >= MinCrowd {
+			return c, nil
+		}
+	}
+	return "", nil
+}
+
+// regionDeltas are the count changes for one enterprise entering (d = 1)
+// or leaving (d = -1) a region: its county, city and province each.
+func regionDeltas(code string, d int) map[string]int {
+	out := map[string]int{}
+	for _, level := range []forms.RegionLevel{forms.RegionCounty, forms.RegionCity, forms.RegionProvince} {
+		if c := forms.CoarsenRegion(code, level); c != "" {
+			out[forms.RegionCodePrefix(c)] += d
+		}
+	}
+	return out
+}
+
+// moveRegion sets an enterprise head's region, keeping the counts of listed
+// enterprises right.
+func (s *Server) moveRegion(tx hubstore.Tx, h *hubstore.Head, region string) error {
+	if region == h.Region && h.Revisions > 1 {
+		return nil
+	}
+	anon, err := tx.Anonymous(h.ID)
+	if err != nil {
+		return err
+	}
+	if !anon {
+		deltas := regionDeltas(region, 1)
+		if h.Revisions > 1 {
+			for k, d := range regionDeltas(h.Region, -1) {
+				deltas[k] += d
+			}
+		}
+		if err := tx.AddRegionCounts(deltas); err != nil {
+			return err
+		}
+	}
+	h.Region = region
+	return nil
+}
+
+// markAnonymous takes an enterprise behind an anonymous need out of the
+// registry for good: marked, out of the counts, and an event that tells
+// other teams to drop it.
+func (s *Server) markAnonymous(tx hubstore.Tx, entID string, now time.Time) error {
+	first, err := tx.MarkAnonymous(entID)
+	if err != nil || !first {
+		return err
+	}
+	eh, err := tx.Head(protocol.KindEnterprise, entID)
+	if errors.Is(err, hubstore.ErrNotFound) {
+		return nil // never listed
+	}
+	if err != nil {
+		return err
+	}
+	if err := tx.AddRegionCounts(regionDeltas(eh.Region, -1)); err != nil {
+		return err
+	}
+	_, err = tx.AppendEvent(&hubstore.Event{Type: hubstore.EventUnlist, Kind: protocol.KindEnterprise, ID: entID, Team: eh.Team, At: now})
+	return err
+}
+
+// decodeRevision opens a stored revision's body into v.
+func (s *Server) decodeRevision(tx hubstore.Tx, rev string, v any) error {
+	rv, err := tx.Revision(rev)
+	if err != nil {
+		return err
+	}
+	body, err := s.seal.openBody(rev, rv.Body)
+	if err != nil {
+		return err
+	}
+	if err := json.Unmarshal(body, v); err != nil {
+		return fmt.Errorf("revision %s: %w", rev, err)
+	}
+	return nil
+}
+
+// view is what one event of the feed shows to a team, if anything.
+func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol.Change, bool, error) {
+	if ev.Team == team {
+		return s.ownView(tx, ev)
+	}
+	switch ev.Type {
+	case hubstore.EventRevision:
+		if ev.Kind != protocol.KindEnterprise {
+			return protocol.Change{}, false, nil
+		}
+		h, err := tx.Head(ev.Kind, ev.ID)
+		if err != nil || h.Rev != ev.Rev {
+			return protocol.Change{}, false, err // only the current revision is shown to others
+		}
+		if anon, err := tx.Anonymous(ev.ID); err != nil || anon {
+			return protocol.Change{}, false, err
+		}
+		return s.registryEntry(tx, h)
+	case hubstore.EventUnlist:
+		return protocol.Change{Kind: protocol.ChangeRegistry, RegistryID: ev.ID}, true, nil
+	case hubstore.EventState:
+		h, err := tx.Head(protocol.KindNeed, ev.ID)
+		if err != nil {
+			return protocol.Change{}, false, err
+		}
+		pub, ok, err := s.publicView(tx, h)
+		switch {
+		case err != nil:
+			return protocol.Change{}, false, err
+		case ok:
+			return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID, Public: pub}, true, nil
+		case h.WasPublic:
+			return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID}, true, nil
+		}
+	}
+	return protocol.Change{}, false, nil
+}
+
+// ownView is an event of the team's own records: every revision in full,
+// and the verdicts.
+func (s *Server) ownView(tx hubstore.Tx, ev *hubstore.Event) (protocol.Change, bool, error) {
+	switch ev.Type {
+	case hubstore.EventRevision:
+		rv, err := tx.Revision(ev.Rev)
+		if err != nil {
+			return protocol.Change{}, false, err
+		}
+		body, err := s.seal.openBody(rv.Rev, rv.Body)
+		if err != nil {
+			return protocol.Change{}, false, err
+		}
+		return protocol.Change{Kind: protocol.ChangeRecord, Record: &protocol.Record{
+			Kind: ev.Kind, ID: ev.ID, Rev: ev.Rev, BaseRev: rv.BaseRev, Body: body,
+		}}, true, nil
+	case hubstore.EventState:
+		comment, err := s.seal.openComment(ev.ID, ev.Comment)
+		if err != nil {
+			s.log.Warn("a review comment did not open", "need", ev.ID, "err", err)
+		}
+		return protocol.Change{Kind: protocol.ChangeStatus, Status: &protocol.StatusChange{
+			NeedID: ev.ID, State: ev.State, Label: ev.State.Label("zh"), URL: ev.URL, Comment: comment, At: ev.At,
+		}}, true, nil
+	}
+	return protocol.Change{}, false, nil
+}
+
+// registryEntry is another team's enterprise in the shared registry: the
+// catalogue's public enterprise fields only (no contacts; nothing internal,
+// secret or personal).
+func (s *Server) registryEntry(tx hubstore.Tx, h *hubstore.Head) (protocol.Change, bool, error) {
+	var e forms.Enterprise
+	if err := s.decodeRevision(tx, h.Rev, &e); err != nil {
+		return protocol.Change{}, false, err
+	}
+	vals := forms.Default().PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed)
+	return protocol.Change{Kind: protocol.ChangeRegistry, Registry: &protocol.RegistryEntry{
+		ID: h.ID, Team: h.Team, Name: e.Name(), CreditCode: forms.NormalizeCreditCode(e.CreditCode()),
+		Values: vals, UpdatedAt: h.UpdatedAt,
+	}}, true, nil
+}

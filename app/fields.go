@@ -86,12 +86,60 @@ type wheelCatcher struct {
 }
 
 // passWheel puts a wheelCatcher over o (an entry): the wheel scrolls inner
-// while it can, else outer.
+// while it can, else outer. The result shows and hides with o.
 func passWheel(o fyne.CanvasObject, inner, outer func() *container.Scroll) fyne.CanvasObject {
-	w := &wheelCatcher{inner: inner, outer: outer}
-	w.ExtendBaseWidget(w)
-	return container.NewStack(o, w)
+	c := &wheelCatcher{inner: inner, outer: outer}
+	c.ExtendBaseWidget(c)
+	f := &wheelField{field: o, catcher: c}
+	f.ExtendBaseWidget(f)
+	return f
 }
+
+// wheelThrough puts a wheelCatcher over every plain entry inside root's
+// containers (not those inside other widgets), so that the wheel over them
+// scrolls outer: for screens whose entries are made in many places.
+func wheelThrough(root fyne.CanvasObject, outer func() *container.Scroll) {
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return
+	}
+	for i, o := range c.Objects {
+		if e, ok := o.(*widget.Entry); ok {
+			c.Objects[i] = passWheel(e, nil, outer)
+			continue
+		}
+		wheelThrough(o, outer)
+	}
+}
+
+// wheelField is a field with a wheelCatcher over it; it is visible when the
+// field is, so that a form row whose field is hidden takes no room.
+type wheelField struct {
+	widget.BaseWidget
+	field   fyne.CanvasObject
+	catcher *wheelCatcher
+}
+
+// Visible follows the field.
+func (w *wheelField) Visible() bool { return w.field.Visible() }
+
+// CreateRenderer lays the catcher over the field.
+func (w *wheelField) CreateRenderer() fyne.WidgetRenderer { return &wheelFieldRenderer{w: w} }
+
+type wheelFieldRenderer struct{ w *wheelField }
+
+func (r *wheelFieldRenderer) Destroy() {}
+func (r *wheelFieldRenderer) Layout(s fyne.Size) {
+	for _, o := range r.Objects() {
+		o.Move(fyne.Position{})
+		o.Resize(s)
+	}
+}
+func (r *wheelFieldRenderer) MinSize() fyne.Size { return r.w.field.MinSize() }
+func (r *wheelFieldRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.w.field, r.w.catcher}
+}
+func (r *wheelFieldRenderer) Refresh() { r.w.field.Refresh() }
 
 // CreateRenderer draws nothing.
 func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {

@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
@@ -221,5 +222,18 @@ func TestWheelOverALongTextScrollsTheForm(t *testing.T) {
 	test.Scroll(c, centre(cf.form.input("confirmer_name").entry), 0, -60)
 	if cf.scroll.Offset.Y <= before.Y {
 		t.Errorf("the wheel over 确认人 did not scroll the confirmation screen (%v → %v)", before, cf.scroll.Offset)
+	}
+
+	// And 设置's, wherever they are made.
+	u.tabs.Select(u.settingsTab)
+	sv := u.settingsView
+	sv.scroll.Refresh()
+	for _, e := range []*widget.Entry{sv.user, sv.outputs.eventName} {
+		scrollToBottomOf(sv.scroll, e)
+		before = sv.scroll.Offset
+		test.Scroll(c, centre(e), 0, -60)
+		if sv.scroll.Offset.Y <= before.Y {
+			t.Errorf("the wheel over a 设置 entry did not scroll the screen (%v → %v)", before, sv.scroll.Offset)
+		}
 	}
 }

@@ -47,7 +47,6 @@ type settingsView struct {
 	passState   *widget.Label
 	oldLabel    *widget.Label
 	oldPass     *widget.Entry
-	oldPassBox  fyne.CanvasObject // oldPass under its wheelCatcher, shown with it
 	newPass     *widget.Entry
 	repeatPass  *widget.Entry
 	passWarning *widget.Label
@@ -89,28 +88,24 @@ func newSettingsView(u *ui) *settingsView {
 	v.lockAfter = widget.NewSelect(nil, nil)
 	v.lockNote = smallLabel(lang.L("lock.needspassphrase"))
 	v.lockNote.Importance = widget.WarningImportance
-	passphrase := v.newPassphraseForm(func() *container.Scroll { return v.scroll })
+	passphrase := v.newPassphraseForm()
 	v.outputs = newOutputSettings()
 
 	label := func(key string) *widget.Label { return widget.NewLabel(lang.L(key)) }
-	// The wheel over an entry scrolls the screen (see passWheel).
-	wheel := func(e *widget.Entry) fyne.CanvasObject {
-		return passWheel(e, nil, func() *container.Scroll { return v.scroll })
-	}
 	form := container.New(layout.NewFormLayout(),
-		label("settings.user"), wheel(v.user),
-		label("settings.team"), wheel(v.team),
+		label("settings.user"), v.user,
+		label("settings.team"), v.team,
 		label("settings.home"), container.NewVBox(v.home.content, smallLabel(lang.L("settings.home.help"))),
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
 		label("settings.datadir"), v.dataDir,
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
 	targets := container.New(layout.NewFormLayout(),
-		label("settings.target.enterprises"), wheel(v.targets[0]),
-		label("settings.target.validneeds"), wheel(v.targets[1]),
-		label("settings.target.crossregion"), wheel(v.targets[2]),
-		label("settings.target.matches"), wheel(v.targets[3]),
-		label("settings.target.deals"), wheel(v.targets[4]),
+		label("settings.target.enterprises"), v.targets[0],
+		label("settings.target.validneeds"), v.targets[1],
+		label("settings.target.crossregion"), v.targets[2],
+		label("settings.target.matches"), v.targets[3],
+		label("settings.target.deals"), v.targets[4],
 	)
 	title := widget.NewLabel(lang.L("tab.settings"))
 	title.SizeName = theme.SizeNameHeadingText
@@ -128,14 +123,15 @@ func newSettingsView(u *ui) *settingsView {
 		passphrase,
 	)))
 	v.content = v.scroll
+	// The wheel over any of the screen's entries scrolls it (issue 12.14).
+	wheelThrough(v.scroll.Content, func() *container.Scroll { return v.scroll })
 	v.load(u.settings)
 	v.showPassphraseState()
 	return v
 }
 
-// newPassphraseForm builds the form that sets or changes the passphrase;
-// the wheel over its entries scrolls outer.
-func (v *settingsView) newPassphraseForm(outer func() *container.Scroll) fyne.CanvasObject {
+// newPassphraseForm builds the form that sets or changes the passphrase.
+func (v *settingsView) newPassphraseForm() fyne.CanvasObject {
 	v.passState = widget.NewLabel("")
 	v.passState.Wrapping = fyne.TextWrapWord
 	v.oldLabel = widget.NewLabel(lang.L("passphrase.old"))
@@ -152,11 +148,10 @@ func (v *settingsView) newPassphraseForm(outer func() *container.Scroll) fyne.Ca
 	v.passMessage = widget.NewLabel("")
 	v.passMessage.Wrapping = fyne.TextWrapWord
 	v.passMessage.Hide()
-	v.oldPassBox = passWheel(v.oldPass, nil, outer)
 	form := container.New(layout.NewFormLayout(),
-		v.oldLabel, v.oldPassBox,
-		widget.NewLabel(lang.L("passphrase.new")), passWheel(v.newPass, nil, outer),
-		widget.NewLabel(lang.L("passphrase.repeat")), passWheel(v.repeatPass, nil, outer),
+		v.oldLabel, v.oldPass,
+		widget.NewLabel(lang.L("passphrase.new")), v.newPass,
+		widget.NewLabel(lang.L("passphrase.repeat")), v.repeatPass,
 	)
 	return container.NewVBox(
 		v.passState,
@@ -244,11 +239,9 @@ func (v *settingsView) showPassphraseState() {
 		label = "passphrase.change"
 		v.oldLabel.Show()
 		v.oldPass.Show()
-		v.oldPassBox.Show()
 	} else {
 		v.oldLabel.Hide()
 		v.oldPass.Hide()
-		v.oldPassBox.Hide()
 	}
 	v.passSet.SetText(lang.L(label))
 	if encrypted {

@@ -168,6 +168,7 @@ func runImport(ctx context.Context, c *call) error {
 	partial := c.fs.Bool("partial", false, tr(c.lang, "文件有错误时仍导入无误的记录", "import the good records even when some lines have errors"))
 	c.fs.String("sheet", "", tr(c.lang, "Excel：只读这个工作表", "Excel: read only this sheet"))
 	c.fs.String("region", "", tr(c.lang, "Excel：解析镇名所在的本地区代码（默认取设置）", "Excel: home region code for resolving town names (default: settings)"))
+	c.fs.Bool("solutions", false, tr(c.lang, "Excel：按《技术需求解决方案表》导入（能自动识别时可不加）", "Excel: read filled 《技术需求解决方案表》 (recognised without it too)"))
 	if err := c.parse(); err != nil {
 		return err
 	}

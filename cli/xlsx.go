@@ -21,6 +21,9 @@ func init() {
 // importXLSX reads a filled 需求征集表 workbook: one transaction, nothing
 // imported from a file with errors unless --partial.
 func importXLSX(ctx context.Context, c *call, path string, dryRun, partial bool) error {
+	if isSolutionImport(ctx, c, path) { // 《技术需求解决方案表》: jiebang.go
+		return importSolutionsXLSX(ctx, c, path, dryRun, partial)
+	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err

@@ -22,6 +22,9 @@ const (
 	EntityNeed         Entity = "need"
 	EntityDiagnosis    Entity = "diagnosis"
 	EntityConfirmation Entity = "confirmation"
+	// EntitySolution is a solution a provider offers for a published need
+	// (《技术需求解决方案表》); see solution.go.
+	EntitySolution Entity = "solution"
 )
 
 // Kind is the kind of value a field holds. It decides how the value is parsed,
@@ -193,6 +196,10 @@ type Catalogue struct {
 	// content lists the need fields of a need's canonical content (all
 	// but the internal ones), sorted by id.
 	content []*Field
+	// solutionByAlias maps the headers of a 《技术需求解决方案表》 to its
+	// fields: an index of its own, since 联系人 or 单位类型 name other
+	// fields on a 需求征集表.
+	solutionByAlias map[string]*Field
 }
 
 type catalogueFile struct {
@@ -237,7 +244,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 	c := &Catalogue{
 		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN,
 		fields: f.Fields, byID: map[string]*Field{}, byAlias: map[string]*Field{},
-		vocabularies: map[string]*Vocabulary{},
+		solutionByAlias: map[string]*Field{}, vocabularies: map[string]*Vocabulary{},
 	}
 	for id, opts := range f.Vocabularies {
 		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}}
@@ -284,7 +291,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			return nil, fmt.Errorf("parse catalogue: duplicate field %s", fd.ID)
 		}
 		switch fd.Entity {
-		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation:
+		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation, EntitySolution:
 		default:
 			return nil, fmt.Errorf("parse catalogue: field %s: unknown entity %q", fd.ID, fd.Entity)
 		}
@@ -343,6 +350,9 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			}
 			c.byAlias[k] = fd
 		}
+	}
+	if err := c.indexSolutionHeaders(); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

@@ -42,6 +42,7 @@ func TestCatalogueFieldsAreComplete(t *testing.T) {
 	meta := map[Entity]map[string]bool{
 		EntityEnterprise: MetaKeys(Enterprise{}), EntityContact: MetaKeys(Contact{}), EntityNeed: MetaKeys(Need{}),
 		EntityDiagnosis: MetaKeys(Diagnosis{}), EntityConfirmation: MetaKeys(Confirmation{}),
+		EntitySolution: MetaKeys(Solution{}),
 	}
 	for _, f := range cat.Fields() {
 		if meta[f.Entity][f.ID] || f.ID == "type" {

@@ -35,30 +35,33 @@ const (
 type statusInfo struct {
 	zh, en string
 	next   []Status
-	// confirmed: the status rests on a current enterprise confirmation. An
-	// edit that makes the confirmation stale sends the need to 待企业确认
-	// (one of its next), and undoing the edit brings it back here (see
-	// Need.FollowConfirmation).
-	confirmed bool
 }
 
 // lifecycle is the transition table. Withdrawing and closing are allowed from
 // every status that is not already final; they are added in init.
 var lifecycle = map[Status]*statusInfo{
-	StatusDraft:      {"草稿", "Draft", []Status{StatusToDiagnose, StatusToComplete}, false},
-	StatusToDiagnose: {"待诊断", "To diagnose", []Status{StatusToComplete, StatusToConfirm, StatusLongTerm, StatusDraft}, false},
-	StatusToComplete: {"待补充", "To complete", []Status{StatusToDiagnose, StatusDraft}, false},
-	StatusToConfirm:  {"待企业确认", "To confirm", []Status{StatusConfirmed, StatusToComplete, StatusToDiagnose, StatusLongTerm}, false},
-	StatusConfirmed:  {"已确认", "Confirmed", []Status{StatusSynced, StatusPublished, StatusToConfirm, StatusToComplete}, true},
-	StatusSynced:     {"已同步", "Synced", []Status{StatusPublished, StatusToComplete, StatusToConfirm}, true},
-	StatusPublished:  {"已发布", "Published", []Status{StatusMatching, StatusSolved, StatusToConfirm, StatusToComplete}, true},
-	StatusMatching:   {"对接中", "Matching", []Status{StatusSolved, StatusSigned, StatusPublished, StatusToConfirm}, true},
-	StatusSolved:     {"已揭榜", "Solution chosen", []Status{StatusSigned, StatusMatching}, false},
-	StatusSigned:     {"已签约", "Signed", []Status{StatusResolved}, false},
-	StatusResolved:   {"已解决", "Resolved", nil, false},
-	StatusLongTerm:   {"长期跟踪", "Long-term", []Status{StatusToDiagnose, StatusToComplete, StatusMatching}, false},
-	StatusWithdrawn:  {"已撤回", "Withdrawn", []Status{StatusDraft}, false},
-	StatusClosed:     {"已关闭", "Closed", nil, false},
+	StatusDraft:      {"草稿", "Draft", []Status{StatusToDiagnose, StatusToComplete}},
+	StatusToDiagnose: {"待诊断", "To diagnose", []Status{StatusToComplete, StatusToConfirm, StatusLongTerm, StatusDraft}},
+	StatusToComplete: {"待补充", "To complete", []Status{StatusToDiagnose, StatusDraft}},
+	StatusToConfirm:  {"待企业确认", "To confirm", []Status{StatusConfirmed, StatusToComplete, StatusToDiagnose, StatusLongTerm}},
+	StatusConfirmed:  {"已确认", "Confirmed", []Status{StatusSynced, StatusPublished, StatusToConfirm, StatusToComplete}},
+	StatusSynced:     {"已同步", "Synced", []Status{StatusPublished, StatusToComplete, StatusToConfirm}},
+	StatusPublished:  {"已发布", "Published", []Status{StatusMatching, StatusSolved, StatusToConfirm, StatusToComplete}},
+	StatusMatching:   {"对接中", "Matching", []Status{StatusSolved, StatusSigned, StatusPublished, StatusToConfirm}},
+	StatusSolved:     {"已揭榜", "Solution chosen", []Status{StatusSigned, StatusMatching}},
+	StatusSigned:     {"已签约", "Signed", []Status{StatusResolved}},
+	StatusResolved:   {"已解决", "Resolved", nil},
+	StatusLongTerm:   {"长期跟踪", "Long-term", []Status{StatusToDiagnose, StatusToComplete, StatusMatching}},
+	StatusWithdrawn:  {"已撤回", "Withdrawn", []Status{StatusDraft}},
+	StatusClosed:     {"已关闭", "Closed", nil},
+}
+
+// restsOnConfirmation marks, beside the transition table, the statuses that
+// rest on a current enterprise confirmation: an edit that makes the
+// confirmation stale sends the need to 待企业确认 (one of their next), and
+// undoing the edit brings it back (see Need.FollowConfirmation).
+var restsOnConfirmation = map[Status]bool{
+	StatusConfirmed: true, StatusSynced: true, StatusPublished: true, StatusMatching: true,
 }
 
 // Statuses lists every status in lifecycle order.
@@ -98,10 +101,7 @@ func (s Status) Final() bool { return s == StatusResolved || s == StatusClosed }
 // AfterConfirmation reports whether the status rests on a current enterprise
 // confirmation, so that editing the confirmed content must send it back to
 // 待企业确认.
-func (s Status) AfterConfirmation() bool {
-	info, ok := lifecycle[s]
-	return ok && info.confirmed
-}
+func (s Status) AfterConfirmation() bool { return restsOnConfirmation[s] }
 
 // ParseStatus accepts a status id, its Chinese or English label.
 func ParseStatus(s string) (Status, error) {

@@ -38,6 +38,7 @@ var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
 	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
 	{to: 3, name: "one outbox entry per record, the platform's verdict in need heads", fn: migrateV2},
+	{to: 4, name: "solutions (揭榜)", fn: migrateV3},
 }
 
 // migrate runs the migrations from version to schemaVersion. The caller has
@@ -457,3 +458,7 @@ func migrateHeadsV2(tx *Tx) error {
 	}
 	return nil
 }
+
+// migrateV3 brings schema 3 to 4: the solution buckets are created (empty:
+// no solution existed before them).
+func migrateV3(tx *Tx) error { return createBuckets(tx.btx) }

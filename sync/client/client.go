@@ -20,6 +20,9 @@
 // any other request. An answer that is not a well-formed protocol message (a
 // Wi-Fi login page answering 200, a redirect) is a failure, never a success.
 //
+// Solutions (揭榜) travel as records of kind solution: the client asks the
+// feed for them and stores them like needs (solutions.go).
+//
 // Tokens live in the OS keyring or, on a computer without one, sealed inside
 // the encrypted data file — never in plain text (see Connect and
 // LoadStoredToken); the XUNBANG_TOKEN environment variable is for scripts

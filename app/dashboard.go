@@ -272,7 +272,7 @@ func (v *dashboardView) show(d Dashboard) {
 	v.kpis.Add(cross)
 	v.kpis.Add(kpi(lang.L("dash.matches"), d.Matches, t.Matches))
 	deals := kpi(lang.L("dash.deals"), d.Deals, t.Deals)
-	deals.Add(smallLabel(lang.L("field.money", map[string]any{"N": strconv.FormatFloat(d.DealAmountWan, 'f', -1, 64)})))
+	deals.Add(smallLabel(moneyText(strconv.FormatFloat(d.DealAmountWan, 'f', -1, 64))))
 	v.kpis.Add(deals)
 	v.kpis.Refresh()
 

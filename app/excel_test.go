@@ -800,6 +800,7 @@ func TestExcelSaveAsPrefills(t *testing.T) {
 	t.Setenv("USERPROFILE", home)
 	u, _ := newTestUI(t, nil)
 	x := u.needs.excel
+	x.lastDir = "" // no folder used yet
 
 	x.chooseExport(excelPlatform)
 	v := x.saveAs

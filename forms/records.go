@@ -54,7 +54,11 @@ type Need struct {
 	BaseRev          string `json:"base_rev,omitempty"` // the revision this one was edited from
 	CatalogueVersion string `json:"catalogue_version,omitempty"`
 	Status           Status `json:"status"`
-	Values           Values `json:"-"` // need fields by id
+	// StaleFrom is the status an edit that made the confirmation stale
+	// took the need from (it is then 待企业确认): undoing the edit brings it
+	// back there. Empty otherwise.
+	StaleFrom Status `json:"stale_from,omitempty"`
+	Values    Values `json:"-"` // need fields by id
 	// Missing lists the fields an import found empty, or holding a value
 	// that breaks a limit a draft may break (a 主要问题 shorter than its
 	// minimum): the need is 待补充 until they are completed.

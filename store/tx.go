@@ -29,6 +29,9 @@ type Tx struct {
 	undo []func()
 	// batch, when set, defers writes (see writeBatch).
 	batch *writeBatch
+	// onStatus, when set, is told of each write that changes a stored
+	// need's status (Import reports them).
+	onStatus func(id, title string, from, to forms.Status)
 }
 
 func (tx *Tx) rollback() {
@@ -466,6 +469,9 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 	}
 	if err := tx.putNeedHead(head, prev); err != nil {
 		return err
+	}
+	if tx.onStatus != nil && prev != nil && prev.Status != n.Status {
+		tx.onStatus(n.ID, n.Title(), prev.Status, n.Status)
 	}
 	if mode == writeLocal && prev != nil && prev.Confirmed && !head.Confirmed {
 		// A local edit made a current confirmation stale (or removed it):

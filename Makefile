@@ -78,7 +78,7 @@ bench: deps
 fmt:
 	gofmt -w $$(git ls-files '*.go')
 
-## screenshots: render every main screen on a demo data set into docs/screenshots/, and the hub's console in Chromium
+## screenshots: render every main screen on a demo data set into docs/screenshots/, at 1280×800 and at 1024×768 (NAME-1024.png), and the hub's console in Chromium
 screenshots: build
 	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; mkdir -p docs/screenshots; \
 	export XUNBANG_PASSPHRASE=xunbang-screenshots; \
@@ -86,6 +86,8 @@ screenshots: build
 	for s in needs editor confirm dashboard lock; do \
 		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s.png --screen $$s --size 1280x800 || exit 1; \
 		echo "docs/screenshots/$$s.png"; \
+		LANG=$(RUN_LANG) timeout 120 xvfb-run -a -s "-screen 0 1400x900x24" ./$(BIN) --data "$$tmp/data" --screenshot docs/screenshots/$$s-1024.png --screen $$s --size 1024x768 || exit 1; \
+		echo "docs/screenshots/$$s-1024.png"; \
 	done
 	XUNBANG_CONSOLE_SCREENSHOTS=$(CURDIR)/docs/screenshots $(GO) test -tags ci,$(TAGS) -run TestConsoleInChromium -count=1 ./sync/platform/
 	@echo "docs/screenshots/console-*.png (the hub's console, phone and desktop)"
@@ -102,7 +104,7 @@ regions:
 	$(GO) run ./tools/genregions -src "$$tmp/package" -out forms/data/regions.tsv.gz; \
 	status=$$?; rm -rf "$$tmp"; exit $$status
 
-## font: re-extract and subset the CJK font into assets/fonts/ (needs fonts-wqy-microhei, python3-fonttools)
+## font: re-extract, subset and complete the CJK font into assets/fonts/ (needs fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono, python3-fonttools; CI does not)
 font:
 	bash tools/mkfont/mkfont.sh
 

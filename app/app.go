@@ -205,6 +205,7 @@ func Run(ctx context.Context, opts Options) error {
 		w.Resize(fyne.NewSize(640, 560))
 		w.CenterOnScreen()
 		w.Show()
+		s.shown = true
 		if p := s.unlock.prompt.pass; p != nil {
 			w.Canvas().Focus(p)
 		}
@@ -215,6 +216,7 @@ func Run(ctx context.Context, opts Options) error {
 	u := s.begin(st, settings)
 	if opts.Screenshot == "" {
 		u.uiMu.Unlock()
+		w.CenterOnScreen() // all of it on the screen it fits
 		w.ShowAndRun()
 		return nil
 	}
@@ -258,6 +260,9 @@ type session struct {
 	// live starts the periodic work of a window the user works in (the sync
 	// strip's refresh, the idle lock's check); not for screenshots and tests.
 	live bool
+	// shown is set once the window is on screen (the unlock screen shows it
+	// before the data does).
+	shown bool
 	// unlock is the first screen when the data needs a passphrase.
 	unlock *unlocker
 
@@ -316,7 +321,14 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	// Results of the loads started here reach the widgets only once the
 	// window is set up (see ui.uiMu).
 	u.uiMu.Lock()
-	u.showScreen(s.screen, func() { s.readyOnce.Do(func() { close(s.ready) }) })
+	ready := func() { s.readyOnce.Do(func() { close(s.ready) }) }
+	if s.live && opts.Screen == "" {
+		// Where the official was when the window last closed (issue 12.15).
+		u.restoreView(settings.LastView, func() { u.remember = true; ready() })
+	} else {
+		u.remember = s.live
+		u.showScreen(s.screen, ready)
+	}
 	u.start()
 	if s.live {
 		watchCtx, stop := context.WithCancel(ctx)
@@ -324,12 +336,30 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		u.watch(watchCtx)
 		u.idle.watch(watchCtx)
 	}
-	size := opts.Size
-	if size.Width <= 0 || size.Height <= 0 {
-		size = defaultScreenshotSize // also the normal window's first size
-	}
-	s.win.Resize(size)
+	s.win.Resize(s.firstSize())
 	return u
+}
+
+// firstSize is the main window's first size: Options.Size when set, else
+// 1280×800 made to fit the screen's work area (a screenshot keeps 1280×800).
+func (s *session) firstSize() fyne.Size {
+	size := s.opts.Size
+	if size.Width > 0 && size.Height > 0 {
+		return size
+	}
+	size = defaultScreenshotSize
+	if s.opts.Screenshot != "" {
+		return size
+	}
+	scale := float32(0) // the scale Fyne will pick, before the window shows
+	if s.shown {
+		scale = s.win.Canvas().Scale()
+	}
+	if work, ok := workArea(scale); ok {
+		size = fitWindow(size, s.win.Content().MinSize(), work)
+		slog.Debug("window fits the screen", "work area", work, "size", size)
+	}
+	return size
 }
 
 // opened continues, on the UI goroutine, once the unlock screen has opened

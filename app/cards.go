@@ -3,15 +3,15 @@ package app
 import (
 	"bytes"
 	"context"
-	"fmt"
-	"net/url"
-	"os"
+	"errors"
+	"log/slog"
 	"path/filepath"
 	"time"
 
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/assets"
@@ -56,10 +56,19 @@ func (e *needEditor) printCard() {
 	e.u.printCards([]string{e.need.ID})
 }
 
-// printCards prints the given needs' cards into a PDF under the data dir,
-// then opens it in the system's viewer, from which the user prints. It runs
-// off the UI goroutine, after the saves under way, and can be cancelled.
+// printCards asks where to write the given needs' cards (proposing the
+// folder of the last export, else the user's Documents folder, as the Excel
+// exports do; issue 12.8) and writes them there.
 func (u *ui) printCards(ids []string) {
+	name := lang.L("cards.filename") + "-" + time.Now().Format("20060102-150405") + ".pdf"
+	u.needs.excel.chooseSaveAs(lang.L("cards.title"), name, ".pdf", func(path string) { u.writeCards(ids, path) })
+}
+
+// writeCards writes the given needs' cards into a PDF at path, then opens it
+// in the system's viewer, from which the user prints, and says whether the
+// viewer opened. It runs off the UI goroutine, after the saves under way,
+// and can be cancelled.
+func (u *ui) writeCards(ids []string, path string) {
 	ctx, cancel := context.WithCancel(u.ctx)
 	prog := dialog.NewCustom(lang.L("cards.title"), lang.L("cards.cancel"), container.NewVBox(
 		widget.NewLabel(lang.L("cards.working", map[string]any{"N": len(ids)})),
@@ -75,11 +84,16 @@ func (u *ui) printCards(ids []string) {
 		}
 	})
 	prog.Show()
-	dir := filepath.Join(u.opts.DataDir, "cards")
+	x := u.needs.excel
+	opt := cardOptions(u.settings)
 	u.bg.Go(func() {
 		defer cancel()
 		u.saver.inflight.Wait()
-		path, rep, err := renderCards(ctx, u.st, ids, dir, cardOptions(u.settings))
+		rep, err := renderCards(ctx, u.st, ids, path, opt)
+		var openErr error
+		if err == nil && ctx.Err() == nil {
+			openErr = u.openPath(path)
+		}
 		u.run(func() {
 			finished = true
 			u.touch()
@@ -88,17 +102,29 @@ func (u *ui) printCards(ids []string) {
 			case cancelled:
 				return
 			case err != nil:
-				dialog.ShowError(fmt.Errorf("%s", lang.L("cards.failed", map[string]any{"Err": err.Error()})), u.win)
+				x.showResult(lang.L("cards.title"), lang.L("cards.failed", map[string]any{"Err": userMessage(err, u.lang)}))
 				return
 			}
-			dialog.ShowInformation(lang.L("cards.title"), lang.L("cards.done", map[string]any{
-				"N": rep.Cards, "Skipped": len(rep.Skipped), "Unconfirmed": rep.Unconfirmed, "Path": path,
-			}), u.win)
-			if target, err := url.Parse("file://" + filepath.ToSlash(path)); err == nil {
-				_ = u.app.OpenURL(target)
+			data := map[string]any{"N": rep.Cards, "Skipped": len(rep.Skipped), "Unconfirmed": rep.Unconfirmed, "Path": path}
+			text := lang.L("cards.done", data)
+			if openErr != nil {
+				slog.Warn("cards: no viewer opened the PDF", "path", path, "err", openErr)
+				data["Err"] = openMessage(openErr)
+				text = lang.L("cards.done.notopened", data)
 			}
+			x.showResult(lang.L("cards.title"), text,
+				widget.NewButtonWithIcon(lang.L("excel.open.file"), theme.FileIcon(), func() { x.open(path) }),
+				widget.NewButtonWithIcon(lang.L("excel.open.folder"), theme.FolderOpenIcon(), func() { x.open(filepath.Dir(path)) }))
 		})
 	})
+}
+
+// openMessage says in the UI language why a file did not open.
+func openMessage(err error) string {
+	if errors.Is(err, errNoViewer) {
+		return lang.L("open.noviewer")
+	}
+	return err.Error()
 }
 
 // cardOptions are the cards' options from the settings, as on the command
@@ -115,23 +141,24 @@ type cardSource interface {
 	Enterprise(ctx context.Context, id string) (*forms.Enterprise, error)
 }
 
-// renderCards writes the cards of the given needs to a new PDF in dir and
-// returns its path. Nothing is left behind when it fails or is cancelled.
-func renderCards(ctx context.Context, src cardSource, ids []string, dir string, opt card.Options) (string, card.Report, error) {
+// renderCards writes the cards of the given needs to a PDF at path, which
+// it replaces only once complete. Nothing is left behind when it fails or is
+// cancelled.
+func renderCards(ctx context.Context, src cardSource, ids []string, path string, opt card.Options) (card.Report, error) {
 	items := make([]card.Item, 0, len(ids))
 	ents := map[string]*forms.Enterprise{}
 	for _, id := range ids {
 		if err := ctx.Err(); err != nil {
-			return "", card.Report{}, err
+			return card.Report{}, err
 		}
 		n, err := src.Need(ctx, id)
 		if err != nil {
-			return "", card.Report{}, err
+			return card.Report{}, err
 		}
 		e, ok := ents[n.EnterpriseID]
 		if !ok {
 			if e, err = src.Enterprise(ctx, n.EnterpriseID); err != nil {
-				return "", card.Report{}, err
+				return card.Report{}, err
 			}
 			ents[n.EnterpriseID] = e
 		}
@@ -140,14 +167,13 @@ func renderCards(ctx context.Context, src cardSource, ids []string, dir string, 
 	var buf bytes.Buffer
 	rep, err := card.Render(ctx, &buf, items, opt)
 	if err != nil {
-		return "", rep, err
+		return rep, err
 	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", rep, err
+	if err := ctx.Err(); err != nil {
+		return rep, err
 	}
-	path := filepath.Join(dir, "需求卡片-"+time.Now().Format("20060102-150405")+".pdf")
 	if err := writeFileAtomic(path, buf.Bytes()); err != nil {
-		return "", rep, err
+		return rep, err
 	}
-	return path, rep, nil
+	return rep, nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,10 +62,11 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	for _, n := range set.Needs {
 		ids = append(ids, n.ID)
 	}
-	dir := filepath.Join(t.TempDir(), "cards")
+	dir := t.TempDir()
+	path := filepath.Join(dir, "需求卡片.pdf")
 	set0 := store.DefaultSettings()
 	set0.Event.Platform = "江苏省科技资源统筹服务云平台"
-	path, rep, err := renderCards(ctx, st, ids, dir, cardOptions(set0))
+	rep, err := renderCards(ctx, st, ids, path, cardOptions(set0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,36 +87,83 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	}
 	entries, _ := os.ReadDir(dir)
 	if len(entries) != 1 {
-		t.Errorf("%d files in the cards dir, want exactly the PDF", len(entries))
+		t.Errorf("%d files in the folder, want exactly the PDF", len(entries))
 	}
 	ctx2, cancel := context.WithCancel(ctx)
 	cancel()
-	if _, _, err := renderCards(ctx2, st, ids, filepath.Join(t.TempDir(), "x"), cardOptions(set0)); err == nil {
+	other := filepath.Join(t.TempDir(), "x.pdf")
+	if _, err := renderCards(ctx2, st, ids, other, cardOptions(set0)); err == nil {
 		t.Error("a cancelled job still wrote cards")
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Error("a cancelled job left a file")
 	}
 }
 
-// TestPrintCardsButtonShowsTheResult presses 打印卡片 in the need list: the
-// PDF is written under the data dir and the window says where, which it did
-// not while the finished job's own cancel counted as the user's.
+// TestPrintCardsButtonShowsTheResult presses 打印卡片 in the need list: it
+// proposes a visible folder (the Documents folder, as the Excel exports do),
+// writes the PDF there and says where, and whether a viewer opened it (issue
+// 12.8) — which it did not say while the finished job's own cancel counted
+// as the user's.
 func TestPrintCardsButtonShowsTheResult(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("HOME", home)
+	t.Setenv("USERPROFILE", home)
+	docs := filepath.Join(home, "Documents")
+	if err := os.Mkdir(docs, 0o700); err != nil {
+		t.Fatal(err)
+	}
 	u, _ := newTestUI(t, func(st *store.Store) {
 		set := demo.Generate(3, 12)
 		if _, err := st.Import(context.Background(), set.Enterprises, set.Needs, store.ImportOptions{Exact: true}); err != nil {
 			t.Fatal(err)
 		}
 	})
+	x := u.needs.excel
+	x.lastDir = ""
 	if len(u.needs.rows) == 0 {
 		t.Fatal("the need list is empty")
 	}
+	var opened []string
+	u.openPath = func(p string) error { opened = append(opened, p); return fmt.Errorf("open %s: %w", p, errNoViewer) }
+
 	test.Tap(u.needs.print)
-	settle(t, u)
-	pdfs, _ := filepath.Glob(filepath.Join(u.opts.DataDir, "cards", "*.pdf"))
-	if len(pdfs) != 1 {
-		t.Fatalf("%d PDFs written", len(pdfs))
+	v := x.saveAs
+	if v == nil || v.dir != docs || !strings.HasSuffix(v.name.Text, ".pdf") || !strings.HasPrefix(v.name.Text, "需求卡片-") {
+		t.Fatalf("打印卡片 proposes %+v", v)
 	}
-	if texts := windowTexts(u.win); !containsText(texts, filepath.Base(pdfs[0])) {
-		t.Errorf("the window does not say where the cards are: %q", texts)
+	test.Tap(v.save)
+	settle(t, u)
+	pdfs, _ := filepath.Glob(filepath.Join(docs, "*.pdf"))
+	if len(pdfs) != 1 {
+		t.Fatalf("%d PDFs written in Documents", len(pdfs))
+	}
+	if data, _ := filepath.Glob(filepath.Join(u.opts.DataDir, "cards", "*.pdf")); len(data) != 0 {
+		t.Error("cards still go to the data dir")
+	}
+	if len(opened) != 1 || opened[0] != pdfs[0] {
+		t.Errorf("opened %q", opened)
+	}
+	if !strings.Contains(x.resultText, pdfs[0]) || !strings.Contains(x.resultText, "没能用系统的阅读器打开") ||
+		strings.Contains(x.resultText, "已用系统的阅读器打开") {
+		t.Errorf("with no viewer the window says %q", x.resultText)
+	}
+
+	// With a viewer, it says so; and the next print proposes the same folder.
+	u.openPath = func(string) error { return nil }
+	x.result.Hide()
+	test.Tap(u.needs.print)
+	if x.saveAs == nil || x.saveAs.dir != docs {
+		t.Fatal("the second print does not propose the folder of the first")
+	}
+	x.saveAs.name.SetText("第二批")
+	test.Tap(x.saveAs.save)
+	settle(t, u)
+	if _, err := os.Stat(filepath.Join(docs, "第二批.pdf")); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(x.resultText, "已用系统的阅读器打开") {
+		t.Errorf("with a viewer the window says %q", x.resultText)
 	}
 }
 
@@ -140,7 +189,7 @@ func TestPrintCardFromTheEditor(t *testing.T) {
 	if public == nil || private == nil {
 		t.Fatal("the demo set lacks a public or a private need")
 	}
-	glob := filepath.Join(u.opts.DataDir, "cards", "*.pdf")
+	glob := filepath.Join(u.needs.excel.lastDir, "*.pdf")
 
 	u.openNeed(private.ID)
 	settle(t, u)
@@ -158,6 +207,7 @@ func TestPrintCardFromTheEditor(t *testing.T) {
 	title := u.editor.form.input("title").entry
 	test.Type(title, "（改）")
 	test.Tap(u.editor.printBtn)
+	test.Tap(u.needs.excel.saveAs.save)
 	settle(t, u)
 	pdfs, _ := filepath.Glob(glob)
 	if len(pdfs) != 1 {

@@ -37,14 +37,18 @@ type confirmView struct {
 	banner     *widget.Label
 	bannerBox  *canvas.Rectangle
 	state      *widget.Label
+	notReady   *widget.Label // why the need cannot be confirmed now
 	publicBox  *fyne.Container
 	privateBox *fyne.Container
 	form       *fieldForm
 	pad        *signaturePad
+	signed     *canvas.Image // the stored signature of a current confirmation, read-only
 	clear      *widget.Button
 	notice     *widget.Label
 	confirmBtn *widget.Button
-	message    *widget.Label
+	message    *widget.Label // what 确认 did, beside it
+	large      *container.ThemeOverride
+	scroll     *container.Scroll
 	content    fyne.CanvasObject
 }
 
@@ -63,11 +67,19 @@ func newConfirmView(u *ui) *confirmView {
 	v.bannerBox = canvas.NewRectangle(color.Transparent)
 	v.bannerBox.CornerRadius = 6
 	v.state = widget.NewLabel("")
+	v.notReady = widget.NewLabel("")
+	v.notReady.Wrapping = fyne.TextWrapWord
+	v.notReady.Importance = widget.WarningImportance
+	v.notReady.Hide()
 	v.publicBox = container.New(layout.NewFormLayout())
 	v.privateBox = container.New(layout.NewFormLayout())
 	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityConfirmation))
 	v.form.OnChanged = func(string) { v.form.showProblems(nil) }
 	v.pad = newSignaturePad()
+	v.signed = canvas.NewImageFromResource(nil)
+	v.signed.FillMode = canvas.ImageFillContain
+	v.signed.SetMinSize(v.pad.minSize)
+	v.signed.Hide()
 	v.clear = widget.NewButtonWithIcon(lang.L("confirm.clear"), theme.ContentClearIcon(), v.pad.Clear)
 	v.notice = widget.NewLabel(lang.L("confirm.notice"))
 	v.notice.Wrapping = fyne.TextWrapWord
@@ -84,6 +96,7 @@ func newConfirmView(u *ui) *confirmView {
 		v.title,
 		container.NewStack(v.bannerBox, container.NewPadded(v.banner)),
 		v.state,
+		v.notReady,
 		widget.NewSeparator(),
 		publicTitle, v.publicBox,
 		widget.NewSeparator(),
@@ -91,14 +104,14 @@ func newConfirmView(u *ui) *confirmView {
 		widget.NewSeparator(),
 		signTitle,
 		v.form.rows(),
-		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), v.pad),
+		container.NewBorder(nil, nil, nil, container.NewVBox(v.clear), container.NewStack(v.pad, v.signed)),
 		v.notice,
-		container.NewHBox(layout.NewSpacer(), v.confirmBtn),
-		v.message,
+		resultRow(v.message, v.confirmBtn),
 	)
-	large := container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
-	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(large))
+	v.large = container.NewThemeOverride(container.NewPadded(body), newScaledTheme(NewTheme(), confirmScale))
+	v.scroll = container.NewVScroll(v.large)
+	v.form.scroll = func() *container.Scroll { return v.scroll }
+	v.content = container.NewBorder(container.NewVBox(container.NewHBox(v.back), widget.NewSeparator()), nil, nil, nil, v.scroll)
 	return v
 }
 
@@ -110,14 +123,17 @@ func (v *confirmView) show(ed *needEditor) {
 	v.title.SetText(n.Title())
 
 	vals := forms.Values{}
-	if ct, ok := ent.Contact(n.ContactID); ok {
-		vals.SetList("confirmer_name", ct.Values.List("contact_name"))
-		vals.SetList("confirmer_position", ct.Values.List("contact_position"))
+	if n.Confirmation != nil && cat.ConfirmationCurrent(n, ent) {
+		vals = n.Confirmation.Values.Clone() // who confirmed, as they did
+	} else {
+		if ct, ok := ent.Contact(n.ContactID); ok {
+			vals.SetList("confirmer_name", ct.Values.List("contact_name"))
+			vals.SetList("confirmer_position", ct.Values.List("contact_position"))
+		}
+		vals.Set("confirmation_method", "sign")
 	}
-	vals.Set("confirmation_method", "sign")
 	v.form.load(vals)
-	v.pad.strokes = nil
-	v.pad.raster.Refresh()
+	v.pad.reset()
 	v.message.Hide()
 
 	// What the public will see.
@@ -180,6 +196,11 @@ func (v *confirmView) show(ed *needEditor) {
 	}
 	v.privateBox.Refresh()
 	v.refresh()
+	// The rows just made take the large type too, and the scroll the height
+	// they need at it.
+	v.large.Refresh()
+	v.scroll.Refresh()
+	v.scroll.ScrollToTop()
 }
 
 // refresh shows the visibility banner, whether the confirmation is current
@@ -215,19 +236,44 @@ func (v *confirmView) refresh() {
 	v.state.Importance = imp
 	v.state.Refresh()
 
+	v.showSignature()
 	switch {
 	case n.Status == forms.StatusToConfirm:
 		v.confirmBtn.Enable()
 		v.pad.SetEnabled(true)
+		v.clear.Enable()
 		v.form.setEnabled(true)
+		v.notReady.Hide()
 	default:
 		v.confirmBtn.Disable()
 		v.pad.SetEnabled(false)
+		v.clear.Disable()
 		v.form.setEnabled(false)
-		if !(n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent)) {
-			v.showMessage(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}), widget.WarningImportance)
+		if n.Status == forms.StatusConfirmed && v.u.cat.ConfirmationCurrent(n, ent) {
+			v.notReady.Hide()
+		} else {
+			v.notReady.SetText(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}))
+			v.notReady.Show()
 		}
 	}
+}
+
+// showSignature shows, for a current confirmation, the signature it stored,
+// read-only and in its own proportions (issue 12.10); otherwise the pad.
+func (v *confirmView) showSignature() {
+	n, ent := v.ed.need, v.ed.ent
+	if n.Confirmation != nil && len(n.Confirmation.Signature) > 0 && v.u.cat.ConfirmationCurrent(n, ent) {
+		v.signed.Resource = fyne.NewStaticResource("signature-"+n.ID+".png", n.Confirmation.Signature)
+		v.signed.Refresh()
+		v.signed.Show()
+		v.pad.Hide()
+		v.clear.Hide()
+		return
+	}
+	v.signed.Hide()
+	v.signed.Resource = nil
+	v.pad.Show()
+	v.clear.Show()
 }
 
 // confirmNeed records the confirmation of the content on screen and saves
@@ -236,6 +282,7 @@ func (v *confirmView) confirmNeed() {
 	ed := v.ed
 	n, ent, cat := ed.need, ed.ent, v.u.cat
 	vals := v.form.values
+	v.form.revealAll()
 	ps := cat.Validate(forms.EntityConfirmation, vals, forms.Final)
 	v.form.showProblems(ps)
 	if forms.Blocking(ps) {
@@ -267,4 +314,5 @@ func (v *confirmView) showMessage(text string, imp widget.Importance) {
 	v.message.Importance = imp
 	v.message.Refresh()
 	v.message.Show()
+	showInScroll(v.scroll, v.message)
 }

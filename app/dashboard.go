@@ -107,8 +107,8 @@ func computeDashboard(ctx context.Context, src dashboardSource, lng string) (Das
 		var tops []string
 		for _, c := range s.TechFields {
 			top := c
-			if o, ok := fields.Option(c); ok && o.Parent != "" {
-				top = o.Parent
+			if r := fields.Root(c); r != "" {
+				top = r // the tech fields have three levels
 			}
 			if !slices.Contains(tops, top) {
 				tops = append(tops, top)
@@ -272,7 +272,7 @@ func (v *dashboardView) show(d Dashboard) {
 	v.kpis.Add(cross)
 	v.kpis.Add(kpi(lang.L("dash.matches"), d.Matches, t.Matches))
 	deals := kpi(lang.L("dash.deals"), d.Deals, t.Deals)
-	deals.Add(smallLabel(lang.L("field.money", map[string]any{"N": strconv.FormatFloat(d.DealAmountWan, 'f', -1, 64)})))
+	deals.Add(smallLabel(moneyText(strconv.FormatFloat(d.DealAmountWan, 'f', -1, 64))))
 	v.kpis.Add(deals)
 	v.kpis.Refresh()
 

@@ -53,13 +53,19 @@ type needEditor struct {
 	diagResult *widget.Label
 	verdict    *verdictRow // what the platform decided (verdict.go)
 	followUps  *followUpPanel
-	content    fyne.CanvasObject
+	// body holds the need's fields and the diagnosis: side by side on a
+	// wide window, one above the other on a narrow one.
+	body    *sideBySide
+	content fyne.CanvasObject
 
 	autosave  *debouncer
 	dirty     bool
 	finalMode bool // show what finalising needs, not only malformed values
 	diagFinal bool
-	loadSeq   uint64
+	// diagPending is set when 应用诊断 was pressed on a need not yet
+	// finalised (草稿, 待补充): its conclusion takes effect at 定稿.
+	diagPending bool
+	loadSeq     uint64
 }
 
 func newNeedEditor(u *ui) *needEditor {
@@ -102,23 +108,27 @@ func newNeedEditor(u *ui) *needEditor {
 	e.followUps = newFollowUpPanel(u)
 	e.verdict = newVerdictRow(u)
 
-	toolbar := container.NewBorder(nil, nil, container.NewCenter(e.back),
-		container.NewCenter(container.NewHBox(e.saved, e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)),
-		container.NewVBox(e.title, container.NewHBox(e.enterprise, e.status, e.confirmed)))
+	// Two rows, so that a 1024-pixel window holds them: the title between
+	// 返回 and the buttons, then whose need it is and where it stands.
+	toolbar := container.NewVBox(
+		container.NewBorder(nil, nil, container.NewCenter(e.back),
+			container.NewCenter(container.NewHBox(e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)), e.title),
+		container.NewHBox(e.enterprise, e.status, e.confirmed, layout.NewSpacer(), e.saved),
+	)
 
-	left := container.NewVScroll(container.NewPadded(e.form.sections()))
-	right := container.NewVScroll(container.NewPadded(container.NewVBox(
+	diagnosis := container.NewPadded(container.NewVBox(
 		sectionHeading(lang.L("section.diagnosis")),
 		e.diagnosisRows(),
-		container.NewHBox(layout.NewSpacer(), e.applyDiag),
-		e.diagResult,
+		resultRow(e.diagResult, e.applyDiag),
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
-	)))
-	split := container.NewHSplit(left, right)
-	split.Offset = 0.58
-	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, e.verdict.content, widget.NewSeparator())), nil, nil, nil, split)
+	))
+	fields := container.NewPadded(e.form.sections())
+	e.body = newSideBySide(fields, diagnosis, 0.58)
+	e.form.scroll = func() *container.Scroll { return e.body.scrollFor(fields) }
+	e.diag.scroll = func() *container.Scroll { return e.body.scrollFor(diagnosis) }
+	e.content = container.NewBorder(onBackground(container.NewVBox(toolbar, e.verdict.content, widget.NewSeparator())), nil, nil, nil, e.body.content())
 	return e
 }
 
@@ -134,7 +144,7 @@ func (e *needEditor) diagnosisRows() fyne.CanvasObject {
 		cell := container.NewVBox(in.cell)
 		if comment != nil {
 			cell.Add(comment.entry)
-			cell.Add(comment.message)
+			cell.Add(comment.messageLine)
 		}
 		objs = append(objs, in.label, cell)
 	}
@@ -179,7 +189,7 @@ func (e *needEditor) open(id string, then func()) {
 // show puts a loaded need on screen.
 func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.FollowUp) {
 	e.autosave.Cancel()
-	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal = n, ent, false, false, false
+	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal, e.diagPending = n, ent, false, false, false, false
 	if n.Values == nil {
 		n.Values = forms.Values{}
 	}
@@ -192,11 +202,25 @@ func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.Foll
 	} else {
 		e.diag.load(forms.Values{})
 	}
-	e.enterprise.SetText(ent.Name())
+	e.enterprise.SetText(clip(ent.Name(), enterpriseButtonRunes))
 	e.saved.SetText("")
 	e.diagResult.Hide()
 	e.followUps.show(n.ID, fus)
 	e.refresh()
+	e.body.scrollToTop()
+}
+
+// enterpriseButtonRunes is how much of the enterprise's name the editor's
+// toolbar shows; the 企业 tab shows all of it.
+const enterpriseButtonRunes = 18
+
+// clip shortens s to n runes, ending it with "…" when it was longer.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
 }
 
 // changed runs after each edit of a need field.
@@ -358,6 +382,7 @@ func (e *needEditor) finaliseNeed() {
 		return
 	}
 	e.finalMode = true
+	e.form.revealAll()
 	ps := e.u.cat.ValidateNeed(n, forms.Final)
 	e.refresh()
 	if forms.Blocking(ps) {
@@ -381,18 +406,31 @@ func (e *needEditor) finaliseNeed() {
 		return
 	}
 	e.markDirty()
+	if e.diagPending {
+		// The diagnosis made before 定稿 takes effect now (issue 12.12).
+		e.diagPending = false
+		if e.applyDiagnosisAs("diag.appliedatfinal") {
+			return
+		}
+	}
 	e.saveNow()
 }
 
 // applyDiagnosis checks the diagnosis and lets its conclusion move the need
 // along: 有效需求 → 待企业确认, 需补充完善 → 待补充, 转长期跟踪 → 长期跟踪,
-// 不予发布 → 已关闭.
-func (e *needEditor) applyDiagnosis() {
+// 不予发布 → 已关闭. A need not yet finalised (草稿, 待补充) keeps the
+// diagnosis, says that 定稿 comes first, and takes the conclusion at 定稿.
+func (e *needEditor) applyDiagnosis() { e.applyDiagnosisAs("diag.applied") }
+
+// applyDiagnosisAs is applyDiagnosis saying what it did with the message of
+// key; it reports whether it moved the need (and saved it).
+func (e *needEditor) applyDiagnosisAs(key string) bool {
 	n := e.need
 	if n == nil {
-		return
+		return false
 	}
 	e.diagFinal = true
+	e.diag.revealAll()
 	d := n.Diagnosis
 	if d == nil {
 		d = &forms.Diagnosis{Values: e.diag.values}
@@ -407,11 +445,18 @@ func (e *needEditor) applyDiagnosis() {
 			}
 		}
 		e.showDiagResult(lang.L("diag.missing")+"\n"+strings.Join(lines, "\n"), widget.DangerImportance)
-		return
+		return false
 	}
 	to, ok := forms.StatusForConclusion(d.Conclusion())
 	if !ok {
-		return
+		return false
+	}
+	if n.Status == forms.StatusDraft || n.Status == forms.StatusToComplete {
+		n.Diagnosis = d
+		e.diagPending = true
+		e.markDirty()
+		e.showDiagResult(lang.L("diag.needsfinal", map[string]any{"Status": n.Status.Label(e.u.lang)}), widget.WarningImportance)
+		return false
 	}
 	if err := n.Transition(to); err != nil {
 		var te *forms.TransitionError
@@ -420,14 +465,15 @@ func (e *needEditor) applyDiagnosis() {
 		} else {
 			e.showDiagResult(err.Error(), widget.DangerImportance)
 		}
-		return
+		return false
 	}
 	n.Diagnosis = d
 	d.By = e.u.settings.User
 	d.At = time.Now()
 	e.markDirty()
 	e.saveNow()
-	e.showDiagResult(lang.L("diag.applied", map[string]any{"Status": to.Label(e.u.lang)}), widget.SuccessImportance)
+	e.showDiagResult(lang.L(key, map[string]any{"Status": to.Label(e.u.lang)}), widget.SuccessImportance)
+	return true
 }
 
 func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
@@ -435,6 +481,7 @@ func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
 	e.diagResult.Importance = imp
 	e.diagResult.Refresh()
 	e.diagResult.Show()
+	showInScroll(e.diag.scroll(), e.diagResult)
 }
 
 // followUpPanel lists a need's follow-ups (意向, 合同, 付款) and adds new ones.
@@ -474,10 +521,13 @@ func newFollowUpPanel(u *ui) *followUpPanel {
 	p.message = widget.NewLabel("")
 	p.message.Importance = widget.DangerImportance
 	p.message.Hide()
+	// The wheel over an entry scrolls the pane (see passWheel).
+	pane := func() *container.Scroll { return u.editor.diag.scroll() }
+	wheel := func(e *widget.Entry) fyne.CanvasObject { return passWheel(e, nil, pane) }
 	p.content = container.NewVBox(
 		p.rows,
-		container.NewGridWithColumns(3, p.kind, p.date, p.amount),
-		container.NewBorder(nil, nil, nil, p.add, container.NewGridWithColumns(2, p.partner, p.notes)),
+		container.NewGridWithColumns(3, p.kind, wheel(p.date), wheel(p.amount)),
+		container.NewBorder(nil, nil, nil, p.add, container.NewGridWithColumns(2, wheel(p.partner), wheel(p.notes))),
 		p.message,
 	)
 	return p
@@ -497,7 +547,7 @@ func (p *followUpPanel) show(needID string, fus []forms.FollowUp) {
 			text += "　" + f.Partner
 		}
 		if f.AmountWan != "" {
-			text += "　" + lang.L("field.money", map[string]any{"N": f.AmountWan})
+			text += "　" + moneyText(f.AmountWan)
 		}
 		if f.Notes != "" {
 			text += "　" + f.Notes
@@ -562,4 +612,7 @@ func (p *followUpPanel) addFollowUp() {
 func (p *followUpPanel) fail(msg string) {
 	p.message.SetText(msg)
 	p.message.Show()
+	if s := p.u.editor.diag.scroll; s != nil {
+		showInScroll(s(), p.message)
+	}
 }

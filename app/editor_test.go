@@ -57,8 +57,8 @@ func TestFillNeedThroughWidgetsAndFindItStored(t *testing.T) {
 	if e.need.Status != forms.StatusDraft {
 		t.Errorf("an empty draft was finalised to %s", e.need.Status)
 	}
-	if in := e.form.input("title"); !in.message.Visible() || !strings.Contains(in.message.Text, "必填") {
-		t.Errorf("title message = %q (visible %v)", in.message.Text, in.message.Visible())
+	if in := e.form.input("title"); !strings.Contains(in.message.Text, "必填") {
+		t.Errorf("title message = %q", in.message.Text)
 	}
 
 	fillNeed(t, e)
@@ -76,7 +76,7 @@ func TestFillNeedThroughWidgetsAndFindItStored(t *testing.T) {
 	for id, want := range map[string][]string{
 		"title":             {"高速主轴轴承寿命提升"},
 		"need_type":         {"01"},
-		"tech_fields":       {"0101"},
+		"tech_fields":       {"101"},
 		"keywords":          {"主轴", "轴承", "寿命"},
 		"cooperation_modes": {"02"},
 		"budget_wan":        {"5000"},
@@ -98,12 +98,17 @@ func TestFillNeedThroughWidgetsAndFindItStored(t *testing.T) {
 		t.Error("the amount is editable while 面议 is ticked")
 	}
 
-	// A malformed value is reported next to its field and not stored.
-	e.form.input("timeframe").entry.SetText("明年")
-	if in := e.form.input("timeframe"); !in.message.Visible() || !strings.Contains(in.message.Text, "不是日期") {
-		t.Errorf("timeframe message = %q", in.message.Text)
+	// A malformed value is reported next to its field (at once: 定稿 was
+	// asked for) and not stored; the message goes as soon as it is fixed.
+	tf := e.form.input("timeframe")
+	tf.entry.SetText("明年")
+	if !strings.Contains(tf.message.Text, "不是日期") {
+		t.Errorf("timeframe message = %q", tf.message.Text)
 	}
-	e.form.input("timeframe").entry.SetText("2027年6月")
+	tf.entry.SetText("2027年6月")
+	if tf.message.Text != "" {
+		t.Errorf("a fixed timeframe still says %q", tf.message.Text)
+	}
 
 	// Now finalising moves the draft to 待诊断.
 	test.Tap(e.finalise)
@@ -136,22 +141,26 @@ func TestDiagnosisConclusionDrivesStatus(t *testing.T) {
 	e := u.editor
 	fillNeed(t, e)
 
-	// A conclusion on a draft is refused with the lifecycle's message.
+	// A conclusion on a draft is kept and says 定稿 comes first (issue
+	// 12.12); the draft stays a draft.
 	d := e.diag
 	for _, id := range forms.DiagnosisCriteria {
 		d.input(id).radio.SetSelected("通过")
 	}
 	d.input("diag_conclusion").radio.SetSelected("有效需求")
 	test.Tap(e.applyDiag)
-	if !e.diagResult.Visible() || !strings.Contains(e.diagResult.Text, "不能从「草稿」变为「待企业确认」") {
+	if !e.diagResult.Visible() || !strings.Contains(e.diagResult.Text, "先定稿") || strings.Contains(e.diagResult.Text, "不能从") {
 		t.Errorf("diagnosis result = %q", e.diagResult.Text)
 	}
+	if e.need.Status != forms.StatusDraft {
+		t.Errorf("status after diagnosing a draft = %s", e.need.Status)
+	}
 
+	// At 定稿 the conclusion would take effect; a doubtful criterion
+	// without a comment stops it there, finalised.
+	d.input("diag_feasibility").radio.SetSelected("存疑")
 	test.Tap(e.finalise)
 	settle(t, u)
-	// A doubtful criterion needs a comment.
-	d.input("diag_feasibility").radio.SetSelected("存疑")
-	test.Tap(e.applyDiag)
 	if !strings.Contains(e.diagResult.Text, "理由") || e.need.Status != forms.StatusToDiagnose {
 		t.Errorf("result %q, status %s", e.diagResult.Text, e.need.Status)
 	}
@@ -181,7 +190,7 @@ func confirmedNeed(t *testing.T, st *store.Store) *forms.Need {
 	cat := forms.Default()
 	ent := saveEnterprise(t, st, "苏州阳澄新材料科技有限公司", "")
 	n := &forms.Need{EnterpriseID: ent.ID, ContactID: ent.Contacts[0].ID, Status: forms.StatusToConfirm, Values: forms.Values{
-		"title": {"锂电池隔膜涂层工艺优化"}, "need_type": {"02"}, "tech_fields": {"04", "0401"}, "keywords": {"隔膜", "涂层"},
+		"title": {"锂电池隔膜涂层工艺优化"}, "need_type": {"02"}, "tech_fields": {"40", "401"}, "keywords": {"隔膜", "涂层"},
 		"problem": {"隔膜涂层均匀性差，良率只有八成，急需改进。"}, "key_technology": {"涂布工艺"}, "expected_goal": {"良率九成五"},
 		"current_basis": {"已投入 200 万元"}, "cooperation_modes": {"01"}, "budget_wan": {"80"}, "visibility": {"anonymous"},
 		"public_alias": {"苏州市某新材料企业"},
@@ -289,8 +298,8 @@ func TestEditConfirmedNeedGoesStale(t *testing.T) {
 	if err != nil {
 		t.Fatalf("signature: %v", err)
 	}
-	if b := img.Bounds(); b.Dx() != signatureWidth || b.Dy() != signatureHeight {
-		t.Errorf("signature is %v", b)
+	if b := img.Bounds(); b.Dy() != signatureHeight || b.Dx() != 686 { // 240 × 400/140
+		t.Errorf("signature of a 400×140 pad is %v", b)
 	}
 	if n.Confirmation.Visibility != forms.VisibilityAnonymous || n.Confirmation.NoticeVersion != confirmNoticeVersion {
 		t.Errorf("confirmation = %+v", n.Confirmation)
@@ -346,8 +355,8 @@ func TestSignaturePad(t *testing.T) {
 		t.Fatal(err)
 	}
 	inked := 0
-	for y := 0; y < signatureHeight; y++ {
-		for x := 0; x < signatureWidth; x++ {
+	for y := img.Bounds().Min.Y; y < img.Bounds().Max.Y; y++ {
+		for x := img.Bounds().Min.X; x < img.Bounds().Max.X; x++ {
 			if r, _, _, _ := img.At(x, y).RGBA(); r < 0x8000 {
 				inked++
 			}

@@ -124,6 +124,11 @@ func newEnterpriseView(u *ui) *enterpriseView {
 
 	v.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityEnterprise))
 	v.form.OnChanged = v.changed
+	v.form.OnMessage = func(id string) {
+		if id == "credit_code" {
+			v.refresh() // the button that keeps the code comes with its warning
+		}
+	}
 	v.keepCode = widget.NewButtonWithIcon(lang.L("ent.keepcode"), theme.ConfirmIcon(), v.keepCreditCode)
 	v.kept = widget.NewLabel(lang.L("ent.kept"))
 	v.kept.Importance = widget.LowImportance
@@ -178,21 +183,25 @@ func newEnterpriseView(u *ui) *enterpriseView {
 	v.visitMsg.Hide()
 
 	toolbar := container.NewBorder(nil, nil, nil, container.NewHBox(v.saved, v.saveBtn, v.newNeedBtn), v.title)
-	v.editorBody = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil,
-		container.NewVScroll(container.NewPadded(container.NewVBox(
-			v.dupBox,
-			v.form.sections(),
-			sectionHeading(lang.L("section.contact")),
-			v.contactsBox, v.contactsMsg,
-			container.NewHBox(v.addContact),
-			sectionHeading(lang.L("ent.needs")),
-			v.needsBox,
-			sectionHeading(lang.L("section.visits")),
-			v.visitsBox,
-			container.NewGridWithColumns(3, v.visitDate, v.visitWho, v.visitNotes),
-			container.NewHBox(v.addVisit),
-			v.visitMsg,
-		))))
+	var scroll *container.Scroll
+	wheel := func(e *widget.Entry) fyne.CanvasObject { // the wheel over it scrolls the form
+		return passWheel(e, nil, func() *container.Scroll { return scroll })
+	}
+	scroll = container.NewVScroll(container.NewPadded(container.NewVBox(
+		v.dupBox,
+		v.form.sections(),
+		sectionHeading(lang.L("section.contact")),
+		v.contactsBox, v.contactsMsg,
+		container.NewHBox(v.addContact),
+		sectionHeading(lang.L("ent.needs")),
+		v.needsBox,
+		sectionHeading(lang.L("section.visits")),
+		v.visitsBox,
+		container.NewGridWithColumns(3, wheel(v.visitDate), wheel(v.visitWho), wheel(v.visitNotes)),
+		resultRow(v.visitMsg, v.addVisit),
+	)))
+	v.form.scroll = func() *container.Scroll { return scroll }
+	v.editorBody = container.NewBorder(container.NewVBox(toolbar, widget.NewSeparator()), nil, nil, nil, scroll)
 	hint := widget.NewLabel(lang.L("ent.pick"))
 	hint.Importance = widget.LowImportance
 	v.placeholder = container.NewCenter(hint)
@@ -369,9 +378,10 @@ func (v *enterpriseView) refresh() {
 	} else {
 		v.contactsMsg.Hide()
 	}
-	warn := slices.ContainsFunc(ps, func(p forms.Problem) bool { return p.Code == overrideCheckChar })
-	kept := slices.Contains(e.Overrides, overrideCheckChar) && forms.CheckCreditCode(e.CreditCode()).Level == forms.CreditCodeCheckChar
 	in := v.form.input("credit_code")
+	// The button that keeps the code comes with the warning, once shown.
+	warn := in.message.Text != "" && slices.ContainsFunc(ps, func(p forms.Problem) bool { return p.Code == overrideCheckChar })
+	kept := slices.Contains(e.Overrides, overrideCheckChar) && forms.CheckCreditCode(e.CreditCode()).Level == forms.CreditCodeCheckChar
 	switch {
 	case warn:
 		v.keepCode.Show()
@@ -488,6 +498,7 @@ func (v *enterpriseView) save() {
 		return
 	}
 	v.dirty = true
+	v.form.revealAll()
 	v.persist(false, true)
 }
 

@@ -8,7 +8,6 @@ import (
 	"io"
 	"io/fs"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -481,6 +480,7 @@ type importPreviewView struct {
 	summary  *widget.Label
 	counts   *widget.Label
 	problems []xlsx.Problem // errors first
+	changes  []changeLine   // what the import changes, statuses going back first
 	heading  *widget.Label
 	list     *widget.List
 	detail   *widget.Label // the selected problem in full
@@ -544,6 +544,17 @@ func (x *excelTransfer) showPreview(p *importPreview) {
 	v.counts.TextStyle.Bold = true
 	top.Add(v.summary)
 	top.Add(v.counts)
+	v.changes = importChanges(p.report, u.cat, u.lang)
+	if n := goingBack(p.report); n > 0 {
+		back := widget.NewLabel(lang.L("excel.preview.statusback", map[string]any{"N": n}))
+		back.Wrapping = fyne.TextWrapWord
+		back.Importance = widget.WarningImportance
+		top.Add(back)
+	}
+	if len(v.changes) > 0 {
+		top.Add(widget.NewLabel(lang.L("excel.changes")))
+		top.Add(changeList(v.changes))
+	}
 	top.Add(widget.NewSeparator())
 
 	if len(v.problems) == 0 {
@@ -597,6 +608,81 @@ func (x *excelTransfer) showPreview(p *importPreview) {
 	}
 	v.dlg.Resize(fyne.NewSize(min(s.Width*0.92, 900), h))
 	v.dlg.Show()
+}
+
+// changeLine is one line of what an import changes.
+type changeLine struct {
+	text string
+	imp  widget.Importance
+}
+
+// maxChangeFields is how many changed fields a line names.
+const maxChangeFields = 8
+
+// importChanges says, per record an import updates, which fields change, and
+// per need whose status changes, from what to what: the statuses that go
+// back to 待企业确认 first, as warnings (issue 12.11).
+func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []changeLine {
+	var out []changeLine
+	for _, c := range rep.StatusChanges {
+		data := map[string]any{"Title": c.Title, "From": c.From.Label(lng), "To": c.To.Label(lng)}
+		if c.To == forms.StatusToConfirm {
+			out = append(out, changeLine{lang.L("excel.change.status", data), widget.WarningImportance})
+		} else {
+			out = append(out, changeLine{lang.L("excel.change.statusother", data), widget.MediumImportance})
+		}
+	}
+	for _, it := range rep.Items {
+		if it.Action != store.ActionUpdate || len(it.Fields) == 0 {
+			continue
+		}
+		var labels []string
+		for _, id := range it.Fields {
+			switch f, ok := cat.Field(id); {
+			case id == "contact_id":
+				labels = append(labels, lang.L("excel.change.contact"))
+			case ok:
+				labels = append(labels, f.Label(lng))
+			default:
+				labels = append(labels, id)
+			}
+		}
+		if len(labels) > maxChangeFields {
+			labels = append(labels[:maxChangeFields], lang.L("excel.change.more", map[string]any{"N": len(labels) - maxChangeFields}))
+		}
+		fields := strings.Join(labels, "、")
+		if it.Kind == store.KindEnterprise {
+			out = append(out, changeLine{lang.L("excel.change.enterprise", map[string]any{"Name": it.Name, "Fields": fields}), widget.MediumImportance})
+		} else {
+			out = append(out, changeLine{lang.L("excel.change.need", map[string]any{"Title": it.Title, "Fields": fields}), widget.MediumImportance})
+		}
+	}
+	return out
+}
+
+// goingBack counts the needs an import sends back to 待企业确认.
+func goingBack(rep store.ImportReport) int {
+	n := 0
+	for _, c := range rep.StatusChanges {
+		if c.To == forms.StatusToConfirm {
+			n++
+		}
+	}
+	return n
+}
+
+// changeList shows what an import changes, scrolling past a few lines.
+func changeList(lines []changeLine) fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, l := range lines {
+		lab := widget.NewLabel(l.text)
+		lab.Wrapping = fyne.TextWrapWord
+		lab.Importance = l.imp
+		box.Add(lab)
+	}
+	s := container.NewVScroll(box)
+	s.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 150)))
+	return s
 }
 
 func boolRank(b bool) int {
@@ -706,9 +792,11 @@ func (v *importPreviewView) start(partial bool) {
 			if partial && p.batch.HasErrors() {
 				key = "excel.import.donepartial"
 			}
-			x.showResult(lang.L("excel.import.title"), lang.L(key, map[string]any{
-				"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text(),
-			}))
+			text := lang.L(key, map[string]any{"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text()})
+			if n := goingBack(rep); n > 0 {
+				text += "\n" + lang.L("excel.import.statusback", map[string]any{"N": n})
+			}
+			x.showResult(lang.L("excel.import.title"), text)
 		})
 }
 
@@ -758,7 +846,9 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 		var err error
 		switch format {
 		case excelPlatform:
-			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress})
+			set := opt.Settings
+			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress,
+				Profile: set.PlatformProfile, Organisation: firstOf(set.Report.Unit, set.Team), User: set.User})
 		case excelHandbook, excelHandbookUnconfirmed:
 			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang,
 				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
@@ -802,13 +892,21 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 // agreed to replace is replaced only then (see exportWorkbook), so that a
 // cancelled or failed export leaves it as it was.
 func (x *excelTransfer) chooseExport(format string) {
+	x.chooseSaveAs(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format), excelFileName(format, time.Now()), exportExt(format),
+		func(path string) { x.startExport(format, path) })
+}
+
+// chooseSaveAs asks where to write a file, proposing name (ending in ext) in
+// the folder last used, else the user's Documents folder, and calls save
+// with the path chosen: the Excel exports and the need cards use it.
+func (x *excelTransfer) chooseSaveAs(title, name, ext string, save func(path string)) {
 	u := x.u
-	v := &saveAsView{x: x, format: format, dir: x.exportDir()}
+	v := &saveAsView{x: x, ext: ext, write: save, dir: x.exportDir()}
 	v.folder = widget.NewLabel(v.dir)
 	v.folder.Wrapping = fyne.TextWrapBreak
 	v.choose = widget.NewButtonWithIcon(lang.L("excel.save.choosefolder"), theme.FolderOpenIcon(), v.chooseFolder)
 	v.name = widget.NewEntry()
-	v.name.SetText(excelFileName(format, time.Now()))
+	v.name.SetText(name)
 	v.name.OnSubmitted = func(string) { v.submit() }
 	v.message = widget.NewLabel("")
 	v.message.Wrapping = fyne.TextWrapWord
@@ -816,8 +914,7 @@ func (x *excelTransfer) chooseExport(format string) {
 	form := widget.NewForm(
 		widget.NewFormItem(lang.L("excel.save.folder"), container.NewBorder(nil, nil, nil, container.NewVBox(v.choose), v.folder)),
 		widget.NewFormItem(lang.L("excel.save.name"), v.name))
-	d := dialog.NewCustomWithoutButtons(lang.L("excel.export.title")+" · "+lang.L("excel.format."+format),
-		container.NewVBox(form, v.message), u.win)
+	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(form, v.message), u.win)
 	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), d.Hide)
 	v.save = widget.NewButtonWithIcon(lang.L("excel.save.button"), theme.DocumentSaveIcon(), v.submit)
 	v.save.Importance = widget.HighImportance
@@ -882,9 +979,10 @@ func isDir(path string) bool {
 // saveAsView is the save-as dialog of an export: the folder, with
 // 选择文件夹… to change it, and the file name.
 type saveAsView struct {
-	x      *excelTransfer
-	format string
-	dir    string // the folder chosen
+	x     *excelTransfer
+	ext   string            // the file's extension, added when the name lacks it
+	write func(path string) // writes the file
+	dir   string            // the folder chosen
 
 	dialog  *dialog.CustomDialog
 	folder  *widget.Label
@@ -941,7 +1039,7 @@ func (v *saveAsView) say(msg string) {
 // an existing file, and starts the export.
 func (v *saveAsView) submit() {
 	x := v.x
-	path, err := exportTarget(v.dir, v.name.Text, exportExt(v.format))
+	path, err := exportTarget(v.dir, v.name.Text, v.ext)
 	if err != nil {
 		v.say(err.Error())
 		return
@@ -976,11 +1074,13 @@ func (v *saveAsView) submit() {
 
 func (v *saveAsView) start(path string) {
 	v.dialog.Hide()
-	v.x.startExport(v.format, path)
+	v.x.lastDir = filepath.Dir(path)
+	v.write(path)
 }
 
 // exportTarget is the file the save-as dialog writes: name in dir, with
-// the extension ext (.xlsx, or .pdf for the booklet) added when missing. It refuses an empty name, one with a path
+// the extension ext (.xlsx, or .pdf for the booklet and the cards) added
+// when missing. It refuses an empty name, one with a path
 // separator or a character Windows does not allow, and one of dots only,
 // saying why in the UI language.
 func exportTarget(dir, name, ext string) (string, error) {
@@ -1042,14 +1142,26 @@ func (x *excelTransfer) startExport(format, path string) {
 		})
 }
 
-// open shows a file or folder with the system's application for it, as the
-// cards' PDF is opened.
+// open shows a file or folder with the system's application for it, off
+// the UI goroutine, and says so when nothing opened it.
 func (x *excelTransfer) open(path string) {
-	target, err := url.Parse("file://" + filepath.ToSlash(path))
-	if err == nil {
-		err = x.u.app.OpenURL(target)
+	u := x.u
+	u.bg.Go(func() {
+		if err := u.openPath(path); err != nil {
+			slog.Warn("cannot open", "path", path, "err", err)
+			u.run(func() {
+				dialog.ShowInformation(lang.L("error.title"), lang.L("open.failed", map[string]any{"Path": path, "Err": openMessage(err)}), u.win)
+			})
+		}
+	})
+}
+
+// firstOf returns the first of its arguments that is not empty.
+func firstOf(l ...string) string {
+	for _, s := range l {
+		if s != "" {
+			return s
+		}
 	}
-	if err != nil {
-		slog.Warn("excel: cannot open", "path", path, "err", err)
-	}
+	return ""
 }

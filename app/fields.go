@@ -20,12 +20,22 @@ import (
 // per catalogue field, chosen by the field's kind, with its label, required
 // mark, help text and a message line for validation problems. A new field in
 // the catalogue appears on screen without a change here.
+//
+// Validation never moves a field under the user's cursor (issue 12.5): each
+// field's message line is reserved whether or not it has a message, a new
+// problem of a field being typed in shows only once the field loses the focus
+// (or when the form is finalised), and a problem that is fixed disappears at
+// once. Only a message longer than its line grows the form, and then at the
+// moment the user leaves the field.
 
 // fieldEntry is a widget.Entry that never takes the Tab key, so that Tab
 // moves to the next field even from a multi-line entry: the tab order is the
 // order of the form.
 type fieldEntry struct {
 	widget.Entry
+	// onBlur, when set, is called after the entry lost the focus.
+	onBlur func()
+	rend   fyne.WidgetRenderer
 }
 
 func newFieldEntry(multiLine bool) *fieldEntry {
@@ -44,6 +54,157 @@ func newFieldEntry(multiLine bool) *fieldEntry {
 // AcceptsTab reports false: Tab moves the focus on.
 func (e *fieldEntry) AcceptsTab() bool { return false }
 
+// CreateRenderer keeps the entry's renderer, to reach its scroll.
+func (e *fieldEntry) CreateRenderer() fyne.WidgetRenderer {
+	e.rend = e.Entry.CreateRenderer()
+	return e.rend
+}
+
+// innerScroll is the scroll inside a multi-line entry, nil before the entry
+// is drawn.
+func (e *fieldEntry) innerScroll() *container.Scroll {
+	if e.rend == nil {
+		return nil
+	}
+	for _, o := range e.rend.Objects() {
+		if s, ok := o.(*container.Scroll); ok {
+			return s
+		}
+	}
+	return nil
+}
+
+// wheelCatcher lies over an entry and takes the mouse wheel, which the
+// entry's own scroll would swallow even when all its text shows (issue
+// 12.14): it scrolls the entry while the entry has more text that way (a
+// long multi-line text), else the scroll around the form. Taps, drags and the
+// pointer go through to the entry.
+type wheelCatcher struct {
+	widget.BaseWidget
+	inner func() *container.Scroll // the entry's own scroll, nil when unknown
+	outer func() *container.Scroll // the scroll around it, nil when none
+}
+
+// passWheel puts a wheelCatcher over o (an entry): the wheel scrolls inner
+// while it can, else outer. The result shows and hides with o.
+func passWheel(o fyne.CanvasObject, inner, outer func() *container.Scroll) fyne.CanvasObject {
+	c := &wheelCatcher{inner: inner, outer: outer}
+	c.ExtendBaseWidget(c)
+	f := &wheelField{field: o, catcher: c}
+	f.ExtendBaseWidget(f)
+	return f
+}
+
+// wheelThrough puts a wheelCatcher over every plain entry inside root's
+// containers (not those inside other widgets), so that the wheel over them
+// scrolls outer: for screens whose entries are made in many places.
+func wheelThrough(root fyne.CanvasObject, outer func() *container.Scroll) {
+	c, ok := root.(*fyne.Container)
+	if !ok {
+		return
+	}
+	for i, o := range c.Objects {
+		if e, ok := o.(*widget.Entry); ok {
+			c.Objects[i] = passWheel(e, nil, outer)
+			continue
+		}
+		wheelThrough(o, outer)
+	}
+}
+
+// wheelField is a field with a wheelCatcher over it; it is visible when the
+// field is, so that a form row whose field is hidden takes no room.
+type wheelField struct {
+	widget.BaseWidget
+	field   fyne.CanvasObject
+	catcher *wheelCatcher
+}
+
+// Visible follows the field.
+func (w *wheelField) Visible() bool { return w.field.Visible() }
+
+// CreateRenderer lays the catcher over the field.
+func (w *wheelField) CreateRenderer() fyne.WidgetRenderer { return &wheelFieldRenderer{w: w} }
+
+type wheelFieldRenderer struct{ w *wheelField }
+
+func (r *wheelFieldRenderer) Destroy() {}
+func (r *wheelFieldRenderer) Layout(s fyne.Size) {
+	for _, o := range r.Objects() {
+		o.Move(fyne.Position{})
+		o.Resize(s)
+	}
+}
+func (r *wheelFieldRenderer) MinSize() fyne.Size { return r.w.field.MinSize() }
+func (r *wheelFieldRenderer) Objects() []fyne.CanvasObject {
+	return []fyne.CanvasObject{r.w.field, r.w.catcher}
+}
+func (r *wheelFieldRenderer) Refresh() { r.w.field.Refresh() }
+
+// CreateRenderer draws nothing.
+func (w *wheelCatcher) CreateRenderer() fyne.WidgetRenderer {
+	return widget.NewSimpleRenderer(container.NewWithoutLayout())
+}
+
+// Scrolled scrolls the entry or the scroll around it.
+func (w *wheelCatcher) Scrolled(ev *fyne.ScrollEvent) {
+	if w.inner != nil {
+		if s := w.inner(); s != nil && canScroll(s, ev.Scrolled.DY) {
+			s.Scrolled(ev)
+			return
+		}
+	}
+	if w.outer != nil {
+		if s := w.outer(); s != nil {
+			s.Scrolled(ev)
+		}
+	}
+}
+
+// canScroll reports whether a scroll has more content in the direction of
+// a wheel movement dy (negative: down).
+func canScroll(s *container.Scroll, dy float32) bool {
+	content, view := s.Content.MinSize().Height, s.Size().Height
+	switch {
+	case dy < 0:
+		return s.Offset.Y+view < content-0.5
+	case dy > 0:
+		return s.Offset.Y > 0.5
+	}
+	return false
+}
+
+// FocusLost shows the problems found while the user typed.
+func (e *fieldEntry) FocusLost() {
+	e.Entry.FocusLost()
+	if e.onBlur != nil {
+		e.onBlur()
+	}
+}
+
+// reservedLine holds a field's message label so that it takes one line of
+// small text when empty (the label's inner padding trimmed), and grows only
+// for a message that wraps onto more lines.
+type reservedLine struct{}
+
+func (reservedLine) inset() float32 { return theme.InnerPadding() }
+
+func (l reservedLine) Layout(objs []fyne.CanvasObject, size fyne.Size) {
+	d := l.inset()
+	for _, o := range objs {
+		o.Move(fyne.NewPos(0, -d))
+		o.Resize(fyne.NewSize(size.Width, size.Height+2*d))
+	}
+}
+
+func (l reservedLine) MinSize(objs []fyne.CanvasObject) fyne.Size {
+	var m fyne.Size
+	for _, o := range objs {
+		m = m.Max(o.MinSize())
+	}
+	return fyne.NewSize(m.Width, max(m.Height-2*l.inset(), 0))
+}
+
 // radioLimit is the largest vocabulary drawn as radio buttons rather than a
 // drop-down list.
 const radioLimit = 4
@@ -53,7 +214,9 @@ type fieldInput struct {
 	field   *forms.Field
 	label   *widget.Label
 	help    *widget.Label
-	message *widget.Label
+	message *widget.Label // the validation message, "" when none is shown
+	// messageLine holds message, its room reserved (see reservedLine).
+	messageLine fyne.CanvasObject
 	// cell is what goes in the form's right-hand column: the input, its
 	// message and its help.
 	cell fyne.CanvasObject
@@ -73,6 +236,16 @@ type fieldInput struct {
 
 	codes    []string // option codes, in the order of the widget's options
 	parseErr *forms.ParseError
+	// keptAmount is the amount typed before 面议 was ticked, given back
+	// when it is unticked.
+	keptAmount string
+
+	// revealed is set once the user left the field (or chose a value in
+	// it): its problems show from then on. pending is the message its
+	// problems make now, shown or not, with its importance.
+	revealed   bool
+	pending    string
+	pendingImp widget.Importance
 }
 
 // focusable returns the widget that takes the keyboard focus first.
@@ -100,9 +273,18 @@ type fieldForm struct {
 	// loading is set while widgets are filled from values, so that their
 	// change callbacks do not write back.
 	loading bool
+	// strict shows every field's problems at once: the user asked to
+	// finalise. load clears it.
+	strict bool
 	// OnChanged is called on the UI goroutine after a user edit has been
 	// written into values.
 	OnChanged func(id string)
+	// OnMessage, when set, is called after the message shown beside a
+	// field changed.
+	OnMessage func(id string)
+	// scroll, when set, returns the scroll the form is in: the mouse wheel
+	// over a text field scrolls it.
+	scroll func() *container.Scroll
 }
 
 // newFieldForm makes inputs for the given fields. A bool field that is the
@@ -146,8 +328,9 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 	}
 	in.message = widget.NewLabel("")
 	in.message.Wrapping = fyne.TextWrapWord
+	in.message.SizeName = theme.SizeNameCaptionText
 	in.message.Importance = widget.DangerImportance
-	in.message.Hide()
+	in.messageLine = container.New(reservedLine{}, in.message)
 	in.extra = container.NewHBox()
 	in.extra.Hide()
 
@@ -167,7 +350,13 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 		in.entry = newFieldEntry(fd.Kind == forms.KindLongText)
 		in.entry.SetPlaceHolder(placeholder(fd))
 		in.entry.OnChanged = func(string) { f.write(in) }
-		input = in.entry
+		in.entry.onBlur = func() { f.reveal(in) }
+		input = passWheel(in.entry, in.entry.innerScroll, func() *container.Scroll {
+			if f.scroll == nil {
+				return nil
+			}
+			return f.scroll()
+		})
 		if fd.Kind == forms.KindMoney {
 			unit := widget.NewLabel(lang.L("field.unit.wan"))
 			var right []fyne.CanvasObject
@@ -176,10 +365,10 @@ func (f *fieldForm) newInput(fd *forms.Field) *fieldInput {
 				in.negotiable = widget.NewCheck(lang.L("field.negotiable"), func(bool) { f.writeNegotiable(in) })
 				right = append(right, in.negotiable)
 			}
-			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), in.entry)
+			input = container.NewBorder(nil, nil, nil, container.NewHBox(right...), input)
 		}
 	}
-	in.cell = container.NewVBox(input, in.extra, in.message, in.help)
+	in.cell = container.NewVBox(input, in.extra, in.messageLine, in.help)
 	return in
 }
 
@@ -257,11 +446,45 @@ func (f *fieldForm) load(v forms.Values) {
 	}
 	f.values = v
 	f.loading = true
+	f.strict = false
 	defer func() { f.loading = false }()
 	for _, in := range f.inputs {
 		f.show(in)
 		in.parseErr = nil
-		in.message.Hide()
+		in.revealed, in.pending, in.keptAmount = false, "", ""
+		in.message.SetText("")
+	}
+}
+
+// reveal shows the problems of a field the user left.
+func (f *fieldForm) reveal(in *fieldInput) {
+	in.revealed = true
+	f.display(in)
+}
+
+// revealAll shows every field's problems, now and while the form stays
+// loaded: the user asked to finalise.
+func (f *fieldForm) revealAll() {
+	f.strict = true
+	for _, in := range f.inputs {
+		f.display(in)
+	}
+}
+
+// display shows an input's pending message: at once when there is none (a
+// fixed problem goes away), or when the field may show its problems, or when
+// it already shows one (which the new message replaces in place).
+func (f *fieldForm) display(in *fieldInput) {
+	if in.pending != "" && !in.revealed && !f.strict && in.message.Text == "" {
+		return
+	}
+	if in.message.Text == in.pending && in.message.Importance == in.pendingImp {
+		return
+	}
+	in.message.Importance = in.pendingImp
+	in.message.SetText(in.pending)
+	if f.OnMessage != nil {
+		f.OnMessage(in.field.ID)
 	}
 }
 
@@ -357,6 +580,9 @@ func (f *fieldForm) write(in *fieldInput) {
 	case in.region != nil:
 		v.Set(fd.ID, in.region.code())
 	}
+	if in.entry == nil {
+		in.revealed = true // a choice, not typing: its problems show at once
+	}
 	if f.OnChanged != nil {
 		f.OnChanged(fd.ID)
 	}
@@ -369,6 +595,7 @@ func (f *fieldForm) writeNegotiable(in *fieldInput) {
 	}
 	fd, v := in.field, f.values
 	if in.negotiable.Checked {
+		in.keptAmount = in.entry.Text
 		delete(v, fd.ID)
 		v.Set(fd.NegotiableFlag, "true")
 		f.loading = true
@@ -377,8 +604,20 @@ func (f *fieldForm) writeNegotiable(in *fieldInput) {
 		in.entry.Disable()
 		in.parseErr = nil
 	} else {
+		// The amount typed before 面议 comes back (issue 12.14).
 		delete(v, fd.NegotiableFlag)
 		in.entry.Enable()
+		if kept := in.keptAmount; kept != "" {
+			in.keptAmount = ""
+			f.loading = true
+			in.entry.SetText(kept)
+			f.loading = false
+			if err := f.cat.SetInput(v, fd, kept); err != nil {
+				if pe, ok := err.(*forms.ParseError); ok {
+					in.parseErr = pe
+				}
+			}
+		}
 	}
 	if f.OnChanged != nil {
 		f.OnChanged(fd.ID)
@@ -423,16 +662,11 @@ func (f *fieldForm) showProblems(ps []forms.Problem) (rest []forms.Problem) {
 				warning = false
 			}
 		}
-		if len(texts) == 0 {
-			in.message.Hide()
-			continue
-		}
-		in.message.Importance = widget.DangerImportance
+		in.pending, in.pendingImp = strings.Join(texts, " "), widget.DangerImportance
 		if warning {
-			in.message.Importance = widget.WarningImportance
+			in.pendingImp = widget.WarningImportance
 		}
-		in.message.SetText(strings.Join(texts, " "))
-		in.message.Show()
+		f.display(in)
 	}
 	return rest
 }
@@ -529,6 +763,47 @@ func sectionHeading(text string) *widget.Label {
 	return l
 }
 
+// moneyText says an amount in 万元 as the UI language writes money: the
+// translation gets the amount in 万元 (N) and in yuan (Yuan, with thousands
+// separators), so that English reads "800,000 yuan", not "80 × 10,000 yuan".
+func moneyText(wan string) string {
+	yuan, ok := wanToYuan(wan)
+	if !ok {
+		yuan = wan + " × 10,000"
+	}
+	return lang.L("field.money", map[string]any{"N": wan, "Yuan": yuan})
+}
+
+// wanToYuan writes a decimal amount in 万元 in yuan, exactly (the decimal
+// point moved four places), with thousands separators: "0.5" → "5,000".
+func wanToYuan(wan string) (string, bool) {
+	s := strings.TrimSpace(wan)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if whole == "" && frac == "" {
+		return "", false
+	}
+	for _, r := range whole + frac {
+		if r < '0' || r > '9' {
+			return "", false
+		}
+	}
+	frac += strings.Repeat("0", max(0, 4-len(frac)))
+	whole, frac = strings.TrimLeft(whole+frac[:4], "0"), strings.TrimRight(frac[4:], "0")
+	if whole == "" {
+		whole = "0"
+	}
+	out := groupDigits(whole)
+	if frac != "" {
+		out += "." + frac
+	}
+	if neg && out != "0" {
+		out = "-" + out
+	}
+	return out, true
+}
+
 // displayValue formats a field's values for reading (the confirmation
 // screen, lists): option labels, 万元, region names, keywords joined.
 func displayValue(cat *forms.Catalogue, fd *forms.Field, v forms.Values, lng string) string {
@@ -548,7 +823,7 @@ func displayValue(cat *forms.Catalogue, fd *forms.Field, v forms.Values, lng str
 		}
 		return strings.Join(out, "、")
 	case forms.KindMoney:
-		return lang.L("field.money", map[string]any{"N": vals[0]})
+		return moneyText(vals[0])
 	case forms.KindBool:
 		if vals[0] == "true" {
 			return lang.L("field.yes")

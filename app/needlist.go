@@ -43,8 +43,11 @@ type needList struct {
 	// Filter option codes, in the order of their lists' options ("" = all).
 	statusCodes, typeCodes, fieldCodes, townCodes, sortCodes []string
 
-	index    *needIndex // nil until loaded; UI goroutine only
-	rows     []int32    // the current result: positions in index
+	index *needIndex // nil until loaded; UI goroutine only
+	rows  []int32    // the current result: positions in index
+	// toTop is set by a new search, filter or sort: its result shows from
+	// the top, where a reload after a save keeps the list where it was.
+	toTop    bool
 	querySeq uint64
 	loadSeq  uint64
 	cancel   context.CancelFunc
@@ -74,7 +77,7 @@ var needColumns = []struct {
 
 func newNeedList(u *ui) *needList {
 	l := &needList{u: u}
-	l.searchLater = newDebouncer(u, searchDelay, 0, l.runQuery)
+	l.searchLater = newDebouncer(u, searchDelay, 0, l.newQuery)
 	l.reloadLater = newDebouncer(u, 400*time.Millisecond, 2*time.Second, l.reload)
 
 	l.search = widget.NewEntry()
@@ -118,7 +121,7 @@ func newNeedList(u *ui) *needList {
 	l.sortCodes = []string{store.SortUpdated, store.SortTitle, store.SortStatus, store.SortEnterprise}
 	l.sort = widget.NewSelect([]string{
 		lang.L("needs.sort.updated"), lang.L("needs.sort.title"), lang.L("needs.sort.status"), lang.L("needs.sort.enterprise"),
-	}, func(string) { l.runQuery() })
+	}, func(string) { l.newQuery() })
 	l.sort.SetSelectedIndex(0)
 
 	l.count = widget.NewLabel("")
@@ -152,7 +155,7 @@ func newNeedList(u *ui) *needList {
 }
 
 func (l *needList) filterSelect(options []string) *widget.Select {
-	s := widget.NewSelect(options, func(string) { l.runQuery() })
+	s := widget.NewSelect(options, func(string) { l.newQuery() })
 	s.SetSelectedIndex(0)
 	return s
 }
@@ -252,8 +255,11 @@ func techFieldText(cat *forms.Catalogue, codes []string, lng string) string {
 
 func hasChildOf(codes []string, parent string, voc *forms.Vocabulary) bool {
 	for _, c := range codes {
-		if o, ok := voc.Option(c); ok && o.Parent == parent {
-			return true
+		p := voc.Path(c) // the tech fields have three levels
+		for _, o := range p[:max(0, len(p)-1)] {
+			if o.Code == parent {
+				return true
+			}
 		}
 	}
 	return false
@@ -379,6 +385,13 @@ func (l *needList) setIndex(ix *needIndex) {
 	l.onLoaded = nil
 }
 
+// newQuery runs the query of a new search, filter or sort, whose result
+// shows from the top (issue 12.9).
+func (l *needList) newQuery() {
+	l.toTop = true
+	l.runQuery()
+}
+
 // runQuery filters the index off the UI goroutine and shows the result; a
 // result that arrives after a newer query started is dropped.
 func (l *needList) runQuery() {
@@ -396,6 +409,10 @@ func (l *needList) runQuery() {
 			}
 			l.rows = rows
 			l.list.Refresh()
+			if l.toTop {
+				l.toTop = false
+				l.list.ScrollToTop()
+			}
 			l.count.SetText(countText(len(rows), ix.Len()))
 		})
 	})
@@ -408,8 +425,8 @@ func countText(shown, total int) string {
 	return lang.L("needs.count", map[string]any{"N": groupDigits(shown), "Total": groupDigits(total)})
 }
 
-// groupDigits writes 50000 as 50,000.
-func groupDigits(n int) string {
+// groupDigits writes 50000 (a number, or a string of digits) as 50,000.
+func groupDigits[T int | string](n T) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

@@ -121,3 +121,56 @@ func TestNeedListSearchAndFilter(t *testing.T) {
 		t.Error("the editor is not shown")
 	}
 }
+
+// TestNewSearchShowsTheTop is issue 12.9: a new search, filter or sort shows
+// its result from the top; a reload after a save keeps the list where it was.
+func TestNewSearchShowsTheTop(t *testing.T) {
+	u, _ := newTestUI(t, func(st *store.Store) { importDemo(t, st, 120) })
+	u.tabs.Select(u.needsTab)
+	settle(t, u)
+	l := u.needs
+	u.win.Content().Refresh()
+	bottom := func() {
+		t.Helper()
+		l.list.ScrollToBottom()
+		if l.list.GetScrollOffset() <= 0 {
+			t.Fatal("the list does not scroll")
+		}
+	}
+
+	bottom()
+	test.Type(l.search, "苏州")
+	settle(t, u)
+	if len(l.rows) == 0 || l.rows == nil {
+		t.Fatal("the search found nothing")
+	}
+	if off := l.list.GetScrollOffset(); off != 0 {
+		t.Errorf("after a new search the list is scrolled to %v", off)
+	}
+
+	l.search.SetText("")
+	settle(t, u)
+	bottom()
+	l.status.SetSelectedIndex(1)
+	settle(t, u)
+	if off := l.list.GetScrollOffset(); off != 0 {
+		t.Errorf("after a new filter the list is scrolled to %v", off)
+	}
+
+	l.status.SetSelectedIndex(0)
+	settle(t, u)
+	bottom()
+	l.sort.SetSelectedIndex(1)
+	settle(t, u)
+	if off := l.list.GetScrollOffset(); off != 0 {
+		t.Errorf("after a new sort the list is scrolled to %v", off)
+	}
+
+	bottom()
+	was := l.list.GetScrollOffset()
+	l.reload()
+	settle(t, u)
+	if off := l.list.GetScrollOffset(); off != was {
+		t.Errorf("a reload moved the list from %v to %v", was, off)
+	}
+}

@@ -98,6 +98,7 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.home"), container.NewVBox(v.home.content, smallLabel(lang.L("settings.home.help"))),
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
 		label("settings.datadir"), v.dataDir,
+		label("profile.label"), newProfilePicker(u).content,
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
 	targets := container.New(layout.NewFormLayout(),
@@ -118,12 +119,13 @@ func newSettingsView(u *ui) *settingsView {
 		sectionHeading(lang.L("settings.targets")),
 		targets,
 		v.outputs.content,
-		container.NewHBox(layout.NewSpacer(), v.save_),
-		v.message,
+		resultRow(v.message, v.save_),
 		sectionHeading(lang.L("passphrase.heading")),
 		passphrase,
 	)))
 	v.content = v.scroll
+	// The wheel over any of the screen's entries scrolls it (issue 12.14).
+	wheelThrough(v.scroll.Content, func() *container.Scroll { return v.scroll })
 	v.load(u.settings)
 	v.showPassphraseState()
 	return v
@@ -156,8 +158,7 @@ func (v *settingsView) newPassphraseForm() fyne.CanvasObject {
 		v.passState,
 		form,
 		v.passWarning,
-		container.NewHBox(layout.NewSpacer(), v.passBusy, v.passSet),
-		v.passMessage,
+		resultRow(v.passMessage, v.passBusy, v.passSet),
 	)
 }
 
@@ -296,6 +297,9 @@ func (v *settingsView) setPassphrase() {
 			v.passSet.Enable()
 			switch {
 			case wrongOld:
+				// A wrong passphrase does not stay in the field (issue 12.14).
+				v.oldPass.SetText("")
+				u.win.Canvas().Focus(v.oldPass)
 				v.sayPassphrase(lang.L("passphrase.wrongold"), widget.DangerImportance)
 				return
 			case err != nil:
@@ -320,6 +324,7 @@ func (v *settingsView) sayPassphrase(text string, imp widget.Importance) {
 	v.passMessage.Importance = imp
 	v.passMessage.Refresh()
 	v.passMessage.Show()
+	showInScroll(v.scroll, v.passMessage)
 }
 
 func (v *settingsView) selectedLang() string {
@@ -385,4 +390,5 @@ func (v *settingsView) show(text string, imp widget.Importance) {
 	v.message.Importance = imp
 	v.message.Refresh()
 	v.message.Show()
+	showInScroll(v.scroll, v.message)
 }

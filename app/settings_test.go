@@ -90,6 +90,9 @@ func TestSettingsSetAndChangeThePassphrase(t *testing.T) {
 	if !strings.Contains(v.passMessage.Text, "当前口令不对") || st.CheckPassphrase(first) != nil {
 		t.Errorf("wrong current passphrase: message %q", v.passMessage.Text)
 	}
+	if v.oldPass.Text != "" { // issue 12.14
+		t.Errorf("the wrong passphrase stays in its field: %q", v.oldPass.Text)
+	}
 	v.oldPass.SetText(first)
 	test.Tap(v.passSet)
 	settle(t, u)

@@ -17,11 +17,15 @@ import (
 // signaturePad is a white area the enterprise's confirmer signs with the
 // mouse or a pen: every drag draws a stroke. The strokes are kept in
 // coordinates relative to the pad's size, so the drawing survives a resize,
-// and are rendered to a PNG for the confirmation.
+// and are rendered to a PNG for the confirmation with the proportions the
+// pad had when the signing began.
 type signaturePad struct {
 	widget.BaseWidget
 
-	strokes  [][]point
+	strokes [][]point
+	// aspect is the pad's width over its height when the first stroke was
+	// drawn.
+	aspect   float32
 	drawing  bool
 	raster   *canvas.Raster
 	border   *canvas.Rectangle
@@ -34,10 +38,11 @@ type signaturePad struct {
 // point is a position on the pad, each coordinate from 0 to 1.
 type point struct{ x, y float32 }
 
-// signature PNG size, in pixels.
+// The signature PNG is signatureHeight pixels high, as wide as the pad's
+// proportions make it, but no wider than signatureMaxWidth (then less high).
 const (
-	signatureWidth  = 600
-	signatureHeight = 200
+	signatureHeight   = 240
+	signatureMaxWidth = 1200
 )
 
 var (
@@ -78,6 +83,9 @@ func (p *signaturePad) Dragged(e *fyne.DragEvent) {
 		return point{clamp01(pos.X / size.Width), clamp01(pos.Y / size.Height)}
 	}
 	if !p.drawing {
+		if len(p.strokes) == 0 {
+			p.aspect = size.Width / size.Height
+		}
 		start := e.Position.Subtract(fyne.NewPos(e.Dragged.DX, e.Dragged.DY))
 		p.strokes = append(p.strokes, []point{rel(start)})
 		p.drawing = true
@@ -98,13 +106,21 @@ func (p *signaturePad) DragEnd() {
 	}
 }
 
-// Clear removes the drawing.
+// Clear removes the drawing, unless the pad is disabled.
 func (p *signaturePad) Clear() {
-	p.strokes, p.drawing = nil, false
-	p.raster.Refresh()
+	if p.disabled {
+		return
+	}
+	p.reset()
 	if p.OnChanged != nil {
 		p.OnChanged()
 	}
+}
+
+// reset removes the drawing (a new need on screen).
+func (p *signaturePad) reset() {
+	p.strokes, p.drawing, p.aspect = nil, false, 0
+	p.raster.Refresh()
 }
 
 // Empty reports whether nothing has been drawn.
@@ -113,17 +129,32 @@ func (p *signaturePad) Empty() bool { return len(p.strokes) == 0 }
 // SetEnabled allows or stops drawing.
 func (p *signaturePad) SetEnabled(on bool) { p.disabled = !on }
 
-// PNG returns the drawing as a PNG of signatureWidth × signatureHeight
-// pixels, or nil when nothing has been drawn.
+// PNG returns the drawing as a PNG with the pad's proportions (see
+// signatureHeight), or nil when nothing has been drawn.
 func (p *signaturePad) PNG() []byte {
 	if p.Empty() {
 		return nil
 	}
+	w, h := signatureSize(p.aspect)
 	var buf bytes.Buffer
-	if err := png.Encode(&buf, p.render(signatureWidth, signatureHeight)); err != nil {
+	if err := png.Encode(&buf, p.render(w, h)); err != nil {
 		return nil // encoding an in-memory RGBA image does not fail
 	}
 	return buf.Bytes()
+}
+
+// signatureSize is the size of the PNG of a pad of the given proportions
+// (width over height; 3 when unknown).
+func signatureSize(aspect float32) (w, h int) {
+	a := float64(aspect)
+	if a <= 0 || math.IsNaN(a) || math.IsInf(a, 0) {
+		a = 3
+	}
+	w = int(math.Round(signatureHeight * a))
+	if w <= signatureMaxWidth {
+		return max(w, 1), signatureHeight
+	}
+	return signatureMaxWidth, max(int(math.Round(signatureMaxWidth/a)), 1)
 }
 
 // render draws the strokes on white paper of w × h pixels.

@@ -413,7 +413,9 @@ func TestRefusedRecordsDialog(t *testing.T) {
 	var bad *forms.Need
 	u, st, link, _ := newSyncTestUI(t, func(st *store.Store) {
 		ent := saveEnterprise(t, st, "苏州退回测试有限公司", "")
-		bad = &forms.Need{EnterpriseID: ent.ID, Status: forms.StatusDraft, Values: forms.Values{"title": {"短"}}}
+		// Refused for a need type no vocabulary has (a short title is only
+		// a warning: a draft may break a length, issue 13.9).
+		bad = &forms.Need{EnterpriseID: ent.ID, Status: forms.StatusDraft, Values: forms.Values{"title": {"短"}, "need_type": {"42"}}}
 		if err := st.SaveNeed(context.Background(), bad); err != nil {
 			t.Fatal(err)
 		}
@@ -426,7 +428,7 @@ func TestRefusedRecordsDialog(t *testing.T) {
 	settle(t, u)
 	r := u.refusals
 	texts := strings.Join(objectTexts(r.rows), "\n")
-	if len(r.list) != 1 || !strings.Contains(texts, "短") || !strings.Contains(texts, "需求名称") || r.dismis[0] != nil {
+	if len(r.list) != 1 || !strings.Contains(texts, "短") || !strings.Contains(texts, "需求类型") || r.dismis[0] != nil {
 		t.Fatalf("dialog: %d rows, texts %q", len(r.list), texts)
 	}
 	test.Tap(r.opened[0])
@@ -434,7 +436,8 @@ func TestRefusedRecordsDialog(t *testing.T) {
 	if u.editor.need == nil || u.editor.need.ID != bad.ID || u.win.Canvas().Overlays().Top() != nil {
 		t.Fatal("打开修改 did not open the refused need")
 	}
-	// The official fixes the title in the editor.
+	// The official fixes the need type and the title in the editor.
+	u.editor.form.input("need_type").sel.SetSelected("技术改造")
 	u.editor.form.input("title").entry.SetText("表面处理工艺改进")
 	u.editor.saveNow()
 	settle(t, u)

@@ -1,6 +1,8 @@
 package app
 
 import (
+	"image/color"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
@@ -12,7 +14,8 @@ import (
 
 // Theme is xunbang's Fyne theme: Fyne's default theme (light and dark
 // variants, colours, sizes, icons) with every text style drawn in the
-// embedded CJK font, because a user's machine may have no Chinese font at all.
+// embedded CJK font, because a user's machine may have no Chinese font at all,
+// and secondary and placeholder text in greys that can be read (see Color).
 //
 // WenQuanYi Micro Hei has a single weight and no italic, so bold and italic
 // text look like regular text; use size and colour for emphasis. Glyphs the
@@ -33,6 +36,29 @@ func NewTheme() *Theme {
 // monospace and symbol text.
 func (t *Theme) Font(fyne.TextStyle) fyne.Resource {
 	return assets.Font()
+}
+
+// Secondary text: Fyne draws low-importance labels (help texts, 已保存,
+// 尚未同步过) and disabled text in its disabled colour, #39393a on the dark
+// background #171718 (contrast 1.6:1) and #e3e3e3 on white (1.3:1), and the
+// light theme's placeholders in #888888 (3.5:1): too faint to read (issue
+// 12.14). These greys reach WCAG's 4.5:1 on the background and stay apart
+// from the normal text.
+var (
+	secondaryDark  = color.NRGBA{R: 0x94, G: 0x94, B: 0x94, A: 0xff} // 5.9:1 on #171718
+	secondaryLight = color.NRGBA{R: 0x76, G: 0x76, B: 0x76, A: 0xff} // 4.5:1 on white
+)
+
+// Color is the default theme's, but for readable disabled (secondary) and
+// placeholder text colours.
+func (t *Theme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.Color {
+	switch {
+	case n == theme.ColorNameDisabled && v == theme.VariantDark:
+		return secondaryDark
+	case n == theme.ColorNameDisabled, n == theme.ColorNamePlaceHolder && v != theme.VariantDark:
+		return secondaryLight
+	}
+	return t.Theme.Color(n, v)
 }
 
 // scaledTheme is a theme with all text, and the icons drawn inline with it,

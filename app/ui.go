@@ -62,6 +62,13 @@ type ui struct {
 	// settings are the stored settings as last loaded or saved; UI
 	// goroutine only.
 	settings store.Settings
+	// remember keeps where the window is in the settings (lastview.go): a
+	// window the user works in, not a screenshot's nor a test's.
+	remember bool
+	// openPath opens a file or folder in the system's application for it
+	// and says whether that worked (open.go); off the UI goroutine. Tests
+	// replace it.
+	openPath func(path string) error
 
 	tabs        *container.AppTabs
 	dashTab     *container.TabItem
@@ -86,7 +93,7 @@ type ui struct {
 func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings store.Settings, opts Options) *ui {
 	u := &ui{
 		ctx: ctx, app: a, win: w, st: st, cat: forms.Default(), lang: string(CurrentLanguage()),
-		opts: opts, saver: newSaver(), settings: settings,
+		opts: opts, saver: newSaver(), settings: settings, openPath: openPath,
 	}
 	u.post = func(fn func()) {
 		fyne.Do(func() {
@@ -115,6 +122,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		if t == u.dashTab {
 			u.dashboard.refresh()
 		}
+		u.rememberView()
 	}
 	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
 		u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
@@ -246,6 +254,7 @@ func (u *ui) showNeedList() {
 		u.editor.saveNow()
 		u.setNeedsView(u.needs.content)
 	}
+	u.rememberView()
 }
 
 func (u *ui) setNeedsView(o fyne.CanvasObject) {
@@ -260,6 +269,7 @@ func (u *ui) openNeed(id string, then ...func()) {
 	u.tabs.Select(u.needsTab)
 	u.editor.open(id, func() {
 		u.setNeedsView(u.editor.content)
+		u.rememberView()
 		for _, fn := range then {
 			fn()
 		}

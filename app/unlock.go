@@ -169,10 +169,14 @@ func (p *passphrasePrompt) setBusy(busy bool) {
 	}
 }
 
-// fail ends a submission with a message; what was typed stays, so that a
-// typo can be corrected.
+// fail ends a submission with a message. A wrong passphrase does not stay
+// in its field (issue 12.14): hidden, it cannot be corrected, only typed
+// again; a new one that does not qualify stays, with its repetition.
 func (p *passphrasePrompt) fail(msg string) {
 	p.setBusy(false)
+	if p.mode != promptNew && p.pass != nil {
+		p.pass.SetText("")
+	}
 	p.say(msg, widget.DangerImportance)
 	p.focusEntry()
 }

@@ -4,8 +4,11 @@
 //
 // The font is WenQuanYi Micro Hei, extracted from Debian's fonts-wqy-microhei
 // and subset by tools/mkfont/mkfont.sh (TrueType outlines, so that gopdf can
-// embed it too). The icon is drawn by tools/mkicon. Both outputs are committed;
-// regenerate them with those tools rather than by hand.
+// embed it too), with the glyphs it lacks or draws wrong (℃, ½, the CJK
+// Extension A/B characters of the region data and of the 通用规范汉字表) merged
+// in from DejaVu Sans and Hanazono Mincho. The icon is drawn by tools/mkicon.
+// Both outputs are committed; regenerate them with those tools rather than by
+// hand.
 package assets
 
 import (
@@ -31,8 +34,8 @@ var (
 	//go:embed fonts/wqy-microhei-subset.ttf
 	fontTTF []byte
 
-	//go:embed fonts/LICENSE-wqy-microhei.txt
-	fontLicense []byte
+	//go:embed fonts/LICENSE-*.txt
+	fonts embed.FS
 
 	//go:embed icon.png
 	iconPNG []byte
@@ -54,11 +57,26 @@ func Font() fyne.Resource { return font }
 // it.
 func FontBytes() []byte { return fontTTF }
 
-// FontLicense returns the font's licence text (Debian's copyright file of
-// fonts-wqy-microhei, "Apache-2.0 or GPL-3+ with Font exception", followed by
-// the full Apache-2.0 text).
-// Ship it with anything that redistributes the font.
-func FontLicense() []byte { return fontLicense }
+// fontLicenses are the licence files of the fonts the embedded one is made
+// of, in the order FontLicense joins them.
+var fontLicenses = []string{"LICENSE-wqy-microhei.txt", "LICENSE-dejavu.txt", "LICENSE-hanazono.txt"}
+
+// FontLicense returns the font's licence texts: Debian's copyright file of
+// fonts-wqy-microhei ("Apache-2.0 or GPL-3+ with Font exception") followed by
+// the full Apache-2.0 text, then those of the fonts some glyphs come from,
+// DejaVu Sans (the Bitstream Vera licence) and Hanazono Mincho (the Hanazono
+// Font License). Ship them with anything that redistributes the font.
+func FontLicense() []byte {
+	var out []byte
+	for _, name := range fontLicenses {
+		b, err := fonts.ReadFile("fonts/" + name)
+		if err != nil {
+			panic("assets: " + err.Error()) // embedded: cannot happen
+		}
+		out = append(append(out, b...), '\n')
+	}
+	return out
+}
 
 // Icon returns the application icon, a 512×512 PNG.
 func Icon() fyne.Resource { return icon }

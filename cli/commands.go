@@ -13,6 +13,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/jsonl"
+	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -97,6 +98,8 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 func runExport(ctx context.Context, c *call) error {
 	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts)"))
 	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
+	c.fs.String("profile", "", tr(c.lang, "平台上传表按哪个平台的格式写："+strings.Join(xlsx.ProfileIDs(), "、")+"（默认取设置，未设置时为 jstec）",
+		"platform: the platform profile of the upload sheet: "+strings.Join(xlsx.ProfileIDs(), ", ")+" (default: settings, else jstec)"))
 	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
 	if err := c.parse(); err != nil {
 		return err
@@ -168,6 +171,7 @@ func runImport(ctx context.Context, c *call) error {
 	partial := c.fs.Bool("partial", false, tr(c.lang, "文件有错误时仍导入无误的记录", "import the good records even when some lines have errors"))
 	c.fs.String("sheet", "", tr(c.lang, "Excel：只读这个工作表", "Excel: read only this sheet"))
 	c.fs.String("region", "", tr(c.lang, "Excel：解析镇名所在的本地区代码（默认取设置）", "Excel: home region code for resolving town names (default: settings)"))
+	c.fs.Bool("solutions", false, tr(c.lang, "Excel：按《技术需求解决方案表》导入（能自动识别时可不加）", "Excel: read filled 《技术需求解决方案表》 (recognised without it too)"))
 	if err := c.parse(); err != nil {
 		return err
 	}

@@ -52,7 +52,7 @@ func (f hubFlags) dbURL(c *call) string {
 func runServe(ctx context.Context, c *call) error {
 	sub := map[string]func(context.Context, *call) error{
 		"token create": runServeToken, "admin create": runServeAdmin,
-		"review": runServeReview, "migrate": runServeMigrate,
+		"review": runServeReview, "migrate": runServeMigrate, "site": runServeSite,
 	}
 	for name, fn := range sub {
 		words := strings.Fields(name)
@@ -64,6 +64,7 @@ func runServe(ctx context.Context, c *call) error {
 	addr := c.fs.String("addr", "127.0.0.1:8787", tr(c.lang, "监听地址", "address to listen on"))
 	publicURL := c.fs.String("public-url", "", tr(c.lang, "本汇集节点的公开网址（需求公开页 网址/n/编号，卡片二维码指向这里）", "this hub's public base address (need pages at URL/n/ID; cards' QR codes point here)"))
 	hf := declareHubFlags(c)
+	site, pages := declareSiteFlags(c), declarePageFlags(c)
 	if err := c.parse(); err != nil {
 		return err
 	}
@@ -76,11 +77,14 @@ func runServe(ctx context.Context, c *call) error {
 			return userError{zh: "--public-url 不是网址：" + *publicURL, en: "--public-url is not a web address: " + *publicURL, err: errUsage}
 		}
 	}
-	srv, where, err := openHub(ctx, c, hf, *publicURL)
+	srv, where, err := openHub(ctx, c, hf, *publicURL, pages.options())
 	if err != nil {
 		return err
 	}
 	defer srv.Close()
+	if _, err := site.apply(ctx, c, srv); err != nil { // the public pages' settings: jiebang.go
+		return err
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		return userError{zh: "无法监听 " + *addr + "：" + err.Error(), en: "cannot listen on " + *addr + ": " + err.Error(), err: err}
@@ -98,9 +102,13 @@ func runServe(ctx context.Context, c *call) error {
 }
 
 // openHub opens the hub in PostgreSQL (--db) or the data dir, with its key:
-// from XUNBANG_HUB_KEY, else the key file. It says where the data is.
-func openHub(ctx context.Context, c *call, hf hubFlags, publicURL string) (*platform.Server, string, error) {
+// from XUNBANG_HUB_KEY, else the key file, and the public pages' options if
+// given. It says where the data is.
+func openHub(ctx context.Context, c *call, hf hubFlags, publicURL string, pages ...platform.PageOptions) (*platform.Server, string, error) {
 	opt := platform.Options{KeyFile: *hf.keyFile, PublicURL: strings.TrimRight(publicURL, "/")}
+	if len(pages) > 0 {
+		opt.Pages = pages[0]
+	}
 	if v := c.env.Getenv(platform.KeyEnv); v != "" {
 		k, err := platform.ParseKey(v)
 		if err != nil {

@@ -97,6 +97,30 @@ func TestSyncRefusesPlainHTTPToOtherHosts(t *testing.T) {
 	}
 }
 
+func TestServeSiteSettings(t *testing.T) {
+	hub := filepath.Join(t.TempDir(), "hub")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "serve", "site", "--event", "2026“科技镇长团杯”苏州国际创新挑战赛", "--deadline", "2026-09-15", "--data", hub); code != 0 {
+		t.Fatalf("serve site: %d %s", code, errs)
+	}
+	// A flag left out keeps what is stored; one given changes it.
+	out, errs, code := run(t, env, "serve", "site", "--organiser", "苏州市科学技术局", "--data", hub)
+	if code != 0 || !strings.Contains(out, "2026“科技镇长团杯”苏州国际创新挑战赛") || !strings.Contains(out, "苏州市科学技术局") || !strings.Contains(out, "2026-09-15") {
+		t.Fatalf("serve site: %d %q %s", code, out, errs)
+	}
+	if _, errs, code := run(t, env, "serve", "site", "--deadline", "9月15日", "--data", hub); code == 0 || !strings.Contains(errs, "YYYY-MM-DD") {
+		t.Errorf("a bad deadline: %d %s", code, errs)
+	}
+	srv, err := platform.Open(hub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	if st, _ := srv.Site(context.Background()); st.Deadline != "2026-09-15" || st.Organiser != "苏州市科学技术局" {
+		t.Errorf("stored %+v", st)
+	}
+}
+
 // noKeyring is a computer without an OS keyring, as these machines are.
 type noKeyring struct{}
 

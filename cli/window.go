@@ -21,7 +21,7 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 	langFlag := c.fs.String("lang", "", tr(lang, "界面语言：zh 或 en（默认按设置）", "interface language: zh or en (default: the setting)"))
 	shot := c.fs.String("screenshot", "", tr(lang, "把窗口画面存为 PNG 后退出", "write the window to a PNG and exit"))
 	screen := c.fs.String("screen", "", tr(lang, "截图的界面：needs、editor、confirm、dashboard", "screen to capture: needs, editor, confirm, dashboard"))
-	size := c.fs.String("size", "1280x800", tr(lang, "窗口大小，如 1280x800", "window size, e.g. 1280x800"))
+	size := c.fs.String("size", "", tr(lang, "窗口大小，如 1280x800（默认：截图 1280x800，窗口按屏幕大小）", "window size, e.g. 1280x800 (default: 1280x800 for a screenshot, else what fits the screen)"))
 	c.fs.StringVar(&c.passphraseFile, passphraseFileFlag, "", tr(lang, "从这个文件的第一行读取数据口令", "read the data's passphrase from the first line of this file"))
 	if err := c.parse(); err != nil {
 		return ExitUsage
@@ -30,7 +30,10 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 		fmt.Fprintln(env.Stderr, tr(lang, "多余的参数："+strings.Join(c.args, " "), "unexpected arguments: "+strings.Join(c.args, " ")))
 		return ExitUsage
 	}
-	w, h, ok := parseSize(*size)
+	w, h, ok := 0, 0, true
+	if *size != "" {
+		w, h, ok = parseSize(*size)
+	}
 	if !ok {
 		fmt.Fprintln(env.Stderr, tr(lang, "窗口大小应写成 宽x高，如 1280x800。", "the size must be WIDTHxHEIGHT, e.g. 1280x800."))
 		return ExitUsage

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"strings"
 
 	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
@@ -21,6 +22,9 @@ func init() {
 // importXLSX reads a filled 需求征集表 workbook: one transaction, nothing
 // imported from a file with errors unless --partial.
 func importXLSX(ctx context.Context, c *call, path string, dryRun, partial bool) error {
+	if isSolutionImport(ctx, c, path) { // 《技术需求解决方案表》: jiebang.go
+		return importSolutionsXLSX(ctx, c, path, dryRun, partial)
+	}
 	st, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -115,12 +119,22 @@ func exportXLSX(format string) func(ctx context.Context, c *call, out string) er
 		if f := c.fs.Lookup("include-unconfirmed"); f != nil {
 			include = f.Value.String() == "true"
 		}
+		profile := set.PlatformProfile
+		if f := c.fs.Lookup("profile"); f != nil && f.Value.String() != "" {
+			profile = f.Value.String()
+		}
+		if _, ok := xlsx.ProfileByID(profile); !ok {
+			return userError{
+				zh: fmt.Sprintf("没有名为“%s”的平台格式（可用：%s）。", profile, strings.Join(xlsx.ProfileIDs(), "、")),
+				en: fmt.Sprintf("there is no platform profile %q (there are: %s).", profile, strings.Join(xlsx.ProfileIDs(), ", ")),
+			}
+		}
 		var stats xlsx.ExportStats
 		err = writeOutput(c, out, func(w io.Writer) error {
 			var err error
 			switch format {
 			case "platform":
-				stats, err = xlsx.WritePlatform(ctx, w, st, xlsx.PlatformOptions{})
+				stats, err = xlsx.WritePlatform(ctx, w, st, xlsx.PlatformOptions{Profile: profile, Organisation: firstNonEmpty(set.Report.Unit, set.Team), User: set.User})
 			case "handbook":
 				stats, err = xlsx.WriteHandbook(ctx, w, st, xlsx.HandbookOptions{IncludeUnconfirmed: include, Lang: c.lang})
 			default:
@@ -152,4 +166,14 @@ func reportOptions(set store.Settings, lang string) xlsx.ReportOptions {
 	}
 	return xlsx.ReportOptions{HomeRegion: set.HomeRegion, Lang: lang, Title: set.Report.Title, Unit: set.Report.Unit, Filer: filer,
 		Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}}
+}
+
+// firstNonEmpty returns the first of its arguments that is not empty.
+func firstNonEmpty(l ...string) string {
+	for _, s := range l {
+		if s != "" {
+			return s
+		}
+	}
+	return ""
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"archive/zip"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,8 +11,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/xunbang/xunbang/forms/xlsx"
 )
 
 func TestExcelExportsAndImport(t *testing.T) {
@@ -74,40 +73,55 @@ func TestPlatformSheetReimport(t *testing.T) {
 	if _, errs, code := run(t, env, "demo", "--data", src, "--needs", "40"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
-	sheet := filepath.Join(dir, "platform.xlsx")
-	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", sheet, "--data", src); code != 0 {
-		t.Fatalf("export: %s", errs)
-	}
 	count := func(data string) int {
 		out, _, _ := run(t, env, "list", "--json", "--data", data)
 		return strings.Count(strings.TrimSpace(out), "\n") + 1
 	}
 	srcNeeds := count(src)
-	for i, data := range []string{dst, dst, src} {
-		_, errs, code := run(t, env, "import", sheet, "--data", data)
-		if code != 0 {
-			t.Fatalf("import %d: %d %s", i+1, code, errs)
+	// Either profile's sheet re-imports without doubling anything: the
+	// default (jstec), by its 寻榜编号, and xunbang's, by its 需求编号.
+	for _, profile := range []string{"", "xunbang"} {
+		sheet := filepath.Join(dir, "platform-"+profile+".xlsx")
+		args := []string{"export", "--format", "platform", "-o", sheet, "--data", src}
+		if profile != "" {
+			args = append(args, "--profile", profile)
 		}
-		if i > 0 && !strings.Contains(errs, "新建 0，") {
-			t.Errorf("import %d created records:\n%s", i+1, errs)
+		if _, errs, code := run(t, env, args...); code != 0 {
+			t.Fatalf("export %s: %s", profile, errs)
 		}
-		if i == 0 && !strings.Contains(errs, "只有公开称谓") {
-			t.Errorf("no warning about enterprises known by an alias only:\n%s", errs)
+		fresh := filepath.Join(dir, "fresh-"+profile)
+		for i, data := range []string{fresh, fresh, src} {
+			_, errs, code := run(t, env, "import", sheet, "--data", data, "--region", "320500")
+			if code != 0 {
+				t.Fatalf("%s: import %d: %d %s", profile, i+1, code, errs)
+			}
+			if i > 0 && !strings.Contains(errs, "新建 0，") {
+				t.Errorf("%s: import %d created records:\n%s", profile, i+1, errs)
+			}
+			if strings.Contains(errs, "只有公开称谓") || strings.Contains(errs, "找不到") {
+				t.Errorf("%s: an anonymous row without its enterprise, or a region not read back:\n%s", profile, errs)
+			}
+		}
+		if n := count(src); n != srcNeeds {
+			t.Errorf("%s: the source has %d needs, had %d", profile, n, srcNeeds)
 		}
 	}
-	if n := count(src); n != srcNeeds {
-		t.Errorf("the source has %d needs, had %d", n, srcNeeds)
+	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", filepath.Join(dir, "x.xlsx"), "--profile", "kjzy", "--data", src); code == 0 || !strings.Contains(errs, "kjzy") || !strings.Contains(errs, "jstec") {
+		t.Errorf("an unknown profile: %d %s", code, errs)
 	}
-	if a, b := count(dst), count(dst); a != b || a == 0 {
-		t.Errorf("dst has %d needs", a)
+
+	sheet := filepath.Join(dir, "platform.xlsx")
+	if _, errs, code := run(t, env, "export", "--format", "platform", "--profile", "xunbang", "-o", sheet, "--data", src); code != 0 {
+		t.Fatalf("export: %s", errs)
 	}
+	_ = dst
 
 	// Give a named row the credit code of another row's enterprise.
 	f, err := excelize.OpenFile(sheet)
 	if err != nil {
 		t.Fatal(err)
 	}
-	rows, err := f.GetRows(xlsx.PlatformSheet)
+	rows, err := f.GetRows("需求征集表")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -128,7 +142,7 @@ func TestPlatformSheetReimport(t *testing.T) {
 		t.Fatal("no two named rows of different enterprises")
 	}
 	cell, _ := excelize.CoordinatesToCellName(codeCol+1, first+1)
-	if err := f.SetCellStr(xlsx.PlatformSheet, cell, rows[other][codeCol]); err != nil {
+	if err := f.SetCellStr("需求征集表", cell, rows[other][codeCol]); err != nil {
 		t.Fatal(err)
 	}
 	moved := filepath.Join(dir, "moved.xlsx")
@@ -147,5 +161,70 @@ func TestPlatformSheetReimport(t *testing.T) {
 	}
 	if n := count(src); n != srcNeeds {
 		t.Errorf("the source has %d needs, had %d", n, srcNeeds)
+	}
+}
+
+// Filled 《技术需求解决方案表》: recognised, matched to needs by number or
+// title, all or nothing, and never doubled by a second import.
+func TestImportSolutionWorkbook(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "6"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	out, _, _ := run(t, env, "list", "--json", "--data", data)
+	var ids, titles []string
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var n struct{ ID, Title string }
+		if err := json.Unmarshal([]byte(line), &n); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Contains(titles, n.Title) {
+			ids, titles = append(ids, n.ID), append(titles, n.Title)
+		}
+	}
+	if len(ids) < 2 {
+		t.Fatalf("demo needs: %v", titles)
+	}
+	write := func(name string, rows ...[]any) string {
+		f := excelize.NewFile()
+		defer f.Close()
+		for r, vals := range rows {
+			for c, v := range vals {
+				cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				_ = f.SetCellValue("Sheet1", cell, v)
+			}
+		}
+		p := filepath.Join(dir, name)
+		if err := f.SaveAs(p); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	header := []any{"需求编号", "拟解决的需求名称", "方案提供方单位名称", "单位类型", "地区", "联系人", "职务", "联系方式", "E-mail", "解决方案简要介绍"}
+	good := write("good.xlsx", header,
+		[]any{strings.ToUpper(ids[0][:8]), "", "东南大学苏州研究院", "科研院所", "江苏苏州", "陈工", "副所长", "13805120001", "chen@seu.example.edu.cn", "以渗碳淬火与喷丸复合强化提升疲劳寿命，已中试验证。"},
+		[]any{"", titles[1], "王小明", "个人", "上海", "王小明", "工程师", "021-65432100", "wxm@example.com", "采用新型复合材料与工艺，样件已做出，寿命提升三倍。"})
+	bad := write("bad.xlsx", header,
+		[]any{strings.ToUpper(ids[0][:8]), "", "某大学", "高校", "南京", "李老师", "教授", "13900000000", "li@example.cn", "一个足够长的解决方案简要介绍，超过二十个字。"},
+		[]any{"ZZZZZZZZ", "", "某公司", "公司", "苏州", "赵经理", "经理", "13900000001", "zhao@", "另一个足够长的解决方案简要介绍，超过二十个字。"})
+	_, errs, code := run(t, env, "import", bad, "--data", data)
+	if code == 0 || !strings.Contains(errs, "未导入任何方案") || !strings.Contains(errs, "第 3 行 A 列") || !strings.Contains(errs, "第 3 行 I 列：「E-mail」") {
+		t.Fatalf("bad workbook: %d %s", code, errs)
+	}
+	out, errs, code = run(t, env, "import", good, "--dry-run", "--data", data)
+	if code != 0 || !strings.Contains(errs, "预览（未写入）：新建 2") || !strings.Contains(out, "东南大学苏州研究院") {
+		t.Fatalf("dry run: %d %s %s", code, out, errs)
+	}
+	if _, errs, code := run(t, env, "import", good, "--data", data); code != 0 || !strings.Contains(errs, "新建 2，更新 0，跳过 0") {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	// Nothing of the bad workbook was kept: its good row comes now as new.
+	if _, errs, code := run(t, env, "import", bad, "--partial", "--data", data); code != 0 || !strings.Contains(errs, "新建 1") {
+		t.Fatalf("partial: %d %s", code, errs)
+	}
+	if _, errs, code := run(t, env, "import", good, "--data", data); code != 0 || !strings.Contains(errs, "新建 0，更新 0，跳过 2") {
+		t.Fatalf("second import: %d %s", code, errs)
 	}
 }

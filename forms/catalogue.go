@@ -22,6 +22,9 @@ const (
 	EntityNeed         Entity = "need"
 	EntityDiagnosis    Entity = "diagnosis"
 	EntityConfirmation Entity = "confirmation"
+	// EntitySolution is a solution a provider offers for a published need
+	// (《技术需求解决方案表》); see solution.go.
+	EntitySolution Entity = "solution"
 )
 
 // Kind is the kind of value a field holds. It decides how the value is parsed,
@@ -94,6 +97,18 @@ type Field struct {
 	Aliases     []string  `json:"aliases,omitempty"` // other headers people write for it
 	// NegotiableFlag names the bool field that 面议 sets, for a money field.
 	NegotiableFlag string `json:"negotiable_flag,omitempty"`
+	// PublishFlag names, for a business-secret field the enterprise may
+	// choose to publish need by need (现有基础), the bool field of the same
+	// record that says it does: the field is then published like a public
+	// one (see [Catalogue.Publish]).
+	PublishFlag string `json:"publish_flag,omitempty"`
+	// Upload marks an internal field that the platform's operator receives
+	// in the upload sheet (the responsible 技术经理人, the 专场, the
+	// platform's own number): still never published.
+	Upload bool `json:"upload,omitempty"`
+	// RangeEnd names, for the first year of a range (需求时限), the field of
+	// its last year: a cell holding both ("2025—2027") fills the two.
+	RangeEnd string `json:"range_end,omitempty"`
 
 	contentIndex int // 1 + its place in Catalogue.content, or 0
 }
@@ -116,11 +131,18 @@ func (f *Field) Help(lang string) string {
 
 // Option is one value of a vocabulary.
 type Option struct {
-	Code    string   `json:"code"` // the platform's code where it has one
+	// Code is the option's stable code: an official one where there is one
+	// (the 高新技术领域 codes, GB/T 4754 letters), else xunbang's own. A
+	// platform's codes are mapped to it by that platform's profile
+	// (forms/xlsx/profiles), never assumed equal.
+	Code    string   `json:"code"`
 	ZH      string   `json:"zh"`
 	EN      string   `json:"en"`
-	Parent  string   `json:"parent,omitempty"` // for two-level vocabularies
+	Parent  string   `json:"parent,omitempty"` // for vocabularies in levels (tech fields: three)
 	Aliases []string `json:"aliases,omitempty"`
+	// Legacy lists codes the option had in earlier catalogues: they are
+	// matched as aliases, and [Catalogue.UpgradeValues] rewrites them.
+	Legacy []string `json:"legacy,omitempty"`
 }
 
 // Label returns the option's label in the given language.
@@ -136,7 +158,8 @@ type Vocabulary struct {
 	ID      string
 	Options []Option
 	byCode  map[string]int
-	byName  map[string]int // normalised code, labels and aliases
+	byName  map[string]int    // normalised code, labels and aliases
+	legacy  map[string]string // a legacy code → the current code
 	// listParts is the most parts (see SplitList) a code, label or alias
 	// splits into: the longest run of parts that can name one option.
 	listParts int
@@ -162,11 +185,55 @@ func (v *Vocabulary) Label(code, lang string) string {
 // Match finds the option a person meant: by code, Chinese or English label, or a
 // known alias, ignoring width, case, spaces and quotes.
 func (v *Vocabulary) Match(s string) (Option, bool) {
-	i, ok := v.byName[matchKey(s)]
+	k := matchKey(s)
+	i, ok := v.byName[k]
 	if !ok {
 		return Option{}, false
 	}
+	if isDigits(k) && strings.ContainsAny(strings.TrimSpace(s), "、 \t\n\r\u3000") {
+		// Digits written apart ("10、104", "10 104") are several codes,
+		// not one: the tech field codes nest (10, 104, 10401).
+		return Option{}, false
+	}
 	return v.Options[i], true
+}
+
+// Upgrade returns the current code of a code, which may be a legacy one
+// (see [Option.Legacy]); ok is false when code is neither.
+func (v *Vocabulary) Upgrade(code string) (current string, ok bool) {
+	if _, ok := v.byCode[code]; ok {
+		return code, true
+	}
+	current, ok = v.legacy[code]
+	return current, ok
+}
+
+// Path returns the options from the top level down to code's, code's last;
+// nil for an unknown code.
+func (v *Vocabulary) Path(code string) []Option {
+	var out []Option
+	for range 8 { // vocabularies have at most three levels
+		o, ok := v.Option(code)
+		if !ok {
+			return nil
+		}
+		out = append(out, o)
+		if o.Parent == "" {
+			slices.Reverse(out)
+			return out
+		}
+		code = o.Parent
+	}
+	return nil
+}
+
+// Root returns the top-level code above code (code itself for a top-level
+// one), or "" for an unknown code.
+func (v *Vocabulary) Root(code string) string {
+	if p := v.Path(code); len(p) > 0 {
+		return p[0].Code
+	}
+	return ""
 }
 
 // Children returns the options whose parent is code ("" for the top level).
@@ -182,10 +249,12 @@ func (v *Vocabulary) Children(code string) []Option {
 
 // Catalogue is the field catalogue of the unified 需求征集表.
 type Catalogue struct {
-	Format       int
-	Version      string
-	TitleZH      string
-	TitleEN      string
+	Format  int
+	Version string
+	TitleZH string
+	TitleEN string
+	// Sources cite, by vocabulary id, the public sources of its codes.
+	Sources      map[string]string
 	fields       []*Field
 	byID         map[string]*Field
 	byAlias      map[string]*Field
@@ -193,6 +262,10 @@ type Catalogue struct {
 	// content lists the need fields of a need's canonical content (all
 	// but the internal ones), sorted by id.
 	content []*Field
+	// solutionByAlias maps the headers of a 《技术需求解决方案表》 to its
+	// fields: an index of its own, since 联系人 or 单位类型 name other
+	// fields on a 需求征集表.
+	solutionByAlias map[string]*Field
 }
 
 type catalogueFile struct {
@@ -200,6 +273,7 @@ type catalogueFile struct {
 	Version      string              `json:"version"`
 	TitleZH      string              `json:"title_zh"`
 	TitleEN      string              `json:"title_en"`
+	Sources      map[string]string   `json:"sources"`
 	Fields       []*Field            `json:"fields"`
 	Vocabularies map[string][]Option `json:"vocabularies"`
 }
@@ -235,44 +309,14 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		return nil, fmt.Errorf("parse catalogue: no version")
 	}
 	c := &Catalogue{
-		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN,
+		Format: f.Format, Version: f.Version, TitleZH: f.TitleZH, TitleEN: f.TitleEN, Sources: f.Sources,
 		fields: f.Fields, byID: map[string]*Field{}, byAlias: map[string]*Field{},
-		vocabularies: map[string]*Vocabulary{},
+		solutionByAlias: map[string]*Field{}, vocabularies: map[string]*Vocabulary{},
 	}
 	for id, opts := range f.Vocabularies {
-		v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}}
-		for i, o := range opts {
-			if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
-				return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
-			}
-			if o.Parent != "" {
-				if _, ok := v.byCode[o.Parent]; !ok {
-					return nil, fmt.Errorf("parse catalogue: vocabulary %s: option %s has unknown parent %s", id, o.Code, o.Parent)
-				}
-			}
-			v.byCode[o.Code] = i
-		}
-		// Codes and labels win over aliases: register them first.
-		for i, o := range opts {
-			for _, name := range []string{o.Code, o.ZH, o.EN} {
-				k := matchKey(name)
-				if j, taken := v.byName[k]; taken && j != i {
-					return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
-				}
-				v.byName[k] = i
-			}
-		}
-		for i, o := range opts {
-			for _, a := range o.Aliases {
-				if _, taken := v.byName[matchKey(a)]; !taken {
-					v.byName[matchKey(a)] = i
-				}
-			}
-		}
-		for _, o := range opts {
-			for _, name := range append([]string{o.Code, o.ZH, o.EN}, o.Aliases...) {
-				v.listParts = max(v.listParts, len(listSpans(name)))
-			}
+		v, err := parseVocabulary(id, opts)
+		if err != nil {
+			return nil, err
 		}
 		c.vocabularies[id] = v
 	}
@@ -284,7 +328,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			return nil, fmt.Errorf("parse catalogue: duplicate field %s", fd.ID)
 		}
 		switch fd.Entity {
-		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation:
+		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation, EntitySolution:
 		default:
 			return nil, fmt.Errorf("parse catalogue: field %s: unknown entity %q", fd.ID, fd.Entity)
 		}
@@ -306,10 +350,19 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		if fd.ZH == "" || fd.EN == "" {
 			return nil, fmt.Errorf("parse catalogue: field %s: needs zh and en labels", fd.ID)
 		}
+		if fd.Upload && fd.Class != ClassInternal {
+			return nil, fmt.Errorf("parse catalogue: field %s: only an internal field is marked upload", fd.ID)
+		}
+		if fd.PublishFlag != "" && fd.Class != ClassSecret {
+			return nil, fmt.Errorf("parse catalogue: field %s: only a business-secret field has a publish flag", fd.ID)
+		}
 		c.byID[fd.ID] = fd
 		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
 			c.content = append(c.content, fd)
 		}
+	}
+	if err := c.checkFieldRefs(); err != nil {
+		return nil, err
 	}
 	slices.SortFunc(c.content, func(a, b *Field) int { return strings.Compare(a.ID, b.ID) })
 	for i, fd := range c.content {
@@ -344,7 +397,86 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 			c.byAlias[k] = fd
 		}
 	}
+	if err := c.indexSolutionHeaders(); err != nil {
+		return nil, err
+	}
 	return c, nil
+}
+
+// parseVocabulary indexes a vocabulary's options by code, label, alias and
+// legacy code, refusing a code, label or legacy code that names two.
+func parseVocabulary(id string, opts []Option) (*Vocabulary, error) {
+	v := &Vocabulary{ID: id, Options: opts, byCode: map[string]int{}, byName: map[string]int{}, legacy: map[string]string{}}
+	for i, o := range opts {
+		if _, dup := v.byCode[o.Code]; dup || o.Code == "" {
+			return nil, fmt.Errorf("parse catalogue: vocabulary %s: bad or duplicate code %q", id, o.Code)
+		}
+		if o.Parent != "" {
+			if _, ok := v.byCode[o.Parent]; !ok {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: option %s has unknown parent %s", id, o.Code, o.Parent)
+			}
+		}
+		v.byCode[o.Code] = i
+	}
+	// Codes and labels win over aliases: register them first.
+	for i, o := range opts {
+		for _, name := range []string{o.Code, o.ZH, o.EN} {
+			k := matchKey(name)
+			if j, taken := v.byName[k]; taken && j != i {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: %q names both %s and %s", id, name, opts[j].Code, o.Code)
+			}
+			v.byName[k] = i
+		}
+	}
+	for i, o := range opts {
+		for _, l := range o.Legacy {
+			if _, cur := v.byCode[l]; cur || v.legacy[l] != "" || l == "" {
+				return nil, fmt.Errorf("parse catalogue: vocabulary %s: legacy code %q of %s is a current code or another's legacy", id, l, o.Code)
+			}
+			v.legacy[l] = o.Code
+			if _, taken := v.byName[matchKey(l)]; !taken {
+				v.byName[matchKey(l)] = i
+			}
+		}
+	}
+	for i, o := range opts {
+		for _, a := range o.Aliases {
+			if _, taken := v.byName[matchKey(a)]; !taken {
+				v.byName[matchKey(a)] = i
+			}
+		}
+	}
+	for _, o := range opts {
+		for _, name := range append([]string{o.Code, o.ZH, o.EN}, o.Aliases...) {
+			v.listParts = max(v.listParts, len(listSpans(name)))
+		}
+	}
+	return v, nil
+}
+
+// checkFieldRefs checks that every field a field names (its publish flag,
+// its range end, its 面议 flag) is a field of the same record, of the kind
+// it must be.
+func (c *Catalogue) checkFieldRefs() error {
+	for _, fd := range c.fields {
+		for _, ref := range []struct{ id, what string }{{fd.PublishFlag, "publish flag"}, {fd.RangeEnd, "range end"}, {fd.NegotiableFlag, "negotiable flag"}} {
+			if ref.id == "" {
+				continue
+			}
+			other, ok := c.byID[ref.id]
+			want := KindBool
+			if ref.what == "range end" {
+				want = fd.Kind
+			}
+			if !ok || other.Entity != fd.Entity || other.Kind != want {
+				return fmt.Errorf("parse catalogue: field %s: %s %q is no %s field of the same record", fd.ID, ref.what, ref.id, want)
+			}
+			if ref.what == "publish flag" && other.Class != ClassPublic {
+				return fmt.Errorf("parse catalogue: field %s: publish flag %s must be public (the enterprise confirms it)", fd.ID, ref.id)
+			}
+		}
+	}
+	return nil
 }
 
 func validID(id string) bool {
@@ -390,6 +522,35 @@ func (c *Catalogue) Fields(entity ...Entity) []*Field {
 		}
 	}
 	return out
+}
+
+// UpgradeValues rewrites, in place, every legacy option code (see
+// [Option.Legacy]) in the enum and multi-enum fields of an entity's values
+// to its current code, and reports whether anything changed. Codes that are
+// neither current nor legacy are left for validation to report.
+func (c *Catalogue) UpgradeValues(entity Entity, v Values) bool {
+	changed := false
+	for id, l := range v {
+		f, ok := c.byID[id]
+		if !ok || f.Entity != entity || f.Vocabulary == "" {
+			continue
+		}
+		voc := c.vocabularies[f.Vocabulary]
+		cloned := false
+		for i, code := range l {
+			if cur, ok := voc.legacy[code]; ok {
+				if !cloned {
+					l, cloned = slices.Clone(l), true
+				}
+				l[i] = cur
+			}
+		}
+		if cloned {
+			v.SetList(id, l) // an old code and its new one, both given, become one
+			changed = true
+		}
+	}
+	return changed
 }
 
 // Vocabulary returns the vocabulary with the given id, or nil.

@@ -1,6 +1,8 @@
 package forms
 
 import (
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -42,6 +44,7 @@ func TestCatalogueFieldsAreComplete(t *testing.T) {
 	meta := map[Entity]map[string]bool{
 		EntityEnterprise: MetaKeys(Enterprise{}), EntityContact: MetaKeys(Contact{}), EntityNeed: MetaKeys(Need{}),
 		EntityDiagnosis: MetaKeys(Diagnosis{}), EntityConfirmation: MetaKeys(Confirmation{}),
+		EntitySolution: MetaKeys(Solution{}),
 	}
 	for _, f := range cat.Fields() {
 		if meta[f.Entity][f.ID] || f.ID == "type" {
@@ -91,8 +94,8 @@ func TestVocabularyMatch(t *testing.T) {
 		{"visibility", "匿名公开", "anonymous"},
 		{"qualification", "专精特新“小巨人”企业", "giant"},
 		{"qualification", "专精特新\"小巨人\"企业", "giant"},
-		{"tech_field", "先进制造与自动化", "08"},
-		{"tech_field", "软件", "0101"},
+		{"tech_field", "先进制造与自动化", "80"},
+		{"tech_field", "软件", "101"},
 		{"scale", "中型企业", "2"},
 		{"tier", "区域产业（行业）关键技术需求", "2"},
 	}
@@ -107,16 +110,110 @@ func TestVocabularyMatch(t *testing.T) {
 	}
 }
 
-func TestTechFieldsHaveTwoLevels(t *testing.T) {
-	v := Default().Vocabulary("tech_field")
+// TestTechFieldsOfficialCodes is issue 13.2: the 国家重点支持的高新技术领域
+// in three levels with the official codes (10 / 101 / 10101), each code
+// spelling its parent's, the source cited in the data file; the 2026.1
+// two-level codes are legacy codes of the same fields.
+func TestTechFieldsOfficialCodes(t *testing.T) {
+	cat := Default()
+	v := cat.Vocabulary("tech_field")
 	top := v.Children("")
 	if len(top) != 8 {
 		t.Fatalf("%d top-level tech fields, want 8", len(top))
 	}
-	for _, o := range top {
-		if len(v.Children(o.Code)) == 0 {
+	var second, third int
+	for i, o := range top {
+		if want := fmt.Sprintf("%d0", i+1); o.Code != want {
+			t.Errorf("top-level %s has code %s, want %s", o.ZH, o.Code, want)
+		}
+		kids := v.Children(o.Code)
+		if len(kids) == 0 {
 			t.Errorf("tech field %s has no second level", o.ZH)
 		}
+		for j, k := range kids {
+			second++
+			if want := fmt.Sprintf("%c0%d", o.Code[0], j+1); k.Code != want {
+				t.Errorf("%s › %s has code %s, want %s", o.ZH, k.ZH, k.Code, want)
+			}
+			for n, g := range v.Children(k.Code) {
+				third++
+				if want := fmt.Sprintf("%s%02d", k.Code, n+1); g.Code != want {
+					t.Errorf("%s › %s has code %s, want %s", k.ZH, g.ZH, g.Code, want)
+				}
+				if p := v.Path(g.Code); len(p) != 3 || p[0].Code != o.Code || v.Root(g.Code) != o.Code {
+					t.Errorf("path of %s: %v", g.Code, p)
+				}
+			}
+		}
+	}
+	if second != 52 || third != 254 {
+		t.Errorf("%d second-level and %d third-level fields, want 52 and 254 (the cited table)", second, third)
+	}
+	for code, zh := range map[string]string{"10101": "基础软件", "40105": "金属及金属基复合新材料制备技术", "80902": "印刷技术", "809": "传统文化产业改造技术", "80": "先进制造与自动化"} {
+		if got := v.Label(code, "zh"); got != zh {
+			t.Errorf("%s is %q, want %q", code, got, zh)
+		}
+	}
+	for legacy, want := range map[string]string{"01": "10", "08": "80", "0101": "101", "0809": "809", "0402": "402"} {
+		if got, ok := v.Upgrade(legacy); !ok || got != want {
+			t.Errorf("Upgrade(%s) = %s, %v; want %s", legacy, got, ok, want)
+		}
+		if o, ok := v.Match(legacy); !ok || o.Code != want {
+			t.Errorf("Match(%s) = %s, want %s", legacy, o.Code, want)
+		}
+	}
+	for _, id := range []string{"tech_field", "cooperation_mode"} {
+		if src := cat.Sources[id]; !strings.Contains(src, "github.com/") {
+			t.Errorf("vocabulary %s cites no public source: %q", id, src)
+		}
+	}
+}
+
+// TestCooperationModes is issue 13.2: 委托开发 stays, the platform's modes
+// are there, 许可使用 is 技术许可.
+func TestCooperationModes(t *testing.T) {
+	v := Default().Vocabulary("cooperation_mode")
+	for in, want := range map[string]string{"委托开发": "01", "许可使用": "04", "技术许可": "04", "股权投资": "10", "银行贷款": "20", "股权融资": "21", "合作开发": "02"} {
+		if o, ok := v.Match(in); !ok || o.Code != want {
+			t.Errorf("Match(%s) = %s, %v; want %s", in, o.Code, ok, want)
+		}
+	}
+}
+
+// TestNestedCodesStayApart: the tech field codes nest (10, 104, 10401),
+// so codes listed with 、 are several, never glued into one.
+func TestNestedCodesStayApart(t *testing.T) {
+	cat := Default()
+	v := cat.Vocabulary("tech_field")
+	if o, ok := v.Match("10、104"); ok {
+		t.Errorf("Match(10、104) = %s", o.Code)
+	}
+	for _, in := range []string{"10、104", "10,104", "10 、104", "电子信息、通信技术"} {
+		got, err := cat.ParseInput(cat.MustField("tech_fields"), in)
+		if err != nil || !slices.Equal(got, []string{"10", "104"}) {
+			t.Errorf("ParseInput(%q) = %v, %v", in, got, err)
+		}
+	}
+}
+
+func TestUpgradeValues(t *testing.T) {
+	cat := Default()
+	v := Values{"tech_fields": {"08", "0804", "80"}, "need_type": {"02"}, "title": {"08"}}
+	orig := v["tech_fields"]
+	if !cat.UpgradeValues(EntityNeed, v) {
+		t.Fatal("nothing upgraded")
+	}
+	if got := v.List("tech_fields"); !slices.Equal(got, []string{"80", "804"}) {
+		t.Errorf("tech_fields %v", got)
+	}
+	if !slices.Equal(orig, []string{"08", "0804", "80"}) {
+		t.Error("the caller's list was changed in place")
+	}
+	if v.Get("title") != "08" || v.Get("need_type") != "02" {
+		t.Errorf("other fields changed: %v", v)
+	}
+	if cat.UpgradeValues(EntityNeed, v) {
+		t.Error("upgrading twice changed something")
 	}
 }
 

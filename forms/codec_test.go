@@ -20,7 +20,7 @@ func TestNeedJSONRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	s := string(b)
-	for _, want := range []string{`"title":"高精度伺服电机编码器国产化"`, `"budget_wan":200`, `"key_core":true`, `"tech_fields":["08","0804"]`, `"diag_conclusion":"valid"`, `"future_field":"from a newer catalogue"`} {
+	for _, want := range []string{`"title":"高精度伺服电机编码器国产化"`, `"budget_wan":200`, `"key_core":true`, `"tech_fields":["80","804"]`, `"diag_conclusion":"valid"`, `"future_field":"from a newer catalogue"`} {
 		if !strings.Contains(s, want) {
 			t.Errorf("JSON lacks %s: %s", want, s)
 		}

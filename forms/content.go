@@ -300,12 +300,13 @@ func (c *Catalogue) Confirm(n *Need, e *Enterprise, conf Confirmation) error {
 }
 
 // Reconcile sends a need whose confirmed content has changed back to
-// 待企业确认. The old confirmation is kept, and shows as stale, since its
-// content no longer matches. It reports whether the status changed.
+// 待企业确认, and one whose content is again what was confirmed back to the
+// status it left then ([Need.FollowConfirmation]). The old confirmation is
+// kept, and shows as stale while its content no longer matches. It reports
+// whether the status changed.
 func (c *Catalogue) Reconcile(n *Need, e *Enterprise) bool {
-	if n.Confirmation == nil || !n.Status.AfterConfirmation() || c.ConfirmationCurrent(n, e) {
+	if n.Confirmation == nil {
 		return false
 	}
-	n.Status = StatusToConfirm
-	return true
+	return n.FollowConfirmation(c.ConfirmationCurrent(n, e))
 }

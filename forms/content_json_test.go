@@ -132,7 +132,7 @@ func FuzzCanonicalContent(f *testing.F) {
 		f.Add("title", s, "x", "anonymous")
 		f.Add(s, "v", s, "named")
 	}
-	f.Add("tech_fields", "0101", "0202", "private")
+	f.Add("tech_fields", "101", "202", "private")
 	f.Fuzz(func(t *testing.T, key, a, b, vis string) {
 		cat := forms.Default()
 		n := &forms.Need{Values: forms.Values{

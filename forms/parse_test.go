@@ -152,14 +152,14 @@ func TestParseInputLabelsWithSeparators(t *testing.T) {
 		want      []string
 		bad       string // the part named in the error
 	}{
-		{"tech_fields", "中药、天然药物", []string{"0202"}, ""},
-		{"tech_fields", " 中药 、天然药物 ", []string{"0202"}, ""},
-		{"tech_fields", "化学药研发技术、医药生物技术", []string{"0203", "0201"}, ""},
-		{"tech_fields", "中药、天然药物，化学药研发技术", []string{"0202", "0203"}, ""},
-		{"tech_fields", "化学药研发技术，中药、天然药物", []string{"0203", "0202"}, ""},
-		{"tech_fields", "中药、天然药物、医疗仪器、设备与医学专用软件", []string{"0202", "0205"}, ""},
-		{"tech_fields", "医药生物技术;中药、天然药物\n0203", []string{"0201", "0202", "0203"}, ""},
-		{"tech_fields", "Traditional Chinese and natural medicine, Chemical drug R&D", []string{"0202", "0203"}, ""},
+		{"tech_fields", "中药、天然药物", []string{"202"}, ""},
+		{"tech_fields", " 中药 、天然药物 ", []string{"202"}, ""},
+		{"tech_fields", "化学药研发技术、医药生物技术", []string{"203", "201"}, ""},
+		{"tech_fields", "中药、天然药物，化学药研发技术", []string{"202", "203"}, ""},
+		{"tech_fields", "化学药研发技术，中药、天然药物", []string{"203", "202"}, ""},
+		{"tech_fields", "中药、天然药物、医疗仪器、设备与医学专用软件", []string{"202", "205"}, ""},
+		{"tech_fields", "医药生物技术;中药、天然药物\n0203", []string{"201", "202", "203"}, ""},
+		{"tech_fields", "Traditional Chinese and natural medicine, Chemical drug R&D", []string{"202", "203"}, ""},
 		{"tech_fields", "中药、天然药物、西药", nil, "西药"},
 		{"tech_fields", "中药、化学药研发技术", nil, "中药"},
 		{"tech_fields", "、；", nil, ""},

@@ -54,8 +54,14 @@ type Need struct {
 	BaseRev          string `json:"base_rev,omitempty"` // the revision this one was edited from
 	CatalogueVersion string `json:"catalogue_version,omitempty"`
 	Status           Status `json:"status"`
-	Values           Values `json:"-"` // need fields by id
-	// Missing lists required fields an import found empty (the need is 待补充).
+	// StaleFrom is the status an edit that made the confirmation stale
+	// took the need from (it is then 待企业确认): undoing the edit brings it
+	// back there. Empty otherwise.
+	StaleFrom Status `json:"stale_from,omitempty"`
+	Values    Values `json:"-"` // need fields by id
+	// Missing lists the fields an import found empty, or holding a value
+	// that breaks a limit a draft may break (a 主要问题 shorter than its
+	// minimum): the need is 待补充 until they are completed.
 	Missing      []string      `json:"missing,omitempty"`
 	Overrides    []string      `json:"overrides,omitempty"`
 	Diagnosis    *Diagnosis    `json:"diagnosis,omitempty"`
@@ -128,6 +134,23 @@ type Confirmation struct {
 	Content []byte `json:"content,omitempty"`
 	// ContentHash is the hex SHA-256 of Content.
 	ContentHash string `json:"content_hash"`
+	// Recoded lists, oldest first, the times Content was re-encoded
+	// without a change of meaning: codes of a vocabulary replaced by new
+	// ones for the same options (see [Catalogue.UpgradeNeed]). Each keeps
+	// the hash the content had before, so the original confirmation can
+	// still be traced.
+	Recoded []Recoding `json:"recoded,omitempty"`
+}
+
+// Recoding is one re-encoding of a confirmed content (see
+// [Confirmation.Recoded]).
+type Recoding struct {
+	At time.Time `json:"at"`
+	// FromHash is the content hash before the re-encoding.
+	FromHash string `json:"from_hash"`
+	// Reason says what changed, e.g. "tech_field codes of catalogue 2026.1
+	// → 2026.2".
+	Reason string `json:"reason"`
 }
 
 // Platform is what the provincial platform last said about a need.
@@ -179,6 +202,7 @@ func (n *Need) Clone() *Need {
 		cf.Values = n.Confirmation.Values.Clone()
 		cf.Signature = slices.Clone(n.Confirmation.Signature)
 		cf.Content = slices.Clone(n.Confirmation.Content)
+		cf.Recoded = slices.Clone(n.Confirmation.Recoded)
 		c.Confirmation = &cf
 	}
 	return &c

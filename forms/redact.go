@@ -63,7 +63,7 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 		clear(values)
 		clear(contact)
 		for id, l := range n.Values {
-			if c.publicField(EntityNeed, id, vis) && id != "visibility" && id != "public_alias" {
+			if c.publicNeedField(id, n.Values, vis) && id != "visibility" && id != "public_alias" {
 				values[id] = l
 			}
 		}
@@ -187,6 +187,18 @@ func (c *Catalogue) publicField(entity Entity, id string, vis Visibility) bool {
 	return ok && f.Entity == entity && f.Class == ClassPublic && (!f.Identifying || vis == VisibilityNamed)
 }
 
+// publicNeedField reports whether a need's field id may be published under
+// a visibility: a public field (identifying ones only when 实名公开), or a
+// business-secret one whose publish flag the need sets (现有基础 when the
+// enterprise agreed).
+func (c *Catalogue) publicNeedField(id string, v Values, vis Visibility) bool {
+	if c.publicField(EntityNeed, id, vis) {
+		return true
+	}
+	f, ok := c.byID[id]
+	return ok && f.Entity == EntityNeed && f.Class == ClassSecret && f.PublishFlag != "" && v.Bool(f.PublishFlag)
+}
+
 // publicValues returns what PublicValues does for 实名公开 or 匿名公开,
 // leaving out the fields omit1 and omit2 too. The lists it returns share one
 // backing array, each capped at its length, so that appending to one copies
@@ -198,8 +210,12 @@ func (c *Catalogue) publicValues(entity Entity, v Values, vis Visibility, omit1,
 	}
 	var buf [64]kept
 	keep, total := buf[:0], 0
+	public := func(id string) bool { return c.publicField(entity, id, vis) }
+	if entity == EntityNeed {
+		public = func(id string) bool { return c.publicNeedField(id, v, vis) }
+	}
 	for id, l := range v {
-		if c.publicField(entity, id, vis) && id != omit1 && id != omit2 {
+		if public(id) && id != omit1 && id != omit2 {
 			keep = append(keep, kept{id, l})
 			total += len(l)
 		}

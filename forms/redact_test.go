@@ -97,7 +97,7 @@ func TestPublicValuesCopies(t *testing.T) {
 	n.Values["problem"] = []string{}          // empty, not nil: copied as nil
 	n.Values["expected_goal"] = nil           // nil
 	n.Values["no_such_field"] = []string{"x"} // unknown: left out
-	n.Values["tech_fields"] = append(make([]string, 0, 8), "08", "0804")
+	n.Values["tech_fields"] = append(make([]string, 0, 8), "80", "804")
 	for _, vis := range []Visibility{VisibilityNamed, VisibilityAnonymous, VisibilityPrivate} {
 		for _, c := range []struct {
 			entity Entity

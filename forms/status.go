@@ -56,6 +56,14 @@ var lifecycle = map[Status]*statusInfo{
 	StatusClosed:     {"已关闭", "Closed", nil},
 }
 
+// restsOnConfirmation marks, beside the transition table, the statuses that
+// rest on a current enterprise confirmation: an edit that makes the
+// confirmation stale sends the need to 待企业确认 (one of their next), and
+// undoing the edit brings it back (see Need.FollowConfirmation).
+var restsOnConfirmation = map[Status]bool{
+	StatusConfirmed: true, StatusSynced: true, StatusPublished: true, StatusMatching: true,
+}
+
 // Statuses lists every status in lifecycle order.
 var Statuses = []Status{
 	StatusDraft, StatusToDiagnose, StatusToComplete, StatusToConfirm, StatusConfirmed, StatusSynced,
@@ -93,13 +101,7 @@ func (s Status) Final() bool { return s == StatusResolved || s == StatusClosed }
 // AfterConfirmation reports whether the status rests on a current enterprise
 // confirmation, so that editing the confirmed content must send it back to
 // 待企业确认.
-func (s Status) AfterConfirmation() bool {
-	switch s {
-	case StatusConfirmed, StatusSynced, StatusPublished, StatusMatching:
-		return true
-	}
-	return false
-}
+func (s Status) AfterConfirmation() bool { return restsOnConfirmation[s] }
 
 // ParseStatus accepts a status id, its Chinese or English label.
 func ParseStatus(s string) (Status, error) {
@@ -143,7 +145,8 @@ func (e *TransitionError) Message(lang string) string {
 }
 
 // Transition moves the need to another status, or returns a *TransitionError.
-// Moving to the same status is a no-op.
+// Moving to the same status is a no-op. A need moved on forgets the status
+// its confirmation's going stale took it from (StaleFrom).
 func (n *Need) Transition(to Status) error {
 	if n.Status == to {
 		return nil
@@ -151,8 +154,26 @@ func (n *Need) Transition(to Status) error {
 	if !CanTransition(n.Status, to) {
 		return &TransitionError{From: n.Status, To: to}
 	}
-	n.Status = to
+	n.Status, n.StaleFrom = to, ""
 	return nil
+}
+
+// FollowConfirmation makes the need's status follow whether its confirmation
+// is current (issue 12.11), both ways, by the lifecycle table: when an edit
+// makes the confirmation stale, a need in a status that rests on it goes to
+// 待企业确认 and remembers that status in StaleFrom; when the content is again
+// what was confirmed (the edit undone), a need still in 待企业确认 goes back
+// there. It reports whether the status changed.
+func (n *Need) FollowConfirmation(current bool) bool {
+	switch {
+	case !current && n.Confirmation != nil && n.Status.AfterConfirmation() && CanTransition(n.Status, StatusToConfirm):
+		n.StaleFrom, n.Status = n.Status, StatusToConfirm
+		return true
+	case current && n.Status == StatusToConfirm && n.StaleFrom.AfterConfirmation():
+		n.Status, n.StaleFrom = n.StaleFrom, ""
+		return true
+	}
+	return false
 }
 
 // StatusForConclusion returns the status a diagnosis conclusion leads to.

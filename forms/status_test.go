@@ -102,3 +102,63 @@ func TestConclusionDrivesStatus(t *testing.T) {
 		}
 	}
 }
+
+// TestStatusFollowsTheConfirmation is issue 12.11: an edit that makes the
+// confirmation stale sends a need to 待企业确认, and undoing the edit brings
+// it back to where it was, whichever status that was.
+func TestStatusFollowsTheConfirmation(t *testing.T) {
+	cat := Default()
+	for _, from := range Statuses {
+		if !from.AfterConfirmation() {
+			continue
+		}
+		t.Run(string(from), func(t *testing.T) {
+			if !CanTransition(from, StatusToConfirm) {
+				t.Fatalf("the lifecycle table has no %s → 待企业确认", from)
+			}
+			n, e := sampleNeed(), sampleEnterprise()
+			n.Status = StatusToConfirm
+			if err := cat.Confirm(n, e, Confirmation{}); err != nil {
+				t.Fatal(err)
+			}
+			n.Status = from
+			budget := n.Values.Get("budget_wan")
+			n.Values.Set("budget_wan", budget+"0")
+			if !cat.Reconcile(n, e) || n.Status != StatusToConfirm || n.StaleFrom != from {
+				t.Fatalf("after an edit: status %s, stale from %q", n.Status, n.StaleFrom)
+			}
+			if cat.Reconcile(n, e) {
+				t.Error("reconciling again moved it")
+			}
+			n.Values.Set("budget_wan", budget) // undo
+			if !cat.Reconcile(n, e) || n.Status != from || n.StaleFrom != "" {
+				t.Fatalf("after the undo: status %s, stale from %q", n.Status, n.StaleFrom)
+			}
+		})
+	}
+
+	// A need moved on from 待企业确认 forgets where it came from: undoing
+	// the edit then leaves its status alone.
+	n, e := sampleNeed(), sampleEnterprise()
+	n.Status = StatusToConfirm
+	if err := cat.Confirm(n, e, Confirmation{}); err != nil {
+		t.Fatal(err)
+	}
+	n.Status = StatusPublished
+	budget := n.Values.Get("budget_wan")
+	n.Values.Set("budget_wan", budget+"0")
+	cat.Reconcile(n, e)
+	if err := n.Transition(StatusToComplete); err != nil || n.StaleFrom != "" {
+		t.Fatalf("transition: %v, stale from %q", err, n.StaleFrom)
+	}
+	n.Values.Set("budget_wan", budget)
+	if cat.Reconcile(n, e) || n.Status != StatusToComplete {
+		t.Errorf("an undo moved a need sent to 待补充 to %s", n.Status)
+	}
+	// Nor does a need that never had a confirmation move.
+	m := sampleNeed()
+	m.Status = StatusToConfirm
+	if cat.Reconcile(m, e) || m.Status != StatusToConfirm {
+		t.Errorf("a need without a confirmation moved to %s", m.Status)
+	}
+}

@@ -174,6 +174,9 @@ var metaLabels = map[string][2]string{
 	"notice_version":    {"告知书版本", "notice version"},
 	"platform":          {"平台状态", "platform state"},
 	"confirmation":      {"企业确认", "confirmation"},
+	"need_id":           {"所属需求编号", "need id"},
+	"receipt":           {"回执编号", "receipt"},
+	"source":            {"方案来源", "source"},
 }
 
 // InvalidUTF8Error is returned by the records' UnmarshalJSON for JSON that

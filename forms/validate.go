@@ -88,7 +88,9 @@ const (
 )
 
 // Validate checks the values of one entity against the catalogue. Unknown
-// field ids are reported, so nothing is stored that no one can see.
+// field ids are reported, so nothing is stored that no one can see. In
+// Draft mode a limit a draft may break (see [Problem.DraftLimit]) is a
+// warning; in Final mode it is an error, as it blocks 定稿.
 func (c *Catalogue) Validate(entity Entity, v Values, mode Mode) []Problem {
 	var out []Problem
 	for _, f := range c.Fields(entity) {
@@ -98,7 +100,11 @@ func (c *Catalogue) Validate(entity Entity, v Values, mode Mode) []Problem {
 			}
 			continue
 		}
-		out = append(out, c.CheckField(f, v.List(f.ID))...)
+		ps := c.CheckField(f, v.List(f.ID))
+		if mode == Draft {
+			ps = SoftenDraftLimits(ps)
+		}
+		out = append(out, ps...)
 	}
 	for id := range v {
 		if f, ok := c.Field(id); !ok || f.Entity != entity {
@@ -134,6 +140,18 @@ func (c *Catalogue) ValidateNeed(n *Need, mode Mode) []Problem {
 		}
 		if !n.Values.Has("budget_wan") && !n.Values.Bool("budget_negotiable") {
 			out = append(out, problem("budget_wan", "required", SeverityError, "请填写金额或勾选“面议”。", "enter an amount or tick Negotiable."))
+		}
+	}
+	for _, f := range c.fields {
+		if f.Entity != EntityNeed || f.RangeEnd == "" || !n.Values.Has(f.ID) || !n.Values.Has(f.RangeEnd) {
+			continue
+		}
+		from, err1 := strconv.ParseFloat(n.Values.Get(f.ID), 64)
+		to, err2 := strconv.ParseFloat(n.Values.Get(f.RangeEnd), 64)
+		if err1 == nil && err2 == nil && to < from {
+			out = append(out, problem(f.RangeEnd, "range", SeverityError,
+				fmt.Sprintf("不能早于「%s」（%s）。", f.ZH, n.Values.Get(f.ID)),
+				fmt.Sprintf("cannot come before %s (%s).", f.EN, n.Values.Get(f.ID))))
 		}
 	}
 	return withoutOverridden(out, n.Overrides)
@@ -186,6 +204,31 @@ func withoutOverridden(ps []Problem, overrides []string) []Problem {
 		out = append(out, p)
 	}
 	return out
+}
+
+// draftLimits are the codes of the limits a draft may break: how long a
+// text is and how many items a list holds. A town's workbook with a short
+// 主要问题 is still worth importing; the need is completed before 定稿.
+var draftLimits = map[string]bool{"min_len": true, "max_len": true, "min_items": true, "max_items": true}
+
+// DraftLimit reports whether the problem is a limit a draft may break (a
+// minimum or maximum length, a minimum or maximum count): a warning while
+// the record is a draft, an error when it is finalised.
+func (p Problem) DraftLimit() bool { return draftLimits[p.Code] }
+
+// SoftenDraftLimits returns ps with every draft limit (see
+// [Problem.DraftLimit]) turned into a warning, for a draft or an import.
+// The messages say that the value must be completed before 定稿. ps is
+// changed in place.
+func SoftenDraftLimits(ps []Problem) []Problem {
+	for i := range ps {
+		if ps[i].DraftLimit() && ps[i].Severity == SeverityError {
+			ps[i].Severity = SeverityWarning
+			ps[i].zh += "草稿可以保存，定稿前须改正。"
+			ps[i].en += " A draft may keep it; mend it before finalising."
+		}
+	}
+	return ps
 }
 
 // Blocking reports whether any problem is an error.

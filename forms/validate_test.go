@@ -12,7 +12,7 @@ func sampleNeed() *Need {
 		Values: Values{
 			"title":              {"高精度伺服电机编码器国产化"},
 			"need_type":          {"00"},
-			"tech_fields":        {"08", "0804"},
+			"tech_fields":        {"80", "804"},
 			"keywords":           {"编码器", "伺服"},
 			"problem":            {"现有进口编码器价格高、交期长，需要国产替代方案。"},
 			"key_technology":     {"23 位绝对值编码，抗振动。"},
@@ -148,4 +148,45 @@ func messages(cat *Catalogue, ps []Problem) []string {
 		out = append(out, p.Message(cat, "zh"))
 	}
 	return out
+}
+
+// TestDraftLimits: a length or a count is a warning in a draft and an error
+// when finalising (issue 13.9); a malformed value is an error in both.
+func TestDraftLimits(t *testing.T) {
+	cat := Default()
+	for _, tt := range []struct {
+		name string
+		edit func(*Need)
+		code string
+		soft bool
+	}{
+		{"short problem", func(n *Need) { n.Values.Set("problem", "良率低需提升") }, "min_len", true},
+		{"long problem", func(n *Need) { n.Values.Set("problem", strings.Repeat("长", 501)) }, "max_len", true},
+		{"too many keywords", func(n *Need) { n.Values.SetList("keywords", []string{"a1", "b2", "c3", "d4", "e5", "f6"}) }, "max_items", true},
+		{"bad number", func(n *Need) { n.Values.Set("budget_wan", "很多") }, "number", false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			n := sampleNeed()
+			tt.edit(n)
+			find := func(mode Mode) *Problem {
+				for _, p := range cat.ValidateNeed(n, mode) {
+					if p.Code == tt.code {
+						return &p
+					}
+				}
+				t.Fatalf("mode %d: no %s problem", mode, tt.code)
+				return nil
+			}
+			d, f := find(Draft), find(Final)
+			if want := map[bool]Severity{true: SeverityWarning, false: SeverityError}[tt.soft]; d.Severity != want {
+				t.Errorf("draft severity %v, want %v", d.Severity, want)
+			}
+			if f.Severity != SeverityError {
+				t.Errorf("final severity %v, want an error", f.Severity)
+			}
+			if d.DraftLimit() != tt.soft {
+				t.Errorf("DraftLimit = %v", d.DraftLimit())
+			}
+		})
+	}
 }

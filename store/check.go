@@ -52,6 +52,7 @@ func (s *Store) Check(ctx context.Context) error {
 		tx.checkAudit(report)
 		tx.checkNeeds(report)
 		tx.checkEnterprises(report)
+		tx.checkSolutions(report)
 		tx.checkOutbox(report)
 		tx.checkLinked(visitsBucket, visitByEnterpriseBucket, enterpriseSummariesBucket, "visit", report)
 		tx.checkLinked(followUpsBucket, followUpByNeedBucket, needSummariesBucket, "follow-up", report)
@@ -267,7 +268,7 @@ func (tx *Tx) checkOutbox(report reportFunc) {
 				report("%s %x: %v", b, k, err)
 				return nil
 			}
-			if !slices.Contains([]string{KindEnterprise, KindNeed}, rec.Kind) {
+			if !slices.Contains([]string{KindEnterprise, KindNeed, KindSolution}, rec.Kind) {
 				report("%s %x: kind %q", b, k, rec.Kind)
 				return nil
 			}

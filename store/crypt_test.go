@@ -328,7 +328,9 @@ func checkFixtureData(t *testing.T, s *Store) {
 	box, _ := s.Outbox(bg, 0)
 	q, _ := s.QuarantinedOutbox(bg)
 	// One entry per record (schema 3): the draft's first revision, queued
-	// before its refused second one, is superseded by it.
+	// before its refused second one, is superseded by it; the confirmed
+	// need's entry carries the revision with the official tech field code
+	// (schema 5).
 	if len(box) != 3 || len(q) != 1 || box[0].Attempts != 1 || box[0].LastError != "连接超时" || q[0].BaseRev != "" ||
 		q[0].Reasons[0] != "需求名称“注塑模具随形冷却水路增材制造”过短" || !bytes.Contains(q[0].Body, []byte("注塑模具")) {
 		t.Errorf("outbox: %d pending, %d quarantined", len(box), len(q))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -35,6 +36,19 @@ type ImportItem struct {
 	ID     string // the stored record's id
 	Title  string // a need's title
 	Name   string // the enterprise's name (for a need, its enterprise's)
+	// Fields are the catalogue ids of the stored values an update changes
+	// (for an enterprise, its contacts' too; "contact_id" when a need's
+	// contact changes), sorted; nil unless Action is ActionUpdate. Only
+	// imports without Exact tell them.
+	Fields []string
+}
+
+// StatusChange is a stored need whose status an import changes: an edit of
+// confirmed content sends it back to 待企业确认 (see forms.Need.FollowConfirmation),
+// whether the edit is of the need or of its enterprise.
+type StatusChange struct {
+	ID, Title string
+	From, To  forms.Status
 }
 
 // ImportReport lists what Import did, enterprises first, each in argument
@@ -43,6 +57,36 @@ type ImportReport struct {
 	Items                     []ImportItem
 	Created, Updated, Skipped int
 	DryRun                    bool
+	// StatusChanges lists, in the order they happened, the stored needs
+	// whose status the import changes, each once (first status to last),
+	// including needs of an updated enterprise that the import does not
+	// name.
+	StatusChanges []StatusChange
+}
+
+// StatusChange returns the change of a need's status, if the import
+// changes it.
+func (r *ImportReport) StatusChange(id string) (StatusChange, bool) {
+	for _, c := range r.StatusChanges {
+		if c.ID == id {
+			return c, true
+		}
+	}
+	return StatusChange{}, false
+}
+
+// trackStatus records the changes of status a transaction makes into
+// r.StatusChanges.
+func (r *ImportReport) trackStatus(tx *Tx) {
+	at := map[string]int{}
+	tx.onStatus = func(id, title string, from, to forms.Status) {
+		if i, ok := at[id]; ok {
+			r.StatusChanges[i].To, r.StatusChanges[i].Title = to, title
+			return
+		}
+		at[id] = len(r.StatusChanges)
+		r.StatusChanges = append(r.StatusChanges, StatusChange{ID: id, Title: title, From: from, To: to})
+	}
 }
 
 func (r *ImportReport) add(it ImportItem) {
@@ -137,6 +181,7 @@ func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*f
 	var rep ImportReport
 	err := s.update(ctx, "", func(tx *Tx) error {
 		rep = ImportReport{DryRun: opt.DryRun}
+		rep.trackStatus(tx)
 		tx.batch = newWriteBatch()
 		var err error
 		if opt.Exact {
@@ -152,6 +197,8 @@ func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*f
 		}
 		return tx.flush()
 	})
+	// A change undone within the import is none.
+	rep.StatusChanges = slices.DeleteFunc(rep.StatusChanges, func(c StatusChange) bool { return c.From == c.To })
 	if errors.Is(err, errDryRun) {
 		return rep, nil
 	}
@@ -350,7 +397,7 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 		vals = vals.Clone()
 		delete(vals, "enterprise_name") // an alias never replaces a name
 	}
-	changed := mergeValues(&stored.Values, vals)
+	fields := mergeValues(&stored.Values, vals)
 	contacts := m.contactID[stored.ID]
 	if contacts == nil {
 		contacts = map[string]string{}
@@ -372,25 +419,23 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 			if c.ID != "" {
 				contacts[c.ID] = nc.ID
 			}
-			changed = true
+			fields = addFields(fields, slices.Sorted(maps.Keys(nc.Values))...)
 			continue
 		}
-		if mergeValues(&stored.Contacts[j].Values, c.Values) {
-			changed = true
-		}
+		fields = addFields(fields, mergeValues(&stored.Contacts[j].Values, c.Values)...)
 		if c.ID != "" {
 			contacts[c.ID] = stored.Contacts[j].ID
 		}
 	}
 	it.ID, it.Name = stored.ID, stored.Name()
-	if !changed {
+	if len(fields) == 0 {
 		it.Action = ActionSkip
 		return it, nil
 	}
 	if err := tx.SaveEnterprise(stored); err != nil {
 		return ImportItem{}, err
 	}
-	it.Action = ActionUpdate
+	it.Action, it.Fields = ActionUpdate, fields
 	return it, nil
 }
 
@@ -485,9 +530,11 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 		it.Action, it.ID, it.Title = ActionCreate, n.ID, n.Title()
 		return it, nil
 	}
-	changed := mergeValues(&stored.Values, in.Values)
+	fields := mergeValues(&stored.Values, in.Values)
+	changed := len(fields) > 0
 	if contactID != "" && contactID != stored.ContactID {
 		stored.ContactID = contactID
+		fields = addFields(fields, "contact_id")
 		changed = true
 	}
 	if in.Missing != nil {
@@ -519,7 +566,7 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	if key != "" {
 		titles[key] = stored.ID
 	}
-	it.Action = ActionUpdate
+	it.Action, it.Fields = ActionUpdate, fields
 	return it, nil
 }
 
@@ -598,19 +645,30 @@ func (m *merger) titlesOf(eid string) (map[string]string, error) {
 	return t, nil
 }
 
-// mergeValues copies src's filled-in values over *dst and reports whether
-// it changed.
-func mergeValues(dst *forms.Values, src forms.Values) bool {
+// mergeValues copies src's filled-in values over *dst and returns the ids
+// of the values it changed, sorted.
+func mergeValues(dst *forms.Values, src forms.Values) []string {
 	if *dst == nil {
 		*dst = forms.Values{}
 	}
-	changed := false
+	var changed []string
 	for id, l := range src {
 		if !src.Has(id) || slices.Equal((*dst)[id], l) {
 			continue
 		}
 		(*dst)[id] = slices.Clone(l)
-		changed = true
+		changed = append(changed, id)
 	}
+	slices.Sort(changed)
 	return changed
+}
+
+// addFields adds ids to a sorted list of field ids, each once.
+func addFields(list []string, ids ...string) []string {
+	for _, id := range ids {
+		if i, found := slices.BinarySearch(list, id); !found {
+			list = slices.Insert(list, i, id)
+		}
+	}
+	return list
 }

@@ -38,6 +38,8 @@ var migrations = []migration{
 	{to: 1, name: "revisions, indexes, need list and outbox", fn: migrateV0},
 	{to: 2, name: "hashed index keys and meta keys, audit log", fn: migrateV1},
 	{to: 3, name: "one outbox entry per record, the platform's verdict in need heads", fn: migrateV2},
+	{to: 4, name: "solutions (揭榜)", fn: migrateV3},
+	{to: 5, name: "tech field codes to the three official levels", fn: migrateV4},
 }
 
 // migrate runs the migrations from version to schemaVersion. The caller has
@@ -453,6 +455,118 @@ func migrateHeadsV2(tx *Tx) error {
 	for _, h := range heads {
 		if err := tx.putSealed(needSummariesBucket, []byte(h.ID), h.encode()); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// migrateV3 brings schema 3 to 4: the solution buckets are created (empty:
+// no solution existed before them).
+func migrateV3(tx *Tx) error { return createBuckets(tx.btx) }
+
+// v4TechField maps a tech field code of catalogue 2026.1 (schemas 2 to 4: the
+// two levels 01…08 and 0101…0809, xunbang's own) to the official code of
+// the same field (10…80, 101…809; see the catalogue's sources): "0X"
+// becomes "X0" and "0XYZ" becomes "XYZ". Frozen here, as a rule that does
+// not depend on a later catalogue; any other code is left as it is.
+func v4TechField(code string) string {
+	digits := func(s string) bool {
+		for i := 0; i < len(s); i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return false
+			}
+		}
+		return true
+	}
+	if !digits(code) || len(code) == 0 || code[0] != '0' {
+		return code
+	}
+	switch {
+	case len(code) == 2 && code[1] >= '1' && code[1] <= '8':
+		return code[1:] + "0"
+	case len(code) == 4 && code[1] >= '1' && code[1] <= '8' && code[2] == '0' && code[3] >= '1':
+		return code[1:]
+	}
+	return code
+}
+
+// v4UpgradeValues rewrites the schema 4 tech field codes of need values.
+func v4UpgradeValues(v forms.Values) bool {
+	l := v.List("tech_fields")
+	out := make([]string, len(l))
+	changed := false
+	for i, c := range l {
+		out[i] = v4TechField(c)
+		changed = changed || out[i] != c
+	}
+	if changed {
+		v.SetList("tech_fields", out)
+	}
+	return changed
+}
+
+// migrateV4 brings schema 4 to 5: every need's tech field codes become the
+// official ones (v4TechField), in its current revision. A confirmation
+// whose content was intact is re-encoded with the new codes and keeps the
+// old hash in its Recoded list (forms.Catalogue.UpgradeNeedWith), so a
+// current confirmation stays current; the meaning did not change. The
+// team's own needs (the settings' team, or none recorded) get a new
+// revision with an outbox entry, so that the hub learns the new codes as
+// an edit; another team's needs, pulled from the hub, are rewritten in
+// place, since only their team may edit them. Times are kept: a change of
+// codes is no edit of the need.
+func migrateV4(tx *Tx) error {
+	team := ""
+	if v, err := tx.getOpen(metaBucket, metaSettingsKey); err != nil {
+		return fmt.Errorf("settings: %w", err)
+	} else if v != nil {
+		var set struct {
+			Team string `json:"team"`
+		}
+		if err := json.Unmarshal(v, &set); err != nil {
+			return fmt.Errorf("settings: %w", err)
+		}
+		team = set.Team
+	}
+	var ids []string
+	if err := tx.btx.Bucket(needSummariesBucket).ForEach(func(k, _ []byte) error {
+		ids = append(ids, string(k))
+		return nil
+	}); err != nil {
+		return err
+	}
+	at := tx.s.clock()
+	const reason = "tech_field codes of catalogue 2026.1 → 2026.2 (data file schema 5)"
+	for _, id := range ids {
+		n, err := tx.Need(id)
+		if err != nil {
+			return err
+		}
+		if !catalogue().UpgradeNeedWith(n, at, reason, v4UpgradeValues) {
+			continue
+		}
+		prev, err := tx.needHead(id)
+		if err != nil {
+			return err
+		}
+		ent, err := tx.entHead(n.EnterpriseID)
+		if err != nil {
+			return err
+		}
+		var full *forms.Enterprise
+		if ent != nil && n.Confirmation != nil {
+			if full, err = tx.Enterprise(n.EnterpriseID); err != nil {
+				return err
+			}
+		}
+		mode := writeRemote // the same revision, rewritten in place
+		if n.Team == "" || n.Team == team {
+			mode = writeLocal
+			n.BaseRev, n.Rev = prev.Rev, forms.NewID()
+		}
+		n.CatalogueVersion = catalogue().Version
+		if err := tx.writeNeed(n, prev, ent, full, mode); err != nil {
+			return fmt.Errorf("need %s: %w", id, err)
 		}
 	}
 	return nil

@@ -111,10 +111,11 @@ func TestMigrateFromV0(t *testing.T) {
 
 	// A second open does not migrate again.
 	s.Close()
-	s, err = Open(bg, dir, Options{})
+	again, err := Open(bg, dir, Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer again.Close()
 	if backups, _ := filepath.Glob(filepath.Join(dir, "*.bak")); len(backups) != 1 {
 		t.Errorf("backups after reopening: %v", backups)
 	}

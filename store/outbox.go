@@ -28,7 +28,7 @@ const (
 // they carry, so a crash can lose neither.
 type OutboxEntry struct {
 	Seq  uint64 // position in the queue; the key for SettleOutbox
-	Kind string // KindEnterprise or KindNeed
+	Kind string // KindEnterprise, KindNeed or KindSolution
 	ID   string // the record's id
 	Rev  string // the revision to push (the record's latest); the platform's idempotency key
 	// BaseRev is the revision the platform last acknowledged for the record
@@ -75,8 +75,11 @@ type outboxRecord struct {
 }
 
 func revisionsBucketOf(kind string) []byte {
-	if kind == KindEnterprise {
+	switch kind {
+	case KindEnterprise:
 		return enterpriseRevisionsBucket
+	case KindSolution:
+		return solutionRevisionsBucket
 	}
 	return needRevisionsBucket
 }

@@ -26,12 +26,20 @@ type Settings struct {
 	// BackupsKept is how many daily backups the window keeps in
 	// DIR/backups (Store.DailyBackup); unset (0) means 7.
 	BackupsKept int `json:"backups_kept,omitempty"`
+	// LastView is where the window was when last used, for the next start
+	// to open there: "need:" and a need's id, "needs", "enterprises",
+	// "settings", or "" for the 工作台.
+	LastView string `json:"last_view,omitempty"`
 	// Event is the collection campaign the team's outputs are made for: the
 	// cover of the 《技术需求汇编》 booklet, and where a card says its need
 	// will be published.
 	Event Event `json:"event"`
 	// Report is what heads the organisers' report (统计报表).
 	Report Report `json:"report"`
+	// PlatformProfile names the platform profile of the upload sheet
+	// (forms/xlsx Profiles: "jstec", "xunbang"); unset means the default,
+	// jstec.
+	PlatformProfile string `json:"platform_profile,omitempty"`
 }
 
 // Event describes the campaign (活动 / 专场) the needs are collected for, as

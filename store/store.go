@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -20,12 +21,14 @@ import (
 )
 
 /*
-The store is one bbolt file, DIR/xunbang.db. The schema as of version 3
+The store is one bbolt file, DIR/xunbang.db. The schema as of version 5
 (values marked [sealed] are encrypted, see crypt.go; keys are never
-encrypted and never hold names, codes or text):
+encrypted and never hold names, codes or text; schema 5 has the layout of
+schema 4, its needs' tech field codes rewritten to the official ones, see
+migrateV4):
 
 meta/
-|--> schema   -> "3" (decimal text, not JSON, so any version of xunbang can read it)
+|--> schema   -> "5" (decimal text, not JSON, so any version of xunbang can read it)
 |--> upgraded -> time of the last migration, RFC 3339
 |--> crypt    -> cryptRecord (JSON, in the clear: cipher, key id, key check, the
 |                data key wrapped with the passphrase and the Argon2id salt and
@@ -58,6 +61,15 @@ need_by_enterprise/
 |--> <enterprise-id> 0x00 <need-id> -> nil
 need_by_updated/
 |--> <updated-at> <need-id> -> nil
+
+solution_summaries/
+|--> <solution-id> -> solHead (JSON: need id, rev, status, times, and <seq> of the
+                      current revision row) [sealed]
+solution_revisions/
+|--> <solution-id> 0x00 <seq> -> forms.Solution JSON, one per revision, oldest first;
+                                 the last is the current one [sealed]
+solution_by_need/
+|--> <need-id> 0x00 <solution-id> -> nil
 
 outbox/
 |--> <seq> -> outboxRecord (JSON: kind, id, the record's latest rev, the base rev the
@@ -97,7 +109,7 @@ and the HMACs use a key everybody knows.
 
 // schemaVersion is the version of the layout drawn above. Files with an older
 // version are migrated at Open (see migrations); a newer one is refused.
-const schemaVersion = 3
+const schemaVersion = 5
 
 // FileName is the name of the data file inside the data dir.
 const FileName = "xunbang.db"
@@ -138,6 +150,15 @@ var (
 	// needByUpdatedBucket maps: updated-at need-id => nil.
 	needByUpdatedBucket = []byte("need_by_updated")
 
+	// solutionSummariesBucket maps: solution-id => solHead JSON, the
+	// solution's need, status and where its current revision row is.
+	solutionSummariesBucket = []byte("solution_summaries")
+	// solutionRevisionsBucket maps: solution-id 0x00 seq => forms.Solution
+	// JSON at that revision. Rows are never removed.
+	solutionRevisionsBucket = []byte("solution_revisions")
+	// solutionByNeedBucket maps: need-id 0x00 solution-id => nil.
+	solutionByNeedBucket = []byte("solution_by_need")
+
 	// outboxBucket maps: seq => outboxRecord JSON, a revision still to push.
 	outboxBucket = []byte("outbox")
 	// outboxQuarantineBucket maps: seq => outboxRecord JSON that the platform
@@ -168,6 +189,7 @@ var allBuckets = [][]byte{
 	outboxBucket, outboxQuarantineBucket, outboxByRecordBucket,
 	visitsBucket, visitByEnterpriseBucket, followUpsBucket, followUpByNeedBucket,
 	auditBucket,
+	solutionSummariesBucket, solutionRevisionsBucket, solutionByNeedBucket,
 }
 
 // sealedBuckets lists the buckets whose every value is sealed in an
@@ -178,6 +200,7 @@ var sealedBuckets = [][]byte{
 	outboxBucket, outboxQuarantineBucket,
 	visitsBucket, followUpsBucket,
 	auditBucket,
+	solutionSummariesBucket, solutionRevisionsBucket,
 }
 
 var (
@@ -484,9 +507,21 @@ func readState(btx *bolt.Tx) (fileState, error) {
 	meta := btx.Bucket(metaBucket)
 	if meta == nil {
 		// Before schema 1 there was no meta bucket (schema 0, the
-		// prototype). A file with no buckets at all is new.
-		empty := true
-		_ = btx.ForEach(func([]byte, *bolt.Bucket) error { empty = false; return nil })
+		// prototype). A file with no buckets at all is new. Anything but
+		// the prototype's two buckets beside a missing meta bucket (a
+		// later schema's bucket, or "meta" as a plain value) is damage,
+		// not a file to migrate.
+		empty, foreign := true, ""
+		_ = btx.ForEach(func(name []byte, b *bolt.Bucket) error {
+			empty = false
+			if b == nil || !bytes.Equal(name, v0EnterprisesBucket) && !bytes.Equal(name, v0NeedsBucket) {
+				foreign = string(name)
+			}
+			return nil
+		})
+		if foreign != "" {
+			return st, fmt.Errorf("no meta bucket, yet %q of a later schema: %w", foreign, ErrCorrupt)
+		}
 		st.fresh = empty
 		return st, nil
 	}

@@ -29,6 +29,9 @@ type Tx struct {
 	undo []func()
 	// batch, when set, defers writes (see writeBatch).
 	batch *writeBatch
+	// onStatus, when set, is told of each write that changes a stored
+	// need's status (Import reports them).
+	onStatus func(id, title string, from, to forms.Status)
 }
 
 func (tx *Tx) rollback() {
@@ -380,6 +383,17 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 		if n.Team == "" {
 			n.Team = team
 		}
+		if user != "" && !n.Values.Has("tech_manager") {
+			// The responsible 技术经理人 of a new need is, unless given,
+			// the user who records it (the settings' user). A new map:
+			// a rollback restores the caller's.
+			v := n.Values.Clone()
+			if v == nil {
+				v = forms.Values{}
+			}
+			v.Set("tech_manager", user)
+			n.Values = v
+		}
 	} else {
 		n.BaseRev = prev.Rev
 		n.CreatedAt = prev.CreatedAt
@@ -455,6 +469,9 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 	}
 	if err := tx.putNeedHead(head, prev); err != nil {
 		return err
+	}
+	if tx.onStatus != nil && prev != nil && prev.Status != n.Status {
+		tx.onStatus(n.ID, n.Title(), prev.Status, n.Status)
 	}
 	if mode == writeLocal && prev != nil && prev.Confirmed && !head.Confirmed {
 		// A local edit made a current confirmation stale (or removed it):

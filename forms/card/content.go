@@ -106,8 +106,9 @@ func techFields(cat *forms.Catalogue, codes []string) string {
 	said := map[string]bool{}
 	if v != nil {
 		for _, code := range codes {
-			if o, ok := v.Option(code); ok && o.Parent != "" {
-				said[o.Parent] = true
+			p := v.Path(code) // the tech fields have three levels
+			for _, o := range p[:max(0, len(p)-1)] {
+				said[o.Code] = true
 			}
 		}
 	}

@@ -6,15 +6,17 @@ import (
 )
 
 // TestFontDrawsWhatItKeeps: a character whose glyph has no outline (the
-// font's ℃) is not kept as it is, which would print nothing: it becomes
-// its fallback, or □ and is reported; composite glyphs (Å, ü) are drawn.
+// font's ∼; its ℃ had none either until issue 12.7) is not kept as it is,
+// which would print nothing: it becomes its fallback, or □ and is reported;
+// composite glyphs (Å, ü) are drawn.
 func TestFontDrawsWhatItKeeps(t *testing.T) {
 	fc, err := parseFont(testFont(t))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, tc := range []struct{ in, want string }{
-		{"温度 ±0.5 ℃", "温度 ±0.5 °C"},
+		{"温度 ±0.5 ℃", "温度 ±0.5 ℃"}, // drawn since issue 12.7
+		{"1∼3 毫米", "1~3 毫米"},
 		{"Å ü 中文", "Å ü 中文"},
 		{"\u212b", "Å"},
 		{"表情😀", "表情□"},

@@ -106,7 +106,7 @@ func makeItem(tb testing.TB, s needSpec) Item {
 // confirmed and not, named and anonymous, full and sparse.
 func eightItems(tb testing.TB) []Item {
 	base := needSpec{
-		kind: "00", fields: []string{"0101"}, modes: []string{"01", "02"}, budget: "50",
+		kind: "00", fields: []string{"101"}, modes: []string{"01", "02"}, budget: "50",
 		vis: forms.VisibilityNamed, region: "320583100", entName: "昆山市玉峰精密传动有限公司",
 		credit: "91320583MA1W2X3Y4Q", contact: [3]string{"李明", "13912345678", "liming@yufeng.example.com"},
 		problem:    "谐波减速器柔轮在高负载工况下疲劳寿命不足 3000 小时，需提升材料与热处理工艺，使寿命达到 10000 小时以上。",
@@ -116,16 +116,16 @@ func eightItems(tb testing.TB) []Item {
 		{id: "6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", title: "高精度谐波减速器柔轮疲劳寿命提升", confirm: true,
 			url: "https://kjt.example.gov.cn/xq/detail?id=2025000123"},
 		{id: "7a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d", title: "锂电池极片涂布厚度在线检测", kind: "12",
-			fields: []string{"06", "0603"}, modes: []string{"03"}, negotiable: true, confirm: true},
+			fields: []string{"60", "603"}, modes: []string{"03"}, negotiable: true, confirm: true},
 		{id: "8b3c4d5e-6f7a-4b8c-9d0e-1f2a3b4c5d6e", title: "食品级 PET 瓶坯注塑成型周期缩短", vis: forms.VisibilityAnonymous,
-			alias: "某包装材料企业", fields: []string{"04", "0403"}, budget: "120.5", confirm: true,
+			alias: "某包装材料企业", fields: []string{"40", "403"}, budget: "120.5", confirm: true,
 			url: "https://kjt.example.gov.cn/xq/detail?id=2025000124"},
 		{id: "9c4d5e6f-7a8b-4c9d-8e1f-2a3b4c5d6e7f", title: "工业视觉缺陷检测算法（PCB 外观）",
 			url: "https://kjt.example.gov.cn/xq/detail?id=2025000125"}, // published, but confirmation not current
 		{id: "ad5e6f7a-8b9c-4dae-9f2a-3b4c5d6e7f8a", title: "农产品冷链物流温度追溯", kind: "05",
-			fields: []string{"05", "0506"}, modes: []string{"05", "06", "99"}, budget: "8", region: "330110005"},
+			fields: []string{"50", "506"}, modes: []string{"05", "06", "99"}, budget: "8", region: "330110005"},
 		{id: "be6f7a8b-9cad-4ebf-8a3b-4c5d6e7f8a9b", title: "中药提取物喷雾干燥粘壁问题", kind: "02",
-			fields: []string{"02", "0202"}, vis: forms.VisibilityAnonymous, alias: "某中药饮片企业", confirm: true},
+			fields: []string{"20", "202"}, vis: forms.VisibilityAnonymous, alias: "某中药饮片企业", confirm: true},
 		{id: "cf7a8b9c-adbe-4fca-9b4c-5d6e7f8a9bac", title: "T", problem: "-", indicators: "-", modes: []string{"01"}},
 		{id: "d08b9cad-becf-4adb-8c5d-6e7f8a9bacbd", title: strings.Repeat("超长标题Ultra-Long-Title-0123456789", 20),
 			problem: strings.Repeat("问题描述很长很长，", 150) + strings.Repeat("X", 300), confirm: true},

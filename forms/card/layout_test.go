@@ -82,8 +82,8 @@ func extremeItems(tb testing.TB) []Item {
 	base := needSpec{vis: forms.VisibilityNamed, entName: "测试企业", credit: "91320583MA1W2X3Y4Q", region: "320583100"}
 	specs := []needSpec{
 		{title: cjk, problem: cjk, indicators: cjk, kind: "06", fields: allFields, modes: allModes, budget: "123456789.1234"},
-		{title: latin, problem: latin, indicators: latin, fields: []string{"0101"}, modes: []string{"01"}, budget: "50"},
-		{title: mixed, problem: mixed, indicators: mixed, fields: []string{"0102"}, modes: []string{"02"}, budget: "0.5"},
+		{title: latin, problem: latin, indicators: latin, fields: []string{"101"}, modes: []string{"01"}, budget: "50"},
+		{title: mixed, problem: mixed, indicators: mixed, fields: []string{"102"}, modes: []string{"02"}, budget: "0.5"},
 		{title: "只有标题", region: "-"}, // every optional field empty
 		{title: "", region: "-"},     // not even a title
 		{title: "企业名称极长", entName: strings.Repeat("超长企业名称Co.Ltd", 150), problem: "短。"},

@@ -240,7 +240,7 @@ func TestStaysInsideByRendering(t *testing.T) {
 func anonymousItem(t *testing.T, vis forms.Visibility) Item {
 	return makeItem(t, needSpec{
 		id: "f1e2d3c4-b5a6-4978-8695-a4b3c2d1e0f9", title: "高纯石英坩埚析晶控制", kind: "00",
-		fields: []string{"04", "0402"}, modes: []string{"02"}, budget: "300",
+		fields: []string{"40", "402"}, modes: []string{"02"}, budget: "300",
 		problem:    "坩埚在 1500 ℃ 长时间使用后内壁析晶，影响单晶硅品质。",
 		indicators: "析晶面积 ≤ 5%；使用寿命 ≥ 400 h。",
 		vis:        vis, alias: "某光伏材料企业", confirm: true, url: "https://kjt.example.gov.cn/xq/detail?id=2025000999",

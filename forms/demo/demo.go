@@ -8,6 +8,7 @@ package demo
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,14 +25,126 @@ type Set struct {
 
 var (
 	brands   = []string{"昆仑", "金鸡湖", "阳澄", "太湖", "东吴", "姑苏", "虎丘", "澄湖", "天平", "寒山", "盘门", "同里", "周庄", "锦溪", "千灯", "淀山", "娄江", "沙洲", "港城", "虞山", "尚湖", "浏河", "沙溪", "璜泾", "琼花", "犇腾", "淼鑫", "堃元"}
-	trades   = []string{"精密机械", "智能装备", "新材料", "生物医药", "微电子", "光电科技", "环保科技", "新能源", "汽车零部件", "纺织科技", "检测技术", "软件科技", "医疗器械", "精细化工", "电力设备"}
-	suffixes = []string{"有限公司", "股份有限公司", "科技有限公司"}
 	people   = []string{"王晓明", "李娜", "张伟", "刘洋", "陈静", "杨帆", "赵磊", "黄丽", "周杰", "吴敏", "徐强", "孙悦", "朱琳", "马超", "胡婷"}
 	posts    = []string{"技术总监", "总经理", "研发经理", "副总经理", "总工程师", "技术部长"}
-	subjects = []string{"伺服电机编码器", "碳化硅功率器件", "锂电池隔膜", "医用导管涂层", "工业视觉检测", "高速主轴轴承", "光刻胶树脂", "污水除磷工艺", "氢燃料电池双极板", "纺织印染废水回用", "机器人减速器", "PCB 高频板材", "钛合金 3D 打印", "智能仓储调度", "工业软件 PLM"}
-	aims     = []string{"国产化替代", "工艺优化", "性能提升", "成本降低", "良率提升", "能耗降低", "寿命延长", "检测自动化"}
 	officers = []string{"李科技", "周镇长", "钱经理"}
+	events   = []string{"2026 苏州市揭榜挂帅专场", "2026 昆山市产学研对接专场"}
+	numerals = []string{"二", "三", "四", "五", "六", "七", "八", "九", "十"}
 )
+
+// size is an enterprise's scale (大型 … 微型) with what goes with it.
+type size struct {
+	scale       string // scale vocabulary code
+	weight      int
+	staff       [2]int // R&D staff, from and to
+	aboveChance int    // per cent: 规上 (above designated size)
+}
+
+var sizes = []size{
+	{"1", 10, [2]int{150, 800}, 100},
+	{"2", 30, [2]int{40, 200}, 100},
+	{"3", 45, [2]int{8, 60}, 60},
+	{"4", 15, [2]int{2, 12}, 0},
+}
+
+func pickSize(r *rand.Rand) size {
+	n := r.IntN(100)
+	for _, s := range sizes {
+		if n < s.weight {
+			return s
+		}
+		n -= s.weight
+	}
+	return sizes[len(sizes)-1]
+}
+
+// qualificationsOf picks qualifications that fit a size: 科技型中小企业 and
+// 专精特新 are for small and medium ones, 上市 for large ones.
+func qualificationsOf(r *rand.Rand, sz size) []string {
+	var out []string
+	if sz.scale != "4" || r.IntN(3) == 0 {
+		out = append(out, "hnte")
+	}
+	switch sz.scale {
+	case "1":
+		if r.IntN(3) == 0 {
+			out = append(out, "listed")
+		}
+		if r.IntN(4) == 0 {
+			out = append(out, "champion")
+		}
+	case "2", "3":
+		out = append(out, []string{"tsme", "isme", "srdi", "giant", "gazelle"}[r.IntN(5)])
+	default:
+		out = append(out, "tsme")
+	}
+	return out
+}
+
+// overlaps reports whether two texts share two characters in a row (工业视觉检测
+// and 检测自动化), so that a title never says a word twice.
+func overlaps(a, b string) bool {
+	ra := []rune(a)
+	for i := 0; i+1 < len(ra); i++ {
+		if strings.Contains(b, string(ra[i:i+2])) {
+			return true
+		}
+	}
+	return false
+}
+
+// aimsOf returns the aims that read well after a subject's name.
+func aimsOf(sub subject) []string {
+	var out []string
+	for _, a := range sub.aims {
+		if a == "" || !overlaps(sub.name, a) {
+			out = append(out, a)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{""}
+	}
+	return out
+}
+
+// titles hands out need titles, each once: a subject with one of its aims,
+// and when a trade's are all taken, the same again as a later phase (二期).
+type titles struct{ used map[string]bool }
+
+func (ts *titles) next(r *rand.Rand, tr trade) (subject, string, string) {
+	type combo struct {
+		sub subject
+		aim string
+	}
+	var free []combo
+	for phase := 0; len(free) == 0; phase++ {
+		for _, sub := range tr.subjects {
+			for _, aim := range aimsOf(sub) {
+				t := sub.name + aim
+				if phase > 0 {
+					if phase-1 < len(numerals) {
+						t += "（" + numerals[phase-1] + "期）"
+					} else {
+						t += fmt.Sprintf("（第%d期）", phase+1)
+					}
+				}
+				if !ts.used[t] {
+					free = append(free, combo{sub, t})
+				}
+			}
+		}
+		if len(free) > 0 {
+			c := free[r.IntN(len(free))]
+			ts.used[c.aim] = true
+			aim := strings.TrimPrefix(c.aim, c.sub.name)
+			if i := strings.Index(aim, "（"); i >= 0 {
+				aim = aim[:i]
+			}
+			return c.sub, c.aim, aim
+		}
+	}
+	panic("unreachable")
+}
 
 // suzhouTowns are town codes in Suzhou's districts and county-level cities,
 // taken from the embedded region data so they are always real.
@@ -58,7 +171,11 @@ func suzhouTowns() []string {
 	return out
 }
 
-// Generate returns a set of about needs needs spread over needs/3+1 enterprises.
+// Generate returns a set of about needs needs spread over needs/3+1
+// enterprises. An enterprise has a trade (精密机械, 生物医药 …) and a size,
+// and what it says agrees with them: its name, industry, qualifications,
+// R&D staff and 规上 status, and its needs — titles (each used once), tech
+// fields, types, texts, cooperation modes and the public alias.
 func Generate(seed uint64, needs int) *Set {
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	cat := forms.Default()
@@ -66,24 +183,46 @@ func Generate(seed uint64, needs int) *Set {
 	base := time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)
 	s := &Set{}
 	nEnt := needs/3 + 1
+	entTrade := make([]trade, nEnt)
+	names := map[string]bool{}
+	order := r.Perm(len(trades)) // the trades in turn, so that each has about as many needs
 	for i := 0; i < nEnt; i++ {
-		name := fmt.Sprintf("苏州%s%s%s", pick(r, brands), pick(r, trades), pick(r, suffixes))
-		if i >= len(brands)*len(trades) {
-			name = fmt.Sprintf("苏州%s%s%d号%s", pick(r, brands), pick(r, trades), i, pick(r, suffixes))
+		tr := trades[order[i%len(trades)]]
+		entTrade[i] = tr
+		suffixes := []string{"有限公司", "股份有限公司", "科技有限公司"}
+		if strings.HasSuffix(tr.name, "科技") || strings.HasSuffix(tr.name, "技术") {
+			suffixes = suffixes[:2] // no 软件科技科技有限公司
 		}
+		region := pick(r, towns)
+		city := "苏州"
+		if p := forms.Regions().Path(region); len(p) > 1 {
+			city = strings.TrimSuffix(p[1].Name, "市")
+		}
+		var name string
+		for try := 0; ; try++ {
+			name = fmt.Sprintf("%s%s%s%s", city, pick(r, brands), tr.name, pick(r, suffixes))
+			if try >= 20 {
+				name = fmt.Sprintf("%s%s%s%d号%s", city, pick(r, brands), tr.name, i, pick(r, suffixes))
+			}
+			if !names[name] {
+				break
+			}
+		}
+		names[name] = true
+		sz := pickSize(r)
 		at := base.Add(time.Duration(r.IntN(200*24)) * time.Hour)
 		e := &forms.Enterprise{
 			ID: forms.NewIDFrom(r.Uint64(), r.Uint64()), CatalogueVersion: cat.Version, CreatedAt: at, UpdatedAt: at, CreatedBy: pick(r, officers), Team: "苏州科技镇长团",
 			Values: forms.Values{
 				"enterprise_name":  {name},
 				"credit_code":      {creditCode(r)},
-				"region":           {pick(r, towns)},
+				"region":           {region},
 				"address":          {fmt.Sprintf("%s路 %d 号", pick(r, brands), 1+r.IntN(300))},
 				"institution_type": {"1"},
-				"scale":            {fmt.Sprint(1 + r.IntN(4))},
-				"above_scale":      {fmt.Sprint(r.IntN(3) > 0)},
-				"industry":         {"C"},
-				"rd_staff":         {fmt.Sprint(5 + r.IntN(300))},
+				"scale":            {sz.scale},
+				"above_scale":      {fmt.Sprint(r.IntN(100) < sz.aboveChance)},
+				"industry":         {tr.industry},
+				"rd_staff":         {fmt.Sprint(sz.staff[0] + r.IntN(sz.staff[1]-sz.staff[0]+1))},
 			},
 			Contacts: []forms.Contact{{ID: forms.NewIDFrom(r.Uint64(), r.Uint64()), Values: forms.Values{
 				"contact_name": {pick(r, people)}, "contact_position": {pick(r, posts)},
@@ -91,8 +230,7 @@ func Generate(seed uint64, needs int) *Set {
 				"contact_email":  {fmt.Sprintf("rd%d@example.com.cn", i)},
 			}}},
 		}
-		quals := []string{"hnte", "tsme", "isme", "srdi", "giant", "gazelle"}
-		e.Values.SetList("qualifications", []string{quals[r.IntN(len(quals))], quals[r.IntN(len(quals))]})
+		e.Values.SetList("qualifications", qualificationsOf(r, sz))
 		e.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Enterprises = append(s.Enterprises, e)
 		if r.IntN(2) == 0 {
@@ -100,41 +238,72 @@ func Generate(seed uint64, needs int) *Set {
 				Date: at.Format("2006-01-02"), Who: pick(r, officers) + "、" + pick(r, officers), Notes: "现场走访，了解企业研发现状与技术瓶颈。", CreatedAt: at})
 		}
 	}
-	types := cat.Vocabulary("need_type").Options
-	var subFields []forms.Option
-	for _, o := range cat.Vocabulary("tech_field").Options {
-		if o.Parent != "" {
-			subFields = append(subFields, o)
-		}
-	}
+	ts := &titles{used: map[string]bool{}}
 	for i := 0; i < needs; i++ {
 		e := s.Enterprises[i%nEnt]
-		sub := subFields[r.IntN(len(subFields))]
-		subject := pick(r, subjects)
-		title := subject + pick(r, aims)
-		if i >= len(subjects)*len(aims) {
-			title = fmt.Sprintf("%s%s（第%d期）", subject, pick(r, aims), i/(len(subjects)*len(aims))+1)
+		tr := entTrade[i%nEnt]
+		sub, title, aim := ts.next(r, tr)
+		typ := pick(r, sub.types)
+		switch aim {
+		case aimLocalise:
+			if slices.Contains(sub.types, "00") {
+				typ = "00"
+			}
+		case aimProcess, aimYield, aimEnergy:
+			if slices.Contains(sub.types, "02") {
+				typ = "02"
+			}
 		}
+		num := sub.lo + r.IntN(max(1, sub.hi-sub.lo+1))
+		field := sub.field
+		top := cat.Vocabulary("tech_field").Root(field)
 		at := e.CreatedAt.Add(time.Duration(1+r.IntN(60*24)) * time.Hour)
+		modes := sub.modes
+		if modes == nil {
+			modes = []string{"02", "02", "01", "03", "04", "06"}
+		}
+		coop := []string{pick(r, modes)}
+		if r.IntN(3) == 0 {
+			coop = append(coop, pick(r, modes))
+		}
+		city := "苏州市"
+		if p := forms.Regions().Path(e.Values.Get("region")); len(p) > 1 {
+			city = p[1].Name
+		}
 		n := &forms.Need{
 			ID: forms.NewIDFrom(r.Uint64(), r.Uint64()), EnterpriseID: e.ID, ContactID: e.Contacts[0].ID,
 			CatalogueVersion: cat.Version, CreatedAt: at, UpdatedAt: at, CreatedBy: e.CreatedBy, Team: e.Team,
 			Status: forms.StatusDraft,
 			Values: forms.Values{
 				"title":             {title},
-				"need_type":         {types[r.IntN(len(types))].Code},
-				"tech_fields":       {sub.Parent, sub.Code},
-				"keywords":          {strings.Fields(strings.ReplaceAll(subject, " ", ""))[0], pick(r, aims)},
-				"problem":           {fmt.Sprintf("企业现有%s依赖进口，价格高、交期长，且在%s方面难以满足客户要求，急需%s。", subject, pick(r, aims), pick(r, aims))},
-				"key_technology":    {fmt.Sprintf("%s的材料配方、结构设计与制造工艺。", subject)},
-				"indicators":        {fmt.Sprintf("精度 ≤ %d μm；寿命 ≥ %d 小时；良率 ≥ %d%%", 1+r.IntN(20), 1000*(1+r.IntN(20)), 90+r.IntN(10))},
-				"expected_goal":     {"完成样机研制并通过客户验证，实现小批量生产。"},
-				"current_basis":     {fmt.Sprintf("已投入研发资金 %d 万元，研发团队 %d 人。", 50+r.IntN(500), 3+r.IntN(30))},
-				"cooperation_modes": {[]string{"01", "02", "03", "04", "06"}[r.IntN(5)]},
+				"need_type":         {typ},
+				"tech_fields":       {top, field},
+				"industry_tags":     slices.Clone(tr.tags),
+				"keywords":          slices.Clone(sub.keywords),
+				"problem":           {fmt.Sprintf(sub.problem, sub.name, num)},
+				"key_technology":    {sub.key},
+				"indicators":        {sub.indicators},
+				"expected_goal":     {sub.goal},
+				"current_basis":     {fmt.Sprintf("已投入研发资金 %d 万元，研发团队 %d 人。", 20*(1+r.IntN(25)), 3+r.IntN(20))},
+				"cooperation_modes": coop,
 				"timeframe":         {fmt.Sprintf("2027-%02d", 1+r.IntN(12))},
 				"visibility":        {[]string{"named", "named", "anonymous", "private"}[r.IntN(4)]},
-				"public_alias":      {"苏州市某" + pick(r, trades) + "企业"},
+				"public_alias":      {city + "某" + tr.name + "企业"},
+				"tech_manager":      {e.CreatedBy},
 			},
+		}
+		n.Values.SetList("cooperation_modes", coop) // one mode, not twice
+		if r.IntN(2) == 0 {
+			n.Values.Set("activity", pick(r, events))
+		}
+		if r.IntN(3) == 0 {
+			start := 2026 + r.IntN(2)
+			n.Values.Set("period_start_year", fmt.Sprint(start))
+			n.Values.Set("period_end_year", fmt.Sprint(start+1+r.IntN(2)))
+			n.Values.Set("valid_until", fmt.Sprintf("%d-12-31", start))
+		}
+		if r.IntN(4) == 0 {
+			n.Values.Set("current_basis_public", "true")
 		}
 		if r.IntN(5) == 0 {
 			n.Values.Set("budget_negotiable", "true")

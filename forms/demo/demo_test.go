@@ -1,6 +1,8 @@
 package demo
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/xunbang/xunbang/forms"
@@ -46,4 +48,107 @@ func TestGenerateIsRealistic(t *testing.T) {
 	if again := Generate(1, 300); again.Needs[7].ID != s.Needs[7].ID || again.Needs[7].Title() != s.Needs[7].Title() {
 		t.Error("the same seed gave different records")
 	}
+}
+
+// TestDemoAgrees is issue 13.10: titles, tech fields, industries, sizes and
+// texts agree — no 高速主轴轴承 under 生物与新医药, no title twice, no
+// 检测检测自动化, no 规上 enterprise that is 微型.
+func TestDemoAgrees(t *testing.T) {
+	for _, seed := range []uint64{1, 2026} {
+		s := Generate(seed, 400)
+		tradeOf := checkEnterprises(t, s)
+		checkNeeds(t, s, tradeOf)
+	}
+}
+
+// checkEnterprises checks that each enterprise's name, industry, size and
+// qualifications agree, and returns the trades by enterprise id.
+func checkEnterprises(t *testing.T, s *Set) map[string]trade {
+	t.Helper()
+	tradeOf := map[string]trade{}
+	for _, e := range s.Enterprises {
+		name := e.Name()
+		found := false
+		for _, tr := range trades {
+			if strings.Contains(name, tr.name) {
+				tradeOf[e.ID], found = tr, true
+			}
+		}
+		if !found {
+			t.Fatalf("%s: no trade in the name", name)
+		}
+		if tr := tradeOf[e.ID]; e.Values.Get("industry") != tr.industry {
+			t.Errorf("%s: industry %s, the trade's is %s", name, e.Values.Get("industry"), tr.industry)
+		}
+		if strings.Contains(name, "科技科技") || strings.Contains(name, "有限公司有限公司") {
+			t.Errorf("name %s says a word twice", name)
+		}
+		scale, above, quals := e.Values.Get("scale"), e.Values.Bool("above_scale"), e.Values.List("qualifications")
+		switch {
+		case scale == "4" && above:
+			t.Errorf("%s is 微型 and 规上", name)
+		case (scale == "1" || scale == "2") && !above:
+			t.Errorf("%s is large or medium and not 规上", name)
+		case scale == "1" && (slices.Contains(quals, "tsme") || slices.Contains(quals, "srdi") || slices.Contains(quals, "giant")):
+			t.Errorf("%s is large and an SME: %v", name, quals)
+		case scale == "4" && slices.Contains(quals, "listed"):
+			t.Errorf("%s is 微型 and listed", name)
+		}
+	}
+	return tradeOf
+}
+
+// checkNeeds checks that each need's title is unique and says no word
+// twice, and that its subject, tech field, type and alias are its
+// enterprise's trade's.
+func checkNeeds(t *testing.T, s *Set, tradeOf map[string]trade) {
+	t.Helper()
+	voc := forms.Default().Vocabulary("tech_field")
+	seen := map[string]bool{}
+	for _, n := range s.Needs {
+		title := n.Title()
+		if seen[title] {
+			t.Errorf("title %s twice", title)
+		}
+		seen[title] = true
+		r := []rune(title)
+		for i := 0; i+3 < len(r); i++ {
+			if string(r[i:i+2]) == string(r[i+2:i+4]) {
+				t.Errorf("title %s says %s twice", title, string(r[i:i+2]))
+			}
+		}
+		tr := tradeOf[n.EnterpriseID]
+		sub := subjectOf(tr, title)
+		if sub == nil {
+			t.Errorf("%s is no need of a %s enterprise", title, tr.name)
+			continue
+		}
+		fields := n.Values.List("tech_fields")
+		if len(fields) != 2 || fields[1] != sub.field || fields[0] != voc.Root(sub.field) {
+			t.Errorf("%s: tech fields %v, want %s under its top level", title, fields, sub.field)
+		}
+		if !slices.Contains(sub.types, n.Values.Get("need_type")) {
+			t.Errorf("%s: need type %s, the subject's are %v", title, n.Values.Get("need_type"), sub.types)
+		}
+		if alias := n.Values.Get("public_alias"); !strings.Contains(alias, tr.name) {
+			t.Errorf("%s: alias %s does not say the trade %s", title, alias, tr.name)
+		}
+		if p := n.Values.Get("problem"); strings.Contains(p, "%!") || !strings.Contains(p, "。") {
+			t.Errorf("%s: problem %q", title, p)
+		}
+		// The embarrassing one, said outright.
+		if strings.Contains(title, "轴承") && voc.Root(fields[0]) == "20" {
+			t.Errorf("%s under 生物与新医药", title)
+		}
+	}
+}
+
+// subjectOf finds the subject of a trade a title is about.
+func subjectOf(tr trade, title string) *subject {
+	for i := range tr.subjects {
+		if strings.HasPrefix(title, tr.subjects[i].name) {
+			return &tr.subjects[i]
+		}
+	}
+	return nil
 }

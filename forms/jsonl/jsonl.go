@@ -17,6 +17,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"time"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -213,6 +214,7 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 		if err := json.Unmarshal(line, &e); err != nil {
 			return nil, nil, fieldErr(lineNo, err)
 		}
+		cat.UpgradeValues(forms.EntityEnterprise, e.Values) // codes of an older catalogue
 		add(cat.ValidateEnterprise(&e, forms.Draft))
 		return &e, nil, out
 	case TypeNeed:
@@ -226,6 +228,7 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 		if n.EnterpriseID == "" {
 			out = append(out, errp("enterprise_id", "缺少所属企业（enterprise_id）。", "enterprise_id is missing.")...)
 		}
+		cat.UpgradeNeed(&n, time.Now()) // codes of an older catalogue (tech fields before 2026.2), its confirmation kept
 		add(cat.ValidateNeed(&n, forms.Draft))
 		if n.Diagnosis != nil {
 			add(cat.ValidateDiagnosis(n.Diagnosis, forms.Draft))

@@ -171,3 +171,21 @@ func FuzzDecodeLine(f *testing.F) {
 		}
 	})
 }
+
+// TestReadUpgradesLegacyTechFields: a JSON Lines export written before the
+// tech fields had their official codes reads with the new codes, without an
+// error (issue 13.2).
+func TestReadUpgradesLegacyTechFields(t *testing.T) {
+	ents, needs := records()
+	needs[0].Values.SetList("tech_fields", []string{"08", "0804"})
+	b, err := Read(context.Background(), bytes.NewReader(write(t, ents, needs)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b.Problems) != 0 || len(b.Needs) != 1 {
+		t.Fatalf("problems %v", b.Problems)
+	}
+	if got := b.Needs[0].Values.List("tech_fields"); len(got) != 2 || got[0] != "80" || got[1] != "804" {
+		t.Errorf("tech_fields %v", got)
+	}
+}

@@ -76,7 +76,7 @@ func benchFixture(b *testing.B) {
 				"need_type":          {"02"},
 				"key_core":           {"false"},
 				"tier":               {"1"},
-				"tech_fields":        {fields[i%len(fields)], "0101"},
+				"tech_fields":        {fields[i%len(fields)], "101"},
 				"industry_tags":      {"2"},
 				"keywords":           {"热变形", "数控", "补偿"},
 				"problem":            {"主轴连续运行两小时后热伸长达 20 微米，导致批量零件尺寸超差，现有冷却方案无法解决，需要建立温度场模型并实时补偿。"},
@@ -124,29 +124,23 @@ func benchFixture(b *testing.B) {
 }
 
 // platformCells returns the cells of the platform sheet of benchRecs,
-// header first, exactly as WritePlatform makes them.
+// header first, exactly as WritePlatform makes them with the default
+// profile.
 func platformCells() [][]any {
 	cat := forms.Default()
-	cols := platformColumns(cat)
-	header := make([]any, len(cols)+1)
-	for i, c := range cols {
-		header[i] = c.f.ZH
+	prof, _ := ProfileByID("")
+	header := make([]any, len(prof.Columns))
+	for i, h := range PlatformHeaders(prof) {
+		header[i] = h
 	}
-	header[len(cols)] = PlatformNeedIDHeader
 	rows := [][]any{header}
 	ents := map[string]*forms.Enterprise{}
 	for _, e := range benchRecs.ents {
 		ents[e.ID] = e
 	}
+	rb := rowBuilder{cat: cat, prof: prof}
 	for _, n := range benchRecs.needs {
-		e := ents[n.EnterpriseID]
-		p, _ := cat.Publish(n, e)
-		ep := &entPublic{e: e, region: forms.Regions().FullName(e.Values.Get("region")),
-			named: cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed),
-			anon:  cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityAnonymous)}
-		row := make([]any, len(cols)+1)
-		platformRow(cat, cols, p, ep, row)
-		rows = append(rows, row)
+		rows = append(rows, rb.row(n, ents[n.EnterpriseID]))
 	}
 	return rows
 }

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,9 @@ func parseCell(cat *forms.Catalogue, v forms.Values, f *forms.Field, raw string)
 		if !ok || !v.Has(id) {
 			return
 		}
-		for _, p := range cat.CheckField(fd, v.List(id)) {
+		// A length or a count a draft may break is a warning: the need
+		// comes in as 待补充 (see reader.finish), never refused.
+		for _, p := range forms.SoftenDraftLimits(cat.CheckField(fd, v.List(id))) {
 			out = append(out, fromForms(cat, p))
 		}
 	}
@@ -72,6 +75,16 @@ func parseCell(cat *forms.Catalogue, v forms.Values, f *forms.Field, raw string)
 			return []cellProblem{fromParseError(cat, err)}
 		}
 	case forms.KindNumber, forms.KindMoney, forms.KindDate:
+		if f.RangeEnd != "" {
+			if from, to, ok := yearRange(s); ok {
+				v.Set(f.ID, from)
+				v.Set(f.RangeEnd, to)
+				check(f.ID)
+				check(f.RangeEnd)
+				return out
+			}
+			s = strings.TrimSuffix(s, "年")
+		}
 		if err := cat.SetInput(v, f, unexponent(s)); err != nil {
 			return []cellProblem{fromParseError(cat, err)}
 		}
@@ -211,4 +224,17 @@ func parsePhones(cat *forms.Catalogue, v forms.Values, f *forms.Field, s string)
 		}
 	}
 	return out
+}
+
+// yearRangeRe matches a range of years as forms write 需求时限: 2025-2027,
+// 2025年—2027年, 2025 至 2027, 2025~2027.
+var yearRangeRe = regexp.MustCompile(`^\s*(\d{4})\s*年?\s*(?:-|—|–|－|~|～|至|到|——)+\s*(\d{4})\s*年?\s*$`)
+
+// yearRange reads a range of years ("2025—2027") into its first and last.
+func yearRange(s string) (from, to string, ok bool) {
+	m := yearRangeRe.FindStringSubmatch(forms.Fold(s))
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
 }

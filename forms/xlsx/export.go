@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"runtime"
 	"strconv"
-	"strings"
 	"sync"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -141,17 +138,6 @@ func confirmedContentField(id string) bool {
 	return id == "enterprise_name" || id == "credit_code" || id == "region"
 }
 
-// vocabCodes reports whether a vocabulary's codes are the platform's codes
-// (digits and GB/T 4754 letters) rather than xunbang's own English ids.
-func vocabCodes(v *forms.Vocabulary) bool {
-	for _, o := range v.Options {
-		if strings.ToUpper(o.Code) != o.Code {
-			return false
-		}
-	}
-	return true
-}
-
 // labels returns the labels of codes in a vocabulary.
 func labels(v *forms.Vocabulary, codes []string, lang string) []string {
 	out := make([]string, len(codes))
@@ -189,43 +175,6 @@ func number(s string) any {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// bookFont is the workbooks' default font, named in their styles: a CJK
-// font every Chinese office suite has (宋体, SimSun), not excelize's
-// Calibri, which has no Chinese characters.
-const bookFont = "宋体"
-
-// newBookFile starts a workbook whose first sheet is named first, in
-// bookFont.
-func newBookFile(first string) (*excelize.File, error) {
-	f := excelize.NewFile()
-	if err := f.SetSheetName("Sheet1", first); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	if err := f.SetDefaultFont(bookFont); err != nil {
-		_ = f.Close()
-		return nil, err
-	}
-	return f, nil
-}
-
-// finishBook sets the document properties and writes the workbook.
-func finishBook(f *excelize.File, w io.Writer, title string, now time.Time) error {
-	if err := f.SetDocProps(&excelize.DocProperties{
-		Title: title, Creator: "xunbang", Created: now.UTC().Format(time.RFC3339), Modified: now.UTC().Format(time.RFC3339),
-		Language: "zh-CN",
-	}); err != nil {
-		return err
-	}
-	if err := f.SetAppProps(&excelize.AppProperties{Application: "xunbang"}); err != nil {
-		return err
-	}
-	if err := f.Write(w); err != nil {
-		return fmt.Errorf("xlsx: write workbook: %w", err)
-	}
-	return nil
-}
 
 // cellName is excelize.CoordinatesToCellName without the error, for
 // coordinates built in code.

@@ -61,171 +61,22 @@ func openBook(t testing.TB, data []byte) *excelize.File {
 	return f
 }
 
-func platformBytes(t testing.TB, recs Records) ([]byte, ExportStats) {
+func platformBytes(t testing.TB, recs Records, profile ...string) ([]byte, ExportStats) {
 	t.Helper()
 	var buf bytes.Buffer
-	st, err := WritePlatform(context.Background(), &buf, recs, PlatformOptions{Now: fixedNow})
+	opt := PlatformOptions{Now: fixedNow, Organisation: "昆山科技镇长团"}
+	if len(profile) > 0 {
+		opt.Profile = profile[0]
+	}
+	st, err := WritePlatform(context.Background(), &buf, recs, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return buf.Bytes(), st
 }
 
-func TestWritePlatform(t *testing.T) {
-	recs := sampleRecords(t)
-	data, st := platformBytes(t, recs)
-	if st != (ExportStats{Needs: 3, Unconfirmed: 1, Private: 1}) {
-		t.Errorf("stats %+v", st)
-	}
-	unzipParts(t, data)
-	f := openBook(t, data)
-	if got := f.GetSheetList(); !slices.Equal(got, []string{PlatformSheet, PlatformCodesSheet}) {
-		t.Fatalf("sheets %v", got)
-	}
-	rows, err := f.GetRows(PlatformSheet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(rows) != 4 {
-		t.Fatalf("%d rows, want a header and 3 needs", len(rows))
-	}
-	cat := forms.Default()
-	fields := PlatformFields(cat)
-	col := map[string]int{}
-	for i, fd := range fields {
-		if rows[0][i] != fd.ZH {
-			t.Errorf("header %d = %q, want %q", i, rows[0][i], fd.ZH)
-		}
-		col[fd.ID] = i
-		if fd.Class == forms.ClassSecret || fd.Class == forms.ClassInternal || fd.ID == "budget_negotiable" {
-			t.Errorf("column %s should not be on the platform sheet", fd.ID)
-		}
-	}
-	// The need's id last.
-	if h := rows[0][len(fields)]; h != PlatformNeedIDHeader || len(rows[0]) != len(fields)+1 {
-		t.Errorf("last header %q of %d, want %q after %d fields", h, len(rows[0]), PlatformNeedIDHeader, len(fields))
-	}
-	ids := map[string]bool{}
-	for _, n := range recs.needs {
-		ids[n.ID] = true
-	}
-	for r := 1; r < len(rows); r++ {
-		if id := rows[r][len(fields)]; !ids[id] {
-			t.Errorf("row %d: need id %q is no need's", r+1, id)
-		}
-	}
-	// Catalogue order.
-	last := -1
-	for _, fd := range fields {
-		i := slices.IndexFunc(cat.Fields(), func(g *forms.Field) bool { return g == fd })
-		if i < last {
-			t.Errorf("%s out of catalogue order", fd.ID)
-		}
-		last = i
-	}
-	cell := func(r int, id string) string {
-		if c := col[id]; c < len(rows[r]) {
-			return rows[r][c]
-		}
-		return ""
-	}
-	byTitle := map[string]int{}
-	for r := 1; r < len(rows); r++ {
-		byTitle[cell(r, "title")] = r
-	}
-	named, anon := byTitle["数控机床主轴热变形补偿"], byTitle["高导热陶瓷基板材料开发"]
-	if named == 0 || anon == 0 || byTitle["尚未确认的需求项目"] != 0 || byTitle["不公开的需求项目"] != 0 {
-		t.Fatalf("rows %v", byTitle)
-	}
-	for id, want := range map[string]string{
-		"enterprise_name": "昆山精密机械有限公司", "need_type": "02", "tech_fields": "0804,0101", "cooperation_modes": "02,01",
-		"budget_wan": "200", "visibility": "实名公开", "region": "江苏省苏州市昆山市玉山镇", "contact_mobile": "13812345678",
-		"keywords": "伺服、编码器", "timeframe": "2025-12",
-	} {
-		if got := cell(named, id); got != want {
-			t.Errorf("named row: %s = %q, want %q", id, got, want)
-		}
-	}
-	for id, want := range map[string]string{
-		"enterprise_name": "苏州市某装备制造企业", "public_alias": "苏州市某装备制造企业", "credit_code": "",
-		"contact_name": "", "contact_mobile": "", "budget_wan": "面议", "visibility": "匿名公开",
-	} {
-		if got := cell(anon, id); got != want {
-			t.Errorf("anonymous row: %s = %q, want %q", id, got, want)
-		}
-	}
-	// Codes are text, so that 02 keeps its zero.
-	ref := cellName(col["need_type"]+1, named+1)
-	if typ, _ := f.GetCellType(PlatformSheet, ref); typ != excelize.CellTypeInlineString {
-		t.Errorf("need type cell %s has type %v", ref, typ)
-	}
-	codes, _ := f.GetRows(PlatformCodesSheet)
-	if len(codes) < 14 || !containsRow(codes, []string{"需求类型", "00", "关键技术研发"}) {
-		t.Errorf("code sheet: %v", codes[:min(len(codes), 5)])
-	}
-}
-
 func containsRow(rows [][]string, want []string) bool {
 	return slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) })
-}
-
-// What the platform sheet holds comes back through the importer unchanged.
-func TestPlatformRoundTrip(t *testing.T) {
-	recs := sampleRecords(t)
-	data, _ := platformBytes(t, recs)
-	b := mustRead(t, data, Options{})
-	if b.HasErrors() {
-		t.Fatalf("re-import has errors:\n%s", dumpProblems(b))
-	}
-	for _, p := range b.Problems {
-		if p.Code == "unknown_columns" {
-			t.Errorf("the importer does not know a column the exporter wrote: %s", p.ZH)
-		}
-	}
-	if got := titles(b.Needs); !slices.Equal(got, []string{"数控机床主轴热变形补偿", "高导热陶瓷基板材料开发", "中药提取物稳定性研究"}) {
-		t.Fatalf("needs %v", got)
-	}
-	cat := forms.Default()
-	ents := map[string]*forms.Enterprise{}
-	for _, e := range recs.ents {
-		ents[e.ID] = e
-	}
-	for _, orig := range recs.needs {
-		got := needByTitle(b, orig.Title())
-		if got == nil {
-			continue
-		}
-		if got.ID != orig.ID {
-			t.Errorf("%s: id %q, want the original %q", orig.Title(), got.ID, orig.ID)
-		}
-		oe := ents[orig.EnterpriseID]
-		p, _ := cat.Publish(orig, oe)
-		want := p.Values.Clone()
-		want.Set("visibility", string(p.Visibility))
-		if p.Visibility == forms.VisibilityAnonymous {
-			want.Set("public_alias", p.Publisher)
-		}
-		if !got.Values.Equal(want) {
-			t.Errorf("%s: values\n got %v\nwant %v", orig.Title(), got.Values, want)
-		}
-		ge := entByID(b, got.EnterpriseID)
-		wantEnt := cat.PublicValues(forms.EntityEnterprise, oe.Values, p.Visibility)
-		if p.Visibility == forms.VisibilityAnonymous {
-			wantEnt.Set("enterprise_name", p.Publisher)
-		}
-		if !ge.Values.Equal(wantEnt) {
-			t.Errorf("%s: enterprise\n got %v\nwant %v", orig.Title(), ge.Values, wantEnt)
-		}
-		if p.Visibility == forms.VisibilityNamed && (len(ge.Contacts) != 1 || !ge.Contacts[0].Values.Equal(p.Contact)) {
-			t.Errorf("%s: contact %+v, want %v", orig.Title(), ge.Contacts, p.Contact)
-		}
-	}
-	// The two named needs of different enterprises stay apart; the first
-	// enterprise's named and anonymous needs do not meet (the alias stands
-	// in for the name).
-	if len(b.Enterprises) != 3 {
-		t.Errorf("%d enterprises", len(b.Enterprises))
-	}
 }
 
 func handbookBytes(t testing.TB, recs Records, opt HandbookOptions) ([]byte, ExportStats) {

@@ -87,7 +87,7 @@ func (m *memRecords) addNeed(t testing.TB, e *forms.Enterprise, title string, vi
 	n := &forms.Need{ID: forms.NewID(), EnterpriseID: e.ID, Status: forms.StatusToConfirm, Values: forms.Values{
 		"title":             {title},
 		"need_type":         {"02"},
-		"tech_fields":       {"0804"},
+		"tech_fields":       {"804"},
 		"keywords":          {"伺服", "编码器"},
 		"problem":           {"现有进口编码器价格高、交期长，需要国产替代方案。"},
 		"key_technology":    {"23 位绝对值编码，抗振动。"},
@@ -131,9 +131,9 @@ func sampleRecords(t testing.TB) *memRecords {
 		contact: forms.Values{"contact_name": {"王晓明"}, "contact_position": {"技术总监"}, "contact_mobile": {"13812345678"}}})
 	e2 := m.addEnterprise(t, entSpec{name: "苏州远望新材料有限公司", code: creditCode(t, "91320583MA200001"), region: "320583102",
 		contact: forms.Values{"contact_name": {"李华"}, "contact_mobile": {"13900001111"}, "contact_landline": {"0512-57771234"}}})
-	m.addNeed(t, e1, "数控机床主轴热变形补偿", forms.VisibilityNamed, true, forms.Values{"tech_fields": {"0804", "0101"}})
-	m.addNeed(t, e1, "高导热陶瓷基板材料开发", forms.VisibilityAnonymous, true, forms.Values{"tech_fields": {"0401"}, "budget_wan": nil, "budget_negotiable": {"true"}})
-	m.addNeed(t, e2, "中药提取物稳定性研究", forms.VisibilityNamed, true, forms.Values{"tech_fields": {"0202"}, "need_type": {"01"}})
+	m.addNeed(t, e1, "数控机床主轴热变形补偿", forms.VisibilityNamed, true, forms.Values{"tech_fields": {"804", "101"}})
+	m.addNeed(t, e1, "高导热陶瓷基板材料开发", forms.VisibilityAnonymous, true, forms.Values{"tech_fields": {"401"}, "budget_wan": nil, "budget_negotiable": {"true"}})
+	m.addNeed(t, e2, "中药提取物稳定性研究", forms.VisibilityNamed, true, forms.Values{"tech_fields": {"202"}, "need_type": {"01"}})
 	m.addNeed(t, e2, "尚未确认的需求项目", forms.VisibilityNamed, false, nil)
 	m.addNeed(t, e2, "不公开的需求项目", forms.VisibilityPrivate, true, nil)
 	return m

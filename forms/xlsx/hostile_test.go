@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // rezip copies a workbook package, replacing the parts named in repl. A
@@ -391,5 +392,88 @@ func TestHostileLimits(t *testing.T) {
 	cancel()
 	if _, err := Read(ctx, bytes.NewReader(data), int64(len(data)), Options{}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled context: %v", err)
+	}
+}
+
+// TestHostileMillionRows is issue 11.8: a sheet of a million rows of data
+// is refused from the scan of the package, before excelize decodes a row,
+// by the sheet's name and its declared range, without holding the sheet in
+// memory (it took 36 s and 666 MB to refuse it while reading rows).
+func TestHostileMillionRows(t *testing.T) {
+	const n = 1_000_000
+	data := rezip(t, baseBook(t), map[string]func(io.Writer){
+		"xl/worksheets/sheet1.xml": func(w io.Writer) {
+			head := strings.Replace(sheetHead, "<sheetData>", fmt.Sprintf(`<dimension ref="A1:C%d"/><sheetData>`, n+1), 1)
+			io.WriteString(w, head)
+			b := make([]byte, 0, 64<<10)
+			for r := 2; r <= n+1; r++ {
+				b = append(b, `<row r="`...)
+				b = strconv.AppendInt(b, int64(r), 10)
+				b = append(b, `"><c r="A`...)
+				b = strconv.AppendInt(b, int64(r), 10)
+				b = append(b, `"><v>`...)
+				b = strconv.AppendInt(b, int64(r), 10)
+				b = append(b, `</v></c></row>`...)
+				if len(b) > 60<<10 {
+					w.Write(b)
+					b = b[:0]
+				}
+			}
+			w.Write(b)
+			io.WriteString(w, sheetTail)
+		},
+	})
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	_, err := readBytes(t, data, Options{})
+	t.Logf("a %d-byte workbook of %d rows refused in %v, %d MB allocated", len(data), n, time.Since(start).Round(time.Millisecond), heapAllocSince(&before)>>20)
+	fe := fileErrOf(t, err, ErrTooLarge)
+	for _, want := range []string{"「Sheet1」", fmt.Sprintf("A1:C%d", n+1), "拆分"} {
+		if !strings.Contains(fe.ZH, want) {
+			t.Errorf("message %q lacks %q", fe.ZH, want)
+		}
+	}
+	if !strings.Contains(fe.EN, `"Sheet1"`) {
+		t.Errorf("message %q does not name the sheet", fe.EN)
+	}
+	if a := heapAllocSince(&before); a > 64<<20 {
+		t.Errorf("refusing a million rows allocated %d MB", a>>20)
+	}
+	// The limit is the reader's: a smaller one refuses a smaller sheet.
+	small := newBook(t, "需求")
+	small.row("需求", 1, "企业名称", "需求名称")
+	for r := 2; r <= 40; r++ {
+		small.row("需求", r, "测试企业有限公司", fmt.Sprintf("第 %d 项测试需求", r))
+	}
+	if _, err := readBytes(t, small.bytes(), Options{Limits: Limits{MaxRecords: 10, MaxRows: 20}}); !errors.Is(err, ErrTooLarge) {
+		t.Errorf("40 rows against a limit of 20: %v", err)
+	}
+	if _, err := readBytes(t, small.bytes(), Options{Limits: Limits{MaxRecords: 100, MaxRows: 50}}); err != nil {
+		t.Errorf("40 rows against a limit of 50: %v", err)
+	}
+}
+
+// TestLongHiddenSheet: a long sheet the import would not read (hidden)
+// refuses nothing; chosen by name, it is refused.
+func TestLongHiddenSheet(t *testing.T) {
+	b := newBook(t, "需求")
+	b.row("需求", 1, "企业名称", "需求名称")
+	b.row("需求", 2, "测试企业有限公司", "一项测试需求名称")
+	b.sheet("备注")
+	for r := 1; r <= 40; r++ {
+		b.row("备注", r, fmt.Sprintf("第 %d 行备注", r))
+	}
+	if err := b.f.SetSheetVisible("备注", false); err != nil {
+		t.Fatal(err)
+	}
+	data := b.bytes()
+	lim := Limits{MaxRecords: 10, MaxRows: 20}
+	if got, err := readBytes(t, data, Options{Limits: lim}); err != nil || len(got.Needs) != 1 {
+		t.Errorf("a long hidden sheet: %v", err)
+	}
+	_, err := readBytes(t, data, Options{Limits: lim, Sheet: "备注"})
+	if fe := fileErrOf(t, err, ErrTooLarge); !strings.Contains(fe.ZH, "「备注」") {
+		t.Errorf("message %q", fe.ZH)
 	}
 }

@@ -7,38 +7,65 @@ import (
 	"github.com/xunbang/xunbang/forms"
 )
 
-// needIDColumn is a sheet's need-id column (需求编号): no catalogue field,
-// so it is kept beside the mapped columns.
+// needIDColumn is a sheet's need-id column (寻榜编号, 需求编号): no
+// catalogue field, so it is kept beside the mapped columns.
 type needIDColumn struct {
 	idx    int // 0-based cell index; -1 when the sheet has none
 	letter string
 	header string
-	// strict: the header says it is a need's id (需求编号, 需求ID), so a
-	// value that is not one is an error. Under the bare 编号, which many
-	// forms use for their own running numbers, it is a warning and the
+	// strict: the header says it is a need's id (寻榜编号, 需求编号, 需求ID),
+	// so a value that is not one is an error. Under the bare 编号, which
+	// many forms use for their own running numbers, it is a warning and the
 	// value is ignored.
 	strict bool
+	// platformNo: the header is 需求编号, which the platforms use for their
+	// own numbers too (jstec: 6851882291613696, FT6851882291613696). A value
+	// that is no xunbang id and does not look like a mistyped one is the
+	// platform's number (platform_need_no), not an error.
+	platformNo bool
+	rank       int // the lowest wins when a sheet has several id columns
 }
 
-// needIDHeaders are the headers of the need-id column, by [forms.HeaderKey],
-// and whether each is strict.
-var needIDHeaders = func() map[string]bool {
-	m := map[string]bool{}
-	for _, h := range []string{PlatformNeedIDHeader, "需求ID", "需求 ID", "需求Id", "需求id", "need id", "need_id"} {
-		m[forms.HeaderKey(h)] = true
+// needIDHeaders are the headers of the need-id column, by [forms.HeaderKey].
+var needIDHeaders = func() map[string]needIDColumn {
+	m := map[string]needIDColumn{}
+	for _, h := range []string{NeedIDHeader, "寻榜需求编号", "xunbang id"} {
+		m[forms.HeaderKey(h)] = needIDColumn{strict: true, rank: 0}
 	}
-	m[forms.HeaderKey("编号")] = false
+	m[forms.HeaderKey(PlatformNeedIDHeader)] = needIDColumn{strict: true, platformNo: true, rank: 1}
+	for _, h := range []string{"需求ID", "需求 ID", "需求Id", "需求id", "need id", "need_id"} {
+		m[forms.HeaderKey(h)] = needIDColumn{strict: true, rank: 2}
+	}
+	m[forms.HeaderKey("编号")] = needIDColumn{rank: 3}
 	return m
 }()
 
-// needIDHeader reports whether a header names the need-id column, and
-// whether strictly.
-func needIDHeader(h string) (strict, ok bool) {
+// needIDHeader reports whether a header names a need-id column, and how.
+func needIDHeader(h string) (needIDColumn, bool) {
 	if len(h) > 200 {
-		return false, false
+		return needIDColumn{}, false
 	}
-	strict, ok = needIDHeaders[forms.HeaderKey(h)]
-	return strict, ok
+	c, ok := needIDHeaders[forms.HeaderKey(h)]
+	return c, ok
+}
+
+// mistypedID reports whether s looks like a xunbang need number gone wrong
+// (a UUID with a character too many or too few, a card's short number)
+// rather than another system's number.
+func mistypedID(s string) bool {
+	if shortNumber(s) {
+		return true
+	}
+	if strings.Count(s, "-") < 3 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
 
 // parseNeedID returns the record id a 需求编号 cell holds: a UUID as
@@ -88,6 +115,22 @@ func (rd *reader) needID(p *sheetPlan, row int, raw string, n *forms.Need) (bad 
 		rd.addProblem(Problem{Sheet: p.name, Row: row, Column: c.letter, Severity: sev, Code: code, ZH: zh, EN: en})
 	}
 	id, ok := parseNeedID(raw)
+	if !ok && c.platformNo && !mistypedID(raw) {
+		// The platform's own number under 需求编号 (a sheet the platform
+		// exported): kept apart from our id, in platform_need_no.
+		if !n.Values.Has("platform_need_no") {
+			for _, cp := range parseCell(rd.cat, n.Values, rd.cat.MustField("platform_need_no"), raw) {
+				if cp.field == "" {
+					cp.field = "platform_need_no"
+				}
+				at(cp.severity, cp.code, cp.zh, cp.en)
+				if cp.severity == forms.SeverityError {
+					return true
+				}
+			}
+		}
+		return false
+	}
 	if !ok {
 		shown := clipText(raw, 40)
 		hintZH, hintEN := "应为 36 位的需求编号（如 6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab），可从寻榜导出的平台表中复制。", "a need number is 36 characters (e.g. 6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab); copy it from a platform sheet exported by xunbang."

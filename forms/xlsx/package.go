@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -40,6 +41,12 @@ type Limits struct {
 	MaxParts int
 	// MaxRecords caps the data rows read from a workbook. Default 100,000.
 	MaxRecords int
+	// MaxRows caps the rows that may hold cells (<row> elements other
+	// than empty <row/>) of a sheet to be read, counted by the scan of the
+	// package before any row is decoded: a sheet with more is refused at
+	// once, by name. Default MaxRecords + 20,000 (room for titles, blank
+	// rows and footers).
+	MaxRows int
 	// MaxColumns caps the columns looked at; cells further right are
 	// ignored. Default 256.
 	MaxColumns int
@@ -73,6 +80,7 @@ func (l Limits) withDefaults() Limits {
 	def(&l.MaxRatio, 200)
 	defi(&l.MaxParts, 5000)
 	defi(&l.MaxRecords, 100_000)
+	defi(&l.MaxRows, l.MaxRecords+20_000)
 	defi(&l.MaxColumns, 256)
 	defi(&l.MaxCellChars, excelize.TotalCellChars)
 	defi(&l.MaxEmptyRun, 1000)
@@ -100,6 +108,33 @@ type sheetScan struct {
 	complete  bool // the XML reached </worksheet>
 	merges    []mergeRange
 	mergesCut bool // more merged ranges than are kept
+	// tooLong: the sheet holds more than MaxRows rows; the scan stopped
+	// there. declared is its <dimension ref>, "" when none.
+	tooLong  bool
+	declared string
+	hidden   bool // the workbook hides the sheet: it is not read unless chosen
+}
+
+// refuseLongSheets refuses, before excelize opens the workbook, a sheet
+// the import would read that holds more than MaxRows rows: the chosen one,
+// or any visible one.
+func refuseLongSheets(info *pkgInfo, opt Options, lim Limits) error {
+	names := make([]string, 0, len(info.sheets))
+	for name := range info.sheets {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	chosen := ""
+	if opt.Sheet != "" {
+		chosen, _ = findSheet(names, opt.Sheet)
+	}
+	for _, name := range names {
+		sc := info.sheets[name]
+		if sc.tooLong && (chosen == name || opt.Sheet == "" && !sc.hidden) {
+			return tooLongError(name, sc, lim)
+		}
+	}
+	return nil
 }
 
 // mergeRange is a merged cell range, 1-based and inclusive.
@@ -187,7 +222,7 @@ func inspect(r io.ReaderAt, size int64, lim Limits) (*pkgInfo, error) {
 				fmt.Sprintf("the shared string table holds %d entries, over the limit of %d.", n, lim.MaxSharedStrings))
 		}
 	}
-	names := sheetParts(files, wbPath)
+	names, hidden := sheetParts(files, wbPath)
 	for name, part := range names {
 		zf := files[strings.ToLower(part)]
 		if zf == nil {
@@ -197,7 +232,7 @@ func inspect(r io.ReaderAt, size int64, lim Limits) (*pkgInfo, error) {
 		if err != nil {
 			return nil, err
 		}
-		sc.part = part
+		sc.part, sc.hidden = part, hidden[name]
 		info.sheets[name] = sc
 	}
 	return info, nil
@@ -268,13 +303,13 @@ func readRels(zf *zip.File) []relationship {
 
 // sheetParts maps sheet names to their worksheet parts, as excelize does:
 // through the workbook's sheets and its relationships.
-func sheetParts(files map[string]*zip.File, wbPath string) map[string]string {
-	out := map[string]string{}
+func sheetParts(files map[string]*zip.File, wbPath string) (out map[string]string, hidden map[string]bool) {
+	out, hidden = map[string]string{}, map[string]bool{}
 	wb := files[strings.ToLower(wbPath)]
 	dir := path.Dir(wbPath)
 	relsZF := files[strings.ToLower(path.Join(dir, "_rels", path.Base(wbPath)+".rels"))]
 	if wb == nil || relsZF == nil || wb.UncompressedSize64 > 16<<20 {
-		return out
+		return out, hidden
 	}
 	targets := map[string]string{}
 	for _, r := range readRels(relsZF) {
@@ -288,24 +323,30 @@ func sheetParts(files map[string]*zip.File, wbPath string) map[string]string {
 	}
 	rc, err := wb.Open()
 	if err != nil {
-		return out
+		return out, hidden
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(io.LimitReader(rc, 16<<20))
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return out
+			return out, hidden
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" {
 			var name, id string
+			state := false
 			for _, a := range se.Attr {
 				switch {
 				case a.Name.Local == "name":
 					name = a.Value
 				case a.Name.Local == "id" && a.Name.Space != "":
 					id = a.Value
+				case a.Name.Local == "state":
+					state = a.Value == "hidden" || a.Value == "veryHidden"
 				}
+			}
+			if name != "" {
+				hidden[name] = state
 			}
 			if t, ok := targets[id]; ok && name != "" {
 				out[name] = t
@@ -356,7 +397,11 @@ func damagedPart(part string, err error) error {
 // by its name right after "<" (or "</"), with the namespace prefix the
 // part's root element uses, if any ("<x:row").
 type partScanner struct {
-	r      io.Reader
+	r io.Reader
+	// size is the part's declared size, when known: a small part gets a
+	// small buffer (a workbook of a few KB is scanned without clearing a
+	// megabyte per part). It may lie: the buffer only bounds each read.
+	size   int64
 	buf    []byte
 	prefix []byte // "" or "x:"
 	ready  bool
@@ -371,9 +416,13 @@ const (
 // and with end tags included when the name is given as "/name"), passing
 // the index of the name and the tag's text up to its '>' (or up to
 // scanKeep bytes).
-func (s *partScanner) scan(names []string, fn func(which int, tag []byte)) error {
+func (s *partScanner) scan(names []string, fn func(which int, tag []byte), stop ...func() bool) error {
 	if s.buf == nil {
-		s.buf = make([]byte, scanChunk+scanKeep)
+		chunk := int64(scanChunk)
+		if s.size > 0 && s.size < chunk {
+			chunk = max(s.size, 4<<10)
+		}
+		s.buf = make([]byte, chunk+scanKeep)
 	}
 	var needles [][]byte
 	carry := 0
@@ -425,7 +474,7 @@ func (s *partScanner) scan(names []string, fn func(which int, tag []byte)) error
 				fn(w, tag)
 			}
 		}
-		if final {
+		if final || len(stop) > 0 && stop[0]() {
 			return nil
 		}
 		carry = copy(s.buf, data[limit:])
@@ -502,12 +551,21 @@ func scanSheet(zf *zip.File, lim Limits) (*sheetScan, error) {
 	}
 	defer closer.Close()
 	sc := &sheetScan{}
-	rows := 0
-	s := partScanner{r: cr}
-	err = s.scan([]string{"row", "mergeCell", "/worksheet"}, func(which int, tag []byte) {
+	rows, filled := 0, 0
+	s := partScanner{r: cr, size: int64(min(zf.UncompressedSize64, 1<<40))}
+	err = s.scan([]string{"row", "mergeCell", "/worksheet", "dimension"}, func(which int, tag []byte) {
 		switch which {
 		case 0:
 			rows++
+			// A row that may hold cells: not an empty <row r="9"/>,
+			// which formatting leaves by the million and which cost
+			// nothing to read.
+			if !bytes.HasSuffix(tag, []byte("/")) {
+				filled++
+			}
+			if filled > lim.MaxRows {
+				sc.tooLong = true // enough is known: the scan stops here
+			}
 			if v, ok := attr(tag, "r"); ok {
 				if n, err := strconv.Atoi(v); err == nil && n > sc.lastRow {
 					sc.lastRow = n
@@ -525,13 +583,31 @@ func scanSheet(zf *zip.File, lim Limits) (*sheetScan, error) {
 			}
 		case 2:
 			sc.complete = true
+		case 3:
+			if v, ok := attr(tag, "ref"); ok && sc.declared == "" {
+				sc.declared = clipName(v)
+			}
 		}
-	})
+	}, func() bool { return sc.tooLong })
 	if err != nil {
 		return nil, partError(zf, err)
 	}
 	sc.lastRow = max(sc.lastRow, rows)
 	return sc, nil
+}
+
+// tooLongError refuses a sheet with more rows than Limits.MaxRows, by its
+// name, before any row is read.
+func tooLongError(sheet string, sc *sheetScan, lim Limits) error {
+	zh := fmt.Sprintf("工作表「%s」超过 %d 行", sheet, lim.MaxRows)
+	en := fmt.Sprintf("sheet %q holds more than %d rows", sheet, lim.MaxRows)
+	if sc.declared != "" {
+		zh += fmt.Sprintf("（声明的范围 %s）", sc.declared)
+		en += fmt.Sprintf(" (its declared range is %s)", sc.declared)
+	}
+	return fileErr(ErrTooLarge, nil,
+		zh+fmt.Sprintf("，超出导入上限（%d 条数据），未读取。请拆分后分批导入，或删去多余的空行。", lim.MaxRecords),
+		en+fmt.Sprintf(", over the import limit (%d rows of data); not read. Split it and import the parts one by one, or delete the empty rows.", lim.MaxRecords))
 }
 
 func parseRange(ref string) (mergeRange, bool) {
@@ -554,7 +630,7 @@ func countSharedStrings(zf *zip.File, lim Limits) (int, error) {
 	}
 	defer closer.Close()
 	n := 0
-	s := partScanner{r: cr}
+	s := partScanner{r: cr, size: int64(min(zf.UncompressedSize64, 1<<40))}
 	if err := s.scan([]string{"si"}, func(int, []byte) { n++ }); err != nil {
 		return 0, partError(zf, err)
 	}

@@ -2,10 +2,12 @@ package xlsx
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"math"
+	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -13,23 +15,45 @@ import (
 	"github.com/xunbang/xunbang/forms"
 )
 
-// PlatformSheet and PlatformCodesSheet name the sheets of the platform file.
+// The platform file's other sheets (the upload sheet is named by its
+// profile, Profile.Sheet).
 const (
-	PlatformSheet      = "需求征集表"
 	PlatformCodesSheet = "代码表"
+	PlatformAboutSheet = "说明"
 )
 
-// PlatformNeedIDHeader heads the platform sheet's last column: the need's
+// PlatformSheet names the upload sheet of the xunbang profile; other
+// profiles name theirs (Profile.Sheet).
+const PlatformSheet = "需求征集表"
+
+// PlatformNeedIDHeader heads the xunbang profile's last column: the need's
 // full xunbang id, the number its QR card prints in short (forms/card
 // ShortID). It is the row's stable key: the platform de-duplicates
 // re-uploads by it, and [Read] takes a row that carries it as that need, so
-// re-importing a sheet updates its needs instead of adding them again. It
-// is the last column so that adding it shifted no column an upload
-// template or an operator's saved mapping already knew.
+// re-importing a sheet updates its needs instead of adding them again.
 const PlatformNeedIDHeader = "需求编号"
+
+// NeedIDHeader heads the column of the need's xunbang id where the
+// platform's profile uses 需求编号 for the platform's own number (jstec).
+// [Read] takes either; under 需求编号 a value that is no xunbang id is the
+// platform's number (platform_need_no).
+const NeedIDHeader = "寻榜编号"
+
+// ErrUnknownProfile: PlatformOptions.Profile names no profile.
+var ErrUnknownProfile = errors.New("unknown platform profile")
 
 // PlatformOptions steer [WritePlatform].
 type PlatformOptions struct {
+	// Profile names the platform profile (see [Profiles]); "" is
+	// [DefaultProfile].
+	Profile string
+	// Organisation is the team or unit the file comes from (the settings'
+	// team): the document properties name it as the author.
+	Organisation string
+	// User is the official exporting (the settings' user): a need that
+	// names no responsible 技术经理人, and records no creator, gets this
+	// name in the 技术经理人 column.
+	User string
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
 	// Progress, when not nil, is told how far the export has got: done
@@ -42,71 +66,41 @@ type PlatformOptions struct {
 	Progress func(done, total int)
 }
 
-// platformColumn is one column of the batch-upload sheet.
-type platformColumn struct {
-	f     *forms.Field
-	voc   *forms.Vocabulary // for enums
-	codes bool              // write the vocabulary's platform codes, not labels
-}
-
-// PlatformFields returns the fields of the batch-upload sheet, in catalogue
-// order: the public fields of the enterprise and the need, and the contact.
-// Internal (内部) and business-secret (商业秘密) fields are never written, nor
-// personal ones other than the contact's (filled for 实名公开 only). A money
-// field's 面议 flag is folded into the money column.
-func PlatformFields(cat *forms.Catalogue) []*forms.Field {
-	folded := map[string]bool{}
-	for _, f := range cat.Fields() {
-		if f.NegotiableFlag != "" {
-			folded[f.NegotiableFlag] = true
-		}
-	}
-	var out []*forms.Field
-	for _, f := range cat.Fields(forms.EntityEnterprise, forms.EntityContact, forms.EntityNeed) {
-		if folded[f.ID] {
-			continue
-		}
-		if f.Class == forms.ClassPublic || f.Entity == forms.EntityContact {
-			out = append(out, f)
-		}
+// PlatformHeaders returns the headers of a profile's upload sheet, in
+// order.
+func PlatformHeaders(p *Profile) []string {
+	out := make([]string, len(p.Columns))
+	for i, c := range p.Columns {
+		out[i] = c.Header
 	}
 	return out
 }
 
-func platformColumns(cat *forms.Catalogue) []platformColumn {
-	var cols []platformColumn
-	for _, f := range PlatformFields(cat) {
-		c := platformColumn{f: f}
-		if f.Kind == forms.KindEnum || f.Kind == forms.KindMultiEnum {
-			c.voc = cat.Vocabulary(f.Vocabulary)
-			c.codes = vocabCodes(c.voc)
-		}
-		cols = append(cols, c)
-	}
-	return cols
-}
-
-// publishable is the one rule for public outputs: a need goes out when its
-// visibility is 实名公开 or 匿名公开 and its confirmation is current. It
-// fills p with the need's public view (see [forms.Catalogue.PublishInto]).
-func publishable(cat *forms.Catalogue, p *forms.PublicNeed, n *forms.Need, e *forms.Enterprise) (ok, private bool) {
-	if !cat.PublishInto(p, n, e) {
-		return false, true
-	}
-	return p.Confirmed, false
-}
-
-// WritePlatform writes the platform's batch-upload workbook to w: one row a
-// need, columns in catalogue order ([PlatformFields]) headed by their
-// Chinese labels and then the need's id ([PlatformNeedIDHeader]), with the platform's codes where a vocabulary has them
-// (需求类型 00…99, 技术领域 0101 …) and a 代码表 sheet listing them. Only needs
-// whose confirmation is current and whose visibility is 实名公开 or 匿名公开
-// are written, redacted through [forms.Catalogue.Publish]: a 匿名公开 row
-// carries the public alias in place of the enterprise's name and no credit
-// code, contact or other identifying field. Written with a StreamWriter, so
-// memory does not grow with the number of needs.
+// WritePlatform writes a platform's upload workbook to w, laid out by the
+// platform's profile (PlatformOptions.Profile, [Profiles]): the upload
+// sheet, one row a need, then 代码表 (the codes the coded columns use) and
+// 说明 (what each column is on the platform, and the sources).
+//
+// The upload is not the publication. It goes to the platform's operator,
+// who must check and reach the enterprise, and who publishes each need as
+// its visibility says: so a row carries the enterprise's name, credit code
+// and contact for 匿名公开 needs too, with the visibility and the public
+// alias in their own columns. Which needs: those whose confirmation is
+// current and whose visibility is 实名公开 or 匿名公开; 不公开 needs never
+// appear. What of them: only what a profile may map (see uploadField) —
+// never internal notes, the diagnosis or R&D figures; 现有基础 only where
+// the enterprise chose to publish it. Public outputs (cards, the handbook,
+// the hub's pages) stay redacted through [forms.Catalogue.Publish].
+//
+// Written with a StreamWriter, so memory does not grow with the number of
+// needs; every sheet's <dimension> is its real range; the coded columns
+// have drop-down lists.
 func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformOptions) (ExportStats, error) {
 	var st ExportStats
+	prof, ok := ProfileByID(opt.Profile)
+	if !ok {
+		return st, fmt.Errorf("%w %q (known: %s)", ErrUnknownProfile, opt.Profile, strings.Join(ProfileIDs(), ", "))
+	}
 	cat := forms.Default()
 	now := time.Now
 	if opt.Now != nil {
@@ -114,86 +108,66 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	}
 	keepEnt := func(id string) bool {
 		f, ok := cat.Field(id)
-		return ok && (f.Class == forms.ClassPublic || confirmedContentField(id))
+		return ok && (uploadField(f) || confirmedContentField(id))
 	}
 	ents, err := loadEnterprises(ctx, recs, keepEnt, true)
 	if err != nil {
 		return st, err
 	}
-	cols := platformColumns(cat)
-	f, err := newBookFile(PlatformSheet)
+	f, err := newBookFile(prof.Sheet)
 	if err != nil {
 		return st, err
 	}
 	defer f.Close()
-	if _, err := f.NewSheet(PlatformCodesSheet); err != nil {
-		return st, err
+	for _, s := range []string{PlatformCodesSheet, PlatformAboutSheet} {
+		if _, err := f.NewSheet(s); err != nil {
+			return st, err
+		}
 	}
-	head, err := f.NewStyle(&excelize.Style{
-		Font:      &excelize.Font{Bold: true},
-		Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
-		Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
-		Border:    thinBorder,
-	})
+	sty, err := platformStyles(f)
 	if err != nil {
 		return st, err
 	}
-	sw, err := f.NewStreamWriter(PlatformSheet)
+	lists := codeLists(cat, prof)
+	sw, err := f.NewStreamWriter(prof.Sheet)
 	if err != nil {
 		return st, err
 	}
-	widths := make([]float64, len(cols)+1)
-	for i, c := range cols {
-		widths[i] = platformWidth(c.f)
+	widths := make([]float64, len(prof.Columns))
+	for i, c := range prof.Columns {
+		widths[i] = columnWidth(cat, c)
 	}
-	widths[len(cols)] = 38 // a 36-character UUID
 	if err := setColWidths(sw, widths); err != nil {
 		return st, err
 	}
 	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
 		return st, err
 	}
-	header := make([]any, len(cols)+1)
-	for i, c := range cols {
-		header[i] = excelize.Cell{StyleID: head, Value: c.f.ZH}
+	header := make([]any, len(prof.Columns))
+	for i, c := range prof.Columns {
+		header[i] = excelize.Cell{StyleID: sty.head, Value: c.Header}
 	}
-	header[len(cols)] = excelize.Cell{StyleID: head, Value: PlatformNeedIDHeader}
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return st, err
 	}
-	// Per enterprise, what each visibility may show, worked out once, by
-	// the worker that first prepares one of its needs.
-	pub := make(map[string]*entPublic, len(ents))
-	for id, e := range ents {
-		pub[id] = &entPublic{e: e}
-	}
+	rb := rowBuilder{cat: cat, prof: prof, opt: opt, sty: sty}
 	type prepared struct {
-		row           *[]any
+		row           []any
+		height        float64
 		private, skip bool
 	}
-	// A public view per worker, its maps reused from one need to the next:
-	// a row holds only the strings, never the view's maps. Rows are reused
-	// too, once written: SetRow keeps no reference to them.
-	views := sync.Pool{New: func() any { return new(forms.PublicNeed) }}
-	rows := sync.Pool{New: func() any { r := make([]any, len(cols)+1); return &r }}
 	row := 1
 	meter := needMeter(ctx, recs, opt.Progress)
 	err = forEachPrepared(ctx, recs, func(n *forms.Need) prepared {
-		ep := pub[n.EnterpriseID]
-		var e *forms.Enterprise
-		if ep != nil {
-			e = ep.e
-			ep.once.Do(func() { ep.fill(cat) })
+		e := ents[n.EnterpriseID]
+		if n.Visibility() == forms.VisibilityPrivate {
+			return prepared{private: true, skip: true}
 		}
-		p := views.Get().(*forms.PublicNeed)
-		defer views.Put(p)
-		ok, private := publishable(cat, p, n, e)
-		if !ok {
-			return prepared{private: private, skip: true}
+		if !cat.ConfirmationCurrent(n, e) {
+			return prepared{skip: true}
 		}
-		vals := rows.Get().(*[]any)
-		platformRow(cat, cols, *p, ep, *vals)
-		return prepared{row: vals}
+		cells := rb.row(n, e)
+		return prepared{row: cells, height: uploadRowHeight(cells, widths, sty.wrap)}
 	}, func(pr prepared) error {
 		meter.step()
 		switch {
@@ -206,127 +180,69 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		}
 		row++
 		st.Needs++
-		err := sw.SetRow(cellName(1, row), *pr.row)
-		clear(*pr.row)
-		rows.Put(pr.row)
-		return err
+		return sw.SetRow(cellName(1, row), pr.row, excelize.RowOpts{Height: pr.height})
 	})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: platform sheet: %w", err)
 	}
+	if err := addValidations(f, prof, lists); err != nil {
+		return st, err
+	}
+	if err := uploadPageSetup(f, prof.Sheet); err != nil {
+		return st, err
+	}
 	if err := sw.Flush(); err != nil {
 		return st, err
 	}
-	if err := writeCodes(f, cols, head); err != nil {
+	if err := writeCodes(f, lists, sty); err != nil {
 		return st, err
 	}
-	if err := finishBook(f, w, cat.TitleZH, now()); err != nil {
+	if err := writeAbout(f, cat, prof, sty); err != nil {
+		return st, err
+	}
+	title := prof.ZH + " 需求上传表"
+	if err := finishBookMeta(f, w, bookMeta{Title: title, Organisation: opt.Organisation, Now: now()}); err != nil {
 		return st, err
 	}
 	meter.finish()
 	return st, nil
 }
 
-// entPublic is what an enterprise shows on the platform sheet under each
-// visibility.
-type entPublic struct {
-	e           *forms.Enterprise
-	named, anon forms.Values
-	region      string    // full name
-	once        sync.Once // for fill
+// platformStyle holds the style ids of the platform file.
+type platformStyle struct{ head, wrap, text, num, title int }
+
+func platformStyles(f *excelize.File) (platformStyle, error) {
+	var s platformStyle
+	font := func(bold bool, size float64) *excelize.Font {
+		return &excelize.Font{Family: bookFont, Bold: bold, Size: size}
+	}
+	err := addStyles(f, []styleDef{
+		{&s.head, excelize.Style{Font: font(true, 11), Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"DDEBF7"}},
+			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true}, Border: thinBorder}},
+		{&s.wrap, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top", WrapText: true}}},
+		{&s.text, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top"}, NumFmt: 49}}, // 49: text "@"
+		{&s.num, excelize.Style{Font: font(false, 10), Alignment: &excelize.Alignment{Vertical: "top"}}},
+		{&s.title, excelize.Style{Font: font(true, 14)}},
+	})
+	return s, err
 }
 
-// fill works out named, anon and region from e.
-func (ep *entPublic) fill(cat *forms.Catalogue) {
-	e := ep.e
-	ep.named = cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityNamed)
-	ep.anon = cat.PublicValues(forms.EntityEnterprise, e.Values, forms.VisibilityAnonymous)
-	if r := e.Values.Get("region"); r != "" {
-		if ep.region = forms.Regions().FullName(r); ep.region == "" {
-			ep.region = r
-		}
-	}
+var thinBorder = []excelize.Border{
+	{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
+	{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
 }
 
-// platformRow fills vals with one need's cells: those of cols, then its id
-// (vals is one longer than cols).
-func platformRow(cat *forms.Catalogue, cols []platformColumn, p forms.PublicNeed, ep *entPublic, vals []any) {
-	vals[len(cols)] = p.ID
-	var ev forms.Values
-	region := ""
-	if ep != nil {
-		ev = ep.anon
-		if p.Visibility == forms.VisibilityNamed {
-			ev = ep.named
-		}
-		region = ep.region
+func columnWidth(cat *forms.Catalogue, c ProfileColumn) float64 {
+	if c.Width > 0 {
+		return c.Width
 	}
-	for i, c := range cols {
-		var v forms.Values
-		switch c.f.Entity {
-		case forms.EntityEnterprise:
-			v = ev
-		case forms.EntityContact:
-			v = p.Contact // 实名公开 only
-		default:
-			v = p.Values
-		}
-		vals[i] = nil
-		switch c.f.ID {
-		case "enterprise_name":
-			if p.Publisher != "" {
-				vals[i] = p.Publisher // the name, or the public alias
-			}
-			continue
-		case "visibility":
-			vals[i] = cat.Vocabulary(c.f.Vocabulary).Label(string(p.Visibility), "zh")
-			continue
-		case "public_alias":
-			if p.Visibility == forms.VisibilityAnonymous {
-				vals[i] = p.Publisher
-			}
-			continue
-		case "region":
-			if region != "" {
-				vals[i] = region
-			}
-			continue
-		}
-		if v == nil {
-			continue
-		}
-		if c.f.Kind == forms.KindMoney && c.f.NegotiableFlag != "" && v.Bool(c.f.NegotiableFlag) {
-			vals[i] = forms.Negotiable
-			continue
-		}
-		l := v.List(c.f.ID)
-		if len(l) == 0 {
-			continue
-		}
-		switch c.f.Kind {
-		case forms.KindEnum, forms.KindMultiEnum:
-			if c.codes {
-				vals[i] = strings.Join(l, ",")
-			} else {
-				vals[i] = strings.Join(labels(c.voc, l, "zh"), "、")
-			}
-		case forms.KindKeywords:
-			vals[i] = strings.Join(l, "、")
-		case forms.KindMoney, forms.KindNumber:
-			vals[i] = number(l[0])
-		case forms.KindBool:
-			if l[0] == "true" {
-				vals[i] = "是"
-			} else {
-				vals[i] = "否"
-			}
-		default:
-			vals[i] = strings.Join(l, "\n")
-		}
+	if c.Special == "need_id" {
+		return 38 // a 36-character UUID
 	}
-}
-
-func platformWidth(f *forms.Field) float64 {
+	if len(c.Compose) > 0 {
+		return 60
+	}
+	f := cat.MustField(c.Field)
 	switch f.Kind {
 	case forms.KindLongText:
 		return 40
@@ -340,36 +256,592 @@ func platformWidth(f *forms.Field) float64 {
 	return 14
 }
 
-var thinBorder = []excelize.Border{
-	{Type: "left", Color: "999999", Style: 1}, {Type: "right", Color: "999999", Style: 1},
-	{Type: "top", Color: "999999", Style: 1}, {Type: "bottom", Color: "999999", Style: 1},
+// rowBuilder makes the cells of one need's row.
+type rowBuilder struct {
+	cat  *forms.Catalogue
+	prof *Profile
+	opt  PlatformOptions
+	sty  platformStyle
 }
 
-// writeCodes writes the 代码表 sheet: the codes of the coded columns.
-func writeCodes(f *excelize.File, cols []platformColumn, head int) error {
+// needView is a need as the upload sees it: the need, its enterprise and
+// its contact.
+type needView struct {
+	n       *forms.Need
+	e       *forms.Enterprise
+	contact forms.Values
+	lost    map[string]bool // fields a one-valued or coded column could not carry whole
+}
+
+// values returns a field's values as the upload may carry them.
+func (rb *rowBuilder) values(v *needView, fd *forms.Field) []string {
+	var vals forms.Values
+	switch fd.Entity {
+	case forms.EntityEnterprise:
+		if v.e != nil {
+			vals = v.e.Values
+		}
+	case forms.EntityContact:
+		vals = v.contact
+	default:
+		vals = v.n.Values
+	}
+	switch {
+	case fd.Class == forms.ClassSecret && !v.n.Values.Bool(fd.PublishFlag):
+		return nil // the enterprise did not choose to publish it
+	case fd.ID == "public_alias" && v.n.Visibility() != forms.VisibilityAnonymous:
+		return nil // an alias matters only for 匿名公开
+	case fd.ID == "tech_manager" && !vals.Has(fd.ID):
+		for _, who := range []string{v.n.CreatedBy, rb.opt.User} {
+			if who != "" {
+				return []string{who}
+			}
+		}
+	case fd.ID == "visibility":
+		return []string{string(v.n.Visibility())}
+	}
+	return vals.List(fd.ID)
+}
+
+// row returns the cells of a need's row.
+func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []any {
+	v := &needView{n: n, e: e, lost: map[string]bool{}}
+	if e != nil {
+		if ct, ok := e.Contact(n.ContactID); ok {
+			v.contact = ct.Values
+		} else if len(e.Contacts) > 0 {
+			v.contact = e.Contacts[0].Values
+		}
+	}
+	cells := make([]any, len(rb.prof.Columns))
+	// Composed columns last: they say what the others lost.
+	for pass := 0; pass < 2; pass++ {
+		for i, c := range rb.prof.Columns {
+			if (len(c.Compose) > 0) != (pass == 1) {
+				continue
+			}
+			var val any
+			style := rb.sty.text
+			switch {
+			case c.Special == "need_id":
+				val = n.ID
+			case len(c.Compose) > 0:
+				val, style = rb.compose(v, c), rb.sty.wrap
+			default:
+				val = rb.cell(v, c)
+				if f := rb.cat.MustField(c.Field); f.Kind == forms.KindLongText {
+					style = rb.sty.wrap
+				}
+			}
+			if val == nil || val == "" {
+				cells[i] = nil
+				continue
+			}
+			if _, num := val.(float64); num {
+				style = rb.sty.num
+			}
+			cells[i] = excelize.Cell{StyleID: style, Value: val}
+		}
+	}
+	return cells
+}
+
+// cell returns the value of a field column: text, a number, or nil.
+func (rb *rowBuilder) cell(v *needView, c ProfileColumn) any {
+	fd := rb.cat.MustField(c.Field)
+	l := rb.values(v, fd)
+	if len(l) == 0 && c.Or != "" {
+		fd = rb.cat.MustField(c.Or)
+		l = rb.values(v, fd)
+	}
+	if fd.Kind == forms.KindMoney && fd.NegotiableFlag != "" && v.n.Values.Bool(fd.NegotiableFlag) {
+		neg := "面议"
+		if c.Negotiable != nil {
+			neg = *c.Negotiable
+		}
+		if neg != "面议" {
+			v.lost[fd.ID] = true
+		}
+		return neg
+	}
+	if len(l) == 0 {
+		return nil
+	}
+	switch {
+	case fd.Vocabulary == "tech_field" && (c.Value == "name_path" || c.Value == "code_most_specific"):
+		return rb.techField(v, fd, c, l)
+	case fd.Kind == forms.KindRegion:
+		return regionCell(l[0], c.Value)
+	case fd.Kind == forms.KindEnum || fd.Kind == forms.KindMultiEnum:
+		return rb.options(v, fd, c, l)
+	case fd.Kind == forms.KindMoney:
+		x, err := strconv.ParseFloat(l[0], 64)
+		if err != nil {
+			return l[0]
+		}
+		if c.Unit == "yuan" {
+			return math.Round(x * 10000)
+		}
+		return x
+	case fd.Kind == forms.KindNumber:
+		return number(l[0])
+	case fd.Kind == forms.KindBool:
+		if l[0] == "true" {
+			return "是"
+		}
+		return "否"
+	case fd.Kind == forms.KindKeywords:
+		return strings.Join(l, sepOr(c.Sep, "、"))
+	}
+	return strings.Join(l, "\n")
+}
+
+func sepOr(sep, def string) string {
+	if sep != "" {
+		return sep
+	}
+	return def
+}
+
+// options writes the options of an enum column as the profile says.
+func (rb *rowBuilder) options(v *needView, fd *forms.Field, c ProfileColumn, l []string) any {
+	voc := rb.cat.Vocabulary(fd.Vocabulary)
+	var out []string
+	switch c.Value {
+	case "code":
+		for _, code := range l {
+			pc, ok := rb.prof.platformCode(fd.Vocabulary, code)
+			if !ok {
+				v.lost[fd.ID] = true
+				continue
+			}
+			out = append(out, pc)
+		}
+		if c.One && len(out) > 1 {
+			v.lost[fd.ID] = true
+			out = out[:1]
+		}
+		if len(out) == 0 && c.Fallback != "" {
+			out = []string{c.Fallback}
+		}
+		return strings.Join(out, sepOr(c.Sep, ","))
+	case "own_code":
+		return strings.Join(l, sepOr(c.Sep, ","))
+	}
+	out = labels(voc, l, "zh")
+	if c.One && len(out) > 1 {
+		v.lost[fd.ID] = true
+		out = out[:1]
+	}
+	return strings.Join(out, sepOr(c.Sep, "、"))
+}
+
+// techField writes a need's tech field as the names of its levels or as
+// its code: the most specific of the need's fields (one none of the
+// others lies under), the first such when there are several.
+func (rb *rowBuilder) techField(v *needView, fd *forms.Field, c ProfileColumn, l []string) any {
+	voc := rb.cat.Vocabulary(fd.Vocabulary)
+	var specific []string
+	for _, code := range l {
+		deeper := false
+		for _, other := range l {
+			if other != code && isAncestor(voc, code, other) {
+				deeper = true
+				break
+			}
+		}
+		if !deeper {
+			specific = append(specific, code)
+		}
+	}
+	if len(specific) == 0 {
+		return nil
+	}
+	if c.One && len(specific) > 1 {
+		v.lost[fd.ID] = true
+	}
+	var out []string
+	for _, code := range specific {
+		if c.Value == "code_most_specific" {
+			out = append(out, code)
+		} else {
+			var names []string
+			for _, o := range voc.Path(code) {
+				names = append(names, o.ZH)
+			}
+			out = append(out, strings.Join(names, sepOr(c.Sep, ",")))
+		}
+		if c.One {
+			break
+		}
+	}
+	return strings.Join(out, "；")
+}
+
+// isAncestor reports whether code a lies above code b.
+func isAncestor(voc *forms.Vocabulary, a, b string) bool {
+	p := voc.Path(b)
+	for _, o := range p[:max(0, len(p)-1)] {
+		if o.Code == a {
+			return true
+		}
+	}
+	return false
+}
+
+// regionCell writes a region code as a full name or as the 6-digit codes
+// of its province, city and county.
+func regionCell(code, how string) any {
+	ix := forms.Regions()
+	if how == "county_codes" {
+		var codes []string
+		for _, r := range ix.Path(code) {
+			if r.Level <= forms.RegionCounty {
+				codes = append(codes, r.Code)
+			}
+		}
+		if len(codes) == 0 {
+			return code
+		}
+		return strings.Join(codes, ",")
+	}
+	if name := ix.FullName(code); name != "" {
+		return name
+	}
+	return code
+}
+
+var chineseNumbers = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// compose makes a composed column's text: the parts that have something
+// to say, numbered (一、需求内容：…) when there are several.
+func (rb *rowBuilder) compose(v *needView, c ProfileColumn) string {
+	var parts []string
+	for _, part := range c.Compose {
+		if part.IfLost {
+			lost := false
+			for _, id := range part.Fields {
+				lost = lost || v.lost[id]
+			}
+			if !lost {
+				continue
+			}
+		}
+		var lines []string
+		for i, id := range part.Fields {
+			fd := rb.cat.MustField(id)
+			text := rb.text(v, fd)
+			if text == "" {
+				continue
+			}
+			if part.LabelFields || i > 0 && len(lines) > 0 {
+				text = fd.ZH + "：" + text
+			}
+			lines = append(lines, text)
+		}
+		if len(lines) == 0 {
+			continue
+		}
+		sep := "\n"
+		if part.LabelFields {
+			sep = "；"
+		}
+		parts = append(parts, part.Label+"："+strings.Join(lines, sep))
+	}
+	if len(parts) > 1 {
+		for i := range parts {
+			if i < len(chineseNumbers) {
+				parts[i] = chineseNumbers[i] + "、" + parts[i]
+			}
+		}
+	}
+	return strings.Join(parts, "\n")
+}
+
+// text writes a field's value as words, for a composed text.
+func (rb *rowBuilder) text(v *needView, fd *forms.Field) string {
+	if fd.Kind == forms.KindMoney {
+		vals := v.n.Values
+		if fd.Entity == forms.EntityEnterprise && v.e != nil {
+			vals = v.e.Values
+		}
+		return moneyText(vals, fd, "zh")
+	}
+	l := rb.values(v, fd)
+	if len(l) == 0 {
+		return ""
+	}
+	switch fd.Kind {
+	case forms.KindEnum, forms.KindMultiEnum:
+		return strings.Join(labels(rb.cat.Vocabulary(fd.Vocabulary), l, "zh"), "、")
+	case forms.KindBool:
+		if l[0] == "true" {
+			return "是"
+		}
+		return "否"
+	case forms.KindKeywords:
+		return strings.Join(l, "、")
+	}
+	return strings.Join(l, "\n")
+}
+
+// codeList is one block of the 代码表 sheet: the codes a column may hold.
+type codeList struct {
+	header       string // the column's header
+	codes, names []string
+	first, last  int // rows of the codes on 代码表
+}
+
+// codeLists works out the 代码表 blocks of a profile's coded and
+// validated columns, and where each lies on the sheet.
+func codeLists(cat *forms.Catalogue, p *Profile) map[string]*codeList {
+	out := map[string]*codeList{}
+	row := 1
+	for _, c := range p.Columns {
+		if c.Field == "" || len(c.Compose) > 0 {
+			continue
+		}
+		fd := cat.MustField(c.Field)
+		if fd.Vocabulary == "" || c.Value != "code" && c.Value != "own_code" && !c.Validate {
+			continue
+		}
+		cl := &codeList{header: c.Header}
+		switch c.Value {
+		case "code":
+			for _, code := range p.platformCodes(fd.Vocabulary) {
+				cl.codes = append(cl.codes, code)
+				cl.names = append(cl.names, p.Labels[fd.Vocabulary][code])
+			}
+		case "own_code":
+			for _, o := range cat.Vocabulary(fd.Vocabulary).Options {
+				cl.codes = append(cl.codes, o.Code)
+				cl.names = append(cl.names, o.ZH)
+			}
+		default: // labels
+			for _, o := range cat.Vocabulary(fd.Vocabulary).Options {
+				cl.codes = append(cl.codes, o.ZH)
+				cl.names = append(cl.names, o.ZH)
+			}
+		}
+		cl.first, cl.last = row+1, row+len(cl.codes)
+		row = cl.last
+		out[c.Header] = cl
+	}
+	return out
+}
+
+// addValidations adds the drop-down lists of the validated columns,
+// reading their options from 代码表.
+func addValidations(f *excelize.File, p *Profile, lists map[string]*codeList) error {
+	for i, c := range p.Columns {
+		cl := lists[c.Header]
+		if !c.Validate || cl == nil || len(cl.codes) == 0 {
+			continue
+		}
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		dv := excelize.NewDataValidation(true)
+		dv.Sqref = fmt.Sprintf("%s2:%s%d", col, col, excelize.TotalRows)
+		dv.SetSqrefDropList(fmt.Sprintf("'%s'!$B$%d:$B$%d", PlatformCodesSheet, cl.first, cl.last))
+		dv.SetInput(c.Header, "从下拉列表中选择；代码的含义见“"+PlatformCodesSheet+"”表。")
+		dv.SetError(excelize.DataValidationErrorStyleStop, c.Header, "不是可选的值，请从下拉列表中选择。")
+		if err := f.AddDataValidation(p.Sheet, dv); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// writeCodes writes the 代码表 sheet: the codes of the coded and
+// validated columns, at the rows codeLists gave them.
+func writeCodes(f *excelize.File, lists map[string]*codeList, sty platformStyle) error {
+	if err := fitToWidth(f, PlatformCodesSheet, "portrait"); err != nil {
+		return err
+	}
 	sw, err := f.NewStreamWriter(PlatformCodesSheet)
 	if err != nil {
 		return err
 	}
-	if err := setColWidths(sw, []float64{24, 10, 36}); err != nil {
+	if err := setColWidths(sw, []float64{24, 12, 36}); err != nil {
 		return err
 	}
-	row := 1
 	if err := sw.SetRow("A1", []any{
-		excelize.Cell{StyleID: head, Value: "栏目"}, excelize.Cell{StyleID: head, Value: "代码"}, excelize.Cell{StyleID: head, Value: "名称"},
-	}); err != nil {
+		excelize.Cell{StyleID: sty.head, Value: "栏目"}, excelize.Cell{StyleID: sty.head, Value: "代码"}, excelize.Cell{StyleID: sty.head, Value: "名称"},
+	}, excelize.RowOpts{Height: 20}); err != nil {
 		return err
 	}
-	for _, c := range cols {
-		if !c.codes {
-			continue
-		}
-		for _, o := range c.voc.Options {
-			row++
-			if err := sw.SetRow(cellName(1, row), []any{c.f.ZH, o.Code, o.ZH}); err != nil {
+	ordered := make([]*codeList, 0, len(lists))
+	for _, cl := range lists {
+		ordered = append(ordered, cl)
+	}
+	slicesSortByFirst(ordered)
+	for _, cl := range ordered {
+		for i := range cl.codes {
+			if err := sw.SetRow(cellName(1, cl.first+i), []any{cl.header,
+				excelize.Cell{StyleID: sty.text, Value: cl.codes[i]}, cl.names[i]}); err != nil {
 				return err
 			}
 		}
 	}
 	return sw.Flush()
+}
+
+func slicesSortByFirst(l []*codeList) {
+	for i := 1; i < len(l); i++ {
+		for j := i; j > 0 && l[j].first < l[j-1].first; j-- {
+			l[j], l[j-1] = l[j-1], l[j]
+		}
+	}
+}
+
+// writeAbout writes the 说明 sheet: what the file is and for whom, each
+// column's platform field and how it is written, and the sources.
+func writeAbout(f *excelize.File, cat *forms.Catalogue, p *Profile, sty platformStyle) error {
+	if err := fitToWidth(f, PlatformAboutSheet, "landscape"); err != nil {
+		return err
+	}
+	sw, err := f.NewStreamWriter(PlatformAboutSheet)
+	if err != nil {
+		return err
+	}
+	if err := setColWidths(sw, []float64{22, 22, 70}); err != nil {
+		return err
+	}
+	height := func(s string, width float64) float64 { return float64(cellLines(s, width))*13.5 + 4 }
+	w := &rowWriter{sw: sw}
+	w.row([]any{excelize.Cell{StyleID: sty.title, Value: p.ZH + " 需求上传表"}}, 24)
+	w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: p.AboutZH}}, height(p.AboutZH, 114))
+	w.mergeLast(3)
+	w.row(nil, 0)
+	w.row([]any{excelize.Cell{StyleID: sty.head, Value: "栏目"}, excelize.Cell{StyleID: sty.head, Value: "平台字段"}, excelize.Cell{StyleID: sty.head, Value: "写法"}}, 20)
+	for _, c := range p.Columns {
+		key := c.Key
+		if key == "" {
+			key = "（寻榜，供平台运营方核对）"
+		}
+		how := columnHow(cat, c)
+		w.row([]any{excelize.Cell{StyleID: sty.text, Value: c.Header}, excelize.Cell{StyleID: sty.text, Value: key},
+			excelize.Cell{StyleID: sty.wrap, Value: how}}, height(how, 70))
+	}
+	w.row(nil, 0)
+	w.row([]any{excelize.Cell{StyleID: sty.head, Value: "来源"}}, 20)
+	for _, s := range p.Sources {
+		w.row([]any{excelize.Cell{StyleID: sty.wrap, Value: s}}, height(s, 114))
+		w.mergeLast(3)
+	}
+	if w.err != nil {
+		return w.err
+	}
+	return sw.Flush()
+}
+
+// columnHow says in words how a column is written.
+func columnHow(cat *forms.Catalogue, c ProfileColumn) string {
+	if c.Special == "need_id" {
+		return "寻榜编号（36 位），同一需求再次上传或导入时按它识别，不会重复。"
+	}
+	if len(c.Compose) > 0 {
+		var l []string
+		for _, part := range c.Compose {
+			s := part.Label
+			if part.IfLost {
+				s += "（仅当其他栏目写不下时）"
+			}
+			l = append(l, s)
+		}
+		return "合写为一段文字，依次为：" + strings.Join(l, "、") + "。现有基础仅在企业同意公开时写入。"
+	}
+	fd := cat.MustField(c.Field)
+	s := fd.ZH
+	if c.Or != "" {
+		s += "（没有时写" + cat.MustField(c.Or).ZH + "）"
+	}
+	switch c.Value {
+	case "code":
+		s += "，写平台代码（见“代码表”）"
+	case "own_code":
+		s += "，写寻榜代码（见“代码表”）"
+	case "name_path":
+		s += "，写最具体的一项及其上级的名称，自上而下"
+	case "code_most_specific":
+		s += "，写最具体一项的国家重点支持的高新技术领域代码"
+	case "full_name":
+		s += "，写全称（省市县镇）"
+	case "county_codes":
+		s += "，写省、市、县三级 6 位区划代码，以逗号分隔"
+	}
+	if c.One {
+		s += "；只写一项"
+		if c.Fallback != "" {
+			s += "，没有对应代码时写 " + c.Fallback
+		}
+	}
+	if c.Unit == "yuan" {
+		s += "；单位：元（寻榜按万元记录，已乘以 10000）"
+	}
+	if c.Negotiable != nil && *c.Negotiable == "" {
+		s += "；面议时留空，并在需求详情中注明"
+	}
+	if c.Field == "public_alias" {
+		s += "；匿名公开的需求请以此名称发布，不公开企业名称、信用代码和联系人"
+	}
+	return s + "。"
+}
+
+// uploadPageSetup prints the upload sheet on A4 landscape with its header
+// row on every page.
+func uploadPageSetup(f *excelize.File, sheet string) error {
+	if err := f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr("landscape")}); err != nil {
+		return err
+	}
+	return f.SetDefinedName(&excelize.DefinedName{Name: "_xlnm.Print_Titles", RefersTo: "'" + sheet + "'!$1:$1", Scope: sheet})
+}
+
+// uploadRowHeight is the height, in points, a row of 10 pt text needs for its
+// wrapped cells (style wrap) to show whole; 0 (the default) when none
+// wraps to a second line.
+func uploadRowHeight(cells []any, widths []float64, wrap int) float64 {
+	lines := 1
+	for i, c := range cells {
+		cell, ok := c.(excelize.Cell)
+		if !ok || cell.StyleID != wrap || i >= len(widths) {
+			continue
+		}
+		if s, ok := cell.Value.(string); ok {
+			lines = max(lines, cellLines(s, widths[i]))
+		}
+	}
+	if lines <= 1 {
+		return 0
+	}
+	return min(409, float64(lines)*13.5+3)
+}
+
+// cellLines estimates how many lines text takes wrapped in a column of
+// the given width (Excel's units, about one Latin character each; a
+// Chinese character takes about two).
+func cellLines(s string, width float64) int {
+	width = max(width-1, 4)
+	n := 0
+	for _, para := range strings.Split(s, "\n") {
+		w := 0.0
+		for _, r := range para {
+			if r < 0x80 {
+				w += 1.1
+			} else {
+				w += 2.1
+			}
+		}
+		n += max(1, int(math.Ceil(w/width)))
+	}
+	return n
+}
+
+// fitToWidth prints a sheet on A4 in the given orientation, one page wide.
+// It is called before the sheet's stream writer, which writes the sheet's
+// properties first.
+func fitToWidth(f *excelize.File, sheet, orientation string) error {
+	if err := f.SetSheetProps(sheet, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	return f.SetPageLayout(sheet, &excelize.PageLayoutOptions{Size: ptr(9), Orientation: ptr(orientation), FitToWidth: ptr(1), FitToHeight: ptr(0)})
 }

@@ -179,7 +179,7 @@ func TestReadProgress(t *testing.T) {
 		ids   bool // the rows carry their need ids
 	}{
 		{"platform sheet", data, Options{}, rows, true},
-		{"one sheet", data, Options{Sheet: PlatformSheet}, rows, true},
+		{"one sheet", data, Options{Sheet: "需求上传表"}, rows, true},
 		{"small book", newBook(t, "需求").
 			row("需求", 1, "技术需求征集表").
 			row("需求", 3, "企业名称", "需求名称", "需求类型").

@@ -2,7 +2,6 @@ package xlsx
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -182,6 +181,9 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt Options) (b *Batch
 	if err != nil {
 		return nil, err
 	}
+	if err := refuseLongSheets(info, opt, lim); err != nil {
+		return nil, err
+	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUnzipSize,
@@ -227,5 +229,3 @@ func (rd *reader) finishProblems() {
 		EN: fmt.Sprintf("%d more problems are not listed.", rd.dropped),
 	})
 }
-
-var errStop = errors.New("stop reading")

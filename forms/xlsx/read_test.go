@@ -114,7 +114,7 @@ func TestReadMessySheet(t *testing.T) {
 	}
 	e1 := entByID(b, n1.EnterpriseID)
 	checkValues(t, "need 1", n1.Values, map[string][]string{
-		"need_type": {"02"}, "tech_fields": {"08"}, "keywords": {"热变形", "数控"}, "budget_wan": {"50"},
+		"need_type": {"02"}, "tech_fields": {"80"}, "keywords": {"热变形", "数控"}, "budget_wan": {"50"},
 		"cooperation_modes": {"02", "01"}, "timeframe": {"2024-06-30"}, "visibility": {"named"},
 	})
 	if n1.Status != forms.StatusToDiagnose || len(n1.Missing) != 0 {
@@ -135,7 +135,7 @@ func TestReadMessySheet(t *testing.T) {
 		t.Fatalf("need 2 is not the first enterprise's: %+v", n2)
 	}
 	checkValues(t, "need 2", n2.Values, map[string][]string{
-		"need_type": {"01"}, "tech_fields": {"04", "01"}, "budget_wan": {"5000"},
+		"need_type": {"01"}, "tech_fields": {"40", "10"}, "budget_wan": {"5000"},
 		"cooperation_modes": {"03", "04"}, "timeframe": {"2024-06-30"}, "visibility": {"anonymous"},
 	})
 	if n2.Status != forms.StatusToComplete || !slices.Equal(n2.Missing, []string{"public_alias"}) {
@@ -145,7 +145,7 @@ func TestReadMessySheet(t *testing.T) {
 	n3 := needByTitle(b, "中药提取物稳定性研究")
 	e2 := entByID(b, n3.EnterpriseID)
 	checkValues(t, "need 3", n3.Values, map[string][]string{
-		"tech_fields": {"0202", "0101"}, "budget_wan": {"50"}, "timeframe": {"2024-06"},
+		"tech_fields": {"202", "101"}, "budget_wan": {"50"}, "timeframe": {"2024-06"},
 	})
 	if e2.CreditCode() != code2 || e2.Values.Get("region") != "320583102" {
 		t.Errorf("enterprise 2: %v", e2.Values)
@@ -230,8 +230,8 @@ func TestReadValueForms(t *testing.T) {
 		{"multi with ，", "合作方式", "委托开发，合作开发", true, "cooperation_modes", []string{"01", "02"}},
 		{"multi with ;", "合作方式", "委托开发;合作开发", true, "cooperation_modes", []string{"01", "02"}},
 		{"multi with line breaks", "合作方式", "委托开发\n合作开发\r\n技术许可", true, "cooperation_modes", []string{"01", "02", "04"}},
-		{"multi label holding 、", "技术领域", "中药、天然药物、软件", true, "tech_fields", []string{"0202", "0101"}},
-		{"multi codes", "所属领域", "0101,0202", true, "tech_fields", []string{"0101", "0202"}},
+		{"multi label holding 、", "技术领域", "中药、天然药物、软件", true, "tech_fields", []string{"202", "101"}},
+		{"multi codes", "所属领域", "0101,0202", true, "tech_fields", []string{"101", "202"}},
 		{"multi unknown", "合作方式", "委托开发、随便", true, "cooperation_modes", nil},
 		{"credit code lower case with spaces", "统一社会信用代码", strings.ToLower(code[:9]) + "  " + strings.ToLower(code[9:]), true, "credit_code", []string{code}},
 		{"credit code broken", "统一社会信用代码", "91320583MA1XYZ0ZZZ", true, "credit_code", nil},

@@ -101,11 +101,14 @@ read:
 					fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
 			}
 			p.info.Records++
-			idRaw := ""
+			idRaw, noRaw := "", ""
 			if i := p.idCol.idx; i >= 0 && i < len(cells) {
 				idRaw = strings.TrimSpace(cells[i])
 			}
-			if rd.record(p, row, vals, idRaw, &last) {
+			if i := p.platNo.idx; i >= 0 && i < len(cells) {
+				noRaw = strings.TrimSpace(cells[i])
+			}
+			if rd.record(p, row, vals, idRaw, noRaw, &last) {
 				inherited = append(inherited, row)
 			}
 		}
@@ -239,7 +242,7 @@ func (p *sheetPlan) repeatedHeader(vals []string) bool {
 // record turns one data row into records; idRaw is its need-id cell. It
 // reports whether the row named no enterprise and took the one of the row
 // above.
-func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw string, last **entState) (inherited bool) {
+func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw string, last **entState) (inherited bool) {
 	at := func(i int, cp cellProblem) Problem {
 		pr := Problem{Sheet: p.name, Row: row, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en}
 		if i >= 0 {
@@ -343,11 +346,24 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw string, las
 	if idRaw != "" && rd.needID(p, row, idRaw, n) {
 		bad = true
 	}
+	if noRaw != "" && !n.Values.Has("platform_need_no") {
+		for _, cp := range parseCell(rd.cat, n.Values, rd.cat.MustField("platform_need_no"), noRaw) {
+			cp.field = "platform_need_no"
+			rd.addProblem(Problem{Sheet: p.name, Row: row, Column: p.platNo.letter, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en})
+			if cp.severity == forms.SeverityError {
+				bad = true
+			}
+		}
+	}
 	for i, c := range p.cols {
 		if c.field.Entity != forms.EntityNeed || vals[i] == "" {
 			continue
 		}
-		for _, cp := range parseCell(rd.cat, n.Values, c.field, vals[i]) {
+		raw := vals[i]
+		if c.yuan {
+			raw = yuanToWan(raw)
+		}
+		for _, cp := range parseCell(rd.cat, n.Values, c.field, raw) {
 			if cp.field == "" {
 				cp.field = c.field.ID
 			}
@@ -535,6 +551,11 @@ func (rd *reader) setRegion(es *entState, raw string, at func(cellProblem) Probl
 		}
 		es.e.Values.Set("region", res.code)
 		es.fromRow["region"] = origin
+		if a := res.alias; a != nil {
+			rd.addProblem(at(cellProblem{field: "region", code: "region.alias", severity: forms.SeverityWarning,
+				zh: fmt.Sprintf("「所在地区」“%s”：%s", clipText(raw, 30), a.Note("zh")),
+				en: fmt.Sprintf("Region %q: %s", clipText(raw, 30), a.Note("en"))}))
+		}
 		return
 	}
 	text := strings.Join(strings.Fields(raw), " ")
@@ -606,14 +627,17 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 	return ct.ID
 }
 
-// finish completes the needs: what required fields are missing — the need's
-// own and its enterprise's — and the status that follows.
+// finish completes the needs: what fields are missing or break a limit a
+// draft may break (too short, too many items) — the need's own and its
+// enterprise's — and the status that follows: 待补充 when there are any.
+// The reasons were reported as warnings at their cells.
 func (rd *reader) finish() {
+	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
 	entMissing := map[string][]string{}
 	for id, es := range rd.ents {
 		var miss []string
 		for _, p := range rd.cat.ValidateEnterprise(es.e, forms.Final) {
-			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+			if toComplete(p) && !slices.Contains(miss, p.Field) {
 				miss = append(miss, p.Field)
 			}
 		}
@@ -622,7 +646,7 @@ func (rd *reader) finish() {
 	for _, n := range rd.batch.Needs {
 		var miss []string
 		for _, p := range rd.cat.ValidateNeed(n, forms.Final) {
-			if p.Code == "required" && !slices.Contains(miss, p.Field) {
+			if toComplete(p) && !slices.Contains(miss, p.Field) {
 				miss = append(miss, p.Field)
 			}
 		}
@@ -640,4 +664,15 @@ func (rd *reader) finish() {
 		}
 	}
 	rd.finishProblems()
+}
+
+// yuanToWan turns an amount in 元 into 万元 (1500000 → 150); text that is
+// no plain amount (面议, 50万) is left for the money parser.
+func yuanToWan(s string) string {
+	t := strings.TrimSuffix(strings.TrimSpace(unexponent(strings.ReplaceAll(s, ",", ""))), "元")
+	x, err := strconv.ParseFloat(t, 64)
+	if err != nil || x < 0 {
+		return s
+	}
+	return strconv.FormatFloat(x/10000, 'f', -1, 64)
 }

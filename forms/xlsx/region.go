@@ -12,6 +12,9 @@ type regionResult struct {
 	code    string
 	problem string // "region.unresolved" or "region.ambiguous"
 	zh, en  string // the reason, a sentence ending in ， / .
+	// alias is set when code came from the alias table (a town the
+	// division codes no longer carry): the note becomes a warning.
+	alias *forms.RegionAlias
 }
 
 // resolveRegion reads a region as people write it: a code, a town name
@@ -35,6 +38,12 @@ func resolveRegion(ix *forms.RegionIndex, text, home string) regionResult {
 		if r, ok := ix.Lookup(text); ok {
 			return regionResult{code: r.Code}
 		}
+	}
+	if code, ok := codePath(ix, text); ok {
+		return regionResult{code: code}
+	}
+	if a, ok := ix.ResolveAlias(text, home); ok {
+		return regionResult{code: a.Code, alias: &a}
 	}
 	homeName := ""
 	if home != "" {
@@ -111,4 +120,23 @@ func ambiguous(ix *forms.RegionIndex, text string, rs []forms.Region, within str
 		res.en = fmt.Sprintf("%d places are called %q (%s …), so it is not clear which (--region sets the home region).", len(rs), clipText(text, 30), strings.Join(names, ", "))
 	}
 	return res
+}
+
+// codePath reads a region written as the codes of its levels, top first
+// (320000,320500,320583: how the Jiangsu platform writes one), each inside
+// the one before, and returns the last.
+func codePath(ix *forms.RegionIndex, text string) (string, bool) {
+	parts := forms.SplitList(text)
+	if len(parts) < 2 || len(parts) > 4 {
+		return "", false
+	}
+	prev := ""
+	for _, p := range parts {
+		r, ok := ix.Lookup(p)
+		if !isDigits(p) || !ok || prev != "" && !ix.Within(r.Code, prev) {
+			return "", false
+		}
+		prev = r.Code
+	}
+	return prev, true
 }

@@ -3,6 +3,7 @@ package xlsx
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -75,6 +76,16 @@ type column struct {
 	letter string
 	header string
 	field  *forms.Field
+	// yuan: a money column whose header gives its unit as 元 (意向投入（元）);
+	// its amounts are turned into 万元.
+	yuan bool
+}
+
+// yuanHeader reports whether a money column's header says its unit is 元
+// rather than 万元.
+func yuanHeader(h string) bool {
+	h = forms.Fold(h)
+	return strings.Contains(h, "元") && !strings.Contains(h, "万元") && !strings.Contains(h, "万")
 }
 
 // sheetPlan is how a sheet will be read.
@@ -86,6 +97,7 @@ type sheetPlan struct {
 	byField   map[string]int
 	titleCol  int // index into cols of the need title, -1 if none
 	idCol     needIDColumn
+	platNo    needIDColumn // a 需求编号 beside the id column: the platform's number
 	ignored   []ColumnInfo
 	info      *SheetInfo
 	scan      *sheetScan
@@ -123,6 +135,9 @@ func (rd *reader) run() error {
 		}
 	}()
 	for _, name := range names {
+		if sc := rd.info.sheets[name]; sc != nil && sc.tooLong {
+			return tooLongError(name, sc, rd.lim)
+		}
 		p, err := rd.plan(name)
 		if err != nil {
 			return err
@@ -314,7 +329,7 @@ func (s *rowSource) close() error {
 
 // plan finds a sheet's header row and maps its columns.
 func (rd *reader) plan(name string) (*sheetPlan, error) {
-	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
+	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, platNo: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
 	p.info = &SheetInfo{Name: name, Role: RoleSkipped}
 	if p.scan != nil && p.scan.mergesCut {
 		rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "merges.cut",
@@ -369,7 +384,9 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 	p.src = src // kept open for readSheet, which replays the rows read so far
 	p.headerRow = best.row
 	p.info.HeaderRow = best.row
+	lossy := rd.partialColumns(name, best.row, best.cells)
 	var need, ent int
+	var idCands []idCand
 	for i, h := range best.cells {
 		h = strings.TrimSpace(h)
 		if h == "" {
@@ -378,9 +395,13 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		letter, _ := excelize.ColumnNumberToName(i + 1)
 		f, ok := headerField(rd.cat, h)
 		ci := ColumnInfo{Column: letter, Header: h}
-		if strict, isID := needIDHeader(h); !ok && isID && p.idCol.idx < 0 {
-			p.idCol = needIDColumn{idx: i, letter: letter, header: h, strict: strict}
-			ci.Field = ColumnNeedID
+		if lossy[i] {
+			p.info.Columns = append(p.info.Columns, ci)
+			continue
+		}
+		if c, isID := needIDHeader(h); !ok && isID {
+			c.idx, c.letter, c.header = i, letter, h
+			idCands = append(idCands, idCand{c, len(p.info.Columns)})
 			p.info.Columns = append(p.info.Columns, ci)
 			continue
 		}
@@ -399,7 +420,7 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		ci.Field = f.ID
 		p.info.Columns = append(p.info.Columns, ci)
 		p.byField[f.ID] = len(p.cols)
-		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f})
+		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f, yuan: f.Kind == forms.KindMoney && yuanHeader(h)})
 		switch f.Entity {
 		case forms.EntityNeed:
 			need++
@@ -407,6 +428,7 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 			ent++
 		}
 	}
+	p.chooseIDColumn(idCands)
 	_, hasTitle := p.byField["title"]
 	_, hasName := p.byField["enterprise_name"]
 	_, hasCode := p.byField["credit_code"]
@@ -419,11 +441,15 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		if p.idCol.idx >= 0 {
 			p.ignored = append(p.ignored, ColumnInfo{Column: p.idCol.letter, Header: p.idCol.header})
 			for i := range p.info.Columns {
-				if p.info.Columns[i].Field == ColumnNeedID {
+				if f := p.info.Columns[i].Field; f == ColumnNeedID || f == "platform_need_no" && p.platNo.idx >= 0 {
 					p.info.Columns[i].Field = ""
 				}
 			}
 			p.idCol = needIDColumn{idx: -1}
+		}
+		if p.platNo.idx >= 0 {
+			p.ignored = append(p.ignored, ColumnInfo{Column: p.platNo.letter, Header: p.platNo.header})
+			p.platNo = needIDColumn{idx: -1}
 		}
 		// Need columns on an enterprise sheet are not read.
 		kept := p.cols[:0]
@@ -559,4 +585,86 @@ func footerWord(c string, key bool) string {
 		}
 	}
 	return ""
+}
+
+// uploadSheetProfile returns the profile whose upload sheet a sheet is —
+// its name and its headers, in order — or nil.
+func uploadSheetProfile(sheet string, header []string) *Profile {
+	for _, p := range Profiles() {
+		if p.Sheet != sheet {
+			continue
+		}
+		want := PlatformHeaders(p)
+		got := header
+		for len(got) > 0 && strings.TrimSpace(got[len(got)-1]) == "" {
+			got = got[:len(got)-1]
+		}
+		if len(got) != len(want) {
+			continue
+		}
+		same := true
+		for i := range want {
+			same = same && strings.TrimSpace(got[i]) == want[i]
+		}
+		if same {
+			return p
+		}
+	}
+	return nil
+}
+
+// idCand is a column whose header names a need id, and its place among the
+// sheet's columns (SheetInfo.Columns).
+type idCand struct {
+	col  needIDColumn
+	info int
+}
+
+// chooseIDColumn takes the best-ranked id column (寻榜编号 over 需求编号
+// over 需求ID over 编号). A 需求编号 beside a 寻榜编号 is the platform's own
+// number; other extra id columns are ignored.
+func (p *sheetPlan) chooseIDColumn(idCands []idCand) {
+	slices.SortStableFunc(idCands, func(a, b idCand) int { return a.col.rank - b.col.rank })
+	for i, c := range idCands {
+		switch {
+		case i == 0:
+			p.idCol = c.col
+			p.info.Columns[c.info].Field = ColumnNeedID
+		case c.col.platformNo && p.platNo.idx < 0:
+			if _, mapped := p.byField["platform_need_no"]; !mapped {
+				p.platNo = c.col
+				p.info.Columns[c.info].Field = "platform_need_no"
+				continue
+			}
+			fallthrough
+		default:
+			p.ignored = append(p.ignored, p.info.Columns[c.info])
+		}
+	}
+}
+
+// partialColumns returns, for a platform upload sheet xunbang wrote, the
+// columns that carry only part of a value (one cooperation mode of
+// several, the county of a town, a composed text), which are not read back
+// over the whole one; a warning names them.
+func (rd *reader) partialColumns(name string, row int, cells []string) map[int]bool {
+	lossy := map[int]bool{}
+	prof := uploadSheetProfile(name, cells)
+	if prof == nil {
+		return lossy
+	}
+	var cols []string
+	for i, c := range prof.Columns {
+		if c.lossy() {
+			lossy[i] = true
+			letter, _ := excelize.ColumnNumberToName(i + 1)
+			cols = append(cols, fmt.Sprintf("%s「%s」", letter, c.Header))
+		}
+	}
+	if len(cols) > 0 {
+		rd.addProblem(Problem{Sheet: name, Row: row, Severity: forms.SeverityWarning, Code: "upload_sheet.partial_columns",
+			ZH: fmt.Sprintf("这是寻榜导出的“%s”平台上传表，以下列只写了部分信息（如一种合作方式、区县一级的地区、合写的需求详情），导入时不读取：%s。", prof.ZH, strings.Join(cols, "、")),
+			EN: fmt.Sprintf("this is a platform upload sheet xunbang wrote for %s; these columns hold part of a value (one cooperation mode, the region to the county, a composed text) and are not read: %s.", prof.EN, strings.Join(cols, ", "))})
+	}
+	return lossy
 }

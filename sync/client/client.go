@@ -21,6 +21,9 @@
 // its facts — never a sentence; Message words an error in Chinese or
 // English at the edge, and Status says why nothing syncs (Problem).
 //
+// Solutions (揭榜) travel as records of kind solution: the client asks the
+// feed for them and stores them like needs (solutions.go).
+//
 // Tokens live in the OS keyring or, on a computer without one, sealed inside
 // the encrypted data file — never in plain text (see Connect and
 // LoadStoredToken); the XUNBANG_TOKEN environment variable is for scripts

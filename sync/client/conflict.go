@@ -20,7 +20,7 @@ import (
 // offers to choose or merge field by field, then calls ResolveNeed or
 // ResolveEnterprise.
 type Conflict struct {
-	Kind     string          // protocol.KindNeed or protocol.KindEnterprise
+	Kind     string          // protocol.KindNeed, KindEnterprise or KindSolution
 	ID       string          // the record
 	LocalRev string          // the latest local revision that conflicted
 	Local    json.RawMessage // its body

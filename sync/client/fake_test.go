@@ -31,6 +31,7 @@ func TestEngineOverTheFakePlatform(t *testing.T) {
 	a := openStore(t, t.TempDir(), "li", "suzhou")
 	entID, ids := seed(t, a, 12)
 	bad := newNeed(entID, "短")
+	bad.Values.Set("need_type", "42") // refused: no such need type (a short title is only a warning)
 	if err := a.SaveNeed(ctx, bad); err != nil {
 		t.Fatal(err)
 	}
@@ -76,8 +77,27 @@ func TestEngineOverTheFakePlatform(t *testing.T) {
 	if n, _ := a.Need(ctx, ids[0]); n.Platform.Comment != "请补充技术指标" || n.Status != forms.StatusToComplete {
 		t.Errorf("the verdict: %s %+v", n.Status, n.Platform)
 	}
+	// A provider offers a solution for the need on the platform (揭榜); a
+	// colleague types in one handed in on paper.
+	if _, err := p.Offer(forms.Solution{NeedID: ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePublicPage,
+		Values: forms.Values{"provider_name": {"东南大学苏州研究院"}}}); err != nil {
+		t.Fatal(err)
+	}
+	paper := &forms.Solution{NeedID: ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePaper, Values: forms.Values{"provider_name": {"苏州某自动化有限公司"}}}
+	if err := b.SaveSolution(ctx, paper); err != nil {
+		t.Fatal(err)
+	}
 	if rep, err := cb.Sync(ctx); err != nil || rep.Conflicts != 1 {
 		t.Fatalf("zhou's edit: %s %v", rep, err)
+	}
+	if cur, ok := p.Current(protocol.KindSolution, paper.ID); !ok || cur.Rev != paper.Rev {
+		t.Errorf("the paper solution on the platform: %+v %v", cur, ok)
+	}
+	if _, err := ca.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if sols, err := a.Solutions(ctx, ids[0]); err != nil || len(sols) != 2 {
+		t.Errorf("li's store holds %d solutions of the need, want the offered and the paper one (%v)", len(sols), err)
 	}
 	cfs, err := client.Conflicts(ctx, b)
 	if err != nil || len(cfs) != 1 {

@@ -45,7 +45,8 @@ type Platform interface {
 	// platform's public base address when it has one.
 	WhoAmI(ctx context.Context) (Identity, error)
 
-	// Push offers revisions, in order, and returns one Result per
+	// Push offers revisions (needs, enterprises, and records of the
+	// optional kinds WhoAmI names), in order, and returns one Result per
 	// revision, in the same order, each naming the same kind, id and rev.
 	// Every record given has passed protocol.Record.Validate (its body is
 	// a JSON object naming its id and rev). A batch may carry several
@@ -76,14 +77,19 @@ type Platform interface {
 	// Pull returns at most limit changes of the team's feed after cursor
 	// ("" for the beginning), and the cursor to pass next. More says that
 	// the feed goes on after Page.Cursor (a page may be empty with More).
+	// kinds names the optional record kinds (protocol.OptionalKinds: today
+	// solutions) the engine takes: the feed carries records of those kinds
+	// only when asked, so that an engine that does not know a kind is never
+	// sent one; a kind the platform does not know is ignored.
 	// Pulling from the same cursor again returns the same changes or
 	// later ones: applying a change twice must be harmless. The feed
 	// holds the team's own records' revisions (its members' pushes,
-	// echoes included) and the platform's verdicts on its needs; a
-	// platform with public views adds other teams' public needs and its
-	// shared enterprise registry — never another team's unpublished
-	// record. A cursor the platform does not know starts the feed over.
-	Pull(ctx context.Context, cursor string, limit int) (Page, error)
+	// echoes included, and solutions offered for its needs, when asked)
+	// and the platform's verdicts on its needs; a platform with public
+	// views adds other teams' public needs and its shared enterprise
+	// registry — never another team's unpublished record or solution. A
+	// cursor the platform does not know starts the feed over.
+	Pull(ctx context.Context, cursor string, limit int, kinds []string) (Page, error)
 }
 
 // Identity is whom a platform says a token belongs to.
@@ -94,6 +100,10 @@ type Identity struct {
 	// published need has its page (forms.PublicPageURL); "" when it has
 	// none.
 	PublicURL string
+	// Kinds are the optional record kinds (protocol.OptionalKinds) the
+	// platform takes in a push and sends when asked; none for a platform
+	// that takes only needs and enterprises.
+	Kinds []string
 }
 
 // Page is one page of a platform's change feed.

@@ -240,14 +240,14 @@ func shortRev(r string) string {
 func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed map[string]struct{}) error {
 	var cursor string
 	if err := c.st.View(ctx, func(tx *store.Tx) error {
-		cursor = string(tx.Meta(metaCursor))
+		cursor = feedCursor(tx)
 		return nil
 	}); err != nil {
 		return localErr(err)
 	}
 	for page := 0; page < 1_000_000; page++ {
 		rep.Requests++
-		resp, err := c.p.Pull(ctx, cursor, c.cfg.PullLimit)
+		resp, err := c.p.Pull(ctx, cursor, c.cfg.PullLimit, askKinds)
 		if err != nil {
 			return err
 		}
@@ -274,6 +274,9 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 				if err := tx.SetMeta(metaCursor, []byte(resp.Cursor)); err != nil {
 					return err
 				}
+			}
+			if err := markFeedKinds(tx); err != nil {
+				return err
 			}
 			if !resp.More || rep.Applied > 0 {
 				return c.saveStatus(tx, func(p *persisted) {
@@ -316,6 +319,8 @@ func (c *Client) apply(tx *store.Tx, ch *protocol.Change) (bool, error) {
 			return c.applyNeed(tx, ch.Record)
 		case protocol.KindEnterprise:
 			return c.applyEnterprise(tx, ch.Record)
+		case protocol.KindSolution:
+			return c.applySolution(tx, ch.Record)
 		}
 	case protocol.ChangeStatus:
 		return c.applyStatus(tx, ch.Status)

@@ -11,6 +11,7 @@ type CopyStats struct {
 	Meta, Tokens, Heads, Revisions, Refusals, Events int
 	Anonymous, Regions                               int
 	Users, Audit                                     int
+	Solutions                                        int
 }
 
 // ErrNotEmpty: Copy's destination already holds a hub.
@@ -94,7 +95,9 @@ func copyAll(ctx context.Context, to, from Tx, st *CopyStats) error {
 		func() error {
 			return copyAudit(to, from, st)
 		},
-		// 揭榜: the solutions (SolutionTx) are copied here once they land.
+		func() error {
+			return from.AllSolutionLinks(func(l *SolutionLink) error { st.Solutions++; return to.PutSolutionLink(l) })
+		},
 	}
 	for _, step := range steps {
 		if err := step(); err != nil {

@@ -34,7 +34,7 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, who ident
 	if !ok {
 		return
 	}
-	resp, err := s.changes(r.Context(), who.Team, after, limit)
+	resp, err := s.changes(r.Context(), who.Team, after, limit, parseKinds(q.Get(protocol.ParamKinds)))
 	release() // a client slow to read the answer holds no slot
 	if err != nil {
 		s.log.Error("pull failed", "user", who.User, "team", who.Team, "err", err)
@@ -69,11 +69,12 @@ func (s *Server) cursor(seq uint64) string { return s.serverID + "-" + strconv.F
 // client's response limit (protocol.MaxResponseBytes).
 const maxPageBytes = 16 << 20
 
-// changes reads one page of the feed as the given team may see it. It scans
-// at most 20 events per change it may return, so a page is cheap even when
-// the feed is mostly other teams' work; the cursor then advances past what
-// was scanned.
-func (s *Server) changes(ctx context.Context, team string, after uint64, limit int) (*protocol.PullResponse, error) {
+// changes reads one page of the feed as the given team may see it, with
+// the optional record kinds the client asked for. It scans at most 20
+// events per change it may return, so a page is cheap even when the feed
+// is mostly other teams' work; the cursor then advances past what was
+// scanned.
+func (s *Server) changes(ctx context.Context, team string, after uint64, limit int, kinds map[string]bool) (*protocol.PullResponse, error) {
 	resp := &protocol.PullResponse{Protocol: protocol.Version, Changes: []protocol.Change{}}
 	last := after
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
@@ -86,6 +87,9 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 			}
 			scanned++
 			last = seq
+			if ev.Kind == protocol.KindSolution && !kinds[ev.Kind] {
+				return true, nil
+			}
 			ch, ok, err := s.view(tx, team, ev)
 			if err != nil {
 				return false, fmt.Errorf("feed %d: %w", seq, err)

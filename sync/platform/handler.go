@@ -21,6 +21,7 @@ func (s *Server) Handler() http.Handler {
 	mux.Handle("POST "+protocol.PathPush, s.authed(s.handlePush))
 	mux.Handle("GET "+protocol.PathChanges, s.authed(s.handleChanges))
 	mux.Handle("POST "+protocol.PathAdminReview, s.authed(s.handleReview))
+	s.handlePages(mux)   // the public need pages and the 揭榜 form: pages.go
 	s.consoleRoutes(mux) // the reviewers' console (/console/) and /v1/admin/tokens: console.go
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
@@ -180,7 +181,7 @@ func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleWhoAmI(w http.ResponseWriter, r *http.Request, who identity) {
-	writeJSON(w, http.StatusOK, protocol.Identity{Protocol: protocol.Version, User: who.User, Team: who.Team, PublicURL: s.opt.PublicURL})
+	writeJSON(w, http.StatusOK, protocol.Identity{Protocol: protocol.Version, User: who.User, Team: who.Team, PublicURL: s.opt.PublicURL, Kinds: protocol.OptionalKinds})
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

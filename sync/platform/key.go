@@ -46,6 +46,7 @@ var (
 
 const (
 	purposeHub   = "xunbang/hub/v1/values"
+	purposeForms = "xunbang/hub/v1/forms"
 	keyCheckText = "xunbang hub key check v1"
 	metaSchema   = "schema"
 	metaServerID = "server_id"
@@ -68,15 +69,19 @@ func ParseKey(s string) ([]byte, error) {
 	return nil, fmt.Errorf("a hub key is %d bytes written as base64 or hex", keys.Size)
 }
 
-// sealer seals and opens the hub's content.
-type sealer struct{ box *keys.Box }
+// sealer seals and opens the hub's content, and holds the key that signs
+// the public pages' forms (jiebang.go).
+type sealer struct {
+	box     *keys.Box
+	formKey []byte
+}
 
 func newSealer(key []byte) (*sealer, error) {
 	box, err := keys.NewBox(keys.Derive(key, purposeHub))
 	if err != nil {
 		return nil, err
 	}
-	return &sealer{box: box}, nil
+	return &sealer{box: box, formKey: keys.Derive(key, purposeForms)}, nil
 }
 
 func bodyAD(rev string) []byte       { return []byte("rev\x00" + rev) }

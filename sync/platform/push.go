@@ -94,6 +94,7 @@ func logPushResults(ctx context.Context, s *Server, results []protocol.Result) {
 type checked struct {
 	need *forms.Need
 	ent  *forms.Enterprise
+	sol  *forms.Solution
 }
 
 // push checks each record, then stores the batch in one transaction. Records
@@ -174,6 +175,9 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 		res.Current = &protocol.Record{Kind: rec.Kind, ID: rec.ID, Rev: h.Rev, BaseRev: cur.BaseRev, Body: body}
 		return nil
 	}
+	if ok, err := s.admitSolution(tx, who, c, res, now); !ok {
+		return err
+	}
 	rv := &hubstore.Revision{Rev: rec.Rev, Kind: rec.Kind, ID: rec.ID, Team: who.Team, User: who.User, BaseRev: base, At: now,
 		Body: s.seal.sealBody(rec.Rev, rec.Body)}
 	if err := tx.PutRevision(rv); err != nil {
@@ -183,11 +187,8 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	h.Revisions++
 	switch {
 	case c.need != nil:
-		h.EnterpriseID = c.need.EnterpriseID
-		if c.need.Visibility() == forms.VisibilityAnonymous {
-			if err := s.markAnonymous(tx, c.need.EnterpriseID, now); err != nil {
-				return err
-			}
+		if err := s.needFacts(tx, h, c.need, now); err != nil {
+			return err
 		}
 	case c.ent != nil:
 		if err := s.moveRegion(tx, h, c.ent.Values.Get("region")); err != nil {
@@ -204,6 +205,20 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	}
 	res.Outcome = protocol.Accepted
 	return nil
+}
+
+// needFacts keeps what the hub decides by from a need's new revision: its
+// enterprise, whether that enterprise leaves the registry (匿名公开), and
+// whether the need leaves public view (takeDownWithdrawn). h is stored by
+// the caller.
+func (s *Server) needFacts(tx hubstore.Tx, h *hubstore.Head, n *forms.Need, now time.Time) error {
+	h.EnterpriseID = n.EnterpriseID
+	if n.Visibility() == forms.VisibilityAnonymous {
+		if err := s.markAnonymous(tx, n.EnterpriseID, now); err != nil {
+			return err
+		}
+	}
+	return s.takeDownWithdrawn(tx, h, n, now)
 }
 
 // noteRefusal remembers a revision answered invalid (for content, not for
@@ -300,6 +315,8 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		}
 		problems = cat.ValidateEnterprise(&e, forms.Draft)
 		c.ent = &e
+	case protocol.KindSolution:
+		return checkSolution(rec, malformed, undecodable)
 	}
 	for _, p := range problems {
 		if p.Severity != forms.SeverityError {

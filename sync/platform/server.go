@@ -21,6 +21,11 @@
 // five listed enterprises share it; and the public fields of enterprises
 // that stand behind no anonymous need (the shared registry), never contacts.
 //
+// The hub also serves the public need pages and the 揭榜 form (pages.go,
+// jiebang.go): a published need as publicView shows it, at
+// forms.PublicPageURL; the solutions providers send there are records of
+// kind solution, seen only by the need's team (solutions.go).
+//
 // A slow client cannot hold the hub: a push body is read before the
 // request takes one of the processing slots, at a minimum rate, with a
 // bound on the bodies one team may be sending at once, and a team holds at
@@ -105,6 +110,8 @@ type Options struct {
 	// whoami tells it to clients, whose cards then point at
 	// forms.PublicPageURL(PublicURL, id).
 	PublicURL string
+	// Pages tunes the public need pages and the 揭榜 form (pages.go).
+	Pages PageOptions
 }
 
 func (o *Options) defaults() {
@@ -155,6 +162,8 @@ type Server struct {
 	mu      sync.Mutex
 	perTeam map[string]int // slots held by each team
 	bodies  map[string]int // push bodies each team is sending
+
+	pages pages // the public pages' templates and rate limits
 }
 
 // Open opens (creating if needed) the server's data dir and its bbolt file,

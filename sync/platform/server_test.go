@@ -236,6 +236,15 @@ func need(id, rev, base, entID, title string, vis forms.Visibility) protocol.Rec
 	return protocol.Record{Kind: protocol.KindNeed, ID: id, Rev: rev, BaseRev: base, Body: b}
 }
 
+// withValue sets a field of a record body.
+func withValue(b []byte, id, v string) []byte {
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	m[id] = v
+	out, _ := json.Marshal(m)
+	return out
+}
+
 // setBase adds base_rev to an enterprise body (forms.Enterprise has no BaseRev).
 func setBase(b []byte, base string) []byte {
 	if base == "" {
@@ -276,7 +285,11 @@ func TestPushOutcomes(t *testing.T) {
 		t.Fatalf("conflict: %+v", rs[0])
 	}
 	// Invalid records do not block the rest of the batch.
-	bad := need("n2", "x1", "", "e1", "短", forms.VisibilityNamed) // title under 4 characters
+	// A malformed value, a need type no vocabulary has (a title under 4
+	// characters is no longer refused: a draft may break a length, issue
+	// 13.9).
+	bad := need("n2", "x1", "", "e1", "类型代码不存在的需求", forms.VisibilityNamed)
+	bad.Body = withValue(bad.Body, "need_type", "42")
 	worse := need("n3", "y1", "", "", "没有企业的需求", forms.VisibilityNamed)
 	mismatch := need("n4", "z1", "", "e1", "修订号不一致的需求", forms.VisibilityNamed)
 	mismatch.Rev = "z2"
@@ -284,7 +297,7 @@ func TestPushOutcomes(t *testing.T) {
 	if fmt.Sprint(outcomes(rs)) != "[invalid accepted invalid invalid]" {
 		t.Fatalf("invalid: %v", rs)
 	}
-	if rs[0].Reasons[0].Field != "title" || rs[0].Reasons[0].Code != "min_len" || !strings.Contains(rs[0].Reasons[0].Message, "标题") && !strings.Contains(rs[0].Reasons[0].Message, "「") {
+	if rs[0].Reasons[0].Field != "need_type" || rs[0].Reasons[0].Code != "option" || !strings.Contains(rs[0].Reasons[0].Message, "「") {
 		t.Errorf("reasons: %+v", rs[0].Reasons)
 	}
 	if rs[2].Reasons[0].Field != "enterprise_id" {

@@ -128,7 +128,7 @@ func checkVersion(v string) error {
 // that the store's importers, the window and the hub all apply.
 func ValidID(s string) bool { return forms.ValidID(s) }
 
-func validKind(k string) bool { return k == KindNeed || k == KindEnterprise }
+func validKind(k string) bool { return k == KindNeed || k == KindEnterprise || k == KindSolution }
 
 // Validate checks one record revision: kind, ids, and a body that is a JSON
 // object no larger than MaxRecordBytes whose id and rev agree with the

@@ -67,12 +67,27 @@ const (
 const (
 	KindEnterprise = "enterprise"
 	KindNeed       = "need"
+	// KindSolution is a solution offered for one of the team's needs
+	// (揭榜: a 《技术需求解决方案表》 from the hub's public page, or one the
+	// team entered). Added within v1: the feed carries solutions only to a
+	// client that names the kind in ParamKinds, so a client that knows only
+	// needs and enterprises is never sent one; a hub that takes them in a
+	// push says so in Identity.Kinds.
+	KindSolution = "solution"
 )
+
+// ParamKinds is the query parameter of GET /v1/changes in which a client
+// names the optional record kinds it understands, comma-separated
+// ("kinds=solution"). Unknown names are ignored.
+const ParamKinds = "kinds"
+
+// OptionalKinds are the record kinds a client must ask for (ParamKinds).
+var OptionalKinds = []string{KindSolution}
 
 // Record is one revision of one record as it travels: in a push, and as the
 // server's current revision in a conflict.
 type Record struct {
-	Kind    string `json:"kind"`               // KindEnterprise or KindNeed
+	Kind    string `json:"kind"`               // KindEnterprise, KindNeed or KindSolution
 	ID      string `json:"id"`                 // the record's UUID
 	Rev     string `json:"rev"`                // this revision's id: the idempotency key
 	BaseRev string `json:"base_rev,omitempty"` // the revision it was edited from; "" for a new record
@@ -229,6 +244,9 @@ type Identity struct {
 	// where each published need has its page at forms.PublicPageURL; absent
 	// when the hub has none.
 	PublicURL string `json:"public_url,omitempty"`
+	// Kinds are the optional record kinds (OptionalKinds) the hub takes in
+	// a push and sends when asked; absent from a hub that takes none.
+	Kinds []string `json:"kinds,omitempty"`
 }
 
 // ErrorBody is the body of every non-200 answer.

@@ -7,7 +7,10 @@
 //
 // It is a fake of a platform's behaviour, not of the reference hub's: it
 // has no public views (other teams' published needs, the enterprise
-// registry), no limits and no encryption.
+// registry), no limits and no encryption. Solutions (揭榜) are records of
+// an optional kind, as on the hub: sent only to readers who ask for them,
+// each answering one need of its own team (Offer stands for the public
+// page).
 package fakeplatform
 
 import (
@@ -19,6 +22,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -44,6 +48,7 @@ type Platform struct {
 	public  string               // the public base address WhoAmI names
 	now     func() time.Time
 	reviews map[string]time.Time // need id => time of its last verdict (verdicts move forward)
+	answers map[string]string    // solution id => the need it answers (it never moves)
 }
 
 type member struct{ user, team string }
@@ -79,7 +84,7 @@ func New(o Options) *Platform {
 	}
 	return &Platform{id: randomHex(4), members: map[string]member{}, heads: map[string]*head{},
 		revs: map[string]*revision{}, refused: map[string]*revision{}, public: o.PublicURL, now: o.Now,
-		reviews: map[string]time.Time{}}
+		reviews: map[string]time.Time{}, answers: map[string]string{}}
 }
 
 func randomHex(n int) string {
@@ -223,7 +228,7 @@ func (s *session) WhoAmI(ctx context.Context) (client.Identity, error) {
 		return client.Identity{}, err
 	}
 	defer s.p.mu.Unlock()
-	return client.Identity{User: m.user, Team: m.team, PublicURL: s.p.public}, nil
+	return client.Identity{User: m.user, Team: m.team, PublicURL: s.p.public, Kinds: slices.Clone(protocol.OptionalKinds)}, nil
 }
 
 func (s *session) Push(ctx context.Context, records []protocol.Record) ([]protocol.Result, error) {
@@ -270,7 +275,13 @@ func (p *Platform) pushOne(m member, rec *protocol.Record) protocol.Result {
 		cur := copyRecord(p.revs[h.rev].rec)
 		res.Outcome, res.Current = protocol.Conflict, &cur
 		return res
-	case h == nil:
+	}
+	if rec.Kind == protocol.KindSolution {
+		if r := p.answer(m, rec); r != nil {
+			return invalid(*r)
+		}
+	}
+	if h == nil {
 		h = &head{team: m.team}
 		p.heads[key] = h
 	}
@@ -281,6 +292,50 @@ func (p *Platform) pushOne(m member, rec *protocol.Record) protocol.Result {
 	p.feed = append(p.feed, event{team: m.team, change: protocol.Change{Kind: protocol.ChangeRecord, Record: &feedRec}})
 	res.Outcome = protocol.Accepted
 	return res
+}
+
+// answer checks which need a solution answers: always the same one, and
+// never another team's; it links a new solution to its need.
+func (p *Platform) answer(m member, rec *protocol.Record) *protocol.Reason {
+	var sol forms.Solution
+	_ = json.Unmarshal(rec.Body, &sol) // check decoded it already
+	if need, ok := p.answers[rec.ID]; ok {
+		if need != sol.NeedID {
+			return &protocol.Reason{Field: "need_id", Code: "need_changed", Message: "方案不能改挂到另一条需求。"}
+		}
+		return nil
+	}
+	if h := p.heads[protocol.KindNeed+"/"+sol.NeedID]; h != nil && h.team != m.team {
+		return &protocol.Reason{Field: "need_id", Code: "forbidden", Message: "这条需求属于其他团队，不能为它录入方案。"}
+	}
+	p.answers[rec.ID] = sol.NeedID
+	return nil
+}
+
+// Offer stores a solution a provider offered for a need, as a hub's public
+// page (揭榜) does: revision 1, in the name of the need's team, in that
+// team's feed (for members who ask for solutions). It returns the
+// solution's revision id.
+func (p *Platform) Offer(sol forms.Solution) (string, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	h := p.heads[protocol.KindNeed+"/"+sol.NeedID]
+	if h == nil {
+		return "", fmt.Errorf("fake platform: no need %s", sol.NeedID)
+	}
+	if sol.ID == "" {
+		sol.ID = randomHex(8)
+	}
+	sol.Rev, sol.BaseRev = randomHex(8), ""
+	body, err := json.Marshal(&sol)
+	if err != nil {
+		return "", err
+	}
+	rec := protocol.Record{Kind: protocol.KindSolution, ID: sol.ID, Rev: sol.Rev, Body: body}
+	if res := p.pushOne(member{user: "provider", team: h.team}, &rec); res.Outcome != protocol.Accepted {
+		return "", fmt.Errorf("fake platform: the offered solution is %s: %+v", res.Outcome, res.Reasons)
+	}
+	return sol.Rev, nil
 }
 
 // effectiveBase follows refused revisions back to a base the platform may
@@ -325,6 +380,21 @@ func check(rec *protocol.Record) []protocol.Reason {
 			return []protocol.Reason{{Code: "malformed", Message: "记录无法解析：" + err.Error()}}
 		}
 		problems = cat.ValidateEnterprise(&e, forms.Draft)
+	case protocol.KindSolution:
+		var sol forms.Solution
+		if err := json.Unmarshal(rec.Body, &sol); err != nil {
+			return []protocol.Reason{{Code: "malformed", Message: "记录无法解析：" + err.Error()}}
+		}
+		if !sol.Status.Valid() {
+			out = append(out, protocol.Reason{Field: "status", Code: "status", Message: "方案状态无法识别。"})
+		}
+		if !sol.Source.Valid() {
+			out = append(out, protocol.Reason{Field: "source", Code: "source", Message: "方案来源无法识别。"})
+		}
+		if !protocol.ValidID(sol.NeedID) {
+			out = append(out, protocol.Reason{Field: "need_id", Code: "required", Message: "方案必须对应一条需求。"})
+		}
+		problems = cat.ValidateSolution(&sol, forms.Draft)
 	}
 	for _, pr := range problems {
 		if pr.Severity == forms.SeverityError {
@@ -334,7 +404,7 @@ func check(rec *protocol.Record) []protocol.Reason {
 	return out
 }
 
-func (s *session) Pull(ctx context.Context, cursor string, limit int) (client.Page, error) {
+func (s *session) Pull(ctx context.Context, cursor string, limit int, kinds []string) (client.Page, error) {
 	m, err := s.enter(ctx, "pull")
 	if err != nil {
 		return client.Page{}, err
@@ -346,13 +416,22 @@ func (s *session) Pull(ctx context.Context, cursor string, limit int) (client.Pa
 	pos := s.p.position(cursor)
 	page := client.Page{Changes: []protocol.Change{}}
 	for ; pos < len(s.p.feed) && len(page.Changes) < limit; pos++ {
-		if ev := s.p.feed[pos]; ev.team == m.team {
+		if ev := s.p.feed[pos]; ev.team == m.team && asked(ev.change, kinds) {
 			page.Changes = append(page.Changes, copyChange(ev.change))
 		}
 	}
 	page.Cursor = s.p.id + "-" + strconv.Itoa(pos)
 	page.More = pos < len(s.p.feed)
 	return page, nil
+}
+
+// asked reports whether a change goes to a reader asking for the optional
+// record kinds kinds: a record of an optional kind only when named.
+func asked(c protocol.Change, kinds []string) bool {
+	if c.Kind != protocol.ChangeRecord || !slices.Contains(protocol.OptionalKinds, c.Record.Kind) {
+		return true
+	}
+	return slices.Contains(kinds, c.Record.Kind)
 }
 
 // position reads a cursor: an index into the feed, or 0 for a cursor of

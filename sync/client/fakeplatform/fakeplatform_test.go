@@ -47,7 +47,7 @@ func TestFailAndRevoke(t *testing.T) {
 		t.Fatalf("after the failure: %+v %v", id, err)
 	}
 	p.Revoke(tok)
-	if _, err := s.Pull(t.Context(), "", 10); client.ProblemOf(err) != client.ProblemTokenRefused {
+	if _, err := s.Pull(t.Context(), "", 10, nil); client.ProblemOf(err) != client.ProblemTokenRefused {
 		t.Fatalf("revoked: %v", err)
 	}
 	if err := p.Review("nope", protocol.StatePublished, "", ""); err == nil {

@@ -59,6 +59,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) *Harness) {
 		{"PullPagesByCursor", testPullPages},
 		{"VerdictsReachTheTeam", testVerdicts},
 		{"TeamsAreIsolated", testTeamsIsolated},
+		{"Solutions", testSolutions},
 		{"ErrorKinds", testErrorKinds},
 	} {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, newHarness(t)) })
@@ -94,12 +95,33 @@ func Need(id, rev, base, ent, title string) protocol.Record {
 	return record(protocol.KindNeed, id, rev, base, n)
 }
 
+// InvalidNeed is Need with a value every platform must refuse: a need type
+// no vocabulary has. (A short title is not one: a draft may break a
+// length.)
+func InvalidNeed(id, rev, base, ent, title string) protocol.Record {
+	r := Need(id, rev, base, ent, title)
+	var n forms.Need
+	if err := json.Unmarshal(r.Body, &n); err != nil {
+		panic(err)
+	}
+	n.Values.Set("need_type", "42")
+	return record(protocol.KindNeed, id, rev, base, &n)
+}
+
 func record(kind, id, rev, base string, v any) protocol.Record {
 	b, err := json.Marshal(v)
 	if err != nil {
 		panic(err)
 	}
 	return protocol.Record{Kind: kind, ID: id, Rev: rev, BaseRev: base, Body: b}
+}
+
+// Solution returns a revision of a solution a team typed in (from paper)
+// for need.
+func Solution(id, rev, base, need, provider string) protocol.Record {
+	s := &forms.Solution{ID: id, Rev: rev, BaseRev: base, NeedID: need, Status: forms.SolutionSubmitted, Source: forms.SourcePaper,
+		Values: forms.Values{"provider_name": {provider}}, CreatedAt: time.Now().UTC(), UpdatedAt: time.Now().UTC()}
+	return record(protocol.KindSolution, id, rev, base, s)
 }
 
 // push pushes recs and checks the promises every answer keeps: one result
@@ -136,13 +158,20 @@ func wantOutcomes(t *testing.T, what string, res []protocol.Result, want ...prot
 	}
 }
 
-// pullAll reads the feed from cursor to its end with pages of limit and
-// returns the changes and the last cursor.
+// pullAll reads the feed from cursor to its end with pages of limit,
+// asking for every optional record kind, and returns the changes and the
+// last cursor.
 func pullAll(t *testing.T, p client.Platform, cursor string, limit int) ([]protocol.Change, string) {
+	t.Helper()
+	return pullKinds(t, p, cursor, limit, protocol.OptionalKinds)
+}
+
+// pullKinds is pullAll asking for the optional record kinds kinds.
+func pullKinds(t *testing.T, p client.Platform, cursor string, limit int, kinds []string) ([]protocol.Change, string) {
 	t.Helper()
 	var out []protocol.Change
 	for range 10_000 {
-		page, err := p.Pull(ctx, cursor, limit)
+		page, err := p.Pull(ctx, cursor, limit, kinds)
 		if err != nil {
 			t.Fatalf("pull after %q: %v", cursor, err)
 		}
@@ -242,7 +271,7 @@ func testConflict(t *testing.T, h *Harness) {
 // same batch are stored.
 func testInvalid(t *testing.T, h *Harness) {
 	p := h.Open("li", "suzhou")
-	res := push(t, p, Enterprise("e1", "e1r1", ""), Need("n1", "n1r1", "", "e1", "短"), Need("n2", "n2r1", "", "e1", "排在无效记录之后的需求"))
+	res := push(t, p, Enterprise("e1", "e1r1", ""), InvalidNeed("n1", "n1r1", "", "e1", "短"), Need("n2", "n2r1", "", "e1", "排在无效记录之后的需求"))
 	wantOutcomes(t, "a batch with an invalid need", res, protocol.Accepted, protocol.Invalid, protocol.Accepted)
 	if res[1].Current != nil || len(res[1].Reasons) == 0 {
 		t.Fatalf("invalid: %+v", res[1])
@@ -252,10 +281,10 @@ func testInvalid(t *testing.T, h *Harness) {
 		if r.Code == "" || r.Message == "" {
 			t.Errorf("a reason without a code or a message: %+v", r)
 		}
-		named = named || r.Field == "title"
+		named = named || r.Field == "need_type"
 	}
 	if !named {
-		t.Errorf("no reason names the title: %+v", res[1].Reasons)
+		t.Errorf("no reason names the need type: %+v", res[1].Reasons)
 	}
 	changes, _ := pullAll(t, p, "", 100)
 	recs := current(changes)
@@ -272,7 +301,7 @@ func testInvalid(t *testing.T, h *Harness) {
 func testFixOfRefused(t *testing.T, h *Harness) {
 	p := h.Open("li", "suzhou")
 	push(t, p, Enterprise("e1", "e1r1", ""), Need("n1", "n1r1", "", "e1", "高温合金部件焊接工艺"))
-	wantOutcomes(t, "a refused edit", push(t, p, Need("n1", "n1r2", "n1r1", "e1", "坏")), protocol.Invalid)
+	wantOutcomes(t, "a refused edit", push(t, p, InvalidNeed("n1", "n1r2", "n1r1", "e1", "坏")), protocol.Invalid)
 	wantOutcomes(t, "its fix, based on it", push(t, p, Need("n1", "n1r3", "n1r2", "e1", "修好的标题：高温合金焊接")), protocol.Accepted)
 	changes, _ := pullAll(t, h.Open("zhou", "suzhou"), "", 100)
 	if cur := current(changes)["need/n1"]; cur.Rev != "n1r3" || cur.BaseRev != "n1r1" {
@@ -311,7 +340,7 @@ func testPullPages(t *testing.T, h *Harness) {
 			t.Errorf("revision %s came %d times over the pages", r.Rev, revs[r.Rev])
 		}
 	}
-	page, err := p.Pull(ctx, last, 7)
+	page, err := p.Pull(ctx, last, 7, protocol.OptionalKinds)
 	if err != nil || len(page.Changes) != 0 || page.More || page.Cursor == "" {
 		t.Fatalf("after the last cursor: %d changes, more %v, cursor %q, %v", len(page.Changes), page.More, page.Cursor, err)
 	}
@@ -396,7 +425,7 @@ func testErrorKinds(t *testing.T, h *Harness) {
 	calls := func(p client.Platform) map[string]error {
 		_, werr := p.WhoAmI(ctx)
 		_, perr := p.Push(ctx, []protocol.Record{Enterprise("e1", "e1r1", "")})
-		_, lerr := p.Pull(ctx, "", 10)
+		_, lerr := p.Pull(ctx, "", 10, protocol.OptionalKinds)
 		return map[string]error{"whoami": werr, "push": perr, "pull": lerr}
 	}
 	for op, err := range calls(h.Unauthorized()) {
@@ -415,10 +444,56 @@ func testErrorKinds(t *testing.T, h *Harness) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	_, err := h.Open("li", "suzhou").Pull(cctx, "", 10)
+	_, err := h.Open("li", "suzhou").Pull(cctx, "", 10, protocol.OptionalKinds)
 	expect("a cancelled context", err, client.KindCanceled)
 	// Nothing of the failed calls was stored.
 	if changes, _ := pullAll(t, h.Open("li", "suzhou"), "", 100); len(changes) != 0 {
 		t.Errorf("the failed calls left %d changes", len(changes))
+	}
+}
+
+// Solutions (揭榜) are records of an optional kind: a platform that takes
+// them (WhoAmI's Kinds) stores a team's solutions for its needs like any
+// record and sends them only to readers who ask for the kind, and only to
+// the need's team; another team cannot attach one to this team's need. A
+// platform that does not take them sends none.
+func testSolutions(t *testing.T, h *Harness) {
+	li, wang := h.Open("li", "suzhou"), h.Open("wang", "wuxi")
+	id, err := li.WhoAmI(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	push(t, li, Enterprise("e1", "e1r1", ""), Need("n1", "n1r1", "", "e1", "高温合金部件焊接工艺"))
+	if !slices.Contains(id.Kinds, protocol.KindSolution) {
+		changes, _ := pullAll(t, li, "", 100)
+		for _, c := range changes {
+			if c.Kind == protocol.ChangeRecord && c.Record.Kind == protocol.KindSolution {
+				t.Errorf("a platform that takes no solutions sent one: %+v", c.Record)
+			}
+		}
+		return
+	}
+	const provider = "东南大学苏州研究院"
+	wantOutcomes(t, "a solution for the team's need", push(t, li, Solution("s1", "s1r1", "", "n1", provider)), protocol.Accepted)
+	wantOutcomes(t, "the same again", push(t, li, Solution("s1", "s1r1", "", "n1", provider)), protocol.Duplicate)
+	wantOutcomes(t, "its next revision", push(t, li, Solution("s1", "s1r2", "s1r1", "n1", provider+"（修订）")), protocol.Accepted)
+
+	asked, _ := pullAll(t, h.Open("zhou", "suzhou"), "", 100)
+	if cur := current(asked)["solution/s1"]; cur.Rev != "s1r2" || cur.BaseRev != "s1r1" {
+		t.Errorf("a colleague asking for solutions gets %s on %s, want s1r2 on s1r1", cur.Rev, cur.BaseRev)
+	}
+	unasked, _ := pullKinds(t, li, "", 100, nil)
+	if _, ok := current(unasked)["solution/s1"]; ok {
+		t.Error("a reader who did not ask for solutions got one")
+	}
+	if _, ok := current(unasked)["need/n1"]; !ok {
+		t.Error("a reader who did not ask for solutions lost the needs")
+	}
+	res := push(t, wang, Solution("s2", "s2r1", "", "n1", "另一团队录入的方案"))
+	wantOutcomes(t, "another team's solution for this team's need", res, protocol.Invalid)
+	other, _ := pullAll(t, wang, "", 100)
+	b, _ := json.Marshal(other)
+	if strings.Contains(string(b), provider) {
+		t.Error("another team's feed holds this team's solution")
 	}
 }

@@ -140,7 +140,7 @@ func (h *Hub) WhoAmI(ctx context.Context) (client.Identity, error) {
 	if err := h.call(ctx, "whoami", http.MethodGet, protocol.PathWhoAmI, nil, nil, &id); err != nil {
 		return client.Identity{}, err
 	}
-	return client.Identity{User: id.User, Team: id.Team, PublicURL: id.PublicURL}, nil
+	return client.Identity{User: id.User, Team: id.Team, PublicURL: id.PublicURL, Kinds: id.Kinds}, nil
 }
 
 // Push sends records in one POST /v1/push and returns the hub's verdicts,
@@ -157,9 +157,13 @@ func (h *Hub) Push(ctx context.Context, records []protocol.Record) ([]protocol.R
 	return resp.Results, nil
 }
 
-// Pull reads one page of the feed (GET /v1/changes?after=CURSOR&limit=N).
-func (h *Hub) Pull(ctx context.Context, cursor string, limit int) (client.Page, error) {
+// Pull reads one page of the feed (GET
+// /v1/changes?after=CURSOR&limit=N&kinds=K,…).
+func (h *Hub) Pull(ctx context.Context, cursor string, limit int, kinds []string) (client.Page, error) {
 	q := url.Values{}
+	if len(kinds) > 0 {
+		q.Set(protocol.ParamKinds, strings.Join(kinds, ","))
+	}
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(min(limit, protocol.MaxPullLimit)))
 	}

@@ -113,6 +113,18 @@ CREATE TABLE audit (
 	addr      text NOT NULL DEFAULT ''
 );
 `,
+	// 2: 揭榜 — which need a solution answers (SolutionTx, solutions.go).
+	`
+CREATE TABLE solution_links (
+	id      text COLLATE "C" PRIMARY KEY,
+	need_id text COLLATE "C" NOT NULL,
+	team    text NOT NULL DEFAULT '',
+	receipt text COLLATE "C" NOT NULL DEFAULT '',
+	at_ns   bigint
+);
+CREATE INDEX solution_links_need ON solution_links (need_id, id);
+CREATE UNIQUE INDEX solution_links_receipt ON solution_links (receipt) WHERE receipt <> '';
+`,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS xunbang_migrations (

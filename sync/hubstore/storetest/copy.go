@@ -32,6 +32,11 @@ func Fill(t *testing.T, s hubstore.Store) {
 			tx.PutUser(&hubstore.User{Name: "admin", Role: hubstore.RoleAdmin, PasswordHash: "$argon2id$v=19$x", CreatedAt: at, UpdatedAt: at}),
 			tx.PutUser(&hubstore.User{Name: "wang", Role: hubstore.RoleReviewer, Teams: []string{"吴江镇长团"}, Regions: []string{"3205"}, PasswordHash: "$argon2id$v=19$y", CreatedAt: at, UpdatedAt: at}),
 			tx.PutSession(&hubstore.Session{Hash: "s1", User: "admin", CreatedAt: at, SeenAt: at, ExpiresAt: at.Add(time.Hour)}),
+			tx.SetMeta("receipt_seq", []byte("7")),
+			tx.PutHead(&hubstore.Head{Kind: "solution", ID: "sol1", Team: "吴江镇长团", Rev: "sr1", Revisions: 1, UpdatedAt: at}),
+			tx.PutRevision(&hubstore.Revision{Rev: "sr1", Kind: "solution", ID: "sol1", Team: "吴江镇长团", User: "公开页揭榜", At: at, Body: []byte{0xE1, 5}}),
+			tx.PutSolutionLink(&hubstore.SolutionLink{ID: "sol1", NeedID: "n1", Team: "吴江镇长团", Receipt: "JB260501-0007", At: at}),
+			tx.PutSolutionLink(&hubstore.SolutionLink{ID: "sol2", NeedID: "n1", Team: "吴江镇长团", At: at}),
 		}
 		for _, err := range steps {
 			if err != nil {
@@ -78,6 +83,11 @@ func Dump(t *testing.T, s hubstore.Store) string {
 			tx.RegionCounts(func(p string, n int) error { add("region %s %d", p, n); return nil }),
 			tx.Users(func(x *hubstore.User) error { add("user %+v", *x); return nil }),
 			tx.Audit(0, func(seq uint64, x *hubstore.AuditEntry) (bool, error) { add("audit %d %+v", seq, *x); return true, nil }),
+			tx.AllSolutionLinks(func(x *hubstore.SolutionLink) error { add("solution %+v", *x); return nil }),
+			tx.SolutionLinks("n1", func(x *hubstore.SolutionLink) error { add("solution of n1 %s", x.ID); return nil }),
+		}
+		if l, err := tx.SolutionByReceipt("JB260501-0007"); err == nil {
+			add("receipt %s", l.ID)
 		}
 		return errors.Join(steps...)
 	})
@@ -94,14 +104,14 @@ func CheckCopy(t *testing.T, dst, src hubstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Revisions != 3 || st.Events != 4 || st.Users != 2 || st.Audit != 2 || st.Anonymous != 1 || st.Regions != 3 {
+	if st.Revisions != 4 || st.Events != 4 || st.Users != 2 || st.Audit != 2 || st.Anonymous != 1 || st.Regions != 3 || st.Solutions != 2 {
 		t.Errorf("copy stats %+v", st)
 	}
 	want, got := Dump(t, src), Dump(t, dst)
 	if got != want {
 		t.Errorf("the copy differs from its source\n got:\n%s\nwant:\n%s", got, want)
 	}
-	if !strings.Contains(got, "event 4 ") || !strings.Contains(got, "audit 2 ") {
+	if !strings.Contains(got, "event 4 ") || !strings.Contains(got, "audit 2 ") || !strings.Contains(got, "receipt sol1") || !strings.Contains(got, "solution of n1 sol2") {
 		t.Errorf("dump misses the last event or audit entry:\n%s", got)
 	}
 	if _, err := hubstore.Copy(ctx, dst, src); !errors.Is(err, hubstore.ErrNotEmpty) {

@@ -38,6 +38,7 @@ func Run(t *testing.T, open Opener) {
 		{"Rollback", testRollback},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"SerialisedUpdates", testSerialisedUpdates},
+		{"Solutions", testSolutions},
 		{"Listings", testListings},
 		{"Users", testUsers},
 		{"Sessions", testSessions},

@@ -1,0 +1,224 @@
+package assets
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode"
+
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/image/math/fixed"
+	"golang.org/x/text/encoding/simplifiedchinese"
+)
+
+// The characters the bundled font must draw (issue 12.7): the same set that
+// tools/mkfont/merge.py builds the font for, gathered here independently.
+
+// gb2312 returns the characters of GB 2312's rows 0xA1–0xA9 and 0xB0–0xF7,
+// as Go's GBK decoder reads them.
+func gb2312(t *testing.T) []rune {
+	t.Helper()
+	dec := simplifiedchinese.GBK.NewDecoder()
+	var out []rune
+	for hi := 0xA1; hi <= 0xF7; hi++ {
+		if hi >= 0xAA && hi < 0xB0 {
+			continue // user-defined rows
+		}
+		for lo := 0xA1; lo <= 0xFE; lo++ {
+			s, err := dec.Bytes([]byte{byte(hi), byte(lo)})
+			if err != nil {
+				continue
+			}
+			for _, r := range string(s) {
+				if r != '\uFFFD' && !(r >= 0xE000 && r <= 0xF8FF) {
+					out = append(out, r)
+				}
+			}
+		}
+	}
+	if len(out) < 7445 {
+		t.Fatalf("GB 2312 decoded to %d characters, want at least 7445", len(out))
+	}
+	return out
+}
+
+// listed returns the characters of a list file of tools/mkfont: lines that are
+// not comments, whitespace aside; in a tab-separated line, its second column.
+func listed(t *testing.T, name string) []rune {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "tools", "mkfont", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var out []rune
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := sc.Text()
+		if strings.HasPrefix(line, "#") {
+			continue
+		}
+		if _, rest, ok := strings.Cut(line, "\t"); ok {
+			line = rest
+		}
+		for _, r := range line {
+			if !unicode.IsSpace(r) {
+				out = append(out, r)
+			}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// fileRunes returns the characters of a file of the repository, gunzipped
+// when its name ends in .gz.
+func fileRunes(t *testing.T, path string) []rune {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(bytes.NewReader(b))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err = io.ReadAll(zr); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return []rune(string(b))
+}
+
+// translationRunes returns the characters of the UI's translations.
+func translationRunes(t *testing.T) []rune {
+	t.Helper()
+	var out []rune
+	for _, name := range []string{"zh.json", "en.json", "fyne.zh.json", "fyne.en.json"} {
+		b, err := Translations().ReadFile(TranslationsDir + "/" + name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, v := range m {
+			out = append(out, []rune(fmt.Sprint(v))...)
+		}
+	}
+	return out
+}
+
+// inked reports whether a character is drawn with ink: not a space, a
+// control or a format character.
+func inked(r rune) bool {
+	return !unicode.In(r, unicode.Z, unicode.C) && !unicode.IsSpace(r)
+}
+
+// minContours is the number of contours a correct glyph has at least, where
+// a wrong one has fewer: WenQuanYi's own ½ is "1/".
+var minContours = map[rune]int{'½': 3, '¼': 4, '¾': 4}
+
+func TestFontDrawsEveryRequiredCharacter(t *testing.T) {
+	f, err := sfnt.Parse(FontBytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var uro []rune
+	for r := rune(0x4E00); r <= 0x9FA5; r++ {
+		uro = append(uro, r)
+	}
+	var ascii []rune
+	for r := rune(0x21); r < 0x7F; r++ {
+		ascii = append(ascii, r)
+	}
+	sets := []struct {
+		name  string
+		runes []rune
+	}{
+		{"GB 2312", gb2312(t)},
+		{"symbols (tools/mkfont/symbols.txt)", listed(t, "symbols.txt")},
+		{"通用规范汉字表", listed(t, "tongyong-guifan-hanzi.txt")},
+		{"CJK Unified Ideographs U+4E00–U+9FA5", uro},
+		{"ASCII", ascii},
+		{"region data", fileRunes(t, filepath.Join("..", "forms", "data", "regions.tsv.gz"))},
+		{"field catalogue", fileRunes(t, filepath.Join("..", "forms", "data", "catalogue.json"))},
+		{"translations", translationRunes(t)},
+	}
+	var buf sfnt.Buffer
+	checked := map[rune]bool{}
+	for _, set := range sets {
+		var lost []string
+		for _, r := range set.runes {
+			if checked[r] || !inked(r) {
+				continue
+			}
+			checked[r] = true
+			if n := contours(t, f, &buf, r); n < max(minContours[r], 1) {
+				lost = append(lost, fmt.Sprintf("%c U+%04X (%d contours)", r, r, n))
+			}
+		}
+		if len(lost) > 0 {
+			t.Errorf("%s: the bundled font draws nothing or too little for %d characters: %s", set.name, len(lost), strings.Join(lost, ", "))
+		}
+	}
+	for _, r := range "℃½㙍𬭚堃犇淼" { // the test itself must see them
+		if !checked[r] {
+			t.Errorf("%c is in none of the sets", r)
+		}
+	}
+	t.Logf("%d characters drawn", len(checked))
+}
+
+// contours returns how many contours the font's glyph for r has, 0 when the
+// font has no glyph for it.
+func contours(t *testing.T, f *sfnt.Font, buf *sfnt.Buffer, r rune) int {
+	x, err := f.GlyphIndex(buf, r)
+	if err != nil {
+		t.Fatalf("glyph index of %c: %v", r, err)
+	}
+	if x == 0 {
+		return 0
+	}
+	segs, err := f.LoadGlyph(buf, x, fixed.I(64), nil)
+	if err != nil {
+		t.Fatalf("glyph of %c: %v", r, err)
+	}
+	n := 0
+	for _, s := range segs {
+		if s.Op == sfnt.SegmentOpMoveTo {
+			n++
+		}
+	}
+	return n
+}
+
+func TestContoursSeesAnEmptyGlyph(t *testing.T) {
+	// The ideographic space has a glyph that draws nothing, as WenQuanYi's
+	// own ℃ did: contours must say 0 for it, and more for a real character.
+	f, err := sfnt.Parse(FontBytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	if x, _ := f.GlyphIndex(&buf, '\u3000'); x == 0 {
+		t.Fatal("the font has no ideographic space")
+	}
+	if n := contours(t, f, &buf, '\u3000'); n != 0 {
+		t.Errorf("the ideographic space has %d contours", n)
+	}
+	if n := contours(t, f, &buf, '国'); n < 2 {
+		t.Errorf("国 has %d contours", n)
+	}
+}

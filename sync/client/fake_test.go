@@ -21,85 +21,119 @@ func fakeClient(t *testing.T, st *store.Store, p *fakeplatform.Platform, user, t
 	return newClient(t, st, client.Config{Platform: p.Open(p.Token(user, team)), BatchSize: 7, PullLimit: 5, Logger: quiet})
 }
 
+// overFake is two colleagues' laptops syncing through the fake platform.
+type overFake struct {
+	p      *fakeplatform.Platform
+	a, b   *store.Store
+	ca, cb *client.Client
+	ids    []string // li's needs
+}
+
 // TestEngineOverTheFakePlatform: the engine does over any Platform what it
 // does over the hub — each record pushed once in its latest revision, a
-// colleague's store at the same revisions, verdicts applied, conflicts
-// kept on both sides, invalid records quarantined without blocking.
+// colleague's store at the same revisions, verdicts applied, solutions
+// offered and typed in, conflicts kept on both sides, invalid records
+// quarantined without blocking.
 func TestEngineOverTheFakePlatform(t *testing.T) {
+	f := &overFake{p: fakeplatform.New(fakeplatform.Options{})}
+	f.firstSyncs(t)
+	na := f.editBoth(t)
+	f.verdictAndSolutions(t)
+	f.keepTheirs(t, na)
+}
+
+// firstSyncs: li pushes everything, one record refused; zhou gets the rest.
+func (f *overFake) firstSyncs(t *testing.T) {
 	ctx := context.Background()
-	p := fakeplatform.New(fakeplatform.Options{})
-	a := openStore(t, t.TempDir(), "li", "suzhou")
-	entID, ids := seed(t, a, 12)
+	f.a = openStore(t, t.TempDir(), "li", "suzhou")
+	entID, ids := seed(t, f.a, 12)
+	f.ids = ids
 	bad := newNeed(entID, "短")
 	bad.Values.Set("need_type", "42") // refused: no such need type (a short title is only a warning)
-	if err := a.SaveNeed(ctx, bad); err != nil {
+	if err := f.a.SaveNeed(ctx, bad); err != nil {
 		t.Fatal(err)
 	}
-	ca := fakeClient(t, a, p, "li", "suzhou")
-	rep, err := ca.Sync(ctx)
+	f.ca = fakeClient(t, f.a, f.p, "li", "suzhou")
+	rep, err := f.ca.Sync(ctx)
 	if err != nil || rep.Pushed != 14 || rep.Accepted != 13 || rep.Invalid != 1 {
 		t.Fatalf("first sync: %s %v", rep, err)
 	}
-	if p.Revisions() != 13 {
-		t.Errorf("the platform stores %d revisions, want 13", p.Revisions())
+	if f.p.Revisions() != 13 {
+		t.Errorf("the platform stores %d revisions, want 13", f.p.Revisions())
 	}
-	if l, _ := client.Refusals(ctx, a); len(l) != 1 || l[0].ID != bad.ID {
+	if l, _ := client.Refusals(ctx, f.a); len(l) != 1 || l[0].ID != bad.ID {
 		t.Fatalf("refusals: %+v", l)
 	}
-
-	b := openStore(t, t.TempDir(), "zhou", "suzhou")
-	cb := fakeClient(t, b, p, "zhou", "suzhou")
-	if _, err := cb.Sync(ctx); err != nil {
+	f.b = openStore(t, t.TempDir(), "zhou", "suzhou")
+	f.cb = fakeClient(t, f.b, f.p, "zhou", "suzhou")
+	if _, err := f.cb.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	want := localRevs(t, a)
+	want := localRevs(t, f.a)
 	delete(want, "need/"+bad.ID)
-	if d := diff(want, localRevs(t, b)); d != "" {
+	if d := diff(want, localRevs(t, f.b)); d != "" {
 		t.Fatalf("the colleague's store differs:\n%s", d)
 	}
+}
 
-	if err := p.Review(ids[0], protocol.StateReturned, "", "请补充技术指标"); err != nil {
-		t.Fatal(err)
-	}
-	na, _ := a.Need(ctx, ids[1])
+// editBoth: li and zhou edit the same need; li's edit reaches the
+// platform. It returns li's revision.
+func (f *overFake) editBoth(t *testing.T) *forms.Need {
+	ctx := context.Background()
+	na, _ := f.a.Need(ctx, f.ids[1])
 	na.Values.Set("title", "李的修改：高温合金焊接")
-	nb, _ := b.Need(ctx, ids[1])
+	nb, _ := f.b.Need(ctx, f.ids[1])
 	nb.Values.Set("title", "周的修改：高温合金焊接")
-	if err := a.SaveNeed(ctx, na); err != nil {
+	if err := f.a.SaveNeed(ctx, na); err != nil {
 		t.Fatal(err)
 	}
-	if err := b.SaveNeed(ctx, nb); err != nil {
+	if err := f.b.SaveNeed(ctx, nb); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := ca.Sync(ctx); err != nil || rep.Accepted != 1 {
+	if rep, err := f.ca.Sync(ctx); err != nil || rep.Accepted != 1 {
 		t.Fatalf("li's edit: %s %v", rep, err)
 	}
-	if n, _ := a.Need(ctx, ids[0]); n.Platform.Comment != "请补充技术指标" || n.Status != forms.StatusToComplete {
-		t.Errorf("the verdict: %s %+v", n.Status, n.Platform)
+	return na
+}
+
+// verdictAndSolutions: a verdict reaches li; a provider offers a solution
+// on the platform (揭榜) and zhou types in one handed in on paper; zhou's
+// sync keeps the conflict, and li gets both solutions.
+func (f *overFake) verdictAndSolutions(t *testing.T) {
+	ctx := context.Background()
+	if err := f.p.Review(f.ids[0], protocol.StateReturned, "", "请补充技术指标"); err != nil {
+		t.Fatal(err)
 	}
-	// A provider offers a solution for the need on the platform (揭榜); a
-	// colleague types in one handed in on paper.
-	if _, err := p.Offer(forms.Solution{NeedID: ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePublicPage,
+	if _, err := f.p.Offer(forms.Solution{NeedID: f.ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePublicPage,
 		Values: forms.Values{"provider_name": {"东南大学苏州研究院"}}}); err != nil {
 		t.Fatal(err)
 	}
-	paper := &forms.Solution{NeedID: ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePaper, Values: forms.Values{"provider_name": {"苏州某自动化有限公司"}}}
-	if err := b.SaveSolution(ctx, paper); err != nil {
+	paper := &forms.Solution{NeedID: f.ids[0], Status: forms.SolutionSubmitted, Source: forms.SourcePaper, Values: forms.Values{"provider_name": {"苏州某自动化有限公司"}}}
+	if err := f.b.SaveSolution(ctx, paper); err != nil {
 		t.Fatal(err)
 	}
-	if rep, err := cb.Sync(ctx); err != nil || rep.Conflicts != 1 {
+	if rep, err := f.cb.Sync(ctx); err != nil || rep.Conflicts != 1 {
 		t.Fatalf("zhou's edit: %s %v", rep, err)
 	}
-	if cur, ok := p.Current(protocol.KindSolution, paper.ID); !ok || cur.Rev != paper.Rev {
+	if cur, ok := f.p.Current(protocol.KindSolution, paper.ID); !ok || cur.Rev != paper.Rev {
 		t.Errorf("the paper solution on the platform: %+v %v", cur, ok)
 	}
-	if _, err := ca.Sync(ctx); err != nil {
+	if _, err := f.ca.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if sols, err := a.Solutions(ctx, ids[0]); err != nil || len(sols) != 2 {
+	if n, _ := f.a.Need(ctx, f.ids[0]); n.Platform.Comment != "请补充技术指标" || n.Status != forms.StatusToComplete {
+		t.Errorf("the verdict: %s %+v", n.Status, n.Platform)
+	}
+	if sols, err := f.a.Solutions(ctx, f.ids[0]); err != nil || len(sols) != 2 {
 		t.Errorf("li's store holds %d solutions of the need, want the offered and the paper one (%v)", len(sols), err)
 	}
-	cfs, err := client.Conflicts(ctx, b)
+}
+
+// keepTheirs: zhou's conflict keeps both sides; keeping li's side ends it
+// and the platform stays at li's revision.
+func (f *overFake) keepTheirs(t *testing.T, na *forms.Need) {
+	ctx := context.Background()
+	cfs, err := client.Conflicts(ctx, f.b)
 	if err != nil || len(cfs) != 1 {
 		t.Fatalf("conflicts: %v %v", cfs, err)
 	}
@@ -108,14 +142,17 @@ func TestEngineOverTheFakePlatform(t *testing.T) {
 	if local.Title() != "周的修改：高温合金焊接" || server.Title() != "李的修改：高温合金焊接" {
 		t.Fatalf("kept %q and %q", local.Title(), server.Title())
 	}
-	if err := client.ResolveNeed(ctx, b, ids[1], nil); err != nil {
+	if err := client.ResolveNeed(ctx, f.b, f.ids[1], nil); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := cb.Sync(ctx); err != nil {
+	if _, err := f.cb.Sync(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if cur, _ := p.Current(protocol.KindNeed, ids[1]); cur.Rev != na.Rev {
+	if cur, _ := f.p.Current(protocol.KindNeed, f.ids[1]); cur.Rev != na.Rev {
 		t.Errorf("after keeping theirs the platform has %s, want %s", cur.Rev, na.Rev)
+	}
+	if cfs, _ := client.Conflicts(ctx, f.b); len(cfs) != 0 {
+		t.Errorf("the conflict outlived its resolution: %+v", cfs)
 	}
 }
 

@@ -55,7 +55,8 @@ type Platform interface {
 	//   - protocol.Accepted: the revision is new and its BaseRev is the
 	//     platform's current revision of the record (or the platform has
 	//     no such record): it is stored and becomes current, and appears in
-	//     the team's feed.
+	//     the team's feed. Warnings may say what the platform kept without
+	//     understanding it (fields of another catalogue version).
 	//   - protocol.Duplicate: the platform already holds this revision of
 	//     this record for this team (an earlier push got through): nothing
 	//     changes. Pushing the same revision again is therefore always

@@ -15,7 +15,7 @@ import (
 
 // needSource is what the need list reads.
 type needSource interface {
-	Needs(ctx context.Context, q store.Query) ([]store.Summary, error)
+	NeedList(ctx context.Context) (*store.NeedList, error)
 }
 
 // needStore is what the need editor, the diagnosis panel and the
@@ -47,7 +47,7 @@ type settingsStore interface {
 // dashboardSource is what the dashboard counts over.
 type dashboardSource interface {
 	Settings(ctx context.Context) (store.Settings, error)
-	Needs(ctx context.Context, q store.Query) ([]store.Summary, error)
+	Needs(ctx context.Context, q store.Query) ([]*store.Summary, error)
 	ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error
 	AllFollowUps(ctx context.Context) ([]forms.FollowUp, error)
 }

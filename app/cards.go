@@ -37,7 +37,7 @@ func (l *needList) printCards() {
 		if len(ids) == maxCardsAtOnce {
 			break
 		}
-		ids = append(ids, l.index.sums[r].ID)
+		ids = append(ids, l.index.sum(r).ID)
 	}
 	u.printCards(ids)
 }

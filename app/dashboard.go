@@ -99,7 +99,7 @@ func computeDashboard(ctx context.Context, src dashboardSource, lng string) (Das
 	byField := map[string]int{}
 	byTown := map[string]int{}
 	for i := range sums {
-		s := &sums[i]
+		s := sums[i]
 		byStatus[s.Status]++
 		if slices.Contains(validStatuses, s.Status) {
 			d.ValidNeeds++

@@ -126,7 +126,7 @@ func TestFillNeedThroughWidgetsAndFindItStored(t *testing.T) {
 
 	// The list shows the new need.
 	settle(t, u)
-	if u.needs.index == nil || u.needs.index.Len() != 1 || u.needs.index.sums[0].Title != "高速主轴轴承寿命提升" {
+	if u.needs.index == nil || u.needs.index.Len() != 1 || u.needs.index.sum(0).Title != "高速主轴轴承寿命提升" {
 		t.Error("the need list did not catch up")
 	}
 }

@@ -661,7 +661,7 @@ func (v *enterpriseView) showNeeds() {
 	n := 0
 	if ix != nil && v.ent.ID != "" {
 		for _, i := range ix.order(store.SortUpdated) {
-			s := &ix.sums[i]
+			s := ix.sum(i)
 			if s.EnterpriseID != v.ent.ID {
 				continue
 			}

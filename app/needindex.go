@@ -10,36 +10,35 @@ import (
 	"github.com/xunbang/xunbang/store"
 )
 
-// needIndex is the need list's model: every need's summary, loaded once from
-// store.Needs, with what a search keystroke needs precomputed — the folded
-// text to search and the list in each sort order — so that a keystroke is one
-// pass of substring tests over 50,000 strings, with no sorting and no
-// allocation per need. It is immutable once built, so queries run on any
+// needIndex is the need list's model: the store's need list of one moment
+// (store.NeedList: every need's summary and the folded text it is found by,
+// shared with the store, not copied) and the list in each sort order,
+// computed on first use, so that a keystroke is one pass of substring tests
+// over the needs' texts in the order they sit in memory, with no sorting and
+// no allocation per need. It is immutable once built, so queries run on any
 // goroutine; the list swaps in a new index after needs were saved.
 type needIndex struct {
-	sums []store.Summary
-	hay  []string // folded title, enterprise name and keywords, as store.Needs matches them
-
+	list   *store.NeedList
 	orders map[string]*needOrder
 	// regions are the distinct regions of the needs' enterprises.
 	regions []string
 }
 
+// needOrder is one sort order: perm lists the needs' positions in the order,
+// rank[i] is where need i is in perm.
 type needOrder struct {
-	once sync.Once
-	perm []int32
+	once       sync.Once
+	perm, rank []int32
 }
 
-// newNeedIndex builds the index over sums, which it keeps.
-func newNeedIndex(sums []store.Summary) *needIndex {
-	ix := &needIndex{sums: sums, hay: make([]string, len(sums)), orders: map[string]*needOrder{}}
+// newNeedIndex builds the index over list.
+func newNeedIndex(list *store.NeedList) *needIndex {
+	ix := &needIndex{list: list, orders: map[string]*needOrder{}}
 	seen := map[string]bool{}
-	for i := range sums {
-		s := &sums[i]
-		ix.hay[i] = forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)
-		if s.Region != "" && !seen[s.Region] {
-			seen[s.Region] = true
-			ix.regions = append(ix.regions, s.Region)
+	for i := range list.Len() {
+		if r := list.At(i).Region; r != "" && !seen[r] {
+			seen[r] = true
+			ix.regions = append(ix.regions, r)
 		}
 	}
 	slices.Sort(ix.regions)
@@ -50,11 +49,16 @@ func newNeedIndex(sums []store.Summary) *needIndex {
 }
 
 // Len returns the number of needs.
-func (ix *needIndex) Len() int { return len(ix.sums) }
+func (ix *needIndex) Len() int { return ix.list.Len() }
+
+// sum returns need i's summary.
+func (ix *needIndex) sum(i int32) *store.Summary { return ix.list.At(int(i)) }
 
 // order returns the needs' positions in the given sort order, computing it on
 // first use.
-func (ix *needIndex) order(sort string) []int32 {
+func (ix *needIndex) order(sort string) []int32 { return ix.sorted(sort).perm }
+
+func (ix *needIndex) sorted(sort string) *needOrder {
 	if sort == "" {
 		sort = store.SortUpdated
 	}
@@ -64,15 +68,22 @@ func (ix *needIndex) order(sort string) []int32 {
 		sort = store.SortUpdated
 	}
 	o.once.Do(func() {
-		perm := make([]int32, len(ix.sums))
-		for i := range perm {
-			perm[i] = int32(i)
+		if sort == store.SortUpdated {
+			o.perm = ix.list.Newest() // the store's order: the same
+		} else {
+			o.perm = make([]int32, ix.Len())
+			for i := range o.perm {
+				o.perm[i] = int32(i)
+			}
+			less := summaryLess(sort)
+			slices.SortFunc(o.perm, func(a, b int32) int { return less(ix.sum(a), ix.sum(b)) })
 		}
-		less := summaryLess(sort)
-		slices.SortFunc(perm, func(a, b int32) int { return less(&ix.sums[a], &ix.sums[b]) })
-		o.perm = perm
+		o.rank = make([]int32, len(o.perm))
+		for r, i := range o.perm {
+			o.rank[i] = int32(r)
+		}
 	})
-	return o.perm
+	return o
 }
 
 var statusRank = func() map[forms.Status]int {
@@ -104,43 +115,23 @@ func summaryLess(sort string) func(a, b *store.Summary) int {
 	return newest
 }
 
-// query returns the positions of the needs q selects, in q's order. It
-// selects what store.Needs selects, except that a technology field also
-// selects its sub-fields (电子信息 finds needs filed under 软件).
+// query returns the positions of the needs q selects, in q's order: what
+// store.Needs selects, in the same order.
 func (ix *needIndex) query(q store.Query) []int32 {
-	terms := strings.Fields(forms.FoldSearch(q.Text))
-	region := forms.RegionCodePrefix(q.Region)
-	out := make([]int32, 0, 256)
-	for _, i := range ix.order(q.Sort) {
-		s := &ix.sums[i]
-		if len(q.Status) > 0 && !slices.Contains(q.Status, s.Status) {
-			continue
-		}
-		if q.NeedType != "" && s.NeedType != q.NeedType {
-			continue
-		}
-		if q.TechField != "" && !slices.ContainsFunc(s.TechFields, func(f string) bool { return strings.HasPrefix(f, q.TechField) }) {
-			continue
-		}
-		if region != "" && !strings.HasPrefix(s.Region, region) {
-			continue
-		}
-		if !containsAll(ix.hay[i], terms) {
-			continue
-		}
-		out = append(out, i)
-		if q.Limit > 0 && len(out) == q.Limit {
-			break
-		}
+	o := ix.sorted(q.Sort)
+	hits := store.NewBitmap(ix.Len())
+	n := 0
+	ix.list.Scan(q, func(i int) {
+		hits.Set(o.rank[i])
+		n++
+	})
+	if q.Limit > 0 {
+		n = min(n, q.Limit)
 	}
+	out := make([]int32, 0, n)
+	hits.Each(func(r int32) bool {
+		out = append(out, o.perm[r])
+		return len(out) < n
+	})
 	return out
-}
-
-func containsAll(hay string, terms []string) bool {
-	for _, t := range terms {
-		if !strings.Contains(hay, t) {
-			return false
-		}
-	}
-	return true
 }

@@ -140,7 +140,7 @@ func newNeedList(u *ui) *needList {
 	l.list.OnSelected = func(id widget.ListItemID) {
 		l.list.UnselectAll()
 		if id >= 0 && id < len(l.rows) {
-			u.openNeed(l.index.sums[l.rows[id]].ID)
+			u.openNeed(l.index.sum(l.rows[id]).ID)
 		}
 	}
 
@@ -200,7 +200,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	if id < 0 || id >= len(l.rows) {
 		return
 	}
-	s := &l.index.sums[l.rows[id]]
+	s := l.index.sum(l.rows[id])
 	cells := o.(*fyne.Container).Objects
 	set := func(i int, text string) {
 		lab := cells[i].(*widget.Label)
@@ -313,7 +313,7 @@ func (l *needList) reload() {
 	sort := l.query().Sort
 	l.u.bg.Go(func() {
 		start := time.Now()
-		sums, err := l.u.st.Needs(ctx, store.Query{})
+		list, err := l.u.st.NeedList(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Error("load need list", "err", err)
@@ -321,9 +321,9 @@ func (l *needList) reload() {
 			}
 			return
 		}
-		ix := newNeedIndex(sums)
+		ix := newNeedIndex(list)
 		ix.order(sort)
-		slog.Debug("need list loaded", "needs", len(sums), "took", time.Since(start))
+		slog.Debug("need list loaded", "needs", ix.Len(), "took", time.Since(start))
 		l.u.run(func() {
 			if seq != l.loadSeq {
 				return
@@ -442,7 +442,7 @@ func (l *needList) firstNeed(statuses ...forms.Status) (string, bool) {
 	}
 	q := store.Query{Status: statuses, Limit: 1}
 	if r := l.index.query(q); len(r) > 0 {
-		return l.index.sums[r[0]].ID, true
+		return l.index.sum(r[0]).ID, true
 	}
 	return "", false
 }

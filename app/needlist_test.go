@@ -22,11 +22,11 @@ func TestNeedIndexMatchesStore(t *testing.T) {
 	}
 	defer st.Close()
 	set := importDemo(t, st, 300)
-	sums, err := st.Needs(ctx, store.Query{})
+	list, err := st.NeedList(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	ix := newNeedIndex(sums)
+	ix := newNeedIndex(list)
 	kw := set.Needs[5].Values.Get("keywords")
 	child := set.Needs[3].Values.List("tech_fields")[1]
 	for _, q := range []store.Query{
@@ -52,7 +52,7 @@ func TestNeedIndexMatchesStore(t *testing.T) {
 		}
 		var got []string
 		for _, i := range ix.query(q) {
-			got = append(got, ix.sums[i].ID)
+			got = append(got, ix.sum(i).ID)
 		}
 		var wantIDs []string
 		for _, s := range want {
@@ -65,8 +65,8 @@ func TestNeedIndexMatchesStore(t *testing.T) {
 	// A category also selects its sub-fields.
 	parent := child[:2]
 	for _, i := range ix.query(store.Query{TechField: parent}) {
-		if !slices.ContainsFunc(ix.sums[i].TechFields, func(f string) bool { return strings.HasPrefix(f, parent) }) {
-			t.Errorf("need %s has no field under %s", ix.sums[i].ID, parent)
+		if !slices.ContainsFunc(ix.sum(i).TechFields, func(f string) bool { return strings.HasPrefix(f, parent) }) {
+			t.Errorf("need %s has no field under %s", ix.sum(i).ID, parent)
 		}
 	}
 }
@@ -89,8 +89,8 @@ func TestNeedListSearchAndFilter(t *testing.T) {
 		t.Fatalf("search shows %d needs, store finds %d", len(l.rows), len(want))
 	}
 	for _, i := range l.rows {
-		if !strings.Contains(l.index.sums[i].Title+strings.Join(l.index.sums[i].Keywords, ""), "碳化硅") {
-			t.Errorf("%q does not match", l.index.sums[i].Title)
+		if !strings.Contains(l.index.sum(i).Title+strings.Join(l.index.sum(i).Keywords, ""), "碳化硅") {
+			t.Errorf("%q does not match", l.index.sum(i).Title)
 		}
 	}
 	// Filter by status: 待企业确认.
@@ -114,7 +114,7 @@ func TestNeedListSearchAndFilter(t *testing.T) {
 	settle(t, u)
 	l.list.Select(0)
 	settle(t, u)
-	if u.editor.need == nil || u.editor.need.ID != l.index.sums[l.rows[0]].ID {
+	if u.editor.need == nil || u.editor.need.ID != l.index.sum(l.rows[0]).ID {
 		t.Fatal("tapping a row did not open its need")
 	}
 	if u.needsStack.Objects[0] != u.editor.content {

@@ -71,7 +71,7 @@ func runList(ctx context.Context, c *call) error {
 
 // listJSON writes one object per need: the need's fields by catalogue id, and
 // always id, title, status and enterprise_name.
-func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summary) error {
+func listJSON(ctx context.Context, c *call, st *store.Store, sums []*store.Summary) error {
 	enc := json.NewEncoder(c.env.Stdout)
 	enc.SetEscapeHTML(false)
 	for _, s := range sums {

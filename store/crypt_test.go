@@ -300,7 +300,7 @@ func checkFixtureData(t *testing.T, s *Store) {
 	if len(l) != 2 {
 		t.Fatalf("%d needs", len(l))
 	}
-	byTitle := map[string]Summary{}
+	byTitle := map[string]*Summary{}
 	for _, x := range l {
 		byTitle[x.Title] = x
 	}

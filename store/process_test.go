@@ -431,7 +431,7 @@ func TestEncryptCrashSafety(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ents, needs := bigRecords()
+	ents, needs := bigRecords(5000)
 	ents, needs = ents[:200], needs[:400]
 	for i, n := range needs {
 		n.EnterpriseID = strconv.Itoa(i % 200)

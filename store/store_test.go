@@ -508,7 +508,7 @@ func TestNeedsQuery(t *testing.T) {
 		{"town", Query{Region: "320583100"}, []string{b}},
 		{"other city", Query{Region: "320100"}, []string{c}},
 		{"prefix", Query{Region: "3201"}, []string{c}},
-		{"by title", Query{Sort: SortTitle}, sortedBy(s, func(x Summary) string { return x.Title })},
+		{"by title", Query{Sort: SortTitle}, sortedBy(s, func(x *Summary) string { return x.Title })},
 		{"by enterprise", Query{Sort: SortEnterprise, Text: "苏州"}, []string{d, a}},
 		{"by status", Query{Sort: SortStatus}, []string{a, c, b, d}},
 		{"limit", Query{Limit: 2}, []string{d, c}},
@@ -545,7 +545,7 @@ func TestNeedsQuery(t *testing.T) {
 		t.Fatal(l)
 	}
 	want.UpdatedAt = l[0].UpdatedAt
-	if !reflect.DeepEqual(l[0], want) {
+	if !reflect.DeepEqual(*l[0], want) {
 		t.Errorf("summary:\n got %+v\nwant %+v", l[0], want)
 	}
 
@@ -558,9 +558,9 @@ func TestNeedsQuery(t *testing.T) {
 	}
 }
 
-func sortedBy(s *Store, key func(Summary) string) []string {
+func sortedBy(s *Store, key func(*Summary) string) []string {
 	l, _ := s.Needs(bg, Query{})
-	slices.SortStableFunc(l, func(a, b Summary) int { return strings.Compare(key(a), key(b)) })
+	slices.SortStableFunc(l, func(a, b *Summary) int { return strings.Compare(key(a), key(b)) })
 	var ids []string
 	for _, x := range l {
 		ids = append(ids, x.ID)
@@ -568,7 +568,7 @@ func sortedBy(s *Store, key func(Summary) string) []string {
 	return ids
 }
 
-func titles(l []Summary) []string {
+func titles(l []*Summary) []string {
 	var out []string
 	for _, x := range l {
 		out = append(out, x.ID+" "+x.Title)

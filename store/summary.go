@@ -6,11 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -49,8 +45,9 @@ type Query struct {
 	Text string
 	// Status, when not empty, keeps needs in any of these statuses.
 	Status []forms.Status
-	// NeedType and TechField keep needs with this need_type code, or with
-	// this code among their tech_fields.
+	// NeedType keeps needs with this need_type code; TechField keeps needs
+	// filed under this tech_field code or one of its sub-fields (the codes
+	// are hierarchical: 80 holds 809, which holds 80903).
 	NeedType, TechField string
 	// Region keeps needs of enterprises inside this region: a GB/T 2260 code
 	// of a province, city, county or town ("320000", "320500", "320583",
@@ -70,214 +67,6 @@ const (
 	SortStatus     = "status"
 	SortEnterprise = "enterprise"
 )
-
-// memory is the in-memory need list and enterprise list.
-type memory struct {
-	mu    sync.RWMutex
-	needs []memNeed
-	pos   map[string]int // need id → index in needs
-	ents  map[string]memEnt
-	// newest holds the indexes of needs, newest first: the default order,
-	// computed by the first query after a change and then reused, so that
-	// a search per keystroke only scans.
-	newest atomic.Pointer[[]int32]
-}
-
-type memNeed struct {
-	sum Summary
-	hay string // folded title, enterprise name and keywords, for Text
-}
-
-type memEnt struct {
-	head *entHead
-	hay  string // folded name
-}
-
-func newMemNeed(h *needHead) memNeed {
-	s := h.Summary
-	s.TechFields = slices.Clip(s.TechFields)
-	s.Keywords = slices.Clip(s.Keywords)
-	return memNeed{sum: s, hay: forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)}
-}
-
-// load reads the heads into memory. It is called once, at Open.
-func (s *Store) load() error {
-	var needs []memNeed
-	var pos map[string]int
-	ents := map[string]memEnt{}
-	err := s.db.View(func(btx *bolt.Tx) error {
-		nb := btx.Bucket(needSummariesBucket)
-		count := nb.Stats().KeyN
-		needs = make([]memNeed, 0, count)
-		pos = make(map[string]int, count)
-		o := &opener{c: s.crypt}
-		err := nb.ForEach(func(k, v []byte) error {
-			p, err := o.open(needSummariesBucket, k, v)
-			if err != nil {
-				return err
-			}
-			h, err := decodeNeedHead(p)
-			if err != nil {
-				return fmt.Errorf("need %s: %w", k, err)
-			}
-			pos[h.ID] = len(needs)
-			needs = append(needs, newMemNeed(h))
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
-			p, err := o.open(enterpriseSummariesBucket, k, v)
-			if err != nil {
-				return err
-			}
-			h, err := decodeEntHead(p)
-			if err != nil {
-				return fmt.Errorf("enterprise %s: %w", k, err)
-			}
-			ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
-			return nil
-		})
-	})
-	if err != nil {
-		return fmt.Errorf("load need list: %w", err)
-	}
-	s.mem.mu.Lock()
-	defer s.mem.mu.Unlock()
-	s.mem.needs, s.mem.pos, s.mem.ents = needs, pos, ents
-	return nil
-}
-
-// apply takes over the heads a committed transaction wrote.
-func (m *memory) apply(tx *Tx) {
-	if len(tx.needs) == 0 && len(tx.ents) == 0 {
-		return
-	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	for id, h := range tx.needs {
-		mn := newMemNeed(h)
-		if i, ok := m.pos[id]; ok {
-			m.needs[i] = mn
-		} else {
-			m.pos[id] = len(m.needs)
-			m.needs = append(m.needs, mn)
-		}
-	}
-	for id, h := range tx.ents {
-		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
-	}
-	m.newest.Store(nil)
-}
-
-// newestOrder returns the indexes of needs, newest first. The caller holds
-// m.mu for reading.
-func (m *memory) newestOrder() []int32 {
-	if p := m.newest.Load(); p != nil {
-		return *p
-	}
-	order := make([]int32, len(m.needs))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(a, b int32) int { return newestFirst(&m.needs[a].sum, &m.needs[b].sum) })
-	// Safe while m.mu is held for reading: apply, which clears it, holds
-	// it for writing.
-	m.newest.Store(&order)
-	return order
-}
-
-// Needs returns the summaries of the needs q selects, in q's order. It reads
-// memory only: no transaction, no decoding.
-func (s *Store) Needs(ctx context.Context, q Query) ([]Summary, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	less, err := summaryOrder(q.Sort)
-	if err != nil {
-		return nil, fmt.Errorf("list needs: %w", err)
-	}
-	terms := strings.Fields(forms.FoldSearch(q.Text))
-	region := forms.RegionCodePrefix(q.Region)
-	match := func(m *memNeed) bool {
-		sum := &m.sum
-		if len(q.Status) > 0 && !slices.Contains(q.Status, sum.Status) {
-			return false
-		}
-		if q.NeedType != "" && sum.NeedType != q.NeedType {
-			return false
-		}
-		if q.TechField != "" && !slices.Contains(sum.TechFields, q.TechField) {
-			return false
-		}
-		if region != "" && !strings.HasPrefix(sum.Region, region) {
-			return false
-		}
-		for _, t := range terms {
-			if !strings.Contains(m.hay, t) {
-				return false
-			}
-		}
-		return true
-	}
-
-	s.mem.mu.RLock()
-	all := len(terms) == 0 && len(q.Status) == 0 && q.NeedType == "" && q.TechField == "" && region == ""
-	limit := q.Limit
-	if less != nil {
-		limit = 0 // the limit applies after sorting
-	}
-	// Pick first, then copy the summaries into a slice of the right size:
-	// half the copying and a fifth of the garbage of growing it by append.
-	order := s.mem.newestOrder()
-	picked := order
-	if !all {
-		picked = make([]int32, 0, 256)
-		for _, i := range order {
-			if match(&s.mem.needs[i]) {
-				picked = append(picked, i)
-				if limit > 0 && len(picked) == limit {
-					break
-				}
-			}
-		}
-	}
-	if limit > 0 && len(picked) > limit {
-		picked = picked[:limit]
-	}
-	out := make([]Summary, len(picked))
-	for j, i := range picked {
-		out[j] = s.mem.needs[i].sum
-	}
-	s.mem.mu.RUnlock()
-
-	if less != nil {
-		// Sort an index, not the 200-byte summaries themselves. The input
-		// is newest first and the sort stable, so ties stay newest first.
-		idx := make([]int32, len(out))
-		for i := range idx {
-			idx[i] = int32(i)
-		}
-		slices.SortStableFunc(idx, func(a, b int32) int { return less(&out[a], &out[b]) })
-		if q.Limit > 0 && len(idx) > q.Limit {
-			idx = idx[:q.Limit]
-		}
-		sorted := make([]Summary, len(idx))
-		for i, j := range idx {
-			sorted[i] = out[j]
-		}
-		out = sorted
-	}
-	return out, nil
-}
-
-// CountNeeds returns the number of needs.
-func (s *Store) CountNeeds(ctx context.Context) int {
-	s.mem.mu.RLock()
-	defer s.mem.mu.RUnlock()
-	return len(s.mem.needs)
-}
 
 var statusOrder = func() map[forms.Status]int {
 	m := map[forms.Status]int{}

@@ -1,0 +1,381 @@
+package store
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math/bits"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// The need list in memory.
+//
+// Open decodes every need's summary once; every committed write replaces
+// the summaries it changed (a new *Summary: one handed out never changes).
+// A search is one pass of substring tests over the needs' folded texts, in
+// the order they sit in memory (the order of a plain scan, which the
+// benchmarks take as the floor), marking hits in a bitmap by their place in
+// the newest-first order; reading the bitmap gives them in that order
+// without sorting. Results are pointers: a keystroke that matches 200,000
+// needs copies 200,000 pointers, not 200,000 summaries.
+
+// memory is the in-memory need list and enterprise list.
+type memory struct {
+	mu sync.RWMutex
+	// sums, hays and revSeqs are parallel, in memory order: the order of
+	// the summaries bucket at Open, then needs in the order they were
+	// added. hays[i] is the folded search text of sums[i] (title,
+	// enterprise name, keywords), revSeqs[i] the key of its current
+	// revision row.
+	sums    []*Summary
+	hays    []string
+	revSeqs []uint64
+	pos     map[string]int32 // need id → index
+	// newest holds the indexes newest first (nil: to be sorted), rank its
+	// inverse (nil: to be computed).
+	newest, rank []int32
+	// shared is set when list handed out sums, hays, newest or rank: the
+	// next change copies them first.
+	shared bool
+	list   atomic.Pointer[NeedList] // the current NeedList, nil after a change
+	ents   map[string]memEnt
+}
+
+type memEnt struct {
+	head *entHead
+	hay  string // folded name
+}
+
+// NeedList is the need list at one moment: every need's Summary and the
+// text it is found by, with the newest-first order. It never changes (a
+// save makes the next one) and is safe for concurrent use. The window's
+// need list keeps one and searches it per keystroke.
+type NeedList struct {
+	sums   []*Summary
+	hays   []string
+	newest []int32
+	rank   []int32
+}
+
+// NeedList returns the need list as it is now. It reads memory only.
+func (s *Store) NeedList(ctx context.Context) (*NeedList, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	return s.mem.current(), nil
+}
+
+// Len returns the number of needs.
+func (l *NeedList) Len() int { return len(l.sums) }
+
+// At returns the summary of need i (0 <= i < Len), in no particular order.
+// Treat it as read-only.
+func (l *NeedList) At(i int) *Summary { return l.sums[i] }
+
+// Newest returns the needs' positions newest first (Query.Sort "updated").
+// Treat it as read-only.
+func (l *NeedList) Newest() []int32 { return l.newest }
+
+// Scan calls fn with the position (as At takes it) of every need q selects,
+// in the list's own order; q's Sort and Limit do not apply.
+func (l *NeedList) Scan(q Query, fn func(i int)) {
+	terms := strings.Fields(forms.FoldSearch(q.Text))
+	region := forms.RegionCodePrefix(q.Region)
+	filtered := len(q.Status) > 0 || q.NeedType != "" || q.TechField != "" || region != ""
+	for i, h := range l.hays {
+		if !containsAll(h, terms) {
+			continue
+		}
+		if filtered && !keep(l.sums[i], &q, region) {
+			continue
+		}
+		fn(i)
+	}
+}
+
+// containsAll reports whether hay holds every term.
+func containsAll(hay string, terms []string) bool {
+	for _, t := range terms {
+		if !strings.Contains(hay, t) {
+			return false
+		}
+	}
+	return true
+}
+
+// keep applies q's filters other than its text.
+func keep(s *Summary, q *Query, region string) bool {
+	if len(q.Status) > 0 && !slices.Contains(q.Status, s.Status) {
+		return false
+	}
+	if q.NeedType != "" && s.NeedType != q.NeedType {
+		return false
+	}
+	if q.TechField != "" && !slices.ContainsFunc(s.TechFields, func(f string) bool { return strings.HasPrefix(f, q.TechField) }) {
+		return false
+	}
+	return region == "" || strings.HasPrefix(s.Region, region)
+}
+
+// Bitmap is a set of small non-negative integers: the places, in some
+// order, of the needs a search selected.
+type Bitmap []uint64
+
+// NewBitmap returns an empty set for 0 <= i < n.
+func NewBitmap(n int) Bitmap { return make(Bitmap, (n+63)/64) }
+
+// Set adds i.
+func (b Bitmap) Set(i int32) { b[i>>6] |= 1 << (uint(i) & 63) }
+
+// Each calls fn with every member in increasing order until fn returns
+// false.
+func (b Bitmap) Each(fn func(i int32) bool) {
+	for w, word := range b {
+		for word != 0 {
+			t := bits.TrailingZeros64(word)
+			if !fn(int32(w<<6 + t)) {
+				return
+			}
+			word &= word - 1
+		}
+	}
+}
+
+// Needs returns the summaries of the needs q selects, in q's order.
+func (l *NeedList) Needs(q Query) ([]*Summary, error) {
+	less, err := summaryOrder(q.Sort)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	hits := NewBitmap(len(l.sums))
+	l.Scan(q, func(i int) {
+		hits.Set(l.rank[i])
+		n++
+	})
+	if less == nil && q.Limit > 0 {
+		n = min(n, q.Limit)
+	}
+	out := make([]*Summary, 0, n)
+	hits.Each(func(r int32) bool {
+		out = append(out, l.sums[l.newest[r]])
+		return len(out) < n
+	})
+	if less != nil {
+		// The input is newest first and the sort stable, so ties stay
+		// newest first.
+		slices.SortStableFunc(out, less)
+		if q.Limit > 0 && len(out) > q.Limit {
+			out = out[:q.Limit]
+		}
+	}
+	return out, nil
+}
+
+// Needs returns the summaries of the needs q selects, in q's order. It reads
+// memory only: no transaction, no decoding. The summaries are shared: treat
+// them as read-only.
+func (s *Store) Needs(ctx context.Context, q Query) ([]*Summary, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	out, err := s.mem.current().Needs(q)
+	if err != nil {
+		return nil, fmt.Errorf("list needs: %w", err)
+	}
+	return out, nil
+}
+
+// CountNeeds returns the number of needs.
+func (s *Store) CountNeeds(ctx context.Context) int {
+	s.mem.mu.RLock()
+	defer s.mem.mu.RUnlock()
+	return len(s.mem.sums)
+}
+
+// current returns the NeedList of now, making it if a change came since
+// the last one.
+func (m *memory) current() *NeedList {
+	if l := m.list.Load(); l != nil {
+		return l
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if l := m.list.Load(); l != nil {
+		return l
+	}
+	if m.newest == nil {
+		m.newest = newestOrder(m.sums)
+	}
+	if m.rank == nil {
+		m.rank = make([]int32, len(m.newest))
+		for r, i := range m.newest {
+			m.rank[i] = int32(r)
+		}
+	}
+	l := &NeedList{sums: m.sums, hays: m.hays, newest: m.newest, rank: m.rank}
+	m.shared = true
+	m.list.Store(l)
+	return l
+}
+
+// newestOrder returns the indexes of sums newest first (ties by id).
+func newestOrder(sums []*Summary) []int32 {
+	type key struct {
+		t int64
+		i int32
+	}
+	keys := make([]key, len(sums))
+	for i, s := range sums {
+		keys[i] = key{s.UpdatedAt.UnixNano(), int32(i)}
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if c := cmp.Compare(b.t, a.t); c != 0 {
+			return c
+		}
+		return strings.Compare(sums[a.i].ID, sums[b.i].ID)
+	})
+	order := make([]int32, len(keys))
+	for r, k := range keys {
+		order[r] = k.i
+	}
+	return order
+}
+
+// memNeed returns what memory keeps of a head: its summary (the slices
+// clipped, so that no append by a reader reaches the next value) and its
+// search text.
+func memNeed(h *needHead) (*Summary, string) {
+	s := h.Summary
+	s.TechFields = slices.Clip(s.TechFields)
+	s.Keywords = slices.Clip(s.Keywords)
+	return &s, forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)
+}
+
+// load reads the heads into memory. It is called once, at Open.
+func (s *Store) load() error {
+	var (
+		sums    []*Summary
+		hays    []string
+		revSeqs []uint64
+		pos     map[string]int32
+	)
+	ents := map[string]memEnt{}
+	err := s.db.View(func(btx *bolt.Tx) error {
+		nb := btx.Bucket(needSummariesBucket)
+		count := nb.Stats().KeyN
+		sums = make([]*Summary, 0, count)
+		hays = make([]string, 0, count)
+		revSeqs = make([]uint64, 0, count)
+		pos = make(map[string]int32, count)
+		o := &opener{c: s.crypt}
+		err := nb.ForEach(func(k, v []byte) error {
+			p, err := o.open(needSummariesBucket, k, v)
+			if err != nil {
+				return err
+			}
+			h, err := decodeNeedHead(p)
+			if err != nil {
+				return fmt.Errorf("need %s: %w", k, err)
+			}
+			sum, hay := memNeed(h)
+			pos[h.ID] = int32(len(sums))
+			sums = append(sums, sum)
+			hays = append(hays, hay)
+			revSeqs = append(revSeqs, h.RevSeq)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		return btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
+			p, err := o.open(enterpriseSummariesBucket, k, v)
+			if err != nil {
+				return err
+			}
+			h, err := decodeEntHead(p)
+			if err != nil {
+				return fmt.Errorf("enterprise %s: %w", k, err)
+			}
+			ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+			return nil
+		})
+	})
+	if err != nil {
+		return fmt.Errorf("load need list: %w", err)
+	}
+	m := &s.mem
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sums, m.hays, m.revSeqs, m.pos, m.ents = sums, hays, revSeqs, pos, ents
+	m.newest, m.rank, m.shared = nil, nil, false
+	m.list.Store(nil)
+	return nil
+}
+
+// maxMoves is how many changed needs apply moves in the newest-first order
+// one by one; beyond it the order is sorted again when next needed.
+const maxMoves = 64
+
+// apply takes over the heads a committed transaction wrote.
+func (m *memory) apply(tx *Tx) {
+	if len(tx.needs) == 0 && len(tx.ents) == 0 {
+		return
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.shared {
+		// A NeedList holds these: change copies.
+		m.sums, m.hays = slices.Clone(m.sums), slices.Clone(m.hays)
+		m.newest = slices.Clone(m.newest)
+		m.shared = false
+	}
+	m.rank = nil
+	if len(tx.needs) > maxMoves {
+		m.newest = nil
+	}
+	for id, h := range tx.needs {
+		sum, hay := memNeed(h)
+		i, ok := m.pos[id]
+		if ok {
+			m.sums[i], m.hays[i], m.revSeqs[i] = sum, hay, h.RevSeq
+			if m.newest != nil {
+				at := slices.Index(m.newest, i)
+				m.newest = slices.Delete(m.newest, at, at+1)
+			}
+		} else {
+			i = int32(len(m.sums))
+			m.pos[id] = i
+			m.sums = append(m.sums, sum)
+			m.hays = append(m.hays, hay)
+			m.revSeqs = append(m.revSeqs, h.RevSeq)
+		}
+		if m.newest != nil {
+			at, _ := slices.BinarySearchFunc(m.newest, sum, func(j int32, s *Summary) int { return newestFirst(m.sums[j], s) })
+			m.newest = slices.Insert(m.newest, at, i)
+		}
+	}
+	for id, h := range tx.ents {
+		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+	}
+	m.list.Store(nil)
+}
+
+// revSeqOf returns the key of a need's current revision row as memory
+// knows it, and whether memory knows the need.
+func (m *memory) revSeqOf(id string) (uint64, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	i, ok := m.pos[id]
+	if !ok {
+		return 0, false
+	}
+	return m.revSeqs[i], true
+}

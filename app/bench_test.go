@@ -178,14 +178,14 @@ func benchNeedList(b *testing.B, size int) {
 			ix := newNeedIndex(list)
 			ix.order(c.q.Sort)
 			n := 0
-			floor.Compare(b, func() { plainScan(c.q.Text) }, func() { n = len(ix.query(c.q)) })
+			floor.CompareCPU(b, func() { plainScan(c.q.Text) }, func() { n = len(ix.query(c.q)) })
 			b.ReportMetric(float64(n), "needs")
 		})
 	}
 	b.Run("keystroke-store-Needs", func(b *testing.B) {
 		// The same keystroke through store.Needs.
 		n, want := 0, plainScan("苏")
-		floor.Compare(b, func() { plainScan("苏") }, func() {
+		floor.CompareCPU(b, func() { plainScan("苏") }, func() {
 			l, err := st.Needs(ctx, store.Query{Text: "苏"})
 			if err != nil {
 				b.Fatal(err)
@@ -211,7 +211,7 @@ func benchNeedList(b *testing.B, size int) {
 		l := u.needs
 		texts := []string{"碳", "碳化", "碳化硅", "苏州"}
 		i := 0
-		floor.Compare(b, func() { plainScan(texts[i%len(texts)]) }, func() {
+		floor.CompareCPU(b, func() { plainScan(texts[i%len(texts)]) }, func() {
 			l.search.Text = texts[i%len(texts)] // as typed, without the debounce
 			i++
 			l.runQuery()

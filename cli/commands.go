@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -66,32 +65,6 @@ func runList(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("共 %d 条需求。", len(sums)), fmt.Sprintf("%d needs.", len(sums))))
-	return nil
-}
-
-// listJSON writes one object per need: the need's fields by catalogue id, and
-// always id, title, status and enterprise_name.
-func listJSON(ctx context.Context, c *call, st *store.Store, sums []*store.Summary) error {
-	enc := json.NewEncoder(c.env.Stdout)
-	enc.SetEscapeHTML(false)
-	for _, s := range sums {
-		n, err := st.Need(ctx, s.ID)
-		if err != nil {
-			return err
-		}
-		b, err := json.Marshal(n)
-		if err != nil {
-			return err
-		}
-		var obj map[string]any
-		if err := json.Unmarshal(b, &obj); err != nil {
-			return err
-		}
-		obj["id"], obj["title"], obj["status"], obj["enterprise_name"] = n.ID, n.Title(), string(n.Status), s.EnterpriseName
-		if err := enc.Encode(obj); err != nil {
-			return err
-		}
-	}
 	return nil
 }
 

@@ -170,7 +170,7 @@ func BenchmarkSearch(b *testing.B) {
 				b.Run(q.name, func(b *testing.B) {
 					terms := strings.Fields(forms.FoldSearch(q.text))
 					var hits, floorHits int
-					floor.Compare(b, func() {
+					floor.CompareCPU(b, func() {
 						floorHits = 0
 						for _, h := range hays {
 							ok := true
@@ -254,8 +254,28 @@ func BenchmarkOpen(b *testing.B) {
 				}
 				s.Close()
 			}
+			// What the open store keeps in memory, per need.
+			h0 := liveHeap()
+			s, err := Open(bg, dir, testOpts())
+			if err != nil {
+				b.Fatal(err)
+			}
+			if _, err := s.NeedList(bg); err != nil {
+				b.Fatal(err)
+			}
+			b.ReportMetric(float64(liveHeap()-h0)/float64(size), "heap-B/need")
+			s.Close()
 		})
 	}
+}
+
+// liveHeap returns the bytes of live heap objects after a full collection.
+func liveHeap() int64 {
+	runtime.GC()
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }
 
 func openBench(b *testing.B, opts Options) (*Store, string) {

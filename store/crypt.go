@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/xunbang/xunbang/internal/keys"
@@ -178,6 +179,22 @@ func (c *crypt) open(bucket, key, v []byte) ([]byte, error) {
 	p, err := c.box.Open(v, valueAD(bucket, key))
 	if err != nil {
 		return nil, fmt.Errorf("%s %q: %v: %w", bucket, key, err, ErrCorrupt)
+	}
+	return p, nil
+}
+
+// openAppend appends the plain bytes of a stored value to dst (a copy, in
+// an unencrypted store too).
+func (c *crypt) openAppend(dst, bucket, key, v []byte) ([]byte, error) {
+	if c.box == nil {
+		return append(dst, v...), nil
+	}
+	// OpenAppend allocates exactly what it needs when dst is short: grow
+	// dst here, the amortised way, or appending row after row is quadratic.
+	dst = slices.Grow(dst, len(v))
+	p, err := c.box.OpenAppend(dst, v, valueAD(bucket, key))
+	if err != nil {
+		return dst, fmt.Errorf("%s %q: %v: %w", bucket, key, err, ErrCorrupt)
 	}
 	return p, nil
 }

@@ -29,15 +29,16 @@ import (
 // memory is the in-memory need list and enterprise list.
 type memory struct {
 	mu sync.RWMutex
-	// sums, hays and revSeqs are parallel, in memory order: the order of
-	// the summaries bucket at Open, then needs in the order they were
+	// sums and hays are parallel, in memory order: the order of the
+	// summaries bucket at Open (by id), then needs in the order they were
 	// added. hays[i] is the folded search text of sums[i] (title,
-	// enterprise name, keywords), revSeqs[i] the key of its current
-	// revision row.
-	sums    []*Summary
-	hays    []string
-	revSeqs []uint64
-	pos     map[string]int32 // need id → index
+	// enterprise name, keywords).
+	sums []*Summary
+	hays []string
+	// loaded is how many needs Open loaded: sums[:loaded] are in id order,
+	// so an id is found by a binary search; added finds the others.
+	loaded int
+	added  map[string]int32
 	// newest holds the indexes newest first (nil: to be sorted), rank its
 	// inverse (nil: to be computed).
 	newest, rank []int32
@@ -46,6 +47,17 @@ type memory struct {
 	shared bool
 	list   atomic.Pointer[NeedList] // the current NeedList, nil after a change
 	ents   map[string]memEnt
+	arena  arenas
+	fields headFields // scratch of apply
+}
+
+// index returns the position of a need in sums.
+func (m *memory) index(id string) (int32, bool) {
+	if i, ok := slices.BinarySearchFunc(m.sums[:m.loaded], id, func(s *Summary, id string) int { return strings.Compare(s.ID, id) }); ok {
+		return int32(i), true
+	}
+	i, ok := m.added[id]
+	return i, ok
 }
 
 type memEnt struct {
@@ -249,23 +261,14 @@ func newestOrder(sums []*Summary) []int32 {
 	return order
 }
 
-// memNeed returns what memory keeps of a head: its summary (the slices
-// clipped, so that no append by a reader reaches the next value) and its
-// search text.
-func memNeed(h *needHead) (*Summary, string) {
-	s := h.Summary
-	s.TechFields = slices.Clip(s.TechFields)
-	s.Keywords = slices.Clip(s.Keywords)
-	return &s, forms.SearchText(s.Title, s.EnterpriseName, s.Keywords)
-}
-
 // load reads the heads into memory. It is called once, at Open.
 func (s *Store) load() error {
+	m := &s.mem
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	var (
-		sums    []*Summary
-		hays    []string
-		revSeqs []uint64
-		pos     map[string]int32
+		sums []*Summary
+		hays []string
 	)
 	ents := map[string]memEnt{}
 	err := s.db.View(func(btx *bolt.Tx) error {
@@ -273,23 +276,20 @@ func (s *Store) load() error {
 		count := nb.Stats().KeyN
 		sums = make([]*Summary, 0, count)
 		hays = make([]string, 0, count)
-		revSeqs = make([]uint64, 0, count)
-		pos = make(map[string]int32, count)
+		m.arena = arenas{sums: make([]Summary, 0, count)}
 		o := &opener{c: s.crypt}
+		var f headFields
 		err := nb.ForEach(func(k, v []byte) error {
 			p, err := o.open(needSummariesBucket, k, v)
 			if err != nil {
 				return err
 			}
-			h, err := decodeNeedHead(p)
-			if err != nil {
+			if err := f.parse(p); err != nil {
 				return fmt.Errorf("need %s: %w", k, err)
 			}
-			sum, hay := memNeed(h)
-			pos[h.ID] = int32(len(sums))
+			sum, hay := m.arena.summaryOf(&f)
 			sums = append(sums, sum)
 			hays = append(hays, hay)
-			revSeqs = append(revSeqs, h.RevSeq)
 			return nil
 		})
 		if err != nil {
@@ -311,10 +311,7 @@ func (s *Store) load() error {
 	if err != nil {
 		return fmt.Errorf("load need list: %w", err)
 	}
-	m := &s.mem
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.sums, m.hays, m.revSeqs, m.pos, m.ents = sums, hays, revSeqs, pos, ents
+	m.sums, m.hays, m.loaded, m.added, m.ents = sums, hays, len(sums), map[string]int32{}, ents
 	m.newest, m.rank, m.shared = nil, nil, false
 	m.list.Store(nil)
 	return nil
@@ -342,20 +339,23 @@ func (m *memory) apply(tx *Tx) {
 		m.newest = nil
 	}
 	for id, h := range tx.needs {
-		sum, hay := memNeed(h)
-		i, ok := m.pos[id]
+		if err := m.fields.parse(h.encode()); err != nil {
+			panic(fmt.Sprintf("store: a head does not decode: %v", err)) // encode and parse disagree
+		}
+		m.fields.revSeq = h.RevSeq
+		sum, hay := m.arena.summaryOf(&m.fields)
+		i, ok := m.index(id)
 		if ok {
-			m.sums[i], m.hays[i], m.revSeqs[i] = sum, hay, h.RevSeq
+			m.sums[i], m.hays[i] = sum, hay
 			if m.newest != nil {
 				at := slices.Index(m.newest, i)
 				m.newest = slices.Delete(m.newest, at, at+1)
 			}
 		} else {
 			i = int32(len(m.sums))
-			m.pos[id] = i
+			m.added[id] = i
 			m.sums = append(m.sums, sum)
 			m.hays = append(m.hays, hay)
-			m.revSeqs = append(m.revSeqs, h.RevSeq)
 		}
 		if m.newest != nil {
 			at, _ := slices.BinarySearchFunc(m.newest, sum, func(j int32, s *Summary) int { return newestFirst(m.sums[j], s) })
@@ -366,16 +366,4 @@ func (m *memory) apply(tx *Tx) {
 		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
 	}
 	m.list.Store(nil)
-}
-
-// revSeqOf returns the key of a need's current revision row as memory
-// knows it, and whether memory knows the need.
-func (m *memory) revSeqOf(id string) (uint64, bool) {
-	m.mu.RLock()
-	defer m.mu.RUnlock()
-	i, ok := m.pos[id]
-	if !ok {
-		return 0, false
-	}
-	return m.revSeqs[i], true
 }

@@ -544,7 +544,7 @@ func TestNeedsQuery(t *testing.T) {
 	if len(l) != 1 {
 		t.Fatal(l)
 	}
-	want.UpdatedAt = l[0].UpdatedAt
+	want.UpdatedAt, want.revSeq = l[0].UpdatedAt, l[0].revSeq
 	if !reflect.DeepEqual(*l[0], want) {
 		t.Errorf("summary:\n got %+v\nwant %+v", l[0], want)
 	}

@@ -34,6 +34,10 @@ type Summary struct {
 	// Platform is the platform's last verdict on the need (its word, the
 	// public address, the comment); zero when it has said nothing.
 	Platform forms.Platform
+
+	// revSeq is, in the summaries the store hands out, the key of this
+	// revision's row (ForEachNeedJSON reads it without a lookup).
+	revSeq uint64
 }
 
 // Query selects and orders needs for Store.Needs. The zero value lists

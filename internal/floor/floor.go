@@ -10,9 +10,10 @@ import (
 )
 
 // Compare runs floor and measure alternately, once each per iteration of
-// b.Loop. The benchmark's own time (ns/op) is measure's; it reports
-// floor's time per op as "floor-ns/op" and measure's time over floor's as
-// "x-floor".
+// b.Loop, and times them on the wall clock: for work that waits (a save
+// that syncs the file). The benchmark's own time (ns/op) is measure's; it
+// reports floor's time per op as "floor-ns/op" and measure's time over
+// floor's as "x-floor".
 func Compare(b *testing.B, floor, measure func()) {
 	b.Helper()
 	var mt, ft time.Duration
@@ -26,16 +27,47 @@ func Compare(b *testing.B, floor, measure func()) {
 		measure()
 		mt += time.Since(t)
 	}
-	Report(b, mt, ft)
+	Report(b, mt, ft, "")
+}
+
+// CompareCPU is Compare that times the process's CPU time (where the
+// system gives it; the wall clock elsewhere): for work that computes, on a
+// machine others share, where the wall clock says more about them than
+// about the work. The CPU time includes the garbage collector's. It
+// reports "cpu-ns/op", "floor-cpu-ns/op" and the ratio "x-floor", and the
+// wall clock's ratio as "x-floor-wall".
+func CompareCPU(b *testing.B, floor, measure func()) {
+	b.Helper()
+	var mt, ft, mw, fw time.Duration
+	for b.Loop() {
+		b.StopTimer()
+		t, c := time.Now(), CPUTime()
+		floor()
+		ft += CPUTime() - c
+		fw += time.Since(t)
+		b.StartTimer()
+		t, c = time.Now(), CPUTime()
+		measure()
+		mt += CPUTime() - c
+		mw += time.Since(t)
+	}
+	Report(b, mt, ft, "cpu-")
+	if b.N > 0 && fw > 0 {
+		b.ReportMetric(float64(mw)/float64(fw), "x-floor-wall")
+	}
 }
 
 // Report reports a measure's and its floor's total times over b.N
-// iterations: "floor-ns/op" and "x-floor".
-func Report(b *testing.B, measure, floor time.Duration) {
+// iterations: "<kind>ns/op" (when kind is not empty), "floor-<kind>ns/op"
+// and "x-floor".
+func Report(b *testing.B, measure, floor time.Duration, kind string) {
 	b.Helper()
 	if b.N == 0 || floor <= 0 {
 		return
 	}
-	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "floor-ns/op")
+	if kind != "" {
+		b.ReportMetric(float64(measure.Nanoseconds())/float64(b.N), kind+"ns/op")
+	}
+	b.ReportMetric(float64(floor.Nanoseconds())/float64(b.N), "floor-"+kind+"ns/op")
 	b.ReportMetric(float64(measure)/float64(floor), "x-floor")
 }

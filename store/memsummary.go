@@ -1,0 +1,262 @@
+package store
+
+import (
+	"encoding/binary"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// How memory keeps 200,000 summaries in little room, and loads them fast.
+//
+// A summary's texts (the folded search text, then id, enterprise id,
+// status, type, tech fields, region, visibility and the platform's
+// verdict) are written one after the other into a large block of text, and
+// its strings are substrings of it. When folding changes nothing (the
+// usual case: Chinese text), the title, enterprise name and keywords are
+// the search text's own parts, kept once. The Summary structs and the
+// string slices of the tech fields and keywords are carved from large
+// arrays too. So a need costs a few hundred bytes and no allocation of its
+// own, and Open decodes the stored heads straight from the decrypted bytes
+// into those blocks.
+//
+// A summary replaced by a save stays in its block, unreachable by memory,
+// until the block goes: a few hundred bytes per edit in a session.
+
+// Block sizes of the arenas.
+const (
+	textBlock    = 1 << 20
+	sumBlock     = 4096
+	stringsBlock = 8192
+)
+
+// arenas hands out the memory of summaries. Its methods are called with
+// memory.mu held for writing (or before memory is shared, at load).
+type arenas struct {
+	text strings.Builder // its buffer never grows: strings already handed out share it
+	sums []Summary
+	strs []string
+}
+
+// summary returns a new zero Summary from the current block.
+func (a *arenas) summary() *Summary {
+	if len(a.sums) == cap(a.sums) {
+		a.sums = make([]Summary, 0, sumBlock)
+	}
+	a.sums = a.sums[:len(a.sums)+1]
+	return &a.sums[len(a.sums)-1]
+}
+
+// strings returns a slice of n strings, nil when n is 0. Its capacity is n:
+// an append by a reader does not reach the next slice.
+func (a *arenas) strings(n int) []string {
+	if n == 0 {
+		return nil
+	}
+	if cap(a.strs)-len(a.strs) < n {
+		a.strs = make([]string, 0, max(stringsBlock, n))
+	}
+	l := len(a.strs)
+	a.strs = a.strs[:l+n]
+	return a.strs[l : l+n : l+n]
+}
+
+// reserve makes room for n bytes of text in the current block.
+func (a *arenas) reserve(n int) {
+	if a.text.Cap()-a.text.Len() < n {
+		a.text = strings.Builder{}
+		a.text.Grow(max(textBlock, n))
+	}
+}
+
+// headFields are the parts of an encoded needHead that memory keeps,
+// pointing into the encoded bytes.
+type headFields struct {
+	id, title, entID, entName, status, needType, region, vis []byte
+	pState, pURL, pComment                                   []byte
+	tech, keywords                                           [][]byte
+	confirmed                                                bool
+	updated, pUpdated                                        time.Time
+	revSeq                                                   uint64
+}
+
+// byteReader reads the encoding of headWriter from bytes, without copying.
+type byteReader struct {
+	b   []byte
+	err error
+}
+
+func (r *byteReader) uvarint() uint64 {
+	if r.err != nil {
+		return 0
+	}
+	v, n := binary.Uvarint(r.b)
+	if n <= 0 {
+		r.err = errShortHead
+		return 0
+	}
+	r.b = r.b[n:]
+	return v
+}
+
+func (r *byteReader) bytes() []byte {
+	n := r.uvarint()
+	if r.err != nil {
+		return nil
+	}
+	if uint64(len(r.b)) < n {
+		r.err = errShortHead
+		return nil
+	}
+	s := r.b[:n:n]
+	r.b = r.b[n:]
+	return s
+}
+
+func (r *byteReader) list(dst [][]byte) [][]byte {
+	n := r.uvarint()
+	if r.err != nil {
+		return dst
+	}
+	if n > uint64(len(r.b)) {
+		r.err = errShortHead
+		return dst
+	}
+	for range n {
+		dst = append(dst, r.bytes())
+	}
+	return dst
+}
+
+func (r *byteReader) byte() byte {
+	if r.err != nil {
+		return 0
+	}
+	if len(r.b) == 0 {
+		r.err = errShortHead
+		return 0
+	}
+	c := r.b[0]
+	r.b = r.b[1:]
+	return c
+}
+
+func (r *byteReader) time() time.Time {
+	if r.byte() == 0 || r.err != nil {
+		return time.Time{}
+	}
+	u := r.uvarint()
+	sec := int64(u >> 1)
+	if u&1 != 0 {
+		sec = ^sec
+	}
+	nsec := r.uvarint()
+	return time.Unix(sec, int64(nsec)).UTC()
+}
+
+// parse reads an encoded needHead (needHead.encode) into f, reusing f's
+// lists.
+func (f *headFields) parse(b []byte) error {
+	if len(b) == 0 || b[0] != headFormat {
+		return fmt.Errorf("need head: unknown format: %w", ErrCorrupt)
+	}
+	r := byteReader{b: b[1:]}
+	f.id = r.bytes()
+	f.title = r.bytes()
+	f.entID = r.bytes()
+	f.entName = r.bytes()
+	f.status = r.bytes()
+	f.needType = r.bytes()
+	f.tech = r.list(f.tech[:0])
+	f.keywords = r.list(f.keywords[:0])
+	f.region = r.bytes()
+	f.vis = r.bytes()
+	f.confirmed = r.byte() == 1
+	f.updated = r.time()
+	r.bytes() // rev
+	r.bytes() // base rev
+	f.revSeq = r.uvarint()
+	r.time()  // created at
+	r.bytes() // created by
+	r.bytes() // team
+	r.byte()  // has confirmation
+	f.pState, f.pURL, f.pComment, f.pUpdated = nil, nil, nil, time.Time{}
+	if r.err == nil && len(r.b) > 0 {
+		f.pState = r.bytes()
+		f.pURL = r.bytes()
+		f.pComment = r.bytes()
+		f.pUpdated = r.time()
+	}
+	if r.err != nil {
+		return fmt.Errorf("need head: %v: %w", r.err, ErrCorrupt)
+	}
+	return nil
+}
+
+// summaryOf makes the Summary memory keeps of f, and its search text, from
+// the arenas.
+func (a *arenas) summaryOf(f *headFields) (*Summary, string) {
+	n := len(f.title) + 1 + len(f.entName)
+	for _, k := range f.keywords {
+		n += 1 + len(k)
+	}
+	hayLen := n
+	for _, p := range [][]byte{f.id, f.entID, f.status, f.needType, f.region, f.vis, f.pState, f.pURL, f.pComment} {
+		n += len(p)
+	}
+	for _, t := range f.tech {
+		n += len(t)
+	}
+	a.reserve(n)
+	start := a.text.Len()
+	put := func(p []byte) [2]int {
+		from := a.text.Len() - start
+		a.text.Write(p)
+		return [2]int{from, from + len(p)}
+	}
+	title := put(f.title)
+	a.text.WriteByte(0)
+	entName := put(f.entName)
+	kws := make([][2]int, 0, 8)
+	for _, k := range f.keywords {
+		a.text.WriteByte(0)
+		kws = append(kws, put(k))
+	}
+	id, entID, status, needType := put(f.id), put(f.entID), put(f.status), put(f.needType)
+	techs := make([][2]int, 0, 8)
+	for _, t := range f.tech {
+		techs = append(techs, put(t))
+	}
+	region, vis, pState, pURL, pComment := put(f.region), put(f.vis), put(f.pState), put(f.pURL), put(f.pComment)
+	text := a.text.String()[start:]
+	at := func(r [2]int) string { return text[r[0]:r[1]] }
+
+	hay := text[:hayLen]
+	// Title, enterprise name and keywords are the search text's own parts
+	// when folding leaves it as it is; else they keep their spelling
+	// beside the folded text.
+	if folded := forms.FoldSearch(hay); folded != hay {
+		hay = folded
+	}
+	s := a.summary()
+	*s = Summary{
+		ID: at(id), Title: at(title), EnterpriseID: at(entID), EnterpriseName: at(entName),
+		Status: forms.Status(at(status)), NeedType: at(needType), Region: at(region),
+		Visibility: forms.Visibility(at(vis)), Confirmed: f.confirmed, UpdatedAt: f.updated,
+		Platform: forms.Platform{State: at(pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated},
+		revSeq:   f.revSeq,
+	}
+	if s.TechFields = a.strings(len(techs)); s.TechFields != nil {
+		for i, r := range techs {
+			s.TechFields[i] = at(r)
+		}
+	}
+	if s.Keywords = a.strings(len(kws)); s.Keywords != nil {
+		for i, r := range kws {
+			s.Keywords[i] = at(r)
+		}
+	}
+	return s, hay
+}

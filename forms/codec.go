@@ -119,53 +119,48 @@ func marshalInline(meta any, v Values) ([]byte, error) {
 			return nil, fmt.Errorf("field %s clashes with a metadata key", id)
 		}
 		f, _ := cat.Field(id)
-		raw, err := encodeValue(f, v[id])
-		if err != nil {
-			return nil, fmt.Errorf("field %s: %w", id, err)
-		}
 		if i > 0 || len(b) > 2 {
 			out = append(out, ',')
 		}
-		key, err := marshalNoEscape(id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, key...)
+		out = appendJSONString(out, id)
 		out = append(out, ':')
-		out = append(out, raw...)
+		out = appendValue(out, f, v[id])
 	}
 	return append(out, '}'), nil
 }
 
-func encodeValue(f *Field, l []string) (json.RawMessage, error) {
+// appendValue appends a field's value as JSON: a list for a multi-valued
+// kind (or several values), true/false for a bool, a number for a number or
+// money that is one, a string otherwise.
+func appendValue(dst []byte, f *Field, l []string) []byte {
 	if f == nil && len(l) == 1 {
-		return marshalNoEscape(l[0])
+		return appendJSONString(dst, l[0])
 	}
 	if f == nil || f.Kind.Multi() || len(l) > 1 {
-		return marshalNoEscape(l)
+		if l == nil {
+			return append(dst, "null"...)
+		}
+		dst = append(dst, '[')
+		for i, s := range l {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = appendJSONString(dst, s)
+		}
+		return append(dst, ']')
 	}
 	s := l[0]
 	switch f.Kind {
 	case KindBool:
 		if s == "true" || s == "false" {
-			return json.RawMessage(s), nil
+			return append(dst, s...)
 		}
 	case KindNumber, KindMoney:
 		if decimalRe.MatchString(s) && json.Valid([]byte(s)) {
-			return json.RawMessage(s), nil
+			return append(dst, s...)
 		}
 	}
-	return marshalNoEscape(s)
-}
-
-func marshalNoEscape(v any) (json.RawMessage, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(buf.Bytes(), "\n"), nil
+	return appendJSONString(dst, s)
 }
 
 // FieldTypeError reports a field whose JSON value has the wrong type.

@@ -436,7 +436,7 @@ const (
 // prev is the head before this write, nil for a new need; ent and full may
 // be nil when the enterprise is not stored (a remote need can arrive first).
 func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms.Enterprise, mode writeMode) error {
-	data, err := json.Marshal(n)
+	data, err := marshalRecord(n)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}
@@ -686,7 +686,7 @@ func (tx *Tx) saveEnterprise(e *forms.Enterprise) error {
 // brings its needs' heads up to date and re-reconciles their confirmations:
 // the enterprise's name, credit code and region are confirmed content.
 func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode) error {
-	data, err := json.Marshal(e)
+	data, err := marshalRecord(e)
 	if err != nil {
 		return fmt.Errorf("encode: %w", err)
 	}

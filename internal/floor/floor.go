@@ -5,29 +5,57 @@
 package floor
 
 import (
+	"slices"
 	"testing"
 	"time"
 )
 
 // Compare runs floor and measure alternately, once each per iteration of
-// b.Loop, and times them on the wall clock: for work that waits (a save
+// b.Loop (in turn first), and times them on the wall clock: for work that waits (a save
 // that syncs the file). The benchmark's own time (ns/op) is measure's; it
-// reports floor's time per op as "floor-ns/op" and measure's time over
-// floor's as "x-floor".
+// reports the median times of floor and measure as "floor-median-ns" and
+// "median-ns", and their ratio as "x-floor": medians, because a disk that
+// others share now and then stalls one sync for many times its usual
+// time, and a mean would be that stall's.
 func Compare(b *testing.B, floor, measure func()) {
 	b.Helper()
-	var mt, ft time.Duration
-	for b.Loop() {
+	var mts, fts []time.Duration
+	timeFloor := func() {
 		b.StopTimer()
 		t := time.Now()
 		floor()
-		ft += time.Since(t)
+		fts = append(fts, time.Since(t))
 		b.StartTimer()
-		t = time.Now()
-		measure()
-		mt += time.Since(t)
 	}
-	Report(b, mt, ft, "")
+	for b.Loop() {
+		// Which goes first alternates: the one that follows the other can
+		// find the disk, or the caches, in another state.
+		first := len(mts)%2 == 0
+		if first {
+			timeFloor()
+		}
+		t := time.Now()
+		measure()
+		mts = append(mts, time.Since(t))
+		if !first {
+			timeFloor()
+		}
+	}
+	if len(fts) == 0 {
+		return
+	}
+	m, f := median(mts), median(fts)
+	b.ReportMetric(float64(m.Nanoseconds()), "median-ns")
+	b.ReportMetric(float64(f.Nanoseconds()), "floor-median-ns")
+	if f > 0 {
+		b.ReportMetric(float64(m)/float64(f), "x-floor")
+	}
+}
+
+func median(l []time.Duration) time.Duration {
+	l = slices.Clone(l)
+	slices.Sort(l)
+	return l[len(l)/2]
 }
 
 // CompareCPU is Compare that times the process's CPU time (where the

@@ -188,3 +188,44 @@ func BenchmarkSyncNoChange50000(b *testing.B) {
 	b.ReportMetric(float64(requests)/float64(len(times)), "requests/sync")
 	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
 }
+
+// BenchmarkAutosaveBurst edits one need 30 times, saving after each edit as
+// the window's autosave does, then syncs with the reference server over
+// loopback: the outbox keeps one entry per record (issue 12.2), so the burst
+// costs one revision on the wire, its last. Metrics: revisions pushed per
+// burst (1) and saves per burst.
+func BenchmarkAutosaveBurst(b *testing.B) {
+	ctx := context.Background()
+	const burst = 30
+	h := newHub(b)
+	st := openStore(b, b.TempDir(), "li", "suzhou")
+	c := newClient(b, st, benchConfig(h.URL, h.token("li", "suzhou")))
+	e := newEnterprise("苏州某精密机械有限公司")
+	if err := st.SaveEnterprise(ctx, e); err != nil {
+		b.Fatal(err)
+	}
+	n := newNeed(e.ID, "高温合金部件焊接工艺")
+	if err := st.SaveNeed(ctx, n); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		b.Fatal(err)
+	}
+	pushed, k := 0, 0
+	for b.Loop() {
+		for range burst {
+			k++
+			n.Values.Set("problem", fmt.Sprintf("现有焊接工艺在高温下开裂，需要新的工艺路线（第 %d 稿）。", k))
+			if err := st.SaveNeed(ctx, n); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rep, err := c.Sync(ctx)
+		if err != nil || rep.Pushed != 1 || rep.Accepted != 1 {
+			b.Fatalf("after %d saves of one need: %s: %v", burst, rep, err)
+		}
+		pushed += rep.Pushed
+	}
+	b.ReportMetric(float64(pushed)/float64(b.N), "revisions-pushed/burst")
+	b.ReportMetric(burst, "saves/burst")
+}

@@ -140,87 +140,118 @@ func Run(ctx context.Context, opts Options) error {
 	if opts.DataDir == "" {
 		return errors.New("start UI: no data dir")
 	}
-	var keyState store.KeyState
-	st, err := store.Open(ctx, opts.DataDir, store.Options{Key: opts.Key})
+	if opts.Screenshot != "" {
+		return runScreenshot(ctx, opts, screen)
+	}
+	// What opening the data needs, asked of the file (its lock, its first
+	// pages, the keyring) in a few milliseconds: a data dir in use, damaged
+	// or of a newer xunbang is said before any window exists. The key
+	// derivation and the need list come after the first frame.
+	state, err := store.Inspect(ctx, opts.DataDir, opts.Key.Keyring)
 	if err != nil {
-		if opts.Screenshot != "" || !needsPrompt(err, opts.Key) {
-			return fmt.Errorf("start UI: %w", err)
-		}
-		state, ierr := store.Inspect(ctx, opts.DataDir, opts.Key.Keyring)
-		if ierr != nil || state == store.KeyReady {
-			return fmt.Errorf("start UI: %w", err)
-		}
-		slog.Info("start UI: the data needs a passphrase", "state", state, "reason", err)
-		keyState = state
+		return fmt.Errorf("start UI: %w", err)
 	}
-	var settings store.Settings
-	language := opts.Lang
-	if st != nil {
-		if settings, err = st.Settings(ctx); err != nil {
-			_ = st.Close()
-			return fmt.Errorf("start UI: %w", err)
-		}
-		if language == "" {
-			language = settings.Lang
-		}
-	}
-	if err := SetLanguage(ParseLanguage(language)); err != nil {
-		// Depends on the user's system locale, which tests cannot cover
-		// exhaustively: a window in the wrong language beats no window.
+	if err := SetLanguage(ParseLanguage(opts.Lang)); err != nil {
 		slog.Error("start UI: cannot set the UI language", "err", err)
 	}
-
 	a := fyneapp.NewWithID(AppID)
 	a.Settings().SetTheme(NewTheme())
 	a.SetIcon(assets.Icon())
 	w := a.NewWindow(lang.L("app.name"))
 	w.SetMaster()
-	s := &session{ctx: ctx, opts: opts, screen: screen, app: a, win: w, live: opts.Screenshot == ""}
+	s := &session{ctx: ctx, opts: opts, screen: screen, app: a, win: w, live: true}
 	defer s.close()
+	stop := s.quitWithContext()
+	defer stop()
 
-	// Quit when ctx is cancelled, saving pending edits first; stop watching
-	// once the app has stopped.
+	// The first screen: the data opening (the keyring or
+	// XUNBANG_PASSPHRASE holds the key), or what it needs from the user.
+	s.unlock = newUnlocker(ctx, opts.DataDir, opts.Key, state, fyne.Do, s.opened, a.Quit)
+	if state == store.KeyReady || opts.Key.Passphrase != "" || opts.Key.Raw != nil {
+		s.unlock.openWithKey()
+	}
+	w.SetContent(s.unlock.content)
+	w.Resize(fyne.NewSize(640, 560))
+	w.CenterOnScreen()
+	w.Show()
+	s.shown = true
+	s.unlock.focus()
+	a.Run()
+	if err := s.unlock.failed; err != nil {
+		return &ShownError{Err: fmt.Errorf("start UI: %w", err)}
+	}
+	return nil
+}
+
+// ShownError is Run's error when the window itself said why the data did
+// not open: the caller need not say it again in a window (it is the
+// process's only Fyne app). ShownInWindow tells it so without importing
+// this package.
+type ShownError struct{ Err error }
+
+func (e *ShownError) Error() string { return e.Err.Error() }
+
+// Unwrap returns the error the window showed.
+func (e *ShownError) Unwrap() error { return e.Err }
+
+// ShownInWindow reports that the window has shown the error.
+func (e *ShownError) ShownInWindow() bool { return true }
+
+// quitWithContext quits the app when s.ctx is cancelled, saving pending
+// edits first; the function it returns stops watching (once the app has
+// stopped).
+func (s *session) quitWithContext() (stop func()) {
 	stopped := make(chan struct{})
 	go func() {
 		select {
-		case <-ctx.Done():
+		case <-s.ctx.Done():
 			fyne.Do(func() {
 				if u := s.ui(); u != nil {
 					u.uiMu.Lock()
 					u.flush()
 					u.uiMu.Unlock()
 				}
-				a.Quit()
+				s.app.Quit()
 			})
 		case <-stopped:
 		}
 	}()
-	defer close(stopped)
+	return func() { close(stopped) }
+}
 
-	if st == nil {
-		// Ask for the passphrase first; s.opened shows the data once the
-		// store is open, in the same window.
-		s.unlock = newUnlocker(ctx, opts.DataDir, opts.Key, keyState, fyne.Do, s.opened, a.Quit)
-		w.SetContent(s.unlock.prompt.content)
-		w.Resize(fyne.NewSize(640, 560))
-		w.CenterOnScreen()
-		w.Show()
-		s.shown = true
-		if p := s.unlock.prompt.pass; p != nil {
-			w.Canvas().Focus(p)
-		}
-		a.Run()
-		return nil
+// runScreenshot opens the store, draws the screen, captures it into
+// opts.Screenshot and returns: a screenshot asks nothing, so data that
+// needs a passphrase fails.
+func runScreenshot(ctx context.Context, opts Options, screen string) error {
+	st, err := store.Open(ctx, opts.DataDir, store.Options{Key: opts.Key})
+	if err != nil {
+		return fmt.Errorf("start UI: %w", err)
 	}
+	settings, err := st.Settings(ctx)
+	if err != nil {
+		_ = st.Close()
+		return fmt.Errorf("start UI: %w", err)
+	}
+	language := opts.Lang
+	if language == "" {
+		language = settings.Lang
+	}
+	if err := SetLanguage(ParseLanguage(language)); err != nil {
+		// Depends on the user's system locale, which tests cannot cover
+		// exhaustively: a window in the wrong language beats no window.
+		slog.Error("start UI: cannot set the UI language", "err", err)
+	}
+	a := fyneapp.NewWithID(AppID)
+	a.Settings().SetTheme(NewTheme())
+	a.SetIcon(assets.Icon())
+	w := a.NewWindow(lang.L("app.name"))
+	w.SetMaster()
+	s := &session{ctx: ctx, opts: opts, screen: screen, app: a, win: w}
+	defer s.close()
+	stop := s.quitWithContext()
+	defer stop()
 
 	u := s.begin(st, settings)
-	if opts.Screenshot == "" {
-		u.uiMu.Unlock()
-		w.CenterOnScreen() // all of it on the screen it fits
-		w.ShowAndRun()
-		return nil
-	}
-
 	w.Show()
 	u.uiMu.Unlock()
 	result := make(chan error, 1)

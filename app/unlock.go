@@ -36,6 +36,10 @@ const (
 	// promptUnavailable says the data cannot be opened here, and offers to
 	// quit.
 	promptUnavailable
+	// promptOpening asks nothing: it shows that the data is being opened
+	// (the key derived, the need list loaded), the window's first screen
+	// when the keyring (or XUNBANG_PASSPHRASE) holds the key.
+	promptOpening
 )
 
 // passphrasePrompt is a small screen that shows no data: the app's name and
@@ -85,7 +89,12 @@ func newPassphrasePrompt(mode promptMode, heading, note string, onSubmit func(st
 
 	const width = 380
 	rows := []fyne.CanvasObject{container.NewCenter(icon), name, p.heading, p.note}
-	if mode != promptUnavailable {
+	if mode == promptOpening {
+		p.busy.Show()
+		p.busy.Start()
+		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.busy, layout.NewSpacer()))
+	}
+	if mode != promptUnavailable && mode != promptOpening {
 		p.pass = widget.NewPasswordEntry()
 		p.pass.OnSubmitted = func(string) { p.trySubmit() }
 		label := "lock.unlock"
@@ -248,12 +257,16 @@ func (f *fixedWidth) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 // the store off the UI goroutine and hands it to opened, on the UI
 // goroutine.
 type unlocker struct {
-	ctx    context.Context
-	dir    string
-	key    store.KeySource
-	state  store.KeyState
-	prompt *passphrasePrompt
-	bg     background
+	ctx   context.Context
+	dir   string
+	key   store.KeySource
+	state store.KeyState
+	// prompt is the screen shown now, in content (the window's content,
+	// which stays while the prompt changes).
+	prompt  *passphrasePrompt
+	content *fyne.Container
+	quit    func()
+	bg      background
 	// post runs a function on the UI goroutine (fyne.Do; tests a queue).
 	post   func(func())
 	opened func(*store.Store)
@@ -262,6 +275,9 @@ type unlocker struct {
 	// pending is a store opened but not yet handed to opened; Run closes it
 	// when the window closed first.
 	pending *store.Store
+	// failed is why the data did not open, when it was not for the key
+	// (UI goroutine only).
+	failed error
 }
 
 // newUnlocker builds the screen for state. key is what Run was given: its
@@ -269,45 +285,96 @@ type unlocker struct {
 // and the next start needs none); its passphrase, if any, did not work.
 // quit ends the app.
 func newUnlocker(ctx context.Context, dir string, key store.KeySource, state store.KeyState, post func(func()), opened func(*store.Store), quit func()) *unlocker {
-	k := &unlocker{ctx: ctx, dir: dir, key: key, state: state, post: post, opened: opened}
-	switch state {
-	case store.KeyNewPassphrase:
-		k.prompt = newPassphrasePrompt(promptNew, lang.L("passphrase.new.title"), lang.L("passphrase.new.note"), k.open, nil)
-	case store.KeyUnavailable:
-		k.prompt = newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), lang.L("lock.unavailable"), nil, quit)
-	default:
-		k.prompt = newPassphrasePrompt(promptEnter, lang.L("passphrase.enter.title"), lang.L("passphrase.enter.note"), k.open, nil)
-		if key.Passphrase != "" {
-			// The passphrase came from XUNBANG_PASSPHRASE and did not work.
-			k.prompt.say(lang.L("passphrase.envwrong", map[string]any{"Env": store.PassphraseEnv}), widget.WarningImportance)
-		}
-	}
+	k := &unlocker{ctx: ctx, dir: dir, key: key, state: state, post: post, opened: opened, quit: quit, content: container.NewStack()}
+	k.setPrompt(k.promptFor(state))
 	return k
 }
+
+// promptFor returns the screen that asks what state needs.
+func (k *unlocker) promptFor(state store.KeyState) *passphrasePrompt {
+	switch state {
+	case store.KeyNewPassphrase:
+		return newPassphrasePrompt(promptNew, lang.L("passphrase.new.title"), lang.L("passphrase.new.note"), k.open, nil)
+	case store.KeyUnavailable:
+		return newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), lang.L("lock.unavailable"), nil, k.quit)
+	}
+	p := newPassphrasePrompt(promptEnter, lang.L("passphrase.enter.title"), lang.L("passphrase.enter.note"), k.open, nil)
+	if k.key.Passphrase != "" {
+		// The passphrase came from XUNBANG_PASSPHRASE and did not work.
+		p.say(lang.L("passphrase.envwrong", map[string]any{"Env": store.PassphraseEnv}), widget.WarningImportance)
+	}
+	return p
+}
+
+// setPrompt shows p.
+func (k *unlocker) setPrompt(p *passphrasePrompt) {
+	k.prompt = p
+	k.content.Objects = []fyne.CanvasObject{p.content}
+	k.content.Refresh()
+}
+
+// openWithKey opens the data with the key Run was given (the keyring's,
+// XUNBANG_PASSPHRASE) off the UI goroutine, showing that it does so: the
+// window's first frame comes before the key is derived and the need list
+// loaded. When the key does not open the data it asks for what is needed;
+// any other failure is said, with a button that quits.
+func (k *unlocker) openWithKey() {
+	k.setPrompt(newPassphrasePrompt(promptOpening, lang.L("start.opening"), k.dir, nil, nil))
+	k.bg.Go(func() {
+		st, err := store.Open(k.ctx, k.dir, store.Options{Key: k.key})
+		state := k.state
+		if err != nil && needsPrompt(err, k.key) {
+			if s, ierr := store.Inspect(k.ctx, k.dir, k.key.Keyring); ierr == nil && s != store.KeyReady {
+				state = s
+			} else {
+				state = store.KeyPassphrase
+			}
+		}
+		k.hand(st, err, func() {
+			if needsPrompt(err, k.key) {
+				k.state = state
+				k.setPrompt(k.promptFor(state))
+				k.prompt.focusEntry()
+				return
+			}
+			k.failed = err
+			k.setPrompt(newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), openFailure(err), nil, k.quit))
+		})
+	})
+}
+
+// focus puts the cursor in the prompt's passphrase entry, if it has one.
+func (k *unlocker) focus() { k.prompt.focusEntry() }
 
 // open opens the store with passphrase p, off the UI goroutine.
 func (k *unlocker) open(p string) {
 	key := store.KeySource{Keyring: k.key.Keyring, Passphrase: p}
 	k.bg.Go(func() {
 		st, err := store.Open(k.ctx, k.dir, store.Options{Key: key})
-		if err == nil {
-			k.mu.Lock()
-			k.pending = st
-			k.mu.Unlock()
+		k.hand(st, err, func() { k.prompt.fail(openFailure(err)) })
+	})
+}
+
+// hand gives an opened store to opened, on the UI goroutine, or runs failed
+// there. It runs off the UI goroutine, after an Open.
+func (k *unlocker) hand(st *store.Store, err error, failed func()) {
+	if err == nil {
+		k.mu.Lock()
+		k.pending = st
+		k.mu.Unlock()
+	}
+	k.post(func() {
+		if err != nil {
+			failed()
+			return
 		}
-		k.post(func() {
-			if err != nil {
-				k.prompt.fail(openFailure(err))
-				return
-			}
-			k.mu.Lock()
-			st := k.pending
-			k.pending = nil
-			k.mu.Unlock()
-			if st != nil {
-				k.opened(st)
-			}
-		})
+		k.mu.Lock()
+		st := k.pending
+		k.pending = nil
+		k.mu.Unlock()
+		if st != nil {
+			k.opened(st)
+		}
 	})
 }
 

@@ -67,7 +67,11 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 		}
 		msg := c.windowError(ctx, err, language)
 		fmt.Fprintln(env.Stderr, msg)
-		if env.ShowError != nil && opts.Screenshot == "" && ctx.Err() == nil {
+		// The window says itself why the data did not open once it is on
+		// screen (it opens the data after its first frame).
+		var shown interface{ ShownInWindow() bool }
+		inWindow := errors.As(err, &shown) && shown.ShownInWindow()
+		if env.ShowError != nil && opts.Screenshot == "" && ctx.Err() == nil && !inWindow {
 			env.ShowError(ctx, language, msg)
 		}
 		return ExitError

@@ -27,37 +27,49 @@ func checkDate(d string) error {
 // the ID if empty and CreatedAt if zero. Visits have no revisions and do not
 // go to the platform.
 func (s *Store) SaveVisit(ctx context.Context, v *forms.Visit) error {
-	err := s.update(ctx, "", func(tx *Tx) error {
-		if err := checkDate(v.Date); err != nil {
-			return err
-		}
-		if v.ID != "" {
-			if err := checkID("visit", v.ID); err != nil {
-				return err
-			}
-		}
-		if tx.bucket(enterpriseSummariesBucket).Get([]byte(v.EnterpriseID)) == nil {
-			return fmt.Errorf("enterprise %q: %w", v.EnterpriseID, ErrNotFound)
-		}
-		snap := *v
-		tx.undo = append(tx.undo, func() { *v = snap })
-		if v.ID == "" {
-			v.ID = forms.NewID()
-		}
-		if v.CreatedAt.IsZero() {
-			v.CreatedAt = s.clock()
-		}
-		return tx.putLinked(visitsBucket, visitByEnterpriseBucket, v.ID, v.EnterpriseID, v,
-			func(old []byte) (string, error) {
-				var o forms.Visit
-				err := json.Unmarshal(old, &o)
-				return o.EnterpriseID, err
-			})
-	})
-	if err != nil {
+	if err := s.update(ctx, "", func(tx *Tx) error { return tx.saveVisit(v) }); err != nil {
 		return fmt.Errorf("save visit %s: %w", displayID(v.ID), err)
 	}
 	return nil
+}
+
+// SaveVisit stores a visit in this transaction; see Store.SaveVisit.
+func (tx *Tx) SaveVisit(v *forms.Visit) error {
+	if err := tx.saveVisit(v); err != nil {
+		return fmt.Errorf("save visit %s: %w", displayID(v.ID), err)
+	}
+	return nil
+}
+
+func (tx *Tx) saveVisit(v *forms.Visit) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	if err := checkDate(v.Date); err != nil {
+		return err
+	}
+	if v.ID != "" {
+		if err := checkID("visit", v.ID); err != nil {
+			return err
+		}
+	}
+	if tx.bucket(enterpriseSummariesBucket).Get([]byte(v.EnterpriseID)) == nil {
+		return fmt.Errorf("enterprise %q: %w", v.EnterpriseID, ErrNotFound)
+	}
+	snap := *v
+	tx.undo = append(tx.undo, func() { *v = snap })
+	if v.ID == "" {
+		v.ID = forms.NewID()
+	}
+	if v.CreatedAt.IsZero() {
+		v.CreatedAt = tx.s.clock()
+	}
+	return tx.putLinked(visitsBucket, visitByEnterpriseBucket, v.ID, v.EnterpriseID, v,
+		func(old []byte) (string, error) {
+			var o forms.Visit
+			err := json.Unmarshal(old, &o)
+			return o.EnterpriseID, err
+		})
 }
 
 // Visits returns an enterprise's visits, by date.
@@ -85,42 +97,55 @@ func (s *Store) Visits(ctx context.Context, enterpriseID string) ([]forms.Visit,
 // SaveFollowUp stores a follow-up of a need, which must exist. It assigns
 // the ID if empty and CreatedAt if zero.
 func (s *Store) SaveFollowUp(ctx context.Context, f *forms.FollowUp) error {
-	err := s.update(ctx, "", func(tx *Tx) error {
-		switch f.Kind {
-		case forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment:
-		default:
-			return fmt.Errorf("kind %q: %w", f.Kind, ErrInvalid)
-		}
-		if err := checkDate(f.Date); err != nil {
-			return err
-		}
-		if f.ID != "" {
-			if err := checkID("follow-up", f.ID); err != nil {
-				return err
-			}
-		}
-		if tx.bucket(needSummariesBucket).Get([]byte(f.NeedID)) == nil {
-			return fmt.Errorf("need %q: %w", f.NeedID, ErrNotFound)
-		}
-		snap := *f
-		tx.undo = append(tx.undo, func() { *f = snap })
-		if f.ID == "" {
-			f.ID = forms.NewID()
-		}
-		if f.CreatedAt.IsZero() {
-			f.CreatedAt = s.clock()
-		}
-		return tx.putLinked(followUpsBucket, followUpByNeedBucket, f.ID, f.NeedID, f,
-			func(old []byte) (string, error) {
-				var o forms.FollowUp
-				err := json.Unmarshal(old, &o)
-				return o.NeedID, err
-			})
-	})
-	if err != nil {
+	if err := s.update(ctx, "", func(tx *Tx) error { return tx.saveFollowUp(f) }); err != nil {
 		return fmt.Errorf("save follow-up %s: %w", displayID(f.ID), err)
 	}
 	return nil
+}
+
+// SaveFollowUp stores a follow-up in this transaction; see
+// Store.SaveFollowUp.
+func (tx *Tx) SaveFollowUp(f *forms.FollowUp) error {
+	if err := tx.saveFollowUp(f); err != nil {
+		return fmt.Errorf("save follow-up %s: %w", displayID(f.ID), err)
+	}
+	return nil
+}
+
+func (tx *Tx) saveFollowUp(f *forms.FollowUp) error {
+	if err := tx.checkWrite(); err != nil {
+		return err
+	}
+	switch f.Kind {
+	case forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment:
+	default:
+		return fmt.Errorf("kind %q: %w", f.Kind, ErrInvalid)
+	}
+	if err := checkDate(f.Date); err != nil {
+		return err
+	}
+	if f.ID != "" {
+		if err := checkID("follow-up", f.ID); err != nil {
+			return err
+		}
+	}
+	if tx.bucket(needSummariesBucket).Get([]byte(f.NeedID)) == nil {
+		return fmt.Errorf("need %q: %w", f.NeedID, ErrNotFound)
+	}
+	snap := *f
+	tx.undo = append(tx.undo, func() { *f = snap })
+	if f.ID == "" {
+		f.ID = forms.NewID()
+	}
+	if f.CreatedAt.IsZero() {
+		f.CreatedAt = tx.s.clock()
+	}
+	return tx.putLinked(followUpsBucket, followUpByNeedBucket, f.ID, f.NeedID, f,
+		func(old []byte) (string, error) {
+			var o forms.FollowUp
+			err := json.Unmarshal(old, &o)
+			return o.NeedID, err
+		})
 }
 
 // FollowUps returns a need's follow-ups, by date.

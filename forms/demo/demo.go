@@ -109,7 +109,17 @@ func aimsOf(sub subject) []string {
 
 // titles hands out need titles, each once: a subject with one of its aims,
 // and when a trade's are all taken, the same again as a later phase (二期).
-type titles struct{ used map[string]bool }
+type titles struct {
+	used map[string]bool
+	// aims caches aimsOf per subject; from[trade] is the trade's first
+	// phase with a title left (phases fill in order, and stay full).
+	aims map[*subject][]string
+	from map[string]int
+}
+
+func newTitles() *titles {
+	return &titles{used: map[string]bool{}, aims: map[*subject][]string{}, from: map[string]int{}}
+}
 
 func (ts *titles) next(r *rand.Rand, tr trade) (subject, string, string) {
 	type combo struct {
@@ -117,9 +127,15 @@ func (ts *titles) next(r *rand.Rand, tr trade) (subject, string, string) {
 		aim string
 	}
 	var free []combo
-	for phase := 0; len(free) == 0; phase++ {
-		for _, sub := range tr.subjects {
-			for _, aim := range aimsOf(sub) {
+	for phase := ts.from[tr.name]; len(free) == 0; phase++ {
+		for i := range tr.subjects {
+			sub := &tr.subjects[i]
+			aims, ok := ts.aims[sub]
+			if !ok {
+				aims = aimsOf(*sub)
+				ts.aims[sub] = aims
+			}
+			for _, aim := range aims {
 				t := sub.name + aim
 				if phase > 0 {
 					if phase-1 < len(numerals) {
@@ -129,11 +145,12 @@ func (ts *titles) next(r *rand.Rand, tr trade) (subject, string, string) {
 					}
 				}
 				if !ts.used[t] {
-					free = append(free, combo{sub, t})
+					free = append(free, combo{*sub, t})
 				}
 			}
 		}
 		if len(free) > 0 {
+			ts.from[tr.name] = phase
 			c := free[r.IntN(len(free))]
 			ts.used[c.aim] = true
 			aim := strings.TrimPrefix(c.aim, c.sub.name)
@@ -172,11 +189,28 @@ func suzhouTowns() []string {
 }
 
 // Generate returns a set of about needs needs spread over needs/3+1
-// enterprises. An enterprise has a trade (精密机械, 生物医药 …) and a size,
+// enterprises (Stream makes the same set in parts). An enterprise has a trade (精密机械, 生物医药 …) and a size,
 // and what it says agrees with them: its name, industry, qualifications,
 // R&D staff and 规上 status, and its needs — titles (each used once), tech
 // fields, types, texts, cooperation modes and the public alias.
 func Generate(seed uint64, needs int) *Set {
+	all := &Set{}
+	_ = Stream(seed, needs, needs, func(part *Set) error {
+		all.Enterprises = append(all.Enterprises, part.Enterprises...)
+		all.Needs = append(all.Needs, part.Needs...)
+		all.Visits = append(all.Visits, part.Visits...)
+		all.FollowUps = append(all.FollowUps, part.FollowUps...)
+		return nil
+	})
+	return all
+}
+
+// Stream makes the records of Generate(seed, needs) and hands them to fn in
+// parts as they are made, so that a large set is never in memory whole:
+// first every enterprise with its visits, then the needs with their
+// follow-ups, batch needs at a time. It returns fn's first error.
+func Stream(seed uint64, needs, batch int, fn func(part *Set) error) error {
+	batch = max(batch, 1)
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
 	cat := forms.Default()
 	towns := suzhouTowns()
@@ -238,9 +272,14 @@ func Generate(seed uint64, needs int) *Set {
 				Date: at.Format("2006-01-02"), Who: pick(r, officers) + "、" + pick(r, officers), Notes: "现场走访，了解企业研发现状与技术瓶颈。", CreatedAt: at})
 		}
 	}
-	ts := &titles{used: map[string]bool{}}
+	if err := fn(&Set{Enterprises: s.Enterprises, Visits: s.Visits}); err != nil {
+		return err
+	}
+	ents := s.Enterprises
+	s = &Set{}
+	ts := newTitles()
 	for i := 0; i < needs; i++ {
-		e := s.Enterprises[i%nEnt]
+		e := ents[i%nEnt]
 		tr := entTrade[i%nEnt]
 		sub, title, aim := ts.next(r, tr)
 		typ := pick(r, sub.types)
@@ -313,8 +352,14 @@ func Generate(seed uint64, needs int) *Set {
 		advance(cat, r, n, e, s)
 		n.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Needs = append(s.Needs, n)
+		if len(s.Needs) == batch || i == needs-1 {
+			if err := fn(s); err != nil {
+				return err
+			}
+			s = &Set{}
+		}
 	}
-	return s
+	return nil
 }
 
 // advance walks a need along the lifecycle to a random status, filling in
@@ -361,19 +406,21 @@ func advance(cat *forms.Catalogue, r *rand.Rand, n *forms.Need, e *forms.Enterpr
 
 func pick(r *rand.Rand, l []string) string { return l[r.IntN(len(l))] }
 
-// creditCode makes a code that passes every layer of the check.
+// creditCode makes a code that passes every layer of the check: random
+// digits until the inner (GB 11714) check holds, then the check character
+// they call for.
 func creditCode(r *rand.Rand) string {
-	const alpha = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 	for {
 		b := []byte("913205")
 		for i := 0; i < 11; i++ {
 			b = append(b, "0123456789"[r.IntN(10)])
 		}
-		for _, c := range alpha {
-			code := string(b) + string(c)
-			if forms.CheckCreditCode(code).Level == forms.CreditCodeOK {
-				return code
-			}
+		code := string(b) + "0"
+		switch res := forms.CheckCreditCode(code); res.Level {
+		case forms.CreditCodeOK:
+			return code
+		case forms.CreditCodeCheckChar:
+			return string(b) + string(res.Want)
 		}
 	}
 }

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
@@ -151,4 +152,35 @@ func subjectOf(tr trade, title string) *subject {
 		}
 	}
 	return nil
+}
+
+// TestStreamIsGenerate checks that the parts Stream hands out, put
+// together, are the set Generate makes: the same records in the same order.
+func TestStreamIsGenerate(t *testing.T) {
+	want, err := json.Marshal(Generate(11, 400))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all, parts := &Set{}, 0
+	err = Stream(11, 400, 37, func(p *Set) error {
+		if parts > 0 && (len(p.Enterprises) > 0 || len(p.Visits) > 0 || len(p.Needs) > 37) {
+			t.Errorf("part %d: %d enterprises, %d visits, %d needs", parts, len(p.Enterprises), len(p.Visits), len(p.Needs))
+		}
+		parts++
+		all.Enterprises = append(all.Enterprises, p.Enterprises...)
+		all.Needs = append(all.Needs, p.Needs...)
+		all.Visits = append(all.Visits, p.Visits...)
+		all.FollowUps = append(all.FollowUps, p.FollowUps...)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := json.Marshal(all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != string(want) || parts != 1+(400+36)/37 {
+		t.Errorf("%d parts; the same set: %v", parts, string(got) == string(want))
+	}
 }

@@ -1,0 +1,137 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/store"
+)
+
+// newStartSession is Run's session on a data dir whose key Run was given:
+// the window's first screen opens the data in the background.
+func newStartSession(t *testing.T, dir string, key store.KeySource, quit func()) (*session, *postQueue) {
+	t.Helper()
+	state, err := store.Inspect(context.Background(), dir, key.Keyring)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, q := newUnlockSession(t, dir, key, state, quit)
+	s.unlock.openWithKey()
+	s.win.SetContent(s.unlock.content)
+	return s, q
+}
+
+// TestStartShowsProgressBeforeTheData checks that the window's first screen
+// comes before the data is open: it says the data is opening, with an
+// activity indicator, and the main window replaces it once the store is
+// open (issue 17.4).
+func TestStartShowsProgressBeforeTheData(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	kr := &store.MemoryKeyring{}
+	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Keyring: kr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveEnterprise(t, st, "常熟开关制造有限公司", "")
+	st.Close()
+
+	s, q := newStartSession(t, dir, store.KeySource{Keyring: kr}, nil)
+	p := s.unlock.prompt
+	if p.mode != promptOpening || !p.busy.Visible() || p.pass != nil || !containsText(windowTexts(s.win), "正在打开数据") {
+		t.Fatalf("first screen: mode %d, busy %v, texts %q", p.mode, p.busy.Visible(), windowTexts(s.win))
+	}
+	if s.ui() != nil {
+		t.Fatal("the main window was built before the data opened")
+	}
+	q.drain(&s.unlock.bg)
+	mainWindowShows(t, s, "常熟开关制造有限公司")
+	if s.unlock.failed != nil {
+		t.Errorf("failed = %v", s.unlock.failed)
+	}
+}
+
+// TestStartWithAWrongEnvironmentPassphraseAsks checks that a wrong
+// XUNBANG_PASSPHRASE leads from the opening screen to the passphrase
+// prompt, which says so, and that the right passphrase opens the data.
+func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saveEnterprise(t, st, "张家港冶金设备有限公司", "")
+	st.Close()
+
+	key := store.KeySource{Keyring: &store.MemoryKeyring{Broken: true}, Passphrase: "not the passphrase"}
+	s, q := newStartSession(t, dir, key, nil)
+	if s.unlock.prompt.mode != promptOpening {
+		t.Fatal("the first screen is not the opening screen")
+	}
+	q.drain(&s.unlock.bg)
+	p := s.unlock.prompt
+	if p.mode != promptEnter || !strings.Contains(p.message.Text, store.PassphraseEnv) || s.ui() != nil {
+		t.Fatalf("after a wrong XUNBANG_PASSPHRASE: mode %d, message %q", p.mode, p.message.Text)
+	}
+	p.pass.SetText(testPassphrase)
+	p.trySubmit()
+	q.drain(&s.unlock.bg)
+	mainWindowShows(t, s, "张家港冶金设备有限公司")
+}
+
+// TestStartSaysWhyTheDataDidNotOpen damages a need's summary (which Inspect
+// does not read, Open does): the window says the file is damaged and how
+// to restore it, offers to quit, and Run's error says it was shown.
+func TestStartSaysWhyTheDataDidNotOpen(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	kr := &store.MemoryKeyring{}
+	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Keyring: kr}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	importDemo(t, st, 5)
+	st.Close()
+	db, err := bolt.Open(filepath.Join(dir, store.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("need_summaries"))
+		k, v := b.Cursor().First()
+		bad := append([]byte(nil), v...)
+		bad[len(bad)-1] ^= 0xff
+		return b.Put(append([]byte(nil), k...), bad)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	quit := false
+	s, q := newStartSession(t, dir, store.KeySource{Keyring: kr}, func() { quit = true })
+	q.drain(&s.unlock.bg)
+	p := s.unlock.prompt
+	var de *store.DamagedError
+	if p.mode != promptUnavailable || p.quit == nil || !errors.As(s.unlock.failed, &de) || !strings.Contains(p.note.Text, "restore") {
+		t.Fatalf("after a damaged file: mode %d, failed %v, note %q", p.mode, s.unlock.failed, p.note.Text)
+	}
+	if s.ui() != nil {
+		t.Fatal("the main window was built on damaged data")
+	}
+	test.Tap(p.quit)
+	if !quit {
+		t.Error("退出 did not quit")
+	}
+	var shown interface{ ShownInWindow() bool }
+	if err := (&ShownError{Err: s.unlock.failed}); !errors.As(error(err), &shown) || !errors.Is(err, store.ErrCorrupt) {
+		t.Errorf("Run's error %v does not say it was shown, or hides its cause", err)
+	}
+}

@@ -333,22 +333,6 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 	s.mu.Lock()
 	s.st, s.u = st, u
 	s.mu.Unlock()
-	if opts.Screenshot == "" {
-		// A daily backup into DataDir/backups, keeping the last few. It
-		// checks the whole file first: a damaged one is said at once.
-		go func() {
-			path, made, err := st.DailyBackup(ctx, settings.BackupsKept)
-			var de *store.DamagedError
-			switch {
-			case errors.As(err, &de):
-				u.run(func() { u.showError(err) })
-			case err != nil:
-				slog.Warn("daily backup failed", "err", err)
-			case made:
-				slog.Info("daily backup written", "path", path)
-			}
-		}()
-	}
 	// Results of the loads started here reach the widgets only once the
 	// window is set up (see ui.uiMu).
 	u.uiMu.Lock()
@@ -366,6 +350,8 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		s.stopWatch = stop
 		u.watch(watchCtx)
 		u.idle.watch(watchCtx)
+		// The daily backup, away from the start (dailybackup.go).
+		newDailyBackups(u, st, settings.BackupsKept).start(watchCtx)
 	}
 	s.win.Resize(s.firstSize())
 	return u

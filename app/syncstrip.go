@@ -43,7 +43,10 @@ type syncStrip struct {
 	syncNow   *widget.Button
 	refused   *widget.Button // N 条被平台退回: the refused-records dialog
 	conflicts *widget.Button
-	content   fyne.CanvasObject
+	// backup says when the daily backup last succeeded, or why it failed.
+	backup   *widget.Label
+	backupAt time.Time
+	content  fyne.CanvasObject
 
 	refreshLater *debouncer
 	running      bool
@@ -84,11 +87,35 @@ func newSyncStrip(u *ui) *syncStrip {
 	s.conflicts = widget.NewButtonWithIcon("", theme.WarningIcon(), u.showConflicts)
 	s.conflicts.Importance = widget.WarningImportance
 	s.conflicts.Hide()
+	s.backup = widget.NewLabel("")
+	s.backup.Importance = widget.LowImportance
+	s.backup.Hide() // until the backups folder has been looked at
 	icon := widget.NewIcon(theme.StorageIcon())
 	s.content = onBackground(container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil,
-		container.NewHBox(icon, s.pending, s.last, s.retry),
+		container.NewHBox(icon, s.pending, s.last, s.retry, s.backup),
 		container.NewHBox(s.refused, s.conflicts, s.connect, s.syncNow), s.problem)))
 	return s
+}
+
+// showBackup says when the daily backup last succeeded (at, zero: not
+// known anew), or, with failure, why the last one failed.
+func (s *syncStrip) showBackup(at time.Time, failure string) {
+	if !at.IsZero() {
+		s.backupAt = at
+	}
+	switch {
+	case failure != "":
+		s.backup.SetText(lang.L("backup.daily.failed", map[string]any{"Err": failure}))
+		s.backup.Importance = widget.DangerImportance
+	case s.backupAt.IsZero():
+		s.backup.SetText(lang.L("backup.daily.never"))
+		s.backup.Importance = widget.LowImportance
+	default:
+		s.backup.SetText(lang.L("backup.daily.last", map[string]any{"Time": s.backupAt.Local().Format("01-02 15:04")}))
+		s.backup.Importance = widget.LowImportance
+	}
+	s.backup.Refresh()
+	s.backup.Show()
 }
 
 // refresh reads the queue's state off the UI goroutine.

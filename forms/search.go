@@ -41,6 +41,8 @@ func FoldSearch(s string) string {
 
 func foldSearchRune(r rune) rune {
 	switch {
+	case r >= cjkFirst && r <= cjkLast:
+		return r // Chinese characters have no case: most of what is searched
 	case r < utf8.RuneSelf:
 		if 'A' <= r && r <= 'Z' {
 			return r + 'a' - 'A'
@@ -57,6 +59,13 @@ func foldSearchRune(r rune) rune {
 	}
 	return unicode.ToLower(r)
 }
+
+// cjkFirst and cjkLast bound CJK Unified Ideographs Extension A and CJK
+// Unified Ideographs, which fold to themselves (search_test.go checks it).
+const (
+	cjkFirst = '\u3400'
+	cjkLast  = '\u9FFF'
+)
 
 // SearchText is the folded text a need is found by: its title, its
 // enterprise's name and its keywords, apart (NUL between them), so that a

@@ -3,6 +3,7 @@ package forms
 import (
 	"strings"
 	"testing"
+	"unicode"
 )
 
 func TestFoldSearch(t *testing.T) {
@@ -40,5 +41,15 @@ func TestSearchText(t *testing.T) {
 	got := SearchText("ＳｉＣ 衬底", "苏州Ａ公司", []string{"碳化硅", "PLM"})
 	if want := "sic 衬底\x00苏州a公司\x00碳化硅\x00plm"; got != want {
 		t.Errorf("SearchText = %q, want %q", got, want)
+	}
+}
+
+// TestFoldSearchCJKFastPath checks that the runes foldSearchRune passes
+// through unchanged without asking package unicode do fold to themselves.
+func TestFoldSearchCJKFastPath(t *testing.T) {
+	for r := cjkFirst; r <= cjkLast; r++ {
+		if unicode.ToLower(r) != r {
+			t.Errorf("%U lowers to %U", r, unicode.ToLower(r))
+		}
 	}
 }

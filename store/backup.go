@@ -65,37 +65,113 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// BackupInfo names a daily backup and when it was made.
+type BackupInfo struct {
+	Path string    // "" when there is none
+	At   time.Time // when its copy was written (its modification time)
+}
+
+// DailyResult is what DailyBackup did.
+type DailyResult struct {
+	// BackupInfo is the backup that holds the data file as it is now:
+	// today's, or an older one when nothing changed since it was made.
+	BackupInfo
+	// Made reports that this call copied the data file.
+	Made bool
+}
+
+// LastDailyBackup returns the newest of the daily backups in the data dir
+// dir (DIR/backups/xunbang-YYYYMMDD.db), zero when there is none. It reads
+// the directory only.
+func LastDailyBackup(dir string) (BackupInfo, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, BackupDir, dailyBackupGlob))
+	if err != nil {
+		return BackupInfo{}, err
+	}
+	slices.Sort(paths) // by date: the names sort in date order
+	for i := len(paths) - 1; i >= 0; i-- {
+		fi, err := os.Stat(paths[i])
+		if err == nil && fi.Mode().IsRegular() {
+			return BackupInfo{Path: paths[i], At: fi.ModTime()}, nil
+		}
+	}
+	return BackupInfo{}, nil
+}
+
 // DailyBackup makes today's backup, DIR/backups/xunbang-YYYYMMDD.db (the
-// local date), unless it exists, and removes the oldest daily backups
+// local date), unless it exists or the data file has not changed since the
+// newest backup was made: an unchanged file is never copied again. (Its
+// bbolt meta tells: the id of the last transaction and the file's size in
+// pages, which a backup's copy keeps.) It removes the oldest daily backups
 // beyond keep (<= 0: DefaultBackupsKept) — except the newest one that
 // holds records, which is never removed. A damaged data file is not copied
-// (an error wrapping a *DamagedError), so it cannot push a good backup out. It returns the path of today's
-// backup and whether this call made it. The window calls it at start and
-// once a day while open; it takes about as long as reading the file.
-func (s *Store) DailyBackup(ctx context.Context, keep int) (path string, made bool, err error) {
+// (an error wrapping a *DamagedError), so it cannot push a good backup out.
+// A copy takes about as long as reading the file, and holds a read
+// transaction meanwhile: call it off the UI goroutine, away from the start.
+func (s *Store) DailyBackup(ctx context.Context, keep int) (DailyResult, error) {
+	var res DailyResult
 	if keep <= 0 {
 		keep = DefaultBackupsKept
 	}
 	dir := filepath.Join(s.dir, BackupDir)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", false, fmt.Errorf("daily backup: %w", err)
+		return res, fmt.Errorf("daily backup: %w", err)
 	}
-	path = filepath.Join(dir, "xunbang-"+s.now().Local().Format("20060102")+".db")
-	if _, err := os.Lstat(path); errors.Is(err, os.ErrNotExist) {
-		if err := s.Backup(ctx, path); err != nil {
-			return "", false, fmt.Errorf("daily backup: %w", err)
+	path := filepath.Join(dir, "xunbang-"+s.now().Local().Format("20060102")+".db")
+	fi, err := os.Lstat(path)
+	switch {
+	case err == nil:
+		res.BackupInfo = BackupInfo{Path: path, At: fi.ModTime()}
+	case !errors.Is(err, os.ErrNotExist):
+		return res, fmt.Errorf("daily backup: %w", err)
+	default:
+		last, err := LastDailyBackup(s.dir)
+		if err != nil {
+			return res, fmt.Errorf("daily backup: %w", err)
 		}
-		made = true
-	} else if err != nil {
-		return "", false, fmt.Errorf("daily backup: %w", err)
+		if last.Path != "" && s.sameAs(last.Path) {
+			res.BackupInfo = last
+			break
+		}
+		if err := s.Backup(ctx, path); err != nil {
+			return res, fmt.Errorf("daily backup: %w", err)
+		}
+		res.BackupInfo, res.Made = BackupInfo{Path: path, At: s.now()}, true
+		if fi, err := os.Stat(path); err == nil {
+			res.At = fi.ModTime()
+		}
 	}
+	if err := rotateDailyBackups(dir, keep); err != nil {
+		return res, fmt.Errorf("daily backup: %w", err)
+	}
+	return res, nil
+}
+
+// sameAs reports whether the bbolt file at path is a copy of the data file
+// as it is now: the same last transaction and the same size.
+func (s *Store) sameAs(path string) bool {
+	m, err := readBoltMeta(path, false)
+	if err != nil {
+		return false
+	}
+	var txid, size int64
+	_ = s.db.View(func(btx *bolt.Tx) error {
+		txid, size = int64(btx.ID()), btx.Size()
+		return nil
+	})
+	return txid > 0 && uint64(txid) == m.txid && size == int64(m.pgid)*int64(m.pageSize)
+}
+
+// rotateDailyBackups removes the oldest daily backups in dir beyond keep,
+// except the newest one that holds records.
+func rotateDailyBackups(dir string, keep int) error {
 	old, err := filepath.Glob(filepath.Join(dir, dailyBackupGlob))
 	if err != nil {
-		return path, made, err
+		return err
 	}
 	slices.Sort(old) // by date: the names sort in date order
 	if len(old) <= keep {
-		return path, made, nil
+		return nil
 	}
 	// The newest backup that holds records stays, however old: after the
 	// data was lost (emptied, replaced by a new store), it is the way back.
@@ -110,10 +186,10 @@ func (s *Store) DailyBackup(ctx context.Context, keep int) (path string, made bo
 			continue
 		}
 		if err := os.Remove(p); err != nil {
-			return path, made, fmt.Errorf("daily backup: remove old %s: %w", p, err)
+			return fmt.Errorf("remove old %s: %w", p, err)
 		}
 	}
-	return path, made, nil
+	return nil
 }
 
 // backupHasRecords reports whether the bbolt file at path is sound enough
@@ -165,6 +241,15 @@ func (s *Store) sealPlainBackups() {
 	for _, p := range paths {
 		enc, err := isEncryptedFile(p)
 		if err != nil {
+			if _, serr := os.Stat(p + sealedSuffix); serr == nil {
+				// Sealed, then partly wiped when the process was killed
+				// (sealFile renames its copy into place only once it is
+				// whole): finish the wipe.
+				if err := wipeFile(p); err != nil {
+					s.log.Warn("store: could not wipe an unencrypted backup", "path", p, "err", err)
+				}
+				continue
+			}
 			s.log.Warn("store: cannot read a backup to seal it", "path", p, "err", err)
 			continue
 		}
@@ -215,44 +300,54 @@ func safely(fn func() error) (err error) {
 	return fn()
 }
 
+// boltMeta is what a bbolt file's meta page says of it.
+type boltMeta struct {
+	pageSize             uint32
+	freelist, pgid, txid uint64
+	valid, seen          bool
+}
+
 // checkBoltMeta reads the meta pages of a bbolt file as bbolt does and
 // refuses a file that is not one, or is shorter than its meta page says:
 // bbolt maps the file into memory, and reading a page past its end would
 // stop the program (SIGBUS) instead of returning an error.
 func checkBoltMeta(path string) error {
+	_, err := readBoltMeta(path, true)
+	return err
+}
+
+// readBoltMeta returns the meta bbolt would open a file with (the valid one
+// of the highest transaction), checking the file's size and, with
+// freelist, its freelist page.
+func readBoltMeta(path string, freelist bool) (boltMeta, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return err
+		return boltMeta{}, err
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return err
+		return boltMeta{}, err
 	}
-	type meta struct {
-		pageSize             uint32
-		freelist, pgid, txid uint64
-		valid, seen          bool
-	}
-	read := func(off int64) meta {
+	read := func(off int64) boltMeta {
 		var b [16 + 64]byte
 		if _, err := f.ReadAt(b[:], off); err != nil {
-			return meta{}
+			return boltMeta{}
 		}
 		m := b[16:]
 		ne := binary.NativeEndian
 		h := fnv.New64a()
 		h.Write(m[:56])
-		return meta{
+		return boltMeta{
 			pageSize: ne.Uint32(m[8:]), freelist: ne.Uint64(m[32:]), pgid: ne.Uint64(m[40:]), txid: ne.Uint64(m[48:]), seen: true,
 			valid: ne.Uint32(m[0:]) == 0xED0CDAED && ne.Uint32(m[4:]) == 2 && h.Sum64() == ne.Uint64(m[56:]),
 		}
 	}
 	m0 := read(0)
 	if !m0.seen {
-		return fmt.Errorf("%s is not a data file (too short): %w", path, ErrCorrupt)
+		return boltMeta{}, fmt.Errorf("%s is not a data file (too short): %w", path, ErrCorrupt)
 	}
-	var best meta
+	var best boltMeta
 	if m0.valid {
 		best = m0
 	}
@@ -266,17 +361,17 @@ func checkBoltMeta(path string) error {
 		break
 	}
 	if !best.valid {
-		return fmt.Errorf("%s is not a data file: %w", path, ErrCorrupt)
+		return boltMeta{}, fmt.Errorf("%s is not a data file: %w", path, ErrCorrupt)
 	}
 	if need := int64(best.pgid) * int64(best.pageSize); best.pgid > 1<<40 || fi.Size() < need {
-		return fmt.Errorf("%s is cut short: %d bytes, its pages need %d: %w", path, fi.Size(), need, ErrCorrupt)
+		return boltMeta{}, fmt.Errorf("%s is cut short: %d bytes, its pages need %d: %w", path, fi.Size(), need, ErrCorrupt)
 	}
-	if best.freelist != noFreelist {
+	if freelist && best.freelist != noFreelist {
 		if err := checkFreelist(f, best.freelist, best.pgid, int64(best.pageSize)); err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return boltMeta{}, fmt.Errorf("%s: %w", path, err)
 		}
 	}
-	return nil
+	return best, nil
 }
 
 // noFreelist is bbolt's freelist page id for a file written without one.

@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -119,17 +120,27 @@ func TestDailyBackup(t *testing.T) {
 	}
 	defer s.Close()
 	mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
-	p, made, err := s.DailyBackup(bg, 3)
-	if err != nil || !made || filepath.Base(p) != "xunbang-20260301.db" {
-		t.Fatalf("first: %s %t %v", p, made, err)
+	r, err := s.DailyBackup(bg, 3)
+	if err != nil || !r.Made || filepath.Base(r.Path) != "xunbang-20260301.db" {
+		t.Fatalf("first: %+v %v", r, err)
 	}
-	if _, made, _ := s.DailyBackup(bg, 3); made {
+	if r, _ := s.DailyBackup(bg, 3); r.Made {
 		t.Error("a second backup on the same day")
+	}
+	// A day on which nothing changed copies nothing: the last backup holds
+	// the data as it is.
+	day = day.AddDate(0, 0, 1)
+	if r, err := s.DailyBackup(bg, 3); r.Made || err != nil || filepath.Base(r.Path) != "xunbang-20260301.db" {
+		t.Fatalf("unchanged: %+v %v", r, err)
+	}
+	if last, err := LastDailyBackup(dir); err != nil || filepath.Base(last.Path) != "xunbang-20260301.db" || last.At.IsZero() {
+		t.Errorf("LastDailyBackup = %+v, %v", last, err)
 	}
 	for i := 1; i <= 4; i++ {
 		day = day.AddDate(0, 0, 1)
-		if _, made, err := s.DailyBackup(bg, 3); !made || err != nil {
-			t.Fatalf("day %d: %t %v", i, made, err)
+		mustSaveEnterprise(t, s, newEnterprise(fmt.Sprintf("乙公司%d", i), "", "320500"))
+		if r, err := s.DailyBackup(bg, 3); !r.Made || err != nil {
+			t.Fatalf("day %d: %+v %v", i, r, err)
 		}
 	}
 	got, _ := filepath.Glob(filepath.Join(dir, BackupDir, "*"))
@@ -137,7 +148,7 @@ func TestDailyBackup(t *testing.T) {
 	for _, g := range got {
 		names = append(names, filepath.Base(g))
 	}
-	if strings.Join(names, " ") != "xunbang-20260303.db xunbang-20260304.db xunbang-20260305.db" {
+	if strings.Join(names, " ") != "xunbang-20260304.db xunbang-20260305.db xunbang-20260306.db" {
 		t.Errorf("kept %v", names)
 	}
 	// A daily backup restores.
@@ -332,5 +343,44 @@ func TestRestoreSealedAndUnencrypted(t *testing.T) {
 		if found := leaksInDir(t, dir); len(found) > 0 {
 			t.Errorf("%s: files reveal secrets: %v", filepath.Base(src), found)
 		}
+	}
+}
+
+// TestHalfWipedBackupIsWiped: a process killed while it wiped a plain
+// backup it had sealed leaves the backup's first bytes zeroed, which no
+// longer open; the next Open finishes the wipe (the sealed copy is whole).
+func TestHalfWipedBackupIsWiped(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(bg, dir, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	s.Close()
+	s, err = Open(bg, dir, testOpts()) // encrypts, after a backup it seals
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	sealed, _ := filepath.Glob(filepath.Join(dir, FileName+"*.bak"+sealedSuffix))
+	if len(sealed) != 1 {
+		t.Fatalf("sealed backups: %v", sealed)
+	}
+	plain := strings.TrimSuffix(sealed[0], sealedSuffix)
+	half := make([]byte, 3*4096)
+	copy(half[2*4096:], "甲公司 leftover bytes")
+	if err := os.WriteFile(plain, half, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err = Open(bg, dir, testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(plain); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the half-wiped backup is still there: %v", err)
+	}
+	if _, err := os.Stat(sealed[0]); err != nil {
+		t.Errorf("the sealed copy: %v", err)
 	}
 }

@@ -144,7 +144,8 @@ func TestRawFileRevealsNothing(t *testing.T) {
 			if err := s.Backup(bg, backup); err != nil {
 				t.Fatal(err)
 			}
-			daily, _, err := s.DailyBackup(bg, 3)
+			r, err := s.DailyBackup(bg, 3)
+			daily := r.Path
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -70,7 +70,7 @@ func useDamaged(t *testing.T, dir string) error {
 	_, err = s.AuditLog(bg, AuditQuery{})
 	note(err)
 	note(s.Backup(bg, filepath.Join(t.TempDir(), "backup.db")))
-	_, _, err = s.DailyBackup(bg, 3)
+	_, err = s.DailyBackup(bg, 3)
 	note(err)
 	return first
 }
@@ -229,9 +229,10 @@ func TestDailyBackupKeepsTheLastOneWithRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
-	for range 3 {
-		if _, _, err := s.DailyBackup(bg, 3); err != nil {
+	for i := range 3 {
+		// A change a day: an unchanged file is not copied again.
+		mustSaveEnterprise(t, s, newEnterprise(fmt.Sprintf("甲公司%d", i), "", "320500"))
+		if _, err := s.DailyBackup(bg, 3); err != nil {
 			t.Fatal(err)
 		}
 		day = day.AddDate(0, 0, 1)
@@ -247,8 +248,12 @@ func TestDailyBackupKeepsTheLastOneWithRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for range 10 {
-		if _, _, err := s.DailyBackup(bg, 3); err != nil {
+	for i := range 10 {
+		// A change a day that adds no record.
+		if err := s.SaveSettings(bg, Settings{User: fmt.Sprintf("用户%d", i)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.DailyBackup(bg, 3); err != nil {
 			t.Fatal(err)
 		}
 		day = day.AddDate(0, 0, 1)
@@ -278,7 +283,7 @@ func TestDailyBackupKeepsTheLastOneWithRecords(t *testing.T) {
 		if err != nil {
 			continue // found at Open
 		}
-		_, _, err = s.DailyBackup(context.Background(), 3)
+		_, err = s.DailyBackup(context.Background(), 3)
 		s.Close()
 		var de *DamagedError
 		if err == nil {

@@ -304,6 +304,11 @@ type session struct {
 	mu sync.Mutex // guards st and u, set on the UI goroutine
 	st *store.Store
 	u  *ui
+
+	// post, when set, is how the main window's background work reaches the
+	// UI goroutine (ui.post; the start benchmark runs it on its own
+	// goroutine). Unset: fyne.Do.
+	post func(func())
 }
 
 func (s *session) ui() *ui {
@@ -330,6 +335,9 @@ func (s *session) begin(st *store.Store, settings store.Settings) *ui {
 		s.ready = make(chan struct{})
 	}
 	u := newUI(ctx, s.app, s.win, st, settings, opts)
+	if s.post != nil {
+		u.post = s.post
+	}
 	s.mu.Lock()
 	s.st, s.u = st, u
 	s.mu.Unlock()

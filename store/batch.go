@@ -56,6 +56,7 @@ func (wb *writeBatch) bucket(name []byte) *pendingBucket {
 
 // put writes val (nil is an empty value) under key.
 func (tx *Tx) put(bucket, key, val []byte) error {
+	tx.countOutbox(bucket, key, 1)
 	if tx.batch == nil {
 		return tx.bucket(bucket).Put(key, val)
 	}
@@ -69,6 +70,7 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 // sequence): its pages are filled before they split.
 func (tx *Tx) putAppend(bucket, key, val []byte) error {
 	if tx.batch == nil {
+		tx.countOutbox(bucket, key, 1)
 		b := tx.bucket(bucket)
 		b.FillPercent = appendFill
 		return b.Put(key, val)
@@ -78,6 +80,7 @@ func (tx *Tx) putAppend(bucket, key, val []byte) error {
 
 // del removes key.
 func (tx *Tx) del(bucket, key []byte) error {
+	tx.countOutbox(bucket, key, -1)
 	if tx.batch == nil {
 		return tx.bucket(bucket).Delete(key)
 	}
@@ -85,6 +88,19 @@ func (tx *Tx) del(bucket, key []byte) error {
 	pb.writes[string(key)] = pendingWrite{del: true}
 	pb.prefixes[string(keyPrefix(key))] = true
 	return nil
+}
+
+// countOutbox keeps tx.outboxDelta, the change in the number of pending
+// outbox entries, before a write of key into bucket: dir 1 for a put, -1
+// for a delete. Memory takes the delta over at commit, so that the sync
+// strip's count (OutboxStats) reads no page of the outbox.
+func (tx *Tx) countOutbox(bucket, key []byte, dir int) {
+	if !bytes.Equal(bucket, outboxBucket) {
+		return
+	}
+	if exists := tx.get(bucket, key) != nil; exists != (dir > 0) {
+		tx.outboxDelta += dir
+	}
 }
 
 // get returns the value of key, nil if there is none. The value is valid

@@ -61,10 +61,32 @@ func (s *Store) Check(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("check store: %w", err)
 	}
+	if err := s.checkOutboxCount(ctx, report); err != nil {
+		return fmt.Errorf("check store: %w", err)
+	}
 	if len(problems) > 0 {
 		return fmt.Errorf("check store: %w: %w", ErrCorrupt, errors.Join(problems...))
 	}
 	return nil
+}
+
+// checkOutboxCount compares memory's count of pending outbox entries with
+// the bucket's, with no write in between.
+func (s *Store) checkOutboxCount(ctx context.Context, report reportFunc) error {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mem.mu.RLock()
+	counted, loaded := s.mem.outbox, s.mem.loadedAll
+	s.mem.mu.RUnlock()
+	if !loaded {
+		return nil
+	}
+	return s.View(ctx, func(tx *Tx) error {
+		if n := tx.bucket(outboxBucket).Stats().KeyN; n != counted {
+			report("outbox: %d pending entries, the count kept in memory says %d", n, counted)
+		}
+		return nil
+	})
 }
 
 type reportFunc func(format string, args ...any)

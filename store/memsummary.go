@@ -38,6 +38,26 @@ type arenas struct {
 	text strings.Builder // its buffer never grows: strings already handed out share it
 	sums []Summary
 	strs []string
+	// codes holds one copy of each short code summaries repeat (status,
+	// type, visibility, region, tech field): a few hundred strings for
+	// any number of needs.
+	codes map[string]string
+}
+
+// code returns the kept copy of a short code.
+func (a *arenas) code(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if s, ok := a.codes[string(b)]; ok {
+		return s
+	}
+	if a.codes == nil {
+		a.codes = map[string]string{}
+	}
+	s := string(b)
+	a.codes[s] = s
+	return s
 }
 
 // summary returns a new zero Summary from the current block.
@@ -196,18 +216,18 @@ func (f *headFields) parse(b []byte) error {
 }
 
 // summaryOf makes the Summary memory keeps of f, and its search text, from
-// the arenas.
-func (a *arenas) summaryOf(f *headFields) (*Summary, string) {
+// the arenas. entID returns the id string memory keeps for an enterprise
+// ("" when it does not know it), which the need's summary shares.
+func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, string) {
+	eid := entID(f.entID)
 	n := len(f.title) + 1 + len(f.entName)
 	for _, k := range f.keywords {
 		n += 1 + len(k)
 	}
 	hayLen := n
-	for _, p := range [][]byte{f.id, f.entID, f.status, f.needType, f.region, f.vis, f.pState, f.pURL, f.pComment} {
-		n += len(p)
-	}
-	for _, t := range f.tech {
-		n += len(t)
+	n += len(f.id) + len(f.pURL) + len(f.pComment)
+	if eid == "" {
+		n += len(f.entID)
 	}
 	a.reserve(n)
 	start := a.text.Len()
@@ -224,14 +244,17 @@ func (a *arenas) summaryOf(f *headFields) (*Summary, string) {
 		a.text.WriteByte(0)
 		kws = append(kws, put(k))
 	}
-	id, entID, status, needType := put(f.id), put(f.entID), put(f.status), put(f.needType)
-	techs := make([][2]int, 0, 8)
-	for _, t := range f.tech {
-		techs = append(techs, put(t))
+	id := put(f.id)
+	var ent [2]int
+	if eid == "" {
+		ent = put(f.entID)
 	}
-	region, vis, pState, pURL, pComment := put(f.region), put(f.vis), put(f.pState), put(f.pURL), put(f.pComment)
+	pURL, pComment := put(f.pURL), put(f.pComment)
 	text := a.text.String()[start:]
 	at := func(r [2]int) string { return text[r[0]:r[1]] }
+	if eid == "" {
+		eid = at(ent)
+	}
 
 	hay := text[:hayLen]
 	// Title, enterprise name and keywords are the search text's own parts
@@ -242,15 +265,15 @@ func (a *arenas) summaryOf(f *headFields) (*Summary, string) {
 	}
 	s := a.summary()
 	*s = Summary{
-		ID: at(id), Title: at(title), EnterpriseID: at(entID), EnterpriseName: at(entName),
-		Status: forms.Status(at(status)), NeedType: at(needType), Region: at(region),
-		Visibility: forms.Visibility(at(vis)), Confirmed: f.confirmed, UpdatedAt: f.updated,
-		Platform: forms.Platform{State: at(pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated},
+		ID: at(id), Title: at(title), EnterpriseID: eid, EnterpriseName: at(entName),
+		Status: forms.Status(a.code(f.status)), NeedType: a.code(f.needType), Region: a.code(f.region),
+		Visibility: forms.Visibility(a.code(f.vis)), Confirmed: f.confirmed, UpdatedAt: f.updated,
+		Platform: forms.Platform{State: a.code(f.pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated},
 		revSeq:   f.revSeq,
 	}
-	if s.TechFields = a.strings(len(techs)); s.TechFields != nil {
-		for i, r := range techs {
-			s.TechFields[i] = at(r)
+	if s.TechFields = a.strings(len(f.tech)); s.TechFields != nil {
+		for i, t := range f.tech {
+			s.TechFields[i] = a.code(t)
 		}
 	}
 	if s.Keywords = a.strings(len(kws)); s.Keywords != nil {

@@ -49,6 +49,10 @@ type memory struct {
 	ents   map[string]memEnt
 	arena  arenas
 	fields headFields // scratch of apply
+	// outbox is the number of pending outbox entries, counted at Open and
+	// kept by every commit; loadedAll says Open has loaded memory.
+	outbox    int
+	loadedAll bool
 }
 
 // index returns the position of a need in sums.
@@ -272,30 +276,10 @@ func (s *Store) load() error {
 	)
 	ents := map[string]memEnt{}
 	err := s.db.View(func(btx *bolt.Tx) error {
-		nb := btx.Bucket(needSummariesBucket)
-		count := nb.Stats().KeyN
-		sums = make([]*Summary, 0, count)
-		hays = make([]string, 0, count)
-		m.arena = arenas{sums: make([]Summary, 0, count)}
 		o := &opener{c: s.crypt}
-		var f headFields
-		err := nb.ForEach(func(k, v []byte) error {
-			p, err := o.open(needSummariesBucket, k, v)
-			if err != nil {
-				return err
-			}
-			if err := f.parse(p); err != nil {
-				return fmt.Errorf("need %s: %w", k, err)
-			}
-			sum, hay := m.arena.summaryOf(&f)
-			sums = append(sums, sum)
-			hays = append(hays, hay)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		return btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
+		// The enterprises first: a need's summary shares its
+		// enterprise's id.
+		err := btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
 			p, err := o.open(enterpriseSummariesBucket, k, v)
 			if err != nil {
 				return err
@@ -307,14 +291,55 @@ func (s *Store) load() error {
 			ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
 			return nil
 		})
+		if err != nil {
+			return err
+		}
+		nb := btx.Bucket(needSummariesBucket)
+		count := nb.Stats().KeyN
+		sums = make([]*Summary, 0, count)
+		hays = make([]string, 0, count)
+		m.arena = arenas{sums: make([]Summary, 0, count)}
+		entID := entIDOf(ents)
+		var f headFields
+		err = nb.ForEach(func(k, v []byte) error {
+			p, err := o.open(needSummariesBucket, k, v)
+			if err != nil {
+				return err
+			}
+			if err := f.parse(p); err != nil {
+				return fmt.Errorf("need %s: %w", k, err)
+			}
+			sum, hay := m.arena.summaryOf(&f, entID)
+			sums = append(sums, sum)
+			hays = append(hays, hay)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		m.outbox = btx.Bucket(outboxBucket).Stats().KeyN
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("load need list: %w", err)
 	}
 	m.sums, m.hays, m.loaded, m.added, m.ents = sums, hays, len(sums), map[string]int32{}, ents
 	m.newest, m.rank, m.shared = nil, nil, false
+	m.loadedAll = true
 	m.list.Store(nil)
+	s.dropMapped()
 	return nil
+}
+
+// entIDOf returns a function giving the id string ents keeps for an
+// enterprise, "" for one it does not hold.
+func entIDOf(ents map[string]memEnt) func([]byte) string {
+	return func(id []byte) string {
+		if e, ok := ents[string(id)]; ok {
+			return e.head.ID
+		}
+		return ""
+	}
 }
 
 // maxMoves is how many changed needs apply moves in the newest-first order
@@ -323,11 +348,15 @@ const maxMoves = 64
 
 // apply takes over the heads a committed transaction wrote.
 func (m *memory) apply(tx *Tx) {
-	if len(tx.needs) == 0 && len(tx.ents) == 0 {
+	if len(tx.needs) == 0 && len(tx.ents) == 0 && tx.outboxDelta == 0 {
 		return
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	m.outbox += tx.outboxDelta
+	if len(tx.needs) == 0 && len(tx.ents) == 0 {
+		return
+	}
 	if m.shared {
 		// A NeedList holds these: change copies.
 		m.sums, m.hays = slices.Clone(m.sums), slices.Clone(m.hays)
@@ -338,12 +367,16 @@ func (m *memory) apply(tx *Tx) {
 	if len(tx.needs) > maxMoves {
 		m.newest = nil
 	}
+	// The enterprises first: a need's summary shares its enterprise's id.
+	for id, h := range tx.ents {
+		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+	}
 	for id, h := range tx.needs {
 		if err := m.fields.parse(h.encode()); err != nil {
 			panic(fmt.Sprintf("store: a head does not decode: %v", err)) // encode and parse disagree
 		}
 		m.fields.revSeq = h.RevSeq
-		sum, hay := m.arena.summaryOf(&m.fields)
+		sum, hay := m.arena.summaryOf(&m.fields, entIDOf(m.ents))
 		i, ok := m.index(id)
 		if ok {
 			m.sums[i], m.hays[i] = sum, hay
@@ -361,9 +394,6 @@ func (m *memory) apply(tx *Tx) {
 			at, _ := slices.BinarySearchFunc(m.newest, sum, func(j int32, s *Summary) int { return newestFirst(m.sums[j], s) })
 			m.newest = slices.Insert(m.newest, at, i)
 		}
-	}
-	for id, h := range tx.ents {
-		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
 	}
 	m.list.Store(nil)
 }

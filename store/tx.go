@@ -29,6 +29,9 @@ type Tx struct {
 	undo []func()
 	// batch, when set, defers writes (see writeBatch).
 	batch *writeBatch
+	// outboxDelta is how many pending outbox entries this transaction
+	// added (less those it removed); see countOutbox.
+	outboxDelta int
 	// onStatus, when set, is told of each write that changes a stored
 	// need's status (Import reports them).
 	onStatus func(id, title string, from, to forms.Status)

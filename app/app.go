@@ -403,6 +403,7 @@ func (s *session) opened(st *store.Store) {
 		}
 		s.win.SetTitle(lang.L("app.name"))
 	}
+	s.unlock.stop() // its screen goes
 	u := s.begin(st, settings)
 	u.uiMu.Unlock()
 	s.win.CenterOnScreen()

@@ -510,6 +510,9 @@ func TestUnlockAtStartWithThePassphrase(t *testing.T) {
 	test.Tap(p.submit)
 	q.drain(&s.unlock.bg)
 	mainWindowShows(t, s, "太仓港口机械有限公司")
+	if p.spinning {
+		t.Error("the unlock screen's activity indicator still runs behind the main window")
+	}
 	if u := s.ui(); !u.hasPassphrase() || u.idle.menuItem.Disabled {
 		t.Error("the window opened with a passphrase does not lock")
 	}

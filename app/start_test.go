@@ -55,6 +55,10 @@ func TestStartShowsProgressBeforeTheData(t *testing.T) {
 	if s.unlock.failed != nil {
 		t.Errorf("failed = %v", s.unlock.failed)
 	}
+	if p.spinning {
+		// It would go on drawing frames, behind the main window.
+		t.Error("the opening screen's activity indicator still runs")
+	}
 }
 
 // TestStartWithAWrongEnvironmentPassphraseAsks checks that a wrong

@@ -59,6 +59,7 @@ type passphrasePrompt struct {
 	warning  *widget.Label // promptNew only: a forgotten passphrase is lost
 	submit   *widget.Button
 	busy     *widget.Activity
+	spinning bool // busy is animating
 	message  *widget.Label
 	quit     *widget.Button // promptUnavailable only
 	content  fyne.CanvasObject
@@ -91,7 +92,7 @@ func newPassphrasePrompt(mode promptMode, heading, note string, onSubmit func(st
 	rows := []fyne.CanvasObject{container.NewCenter(icon), name, p.heading, p.note}
 	if mode == promptOpening {
 		p.busy.Show()
-		p.busy.Start()
+		p.spin(true)
 		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.busy, layout.NewSpacer()))
 	}
 	if mode != promptUnavailable && mode != promptOpening {
@@ -171,11 +172,22 @@ func (p *passphrasePrompt) setBusy(busy bool) {
 	if busy {
 		p.message.Hide()
 		p.busy.Show()
+		p.spin(true)
+	} else {
+		p.spin(false)
+		p.busy.Hide()
+	}
+}
+
+// spin starts or stops the activity indicator's animation, which draws
+// frames as long as it runs, shown or not.
+func (p *passphrasePrompt) spin(on bool) {
+	if on {
 		p.busy.Start()
 	} else {
 		p.busy.Stop()
-		p.busy.Hide()
 	}
+	p.spinning = on
 }
 
 // fail ends a submission with a message. A wrong passphrase does not stay
@@ -308,6 +320,7 @@ func (k *unlocker) promptFor(state store.KeyState) *passphrasePrompt {
 
 // setPrompt shows p.
 func (k *unlocker) setPrompt(p *passphrasePrompt) {
+	k.stop()
 	k.prompt = p
 	k.content.Objects = []fyne.CanvasObject{p.content}
 	k.content.Refresh()
@@ -341,6 +354,14 @@ func (k *unlocker) openWithKey() {
 			k.setPrompt(newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), openFailure(err), nil, k.quit))
 		})
 	})
+}
+
+// stop ends the animation of the prompt shown (its activity indicator),
+// which would otherwise go on drawing frames after it is replaced.
+func (k *unlocker) stop() {
+	if k.prompt != nil {
+		k.prompt.spin(false)
+	}
 }
 
 // focus puts the cursor in the prompt's passphrase entry, if it has one.

@@ -1,8 +1,9 @@
 // Package demo makes a realistic, entirely made-up data set: enterprises in
 // Suzhou's towns and their technology needs of every type and status, with
-// diagnoses, confirmations and follow-ups where their status implies them. It
-// feeds `xunbang demo`, the screenshots and the benchmarks. The same seed
-// always gives the same records.
+// diagnoses, confirmations, follow-ups and solutions (with some 竞榜
+// evaluations) where their status implies them. It feeds `xunbang demo`, the
+// screenshots and the benchmarks. The same seed always gives the same
+// records.
 package demo
 
 import (
@@ -21,6 +22,9 @@ type Set struct {
 	Needs       []*forms.Need
 	Visits      []*forms.Visit
 	FollowUps   []*forms.FollowUp
+	// Solutions are the published needs' solutions (揭榜); some needs with
+	// three or more also carry an evaluation (竞榜).
+	Solutions []*forms.Solution
 }
 
 var (
@@ -314,6 +318,7 @@ func Generate(seed uint64, needs int) *Set {
 		n.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Needs = append(s.Needs, n)
 	}
+	addSolutions(seed, s)
 	return s
 }
 

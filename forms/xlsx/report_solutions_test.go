@@ -34,8 +34,8 @@ func TestReportCountsSolutions(t *testing.T) {
 	for label, want := range map[string]string{
 		ReportSolutionsZH:  "6",
 		ReportNeedsWith3ZH: "1",
-		"意向对接数":           "2", // named (推荐对接) and anon (已签约)
-		"签约（成交）数":         "1", // anon
+		"意向对接数":            "2", // named (推荐对接) and anon (已签约)
+		"签约（成交）数":          "1", // anon
 	} {
 		if got := rowStarting(t, stats, label); got[1] != want {
 			t.Errorf("%s: %v, want %s", label, got, want)

@@ -96,7 +96,7 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 }
 
 func runExport(ctx context.Context, c *call) error {
-	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts)"))
+	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）、evaluation（竞榜评估表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts), evaluation (竞榜 evaluation sheet)"))
 	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
 	c.fs.String("profile", "", tr(c.lang, "平台上传表按哪个平台的格式写："+strings.Join(xlsx.ProfileIDs(), "、")+"（默认取设置，未设置时为 jstec）",
 		"platform: the platform profile of the upload sheet: "+strings.Join(xlsx.ProfileIDs(), ", ")+" (default: settings, else jstec)"))

@@ -36,6 +36,17 @@ func runDemo(ctx context.Context, c *call) error {
 			return err
 		}
 	}
+	// The solutions as the hub delivered them: already synced.
+	if err := st.Update(ctx, func(tx *store.Tx) error {
+		for _, s := range set.Solutions {
+			if err := tx.PutSolutionRemote(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
 	settings, err := st.Settings(ctx)
 	if err != nil {
 		return err
@@ -47,7 +58,7 @@ func runDemo(ctx context.Context, c *call) error {
 		}
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
-		fmt.Sprintf("演示数据已写入 %s：%d 家企业，%d 条需求。", c.data, len(set.Enterprises), len(set.Needs)),
-		fmt.Sprintf("demo data written to %s: %d enterprises, %d needs.", c.data, len(set.Enterprises), len(set.Needs))))
+		fmt.Sprintf("演示数据已写入 %s：%d 家企业，%d 条需求，%d 个解决方案。", c.data, len(set.Enterprises), len(set.Needs), len(set.Solutions)),
+		fmt.Sprintf("demo data written to %s: %d enterprises, %d needs, %d solutions.", c.data, len(set.Enterprises), len(set.Needs), len(set.Solutions))))
 	return nil
 }

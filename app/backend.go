@@ -49,7 +49,9 @@ type dashboardSource interface {
 	Settings(ctx context.Context) (store.Settings, error)
 	Needs(ctx context.Context, q store.Query) ([]store.Summary, error)
 	ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error
+	ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error
 	AllFollowUps(ctx context.Context) ([]forms.FollowUp, error)
+	SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error)
 }
 
 // outboxSource is what the sync strip reads when no sync status is wired.

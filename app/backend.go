@@ -13,9 +13,11 @@ import (
 // satisfies all of them, and the window as a whole needs their union,
 // [backend].
 
-// needSource is what the need list reads.
+// needSource is what the need list reads: the needs' summaries, and the
+// statuses of their solutions (the 揭榜 column).
 type needSource interface {
 	Needs(ctx context.Context, q store.Query) ([]store.Summary, error)
+	SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error)
 }
 
 // needStore is what the need editor, the diagnosis panel and the

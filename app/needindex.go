@@ -23,6 +23,9 @@ type needIndex struct {
 	orders map[string]*needOrder
 	// regions are the distinct regions of the needs' enterprises.
 	regions []string
+	// solutions counts each need's solutions, by position; nil when none
+	// were given (setSolutions).
+	solutions []int32
 }
 
 type needOrder struct {
@@ -107,7 +110,10 @@ func summaryLess(sort string) func(a, b *store.Summary) int {
 // query returns the positions of the needs q selects, in q's order. It
 // selects what store.Needs selects, except that a technology field also
 // selects its sub-fields (电子信息 finds needs filed under 软件).
-func (ix *needIndex) query(q store.Query) []int32 {
+func (ix *needIndex) query(q store.Query) []int32 { return ix.queryWith(q, 0) }
+
+// queryWith is query keeping only the needs with at least least solutions.
+func (ix *needIndex) queryWith(q store.Query, least int) []int32 {
 	terms := strings.Fields(forms.FoldSearch(q.Text))
 	region := forms.RegionCodePrefix(q.Region)
 	out := make([]int32, 0, 256)
@@ -123,6 +129,9 @@ func (ix *needIndex) query(q store.Query) []int32 {
 			continue
 		}
 		if region != "" && !strings.HasPrefix(s.Region, region) {
+			continue
+		}
+		if least > 0 && ix.solutionCount(i) < least {
 			continue
 		}
 		if !containsAll(ix.hay[i], terms) {

@@ -299,9 +299,16 @@ func (c *verdictCell) show(s *store.Summary) {
 		c.label.SetText(text)
 	}
 	c.url = verdictURL(n, c.u.settings.HubPublicURL)
-	if c.url == "" {
-		c.link.Hide()
-	} else {
-		c.link.Show()
+	// A list cell is used again for another need: the button follows this
+	// one's address, and the box lays itself out again when the button
+	// comes or goes (a button shown without that stays where the hidden one
+	// was never placed, at the cell's corner, between the rows).
+	if show := c.url != ""; show != c.link.Visible() {
+		if show {
+			c.link.Show()
+		} else {
+			c.link.Hide()
+		}
+		c.box.Refresh()
 	}
 }

@@ -69,6 +69,7 @@ type backend interface {
 	settingsStore
 	dashboardSource
 	outboxSource
+	solutionStore
 }
 
 var _ backend = (*store.Store)(nil)

@@ -53,6 +53,7 @@ type needEditor struct {
 	diagResult *widget.Label
 	verdict    *verdictRow // what the platform decided (verdict.go)
 	followUps  *followUpPanel
+	solutions  *solutionPanel // 解决方案 (solutions.go)
 	// body holds the need's fields and the diagnosis: side by side on a
 	// wide window, one above the other on a narrow one.
 	body    *sideBySide
@@ -106,6 +107,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.diagResult.Wrapping = fyne.TextWrapWord
 	e.diagResult.Hide()
 	e.followUps = newFollowUpPanel(u)
+	e.solutions = newSolutionPanel(u)
 	e.verdict = newVerdictRow(u)
 
 	// Two rows, so that a 1024-pixel window holds them: the title between
@@ -113,13 +115,16 @@ func newNeedEditor(u *ui) *needEditor {
 	toolbar := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewCenter(e.back),
 			container.NewCenter(container.NewHBox(e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)), e.title),
-		container.NewHBox(e.enterprise, e.status, e.confirmed, layout.NewSpacer(), e.saved),
+		container.NewHBox(e.enterprise, e.status, e.confirmed, e.solutions.jump, layout.NewSpacer(), e.saved),
 	)
 
 	diagnosis := container.NewPadded(container.NewVBox(
 		sectionHeading(lang.L("section.diagnosis")),
 		e.diagnosisRows(),
 		resultRow(e.diagResult, e.applyDiag),
+		widget.NewSeparator(),
+		sectionHeading(lang.L("section.solutions")),
+		e.solutions.content,
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
@@ -206,6 +211,7 @@ func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.Foll
 	e.saved.SetText("")
 	e.diagResult.Hide()
 	e.followUps.show(n.ID, fus)
+	e.solutions.load(n.ID)
 	e.refresh()
 	e.body.scrollToTop()
 }

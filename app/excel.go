@@ -45,7 +45,7 @@ const (
 
 // excelFormats lists the Excel outputs in the order the export menu offers
 // them.
-var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport}
+var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport, excelEvaluation}
 
 // excelImporter is what importing a workbook needs of the store.
 type excelImporter interface {
@@ -53,10 +53,10 @@ type excelImporter interface {
 }
 
 // excelExporter is what exporting a workbook needs of the store: its
-// records, the follow-ups the report counts, and the audit log that records
-// every export.
+// records, the follow-ups the report counts, the solutions the evaluation
+// sheet lists, and the audit log that records every export.
 type excelExporter interface {
-	xlsx.Records
+	xlsx.EvaluationRecords
 	xlsx.FollowUps
 	auditor
 }
@@ -863,6 +863,8 @@ func exportWorkbook(ctx context.Context, st excelExporter, format, path string, 
 				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}})
 		case excelBooklet:
 			stats, err = writeBooklet(ctx, f, st, opt)
+		case excelEvaluation:
+			stats, err = writeEvaluations(ctx, f, st, opt)
 		}
 		if err == nil {
 			err = ctx.Err()

@@ -32,8 +32,8 @@ type EvaluationOptions struct {
 	Organisation string
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
-	// Progress, when not nil, is told done needs of total (0 while
-	// unknown), on the goroutine that writes.
+	// Progress, when not nil, is told how many needs were read of how
+	// many the records hold (0 when unknown), as [ReportOptions.Progress].
 	Progress func(done, total int)
 }
 
@@ -68,12 +68,16 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 		return st, err
 	}
 	var needs []*forms.Need
+	meter := needMeter(ctx, recs, opt.Progress)
 	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		if n.Evaluation.Empty() || len(opt.NeedIDs) > 0 && !slices.Contains(opt.NeedIDs, n.ID) {
-			return nil
+		meter.step()
+		if err := ctx.Err(); err != nil {
+			return err
 		}
-		needs = append(needs, n.Clone())
-		return ctx.Err()
+		if !n.Evaluation.Empty() && (len(opt.NeedIDs) == 0 || slices.Contains(opt.NeedIDs, n.ID)) {
+			needs = append(needs, n.Clone())
+		}
+		return nil
 	})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: evaluations: %w", err)
@@ -94,8 +98,8 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 		err = ev.writeNone(f, first)
 	}
 	for i, n := range needs {
-		if opt.Progress != nil {
-			opt.Progress(i, len(needs))
+		if err == nil {
+			err = ctx.Err()
 		}
 		if err == nil {
 			err = ev.writeNeed(ctx, f, recs, n, i+1)
@@ -108,9 +112,7 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 	if err := finishBookMeta(f, w, bookMeta{Title: ev.title(), Organisation: opt.Organisation, Now: ev.now}); err != nil {
 		return st, err
 	}
-	if opt.Progress != nil {
-		opt.Progress(len(needs), len(needs))
-	}
+	meter.finish()
 	return st, nil
 }
 

@@ -123,7 +123,6 @@ func newNeedEditor(u *ui) *needEditor {
 		e.diagnosisRows(),
 		resultRow(e.diagResult, e.applyDiag),
 		widget.NewSeparator(),
-		sectionHeading(lang.L("section.solutions")),
 		e.solutions.content,
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),

@@ -67,7 +67,8 @@ func newSolutionPanel(u *ui) *solutionPanel {
 	p.message.Hide()
 	p.jump = widget.NewButtonWithIcon("", theme.MailForwardIcon(), p.reveal)
 	p.jump.Importance = widget.LowImportance
-	p.content = container.NewVBox(p.rows, p.message, p.evalLine, container.NewHBox(p.addBtn, p.evalBtn, layout.NewSpacer()))
+	p.content = container.NewVBox(sectionHeading(lang.L("section.solutions")), p.rows, p.message, p.evalLine,
+		container.NewHBox(p.addBtn, p.evalBtn, layout.NewSpacer()))
 	p.showRows()
 	return p
 }

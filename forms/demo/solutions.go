@@ -13,12 +13,14 @@ import (
 // own, so that adding them left every enterprise and need of a seed as it
 // was.
 
+// provider is a solution provider: its name, type (provider_type code)
+// and region.
+type provider struct{ name, kind, region string }
+
 // providers are made-up solution providers by type: universities and
 // institutes named like real ones' departments, companies and people
 // invented.
-var providers = []struct {
-	name, kind, region string
-}{
+var providers = []provider{
 	{"苏州大学机电工程学院", "university", "江苏苏州"},
 	{"东南大学材料科学与工程学院", "university", "江苏南京"},
 	{"江南大学食品学院", "university", "江苏无锡"},
@@ -60,6 +62,7 @@ func addSolutions(seed uint64, s *Set) {
 			continue
 		}
 		var sols []*forms.Solution
+		order := r.Perm(len(providers)) // a provider answers a need once
 		for i := 0; i < count; i++ {
 			st := []forms.SolutionStatus{forms.SolutionSubmitted, forms.SolutionScreened}[r.IntN(2)]
 			if lead != "" {
@@ -69,7 +72,7 @@ func addSolutions(seed uint64, s *Set) {
 					st = forms.SolutionDeclined
 				}
 			}
-			sols = append(sols, newSolution(r, n, i, st))
+			sols = append(sols, newSolution(r, n, i, st, providers[order[i]]))
 		}
 		s.Solutions = append(s.Solutions, sols...)
 		if len(sols) >= forms.EvaluationMinSolutions && r.IntN(2) == 0 {
@@ -78,9 +81,9 @@ func addSolutions(seed uint64, s *Set) {
 	}
 }
 
-// newSolution makes the i-th solution of need n, in status st.
-func newSolution(r *rand.Rand, n *forms.Need, i int, st forms.SolutionStatus) *forms.Solution {
-	p := providers[r.IntN(len(providers))]
+// newSolution makes the i-th solution of need n, from provider p, in
+// status st.
+func newSolution(r *rand.Rand, n *forms.Need, i int, st forms.SolutionStatus, p provider) *forms.Solution {
 	at := n.UpdatedAt.Add(time.Duration(24*(i+1)+r.IntN(72)) * time.Hour)
 	src := []forms.SolutionSource{forms.SourcePublicPage, forms.SourcePublicPage, forms.SourcePaper, forms.SourceExcel}[r.IntN(4)]
 	sol := &forms.Solution{
@@ -116,10 +119,10 @@ func newSolution(r *rand.Rand, n *forms.Need, i int, st forms.SolutionStatus) *f
 // solution and the enterprise's choice that one, or the one it signed with.
 func evaluate(r *rand.Rand, n *forms.Need, sols []*forms.Solution) *forms.Evaluation {
 	ev := &forms.Evaluation{
-		Date:    n.UpdatedAt.AddDate(0, 2, 0).Format("2006-01-02"),
+		Date:    n.UpdatedAt.AddDate(0, 1, 0).Format("2006-01-02"),
 		Experts: []string{experts[0], experts[1+r.IntN(2)], experts[3]},
 		By:      n.CreatedBy,
-		At:      n.UpdatedAt.AddDate(0, 2, 0),
+		At:      n.UpdatedAt.AddDate(0, 1, 0),
 		Opinion: "需求明确、具有行业代表性；各方案技术路线清晰，建议企业与得分最高的方案方深入洽谈。",
 	}
 	score := func() float64 { return float64(50+r.IntN(50)) / 10 } // 5.0 to 9.9

@@ -27,7 +27,12 @@ func TestDemoSolutions(t *testing.T) {
 		}
 		var sts []forms.SolutionStatus
 		var ids []string
+		seen := map[string]bool{}
 		for _, sol := range sols {
+			if seen[sol.Provider()] {
+				t.Errorf("need %s has two solutions from %s", n.Title(), sol.Provider())
+			}
+			seen[sol.Provider()] = true
 			sts = append(sts, sol.Status)
 			ids = append(ids, sol.ID)
 		}

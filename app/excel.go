@@ -1134,6 +1134,8 @@ func (x *excelTransfer) startExport(format, path string) {
 				key = "excel.export.donereport"
 			case excelHandbookUnconfirmed:
 				key = "excel.export.doneunconfirmed"
+			case excelEvaluation:
+				key = "excel.export.doneevaluation"
 			}
 			text := lang.L(key, map[string]any{
 				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,

@@ -73,14 +73,14 @@ var needColumns = []struct {
 	sort   string
 	fit    func(lng string) []string // the texts the column must show whole; nil: it gives way
 }{
-	{"needs.col.title", 3.0, store.SortTitle, nil},
-	{"needs.col.enterprise", 2.2, store.SortEnterprise, nil},
+	{"needs.col.title", 2.9, store.SortTitle, nil},
+	{"needs.col.enterprise", 2.1, store.SortEnterprise, nil},
 	{"needs.col.status", 0, store.SortStatus, statusTexts},
 	{"needs.col.type", 0, "", needTypeTexts},
-	{"needs.col.field", 1.7, "", nil},
-	{"needs.col.town", 2.0, "", nil},
+	{"needs.col.field", 1.6, "", nil},
+	{"needs.col.town", 1.9, "", nil},
 	{"needs.col.updated", 0, store.SortUpdated, func(string) []string { return []string{"2026-12-31"} }},
-	{"needs.col.platform", 1.6, "", nil},                                          // the platform's verdict (verdict.go)
+	{"needs.col.platform", 1.8, "", nil},                                          // the platform's verdict (verdict.go)
 	{"needs.col.jiebang", 0, "", func(string) []string { return []string{"99"} }}, // solutions received (needlist_jiebang.go)
 }
 

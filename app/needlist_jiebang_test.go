@@ -95,21 +95,24 @@ func hasButton(o fyne.CanvasObject, text string) bool {
 
 // TestNeedListAtLaptopWidth (the need list's defects at 1024×768): a list
 // cell used for one need after another shows the 平台 column's menu button
-// only for a need with a public address, inside its cell; the status, type,
-// date and 揭榜 columns show their text whole.
+// only for a need with a public address, inside its cell, beside a whole
+// 已发布; the status, type, date and 揭榜 columns show their text whole.
 func TestNeedListAtLaptopWidth(t *testing.T) {
 	u, _ := newTestUI(t, func(st *store.Store) { importDemo(t, st, 240) })
 	u.tabs.Select(u.needsTab)
 	settle(t, u)
-	u.win.Resize(fyne.NewSize(1024, 768))
+	u.win.Resize(fitWindow(fyne.NewSize(1280, 800), minWindowSize, fyne.NewSize(1024, 768))) // as on a 1024×768 screen
 	u.win.Content().Refresh()
 	l := u.needs
 	width := l.list.Size().Width
 	if width < 900 || width > 1024 {
 		t.Fatalf("the list is %.0f wide", width)
 	}
+	// On a 1024×768 screen the window gets 1008 px (fitWindow), its list
+	// about 1000 of them; a row is laid out a little narrower still, to
+	// leave room for the scroll bar and the theme's padding.
 	row := l.list.CreateItem()
-	row.Resize(fyne.NewSize(width-20, row.MinSize().Height)) // less the scroll bar
+	row.Resize(fyne.NewSize(min(width, 1000)-20, row.MinSize().Height))
 	cells := row.(*fyne.Container).Objects
 	cell := cells[7].(*verdictCell)
 	test.WidgetRenderer(cell).Layout(cell.Size())
@@ -127,6 +130,9 @@ func TestNeedListAtLaptopWidth(t *testing.T) {
 			t.Fatalf("row %d (%s): menu button shown %v, public address %q", i, s.Title, cell.link.Visible(), s.Platform.URL)
 		}
 		if want {
+			if lab := cell.label; lab.Size().Width+0.5 < fitWidth([]string{"已发布"}) {
+				t.Fatalf("row %d: the 平台 column's word has %.0f px, 已发布 needs %.0f", i, lab.Size().Width, fitWidth([]string{"已发布"}))
+			}
 			p, sz, box := cell.link.Position(), cell.link.Size(), cell.Size()
 			if sz.Width <= 0 || sz.Height <= 0 || p.X < box.Width/3 || p.X+sz.Width > box.Width+0.5 || p.Y < 0 || p.Y+sz.Height > box.Height+0.5 {
 				t.Fatalf("row %d: the menu button is at %v size %v in a cell of %v", i, p, sz, box)

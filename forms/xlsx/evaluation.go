@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -54,8 +55,8 @@ var evaluationWidths = []float64{4, 20, 9, 6, 6, 6, 6, 7, 8, 8}
 // solution the experts suggest and the one the enterprise chose, the
 // experts' opinion, and lines to sign. The sheet is internal and says so:
 // the scores are not published. It names no solution provider's contact.
-// A need without an evaluation is left out; with none at all, the
-// workbook's one sheet says so.
+// The sheets follow the evaluations' dates. A need without an evaluation
+// is left out; with none at all, the workbook's one sheet says so.
 func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, opt EvaluationOptions) (ExportStats, error) {
 	var st ExportStats
 	now := time.Now
@@ -82,6 +83,9 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 	if err != nil {
 		return st, fmt.Errorf("xlsx: evaluations: %w", err)
 	}
+	slices.SortStableFunc(needs, func(a, b *forms.Need) int { // by date, as they were held
+		return cmp.Or(strings.Compare(a.Evaluation.Date, b.Evaluation.Date), strings.Compare(a.Title(), b.Title()))
+	})
 	first := tr(opt.Lang, "竞榜评估", "Evaluation")
 	if len(needs) > 0 {
 		first = ev.sheetName(1)

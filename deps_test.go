@@ -27,6 +27,9 @@ func TestLayering(t *testing.T) {
 				t.Errorf("%s depends on %s: the domain, store and sync must not depend on the UI toolkit", rel, d)
 			case rel == "forms" && strings.HasPrefix(d, mod) && d != mod+"/forms":
 				t.Errorf("forms imports %s: forms imports nothing of ours", d)
+			case rel == "sync/client" && (strings.HasPrefix(d, mod+"/sync/client/") || d == mod+"/sync/platform" ||
+				strings.HasPrefix(d, "github.com/go-resty/resty")):
+				t.Errorf("sync/client depends on %s: the engine knows platforms only through its Platform interface (docs/architecture.md)", d)
 			}
 		}
 		if rel == "app" || strings.HasPrefix(rel, "app/") {

@@ -266,6 +266,26 @@ func (v *evaluationView) save() {
 		v.close()
 		return
 	}
+	ev, bad := v.evaluation()
+	if len(bad) > 0 {
+		v.message.SetText(strings.Join(bad, "\n"))
+		v.message.Show()
+		return
+	}
+	if ev.Empty() {
+		ev = nil
+	}
+	e.need.Evaluation = ev
+	e.markDirty()
+	e.saveNow()
+	v.close()
+	v.p.showEvaluation()
+}
+
+// evaluation reads the dialog into an evaluation, and says what in it is
+// wrong, one line each.
+func (v *evaluationView) evaluation() (*forms.Evaluation, []string) {
+	u := v.p.u
 	ev := &forms.Evaluation{Opinion: strings.TrimSpace(v.opinion.Text), By: u.settings.User, At: time.Now()}
 	var bad []string
 	if d := strings.TrimSpace(v.date.Text); d != "" {
@@ -289,10 +309,7 @@ func (v *evaluationView) save() {
 		sc, b := v.read(v.solutions[i], forms.SolutionCriteria, fmt.Sprintf("%d. %s", i+1, clip(s.Provider(), 16)))
 		bad = append(bad, b...)
 		if len(sc) > 0 {
-			if ev.Solutions == nil {
-				ev.Solutions = map[string]forms.Scores{}
-			}
-			ev.Solutions[s.ID] = sc
+			ev.SetScores(s.ID, sc)
 		}
 	}
 	if i := v.suggested.SelectedIndex(); i > 0 {
@@ -304,19 +321,7 @@ func (v *evaluationView) save() {
 	for _, p := range forms.ValidateEvaluation(ev, ids) {
 		bad = append(bad, p.Message(u.cat, u.lang))
 	}
-	if len(bad) > 0 {
-		v.message.SetText(strings.Join(bad, "\n"))
-		v.message.Show()
-		return
-	}
-	if ev.Empty() {
-		ev = nil
-	}
-	e.need.Evaluation = ev
-	e.markDirty()
-	e.saveNow()
-	v.close()
-	v.p.showEvaluation()
+	return ev, bad
 }
 
 func (v *evaluationView) close() {

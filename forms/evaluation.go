@@ -171,6 +171,14 @@ func (ev *Evaluation) SetScore(solutionID, criterion string, v float64, ok bool)
 	}
 }
 
+// SetScores sets a solution's scores, all of them.
+func (ev *Evaluation) SetScores(solutionID string, s Scores) {
+	if ev.Solutions == nil {
+		ev.Solutions = map[string]Scores{}
+	}
+	ev.Solutions[solutionID] = s
+}
+
 // ParseScore reads a score as typed: a number from 0 to ScoreMax with at
 // most one decimal (full-width digits and 。 as the point accepted).
 func ParseScore(s string) (float64, error) {

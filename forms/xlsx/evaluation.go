@@ -68,56 +68,71 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 	if ev.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return id == "enterprise_name" || id == "region" }, false); err != nil {
 		return st, err
 	}
-	var needs []*forms.Need
 	meter := needMeter(ctx, recs, opt.Progress)
-	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		meter.step()
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		if !n.Evaluation.Empty() && (len(opt.NeedIDs) == 0 || slices.Contains(opt.NeedIDs, n.ID)) {
-			needs = append(needs, n.Clone())
-		}
-		return nil
-	})
+	needs, err := evaluatedNeeds(ctx, recs, opt.NeedIDs, meter)
 	if err != nil {
 		return st, fmt.Errorf("xlsx: evaluations: %w", err)
 	}
-	slices.SortStableFunc(needs, func(a, b *forms.Need) int { // by date, as they were held
-		return cmp.Or(strings.Compare(a.Evaluation.Date, b.Evaluation.Date), strings.Compare(a.Title(), b.Title()))
-	})
-	first := tr(opt.Lang, "竞榜评估", "Evaluation")
-	if len(needs) > 0 {
-		first = ev.sheetName(1)
-	}
-	f, err := newBookFile(first)
+	f, err := ev.write(ctx, recs, needs)
 	if err != nil {
-		return st, err
+		return st, fmt.Errorf("xlsx: evaluations: %w", err)
 	}
 	defer f.Close()
-	if ev.sty, err = newEvaluationStyles(f); err != nil {
-		return st, err
-	}
-	if len(needs) == 0 {
-		err = ev.writeNone(f, first)
-	}
-	for i, n := range needs {
-		if err == nil {
-			err = ctx.Err()
-		}
-		if err == nil {
-			err = ev.writeNeed(ctx, f, recs, n, i+1)
-		}
-	}
-	if err != nil {
-		return st, fmt.Errorf("xlsx: evaluations: %w", err)
-	}
 	st.Needs = len(needs)
 	if err := finishBookMeta(f, w, bookMeta{Title: ev.title(), Organisation: opt.Organisation, Now: ev.now}); err != nil {
 		return st, err
 	}
 	meter.finish()
 	return st, nil
+}
+
+// evaluatedNeeds reads the needs with an evaluation (of ids, when given),
+// in the order of the evaluations' dates.
+func evaluatedNeeds(ctx context.Context, recs Records, ids []string, meter *progressMeter) ([]*forms.Need, error) {
+	var needs []*forms.Need
+	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		meter.step()
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if !n.Evaluation.Empty() && (len(ids) == 0 || slices.Contains(ids, n.ID)) {
+			needs = append(needs, n.Clone())
+		}
+		return nil
+	})
+	slices.SortStableFunc(needs, func(a, b *forms.Need) int {
+		return cmp.Or(strings.Compare(a.Evaluation.Date, b.Evaluation.Date), strings.Compare(a.Title(), b.Title()))
+	})
+	return needs, err
+}
+
+// write makes the workbook: a sheet per need, or one that says there is
+// none. The caller closes the file.
+func (b *evaluationBook) write(ctx context.Context, recs EvaluationRecords, needs []*forms.Need) (*excelize.File, error) {
+	first := tr(b.lang, "竞榜评估", "Evaluation")
+	if len(needs) > 0 {
+		first = b.sheetName(1)
+	}
+	f, err := newBookFile(first)
+	if err != nil {
+		return nil, err
+	}
+	if b.sty, err = newEvaluationStyles(f); err == nil && len(needs) == 0 {
+		err = b.writeNone(f, first)
+	}
+	for i, n := range needs {
+		if err == nil {
+			err = ctx.Err()
+		}
+		if err == nil {
+			err = b.writeNeed(ctx, f, recs, n, i+1)
+		}
+	}
+	if err != nil {
+		_ = f.Close()
+		return nil, err
+	}
+	return f, nil
 }
 
 // evaluationBook is one evaluation workbook being written.

@@ -120,7 +120,19 @@ func runExport(ctx context.Context, c *call) error {
 		if err := st.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { return w.Enterprise(e) }); err != nil {
 			return err
 		}
-		if err := st.ForEachNeed(ctx, func(n *forms.Need) error { return w.Need(n) }); err != nil {
+		// Each need, then its solutions: records too (issue 15.3).
+		if err := st.ForEachNeed(ctx, func(n *forms.Need) error {
+			if err := w.Need(n); err != nil {
+				return err
+			}
+			sols, err := st.Solutions(ctx, n.ID)
+			for _, s := range sols {
+				if err == nil {
+					err = w.Solution(s)
+				}
+			}
+			return err
+		}); err != nil {
 			return err
 		}
 		return w.Flush()
@@ -222,7 +234,12 @@ func runImport(ctx context.Context, c *call) error {
 			n.Rev = forms.NewID()
 		}
 	}
-	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: *dryRun, Exact: true})
+	for _, s := range batch.Solutions {
+		if s.Rev == "" {
+			s.Rev = forms.NewID()
+		}
+	}
+	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: *dryRun, Exact: true, Solutions: batch.Solutions})
 	if err != nil {
 		return err
 	}

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,5 +48,35 @@ func TestExportEvaluation(t *testing.T) {
 	}
 	if _, errs, code := run(t, env, "export", "--format", "evaluation", "--data", data); code == 0 || !strings.Contains(errs, "-o") {
 		t.Errorf("to standard output: %d %s", code, errs)
+	}
+}
+
+// The JSON export carries the solutions (records too, issue 15.3) and
+// import puts them back exactly.
+func TestJSONExportCarriesSolutions(t *testing.T) {
+	dir := t.TempDir()
+	src, dst := filepath.Join(dir, "src"), filepath.Join(dir, "dst")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", src, "--needs", "40"); code != 0 {
+		t.Fatalf("demo: %d %s", code, errs)
+	}
+	sols := demo.Generate(2026, 40).Solutions
+	file := filepath.Join(dir, "all.jsonl")
+	if _, errs, code := run(t, env, "export", "--format", "json", "-o", file, "--data", src); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(string(b), `{"type":"solution",`); len(sols) == 0 || n != len(sols) {
+		t.Fatalf("the export holds %d solutions, the demo %d", n, len(sols))
+	}
+	if _, errs, code := run(t, env, "import", file, "--data", dst); code != 0 || !strings.Contains(errs, "新建") {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	out, errs, code := run(t, env, "export", "--format", "json", "--data", dst)
+	if code != 0 || out != string(b) {
+		t.Errorf("export → import → export differs: %d %s", code, errs)
 	}
 }

@@ -19,6 +19,11 @@ type ImportOptions struct {
 	// records keep their IDs and Revs. Without it (spreadsheets) records are
 	// matched to stored ones and saved as local edits.
 	Exact bool
+	// Solutions, with Exact only, are stored exactly too, in the same
+	// transaction, after the needs (xunbang's own JSON carries them): each
+	// must carry its ID and Rev; one whose Rev the store has is skipped,
+	// any other is stored as given with an outbox entry.
+	Solutions []*forms.Solution
 }
 
 // Import actions.
@@ -31,8 +36,8 @@ const (
 // ImportItem says what Import did with one record.
 type ImportItem struct {
 	Action string // ActionCreate, ActionUpdate or ActionSkip
-	Kind   string // KindEnterprise or KindNeed
-	Index  int    // position in the ents or needs argument
+	Kind   string // KindEnterprise, KindNeed or KindSolution
+	Index  int    // position in the ents or needs argument (or opt.Solutions)
 	ID     string // the stored record's id
 	Title  string // a need's title
 	Name   string // the enterprise's name (for a need, its enterprise's)
@@ -184,9 +189,15 @@ func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*f
 		rep.trackStatus(tx)
 		tx.batch = newWriteBatch()
 		var err error
-		if opt.Exact {
+		switch {
+		case opt.Exact:
 			err = tx.importExact(ents, needs, &rep)
-		} else {
+			if err == nil {
+				err = tx.importSolutionsExact(opt.Solutions, &rep)
+			}
+		case len(opt.Solutions) > 0:
+			err = fmt.Errorf("solutions are imported exactly only: %w", ErrInvalid)
+		default:
 			err = newMerger(tx).run(ents, needs, &rep)
 		}
 		if err != nil {
@@ -256,6 +267,36 @@ func (tx *Tx) importExact(ents []*forms.Enterprise, needs []*forms.Need, rep *Im
 			}
 			if err := tx.putNeedRemote(n, writeRemoteOutbox); err != nil {
 				return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
+			}
+		}
+		rep.add(it)
+	}
+	return nil
+}
+
+// importSolutionsExact stores solutions as given, with an outbox entry,
+// skipping those whose revision the store has.
+func (tx *Tx) importSolutionsExact(sols []*forms.Solution, rep *ImportReport) error {
+	for i, s := range sols {
+		if err := checkID("solution", s.ID); err != nil {
+			return fmt.Errorf("solution %d: %w", i+1, err)
+		}
+		has, err := tx.hasRevision(solutionRevisionsBucket, s.ID, s.Rev)
+		if err != nil {
+			return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
+		}
+		it := ImportItem{Action: ActionSkip, Kind: KindSolution, Index: i, ID: s.ID, Name: s.Provider()}
+		if !has {
+			prev, err := tx.solHead(s.ID)
+			if err != nil {
+				return err
+			}
+			it.Action = ActionCreate
+			if prev != nil {
+				it.Action = ActionUpdate
+			}
+			if err := tx.putSolutionRemote(s.Clone(), writeRemoteOutbox); err != nil {
+				return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
 			}
 		}
 		rep.add(it)

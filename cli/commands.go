@@ -14,6 +14,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/jsonl"
 	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -143,24 +144,8 @@ func writeOutput(c *call, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(c.env.Stdout)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
+	if err := atomicfile.Write(path, 0o600, write); err != nil {
 		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+path, "wrote "+path))
 	return nil

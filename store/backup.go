@@ -18,6 +18,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/internal/keys"
 )
 
@@ -342,12 +343,12 @@ func (s *Store) sealFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".tmp*")
+	f, err := atomicfile.Create(dst, 0o600)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
+	defer f.Cleanup()
+	w := bufio.NewWriter(f)
 	w.WriteString(sealedMagic)
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(rec)))
@@ -357,16 +358,10 @@ func (s *Store) sealFile(src, dst string) error {
 	if err == nil {
 		err = w.Flush()
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), dst)
+	return f.Commit()
 }
 
 func sealedAD(rec []byte) []byte { return append([]byte(sealedMagic), rec...) }

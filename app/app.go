@@ -33,7 +33,6 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
-	"io"
 	"log/slog"
 	"slices"
 	"strings"
@@ -538,11 +537,4 @@ func writePNG(path string, img image.Image) error {
 // writeFileAtomic writes data into path atomically (package atomicfile).
 func writeFileAtomic(path string, data []byte) error {
 	return atomicfile.WriteFile(path, data, 0o644)
-}
-
-// writeAtomic writes path atomically (package atomicfile): commit, when
-// set, runs after the file is complete and before the rename; its error,
-// like write's, leaves nothing behind.
-func writeAtomic(path string, write func(io.Writer) error, commit func() error) error {
-	return atomicfile.WriteThen(path, 0o644, write, commit)
 }

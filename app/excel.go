@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -23,8 +22,10 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -37,10 +38,10 @@ import (
 // user picks the output anyway, named for what it makes, and a file name
 // of its own, so that the two handbooks are not mistaken for each other.
 const (
-	excelPlatform            = "platform"
-	excelHandbook            = "handbook"
+	excelPlatform            = string(jobs.FormatPlatform)
+	excelHandbook            = string(jobs.FormatHandbook)
 	excelHandbookUnconfirmed = "handbook.unconfirmed"
-	excelReport              = "report"
+	excelReport              = string(jobs.FormatReport)
 )
 
 // excelFormats lists the Excel outputs in the order the export menu offers
@@ -52,15 +53,6 @@ type excelImporter interface {
 	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
 }
 
-// excelExporter is what exporting a workbook needs of the store: its
-// records, the follow-ups the report counts, and the audit log that records
-// every export.
-type excelExporter interface {
-	xlsx.Records
-	xlsx.FollowUps
-	auditor
-}
-
 // excelTransfer is the need list's Excel import and export: the 导入 Excel
 // and 导出 Excel buttons and the dialogs they lead to. The work itself is in
 // previewImport, applyImport and exportWorkbook, which tests call directly;
@@ -68,8 +60,8 @@ type excelExporter interface {
 // and the dialog on screen, so that tests reach them.
 type excelTransfer struct {
 	u   *ui
-	imp excelImporter // nil when the store cannot import (then the button is hidden)
-	exp excelExporter // nil when the store cannot export
+	imp excelImporter     // nil when the store cannot import (then the button is hidden)
+	exp jobs.ExportSource // nil when the store cannot export
 
 	importBtn *widget.Button
 	exportBtn *widget.Button
@@ -101,7 +93,7 @@ type excelTransfer struct {
 func newExcelTransfer(u *ui) *excelTransfer {
 	x := &excelTransfer{u: u}
 	x.imp, _ = u.st.(excelImporter)
-	x.exp, _ = u.st.(excelExporter)
+	x.exp, _ = u.st.(jobs.ExportSource)
 	x.importBtn = widget.NewButtonWithIcon(lang.L("excel.import.button"), theme.UploadIcon(), x.chooseImport)
 	x.exportBtn = widget.NewButtonWithIcon(lang.L("excel.export.button"), theme.DownloadIcon(), x.showExportMenu)
 	if x.imp == nil {
@@ -813,16 +805,14 @@ func (x *excelTransfer) imported() {
 
 // ——— export ———
 
-// exportOptions are what the exports take from the settings, and where
-// they tell how far they have got.
+// exportOptions are what the window adds to an export's request: the
+// language of the labels, a platform profile other than the settings' (for
+// tests) and where the export tells how far it has got.
 type exportOptions struct {
-	Lang       string
-	HomeRegion string
-	Targets    store.Targets
-	// Settings are the settings the booklet and the report are made with.
-	Settings store.Settings
+	Lang    string
+	Profile string
 	// Progress, when not nil, is told done needs of total (0 when
-	// unknown), on the exporting goroutine; see xlsx.PlatformOptions.
+	// unknown), on the exporting goroutine.
 	Progress func(done, total int)
 }
 
@@ -832,57 +822,27 @@ func excelFileName(format string, day time.Time) string {
 	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + exportExt(format)
 }
 
-// exportWorkbook writes one of the Excel outputs to path atomically: into a
-// temporary file beside it that replaces path only once complete, so that a
-// cancelled or failed export leaves no file, nor half of one, and a file
-// that was at path as it was. The export is recorded in the audit log
-// before the file takes its name; when that fails, so does the export.
-func exportWorkbook(ctx context.Context, st excelExporter, format, path string, opt exportOptions) (xlsx.ExportStats, error) {
-	var stats xlsx.ExportStats
+// exportRequest is the job the export menu's entry format asks for: the
+// handbook with the unconfirmed needs is the handbook with
+// IncludeUnconfirmed.
+func exportRequest(format, path string, opt exportOptions) jobs.ExportRequest {
+	req := jobs.ExportRequest{Format: jobs.Format(format), Path: path, Lang: opt.Lang, Profile: opt.Profile, Progress: opt.Progress}
+	if format == excelHandbookUnconfirmed {
+		req.Format, req.IncludeUnconfirmed = jobs.FormatHandbook, true
+	}
+	if req.Format == jobs.FormatBooklet {
+		req.Font = assets.FontBytes()
+	}
+	return req
+}
+
+// exportWorkbook writes one of the outputs to path (package jobs: the same
+// file, recorded in the audit log the same way, as `xunbang export`).
+func exportWorkbook(ctx context.Context, st jobs.ExportSource, format, path string, opt exportOptions) (jobs.ExportResult, error) {
 	if !slices.Contains(excelFormats, format) {
-		return stats, fmt.Errorf("export: unknown format %q", format)
+		return jobs.ExportResult{}, fmt.Errorf("export: unknown format %q", format)
 	}
-	write := func(f io.Writer) error {
-		var err error
-		switch format {
-		case excelPlatform:
-			set := opt.Settings
-			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress,
-				Profile: set.PlatformProfile, Organisation: firstOf(set.Report.Unit, set.Team), User: set.User})
-		case excelHandbook, excelHandbookUnconfirmed:
-			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang,
-				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
-		case excelReport:
-			t := opt.Targets
-			filer := opt.Settings.Report.Filer
-			if filer == "" {
-				filer = opt.Settings.User
-			}
-			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang, Progress: opt.Progress,
-				Title: opt.Settings.Report.Title, Unit: opt.Settings.Report.Unit, Filer: filer,
-				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}})
-		case excelBooklet:
-			stats, err = writeBooklet(ctx, f, st, opt)
-		}
-		if err == nil {
-			err = ctx.Err()
-		}
-		return err
-	}
-	audit := func() error {
-		abs := path
-		if a, err := filepath.Abs(path); err == nil {
-			abs = a
-		}
-		if err := st.Audit(ctx, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, abs, stats.Needs)); err != nil {
-			return fmt.Errorf("record it in the audit log: %w", err)
-		}
-		return nil
-	}
-	if err := writeAtomic(path, write, audit); err != nil {
-		return stats, fmt.Errorf("export %s: %w", path, err)
-	}
-	return stats, nil
+	return jobs.Export(ctx, st, exportRequest(format, path, opt))
 }
 
 // chooseExport asks where to write the output and writes it. The save-as
@@ -1108,9 +1068,9 @@ func exportTarget(dir, name, ext string) (string, error) {
 func (x *excelTransfer) startExport(format, path string) {
 	u := x.u
 	x.lastDir = filepath.Dir(path)
-	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets, Settings: u.settings}
+	opt := exportOptions{Lang: u.lang}
 	formatName := lang.L("excel.format." + format)
-	var stats xlsx.ExportStats
+	var stats jobs.ExportResult
 	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,
 		func(ctx context.Context, progress func(done, total int)) error {
 			opt := opt
@@ -1154,14 +1114,4 @@ func (x *excelTransfer) open(path string) {
 			})
 		}
 	})
-}
-
-// firstOf returns the first of its arguments that is not empty.
-func firstOf(l ...string) string {
-	for _, s := range l {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -35,7 +35,7 @@ func exportDemoWorkbook(t *testing.T, dir string) (string, int) {
 	defer src.Close()
 	importDemo(t, src, 40)
 	p := filepath.Join(dir, "需求征集表.xlsx")
-	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}})
+	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Profile: "xunbang"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -511,7 +511,7 @@ func TestExcelImportRefusesToMoveANeed(t *testing.T) {
 	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
 	ctx := context.Background()
 	sheet := filepath.Join(t.TempDir(), "平台.xlsx")
-	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}}); err != nil {
+	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Profile: "xunbang"}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(sheet)

@@ -44,6 +44,9 @@ func (c *call) openStore(ctx context.Context, opts store.Options) (*store.Store,
 		return nil, err
 	}
 	opts.Key = key
+	if opts.Now == nil {
+		opts.Now = c.env.Now
+	}
 	for tries := 0; ; {
 		st, err := store.Open(ctx, c.data, opts)
 		if err == nil {

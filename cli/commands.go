@@ -13,7 +13,6 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/jsonl"
-	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/store"
 )
@@ -96,50 +95,12 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 	return nil
 }
 
-func runExport(ctx context.Context, c *call) error {
-	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts)"))
-	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
-	c.fs.String("profile", "", tr(c.lang, "平台上传表按哪个平台的格式写："+strings.Join(xlsx.ProfileIDs(), "、")+"（默认取设置，未设置时为 jstec）",
-		"platform: the platform profile of the upload sheet: "+strings.Join(xlsx.ProfileIDs(), ", ")+" (default: settings, else jstec)"))
-	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if exp, ok := exporters[*format]; ok {
-		return exp(ctx, c, *out)
-	}
-	if *format != "json" {
-		return userError{zh: fmt.Sprintf("不支持的导出格式“%s”。", *format), en: fmt.Sprintf("unsupported export format %q.", *format)}
-	}
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := writeOutput(c, *out, func(f io.Writer) error {
-		w := jsonl.NewWriter(f)
-		if err := st.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { return w.Enterprise(e) }); err != nil {
-			return err
-		}
-		if err := st.ForEachNeed(ctx, func(n *forms.Need) error { return w.Need(n) }); err != nil {
-			return err
-		}
-		return w.Flush()
-	}); err != nil {
-		return err
-	}
-	return c.audit(ctx, st, store.AuditExport, "json → "+outputName(*out))
-}
-
-// exporters holds the other export formats, registered by their files.
-var exporters = map[string]func(ctx context.Context, c *call, out string) error{}
-
 // importers holds importers by file extension, registered by their files.
 var importers = map[string]func(ctx context.Context, c *call, path string, dryRun, partial bool) error{}
 
-// writeOutput writes to standard output, or atomically to a file: a temp
-// file in the same directory renamed into place, so a failed export never
-// leaves half a file where a good one was.
+// writeOutput writes to standard output, or atomically to a file (package
+// atomicfile), so a failed output never leaves half a file where a good one
+// was.
 func writeOutput(c *call, path string, write func(io.Writer) error) error {
 	if path == "" || path == "-" {
 		return write(c.env.Stdout)

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -65,6 +66,7 @@ type backend interface {
 	settingsStore
 	dashboardSource
 	outboxSource
+	jobs.CardSource
 }
 
 var _ backend = (*store.Store)(nil)

@@ -1096,10 +1096,16 @@ func (x *excelTransfer) startExport(format, path string) {
 			text := lang.L(key, map[string]any{
 				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,
 			})
-			x.showResult(lang.L("excel.export.title"), text,
-				widget.NewButtonWithIcon(lang.L("excel.open.file"), theme.FileIcon(), func() { x.open(path) }),
-				widget.NewButtonWithIcon(lang.L("excel.open.folder"), theme.FolderOpenIcon(), func() { x.open(filepath.Dir(path)) }))
+			x.showResult(lang.L("excel.export.title"), text, x.openButtons(path)...)
 		})
+}
+
+// openButtons are a result's 打开 and 打开所在文件夹 for the file at path.
+func (x *excelTransfer) openButtons(path string) []fyne.CanvasObject {
+	return []fyne.CanvasObject{
+		widget.NewButtonWithIcon(lang.L("excel.open.file"), theme.FileIcon(), func() { x.open(path) }),
+		widget.NewButtonWithIcon(lang.L("excel.open.folder"), theme.FolderOpenIcon(), func() { x.open(filepath.Dir(path)) }),
+	}
 }
 
 // open shows a file or folder with the system's application for it, off

@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/jsonl"
-	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -97,20 +95,6 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 
 // importers holds importers by file extension, registered by their files.
 var importers = map[string]func(ctx context.Context, c *call, path string, dryRun, partial bool) error{}
-
-// writeOutput writes to standard output, or atomically to a file (package
-// atomicfile), so a failed output never leaves half a file where a good one
-// was.
-func writeOutput(c *call, path string, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(c.env.Stdout)
-	}
-	if err := atomicfile.Write(path, 0o600, write); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+path, "wrote "+path))
-	return nil
-}
 
 func runImport(ctx context.Context, c *call) error {
 	dryRun := c.fs.Bool("dry-run", false, tr(c.lang, "只检查并预览，不写入", "check and preview only; write nothing"))

@@ -81,7 +81,7 @@ func PrintCards(ctx context.Context, src CardSource, req CardsRequest) (CardsRep
 	if err != nil {
 		return rep, fmt.Errorf("print cards: %w", err)
 	}
-	opt := card.Options{Font: req.Font, Layout: req.Layout, HubPublicURL: set.HubPublicURL, Platform: set.Event.Platform}
+	opt := CardOptions(set, req.Font, req.Layout)
 	items, err := cardItems(ctx, src, req.IDs, req.Progress)
 	if err != nil {
 		return rep, fmt.Errorf("print cards: %w", err)
@@ -113,6 +113,13 @@ func PrintCards(ctx context.Context, src CardSource, req CardsRequest) (CardsRep
 		return rep, fmt.Errorf("print cards: %w", err)
 	}
 	return rep, nil
+}
+
+// CardOptions are the cards' options from the settings: a QR code points
+// to the platform's page of the need, else to the hub's (HubPublicURL); a
+// card with neither says where the need will be published (Event.Platform).
+func CardOptions(set store.Settings, font []byte, layout Layout) card.Options {
+	return card.Options{Font: font, Layout: layout, HubPublicURL: set.HubPublicURL, Platform: set.Event.Platform}
 }
 
 // cardItems reads the needs of ids with their enterprises, each enterprise

@@ -24,15 +24,13 @@ import (
 
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
-// The Excel outputs the window writes (xlsx.WritePlatform, WriteHandbook,
-// WriteReport); the names are those of `xunbang export`, but for
-// excelHandbookUnconfirmed, which is `xunbang export handbook
-// --include-unconfirmed`: the handbook with the needs whose confirmation is
+// The outputs the window writes (package jobs); the names are those of
+// `xunbang export`, but for excelHandbookUnconfirmed, which is `xunbang
+// export handbook --include-unconfirmed`: the handbook with the needs whose confirmation is
 // not current, each marked 未经企业确认. It is an entry of the export menu
 // of its own, not a check box before the save dialog: one choice where the
 // user picks the output anyway, named for what it makes, and a file name
@@ -48,19 +46,14 @@ const (
 // them.
 var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport}
 
-// excelImporter is what importing a workbook needs of the store.
-type excelImporter interface {
-	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
-}
-
 // excelTransfer is the need list's Excel import and export: the 导入 Excel
 // and 导出 Excel buttons and the dialogs they lead to. The work itself is in
-// previewImport, applyImport and exportWorkbook, which tests call directly;
+// package jobs, which the command line calls too;
 // the methods here only ask and show. Like the screens it holds its widgets
 // and the dialog on screen, so that tests reach them.
 type excelTransfer struct {
 	u   *ui
-	imp excelImporter     // nil when the store cannot import (then the button is hidden)
+	imp jobs.Importer     // nil when the store cannot import (then the button is hidden)
 	exp jobs.ExportSource // nil when the store cannot export
 
 	importBtn *widget.Button
@@ -92,7 +85,7 @@ type excelTransfer struct {
 
 func newExcelTransfer(u *ui) *excelTransfer {
 	x := &excelTransfer{u: u}
-	x.imp, _ = u.st.(excelImporter)
+	x.imp, _ = u.st.(jobs.Importer)
 	x.exp, _ = u.st.(jobs.ExportSource)
 	x.importBtn = widget.NewButtonWithIcon(lang.L("excel.import.button"), theme.UploadIcon(), x.chooseImport)
 	x.exportBtn = widget.NewButtonWithIcon(lang.L("excel.export.button"), theme.DownloadIcon(), x.showExportMenu)
@@ -281,91 +274,26 @@ func (x *excelTransfer) showResult(title, text string, extra ...fyne.CanvasObjec
 
 // ——— import ———
 
-// importPreview is what a workbook would do to the store: read, checked and
-// tried in a dry run; nothing is written.
-type importPreview struct {
-	path string
-	opt  xlsx.Options
-	// batch is the workbook as read, with its problems.
-	batch *xlsx.Batch
-	// good is what 导入 would store: the whole batch when it has no errors,
-	// else its rows without errors (batch.Partial()), which only
-	// 只导入无误的行 stores.
-	good *xlsx.Batch
-	// report is the dry run of good.
-	report store.ImportReport
-	// sheets are the workbook's sheets that hold records, as the first read
-	// of all sheets found them; a preview of one sheet keeps them, so that
-	// the user can go back to all.
-	sheets []string
-}
-
-// previewImport reads the workbook at path and tries it in a dry run. It
-// returns the reader's *xlsx.FileError for a file that cannot be read at
-// all, and ctx's error when cancelled.
-func previewImport(ctx context.Context, st excelImporter, path string, opt xlsx.Options) (*importPreview, error) {
-	b, err := xlsx.ReadFile(ctx, path, opt)
-	if err != nil {
-		return nil, err
-	}
-	p := &importPreview{path: path, opt: opt, batch: b, good: b}
-	if b.HasErrors() {
-		p.good = b.Partial()
-	}
-	p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
-	var ce *store.ImportConflictError
-	if errors.As(err, &ce) {
-		// Rows whose 需求编号 is another enterprise's need: errors of
-		// those rows, and the preview is of the rest.
-		moved := make([]xlsx.MovedNeed, len(ce.Needs))
-		for i, c := range ce.Needs {
-			moved[i] = xlsx.MovedNeed(c)
-		}
-		b.RefuseMoved(p.good.Needs, moved)
-		p.good = b.Partial()
-		p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range b.Sheets {
-		if s.Role != xlsx.RoleSkipped {
-			p.sheets = append(p.sheets, s.Name)
-		}
-	}
-	return p, nil
-}
-
-// errImportBlocked: the workbook has errors and the user did not choose to
-// import only the rows without them.
-var errImportBlocked = errors.New("the workbook has errors: nothing imported")
-
-// applyImport stores what the preview read, in one transaction: the whole
-// workbook when it has no errors; when it has, nothing unless partial, and
-// with partial its rows without errors.
-func applyImport(ctx context.Context, st excelImporter, p *importPreview, partial bool) (store.ImportReport, error) {
-	b := p.batch
-	if b.HasErrors() {
-		if !partial {
-			return store.ImportReport{}, errImportBlocked
-		}
-		b = p.good
-	}
-	return st.Import(ctx, b.Enterprises, b.Needs, store.ImportOptions{})
-}
-
 // importCounts counts an import report's actions by kind of record.
 type importCounts struct {
 	NeedsCreated, NeedsUpdated, NeedsSkipped int
 	EntsCreated, EntsUpdated, EntsSkipped    int
+	// Sols… count the solutions of a 《技术需求解决方案表》, which holds
+	// nothing else.
+	SolsCreated, SolsUpdated, SolsSkipped int
+	solutions                             bool
 }
 
 func countImport(rep store.ImportReport) importCounts {
 	var c importCounts
 	for _, it := range rep.Items {
 		created, updated, skipped := &c.NeedsCreated, &c.NeedsUpdated, &c.NeedsSkipped
-		if it.Kind == store.KindEnterprise {
+		switch it.Kind {
+		case store.KindEnterprise:
 			created, updated, skipped = &c.EntsCreated, &c.EntsUpdated, &c.EntsSkipped
+		case store.KindSolution:
+			created, updated, skipped = &c.SolsCreated, &c.SolsUpdated, &c.SolsSkipped
+			c.solutions = true
 		}
 		switch it.Action {
 		case store.ActionCreate:
@@ -381,6 +309,9 @@ func countImport(rep store.ImportReport) importCounts {
 
 // text says the counts in the UI language.
 func (c importCounts) text() string {
+	if c.solutions {
+		return lang.L("excel.counts.solutions", map[string]any{"Created": c.SolsCreated, "Updated": c.SolsUpdated, "Skipped": c.SolsSkipped})
+	}
 	return lang.L("excel.counts", map[string]any{
 		"NeedsCreated": c.NeedsCreated, "NeedsUpdated": c.NeedsUpdated, "NeedsSkipped": c.NeedsSkipped,
 		"EntsCreated": c.EntsCreated, "EntsUpdated": c.EntsUpdated, "EntsSkipped": c.EntsSkipped,
@@ -432,20 +363,20 @@ func (x *excelTransfer) startImport(path string) {
 // sheet is ""), off the UI goroutine, and shows the preview.
 func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 	u := x.u
-	opt := xlsx.Options{Sheet: sheet, HomeRegion: u.settings.HomeRegion, Lang: u.lang}
+	req := jobs.ImportRequest{Path: path, Sheet: sheet, Lang: u.lang}
 	name := filepath.Base(path)
-	var p *importPreview
+	var p *jobs.Preview
 	x.job(lang.L("excel.import.title"), lang.L("excel.reading", map[string]any{"Name": name}), progressRows,
 		func(ctx context.Context, progress func(done, total int)) error {
-			opt := opt
-			opt.Progress = progress
+			req := req
+			req.Progress = progress
 			var err error
-			p, err = previewImport(ctx, x.imp, path, opt)
+			p, err = jobs.PreviewImport(ctx, x.imp, req)
 			return err
 		},
 		func(err error) {
 			if err != nil {
-				var fe *xlsx.FileError
+				var fe *jobs.FileError
 				msg := err.Error()
 				if errors.As(err, &fe) {
 					msg = fe.Message(u.lang)
@@ -456,7 +387,7 @@ func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 				return
 			}
 			if sheets != nil {
-				p.sheets = sheets
+				p.Sheets = sheets
 			}
 			x.showPreview(p)
 		})
@@ -466,12 +397,12 @@ func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 // problems found, and the buttons that import.
 type importPreviewView struct {
 	x        *excelTransfer
-	p        *importPreview
+	p        *jobs.Preview
 	dlg      *dialog.CustomDialog
 	sheet    *widget.Select // nil when the workbook has one sheet of records
 	summary  *widget.Label
 	counts   *widget.Label
-	problems []xlsx.Problem // errors first
+	problems []jobs.Problem // errors first
 	changes  []changeLine   // what the import changes, statuses going back first
 	heading  *widget.Label
 	list     *widget.List
@@ -494,32 +425,32 @@ var problemColumns = []struct {
 }
 
 // showPreview shows what importing p would do.
-func (x *excelTransfer) showPreview(p *importPreview) {
+func (x *excelTransfer) showPreview(p *jobs.Preview) {
 	u := x.u
 	v := &importPreviewView{x: x, p: p}
-	v.problems = slices.Clone(p.batch.Problems)
-	slices.SortStableFunc(v.problems, func(a, b xlsx.Problem) int {
+	v.problems = slices.Clone(p.Problems)
+	slices.SortStableFunc(v.problems, func(a, b jobs.Problem) int {
 		return cmp.Compare(boolRank(!a.Error()), boolRank(!b.Error()))
 	})
-	nErr := len(p.batch.Errors())
+	nErr := p.Errors()
 	nWarn := len(v.problems) - nErr
 
-	file := widget.NewLabelWithStyle(lang.L("excel.file", map[string]any{"Name": filepath.Base(p.path)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	file := widget.NewLabelWithStyle(lang.L("excel.file", map[string]any{"Name": filepath.Base(p.Request.Path)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	file.Truncation = fyne.TextTruncateEllipsis
 	top := container.NewVBox(file)
-	if len(p.sheets) > 1 {
-		opts := append([]string{lang.L("excel.sheet.all")}, p.sheets...)
+	if len(p.Sheets) > 1 {
+		opts := append([]string{lang.L("excel.sheet.all")}, p.Sheets...)
 		v.sheet = widget.NewSelect(opts, nil)
 		v.sheet.SetSelectedIndex(0)
-		if i := slices.Index(p.sheets, p.opt.Sheet); i >= 0 {
+		if i := slices.Index(p.Sheets, p.Request.Sheet); i >= 0 {
 			v.sheet.SetSelectedIndex(i + 1)
 		}
 		v.sheet.OnChanged = func(string) { v.pickSheet() }
 		top.Add(container.NewBorder(nil, nil, widget.NewLabel(lang.L("excel.sheet")), nil, v.sheet))
 	}
 
-	counts := countImport(p.report)
-	empty := len(p.good.Needs) == 0 && len(p.good.Enterprises) == 0
+	counts := countImport(p.Report)
+	empty := p.Empty()
 	switch {
 	case nErr > 0:
 		v.summary = widget.NewLabel(lang.L("excel.preview.errors", map[string]any{"N": nErr}))
@@ -536,8 +467,8 @@ func (x *excelTransfer) showPreview(p *importPreview) {
 	v.counts.TextStyle.Bold = true
 	top.Add(v.summary)
 	top.Add(v.counts)
-	v.changes = importChanges(p.report, u.cat, u.lang)
-	if n := goingBack(p.report); n > 0 {
+	v.changes = importChanges(p.Report, u.cat, u.lang)
+	if n := goingBack(p.Report); n > 0 {
 		back := widget.NewLabel(lang.L("excel.preview.statusback", map[string]any{"N": n}))
 		back.Wrapping = fyne.TextWrapWord
 		back.Importance = widget.WarningImportance
@@ -750,13 +681,13 @@ func (v *importPreviewView) rowTexts(id int) [4]string {
 func (v *importPreviewView) pickSheet() {
 	sheet := ""
 	if i := v.sheet.SelectedIndex(); i > 0 {
-		sheet = v.p.sheets[i-1]
+		sheet = v.p.Sheets[i-1]
 	}
-	if sheet == v.p.opt.Sheet {
+	if sheet == v.p.Request.Sheet {
 		return
 	}
 	v.dlg.Hide()
-	v.x.readPreview(v.p.path, sheet, v.p.sheets)
+	v.x.readPreview(v.p.Request.Path, sheet, v.p.Sheets)
 }
 
 // start imports, off the UI goroutine: the whole workbook, or with partial
@@ -764,27 +695,27 @@ func (v *importPreviewView) pickSheet() {
 func (v *importPreviewView) start(partial bool) {
 	x, u, p := v.x, v.x.u, v.p
 	v.dlg.Hide()
-	name := filepath.Base(p.path)
+	name := filepath.Base(p.Request.Path)
 	var rep store.ImportReport
 	x.job(lang.L("excel.import.title"), lang.L("excel.importing", map[string]any{"Name": name}), progressNone,
 		func(ctx context.Context, _ func(done, total int)) error {
 			var err error
-			rep, err = applyImport(ctx, x.imp, p, partial)
+			rep, err = jobs.ApplyImport(ctx, x.imp, p, partial)
 			return err
 		},
 		func(err error) {
 			if err != nil {
-				slog.Error("excel: import", "path", p.path, "err", err)
+				slog.Error("excel: import", "path", p.Request.Path, "err", err)
 				x.showResult(lang.L("excel.import.title"), lang.L("excel.import.failed", map[string]any{"Err": userMessage(err, u.lang)}))
 				return
 			}
-			slog.Info("excel: imported", "path", p.path, "created", rep.Created, "updated", rep.Updated, "skipped", rep.Skipped, "partial", partial)
+			slog.Info("excel: imported", "path", p.Request.Path, "created", rep.Created, "updated", rep.Updated, "skipped", rep.Skipped, "partial", partial)
 			x.imported()
 			key := "excel.import.done"
-			if partial && p.batch.HasErrors() {
+			if partial && p.HasErrors() {
 				key = "excel.import.donepartial"
 			}
-			text := lang.L(key, map[string]any{"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text()})
+			text := lang.L(key, map[string]any{"Name": name, "N": p.Errors(), "Counts": countImport(rep).text()})
 			if n := goingBack(rep); n > 0 {
 				text += "\n" + lang.L("excel.import.statusback", map[string]any{"N": n})
 			}

@@ -4,14 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/jsonl"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -90,73 +87,6 @@ func listJSON(ctx context.Context, c *call, st *store.Store, sums []store.Summar
 			return err
 		}
 	}
-	return nil
-}
-
-// importers holds importers by file extension, registered by their files.
-var importers = map[string]func(ctx context.Context, c *call, path string, dryRun, partial bool) error{}
-
-func runImport(ctx context.Context, c *call) error {
-	dryRun := c.fs.Bool("dry-run", false, tr(c.lang, "只检查并预览，不写入", "check and preview only; write nothing"))
-	partial := c.fs.Bool("partial", false, tr(c.lang, "文件有错误时仍导入无误的记录", "import the good records even when some lines have errors"))
-	c.fs.String("sheet", "", tr(c.lang, "Excel：只读这个工作表", "Excel: read only this sheet"))
-	c.fs.String("region", "", tr(c.lang, "Excel：解析镇名所在的本地区代码（默认取设置）", "Excel: home region code for resolving town names (default: settings)"))
-	c.fs.Bool("solutions", false, tr(c.lang, "Excel：按《技术需求解决方案表》导入（能自动识别时可不加）", "Excel: read filled 《技术需求解决方案表》 (recognised without it too)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if len(c.args) != 1 {
-		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang import 文件 [--dry-run] [--partial]", "usage: xunbang import FILE [--dry-run] [--partial]"))
-		return errUsage
-	}
-	path := c.args[0]
-	ext := strings.ToLower(filepath.Ext(path))
-	if imp, ok := importers[ext]; ok {
-		return imp(ctx, c, path, *dryRun, *partial)
-	}
-	if ext != ".jsonl" && ext != ".json" && ext != ".ndjson" {
-		return userError{zh: fmt.Sprintf("无法导入“%s”：只支持 .jsonl 与 .xlsx 文件。", path), en: fmt.Sprintf("cannot import %q: only .jsonl and .xlsx files are supported.", path)}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	batch, err := jsonl.Read(ctx, f)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	for _, p := range batch.Problems {
-		fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), p.Message(c.lang))
-	}
-	if n := batch.Errors(); n > 0 && !*partial {
-		return userError{
-			zh: fmt.Sprintf("%s 有 %d 处错误，未导入任何记录。改正后重试，或加 --partial 只导入无误的记录。", path, n),
-			en: fmt.Sprintf("%s has %d errors; nothing was imported. Mend them and retry, or add --partial to import the good records.", path, n),
-		}
-	}
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// Records keep their ids and revisions; a hand-written line without a
-	// revision gets one, as if it had been saved.
-	for _, e := range batch.Enterprises {
-		if e.Rev == "" {
-			e.Rev = forms.NewID()
-		}
-	}
-	for _, n := range batch.Needs {
-		if n.Rev == "" {
-			n.Rev = forms.NewID()
-		}
-	}
-	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: *dryRun, Exact: true})
-	if err != nil {
-		return err
-	}
-	printImportReport(c, rep, *dryRun)
 	return nil
 }
 

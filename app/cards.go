@@ -55,7 +55,7 @@ func (e *needEditor) printCard() {
 // exports do; issue 12.8) and writes them there.
 func (u *ui) printCards(ids []string) {
 	name := lang.L("cards.filename") + "-" + time.Now().Format("20060102-150405") + ".pdf"
-	u.needs.excel.chooseSaveAs(lang.L("cards.title"), name, ".pdf", func(path string) { u.writeCards(ids, path) })
+	u.runner.chooseSaveAs(lang.L("cards.title"), name, ".pdf", func(path string) { u.writeCards(ids, path) })
 }
 
 // writeCards writes the given needs' cards into a PDF at path (package
@@ -64,7 +64,7 @@ func (u *ui) printCards(ids []string) {
 // and says whether the viewer opened. It runs off the UI goroutine, after
 // the saves under way, behind the job dialog, and can be cancelled.
 func (u *ui) writeCards(ids []string, path string) {
-	x := u.needs.excel
+	x := u.runner
 	var rep jobs.CardsReport
 	var openErr error
 	x.job(lang.L("cards.title"), lang.L("cards.working", map[string]any{"N": len(ids)}), progressNeeds,

@@ -85,6 +85,7 @@ type ui struct {
 	settingsView *settingsView
 	sync         *syncStrip
 	refusals     *refusalsDialog // the last refused-records dialog shown (refused.go)
+	runner       *jobRunner      // the long jobs' dialogs (jobdialog.go)
 	content      fyne.CanvasObject
 	idle         *idleLock // the idle lock (lock.go)
 }
@@ -103,6 +104,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		})
 	}
 	u.idle = newIdleLock(u)
+	u.runner = newJobRunner(u)
 	u.needs = newNeedList(u)
 	u.editor = newNeedEditor(u)
 	u.confirm = newConfirmView(u)

@@ -67,6 +67,7 @@ type backend interface {
 	dashboardSource
 	outboxSource
 	jobs.CardSource
+	jobs.BackupSource
 }
 
 var _ backend = (*store.Store)(nil)

@@ -20,8 +20,18 @@ import (
 // the folder last used, else the user's Documents folder, and calls save
 // with the path chosen: the Excel exports and the need cards use it.
 func (r *jobRunner) chooseSaveAs(title, name, ext string, save func(path string)) {
+	r.showSaveAs(&saveAsView{r: r, ext: ext, write: save, dir: r.exportDir()}, title, name)
+}
+
+// chooseNewFile is chooseSaveAs for a file that never replaces another (a
+// backup): an existing name is refused, not offered to be replaced.
+func (r *jobRunner) chooseNewFile(title, name, ext string, save func(path string)) {
+	r.showSaveAs(&saveAsView{r: r, ext: ext, write: save, dir: r.exportDir(), keep: true}, title, name)
+}
+
+// showSaveAs builds and shows the save-as dialog v, proposing name.
+func (r *jobRunner) showSaveAs(v *saveAsView, title, name string) {
 	u := r.u
-	v := &saveAsView{r: r, ext: ext, write: save, dir: r.exportDir()}
 	v.folder = widget.NewLabel(v.dir)
 	v.folder.Wrapping = fyne.TextWrapBreak
 	v.choose = widget.NewButtonWithIcon(lang.L("excel.save.choosefolder"), theme.FolderOpenIcon(), v.chooseFolder)
@@ -103,6 +113,7 @@ type saveAsView struct {
 	ext   string            // the file's extension, added when the name lacks it
 	write func(path string) // writes the file
 	dir   string            // the folder chosen
+	keep  bool              // an existing file is never replaced
 
 	dialog  *dialog.CustomDialog
 	folder  *widget.Label
@@ -172,6 +183,8 @@ func (v *saveAsView) submit() {
 	switch {
 	case err == nil && fi.IsDir():
 		v.say(lang.L("excel.save.isdir", map[string]any{"Name": filepath.Base(path)}))
+	case err == nil && v.keep:
+		v.say(lang.L("save.exists", map[string]any{"Name": filepath.Base(path)}))
 	case err == nil:
 		v.say("")
 		c := dialog.NewConfirm(lang.L("excel.save.overwrite.title"), lang.L("excel.save.overwrite", map[string]any{"Path": path}), func(ok bool) {

@@ -18,8 +18,8 @@ import (
 
 // settingsView is the 设置 screen: the connection to the platform (its
 // own panel, platform.go), who the official is, the team's home region, the
-// language, the data dir, the idle lock, the campaign's targets and the
-// data's passphrase.
+// language, the data dir and its backup, the idle lock, the campaign's
+// targets and the data's passphrase.
 type settingsView struct {
 	u        *ui
 	user     *widget.Entry
@@ -28,6 +28,7 @@ type settingsView struct {
 	language *widget.RadioGroup
 	langNote *widget.Label
 	dataDir  *widget.Label
+	backup   *widget.Button // 备份…: a backup of the data where the user says (backup.go)
 	platform *platformPanel // 平台连接
 	targets  [5]*widget.Entry
 	outputs  *outputSettings // the booklet's campaign and the report's heading
@@ -76,6 +77,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.dataDir = widget.NewLabel(u.opts.DataDir)
 	v.dataDir.Selectable = true
 	v.dataDir.Wrapping = fyne.TextWrapBreak
+	v.backup = widget.NewButtonWithIcon(lang.L("backup.button"), theme.DownloadIcon(), u.backupData)
 	v.platform = newPlatformPanel(u)
 	for i := range v.targets {
 		v.targets[i] = widget.NewEntry()
@@ -97,7 +99,7 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.team"), v.team,
 		label("settings.home"), container.NewVBox(v.home.content, smallLabel(lang.L("settings.home.help"))),
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
-		label("settings.datadir"), v.dataDir,
+		label("settings.datadir"), container.NewVBox(v.dataDir, container.NewHBox(v.backup), smallLabel(lang.L("backup.help"))),
 		label("profile.label"), newProfilePicker(u).content,
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)

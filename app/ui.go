@@ -127,7 +127,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		u.rememberView()
 	}
 	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
-		u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
+		u.editor.autosave.later, u.enterprises.autosave.later, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
 
 	w.SetContent(u.content)
 	w.SetMainMenu(u.mainMenu())

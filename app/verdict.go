@@ -227,11 +227,11 @@ func (e *needEditor) recheck() {
 					return
 				}
 				cur.Platform = n.Platform
-				if n.Status != cur.Status && (!e.dirty || forms.CanTransition(cur.Status, n.Status)) {
+				if n.Status != cur.Status && (!e.autosave.dirty || forms.CanTransition(cur.Status, n.Status)) {
 					cur.Status = n.Status
 				}
 				e.refresh()
-			case !e.dirty:
+			case !e.autosave.dirty:
 				e.open(id, nil)
 			}
 		})

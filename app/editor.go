@@ -21,7 +21,8 @@ import (
 // saved as the user types; the diagnosis panel beside them; the follow-ups
 // below the diagnosis.
 type needEditor struct {
-	u *ui
+	u  *ui
+	st needStore
 	// need and ent are the record being edited and its enterprise; the
 	// widgets edit need.Values and need.Diagnosis.Values in place. UI
 	// goroutine only.
@@ -60,7 +61,7 @@ type needEditor struct {
 }
 
 func newNeedEditor(u *ui) *needEditor {
-	e := &needEditor{u: u}
+	e := &needEditor{u: u, st: u.st}
 	e.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityNeed))
 	e.form.OnChanged = e.changed
 	e.diag = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityDiagnosis))
@@ -156,10 +157,10 @@ func (e *needEditor) open(id string, then func()) {
 	seq := e.loadSeq
 	u := e.u
 	u.bg.Go(func() {
-		n, ent, err := u.saver.loadNeed(u.ctx, u.st, id)
+		n, ent, err := u.saver.loadNeed(u.ctx, e.st, id)
 		var fus []forms.FollowUp
 		if err == nil {
-			fus, err = u.st.FollowUps(u.ctx, id)
+			fus, err = e.st.FollowUps(u.ctx, id)
 		}
 		u.run(func() {
 			if seq != e.loadSeq {
@@ -313,7 +314,7 @@ func (e *needEditor) newAutosave() *autosave[needSave] {
 		snap := e.need.Clone()
 		return needSave{snap, snap.Status}
 	}
-	a.store = func(ctx context.Context, t needSave) error { return u.saver.saveNeed(ctx, u.st, t.snap) }
+	a.store = func(ctx context.Context, t needSave) error { return u.saver.saveNeed(ctx, e.st, t.snap) }
 	a.current = func(t needSave) bool { return e.need != nil && e.need.ID == t.snap.ID }
 	a.settle = func(t needSave, err error) time.Time {
 		if err != nil || !a.current(t) {
@@ -452,6 +453,7 @@ func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
 // followUpPanel lists a need's follow-ups (意向, 合同, 付款) and adds new ones.
 type followUpPanel struct {
 	u       *ui
+	st      followUpStore
 	needID  string
 	rows    *fyne.Container
 	kind    *widget.Select
@@ -466,7 +468,7 @@ type followUpPanel struct {
 }
 
 func newFollowUpPanel(u *ui) *followUpPanel {
-	p := &followUpPanel{u: u, kinds: []forms.FollowUpKind{forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment}}
+	p := &followUpPanel{u: u, st: u.st, kinds: []forms.FollowUpKind{forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment}}
 	var labels []string
 	for _, k := range p.kinds {
 		labels = append(labels, k.Label(u.lang))
@@ -552,10 +554,10 @@ func (p *followUpPanel) addFollowUp() {
 	u, id := p.u, p.needID
 	p.add.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveFollowUp(u.ctx, f)
+		err := p.st.SaveFollowUp(u.ctx, f)
 		var fus []forms.FollowUp
 		if err == nil {
-			fus, err = u.st.FollowUps(u.ctx, id)
+			fus, err = p.st.FollowUps(u.ctx, id)
 		}
 		u.run(func() {
 			p.add.Enable()

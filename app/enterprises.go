@@ -30,7 +30,8 @@ const enterpriseListLimit = 300
 // editor of one — its catalogue fields with the credit-code check shown live,
 // the region picker, contacts, its needs and its visit log.
 type enterpriseView struct {
-	u *ui
+	u  *ui
+	st enterpriseStore
 
 	searchEntry *widget.Entry
 	count       *widget.Label
@@ -82,7 +83,7 @@ type enterpriseView struct {
 }
 
 func newEnterpriseView(u *ui) *enterpriseView {
-	v := &enterpriseView{u: u}
+	v := &enterpriseView{u: u, st: u.st}
 	v.searchLater = newDebouncer(u, searchDelay, 0, v.search)
 	v.nameLater = newDebouncer(u, 300*time.Millisecond, 0, v.checkName)
 
@@ -238,7 +239,7 @@ func (v *enterpriseView) search() {
 	seq, text := v.searchSeq, v.searchEntry.Text
 	u := v.u
 	u.bg.Go(func() {
-		l, err := u.st.FindEnterprises(u.ctx, text, enterpriseListLimit)
+		l, err := v.st.FindEnterprises(u.ctx, text, enterpriseListLimit)
 		u.run(func() {
 			if seq != v.searchSeq {
 				return
@@ -283,10 +284,10 @@ func (v *enterpriseView) openThen(id string, then func()) {
 	seq := v.loadSeq
 	u := v.u
 	u.bg.Go(func() {
-		e, err := u.saver.loadEnterprise(u.ctx, u.st, id)
+		e, err := u.saver.loadEnterprise(u.ctx, v.st, id)
 		var visits []forms.Visit
 		if err == nil {
-			visits, err = u.st.Visits(u.ctx, id)
+			visits, err = v.st.Visits(u.ctx, id)
 		}
 		u.run(func() {
 			if seq != v.loadSeq {
@@ -423,7 +424,7 @@ func (v *enterpriseView) checkCode() {
 	seq, self := v.dupSeq, v.ent.ID
 	u := v.u
 	u.bg.Go(func() {
-		found, err := u.st.EnterpriseByCreditCode(u.ctx, code)
+		found, err := v.st.EnterpriseByCreditCode(u.ctx, code)
 		u.run(func() {
 			if seq != v.dupSeq {
 				return
@@ -451,7 +452,7 @@ func (v *enterpriseView) checkName() {
 	seq, self := v.dupSeq, v.ent.ID
 	u := v.u
 	u.bg.Go(func() {
-		l, err := u.st.FindEnterprises(u.ctx, name, 10)
+		l, err := v.st.FindEnterprises(u.ctx, name, 10)
 		var match *forms.Enterprise
 		for _, e := range l {
 			if e.ID == self {
@@ -531,7 +532,7 @@ func (v *enterpriseView) newAutosave() *autosave[entSave] {
 		return true
 	}
 	a.take = func() entSave { return entSave{v.ent, v.ent.Clone()} }
-	a.store = func(ctx context.Context, t entSave) error { return u.saver.saveEnterprise(ctx, u.st, t.snap) }
+	a.store = func(ctx context.Context, t entSave) error { return u.saver.saveEnterprise(ctx, v.st, t.snap) }
 	a.current = func(t entSave) bool { return v.ent == t.model }
 	a.settle = func(t entSave, err error) time.Time {
 		model, snap := t.model, t.snap
@@ -704,10 +705,10 @@ func (v *enterpriseView) addVisitNow() {
 	u := v.u
 	v.addVisit.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveVisit(u.ctx, vi)
+		err := v.st.SaveVisit(u.ctx, vi)
 		var visits []forms.Visit
 		if err == nil {
-			visits, err = u.st.Visits(u.ctx, id)
+			visits, err = v.st.Visits(u.ctx, id)
 		}
 		u.run(func() {
 			v.addVisit.Enable()

@@ -47,8 +47,8 @@ var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirm
 type excelTransfer struct {
 	*jobRunner // the job dialog, the save-as dialog and the last folder, shared with the cards and the backup
 	u          *ui
-	imp        jobs.Importer     // nil when the store cannot import (then the button is hidden)
-	exp        jobs.ExportSource // nil when the store cannot export
+	imp        jobs.Importer     // what an import needs of the store
+	exp        jobs.ExportSource // what an export reads
 
 	importBtn *widget.Button
 	exportBtn *widget.Button
@@ -58,17 +58,9 @@ type excelTransfer struct {
 }
 
 func newExcelTransfer(u *ui) *excelTransfer {
-	x := &excelTransfer{jobRunner: u.runner, u: u}
-	x.imp, _ = u.st.(jobs.Importer)
-	x.exp, _ = u.st.(jobs.ExportSource)
+	x := &excelTransfer{jobRunner: u.runner, u: u, imp: u.st, exp: u.st}
 	x.importBtn = widget.NewButtonWithIcon(lang.L("excel.import.button"), theme.UploadIcon(), x.chooseImport)
 	x.exportBtn = widget.NewButtonWithIcon(lang.L("excel.export.button"), theme.DownloadIcon(), x.showExportMenu)
-	if x.imp == nil {
-		x.importBtn.Hide()
-	}
-	if x.exp == nil {
-		x.exportBtn.Hide()
-	}
 	return x
 }
 

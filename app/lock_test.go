@@ -555,7 +555,7 @@ func TestUnlockAtStartChoosesAPassphrase(t *testing.T) {
 		t.Fatalf("the data did not open: %q", p.message.Text)
 	}
 	u.bg.Wait()
-	ps, _ := u.passphrases()
+	ps := u.passphrases()
 	if !ps.Encrypted() || !ps.HasPassphrase() || ps.CheckPassphrase(chosen) != nil {
 		t.Error("the new data is not encrypted with the chosen passphrase")
 	}

@@ -22,6 +22,7 @@ import (
 // targets and the data's passphrase.
 type settingsView struct {
 	u        *ui
+	st       settingsStore
 	user     *widget.Entry
 	team     *widget.Entry
 	home     *regionPicker
@@ -63,7 +64,7 @@ var lockMinutes = []int{5, 10, 15, 30, 60, -1}
 var languageCodes = []string{string(Chinese), string(English)}
 
 func newSettingsView(u *ui) *settingsView {
-	v := &settingsView{u: u}
+	v := &settingsView{u: u, st: u.st}
 	v.user = widget.NewEntry()
 	v.team = widget.NewEntry()
 	v.home = newRegionPicker(nil)
@@ -226,8 +227,8 @@ func (v *settingsView) selectedLockAfter() int {
 // showPassphraseState says whether a passphrase is set, asks for the
 // current one only then, and shows the lock's note only when none is.
 func (v *settingsView) showPassphraseState() {
-	ps, ok := v.u.passphrases()
-	encrypted := ok && ps.Encrypted()
+	ps := v.u.passphrases()
+	encrypted := ps.Encrypted()
 	has := encrypted && ps.HasPassphrase()
 	switch {
 	case !encrypted:
@@ -265,8 +266,8 @@ func (v *settingsView) showPassphraseState() {
 func (v *settingsView) setPassphrase() {
 	u := v.u
 	u.touch()
-	ps, ok := u.passphrases()
-	if !ok || !ps.Encrypted() || v.passSet.Disabled() {
+	ps := u.passphrases()
+	if !ps.Encrypted() || v.passSet.Disabled() {
 		return
 	}
 	has := ps.HasPassphrase()
@@ -369,7 +370,7 @@ func (v *settingsView) save() {
 	u := v.u
 	v.save_.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveSettings(u.ctx, s)
+		err := v.st.SaveSettings(u.ctx, s)
 		u.run(func() {
 			v.save_.Enable()
 			if err != nil {

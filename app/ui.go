@@ -288,19 +288,12 @@ func (u *ui) showConfirm() {
 	u.confirm.show(u.editor)
 	u.setNeedsView(u.confirm.content)
 	// The audit log records who showed which need's confirmation screen.
-	if a, ok := u.st.(auditor); ok {
-		id, title := u.editor.need.ID, u.editor.need.Title()
-		u.bg.Go(func() {
-			if err := a.Audit(u.ctx, store.AuditViewConfirmation, id+" "+title); err != nil {
-				slog.Warn("audit: cannot record the confirmation view", "need", id, "err", err)
-			}
-		})
-	}
-}
-
-// auditor is what the window needs to write the audit log.
-type auditor interface {
-	Audit(ctx context.Context, kind, detail string) error
+	id, title := u.editor.need.ID, u.editor.need.Title()
+	u.bg.Go(func() {
+		if err := u.st.Audit(u.ctx, store.AuditViewConfirmation, id+" "+title); err != nil {
+			slog.Warn("audit: cannot record the confirmation view", "need", id, "err", err)
+		}
+	})
 }
 
 // openEnterprise shows an enterprise in the 企业 tab.

@@ -211,7 +211,7 @@ func (e *needEditor) recheck() {
 	}
 	u, id := e.u, e.need.ID
 	u.bg.Go(func() {
-		n, err := u.st.Need(u.ctx, id)
+		n, err := e.st.Need(u.ctx, id)
 		if err != nil {
 			slog.Warn("recheck the open need", "id", id, "err", err)
 			return

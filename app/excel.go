@@ -155,6 +155,8 @@ func (x *excelTransfer) imported() {
 type exportOptions struct {
 	Lang    string
 	Profile string
+	// Now stamps the output; nil means time.Now.
+	Now func() time.Time
 	// Progress, when not nil, is told done needs of total (0 when
 	// unknown), on the exporting goroutine.
 	Progress func(done, total int)
@@ -170,7 +172,7 @@ func excelFileName(format string, day time.Time) string {
 // handbook with the unconfirmed needs is the handbook with
 // IncludeUnconfirmed.
 func exportRequest(format, path string, opt exportOptions) jobs.ExportRequest {
-	req := jobs.ExportRequest{Format: jobs.Format(format), Path: path, Lang: opt.Lang, Profile: opt.Profile, Progress: opt.Progress}
+	req := jobs.ExportRequest{Format: jobs.Format(format), Path: path, Lang: opt.Lang, Profile: opt.Profile, Now: opt.Now, Progress: opt.Progress}
 	if format == excelHandbookUnconfirmed {
 		req.Format, req.IncludeUnconfirmed = jobs.FormatHandbook, true
 	}
@@ -205,7 +207,7 @@ func (x *excelTransfer) chooseExport(format string) {
 func (x *excelTransfer) startExport(format, path string) {
 	u := x.u
 	x.lastDir = filepath.Dir(path)
-	opt := exportOptions{Lang: u.lang}
+	opt := exportOptions{Lang: u.lang, Now: u.opts.Now}
 	formatName := lang.L("excel.format." + format)
 	var stats jobs.ExportResult
 	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,

@@ -14,7 +14,9 @@ import (
 // TestLayering enforces DESIGN.md's package rules (docs/architecture.md)
 // with `go list -deps`: the domain, the store, the jobs and the sync
 // packages never depend on the UI toolkit; forms imports nothing of ours
-// but its regions; the jobs import neither face; the faces never talk to
+// but its regions; the jobs import neither face; the sync engine
+// (sync/client) knows platforms only through its Platform interface; the
+// faces never talk to
 // bbolt, resty, excelize, gopdf or PostgreSQL directly, and leave the
 // formats (forms/xlsx, forms/card, forms/jsonl) and the window's control
 // channel to the jobs, which both call.
@@ -36,6 +38,9 @@ func TestLayering(t *testing.T) {
 				t.Errorf("forms imports %s: forms imports nothing of ours but its regions", d)
 			case under(rel, "jobs") && (under(strings.TrimPrefix(d, mod+"/"), "app") || under(strings.TrimPrefix(d, mod+"/"), "cli")):
 				t.Errorf("jobs depends on %s: the jobs serve both faces and import neither", d)
+			case rel == "sync/client" && (strings.HasPrefix(d, mod+"/sync/client/") || d == mod+"/sync/platform" ||
+				strings.HasPrefix(d, "github.com/go-resty/resty")):
+				t.Errorf("sync/client depends on %s: the engine knows platforms only through its Platform interface (docs/architecture.md)", d)
 			}
 		}
 		if !under(rel, "app") && !under(rel, "cli") {

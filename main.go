@@ -25,6 +25,7 @@ import (
 	_ "github.com/xunbang/xunbang/internal/posixlocale"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -61,7 +62,7 @@ func openWindow(ctx context.Context, o cli.WindowOptions) error {
 // settle.
 func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHooks {
 	startControl(ctx, st)
-	link := client.NewLink(st, client.LinkConfig{Interval: 5 * time.Minute})
+	link := client.NewLink(st, client.LinkConfig{Client: client.Config{Dial: platforms.Dial}, Interval: 5 * time.Minute})
 	link.Start(ctx)
 	return syncHooks(link, st, lang)
 }
@@ -113,14 +114,12 @@ func stopControl() {
 	}
 }
 
+// toStripStatus words the status for the strip: the kind of the last
+// failure becomes a sentence here, in the window's language.
 func toStripStatus(s client.Status, lang string) app.SyncStatus {
-	msg := s.LastError
-	if lang == "en" {
-		msg = s.LastErrorEN
-	}
 	return app.SyncStatus{
 		Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess,
-		LastError: msg, NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts,
+		LastError: s.Message(lang), NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts,
 		Problem: stripProblems[s.Problem], LastChange: s.LastChange,
 	}
 }

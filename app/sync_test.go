@@ -20,6 +20,8 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/fakeplatform"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -89,7 +91,7 @@ func linkHooks(link *client.Link, st *store.Store) SyncHooks {
 		},
 		Status: func(ctx context.Context) (SyncStatus, error) {
 			s, err := link.Status(ctx)
-			return SyncStatus{Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess, LastError: s.LastError,
+			return SyncStatus{Pending: s.Pending, Refused: s.Refused, LastSuccess: s.LastSuccess, LastError: s.Message("zh"),
 				NextRetry: s.NextRetry, Running: s.Running, Conflicts: s.Conflicts, Problem: problems[s.Problem], LastChange: s.LastChange}, err
 		},
 		Connection: testConnection{link},
@@ -134,6 +136,13 @@ func (r testRefusals) Dismiss(ctx context.Context, seq uint64) error {
 // link syncs only when asked.
 func newSyncTestUI(t *testing.T, prepare func(st *store.Store)) (*ui, *store.Store, *client.Link, string) {
 	t.Helper()
+	return newSyncTestUIDial(t, platforms.Dial, prepare)
+}
+
+// newSyncTestUIDial is newSyncTestUI with the link's platforms opened by
+// dial (the fake platform's, say).
+func newSyncTestUIDial(t *testing.T, dial client.Dialer, prepare func(st *store.Store)) (*ui, *store.Store, *client.Link, string) {
+	t.Helper()
 	setLocale(t, "zh_CN.UTF-8")
 	mustSetLanguage(t, Chinese)
 	t.Setenv(client.TokenEnv, "")
@@ -152,7 +161,7 @@ func newSyncTestUI(t *testing.T, prepare func(st *store.Store)) (*ui, *store.Sto
 	if err != nil {
 		t.Fatal(err)
 	}
-	link := client.NewLink(st, client.LinkConfig{Client: client.Config{Keyring: noKeyring{}, Logger: quietLog,
+	link := client.NewLink(st, client.LinkConfig{Client: client.Config{Keyring: noKeyring{}, Dial: dial, Logger: quietLog,
 		Timeout: 10 * time.Second, RetryCount: -1}})
 	link.Start(ctx)
 	h := linkHooks(link, st)
@@ -334,6 +343,45 @@ func TestConnectToTheHub(t *testing.T) {
 	settle(t, u)
 	if p.address.Text != hub.url || !strings.Contains(p.state.Text, "已连接") {
 		t.Errorf("connect text: address %q, state %q, message %q", p.address.Text, p.state.Text, p.message.Text)
+	}
+}
+
+// TestStripNamesThePlatformsFailure: through the link, each kind of
+// failure the platform reports (here the fake platform, which can be
+// offline) reaches the strip as its reason, in the window's words, and the
+// next sync that succeeds clears it.
+func TestStripNamesThePlatformsFailure(t *testing.T) {
+	p := fakeplatform.New(fakeplatform.Options{})
+	tok := p.Token("李科技", "苏州科技镇长团")
+	u, _, link, _ := newSyncTestUIDial(t, p.Dial, func(st *store.Store) { confirmedNeed(t, st) })
+	if _, err := link.Connect(context.Background(), "https://hub.example.cn", tok); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		kind client.ErrorKind
+		want stripState
+	}{
+		{client.KindOffline, stripState{problem: "未同步：本机没有联网，联网后会自动同步。", syncNow: true, retry: true}},
+		{client.KindNotProtocol, stripState{problem: "未同步：收到的不是平台的回复，可能要先在浏览器里登录无线网络。", syncNow: true, retry: true}},
+		{client.KindUnauthorized, stripState{problem: "未同步：平台不认可登录令牌（可能已被收回），请重新粘贴。", connect: true}},
+		{client.KindBusy, stripState{problem: "上次出错：同步服务器正忙，稍后会自动重试。", syncNow: true, retry: true}},
+	} {
+		p.Fail(tc.kind, 0)
+		test.Tap(u.sync.syncNow)
+		settle(t, u)
+		u.sync.refresh()
+		settle(t, u)
+		if got := readStrip(u.sync); got != tc.want {
+			t.Errorf("%s:\n got %+v\nwant %+v", tc.kind, got, tc.want)
+		}
+	}
+	p.Fail(0, 0)
+	test.Tap(u.sync.syncNow)
+	settle(t, u)
+	u.sync.refresh()
+	settle(t, u)
+	if got := readStrip(u.sync); got.problem != "" || u.sync.pending.Text != "已全部同步" {
+		t.Errorf("after the platform recovered: %+v, %q", got, u.sync.pending.Text)
 	}
 }
 

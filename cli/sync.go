@@ -11,6 +11,7 @@ import (
 
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -49,7 +50,7 @@ func runSync(ctx context.Context, c *call) error {
 	if *server == "" {
 		return userError{zh: "请用 --server 指定平台地址，或先运行 xunbang login（窗口中：设置 → 平台连接）。", en: "give the platform address with --server, or run xunbang login first (in the window: Settings → Platform connection)."}
 	}
-	cl, err := client.New(st, client.Config{Server: *server, Keyring: tokenKeyring})
+	cl, err := client.New(st, client.Config{Server: *server, Keyring: tokenKeyring, Dial: platforms.Dial})
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
@@ -131,7 +132,7 @@ func runLogin(ctx context.Context, c *call) error {
 		}
 		*token = text
 	}
-	conn, err := client.Connect(ctx, st, *server, *token, client.ConnectOptions{Keyring: tokenKeyring})
+	conn, err := client.Connect(ctx, st, *server, *token, client.ConnectOptions{Keyring: tokenKeyring, Dial: platforms.Dial})
 	if errors.Is(err, client.ErrNoAddress) {
 		return userError{zh: "请用 --server 指定平台地址（或粘贴整段“寻榜平台连接”文字）。", en: "give the platform address with --server (or paste the whole 寻榜平台连接 text).", err: errUsage}
 	}

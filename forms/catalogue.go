@@ -262,6 +262,11 @@ type Catalogue struct {
 	// content lists the need fields of a need's canonical content (all
 	// but the internal ones), sorted by id.
 	content []*Field
+	// handbook lists the rows of a need's block in the 《技术需求汇编》.
+	handbook []string
+	// flags are the bool fields another field names as its publish or
+	// negotiable flag.
+	flags map[string]bool
 	// solutionByAlias maps the headers of a 《技术需求解决方案表》 to its
 	// fields: an index of its own, since 联系人 or 单位类型 name other
 	// fields on a 需求征集表.
@@ -273,6 +278,7 @@ type catalogueFile struct {
 	Version      string              `json:"version"`
 	TitleZH      string              `json:"title_zh"`
 	TitleEN      string              `json:"title_en"`
+	Handbook     []string            `json:"handbook"`
 	Sources      map[string]string   `json:"sources"`
 	Fields       []*Field            `json:"fields"`
 	Vocabularies map[string][]Option `json:"vocabularies"`
@@ -360,6 +366,9 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
 			c.content = append(c.content, fd)
 		}
+	}
+	if err := c.setHandbook(f.Handbook); err != nil {
+		return nil, err
 	}
 	if err := c.checkFieldRefs(); err != nil {
 		return nil, err
@@ -454,11 +463,62 @@ func parseVocabulary(id string, opts []Option) (*Vocabulary, error) {
 	return v, nil
 }
 
+// Rows of a need's block in the 《技术需求汇编》 that are not one field.
+const (
+	HandbookPublisher = "@publisher" // the enterprise's name (实名公开) or its public alias
+	HandbookRegion    = "@region"    // the region, as forms.Publish gives it
+	HandbookContact   = "@contact"   // the contact (实名公开 only)
+	HandbookOther     = "@other"     // every public field with a value not listed elsewhere
+)
+
+// IsFlag reports whether a field is the publish or negotiable flag of
+// another field (current_basis_public, budget_negotiable): a switch that
+// says how the other is shown, not a fact to show by itself.
+func (c *Catalogue) IsFlag(id string) bool { return c.flags[id] }
+
+// Handbook returns the rows of a need's block in the 《技术需求汇编》 (the
+// xlsx handbook and the PDF booklet), in order: public need field ids, and
+// the Handbook* rows. The title heads the block. It is the catalogue's
+// "handbook" list: a new field appears in the handbook by a catalogue
+// change, in the row @other until it is given a place.
+func (c *Catalogue) Handbook() []string { return c.handbook }
+
+// setHandbook checks and keeps the handbook's rows: each a public need
+// field or a Handbook* row, once.
+func (c *Catalogue) setHandbook(rows []string) error {
+	seen := map[string]bool{}
+	for _, id := range rows {
+		switch id {
+		case HandbookPublisher, HandbookRegion, HandbookContact, HandbookOther:
+		default:
+			f, ok := c.byID[id]
+			if !ok || f.Entity != EntityNeed || f.Class == ClassInternal || f.Class == ClassPersonal {
+				return fmt.Errorf("parse catalogue: handbook row %q is no published need field", id)
+			}
+		}
+		if seen[id] {
+			return fmt.Errorf("parse catalogue: handbook row %q twice", id)
+		}
+		seen[id] = true
+	}
+	if len(rows) == 0 {
+		return fmt.Errorf("parse catalogue: no handbook rows")
+	}
+	c.handbook = rows
+	return nil
+}
+
 // checkFieldRefs checks that every field a field names (its publish flag,
 // its range end, its 面议 flag) is a field of the same record, of the kind
 // it must be.
 func (c *Catalogue) checkFieldRefs() error {
+	c.flags = map[string]bool{}
 	for _, fd := range c.fields {
+		for _, f := range []string{fd.PublishFlag, fd.NegotiableFlag} {
+			if f != "" {
+				c.flags[f] = true
+			}
+		}
 		for _, ref := range []struct{ id, what string }{{fd.PublishFlag, "publish flag"}, {fd.RangeEnd, "range end"}, {fd.NegotiableFlag, "negotiable flag"}} {
 			if ref.id == "" {
 				continue

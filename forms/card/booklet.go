@@ -306,58 +306,72 @@ func topField(cat *forms.Catalogue, codes []string) string {
 	return ""
 }
 
-// shownFields are the public need fields a booklet block shows in rows of
-// their own, or in its band and title; any other public field the need has
-// goes into the row 其他.
-var shownFields = map[string]bool{
-	"title": true, "need_type": true, "tech_fields": true, "keywords": true, "problem": true,
-	"key_technology": true, "indicators": true, "expected_goal": true, "budget_wan": true,
-	"budget_negotiable": true, "cooperation_modes": true, "timeframe": true,
-}
-
-// bookRows are the rows of a need's block, label and value, in order; rows
-// without a value are left out.
+// bookRows are the rows of a need's block, label and value, in the order
+// the catalogue's handbook list gives (forms.Catalogue.Handbook); rows
+// without a value are left out. The title and the need type head the
+// block's band, so a need_type row is not repeated.
 func bookRows(cat *forms.Catalogue, p *forms.PublicNeed, c *content) [][2]string {
 	v := p.Values
-	rows := [][2]string{
-		{"技术领域", c.field},
-		{"需求方", c.publisher},
-		{"所在地区", c.region},
-		{"关键词", clean(strings.Join(v.List("keywords"), "、"))},
-		{"主要问题", c.problem},
-		{"技术关键", clean(v.Get("key_technology"))},
-		{"技术指标", c.indicator},
-		{"预期目标", clean(v.Get("expected_goal"))},
-		{"拟投入资金", c.budget},
-		{"合作方式", c.modes},
-		{"完成时间", clean(v.Get("timeframe"))},
+	listed := map[string]bool{"title": true, "need_type": true}
+	for _, id := range cat.Handbook() {
+		listed[id] = true
 	}
-	var other []string
-	for _, f := range cat.Fields(forms.EntityNeed) {
-		if shownFields[f.ID] || !v.Has(f.ID) {
+	var rows [][2]string
+	for _, id := range cat.Handbook() {
+		var label, text string
+		switch id {
+		case "need_type":
 			continue
-		}
-		if s := fieldText(cat, f, v.List(f.ID)); s != "" {
-			other = append(other, f.ZH+"："+s)
-		}
-	}
-	rows = append(rows, [2]string{"其他", clean(strings.Join(other, "；"))})
-	if p.Visibility == forms.VisibilityNamed {
-		var parts []string
-		for _, id := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
-			if s := clean(p.Contact.Get(id)); s != "" {
-				parts = append(parts, s)
+		case forms.HandbookPublisher:
+			label, text = "需求方", c.publisher
+		case forms.HandbookRegion:
+			label, text = "所在地区", c.region
+		case forms.HandbookContact:
+			label = "联系方式"
+			if p.Visibility == forms.VisibilityNamed {
+				var parts []string
+				for _, cid := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
+					if s := clean(p.Contact.Get(cid)); s != "" {
+						parts = append(parts, s)
+					}
+				}
+				text = strings.Join(parts, "　")
+			}
+		case forms.HandbookOther:
+			label = "其他"
+			var other []string
+			for _, f := range cat.Fields(forms.EntityNeed) {
+				if listed[f.ID] || !v.Has(f.ID) || cat.IsFlag(f.ID) {
+					continue
+				}
+				if s := fieldText(cat, f, v.List(f.ID)); s != "" {
+					other = append(other, f.ZH+"："+s)
+				}
+			}
+			text = clean(strings.Join(other, "；"))
+		default:
+			f := cat.MustField(id)
+			label = f.ZH
+			switch id {
+			case "tech_fields":
+				text = c.field
+			case "problem":
+				text = c.problem
+			case "indicators":
+				text = c.indicator
+			case "budget_wan":
+				text = c.budget
+			case "cooperation_modes":
+				text = c.modes
+			default:
+				text = fieldText(cat, f, v.List(id))
 			}
 		}
-		rows = append(rows, [2]string{"联系方式", strings.Join(parts, "　")})
-	}
-	out := rows[:0]
-	for _, r := range rows {
-		if r[1] != "" {
-			out = append(out, r)
+		if text != "" {
+			rows = append(rows, [2]string{label, text})
 		}
 	}
-	return out
+	return rows
 }
 
 // fieldText writes a field's values for the row 其他.

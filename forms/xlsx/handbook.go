@@ -369,37 +369,9 @@ func (w *hbWriter) need(cat *forms.Catalogue, seq int, p forms.PublicNeed, lang 
 	lines := textLines(title+"　【未经企业确认】", hbLabelWidth+hbValueWidth-2)
 	w.merged(excelize.Cell{StyleID: w.sty.needTitle, Value: head}, float64(lines)*16+6)
 
-	enumText := func(id string) string {
-		fd := cat.MustField(id)
-		return strings.Join(labels(cat.Vocabulary(fd.Vocabulary), v.List(id), lang), "、")
-	}
-	label := func(id string) string { return cat.MustField(id).Label(lang) }
-	w.field(label("need_type"), enumText("need_type"), w.sty.value)
-	w.field(label("tech_fields"), enumText("tech_fields"), w.sty.value)
-	publisher := p.Publisher
-	if publisher == "" && p.Visibility == forms.VisibilityAnonymous {
-		publisher = tr(lang, "（匿名）", "(anonymous)")
-	}
-	w.field(tr(lang, "需求单位", "Enterprise"), publisher, w.sty.value)
-	if p.Region != "" {
-		w.field(label("region"), forms.Regions().FullName(p.Region), w.sty.value)
-	}
-	w.field(label("keywords"), strings.Join(v.List("keywords"), "、"), w.sty.value)
-	w.field(label("problem"), v.Get("problem"), w.sty.value)
-	w.field(label("key_technology"), v.Get("key_technology"), w.sty.value)
-	w.field(label("indicators"), v.Get("indicators"), w.sty.value)
-	w.field(label("expected_goal"), v.Get("expected_goal"), w.sty.value)
-	w.field(tr(lang, "拟投入资金", "Budget"), moneyText(v, cat.MustField("budget_wan"), lang), w.sty.value)
-	w.field(label("cooperation_modes"), enumText("cooperation_modes"), w.sty.value)
-	w.field(label("timeframe"), v.Get("timeframe"), w.sty.value)
-	if p.Visibility == forms.VisibilityNamed && len(p.Contact) > 0 {
-		var parts []string
-		for _, id := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
-			if s := p.Contact.Get(id); s != "" {
-				parts = append(parts, s)
-			}
-		}
-		w.field(tr(lang, "联系方式", "Contact"), strings.Join(parts, "　"), w.sty.value)
+	for _, id := range cat.Handbook() {
+		label, text := w.handbookRow(cat, id, &p, lang)
+		w.field(label, text, w.sty.value)
 	}
 	ref := p.ID
 	if len(ref) > 8 {
@@ -413,6 +385,75 @@ func (w *hbWriter) need(cat *forms.Catalogue, seq int, p forms.PublicNeed, lang 
 		w.field(tr(lang, "说明", "Note"), tr(lang, "本需求未经企业确认，内容以企业最终确认为准。", "Not confirmed by the enterprise: the content may still change."), w.sty.warn)
 	}
 	w.blank(10)
+}
+
+// handbookRow is one row of a need's block: the catalogue's handbook list
+// names it (forms.Catalogue.Handbook).
+func (w *hbWriter) handbookRow(cat *forms.Catalogue, id string, p *forms.PublicNeed, lang string) (label, text string) {
+	v := p.Values
+	switch id {
+	case forms.HandbookPublisher:
+		text = p.Publisher
+		if text == "" && p.Visibility == forms.VisibilityAnonymous {
+			text = tr(lang, "（匿名）", "(anonymous)")
+		}
+		return tr(lang, "需求单位", "Enterprise"), text
+	case forms.HandbookRegion:
+		if p.Region != "" {
+			text = forms.Regions().FullName(p.Region)
+		}
+		return cat.MustField("region").Label(lang), text
+	case forms.HandbookContact:
+		if p.Visibility == forms.VisibilityNamed {
+			var parts []string
+			for _, cid := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
+				if s := p.Contact.Get(cid); s != "" {
+					parts = append(parts, s)
+				}
+			}
+			text = strings.Join(parts, "　")
+		}
+		return tr(lang, "联系方式", "Contact"), text
+	case forms.HandbookOther:
+		listed := map[string]bool{"title": true}
+		for _, l := range cat.Handbook() {
+			listed[l] = true
+		}
+		var other []string
+		for _, f := range cat.Fields(forms.EntityNeed) {
+			if listed[f.ID] || !v.Has(f.ID) || cat.IsFlag(f.ID) {
+				continue
+			}
+			if s := valueText(cat, f, v.List(f.ID), lang); s != "" {
+				other = append(other, f.Label(lang)+tr(lang, "：", ": ")+s)
+			}
+		}
+		return tr(lang, "其他", "Other"), strings.Join(other, tr(lang, "；", "; "))
+	case "budget_wan":
+		return tr(lang, "拟投入资金", "Budget"), moneyText(v, cat.MustField("budget_wan"), lang)
+	}
+	f := cat.MustField(id)
+	return f.Label(lang), valueText(cat, f, v.List(id), lang)
+}
+
+// valueText writes a field's values as a reader reads them: options by
+// their labels, a yes as 是, lists joined.
+func valueText(cat *forms.Catalogue, f *forms.Field, vals []string, lang string) string {
+	switch f.Kind {
+	case forms.KindEnum, forms.KindMultiEnum:
+		return strings.Join(labels(cat.Vocabulary(f.Vocabulary), vals, lang), "、")
+	case forms.KindBool:
+		if len(vals) > 0 && vals[0] == "true" {
+			return tr(lang, "是", "yes")
+		}
+		return ""
+	case forms.KindMoney:
+		if len(vals) == 0 || vals[0] == "" {
+			return ""
+		}
+		return vals[0] + tr(lang, " 万元", " × 10,000 yuan")
+	}
+	return strings.Join(vals, "、")
 }
 
 // groupName numbers a group in Chinese (一、电子信息) or in English.

@@ -110,7 +110,7 @@ func (c *Client) refreshConflict(tx *store.Tx, rec *protocol.Record) error {
 }
 
 // Conflicts lists the records with a kept server revision, oldest first.
-func Conflicts(ctx context.Context, st *store.Store) ([]Conflict, error) {
+func Conflicts(ctx context.Context, st Store) ([]Conflict, error) {
 	var out []Conflict
 	err := st.View(ctx, func(tx *store.Tx) error {
 		for _, k := range conflictIndex(tx) {
@@ -140,7 +140,7 @@ var ErrNoConflict = errors.New("no conflict kept for this record")
 // revision on top of it, which the next sync pushes without conflict. With
 // merged nil the server's side is kept as is ("keep theirs"). The local
 // revisions that conflicted stay in the need's history.
-func ResolveNeed(ctx context.Context, st *store.Store, id string, merged *forms.Need) error {
+func ResolveNeed(ctx context.Context, st Store, id string, merged *forms.Need) error {
 	return resolve(ctx, st, protocol.KindNeed, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerNeed()
 		if err != nil {
@@ -172,7 +172,7 @@ func ResolveNeed(ctx context.Context, st *store.Store, id string, merged *forms.
 }
 
 // ResolveEnterprise is ResolveNeed for an enterprise.
-func ResolveEnterprise(ctx context.Context, st *store.Store, id string, merged *forms.Enterprise) error {
+func ResolveEnterprise(ctx context.Context, st Store, id string, merged *forms.Enterprise) error {
 	return resolve(ctx, st, protocol.KindEnterprise, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerEnterprise()
 		if err != nil {
@@ -200,7 +200,7 @@ func ResolveEnterprise(ctx context.Context, st *store.Store, id string, merged *
 	})
 }
 
-func resolve(ctx context.Context, st *store.Store, kind, id string, theirs bool, fn func(*store.Tx, *Conflict) error) error {
+func resolve(ctx context.Context, st Store, kind, id string, theirs bool, fn func(*store.Tx, *Conflict) error) error {
 	// The record's quarantined conflict is superseded: drop it first; and
 	// when the server's side is kept whole, so is what the record still had
 	// queued. Should the transaction below fail, the conflict (with the
@@ -244,7 +244,7 @@ func resolve(ctx context.Context, st *store.Store, kind, id string, theirs bool,
 // RegistryEntry returns what the shared enterprise registry says about a
 // credit code: an enterprise another team has recorded (public fields only),
 // or nil. The window can show it when an official types the code.
-func RegistryEntry(ctx context.Context, st *store.Store, creditCode string) (*protocol.RegistryEntry, error) {
+func RegistryEntry(ctx context.Context, st Store, creditCode string) (*protocol.RegistryEntry, error) {
 	var out *protocol.RegistryEntry
 	err := st.View(ctx, func(tx *store.Tx) error {
 		b := tx.Meta(registryKey(creditCode, ""))
@@ -259,7 +259,7 @@ func RegistryEntry(ctx context.Context, st *store.Store, creditCode string) (*pr
 
 // PublicNeed returns another team's published need as the feed last brought
 // it (redacted by its visibility), or nil.
-func PublicNeed(ctx context.Context, st *store.Store, id string) (*protocol.PublicNeed, error) {
+func PublicNeed(ctx context.Context, st Store, id string) (*protocol.PublicNeed, error) {
 	var out *protocol.PublicNeed
 	err := st.View(ctx, func(tx *store.Tx) error {
 		b := tx.Meta(prefPublic + id)

@@ -70,8 +70,11 @@ var ErrNoPlaceForToken = errors.New("no OS keyring and the data file is not encr
 
 // ConnectOptions are the seams of Connect and Disconnect.
 type ConnectOptions struct {
-	Keyring    Keyring      // default SystemKeyring{}
-	HTTPClient *http.Client // default a client of its own
+	Keyring Keyring // default SystemKeyring{}
+	// Dial opens the platform whose whoami checks the token (Connect
+	// needs it; platforms.Dial chooses the adapter by the address).
+	Dial       Dialer
+	HTTPClient *http.Client // passed to Dial; default a client of the adapter's own
 	Timeout    time.Duration
 	Logger     *slog.Logger
 }
@@ -96,7 +99,7 @@ func (o *ConnectOptions) defaults() {
 // afresh. A token of a previously connected hub is forgotten. It returns
 // the connection, or an error that Message turns into a sentence (a
 // refused token is a KindUnauthorized *Error).
-func Connect(ctx context.Context, st *store.Store, server, token string, opts ConnectOptions) (Connection, error) {
+func Connect(ctx context.Context, st ConnectionStore, server, token string, opts ConnectOptions) (Connection, error) {
 	opts.defaults()
 	// The hub's console hands out a connect text (地址 and 令牌): pasted
 	// whole into either field, it gives both.
@@ -110,21 +113,18 @@ func Connect(ctx context.Context, st *store.Store, server, token string, opts Co
 	if strings.TrimSpace(server) == "" {
 		return Connection{}, ErrNoAddress
 	}
-	base, err := protocol.ParseServerURL(server)
+	base, err := parseAddress(server)
 	if err != nil {
-		if errors.Is(err, protocol.ErrInsecureURL) {
-			return Connection{}, &Error{Op: "config", Kind: KindInsecure, Err: err}
-		}
-		return Connection{}, &Error{Op: "config", Kind: KindBadAddress, Err: err}
+		return Connection{}, err
 	}
 	if token == "" {
 		return Connection{}, ErrNoToken
 	}
-	id, err := checkToken(ctx, base.String(), token, opts)
+	id, err := checkToken(ctx, base, token, opts)
 	if err != nil {
 		return Connection{}, err
 	}
-	conn := Connection{Server: base.String(), User: id.User, Team: id.Team, PublicURL: id.PublicURL, At: time.Now().UTC()}
+	conn := Connection{Server: base, User: id.User, Team: id.Team, PublicURL: id.PublicURL, At: time.Now().UTC()}
 	old, err := st.Settings(ctx)
 	if err != nil {
 		return Connection{}, err
@@ -178,21 +178,17 @@ func Connect(ctx context.Context, st *store.Store, server, token string, opts Co
 	return conn, nil
 }
 
-// CheckToken asks the hub at server whom token belongs to (GET
-// /v1/whoami), keeping nothing. Connect does this first.
-func CheckToken(ctx context.Context, server, token string, hc *http.Client) (protocol.Identity, error) {
-	return checkToken(ctx, server, strings.TrimSpace(token), ConnectOptions{HTTPClient: hc})
-}
-
-func checkToken(ctx context.Context, server, token string, opts ConnectOptions) (protocol.Identity, error) {
+// checkToken asks the platform at server whom token belongs to, keeping
+// nothing. Connect does this first.
+func checkToken(ctx context.Context, server, token string, opts ConnectOptions) (Identity, error) {
 	opts.defaults()
 	if token == "" {
-		return protocol.Identity{}, ErrNoToken
+		return Identity{}, ErrNoToken
 	}
-	c, err := New(nil, Config{Server: server, Token: token, HTTPClient: opts.HTTPClient, RetryCount: 1,
+	c, err := New(nil, Config{Server: server, Token: token, Dial: opts.Dial, HTTPClient: opts.HTTPClient, RetryCount: 1,
 		Timeout: opts.Timeout, RetryWait: 200 * time.Millisecond, RetryMaxWait: 2 * time.Second, Logger: opts.Logger})
 	if err != nil {
-		return protocol.Identity{}, err
+		return Identity{}, err
 	}
 	return c.WhoAmI(ctx)
 }
@@ -219,7 +215,7 @@ func readConnectText(text string) (server, token string, ok bool) {
 // file — and what the hub said at sign-in. The address stays in the
 // settings, so that connecting again needs only a new token. Records and
 // the outbox are untouched.
-func Disconnect(ctx context.Context, st *store.Store, opts ConnectOptions) error {
+func Disconnect(ctx context.Context, st ConnectionStore, opts ConnectOptions) error {
 	opts.defaults()
 	set, err := st.Settings(ctx)
 	if err != nil {
@@ -256,7 +252,7 @@ func clearFailure(tx *store.Tx) error {
 	}
 	var p persisted
 	_ = json.Unmarshal(b, &p)
-	p.LastError, p.LastErrorEN, p.LastErrorKind, p.NextRetry, p.Failures = "", "", 0, time.Time{}, 0
+	p.Failure, p.NextRetry, p.Failures = nil, time.Time{}, 0
 	nb, err := json.Marshal(p)
 	if err != nil {
 		return err
@@ -267,7 +263,7 @@ func clearFailure(tx *store.Tx) error {
 // LoadStoredToken returns the token for st's hub at server and where it is
 // kept: XUNBANG_TOKEN if set, else the keyring, else the data file. Without
 // any it returns an error wrapping ErrNoToken.
-func LoadStoredToken(ctx context.Context, st *store.Store, server string, kr Keyring) (string, TokenPlace, error) {
+func LoadStoredToken(ctx context.Context, st Store, server string, kr Keyring) (string, TokenPlace, error) {
 	if t := strings.TrimSpace(os.Getenv(TokenEnv)); t != "" {
 		return t, TokenFromEnv, nil
 	}
@@ -306,7 +302,7 @@ func LoadStoredToken(ctx context.Context, st *store.Store, server string, kr Key
 // CurrentConnection returns what st knows of its hub: the address of the
 // settings, where its token is kept (none, when there is none), and whom
 // the hub said it belongs to.
-func CurrentConnection(ctx context.Context, st *store.Store, kr Keyring) (Connection, error) {
+func CurrentConnection(ctx context.Context, st ConnectionStore, kr Keyring) (Connection, error) {
 	set, err := st.Settings(ctx)
 	if err != nil {
 		return Connection{}, err

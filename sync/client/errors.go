@@ -2,19 +2,22 @@ package client
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"syscall"
+	"strconv"
 	"time"
 
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // ErrorKind says what kind of failure a sync step met; the window and the
-// CLI map it to a message once, with Message.
+// CLI map it to a message once, with Message. The store keeps a kind by its
+// name (String), never a sentence.
 type ErrorKind int
 
-// Error kinds.
+// Error kinds. Their numbers are those a status written by an earlier
+// version kept; their names are what is kept now.
 const (
 	KindNetwork      ErrorKind = iota + 1 // the server could not be reached, or the connection broke
 	KindNotProtocol                       // something answered that is not the sync server (a Wi-Fi login page…)
@@ -29,15 +32,74 @@ const (
 	KindLocal                             // the local store failed
 	KindOffline                           // this computer has no network (no route to anywhere)
 	KindBadAddress                        // the server address is not an address
+	KindUnknown                           // a failure kept by an earlier version without its kind, or of a kind this version does not know
 )
 
-// Error is a failed sync step.
+// kindNames are the kinds' names as the store keeps them.
+var kindNames = map[ErrorKind]string{
+	KindNetwork: "unreachable", KindNotProtocol: "not_a_platform", KindVersion: "version",
+	KindUnauthorized: "unauthorized", KindTooLarge: "too_large", KindBusy: "busy",
+	KindServer: "server_error", KindRejected: "refused", KindCanceled: "canceled",
+	KindInsecure: "insecure_address", KindLocal: "local", KindOffline: "offline",
+	KindBadAddress: "bad_address", KindUnknown: "unknown",
+}
+
+// String is the kind's stable name ("offline", "unauthorized",
+// "not_a_platform", "busy", "server_error", "version", "refused"…); "" for
+// no kind.
+func (k ErrorKind) String() string { return kindNames[k] }
+
+// MarshalText writes the kind's name.
+func (k ErrorKind) MarshalText() ([]byte, error) { return []byte(k.String()), nil }
+
+// UnmarshalText reads a kind's name; a name this version does not know is
+// KindUnknown.
+func (k *ErrorKind) UnmarshalText(b []byte) error {
+	*k = KindUnknown
+	if len(b) == 0 {
+		*k = 0
+	}
+	for kind, name := range kindNames {
+		if name == string(b) {
+			*k = kind
+		}
+	}
+	return nil
+}
+
+// UnmarshalJSON reads a kind's name, or the number an earlier version kept.
+func (k *ErrorKind) UnmarshalJSON(b []byte) error {
+	if n, err := strconv.Atoi(string(b)); err == nil {
+		*k = ErrorKind(n)
+		if _, ok := kindNames[*k]; !ok && n != 0 {
+			*k = KindUnknown
+		}
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	return k.UnmarshalText([]byte(s))
+}
+
+// kindOf is the kind of err, 0 when it is not an *Error.
+func kindOf(err error) ErrorKind {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return 0
+}
+
+// Error is a failed sync step. Platform adapters return it, with the Kind
+// that says what happened (see Platform).
 type Error struct {
-	Op         string        // "push", "pull", "whoami", "health", "store"
+	Op         string        // "push", "pull", "whoami", "health", "store", "config"
 	Kind       ErrorKind     //
 	Status     int           // HTTP status, if there was an answer
-	Code       string        // the server's error code, if it sent one
-	RetryAfter time.Duration // the server's Retry-After, if it sent one
+	Code       string        // the platform's error code, if it sent one
+	RetryAfter time.Duration // the platform's Retry-After, if it sent one
 	Err        error
 }
 
@@ -131,9 +193,19 @@ func Message(err error, lang string) string {
 		return pick("服务器地址须以 https:// 开头（只有本机地址可以用 http://）。",
 			"The server address must start with https:// (http:// only for this computer).")
 	case KindLocal:
-		return pick("本机数据保存出错："+e.Err.Error(), "Saving on this computer failed: "+e.Err.Error())
+		return pick("本机数据保存出错："+detail(e), "Saving on this computer failed: "+detail(e))
+	case KindUnknown:
+		// A failure an earlier version kept as a sentence (its detail).
+		return pick("同步出错："+detail(e), "Sync failed: "+detail(e))
 	}
 	return pick("同步出错："+err.Error(), "Sync failed: "+err.Error())
+}
+
+func detail(e *Error) string {
+	if e.Err == nil {
+		return ""
+	}
+	return e.Err.Error()
 }
 
 // transient reports whether a later attempt may succeed without anyone
@@ -186,7 +258,7 @@ func problemOf(k ErrorKind) Problem {
 		return ProblemBadAddress
 	case KindLocal:
 		return ProblemLocal
-	case KindBusy, KindServer, KindTooLarge, KindRejected:
+	case KindBusy, KindServer, KindTooLarge, KindRejected, KindUnknown:
 		return ProblemServer
 	}
 	return ProblemNone
@@ -212,18 +284,3 @@ func ProblemOf(err error) Problem {
 
 // ErrNoAddress: the settings name no platform address.
 var ErrNoAddress = errors.New("no platform address in the settings")
-
-// offline reports whether a transport error says that this computer has no
-// network at all (rather than that the hub does not answer).
-func offline(err error) bool {
-	var errno syscall.Errno
-	if !errors.As(err, &errno) {
-		return false
-	}
-	switch errno {
-	case syscall.ENETUNREACH, syscall.ENETDOWN, syscall.EHOSTUNREACH,
-		syscall.Errno(10050), syscall.Errno(10051), syscall.Errno(10065): // WSAENETDOWN, WSAENETUNREACH, WSAEHOSTUNREACH
-		return true
-	}
-	return false
-}

@@ -69,7 +69,7 @@ func TestSyncThroughFaults(t *testing.T) {
 		t.Fatal("no sync failed: the proxy injected nothing")
 	}
 	s, _ := ca.Status(ctx)
-	t.Logf("status during faults: pending %d, last error %q", s.Pending, s.LastError)
+	t.Logf("status during faults: pending %d, last error %q", s.Pending, s.Message("zh"))
 
 	px.SetRate(0)
 	if rep, err := ca.Sync(ctx); err != nil {
@@ -83,7 +83,7 @@ func TestSyncThroughFaults(t *testing.T) {
 		t.Fatalf("the colleague's store differs:\n%s", d)
 	}
 	s, _ = ca.Status(ctx)
-	if s.LastError != "" || !s.NextRetry.IsZero() || s.Pending != 0 {
+	if s.Message("zh") != "" || !s.NextRetry.IsZero() || s.Pending != 0 {
 		t.Fatalf("status after recovery %+v", s)
 	}
 }

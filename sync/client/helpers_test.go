@@ -14,6 +14,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/platform"
 )
 
@@ -108,7 +109,7 @@ func (k *memKeyring) Delete(service, account string) error {
 // fastConfig retries quickly, so that fault tests stay short.
 func fastConfig(url, token string) client.Config {
 	return client.Config{
-		Server: url, Token: token, Keyring: &memKeyring{}, BatchSize: 20, PullLimit: 50,
+		Server: url, Token: token, Keyring: &memKeyring{}, Dial: platforms.Dial, BatchSize: 20, PullLimit: 50,
 		Timeout: 5 * time.Second, RetryCount: 3, RetryWait: 2 * time.Millisecond, RetryMaxWait: 20 * time.Millisecond,
 		Logger: quiet,
 	}

@@ -5,8 +5,6 @@ import (
 	"log/slog"
 	"sync"
 	"time"
-
-	"github.com/xunbang/xunbang/store"
 )
 
 // Link keeps an open data dir connected to its hub while the window is
@@ -15,7 +13,7 @@ import (
 // (no restart), and the status the window shows — including why nothing
 // syncs when there is no client at all (no address, no token).
 type Link struct {
-	st  *store.Store
+	st  ConnectionStore
 	cfg LinkConfig
 
 	mu     sync.Mutex
@@ -27,9 +25,9 @@ type Link struct {
 
 // LinkConfig configures a Link.
 type LinkConfig struct {
-	// Client is the template of the clients the link makes (timeouts,
-	// retries, batch sizes, HTTP client for tests); Server and Token are
-	// filled in from the data dir.
+	// Client is the template of the clients the link makes (the Dial that
+	// opens the platform, timeouts, retries, batch sizes, HTTP client for
+	// tests); Server and Token are filled in from the data dir.
 	Client Config
 	// Interval is the time between background syncs after a success; 0
 	// runs no background loop (Sync only when asked).
@@ -37,7 +35,7 @@ type LinkConfig struct {
 }
 
 // NewLink returns a link for st; it does nothing until Start.
-func NewLink(st *store.Store, cfg LinkConfig) *Link {
+func NewLink(st ConnectionStore, cfg LinkConfig) *Link {
 	if cfg.Client.Keyring == nil {
 		cfg.Client.Keyring = SystemKeyring{}
 	}
@@ -74,7 +72,7 @@ func (l *Link) reload(ctx context.Context) {
 	}
 	l.cl, l.why = cl, err
 	if err != nil {
-		l.cfg.Client.Logger.Info("sync: not connected", "reason", Message(err, "en"))
+		l.cfg.Client.Logger.Info("sync: not connected", "reason", err)
 		return
 	}
 	if l.parent != nil && l.cfg.Interval > 0 {
@@ -111,7 +109,7 @@ func (l *Link) Disconnect(ctx context.Context) error {
 }
 
 func (l *Link) connectOptions() ConnectOptions {
-	return ConnectOptions{Keyring: l.cfg.Client.Keyring, HTTPClient: l.cfg.Client.HTTPClient, Logger: l.cfg.Client.Logger}
+	return ConnectOptions{Keyring: l.cfg.Client.Keyring, Dial: l.cfg.Client.Dial, HTTPClient: l.cfg.Client.HTTPClient, Logger: l.cfg.Client.Logger}
 }
 
 // Connection returns what the data dir knows of its hub.
@@ -143,8 +141,7 @@ func (l *Link) Status(ctx context.Context) (Status, error) {
 		return cl.Status(ctx)
 	}
 	s, err := ReadStatus(ctx, l.st)
-	s.Problem = ProblemOf(why)
-	s.LastError, s.LastErrorEN = Message(why, "zh"), Message(why, "en")
+	s.Problem, s.Err = ProblemOf(why), why
 	s.NextRetry = time.Time{}
 	return s, err
 }

@@ -32,7 +32,7 @@ func TestLinkSaysWhyItDoesNotSync(t *testing.T) {
 		}
 		return s
 	}
-	if s := status(client.ProblemNoAddress); s.Pending != 3 || s.LastError == "" {
+	if s := status(client.ProblemNoAddress); s.Pending != 3 || s.Message("zh") == "" {
 		t.Errorf("no address: %+v", s)
 	}
 	if _, err := l.Sync(ctx); !errors.Is(err, client.ErrNoAddress) {
@@ -80,7 +80,7 @@ func TestLinkSaysWhyItDoesNotSync(t *testing.T) {
 	if _, err := l.Sync(ctx); err == nil {
 		t.Fatal("synced with the hub gone")
 	}
-	if s := status(client.ProblemUnreachable); s.NextRetry.IsZero() || s.LastError == "" {
+	if s := status(client.ProblemUnreachable); s.NextRetry.IsZero() || s.Message("zh") == "" {
 		t.Errorf("unreachable: %+v", s)
 	}
 

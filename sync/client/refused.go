@@ -32,7 +32,7 @@ type Refusal struct {
 
 // Refusals lists the refused records, oldest first. Conflicts are not
 // refusals (see Conflicts).
-func Refusals(ctx context.Context, st *store.Store) ([]Refusal, error) {
+func Refusals(ctx context.Context, st Store) ([]Refusal, error) {
 	q, err := st.QuarantinedOutbox(ctx)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ func Refusals(ctx context.Context, st *store.Store) ([]Refusal, error) {
 var ErrNotSuperseded = errors.New("the refused revision is the record's current one: fix the record instead")
 
 // DismissRefusal forgets the refusal of a superseded revision.
-func DismissRefusal(ctx context.Context, st *store.Store, seq uint64) error {
+func DismissRefusal(ctx context.Context, st Store, seq uint64) error {
 	l, err := Refusals(ctx, st)
 	if err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
@@ -11,14 +12,18 @@ import (
 )
 
 // Solutions (揭榜) in the sync. The client asks the feed for solutions
-// (protocol.ParamKinds): the solutions providers send on the hub's public
+// (Platform.Pull's kinds; the reference protocol's protocol.ParamKinds): the solutions providers send on the hub's public
 // page for the team's needs, and colleagues' changes to them, arrive as
 // records of kind solution and are stored like needs (fast-forward, or kept
 // aside in a conflict); the team's own changes — a status, a paper 方案表
 // typed in — go out through the outbox like any record.
 
-// feedKinds are the optional record kinds this client asks the feed for.
+// feedKinds are the optional record kinds this client asks the feed for,
+// as the store keeps them beside the cursor (comma-separated).
 const feedKinds = protocol.KindSolution
+
+// askKinds are feedKinds as Platform.Pull takes them.
+var askKinds = strings.Split(feedKinds, ",")
 
 // metaFeedKinds is the meta key of the kinds the stored cursor was read
 // with. A cursor read without solutions (by a client of before 揭榜) has
@@ -81,7 +86,7 @@ func decodeSolution(b []byte) (*forms.Solution, error) {
 // ResolveSolution ends a solution's conflict as ResolveNeed does a need's:
 // the server's revision becomes the current one here, and merged, if not
 // nil, is saved on top of it as a new revision for the next sync to push.
-func ResolveSolution(ctx context.Context, st *store.Store, id string, merged *forms.Solution) error {
+func ResolveSolution(ctx context.Context, st Store, id string, merged *forms.Solution) error {
 	return resolve(ctx, st, protocol.KindSolution, id, merged == nil, func(tx *store.Tx, cf *Conflict) error {
 		srv, err := cf.ServerSolution()
 		if err != nil {

@@ -10,20 +10,78 @@ import (
 	"github.com/xunbang/xunbang/store"
 )
 
-// persisted is what the store keeps of the sync's state (meta "sync.status").
+// persisted is what the store keeps of the sync's state (meta
+// "sync.status"): times, and the last failure's kind and facts — never a
+// sentence (Message words it when it is shown).
 type persisted struct {
 	LastAttempt time.Time `json:"last_attempt,omitzero"`
 	LastSuccess time.Time `json:"last_success,omitzero"`
-	LastError   string    `json:"last_error,omitempty"`    // plain Chinese
-	LastErrorEN string    `json:"last_error_en,omitempty"` // the same in English
-	// LastErrorKind is the ErrorKind of the last error (0 for none, or for
-	// a status written before it was kept).
-	LastErrorKind ErrorKind `json:"last_error_kind,omitempty"`
+	// Failure is the last sync's failure; nil after a success.
+	Failure *failure `json:"failure,omitempty"`
 	// LastChange is when a sync last changed a record here (a colleague's
 	// revision, a verdict): open screens reload what they show.
 	LastChange time.Time `json:"last_change,omitzero"`
 	NextRetry  time.Time `json:"next_retry,omitzero"`
 	Failures   int       `json:"failures,omitempty"` // in a row
+}
+
+// failure is what is kept of a failed sync: its kind (by name) and its
+// facts.
+type failure struct {
+	Kind       ErrorKind `json:"kind"`
+	Op         string    `json:"op,omitempty"`          // push, pull, whoami, store…
+	HTTPStatus int       `json:"http_status,omitempty"` // the platform's answer, if there was one
+	Code       string    `json:"code,omitempty"`        // the platform's error code, if it sent one
+	// Detail is the local store's error (KindLocal), or the sentence an
+	// earlier version kept without a kind (KindUnknown); "" otherwise.
+	Detail string `json:"detail,omitempty"`
+}
+
+// failureOf is what is kept of err.
+func failureOf(err error) *failure {
+	e := &Error{Kind: KindUnknown, Err: err}
+	errors.As(err, &e)
+	f := &failure{Kind: e.Kind, Op: e.Op, HTTPStatus: e.Status, Code: e.Code}
+	if f.Kind == KindLocal || f.Kind == KindUnknown {
+		f.Detail = detail(e)
+	}
+	return f
+}
+
+// err rebuilds the failure as the *Error Message and ProblemOf read.
+func (f *failure) err() error {
+	e := &Error{Op: f.Op, Kind: f.Kind, Status: f.HTTPStatus, Code: f.Code}
+	if f.Detail != "" {
+		e.Err = errors.New(f.Detail)
+	}
+	if e.Kind == 0 {
+		e.Kind = KindUnknown
+	}
+	return e
+}
+
+// UnmarshalJSON reads a status, also one an earlier version wrote: that
+// kept the failure as sentences (last_error, last_error_en) and, later, the
+// kind's number (last_error_kind). Its kind is kept; a failure without one
+// becomes KindUnknown with its Chinese sentence as the detail.
+func (p *persisted) UnmarshalJSON(b []byte) error {
+	type current persisted
+	var v struct {
+		current
+		LegacyError string    `json:"last_error"`
+		LegacyKind  ErrorKind `json:"last_error_kind"`
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
+	}
+	*p = persisted(v.current)
+	if p.Failure == nil && (v.LegacyError != "" || v.LegacyKind != 0) {
+		p.Failure = &failure{Kind: v.LegacyKind}
+		if _, known := kindNames[v.LegacyKind]; !known || v.LegacyKind == KindUnknown {
+			p.Failure.Kind, p.Failure.Detail = KindUnknown, v.LegacyError
+		}
+	}
+	return nil
 }
 
 // Status is what the window shows about the queue, at all times.
@@ -36,15 +94,22 @@ type Status struct {
 	Oldest      time.Time // when the oldest pending change was saved
 	LastSuccess time.Time // zero: never
 	LastAttempt time.Time
-	LastError   string // plain Chinese; "" after a success
-	LastErrorEN string
-	NextRetry   time.Time // zero: no retry scheduled (the last sync succeeded)
-	Running     bool
+	// Err is why the last sync failed — its kind and facts as the store
+	// keeps them, an *Error — or, from Link.Status, why no sync can run
+	// (ErrNoAddress, ErrNoToken…); nil after a success. Message(Err, lang),
+	// or Status.Message, words it.
+	Err       error
+	NextRetry time.Time // zero: no retry scheduled (the last sync succeeded)
+	Running   bool
 	// Problem is why nothing is syncing now; ProblemNone while it is.
 	Problem Problem
 	// LastChange is when a sync last changed a record here.
 	LastChange time.Time
 }
+
+// Message words why the last sync failed, in Chinese ("zh") or English
+// ("en"); "" when it did not.
+func (s Status) Message(lang string) string { return Message(s.Err, lang) }
 
 // Status returns the queue's state for the window. It reads the store only
 // (no network) and is cheap enough to call every second.
@@ -57,7 +122,7 @@ func (c *Client) Status(ctx context.Context) (Status, error) {
 
 // ReadStatus is Status for a store without a client (no server configured
 // yet, or no token): the queue and what the last sync left.
-func ReadStatus(ctx context.Context, st *store.Store) (Status, error) {
+func ReadStatus(ctx context.Context, st Store) (Status, error) {
 	var s Status
 	os, err := st.OutboxStats(ctx)
 	if err != nil {
@@ -71,13 +136,10 @@ func ReadStatus(ctx context.Context, st *store.Store) (Status, error) {
 				return err
 			}
 		}
-		s.LastSuccess, s.LastAttempt, s.LastError, s.LastErrorEN, s.NextRetry, s.LastChange =
-			p.LastSuccess, p.LastAttempt, p.LastError, p.LastErrorEN, p.NextRetry, p.LastChange
-		if p.LastError != "" {
-			s.Problem = problemOf(p.LastErrorKind)
-			if s.Problem == ProblemNone {
-				s.Problem = ProblemServer // a status kept before kinds were
-			}
+		s.LastSuccess, s.LastAttempt, s.NextRetry, s.LastChange = p.LastSuccess, p.LastAttempt, p.NextRetry, p.LastChange
+		if p.Failure != nil {
+			s.Err = p.Failure.err()
+			s.Problem = ProblemOf(s.Err)
 		}
 		s.Conflicts = len(conflictIndex(tx))
 		return nil
@@ -85,6 +147,7 @@ func ReadStatus(ctx context.Context, st *store.Store) (Status, error) {
 	return s, err
 }
 
+// saveStatus changes the kept status in tx.
 func (c *Client) saveStatus(tx *store.Tx, fn func(*persisted)) error {
 	var p persisted
 	if b := tx.Meta(metaStatus); b != nil {
@@ -109,11 +172,7 @@ func (c *Client) recordFailure(ctx context.Context, start time.Time, err error) 
 	werr := c.st.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
 		return c.saveStatus(tx, func(p *persisted) {
 			p.LastAttempt = start
-			p.LastError, p.LastErrorEN = Message(err, "zh"), Message(err, "en")
-			p.LastErrorKind = 0
-			if e := (*Error)(nil); errors.As(err, &e) {
-				p.LastErrorKind = e.Kind
-			}
+			p.Failure = failureOf(err)
 			p.Failures++
 			p.NextRetry = now.Add(retryDelay(p.Failures, err))
 		})

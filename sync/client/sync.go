@@ -5,9 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"net/http"
-	"net/url"
-	"strconv"
 	"time"
 
 	"github.com/xunbang/xunbang/forms"
@@ -19,7 +16,7 @@ import (
 // changes they describe).
 const (
 	metaCursor    = "sync.cursor"    // the feed cursor, as the server gave it
-	metaStatus    = "sync.status"    // persisted (JSON): last success, last error, next retry
+	metaStatus    = "sync.status"    // persisted (JSON): last success, last failure's kind, next retry
 	metaConflicts = "sync.conflicts" // JSON list of "kind.id" with a kept server revision
 	prefConflict  = "sync.conflict." // + kind "." id => conflictRecord (JSON)
 	prefPublic    = "sync.public."   // + need id => protocol.PublicNeed (JSON): other teams' published needs
@@ -40,7 +37,7 @@ type Report struct {
 	Invalid    int // quarantined with the server's reasons
 	Pulled     int // changes received
 	Applied    int // changes that changed the store
-	Requests   int // protocol requests made (not counting resty's retries)
+	Requests   int // platform calls made (not counting an adapter's own retries)
 	Duration   time.Duration
 }
 
@@ -52,8 +49,8 @@ func (r Report) String() string {
 // Sync pushes the outbox, then pulls the change feed. It returns what it did
 // and the first error that stopped it; what was done before the error stays
 // done (acknowledged entries, applied pages). Syncs run one at a time. The
-// outcome is recorded for Status: the last success, or the error in plain
-// Chinese and the time of the next retry.
+// outcome is recorded for Status: the last success, or the failure's kind
+// and facts and the time of the next retry.
 func (c *Client) Sync(ctx context.Context) (Report, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -71,7 +68,7 @@ func (c *Client) Sync(ctx context.Context) (Report, error) {
 	rep.Duration = c.cfg.Now().Sub(start)
 	if err != nil {
 		c.recordFailure(ctx, start, err)
-		c.log.Warn("sync failed", "server", c.Server(), "report", rep.String(), "err", err)
+		c.log.Warn("sync failed", "server", c.Server(), "kind", kindOf(err).String(), "report", rep.String(), "err", err)
 		return rep, err
 	}
 	c.log.Info("sync done", "server", c.Server(), "report", rep.String())
@@ -100,7 +97,7 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 		if len(entries) == 0 {
 			return nil
 		}
-		req := protocol.PushRequest{Protocol: protocol.Version}
+		var recs []protocol.Record
 		var sent []store.OutboxEntry
 		size := 0
 		for _, e := range entries {
@@ -123,20 +120,16 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 				break
 			}
 			size += len(e.Body) + 256
-			req.Records = append(req.Records, rec)
+			recs = append(recs, rec)
 			sent = append(sent, e)
 		}
 		if len(sent) == 0 {
 			continue
 		}
-		body := encodePush(req.Records, size)
-		var resp protocol.PushResponse
 		rep.Requests++
-		err = c.call(ctx, "push", http.MethodPost, protocol.PathPush, nil, body, &resp)
+		results, err := c.p.Push(ctx, recs)
 		if err == nil {
-			if merr := resp.MatchRequest(&req); merr != nil {
-				err = &Error{Op: "push", Kind: KindNotProtocol, Status: http.StatusOK, Err: merr}
-			}
+			err = matchResults(recs, results)
 		}
 		if err != nil {
 			var e *Error
@@ -154,7 +147,7 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 			return err
 		}
 		rep.Pushed += len(sent)
-		if err := c.settle(ctx, sent, resp.Results, rep, pushed); err != nil {
+		if err := c.settle(ctx, sent, results, rep, pushed); err != nil {
 			return err
 		}
 	}
@@ -205,6 +198,35 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 	return nil
 }
 
+// matchResults checks that a platform answered a push as Platform.Push
+// promises: one known outcome per record, in order, naming the same kind,
+// id and revision, a conflict with the current revision of the same
+// record. Anything else is not an answer, whatever the adapter.
+func matchResults(recs []protocol.Record, results []protocol.Result) error {
+	bad := func(format string, args ...any) error {
+		return &Error{Op: "push", Kind: KindNotProtocol, Err: fmt.Errorf(format, args...)}
+	}
+	if len(results) != len(recs) {
+		return bad("%d results for %d records", len(results), len(recs))
+	}
+	for i, r := range results {
+		q := &recs[i]
+		if r.Kind != q.Kind || r.ID != q.ID || r.Rev != q.Rev {
+			return bad("result %d names %s %s@%s, pushed %s %s@%s", i, r.Kind, r.ID, r.Rev, q.Kind, q.ID, q.Rev)
+		}
+		switch r.Outcome {
+		case protocol.Accepted, protocol.Duplicate, protocol.Invalid:
+		case protocol.Conflict:
+			if r.Current == nil || r.Current.Kind != q.Kind || r.Current.ID != q.ID {
+				return bad("result %d: a conflict without the record's current revision", i)
+			}
+		default:
+			return bad("result %d: outcome %q", i, r.Outcome)
+		}
+	}
+	return nil
+}
+
 func shortRev(r string) string {
 	if len(r) > 8 {
 		return r[:8]
@@ -224,17 +246,16 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 		return localErr(err)
 	}
 	for page := 0; page < 1_000_000; page++ {
-		q := url.Values{"limit": {strconv.Itoa(c.cfg.PullLimit)}, protocol.ParamKinds: {feedKinds}}
-		if cursor != "" {
-			q.Set("after", cursor)
-		}
-		var resp protocol.PullResponse
 		rep.Requests++
-		if err := c.call(ctx, "pull", http.MethodGet, protocol.PathChanges, q, nil, &resp); err != nil {
+		resp, err := c.p.Pull(ctx, cursor, c.cfg.PullLimit, askKinds)
+		if err != nil {
 			return err
 		}
+		if resp.Cursor == "" {
+			return &Error{Op: "pull", Kind: KindNotProtocol, Err: errors.New("a feed page without a cursor")}
+		}
 		rep.Pulled += len(resp.Changes)
-		err := c.st.Update(ctx, func(tx *store.Tx) error {
+		err = c.st.Update(ctx, func(tx *store.Tx) error {
 			for i := range resp.Changes {
 				if r := resp.Changes[i].Record; r != nil {
 					if _, ok := pushed[r.Rev]; ok {
@@ -264,7 +285,7 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 					}
 					if !resp.More {
 						p.LastAttempt, p.LastSuccess = start, c.cfg.Now()
-						p.LastError, p.LastErrorEN, p.LastErrorKind, p.NextRetry, p.Failures = "", "", 0, time.Time{}, 0
+						p.Failure, p.NextRetry, p.Failures = nil, time.Time{}, 0
 					}
 				})
 			}
@@ -285,6 +306,12 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 // A change that cannot apply (a record this store already has in a newer or
 // diverging revision) is skipped: the push side surfaces real conflicts.
 func (c *Client) apply(tx *store.Tx, ch *protocol.Change) (bool, error) {
+	switch {
+	case ch.Kind == protocol.ChangeRecord && ch.Record == nil,
+		ch.Kind == protocol.ChangeStatus && ch.Status == nil,
+		ch.Kind == protocol.ChangePublicNeed && !protocol.ValidID(ch.NeedID):
+		return false, nil // a change without its payload (an adapter's bug) changes nothing
+	}
 	switch ch.Kind {
 	case protocol.ChangeRecord:
 		switch ch.Record.Kind {
@@ -422,33 +449,4 @@ func (c *Client) applyStatus(tx *store.Tx, st *protocol.StatusChange) (bool, err
 		return false, err
 	}
 	return true, nil
-}
-
-// encodePush writes a push request by hand: the bodies are copied as they
-// are (they were checked by Record.Validate), where encoding/json would scan
-// and compact each of them again.
-func encodePush(recs []protocol.Record, sizeHint int) []byte {
-	buf := make([]byte, 0, sizeHint+64)
-	buf = append(buf, `{"protocol":`...)
-	buf = strconv.AppendQuote(buf, protocol.Version)
-	buf = append(buf, `,"records":[`...)
-	for i, r := range recs {
-		if i > 0 {
-			buf = append(buf, ',')
-		}
-		buf = append(buf, `{"kind":`...)
-		buf = strconv.AppendQuote(buf, r.Kind)
-		buf = append(buf, `,"id":`...)
-		buf = strconv.AppendQuote(buf, r.ID)
-		buf = append(buf, `,"rev":`...)
-		buf = strconv.AppendQuote(buf, r.Rev)
-		if r.BaseRev != "" {
-			buf = append(buf, `,"base_rev":`...)
-			buf = strconv.AppendQuote(buf, r.BaseRev)
-		}
-		buf = append(buf, `,"body":`...)
-		buf = append(buf, r.Body...)
-		buf = append(buf, '}')
-	}
-	return append(buf, "]}\n"...)
 }

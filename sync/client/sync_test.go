@@ -16,6 +16,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/platforms"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -75,7 +76,7 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 		t.Fatalf("no-change sync: %s, %v", rep, err)
 	}
 	s, err := ca.Status(ctx)
-	if err != nil || s.Pending != 0 || s.LastSuccess.IsZero() || s.LastError != "" || !s.NextRetry.IsZero() {
+	if err != nil || s.Pending != 0 || s.LastSuccess.IsZero() || s.Message("zh") != "" || !s.NextRetry.IsZero() {
 		t.Fatalf("status %+v %v", s, err)
 	}
 }
@@ -279,7 +280,7 @@ func TestCaptivePortalIsAFailure(t *testing.T) {
 				t.Fatalf("err = %v", err)
 			}
 			s, _ := c.Status(ctx)
-			if s.Pending != 3 || !strings.Contains(s.LastError, "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
+			if s.Pending != 3 || !strings.Contains(s.Message("zh"), "无线网络") || s.NextRetry.IsZero() || !s.LastSuccess.IsZero() {
 				t.Fatalf("status %+v", s)
 			}
 		})
@@ -288,14 +289,14 @@ func TestCaptivePortalIsAFailure(t *testing.T) {
 
 func TestHTTPSRequiredExceptLoopback(t *testing.T) {
 	st := openStore(t, t.TempDir(), "li", "suzhou")
-	_, err := client.New(st, client.Config{Server: "http://192.168.1.20:8787", Token: "x"})
+	_, err := client.New(st, client.Config{Server: "http://192.168.1.20:8787", Token: "x", Dial: platforms.Dial})
 	if !errors.Is(err, protocol.ErrInsecureURL) || !strings.Contains(client.Message(err, "zh"), "https") {
 		t.Fatalf("plain http to the LAN: %v", err)
 	}
-	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn", Token: "x"}); err != nil {
+	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn", Token: "x", Dial: platforms.Dial}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.New(st, client.Config{Server: "http://127.0.0.1:8787", Token: "x"}); err != nil {
+	if _, err := client.New(st, client.Config{Server: "http://127.0.0.1:8787", Token: "x", Dial: platforms.Dial}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -354,8 +355,8 @@ func TestCancelStopsSync(t *testing.T) {
 	if !errors.As(err, &e) || e.Kind != client.KindCanceled || time.Since(start) > 2*time.Second {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
-	if s, _ := c.Status(context.Background()); s.LastError != "" {
-		t.Errorf("a cancelled sync recorded an error: %q", s.LastError)
+	if s, _ := c.Status(context.Background()); s.Message("zh") != "" {
+		t.Errorf("a cancelled sync recorded an error: %q", s.Message("zh"))
 	}
 }
 
@@ -367,7 +368,7 @@ func TestTokens(t *testing.T) {
 	t.Setenv(client.TokenEnv, "")
 	dir := t.TempDir()
 	st := openStore(t, dir, "li", "suzhou")
-	opts := client.ConnectOptions{Keyring: kr, Logger: quiet}
+	opts := client.ConnectOptions{Keyring: kr, Dial: platforms.Dial, Logger: quiet}
 	if _, _, err := client.LoadStoredToken(ctx, st, h.URL, kr); !errors.Is(err, client.ErrNoToken) {
 		t.Fatalf("no token: %v", err)
 	}
@@ -395,7 +396,7 @@ func TestTokens(t *testing.T) {
 
 	// A sync with the keyring's token never writes it to the data dir.
 	seed(t, st, 2)
-	c, err := client.New(st, client.Config{Server: h.URL, Keyring: kr, Logger: quiet})
+	c, err := client.New(st, client.Config{Server: h.URL, Keyring: kr, Dial: platforms.Dial, Logger: quiet})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -424,7 +425,7 @@ func TestTokenInTheDataFile(t *testing.T) {
 	h := newHub(t)
 	tok := h.token("li", "suzhou")
 	t.Setenv(client.TokenEnv, "")
-	opts := client.ConnectOptions{Keyring: noKeyring{}, Logger: quiet}
+	opts := client.ConnectOptions{Keyring: noKeyring{}, Dial: platforms.Dial, Logger: quiet}
 
 	plain := openStore(t, t.TempDir(), "li", "suzhou")
 	if _, err := client.Connect(ctx, plain, h.URL, tok, opts); !errors.Is(err, client.ErrNoPlaceForToken) {
@@ -441,7 +442,7 @@ func TestTokenInTheDataFile(t *testing.T) {
 		t.Fatalf("connect: %+v %v", conn, err)
 	}
 	seed(t, st, 1)
-	c, err := client.New(st, client.Config{Server: h.URL, Keyring: noKeyring{}, Logger: quiet})
+	c, err := client.New(st, client.Config{Server: h.URL, Keyring: noKeyring{}, Dial: platforms.Dial, Logger: quiet})
 	if err != nil {
 		t.Fatalf("a client finds the token in the data file: %v", err)
 	}
@@ -502,11 +503,11 @@ func TestSystemKeyringFailsCleanlyWithoutDBus(t *testing.T) {
 		t.Fatalf("err %v after %v", err, time.Since(start))
 	}
 	st := openStore(t, t.TempDir(), "li", "suzhou")
-	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn"}); !errors.Is(err, client.ErrNoToken) {
+	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn", Dial: platforms.Dial}); !errors.Is(err, client.ErrNoToken) {
 		t.Fatalf("New without a token: %v", err)
 	}
 	t.Setenv(client.TokenEnv, "from-env")
-	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn"}); err != nil {
+	if _, err := client.New(st, client.Config{Server: "https://hub.example.cn", Dial: platforms.Dial}); err != nil {
 		t.Fatalf("New with XUNBANG_TOKEN: %v", err)
 	}
 }
@@ -730,7 +731,7 @@ func TestConnectKeepsTheHubsPublicAddress(t *testing.T) {
 	}
 	t.Setenv(client.TokenEnv, "")
 	st := openStore(t, t.TempDir(), "li", "suzhou")
-	conn, err := client.Connect(ctx, st, ts.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+	conn, err := client.Connect(ctx, st, ts.URL, tok, client.ConnectOptions{Keyring: &memKeyring{}, Dial: platforms.Dial, Logger: quiet})
 	if err != nil || conn.PublicURL != "https://hub.example.cn/xb" {
 		t.Fatalf("connect: %+v %v", conn, err)
 	}
@@ -758,14 +759,14 @@ func TestConnectReadsTheConnectText(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t, t.TempDir(), "li", "suzhou")
-			conn, err := client.Connect(ctx, st, tc.server, tc.token, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet})
+			conn, err := client.Connect(ctx, st, tc.server, tc.token, client.ConnectOptions{Keyring: &memKeyring{}, Dial: platforms.Dial, Logger: quiet})
 			if err != nil || conn.Server != h.URL || conn.User != "li" {
 				t.Fatalf("connect: %+v %v", conn, err)
 			}
 		})
 	}
 	st := openStore(t, t.TempDir(), "li", "suzhou")
-	if _, err := client.Connect(ctx, st, "", tok, client.ConnectOptions{Keyring: &memKeyring{}, Logger: quiet}); !errors.Is(err, client.ErrNoAddress) {
+	if _, err := client.Connect(ctx, st, "", tok, client.ConnectOptions{Keyring: &memKeyring{}, Dial: platforms.Dial, Logger: quiet}); !errors.Is(err, client.ErrNoAddress) {
 		t.Errorf("a bare token without an address: %v", err)
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/xunbang/xunbang/forms/demo"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/xunbangv1"
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/platform"
 )
@@ -108,7 +109,7 @@ func (h *consoleHub) newLaptop(team, user string, needs int, seed uint64) *lapto
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	cl, err := client.New(st, client.Config{Server: h.URL, Token: tok, Logger: slog.New(slog.DiscardHandler), RetryCount: -1})
+	cl, err := client.New(st, client.Config{Server: h.URL, Token: tok, Dial: xunbangv1.Dial, Logger: slog.New(slog.DiscardHandler), RetryCount: -1})
 	if err != nil {
 		h.t.Fatal(err)
 	}

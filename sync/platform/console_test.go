@@ -11,7 +11,7 @@ import (
 	"testing"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/xunbangv1"
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -241,7 +241,7 @@ func TestConsoleTokenCreateAndRevoke(t *testing.T) {
 	if err != nil || server != h.URL {
 		t.Fatalf("connect text %q: %s %v", m[1], server, err)
 	}
-	id, err := client.CheckToken(context.Background(), server, tok, nil)
+	id, err := xunbangv1.CheckToken(context.Background(), server, tok, nil)
 	if err != nil || id.User != "钱经理" || id.Team != "相城技术经理人" {
 		t.Fatalf("whoami with the new token: %+v %v", id, err)
 	}
@@ -257,7 +257,7 @@ func TestConsoleTokenCreateAndRevoke(t *testing.T) {
 	if code, _, _ := b.post("/console/tokens/"+rows[1]+"/revoke", url.Values{"csrf": {csrf}}, nil); code != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", code)
 	}
-	if _, err := client.CheckToken(context.Background(), server, tok, nil); err == nil {
+	if _, err := xunbangv1.CheckToken(context.Background(), server, tok, nil); err == nil {
 		t.Fatal("a revoked token still works")
 	}
 	_, audit := b.get("/console/audit")
@@ -354,7 +354,7 @@ func TestControlFileReachesTheRunningServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if id, err := client.CheckToken(context.Background(), h.URL, tok, nil); err != nil || id.Team != "吴江镇长团" {
+	if id, err := xunbangv1.CheckToken(context.Background(), h.URL, tok, nil); err != nil || id.Team != "吴江镇长团" {
 		t.Fatalf("the remote token: %+v %v", id, err)
 	}
 	cleanup()

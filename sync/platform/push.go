@@ -73,6 +73,13 @@ func logPushResults(ctx context.Context, s *Server, results []protocol.Result) {
 		switch res.Outcome {
 		case protocol.Accepted:
 			n[0]++
+			if len(res.Warnings) > 0 {
+				fields := make([]string, 0, len(res.Warnings))
+				for _, w := range res.Warnings {
+					fields = append(fields, w.Field+":"+w.Code)
+				}
+				s.log.Info("push accepted from another catalogue version", "kind", res.Kind, "id", res.ID, "rev", res.Rev, "kept", fields)
+			}
 		case protocol.Duplicate:
 			n[1]++
 		case protocol.Conflict:
@@ -95,6 +102,9 @@ type checked struct {
 	need *forms.Need
 	ent  *forms.Enterprise
 	sol  *forms.Solution
+	// warnings are what the record may carry but a reader should know:
+	// fields or options of another catalogue version.
+	warnings []protocol.Reason
 }
 
 // push checks each record, then stores the batch in one transaction. Records
@@ -203,7 +213,7 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	if _, err := tx.AppendEvent(&hubstore.Event{Type: hubstore.EventRevision, Kind: rec.Kind, ID: rec.ID, Team: who.Team, Rev: rec.Rev}); err != nil {
 		return err
 	}
-	res.Outcome = protocol.Accepted
+	res.Outcome, res.Warnings = protocol.Accepted, c.warnings
 	return nil
 }
 
@@ -300,9 +310,15 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		if !protocol.ValidID(n.EnterpriseID) {
 			out = append(out, protocol.Reason{Field: "enterprise_id", Code: "required", Message: "需求必须属于一家企业。"})
 		}
-		problems = cat.ValidateNeed(&n, forms.Draft)
+		// Checked as this catalogue reads it: legacy codes upgraded on a
+		// copy (the body is stored as pushed), and what only another
+		// catalogue version knows a warning, never a refusal.
+		vn := n
+		vn.Values = n.Values.Clone()
+		cat.UpgradeValues(forms.EntityNeed, vn.Values)
+		problems = cat.Tolerate(n.CatalogueVersion, cat.ValidateNeed(&vn, forms.Draft))
 		if n.Diagnosis != nil {
-			problems = append(problems, cat.ValidateDiagnosis(n.Diagnosis, forms.Draft)...)
+			problems = append(problems, cat.Tolerate(n.CatalogueVersion, cat.ValidateDiagnosis(n.Diagnosis, forms.Draft))...)
 		}
 		c.need = &n
 	case protocol.KindEnterprise:
@@ -313,22 +329,31 @@ func checkRecord(rec *protocol.Record) (*checked, []protocol.Reason) {
 		if err := rec.CheckBodyIDs(e.ID, e.Rev, baseRevOf(rec.Body)); err != nil {
 			return nil, malformed(err)
 		}
-		problems = cat.ValidateEnterprise(&e, forms.Draft)
+		ve := e
+		ve.Values = e.Values.Clone()
+		cat.UpgradeValues(forms.EntityEnterprise, ve.Values)
+		problems = cat.Tolerate(e.CatalogueVersion, cat.ValidateEnterprise(&ve, forms.Draft))
 		c.ent = &e
 	case protocol.KindSolution:
 		return checkSolution(rec, malformed, undecodable)
 	}
 	for _, p := range problems {
-		if p.Severity != forms.SeverityError {
-			continue
+		r := protocol.Reason{Field: p.Field, Item: p.Item, Code: p.Code, Message: p.Message(cat, "zh")}
+		switch {
+		case p.Severity == forms.SeverityError:
+			out = append(out, r)
+		case p.Code == "unknown_field" || p.Code == "option":
+			c.warnings = append(c.warnings, r) // another catalogue version's
 		}
-		out = append(out, protocol.Reason{Field: p.Field, Item: p.Item, Code: p.Code, Message: p.Message(cat, "zh")})
 	}
 	if len(out) > protocol.MaxReasons {
 		out = out[:protocol.MaxReasons]
 	}
 	if len(out) > 0 {
 		return nil, out
+	}
+	if len(c.warnings) > protocol.MaxReasons {
+		c.warnings = c.warnings[:protocol.MaxReasons]
 	}
 	return c, nil
 }

@@ -53,15 +53,20 @@ func checkSolution(rec *protocol.Record, malformed, undecodable func(error) []pr
 		out = append(out, protocol.Reason{Field: "need_id", Code: "required", Message: "方案必须对应一条需求。"})
 	}
 	cat := forms.Default()
-	for _, p := range cat.ValidateSolution(&sol, forms.Draft) {
-		if p.Severity == forms.SeverityError {
-			out = append(out, protocol.Reason{Field: p.Field, Item: p.Item, Code: p.Code, Message: p.Message(cat, "zh")})
+	c := &checked{sol: &sol}
+	for _, p := range cat.Tolerate(sol.CatalogueVersion, cat.ValidateSolution(&sol, forms.Draft)) {
+		r := protocol.Reason{Field: p.Field, Item: p.Item, Code: p.Code, Message: p.Message(cat, "zh")}
+		switch {
+		case p.Severity == forms.SeverityError:
+			out = append(out, r)
+		case p.Code == "unknown_field" || p.Code == "option":
+			c.warnings = append(c.warnings, r)
 		}
 	}
 	if len(out) > 0 {
 		return nil, out
 	}
-	return &checked{sol: &sol}, nil
+	return c, nil
 }
 
 // admitSolution lets a checked record that is no solution through, and a

@@ -48,10 +48,13 @@ func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicN
 			return nil, false, err
 		}
 	}
-	p, ok := forms.Default().Publish(&n, e)
+	cat := forms.Default()
+	p, ok := cat.Publish(&n, e)
 	if !ok || !p.Confirmed {
 		return nil, false, nil
 	}
+	// Confirmed on the codes as written; shown in this catalogue's codes.
+	cat.UpgradeValues(forms.EntityNeed, p.Values)
 	pub := &protocol.PublicNeed{
 		ID: h.ID, Visibility: string(p.Visibility), Publisher: p.Publisher, Region: p.Region,
 		Values: p.Values, URL: h.URL, State: h.State, UpdatedAt: h.StateAt,

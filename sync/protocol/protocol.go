@@ -137,6 +137,9 @@ type Result struct {
 	Current *Record `json:"current,omitempty"`
 	// Reasons say what is wrong (Invalid only).
 	Reasons []Reason `json:"reasons,omitempty"`
+	// Warnings say what was accepted but not understood (Accepted only):
+	// fields or options of another catalogue version, kept as sent.
+	Warnings []Reason `json:"warnings,omitempty"`
 }
 
 // PushResponse is the 200 answer to a push: one result per record, in order.

@@ -1,6 +1,7 @@
-package client
+package xunbangv1
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/go-resty/resty/v2"
 
+	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
 
@@ -72,27 +74,6 @@ func TestParseRetryAfter(t *testing.T) {
 	}
 }
 
-func TestRetryDelayBacksOff(t *testing.T) {
-	net := &Error{Kind: KindNetwork}
-	prev := time.Duration(0)
-	for f := 1; f <= 8; f++ {
-		d := retryDelay(f, net)
-		if d < 12*time.Second || d > 36*time.Minute {
-			t.Fatalf("failure %d: %v", f, d)
-		}
-		if f > 1 && d < prev/2 {
-			t.Errorf("failure %d: %v after %v", f, d, prev)
-		}
-		prev = d
-	}
-	if d := retryDelay(1, &Error{Kind: KindBusy, RetryAfter: time.Hour}); d < time.Hour {
-		t.Errorf("Retry-After not honoured: %v", d)
-	}
-	if d := retryDelay(1, &Error{Kind: KindUnauthorized}); d < 20*time.Minute {
-		t.Errorf("a refused token retried after %v", d)
-	}
-}
-
 // TestOffline: an error that says this computer has no route anywhere is
 // "offline"; one that says the hub refused or timed out is not.
 func TestOffline(t *testing.T) {
@@ -110,12 +91,9 @@ func TestOffline(t *testing.T) {
 		if got := offline(tc.err); got != tc.want {
 			t.Errorf("offline(%v) = %v", tc.err, got)
 		}
-		e := &Error{Kind: KindNetwork}
-		if tc.want {
-			e.Kind = KindOffline
-		}
-		want := map[bool]Problem{true: ProblemOffline, false: ProblemUnreachable}[tc.want]
-		if p := ProblemOf(e); p != want {
+		e := requestError(context.Background(), "push", nil, tc.err)
+		want := map[bool]client.Problem{true: client.ProblemOffline, false: client.ProblemUnreachable}[tc.want]
+		if p := client.ProblemOf(e); p != want {
 			t.Errorf("ProblemOf(%v) = %d", e.Kind, p)
 		}
 	}

@@ -1,10 +1,11 @@
-package client
+package xunbangv1
 
 import (
 	"errors"
 	"io"
 	"mime"
 	"net/http"
+	"syscall"
 
 	"github.com/go-resty/resty/v2"
 
@@ -16,7 +17,7 @@ import (
 // client reads: enough to say what it was, never the whole of a large one.
 const maxForeignBody = 4 << 10
 
-// transport is the client's RoundTripper: protocol.Transport around base
+// transport is the adapter's RoundTripper: protocol.Transport around base
 // (plain http only to this computer, localhost dialled as loopback), with
 // the body of every answer whose media type is not the protocol's cut to
 // maxForeignBody bytes, so that a wrong address answering with a large
@@ -52,4 +53,19 @@ func (b limitedBody) Close() error { return b.c.Close() }
 // request off this computer.
 func final(err error) bool {
 	return errors.Is(err, resty.ErrResponseBodyTooLarge) || errors.Is(err, protocol.ErrInsecureURL)
+}
+
+// offline reports whether a transport error says that this computer has no
+// network at all (rather than that the hub does not answer).
+func offline(err error) bool {
+	var errno syscall.Errno
+	if !errors.As(err, &errno) {
+		return false
+	}
+	switch errno {
+	case syscall.ENETUNREACH, syscall.ENETDOWN, syscall.EHOSTUNREACH,
+		syscall.Errno(10050), syscall.Errno(10051), syscall.Errno(10065): // WSAENETDOWN, WSAENETUNREACH, WSAEHOSTUNREACH
+		return true
+	}
+	return false
 }

@@ -1,17 +1,25 @@
-package client_test
+package xunbangv1_test
 
 import (
 	"context"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/xunbangv1"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
+
+var quiet = slog.New(slog.DiscardHandler)
+
+// fast reaches a platform without retries, so that failures show at once.
+var fast = client.DialOptions{Timeout: 5 * time.Second, RetryCount: -1, Logger: quiet}
 
 // bigAnswer serves every request with a 200 of size bytes of the given
 // media type, written in 64 KiB pieces until the client hangs up. It counts
@@ -61,10 +69,14 @@ func TestLargeAnswerIsNotAPlatform(t *testing.T) {
 			ans := &bigAnswer{mediaType: tc.mediaType, size: tc.size}
 			srv := httptest.NewServer(ans)
 			defer srv.Close()
-			st := openStore(t, t.TempDir(), "li", "suzhou")
-			c := newClient(t, st, fastConfig(srv.URL, "tok"))
+			o := fast
+			o.RetryCount = 3 // retries allowed: the answer must still be asked for once
+			h, err := xunbangv1.New(srv.URL, "tok", o)
+			if err != nil {
+				t.Fatal(err)
+			}
 
-			err := c.Health(ctx)
+			err = h.Health(ctx)
 			var e *client.Error
 			if !errors.As(err, &e) || e.Kind != client.KindNotProtocol {
 				t.Fatalf("err = %v, want KindNotProtocol", err)
@@ -84,25 +96,17 @@ func TestLargeAnswerIsNotAPlatform(t *testing.T) {
 	}
 }
 
-// TestLocalhostIsDialledAsLoopback: http://localhost:PORT reaches the hub
-// on 127.0.0.1; a NAME.localhost address, which DNS could send anywhere, is
-// refused as plain http off this computer (issue 11.7).
-func TestLocalhostIsDialledAsLoopback(t *testing.T) {
-	ctx := context.Background()
-	h := newHub(t)
-	port := h.URL[strings.LastIndexByte(h.URL, ':')+1:]
-	st := openStore(t, t.TempDir(), "li", "suzhou")
-	seed(t, st, 1)
-	tok := h.token("li", "suzhou")
-	c := newClient(t, st, fastConfig("http://localhost:"+port, tok))
-	if rep, err := c.Sync(ctx); err != nil || rep.Accepted != 2 { // the enterprise and the need (its latest revision)
-		t.Fatalf("sync to localhost: %s %v", rep, err)
-	}
-	for _, s := range []string{"http://hub.localhost:" + port, "http://localhost.example.cn:" + port} {
-		_, err := client.New(st, fastConfig(s, tok))
+// TestPlainHTTPOnlyToThisComputer: the adapter refuses plain http to
+// another host, and names the kind.
+func TestPlainHTTPOnlyToThisComputer(t *testing.T) {
+	for _, s := range []string{"http://192.168.1.20:8787", "http://hub.localhost:8787", "http://localhost.example.cn"} {
+		_, err := xunbangv1.New(s, "tok", fast)
 		var e *client.Error
 		if !errors.Is(err, protocol.ErrInsecureURL) || !errors.As(err, &e) || e.Kind != client.KindInsecure {
 			t.Errorf("%s: err = %v, want KindInsecure", s, err)
 		}
+	}
+	if _, err := xunbangv1.New("https://hub.example.cn", "", fast); !errors.Is(err, client.ErrNoToken) {
+		t.Errorf("no token: %v", err)
 	}
 }

@@ -67,11 +67,13 @@ func (u *ui) writeCards(ids []string, path string) {
 	x := u.runner
 	var rep jobs.CardsReport
 	var openErr error
-	x.job(lang.L("cards.title"), lang.L("cards.working", map[string]any{"N": len(ids)}), progressNeeds,
-		func(ctx context.Context, progress func(done, total int)) error {
+	// The bar runs without a count: reading the needs is quick and the
+	// drawing, which takes the time, does not tell how far it has got.
+	x.job(lang.L("cards.title"), lang.L("cards.working", map[string]any{"N": len(ids)}), progressNone,
+		func(ctx context.Context, _ func(done, total int)) error {
 			u.saver.inflight.Wait()
 			var err error
-			rep, err = jobs.PrintCards(ctx, u.st, jobs.CardsRequest{IDs: ids, Path: path, Font: assets.FontBytes(), Progress: progress})
+			rep, err = jobs.PrintCards(ctx, u.st, jobs.CardsRequest{IDs: ids, Path: path, Font: assets.FontBytes()})
 			if err == nil && ctx.Err() == nil {
 				openErr = u.openPath(path)
 			}

@@ -248,7 +248,7 @@ func (s *Server) PublishControl(ctx context.Context, addr net.Addr) (func(), err
 	}, nil
 }
 
-// ErrNoControl: the data dir has no control file (no serve runs there).
+// ErrNoControl means the data dir has no control file (no serve runs there).
 var ErrNoControl = errors.New("no running xunbang serve found for this data dir")
 
 // ReadControl reads the control file of a data dir.

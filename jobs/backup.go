@@ -26,8 +26,9 @@ type BackupSource interface {
 // `xunbang backup` over the control channel.
 type BackupResult = control.BackupResult
 
-// ErrNoWindow: no xunbang window answers on the data dir's control channel
-// (none is open, or it is an older one, or its control file is stale).
+// ErrNoWindow means that no xunbang window answers on the data dir's
+// control channel (none is open, or it is an older one, or its control file
+// is stale).
 var ErrNoWindow = control.ErrUnreachable
 
 // Backup writes a consistent copy of the data to path (made absolute; it

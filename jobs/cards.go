@@ -42,7 +42,8 @@ const (
 	SkipQR      = card.SkipQR
 )
 
-// ErrNoCards: no need asked for gets a card (the report says why).
+// ErrNoCards means that no need asked for gets a card (the report says
+// why).
 var ErrNoCards = card.ErrNoCards
 
 // ShortID is a need's number as its card prints it (6F1C2D3E).

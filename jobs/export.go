@@ -55,14 +55,14 @@ func (f Format) NeedsFile() bool { return f != FormatJSON }
 
 // Errors of Export, which the faces turn into sentences.
 var (
-	// ErrUnknownFormat: the format is none of Formats.
+	// ErrUnknownFormat means the format is none of Formats.
 	ErrUnknownFormat = errors.New("unknown export format")
-	// ErrNeedsFile: the format was asked for on standard output.
+	// ErrNeedsFile means the format was asked for on standard output.
 	ErrNeedsFile = errors.New("this output must be written to a file")
-	// ErrNoFont: a PDF was asked for without the CJK font.
+	// ErrNoFont means a PDF was asked for without the CJK font.
 	ErrNoFont = card.ErrNoFont
-	// ErrUnknownProfile: no platform profile has the name asked for (or
-	// the one in the settings).
+	// ErrUnknownProfile means no platform profile has the name asked for
+	// (or the one in the settings).
 	ErrUnknownProfile = xlsx.ErrUnknownProfile
 )
 

@@ -59,7 +59,8 @@ type ImportRequest struct {
 	Progress Progress
 }
 
-// ErrUnsupportedFile: the file is neither JSON Lines nor a workbook.
+// ErrUnsupportedFile means that the file is neither JSON Lines nor a
+// workbook.
 var ErrUnsupportedFile = errors.New("only .jsonl and .xlsx files can be imported")
 
 // ErrBlocked is the kind of a [BlockedError].

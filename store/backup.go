@@ -144,7 +144,8 @@ func backupHasRecords(path string) bool {
 // sealPlainBackups seals every unencrypted bbolt file the data dir keeps
 // as DIR/xunbang.db*.bak (the copies taken before migrations, a replaced
 // file kept by Restore) and wipes it, and wipes what a process killed
-// half-way left: temporary copies (DIR/xunbang.db*.tmp*) and Restore's
+// half-way left: temporary copies (DIR/.xunbang.db*.*.tmp, written by
+// package atomicfile, and DIR/xunbang.db*.tmp* of earlier versions) and Restore's
 // staging directories (DIR/.restore-*). It runs at every writable Open of
 // an encrypted store, which holds the lock that every writer of those files
 // holds. Best effort: problems are logged.
@@ -153,7 +154,8 @@ func (s *Store) sealPlainBackups() {
 		s.log.Warn("store: could not remove what an encryption left behind", "err", err)
 	}
 	tmps, _ := filepath.Glob(filepath.Join(s.dir, FileName+"*.tmp*"))
-	for _, p := range tmps {
+	atomic, _ := filepath.Glob(filepath.Join(s.dir, atomicfile.TempGlob(FileName+"*")))
+	for _, p := range append(tmps, atomic...) {
 		if err := wipeFile(p); err != nil {
 			s.log.Warn("store: could not wipe a leftover temporary file", "path", p, "err", err)
 		}

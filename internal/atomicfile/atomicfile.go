@@ -43,6 +43,12 @@ func Create(path string, perm fs.FileMode) (*File, error) {
 	return &File{File: f, path: path, perm: perm}, nil
 }
 
+// TempGlob is the glob pattern (filepath.Match) of the temporary files a
+// write of a file named name leaves when its process is killed before
+// Commit or Cleanup; name may itself hold a glob (xunbang.db*). Whoever
+// owns the directory removes them.
+func TempGlob(name string) string { return "." + name + ".*.tmp" }
+
 // Path is the file's final name (the target).
 func (f *File) Path() string { return f.path }
 

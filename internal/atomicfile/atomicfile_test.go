@@ -120,3 +120,20 @@ func TestCommitOnceAndCleanupAfter(t *testing.T) {
 		t.Errorf("directory holds %v, want only a", l)
 	}
 }
+
+// A write killed before Commit leaves a file TempGlob finds.
+func TestTempGlobFindsWhatAKilledWriteLeaves(t *testing.T) {
+	dir := t.TempDir()
+	f, err := Create(filepath.Join(dir, "xunbang.db.schema5.bak"), 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Cleanup()
+	found, err := filepath.Glob(filepath.Join(dir, TempGlob("xunbang.db*")))
+	if err != nil || len(found) != 1 || found[0] != f.Name() {
+		t.Errorf("TempGlob found %v (%v), the write is %s", found, err, f.Name())
+	}
+	if other, _ := filepath.Glob(filepath.Join(dir, TempGlob("other.db*"))); len(other) != 0 {
+		t.Errorf("another name's glob found %v", other)
+	}
+}

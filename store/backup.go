@@ -168,6 +168,16 @@ func (s *Store) sealPlainBackups() {
 	for _, p := range paths {
 		enc, err := isEncryptedFile(p)
 		if err != nil {
+			// A plain backup is wiped only once its sealed copy is whole
+			// (sealFile renames it into place), so a .bak that no longer
+			// reads beside its sealed copy is a wipe a crash cut short:
+			// finish it, or its plain pages stay on disk.
+			if _, serr := os.Stat(p + sealedSuffix); serr == nil {
+				if werr := wipeFile(p); werr != nil {
+					s.log.Warn("store: could not finish wiping an unencrypted backup", "path", p, "err", werr)
+				}
+				continue
+			}
 			s.log.Warn("store: cannot read a backup to seal it", "path", p, "err", err)
 			continue
 		}

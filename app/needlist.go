@@ -25,7 +25,8 @@ const searchDelay = 150 * time.Millisecond
 // a virtual list that makes widgets only for the rows on screen, so 50,000
 // needs cost 50,000 summaries in memory and a screenful of widgets.
 type needList struct {
-	u *ui
+	u  *ui
+	st needSource
 
 	search    *widget.Entry
 	status    *widget.Select
@@ -85,7 +86,7 @@ var needColumns = []struct {
 }
 
 func newNeedList(u *ui) *needList {
-	l := &needList{u: u}
+	l := &needList{u: u, st: u.st}
 	l.searchLater = newDebouncer(u, searchDelay, 0, l.newQuery)
 	l.reloadLater = newDebouncer(u, 400*time.Millisecond, 2*time.Second, l.reload)
 
@@ -341,10 +342,10 @@ func (l *needList) reload() {
 	sort := l.query().Sort
 	l.u.bg.Go(func() {
 		start := time.Now()
-		sums, err := l.u.st.Needs(ctx, store.Query{})
+		sums, err := l.st.Needs(ctx, store.Query{})
 		var sols map[string][]forms.SolutionStatus
 		if err == nil {
-			sols, err = l.u.st.SolutionStatuses(ctx)
+			sols, err = l.st.SolutionStatuses(ctx)
 		}
 		if err != nil {
 			if ctx.Err() == nil {

@@ -211,7 +211,7 @@ func (e *needEditor) recheck() {
 	}
 	u, id := e.u, e.need.ID
 	u.bg.Go(func() {
-		n, err := u.st.Need(u.ctx, id)
+		n, err := e.st.Need(u.ctx, id)
 		if err != nil {
 			slog.Warn("recheck the open need", "id", id, "err", err)
 			return
@@ -227,11 +227,11 @@ func (e *needEditor) recheck() {
 					return
 				}
 				cur.Platform = n.Platform
-				if n.Status != cur.Status && (!e.dirty || forms.CanTransition(cur.Status, n.Status)) {
+				if n.Status != cur.Status && (!e.autosave.dirty || forms.CanTransition(cur.Status, n.Status)) {
 					cur.Status = n.Status
 				}
 				e.refresh()
-			case !e.dirty:
+			case !e.autosave.dirty:
 				e.open(id, nil)
 			}
 		})

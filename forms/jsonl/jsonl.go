@@ -80,6 +80,17 @@ type Problem struct {
 	zh, en   string
 }
 
+// Error reports whether the problem keeps its record out of the batch.
+func (p Problem) Error() bool { return p.Severity == forms.SeverityError }
+
+// Location returns where the problem was found: 第 3 行, or line 3.
+func (p Problem) Location(lang string) string {
+	return tr(lang, fmt.Sprintf("第 %d 行", p.Line), fmt.Sprintf("line %d", p.Line))
+}
+
+// Text returns the message without the line in the user's language.
+func (p Problem) Text(lang string) string { return tr(lang, p.zh, p.en) }
+
 // Message returns the problem in the user's language, naming line and field.
 func (p Problem) Message(lang string) string {
 	cat := forms.Default()

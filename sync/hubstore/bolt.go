@@ -29,6 +29,8 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 var (
@@ -189,12 +191,7 @@ func wipe(path string) error {
 	return os.Remove(path)
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-}
+func syncDir(dir string) { atomicfile.SyncDir(dir) }
 
 // zeroFile overwrites a file's bytes with zeros and syncs it.
 func zeroFile(path string) error {

@@ -37,6 +37,7 @@ type solutionStore interface {
 // solutionPanel is the 解决方案 section of the need editor.
 type solutionPanel struct {
 	u       *ui
+	st      solutionStore
 	needID  string
 	sols    []*forms.Solution // the need's solutions, oldest first
 	loadSeq uint64
@@ -56,7 +57,7 @@ type solutionPanel struct {
 }
 
 func newSolutionPanel(u *ui) *solutionPanel {
-	p := &solutionPanel{u: u}
+	p := &solutionPanel{u: u, st: u.st}
 	p.rows = container.NewVBox()
 	p.addBtn = widget.NewButtonWithIcon(lang.L("solution.add"), theme.ContentAddIcon(), func() { p.open(nil) })
 	p.evalBtn = widget.NewButtonWithIcon(lang.L("evaluation.button"), theme.DocumentCreateIcon(), p.openEvaluation)
@@ -73,8 +74,6 @@ func newSolutionPanel(u *ui) *solutionPanel {
 	return p
 }
 
-func (p *solutionPanel) store() solutionStore { return p.u.st }
-
 // load shows a need's solutions, read off the UI goroutine.
 func (p *solutionPanel) load(needID string) {
 	if p.needID != needID {
@@ -83,7 +82,7 @@ func (p *solutionPanel) load(needID string) {
 	}
 	p.needID = needID
 	p.showRows()
-	st := p.store()
+	st := p.st
 	p.loadSeq++
 	seq, u := p.loadSeq, p.u
 	u.bg.Go(func() {
@@ -365,7 +364,7 @@ func (v *solutionView) save() {
 		return
 	}
 	changed := snap.Status != from
-	st := v.p.store()
+	st := v.p.st
 	v.saveBtn.Disable()
 	u.bg.Go(func() {
 		err := st.SaveSolution(u.ctx, snap)

@@ -20,7 +20,7 @@ import (
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/cli"
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/internal/control"
+	"github.com/xunbang/xunbang/jobs"
 	// Before Fyne's init reads the locale: see the package.
 	_ "github.com/xunbang/xunbang/internal/posixlocale"
 	"github.com/xunbang/xunbang/store"
@@ -88,13 +88,14 @@ func syncHooks(link *client.Link, st *store.Store, lang string) app.SyncHooks {
 }
 
 // windowControl is the open window's control server, nil when none runs.
-var windowControl atomic.Pointer[control.Server]
+var windowControl atomic.Pointer[jobs.ControlServer]
 
 // startControl lets `xunbang backup` reach the open window: the control
-// server writes the backup with st while the window is open. Without it
+// server writes the backup with st while the window is open (jobs.Backup,
+// as the command does when it has the data dir itself). Without it
 // the command says the data dir is in use, as it did before.
 func startControl(ctx context.Context, st *store.Store) {
-	srv, err := cli.ServeControl(ctx, st)
+	srv, err := jobs.ServeControl(ctx, st)
 	if err != nil {
 		slog.Warn("control channel not started: xunbang backup will not work while the window is open", "err", err)
 		return

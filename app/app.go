@@ -33,10 +33,7 @@ import (
 	"image"
 	"image/draw"
 	"image/png"
-	"io"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -48,6 +45,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 
 	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -110,6 +108,10 @@ type Options struct {
 	// Refusals, when set, lists the records the platform refused, for the
 	// strip's button and its dialog.
 	Refusals Refusals
+	// Now, when set, is the clock the outputs the window writes (package
+	// jobs) are stamped with; nil means time.Now (tests fix it, as
+	// `xunbang`'s cli.Env.Now does for the command line).
+	Now func() time.Time
 }
 
 // SyncHooks is what [Options.Connect] gives the window of the sync client.
@@ -562,47 +564,7 @@ func writePNG(path string, img image.Image) error {
 	return writeFileAtomic(path, buf.Bytes())
 }
 
-// writeFileAtomic writes data into path atomically (see writeAtomic).
+// writeFileAtomic writes data into path atomically (package atomicfile).
 func writeFileAtomic(path string, data []byte) error {
-	err := writeAtomic(path, func(w io.Writer) error {
-		_, err := w.Write(data)
-		return err
-	}, nil)
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
-}
-
-// writeAtomic writes path atomically: write fills a temporary file in the
-// same directory, which is synced and renamed over path once complete, so
-// a crash, a full disk or a cancelled job never leaves half a file where a
-// good one was. commit, when set, runs after the file is complete and
-// before the rename; its error, like write's, leaves nothing behind.
-func writeAtomic(path string, write func(io.Writer) error, commit func() error) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	err = write(f)
-	if err == nil {
-		err = f.Chmod(0o644)
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil && commit != nil {
-		err = commit()
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		_ = os.Remove(tmp)
-	}
-	return err
+	return atomicfile.WriteFile(path, data, 0o644)
 }

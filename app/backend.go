@@ -6,16 +6,27 @@ import (
 	"time"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
-// Each screen declares the little it needs from the data layer; *store.Store
-// satisfies all of them, and the window as a whole needs their union,
-// [backend].
+// Each screen declares the little it needs from the data layer and holds
+// the store as that interface (its st field), which newUI hands it: the
+// screens never discover a capability by a type assertion (deps_test.go
+// checks). *store.Store satisfies every one, checked at compile time below;
+// the window as a whole takes their union, [backend].
 
-// needSource is what the need list reads.
+// needSource is what the need list reads: the needs' summaries, and the
+// statuses of their solutions (the 揭榜 column).
 type needSource interface {
 	NeedList(ctx context.Context) (*store.NeedList, error)
+	SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error)
+}
+
+// followUpStore is what a need's follow-ups (意向, 合同, 付款) read and write.
+type followUpStore interface {
+	FollowUps(ctx context.Context, needID string) ([]forms.FollowUp, error)
+	SaveFollowUp(ctx context.Context, f *forms.FollowUp) error
 }
 
 // needStore is what the need editor, the diagnosis panel and the
@@ -24,8 +35,7 @@ type needStore interface {
 	Need(ctx context.Context, id string) (*forms.Need, error)
 	Enterprise(ctx context.Context, id string) (*forms.Enterprise, error)
 	SaveNeed(ctx context.Context, n *forms.Need) error
-	FollowUps(ctx context.Context, needID string) ([]forms.FollowUp, error)
-	SaveFollowUp(ctx context.Context, f *forms.FollowUp) error
+	followUpStore
 }
 
 // enterpriseStore is what the enterprise screen reads and writes.
@@ -38,7 +48,8 @@ type enterpriseStore interface {
 	SaveVisit(ctx context.Context, v *forms.Visit) error
 }
 
-// settingsStore is what the settings screen reads and writes.
+// settingsStore is what the settings screen, its platform profile and the
+// window's memory of where it was read and write.
 type settingsStore interface {
 	Settings(ctx context.Context) (store.Settings, error)
 	SaveSettings(ctx context.Context, s store.Settings) error
@@ -49,7 +60,9 @@ type dashboardSource interface {
 	Settings(ctx context.Context) (store.Settings, error)
 	Needs(ctx context.Context, q store.Query) ([]*store.Summary, error)
 	ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error
+	ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error
 	AllFollowUps(ctx context.Context) ([]forms.FollowUp, error)
+	SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error)
 }
 
 // outboxSource is what the sync strip reads when no sync status is wired.
@@ -57,7 +70,15 @@ type outboxSource interface {
 	OutboxStats(ctx context.Context) (store.OutboxStats, error)
 }
 
-// backend is everything the window needs.
+// auditor is what the window needs to write the audit log (the
+// confirmation screen shown, the window locked and unlocked).
+type auditor interface {
+	Audit(ctx context.Context, kind, detail string) error
+}
+
+// backend is everything the window needs: the screens' interfaces (the idle
+// lock's passphraseStore is in lock.go) and the jobs' (package jobs: the
+// Excel imports and exports, the cards, the backup).
 type backend interface {
 	needSource
 	needStore
@@ -65,9 +86,27 @@ type backend interface {
 	settingsStore
 	dashboardSource
 	outboxSource
+	solutionStore
+	passphraseStore
+	auditor
+	jobs.Importer
+	jobs.ExportSource
+	jobs.CardSource
+	jobs.BackupSource
 }
 
-var _ backend = (*store.Store)(nil)
+var (
+	_ needSource      = (*store.Store)(nil)
+	_ followUpStore   = (*store.Store)(nil)
+	_ needStore       = (*store.Store)(nil)
+	_ enterpriseStore = (*store.Store)(nil)
+	_ settingsStore   = (*store.Store)(nil)
+	_ dashboardSource = (*store.Store)(nil)
+	_ outboxSource    = (*store.Store)(nil)
+	_ solutionStore   = (*store.Store)(nil)
+	_ auditor         = (*store.Store)(nil)
+	_ backend         = (*store.Store)(nil)
+)
 
 // saver serialises the window's writes of needs and enterprises and keeps
 // the revision each record was last saved at, so that edits saved one after

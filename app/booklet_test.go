@@ -1,6 +1,7 @@
 package app
 
 import (
+	"context"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,9 +16,19 @@ import (
 // the campaign from the settings on its cover, under a .pdf name.
 func TestBookletFromTheWindow(t *testing.T) {
 	mustSetLanguage(t, Chinese)
-	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 30) })
-	u.settings.Event = store.Event{Name: "2026年吴江区技术需求对接专场", Organiser: "吴江区科学技术局", Deadline: "2026年9月15日"}
-	u.settings.HubPublicURL = "https://hub.wujiang.example.gov.cn"
+	// The settings as 设置 saves them: the export reads them from the store.
+	u, st := newTestUI(t, func(st *store.Store) {
+		importDemo(t, st, 30)
+		s, err := st.Settings(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Event = store.Event{Name: "2026年吴江区技术需求对接专场", Organiser: "吴江区科学技术局", Deadline: "2026年9月15日"}
+		s.HubPublicURL = "https://hub.wujiang.example.gov.cn"
+		if err := st.SaveSettings(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+	})
 	x := u.needs.excel
 	name := excelFileName(excelBooklet, time.Now())
 	if !strings.HasSuffix(name, ".pdf") || !strings.HasPrefix(name, "技术需求汇编-印刷版-") {

@@ -11,9 +11,11 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/card"
 	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -23,7 +25,7 @@ func TestCardOptionsFromSettings(t *testing.T) {
 	set := store.DefaultSettings()
 	set.HubPublicURL = "https://hub.wujiang.example.gov.cn"
 	set.Event.Platform = "江苏省科技资源统筹服务云平台"
-	opt := cardOptions(set)
+	opt := jobs.CardOptions(set, assets.FontBytes(), "")
 	if opt.HubPublicURL != set.HubPublicURL || opt.Platform != set.Event.Platform || len(opt.Font) == 0 {
 		t.Fatalf("options %+v", opt)
 	}
@@ -66,7 +68,13 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	path := filepath.Join(dir, "需求卡片.pdf")
 	set0 := store.DefaultSettings()
 	set0.Event.Platform = "江苏省科技资源统筹服务云平台"
-	rep, err := renderCards(ctx, st, ids, path, cardOptions(set0))
+	if err := st.SaveSettings(ctx, set0); err != nil {
+		t.Fatal(err)
+	}
+	renderCards := func(ctx context.Context, path string) (jobs.CardsReport, error) {
+		return jobs.PrintCards(ctx, st, jobs.CardsRequest{IDs: ids, Path: path, Font: assets.FontBytes()})
+	}
+	rep, err := renderCards(ctx, path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,7 +100,7 @@ func TestRenderCardsFromTheWindow(t *testing.T) {
 	ctx2, cancel := context.WithCancel(ctx)
 	cancel()
 	other := filepath.Join(t.TempDir(), "x.pdf")
-	if _, err := renderCards(ctx2, st, ids, other, cardOptions(set0)); err == nil {
+	if _, err := renderCards(ctx2, other); err == nil {
 		t.Error("a cancelled job still wrote cards")
 	}
 	if _, err := os.Stat(other); err == nil {

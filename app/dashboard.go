@@ -21,6 +21,9 @@ import (
 
 // Dashboard holds the 工作台's figures: progress against the organisers'
 // targets and the needs broken down by status, technology field and town.
+// The figures are counted by forms.FactsOf and forms.Tally, the one
+// definition the organisers' report (forms/xlsx) counts by too, so the two
+// never disagree.
 type Dashboard struct {
 	Targets    store.Targets
 	HomeRegion string
@@ -32,12 +35,21 @@ type Dashboard struct {
 	ValidNeeds int
 	// CrossRegion counts the enterprises served outside the home region.
 	CrossRegion int
-	// Matches counts the needs with at least one 意向 follow-up.
+	// Matches counts the intended matches: needs with an 意向 follow-up, a
+	// solution 推荐对接 or further, or in 对接中 or later.
 	Matches int
-	// Deals counts the needs with at least one 合同 follow-up.
+	// Deals counts the needs with a 合同 follow-up, a signed solution, or
+	// in 已签约 or 已解决.
 	Deals int
 	// DealAmountWan is the sum of the contracts' amounts, in 万元.
 	DealAmountWan float64
+	// TypicalCases counts the needs marked 典型案例.
+	TypicalCases int
+	// Solutions counts the solutions received (揭榜); NeedsWith3Solutions
+	// the needs with three or more (those go to 竞榜).
+	Solutions, NeedsWith3Solutions int
+	// NotPublic counts the needs the enterprise chose not to publish.
+	NotPublic int
 
 	Needs    int
 	ByStatus []Count // in lifecycle order, statuses with needs only
@@ -55,55 +67,98 @@ type Count struct {
 	N     int
 }
 
-// validStatuses are the statuses a need reaches once diagnosed 有效需求.
-var validStatuses = []forms.Status{
-	forms.StatusToConfirm, forms.StatusConfirmed, forms.StatusSynced, forms.StatusPublished,
-	forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved,
-}
-
 // maxTowns is how many towns the breakdown names; the rest are 其他.
 const maxTowns = 10
 
-// computeDashboard counts over the store. It reads the need summaries (no
-// decoding), every enterprise and every follow-up, and honours ctx between
-// enterprises.
+// computeDashboard counts over the store: every enterprise, need (decoded:
+// the counts need its diagnosis), follow-up and solution status, and the
+// need summaries for the breakdowns. It honours ctx between records.
 func computeDashboard(ctx context.Context, src dashboardSource, lng string) (Dashboard, error) {
 	set, err := src.Settings(ctx)
 	if err != nil {
 		return Dashboard{}, err
 	}
 	d := Dashboard{Targets: set.Targets, HomeRegion: set.HomeRegion}
-	regions := forms.Regions()
-	err = src.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		d.Enterprises++
-		if r := e.Values.Get("region"); set.HomeRegion != "" && r != "" && !regions.Within(r, set.HomeRegion) {
-			d.CrossRegion++
-		}
-		return nil
-	})
-	if err != nil {
+	if err := countFacts(ctx, src, &d); err != nil {
 		return Dashboard{}, err
 	}
-
 	sums, err := src.Needs(ctx, store.Query{})
 	if err != nil {
 		return Dashboard{}, err
 	}
-	d.Needs = len(sums)
+	breakdowns(&d, sums, lng)
+	return d, nil
+}
+
+// countFacts fills in the organisers' figures, through forms.FactsOf and
+// forms.Tally as the report counts them.
+func countFacts(ctx context.Context, src dashboardSource, d *Dashboard) error {
 	cat := forms.Default()
-	fields := cat.Vocabulary("tech_field")
+	home := ""
+	if r, ok := forms.Regions().Lookup(d.HomeRegion); ok {
+		home = r.Code // as the report takes it: an unknown code is none
+	}
+	tally := forms.NewTally()
+	ents := map[string]*forms.Enterprise{}
+	err := src.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ents[e.ID] = e
+		tally.AddEnterprise(e, home)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	fus, err := src.AllFollowUps(ctx)
+	if err != nil {
+		return err
+	}
+	progress := forms.ProgressByNeed(fus)
+	sols, err := src.SolutionStatuses(ctx)
+	if err != nil {
+		return err
+	}
+	for id, sts := range sols {
+		p := progress[id]
+		if p == nil {
+			p = &forms.Progress{}
+			progress[id] = p
+		}
+		for _, st := range sts {
+			p.AddSolutionStatus(st)
+		}
+	}
+	err = src.ForEachNeed(ctx, func(n *forms.Need) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		tally.AddNeed(cat.FactsOf(n, ents[n.EnterpriseID], progress[n.ID], home))
+		if n.Visibility() == forms.VisibilityPrivate {
+			d.NotPublic++
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	c := tally.Counts()
+	d.Enterprises, d.ValidNeeds, d.CrossRegion, d.Matches, d.Deals = c.Enterprises, c.Valid, c.CrossRegion, c.Matches, c.Deals
+	d.DealAmountWan, d.TypicalCases, d.Solutions, d.NeedsWith3Solutions = c.AmountWan, c.Typical, c.Solutions, c.NeedsWith3Solutions
+	return nil
+}
+
+// breakdowns counts the needs by status, top-level tech field and town.
+func breakdowns(d *Dashboard, sums []*store.Summary, lng string) {
+	d.Needs = len(sums)
+	fields := forms.Default().Vocabulary("tech_field")
 	byStatus := map[forms.Status]int{}
 	byField := map[string]int{}
 	byTown := map[string]int{}
 	for i := range sums {
 		s := sums[i]
 		byStatus[s.Status]++
-		if slices.Contains(validStatuses, s.Status) {
-			d.ValidNeeds++
-		}
 		var tops []string
 		for _, c := range s.TechFields {
 			top := c
@@ -141,25 +196,6 @@ func computeDashboard(ctx context.Context, src dashboardSource, lng string) (Das
 		d.OtherTowns = len(d.ByTown) - maxTowns
 		d.ByTown = d.ByTown[:maxTowns]
 	}
-
-	fus, err := src.AllFollowUps(ctx)
-	if err != nil {
-		return Dashboard{}, err
-	}
-	intent, deal := map[string]bool{}, map[string]bool{}
-	for _, f := range fus {
-		switch f.Kind {
-		case forms.FollowUpIntent:
-			intent[f.NeedID] = true
-		case forms.FollowUpContract:
-			deal[f.NeedID] = true
-			if x, err := strconv.ParseFloat(f.AmountWan, 64); err == nil {
-				d.DealAmountWan += x
-			}
-		}
-	}
-	d.Matches, d.Deals = len(intent), len(deal)
-	return d, nil
 }
 
 func sortCounts(l []Count) {
@@ -169,6 +205,7 @@ func sortCounts(l []Count) {
 // dashboardView is the 工作台 screen.
 type dashboardView struct {
 	u       *ui
+	st      dashboardSource
 	status  *widget.Label
 	cancel  *widget.Button
 	kpis    *fyne.Container
@@ -184,7 +221,7 @@ type dashboardView struct {
 }
 
 func newDashboardView(u *ui) *dashboardView {
-	v := &dashboardView{u: u, stale: true}
+	v := &dashboardView{u: u, st: u.st, stale: true}
 	v.status = widget.NewLabel("")
 	v.status.Importance = widget.LowImportance
 	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
@@ -193,7 +230,7 @@ func newDashboardView(u *ui) *dashboardView {
 		}
 	})
 	v.cancel.Hide()
-	v.kpis = container.NewGridWithColumns(5)
+	v.kpis = container.NewGridWithColumns(4)
 	v.charts = container.NewGridWithColumns(3)
 	title := widget.NewLabel(lang.L("dash.title"))
 	title.SizeName = theme.SizeNameHeadingText
@@ -226,7 +263,7 @@ func (v *dashboardView) refresh() {
 	v.cancel.Show()
 	u := v.u
 	u.bg.Go(func() {
-		d, err := computeDashboard(ctx, u.st, u.lang)
+		d, err := computeDashboard(ctx, v.st, u.lang)
 		u.run(func() {
 			if seq != v.seq {
 				return
@@ -274,10 +311,17 @@ func (v *dashboardView) show(d Dashboard) {
 	deals := kpi(lang.L("dash.deals"), d.Deals, t.Deals)
 	deals.Add(smallLabel(moneyText(strconv.FormatFloat(d.DealAmountWan, 'f', -1, 64))))
 	v.kpis.Add(deals)
+	v.kpis.Add(kpi(lang.L("dash.typical"), d.TypicalCases, t.TypicalCases))
+	v.kpis.Add(kpiCount(lang.L("dash.solutions"), d.Solutions, lang.L("dash.solutions.note")))
+	v.kpis.Add(kpiCount(lang.L("dash.needs3"), d.NeedsWith3Solutions, lang.L("dash.needs3.note")))
 	v.kpis.Refresh()
 
 	v.charts.RemoveAll()
-	v.charts.Add(barChart(lang.L("dash.bystatus", map[string]any{"N": d.Needs}), d.ByStatus))
+	status := barChart(lang.L("dash.bystatus", map[string]any{"N": d.Needs}), d.ByStatus)
+	if d.NotPublic > 0 {
+		status.(*fyne.Container).Add(smallLabel(lang.L("dash.notpublic", map[string]any{"N": d.NotPublic})))
+	}
+	v.charts.Add(status)
 	v.charts.Add(barChart(lang.L("dash.byfield"), d.ByField))
 	towns := barChart(lang.L("dash.bytown"), d.ByTown)
 	if d.OtherTowns > 0 {
@@ -313,6 +357,16 @@ func kpi(title string, n, target int) *fyne.Container {
 		return fmt.Sprintf("%d%%", n*100/target)
 	}
 	return container.NewVBox(t, num, bar)
+}
+
+// kpiCount is the card of a figure without a target: the count and what it
+// counts.
+func kpiCount(title string, n int, note string) *fyne.Container {
+	t := widget.NewLabel(title)
+	t.Wrapping = fyne.TextWrapWord
+	num := widget.NewLabel(strconv.Itoa(n))
+	num.SizeName = theme.SizeNameHeadingText
+	return container.NewVBox(t, num, smallLabel(note))
 }
 
 // barChart draws counts as horizontal bars.

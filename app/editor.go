@@ -17,19 +17,12 @@ import (
 	"github.com/xunbang/xunbang/forms"
 )
 
-// Autosave: a need is saved autosaveDelay after the last keystroke, and
-// during continuous typing at least every autosaveMaxWait, so a crash or a
-// power cut loses at most about a second of typing.
-const (
-	autosaveDelay   = 700 * time.Millisecond
-	autosaveMaxWait = time.Second
-)
-
 // needEditor is one need on screen: its fields drawn from the catalogue,
 // saved as the user types; the diagnosis panel beside them; the follow-ups
 // below the diagnosis.
 type needEditor struct {
-	u *ui
+	u  *ui
+	st needStore
 	// need and ent are the record being edited and its enterprise; the
 	// widgets edit need.Values and need.Diagnosis.Values in place. UI
 	// goroutine only.
@@ -53,14 +46,14 @@ type needEditor struct {
 	diagResult *widget.Label
 	verdict    *verdictRow // what the platform decided (verdict.go)
 	followUps  *followUpPanel
+	solutions  *solutionPanel // 解决方案 (solutions.go)
 	// body holds the need's fields and the diagnosis: side by side on a
 	// wide window, one above the other on a narrow one.
 	body    *sideBySide
 	content fyne.CanvasObject
 
-	autosave  *debouncer
-	dirty     bool
-	finalMode bool // show what finalising needs, not only malformed values
+	autosave  *autosave[needSave] // saves the need as the user types (autosave.go)
+	finalMode bool                // show what finalising needs, not only malformed values
 	diagFinal bool
 	// diagPending is set when 应用诊断 was pressed on a need not yet
 	// finalised (草稿, 待补充): its conclusion takes effect at 定稿.
@@ -69,8 +62,7 @@ type needEditor struct {
 }
 
 func newNeedEditor(u *ui) *needEditor {
-	e := &needEditor{u: u}
-	e.autosave = newDebouncer(u, autosaveDelay, autosaveMaxWait, e.saveNow)
+	e := &needEditor{u: u, st: u.st}
 	e.form = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityNeed))
 	e.form.OnChanged = e.changed
 	e.diag = newFieldForm(u.cat, u.lang, u.cat.Fields(forms.EntityDiagnosis))
@@ -95,6 +87,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.confirmed = widget.NewLabel("")
 	e.saved = widget.NewLabel("")
 	e.saved.Importance = widget.LowImportance
+	e.autosave = e.newAutosave()
 	e.saveBtn = widget.NewButtonWithIcon(lang.L("editor.save"), theme.DocumentSaveIcon(), e.saveNow)
 	e.finalise = widget.NewButtonWithIcon(lang.L("editor.finalise"), theme.ConfirmIcon(), e.finaliseNeed)
 	e.finalise.Importance = widget.HighImportance
@@ -106,6 +99,7 @@ func newNeedEditor(u *ui) *needEditor {
 	e.diagResult.Wrapping = fyne.TextWrapWord
 	e.diagResult.Hide()
 	e.followUps = newFollowUpPanel(u)
+	e.solutions = newSolutionPanel(u)
 	e.verdict = newVerdictRow(u)
 
 	// Two rows, so that a 1024-pixel window holds them: the title between
@@ -113,13 +107,15 @@ func newNeedEditor(u *ui) *needEditor {
 	toolbar := container.NewVBox(
 		container.NewBorder(nil, nil, container.NewCenter(e.back),
 			container.NewCenter(container.NewHBox(e.saveBtn, e.finalise, e.confirmBtn, e.printBtn)), e.title),
-		container.NewHBox(e.enterprise, e.status, e.confirmed, layout.NewSpacer(), e.saved),
+		container.NewHBox(e.enterprise, e.status, e.confirmed, e.solutions.jump, layout.NewSpacer(), e.saved),
 	)
 
 	diagnosis := container.NewPadded(container.NewVBox(
 		sectionHeading(lang.L("section.diagnosis")),
 		e.diagnosisRows(),
 		resultRow(e.diagResult, e.applyDiag),
+		widget.NewSeparator(),
+		e.solutions.content,
 		widget.NewSeparator(),
 		sectionHeading(lang.L("section.followups")),
 		e.followUps.content,
@@ -165,10 +161,10 @@ func (e *needEditor) open(id string, then func()) {
 	seq := e.loadSeq
 	u := e.u
 	u.bg.Go(func() {
-		n, ent, err := u.saver.loadNeed(u.ctx, u.st, id)
+		n, ent, err := u.saver.loadNeed(u.ctx, e.st, id)
 		var fus []forms.FollowUp
 		if err == nil {
-			fus, err = u.st.FollowUps(u.ctx, id)
+			fus, err = e.st.FollowUps(u.ctx, id)
 		}
 		u.run(func() {
 			if seq != e.loadSeq {
@@ -188,8 +184,8 @@ func (e *needEditor) open(id string, then func()) {
 
 // show puts a loaded need on screen.
 func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.FollowUp) {
-	e.autosave.Cancel()
-	e.need, e.ent, e.dirty, e.finalMode, e.diagFinal, e.diagPending = n, ent, false, false, false, false
+	e.autosave.reset()
+	e.need, e.ent, e.finalMode, e.diagFinal, e.diagPending = n, ent, false, false, false
 	if n.Values == nil {
 		n.Values = forms.Values{}
 	}
@@ -203,9 +199,9 @@ func (e *needEditor) show(n *forms.Need, ent *forms.Enterprise, fus []forms.Foll
 		e.diag.load(forms.Values{})
 	}
 	e.enterprise.SetText(clip(ent.Name(), enterpriseButtonRunes))
-	e.saved.SetText("")
 	e.diagResult.Hide()
 	e.followUps.show(n.ID, fus)
+	e.solutions.load(n.ID)
 	e.refresh()
 	e.body.scrollToTop()
 }
@@ -247,10 +243,8 @@ func (e *needEditor) diagChanged(string) {
 
 // markDirty schedules an autosave and updates the labels.
 func (e *needEditor) markDirty() {
-	e.dirty = true
-	e.saved.SetText(lang.L("editor.unsaved"))
+	e.autosave.edited(lang.L("editor.unsaved"), true)
 	e.refresh()
-	e.autosave.Trigger()
 }
 
 // refresh updates the labels, buttons and validation messages from the need.
@@ -307,72 +301,49 @@ func confirmationState(cat *forms.Catalogue, n *forms.Need, ent *forms.Enterpris
 	}
 }
 
-// saveNow saves the need now, off the UI goroutine, if it has unsaved edits.
-func (e *needEditor) saveNow() {
-	e.autosave.Cancel()
-	if e.need == nil || !e.dirty {
-		return
-	}
-	e.dirty = false
-	snap := e.need.Clone()
-	sent := snap.Status
-	e.saved.SetText(lang.L("editor.saving"))
-	u := e.u
-	u.saver.inflight.Add(1)
-	u.bg.Go(func() {
-		defer u.saver.inflight.Done()
-		err := u.saver.saveNeed(u.ctx, u.st, snap)
-		u.run(func() { e.saveDone(snap, sent, err) })
-	})
+// needSave is a copy of the need on its way to the store, and the status
+// it was sent with.
+type needSave struct {
+	snap *forms.Need
+	sent forms.Status
 }
+
+// newAutosave is the need's part of the autosave: a copy of the need, saved
+// through the window's saver, whose revision, times and the status the
+// store reconciled the need on screen takes over.
+func (e *needEditor) newAutosave() *autosave[needSave] {
+	u := e.u
+	a := newAutosave[needSave](u, e.saved)
+	a.ready = func(bool) bool { return e.need != nil }
+	a.take = func() needSave {
+		snap := e.need.Clone()
+		return needSave{snap, snap.Status}
+	}
+	a.store = func(ctx context.Context, t needSave) error { return u.saver.saveNeed(ctx, e.st, t.snap) }
+	a.current = func(t needSave) bool { return e.need != nil && e.need.ID == t.snap.ID }
+	a.settle = func(t needSave, err error) time.Time {
+		if err != nil || !a.current(t) {
+			return t.snap.UpdatedAt
+		}
+		n, snap := e.need, t.snap
+		n.Rev, n.BaseRev, n.UpdatedAt, n.CatalogueVersion = snap.Rev, snap.BaseRev, snap.UpdatedAt, snap.CatalogueVersion
+		n.CreatedAt, n.CreatedBy, n.Team = snap.CreatedAt, snap.CreatedBy, snap.Team
+		if snap.Status != t.sent && n.Status == t.sent {
+			n.Status = snap.Status // the store reconciled the confirmation, or kept the platform's move
+		}
+		n.Platform = snap.Platform // the store keeps the platform's latest verdict
+		e.refresh()
+		return snap.UpdatedAt
+	}
+	return a
+}
+
+// saveNow saves the need now, off the UI goroutine, if it has unsaved edits.
+func (e *needEditor) saveNow() { e.autosave.save(false) }
 
 // flushSync saves pending edits on the calling (UI) goroutine and waits for
 // the save: the window is closing.
-func (e *needEditor) flushSync() {
-	e.autosave.Cancel()
-	if e.need == nil || !e.dirty {
-		return
-	}
-	e.dirty = false
-	snap := e.need.Clone()
-	sent := snap.Status
-	err := e.u.saver.saveNeed(context.WithoutCancel(e.u.ctx), e.u.st, snap)
-	e.saveDone(snap, sent, err)
-}
-
-// saveDone takes over what the store set on a saved copy.
-func (e *needEditor) saveDone(snap *forms.Need, sent forms.Status, err error) {
-	if e.need == nil || e.need.ID != snap.ID {
-		if err == nil {
-			e.u.changed()
-		}
-		return
-	}
-	if err != nil {
-		e.dirty = true
-		e.saved.SetText(lang.L("editor.savefailed"))
-		e.saved.Importance = widget.DangerImportance
-		e.saved.Refresh()
-		if !errors.Is(err, context.Canceled) {
-			e.u.showError(err)
-		}
-		return
-	}
-	n := e.need
-	n.Rev, n.BaseRev, n.UpdatedAt, n.CatalogueVersion = snap.Rev, snap.BaseRev, snap.UpdatedAt, snap.CatalogueVersion
-	n.CreatedAt, n.CreatedBy, n.Team = snap.CreatedAt, snap.CreatedBy, snap.Team
-	if snap.Status != sent && n.Status == sent {
-		n.Status = snap.Status // the store reconciled the confirmation, or kept the platform's move
-	}
-	n.Platform = snap.Platform // the store keeps the platform's latest verdict
-	if !e.dirty {
-		e.saved.SetText(lang.L("editor.saved", map[string]any{"Time": clockTime(snap.UpdatedAt)}))
-		e.saved.Importance = widget.LowImportance
-		e.saved.Refresh()
-	}
-	e.refresh()
-	e.u.changed()
-}
+func (e *needEditor) flushSync() { e.autosave.flush() }
 
 // finaliseNeed runs the full validation; when nothing is missing the draft
 // goes to 待诊断, else the missing fields are listed.
@@ -487,6 +458,7 @@ func (e *needEditor) showDiagResult(text string, imp widget.Importance) {
 // followUpPanel lists a need's follow-ups (意向, 合同, 付款) and adds new ones.
 type followUpPanel struct {
 	u       *ui
+	st      followUpStore
 	needID  string
 	rows    *fyne.Container
 	kind    *widget.Select
@@ -501,7 +473,7 @@ type followUpPanel struct {
 }
 
 func newFollowUpPanel(u *ui) *followUpPanel {
-	p := &followUpPanel{u: u, kinds: []forms.FollowUpKind{forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment}}
+	p := &followUpPanel{u: u, st: u.st, kinds: []forms.FollowUpKind{forms.FollowUpIntent, forms.FollowUpContract, forms.FollowUpPayment}}
 	var labels []string
 	for _, k := range p.kinds {
 		labels = append(labels, k.Label(u.lang))
@@ -587,10 +559,10 @@ func (p *followUpPanel) addFollowUp() {
 	u, id := p.u, p.needID
 	p.add.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveFollowUp(u.ctx, f)
+		err := p.st.SaveFollowUp(u.ctx, f)
 		var fus []forms.FollowUp
 		if err == nil {
-			fus, err = u.st.FollowUps(u.ctx, id)
+			fus, err = p.st.FollowUps(u.ctx, id)
 		}
 		u.run(func() {
 			p.add.Enable()

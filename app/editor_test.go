@@ -318,13 +318,13 @@ func TestClosingTheWindowSavesPendingEdits(t *testing.T) {
 	u.openNeed(need.ID)
 	settle(t, u)
 	e := u.editor
-	e.autosave.delay = time.Hour // the debounce would never fire
+	e.autosave.later.delay = time.Hour // the debounce would never fire
 	test.Type(e.form.input("indicators").entry, "良率 ≥ 95%")
-	if !e.autosave.Pending() {
+	if !e.autosave.later.Pending() {
 		t.Fatal("no autosave pending")
 	}
 	u.requestClose()
-	if e.autosave.Pending() {
+	if e.autosave.later.Pending() {
 		t.Error("autosave still pending after close")
 	}
 	n, err := st.Need(context.Background(), need.ID)

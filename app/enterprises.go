@@ -30,7 +30,8 @@ const enterpriseListLimit = 300
 // editor of one — its catalogue fields with the credit-code check shown live,
 // the region picker, contacts, its needs and its visit log.
 type enterpriseView struct {
-	u *ui
+	u  *ui
+	st enterpriseStore
 
 	searchEntry *widget.Entry
 	count       *widget.Label
@@ -71,10 +72,9 @@ type enterpriseView struct {
 	placeholder fyne.CanvasObject
 	content     fyne.CanvasObject
 
-	autosave    *debouncer
+	autosave    *autosave[entSave] // saves the enterprise as the user types (autosave.go)
 	searchLater *debouncer
 	nameLater   *debouncer
-	dirty       bool
 	searchSeq   uint64
 	loadSeq     uint64
 	dupSeq      uint64
@@ -83,8 +83,7 @@ type enterpriseView struct {
 }
 
 func newEnterpriseView(u *ui) *enterpriseView {
-	v := &enterpriseView{u: u}
-	v.autosave = newDebouncer(u, autosaveDelay, autosaveMaxWait, v.autosaveNow)
+	v := &enterpriseView{u: u, st: u.st}
 	v.searchLater = newDebouncer(u, searchDelay, 0, v.search)
 	v.nameLater = newDebouncer(u, 300*time.Millisecond, 0, v.checkName)
 
@@ -142,6 +141,7 @@ func newEnterpriseView(u *ui) *enterpriseView {
 	v.title.Truncation = fyne.TextTruncateEllipsis
 	v.saved = widget.NewLabel("")
 	v.saved.Importance = widget.LowImportance
+	v.autosave = v.newAutosave()
 	v.saveBtn = widget.NewButtonWithIcon(lang.L("ent.save"), theme.DocumentSaveIcon(), v.save)
 	v.saveBtn.Importance = widget.HighImportance
 	v.newNeedBtn = widget.NewButtonWithIcon(lang.L("ent.newneed"), theme.ContentAddIcon(), func() {
@@ -239,7 +239,7 @@ func (v *enterpriseView) search() {
 	seq, text := v.searchSeq, v.searchEntry.Text
 	u := v.u
 	u.bg.Go(func() {
-		l, err := u.st.FindEnterprises(u.ctx, text, enterpriseListLimit)
+		l, err := v.st.FindEnterprises(u.ctx, text, enterpriseListLimit)
 		u.run(func() {
 			if seq != v.searchSeq {
 				return
@@ -284,10 +284,10 @@ func (v *enterpriseView) openThen(id string, then func()) {
 	seq := v.loadSeq
 	u := v.u
 	u.bg.Go(func() {
-		e, err := u.saver.loadEnterprise(u.ctx, u.st, id)
+		e, err := u.saver.loadEnterprise(u.ctx, v.st, id)
 		var visits []forms.Visit
 		if err == nil {
-			visits, err = u.st.Visits(u.ctx, id)
+			visits, err = v.st.Visits(u.ctx, id)
 		}
 		u.run(func() {
 			if seq != v.loadSeq {
@@ -307,13 +307,12 @@ func (v *enterpriseView) openThen(id string, then func()) {
 
 // show puts an enterprise on screen.
 func (v *enterpriseView) show(e *forms.Enterprise, visits []forms.Visit) {
-	v.autosave.Cancel()
+	v.autosave.reset()
 	v.nameLater.Cancel()
-	v.ent, v.dirty, v.dupID = e, false, ""
+	v.ent, v.dupID = e, ""
 	v.dupSeq++
 	v.dupBox.Hide()
 	v.form.load(e.Values)
-	v.saved.SetText("")
 	v.showContacts()
 	v.showNeeds()
 	v.showVisits(visits)
@@ -344,12 +343,10 @@ func (v *enterpriseView) changed(id string) {
 }
 
 func (v *enterpriseView) markDirty() {
-	v.dirty = true
 	if v.ent.ID == "" {
-		v.saved.SetText(lang.L("ent.unsaved.new"))
+		v.autosave.edited(lang.L("ent.unsaved.new"), false) // saved at 保存, once it has a name
 	} else {
-		v.saved.SetText(lang.L("editor.unsaved"))
-		v.autosave.Trigger()
+		v.autosave.edited(lang.L("editor.unsaved"), true)
 	}
 	v.refresh()
 }
@@ -427,7 +424,7 @@ func (v *enterpriseView) checkCode() {
 	seq, self := v.dupSeq, v.ent.ID
 	u := v.u
 	u.bg.Go(func() {
-		found, err := u.st.EnterpriseByCreditCode(u.ctx, code)
+		found, err := v.st.EnterpriseByCreditCode(u.ctx, code)
 		u.run(func() {
 			if seq != v.dupSeq {
 				return
@@ -455,7 +452,7 @@ func (v *enterpriseView) checkName() {
 	seq, self := v.dupSeq, v.ent.ID
 	u := v.u
 	u.bg.Go(func() {
-		l, err := u.st.FindEnterprises(u.ctx, name, 10)
+		l, err := v.st.FindEnterprises(u.ctx, name, 10)
 		var match *forms.Enterprise
 		for _, e := range l {
 			if e.ID == self {
@@ -497,97 +494,72 @@ func (v *enterpriseView) save() {
 		v.saved.SetText(lang.L("ent.needname"))
 		return
 	}
-	v.dirty = true
+	v.autosave.dirty = true
 	v.form.revealAll()
-	v.persist(false, true)
-}
-
-// autosaveNow saves an enterprise that already exists.
-func (v *enterpriseView) autosaveNow() {
-	if v.ent != nil && v.ent.ID != "" {
-		v.saveNow()
-	}
+	v.autosave.save(true)
 }
 
 // saveNow saves pending edits off the UI goroutine, before the screen
 // moves to another enterprise. A new enterprise is saved only when it has a
 // name and no existing enterprise was offered in its place: following
 // "打开它" must not create the duplicate it avoids.
-func (v *enterpriseView) saveNow() { v.persist(false, false) }
-
-// saveable reports whether the enterprise on screen has edits to save; a
-// new one offered a duplicate is saved only when the user asks (explicit).
-func (v *enterpriseView) saveable(explicit bool) bool {
-	if v.ent == nil || !v.dirty {
-		return false
-	}
-	if v.ent.ID == "" {
-		return strings.TrimSpace(v.ent.Name()) != "" && (explicit || v.dupID == "")
-	}
-	return true
-}
-
-// persist saves the enterprise; with wait it saves on the calling (UI)
-// goroutine and waits, for when the window is closing.
-func (v *enterpriseView) persist(wait, explicit bool) {
-	v.autosave.Cancel()
-	if !v.saveable(explicit) {
-		return
-	}
-	v.dirty = false
-	snap := v.ent.Clone()
-	model := v.ent
-	u := v.u
-	if wait {
-		err := u.saver.saveEnterprise(context.WithoutCancel(u.ctx), u.st, snap)
-		v.saveDone(model, snap, err)
-		return
-	}
-	v.saved.SetText(lang.L("editor.saving"))
-	u.saver.inflight.Add(1)
-	u.bg.Go(func() {
-		defer u.saver.inflight.Done()
-		err := u.saver.saveEnterprise(u.ctx, u.st, snap)
-		u.run(func() { v.saveDone(model, snap, err) })
-	})
-}
+func (v *enterpriseView) saveNow() { v.autosave.save(false) }
 
 // flushSync saves pending edits and waits for the save: the window is
 // closing.
-func (v *enterpriseView) flushSync() { v.persist(true, false) }
+func (v *enterpriseView) flushSync() { v.autosave.flush() }
 
-// saveDone takes over what the store set on the saved copy.
-func (v *enterpriseView) saveDone(model, snap *forms.Enterprise, err error) {
-	if err != nil {
-		if v.ent == model {
-			v.dirty = true
-			v.saved.SetText(lang.L("editor.savefailed"))
-			if errors.Is(err, store.ErrDuplicate) {
+// entSave is a copy of the enterprise on its way to the store, and the
+// enterprise on screen it was made of.
+type entSave struct {
+	model, snap *forms.Enterprise
+}
+
+// newAutosave is the enterprise's part of the autosave: a new enterprise is
+// saved only once it has a name (and, unless the user asked, when no
+// existing one was offered in its place); the one on screen takes over its
+// id, revision, times and its contacts' ids from the stored copy.
+func (v *enterpriseView) newAutosave() *autosave[entSave] {
+	u := v.u
+	a := newAutosave[entSave](u, v.saved)
+	a.ready = func(explicit bool) bool {
+		if v.ent == nil {
+			return false
+		}
+		if v.ent.ID == "" {
+			return strings.TrimSpace(v.ent.Name()) != "" && (explicit || v.dupID == "")
+		}
+		return true
+	}
+	a.take = func() entSave { return entSave{v.ent, v.ent.Clone()} }
+	a.store = func(ctx context.Context, t entSave) error { return u.saver.saveEnterprise(ctx, v.st, t.snap) }
+	a.current = func(t entSave) bool { return v.ent == t.model }
+	a.settle = func(t entSave, err error) time.Time {
+		model, snap := t.model, t.snap
+		if err != nil {
+			if v.ent == model && errors.Is(err, store.ErrDuplicate) {
 				v.checkCode()
 			}
+			return snap.UpdatedAt
 		}
-		v.u.showError(err)
-		return
+		created := model.ID == ""
+		model.ID, model.Rev, model.CatalogueVersion = snap.ID, snap.Rev, snap.CatalogueVersion
+		model.CreatedAt, model.UpdatedAt, model.CreatedBy, model.Team = snap.CreatedAt, snap.UpdatedAt, snap.CreatedBy, snap.Team
+		for i := range model.Contacts {
+			if i < len(snap.Contacts) && model.Contacts[i].ID == "" {
+				model.Contacts[i].ID = snap.Contacts[i].ID
+			}
+		}
+		if v.ent == model {
+			v.refresh()
+			if created {
+				v.showVisits(nil)
+			}
+		}
+		v.searchLater.Trigger()
+		return snap.UpdatedAt
 	}
-	created := model.ID == ""
-	model.ID, model.Rev, model.CatalogueVersion = snap.ID, snap.Rev, snap.CatalogueVersion
-	model.CreatedAt, model.UpdatedAt, model.CreatedBy, model.Team = snap.CreatedAt, snap.UpdatedAt, snap.CreatedBy, snap.Team
-	for i := range model.Contacts {
-		if i < len(snap.Contacts) && model.Contacts[i].ID == "" {
-			model.Contacts[i].ID = snap.Contacts[i].ID
-		}
-	}
-	if v.ent == model {
-		if !v.dirty {
-			v.saved.SetText(lang.L("editor.saved", map[string]any{"Time": clockTime(snap.UpdatedAt)}))
-		}
-		v.refresh()
-		if created {
-			v.showVisits(nil)
-		}
-	}
-	v.u.changed()
-	v.searchLater.Trigger()
+	return a
 }
 
 // showContacts lists the contacts, mobile numbers masked.
@@ -733,10 +705,10 @@ func (v *enterpriseView) addVisitNow() {
 	u := v.u
 	v.addVisit.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveVisit(u.ctx, vi)
+		err := v.st.SaveVisit(u.ctx, vi)
 		var visits []forms.Visit
 		if err == nil {
-			visits, err = u.st.Visits(u.ctx, id)
+			visits, err = v.st.Visits(u.ctx, id)
 		}
 		u.run(func() {
 			v.addVisit.Enable()

@@ -1,115 +1,69 @@
 package app
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"io/fs"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"slices"
-	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/xlsx"
-	"github.com/xunbang/xunbang/store"
+	"github.com/xunbang/xunbang/assets"
+	"github.com/xunbang/xunbang/jobs"
 )
 
-// The Excel outputs the window writes (xlsx.WritePlatform, WriteHandbook,
-// WriteReport); the names are those of `xunbang export`, but for
-// excelHandbookUnconfirmed, which is `xunbang export handbook
-// --include-unconfirmed`: the handbook with the needs whose confirmation is
+// The outputs the window writes (package jobs); the names are those of
+// `xunbang export`, but for excelHandbookUnconfirmed, which is `xunbang
+// export handbook --include-unconfirmed`: the handbook with the needs whose confirmation is
 // not current, each marked 未经企业确认. It is an entry of the export menu
 // of its own, not a check box before the save dialog: one choice where the
 // user picks the output anyway, named for what it makes, and a file name
 // of its own, so that the two handbooks are not mistaken for each other.
 const (
-	excelPlatform            = "platform"
-	excelHandbook            = "handbook"
+	excelPlatform            = string(jobs.FormatPlatform)
+	excelHandbook            = string(jobs.FormatHandbook)
 	excelHandbookUnconfirmed = "handbook.unconfirmed"
-	excelReport              = "report"
+	excelReport              = string(jobs.FormatReport)
+	// excelEvaluation is the 竞榜 evaluation sheet (issue 15.5): one sheet
+	// per evaluated need, internal.
+	excelEvaluation = string(jobs.FormatEvaluation)
 )
 
 // excelFormats lists the Excel outputs in the order the export menu offers
 // them.
-var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport}
-
-// excelImporter is what importing a workbook needs of the store.
-type excelImporter interface {
-	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
-}
-
-// excelExporter is what exporting a workbook needs of the store: its
-// records, the follow-ups the report counts, and the audit log that records
-// every export.
-type excelExporter interface {
-	xlsx.Records
-	xlsx.FollowUps
-	auditor
-}
+var excelFormats = []string{excelPlatform, excelHandbook, excelHandbookUnconfirmed, excelBooklet, excelReport, excelEvaluation}
 
 // excelTransfer is the need list's Excel import and export: the 导入 Excel
-// and 导出 Excel buttons and the dialogs they lead to. The work itself is in
-// previewImport, applyImport and exportWorkbook, which tests call directly;
-// the methods here only ask and show. Like the screens it holds its widgets
-// and the dialog on screen, so that tests reach them.
+// and 导出 Excel buttons and the dialogs they lead to (the preview of an
+// import: importpreview.go). The work itself is in package jobs, which the
+// command line calls too; the methods here only ask and show. Like the
+// screens it holds its widgets and the dialog on screen, so that tests
+// reach them.
 type excelTransfer struct {
-	u   *ui
-	imp excelImporter // nil when the store cannot import (then the button is hidden)
-	exp excelExporter // nil when the store cannot export
+	*jobRunner // the job dialog, the save-as dialog and the last folder, shared with the cards and the backup
+	u          *ui
+	imp        jobs.Importer     // what an import needs of the store
+	exp        jobs.ExportSource // what an export reads
 
 	importBtn *widget.Button
 	exportBtn *widget.Button
 
-	// lastDir is the folder of the last workbook opened or written; the file
-	// dialogs start there.
-	lastDir string
-	// saveAs is the save-as dialog of an export on screen, nil when none;
-	// overwrite is its question whether to replace an existing file, nil
-	// when not asked.
-	saveAs    *saveAsView
-	overwrite *dialog.ConfirmDialog
-
-	// progress is the progress dialog of the work under way, nil when none;
-	// progressCancel is its 取消 button and progressView how far the work has
-	// got (see jobProgress).
-	progress       *dialog.CustomDialog
-	progressText   *widget.Label
-	progressCancel *widget.Button
-	progressView   *jobProgress
 	// preview is the import preview on screen, nil when none.
 	preview *importPreviewView
-	// result is the last dialog that said what was done (or what failed),
-	// and resultText its text.
-	result     dialog.Dialog
-	resultText string
 }
 
 func newExcelTransfer(u *ui) *excelTransfer {
-	x := &excelTransfer{u: u}
-	x.imp, _ = u.st.(excelImporter)
-	x.exp, _ = u.st.(excelExporter)
+	x := &excelTransfer{jobRunner: u.runner, u: u, imp: u.st, exp: u.st}
 	x.importBtn = widget.NewButtonWithIcon(lang.L("excel.import.button"), theme.UploadIcon(), x.chooseImport)
 	x.exportBtn = widget.NewButtonWithIcon(lang.L("excel.export.button"), theme.DownloadIcon(), x.showExportMenu)
-	if x.imp == nil {
-		x.importBtn.Hide()
-	}
-	if x.exp == nil {
-		x.exportBtn.Hide()
-	}
 	return x
 }
 
@@ -125,274 +79,6 @@ func (x *excelTransfer) exportMenu() *fyne.Menu {
 func (x *excelTransfer) showExportMenu() {
 	c := x.u.win.Canvas()
 	widget.ShowPopUpMenuAtRelativePosition(x.exportMenu(), c, fyne.NewPos(0, x.exportBtn.Size().Height), x.exportBtn)
-}
-
-// job runs work off the UI goroutine behind a progress dialog whose 取消
-// button cancels work's context; then, on the UI goroutine, it closes the
-// dialog and calls done with work's error. When the user cancelled and work
-// failed, done is not called: the cancellation is the answer. When work
-// finished anyway, done is told so, since what it did is done.
-//
-// work may tell how far it has got through its progress argument, from any
-// goroutine and as often as it likes (see jobProgress); unit says what it
-// counts, rows or needs.
-func (x *excelTransfer) job(title, message string, unit progressUnit, work func(ctx context.Context, progress func(done, total int)) error, done func(err error)) {
-	u := x.u
-	ctx, cancel := context.WithCancel(u.ctx)
-	x.progressText = widget.NewLabel(message)
-	x.progressText.Wrapping = fyne.TextWrapWord
-	bar := newJobProgress(u.run, unit)
-	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(x.progressText, bar.content), u.win)
-	cancelled, finished := false, false
-	x.progressCancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
-		cancelled = true
-		d.Hide()
-	})
-	d.SetButtons([]fyne.CanvasObject{x.progressCancel})
-	d.SetOnClosed(func() {
-		bar.close()
-		if !finished {
-			cancelled = true
-			cancel()
-		}
-	})
-	d.Resize(fyne.NewSize(440, d.MinSize().Height))
-	x.progress, x.progressView = d, bar
-	d.Show()
-	u.bg.Go(func() {
-		err := work(ctx, bar.report)
-		cancel()
-		u.run(func() {
-			finished = true
-			u.touch() // a long job is activity: the lock waits its full time after it
-			bar.close()
-			d.Hide()
-			if x.progress == d {
-				x.progress, x.progressText, x.progressCancel, x.progressView = nil, nil, nil, nil
-			}
-			if err != nil && (cancelled || errors.Is(err, context.Canceled)) {
-				slog.Info("excel: cancelled", "title", title, "err", err)
-				return
-			}
-			done(err)
-		})
-	})
-}
-
-// progressUnit is what a job counts: the translation keys of its progress
-// label, with a total and without one.
-type progressUnit struct{ known, unknown string }
-
-var (
-	progressRows  = progressUnit{"excel.progress.rows", "excel.progress.rows.some"}
-	progressNeeds = progressUnit{"excel.progress.needs", "excel.progress.needs.some"}
-	// progressNone: the work does not say how far it has got.
-	progressNone = progressUnit{}
-)
-
-// progressInterval is the least time between two updates of a progress
-// dialog; the last one, that reaches the total, is shown at once.
-const progressInterval = 100 * time.Millisecond
-
-// jobProgress is how far a job has got, in its progress dialog: the
-// infinite bar until the work knows its total, then a bar that fills, and a
-// label such as 已处理 1500 / 50000 行. The work reports from its own
-// goroutine; the dialog is updated on the UI goroutine through post (ui.run),
-// at most one update posted at a time and one every progressInterval, and
-// never once the dialog is closed.
-type jobProgress struct {
-	post    func(func())
-	unit    progressUnit
-	content fyne.CanvasObject
-	busy    *widget.ProgressBarInfinite
-	bar     *widget.ProgressBar // hidden until the total is known
-	text    *widget.Label       // empty until the first report, but holding its line, so the dialog keeps its size
-
-	mu          sync.Mutex
-	done, total int
-	last        time.Time // when the last update was posted
-	pending     bool      // an update is posted and has not run yet
-	closed      bool
-}
-
-func newJobProgress(post func(func()), unit progressUnit) *jobProgress {
-	p := &jobProgress{post: post, unit: unit}
-	p.busy = widget.NewProgressBarInfinite()
-	p.bar = widget.NewProgressBar()
-	p.bar.Hide()
-	p.text = widget.NewLabel("")
-	if unit == progressNone {
-		p.text.Hide()
-	}
-	p.content = container.NewVBox(p.busy, p.bar, p.text)
-	return p
-}
-
-// report takes done of total (0 when unknown) from the work, on any
-// goroutine.
-func (p *jobProgress) report(done, total int) {
-	if p.unit == progressNone {
-		return
-	}
-	p.mu.Lock()
-	p.done, p.total = done, total
-	last := total > 0 && done >= total
-	if p.closed || p.pending || !last && time.Since(p.last) < progressInterval {
-		p.mu.Unlock()
-		return // the update posted, or the next, shows it
-	}
-	p.pending, p.last = true, time.Now()
-	p.mu.Unlock()
-	p.post(p.show)
-}
-
-// show brings the dialog up to date, on the UI goroutine.
-func (p *jobProgress) show() {
-	p.mu.Lock()
-	done, total, closed := p.done, p.total, p.closed
-	p.pending = false
-	p.mu.Unlock()
-	if closed {
-		return
-	}
-	if total > 0 {
-		p.busy.Hide()
-		p.bar.Show()
-		p.bar.SetValue(float64(min(done, total)) / float64(total))
-		p.text.SetText(lang.L(p.unit.known, map[string]any{"Done": done, "Total": total}))
-	} else {
-		p.text.SetText(lang.L(p.unit.unknown, map[string]any{"Done": done}))
-	}
-}
-
-// close stops the updates, on the UI goroutine: the dialog is gone.
-func (p *jobProgress) close() {
-	p.mu.Lock()
-	p.closed = true
-	p.mu.Unlock()
-	p.busy.Hide() // stops its animation
-}
-
-// showResult tells the user what was done or what failed.
-func (x *excelTransfer) showResult(title, text string, extra ...fyne.CanvasObject) {
-	msg := widget.NewLabel(text)
-	msg.Wrapping = fyne.TextWrapWord
-	content := fyne.CanvasObject(msg)
-	if len(extra) > 0 {
-		content = container.NewVBox(msg, container.NewHBox(extra...))
-	}
-	d := dialog.NewCustom(title, lang.L("excel.close"), content, x.u.win)
-	d.Resize(fyne.NewSize(560, d.MinSize().Height))
-	x.result, x.resultText = d, text
-	d.Show()
-}
-
-// ——— import ———
-
-// importPreview is what a workbook would do to the store: read, checked and
-// tried in a dry run; nothing is written.
-type importPreview struct {
-	path string
-	opt  xlsx.Options
-	// batch is the workbook as read, with its problems.
-	batch *xlsx.Batch
-	// good is what 导入 would store: the whole batch when it has no errors,
-	// else its rows without errors (batch.Partial()), which only
-	// 只导入无误的行 stores.
-	good *xlsx.Batch
-	// report is the dry run of good.
-	report store.ImportReport
-	// sheets are the workbook's sheets that hold records, as the first read
-	// of all sheets found them; a preview of one sheet keeps them, so that
-	// the user can go back to all.
-	sheets []string
-}
-
-// previewImport reads the workbook at path and tries it in a dry run. It
-// returns the reader's *xlsx.FileError for a file that cannot be read at
-// all, and ctx's error when cancelled.
-func previewImport(ctx context.Context, st excelImporter, path string, opt xlsx.Options) (*importPreview, error) {
-	b, err := xlsx.ReadFile(ctx, path, opt)
-	if err != nil {
-		return nil, err
-	}
-	p := &importPreview{path: path, opt: opt, batch: b, good: b}
-	if b.HasErrors() {
-		p.good = b.Partial()
-	}
-	p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
-	var ce *store.ImportConflictError
-	if errors.As(err, &ce) {
-		// Rows whose 需求编号 is another enterprise's need: errors of
-		// those rows, and the preview is of the rest.
-		moved := make([]xlsx.MovedNeed, len(ce.Needs))
-		for i, c := range ce.Needs {
-			moved[i] = xlsx.MovedNeed(c)
-		}
-		b.RefuseMoved(p.good.Needs, moved)
-		p.good = b.Partial()
-		p.report, err = st.Import(ctx, p.good.Enterprises, p.good.Needs, store.ImportOptions{DryRun: true})
-	}
-	if err != nil {
-		return nil, err
-	}
-	for _, s := range b.Sheets {
-		if s.Role != xlsx.RoleSkipped {
-			p.sheets = append(p.sheets, s.Name)
-		}
-	}
-	return p, nil
-}
-
-// errImportBlocked: the workbook has errors and the user did not choose to
-// import only the rows without them.
-var errImportBlocked = errors.New("the workbook has errors: nothing imported")
-
-// applyImport stores what the preview read, in one transaction: the whole
-// workbook when it has no errors; when it has, nothing unless partial, and
-// with partial its rows without errors.
-func applyImport(ctx context.Context, st excelImporter, p *importPreview, partial bool) (store.ImportReport, error) {
-	b := p.batch
-	if b.HasErrors() {
-		if !partial {
-			return store.ImportReport{}, errImportBlocked
-		}
-		b = p.good
-	}
-	return st.Import(ctx, b.Enterprises, b.Needs, store.ImportOptions{})
-}
-
-// importCounts counts an import report's actions by kind of record.
-type importCounts struct {
-	NeedsCreated, NeedsUpdated, NeedsSkipped int
-	EntsCreated, EntsUpdated, EntsSkipped    int
-}
-
-func countImport(rep store.ImportReport) importCounts {
-	var c importCounts
-	for _, it := range rep.Items {
-		created, updated, skipped := &c.NeedsCreated, &c.NeedsUpdated, &c.NeedsSkipped
-		if it.Kind == store.KindEnterprise {
-			created, updated, skipped = &c.EntsCreated, &c.EntsUpdated, &c.EntsSkipped
-		}
-		switch it.Action {
-		case store.ActionCreate:
-			*created++
-		case store.ActionUpdate:
-			*updated++
-		default:
-			*skipped++
-		}
-	}
-	return c
-}
-
-// text says the counts in the UI language.
-func (c importCounts) text() string {
-	return lang.L("excel.counts", map[string]any{
-		"NeedsCreated": c.NeedsCreated, "NeedsUpdated": c.NeedsUpdated, "NeedsSkipped": c.NeedsSkipped,
-		"EntsCreated": c.EntsCreated, "EntsUpdated": c.EntsUpdated, "EntsSkipped": c.EntsSkipped,
-	})
 }
 
 // chooseImport asks for a workbook and previews it.
@@ -415,21 +101,6 @@ func (x *excelTransfer) chooseImport() {
 	d.Show()
 }
 
-// startIn points a file dialog at the folder last used.
-func (x *excelTransfer) startIn(d *dialog.FileDialog) {
-	if x.lastDir == "" {
-		return
-	}
-	if l, err := storage.ListerForURI(storage.NewFileURI(x.lastDir)); err == nil {
-		d.SetLocation(l)
-	}
-}
-
-func (x *excelTransfer) fileDialogSize() fyne.Size {
-	s := x.u.win.Canvas().Size()
-	return fyne.NewSize(min(s.Width*0.9, 900), min(s.Height*0.9, 640))
-}
-
 // startImport reads and checks the workbook at path, all its sheets.
 func (x *excelTransfer) startImport(path string) {
 	x.lastDir = filepath.Dir(path)
@@ -440,20 +111,20 @@ func (x *excelTransfer) startImport(path string) {
 // sheet is ""), off the UI goroutine, and shows the preview.
 func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 	u := x.u
-	opt := xlsx.Options{Sheet: sheet, HomeRegion: u.settings.HomeRegion, Lang: u.lang}
+	req := jobs.ImportRequest{Path: path, Sheet: sheet, Lang: u.lang}
 	name := filepath.Base(path)
-	var p *importPreview
+	var p *jobs.Preview
 	x.job(lang.L("excel.import.title"), lang.L("excel.reading", map[string]any{"Name": name}), progressRows,
 		func(ctx context.Context, progress func(done, total int)) error {
-			opt := opt
-			opt.Progress = progress
+			req := req
+			req.Progress = progress
 			var err error
-			p, err = previewImport(ctx, x.imp, path, opt)
+			p, err = jobs.PreviewImport(ctx, x.imp, req)
 			return err
 		},
 		func(err error) {
 			if err != nil {
-				var fe *xlsx.FileError
+				var fe *jobs.FileError
 				msg := err.Error()
 				if errors.As(err, &fe) {
 					msg = fe.Message(u.lang)
@@ -464,339 +135,9 @@ func (x *excelTransfer) readPreview(path, sheet string, sheets []string) {
 				return
 			}
 			if sheets != nil {
-				p.sheets = sheets
+				p.Sheets = sheets
 			}
 			x.showPreview(p)
-		})
-}
-
-// importPreviewView is the preview dialog: what the import would do, the
-// problems found, and the buttons that import.
-type importPreviewView struct {
-	x        *excelTransfer
-	p        *importPreview
-	dlg      *dialog.CustomDialog
-	sheet    *widget.Select // nil when the workbook has one sheet of records
-	summary  *widget.Label
-	counts   *widget.Label
-	problems []xlsx.Problem // errors first
-	changes  []changeLine   // what the import changes, statuses going back first
-	heading  *widget.Label
-	list     *widget.List
-	detail   *widget.Label // the selected problem in full
-	doImport *widget.Button
-	partial  *widget.Button // nil when there are no errors
-	cancel   *widget.Button
-}
-
-// problemColumns are the columns of the preview's problem list and their
-// relative widths.
-var problemColumns = []struct {
-	key    string
-	weight float32
-}{
-	{"excel.col.severity", 0.7},
-	{"excel.col.location", 2.1},
-	{"excel.col.field", 1.7},
-	{"excel.col.message", 5},
-}
-
-// showPreview shows what importing p would do.
-func (x *excelTransfer) showPreview(p *importPreview) {
-	u := x.u
-	v := &importPreviewView{x: x, p: p}
-	v.problems = slices.Clone(p.batch.Problems)
-	slices.SortStableFunc(v.problems, func(a, b xlsx.Problem) int {
-		return cmp.Compare(boolRank(!a.Error()), boolRank(!b.Error()))
-	})
-	nErr := len(p.batch.Errors())
-	nWarn := len(v.problems) - nErr
-
-	file := widget.NewLabelWithStyle(lang.L("excel.file", map[string]any{"Name": filepath.Base(p.path)}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	file.Truncation = fyne.TextTruncateEllipsis
-	top := container.NewVBox(file)
-	if len(p.sheets) > 1 {
-		opts := append([]string{lang.L("excel.sheet.all")}, p.sheets...)
-		v.sheet = widget.NewSelect(opts, nil)
-		v.sheet.SetSelectedIndex(0)
-		if i := slices.Index(p.sheets, p.opt.Sheet); i >= 0 {
-			v.sheet.SetSelectedIndex(i + 1)
-		}
-		v.sheet.OnChanged = func(string) { v.pickSheet() }
-		top.Add(container.NewBorder(nil, nil, widget.NewLabel(lang.L("excel.sheet")), nil, v.sheet))
-	}
-
-	counts := countImport(p.report)
-	empty := len(p.good.Needs) == 0 && len(p.good.Enterprises) == 0
-	switch {
-	case nErr > 0:
-		v.summary = widget.NewLabel(lang.L("excel.preview.errors", map[string]any{"N": nErr}))
-		v.summary.Importance = widget.DangerImportance
-	case empty:
-		v.summary = widget.NewLabel(lang.L("excel.preview.empty"))
-		v.summary.Importance = widget.WarningImportance
-	default:
-		v.summary = widget.NewLabel(lang.L("excel.preview.clean"))
-	}
-	v.summary.Wrapping = fyne.TextWrapWord
-	v.counts = widget.NewLabel(counts.text())
-	v.counts.Wrapping = fyne.TextWrapWord
-	v.counts.TextStyle.Bold = true
-	top.Add(v.summary)
-	top.Add(v.counts)
-	v.changes = importChanges(p.report, u.cat, u.lang)
-	if n := goingBack(p.report); n > 0 {
-		back := widget.NewLabel(lang.L("excel.preview.statusback", map[string]any{"N": n}))
-		back.Wrapping = fyne.TextWrapWord
-		back.Importance = widget.WarningImportance
-		top.Add(back)
-	}
-	if len(v.changes) > 0 {
-		top.Add(widget.NewLabel(lang.L("excel.changes")))
-		top.Add(changeList(v.changes))
-	}
-	top.Add(widget.NewSeparator())
-
-	if len(v.problems) == 0 {
-		v.heading = widget.NewLabel(lang.L("excel.problems.none"))
-	} else {
-		v.heading = widget.NewLabel(lang.L("excel.problems", map[string]any{"Errors": nErr, "Warnings": nWarn}))
-	}
-	top.Add(v.heading)
-
-	v.detail = widget.NewLabel("")
-	v.detail.Wrapping = fyne.TextWrapWord
-	v.list = widget.NewList(func() int { return len(v.problems) }, v.createRow, v.updateRow)
-	v.list.OnSelected = func(id widget.ListItemID) {
-		if id >= 0 && id < len(v.problems) {
-			v.detail.SetText(v.problems[id].Message(u.lang))
-		}
-	}
-	var problems fyne.CanvasObject = container.NewBorder(v.header(), v.detail, nil, nil, v.list)
-	if len(v.problems) == 0 {
-		problems = layoutSpacer()
-	}
-
-	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() { v.dlg.Hide() })
-	v.doImport = widget.NewButtonWithIcon(lang.L("excel.import.all"), theme.ConfirmIcon(), func() { v.start(false) })
-	v.doImport.Importance = widget.HighImportance
-	buttons := []fyne.CanvasObject{v.cancel}
-	if nErr > 0 {
-		v.doImport.Disable()
-		v.partial = widget.NewButton(lang.L("excel.import.partial"), func() { v.start(true) })
-		if empty {
-			v.partial.Disable()
-		}
-		buttons = append(buttons, v.partial)
-	} else if empty {
-		v.doImport.Disable()
-	}
-	buttons = append(buttons, v.doImport)
-
-	v.dlg = dialog.NewCustomWithoutButtons(lang.L("excel.import.title"), container.NewBorder(top, nil, nil, nil, problems), u.win)
-	v.dlg.SetButtons(buttons)
-	v.dlg.SetOnClosed(func() {
-		if x.preview == v {
-			x.preview = nil
-		}
-	})
-	x.preview = v
-	s := u.win.Canvas().Size()
-	h := min(s.Height*0.9, 620)
-	if len(v.problems) == 0 {
-		h = v.dlg.MinSize().Height
-	}
-	v.dlg.Resize(fyne.NewSize(min(s.Width*0.92, 900), h))
-	v.dlg.Show()
-}
-
-// changeLine is one line of what an import changes.
-type changeLine struct {
-	text string
-	imp  widget.Importance
-}
-
-// maxChangeFields is how many changed fields a line names.
-const maxChangeFields = 8
-
-// importChanges says, per record an import updates, which fields change, and
-// per need whose status changes, from what to what: the statuses that go
-// back to 待企业确认 first, as warnings (issue 12.11).
-func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []changeLine {
-	var out []changeLine
-	for _, c := range rep.StatusChanges {
-		data := map[string]any{"Title": c.Title, "From": c.From.Label(lng), "To": c.To.Label(lng)}
-		if c.To == forms.StatusToConfirm {
-			out = append(out, changeLine{lang.L("excel.change.status", data), widget.WarningImportance})
-		} else {
-			out = append(out, changeLine{lang.L("excel.change.statusother", data), widget.MediumImportance})
-		}
-	}
-	for _, it := range rep.Items {
-		if it.Action != store.ActionUpdate || len(it.Fields) == 0 {
-			continue
-		}
-		var labels []string
-		for _, id := range it.Fields {
-			switch f, ok := cat.Field(id); {
-			case id == "contact_id":
-				labels = append(labels, lang.L("excel.change.contact"))
-			case ok:
-				labels = append(labels, f.Label(lng))
-			default:
-				labels = append(labels, id)
-			}
-		}
-		if len(labels) > maxChangeFields {
-			labels = append(labels[:maxChangeFields], lang.L("excel.change.more", map[string]any{"N": len(labels) - maxChangeFields}))
-		}
-		fields := strings.Join(labels, "、")
-		if it.Kind == store.KindEnterprise {
-			out = append(out, changeLine{lang.L("excel.change.enterprise", map[string]any{"Name": it.Name, "Fields": fields}), widget.MediumImportance})
-		} else {
-			out = append(out, changeLine{lang.L("excel.change.need", map[string]any{"Title": it.Title, "Fields": fields}), widget.MediumImportance})
-		}
-	}
-	return out
-}
-
-// goingBack counts the needs an import sends back to 待企业确认.
-func goingBack(rep store.ImportReport) int {
-	n := 0
-	for _, c := range rep.StatusChanges {
-		if c.To == forms.StatusToConfirm {
-			n++
-		}
-	}
-	return n
-}
-
-// changeList shows what an import changes, scrolling past a few lines.
-func changeList(lines []changeLine) fyne.CanvasObject {
-	box := container.NewVBox()
-	for _, l := range lines {
-		lab := widget.NewLabel(l.text)
-		lab.Wrapping = fyne.TextWrapWord
-		lab.Importance = l.imp
-		box.Add(lab)
-	}
-	s := container.NewVScroll(box)
-	s.SetMinSize(fyne.NewSize(0, min(box.MinSize().Height, 150)))
-	return s
-}
-
-func boolRank(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// layoutSpacer is an empty object that takes no room.
-func layoutSpacer() fyne.CanvasObject { return container.NewStack() }
-
-func (v *importPreviewView) header() fyne.CanvasObject {
-	weights := make([]float32, len(problemColumns))
-	objs := make([]fyne.CanvasObject, len(problemColumns))
-	for i, c := range problemColumns {
-		weights[i] = c.weight
-		l := widget.NewLabelWithStyle(lang.L(c.key), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		l.Truncation = fyne.TextTruncateEllipsis
-		objs[i] = l
-	}
-	return container.New(&columnsLayout{weights: weights}, objs...)
-}
-
-func (v *importPreviewView) createRow() fyne.CanvasObject {
-	weights := make([]float32, len(problemColumns))
-	objs := make([]fyne.CanvasObject, len(problemColumns))
-	for i, c := range problemColumns {
-		weights[i] = c.weight
-		l := widget.NewLabel("")
-		l.Truncation = fyne.TextTruncateEllipsis
-		objs[i] = l
-	}
-	return container.New(&columnsLayout{weights: weights}, objs...)
-}
-
-func (v *importPreviewView) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
-	if id < 0 || id >= len(v.problems) {
-		return
-	}
-	cells := o.(*fyne.Container).Objects
-	for i, text := range v.rowTexts(id) {
-		l := cells[i].(*widget.Label)
-		if i == 0 {
-			imp := widget.WarningImportance
-			if v.problems[id].Error() {
-				imp = widget.DangerImportance
-			}
-			l.Importance = imp
-			l.TextStyle.Bold = imp == widget.DangerImportance
-		}
-		l.SetText(text)
-	}
-}
-
-// rowTexts are the cells of a problem's row: 错误 or 提示, where, which
-// field, what.
-func (v *importPreviewView) rowTexts(id int) [4]string {
-	p := v.problems[id]
-	lng := v.x.u.lang
-	sev := lang.L("excel.problem.warning")
-	if p.Error() {
-		sev = lang.L("excel.problem.error")
-	}
-	field := ""
-	if f, ok := v.x.u.cat.Field(p.Field); ok && p.Field != "" {
-		field = f.Label(lng)
-	}
-	return [4]string{sev, p.Location(lng), field, p.Text(lng)}
-}
-
-// pickSheet reads the workbook again, only the sheet chosen (or all).
-func (v *importPreviewView) pickSheet() {
-	sheet := ""
-	if i := v.sheet.SelectedIndex(); i > 0 {
-		sheet = v.p.sheets[i-1]
-	}
-	if sheet == v.p.opt.Sheet {
-		return
-	}
-	v.dlg.Hide()
-	v.x.readPreview(v.p.path, sheet, v.p.sheets)
-}
-
-// start imports, off the UI goroutine: the whole workbook, or with partial
-// its rows without errors.
-func (v *importPreviewView) start(partial bool) {
-	x, u, p := v.x, v.x.u, v.p
-	v.dlg.Hide()
-	name := filepath.Base(p.path)
-	var rep store.ImportReport
-	x.job(lang.L("excel.import.title"), lang.L("excel.importing", map[string]any{"Name": name}), progressNone,
-		func(ctx context.Context, _ func(done, total int)) error {
-			var err error
-			rep, err = applyImport(ctx, x.imp, p, partial)
-			return err
-		},
-		func(err error) {
-			if err != nil {
-				slog.Error("excel: import", "path", p.path, "err", err)
-				x.showResult(lang.L("excel.import.title"), lang.L("excel.import.failed", map[string]any{"Err": userMessage(err, u.lang)}))
-				return
-			}
-			slog.Info("excel: imported", "path", p.path, "created", rep.Created, "updated", rep.Updated, "skipped", rep.Skipped, "partial", partial)
-			x.imported()
-			key := "excel.import.done"
-			if partial && p.batch.HasErrors() {
-				key = "excel.import.donepartial"
-			}
-			text := lang.L(key, map[string]any{"Name": name, "N": len(p.batch.Errors()), "Counts": countImport(rep).text()})
-			if n := goingBack(rep); n > 0 {
-				text += "\n" + lang.L("excel.import.statusback", map[string]any{"N": n})
-			}
-			x.showResult(lang.L("excel.import.title"), text)
 		})
 }
 
@@ -811,18 +152,16 @@ func (x *excelTransfer) imported() {
 	}
 }
 
-// ——— export ———
-
-// exportOptions are what the exports take from the settings, and where
-// they tell how far they have got.
+// exportOptions are what the window adds to an export's request: the
+// language of the labels, a platform profile other than the settings' (for
+// tests) and where the export tells how far it has got.
 type exportOptions struct {
-	Lang       string
-	HomeRegion string
-	Targets    store.Targets
-	// Settings are the settings the booklet and the report are made with.
-	Settings store.Settings
+	Lang    string
+	Profile string
+	// Now stamps the output; nil means time.Now.
+	Now func() time.Time
 	// Progress, when not nil, is told done needs of total (0 when
-	// unknown), on the exporting goroutine; see xlsx.PlatformOptions.
+	// unknown), on the exporting goroutine.
 	Progress func(done, total int)
 }
 
@@ -832,57 +171,27 @@ func excelFileName(format string, day time.Time) string {
 	return lang.L("excel.filename."+format) + "-" + day.Format("20060102") + exportExt(format)
 }
 
-// exportWorkbook writes one of the Excel outputs to path atomically: into a
-// temporary file beside it that replaces path only once complete, so that a
-// cancelled or failed export leaves no file, nor half of one, and a file
-// that was at path as it was. The export is recorded in the audit log
-// before the file takes its name; when that fails, so does the export.
-func exportWorkbook(ctx context.Context, st excelExporter, format, path string, opt exportOptions) (xlsx.ExportStats, error) {
-	var stats xlsx.ExportStats
+// exportRequest is the job the export menu's entry format asks for: the
+// handbook with the unconfirmed needs is the handbook with
+// IncludeUnconfirmed.
+func exportRequest(format, path string, opt exportOptions) jobs.ExportRequest {
+	req := jobs.ExportRequest{Format: jobs.Format(format), Path: path, Lang: opt.Lang, Profile: opt.Profile, Now: opt.Now, Progress: opt.Progress}
+	if format == excelHandbookUnconfirmed {
+		req.Format, req.IncludeUnconfirmed = jobs.FormatHandbook, true
+	}
+	if req.Format == jobs.FormatBooklet {
+		req.Font = assets.FontBytes()
+	}
+	return req
+}
+
+// exportWorkbook writes one of the outputs to path (package jobs: the same
+// file, recorded in the audit log the same way, as `xunbang export`).
+func exportWorkbook(ctx context.Context, st jobs.ExportSource, format, path string, opt exportOptions) (jobs.ExportResult, error) {
 	if !slices.Contains(excelFormats, format) {
-		return stats, fmt.Errorf("export: unknown format %q", format)
+		return jobs.ExportResult{}, fmt.Errorf("export: unknown format %q", format)
 	}
-	write := func(f io.Writer) error {
-		var err error
-		switch format {
-		case excelPlatform:
-			set := opt.Settings
-			stats, err = xlsx.WritePlatform(ctx, f, st, xlsx.PlatformOptions{Progress: opt.Progress,
-				Profile: set.PlatformProfile, Organisation: firstOf(set.Report.Unit, set.Team), User: set.User})
-		case excelHandbook, excelHandbookUnconfirmed:
-			stats, err = xlsx.WriteHandbook(ctx, f, st, xlsx.HandbookOptions{Lang: opt.Lang,
-				IncludeUnconfirmed: format == excelHandbookUnconfirmed, Progress: opt.Progress})
-		case excelReport:
-			t := opt.Targets
-			filer := opt.Settings.Report.Filer
-			if filer == "" {
-				filer = opt.Settings.User
-			}
-			stats, err = xlsx.WriteReport(ctx, f, st, xlsx.ReportOptions{HomeRegion: opt.HomeRegion, Lang: opt.Lang, Progress: opt.Progress,
-				Title: opt.Settings.Report.Title, Unit: opt.Settings.Report.Unit, Filer: filer,
-				Targets: &xlsx.Targets{Enterprises: t.Enterprises, ValidNeeds: t.ValidNeeds, CrossRegion: t.CrossRegion, Matches: t.Matches, Deals: t.Deals, TypicalCases: t.TypicalCases}})
-		case excelBooklet:
-			stats, err = writeBooklet(ctx, f, st, opt)
-		}
-		if err == nil {
-			err = ctx.Err()
-		}
-		return err
-	}
-	audit := func() error {
-		abs := path
-		if a, err := filepath.Abs(path); err == nil {
-			abs = a
-		}
-		if err := st.Audit(ctx, store.AuditExport, fmt.Sprintf("%s → %s (%d needs)", format, abs, stats.Needs)); err != nil {
-			return fmt.Errorf("record it in the audit log: %w", err)
-		}
-		return nil
-	}
-	if err := writeAtomic(path, write, audit); err != nil {
-		return stats, fmt.Errorf("export %s: %w", path, err)
-	}
-	return stats, nil
+	return jobs.Export(ctx, st, exportRequest(format, path, opt))
 }
 
 // chooseExport asks where to write the output and writes it. The save-as
@@ -896,221 +205,14 @@ func (x *excelTransfer) chooseExport(format string) {
 		func(path string) { x.startExport(format, path) })
 }
 
-// chooseSaveAs asks where to write a file, proposing name (ending in ext) in
-// the folder last used, else the user's Documents folder, and calls save
-// with the path chosen: the Excel exports and the need cards use it.
-func (x *excelTransfer) chooseSaveAs(title, name, ext string, save func(path string)) {
-	u := x.u
-	v := &saveAsView{x: x, ext: ext, write: save, dir: x.exportDir()}
-	v.folder = widget.NewLabel(v.dir)
-	v.folder.Wrapping = fyne.TextWrapBreak
-	v.choose = widget.NewButtonWithIcon(lang.L("excel.save.choosefolder"), theme.FolderOpenIcon(), v.chooseFolder)
-	v.name = widget.NewEntry()
-	v.name.SetText(name)
-	v.name.OnSubmitted = func(string) { v.submit() }
-	v.message = widget.NewLabel("")
-	v.message.Wrapping = fyne.TextWrapWord
-	v.message.Importance = widget.DangerImportance
-	form := widget.NewForm(
-		widget.NewFormItem(lang.L("excel.save.folder"), container.NewBorder(nil, nil, nil, container.NewVBox(v.choose), v.folder)),
-		widget.NewFormItem(lang.L("excel.save.name"), v.name))
-	d := dialog.NewCustomWithoutButtons(title, container.NewVBox(form, v.message), u.win)
-	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), d.Hide)
-	v.save = widget.NewButtonWithIcon(lang.L("excel.save.button"), theme.DocumentSaveIcon(), v.submit)
-	v.save.Importance = widget.HighImportance
-	d.SetButtons([]fyne.CanvasObject{v.cancel, v.save})
-	d.SetOnClosed(func() {
-		if x.saveAs == v {
-			x.saveAs = nil
-		}
-	})
-	v.dialog = d
-	x.saveAs = v
-	v.resize()
-	d.Show()
-	u.win.Canvas().Focus(v.name)
-}
-
-// exportDir is the folder the save-as dialog proposes: the last one used,
-// else the user's Documents folder, else the home folder.
-func (x *excelTransfer) exportDir() string {
-	if isDir(x.lastDir) {
-		return x.lastDir
-	}
-	if home, err := os.UserHomeDir(); err == nil && isDir(home) {
-		if docs := documentsDir(home); isDir(docs) {
-			return docs
-		}
-		return home
-	}
-	if wd, err := os.Getwd(); err == nil {
-		return wd
-	}
-	return x.lastDir
-}
-
-// documentsDir is the user's documents folder: on Linux the one
-// xdg-user-dirs names (~/文档 on a Chinese desktop such as UOS or Kylin),
-// else ~/Documents.
-func documentsDir(home string) string {
-	if b, err := os.ReadFile(filepath.Join(home, ".config", "user-dirs.dirs")); err == nil {
-		for line := range strings.Lines(string(b)) {
-			v, ok := strings.CutPrefix(strings.TrimSpace(line), "XDG_DOCUMENTS_DIR=")
-			if !ok {
-				continue
-			}
-			v = strings.Trim(v, `"`)
-			if rest, ok := strings.CutPrefix(v, "$HOME"); ok {
-				v = filepath.Join(home, rest)
-			}
-			if filepath.IsAbs(v) && filepath.Clean(v) != filepath.Clean(home) {
-				return v
-			}
-		}
-	}
-	return filepath.Join(home, "Documents")
-}
-
-func isDir(path string) bool {
-	fi, err := os.Stat(path)
-	return path != "" && err == nil && fi.IsDir()
-}
-
-// saveAsView is the save-as dialog of an export: the folder, with
-// 选择文件夹… to change it, and the file name.
-type saveAsView struct {
-	x     *excelTransfer
-	ext   string            // the file's extension, added when the name lacks it
-	write func(path string) // writes the file
-	dir   string            // the folder chosen
-
-	dialog  *dialog.CustomDialog
-	folder  *widget.Label
-	choose  *widget.Button
-	name    *widget.Entry
-	message *widget.Label // what is wrong with the name, empty when nothing
-	save    *widget.Button
-	cancel  *widget.Button
-}
-
-// resize fits the dialog's height to its content, 600 wide. The folder and
-// the message wrap, and a wrapped label knows its height only once it has
-// its width: hence the second pass.
-func (v *saveAsView) resize() {
-	for range 2 {
-		m := v.dialog.MinSize()
-		v.dialog.Resize(fyne.NewSize(max(600, m.Width), m.Height))
-	}
-}
-
-// chooseFolder asks for the folder with Fyne's folder dialog, which
-// touches no file.
-func (v *saveAsView) chooseFolder() {
-	x := v.x
-	d := dialog.NewFolderOpen(func(l fyne.ListableURI, err error) {
-		if err != nil {
-			x.u.showError(err)
-			return
-		}
-		if l != nil {
-			v.setFolder(l.Path())
-		}
-	}, x.u.win)
-	if l, err := storage.ListerForURI(storage.NewFileURI(v.dir)); err == nil {
-		d.SetLocation(l)
-	}
-	d.Resize(x.fileDialogSize())
-	d.Show()
-}
-
-func (v *saveAsView) setFolder(dir string) {
-	v.dir = dir
-	v.folder.SetText(dir)
-	v.say("")
-}
-
-// say shows what is wrong, or nothing when msg is "".
-func (v *saveAsView) say(msg string) {
-	v.message.SetText(msg)
-	v.resize()
-}
-
-// submit is 保存: it checks the name and the folder, asks before replacing
-// an existing file, and starts the export.
-func (v *saveAsView) submit() {
-	x := v.x
-	path, err := exportTarget(v.dir, v.name.Text, v.ext)
-	if err != nil {
-		v.say(err.Error())
-		return
-	}
-	if !isDir(v.dir) {
-		v.say(lang.L("excel.save.folder.missing", map[string]any{"Dir": v.dir}))
-		return
-	}
-	fi, err := os.Stat(path)
-	switch {
-	case err == nil && fi.IsDir():
-		v.say(lang.L("excel.save.isdir", map[string]any{"Name": filepath.Base(path)}))
-	case err == nil:
-		v.say("")
-		c := dialog.NewConfirm(lang.L("excel.save.overwrite.title"), lang.L("excel.save.overwrite", map[string]any{"Path": path}), func(ok bool) {
-			x.overwrite = nil
-			if ok {
-				v.start(path)
-			}
-		}, x.u.win)
-		c.SetConfirmText(lang.L("excel.save.overwrite.confirm"))
-		c.SetDismissText(lang.L("button.cancel"))
-		c.SetConfirmImportance(widget.DangerImportance)
-		x.overwrite = c
-		c.Show()
-	case errors.Is(err, fs.ErrNotExist):
-		v.start(path)
-	default:
-		v.say(userMessage(err, x.u.lang))
-	}
-}
-
-func (v *saveAsView) start(path string) {
-	v.dialog.Hide()
-	v.x.lastDir = filepath.Dir(path)
-	v.write(path)
-}
-
-// exportTarget is the file the save-as dialog writes: name in dir, with
-// the extension ext (.xlsx, or .pdf for the booklet and the cards) added
-// when missing. It refuses an empty name, one with a path
-// separator or a character Windows does not allow, and one of dots only,
-// saying why in the UI language.
-func exportTarget(dir, name, ext string) (string, error) {
-	name = strings.TrimSpace(name)
-	switch {
-	case name == "":
-		return "", errors.New(lang.L("excel.save.badname.empty"))
-	case strings.ContainsAny(name, `/\`) || strings.ContainsRune(name, filepath.Separator):
-		return "", errors.New(lang.L("excel.save.badname.separator"))
-	case strings.ContainsAny(name, `<>:"|?*`):
-		// Not allowed in Windows file names; refused everywhere, so a
-		// file made here can be copied there.
-		return "", errors.New(lang.L("excel.save.badname.chars"))
-	case strings.Trim(name, ".") == "":
-		return "", errors.New(lang.L("excel.save.badname.dots"))
-	}
-	if !strings.EqualFold(filepath.Ext(name), ext) {
-		name += ext
-	}
-	return filepath.Join(dir, name), nil
-}
-
 // startExport writes the output to path off the UI goroutine and says what
 // it wrote. A file at path is replaced only once the export is complete.
 func (x *excelTransfer) startExport(format, path string) {
 	u := x.u
 	x.lastDir = filepath.Dir(path)
-	opt := exportOptions{Lang: u.lang, HomeRegion: u.settings.HomeRegion, Targets: u.settings.Targets, Settings: u.settings}
+	opt := exportOptions{Lang: u.lang, Now: u.opts.Now}
 	formatName := lang.L("excel.format." + format)
-	var stats xlsx.ExportStats
+	var stats jobs.ExportResult
 	x.job(lang.L("excel.export.title"), lang.L("excel.exporting", map[string]any{"Format": formatName}), progressNeeds,
 		func(ctx context.Context, progress func(done, total int)) error {
 			opt := opt
@@ -1132,36 +234,12 @@ func (x *excelTransfer) startExport(format, path string) {
 				key = "excel.export.donereport"
 			case excelHandbookUnconfirmed:
 				key = "excel.export.doneunconfirmed"
+			case excelEvaluation:
+				key = "excel.export.doneevaluation"
 			}
 			text := lang.L(key, map[string]any{
 				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,
 			})
-			x.showResult(lang.L("excel.export.title"), text,
-				widget.NewButtonWithIcon(lang.L("excel.open.file"), theme.FileIcon(), func() { x.open(path) }),
-				widget.NewButtonWithIcon(lang.L("excel.open.folder"), theme.FolderOpenIcon(), func() { x.open(filepath.Dir(path)) }))
+			x.showResult(lang.L("excel.export.title"), text, x.openButtons(path)...)
 		})
-}
-
-// open shows a file or folder with the system's application for it, off
-// the UI goroutine, and says so when nothing opened it.
-func (x *excelTransfer) open(path string) {
-	u := x.u
-	u.bg.Go(func() {
-		if err := u.openPath(path); err != nil {
-			slog.Warn("cannot open", "path", path, "err", err)
-			u.run(func() {
-				dialog.ShowInformation(lang.L("error.title"), lang.L("open.failed", map[string]any{"Path": path, "Err": openMessage(err)}), u.win)
-			})
-		}
-	})
-}
-
-// firstOf returns the first of its arguments that is not empty.
-func firstOf(l ...string) string {
-	for _, s := range l {
-		if s != "" {
-			return s
-		}
-	}
-	return ""
 }

@@ -20,6 +20,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -35,7 +36,7 @@ func exportDemoWorkbook(t *testing.T, dir string) (string, int) {
 	defer src.Close()
 	importDemo(t, src, 40)
 	p := filepath.Join(dir, "需求征集表.xlsx")
-	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}})
+	stats, err := exportWorkbook(ctx, src, excelPlatform, p, exportOptions{Lang: "zh", Profile: "xunbang"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +78,7 @@ func TestExcelImportPreviewThenImport(t *testing.T) {
 	if x.progress != nil {
 		t.Error("the progress dialog is still up")
 	}
-	c := countImport(v.p.report)
+	c := countImport(v.p.Report)
 	if c.NeedsCreated != n || c.NeedsUpdated != 0 || c.EntsCreated == 0 {
 		t.Errorf("preview counts %+v, want %d needs to create", c, n)
 	}
@@ -113,7 +114,7 @@ func TestExcelImportPreviewThenImport(t *testing.T) {
 	x.result.Hide()
 	x.startImport(path)
 	settle(t, u)
-	again := countImport(x.preview.p.report)
+	again := countImport(x.preview.p.Report)
 	if again.NeedsSkipped == 0 || again.NeedsUpdated != 0 || again.NeedsCreated+again.NeedsSkipped != n {
 		t.Errorf("second preview %+v of %d needs", again, n)
 	}
@@ -185,8 +186,8 @@ func TestExcelImportWithErrors(t *testing.T) {
 	if v == nil {
 		t.Fatalf("no preview; result %q", x.resultText)
 	}
-	if !v.p.batch.HasErrors() {
-		t.Fatalf("the spoilt workbook has no errors: %v", v.p.batch.Messages())
+	if !v.p.HasErrors() {
+		t.Fatalf("the spoilt workbook has no errors: %v", v.p.Messages("zh"))
 	}
 	if !v.doImport.Disabled() || v.partial == nil || v.partial.Disabled() {
 		t.Fatal("with errors, 导入 must be disabled and 只导入无误的行 offered")
@@ -212,14 +213,14 @@ func TestExcelImportWithErrors(t *testing.T) {
 	// 导入 is disabled, and the function behind it refuses too.
 	test.Tap(v.doImport)
 	settle(t, u)
-	if _, err := applyImport(context.Background(), st, v.p, false); !errors.Is(err, errImportBlocked) {
+	if _, err := jobs.ApplyImport(context.Background(), st, v.p, false); !errors.Is(err, jobs.ErrBlocked) {
 		t.Errorf("importing a workbook with errors: %v", err)
 	}
 	if countNeeds(t, st) != 0 {
 		t.Fatal("a workbook with errors was imported")
 	}
 
-	want := countImport(v.p.report)
+	want := countImport(v.p.Report)
 	if want.NeedsCreated != n-1 {
 		t.Errorf("the good rows would create %d needs, want %d", want.NeedsCreated, n-1)
 	}
@@ -298,7 +299,7 @@ func TestExcelImportPicksASheet(t *testing.T) {
 	v.sheet.SetSelectedIndex(2)
 	settle(t, u)
 	v = x.preview
-	if v == nil || v.p.opt.Sheet != "补充" || len(v.p.batch.Needs) != 2 {
+	if v == nil || v.p.Request.Sheet != "补充" || v.p.Read.Needs != 2 {
 		t.Fatalf("after picking 补充: %+v", v)
 	}
 	if v.sheet == nil || len(v.sheet.Options) != 3 || v.sheet.SelectedIndex() != 2 {
@@ -306,7 +307,7 @@ func TestExcelImportPicksASheet(t *testing.T) {
 	}
 	v.sheet.SetSelectedIndex(1)
 	settle(t, u)
-	if v := x.preview; v == nil || len(v.p.batch.Needs) != n {
+	if v := x.preview; v == nil || v.p.Read.Needs != n {
 		t.Errorf("the platform sheet alone previews %v", v)
 	}
 }
@@ -511,7 +512,7 @@ func TestExcelImportRefusesToMoveANeed(t *testing.T) {
 	u, st := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
 	ctx := context.Background()
 	sheet := filepath.Join(t.TempDir(), "平台.xlsx")
-	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Settings: store.Settings{PlatformProfile: "xunbang"}}); err != nil {
+	if _, err := exportWorkbook(ctx, st, excelPlatform, sheet, exportOptions{Lang: "zh", Profile: "xunbang"}); err != nil {
 		t.Fatal(err)
 	}
 	f, err := excelize.OpenFile(sheet)
@@ -568,9 +569,9 @@ func TestExcelImportRefusesToMoveANeed(t *testing.T) {
 		}
 	}
 	if !found {
-		t.Errorf("the preview does not name row %d: %v", first+1, v.p.batch.Messages())
+		t.Errorf("the preview does not name row %d: %v", first+1, v.p.Messages("zh"))
 	}
-	if c := countImport(v.p.report); c.NeedsCreated != 0 {
+	if c := countImport(v.p.Report); c.NeedsCreated != 0 {
 		t.Errorf("re-importing its own sheet would create %d needs", c.NeedsCreated)
 	}
 	test.Tap(v.partial)

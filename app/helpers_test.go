@@ -85,8 +85,8 @@ func settle(t testing.TB, u *ui) {
 	}
 }
 
-// importDemo stores a demo data set of about n needs, with its visits and
-// follow-ups, and sets the home region to 苏州市.
+// importDemo stores a demo data set of about n needs, with its visits,
+// follow-ups and solutions, and sets the home region to 苏州市.
 func importDemo(tb testing.TB, st *store.Store, n int) *demo.Set {
 	tb.Helper()
 	ctx := context.Background()
@@ -113,6 +113,16 @@ func importDemo(tb testing.TB, st *store.Store, n int) *demo.Set {
 		if err := st.SaveFollowUp(ctx, f); err != nil {
 			tb.Fatal(err)
 		}
+	}
+	if err := st.Update(ctx, func(tx *store.Tx) error {
+		for _, s := range set.Solutions {
+			if err := tx.PutSolutionRemote(s); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		tb.Fatal(err)
 	}
 	s, err := st.Settings(ctx)
 	if err != nil {

@@ -102,18 +102,13 @@ func (u *ui) touch() {
 	}
 }
 
-// passphrases returns the store's passphrase API, if it has one.
-func (u *ui) passphrases() (passphraseStore, bool) {
-	ps, ok := u.st.(passphraseStore)
-	return ps, ok
-}
+// passphrases is the store's passphrase API, which the idle lock and the
+// settings' passphrase form use.
+func (u *ui) passphrases() passphraseStore { return u.st }
 
 // hasPassphrase reports whether a passphrase unlocks the data: only then
 // does the window lock.
-func (u *ui) hasPassphrase() bool {
-	ps, ok := u.passphrases()
-	return ok && ps.HasPassphrase()
-}
+func (u *ui) hasPassphrase() bool { return u.st.HasPassphrase() }
 
 // watching returns content with an activityWatcher under it, and makes the
 // window's other sources of activity (see above) touch.
@@ -205,11 +200,7 @@ func (l *idleLock) hideOverlays() {
 // a second) and unlocks when it is right.
 func (l *idleLock) submit(p string) {
 	u := l.u
-	ps, ok := u.passphrases()
-	if !ok {
-		l.prompt.fail(lang.L("passphrase.wrong"))
-		return
-	}
+	ps := u.passphrases()
 	u.bg.Go(func() {
 		err := ps.CheckPassphrase(p)
 		u.run(func() {
@@ -298,12 +289,11 @@ func (l *idleLock) passphraseChanged() {
 // record nothing.
 func (l *idleLock) audit(kind, detail string) {
 	u := l.u
-	a, ok := u.st.(auditor)
-	if !ok || u.opts.Screenshot != "" {
+	if u.opts.Screenshot != "" {
 		return
 	}
 	u.bg.Go(func() {
-		if err := a.Audit(u.ctx, kind, detail); err != nil {
+		if err := u.st.Audit(u.ctx, kind, detail); err != nil {
 			slog.Warn("audit: cannot record the lock", "kind", kind, "err", err)
 		}
 	})

@@ -78,7 +78,7 @@ func newTestUIWithKey(t *testing.T, key store.KeySource, prepare func(st *store.
 	useQueue(u)
 	u.openPath = func(string) error { return nil } // no viewer runs in tests
 	u.needs.excel.lastDir = t.TempDir()            // nor goes a file to the home folder
-	for _, d := range []*debouncer{u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.needs.reloadLater,
+	for _, d := range []*debouncer{u.editor.autosave.later, u.enterprises.autosave.later, u.needs.searchLater, u.needs.reloadLater,
 		u.enterprises.searchLater, u.enterprises.nameLater, u.sync.refreshLater} {
 		d.delay, d.maxWait = 5*time.Millisecond, 0
 	}
@@ -558,7 +558,7 @@ func TestUnlockAtStartChoosesAPassphrase(t *testing.T) {
 		t.Fatalf("the data did not open: %q", p.message.Text)
 	}
 	u.bg.Wait()
-	ps, _ := u.passphrases()
+	ps := u.passphrases()
 	if !ps.Encrypted() || !ps.HasPassphrase() || ps.CheckPassphrase(chosen) != nil {
 		t.Error("the new data is not encrypted with the chosen passphrase")
 	}

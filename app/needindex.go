@@ -22,6 +22,9 @@ type needIndex struct {
 	orders map[string]*needOrder
 	// regions are the distinct regions of the needs' enterprises.
 	regions []string
+	// solutions counts each need's solutions, by position; nil when none
+	// were given (setSolutions).
+	solutions []int32
 }
 
 // needOrder is one sort order: perm lists the needs' positions in the order,
@@ -116,12 +119,19 @@ func summaryLess(sort string) func(a, b *store.Summary) int {
 }
 
 // query returns the positions of the needs q selects, in q's order: what
-// store.Needs selects, in the same order.
-func (ix *needIndex) query(q store.Query) []int32 {
+// store.Needs selects (a technology field also selecting its sub-fields), in
+// the same order.
+func (ix *needIndex) query(q store.Query) []int32 { return ix.queryWith(q, 0) }
+
+// queryWith is query keeping only the needs with at least least solutions.
+func (ix *needIndex) queryWith(q store.Query, least int) []int32 {
 	o := ix.sorted(q.Sort)
 	hits := store.NewBitmap(ix.Len())
 	n := 0
 	ix.list.Scan(q, func(i int) {
+		if least > 0 && ix.solutionCount(int32(i)) < least {
+			return
+		}
 		hits.Set(o.rank[i])
 		n++
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -24,13 +25,15 @@ const searchDelay = 150 * time.Millisecond
 // a virtual list that makes widgets only for the rows on screen, so 50,000
 // needs cost 50,000 summaries in memory and a screenful of widgets.
 type needList struct {
-	u *ui
+	u  *ui
+	st needSource
 
 	search    *widget.Entry
 	status    *widget.Select
 	needType  *widget.Select
 	techField *widget.Select
 	town      *widget.Select
+	jiebang   *widget.Select // 揭榜: all, with solutions, with three or more (needlist_jiebang.go)
 	sort      *widget.Select
 	count     *widget.Label
 	loading   *widget.Label
@@ -42,6 +45,8 @@ type needList struct {
 
 	// Filter option codes, in the order of their lists' options ("" = all).
 	statusCodes, typeCodes, fieldCodes, townCodes, sortCodes []string
+
+	layout *columnsLayout // the columns' widths, shared by the header and the rows
 
 	index *needIndex // nil until loaded; UI goroutine only
 	rows  []int32    // the current result: positions in index
@@ -59,24 +64,29 @@ type needList struct {
 	onLoaded []func()
 }
 
-// needColumns are the list's columns and their relative widths.
+// needColumns are the list's columns: those with a fit take the width
+// their longest text needs (fitWidth), so that a status, a type, a date and
+// a count are always read whole; the others share what is left by their
+// weights, and give way (their text ends in …) on a narrow window.
 var needColumns = []struct {
 	key    string
 	weight float32
 	sort   string
+	fit    func(lng string) []string // the texts the column must show whole; nil: it gives way
 }{
-	{"needs.col.title", 3.2, store.SortTitle},
-	{"needs.col.enterprise", 2.6, store.SortEnterprise},
-	{"needs.col.status", 1.1, store.SortStatus},
-	{"needs.col.type", 1.2, ""},
-	{"needs.col.field", 1.6, ""},
-	{"needs.col.town", 1.6, ""},
-	{"needs.col.updated", 1.1, store.SortUpdated},
-	{"needs.col.platform", 1.8, ""}, // the platform's verdict (verdict.go)
+	{"needs.col.title", 2.9, store.SortTitle, nil},
+	{"needs.col.enterprise", 2.1, store.SortEnterprise, nil},
+	{"needs.col.status", 0, store.SortStatus, statusTexts},
+	{"needs.col.type", 0, "", needTypeTexts},
+	{"needs.col.field", 1.6, "", nil},
+	{"needs.col.town", 1.9, "", nil},
+	{"needs.col.updated", 0, store.SortUpdated, func(string) []string { return []string{"2026-12-31"} }},
+	{"needs.col.platform", 1.8, "", nil},                                          // the platform's verdict (verdict.go)
+	{"needs.col.jiebang", 0, "", func(string) []string { return []string{"99"} }}, // solutions received (needlist_jiebang.go)
 }
 
 func newNeedList(u *ui) *needList {
-	l := &needList{u: u}
+	l := &needList{u: u, st: u.st}
 	l.searchLater = newDebouncer(u, searchDelay, 0, l.newQuery)
 	l.reloadLater = newDebouncer(u, 400*time.Millisecond, 2*time.Second, l.reload)
 
@@ -117,6 +127,7 @@ func newNeedList(u *ui) *needList {
 
 	l.townCodes = []string{""}
 	l.town = l.filterSelect([]string{lang.L("needs.filter.alltowns")})
+	l.jiebang = l.filterSelect(jiebangFilterLabels())
 
 	l.sortCodes = []string{store.SortUpdated, store.SortTitle, store.SortStatus, store.SortEnterprise}
 	l.sort = widget.NewSelect([]string{
@@ -144,7 +155,7 @@ func newNeedList(u *ui) *needList {
 		}
 	}
 
-	filters := container.NewGridWithColumns(5, l.status, l.needType, l.techField, l.town, l.sort)
+	filters := container.NewGridWithColumns(6, l.status, l.needType, l.techField, l.town, l.jiebang, l.sort)
 	top := container.NewVBox(
 		container.NewBorder(nil, nil, nil, container.NewHBox(l.count, l.excel.importBtn, l.excel.exportBtn, l.print, l.newNeed), l.search),
 		filters,
@@ -163,9 +174,7 @@ func (l *needList) filterSelect(options []string) *widget.Select {
 // header is the row of column titles; those that sort the list are buttons.
 func (l *needList) header() fyne.CanvasObject {
 	var objs []fyne.CanvasObject
-	weights := make([]float32, len(needColumns))
-	for i, c := range needColumns {
-		weights[i] = c.weight
+	for _, c := range needColumns {
 		sortKey := c.sort
 		// Every title is a button, so that they line up; those of the
 		// columns that sort the list sort it.
@@ -180,20 +189,39 @@ func (l *needList) header() fyne.CanvasObject {
 		b.Alignment = widget.ButtonAlignLeading
 		objs = append(objs, b)
 	}
-	return container.New(&columnsLayout{weights: weights}, objs...)
+	return container.New(l.columns(), objs...)
 }
+
+// columns is the layout the header and every row share, so that columns
+// line up; it is measured once.
+func (l *needList) columns() *columnsLayout {
+	if l.layout != nil {
+		return l.layout
+	}
+	c := &columnsLayout{weights: make([]float32, len(needColumns)), fixed: make([]float32, len(needColumns))}
+	for i, col := range needColumns {
+		c.weights[i] = col.weight
+		if col.fit != nil {
+			c.fixed[i] = min(fitWidth(append(col.fit(l.u.lang), lang.L(col.key))), maxFitWidth)
+		}
+	}
+	l.layout = c
+	return c
+}
+
+// maxFitWidth bounds a column that fits its texts (English names are long:
+// past it they give way too).
+const maxFitWidth = 150
 
 func (l *needList) createRow() fyne.CanvasObject {
 	objs := make([]fyne.CanvasObject, len(needColumns))
-	weights := make([]float32, len(needColumns))
-	for i, c := range needColumns {
+	for i := range needColumns {
 		lab := widget.NewLabel("")
 		lab.Truncation = fyne.TextTruncateEllipsis
 		objs[i] = lab
-		weights[i] = c.weight
 	}
-	objs[len(objs)-1] = newVerdictCell(l.u)
-	return container.New(&columnsLayout{weights: weights}, objs...)
+	objs[7] = newVerdictCell(l.u)
+	return container.New(l.columns(), objs...)
 }
 
 func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
@@ -221,6 +249,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(5, townName(s.Region))
 	set(6, s.UpdatedAt.Local().Format("2006-01-02"))
 	cells[7].(*verdictCell).show(s)
+	set(8, l.index.solutionText(l.rows[id]))
 }
 
 // statusImportance colours a status: what waits for the official stands out.
@@ -313,7 +342,11 @@ func (l *needList) reload() {
 	sort := l.query().Sort
 	l.u.bg.Go(func() {
 		start := time.Now()
-		list, err := l.u.st.NeedList(ctx)
+		list, err := l.st.NeedList(ctx)
+		var sols map[string][]forms.SolutionStatus
+		if err == nil {
+			sols, err = l.st.SolutionStatuses(ctx)
+		}
 		if err != nil {
 			if ctx.Err() == nil {
 				slog.Error("load need list", "err", err)
@@ -322,6 +355,7 @@ func (l *needList) reload() {
 			return
 		}
 		ix := newNeedIndex(list)
+		ix.setSolutions(sols)
 		ix.order(sort)
 		slog.Debug("need list loaded", "needs", ix.Len(), "took", time.Since(start))
 		l.u.run(func() {
@@ -400,9 +434,9 @@ func (l *needList) runQuery() {
 	}
 	l.searchLater.Cancel()
 	l.querySeq++
-	seq, ix, q := l.querySeq, l.index, l.query()
+	seq, ix, q, least := l.querySeq, l.index, l.query(), l.leastSolutions()
 	l.u.bg.Go(func() {
-		rows := ix.query(q)
+		rows := ix.queryWith(q, least)
 		l.u.run(func() {
 			if seq != l.querySeq || ix != l.index {
 				return
@@ -447,26 +481,51 @@ func (l *needList) firstNeed(statuses ...forms.Status) (string, bool) {
 	return "", false
 }
 
-// columnsLayout places objects side by side with widths in proportion to
-// their weights: the list's rows and its header share it, so columns line up.
+// columnsLayout places objects side by side: those with a fixed width at
+// that width, the others in proportion to their weights in the width left.
+// The list's rows and its header share it, so columns line up.
 type columnsLayout struct {
 	weights []float32
+	fixed   []float32 // > 0: the column's width in pixels; nil or 0: by weight
 }
 
 func (c *columnsLayout) Layout(objs []fyne.CanvasObject, size fyne.Size) {
-	total := float32(0)
-	for _, w := range c.weights {
+	total, fixed := float32(0), float32(0)
+	for i, w := range c.weights {
+		if f := c.fixedWidth(i); f > 0 {
+			fixed += f
+			continue
+		}
 		total += w
 	}
 	pad := theme.Padding()
-	avail := size.Width - pad*float32(len(objs)-1)
+	avail := max(size.Width-pad*float32(len(objs)-1)-fixed, 0)
 	x := float32(0)
 	for i, o := range objs {
-		w := avail * c.weights[i] / total
+		w := c.fixedWidth(i)
+		if w == 0 && total > 0 {
+			w = avail * c.weights[i] / total
+		}
 		o.Move(fyne.NewPos(x, 0))
 		o.Resize(fyne.NewSize(w, size.Height))
 		x += w + pad
 	}
+}
+
+func (c *columnsLayout) fixedWidth(i int) float32 {
+	if i < len(c.fixed) {
+		return c.fixed[i]
+	}
+	return 0
+}
+
+// fitWidth is the width a label needs to show the longest of texts whole.
+func fitWidth(texts []string) float32 {
+	w := float32(0)
+	for _, t := range texts {
+		w = max(w, fyne.MeasureText(t, theme.TextSize(), fyne.TextStyle{}).Width)
+	}
+	return float32(math.Ceil(float64(w + 2*theme.InnerPadding() + 2)))
 }
 
 func (c *columnsLayout) MinSize(objs []fyne.CanvasObject) fyne.Size {

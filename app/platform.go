@@ -83,6 +83,7 @@ func (p SyncProblem) needsConnecting() bool {
 // token says the official is; where the token is kept; 连接 and 断开.
 type platformPanel struct {
 	u          *ui
+	st         settingsStore
 	address    *widget.Entry
 	token      *widget.Entry
 	connect    *widget.Button
@@ -95,7 +96,7 @@ type platformPanel struct {
 }
 
 func newPlatformPanel(u *ui) *platformPanel {
-	p := &platformPanel{u: u}
+	p := &platformPanel{u: u, st: u.st}
 	p.address = widget.NewEntry()
 	p.address.SetPlaceHolder("https://")
 	p.token = widget.NewPasswordEntry()
@@ -224,7 +225,7 @@ func (p *platformPanel) doConnect() {
 		var set store.Settings
 		var serr error
 		if err == nil {
-			set, serr = u.st.Settings(u.ctx)
+			set, serr = p.st.Settings(u.ctx)
 		}
 		u.run(func() {
 			p.setBusy(false)

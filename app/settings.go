@@ -18,16 +18,18 @@ import (
 
 // settingsView is the 设置 screen: the connection to the platform (its
 // own panel, platform.go), who the official is, the team's home region, the
-// language, the data dir, the idle lock, the campaign's targets and the
-// data's passphrase.
+// language, the data dir and its backup, the idle lock, the campaign's
+// targets and the data's passphrase.
 type settingsView struct {
 	u        *ui
+	st       settingsStore
 	user     *widget.Entry
 	team     *widget.Entry
 	home     *regionPicker
 	language *widget.RadioGroup
 	langNote *widget.Label
 	dataDir  *widget.Label
+	backup   *widget.Button // 备份…: a backup of the data where the user says (backup.go)
 	platform *platformPanel // 平台连接
 	targets  [5]*widget.Entry
 	outputs  *outputSettings // the booklet's campaign and the report's heading
@@ -62,7 +64,7 @@ var lockMinutes = []int{5, 10, 15, 30, 60, -1}
 var languageCodes = []string{string(Chinese), string(English)}
 
 func newSettingsView(u *ui) *settingsView {
-	v := &settingsView{u: u}
+	v := &settingsView{u: u, st: u.st}
 	v.user = widget.NewEntry()
 	v.team = widget.NewEntry()
 	v.home = newRegionPicker(nil)
@@ -76,6 +78,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.dataDir = widget.NewLabel(u.opts.DataDir)
 	v.dataDir.Selectable = true
 	v.dataDir.Wrapping = fyne.TextWrapBreak
+	v.backup = widget.NewButtonWithIcon(lang.L("backup.button"), theme.DownloadIcon(), u.backupData)
 	v.platform = newPlatformPanel(u)
 	for i := range v.targets {
 		v.targets[i] = widget.NewEntry()
@@ -97,7 +100,7 @@ func newSettingsView(u *ui) *settingsView {
 		label("settings.team"), v.team,
 		label("settings.home"), container.NewVBox(v.home.content, smallLabel(lang.L("settings.home.help"))),
 		label("settings.lang"), container.NewVBox(v.language, v.langNote),
-		label("settings.datadir"), v.dataDir,
+		label("settings.datadir"), container.NewVBox(v.dataDir, container.NewHBox(v.backup), smallLabel(lang.L("backup.help"))),
 		label("profile.label"), newProfilePicker(u).content,
 		label("lock.after"), container.NewVBox(container.NewHBox(container.New(&fixedWidth{width: 200}, v.lockAfter)), v.lockNote),
 	)
@@ -224,8 +227,8 @@ func (v *settingsView) selectedLockAfter() int {
 // showPassphraseState says whether a passphrase is set, asks for the
 // current one only then, and shows the lock's note only when none is.
 func (v *settingsView) showPassphraseState() {
-	ps, ok := v.u.passphrases()
-	encrypted := ok && ps.Encrypted()
+	ps := v.u.passphrases()
+	encrypted := ps.Encrypted()
 	has := encrypted && ps.HasPassphrase()
 	switch {
 	case !encrypted:
@@ -263,8 +266,8 @@ func (v *settingsView) showPassphraseState() {
 func (v *settingsView) setPassphrase() {
 	u := v.u
 	u.touch()
-	ps, ok := u.passphrases()
-	if !ok || !ps.Encrypted() || v.passSet.Disabled() {
+	ps := u.passphrases()
+	if !ps.Encrypted() || v.passSet.Disabled() {
 		return
 	}
 	has := ps.HasPassphrase()
@@ -367,7 +370,7 @@ func (v *settingsView) save() {
 	u := v.u
 	v.save_.Disable()
 	u.bg.Go(func() {
-		err := u.st.SaveSettings(u.ctx, s)
+		err := v.st.SaveSettings(u.ctx, s)
 		u.run(func() {
 			v.save_.Enable()
 			if err != nil {

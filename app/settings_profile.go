@@ -6,7 +6,7 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/jobs"
 )
 
 // profilePicker chooses the platform profile of the upload sheet (设置 ›
@@ -14,6 +14,7 @@ import (
 // off the UI goroutine, so it needs nothing of the settings form's Save.
 type profilePicker struct {
 	u       *ui
+	st      settingsStore
 	ids     []string
 	choose  *widget.Select
 	note    *widget.Label
@@ -22,9 +23,9 @@ type profilePicker struct {
 
 // newProfilePicker offers the profiles, the stored one selected.
 func newProfilePicker(u *ui) *profilePicker {
-	p := &profilePicker{u: u}
+	p := &profilePicker{u: u, st: u.st}
 	var names []string
-	for _, pr := range xlsx.Profiles() {
+	for _, pr := range jobs.Profiles() {
 		p.ids = append(p.ids, pr.ID)
 		names = append(names, pr.Label(u.lang))
 	}
@@ -40,7 +41,7 @@ func newProfilePicker(u *ui) *profilePicker {
 // default's for an unset or unknown id.
 func (p *profilePicker) index(id string) int {
 	if id == "" {
-		id = xlsx.DefaultProfile
+		id = jobs.DefaultProfile
 	}
 	for i, x := range p.ids {
 		if x == id {
@@ -55,7 +56,7 @@ func (p *profilePicker) selected() string {
 	if i := p.choose.SelectedIndex(); i >= 0 && i < len(p.ids) {
 		return p.ids[i]
 	}
-	return xlsx.DefaultProfile
+	return jobs.DefaultProfile
 }
 
 // picked stores the chosen profile.
@@ -68,7 +69,7 @@ func (p *profilePicker) picked() {
 		return
 	}
 	u.bg.Go(func() {
-		err := u.st.SaveSettings(u.ctx, s)
+		err := p.st.SaveSettings(u.ctx, s)
 		u.run(func() {
 			if err != nil {
 				p.note.SetText(userMessage(err, u.lang))

@@ -9,7 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -82,8 +82,8 @@ func TestImportPreviewShowsChangesAndStatusGoingBack(t *testing.T) {
 	}
 
 	x := u.needs.excel
-	x.showPreview(&importPreview{path: "需求征集表.xlsx", batch: &xlsx.Batch{Needs: []*forms.Need{row}},
-		good: &xlsx.Batch{Needs: []*forms.Need{row}}, report: rep})
+	x.showPreview(&jobs.Preview{Request: jobs.ImportRequest{Path: "需求征集表.xlsx"}, Kind: jobs.ImportNeeds,
+		Read: jobs.ImportCounts{Needs: 1}, Report: rep})
 	v := x.preview
 	if v == nil {
 		t.Fatal("no preview")

@@ -168,7 +168,7 @@ func newSyncTestUIDial(t *testing.T, dial client.Dialer, prepare func(st *store.
 	w := a.NewWindow("寻榜")
 	u := newUI(ctx, a, w, st, set, Options{DataDir: dir, Sync: h.Sync, SyncStatus: h.Status, Connection: h.Connection, Refusals: h.Refusals})
 	useQueue(u)
-	for _, d := range []*debouncer{u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.needs.reloadLater,
+	for _, d := range []*debouncer{u.editor.autosave.later, u.enterprises.autosave.later, u.needs.searchLater, u.needs.reloadLater,
 		u.enterprises.searchLater, u.enterprises.nameLater, u.sync.refreshLater} {
 		d.delay, d.maxWait = 5*time.Millisecond, 0
 	}

@@ -35,6 +35,7 @@ type SyncStatus struct {
 // platform refused and the conflicts to settle.
 type syncStrip struct {
 	u         *ui
+	st        outboxSource
 	pending   *widget.Label
 	last      *widget.Label
 	problem   *widget.Label // why nothing syncs; the last error
@@ -62,7 +63,7 @@ type syncStrip struct {
 }
 
 func newSyncStrip(u *ui) *syncStrip {
-	s := &syncStrip{u: u, now: time.Now, lastChange: time.Now()}
+	s := &syncStrip{u: u, st: u.st, now: time.Now, lastChange: time.Now()}
 	s.refreshLater = newDebouncer(u, 500*time.Millisecond, 0, s.refresh)
 	s.pending = widget.NewLabel("")
 	s.last = widget.NewLabel("")
@@ -130,7 +131,7 @@ func (s *syncStrip) refresh() {
 			st, err = u.opts.SyncStatus(u.ctx)
 		} else {
 			var os outboxStats
-			os, err = readOutbox(u.ctx, u.st)
+			os, err = readOutbox(u.ctx, s.st)
 			st.Pending, st.Refused = os.pending, os.refused
 		}
 		u.run(func() {

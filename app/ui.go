@@ -85,6 +85,7 @@ type ui struct {
 	settingsView *settingsView
 	sync         *syncStrip
 	refusals     *refusalsDialog // the last refused-records dialog shown (refused.go)
+	runner       *jobRunner      // the long jobs' dialogs (jobdialog.go)
 	content      fyne.CanvasObject
 	idle         *idleLock // the idle lock (lock.go)
 }
@@ -103,6 +104,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		})
 	}
 	u.idle = newIdleLock(u)
+	u.runner = newJobRunner(u)
 	u.needs = newNeedList(u)
 	u.editor = newNeedEditor(u)
 	u.confirm = newConfirmView(u)
@@ -125,7 +127,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 		u.rememberView()
 	}
 	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
-		u.editor.autosave, u.enterprises.autosave, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
+		u.editor.autosave.later, u.enterprises.autosave.later, u.needs.searchLater, u.enterprises.searchLater, u.enterprises.nameLater)
 
 	w.SetContent(u.content)
 	w.SetMainMenu(u.mainMenu())
@@ -286,19 +288,12 @@ func (u *ui) showConfirm() {
 	u.confirm.show(u.editor)
 	u.setNeedsView(u.confirm.content)
 	// The audit log records who showed which need's confirmation screen.
-	if a, ok := u.st.(auditor); ok {
-		id, title := u.editor.need.ID, u.editor.need.Title()
-		u.bg.Go(func() {
-			if err := a.Audit(u.ctx, store.AuditViewConfirmation, id+" "+title); err != nil {
-				slog.Warn("audit: cannot record the confirmation view", "need", id, "err", err)
-			}
-		})
-	}
-}
-
-// auditor is what the window needs to write the audit log.
-type auditor interface {
-	Audit(ctx context.Context, kind, detail string) error
+	id, title := u.editor.need.ID, u.editor.need.Title()
+	u.bg.Go(func() {
+		if err := u.st.Audit(u.ctx, store.AuditViewConfirmation, id+" "+title); err != nil {
+			slog.Warn("audit: cannot record the confirmation view", "need", id, "err", err)
+		}
+	})
 }
 
 // openEnterprise shows an enterprise in the 企业 tab.

@@ -211,7 +211,7 @@ func (e *needEditor) recheck() {
 	}
 	u, id := e.u, e.need.ID
 	u.bg.Go(func() {
-		n, err := u.st.Need(u.ctx, id)
+		n, err := e.st.Need(u.ctx, id)
 		if err != nil {
 			slog.Warn("recheck the open need", "id", id, "err", err)
 			return
@@ -227,11 +227,11 @@ func (e *needEditor) recheck() {
 					return
 				}
 				cur.Platform = n.Platform
-				if n.Status != cur.Status && (!e.dirty || forms.CanTransition(cur.Status, n.Status)) {
+				if n.Status != cur.Status && (!e.autosave.dirty || forms.CanTransition(cur.Status, n.Status)) {
 					cur.Status = n.Status
 				}
 				e.refresh()
-			case !e.dirty:
+			case !e.autosave.dirty:
 				e.open(id, nil)
 			}
 		})
@@ -299,9 +299,16 @@ func (c *verdictCell) show(s *store.Summary) {
 		c.label.SetText(text)
 	}
 	c.url = verdictURL(n, c.u.settings.HubPublicURL)
-	if c.url == "" {
-		c.link.Hide()
-	} else {
-		c.link.Show()
+	// A list cell is used again for another need: the button follows this
+	// one's address, and the box lays itself out again when the button
+	// comes or goes (a button shown without that stays where the hidden one
+	// was never placed, at the cell's corner, between the rows).
+	if show := c.url != ""; show != c.link.Visible() {
+		if show {
+			c.link.Show()
+		} else {
+			c.link.Hide()
+		}
+		c.box.Refresh()
 	}
 }

@@ -156,7 +156,7 @@ func TestKeyboard(t *testing.T) {
 	}
 
 	// Ctrl+S saves at once.
-	u.editor.autosave.delay = time.Hour
+	u.editor.autosave.later.delay = time.Hour
 	test.Type(f.input("key_technology").entry, "与配方")
 	sc.TypedShortcut(shortcutSave)
 	settle(t, u)

@@ -152,7 +152,7 @@ func TestFontDrawsEveryRequiredCharacter(t *testing.T) {
 		{"通用规范汉字表", listed(t, "tongyong-guifan-hanzi.txt")},
 		{"CJK Unified Ideographs U+4E00–U+9FA5", uro},
 		{"ASCII", ascii},
-		{"region data", fileRunes(t, filepath.Join("..", "forms", "data", "regions.tsv.gz"))},
+		{"region data", fileRunes(t, filepath.Join("..", "forms", "regions", "data", "regions.tsv.gz"))},
 		{"field catalogue", fileRunes(t, filepath.Join("..", "forms", "data", "catalogue.json"))},
 		{"translations", translationRunes(t)},
 	}

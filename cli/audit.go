@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -29,17 +29,9 @@ func (c *call) audit(ctx context.Context, st *store.Store, kind, detail string) 
 	return nil
 }
 
-// outputName names an output for the audit log: the absolute path of a
-// file, or "stdout".
-func outputName(path string) string {
-	if path == "" || path == "-" {
-		return "stdout"
-	}
-	if abs, err := filepath.Abs(path); err == nil {
-		return abs
-	}
-	return path
-}
+// outputName names an output for the audit log as the jobs do: the
+// absolute path of a file, or "stdout".
+func outputName(path string) string { return jobs.OutputName(path) }
 
 // runAudit prints the audit log, oldest first: `xunbang audit [--json]
 // [--kind KIND] [--last N]`.

@@ -12,7 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xunbang/xunbang/internal/control"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -44,6 +44,9 @@ func (c *call) openStore(ctx context.Context, opts store.Options) (*store.Store,
 		return nil, err
 	}
 	opts.Key = key
+	if opts.Now == nil {
+		opts.Now = c.env.Now
+	}
 	for tries := 0; ; {
 		st, err := store.Open(ctx, c.data, opts)
 		if err == nil {
@@ -97,7 +100,7 @@ func (c *call) keyError(ctx context.Context, err error) error {
 // the control channel, else another xunbang process — and what to do.
 func (c *call) inUseByWindow(ctx context.Context, err error, what [2]string) error {
 	backups := filepath.Join(c.data, store.BackupDir)
-	if !control.Answers(ctx, c.data) {
+	if !jobs.WindowAnswers(ctx, c.data) {
 		return userError{
 			zh: fmt.Sprintf("数据目录 %s 正被另一个寻榜程序使用（没有寻榜窗口打开它：可能是正在运行的命令，如 sync、import 或 serve，或旧版本的窗口），%s。请等它结束或关闭它后再试。",
 				c.data, what[0]),
@@ -139,12 +142,12 @@ func runBackup(ctx context.Context, c *call) error {
 	}
 	st, err := c.openStore(ctx, store.Options{Timeout: 500 * time.Millisecond})
 	if errors.Is(err, store.ErrInUse) {
-		res, cerr := control.Backup(ctx, c.data, abs)
+		res, cerr := jobs.BackupThroughWindow(ctx, c.data, abs)
 		switch {
 		case cerr == nil:
 			c.printBackup(*out, res)
 			return nil
-		case errors.Is(cerr, control.ErrUnreachable):
+		case errors.Is(cerr, jobs.ErrNoWindow):
 			return c.inUseByWindow(ctx, err, [2]string{"无法备份", "no backup was made"})
 		case errors.Is(cerr, fs.ErrExist):
 			exists.err = cerr
@@ -162,7 +165,7 @@ func runBackup(ctx context.Context, c *call) error {
 		return err
 	}
 	defer st.Close()
-	res, err := backupTo(ctx, st, abs)
+	res, err := jobs.Backup(ctx, st, abs)
 	if err != nil {
 		return err
 	}
@@ -170,39 +173,8 @@ func runBackup(ctx context.Context, c *call) error {
 	return nil
 }
 
-// ServeControl starts the window's end of the control channel on st's data
-// dir (package control), so that `xunbang backup` run while the window is
-// open gets the backup from the window: the same copy, recorded in the
-// audit log the same way. The server stops, removing its control file,
-// when ctx ends or on Close.
-func ServeControl(ctx context.Context, st *store.Store) (*control.Server, error) {
-	return control.Start(ctx, st.Dir(), control.Handlers{
-		Backup: func(ctx context.Context, path string) (control.BackupResult, error) {
-			return backupTo(ctx, st, path)
-		},
-	})
-}
-
-// backupTo writes a backup of st to path (absolute; it must not exist),
-// records it in the audit log and says what it wrote.
-func backupTo(ctx context.Context, st *store.Store, path string) (control.BackupResult, error) {
-	if err := st.Backup(ctx, path); err != nil {
-		return control.BackupResult{}, err
-	}
-	if err := st.Audit(ctx, store.AuditBackup, path); err != nil {
-		return control.BackupResult{}, err
-	}
-	res := control.BackupResult{
-		Needs: st.CountNeeds(ctx), Encrypted: st.Encrypted(), KeyID: st.KeyID(), HasPassphrase: st.HasPassphrase(),
-	}
-	if fi, err := os.Stat(path); err == nil {
-		res.Bytes = fi.Size()
-	}
-	return res, nil
-}
-
 // printBackup says what a backup to out (as the user wrote it) holds.
-func (c *call) printBackup(out string, res control.BackupResult) {
+func (c *call) printBackup(out string, res jobs.BackupResult) {
 	if res.Encrypted {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang,
 			fmt.Sprintf("已备份到 %s：%d 条需求，已加密（密钥编号 %s）。", out, res.Needs, res.KeyID),

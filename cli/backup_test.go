@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -267,7 +268,7 @@ func TestBackupWhileWindowOpen(t *testing.T) {
 	defer st.Close()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	srv, err := ServeControl(ctx, st)
+	srv, err := jobs.ServeControl(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,16 +1,13 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strings"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/card"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -34,7 +31,7 @@ func runCards(ctx context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err
 	}
-	lay, err := card.ParseLayout(*layout)
+	lay, err := jobs.ParseLayout(*layout)
 	if err != nil {
 		return userError{zh: fmt.Sprintf("未知版式“%s”，可用 a4-8、a4-4、a6。", *layout), en: fmt.Sprintf("unknown layout %q; use a4-8, a4-4 or a6.", *layout), err: err}
 	}
@@ -52,44 +49,25 @@ func runCards(ctx context.Context, c *call) error {
 		return err
 	}
 	defer st.Close()
-	set, err := st.Settings(ctx)
+	ids, err := selectCards(ctx, c, st, *status)
 	if err != nil {
 		return err
 	}
-	// What a card's QR code holds comes from the settings, as in the window
-	// (app/cards.go): the hub's public address and the platform's name.
-	opt := card.Options{Font: c.env.Font(), Layout: lay, HubPublicURL: set.HubPublicURL, Platform: set.Event.Platform}
-	items, err := selectCards(ctx, c, st, *status)
-	if err != nil {
-		return err
-	}
-	var rep card.Report
-	if *asPNG {
-		if err := os.MkdirAll(*out, 0o755); err != nil {
-			return fmt.Errorf("create %s: %w", *out, err)
-		}
-		rep, err = card.RenderPNG(ctx, *out, items, opt)
-	} else {
-		var buf bytes.Buffer
-		rep, err = card.Render(ctx, &buf, items, opt)
-		if err == nil {
-			err = writeOutput(c, *out, func(w io.Writer) error { _, err := w.Write(buf.Bytes()); return err })
-		}
-	}
+	rep, err := jobs.PrintCards(ctx, st, jobs.CardsRequest{IDs: ids, Path: *out, PNG: *asPNG, Layout: lay, Font: c.env.Font()})
 	for _, s := range rep.Skipped {
-		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("跳过 %s「%s」：%s", card.ShortID(s.ID), s.Title, s.Reason), fmt.Sprintf("skipped %s %q: %s", card.ShortID(s.ID), s.Title, s.Code)))
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("跳过 %s「%s」：%s", jobs.ShortID(s.ID), s.Title, s.Reason), fmt.Sprintf("skipped %s %q: %s", jobs.ShortID(s.ID), s.Title, s.Code)))
 	}
 	if len(rep.MissingGlyphs) > 0 {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "字体缺少这些字，已画作 □："+string(rep.MissingGlyphs), "the font lacks these characters, drawn as □: "+string(rep.MissingGlyphs)))
 	}
-	if errors.Is(err, card.ErrNoCards) {
+	if errors.Is(err, jobs.ErrNoCards) {
 		return userError{zh: "没有可打印的卡片（所选需求都被跳过）。", en: "nothing to print: every selected need was skipped.", err: err}
 	}
 	if err != nil {
 		return err
 	}
-	if err := c.audit(ctx, st, store.AuditPrintCards, fmt.Sprintf("%d cards → %s", rep.Cards, outputName(*out))); err != nil {
-		return err
+	if !*asPNG {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+*out, "wrote "+*out))
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("共 %d 张卡片，%d 页；其中 %d 张未经企业确认。", rep.Cards, rep.Pages, rep.Unconfirmed),
@@ -97,7 +75,10 @@ func runCards(ctx context.Context, c *call) error {
 	return nil
 }
 
-func selectCards(ctx context.Context, c *call, st *store.Store, status string) ([]card.Item, error) {
+// selectCards resolves which needs get cards: the ids given (full, or at
+// least 6 characters of the 编号), else those in status, else every need,
+// by title.
+func selectCards(ctx context.Context, c *call, st *store.Store, status string) ([]string, error) {
 	var ids []string
 	if len(c.args) > 0 {
 		all, err := st.Needs(ctx, store.Query{})
@@ -137,21 +118,5 @@ func selectCards(ctx context.Context, c *call, st *store.Store, status string) (
 			ids = append(ids, s.ID)
 		}
 	}
-	ents := map[string]*forms.Enterprise{}
-	items := make([]card.Item, 0, len(ids))
-	for _, id := range ids {
-		n, err := st.Need(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		e, ok := ents[n.EnterpriseID]
-		if !ok {
-			if e, err = st.Enterprise(ctx, n.EnterpriseID); err != nil {
-				return nil, err
-			}
-			ents[n.EnterpriseID] = e
-		}
-		items = append(items, card.Item{Need: n, Enterprise: e})
-	}
-	return items, nil
+	return ids, nil
 }

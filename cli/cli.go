@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // Version is the program's version, set at build time with
@@ -46,6 +47,9 @@ type Env struct {
 	Terminal Terminal
 	// Font returns the embedded CJK TrueType font, for PDF cards.
 	Font func() []byte
+	// Now is the clock the data and the outputs are stamped with; nil
+	// means time.Now (tests fix it).
+	Now func() time.Time
 	// OpenWindow opens the desktop window and returns when it closes.
 	OpenWindow func(ctx context.Context, o WindowOptions) error
 	// ShowError, when set, shows message (in lang) in a window of its own

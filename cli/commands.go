@@ -3,16 +3,11 @@ package cli
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/jsonl"
-	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -65,141 +60,6 @@ func runList(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("共 %d 条需求。", len(sums)), fmt.Sprintf("%d needs.", len(sums))))
-	return nil
-}
-
-func runExport(ctx context.Context, c *call) error {
-	format := c.fs.String("format", "json", tr(c.lang, "格式：json、platform（平台批量上传表）、handbook（《技术需求汇编》Excel）、booklet（《技术需求汇编》PDF 印刷版）、report（统计报表）", "format: json, platform (batch-upload sheet), handbook (《技术需求汇编》 as Excel), booklet (《技术需求汇编》 as a print-ready PDF), report (organisers' counts)"))
-	c.fs.Bool("include-unconfirmed", false, tr(c.lang, "汇编中也收入未经企业确认的需求（标注“未经企业确认”）", "handbook: include needs without a current confirmation, marked 未经企业确认"))
-	c.fs.String("profile", "", tr(c.lang, "平台上传表按哪个平台的格式写："+strings.Join(xlsx.ProfileIDs(), "、")+"（默认取设置，未设置时为 jstec）",
-		"platform: the platform profile of the upload sheet: "+strings.Join(xlsx.ProfileIDs(), ", ")+" (default: settings, else jstec)"))
-	out := c.fs.String("o", "", tr(c.lang, "输出文件（默认标准输出）", "output file (default standard output)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if exp, ok := exporters[*format]; ok {
-		return exp(ctx, c, *out)
-	}
-	if *format != "json" {
-		return userError{zh: fmt.Sprintf("不支持的导出格式“%s”。", *format), en: fmt.Sprintf("unsupported export format %q.", *format)}
-	}
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	if err := writeOutput(c, *out, func(f io.Writer) error {
-		w := jsonl.NewWriter(f)
-		if err := st.ForEachEnterprise(ctx, func(e *forms.Enterprise) error { return w.Enterprise(e) }); err != nil {
-			return err
-		}
-		if err := st.ForEachNeed(ctx, func(n *forms.Need) error { return w.Need(n) }); err != nil {
-			return err
-		}
-		return w.Flush()
-	}); err != nil {
-		return err
-	}
-	return c.audit(ctx, st, store.AuditExport, "json → "+outputName(*out))
-}
-
-// exporters holds the other export formats, registered by their files.
-var exporters = map[string]func(ctx context.Context, c *call, out string) error{}
-
-// importers holds importers by file extension, registered by their files.
-var importers = map[string]func(ctx context.Context, c *call, path string, dryRun, partial bool) error{}
-
-// writeOutput writes to standard output, or atomically to a file: a temp
-// file in the same directory renamed into place, so a failed export never
-// leaves half a file where a good one was.
-func writeOutput(c *call, path string, write func(io.Writer) error) error {
-	if path == "" || path == "-" {
-		return write(c.env.Stdout)
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return fmt.Errorf("create %s: %w", path, err)
-	}
-	defer os.Remove(tmp.Name())
-	if err := write(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+path, "wrote "+path))
-	return nil
-}
-
-func runImport(ctx context.Context, c *call) error {
-	dryRun := c.fs.Bool("dry-run", false, tr(c.lang, "只检查并预览，不写入", "check and preview only; write nothing"))
-	partial := c.fs.Bool("partial", false, tr(c.lang, "文件有错误时仍导入无误的记录", "import the good records even when some lines have errors"))
-	c.fs.String("sheet", "", tr(c.lang, "Excel：只读这个工作表", "Excel: read only this sheet"))
-	c.fs.String("region", "", tr(c.lang, "Excel：解析镇名所在的本地区代码（默认取设置）", "Excel: home region code for resolving town names (default: settings)"))
-	c.fs.Bool("solutions", false, tr(c.lang, "Excel：按《技术需求解决方案表》导入（能自动识别时可不加）", "Excel: read filled 《技术需求解决方案表》 (recognised without it too)"))
-	if err := c.parse(); err != nil {
-		return err
-	}
-	if len(c.args) != 1 {
-		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang import 文件 [--dry-run] [--partial]", "usage: xunbang import FILE [--dry-run] [--partial]"))
-		return errUsage
-	}
-	path := c.args[0]
-	ext := strings.ToLower(filepath.Ext(path))
-	if imp, ok := importers[ext]; ok {
-		return imp(ctx, c, path, *dryRun, *partial)
-	}
-	if ext != ".jsonl" && ext != ".json" && ext != ".ndjson" {
-		return userError{zh: fmt.Sprintf("无法导入“%s”：只支持 .jsonl 与 .xlsx 文件。", path), en: fmt.Sprintf("cannot import %q: only .jsonl and .xlsx files are supported.", path)}
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", path, err)
-	}
-	defer f.Close()
-	batch, err := jsonl.Read(ctx, f)
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	for _, p := range batch.Problems {
-		fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), p.Message(c.lang))
-	}
-	if n := batch.Errors(); n > 0 && !*partial {
-		return userError{
-			zh: fmt.Sprintf("%s 有 %d 处错误，未导入任何记录。改正后重试，或加 --partial 只导入无误的记录。", path, n),
-			en: fmt.Sprintf("%s has %d errors; nothing was imported. Mend them and retry, or add --partial to import the good records.", path, n),
-		}
-	}
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	// Records keep their ids and revisions; a hand-written line without a
-	// revision gets one, as if it had been saved.
-	for _, e := range batch.Enterprises {
-		if e.Rev == "" {
-			e.Rev = forms.NewID()
-		}
-	}
-	for _, n := range batch.Needs {
-		if n.Rev == "" {
-			n.Rev = forms.NewID()
-		}
-	}
-	rep, err := st.Import(ctx, batch.Enterprises, batch.Needs, store.ImportOptions{DryRun: *dryRun, Exact: true})
-	if err != nil {
-		return err
-	}
-	printImportReport(c, rep, *dryRun)
 	return nil
 }
 

@@ -27,13 +27,14 @@ func runDemo(ctx context.Context, c *call) error {
 	defer st.Close()
 	// Made and stored in parts, a transaction each: 200,000 needs never
 	// sit in memory at once.
-	var ents, needs int
+	var ents, needs, sols int
 	err = demo.Stream(*seed, *n, demoBatch, func(part *demo.Set) error {
 		if _, err := st.Import(ctx, part.Enterprises, part.Needs, store.ImportOptions{Exact: true}); err != nil {
 			return err
 		}
 		ents += len(part.Enterprises)
 		needs += len(part.Needs)
+		sols += len(part.Solutions)
 		return st.Update(ctx, func(tx *store.Tx) error {
 			for _, v := range part.Visits {
 				if err := tx.SaveVisit(v); err != nil {
@@ -42,6 +43,12 @@ func runDemo(ctx context.Context, c *call) error {
 			}
 			for _, f := range part.FollowUps {
 				if err := tx.SaveFollowUp(f); err != nil {
+					return err
+				}
+			}
+			// The solutions as the hub delivered them: already synced.
+			for _, s := range part.Solutions {
+				if err := tx.PutSolutionRemote(s); err != nil {
 					return err
 				}
 			}
@@ -62,7 +69,7 @@ func runDemo(ctx context.Context, c *call) error {
 		}
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
-		fmt.Sprintf("演示数据已写入 %s：%d 家企业，%d 条需求。", c.data, ents, needs),
-		fmt.Sprintf("demo data written to %s: %d enterprises, %d needs.", c.data, ents, needs)))
+		fmt.Sprintf("演示数据已写入 %s：%d 家企业，%d 条需求，%d 个解决方案。", c.data, ents, needs, sols),
+		fmt.Sprintf("demo data written to %s: %d enterprises, %d needs, %d solutions.", c.data, ents, needs, sols)))
 	return nil
 }

@@ -2,13 +2,9 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
-	"path/filepath"
 
-	"github.com/xunbang/xunbang/forms/xlsx"
-	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/platform"
 )
 
@@ -102,66 +98,5 @@ func runServeSite(ctx context.Context, c *call) error {
 	fmt.Fprintf(c.env.Stdout, "%s\t%s\n%s\t%s\n%s\t%s\n%s\t%s\n",
 		tr(c.lang, "活动", "event"), show(st.Event), tr(c.lang, "组织单位", "organiser"), show(st.Organiser),
 		tr(c.lang, "截止日期", "deadline"), show(st.Deadline), tr(c.lang, "咨询", "contact"), show(st.Contact))
-	return nil
-}
-
-// isSolutionImport says whether `xunbang import FILE.xlsx` reads filled
-// 《技术需求解决方案表》: with --solutions, or when the workbook holds one.
-func isSolutionImport(ctx context.Context, c *call, path string) bool {
-	if f := c.fs.Lookup("solutions"); f != nil && f.Value.String() == "true" {
-		return true
-	}
-	ok, _ := xlsx.IsSolutionWorkbook(ctx, path, xlsx.Options{})
-	return ok
-}
-
-// importSolutionsXLSX imports filled 《技术需求解决方案表》: each solution
-// finds its need among the store's by number or title; one transaction,
-// nothing imported from a file with errors unless --partial.
-func importSolutionsXLSX(ctx context.Context, c *call, path string, dryRun, partial bool) error {
-	st, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	sheet := ""
-	if f := c.fs.Lookup("sheet"); f != nil {
-		sheet = f.Value.String()
-	}
-	batch, err := xlsx.ReadSolutionsFile(ctx, path, xlsx.Options{Sheet: sheet, Lang: c.lang})
-	var fe *xlsx.FileError
-	if errors.As(err, &fe) {
-		return userError{zh: filepath.Base(path) + "：" + fe.Message("zh"), en: filepath.Base(path) + ": " + fe.Message("en"), err: err}
-	}
-	if err != nil {
-		return fmt.Errorf("read %s: %w", path, err)
-	}
-	needs, err := st.Needs(ctx, store.Query{})
-	if err != nil {
-		return err
-	}
-	infos := make([]xlsx.NeedInfo, len(needs))
-	for i, n := range needs {
-		infos[i] = xlsx.NeedInfo{ID: n.ID, Title: n.Title}
-	}
-	batch.Resolve(infos)
-	for _, p := range batch.Problems {
-		fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), p.Message(c.lang))
-	}
-	if batch.HasErrors() {
-		if !partial {
-			n := len(batch.Errors())
-			return userError{
-				zh: fmt.Sprintf("%s 有 %d 处错误，未导入任何方案。改正后重试，或加 --partial 只导入无误的方案。", path, n),
-				en: fmt.Sprintf("%s has %d errors; no solution was imported. Mend them and retry, or add --partial to import the good ones.", path, n),
-			}
-		}
-		batch = batch.Partial()
-	}
-	rep, err := st.ImportSolutions(ctx, batch.Solutions, store.ImportOptions{DryRun: dryRun})
-	if err != nil {
-		return err
-	}
-	printImportReport(c, rep, dryRun)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -198,7 +199,7 @@ func (c *call) restore(ctx context.Context, file string) (store.RestoreReport, e
 	}
 	key.Passphrase = p
 	for tries := 0; ; tries++ {
-		rep, err := store.Restore(ctx, c.data, file, store.Options{Key: key, Timeout: 500 * time.Millisecond})
+		rep, err := jobs.Restore(ctx, c.data, file, store.Options{Key: key, Timeout: 500 * time.Millisecond, Now: c.env.Now})
 		if err == nil || p != "" || c.env.Terminal == nil || tries >= maxPassphraseTries {
 			return rep, err
 		}

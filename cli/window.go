@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xunbang/xunbang/internal/control"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -83,7 +83,7 @@ func runWindow(ctx context.Context, args []string, env Env, lang string) int {
 // do.
 func (c *call) windowError(ctx context.Context, err error, language string) string {
 	if errors.Is(err, store.ErrInUse) {
-		if control.Answers(ctx, c.data) {
+		if jobs.WindowAnswers(ctx, c.data) {
 			return tr(language,
 				fmt.Sprintf("寻榜已经在另一个窗口中打开了数据目录 %s。请切换到那个窗口继续工作（可在任务栏中找到它）：同一个数据目录同时只能在一个窗口中打开。如要同时打开另一份数据，请用 --data 指定其他目录。", c.data),
 				fmt.Sprintf("xunbang already has the data dir %s open in another window. Switch to that window (look in the taskbar): a data dir opens in one window at a time. To open other data at the same time, choose another dir with --data.", c.data))

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -40,7 +41,7 @@ func TestSecondStartShowsWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The first window: its store and its control channel.
-	srv, err := ServeControl(ctx, st)
+	srv, err := jobs.ServeControl(ctx, st)
 	if err != nil {
 		t.Fatal(err)
 	}

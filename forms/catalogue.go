@@ -326,46 +326,8 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		}
 		c.vocabularies[id] = v
 	}
-	for _, fd := range c.fields {
-		if !validID(fd.ID) {
-			return nil, fmt.Errorf("parse catalogue: field id %q is not snake_case", fd.ID)
-		}
-		if _, dup := c.byID[fd.ID]; dup {
-			return nil, fmt.Errorf("parse catalogue: duplicate field %s", fd.ID)
-		}
-		switch fd.Entity {
-		case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation, EntitySolution:
-		default:
-			return nil, fmt.Errorf("parse catalogue: field %s: unknown entity %q", fd.ID, fd.Entity)
-		}
-		switch fd.Kind {
-		case KindText, KindLongText, KindNumber, KindMoney, KindDate, KindRegion, KindCreditCode,
-			KindMobile, KindLandline, KindEmail, KindBool, KindKeywords:
-		case KindEnum, KindMultiEnum:
-			if c.vocabularies[fd.Vocabulary] == nil {
-				return nil, fmt.Errorf("parse catalogue: field %s: unknown vocabulary %q", fd.ID, fd.Vocabulary)
-			}
-		default:
-			return nil, fmt.Errorf("parse catalogue: field %s: unknown kind %q", fd.ID, fd.Kind)
-		}
-		switch fd.Class {
-		case ClassPublic, ClassInternal, ClassSecret, ClassPersonal:
-		default:
-			return nil, fmt.Errorf("parse catalogue: field %s: unknown data class %q", fd.ID, fd.Class)
-		}
-		if fd.ZH == "" || fd.EN == "" {
-			return nil, fmt.Errorf("parse catalogue: field %s: needs zh and en labels", fd.ID)
-		}
-		if fd.Upload && fd.Class != ClassInternal {
-			return nil, fmt.Errorf("parse catalogue: field %s: only an internal field is marked upload", fd.ID)
-		}
-		if fd.PublishFlag != "" && fd.Class != ClassSecret {
-			return nil, fmt.Errorf("parse catalogue: field %s: only a business-secret field has a publish flag", fd.ID)
-		}
-		c.byID[fd.ID] = fd
-		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
-			c.content = append(c.content, fd)
-		}
+	if err := c.indexFields(); err != nil {
+		return nil, err
 	}
 	if err := c.setHandbook(f.Handbook); err != nil {
 		return nil, err
@@ -373,12 +335,87 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 	if err := c.checkFieldRefs(); err != nil {
 		return nil, err
 	}
+	c.numberContent()
+	if err := c.indexHeaders(); err != nil {
+		return nil, err
+	}
+	if err := c.indexSolutionHeaders(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// indexFields checks each field and indexes it by id; the need fields of a
+// need's content are listed in c.content.
+func (c *Catalogue) indexFields() error {
+	for _, fd := range c.fields {
+		if !validID(fd.ID) {
+			return fmt.Errorf("parse catalogue: field id %q is not snake_case", fd.ID)
+		}
+		if _, dup := c.byID[fd.ID]; dup {
+			return fmt.Errorf("parse catalogue: duplicate field %s", fd.ID)
+		}
+		if err := c.checkField(fd); err != nil {
+			return fmt.Errorf("parse catalogue: field %s: %w", fd.ID, err)
+		}
+		c.byID[fd.ID] = fd
+		if fd.Entity == EntityNeed && fd.Class != ClassInternal {
+			c.content = append(c.content, fd)
+		}
+	}
+	return nil
+}
+
+// checkField checks that a field is of a known entity, kind (an option
+// field's vocabulary known too) and data class, has both labels, and is
+// marked upload or given a publish flag only where that means something.
+func (c *Catalogue) checkField(fd *Field) error {
+	switch fd.Entity {
+	case EntityEnterprise, EntityContact, EntityNeed, EntityDiagnosis, EntityConfirmation, EntitySolution:
+	default:
+		return fmt.Errorf("unknown entity %q", fd.Entity)
+	}
+	switch fd.Kind {
+	case KindText, KindLongText, KindNumber, KindMoney, KindDate, KindRegion, KindCreditCode,
+		KindMobile, KindLandline, KindEmail, KindBool, KindKeywords:
+	case KindEnum, KindMultiEnum:
+		if c.vocabularies[fd.Vocabulary] == nil {
+			return fmt.Errorf("unknown vocabulary %q", fd.Vocabulary)
+		}
+	default:
+		return fmt.Errorf("unknown kind %q", fd.Kind)
+	}
+	switch fd.Class {
+	case ClassPublic, ClassInternal, ClassSecret, ClassPersonal:
+	default:
+		return fmt.Errorf("unknown data class %q", fd.Class)
+	}
+	if fd.ZH == "" || fd.EN == "" {
+		return fmt.Errorf("needs zh and en labels")
+	}
+	if fd.Upload && fd.Class != ClassInternal {
+		return fmt.Errorf("only an internal field is marked upload")
+	}
+	if fd.PublishFlag != "" && fd.Class != ClassSecret {
+		return fmt.Errorf("only a business-secret field has a publish flag")
+	}
+	return nil
+}
+
+// numberContent sorts the fields of a need's content by id and numbers
+// them from 1 in that order.
+func (c *Catalogue) numberContent() {
 	slices.SortFunc(c.content, func(a, b *Field) int { return strings.Compare(a.ID, b.ID) })
 	for i, fd := range c.content {
 		fd.contentIndex = i + 1
 	}
-	// Headers: labels first, then aliases; an alias may not steal a label.
-	// Only the entities a filled-in 需求征集表 carries take part.
+}
+
+// indexHeaders indexes the fields by the headers that name them on a
+// filled-in 需求征集表 (only the entities it carries take part): labels
+// first, then aliases; an alias may not steal a label, nor one header name
+// two fields.
+func (c *Catalogue) indexHeaders() error {
 	headed := func(fd *Field) bool {
 		return fd.Entity == EntityEnterprise || fd.Entity == EntityContact || fd.Entity == EntityNeed
 	}
@@ -389,7 +426,7 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		for _, name := range []string{fd.ID, fd.ZH, fd.EN} {
 			k := HeaderKey(name)
 			if other, taken := c.byAlias[k]; taken && other != fd {
-				return nil, fmt.Errorf("parse catalogue: header %q names both %s and %s", name, other.ID, fd.ID)
+				return fmt.Errorf("parse catalogue: header %q names both %s and %s", name, other.ID, fd.ID)
 			}
 			c.byAlias[k] = fd
 		}
@@ -401,15 +438,12 @@ func ParseCatalogue(data []byte) (*Catalogue, error) {
 		for _, a := range fd.Aliases {
 			k := HeaderKey(a)
 			if other, taken := c.byAlias[k]; taken && other != fd {
-				return nil, fmt.Errorf("parse catalogue: alias %q of %s already names %s", a, fd.ID, other.ID)
+				return fmt.Errorf("parse catalogue: alias %q of %s already names %s", a, fd.ID, other.ID)
 			}
 			c.byAlias[k] = fd
 		}
 	}
-	if err := c.indexSolutionHeaders(); err != nil {
-		return nil, err
-	}
-	return c, nil
+	return nil
 }
 
 // parseVocabulary indexes a vocabulary's options by code, label, alias and

@@ -51,6 +51,9 @@ type CreditCodeResult struct {
 // NormalizeCreditCode upper-cases, folds full-width characters and removes
 // spaces, dashes and other separators.
 func NormalizeCreditCode(s string) string {
+	if normalCreditCode(s) {
+		return s // the common case: already digits and capitals, nothing to copy
+	}
 	s = Fold(s)
 	var b strings.Builder
 	for _, r := range s {
@@ -64,6 +67,17 @@ func NormalizeCreditCode(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// normalCreditCode reports whether s is already as NormalizeCreditCode
+// makes it: ASCII digits and capital letters only.
+func normalCreditCode(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; !('0' <= c && c <= '9' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 // CheckCreditCode runs the layered check on a 统一社会信用代码: format, the

@@ -71,6 +71,10 @@ type Need struct {
 	CreatedBy    string        `json:"created_by,omitempty"`
 	CreatedAt    time.Time     `json:"created_at"`
 	UpdatedAt    time.Time     `json:"updated_at"`
+
+	// Evaluation is the 竞榜 evaluation (evaluation.go), nil until one is
+	// recorded; internal, never in a public output.
+	Evaluation *Evaluation `json:"evaluation,omitempty"`
 }
 
 // Title returns the need's title.
@@ -186,7 +190,8 @@ func NewIDFrom(hi, lo uint64) string {
 }
 
 // Clone returns a deep copy of the need: values, diagnosis, confirmation
-// (signature and confirmed content included). A nil Values stays nil.
+// (signature and confirmed content included) and evaluation. A nil Values
+// stays nil.
 func (n *Need) Clone() *Need {
 	c := *n
 	c.Values = n.Values.Clone()
@@ -205,6 +210,7 @@ func (n *Need) Clone() *Need {
 		cf.Recoded = slices.Clone(n.Confirmation.Recoded)
 		c.Confirmation = &cf
 	}
+	c.Evaluation = n.Evaluation.Clone()
 	return &c
 }
 

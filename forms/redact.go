@@ -243,6 +243,41 @@ func MaskMobile(s string) string {
 	return s[:3] + "****" + s[7:]
 }
 
+// MaskPhone shows any phone number — a mobile, a landline, a number
+// abroad — with its middle hidden, for lists where the full number is not
+// needed: up to its third digit, ****, and its last four digits
+// (13912345678 → 139****5678, 0512-57771234 → 051****1234). A number of
+// fewer than eight digits keeps only its last four; text without digits is
+// returned as it is.
+func MaskPhone(s string) string {
+	s = strings.TrimSpace(s)
+	var pos []int // byte offsets of the digits
+	for i, r := range s {
+		if r >= '0' && r <= '9' {
+			pos = append(pos, i)
+		}
+	}
+	n := len(pos)
+	switch {
+	case n == 0:
+		return s
+	case n < 8:
+		return "****" + s[pos[max(n-4, 0)]:]
+	}
+	return s[:pos[2]+1] + "****" + s[pos[n-4]:]
+}
+
+// MaskEmail shows an e-mail address with its name part hidden but for its
+// first two characters (zh***@example.edu.cn).
+func MaskEmail(s string) string {
+	name, domain, ok := strings.Cut(strings.TrimSpace(s), "@")
+	if !ok {
+		return s
+	}
+	r := []rune(name)
+	return string(r[:min(2, len(r))]) + "***@" + domain
+}
+
 // IsPublicAlias reports whether an enterprise name reads as a public alias
 // (公开称谓) such as 苏州市某微电子企业 — the name a 匿名公开 need is
 // published under — rather than a registered name: it says 某 ("a certain").

@@ -215,3 +215,24 @@ func TestPublicPageURL(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskPhoneAndEmail(t *testing.T) {
+	for in, want := range map[string]string{
+		"13912345678":       "139****5678",
+		"0512-57771234":     "051****1234",
+		"+86 139 1234 5678": "+86 1****5678",
+		"57771234":          "577****1234",
+		"1234567":           "****4567",
+		"转 8021":            "****8021",
+		"面谈":                "面谈",
+	} {
+		if got := MaskPhone(in); got != want {
+			t.Errorf("MaskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{"zhao@example.edu.cn": "zh***@example.edu.cn", "赵明远@例子.cn": "赵明***@例子.cn", "x@y.cn": "x***@y.cn", "no-at": "no-at"} {
+		if got := MaskEmail(in); got != want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

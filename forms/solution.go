@@ -301,12 +301,16 @@ func (c *Catalogue) indexSolutionHeaders() error {
 
 // AddSolution adds a solution's news to p: one more received, and whether
 // it makes an intended match or a deal of its need.
-func (p *Progress) AddSolution(s *Solution) {
+func (p *Progress) AddSolution(s *Solution) { p.AddSolutionStatus(s.Status) }
+
+// AddSolutionStatus is AddSolution for a solution known by its status only
+// (store.Store.SolutionStatuses reads them without decoding a solution).
+func (p *Progress) AddSolutionStatus(st SolutionStatus) {
 	p.Solutions++
-	if s.Status.Match() {
+	if st.Match() {
 		p.SolutionMatch = true
 	}
-	if s.Status == SolutionSigned {
+	if st == SolutionSigned {
 		p.SolutionDeal = true
 	}
 }

@@ -177,6 +177,7 @@ var metaLabels = map[string][2]string{
 	"need_id":           {"所属需求编号", "need id"},
 	"receipt":           {"回执编号", "receipt"},
 	"source":            {"方案来源", "source"},
+	"evaluation":        {"竞榜评估", "evaluation"},
 }
 
 // InvalidUTF8Error is returned by the records' UnmarshalJSON for JSON that
@@ -271,7 +272,7 @@ func needGate(n *Need) []Problem {
 		out = append(out, checkTexts("notice_version", cf.NoticeVersion, "confirmation", string(cf.Visibility), "confirmation", cf.ContentHash)...)
 		out = append(out, Default().checkTextValues(cf.Values)...)
 	}
-	return out
+	return append(out, evaluationGate(n.Evaluation)...)
 }
 
 // enterpriseGate applies the gate to an enterprise's ids and metadata

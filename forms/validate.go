@@ -274,68 +274,137 @@ var (
 	decimalRe  = regexp.MustCompile(`^-?[0-9]+(\.[0-9]+)?$`)
 )
 
+// valueCheck checks one value of a field of the kinds it is listed for in
+// valueChecks, returning its problems (none when it is fine).
+type valueCheck func(c *Catalogue, f *Field, s string) []Problem
+
+// valueChecks are the checks of one value, by the field's kind. A kind
+// not listed takes any value.
+var valueChecks = map[Kind]valueCheck{
+	KindText:       checkLength,
+	KindLongText:   checkLength,
+	KindKeywords:   checkLength,
+	KindNumber:     checkNumber,
+	KindMoney:      checkNumber,
+	KindDate:       checkDate,
+	KindEnum:       checkOption,
+	KindMultiEnum:  checkOption,
+	KindBool:       checkBool,
+	KindRegion:     checkRegionCode,
+	KindCreditCode: checkCreditCode,
+	KindMobile:     checkMobile,
+	KindLandline:   checkLandline,
+	KindEmail:      checkEmail,
+}
+
 func (c *Catalogue) checkValue(f *Field, s string) []Problem {
+	if check := valueChecks[f.Kind]; check != nil {
+		return check(c, f, s)
+	}
+	return nil
+}
+
+// checkLength checks a text's length in characters, and that a one-line
+// text is one line.
+func checkLength(_ *Catalogue, f *Field, s string) []Problem {
 	n := utf8.RuneCountInString(s)
-	switch f.Kind {
-	case KindText, KindLongText, KindKeywords:
-		if f.MinLen > 0 && n < f.MinLen {
-			return []Problem{problem(f.ID, "min_len", SeverityError, fmt.Sprintf("至少 %d 个字，现有 %d 个。", f.MinLen, n), fmt.Sprintf("needs at least %d characters, has %d.", f.MinLen, n))}
-		}
-		if f.MaxLen > 0 && n > f.MaxLen {
-			return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字，现有 %d 个。", f.MaxLen, n), fmt.Sprintf("takes at most %d characters, has %d.", f.MaxLen, n))}
-		}
-		if f.Kind == KindText && strings.ContainsAny(s, "\r\n") {
-			return []Problem{problem(f.ID, "one_line", SeverityError, "只能填一行。", "must be one line.")}
-		}
-	case KindNumber, KindMoney:
-		if !decimalRe.MatchString(s) {
-			return []Problem{problem(f.ID, "number", SeverityError, fmt.Sprintf("“%s”不是数字。", clip(s)), fmt.Sprintf("%q is not a number.", clip(s)))}
-		}
-		x, _ := strconv.ParseFloat(s, 64)
-		if f.Integer && strings.Contains(s, ".") {
-			return []Problem{problem(f.ID, "integer", SeverityError, "须为整数。", "must be a whole number.")}
-		}
-		if f.Min != nil && x < *f.Min {
-			return []Problem{problem(f.ID, "min", SeverityError, fmt.Sprintf("不能小于 %s。", fmtNum(*f.Min)), fmt.Sprintf("must be at least %s.", fmtNum(*f.Min)))}
-		}
-		if f.Max != nil && x > *f.Max {
-			return []Problem{problem(f.ID, "max", SeverityError, fmt.Sprintf("不能大于 %s。", fmtNum(*f.Max)), fmt.Sprintf("must be at most %s.", fmtNum(*f.Max)))}
-		}
-	case KindDate:
-		if _, err := time.Parse("2006-01-02", s); err != nil {
-			if _, err := time.Parse("2006-01", s); err != nil {
-				return []Problem{problem(f.ID, "date", SeverityError, fmt.Sprintf("“%s”不是日期（如 2025-12-31）。", clip(s)), fmt.Sprintf("%q is not a date (e.g. 2025-12-31).", clip(s)))}
-			}
-		}
-	case KindEnum, KindMultiEnum:
-		if _, ok := c.vocabularies[f.Vocabulary].Option(s); !ok {
-			return []Problem{problem(f.ID, "option", SeverityError, fmt.Sprintf("“%s”不是可选值。", clip(s)), fmt.Sprintf("%q is not one of the options.", clip(s)))}
-		}
-	case KindBool:
-		if s != "true" && s != "false" {
-			return []Problem{problem(f.ID, "bool", SeverityError, "须为“是”或“否”。", "must be yes or no.")}
-		}
-	case KindRegion:
-		if !isDigits(s) || len(s) != 6 && len(s) != 9 {
-			return []Problem{problem(f.ID, "region", SeverityError, fmt.Sprintf("“%s”不是行政区划代码。", clip(s)), fmt.Sprintf("%q is not a region code.", clip(s)))}
-		}
-	case KindCreditCode:
-		return creditProblems(f.ID, CheckCreditCode(s))
-	case KindMobile:
-		if !mobileRe.MatchString(s) {
-			return []Problem{problem(f.ID, "mobile", SeverityError, fmt.Sprintf("“%s”不是 11 位手机号。", clip(s)), fmt.Sprintf("%q is not an 11-digit mobile number.", clip(s)))}
-		}
-	case KindLandline:
-		if !landlineRe.MatchString(s) {
-			return []Problem{problem(f.ID, "landline", SeverityError, fmt.Sprintf("“%s”不是电话号码（如 0512-65246015）。", clip(s)), fmt.Sprintf("%q is not a phone number (e.g. 0512-65246015).", clip(s)))}
-		}
-	case KindEmail:
-		if a, err := mail.ParseAddress(s); err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
-			return []Problem{problem(f.ID, "email", SeverityError, fmt.Sprintf("“%s”不是电子邮箱地址。", clip(s)), fmt.Sprintf("%q is not an e-mail address.", clip(s)))}
-		}
-		if f.MaxLen > 0 && n > f.MaxLen {
-			return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字符。", f.MaxLen), fmt.Sprintf("takes at most %d characters.", f.MaxLen))}
-		}
+	if f.MinLen > 0 && n < f.MinLen {
+		return []Problem{problem(f.ID, "min_len", SeverityError, fmt.Sprintf("至少 %d 个字，现有 %d 个。", f.MinLen, n), fmt.Sprintf("needs at least %d characters, has %d.", f.MinLen, n))}
+	}
+	if f.MaxLen > 0 && n > f.MaxLen {
+		return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字，现有 %d 个。", f.MaxLen, n), fmt.Sprintf("takes at most %d characters, has %d.", f.MaxLen, n))}
+	}
+	if f.Kind == KindText && strings.ContainsAny(s, "\r\n") {
+		return []Problem{problem(f.ID, "one_line", SeverityError, "只能填一行。", "must be one line.")}
+	}
+	return nil
+}
+
+// checkNumber checks a decimal number: whole when the field says so, and
+// within the field's range.
+func checkNumber(_ *Catalogue, f *Field, s string) []Problem {
+	if !decimalRe.MatchString(s) {
+		return []Problem{problem(f.ID, "number", SeverityError, fmt.Sprintf("“%s”不是数字。", clip(s)), fmt.Sprintf("%q is not a number.", clip(s)))}
+	}
+	x, _ := strconv.ParseFloat(s, 64)
+	if f.Integer && strings.Contains(s, ".") {
+		return []Problem{problem(f.ID, "integer", SeverityError, "须为整数。", "must be a whole number.")}
+	}
+	if f.Min != nil && x < *f.Min {
+		return []Problem{problem(f.ID, "min", SeverityError, fmt.Sprintf("不能小于 %s。", fmtNum(*f.Min)), fmt.Sprintf("must be at least %s.", fmtNum(*f.Min)))}
+	}
+	if f.Max != nil && x > *f.Max {
+		return []Problem{problem(f.ID, "max", SeverityError, fmt.Sprintf("不能大于 %s。", fmtNum(*f.Max)), fmt.Sprintf("must be at most %s.", fmtNum(*f.Max)))}
+	}
+	return nil
+}
+
+// checkDate checks a date, a day (2025-12-31) or a month (2025-12).
+func checkDate(_ *Catalogue, f *Field, s string) []Problem {
+	if _, err := time.Parse("2006-01-02", s); err == nil {
+		return nil
+	}
+	if _, err := time.Parse("2006-01", s); err == nil {
+		return nil
+	}
+	return []Problem{problem(f.ID, "date", SeverityError, fmt.Sprintf("“%s”不是日期（如 2025-12-31）。", clip(s)), fmt.Sprintf("%q is not a date (e.g. 2025-12-31).", clip(s)))}
+}
+
+// checkOption checks that a value is an option of the field's vocabulary.
+func checkOption(c *Catalogue, f *Field, s string) []Problem {
+	if _, ok := c.vocabularies[f.Vocabulary].Option(s); !ok {
+		return []Problem{problem(f.ID, "option", SeverityError, fmt.Sprintf("“%s”不是可选值。", clip(s)), fmt.Sprintf("%q is not one of the options.", clip(s)))}
+	}
+	return nil
+}
+
+// checkBool checks a yes or no, stored as "true" or "false".
+func checkBool(_ *Catalogue, f *Field, s string) []Problem {
+	if s != "true" && s != "false" {
+		return []Problem{problem(f.ID, "bool", SeverityError, "须为“是”或“否”。", "must be yes or no.")}
+	}
+	return nil
+}
+
+// checkRegionCode checks the form of a region code: 6 digits (GB/T 2260)
+// or 9 (a town).
+func checkRegionCode(_ *Catalogue, f *Field, s string) []Problem {
+	if !isDigits(s) || len(s) != 6 && len(s) != 9 {
+		return []Problem{problem(f.ID, "region", SeverityError, fmt.Sprintf("“%s”不是行政区划代码。", clip(s)), fmt.Sprintf("%q is not a region code.", clip(s)))}
+	}
+	return nil
+}
+
+// checkCreditCode checks a 统一社会信用代码 (see [CheckCreditCode]).
+func checkCreditCode(_ *Catalogue, f *Field, s string) []Problem {
+	return creditProblems(f.ID, CheckCreditCode(s))
+}
+
+// checkMobile checks an 11-digit mobile number.
+func checkMobile(_ *Catalogue, f *Field, s string) []Problem {
+	if !mobileRe.MatchString(s) {
+		return []Problem{problem(f.ID, "mobile", SeverityError, fmt.Sprintf("“%s”不是 11 位手机号。", clip(s)), fmt.Sprintf("%q is not an 11-digit mobile number.", clip(s)))}
+	}
+	return nil
+}
+
+// checkLandline checks a landline number, with or without its area code
+// and extension.
+func checkLandline(_ *Catalogue, f *Field, s string) []Problem {
+	if !landlineRe.MatchString(s) {
+		return []Problem{problem(f.ID, "landline", SeverityError, fmt.Sprintf("“%s”不是电话号码（如 0512-65246015）。", clip(s)), fmt.Sprintf("%q is not a phone number (e.g. 0512-65246015).", clip(s)))}
+	}
+	return nil
+}
+
+// checkEmail checks a bare e-mail address whose domain has a dot, and its
+// length.
+func checkEmail(_ *Catalogue, f *Field, s string) []Problem {
+	if a, err := mail.ParseAddress(s); err != nil || a.Address != s || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+		return []Problem{problem(f.ID, "email", SeverityError, fmt.Sprintf("“%s”不是电子邮箱地址。", clip(s)), fmt.Sprintf("%q is not an e-mail address.", clip(s)))}
+	}
+	if n := utf8.RuneCountInString(s); f.MaxLen > 0 && n > f.MaxLen {
+		return []Problem{problem(f.ID, "max_len", SeverityError, fmt.Sprintf("最多 %d 个字符。", f.MaxLen), fmt.Sprintf("takes at most %d characters.", f.MaxLen))}
 	}
 	return nil
 }

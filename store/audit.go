@@ -12,8 +12,9 @@ import (
 )
 
 // Audit kinds: what was done. The store records AuditChangeConfirmed
-// itself, and AuditEncrypt, AuditPassphrase and AuditRestore; the CLI and
-// the window record the others with Store.Audit.
+// itself, and AuditEncrypt, AuditPassphrase and AuditRestore; the jobs both
+// faces run (package jobs: export, cards, import, backup) and the window
+// (confirmation, lock) record the others with Store.Audit.
 const (
 	// AuditViewConfirmation: the confirmation screen showed a need to an
 	// enterprise's representative.
@@ -22,6 +23,9 @@ const (
 	AuditExport = "export"
 	// AuditPrintCards: need cards were written (PDF, PNG).
 	AuditPrintCards = "print_cards"
+	// AuditImport: records came into the store from a file (JSON Lines, a
+	// 需求征集表 or 《技术需求解决方案表》 workbook).
+	AuditImport = "import"
 	// AuditSync: the store was synced with the platform.
 	AuditSync = "sync"
 	// AuditChangeConfirmed: a need whose confirmation was current was
@@ -46,6 +50,7 @@ var AuditKinds = []struct{ Kind, Zh, En string }{
 	{AuditViewConfirmation, "查看确认页", "viewed confirmation"},
 	{AuditExport, "导出", "exported"},
 	{AuditPrintCards, "打印卡片", "printed cards"},
+	{AuditImport, "导入", "imported"},
 	{AuditSync, "同步", "synced"},
 	{AuditChangeConfirmed, "修改已确认需求", "changed a confirmed need"},
 	{AuditBackup, "备份", "backup"},

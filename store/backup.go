@@ -18,6 +18,7 @@ import (
 
 	bolt "go.etcd.io/bbolt"
 
+	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/internal/keys"
 )
 
@@ -219,7 +220,8 @@ func backupHasRecords(path string) bool {
 // sealPlainBackups seals every unencrypted bbolt file the data dir keeps
 // as DIR/xunbang.db*.bak (the copies taken before migrations, a replaced
 // file kept by Restore) and wipes it, and wipes what a process killed
-// half-way left: temporary copies (DIR/xunbang.db*.tmp*) and Restore's
+// half-way left: temporary copies (DIR/.xunbang.db*.*.tmp, written by
+// package atomicfile, and DIR/xunbang.db*.tmp* of earlier versions) and Restore's
 // staging directories (DIR/.restore-*). It runs at every writable Open of
 // an encrypted store, which holds the lock that every writer of those files
 // holds. Best effort: problems are logged.
@@ -228,7 +230,8 @@ func (s *Store) sealPlainBackups() {
 		s.log.Warn("store: could not remove what an encryption left behind", "err", err)
 	}
 	tmps, _ := filepath.Glob(filepath.Join(s.dir, FileName+"*.tmp*"))
-	for _, p := range tmps {
+	atomic, _ := filepath.Glob(filepath.Join(s.dir, atomicfile.TempGlob(FileName+"*")))
+	for _, p := range append(tmps, atomic...) {
 		if err := wipeFile(p); err != nil {
 			s.log.Warn("store: could not wipe a leftover temporary file", "path", p, "err", err)
 		}
@@ -241,12 +244,13 @@ func (s *Store) sealPlainBackups() {
 	for _, p := range paths {
 		enc, err := isEncryptedFile(p)
 		if err != nil {
+			// A plain backup is wiped only once its sealed copy is whole
+			// (sealFile renames it into place), so a .bak that no longer
+			// reads beside its sealed copy is a wipe a crash cut short:
+			// finish it, or its plain pages stay on disk.
 			if _, serr := os.Stat(p + sealedSuffix); serr == nil {
-				// Sealed, then partly wiped when the process was killed
-				// (sealFile renames its copy into place only once it is
-				// whole): finish the wipe.
-				if err := wipeFile(p); err != nil {
-					s.log.Warn("store: could not wipe an unencrypted backup", "path", p, "err", err)
+				if werr := wipeFile(p); werr != nil {
+					s.log.Warn("store: could not finish wiping an unencrypted backup", "path", p, "err", werr)
 				}
 				continue
 			}
@@ -437,12 +441,12 @@ func (s *Store) sealFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(dst), filepath.Base(dst)+".tmp*")
+	f, err := atomicfile.Create(dst, 0o600)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name())
-	w := bufio.NewWriter(tmp)
+	defer f.Cleanup()
+	w := bufio.NewWriter(f)
 	w.WriteString(sealedMagic)
 	var n [4]byte
 	binary.BigEndian.PutUint32(n[:], uint32(len(rec)))
@@ -452,16 +456,10 @@ func (s *Store) sealFile(src, dst string) error {
 	if err == nil {
 		err = w.Flush()
 	}
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), dst)
+	return f.Commit()
 }
 
 func sealedAD(rec []byte) []byte { return append([]byte(sealedMagic), rec...) }

@@ -13,6 +13,8 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 // Encrypting a data file is not done in place: bbolt keeps the pages a
@@ -365,12 +367,7 @@ func wipeFile(path string) error {
 
 // syncDir makes a rename in dir durable (a no-op where directories cannot be
 // synced).
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-}
+func syncDir(dir string) { atomicfile.SyncDir(dir) }
 
 // copyFile copies src to a new file dst, synced.
 func copyFile(dst, src string) error {

@@ -19,6 +19,11 @@ type ImportOptions struct {
 	// records keep their IDs and Revs. Without it (spreadsheets) records are
 	// matched to stored ones and saved as local edits.
 	Exact bool
+	// Solutions, with Exact only, are stored exactly too, in the same
+	// transaction, after the needs (xunbang's own JSON carries them): each
+	// must carry its ID and Rev; one whose Rev the store has is skipped,
+	// any other is stored as given with an outbox entry.
+	Solutions []*forms.Solution
 }
 
 // Import actions.
@@ -31,8 +36,8 @@ const (
 // ImportItem says what Import did with one record.
 type ImportItem struct {
 	Action string // ActionCreate, ActionUpdate or ActionSkip
-	Kind   string // KindEnterprise or KindNeed
-	Index  int    // position in the ents or needs argument
+	Kind   string // KindEnterprise, KindNeed or KindSolution
+	Index  int    // position in the ents or needs argument (or opt.Solutions)
 	ID     string // the stored record's id
 	Title  string // a need's title
 	Name   string // the enterprise's name (for a need, its enterprise's)
@@ -184,9 +189,15 @@ func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*f
 		rep.trackStatus(tx)
 		tx.batch = newWriteBatch()
 		var err error
-		if opt.Exact {
+		switch {
+		case opt.Exact:
 			err = tx.importExact(ents, needs, &rep)
-		} else {
+			if err == nil {
+				err = tx.importSolutionsExact(opt.Solutions, &rep)
+			}
+		case len(opt.Solutions) > 0:
+			err = fmt.Errorf("solutions are imported exactly only: %w", ErrInvalid)
+		default:
 			err = newMerger(tx).run(ents, needs, &rep)
 		}
 		if err != nil {
@@ -256,6 +267,36 @@ func (tx *Tx) importExact(ents []*forms.Enterprise, needs []*forms.Need, rep *Im
 			}
 			if err := tx.putNeedRemote(n, writeRemoteOutbox); err != nil {
 				return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
+			}
+		}
+		rep.add(it)
+	}
+	return nil
+}
+
+// importSolutionsExact stores solutions as given, with an outbox entry,
+// skipping those whose revision the store has.
+func (tx *Tx) importSolutionsExact(sols []*forms.Solution, rep *ImportReport) error {
+	for i, s := range sols {
+		if err := checkID("solution", s.ID); err != nil {
+			return fmt.Errorf("solution %d: %w", i+1, err)
+		}
+		has, err := tx.hasRevision(solutionRevisionsBucket, s.ID, s.Rev)
+		if err != nil {
+			return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
+		}
+		it := ImportItem{Action: ActionSkip, Kind: KindSolution, Index: i, ID: s.ID, Name: s.Provider()}
+		if !has {
+			prev, err := tx.solHead(s.ID)
+			if err != nil {
+				return err
+			}
+			it.Action = ActionCreate
+			if prev != nil {
+				it.Action = ActionUpdate
+			}
+			if err := tx.putSolutionRemote(s.Clone(), writeRemoteOutbox); err != nil {
+				return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
 			}
 		}
 		rep.add(it)
@@ -340,13 +381,31 @@ func (m *merger) run(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportR
 	return nil
 }
 
+// enterprise imports an enterprise: merged into the stored one it is, or
+// saved as a new one.
 func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
+	stored, err := m.storedEnterprise(in)
+	if err != nil {
+		return ImportItem{}, err
+	}
+	if stored == nil {
+		return m.createEnterprise(in)
+	}
+	return m.updateEnterprise(stored, in)
+}
+
+// storedEnterprise finds the stored enterprise an imported one is: by its
+// ID, by its credit code, or as the enterprise of its stored needs (unless
+// that has another credit code: then the needs are conflicts, and this one
+// is new). nil when there is none. The given ID is pinned when the record
+// states its identity (matched, or carrying a credit code).
+func (m *merger) storedEnterprise(in *forms.Enterprise) (*forms.Enterprise, error) {
 	tx := m.tx
 	var stored *forms.Enterprise
 	if in.ID != "" && validID(in.ID) {
 		e, err := tx.Enterprise(in.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			return ImportItem{}, err
+			return nil, err
 		}
 		stored = e
 	}
@@ -354,7 +413,7 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 	if stored == nil && code != "" && len(tx.idsByCode(code)) > 0 {
 		e, err := tx.EnterpriseByCreditCode(code)
 		if err != nil {
-			return ImportItem{}, err
+			return nil, err
 		}
 		stored = e
 	}
@@ -362,35 +421,41 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 		m.pinned[in.ID] = true
 	}
 	if stored == nil && in.ID != "" && len(m.anchors[in.ID]) > 0 {
-		// The enterprise of stored needs: theirs, unless it has another
-		// credit code (then the needs are conflicts, and this is new).
 		e, err := tx.Enterprise(m.anchors[in.ID][0])
 		if err != nil {
-			return ImportItem{}, err
+			return nil, err
 		}
 		if other := forms.NormalizeCreditCode(e.CreditCode()); code == "" || other == "" || other == code {
 			stored = e
 		}
 	}
-	it := ImportItem{Kind: KindEnterprise}
-	if stored == nil {
-		e := in.Clone()
-		if e.Values == nil {
-			e.Values = forms.Values{}
-		}
-		e.ID, e.Rev = "", ""
-		if err := tx.SaveEnterprise(e); err != nil {
-			return ImportItem{}, err
-		}
-		m.mapEnterprise(in.ID, e.ID)
-		contacts := map[string]string{}
-		for _, c := range e.Contacts {
-			contacts[c.ID] = c.ID
-		}
-		m.contactID[e.ID] = contacts
-		it.Action, it.ID, it.Name = ActionCreate, e.ID, e.Name()
-		return it, nil
+	return stored, nil
+}
+
+// createEnterprise saves an imported enterprise that matches none stored
+// as a new one, its contacts keeping their IDs.
+func (m *merger) createEnterprise(in *forms.Enterprise) (ImportItem, error) {
+	e := in.Clone()
+	if e.Values == nil {
+		e.Values = forms.Values{}
 	}
+	e.ID, e.Rev = "", ""
+	if err := m.tx.SaveEnterprise(e); err != nil {
+		return ImportItem{}, err
+	}
+	m.mapEnterprise(in.ID, e.ID)
+	contacts := map[string]string{}
+	for _, c := range e.Contacts {
+		contacts[c.ID] = c.ID
+	}
+	m.contactID[e.ID] = contacts
+	return ImportItem{Kind: KindEnterprise, Action: ActionCreate, ID: e.ID, Name: e.Name()}, nil
+}
+
+// updateEnterprise merges an imported enterprise's values and contacts
+// into the stored one it matches (a public alias never replaces a name),
+// saving it when anything changed.
+func (m *merger) updateEnterprise(stored, in *forms.Enterprise) (ImportItem, error) {
 	m.mapEnterprise(in.ID, stored.ID)
 	vals := in.Values
 	if forms.IsPublicAlias(in.Name()) && stored.Name() != "" {
@@ -398,12 +463,30 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 		delete(vals, "enterprise_name") // an alias never replaces a name
 	}
 	fields := mergeValues(&stored.Values, vals)
+	fields = m.mergeContacts(stored, in.Contacts, fields)
+	it := ImportItem{Kind: KindEnterprise, ID: stored.ID, Name: stored.Name()}
+	if len(fields) == 0 {
+		it.Action = ActionSkip
+		return it, nil
+	}
+	if err := m.tx.SaveEnterprise(stored); err != nil {
+		return ImportItem{}, err
+	}
+	it.Action, it.Fields = ActionUpdate, fields
+	return it, nil
+}
+
+// mergeContacts merges imported contacts into a stored enterprise's: one
+// of the same name takes the imported values, another is added (keeping
+// its ID when that is free). It maps the given contact IDs to the stored
+// ones and returns fields with the ids of the values changed added.
+func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fields []string) []string {
 	contacts := m.contactID[stored.ID]
 	if contacts == nil {
 		contacts = map[string]string{}
 		m.contactID[stored.ID] = contacts
 	}
-	for _, c := range in.Contacts {
+	for _, c := range in {
 		j := slices.IndexFunc(stored.Contacts, func(s forms.Contact) bool {
 			name := forms.FoldSearch(strings.TrimSpace(c.Values.Get("contact_name")))
 			return name != "" && forms.FoldSearch(strings.TrimSpace(s.Values.Get("contact_name"))) == name
@@ -427,16 +510,7 @@ func (m *merger) enterprise(in *forms.Enterprise) (ImportItem, error) {
 			contacts[c.ID] = stored.Contacts[j].ID
 		}
 	}
-	it.ID, it.Name = stored.ID, stored.Name()
-	if len(fields) == 0 {
-		it.Action = ActionSkip
-		return it, nil
-	}
-	if err := tx.SaveEnterprise(stored); err != nil {
-		return ImportItem{}, err
-	}
-	it.Action, it.Fields = ActionUpdate, fields
-	return it, nil
+	return fields
 }
 
 func (m *merger) mapEnterprise(given, stored string) {
@@ -448,23 +522,14 @@ func (m *merger) mapEnterprise(given, stored string) {
 // need imports the i-th need. A need that conflicts is recorded in
 // m.conflicts and yields a zero ImportItem.
 func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
-	tx := m.tx
 	eid := in.EnterpriseID
 	id, given := m.entID[eid]
 	if given {
 		eid = id
 	}
-	// The stored need of the same id (perhaps created earlier in this
-	// import).
-	var stored *forms.Need
-	if in.ID != "" && validID(in.ID) {
-		if h, err := tx.needHead(in.ID); err != nil {
-			return ImportItem{}, err
-		} else if h != nil {
-			if stored, err = tx.Need(in.ID); err != nil {
-				return ImportItem{}, err
-			}
-		}
+	stored, err := m.storedNeedByID(in)
+	if err != nil {
+		return ImportItem{}, err
 	}
 	redirected := false
 	if stored != nil && stored.EnterpriseID != eid {
@@ -475,99 +540,151 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 		// The record does not say which enterprise it is: the need's own.
 		eid, redirected = stored.EnterpriseID, true
 	}
-	ent, err := tx.entHead(eid)
+	ent, err := m.tx.entHead(eid)
 	if err != nil {
 		return ImportItem{}, err
 	}
 	if ent == nil {
 		return ImportItem{}, fmt.Errorf("enterprise %q: %w", in.EnterpriseID, ErrNotFound)
 	}
-	titles, err := m.titlesOf(eid)
+	at := needPlace{eid: eid, key: forms.FoldSearch(strings.TrimSpace(in.Title()))}
+	if at.titles, err = m.titlesOf(eid); err != nil {
+		return ImportItem{}, err
+	}
+	hasID := in.ID != "" && validID(in.ID)
+	if stored == nil && at.key != "" {
+		if stored, err = m.storedNeedByTitle(at, hasID); err != nil {
+			return ImportItem{}, err
+		}
+	}
+	at.contactID = in.ContactID
+	if id, ok := m.contactID[eid][at.contactID]; ok {
+		at.contactID = id
+	} else if redirected {
+		at.contactID = "" // a contact of the record's enterprise, not the need's
+	}
+	var it ImportItem
+	if stored == nil {
+		it, err = m.createNeed(in, at, hasID)
+	} else {
+		it, err = m.updateNeed(stored, in, at)
+	}
 	if err != nil {
 		return ImportItem{}, err
 	}
-	key := forms.FoldSearch(strings.TrimSpace(in.Title()))
-	hasID := in.ID != "" && validID(in.ID)
-	if stored == nil && key != "" {
-		// The same title at the same enterprise: the need recorded before
-		// it had an ID in a sheet (imported without one, or typed in), so
-		// not a new one. Not a need this import created: two rows with
-		// their own IDs are two needs, whatever their titles.
-		if id, ok := titles[key]; ok && !(hasID && m.created[id]) {
-			if stored, err = tx.Need(id); err != nil {
-				return ImportItem{}, err
-			}
-		}
+	it.Name = ent.Name
+	return it, nil
+}
+
+// needPlace is where an imported need goes: its stored enterprise, the
+// contact there it names, and that enterprise's needs by folded title.
+type needPlace struct {
+	eid, contactID string
+	titles         map[string]string // folded title → need id
+	key            string            // the need's folded title
+}
+
+// storedNeedByID returns the stored need with the ID the imported one
+// carries (perhaps created earlier in this import), or nil.
+func (m *merger) storedNeedByID(in *forms.Need) (*forms.Need, error) {
+	if in.ID == "" || !validID(in.ID) {
+		return nil, nil
 	}
-	keepID := stored == nil && hasID
-	contactID := in.ContactID
-	if id, ok := m.contactID[eid][contactID]; ok {
-		contactID = id
-	} else if redirected {
-		contactID = "" // a contact of the record's enterprise, not the need's
+	h, err := m.tx.needHead(in.ID)
+	if err != nil || h == nil {
+		return nil, err
 	}
-	it := ImportItem{Kind: KindNeed, Name: ent.Name}
-	if stored == nil {
-		n := in.Clone()
-		if n.Values == nil {
-			n.Values = forms.Values{}
-		}
-		n.Rev, n.BaseRev = "", ""
-		if !keepID {
-			n.ID = ""
-		}
-		n.EnterpriseID, n.ContactID = eid, contactID
-		if n.Status == "" {
-			n.Status = forms.StatusDraft
-		}
-		if err := tx.SaveNeed(n); err != nil {
-			return ImportItem{}, err
-		}
-		if key != "" {
-			titles[key] = n.ID
-		}
-		m.created[n.ID] = true
-		it.Action, it.ID, it.Title = ActionCreate, n.ID, n.Title()
-		return it, nil
+	return m.tx.Need(in.ID)
+}
+
+// storedNeedByTitle returns the need of the same title at the same
+// enterprise, or nil: the need recorded before it had an ID in a sheet
+// (imported without one, or typed in), so not a new one. Not a need this
+// import created when the imported one has an ID: two rows with their own
+// IDs are two needs, whatever their titles.
+func (m *merger) storedNeedByTitle(at needPlace, hasID bool) (*forms.Need, error) {
+	id, ok := at.titles[at.key]
+	if !ok || hasID && m.created[id] {
+		return nil, nil
 	}
+	return m.tx.Need(id)
+}
+
+// createNeed saves an imported need as a new one of the enterprise at
+// at.eid, keeping its ID when it has one (keepID).
+func (m *merger) createNeed(in *forms.Need, at needPlace, keepID bool) (ImportItem, error) {
+	n := in.Clone()
+	if n.Values == nil {
+		n.Values = forms.Values{}
+	}
+	n.Rev, n.BaseRev = "", ""
+	if !keepID {
+		n.ID = ""
+	}
+	n.EnterpriseID, n.ContactID = at.eid, at.contactID
+	if n.Status == "" {
+		n.Status = forms.StatusDraft
+	}
+	if err := m.tx.SaveNeed(n); err != nil {
+		return ImportItem{}, err
+	}
+	if at.key != "" {
+		at.titles[at.key] = n.ID
+	}
+	m.created[n.ID] = true
+	return ImportItem{Kind: KindNeed, Action: ActionCreate, ID: n.ID, Title: n.Title()}, nil
+}
+
+// updateNeed merges an imported need's values, contact and missing fields
+// into the stored need, saving it when anything changed.
+func (m *merger) updateNeed(stored, in *forms.Need, at needPlace) (ImportItem, error) {
 	fields := mergeValues(&stored.Values, in.Values)
 	changed := len(fields) > 0
-	if contactID != "" && contactID != stored.ContactID {
-		stored.ContactID = contactID
+	if at.contactID != "" && at.contactID != stored.ContactID {
+		stored.ContactID = at.contactID
 		fields = addFields(fields, "contact_id")
 		changed = true
 	}
 	if in.Missing != nil {
-		// What the sheet lacks may be on record: the need's enterprise
-		// (say, a 匿名公开 row's, which the sheet leaves out) has it.
-		full, err := m.enterpriseOf(eid)
+		missing, err := m.stillMissing(stored, in.Missing, at.eid)
 		if err != nil {
 			return ImportItem{}, err
-		}
-		var missing []string
-		for _, f := range in.Missing {
-			if !stored.Values.Has(f) && !hasValue(full, f) {
-				missing = append(missing, f)
-			}
 		}
 		if !slices.Equal(missing, stored.Missing) {
 			stored.Missing = missing
 			changed = true
 		}
 	}
-	it.ID, it.Title = stored.ID, stored.Title()
+	it := ImportItem{Kind: KindNeed, ID: stored.ID, Title: stored.Title()}
 	if !changed {
 		it.Action = ActionSkip
 		return it, nil
 	}
-	if err := tx.SaveNeed(stored); err != nil {
+	if err := m.tx.SaveNeed(stored); err != nil {
 		return ImportItem{}, err
 	}
-	if key != "" {
-		titles[key] = stored.ID
+	if at.key != "" {
+		at.titles[at.key] = stored.ID
 	}
 	it.Action, it.Fields = ActionUpdate, fields
 	return it, nil
+}
+
+// stillMissing returns the fields of missing that neither the stored need
+// nor its enterprise eid has: what the sheet lacks may be on record (say,
+// a 匿名公开 row's enterprise, which the sheet leaves out).
+func (m *merger) stillMissing(stored *forms.Need, missing []string, eid string) ([]string, error) {
+	full, err := m.enterpriseOf(eid)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, f := range missing {
+		if !stored.Values.Has(f) && !hasValue(full, f) {
+			out = append(out, f)
+		}
+	}
+	return out, nil
 }
 
 // conflict records that the i-th need, stored as a need of another

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	berrors "go.etcd.io/bbolt/errors"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 // migration brings the file from schema to-1 to schema to. Each runs in its
@@ -90,11 +90,11 @@ func (s *Store) backup(version int) (string, error) {
 }
 
 func (s *Store) copyTo(path string) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp*")
+	f, err := atomicfile.Create(path, 0o600)
 	if err != nil {
 		return err
 	}
-	defer os.Remove(tmp.Name()) // after a successful rename, a no-op
+	defer f.Cleanup()
 	err = guard(s.path, func() error {
 		return s.db.View(func(btx *bolt.Tx) error {
 			// A damaged file is never copied into a backup (which could
@@ -102,23 +102,14 @@ func (s *Store) copyTo(path string) error {
 			if err := boltCheck(btx); err != nil {
 				return err
 			}
-			_, err := btx.WriteTo(tmp)
+			_, err := btx.WriteTo(f)
 			return err
 		})
 	})
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
 	if err != nil {
 		return err
 	}
-	if err := os.Chmod(tmp.Name(), 0o600); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return f.Commit()
 }
 
 // Schema 0 was the prototype: buckets "enterprises" and "needs" holding

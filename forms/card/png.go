@@ -16,6 +16,8 @@ import (
 	"golang.org/x/image/font"
 	"golang.org/x/image/font/opentype"
 	"golang.org/x/image/math/fixed"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 // RenderPNG writes one PNG per card into dir (made if missing), named by the
@@ -50,7 +52,7 @@ func RenderPNG(ctx context.Context, dir string, items []Item, opt Options) (Repo
 			return rep, fmt.Errorf("card: need %s: %w", cards[i].id, err)
 		}
 		path := filepath.Join(dir, names[i])
-		if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		if err := atomicfile.WriteFile(path, buf.Bytes(), 0o644); err != nil {
 			return rep, fmt.Errorf("card: %w", err)
 		}
 		rep.Files = append(rep.Files, path)

@@ -1,8 +1,9 @@
 // Package demo makes a realistic, entirely made-up data set: enterprises in
 // Suzhou's towns and their technology needs of every type and status, with
-// diagnoses, confirmations and follow-ups where their status implies them. It
-// feeds `xunbang demo`, the screenshots and the benchmarks. The same seed
-// always gives the same records.
+// diagnoses, confirmations, follow-ups and solutions (with some 竞榜
+// evaluations) where their status implies them. It feeds `xunbang demo`, the
+// screenshots and the benchmarks. The same seed always gives the same
+// records.
 package demo
 
 import (
@@ -21,6 +22,9 @@ type Set struct {
 	Needs       []*forms.Need
 	Visits      []*forms.Visit
 	FollowUps   []*forms.FollowUp
+	// Solutions are the published needs' solutions (揭榜); some needs with
+	// three or more also carry an evaluation (竞榜).
+	Solutions []*forms.Solution
 }
 
 var (
@@ -200,6 +204,7 @@ func Generate(seed uint64, needs int) *Set {
 		all.Needs = append(all.Needs, part.Needs...)
 		all.Visits = append(all.Visits, part.Visits...)
 		all.FollowUps = append(all.FollowUps, part.FollowUps...)
+		all.Solutions = append(all.Solutions, part.Solutions...)
 		return nil
 	})
 	return all
@@ -208,7 +213,7 @@ func Generate(seed uint64, needs int) *Set {
 // Stream makes the records of Generate(seed, needs) and hands them to fn in
 // parts as they are made, so that a large set is never in memory whole:
 // first every enterprise with its visits, then the needs with their
-// follow-ups, batch needs at a time. It returns fn's first error.
+// follow-ups and solutions, batch needs at a time. It returns fn's first error.
 func Stream(seed uint64, needs, batch int, fn func(part *Set) error) error {
 	batch = max(batch, 1)
 	r := rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
@@ -278,6 +283,7 @@ func Stream(seed uint64, needs, batch int, fn func(part *Set) error) error {
 	ents := s.Enterprises
 	s = &Set{}
 	ts := newTitles()
+	sols := newSolutionMaker(seed)
 	for i := 0; i < needs; i++ {
 		e := ents[i%nEnt]
 		tr := entTrade[i%nEnt]
@@ -353,6 +359,7 @@ func Stream(seed uint64, needs, batch int, fn func(part *Set) error) error {
 		n.Rev = forms.NewIDFrom(r.Uint64(), r.Uint64())
 		s.Needs = append(s.Needs, n)
 		if len(s.Needs) == batch || i == needs-1 {
+			sols.add(s)
 			if err := fn(s); err != nil {
 				return err
 			}

@@ -170,6 +170,7 @@ func TestStreamIsGenerate(t *testing.T) {
 		all.Enterprises = append(all.Enterprises, p.Enterprises...)
 		all.Needs = append(all.Needs, p.Needs...)
 		all.Visits = append(all.Visits, p.Visits...)
+		all.Solutions = append(all.Solutions, p.Solutions...)
 		all.FollowUps = append(all.FollowUps, p.FollowUps...)
 		return nil
 	})

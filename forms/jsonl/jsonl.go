@@ -1,7 +1,7 @@
 // Package jsonl is xunbang's plain-text interchange: every record as one JSON
 // object per line (JSON Lines), keyed by the field catalogue's ids, with a
-// "type" key naming the record ("enterprise" or "need"). Writing then reading
-// a file gives back exactly the same records.
+// "type" key naming the record ("enterprise", "need" or "solution").
+// Writing then reading a file gives back exactly the same records.
 //
 // Reading is strict and complete: every bad line is reported with its line
 // number and, where there is one, the field, so a person can mend the file in
@@ -26,6 +26,7 @@ import (
 const (
 	TypeEnterprise = "enterprise"
 	TypeNeed       = "need"
+	TypeSolution   = "solution"
 )
 
 // MaxLine is the longest line read (a need with a drawn signature fits easily).
@@ -44,6 +45,9 @@ func (w *Writer) Enterprise(e *forms.Enterprise) error { return w.write(TypeEnte
 
 // Need writes one need line.
 func (w *Writer) Need(n *forms.Need) error { return w.write(TypeNeed, n) }
+
+// Solution writes one solution line.
+func (w *Writer) Solution(s *forms.Solution) error { return w.write(TypeSolution, s) }
 
 func (w *Writer) write(typ string, rec any) error {
 	b, err := json.Marshal(rec)
@@ -76,6 +80,17 @@ type Problem struct {
 	zh, en   string
 }
 
+// Error reports whether the problem keeps its record out of the batch.
+func (p Problem) Error() bool { return p.Severity == forms.SeverityError }
+
+// Location returns where the problem was found: 第 3 行, or line 3.
+func (p Problem) Location(lang string) string {
+	return tr(lang, fmt.Sprintf("第 %d 行", p.Line), fmt.Sprintf("line %d", p.Line))
+}
+
+// Text returns the message without the line in the user's language.
+func (p Problem) Text(lang string) string { return tr(lang, p.zh, p.en) }
+
 // Message returns the problem in the user's language, naming line and field.
 func (p Problem) Message(lang string) string {
 	cat := forms.Default()
@@ -107,6 +122,7 @@ func tr(lang, zh, en string) string {
 type Batch struct {
 	Enterprises []*forms.Enterprise
 	Needs       []*forms.Need
+	Solutions   []*forms.Solution
 	Problems    []Problem
 	Lines       int
 }
@@ -139,7 +155,15 @@ func Read(ctx context.Context, r io.Reader) (*Batch, error) {
 		if len(line) == 0 {
 			continue
 		}
-		ent, need, probs := DecodeLine(b.Lines, line)
+		var ent *forms.Enterprise
+		var need *forms.Need
+		var sol *forms.Solution
+		var probs []Problem
+		if isSolutionLine(line) {
+			sol, probs = DecodeSolution(b.Lines, line)
+		} else {
+			ent, need, probs = DecodeLine(b.Lines, line)
+		}
 		b.Problems = append(b.Problems, probs...)
 		if hasError(probs) {
 			continue
@@ -150,6 +174,8 @@ func Read(ctx context.Context, r io.Reader) (*Batch, error) {
 			key = TypeEnterprise + ":" + ent.ID
 		case need != nil:
 			key = TypeNeed + ":" + need.ID
+		case sol != nil:
+			key = TypeSolution + ":" + sol.ID
 		}
 		if first, dup := seen[key]; dup {
 			b.Problems = append(b.Problems, Problem{Line: b.Lines, Field: "id", Severity: forms.SeverityError,
@@ -157,10 +183,13 @@ func Read(ctx context.Context, r io.Reader) (*Batch, error) {
 			continue
 		}
 		seen[key] = b.Lines
-		if ent != nil {
+		switch {
+		case ent != nil:
 			b.Enterprises = append(b.Enterprises, ent)
-		} else {
+		case need != nil:
 			b.Needs = append(b.Needs, need)
+		default:
+			b.Solutions = append(b.Solutions, sol)
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -239,6 +268,49 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 	default:
 		return nil, nil, errp("type", fmt.Sprintf("未知记录类型“%s”。", head.Type), fmt.Sprintf("unknown record type %q.", head.Type))
 	}
+}
+
+// isSolutionLine reports whether a line's type is "solution".
+func isSolutionLine(line []byte) bool {
+	var head struct {
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(line, &head) == nil && head.Type == TypeSolution
+}
+
+// DecodeSolution decodes a solution line (《技术需求解决方案表》): it
+// returns the solution and every problem found — malformed JSON, a field of
+// the wrong JSON type, a missing id or need, an unknown status or source,
+// and the solution's validation problems in draft mode (a paper 方案表 may
+// have been typed in unfinished).
+func DecodeSolution(lineNo int, line []byte) (*forms.Solution, []Problem) {
+	errp := func(field, zh, en string) Problem {
+		return Problem{Line: lineNo, Field: field, Severity: forms.SeverityError, zh: zh, en: en}
+	}
+	var s forms.Solution
+	if err := json.Unmarshal(line, &s); err != nil {
+		if !json.Valid(line) {
+			return nil, []Problem{errp("", "不是有效的 JSON 对象："+jsonErr(err), "not a valid JSON object: "+jsonErr(err))}
+		}
+		return nil, fieldErr(lineNo, err)
+	}
+	var out []Problem
+	if s.ID == "" {
+		out = append(out, errp("id", "缺少编号（id）。", "the id is missing."))
+	}
+	if s.NeedID == "" {
+		out = append(out, errp("need_id", "缺少所属需求（need_id）。", "need_id is missing."))
+	}
+	if !s.Status.Valid() {
+		out = append(out, errp("status", fmt.Sprintf("未知方案状态“%s”。", s.Status), fmt.Sprintf("unknown solution status %q.", s.Status)))
+	}
+	if !s.Source.Valid() {
+		out = append(out, errp("source", fmt.Sprintf("未知方案来源“%s”。", s.Source), fmt.Sprintf("unknown solution source %q.", s.Source)))
+	}
+	for _, p := range forms.Default().ValidateSolution(&s, forms.Draft) {
+		out = append(out, Problem{Line: lineNo, Field: p.Field, Item: p.Item, Severity: p.Severity, zh: p.Text("zh"), en: p.Text("en")})
+	}
+	return &s, out
 }
 
 func fieldErr(lineNo int, err error) []Problem {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -81,12 +82,21 @@ func finishBookMeta(f *excelize.File, w io.Writer, m bookMeta) error {
 // passes every part on, except that a worksheet is spooled to a temporary
 // file and scanned first, so that its <dimension ref> — which excelize's
 // StreamWriter writes before any row, as "A1" — states the sheet's real
-// range (A1:R120), as strict readers expect.
+// range (A1:R120), as strict readers expect. Worksheets created one after
+// another are written out together, in name order, when the next other part
+// (or the end) comes: excelize creates its streamed worksheets in the order
+// of a Go map, and the same workbook must be the same bytes whoever writes
+// it (the window and the command line; issue 14).
 type dimensionZip struct {
 	zw      *zip.Writer
-	pending string   // the worksheet being spooled
-	spool   *os.File // its XML
-	err     *error   // the first error of a part, for finishBookMeta
+	pending []spooled // the worksheets spooled, not yet written
+	err     *error    // the first error of a part, for finishBookMeta
+}
+
+// spooled is a worksheet's XML in a temporary file.
+type spooled struct {
+	name string
+	file *os.File
 }
 
 func isSheetPart(name string) bool {
@@ -96,17 +106,17 @@ func isSheetPart(name string) bool {
 
 // Create starts a part.
 func (d *dimensionZip) Create(name string) (io.Writer, error) {
-	if err := d.flush(); err != nil {
-		return nil, err
-	}
 	if !isSheetPart(name) {
+		if err := d.flush(); err != nil {
+			return nil, err
+		}
 		return d.zw.Create(name)
 	}
 	sp, err := os.CreateTemp("", "xunbang-sheet-*.xml")
 	if err != nil {
 		return nil, err
 	}
-	d.pending, d.spool = name, sp
+	d.pending = append(d.pending, spooled{name, sp})
 	return sp, nil
 }
 
@@ -127,13 +137,27 @@ func (d *dimensionZip) Close() error {
 	return err
 }
 
-// flush writes the spooled worksheet, if any, with its real dimension.
-func (d *dimensionZip) flush() (err error) {
-	if d.spool == nil {
-		return nil
+// flush writes the spooled worksheets, in name order, each with its real
+// dimension; after an error it removes the rest.
+func (d *dimensionZip) flush() error {
+	l := d.pending
+	d.pending = nil
+	slices.SortFunc(l, func(a, b spooled) int { return strings.Compare(a.name, b.name) })
+	var err error
+	for _, p := range l {
+		if err == nil {
+			err = d.write(p.file, p.name)
+			continue
+		}
+		_ = p.file.Close()
+		_ = os.Remove(p.file.Name())
 	}
-	sp, name := d.spool, d.pending
-	d.spool, d.pending = nil, ""
+	return err
+}
+
+// write writes one spooled worksheet with its real dimension and removes
+// its temporary file.
+func (d *dimensionZip) write(sp *os.File, name string) (err error) {
 	defer func() {
 		_ = sp.Close()
 		_ = os.Remove(sp.Name())

@@ -15,6 +15,7 @@ type memRecords struct {
 	ents      []*forms.Enterprise
 	needs     []*forms.Need
 	followUps []forms.FollowUp
+	solutions []*forms.Solution
 	iterating bool
 }
 
@@ -50,6 +51,34 @@ func (m *memRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error
 
 func (m *memRecords) AllFollowUps(ctx context.Context) ([]forms.FollowUp, error) {
 	return m.followUps, nil
+}
+
+func (m *memRecords) SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error) {
+	out := map[string][]forms.SolutionStatus{}
+	for _, s := range m.solutions {
+		out[s.NeedID] = append(out[s.NeedID], s.Status)
+	}
+	return out, nil
+}
+
+func (m *memRecords) Solutions(ctx context.Context, needID string) ([]*forms.Solution, error) {
+	var out []*forms.Solution
+	for _, s := range m.solutions {
+		if s.NeedID == needID {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// addSolution adds a solution of need n from provider, in status st.
+func (m *memRecords) addSolution(n *forms.Need, provider string, st forms.SolutionStatus) *forms.Solution {
+	s := &forms.Solution{ID: forms.NewID(), NeedID: n.ID, Status: st, Source: forms.SourcePaper, Values: forms.Values{
+		"provider_name": {provider}, "provider_type": {"university"}, "provider_region": {"江苏南京"},
+		"solution_contact": {"赵明远"}, "solution_phone": {"13912345678"}, "solution_email": {"zhao@example.edu.cn"},
+	}}
+	m.solutions = append(m.solutions, s)
+	return s
 }
 
 // fixedNow is the clock of the export tests.

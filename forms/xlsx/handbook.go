@@ -83,42 +83,9 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	if err != nil {
 		return st, err
 	}
-	techVoc := cat.Vocabulary("tech_field")
-
-	// Pass 1: which needs go in, and in which group. Only their IDs and
-	// groups are kept (some bytes a need), so that the later passes publish
-	// only the needs of their own group.
-	counts := map[string]int{}
-	groupOf := map[string]string{}
-	err = recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		p, ok := cat.Publish(n, ents[n.EnterpriseID])
-		switch {
-		case !ok:
-			st.Private++
-			return nil
-		case !p.Confirmed:
-			st.Unconfirmed++
-			if !opt.IncludeUnconfirmed {
-				return nil
-			}
-		}
-		g := topTechField(techVoc, p.Values.List("tech_fields"))
-		groupOf[n.ID] = g
-		counts[g]++
-		st.Needs++
-		return nil
-	})
-	if err != nil {
+	hc := handbookContents{cat: cat, ents: ents, opt: opt}
+	if err := hc.selectNeeds(ctx, recs, &st); err != nil {
 		return st, fmt.Errorf("xlsx: handbook: %w", err)
-	}
-	var groups []forms.Option
-	for _, o := range techVoc.Children("") {
-		if counts[o.Code] > 0 {
-			groups = append(groups, o)
-		}
-	}
-	if counts[""] > 0 {
-		groups = append(groups, forms.Option{Code: "", ZH: "其他（未填写技术领域）", EN: "Other (no tech field given)"})
 	}
 
 	sheet := tr(lang, "技术需求汇编", "Handbook")
@@ -127,62 +94,157 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 		return st, err
 	}
 	defer f.Close()
-	if err := setupPrint(f, sheet, title, lang, now(), page{}); err != nil {
-		return st, err
-	}
-	sty, err := newHandbookStyles(f)
+	hw, err := startHandbookSheet(f, sheet, title, lang, now())
 	if err != nil {
 		return st, err
 	}
-	sw, err := f.NewStreamWriter(sheet)
-	if err != nil {
+	hw.frontMatter(title, lang, now, st, opt.IncludeUnconfirmed, &hc)
+	if hw.err != nil {
+		return st, hw.err
+	}
+	meter := &progressMeter{fn: opt.Progress, total: st.Needs}
+	if err := hw.groups(ctx, recs, &hc, meter); err != nil {
 		return st, err
 	}
-	if err := setColWidths(sw, []float64{hbLabelWidth, hbValueWidth}); err != nil {
-		return st, err
-	}
-	hw := &hbWriter{rowWriter: rowWriter{sw: sw}, sty: sty}
-	hw.merged(excelize.Cell{StyleID: sty.title, Value: title}, 30)
-	stamp := now().Format("2006年1月2日")
-	if lang == "en" {
-		stamp = now().Format("2 January 2006")
-	}
-	hw.merged(excelize.Cell{StyleID: sty.subtitle, Value: tr(lang,
-		fmt.Sprintf("共 %d 项需求，按技术领域分类　编制日期：%s", st.Needs, stamp),
-		fmt.Sprintf("%d needs by technology field · compiled %s", st.Needs, stamp))}, 20)
-	if opt.IncludeUnconfirmed && st.Unconfirmed > 0 {
-		hw.merged(excelize.Cell{StyleID: sty.warn, Value: tr(lang,
-			"注：标有“未经企业确认”的需求，内容尚未经企业确认，以企业最终确认为准。",
-			"Note: needs marked “not confirmed by the enterprise” may still change.")}, 20)
-	}
-	hw.blank(8)
-	hw.row([]any{excelize.Cell{StyleID: sty.toc, Value: tr(lang, "目录", "Contents")}}, 20)
-	for i, g := range groups {
-		// One merged cell: a long field name in the narrow label column
-		// would be cut off by the count beside it.
-		hw.merged(excelize.Cell{StyleID: sty.toc, Value: groupName(i, g, lang) + tr(lang,
-			fmt.Sprintf("（%d 项）", counts[g.Code]), fmt.Sprintf(" (%d)", counts[g.Code]))}, 18)
+	if st.Needs == 0 {
+		hw.merged(excelize.Cell{StyleID: hw.sty.value, Value: tr(lang, "（没有可收录的需求）", "(no needs to include)")}, 20)
 	}
 	if hw.err != nil {
 		return st, hw.err
 	}
+	if err := hw.sw.Flush(); err != nil {
+		return st, err
+	}
+	if err := finishBook(f, w, title, now()); err != nil {
+		return st, err
+	}
+	meter.finish()
+	return st, nil
+}
 
-	// One pass per group present.
-	seq := 0
-	meter := &progressMeter{fn: opt.Progress, total: st.Needs}
-	for i, g := range groups {
-		if err := hw.pageBreak(); err != nil {
-			return st, err
-		}
-		hw.merged(excelize.Cell{StyleID: sty.group, Value: fmt.Sprintf("%s%s", groupName(i, g, lang),
-			tr(lang, fmt.Sprintf("（%d 项）", counts[g.Code]), fmt.Sprintf(" (%d)", counts[g.Code])))}, 24)
-		hw.blank(6)
-		err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
-			if group, in := groupOf[n.ID]; !in || group != g.Code {
+// handbookContents is what the handbook holds: which needs, in which group
+// (the first level of their first tech field), kept as IDs only (some bytes
+// a need) so that each group's pass publishes only the needs of its own
+// group.
+type handbookContents struct {
+	cat  *forms.Catalogue
+	ents enterprises
+	opt  HandbookOptions
+	// groupOf maps the ID of each need included to its group's code ("" for
+	// no tech field).
+	groupOf map[string]string
+	// counts are the needs included by group code.
+	counts map[string]int
+	// groups are the groups present, in vocabulary order, the one of needs
+	// without a tech field last.
+	groups []forms.Option
+}
+
+// selectNeeds is the handbook's first pass over the needs: it picks the
+// needs to include, by the rule of [forms.Catalogue.Publish] and
+// IncludeUnconfirmed, and their groups, and counts them into st.
+func (hc *handbookContents) selectNeeds(ctx context.Context, recs Records, st *ExportStats) error {
+	techVoc := hc.cat.Vocabulary("tech_field")
+	hc.counts = map[string]int{}
+	hc.groupOf = map[string]string{}
+	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
+		p, ok := hc.cat.Publish(n, hc.ents[n.EnterpriseID])
+		switch {
+		case !ok:
+			st.Private++
+			return nil
+		case !p.Confirmed:
+			st.Unconfirmed++
+			if !hc.opt.IncludeUnconfirmed {
 				return nil
 			}
-			p, ok := cat.Publish(n, ents[n.EnterpriseID])
-			if !ok || !p.Confirmed && !opt.IncludeUnconfirmed {
+		}
+		g := topTechField(techVoc, p.Values.List("tech_fields"))
+		hc.groupOf[n.ID] = g
+		hc.counts[g]++
+		st.Needs++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, o := range techVoc.Children("") {
+		if hc.counts[o.Code] > 0 {
+			hc.groups = append(hc.groups, o)
+		}
+	}
+	if hc.counts[""] > 0 {
+		hc.groups = append(hc.groups, forms.Option{Code: "", ZH: "其他（未填写技术领域）", EN: "Other (no tech field given)"})
+	}
+	return nil
+}
+
+// startHandbookSheet sets the handbook's sheet up to print (A4 portrait,
+// title and date in the header) and starts writing it.
+func startHandbookSheet(f *excelize.File, sheet, title, lang string, now time.Time) (*hbWriter, error) {
+	if err := setupPrint(f, sheet, title, lang, now, page{}); err != nil {
+		return nil, err
+	}
+	sty, err := newHandbookStyles(f)
+	if err != nil {
+		return nil, err
+	}
+	sw, err := f.NewStreamWriter(sheet)
+	if err != nil {
+		return nil, err
+	}
+	if err := setColWidths(sw, []float64{hbLabelWidth, hbValueWidth}); err != nil {
+		return nil, err
+	}
+	return &hbWriter{rowWriter: rowWriter{sw: sw}, sty: sty}, nil
+}
+
+// frontMatter writes the handbook's title, the count of its needs and the
+// date compiled, the note on unconfirmed needs when it holds any, and the
+// contents: the groups with their counts.
+func (w *hbWriter) frontMatter(title, lang string, now func() time.Time, st ExportStats, withUnconfirmed bool, hc *handbookContents) {
+	w.merged(excelize.Cell{StyleID: w.sty.title, Value: title}, 30)
+	stamp := now().Format("2006年1月2日")
+	if lang == "en" {
+		stamp = now().Format("2 January 2006")
+	}
+	w.merged(excelize.Cell{StyleID: w.sty.subtitle, Value: tr(lang,
+		fmt.Sprintf("共 %d 项需求，按技术领域分类　编制日期：%s", st.Needs, stamp),
+		fmt.Sprintf("%d needs by technology field · compiled %s", st.Needs, stamp))}, 20)
+	if withUnconfirmed && st.Unconfirmed > 0 {
+		w.merged(excelize.Cell{StyleID: w.sty.warn, Value: tr(lang,
+			"注：标有“未经企业确认”的需求，内容尚未经企业确认，以企业最终确认为准。",
+			"Note: needs marked “not confirmed by the enterprise” may still change.")}, 20)
+	}
+	w.blank(8)
+	w.row([]any{excelize.Cell{StyleID: w.sty.toc, Value: tr(lang, "目录", "Contents")}}, 20)
+	for i, g := range hc.groups {
+		// One merged cell: a long field name in the narrow label column
+		// would be cut off by the count beside it.
+		w.merged(excelize.Cell{StyleID: w.sty.toc, Value: groupName(i, g, lang) + tr(lang,
+			fmt.Sprintf("（%d 项）", hc.counts[g.Code]), fmt.Sprintf(" (%d)", hc.counts[g.Code]))}, 18)
+	}
+}
+
+// groups writes the needs group by group, each group on a new page under
+// its heading: one pass over the needs per group present. A need changed
+// since the first pass so as to leave the handbook is left out.
+func (w *hbWriter) groups(ctx context.Context, recs Records, hc *handbookContents, meter *progressMeter) error {
+	lang := hc.opt.Lang
+	seq := 0
+	for i, g := range hc.groups {
+		if err := w.pageBreak(); err != nil {
+			return err
+		}
+		w.merged(excelize.Cell{StyleID: w.sty.group, Value: fmt.Sprintf("%s%s", groupName(i, g, lang),
+			tr(lang, fmt.Sprintf("（%d 项）", hc.counts[g.Code]), fmt.Sprintf(" (%d)", hc.counts[g.Code])))}, 24)
+		w.blank(6)
+		err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
+			if group, in := hc.groupOf[n.ID]; !in || group != g.Code {
+				return nil
+			}
+			p, ok := hc.cat.Publish(n, hc.ents[n.EnterpriseID])
+			if !ok || !p.Confirmed && !hc.opt.IncludeUnconfirmed {
 				return nil // changed since the first pass
 			}
 			if seq%128 == 0 {
@@ -192,27 +254,14 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 			}
 			seq++
 			meter.step()
-			hw.need(cat, seq, p, lang)
-			return hw.err
+			w.need(hc.cat, seq, p, lang)
+			return w.err
 		})
 		if err != nil {
-			return st, fmt.Errorf("xlsx: handbook: %w", err)
+			return fmt.Errorf("xlsx: handbook: %w", err)
 		}
 	}
-	if st.Needs == 0 {
-		hw.merged(excelize.Cell{StyleID: sty.value, Value: tr(lang, "（没有可收录的需求）", "(no needs to include)")}, 20)
-	}
-	if hw.err != nil {
-		return st, hw.err
-	}
-	if err := sw.Flush(); err != nil {
-		return st, err
-	}
-	if err := finishBook(f, w, title, now()); err != nil {
-		return st, err
-	}
-	meter.finish()
-	return st, nil
+	return nil
 }
 
 // page is how a sheet prints.

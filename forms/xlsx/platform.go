@@ -39,7 +39,7 @@ const PlatformNeedIDHeader = "需求编号"
 // platform's number (platform_need_no).
 const NeedIDHeader = "寻榜编号"
 
-// ErrUnknownProfile: PlatformOptions.Profile names no profile.
+// ErrUnknownProfile means PlatformOptions.Profile names no profile.
 var ErrUnknownProfile = errors.New("unknown platform profile")
 
 // PlatformOptions steer [WritePlatform].

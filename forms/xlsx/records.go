@@ -14,21 +14,9 @@ import (
 // decoded on one goroutine (excelize's XML decoding is most of the cost of a
 // big sheet) while they are turned into records on this one.
 func (rd *reader) readSheet(p *sheetPlan) error {
-	sheet := p.name
-	_, hasName := p.byField["enterprise_name"]
-	_, hasCode := p.byField["credit_code"]
-	if p.role == RoleNeeds && !hasName && !hasCode {
-		rd.addProblem(Problem{Sheet: sheet, Row: p.headerRow, Severity: forms.SeverityError, Code: "no_enterprise_column",
-			ZH: "表中没有“企业名称”或“统一社会信用代码”列，无法确定需求属于哪家企业；请补上其中一列。",
-			EN: "the sheet has no enterprise name or credit code column, so its needs cannot be tied to an enterprise; add one of them."})
+	if rd.lacksEnterpriseColumn(p) {
 		rd.sheetRead(p, 0)
 		return nil
-	}
-	key := -1 // the column whose value makes a row a record
-	if p.titleCol >= 0 {
-		key = p.cols[p.titleCol].idx
-	} else if i, ok := p.byField["enterprise_name"]; ok {
-		key = p.cols[i].idx
 	}
 	src := p.src
 	feed := startRows(src)
@@ -36,84 +24,32 @@ func (rd *reader) readSheet(p *sheetPlan) error {
 		feed.stop()
 		_ = src.close()
 	}()
+	sr := &sheetReading{p: p, key: p.keyColumn(), vals: make([]string, len(p.cols))}
 	var (
-		vals      = make([]string, len(p.cols))
-		last      *entState
-		inherited []int
-		emptyRun  int
-		signed    bool
-		stopped   string // why reading stopped early
-		row       int    // the row at hand
-		n         int
+		stopped string // why reading stopped early
+		row     int    // the row at hand
+		n       int
 	)
 read:
 	for b := range feed.ch {
 		for _, r := range b.rows {
 			row = r.row
 			if n++; n%512 == 0 {
-				if err := rd.ctx.Err(); err != nil {
+				if err := rd.checkpoint(p, row); err != nil {
 					return err
 				}
-				if rd.opt.Progress != nil {
-					rd.progress(p, row)
-				}
 			}
-			if row <= p.headerRow {
-				continue
+			empty, err := rd.dataRow(sr, r)
+			if err != nil {
+				return err
 			}
-			cells := r.cells
-			any := false
-			for i, c := range p.cols {
-				v := ""
-				if c.idx < len(cells) {
-					v = strings.TrimSpace(cells[c.idx])
-				}
-				vals[i] = v
-				if v != "" {
-					any = true
-				}
-			}
-			if !any {
-				emptyRun++
-				if emptyRun >= rd.lim.MaxEmptyRun {
-					stopped = "empty"
-					break read
-				}
-				continue
-			}
-			emptyRun = 0
-			if kind := footerKind(cells, key); kind != "" {
-				if kind == "signature" {
-					signed = true
-				}
-				continue
-			}
-			if signed && (key < 0 || key >= len(cells) || strings.TrimSpace(cells[key]) == "") {
-				continue // the lines of a signature block
-			}
-			if p.repeatedHeader(vals) {
-				continue
-			}
-			rd.records++
-			if rd.records > rd.lim.MaxRecords {
-				return fileErr(ErrTooLarge, nil,
-					fmt.Sprintf("工作簿超过 %d 行数据，请拆分后分批导入。", rd.lim.MaxRecords),
-					fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
-			}
-			p.info.Records++
-			idRaw, noRaw := "", ""
-			if i := p.idCol.idx; i >= 0 && i < len(cells) {
-				idRaw = strings.TrimSpace(cells[i])
-			}
-			if i := p.platNo.idx; i >= 0 && i < len(cells) {
-				noRaw = strings.TrimSpace(cells[i])
-			}
-			if rd.record(p, row, vals, idRaw, noRaw, &last) {
-				inherited = append(inherited, row)
+			if empty {
+				stopped = "empty"
+				break read
 			}
 		}
 		if b.err != nil {
-			rd.addProblem(Problem{Sheet: sheet, Row: b.last + 1, Severity: forms.SeverityError, Code: "xml.broken",
+			rd.addProblem(Problem{Sheet: p.name, Row: b.last + 1, Severity: forms.SeverityError, Code: "xml.broken",
 				ZH: fmt.Sprintf("工作表内容已损坏，第 %d 行及以后未能读取（%s）。", b.last+1, clipName(b.err.Error())),
 				EN: fmt.Sprintf("the sheet is damaged; row %d and below could not be read (%s).", b.last+1, clipName(b.err.Error()))})
 			stopped = "error"
@@ -125,32 +61,163 @@ read:
 	}
 	feed.stop()
 	if err := src.close(); err != nil && stopped != "error" {
-		rd.addProblem(Problem{Sheet: sheet, Severity: forms.SeverityError, Code: "xml.broken",
+		rd.addProblem(Problem{Sheet: p.name, Severity: forms.SeverityError, Code: "xml.broken",
 			ZH: fmt.Sprintf("工作表读取出错：%s", clipName(err.Error())), EN: "the sheet could not be read to the end: " + clipName(err.Error())})
 	}
-	if sc := p.scan; sc != nil && stopped != "error" {
-		switch {
-		case stopped == "empty" && sc.lastRow > row:
-			rd.addProblem(Problem{Sheet: sheet, Row: row, Severity: forms.SeverityWarning, Code: "rows.empty_run",
-				ZH: fmt.Sprintf("自第 %d 行起连续 %d 行为空，已停止读取；工作表延伸到第 %d 行，其后若有内容请删去空行后重新导入。", row-rd.lim.MaxEmptyRun+1, rd.lim.MaxEmptyRun, sc.lastRow),
-				EN: fmt.Sprintf("%d empty rows in a row from row %d; reading stopped. The sheet extends to row %d: if anything follows, delete the empty rows and import again.", rd.lim.MaxEmptyRun, row-rd.lim.MaxEmptyRun+1, sc.lastRow)})
-		case stopped == "" && sc.lastRow > row:
-			rd.addProblem(Problem{Sheet: sheet, Row: row + 1, Severity: forms.SeverityError, Code: "xml.broken",
-				ZH: fmt.Sprintf("工作表的 XML 已损坏：读到第 %d 行后中断（工作表延伸到第 %d 行），其后的内容未能读取。请在 Excel 或 WPS 中打开并另存后重试。", row, sc.lastRow),
-				EN: fmt.Sprintf("the sheet's XML is broken: reading stopped after row %d (the sheet extends to row %d); what follows could not be read. Open and save it again in Excel or WPS, then retry.", row, sc.lastRow)})
-		case !sc.complete:
-			rd.addProblem(Problem{Sheet: sheet, Severity: forms.SeverityError, Code: "xml.truncated",
-				ZH: "工作表的 XML 不完整（文件末尾被截断），内容可能缺失。请在 Excel 或 WPS 中打开并另存后重试。",
-				EN: "the sheet's XML is incomplete (its end is cut off); content may be missing. Open and save it again in Excel or WPS, then retry."})
-		}
+	if stopped != "error" {
+		rd.reportUnreadRows(p, stopped == "empty", row)
 	}
-	if len(inherited) > 0 {
-		rd.addProblem(Problem{Sheet: sheet, Row: inherited[0], Severity: forms.SeverityWarning, Code: "enterprise.inherited",
-			ZH: fmt.Sprintf("第 %s 行没有填写企业，已按上方最近一行的企业处理。", rowList(inherited, "、")),
-			EN: fmt.Sprintf("row(s) %s name no enterprise and were taken as the enterprise of the nearest row above.", rowList(inherited, ", "))})
-	}
+	rd.reportInherited(p, sr.inherited)
 	rd.sheetRead(p, row)
 	return nil
+}
+
+// sheetReading is the state of reading one sheet's data rows.
+type sheetReading struct {
+	p         *sheetPlan
+	key       int      // the column whose value makes a row a record, -1 if none
+	vals      []string // the mapped cells of the row at hand
+	last      *entState
+	inherited []int // rows that took the enterprise of the row above
+	emptyRun  int   // empty rows in a row so far
+	signed    bool  // a signature line has been passed
+}
+
+// lacksEnterpriseColumn reports, as a problem, a sheet of needs with no
+// column naming the enterprise: none of its rows can be read.
+func (rd *reader) lacksEnterpriseColumn(p *sheetPlan) bool {
+	_, hasName := p.byField["enterprise_name"]
+	_, hasCode := p.byField["credit_code"]
+	if p.role != RoleNeeds || hasName || hasCode {
+		return false
+	}
+	rd.addProblem(Problem{Sheet: p.name, Row: p.headerRow, Severity: forms.SeverityError, Code: "no_enterprise_column",
+		ZH: "表中没有“企业名称”或“统一社会信用代码”列，无法确定需求属于哪家企业；请补上其中一列。",
+		EN: "the sheet has no enterprise name or credit code column, so its needs cannot be tied to an enterprise; add one of them."})
+	return true
+}
+
+// keyColumn returns the sheet column whose value makes a row a record: the
+// need title, else the enterprise name; -1 when there is neither.
+func (p *sheetPlan) keyColumn() int {
+	if p.titleCol >= 0 {
+		return p.cols[p.titleCol].idx
+	}
+	if i, ok := p.byField["enterprise_name"]; ok {
+		return p.cols[i].idx
+	}
+	return -1
+}
+
+// checkpoint stops the import when its context is done and reports the
+// progress through row of sheet p.
+func (rd *reader) checkpoint(p *sheetPlan, row int) error {
+	if err := rd.ctx.Err(); err != nil {
+		return err
+	}
+	if rd.opt.Progress != nil {
+		rd.progress(p, row)
+	}
+	return nil
+}
+
+// dataRow reads one row of the sheet into records, passing over the
+// header and what lies above it, empty rows, totals, signature blocks and
+// repeated headers. It reports whether the row ends a run of empty rows
+// long enough to stop reading.
+func (rd *reader) dataRow(sr *sheetReading, r bufRow) (stop bool, err error) {
+	p := sr.p
+	if r.row <= p.headerRow {
+		return false, nil
+	}
+	if !sr.load(r.cells) {
+		sr.emptyRun++
+		return sr.emptyRun >= rd.lim.MaxEmptyRun, nil
+	}
+	sr.emptyRun = 0
+	if sr.footer(r.cells) || p.repeatedHeader(sr.vals) {
+		return false, nil
+	}
+	rd.records++
+	if rd.records > rd.lim.MaxRecords {
+		return false, fileErr(ErrTooLarge, nil,
+			fmt.Sprintf("工作簿超过 %d 行数据，请拆分后分批导入。", rd.lim.MaxRecords),
+			fmt.Sprintf("the workbook holds more than %d rows of data; split it and import the parts one by one.", rd.lim.MaxRecords))
+	}
+	p.info.Records++
+	idRaw, noRaw := cellAt(r.cells, p.idCol.idx), cellAt(r.cells, p.platNo.idx)
+	if rd.record(p, r.row, sr.vals, idRaw, noRaw, &sr.last) {
+		sr.inherited = append(sr.inherited, r.row)
+	}
+	return false, nil
+}
+
+// load puts a row's mapped cells, trimmed, into sr.vals and reports
+// whether any holds a value.
+func (sr *sheetReading) load(cells []string) bool {
+	filled := false
+	for i, c := range sr.p.cols {
+		sr.vals[i] = cellAt(cells, c.idx)
+		if sr.vals[i] != "" {
+			filled = true
+		}
+	}
+	return filled
+}
+
+// footer reports whether a row is a total or a signature line, or one of
+// the lines of a signature block below one.
+func (sr *sheetReading) footer(cells []string) bool {
+	if kind := footerKind(cells, sr.key); kind != "" {
+		if kind == "signature" {
+			sr.signed = true
+		}
+		return true
+	}
+	return sr.signed && cellAt(cells, sr.key) == ""
+}
+
+// cellAt returns cell i of a row, trimmed; "" when the row has no such cell.
+func cellAt(cells []string, i int) string {
+	if i < 0 || i >= len(cells) {
+		return ""
+	}
+	return strings.TrimSpace(cells[i])
+}
+
+// reportUnreadRows reports rows of a sheet that were never read: those
+// after a long run of empty rows (emptyRun), those past where its XML broke
+// off, or a sheet whose XML is cut short. row is the last row read.
+func (rd *reader) reportUnreadRows(p *sheetPlan, emptyRun bool, row int) {
+	sc := p.scan
+	if sc == nil {
+		return
+	}
+	switch {
+	case emptyRun && sc.lastRow > row:
+		rd.addProblem(Problem{Sheet: p.name, Row: row, Severity: forms.SeverityWarning, Code: "rows.empty_run",
+			ZH: fmt.Sprintf("自第 %d 行起连续 %d 行为空，已停止读取；工作表延伸到第 %d 行，其后若有内容请删去空行后重新导入。", row-rd.lim.MaxEmptyRun+1, rd.lim.MaxEmptyRun, sc.lastRow),
+			EN: fmt.Sprintf("%d empty rows in a row from row %d; reading stopped. The sheet extends to row %d: if anything follows, delete the empty rows and import again.", rd.lim.MaxEmptyRun, row-rd.lim.MaxEmptyRun+1, sc.lastRow)})
+	case !emptyRun && sc.lastRow > row:
+		rd.addProblem(Problem{Sheet: p.name, Row: row + 1, Severity: forms.SeverityError, Code: "xml.broken",
+			ZH: fmt.Sprintf("工作表的 XML 已损坏：读到第 %d 行后中断（工作表延伸到第 %d 行），其后的内容未能读取。请在 Excel 或 WPS 中打开并另存后重试。", row, sc.lastRow),
+			EN: fmt.Sprintf("the sheet's XML is broken: reading stopped after row %d (the sheet extends to row %d); what follows could not be read. Open and save it again in Excel or WPS, then retry.", row, sc.lastRow)})
+	case !sc.complete:
+		rd.addProblem(Problem{Sheet: p.name, Severity: forms.SeverityError, Code: "xml.truncated",
+			ZH: "工作表的 XML 不完整（文件末尾被截断），内容可能缺失。请在 Excel 或 WPS 中打开并另存后重试。",
+			EN: "the sheet's XML is incomplete (its end is cut off); content may be missing. Open and save it again in Excel or WPS, then retry."})
+	}
+}
+
+// reportInherited warns of the rows that named no enterprise and took the
+// one of the row above.
+func (rd *reader) reportInherited(p *sheetPlan, rows []int) {
+	if len(rows) == 0 {
+		return
+	}
+	rd.addProblem(Problem{Sheet: p.name, Row: rows[0], Severity: forms.SeverityWarning, Code: "enterprise.inherited",
+		ZH: fmt.Sprintf("第 %s 行没有填写企业，已按上方最近一行的企业处理。", rowList(rows, "、")),
+		EN: fmt.Sprintf("row(s) %s name no enterprise and were taken as the enterprise of the nearest row above.", rowList(rows, ", "))})
 }
 
 // rowFeed decodes a sheet's rows on its own goroutine and hands them over
@@ -243,76 +310,127 @@ func (p *sheetPlan) repeatedHeader(vals []string) bool {
 // reports whether the row named no enterprise and took the one of the row
 // above.
 func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw string, last **entState) (inherited bool) {
-	at := func(i int, cp cellProblem) Problem {
+	at := p.problemAt(row)
+	rowBad := rd.dropOverlongCells(p, vals, at)
+	has := p.entitiesIn(vals)
+	es, inherited := rd.rowEnterprise(p, row, vals, idRaw != "", has, *last, at)
+	if es == nil {
+		return false
+	}
+	*last = es
+	if rowBad && !has.need {
+		rd.batch.bad[es.e.ID] = true
+	}
+	rd.enterpriseCells(p, row, es, vals, at)
+	contactID := ""
+	if has.contact {
+		contactID = rd.contact(p, es, vals, at)
+	}
+	if has.need {
+		rd.need(p, row, vals, idRaw, noRaw, es, contactID, rowBad, at)
+	}
+	return inherited
+}
+
+// problemAt returns the function that places a cell problem at a row of
+// the sheet and, for i >= 0, at the column of p.cols[i].
+func (p *sheetPlan) problemAt(row int) func(i int, cp cellProblem) Problem {
+	return func(i int, cp cellProblem) Problem {
 		pr := Problem{Sheet: p.name, Row: row, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en}
 		if i >= 0 {
 			pr.Column = p.cols[i].letter
 		}
 		return pr
 	}
-	// Cells over the length limit are errors and are not read.
-	rowBad := false
+}
+
+// dropOverlongCells empties the cells over the length limit, each an
+// error, and reports whether there were any.
+func (rd *reader) dropOverlongCells(p *sheetPlan, vals []string, at func(int, cellProblem) Problem) bool {
+	dropped := false
 	for i, v := range vals {
-		if len(v) > rd.lim.MaxCellChars {
-			if n := utf8.RuneCountInString(v); n > rd.lim.MaxCellChars {
-				f := p.cols[i].field
-				rd.addProblem(at(i, cellProblem{field: f.ID, code: "cell.too_long", severity: forms.SeverityError,
-					zh: fmt.Sprintf("「%s」单元格有 %d 个字，超过上限 %d，未读取。", f.ZH, n, rd.lim.MaxCellChars),
-					en: fmt.Sprintf("%s: the cell holds %d characters, over the limit of %d; not read.", f.EN, n, rd.lim.MaxCellChars)}))
-				vals[i] = ""
-				rowBad = true
-			}
+		if len(v) <= rd.lim.MaxCellChars {
+			continue
+		}
+		if n := utf8.RuneCountInString(v); n > rd.lim.MaxCellChars {
+			f := p.cols[i].field
+			rd.addProblem(at(i, cellProblem{field: f.ID, code: "cell.too_long", severity: forms.SeverityError,
+				zh: fmt.Sprintf("「%s」单元格有 %d 个字，超过上限 %d，未读取。", f.ZH, n, rd.lim.MaxCellChars),
+				en: fmt.Sprintf("%s: the cell holds %d characters, over the limit of %d; not read.", f.EN, n, rd.lim.MaxCellChars)}))
+			vals[i] = ""
+			dropped = true
 		}
 	}
-	get := func(id string) (string, int) {
-		if i, ok := p.byField[id]; ok {
-			return vals[i], i
-		}
-		return "", -1
-	}
-	hasNeed, hasContact, hasEnt := false, false, false
+	return dropped
+}
+
+// rowEntities says which records a row has cells for.
+type rowEntities struct {
+	need, contact, enterprise bool
+}
+
+// entitiesIn tells which records a row's filled cells belong to.
+func (p *sheetPlan) entitiesIn(vals []string) rowEntities {
+	var has rowEntities
 	for i, c := range p.cols {
 		if vals[i] == "" {
 			continue
 		}
 		switch c.field.Entity {
 		case forms.EntityNeed:
-			hasNeed = true
+			has.need = true
 		case forms.EntityContact:
-			hasContact = true
+			has.contact = true
 		default:
-			hasEnt = true
+			has.enterprise = true
 		}
 	}
-	name, nameCol := get("enterprise_name")
-	code, codeCol := get("credit_code")
-	var es *entState
-	if name == "" && code == "" {
-		if *last == nil {
-			col := nameCol
-			if col < 0 {
-				col = codeCol
-			}
-			if hasNeed || hasContact || hasEnt {
-				rd.addProblem(at(col, cellProblem{field: "enterprise_name", code: "enterprise.missing", severity: forms.SeverityError,
-					zh: "没有填写企业名称或统一社会信用代码，无法确定是哪家企业，此行未导入。",
-					en: "no enterprise name or credit code: the row cannot be tied to an enterprise and was not imported."}))
-			}
-			return false
-		}
-		es, inherited = *last, true
-	} else if alias, _ := get("public_alias"); p.role == RoleNeeds && code == "" && hasNeed &&
-		(forms.IsPublicAlias(name) || alias != "" && nameKey(alias) == nameKey(name)) {
-		es = rd.aliasEnterprise(p, row, name, nameCol, idRaw != "", at)
-	} else {
-		es = rd.enterprise(p, row, name, nameCol, code, codeCol, at)
-	}
-	*last = es
-	if rowBad && !hasNeed {
-		rd.batch.bad[es.e.ID] = true
-	}
+	return has
+}
 
-	// Enterprise fields, region last (an unresolved one may go to the address).
+// cell returns a row's value for a field and its index in p.cols; "" and
+// -1 when the sheet has no column for it.
+func (p *sheetPlan) cell(vals []string, id string) (string, int) {
+	if i, ok := p.byField[id]; ok {
+		return vals[i], i
+	}
+	return "", -1
+}
+
+// rowEnterprise finds or starts the enterprise a row names: by credit code
+// or name, as an enterprise of its own when it is named only by a public
+// alias, or the enterprise of the row above (last) when it names none — then
+// inherited. It returns nil, reporting why when the row holds anything,
+// when the row names no enterprise and none is above.
+func (rd *reader) rowEnterprise(p *sheetPlan, row int, vals []string, hasID bool, has rowEntities, last *entState, at func(int, cellProblem) Problem) (es *entState, inherited bool) {
+	name, nameCol := p.cell(vals, "enterprise_name")
+	code, codeCol := p.cell(vals, "credit_code")
+	if name == "" && code == "" {
+		if last != nil {
+			return last, true
+		}
+		col := nameCol
+		if col < 0 {
+			col = codeCol
+		}
+		if has.need || has.contact || has.enterprise {
+			rd.addProblem(at(col, cellProblem{field: "enterprise_name", code: "enterprise.missing", severity: forms.SeverityError,
+				zh: "没有填写企业名称或统一社会信用代码，无法确定是哪家企业，此行未导入。",
+				en: "no enterprise name or credit code: the row cannot be tied to an enterprise and was not imported."}))
+		}
+		return nil, false
+	}
+	if alias, _ := p.cell(vals, "public_alias"); p.role == RoleNeeds && code == "" && has.need &&
+		(forms.IsPublicAlias(name) || alias != "" && nameKey(alias) == nameKey(name)) {
+		return rd.aliasEnterprise(p, row, name, nameCol, hasID, at), false
+	}
+	return rd.enterprise(p, row, name, nameCol, code, codeCol, at), false
+}
+
+// enterpriseCells reads a row's enterprise cells other than its name and
+// credit code into the enterprise, the region last (an unresolved one may
+// go to the address).
+func (rd *reader) enterpriseCells(p *sheetPlan, row int, es *entState, vals []string, at func(int, cellProblem) Problem) {
 	regionRaw, regionCol := "", -1
 	for i, c := range p.cols {
 		f := c.field
@@ -328,16 +446,12 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 	if regionRaw != "" {
 		rd.setRegion(es, regionRaw, func(cp cellProblem) Problem { return at(regionCol, cp) }, Origin{p.name, row})
 	}
+}
 
-	// The contact.
-	contactID := ""
-	if hasContact {
-		contactID = rd.contact(p, es, vals, at)
-	}
-
-	if !hasNeed {
-		return inherited
-	}
+// need adds the need of a row to the batch, of enterprise es and contact
+// contactID, marked bad when a cell of the row was (rowBad) or one of its
+// own is in error.
+func (rd *reader) need(p *sheetPlan, row int, vals []string, idRaw, noRaw string, es *entState, contactID string, rowBad bool, at func(int, cellProblem) Problem) {
 	n := &forms.Need{
 		ID: forms.NewID(), EnterpriseID: es.e.ID, ContactID: contactID,
 		CatalogueVersion: rd.cat.Version, Values: forms.Values{},
@@ -346,15 +460,35 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 	if idRaw != "" && rd.needID(p, row, idRaw, n) {
 		bad = true
 	}
-	if noRaw != "" && !n.Values.Has("platform_need_no") {
-		for _, cp := range parseCell(rd.cat, n.Values, rd.cat.MustField("platform_need_no"), noRaw) {
-			cp.field = "platform_need_no"
-			rd.addProblem(Problem{Sheet: p.name, Row: row, Column: p.platNo.letter, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en})
-			if cp.severity == forms.SeverityError {
-				bad = true
-			}
+	if noRaw != "" && !n.Values.Has("platform_need_no") && rd.platformNeedNo(p, row, noRaw, n) {
+		bad = true
+	}
+	if rd.needCells(p, vals, n, at) {
+		bad = true
+	}
+	if bad {
+		rd.batch.bad[n.ID] = true
+	}
+	rd.batch.Needs = append(rd.batch.Needs, n)
+	rd.batch.Origins[n.ID] = Origin{p.name, row}
+}
+
+// platformNeedNo reads the platform's own need number, from the column
+// beside the need id, into n and reports whether it is in error.
+func (rd *reader) platformNeedNo(p *sheetPlan, row int, noRaw string, n *forms.Need) (bad bool) {
+	for _, cp := range parseCell(rd.cat, n.Values, rd.cat.MustField("platform_need_no"), noRaw) {
+		cp.field = "platform_need_no"
+		rd.addProblem(Problem{Sheet: p.name, Row: row, Column: p.platNo.letter, Field: cp.field, Severity: cp.severity, Code: cp.code, ZH: cp.zh, EN: cp.en})
+		if cp.severity == forms.SeverityError {
+			bad = true
 		}
 	}
+	return bad
+}
+
+// needCells reads a row's need cells into n (amounts in 元 turned into
+// 万元) and reports whether any is in error.
+func (rd *reader) needCells(p *sheetPlan, vals []string, n *forms.Need, at func(int, cellProblem) Problem) (bad bool) {
 	for i, c := range p.cols {
 		if c.field.Entity != forms.EntityNeed || vals[i] == "" {
 			continue
@@ -373,12 +507,7 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 			}
 		}
 	}
-	if bad {
-		rd.batch.bad[n.ID] = true
-	}
-	rd.batch.Needs = append(rd.batch.Needs, n)
-	rd.batch.Origins[n.ID] = Origin{p.name, row}
-	return inherited
+	return bad
 }
 
 // nameKey normalises an enterprise name for matching rows to each other.

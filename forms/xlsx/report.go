@@ -72,7 +72,7 @@ const (
 )
 
 // reportListWidths are the list's column widths, in characters.
-var reportListWidths = []float64{4, 20, 16, 7, 14, 10, 8, 7, 7, 5, 5, 4, 5, 8, 10}
+var reportListWidths = []float64{4, 18, 16, 7, 13, 10, 8, 7, 7, 5, 5, 4, 5, 4, 8, 10}
 
 // reportStatsWidths are the summary's column widths.
 var reportStatsWidths = []float64{24, 9, 9, 8, 9, 9, 9, 9, 9, 11}
@@ -89,50 +89,6 @@ func rowHeight(vals []string, widths []float64, size, min float64) float64 {
 	return math.Max(min, float64(lines)*size*1.35+3)
 }
 
-// tally is one line of counts.
-type tally struct {
-	ents, cross                        map[string]bool
-	needs, valid, confirmed, published int
-	matches, deals, typical            int
-	amount                             float64
-}
-
-func newTally() *tally { return &tally{ents: map[string]bool{}, cross: map[string]bool{}} }
-
-func (t *tally) addNeed(n needFacts) {
-	t.needs++
-	if n.valid {
-		t.valid++
-	}
-	if n.confirmed {
-		t.confirmed++
-	}
-	if n.published {
-		t.published++
-	}
-	if n.match {
-		t.matches++
-	}
-	if n.deal {
-		t.deals++
-	}
-	if n.typical {
-		t.typical++
-	}
-	t.amount += n.amount
-}
-
-// needFacts are what the report counts about one need.
-type needFacts struct {
-	valid, confirmed, published, match, deal, typical bool
-	amount                                            float64
-}
-
-type progress struct {
-	intent, contract bool
-	amount           float64
-}
-
 // ReportPrivateRule says, on the report itself and in the README, what the
 // report shows of a 不公开 need: an enterprise chose not to publish it, so
 // the report — internal, but handed beyond the team to the organisers —
@@ -143,14 +99,16 @@ const (
 )
 
 // WriteReport writes the organisers' report to w: a 统计 sheet with the
-// counts the work is judged by — enterprises served, valid needs (diagnosis
-// 有效需求), cross-region enterprises (region outside HomeRegion), intended
-// matches (needs with an 意向 follow-up, or 对接中 and later), deals (needs
-// with a 合同 follow-up, or 已签约 / 已解决) with the contract amount, and
-// 典型案例 (needs marked typical_case) — overall against the targets, by
-// town and by tech field; and a 需求清单 sheet listing every need with its
-// status. Both sheets are headed by the title, the 填报单位, 填报人 and date
-// lines, and say that they are internal (内部资料).
+// counts the work is judged by, counted as forms.FactsOf and forms.Tally
+// define them (the 工作台 counts the same way) — enterprises served, valid
+// needs, cross-region enterprises (region outside HomeRegion), intended
+// matches and deals (from follow-ups, solutions and statuses) with the
+// contract amount, 典型案例 (needs marked typical_case), and the solutions
+// received (揭榜) with the needs that received three or more (竞榜) —
+// overall against the targets, by town and by tech field; and a 需求清单
+// sheet listing every need with its status. Both sheets are headed by the
+// title, the 填报单位, 填报人 and date lines, and say that they are internal
+// (内部资料).
 //
 // What the report shows of each need follows its visibility: 实名公开 the
 // enterprise's name and town; 匿名公开 the public alias and the county; 不公开
@@ -158,7 +116,8 @@ const (
 // without title, enterprise, region, tech field or type, and the tables by
 // town and by field hold it (and an enterprise whose needs are all
 // 不公开) in one line of its own, so that no town or field is named for it.
-// Follow-ups are read when recs implements [FollowUps].
+// Follow-ups are read when recs implements [FollowUps], solutions when it
+// implements [SolutionStatuses].
 func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptions) (ExportStats, error) {
 	var st ExportStats
 	lang := opt.Lang
@@ -167,8 +126,8 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		now = opt.Now
 	}
 	r := &report{cat: forms.Default(), ix: forms.Regions(), lang: lang, opt: &opt, now: now(),
-		total: newTally(), private: newTally(), byArea: map[string]*tally{}, byField: map[string]*tally{},
-		entPublic: map[string]bool{}, entPrivate: map[string]bool{}}
+		total: forms.NewTally(), private: forms.NewTally(), byArea: map[string]*forms.Tally{}, byField: map[string]*forms.Tally{},
+		entPublic: map[string]bool{}, entPrivate: map[string]bool{}, fieldEnts: map[string]bool{}}
 	if reg, ok := r.ix.Lookup(opt.HomeRegion); ok {
 		r.home = reg.Code
 	}
@@ -215,7 +174,7 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 	if err := r.writeStats(f, statsSheet); err != nil {
 		return st, err
 	}
-	st.Private = r.private.needs
+	st.Private = r.private.Counts().Needs
 	if err := finishBook(f, w, title, r.now); err != nil {
 		return st, err
 	}
@@ -233,43 +192,51 @@ type report struct {
 	home       string
 	sty        reportStyles
 	ents       enterprises
-	progressOf map[string]*progress
+	progressOf map[string]*forms.Progress
 
 	// total counts every need and enterprise; byArea and byField the needs
 	// that are not 不公开 (and the enterprises with one, or with none at
 	// all); private the 不公开 ones and the enterprises with only those.
-	total, private  *tally
-	byArea, byField map[string]*tally
+	total, private  *forms.Tally
+	byArea, byField map[string]*forms.Tally
 	// entPublic and entPrivate tell which enterprises have a need that is
-	// not 不公开, and a 不公开 one.
-	entPublic, entPrivate map[string]bool
+	// not 不公开, and a 不公开 one; fieldEnts the enterprises the table by
+	// field counts (those of its lines and of the 不公开 line).
+	entPublic, entPrivate, fieldEnts map[string]bool
 }
 
-// readProgress reads the follow-ups, when recs keeps them, as what each
-// need has come to.
-func readProgress(ctx context.Context, recs Records) (map[string]*progress, error) {
-	out := map[string]*progress{}
-	fu, ok := recs.(FollowUps)
-	if !ok {
-		return out, nil
-	}
-	all, err := fu.AllFollowUps(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("xlsx: read follow-ups: %w", err)
-	}
-	for _, f := range all {
-		p := out[f.NeedID]
-		if p == nil {
-			p = &progress{}
-			out[f.NeedID] = p
+// SolutionStatuses is implemented by stores that keep solutions (揭榜): the
+// statuses of each need's solutions, by need id. The report counts the
+// solutions received, and the matches and deals they make, when the
+// Records passed to [WriteReport] implement it.
+type SolutionStatuses interface {
+	SolutionStatuses(ctx context.Context) (map[string][]forms.SolutionStatus, error)
+}
+
+// readProgress reads what each need has come to: its follow-ups, when recs
+// keeps them, and its solutions' statuses, when recs keeps those.
+func readProgress(ctx context.Context, recs Records) (map[string]*forms.Progress, error) {
+	out := map[string]*forms.Progress{}
+	if fu, ok := recs.(FollowUps); ok {
+		all, err := fu.AllFollowUps(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: read follow-ups: %w", err)
 		}
-		switch f.Kind {
-		case forms.FollowUpIntent:
-			p.intent = true
-		case forms.FollowUpContract:
-			p.contract = true
-			if x, err := strconv.ParseFloat(f.AmountWan, 64); err == nil {
-				p.amount += x
+		out = forms.ProgressByNeed(all)
+	}
+	if ss, ok := recs.(SolutionStatuses); ok {
+		byNeed, err := ss.SolutionStatuses(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("xlsx: read solutions: %w", err)
+		}
+		for id, sts := range byNeed {
+			p := out[id]
+			if p == nil {
+				p = &forms.Progress{}
+				out[id] = p
+			}
+			for _, st := range sts {
+				p.AddSolutionStatus(st)
 			}
 		}
 	}
@@ -323,10 +290,10 @@ func (r *report) outside(code string) bool {
 	return r.home != "" && code != "" && !r.ix.Within(code, r.home)
 }
 
-func (r *report) tallyOf(m map[string]*tally, k string) *tally {
+func (r *report) tallyOf(m map[string]*forms.Tally, k string) *forms.Tally {
 	t := m[k]
 	if t == nil {
-		t = newTally()
+		t = forms.NewTally()
 		m[k] = t
 	}
 	return t
@@ -363,7 +330,7 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 		tr(lang, "序号", "No."), tr(lang, "需求名称", "Title"), tr(lang, "需求单位", "Enterprise"), tr(lang, "公开方式", "Visibility"),
 		tr(lang, "所在地区", "Region"), tr(lang, "技术领域", "Tech field"), tr(lang, "需求类型", "Type"), tr(lang, "状态", "Status"),
 		tr(lang, "企业确认", "Confirmation"), tr(lang, "有效需求", "Valid"), tr(lang, "意向对接", "Intent"), tr(lang, "签约", "Deal"),
-		tr(lang, "典型案例", "Typical case"), tr(lang, "待补充", "To complete"), tr(lang, "更新日期", "Updated"),
+		tr(lang, "典型案例", "Typical case"), tr(lang, "方案数", "Solutions"), tr(lang, "待补充", "To complete"), tr(lang, "更新日期", "Updated"),
 	}
 	rw := &reportWriter{rowWriter: rowWriter{sw: lw}, sty: r.sty}
 	r.heading(rw, reportListWidths)
@@ -402,39 +369,30 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 }
 
 // count counts a need of enterprise e (nil when unknown) in the tallies and
-// returns what it counted and the need's first-level tech field.
-func (r *report) count(n *forms.Need, e *forms.Enterprise) (needFacts, string) {
-	pr := r.progressOf[n.ID]
-	if pr == nil {
-		pr = &progress{}
-	}
-	nf := needFacts{
-		valid:     n.Diagnosis != nil && n.Diagnosis.Conclusion() == forms.ConclusionValid,
-		confirmed: r.cat.ConfirmationCurrent(n, e),
-		published: n.Platform.URL != "" || slices.Contains([]forms.Status{forms.StatusPublished, forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-		match:     pr.intent || slices.Contains([]forms.Status{forms.StatusMatching, forms.StatusSolved, forms.StatusSigned, forms.StatusResolved}, n.Status),
-		deal:      pr.contract || n.Status == forms.StatusSigned || n.Status == forms.StatusResolved,
-		typical:   n.Values.Bool("typical_case"),
-		amount:    pr.amount,
-	}
+// returns its facts and its first-level tech field.
+func (r *report) count(n *forms.Need, e *forms.Enterprise) (forms.NeedFacts, string) {
+	nf := r.cat.FactsOf(n, e, r.progressOf[n.ID], r.home)
 	top := topTechField(r.cat.Vocabulary("tech_field"), n.Values.List("tech_fields"))
-	r.total.addNeed(nf)
+	r.total.AddNeed(nf)
 	if n.Visibility() == forms.VisibilityPrivate {
-		r.private.addNeed(nf)
+		// The 不公开 line counts the enterprises with only 不公开 needs
+		// (placeEnterprises), not every enterprise with one.
+		pf := nf
+		pf.Enterprise, pf.CrossRegion = "", false
+		r.private.AddNeed(pf)
 		r.entPrivate[n.EnterpriseID] = true
 		return nf, top
 	}
-	r.tallyOf(r.byArea, r.areaOf(e)).addNeed(nf)
-	ft := r.tallyOf(r.byField, top)
-	ft.addNeed(nf)
-	ft.ents[n.EnterpriseID] = true
+	r.tallyOf(r.byArea, r.areaOf(e)).AddNeed(nf)
+	r.tallyOf(r.byField, top).AddNeed(nf)
 	r.entPublic[n.EnterpriseID] = true
+	r.fieldEnts[n.EnterpriseID] = true
 	return nf, top
 }
 
 // listRow is a need's line of the list, its number seq, named per its
 // visibility: of a 不公开 need only that it exists and how far it has come.
-func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top string, seq int) []string {
+func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf forms.NeedFacts, top string, seq int) []string {
 	lang, cat := r.lang, r.cat
 	yes := func(b bool) string {
 		if b {
@@ -444,7 +402,7 @@ func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top s
 	}
 	conf := tr(lang, "未确认", "no")
 	switch {
-	case nf.confirmed:
+	case nf.Confirmed:
 		conf = tr(lang, "已确认", "current")
 	case n.Confirmation != nil:
 		conf = tr(lang, "已失效", "stale")
@@ -458,6 +416,10 @@ func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top s
 	updated := ""
 	if !n.UpdatedAt.IsZero() {
 		updated = n.UpdatedAt.Local().Format("2006-01-02")
+	}
+	solutions := ""
+	if nf.Solutions > 0 {
+		solutions = strconv.Itoa(nf.Solutions)
 	}
 	vis, area := n.Visibility(), r.areaOf(e)
 	title, who, region := n.Title(), "", ""
@@ -478,30 +440,20 @@ func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf needFacts, top s
 		title, who, field, kind = tr(lang, "（不公开需求）", "(not public)"), tr(lang, "（不公开）", "(withheld)"), "", ""
 	}
 	return []string{strconv.Itoa(seq), title, who, cat.Vocabulary("visibility").Label(string(vis), lang), region, field, kind,
-		n.Status.Label(lang), conf, yes(nf.valid), yes(nf.match), yes(nf.deal), yes(nf.typical), strings.Join(missing, "、"), updated}
+		n.Status.Label(lang), conf, yes(nf.Valid), yes(nf.Match), yes(nf.Deal), yes(nf.TypicalCase), solutions, strings.Join(missing, "、"), updated}
 }
 
 // placeEnterprises counts each enterprise in its town's line, or in the
 // 不公开 line when all its needs are 不公开, and in the total.
 func (r *report) placeEnterprises() {
 	for id, e := range r.ents {
-		a := r.areaOf(e)
-		t := r.tallyOf(r.byArea, a)
+		r.total.AddEnterprise(e, r.home)
 		if r.entPrivate[id] && !r.entPublic[id] {
-			t = r.private
+			r.private.AddEnterprise(e, r.home)
+			r.fieldEnts[id] = true
+			continue
 		}
-		t.ents[id] = true
-		r.total.ents[id] = true
-		if r.outside(a) {
-			t.cross[id] = true
-			r.total.cross[id] = true
-		}
-	}
-	// A town whose only enterprises went to the 不公开 line has no line.
-	for a, t := range r.byArea {
-		if t.needs == 0 && len(t.ents) == 0 {
-			delete(r.byArea, a)
-		}
+		r.tallyOf(r.byArea, r.areaOf(e)).AddEnterprise(e, r.home)
 	}
 }
 
@@ -539,17 +491,17 @@ func (r *report) overall(rw *reportWriter) {
 	if r.opt.Targets != nil {
 		tg = *r.opt.Targets
 	}
-	total := r.total
+	total, private := r.total.Counts(), r.private.Counts()
 	for _, m := range []struct {
 		zh, en       string
 		done, target int
 	}{
-		{"服务企业数", "Enterprises served", len(total.ents), tg.Enterprises},
-		{"有效需求数", "Valid needs", total.valid, tg.ValidNeeds},
-		{"跨区域企业数", "Cross-region enterprises", len(total.cross), tg.CrossRegion},
-		{"意向对接数", "Intended matches", total.matches, tg.Matches},
-		{"签约（成交）数", "Deals", total.deals, tg.Deals},
-		{"典型案例数", "Typical cases", total.typical, tg.TypicalCases},
+		{"服务企业数", "Enterprises served", total.Enterprises, tg.Enterprises},
+		{"有效需求数", "Valid needs", total.Valid, tg.ValidNeeds},
+		{"跨区域企业数", "Cross-region enterprises", total.CrossRegion, tg.CrossRegion},
+		{"意向对接数", "Intended matches", total.Matches, tg.Matches},
+		{"签约（成交）数", "Deals", total.Deals, tg.Deals},
+		{"典型案例数", "Typical cases", total.Typical, tg.TypicalCases},
 	} {
 		vals := []any{rw.c(tr(lang, m.zh, m.en)), rw.n(m.done), nil, nil}
 		if r.opt.Targets != nil {
@@ -560,20 +512,31 @@ func (r *report) overall(rw *reportWriter) {
 		}
 		rw.row(vals, 18)
 	}
-	rw.row([]any{rw.c(tr(lang, "需求总数", "Needs recorded")), rw.n(total.needs)}, 18)
-	rw.row([]any{rw.c(tr(lang, "其中不公开需求", "of which not public")), rw.n(r.private.needs)}, 18)
-	rw.row([]any{rw.c(tr(lang, "签约金额（万元）", "Contract amount (10k CNY)")), excelize.Cell{StyleID: sty.num2, Value: total.amount}}, 18)
+	rw.row([]any{rw.c(tr(lang, "需求总数", "Needs recorded")), rw.n(total.Needs)}, 18)
+	rw.row([]any{rw.c(tr(lang, "其中不公开需求", "of which not public")), rw.n(private.Needs)}, 18)
+	rw.row([]any{rw.c(tr(lang, "签约金额（万元）", "Contract amount (10k CNY)")), excelize.Cell{StyleID: sty.num2, Value: total.AmountWan}}, 18)
+	rw.row([]any{rw.c(tr(lang, ReportSolutionsZH, "Solutions received")), rw.n(total.Solutions)}, 18)
+	three := tr(lang, ReportNeedsWith3ZH, "Needs with three or more solutions")
+	rw.row([]any{rw.c(three), rw.n(total.NeedsWith3Solutions)}, rowHeight([]string{three}, reportStatsWidths, 11, 18))
 }
+
+// The labels of the report's lines on solutions, which the 工作台 shows too.
+const (
+	ReportSolutionsZH  = "收到解决方案数"
+	ReportNeedsWith3ZH = "收到3个及以上方案的需求数"
+)
 
 // tables writes the counts by town and by tech field.
 func (r *report) tables(rw *reportWriter) {
 	lang, sty, total := r.lang, r.sty, r.total
+	private := r.private.Counts()
 	cols := []string{tr(lang, "服务企业", "Enterprises"), tr(lang, "跨区域企业", "Cross-region"), tr(lang, "需求数", "Needs"),
 		tr(lang, "有效需求", "Valid"), tr(lang, "企业已确认", "Confirmed"), tr(lang, "已发布", "Published"),
 		tr(lang, "意向对接", "Intent"), tr(lang, "签约", "Deals"), tr(lang, "签约金额（万元）", "Amount (10k CNY)")}
-	line := func(name string, t *tally) []any {
-		return []any{rw.c(name), rw.n(len(t.ents)), rw.n(len(t.cross)), rw.n(t.needs), rw.n(t.valid), rw.n(t.confirmed),
-			rw.n(t.published), rw.n(t.matches), rw.n(t.deals), excelize.Cell{StyleID: sty.num2, Value: t.amount}}
+	line := func(name string, tl *forms.Tally) []any {
+		t := tl.Counts()
+		return []any{rw.c(name), rw.n(t.Enterprises), rw.n(t.CrossRegion), rw.n(t.Needs), rw.n(t.Valid), rw.n(t.Confirmed),
+			rw.n(t.Published), rw.n(t.Matches), rw.n(t.Deals), excelize.Cell{StyleID: sty.num2, Value: t.AmountWan}}
 	}
 	tableHead := func(first string) {
 		vals := []any{rw.h(first)}
@@ -606,7 +569,7 @@ func (r *report) tables(rw *reportWriter) {
 		}
 		rw.row(line(name, r.byArea[a]), rowHeight([]string{name}, reportStatsWidths, 11, 18))
 	}
-	if r.private.needs > 0 {
+	if private.Needs > 0 {
 		rw.row(line(privateName, r.private), rowHeight([]string{privateName}, reportStatsWidths, 11, 18))
 	}
 	rw.row(rw.bold(line(tr(lang, "合计", "Total"), total)), 18)
@@ -627,29 +590,14 @@ func (r *report) tables(rw *reportWriter) {
 		l[2] = nil // cross-region counts enterprises, not fields
 		rw.row(l, rowHeight([]string{name}, reportStatsWidths, 11, 18))
 	}
-	if r.private.needs > 0 {
+	if private.Needs > 0 {
 		l := line(privateName, r.private)
 		l[2] = nil
 		rw.row(l, rowHeight([]string{privateName}, reportStatsWidths, 11, 18))
 	}
-	withNeeds := fieldEnts(r.byField)
-	for id := range r.private.ents {
-		withNeeds[id] = true
-	}
 	ft := line(tr(lang, "合计", "Total"), total)
-	ft[1], ft[2] = rw.n(len(withNeeds)), nil
+	ft[1], ft[2] = rw.n(len(r.fieldEnts)), nil
 	rw.row(rw.bold(ft), 18)
-}
-
-// fieldEnts counts the distinct enterprises with needs across the fields.
-func fieldEnts(m map[string]*tally) map[string]bool {
-	out := map[string]bool{}
-	for _, t := range m {
-		for id := range t.ents {
-			out[id] = true
-		}
-	}
-	return out
 }
 
 func areaRank(code string, outside bool) int {

@@ -331,63 +331,106 @@ func (s *rowSource) close() error {
 func (rd *reader) plan(name string) (*sheetPlan, error) {
 	p := &sheetPlan{name: name, role: RoleSkipped, titleCol: -1, idCol: needIDColumn{idx: -1}, platNo: needIDColumn{idx: -1}, byField: map[string]int{}, scan: rd.info.sheets[name]}
 	p.info = &SheetInfo{Name: name, Role: RoleSkipped}
-	if p.scan != nil && p.scan.mergesCut {
-		rd.addProblem(Problem{Sheet: name, Severity: forms.SeverityWarning, Code: "merges.cut",
-			ZH: fmt.Sprintf("工作表有超过 %d 个合并单元格，只按前 %d 个补全了合并区域的内容。", maxMerges, maxMerges),
-			EN: fmt.Sprintf("the sheet has more than %d merged ranges; only the first %d were used to fill merged cells.", maxMerges, maxMerges)})
-	}
-	if p.scan != nil && len(p.scan.merges) > 0 {
-		p.startRows = map[int][]mergeRange{}
-		for _, m := range p.scan.merges {
-			if m.r2 > m.r1 {
-				p.startRows[m.r1] = append(p.startRows[m.r1], m)
-			}
-		}
-	}
+	rd.indexMerges(p)
 	src, err := rd.openRows(p)
 	if err != nil {
 		return nil, err
 	}
-	src.record = true
-	type cand struct {
-		row    int
-		cells  []string
-		fields int
+	headerRow, header, err := findHeader(rd.cat, src)
+	if err != nil {
+		_ = src.close()
+		return nil, damagedSheet(name, err)
 	}
-	var best cand
-	for src.row < headerScanRows {
-		cells, ok, err := src.next()
-		if err != nil {
-			_ = src.close()
-			return nil, damagedSheet(name, err)
-		}
-		if !ok {
-			break
-		}
-		n := countHeaderFields(rd.cat, cells)
-		if n < 2 {
-			continue
-		}
-		// A later row wins a tie only directly below: the sub-header of a
-		// two-row header (联系人 over 姓名 | 手机).
-		if n > best.fields || n == best.fields && src.row == best.row+1 {
-			best = cand{row: src.row, cells: append([]string(nil), cells...), fields: n}
-		}
-	}
-	src.record = false
-	if best.row == 0 {
+	if headerRow == 0 {
 		if err := src.close(); err != nil {
 			return nil, damagedSheet(name, err)
 		}
 		return p, nil
 	}
 	p.src = src // kept open for readSheet, which replays the rows read so far
-	p.headerRow = best.row
-	p.info.HeaderRow = best.row
-	lossy := rd.partialColumns(name, best.row, best.cells)
-	var need, ent int
+	p.headerRow = headerRow
+	p.info.HeaderRow = headerRow
+	needCols := rd.mapColumns(p, header)
+	_, hasTitle := p.byField["title"]
+	_, hasName := p.byField["enterprise_name"]
+	_, hasCode := p.byField["credit_code"]
+	switch {
+	case hasTitle || needCols >= 2:
+		p.role = RoleNeeds
+	case hasName || hasCode:
+		p.role = RoleEnterprises
+		p.keepEnterpriseColumns()
+	default:
+		_ = src.close()
+		p.src = nil
+		return p, nil
+	}
+	if i, ok := p.byField["title"]; ok {
+		p.titleCol = i
+	}
+	p.info.Role = p.role
+	rd.reportIgnoredColumns(p)
+	return p, nil
+}
+
+// indexMerges keeps a sheet's vertical merges by their first row, for
+// filling the cells below, warning when there were too many to keep.
+func (rd *reader) indexMerges(p *sheetPlan) {
+	if p.scan == nil {
+		return
+	}
+	if p.scan.mergesCut {
+		rd.addProblem(Problem{Sheet: p.name, Severity: forms.SeverityWarning, Code: "merges.cut",
+			ZH: fmt.Sprintf("工作表有超过 %d 个合并单元格，只按前 %d 个补全了合并区域的内容。", maxMerges, maxMerges),
+			EN: fmt.Sprintf("the sheet has more than %d merged ranges; only the first %d were used to fill merged cells.", maxMerges, maxMerges)})
+	}
+	if len(p.scan.merges) == 0 {
+		return
+	}
+	p.startRows = map[int][]mergeRange{}
+	for _, m := range p.scan.merges {
+		if m.r2 > m.r1 {
+			p.startRows[m.r1] = append(p.startRows[m.r1], m)
+		}
+	}
+}
+
+// findHeader reads the first rows of a sheet, for replay, and returns the
+// row that names the most fields (at least two) and its cells; row 0 when
+// none does. Of two rows naming as many, the later wins only directly
+// below the other: the sub-header of a two-row header (联系人 over 姓名 |
+// 手机).
+func findHeader(cat *forms.Catalogue, src *rowSource) (row int, cells []string, err error) {
+	src.record = true
+	defer func() { src.record = false }()
+	best := 0
+	for src.row < headerScanRows {
+		got, ok, err := src.next()
+		if err != nil {
+			return 0, nil, err
+		}
+		if !ok {
+			break
+		}
+		n := countHeaderFields(cat, got)
+		if n < 2 {
+			continue
+		}
+		if n > best || n == best && src.row == row+1 {
+			row, cells, best = src.row, append([]string(nil), got...), n
+		}
+	}
+	return row, cells, nil
+}
+
+// mapColumns maps the header's columns to fields, need-id columns and
+// ignored ones, recording each in p.info.Columns, and returns how many need
+// fields it mapped. A column that a platform upload sheet xunbang wrote
+// holds only in part is not read; of two columns of one field, the first.
+func (rd *reader) mapColumns(p *sheetPlan, header []string) (needCols int) {
+	lossy := rd.partialColumns(p.name, p.headerRow, header)
 	var idCands []idCand
-	for i, h := range best.cells {
+	for i, h := range header {
 		h = strings.TrimSpace(h)
 		if h == "" {
 			continue
@@ -411,7 +454,7 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 			continue
 		}
 		if j, dup := p.byField[f.ID]; dup {
-			rd.addProblem(Problem{Sheet: name, Row: best.row, Column: letter, Field: f.ID, Severity: forms.SeverityWarning, Code: "column.duplicate",
+			rd.addProblem(Problem{Sheet: p.name, Row: p.headerRow, Column: letter, Field: f.ID, Severity: forms.SeverityWarning, Code: "column.duplicate",
 				ZH: fmt.Sprintf("「%s」列与 %s 列都对应「%s」，只读取 %s 列。", h, p.cols[j].letter, f.ZH, p.cols[j].letter),
 				EN: fmt.Sprintf("column %q and column %s both map to %s; only column %s is read.", h, p.cols[j].letter, f.EN, p.cols[j].letter)})
 			p.info.Columns = append(p.info.Columns, ci)
@@ -421,70 +464,60 @@ func (rd *reader) plan(name string) (*sheetPlan, error) {
 		p.info.Columns = append(p.info.Columns, ci)
 		p.byField[f.ID] = len(p.cols)
 		p.cols = append(p.cols, column{idx: i, letter: letter, header: h, field: f, yuan: f.Kind == forms.KindMoney && yuanHeader(h)})
-		switch f.Entity {
-		case forms.EntityNeed:
-			need++
-		default:
-			ent++
+		if f.Entity == forms.EntityNeed {
+			needCols++
 		}
 	}
 	p.chooseIDColumn(idCands)
-	_, hasTitle := p.byField["title"]
-	_, hasName := p.byField["enterprise_name"]
-	_, hasCode := p.byField["credit_code"]
-	switch {
-	case hasTitle || need >= 2:
-		p.role = RoleNeeds
-	case hasName || hasCode:
-		p.role = RoleEnterprises
-		// A need id on an enterprise sheet names no need of it.
-		if p.idCol.idx >= 0 {
-			p.ignored = append(p.ignored, ColumnInfo{Column: p.idCol.letter, Header: p.idCol.header})
-			for i := range p.info.Columns {
-				if f := p.info.Columns[i].Field; f == ColumnNeedID || f == "platform_need_no" && p.platNo.idx >= 0 {
-					p.info.Columns[i].Field = ""
-				}
+	return needCols
+}
+
+// keepEnterpriseColumns drops, from an enterprise sheet, the columns that
+// name a need: its need-id columns (a need id there names no need of it)
+// and its need fields, which are not read.
+func (p *sheetPlan) keepEnterpriseColumns() {
+	if p.idCol.idx >= 0 {
+		p.ignored = append(p.ignored, ColumnInfo{Column: p.idCol.letter, Header: p.idCol.header})
+		for i := range p.info.Columns {
+			if f := p.info.Columns[i].Field; f == ColumnNeedID || f == "platform_need_no" && p.platNo.idx >= 0 {
+				p.info.Columns[i].Field = ""
 			}
-			p.idCol = needIDColumn{idx: -1}
 		}
-		if p.platNo.idx >= 0 {
-			p.ignored = append(p.ignored, ColumnInfo{Column: p.platNo.letter, Header: p.platNo.header})
-			p.platNo = needIDColumn{idx: -1}
-		}
-		// Need columns on an enterprise sheet are not read.
-		kept := p.cols[:0]
-		for _, c := range p.cols {
-			if c.field.Entity == forms.EntityNeed {
-				p.ignored = append(p.ignored, ColumnInfo{Column: c.letter, Header: c.header})
-				continue
-			}
-			kept = append(kept, c)
-		}
-		p.cols = kept
-		p.byField = map[string]int{}
-		for i, c := range p.cols {
-			p.byField[c.field.ID] = i
-		}
-	default:
-		_ = src.close()
-		p.src = nil
-		return p, nil
+		p.idCol = needIDColumn{idx: -1}
 	}
-	if i, ok := p.byField["title"]; ok {
-		p.titleCol = i
+	if p.platNo.idx >= 0 {
+		p.ignored = append(p.ignored, ColumnInfo{Column: p.platNo.letter, Header: p.platNo.header})
+		p.platNo = needIDColumn{idx: -1}
 	}
-	p.info.Role = p.role
-	if len(p.ignored) > 0 {
-		var zh, en []string
-		for _, c := range p.ignored {
-			zh = append(zh, fmt.Sprintf("%s「%s」", c.Column, clipText(c.Header, 20)))
-			en = append(en, fmt.Sprintf("%s %q", c.Column, clipText(c.Header, 20)))
+	kept := p.cols[:0]
+	for _, c := range p.cols {
+		if c.field.Entity == forms.EntityNeed {
+			p.ignored = append(p.ignored, ColumnInfo{Column: c.letter, Header: c.header})
+			continue
 		}
-		rd.addProblem(Problem{Sheet: name, Row: p.headerRow, Severity: forms.SeverityWarning, Code: "unknown_columns",
-			ZH: "以下列无法对应到需求征集表的栏目，已忽略：" + strings.Join(zh, "、") + "。",
-			EN: "these columns match no field of the form and were ignored: " + strings.Join(en, ", ") + "."})
+		kept = append(kept, c)
 	}
-	return p, nil
+	p.cols = kept
+	p.byField = map[string]int{}
+	for i, c := range p.cols {
+		p.byField[c.field.ID] = i
+	}
+}
+
+// reportIgnoredColumns warns of the columns that match no field of the
+// form.
+func (rd *reader) reportIgnoredColumns(p *sheetPlan) {
+	if len(p.ignored) == 0 {
+		return
+	}
+	var zh, en []string
+	for _, c := range p.ignored {
+		zh = append(zh, fmt.Sprintf("%s「%s」", c.Column, clipText(c.Header, 20)))
+		en = append(en, fmt.Sprintf("%s %q", c.Column, clipText(c.Header, 20)))
+	}
+	rd.addProblem(Problem{Sheet: p.name, Row: p.headerRow, Severity: forms.SeverityWarning, Code: "unknown_columns",
+		ZH: "以下列无法对应到需求征集表的栏目，已忽略：" + strings.Join(zh, "、") + "。",
+		EN: "these columns match no field of the form and were ignored: " + strings.Join(en, ", ") + "."})
 }
 
 func damagedSheet(name string, err error) error {

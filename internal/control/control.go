@@ -133,7 +133,7 @@ type file struct {
 // tokenLen is the length of a token in hex digits.
 const tokenLen = 64
 
-// ErrUnreachable: no window answers on the control channel — there is no
+// ErrUnreachable means no window answers on the control channel — there is no
 // control file, it is malformed, or it is stale (the window that wrote it
 // is gone: nothing listens on its port, or something else does).
 var ErrUnreachable = errors.New("no xunbang window answers on the control channel")

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 // Handlers are the operations a Server offers; a nil one is answered with
@@ -248,40 +250,16 @@ func (s *Server) removeFile() error {
 	return nil
 }
 
-// writeFileAtomic writes the control file with mode 0600: a temporary file
-// in the same directory, synced, then renamed over the old one.
+// writeFileAtomic writes the control file with mode 0600, atomically.
 func writeFileAtomic(path string, f file) error {
 	b, err := json.Marshal(f)
 	if err != nil {
 		return err
 	}
-	b = append(b, '\n')
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(dir, ".control-*.tmp") // mode 0600
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // after the rename, a no-op
-	_, err = tmp.Write(b)
-	if err == nil {
-		err = tmp.Sync()
-	}
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp.Name(), 0o600)
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), path)
-	}
-	if err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.WriteFile(path, append(b, '\n'), 0o600)
 }
 
 // writeLine writes v as one line of JSON.

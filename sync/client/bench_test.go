@@ -104,10 +104,10 @@ func BenchmarkPush10000(b *testing.B) {
 	b.ReportMetric(peakMiB, "peak-heap-MiB")
 }
 
-// noChange is BenchmarkSyncNoChange50000's fixture, built once per test
-// binary (filling and pushing 50,000 needs takes a minute) and shared by the
-// -count runs; TestMain removes it.
-var noChange struct {
+// noChangeFixture is a laptop and a hub holding the same n needs, built
+// once per test binary and size (filling and pushing 200,000 needs takes
+// about a minute) and shared by the -count runs; TestMain removes them.
+type noChangeFixture struct {
 	once sync.Once
 	err  error
 	dir  string
@@ -117,26 +117,33 @@ var noChange struct {
 	c    *client.Client
 }
 
+var noChange = map[int]*noChangeFixture{50000: {}, 200000: {}}
+
 func TestMain(m *testing.M) {
 	code := m.Run()
-	if noChange.ts != nil {
-		noChange.ts.Close()
-	}
-	if noChange.st != nil {
-		noChange.st.Close()
-	}
-	if noChange.srv != nil {
-		noChange.srv.Close()
-	}
-	if noChange.dir != "" {
-		os.RemoveAll(noChange.dir)
+	for _, f := range noChange {
+		f.close()
 	}
 	os.Exit(code)
 }
 
-func setupNoChange(b *testing.B) {
+func (f *noChangeFixture) close() {
+	if f.ts != nil {
+		f.ts.Close()
+	}
+	if f.st != nil {
+		f.st.Close()
+	}
+	if f.srv != nil {
+		f.srv.Close()
+	}
+	if f.dir != "" {
+		os.RemoveAll(f.dir)
+	}
+}
+
+func (f *noChangeFixture) setup(b *testing.B, n int) {
 	ctx := context.Background()
-	f := &noChange
 	if f.dir, f.err = os.MkdirTemp("", "xunbang-bench-"); f.err != nil {
 		return
 	}
@@ -152,41 +159,46 @@ func setupNoChange(b *testing.B) {
 	if f.st, f.err = store.Open(ctx, filepath.Join(f.dir, "laptop"), store.Options{User: "li", Team: "suzhou", Logger: quiet}); f.err != nil {
 		return
 	}
-	fill(b, f.st, 50000)
+	fill(b, f.st, n)
 	if f.c, f.err = client.New(f.st, benchConfig(f.ts.URL, tok)); f.err != nil {
 		return
 	}
 	rep, err := f.c.Sync(ctx)
-	if err == nil && rep.Accepted != 50001 {
+	if err == nil && rep.Accepted != n+1 {
 		err = fmt.Errorf("setup pushed %s", rep)
 	}
 	f.err = err
 }
 
-// BenchmarkSyncNoChange50000 is a sync when nothing changed, with 50,000
-// needs in the store and on the server: one request. Metrics: requests per
+// BenchmarkSyncNoChange is a sync when nothing changed, with 50,000 and
+// 200,000 needs in the store and on the server over loopback: one request,
+// whatever the size (issue 17: under 20 ms at 200k). Metrics: requests per
 // sync and the median sync time in ms (ns/op is the mean).
-func BenchmarkSyncNoChange50000(b *testing.B) {
-	ctx := context.Background()
-	noChange.once.Do(func() { setupNoChange(b) })
-	if noChange.err != nil {
-		b.Fatal(noChange.err)
+func BenchmarkSyncNoChange(b *testing.B) {
+	for _, n := range []int{50000, 200000} {
+		b.Run(fmt.Sprint(n/1000, "k"), func(b *testing.B) {
+			f := noChange[n]
+			f.once.Do(func() { f.setup(b, n) })
+			if f.err != nil {
+				b.Fatal(f.err)
+			}
+			ctx := context.Background()
+			var times []time.Duration
+			requests := 0
+			for b.Loop() {
+				start := time.Now()
+				rep, err := f.c.Sync(ctx)
+				times = append(times, time.Since(start))
+				if err != nil || rep.Pushed != 0 || rep.Pulled != 0 {
+					b.Fatalf("%s: %v", rep, err)
+				}
+				requests += rep.Requests
+			}
+			slices.Sort(times)
+			b.ReportMetric(float64(requests)/float64(len(times)), "requests/sync")
+			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
+		})
 	}
-	c := noChange.c
-	var times []time.Duration
-	requests := 0
-	for b.Loop() {
-		start := time.Now()
-		rep, err := c.Sync(ctx)
-		times = append(times, time.Since(start))
-		if err != nil || rep.Pushed != 0 || rep.Pulled != 0 {
-			b.Fatalf("%s: %v", rep, err)
-		}
-		requests += rep.Requests
-	}
-	slices.Sort(times)
-	b.ReportMetric(float64(requests)/float64(len(times)), "requests/sync")
-	b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "median-ms")
 }
 
 // BenchmarkAutosaveBurst edits one need 30 times, saving after each edit as

@@ -91,7 +91,7 @@ func (cfg *Config) dialOptions() DialOptions {
 // reference platform's limit.
 const MaxPushBytes = 6 << 20
 
-// ErrNoDialer: a Config names neither a Platform nor a Dial to open one.
+// ErrNoDialer means a Config names neither a Platform nor a Dial to open one.
 var ErrNoDialer = errors.New("sync client: no platform and no dialer configured")
 
 // Client is the sync engine for one store and one platform. Its methods are

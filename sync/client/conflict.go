@@ -130,7 +130,7 @@ func Conflicts(ctx context.Context, st Store) ([]Conflict, error) {
 	return out, err
 }
 
-// ErrNoConflict: the record has no kept conflict.
+// ErrNoConflict means the record has no kept conflict.
 var ErrNoConflict = errors.New("no conflict kept for this record")
 
 // ResolveNeed ends a need's conflict. The server's revision becomes the

@@ -63,7 +63,7 @@ type storedToken struct {
 	Token  string `json:"token"`
 }
 
-// ErrNoPlaceForToken: there is no usable OS keyring and the data file is
+// ErrNoPlaceForToken means there is no usable OS keyring and the data file is
 // not encrypted, so the token cannot be kept without writing it in plain
 // text.
 var ErrNoPlaceForToken = errors.New("no OS keyring and the data file is not encrypted: the token cannot be kept")

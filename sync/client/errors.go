@@ -119,7 +119,7 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
-// ErrNoToken: there is no token for the server, neither in XUNBANG_TOKEN nor
+// ErrNoToken means there is no token for the server, neither in XUNBANG_TOKEN nor
 // in the OS keyring.
 var ErrNoToken = errors.New("no token: paste it in 设置 → 平台连接, run `xunbang login --server URL`, or set XUNBANG_TOKEN")
 
@@ -282,5 +282,5 @@ func ProblemOf(err error) Problem {
 	return ProblemLocal
 }
 
-// ErrNoAddress: the settings name no platform address.
+// ErrNoAddress means the settings name no platform address.
 var ErrNoAddress = errors.New("no platform address in the settings")

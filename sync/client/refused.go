@@ -68,7 +68,7 @@ func Refusals(ctx context.Context, st Store) ([]Refusal, error) {
 	return out, nil
 }
 
-// ErrNotSuperseded: a refusal of a record's current revision cannot be
+// ErrNotSuperseded means a refusal of a record's current revision cannot be
 // dismissed; the record has to be fixed.
 var ErrNotSuperseded = errors.New("the refused revision is the record's current one: fix the record instead")
 

@@ -22,7 +22,7 @@ type Keyring interface {
 	Delete(service, account string) error
 }
 
-// ErrNoKeyring: no OS keyring could be used (no Secret Service on a headless
+// ErrNoKeyring means no OS keyring could be used (no Secret Service on a headless
 // Linux, no D-Bus session, a locked or absent keychain).
 var ErrNoKeyring = keys.ErrNoKeyring
 

@@ -23,10 +23,14 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strconv"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
 	berrors "go.etcd.io/bbolt/errors"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 var (
@@ -58,7 +62,7 @@ func OpenBolt(path string, lockTimeout time.Duration) (*Bolt, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("hubstore: open %s: %w", path, err)
 	}
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockTimeout})
+	db, err := bolt.Open(path, 0o600, boltOptions(lockTimeout))
 	if err == nil {
 		// A copy of the file from before a Compact that did not finish.
 		err = wipe(path + ".old")
@@ -85,6 +89,20 @@ func OpenBolt(path string, lockTimeout time.Duration) (*Bolt, error) {
 		return nil, fmt.Errorf("hubstore: open %s: %w", path, err)
 	}
 	return &Bolt{db: db, path: path}, nil
+}
+
+// boltOptions are the hub file's options: the hash-map freelist, which
+// stays fast as a hub's file grows to hundreds of thousands of revisions,
+// and, where a memory map larger than the file costs nothing (not on
+// Windows, where bbolt grows the file to the map), a first map of 1 GiB so
+// that a growing file is not remapped — every remap copies the open
+// transaction's nodes.
+func boltOptions(lockTimeout time.Duration) *bolt.Options {
+	o := &bolt.Options{Timeout: lockTimeout, FreelistType: bolt.FreelistMapType}
+	if runtime.GOOS != "windows" && strconv.IntSize == 64 {
+		o.InitialMmapSize = 1 << 30
+	}
+	return o
 }
 
 // Path returns the file's path.
@@ -136,7 +154,7 @@ func (b *Bolt) Compact() error {
 		return fmt.Errorf("hubstore: compact: %w", err)
 	}
 	reopen := func() error {
-		db, err := bolt.Open(b.path, 0o600, &bolt.Options{Timeout: time.Second})
+		db, err := bolt.Open(b.path, 0o600, boltOptions(time.Second))
 		if err != nil {
 			return fmt.Errorf("hubstore: compact: reopen: %w", err)
 		}
@@ -173,12 +191,7 @@ func wipe(path string) error {
 	return os.Remove(path)
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		_ = d.Sync()
-		d.Close()
-	}
-}
+func syncDir(dir string) { atomicfile.SyncDir(dir) }
 
 // zeroFile overwrites a file's bytes with zeros and syncs it.
 func zeroFile(path string) error {

@@ -14,7 +14,7 @@ type CopyStats struct {
 	Solutions                                        int
 }
 
-// ErrNotEmpty: Copy's destination already holds a hub.
+// ErrNotEmpty means Copy's destination already holds a hub.
 var ErrNotEmpty = errors.New("the destination already holds a hub")
 
 // Copy copies everything src holds into dst — the way a district's bbolt

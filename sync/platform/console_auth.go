@@ -289,7 +289,7 @@ type NewUser struct {
 	Teams, Regions          []string
 }
 
-// ErrUserExists: CreateUser for a name already taken.
+// ErrUserExists is returned by CreateUser for a name already taken.
 var ErrUserExists = errors.New("a hub user of that name exists")
 
 // consoleError is an error whose message is for the console's user.

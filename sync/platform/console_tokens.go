@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xunbang/xunbang/internal/atomicfile"
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -236,12 +237,7 @@ func (s *Server) PublishControl(ctx context.Context, addr net.Addr) (func(), err
 	ctl := Control{Server: "http://" + net.JoinHostPort(host, port), Token: tok, PID: os.Getpid()}
 	b, _ := json.Marshal(ctl)
 	path := filepath.Join(s.dir, ControlFileName)
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, b, 0o600); err != nil {
-		return nil, err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
+	if err := atomicfile.WriteFile(path, b, 0o600); err != nil {
 		return nil, err
 	}
 	return func() {
@@ -252,7 +248,7 @@ func (s *Server) PublishControl(ctx context.Context, addr net.Addr) (func(), err
 	}, nil
 }
 
-// ErrNoControl: the data dir has no control file (no serve runs there).
+// ErrNoControl means the data dir has no control file (no serve runs there).
 var ErrNoControl = errors.New("no running xunbang serve found for this data dir")
 
 // ReadControl reads the control file of a data dir.

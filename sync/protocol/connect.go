@@ -30,7 +30,7 @@ func FormatConnectText(server, token string) string {
 	return ConnectTitle + "\n地址：" + strings.TrimRight(server, "/") + "\n令牌：" + token + "\n"
 }
 
-// ErrNoConnectText: the text holds no hub address, or no token.
+// ErrNoConnectText means the text holds no hub address, or no token.
 var ErrNoConnectText = errors.New("this text holds no hub address and token (paste the whole 寻榜平台连接 text)")
 
 // ParseConnectText finds the hub's address and the token in a pasted

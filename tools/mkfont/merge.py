@@ -79,7 +79,7 @@ def required(repo):
     req |= listed(repo / "tools/mkfont/tongyong-guifan-hanzi.txt")
     req |= set(chr(c) for c in range(0x4E00, 0x9FA6))  # CJK Unified Ideographs of Unicode 1.1
     req |= set(chr(c) for c in range(0x21, 0x7F))  # ASCII
-    with gzip.open(repo / "forms/data/regions.tsv.gz", "rt", encoding="utf-8") as f:
+    with gzip.open(repo / "forms/regions/data/regions.tsv.gz", "rt", encoding="utf-8") as f:
         req |= set(f.read())
     req |= set((repo / "forms/data/catalogue.json").read_text(encoding="utf-8"))
     for p in sorted((repo / "assets/translations").glob("*.json")):

@@ -18,10 +18,13 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"log"
 	"math"
 	"os"
 	"path/filepath"
+
+	"github.com/xunbang/xunbang/internal/atomicfile"
 )
 
 const (
@@ -119,34 +122,17 @@ func draw() *image.NRGBA {
 
 // writePNG writes img to path atomically: a temporary file in the same
 // directory, renamed over path once complete.
-func writePNG(path string, img image.Image) (err error) {
+func writePNG(path string, img image.Image) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return fmt.Errorf("create %s: %w", dir, err)
 	}
-	f, err := os.CreateTemp(dir, ".icon-*.png")
-	if err != nil {
-		return fmt.Errorf("create temporary file: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
+	return atomicfile.Write(path, 0o644, func(w io.Writer) error {
+		if err := png.Encode(w, img); err != nil {
+			return fmt.Errorf("encode PNG: %w", err)
 		}
-	}()
-	if err := png.Encode(f, img); err != nil {
-		return fmt.Errorf("encode PNG: %w", err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fmt.Errorf("chmod %s: %w", f.Name(), err)
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("close %s: %w", f.Name(), err)
-	}
-	if err := os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("rename to %s: %w", path, err)
-	}
-	return nil
+		return nil
+	})
 }
 
 func main() {

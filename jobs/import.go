@@ -1,0 +1,351 @@
+package jobs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/jsonl"
+	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/store"
+)
+
+// ImportKind is what an imported file holds.
+type ImportKind string
+
+// The kinds of import.
+const (
+	// ImportRecords: JSON Lines as `xunbang export --format json` writes
+	// them (enterprises, needs and their solutions); records keep their ids
+	// and revisions.
+	ImportRecords ImportKind = "records"
+	// ImportNeeds: a filled 需求征集表 workbook (or an upload sheet):
+	// enterprises and needs, merged into those stored.
+	ImportNeeds ImportKind = "needs"
+	// ImportSolutions: filled 《技术需求解决方案表》: each solution finds its
+	// need among the stored ones by number or title.
+	ImportSolutions ImportKind = "solutions"
+)
+
+// Importer is what an import needs of the store: the settings (the home
+// region town names are looked up in), the needs solutions are matched to,
+// the two imports and the audit log.
+type Importer interface {
+	SettingsSource
+	Needs(ctx context.Context, q store.Query) ([]*store.Summary, error)
+	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
+	ImportSolutions(ctx context.Context, sols []*forms.Solution, opt store.ImportOptions) (store.ImportReport, error)
+	Auditor
+}
+
+// ImportRequest says what to import.
+type ImportRequest struct {
+	// Path is the file: .jsonl (also .json, .ndjson) or .xlsx.
+	Path string
+	// Sheet names the one sheet of a workbook to read; "" reads all.
+	Sheet string
+	// HomeRegion is the region code a town name alone is looked up in;
+	// "" takes the settings' (HomeRegion).
+	HomeRegion string
+	// Solutions reads a workbook as 《技术需求解决方案表》 even when it is
+	// not recognised as one.
+	Solutions bool
+	// Lang is the language of the readers' messages kept with the records.
+	Lang string
+	// Progress, when set, is told rows read of total.
+	Progress Progress
+}
+
+// ErrUnsupportedFile means that the file is neither JSON Lines nor a
+// workbook.
+var ErrUnsupportedFile = errors.New("only .jsonl and .xlsx files can be imported")
+
+// ErrBlocked is the kind of a [BlockedError].
+var ErrBlocked = errors.New("the file has errors: nothing imported")
+
+// BlockedError refuses to import a file with errors unless only the records
+// without them are asked for. errors.Is(err, ErrBlocked) holds.
+type BlockedError struct {
+	// Errors counts the errors; Moved of them are rows whose need number
+	// is a stored need of another enterprise, which the store refuses to
+	// move.
+	Errors, Moved int
+}
+
+func (e *BlockedError) Error() string {
+	return fmt.Sprintf("%v (%d errors, %d of them needs of another enterprise)", ErrBlocked, e.Errors, e.Moved)
+}
+
+// Is reports whether target is ErrBlocked.
+func (e *BlockedError) Is(target error) bool { return target == ErrBlocked }
+
+// ImportCounts counts records by kind.
+type ImportCounts struct{ Enterprises, Needs, Solutions int }
+
+// records are what an import stores.
+type records struct {
+	ents  []*forms.Enterprise
+	needs []*forms.Need
+	sols  []*forms.Solution
+}
+
+func (r records) counts() ImportCounts { return ImportCounts{len(r.ents), len(r.needs), len(r.sols)} }
+
+// Preview is what importing a file would do: the file read and checked, and
+// tried in a dry run of what ApplyImport stores; nothing is written.
+type Preview struct {
+	// Request is the request, its HomeRegion taken from the settings when
+	// it gave none.
+	Request ImportRequest
+	Kind    ImportKind
+	// Sheets are the workbook's sheets that hold records, in order (none
+	// for JSON Lines): a face may offer to read one of them only.
+	Sheets []string
+	// Problems are the file's errors and warnings, in the order found.
+	Problems []Problem
+	// Read counts the records the file holds, with or without errors.
+	Read ImportCounts
+	// Report is the dry run of what ApplyImport stores: the whole file
+	// when it has no errors, else its records without errors, which only
+	// ApplyImport with partial stores.
+	Report store.ImportReport
+
+	good  records
+	xb    *xlsx.Batch // a needs workbook, which refuses moved needs row by row
+	moved int
+}
+
+// HasErrors reports whether the file has errors (which block a whole import).
+func (p *Preview) HasErrors() bool { return p.Errors() > 0 }
+
+// Errors counts the errors.
+func (p *Preview) Errors() int {
+	n := 0
+	for _, q := range p.Problems {
+		if q.Error() {
+			n++
+		}
+	}
+	return n
+}
+
+// Moved counts the errors that are rows whose need number is a stored need
+// of another enterprise.
+func (p *Preview) Moved() int { return p.moved }
+
+// Good counts what ApplyImport would store.
+func (p *Preview) Good() ImportCounts { return p.good.counts() }
+
+// Empty reports whether there is nothing to import: no record without an
+// error.
+func (p *Preview) Empty() bool { return p.good.counts() == ImportCounts{} }
+
+// Messages lists the problems in lang, each with its place.
+func (p *Preview) Messages(lang string) []string {
+	out := make([]string, len(p.Problems))
+	for i, q := range p.Problems {
+		out[i] = q.Message(lang)
+	}
+	return out
+}
+
+// KindOf says what a file holds by its name, and for a workbook by its
+// sheets (a filled 《技术需求解决方案表》 is recognised by its labels).
+func KindOf(ctx context.Context, path string, solutions bool) (ImportKind, error) {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".jsonl", ".json", ".ndjson":
+		return ImportRecords, nil
+	case ".xlsx":
+		if solutions {
+			return ImportSolutions, nil
+		}
+		if ok, _ := xlsx.IsSolutionWorkbook(ctx, path, xlsx.Options{}); ok {
+			return ImportSolutions, nil
+		}
+		return ImportNeeds, nil
+	}
+	return "", fmt.Errorf("import %s: %w", path, ErrUnsupportedFile)
+}
+
+// PreviewImport reads the file of req and tries it in a dry run. It
+// returns a *FileError (errors.As) for a workbook that cannot be read at
+// all, and ctx's error when cancelled.
+func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Preview, error) {
+	kind, err := KindOf(ctx, req.Path, req.Solutions)
+	if err != nil {
+		return nil, err
+	}
+	p := &Preview{Request: req, Kind: kind}
+	switch kind {
+	case ImportRecords:
+		err = p.readRecords(ctx)
+	case ImportNeeds:
+		err = p.readNeeds(ctx, st)
+	case ImportSolutions:
+		err = p.readSolutions(ctx, st)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", req.Path, err)
+	}
+	if p.Report, err = p.store(ctx, st, true, true); err != nil {
+		return nil, fmt.Errorf("import %s: %w", req.Path, err)
+	}
+	return p, nil
+}
+
+// ApplyImport stores what the preview read, in one transaction: the whole
+// file when it has no errors; when it has, nothing (a *BlockedError) unless
+// partial, and with partial its records without errors. The import is then
+// recorded in the audit log.
+func ApplyImport(ctx context.Context, st Importer, p *Preview, partial bool) (store.ImportReport, error) {
+	if p.HasErrors() && !partial {
+		return store.ImportReport{}, &BlockedError{Errors: p.Errors(), Moved: p.moved}
+	}
+	rep, err := p.store(ctx, st, false, partial)
+	if err != nil {
+		return rep, fmt.Errorf("import %s: %w", p.Request.Path, err)
+	}
+	detail := fmt.Sprintf("%s ← %s (%d created, %d updated, %d skipped)", p.Kind, OutputName(p.Request.Path), rep.Created, rep.Updated, rep.Skipped)
+	if n := p.Errors(); n > 0 {
+		detail += fmt.Sprintf("; %d errors left out", n)
+	}
+	return rep, audit(ctx, st, store.AuditImport, detail)
+}
+
+// store imports the good records, or tries them with dryRun. A need whose
+// number the store finds to be another enterprise's is refused row by row:
+// an error of its row, after which the rest is tried again when partial
+// allows it, and the import is blocked when not.
+func (p *Preview) store(ctx context.Context, st Importer, dryRun, partial bool) (store.ImportReport, error) {
+	opt := store.ImportOptions{DryRun: dryRun, Exact: p.Kind == ImportRecords}
+	if p.Kind == ImportRecords {
+		opt.Solutions = p.good.sols
+	}
+	if p.Kind == ImportSolutions {
+		return st.ImportSolutions(ctx, p.good.sols, opt)
+	}
+	rep, err := st.Import(ctx, p.good.ents, p.good.needs, opt)
+	var ce *store.ImportConflictError
+	if p.xb == nil || !errors.As(err, &ce) {
+		return rep, err
+	}
+	moved := make([]xlsx.MovedNeed, len(ce.Needs))
+	for i, c := range ce.Needs {
+		moved[i] = xlsx.MovedNeed(c)
+	}
+	p.xb.RefuseMoved(p.good.needs, moved)
+	p.moved += len(moved)
+	p.Problems = fromXLSX(p.xb.Problems)
+	good := p.xb.Partial()
+	p.good = records{ents: good.Enterprises, needs: good.Needs}
+	if !partial {
+		return store.ImportReport{}, &BlockedError{Errors: p.Errors(), Moved: p.moved}
+	}
+	return st.Import(ctx, p.good.ents, p.good.needs, opt)
+}
+
+// readRecords reads JSON Lines: a record with an error is left out. Records
+// keep their ids and revisions; a hand-written line without a revision gets
+// one, as if it had been saved.
+func (p *Preview) readRecords(ctx context.Context) error {
+	f, err := os.Open(p.Request.Path)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	b, err := jsonl.Read(ctx, f)
+	if err != nil {
+		return err
+	}
+	for _, e := range b.Enterprises {
+		if e.Rev == "" {
+			e.Rev = forms.NewID()
+		}
+	}
+	for _, n := range b.Needs {
+		if n.Rev == "" {
+			n.Rev = forms.NewID()
+		}
+	}
+	for _, s := range b.Solutions {
+		if s.Rev == "" {
+			s.Rev = forms.NewID()
+		}
+	}
+	p.Problems = fromJSONL(b.Problems)
+	p.good = records{ents: b.Enterprises, needs: b.Needs, sols: b.Solutions}
+	p.Read = p.good.counts()
+	return nil
+}
+
+// readNeeds reads a 需求征集表 workbook.
+func (p *Preview) readNeeds(ctx context.Context, st Importer) error {
+	if p.Request.HomeRegion == "" {
+		set, err := st.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		p.Request.HomeRegion = set.HomeRegion
+	}
+	b, err := xlsx.ReadFile(ctx, p.Request.Path, p.xlsxOptions())
+	if err != nil {
+		return err
+	}
+	p.xb = b
+	p.Problems = fromXLSX(b.Problems)
+	p.Read = ImportCounts{Enterprises: len(b.Enterprises), Needs: len(b.Needs)}
+	good := b
+	if b.HasErrors() {
+		good = b.Partial()
+	}
+	p.good = records{ents: good.Enterprises, needs: good.Needs}
+	p.Sheets = recordSheets(b.Sheets)
+	return nil
+}
+
+// readSolutions reads filled 《技术需求解决方案表》 and finds each solution's
+// need.
+func (p *Preview) readSolutions(ctx context.Context, st Importer) error {
+	b, err := xlsx.ReadSolutionsFile(ctx, p.Request.Path, p.xlsxOptions())
+	if err != nil {
+		return err
+	}
+	needs, err := st.Needs(ctx, store.Query{})
+	if err != nil {
+		return err
+	}
+	infos := make([]xlsx.NeedInfo, len(needs))
+	for i, n := range needs {
+		infos[i] = xlsx.NeedInfo{ID: n.ID, Title: n.Title}
+	}
+	b.Resolve(infos)
+	p.Problems = fromXLSX(b.Problems)
+	p.Read = ImportCounts{Solutions: len(b.Solutions)}
+	good := b
+	if b.HasErrors() {
+		good = b.Partial()
+	}
+	p.good = records{sols: good.Solutions}
+	p.Sheets = recordSheets(b.Sheets)
+	return nil
+}
+
+func (p *Preview) xlsxOptions() xlsx.Options {
+	r := p.Request
+	return xlsx.Options{Sheet: r.Sheet, HomeRegion: r.HomeRegion, Lang: r.Lang, Progress: r.Progress}
+}
+
+// recordSheets names the sheets read as records.
+func recordSheets(l []xlsx.SheetInfo) []string {
+	var out []string
+	for _, s := range l {
+		if s.Role != xlsx.RoleSkipped {
+			out = append(out, s.Name)
+		}
+	}
+	return out
+}

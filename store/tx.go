@@ -148,8 +148,30 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	if v == nil {
 		return nil, fmt.Errorf("need %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
+	return decodeNeed(id, v)
+}
+
+// needAt returns the current revision of the need of a head, opening its
+// row with o.
+func (tx *Tx) needAt(h *needHead, o *opener) (*forms.Need, error) {
+	k := seqKey(h.ID, h.RevSeq)
+	v := tx.get(needRevisionsBucket, k)
+	if v == nil {
+		return nil, fmt.Errorf("need %s: revision row %d missing: %w", h.ID, h.RevSeq, ErrCorrupt)
+	}
+	p, err := o.open(needRevisionsBucket, k, v)
+	if err != nil {
+		return nil, fmt.Errorf("need %s: %w", h.ID, err)
+	}
+	return decodeNeed(h.ID, p)
+}
+
+// decodeNeed decodes a revision row, which the store wrote: straight
+// through forms' decoder (json.Unmarshal would first check the whole row
+// once more).
+func decodeNeed(id string, v []byte) (*forms.Need, error) {
 	n := new(forms.Need)
-	if err := json.Unmarshal(v, n); err != nil {
+	if err := n.UnmarshalJSON(v); err != nil {
 		return nil, fmt.Errorf("need %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return n, nil
@@ -173,7 +195,7 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 		return nil, fmt.Errorf("enterprise %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
 	e := new(forms.Enterprise)
-	if err := json.Unmarshal(v, e); err != nil {
+	if err := e.UnmarshalJSON(v); err != nil {
 		return nil, fmt.Errorf("enterprise %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return e, nil

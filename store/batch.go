@@ -57,6 +57,9 @@ func (wb *writeBatch) bucket(name []byte) *pendingBucket {
 // put writes val (nil is an empty value) under key.
 func (tx *Tx) put(bucket, key, val []byte) error {
 	if tx.batch == nil {
+		if tx.stage != nil {
+			return tx.stage.write(tx, bucket, key, pendingWrite{val: val})
+		}
 		return tx.bucket(bucket).Put(key, val)
 	}
 	pb := tx.batch.bucket(bucket)
@@ -68,7 +71,7 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 // putAppend is put into a bucket whose keys mostly grow (by time, by
 // sequence): its pages are filled before they split.
 func (tx *Tx) putAppend(bucket, key, val []byte) error {
-	if tx.batch == nil {
+	if tx.batch == nil && tx.stage == nil {
 		b := tx.bucket(bucket)
 		b.FillPercent = appendFill
 		return b.Put(key, val)
@@ -79,6 +82,9 @@ func (tx *Tx) putAppend(bucket, key, val []byte) error {
 // del removes key.
 func (tx *Tx) del(bucket, key []byte) error {
 	if tx.batch == nil {
+		if tx.stage != nil {
+			return tx.stage.write(tx, bucket, key, pendingWrite{del: true})
+		}
 		return tx.bucket(bucket).Delete(key)
 	}
 	pb := tx.batch.bucket(bucket)
@@ -103,6 +109,11 @@ func (tx *Tx) get(bucket, key []byte) []byte {
 			}
 		}
 	}
+	if tx.stage != nil {
+		if v, staged := tx.stage.get(bucket, key); staged {
+			return v
+		}
+	}
 	return tx.bucket(bucket).Get(key)
 }
 
@@ -117,6 +128,11 @@ func (tx *Tx) scan(bucket []byte, a string, fn func(k, v []byte) error) error {
 		}
 	}
 	p := prefixKey(a)
+	if tx.stage != nil {
+		if sb := tx.stage.bucket(bucket); sb != nil {
+			return scanStaged(tx.bucket(bucket).Cursor(), sb.Cursor(), p, fn)
+		}
+	}
 	c := tx.bucket(bucket).Cursor()
 	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		if err := fn(k, v); err != nil {
@@ -137,6 +153,16 @@ func (tx *Tx) flushBucket(name string) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	if tx.stage != nil {
+		for _, k := range keys {
+			if err := tx.stage.write(tx, []byte(name), []byte(k), pb.writes[k]); err != nil {
+				return err
+			}
+		}
+		pb.writes = map[string]pendingWrite{}
+		pb.prefixes = map[string]bool{}
+		return nil
+	}
 	b := tx.bucket([]byte(name))
 	// In key order every Put appends to the node it lands in, so nodes can
 	// be filled before they split.

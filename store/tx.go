@@ -32,6 +32,9 @@ type Tx struct {
 	// onStatus, when set, is told of each write that changes a stored
 	// need's status (Import reports them).
 	onStatus func(id, title string, from, to forms.Status)
+	// stage, when set, sends the writes to a staged import (see stage.go):
+	// no reader sees them, and memory does not take the heads over.
+	stage *stager
 }
 
 func (tx *Tx) rollback() {
@@ -549,11 +552,20 @@ func (tx *Tx) putNeedHead(head, prev *needHead) error {
 	if err := tx.putSealed(needSummariesBucket, []byte(head.ID), head.encode()); err != nil {
 		return err
 	}
+	tx.keepNeedHead(head)
+	return nil
+}
+
+// keepNeedHead keeps a head written, for memory to take over once the
+// transaction commits (not a staged one's: see stage.go).
+func (tx *Tx) keepNeedHead(h *needHead) {
+	if tx.stage != nil {
+		return
+	}
 	if tx.needs == nil {
 		tx.needs = map[string]*needHead{}
 	}
-	tx.needs[head.ID] = head
-	return nil
+	tx.needs[h.ID] = h
 }
 
 func (h *needHead) rev() string {
@@ -746,10 +758,12 @@ func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode
 	if err := tx.putSealed(enterpriseSummariesBucket, []byte(e.ID), head.encode()); err != nil {
 		return err
 	}
-	if tx.ents == nil {
-		tx.ents = map[string]*entHead{}
+	if tx.stage == nil {
+		if tx.ents == nil {
+			tx.ents = map[string]*entHead{}
+		}
+		tx.ents[e.ID] = head
 	}
-	tx.ents[e.ID] = head
 	if mode != writeRemote {
 		if err := tx.appendOutbox(KindEnterprise, e.ID, e.Rev, prev.rev(), seq); err != nil {
 			return err
@@ -800,10 +814,7 @@ func (tx *Tx) refreshNeedsOf(e *forms.Enterprise, ent *entHead) error {
 		if err := tx.putSealed(needSummariesBucket, []byte(id), head.encode()); err != nil {
 			return err
 		}
-		if tx.needs == nil {
-			tx.needs = map[string]*needHead{}
-		}
-		tx.needs[id] = &head
+		tx.keepNeedHead(&head)
 	}
 	return nil
 }

@@ -439,6 +439,11 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 				}
 			}
 			if encrypt {
+				// The copy takes the store's buckets only: what an import
+				// left is settled first.
+				if err := s.settleStaging(ctx, false); err != nil {
+					return fmt.Errorf("an import cut short: %w", err)
+				}
 				if err := s.encryptFile(ctx, c, rec, backup); err != nil {
 					return err
 				}

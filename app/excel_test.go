@@ -380,6 +380,14 @@ func (c cancellingRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need)
 	})
 }
 
+// ScanNeeds is how the upload sheet reads the needs.
+func (c cancellingRecords) ScanNeeds(ctx context.Context, read func(*store.Summary) bool, fn func(*store.Summary, *forms.Need) error) error {
+	return c.Store.ScanNeeds(ctx, read, func(s *store.Summary, n *forms.Need) error {
+		c.cancel()
+		return fn(s, n)
+	})
+}
+
 // blockingRecords holds the export until its context ends.
 type blockingRecords struct {
 	*store.Store
@@ -763,6 +771,16 @@ var errDiskGone = errors.New("the disk went away")
 func (f failingRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
 	return f.Store.ForEachNeed(ctx, func(n *forms.Need) error {
 		if err := fn(n); err != nil {
+			return err
+		}
+		return errDiskGone
+	})
+}
+
+// ScanNeeds is how the upload sheet reads the needs.
+func (f failingRecords) ScanNeeds(ctx context.Context, read func(*store.Summary) bool, fn func(*store.Summary, *forms.Need) error) error {
+	return f.Store.ScanNeeds(ctx, read, func(s *store.Summary, n *forms.Need) error {
+		if err := fn(s, n); err != nil {
 			return err
 		}
 		return errDiskGone

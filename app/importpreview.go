@@ -81,6 +81,9 @@ type importPreviewView struct {
 	doImport *widget.Button
 	partial  *widget.Button // nil when there are no errors
 	cancel   *widget.Button
+	// importing is set once an import starts: the preview is then the
+	// import's, closed by ApplyImport.
+	importing bool
 }
 
 // problemColumns are the columns of the preview's problem list and their
@@ -192,6 +195,15 @@ func (x *excelTransfer) showPreview(p *jobs.Preview) {
 	v.dlg.SetOnClosed(func() {
 		if x.preview == v {
 			x.preview = nil
+		}
+		if !v.importing {
+			// Cancelled, or another sheet chosen: what the preview staged
+			// goes, off the UI goroutine (it is a write to the store).
+			go func() {
+				if err := p.Close(context.Background()); err != nil {
+					slog.Error("excel: discard the import preview", "path", p.Request.Path, "err", err)
+				}
+			}()
 		}
 	})
 	x.preview = v
@@ -365,6 +377,7 @@ func (v *importPreviewView) pickSheet() {
 // its rows without errors.
 func (v *importPreviewView) start(partial bool) {
 	x, u, p := v.x, v.x.u, v.p
+	v.importing = true
 	v.dlg.Hide()
 	name := filepath.Base(p.Request.Path)
 	var rep store.ImportReport
@@ -372,6 +385,9 @@ func (v *importPreviewView) start(partial bool) {
 		func(ctx context.Context, _ func(done, total int)) error {
 			var err error
 			rep, err = jobs.ApplyImport(ctx, x.imp, p, partial)
+			if cerr := p.Close(context.WithoutCancel(ctx)); cerr != nil { // blocked: nothing else closes it
+				slog.Error("excel: discard the import preview", "path", p.Request.Path, "err", cerr)
+			}
 			return err
 		},
 		func(err error) {

@@ -45,6 +45,7 @@ func runImport(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	defer func() { _ = p.Close(context.WithoutCancel(ctx)) }() // what a dry run, or a blocked import, staged
 	for _, q := range p.Problems {
 		fmt.Fprintf(c.env.Stderr, "%s: %s\n", filepath.Base(path), q.Message(c.lang))
 	}

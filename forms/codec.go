@@ -173,7 +173,19 @@ func (e *FieldTypeError) Error() string {
 	return fmt.Sprintf("field %s: a %s cannot be a field value", e.Field, e.Got)
 }
 
+// unmarshalInline decodes a record: in one pass where decodeFast can (the
+// records xunbang writes), else through encoding/json.
 func unmarshalInline(b []byte, meta any, v *Values) error {
+	if decodeFast(b, meta, v) {
+		return nil
+	}
+	return unmarshalInlineJSON(b, meta, v)
+}
+
+// unmarshalInlineJSON is the reference decoder: the record's metadata and
+// its fields decoded by encoding/json. Every outcome of unmarshalInline is
+// this function's (see decodeFast).
+func unmarshalInlineJSON(b []byte, meta any, v *Values) error {
 	if err := checkJSONUTF8(b); err != nil {
 		return err
 	}

@@ -201,7 +201,7 @@ func writeFormat(ctx context.Context, w io.Writer, src ExportSource, set store.S
 	case FormatJSON:
 		return writeJSON(ctx, w, src, res)
 	case FormatPlatform:
-		stats, err = xlsx.WritePlatform(ctx, w, src, xlsx.PlatformOptions{Profile: req.Profile,
+		stats, err = xlsx.WritePlatform(ctx, w, withBriefs(src), xlsx.PlatformOptions{Profile: req.Profile,
 			Organisation: firstNonEmpty(set.Report.Unit, set.Team), User: set.User, Now: req.Now, Progress: req.Progress})
 	case FormatHandbook:
 		stats, err = xlsx.WriteHandbook(ctx, w, src, xlsx.HandbookOptions{IncludeUnconfirmed: req.IncludeUnconfirmed,
@@ -220,6 +220,36 @@ func writeFormat(ctx context.Context, w io.Writer, src ExportSource, set store.S
 	}
 	res.Needs, res.Private, res.Unconfirmed = stats.Needs, stats.Private, stats.Unconfirmed
 	return err
+}
+
+// needScanner is a source that reads needs by their summaries
+// (*store.Store's ScanNeeds): a writer then reads only the needs it writes.
+type needScanner interface {
+	ScanNeeds(ctx context.Context, read func(*store.Summary) bool, fn func(*store.Summary, *forms.Need) error) error
+}
+
+// briefRecords is an ExportSource that tells the writers each need's brief
+// (xlsx.NeedBriefs) from its summary.
+type briefRecords struct {
+	ExportSource
+	scan needScanner
+}
+
+// withBriefs returns src telling the needs' briefs when it can.
+func withBriefs(src ExportSource) xlsx.Records {
+	if sc, ok := src.(needScanner); ok {
+		return briefRecords{src, sc}
+	}
+	return src
+}
+
+// ForEachNeedBrief implements xlsx.NeedBriefs.
+func (r briefRecords) ForEachNeedBrief(ctx context.Context, read func(xlsx.NeedBrief) bool, fn func(xlsx.NeedBrief, *forms.Need) error) error {
+	brief := func(s *store.Summary) xlsx.NeedBrief {
+		return xlsx.NeedBrief{Visibility: s.Visibility, Confirmed: s.Confirmed}
+	}
+	return r.scan.ScanNeeds(ctx, func(s *store.Summary) bool { return read(brief(s)) },
+		func(s *store.Summary, n *forms.Need) error { return fn(brief(s), n) })
 }
 
 // writeJSON writes every enterprise, then every need followed by its

@@ -142,6 +142,14 @@ func (c cancelling) ForEachNeed(ctx context.Context, fn func(*forms.Need) error)
 	})
 }
 
+// ScanNeeds is how the upload sheet reads the needs.
+func (c cancelling) ScanNeeds(ctx context.Context, read func(*store.Summary) bool, fn func(*store.Summary, *forms.Need) error) error {
+	return c.Store.ScanNeeds(ctx, read, func(s *store.Summary, n *forms.Need) error {
+		c.cancel()
+		return fn(s, n)
+	})
+}
+
 // A cancelled export leaves no file, no temporary file, no audit entry,
 // and a file that was at its path as it was.
 func TestExportCancelled(t *testing.T) {
@@ -167,5 +175,67 @@ func TestExportCancelled(t *testing.T) {
 	}
 	if l := names(t, dir); len(l) != 0 || len(auditLog(t, st, store.AuditExport)) != 0 {
 		t.Errorf("cancelled exports left %v and %d audit entries", l, len(auditLog(t, st, store.AuditExport)))
+	}
+}
+
+// unbriefed is a store that does not tell the needs' briefs: the upload
+// sheet reads every need whole.
+type unbriefed struct{ ExportSource }
+
+// The upload sheet read through the needs' briefs (the store's summaries:
+// 不公开 and unconfirmed needs left unread) is the same file, with the same
+// counts, as the one read need by need — with needs of every visibility,
+// confirmed, never confirmed, and confirmed then edited.
+func TestExportPlatformThroughBriefs(t *testing.T) {
+	st := demoStore(t, 60)
+	ctx := context.Background()
+	sums, err := st.Needs(ctx, store.Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, s := range sums {
+		kinds[string(s.Visibility)]++
+		if s.Confirmed {
+			kinds["confirmed"]++
+			if kinds["confirmed"] == 1 { // make one stale
+				n, err := st.Need(ctx, s.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				n.Values.Set("problem", n.Values.Get("problem")+"（补充）")
+				if err := st.SaveNeed(ctx, n); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if kinds[string(forms.VisibilityPrivate)] == 0 || kinds["confirmed"] < 2 || kinds["confirmed"] == len(sums) {
+		t.Fatalf("the demo set lacks a kind of need: %v of %d", kinds, len(sums))
+	}
+	dir := t.TempDir()
+	export := func(src ExportSource, name string) (ExportResult, []byte) {
+		p := filepath.Join(dir, name)
+		res, err := Export(ctx, src, ExportRequest{Format: FormatPlatform, Path: p, Now: fixedNow})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res, b
+	}
+	briefed, b1 := export(st, "briefed.xlsx")
+	plain, b2 := export(unbriefed{st}, "plain.xlsx")
+	briefed.Output, plain.Output = "", ""
+	if briefed.Needs == 0 || briefed.Private == 0 || briefed.Unconfirmed == 0 {
+		t.Errorf("counts %+v: want needs written, private and unconfirmed ones left out", briefed)
+	}
+	if briefed.Needs != plain.Needs || briefed.Private != plain.Private || briefed.Unconfirmed != plain.Unconfirmed {
+		t.Errorf("through briefs %+v, need by need %+v", briefed, plain)
+	}
+	if !bytes.Equal(b1, b2) {
+		t.Errorf("the two files differ (%d and %d bytes)", len(b1), len(b2))
 	}
 }

@@ -37,7 +37,7 @@ const (
 type Importer interface {
 	SettingsSource
 	Needs(ctx context.Context, q store.Query) ([]*store.Summary, error)
-	Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt store.ImportOptions) (store.ImportReport, error)
+	StageImport(ctx context.Context, src store.ImportSource, opt store.ImportOptions) (*store.StagedImport, error)
 	ImportSolutions(ctx context.Context, sols []*forms.Solution, opt store.ImportOptions) (store.ImportReport, error)
 	Auditor
 }
@@ -86,17 +86,54 @@ func (e *BlockedError) Is(target error) bool { return target == ErrBlocked }
 // ImportCounts counts records by kind.
 type ImportCounts struct{ Enterprises, Needs, Solutions int }
 
-// records are what an import stores.
+// records are what an import stores: JSON Lines' records and solutions in
+// memory, a workbook's needs where its batch keeps them (on disk).
 type records struct {
 	ents  []*forms.Enterprise
 	needs []*forms.Need
 	sols  []*forms.Solution
+	book  *xlsx.Batch // a workbook's records without errors, in place of ents and needs
 }
 
-func (r records) counts() ImportCounts { return ImportCounts{len(r.ents), len(r.needs), len(r.sols)} }
+func (r records) counts() ImportCounts {
+	if r.book != nil {
+		return ImportCounts{Enterprises: len(r.book.Enterprises), Needs: r.book.NeedCount()}
+	}
+	return ImportCounts{len(r.ents), len(r.needs), len(r.sols)}
+}
+
+// source is what the store imports of the records.
+func (r records) source() store.ImportSource {
+	if r.book != nil {
+		return bookSource{r.book}
+	}
+	return store.ImportSlices{Enterprises: r.ents, Needs: r.needs}
+}
+
+// bookSource is a workbook's batch as the store's import reads it.
+type bookSource struct{ b *xlsx.Batch }
+
+func (s bookSource) EachEnterprise(fn func(*forms.Enterprise) error) error {
+	for _, e := range s.b.Enterprises {
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s bookSource) EachNeed(keysOnly bool, fn func(*forms.Need) error) error {
+	if keysOnly {
+		return s.b.EachNeedKey(fn)
+	}
+	return s.b.EachNeed(func(n *forms.Need, _ xlsx.Origin) error { return fn(n) })
+}
 
 // Preview is what importing a file would do: the file read and checked, and
-// tried in a dry run of what ApplyImport stores; nothing is written.
+// its records without errors staged in the store (store.StageImport) where
+// no reader sees them — the import itself, which ApplyImport publishes.
+// Close a preview that is not applied: until then its staging stays in the
+// data file (and a workbook's needs in a temporary file).
 type Preview struct {
 	// Request is the request, its HomeRegion taken from the settings when
 	// it gave none.
@@ -114,9 +151,26 @@ type Preview struct {
 	// ApplyImport with partial stores.
 	Report store.ImportReport
 
-	good  records
-	xb    *xlsx.Batch // a needs workbook, which refuses moved needs row by row
-	moved int
+	good   records
+	xb     *xlsx.Batch // a needs workbook, which refuses moved needs row by row
+	moved  int
+	staged *store.StagedImport // the good records staged, until published or closed
+}
+
+// Close discards what the preview staged, unless it was applied, and the
+// workbook's needs kept on disk. It may be called more than once.
+func (p *Preview) Close(ctx context.Context) error {
+	var err error
+	if p.staged != nil {
+		err = p.staged.Discard(ctx)
+		p.staged = nil
+	}
+	if p.xb != nil {
+		if cerr := p.xb.Close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // HasErrors reports whether the file has errors (which block a whole import).
@@ -171,9 +225,11 @@ func KindOf(ctx context.Context, path string, solutions bool) (ImportKind, error
 	return "", fmt.Errorf("import %s: %w", path, ErrUnsupportedFile)
 }
 
-// PreviewImport reads the file of req and tries it in a dry run. It
+// PreviewImport reads the file of req and stages its records without
+// errors in the store (a 《技术需求解决方案表》 is tried in a dry run). It
 // returns a *FileError (errors.As) for a workbook that cannot be read at
-// all, and ctx's error when cancelled.
+// all, and ctx's error when cancelled; on an error nothing is left staged.
+// Close the preview unless it is applied.
 func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Preview, error) {
 	kind, err := KindOf(ctx, req.Path, req.Solutions)
 	if err != nil {
@@ -189,23 +245,35 @@ func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Previe
 		err = p.readSolutions(ctx, st)
 	}
 	if err != nil {
+		_ = p.Close(ctx)
 		return nil, fmt.Errorf("read %s: %w", req.Path, err)
 	}
-	if p.Report, err = p.store(ctx, st, true, true); err != nil {
+	if kind == ImportSolutions {
+		p.Report, err = st.ImportSolutions(ctx, p.good.sols, store.ImportOptions{DryRun: true})
+	} else {
+		err = p.stage(ctx, st)
+	}
+	if err != nil {
+		_ = p.Close(context.WithoutCancel(ctx))
 		return nil, fmt.Errorf("import %s: %w", req.Path, err)
 	}
 	return p, nil
 }
 
-// ApplyImport stores what the preview read, in one transaction: the whole
-// file when it has no errors; when it has, nothing (a *BlockedError) unless
-// partial, and with partial its records without errors. The import is then
-// recorded in the audit log.
+// ApplyImport stores what the preview read: it publishes the staging, all
+// of it at once — the whole file when it has no errors; when it has,
+// nothing (a *BlockedError) unless partial, and with partial its records
+// without errors. Should the store have been written since the preview,
+// the records are staged again first (the report may then differ from the
+// preview's). The import is then recorded in the audit log. Once it
+// tried to store anything the preview is closed, whatever the outcome; a
+// blocked preview stays open, for an import with partial.
 func ApplyImport(ctx context.Context, st Importer, p *Preview, partial bool) (store.ImportReport, error) {
 	if p.HasErrors() && !partial {
 		return store.ImportReport{}, &BlockedError{Errors: p.Errors(), Moved: p.moved}
 	}
-	rep, err := p.store(ctx, st, false, partial)
+	defer func() { _ = p.Close(context.WithoutCancel(ctx)) }()
+	rep, err := p.apply(ctx, st)
 	if err != nil {
 		return rep, fmt.Errorf("import %s: %w", p.Request.Path, err)
 	}
@@ -216,36 +284,67 @@ func ApplyImport(ctx context.Context, st Importer, p *Preview, partial bool) (st
 	return rep, audit(ctx, st, store.AuditImport, detail)
 }
 
-// store imports the good records, or tries them with dryRun. A need whose
-// number the store finds to be another enterprise's is refused row by row:
-// an error of its row, after which the rest is tried again when partial
-// allows it, and the import is blocked when not.
-func (p *Preview) store(ctx context.Context, st Importer, dryRun, partial bool) (store.ImportReport, error) {
-	opt := store.ImportOptions{DryRun: dryRun, Exact: p.Kind == ImportRecords}
+// stageAttempts bounds how many times an import is staged: once, and again
+// after refusing the rows whose needs belong to another enterprise.
+const stageAttempts = 2
+
+// stage stages the good records. A need whose number the store finds to be
+// another enterprise's is refused row by row: an error of its row (which
+// then blocks an import of the whole file), after which the rest is
+// staged again.
+func (p *Preview) stage(ctx context.Context, st Importer) error {
+	opt := store.ImportOptions{Exact: p.Kind == ImportRecords}
 	if p.Kind == ImportRecords {
-		opt.Solutions = p.good.sols
+		opt.Solutions = p.good.sols // xunbang's own JSON carries them
 	}
+	for attempt := 1; ; attempt++ {
+		si, err := st.StageImport(ctx, p.good.source(), opt)
+		var ce *store.ImportConflictError
+		if p.xb == nil || attempt == stageAttempts || !errors.As(err, &ce) {
+			if err != nil {
+				return err
+			}
+			p.staged, p.Report = si, si.Report()
+			return nil
+		}
+		moved := make([]xlsx.MovedNeed, len(ce.Needs))
+		for i, c := range ce.Needs {
+			moved[i] = xlsx.MovedNeed(c)
+		}
+		if err := p.xb.RefuseMoved(moved); err != nil {
+			return err
+		}
+		p.moved += len(moved)
+		p.Problems = fromXLSX(p.xb.Problems)
+		p.good = records{book: p.xb.Partial()}
+	}
+}
+
+// apply publishes the staging (solutions: imports them), staging the
+// records again when the store changed since.
+func (p *Preview) apply(ctx context.Context, st Importer) (store.ImportReport, error) {
 	if p.Kind == ImportSolutions {
-		return st.ImportSolutions(ctx, p.good.sols, opt)
+		return st.ImportSolutions(ctx, p.good.sols, store.ImportOptions{})
 	}
-	rep, err := st.Import(ctx, p.good.ents, p.good.needs, opt)
-	var ce *store.ImportConflictError
-	if p.xb == nil || !errors.As(err, &ce) {
-		return rep, err
+	for attempt := 0; ; attempt++ {
+		if p.staged == nil {
+			if err := p.stage(ctx, st); err != nil {
+				return store.ImportReport{}, err
+			}
+		}
+		err := p.staged.Publish(ctx)
+		if errors.Is(err, store.ErrStale) && attempt < 3 {
+			p.staged = nil // discarded by Publish
+			continue
+		}
+		if err != nil {
+			return store.ImportReport{}, err
+		}
+		rep := p.staged.Report()
+		rep.DryRun = false
+		p.staged = nil
+		return rep, nil
 	}
-	moved := make([]xlsx.MovedNeed, len(ce.Needs))
-	for i, c := range ce.Needs {
-		moved[i] = xlsx.MovedNeed(c)
-	}
-	p.xb.RefuseMoved(p.good.needs, moved)
-	p.moved += len(moved)
-	p.Problems = fromXLSX(p.xb.Problems)
-	good := p.xb.Partial()
-	p.good = records{ents: good.Enterprises, needs: good.Needs}
-	if !partial {
-		return store.ImportReport{}, &BlockedError{Errors: p.Errors(), Moved: p.moved}
-	}
-	return st.Import(ctx, p.good.ents, p.good.needs, opt)
 }
 
 // readRecords reads JSON Lines: a record with an error is left out. Records
@@ -291,18 +390,18 @@ func (p *Preview) readNeeds(ctx context.Context, st Importer) error {
 		}
 		p.Request.HomeRegion = set.HomeRegion
 	}
-	b, err := xlsx.ReadFile(ctx, p.Request.Path, p.xlsxOptions())
+	b, err := xlsx.ReadFileStream(ctx, p.Request.Path, p.xlsxOptions())
 	if err != nil {
 		return err
 	}
 	p.xb = b
 	p.Problems = fromXLSX(b.Problems)
-	p.Read = ImportCounts{Enterprises: len(b.Enterprises), Needs: len(b.Needs)}
+	p.Read = ImportCounts{Enterprises: len(b.Enterprises), Needs: b.NeedCount()}
 	good := b
 	if b.HasErrors() {
 		good = b.Partial()
 	}
-	p.good = records{ents: good.Enterprises, needs: good.Needs}
+	p.good = records{book: good}
 	p.Sheets = recordSheets(b.Sheets)
 	return nil
 }

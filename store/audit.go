@@ -127,6 +127,9 @@ func (tx *Tx) appendAudit(rec auditRecord) error {
 	if err != nil {
 		return err
 	}
+	if tx.stage != nil {
+		return tx.stage.audit(tx, v) // its number is given at publication
+	}
 	seq, err := tx.bucket(auditBucket).NextSequence()
 	if err != nil {
 		return err

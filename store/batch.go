@@ -58,6 +58,9 @@ func (wb *writeBatch) bucket(name []byte) *pendingBucket {
 func (tx *Tx) put(bucket, key, val []byte) error {
 	tx.countOutbox(bucket, key, 1)
 	if tx.batch == nil {
+		if tx.stage != nil {
+			return tx.stage.write(tx, bucket, key, pendingWrite{val: val})
+		}
 		return tx.bucket(bucket).Put(key, val)
 	}
 	pb := tx.batch.bucket(bucket)
@@ -69,7 +72,7 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 // putAppend is put into a bucket whose keys mostly grow (by time, by
 // sequence): its pages are filled before they split.
 func (tx *Tx) putAppend(bucket, key, val []byte) error {
-	if tx.batch == nil {
+	if tx.batch == nil && tx.stage == nil {
 		tx.countOutbox(bucket, key, 1)
 		b := tx.bucket(bucket)
 		b.FillPercent = appendFill
@@ -82,6 +85,9 @@ func (tx *Tx) putAppend(bucket, key, val []byte) error {
 func (tx *Tx) del(bucket, key []byte) error {
 	tx.countOutbox(bucket, key, -1)
 	if tx.batch == nil {
+		if tx.stage != nil {
+			return tx.stage.write(tx, bucket, key, pendingWrite{del: true})
+		}
 		return tx.bucket(bucket).Delete(key)
 	}
 	pb := tx.batch.bucket(bucket)
@@ -93,9 +99,10 @@ func (tx *Tx) del(bucket, key []byte) error {
 // countOutbox keeps tx.outboxDelta, the change in the number of pending
 // outbox entries, before a write of key into bucket: dir 1 for a put, -1
 // for a delete. Memory takes the delta over at commit, so that the sync
-// strip's count (OutboxStats) reads no page of the outbox.
+// strip's count (OutboxStats) reads no page of the outbox. A staged
+// import's writes are counted when they are published (copyStaged).
 func (tx *Tx) countOutbox(bucket, key []byte, dir int) {
-	if !bytes.Equal(bucket, outboxBucket) {
+	if tx.stage != nil || !bytes.Equal(bucket, outboxBucket) {
 		return
 	}
 	if exists := tx.get(bucket, key) != nil; exists != (dir > 0) {
@@ -119,6 +126,11 @@ func (tx *Tx) get(bucket, key []byte) []byte {
 			}
 		}
 	}
+	if tx.stage != nil {
+		if v, staged := tx.stage.get(bucket, key); staged {
+			return v
+		}
+	}
 	return tx.bucket(bucket).Get(key)
 }
 
@@ -133,6 +145,11 @@ func (tx *Tx) scan(bucket []byte, a string, fn func(k, v []byte) error) error {
 		}
 	}
 	p := prefixKey(a)
+	if tx.stage != nil {
+		if sb := tx.stage.bucket(bucket); sb != nil {
+			return scanStaged(tx.bucket(bucket).Cursor(), sb.Cursor(), p, fn)
+		}
+	}
 	c := tx.bucket(bucket).Cursor()
 	for k, v := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, v = c.Next() {
 		if err := fn(k, v); err != nil {
@@ -153,6 +170,16 @@ func (tx *Tx) flushBucket(name string) error {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)
+	if tx.stage != nil {
+		for _, k := range keys {
+			if err := tx.stage.write(tx, []byte(name), []byte(k), pb.writes[k]); err != nil {
+				return err
+			}
+		}
+		pb.writes = map[string]pendingWrite{}
+		pb.prefixes = map[string]bool{}
+		return nil
+	}
 	b := tx.bucket([]byte(name))
 	// In key order every Put appends to the node it lands in, so nodes can
 	// be filled before they split.

@@ -23,9 +23,30 @@
 // need into memory, every committed write updates it (under a lock, in
 // commit order), and Store.Needs filters and sorts it in memory.
 //
-// Import writes thousands of records in one transaction; it defers its
-// writes and applies them per bucket in key order before committing, which
-// keeps a 50,000-need import linear (bbolt splits nodes only at commit).
+// An import is the exception to one transaction a write, and still all or
+// nothing. bbolt keeps every page a write transaction changes in memory
+// until it commits, so an import of 200,000 needs in one transaction would
+// hold them all. An import is staged instead (stage.go): written in
+// batches of a thousand records, each batch its own transaction, into a
+// staging area no reader looks at (import_staging: the staged writes by
+// bucket, and the revision rows of new records, which no summary reaches
+// yet, written in place and listed); each batch reads through the batches
+// before it. One small transaction then makes the import the store's
+// (state "publishing", the audit log's numbers reserved), and the staged
+// writes are copied into place in batches. What a crash leaves is settled
+// at the next Open, before anything reads: a staging is removed (the rows
+// written in place, then the area, the sequences it advanced put back), a
+// publication is finished (every step of the copy can be done again). So
+// after any crash the store holds the import whole or not at all; the tests
+// prove it by killing an importing process at random moments
+// (TestImportCrashSafety). Import stages and publishes in one call;
+// StageImport and StagedImport.Publish do it in two, so that a preview is
+// the import itself, published only when the user says so (and refused,
+// ErrStale, when the store was written in between). While a publication
+// copies, the need list in memory takes each batch over: a reader in the
+// same process may see part of an import for those seconds. Within each
+// transaction the writes are deferred and applied per bucket in key order
+// (batch.go), which keeps big imports linear.
 //
 // Only one process can have a data dir open: a second Open waits
 // Options.Timeout (1s) for bbolt's file lock and then fails with ErrInUse.
@@ -104,6 +125,8 @@
 //     follow-ups with their parent indexes; they have no revisions and are
 //     not pushed.
 //   - audit: the audit log, by sequence number.
+//   - import_staging: only while an import is staged or being published
+//     (stage.go).
 //
 // The full tree is drawn at the top of store.go.
 //

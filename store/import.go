@@ -26,6 +26,9 @@ type ImportOptions struct {
 	Solutions []*forms.Solution
 }
 
+// errDryRun rolls back a dry run's transaction.
+var errDryRun = errors.New("dry run")
+
 // Import actions.
 const (
 	ActionCreate = "create"
@@ -80,11 +83,11 @@ func (r *ImportReport) StatusChange(id string) (StatusChange, bool) {
 	return StatusChange{}, false
 }
 
-// trackStatus records the changes of status a transaction makes into
-// r.StatusChanges.
-func (r *ImportReport) trackStatus(tx *Tx) {
+// trackStatus returns the Tx.onStatus that records the changes of status
+// an import makes (in one transaction or several) into r.StatusChanges.
+func trackStatus(r *ImportReport) func(id, title string, from, to forms.Status) {
 	at := map[string]int{}
-	tx.onStatus = func(id, title string, from, to forms.Status) {
+	return func(id, title string, from, to forms.Status) {
 		if i, ok := at[id]; ok {
 			r.StatusChanges[i].To, r.StatusChanges[i].Title = to, title
 			return
@@ -105,8 +108,6 @@ func (r *ImportReport) add(it ImportItem) {
 		r.Skipped++
 	}
 }
-
-var errDryRun = errors.New("dry run")
 
 // ErrNeedElsewhere is the kind of an [ImportConflictError]: an imported
 // need is a stored need of another enterprise than its row names.
@@ -147,8 +148,11 @@ func (e *ImportConflictError) Error() string {
 // Is reports whether target is ErrNeedElsewhere.
 func (e *ImportConflictError) Is(target error) bool { return target == ErrNeedElsewhere }
 
-// Import stores enterprises and needs in one transaction: all of them, or —
-// if any record fails — none. It never modifies its arguments.
+// Import stores enterprises and needs: all of them, or — if any record
+// fails — none. It stages them in batches where no reader sees them and
+// then publishes them (see StageImport and doc.go), so that its memory does
+// not grow with the import; after a crash the next Open finds all of it or
+// none. It never modifies its arguments.
 //
 // With opt.Exact each record must carry its ID and Rev. A record whose Rev
 // the store already has is skipped; any other is stored as given (as
@@ -183,124 +187,123 @@ func (e *ImportConflictError) Is(target error) bool { return target == ErrNeedEl
 // stored enterprise; likewise its ContactID. A new need with no status is a
 // draft.
 func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*forms.Need, opt ImportOptions) (ImportReport, error) {
-	var rep ImportReport
-	err := s.update(ctx, "", func(tx *Tx) error {
-		rep = ImportReport{DryRun: opt.DryRun}
-		rep.trackStatus(tx)
-		tx.batch = newWriteBatch()
-		var err error
-		switch {
-		case opt.Exact:
-			err = tx.importExact(ents, needs, &rep)
-			if err == nil {
-				err = tx.importSolutionsExact(opt.Solutions, &rep)
-			}
-		case len(opt.Solutions) > 0:
-			err = fmt.Errorf("solutions are imported exactly only: %w", ErrInvalid)
-		default:
-			err = newMerger(tx).run(ents, needs, &rep)
-		}
-		if err != nil {
-			return err
-		}
-		if opt.DryRun {
-			return errDryRun
-		}
-		return tx.flush()
-	})
-	// A change undone within the import is none.
-	rep.StatusChanges = slices.DeleteFunc(rep.StatusChanges, func(c StatusChange) bool { return c.From == c.To })
-	if errors.Is(err, errDryRun) {
-		return rep, nil
+	if err := ctx.Err(); err != nil {
+		return ImportReport{}, fmt.Errorf("import: %w", err)
 	}
+	if s.db.IsReadOnly() {
+		return ImportReport{}, fmt.Errorf("import: %w", ErrReadOnly)
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	rep, err := s.stageLocked(ctx, ImportSlices{Enterprises: ents, Needs: needs}, opt)
 	if err != nil {
 		return ImportReport{}, fmt.Errorf("import: %w", err)
 	}
+	rep.DryRun = opt.DryRun
+	if opt.DryRun {
+		if err := s.discardStaging(context.WithoutCancel(ctx)); err != nil {
+			return ImportReport{}, fmt.Errorf("import: discard the dry run: %w", err)
+		}
+		return rep, nil
+	}
+	if err := s.publishStaging(ctx, true); err != nil {
+		return ImportReport{}, fmt.Errorf("import: publish: %w", err)
+	}
+	s.gen.Add(1)
 	return rep, nil
 }
 
-func (tx *Tx) importExact(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportReport) error {
-	for i, e := range ents {
-		if err := checkID("enterprise", e.ID); err != nil {
-			return fmt.Errorf("enterprise %d: %w", i+1, err)
-		}
-		has, err := tx.hasRevision(enterpriseRevisionsBucket, e.ID, e.Rev)
+// exactImport imports records as they are (ImportOptions.Exact), one at a
+// time, counting them.
+type exactImport struct {
+	rep         *ImportReport
+	ents, needs int // records imported so far
+}
+
+func (ex *exactImport) enterprise(tx *Tx, e *forms.Enterprise) error {
+	i := ex.ents
+	ex.ents++
+	if err := checkID("enterprise", e.ID); err != nil {
+		return fmt.Errorf("enterprise %d: %w", i+1, err)
+	}
+	has, err := tx.hasRevision(enterpriseRevisionsBucket, e.ID, e.Rev)
+	if err != nil {
+		return fmt.Errorf("enterprise %d (%s): %w", i+1, e.ID, err)
+	}
+	it := ImportItem{Action: ActionSkip, Kind: KindEnterprise, Index: i, ID: e.ID, Name: e.Name()}
+	if !has {
+		prev, err := tx.entHead(e.ID)
 		if err != nil {
+			return err
+		}
+		it.Action = ActionCreate
+		if prev != nil {
+			it.Action = ActionUpdate
+		}
+		if err := tx.putEnterpriseRemote(e, writeRemoteOutbox); err != nil {
 			return fmt.Errorf("enterprise %d (%s): %w", i+1, e.ID, err)
 		}
-		it := ImportItem{Action: ActionSkip, Kind: KindEnterprise, Index: i, ID: e.ID, Name: e.Name()}
-		if !has {
-			prev, err := tx.entHead(e.ID)
-			if err != nil {
-				return err
-			}
-			it.Action = ActionCreate
-			if prev != nil {
-				it.Action = ActionUpdate
-			}
-			if err := tx.putEnterpriseRemote(e, writeRemoteOutbox); err != nil {
-				return fmt.Errorf("enterprise %d (%s): %w", i+1, e.ID, err)
-			}
-		}
-		rep.add(it)
 	}
-	for i, n := range needs {
-		if err := checkID("need", n.ID); err != nil {
-			return fmt.Errorf("need %d: %w", i+1, err)
-		}
-		has, err := tx.hasRevision(needRevisionsBucket, n.ID, n.Rev)
-		if err != nil {
-			return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
-		}
-		it := ImportItem{Action: ActionSkip, Kind: KindNeed, Index: i, ID: n.ID, Title: n.Title()}
-		if h, _ := tx.entHead(n.EnterpriseID); h != nil {
-			it.Name = h.Name
-		}
-		if !has {
-			prev, err := tx.needHead(n.ID)
-			if err != nil {
-				return err
-			}
-			it.Action = ActionCreate
-			if prev != nil {
-				it.Action = ActionUpdate
-			}
-			if err := tx.putNeedRemote(n, writeRemoteOutbox); err != nil {
-				return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
-			}
-		}
-		rep.add(it)
-	}
+	ex.rep.add(it)
 	return nil
 }
 
-// importSolutionsExact stores solutions as given, with an outbox entry,
-// skipping those whose revision the store has.
-func (tx *Tx) importSolutionsExact(sols []*forms.Solution, rep *ImportReport) error {
-	for i, s := range sols {
-		if err := checkID("solution", s.ID); err != nil {
-			return fmt.Errorf("solution %d: %w", i+1, err)
-		}
-		has, err := tx.hasRevision(solutionRevisionsBucket, s.ID, s.Rev)
+func (ex *exactImport) need(tx *Tx, n *forms.Need) error {
+	i := ex.needs
+	ex.needs++
+	if err := checkID("need", n.ID); err != nil {
+		return fmt.Errorf("need %d: %w", i+1, err)
+	}
+	has, err := tx.hasRevision(needRevisionsBucket, n.ID, n.Rev)
+	if err != nil {
+		return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
+	}
+	it := ImportItem{Action: ActionSkip, Kind: KindNeed, Index: i, ID: n.ID, Title: n.Title()}
+	if h, _ := tx.entHead(n.EnterpriseID); h != nil {
+		it.Name = h.Name
+	}
+	if !has {
+		prev, err := tx.needHead(n.ID)
 		if err != nil {
+			return err
+		}
+		it.Action = ActionCreate
+		if prev != nil {
+			it.Action = ActionUpdate
+		}
+		if err := tx.putNeedRemote(n, writeRemoteOutbox); err != nil {
+			return fmt.Errorf("need %d (%s): %w", i+1, n.ID, err)
+		}
+	}
+	ex.rep.add(it)
+	return nil
+}
+
+// importSolutionExact stores solution i of an import as given, with an
+// outbox entry, unless the store has its revision.
+func (tx *Tx) importSolutionExact(i int, s *forms.Solution, rep *ImportReport) error {
+	if err := checkID("solution", s.ID); err != nil {
+		return fmt.Errorf("solution %d: %w", i+1, err)
+	}
+	has, err := tx.hasRevision(solutionRevisionsBucket, s.ID, s.Rev)
+	if err != nil {
+		return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
+	}
+	it := ImportItem{Action: ActionSkip, Kind: KindSolution, Index: i, ID: s.ID, Name: s.Provider()}
+	if !has {
+		prev, err := tx.solHead(s.ID)
+		if err != nil {
+			return err
+		}
+		it.Action = ActionCreate
+		if prev != nil {
+			it.Action = ActionUpdate
+		}
+		if err := tx.putSolutionRemote(s.Clone(), writeRemoteOutbox); err != nil {
 			return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
 		}
-		it := ImportItem{Action: ActionSkip, Kind: KindSolution, Index: i, ID: s.ID, Name: s.Provider()}
-		if !has {
-			prev, err := tx.solHead(s.ID)
-			if err != nil {
-				return err
-			}
-			it.Action = ActionCreate
-			if prev != nil {
-				it.Action = ActionUpdate
-			}
-			if err := tx.putSolutionRemote(s.Clone(), writeRemoteOutbox); err != nil {
-				return fmt.Errorf("solution %d (%s): %w", i+1, s.ID, err)
-			}
-		}
-		rep.add(it)
 	}
+	rep.add(it)
 	return nil
 }
 
@@ -314,11 +317,6 @@ type merger struct {
 	contactID map[string]map[string]string
 	// titles maps, per stored enterprise, a folded need title to the need id.
 	titles map[string]map[string]string
-	// storedEnt holds, by position in the needs argument, the enterprise
-	// of the stored need whose ID the imported one carries; "" when none.
-	// (The need itself is read when its turn comes: saving an enterprise
-	// may write its needs.)
-	storedEnt []string
 	// anchors maps an enterprise id given in ents to the stored enterprises
 	// of its needs that are stored, in order of first mention.
 	anchors map[string][]string
@@ -331,6 +329,8 @@ type merger struct {
 	full map[string]*forms.Enterprise
 	// created holds the ids of the needs this import created.
 	created map[string]bool
+	// ents counts the enterprises imported so far.
+	ents int
 }
 
 func newMerger(tx *Tx) *merger {
@@ -338,43 +338,78 @@ func newMerger(tx *Tx) *merger {
 		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}, created: map[string]bool{}}
 }
 
+// run imports in three passes — the needs' stored enterprises, the
+// enterprises, the needs — which StageImport runs over several
+// transactions, setting m.tx for each.
 func (m *merger) run(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportReport) error {
-	m.storedEnt = make([]string, len(needs))
 	for i, in := range needs {
-		if in.ID == "" || !validID(in.ID) {
-			continue
-		}
-		h, err := m.tx.needHead(in.ID)
-		if err != nil {
-			return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
-		}
-		if h == nil {
-			continue
-		}
-		m.storedEnt[i] = h.EnterpriseID
-		if a := m.anchors[in.EnterpriseID]; !slices.Contains(a, h.EnterpriseID) {
-			m.anchors[in.EnterpriseID] = append(a, h.EnterpriseID)
+		if err := m.anchor(i, in); err != nil {
+			return err
 		}
 	}
-	for i, in := range ents {
-		it, err := m.enterprise(in)
-		if err != nil {
-			return fmt.Errorf("enterprise %d (%s): %w", i+1, in.Name(), err)
+	for _, in := range ents {
+		if err := m.addEnterprise(in, rep); err != nil {
+			return err
 		}
-		it.Index = i
-		rep.add(it)
 	}
 	for i, in := range needs {
-		it, err := m.need(i, in)
-		if err != nil {
-			return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
+		if err := m.addNeed(i, in, rep); err != nil {
+			return err
 		}
-		if it.Kind == "" {
-			continue // a conflict
-		}
-		it.Index = i
-		rep.add(it)
 	}
+	return m.finish()
+}
+
+// anchor notes, for the i-th need, the stored enterprise of the stored
+// need whose ID it carries, if any: its given enterprise may stand for that
+// one (see storedEnterprise).
+func (m *merger) anchor(i int, in *forms.Need) error {
+	if in.ID == "" || !validID(in.ID) {
+		return nil
+	}
+	h, err := m.tx.needHead(in.ID)
+	if err != nil {
+		return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
+	}
+	if h == nil {
+		return nil
+	}
+	if a := m.anchors[in.EnterpriseID]; !slices.Contains(a, h.EnterpriseID) {
+		m.anchors[in.EnterpriseID] = append(a, h.EnterpriseID)
+	}
+	return nil
+}
+
+// addEnterprise imports the next enterprise into the report.
+func (m *merger) addEnterprise(in *forms.Enterprise, rep *ImportReport) error {
+	i := m.ents
+	m.ents++
+	it, err := m.enterprise(in)
+	if err != nil {
+		return fmt.Errorf("enterprise %d (%s): %w", i+1, in.Name(), err)
+	}
+	it.Index = i
+	rep.add(it)
+	return nil
+}
+
+// addNeed imports the i-th need into the report; one that would move
+// between enterprises is a conflict, left out.
+func (m *merger) addNeed(i int, in *forms.Need, rep *ImportReport) error {
+	it, err := m.need(i, in)
+	if err != nil {
+		return fmt.Errorf("need %d (%s): %w", i+1, in.Title(), err)
+	}
+	if it.Kind == "" {
+		return nil // a conflict
+	}
+	it.Index = i
+	rep.add(it)
+	return nil
+}
+
+// finish fails the import when needs would move between enterprises.
+func (m *merger) finish() error {
 	if len(m.conflicts) > 0 {
 		return &ImportConflictError{Needs: m.conflicts}
 	}

@@ -27,6 +27,9 @@ import (
 //	       save returns, until killed
 //	encrypt open the unencrypted store in XUNBANG_STORE_DIR with the test
 //	       key (which encrypts it), print "encrypted", exit
+//	import import rounds of needs (staged in small batches, published,
+//	       some staged and discarded) in a loop, printing "imported <round>"
+//	       after each import returns, until killed
 const (
 	childEnv    = "XUNBANG_STORE_CHILD"
 	childDirEnv = "XUNBANG_STORE_DIR"
@@ -62,6 +65,8 @@ func TestChildProcess(t *testing.T) {
 		fmt.Printf("result inuse=%t took=%d err=%v\n", errors.Is(err, ErrInUse), took.Milliseconds(), err)
 	case "crash":
 		crashWriter(dir)
+	case "import":
+		importWriter(dir)
 	case "encrypt":
 		s, err := Open(context.Background(), dir, testOpts())
 		if err != nil {
@@ -496,4 +501,211 @@ func TestEncryptCrashSafety(t *testing.T) {
 		}
 	}
 	t.Logf("%d rounds; one encryption takes %v", rounds, whole.Round(time.Millisecond))
+}
+
+// Rounds of the import crash test: each imports importRoundNeeds new needs
+// of a new enterprise, titled by the round, and sets the budget of the
+// first importTracked stored needs to the round.
+const (
+	importRoundNeeds = 40
+	importTracked    = 12
+)
+
+// importWriter is the child of TestImportCrashSafety.
+func importWriter(dir string) {
+	ctx := context.Background()
+	stageBatch, publishBatch = 3, 5 // many transactions, many moments to be killed in
+	s, err := Open(ctx, dir, testOpts())
+	if err != nil {
+		fmt.Println("error open:", err)
+		os.Exit(2)
+	}
+	var tracked []*forms.Need
+	sums, _ := s.Needs(ctx, Query{Sort: SortTitle})
+	for _, x := range sums {
+		if strings.HasPrefix(x.Title, "跟踪") && len(tracked) < importTracked {
+			n, err := s.Need(ctx, x.ID)
+			if err != nil {
+				fmt.Println("error load:", err)
+				os.Exit(2)
+			}
+			tracked = append(tracked, n)
+		}
+	}
+	fmt.Println("ready")
+	start := time.Now().UnixNano()
+	for r := 0; time.Since(time.Unix(0, start)) < 30*time.Second; r++ {
+		round := fmt.Sprintf("%d-%d", start, r)
+		e := newEnterprise("第"+round+"轮企业", "", "320505")
+		e.ID = "row-e"
+		needs := make([]*forms.Need, 0, importRoundNeeds+len(tracked))
+		for i := range importRoundNeeds {
+			n := newNeed("row-e", fmt.Sprintf("第%s轮需求%02d", round, i))
+			n.Values.Set("problem", strings.Repeat("现有工艺良率低、成本高。", 1+i%30))
+			needs = append(needs, n)
+		}
+		for _, t := range tracked {
+			n := t.Clone()
+			n.Rev, n.BaseRev = "", ""
+			n.Values.Set("budget_wan", strconv.Itoa(r+1))
+			needs = append(needs, n)
+		}
+		if r%4 == 3 { // staged, then thrown away
+			si, err := s.StageImport(ctx, ImportSlices{Enterprises: []*forms.Enterprise{e}, Needs: needs}, ImportOptions{})
+			if err != nil {
+				fmt.Println("error stage:", err)
+				os.Exit(2)
+			}
+			if err := si.Discard(ctx); err != nil {
+				fmt.Println("error discard:", err)
+				os.Exit(2)
+			}
+			continue
+		}
+		if _, err := s.Import(ctx, []*forms.Enterprise{e}, needs, ImportOptions{}); err != nil {
+			fmt.Println("error import:", err)
+			os.Exit(2)
+		}
+		fmt.Printf("imported %s %d\n", round, r+1)
+	}
+	s.Close()
+}
+
+// TestImportCrashSafety kills a process while it imports, at random
+// moments — while it stages, publishes, or discards — and checks after each
+// kill that the next Open finds every import whole or not at all: each
+// round's new needs all there or none, the needs every round updates all
+// at one round's budget, every reported import there, no staging left, and
+// the file keeping every invariant.
+func TestImportCrashSafety(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: kills child processes")
+	}
+	dir := t.TempDir()
+	s, err := Open(bg, dir, testOpts())
+	if err != nil {
+		t.Fatal(err)
+	}
+	e := mustSaveEnterprise(t, s, newEnterprise("被跟踪的企业", "", "320505"))
+	for i := range importTracked {
+		mustSaveNeed(t, s, newNeed(e.ID, fmt.Sprintf("跟踪需求%02d", i)))
+	}
+	s.Close()
+	rounds := 12
+	if raceEnabled {
+		rounds = 5
+	}
+	if v, err := strconv.Atoi(os.Getenv("XUNBANG_CRASH_ROUNDS")); err == nil && v > 0 {
+		rounds = v
+	}
+	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 4))
+	imported := 0
+	for round := range rounds {
+		cmd := childCommand(t, "import", dir)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string, 1024)
+		go func() {
+			defer close(lines)
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+		}()
+		var all []string
+		timeout := time.After(20 * time.Second)
+	wait:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					break wait
+				}
+				all = append(all, l)
+				if l == "ready" {
+					break wait
+				}
+			case <-timeout:
+				_ = cmd.Process.Kill()
+				t.Fatal("importer not ready after 20 s")
+			}
+		}
+		time.Sleep(time.Duration(20+rng.IntN(600)) * time.Millisecond)
+		_ = cmd.Process.Kill() // SIGKILL
+		for l := range lines {
+			all = append(all, l)
+		}
+		_ = cmd.Wait()
+		reported := map[string]string{} // round → budget
+		for _, l := range all {
+			if strings.HasPrefix(l, "error ") {
+				t.Fatalf("importer failed: %s", l)
+			}
+			if f := strings.Fields(l); len(f) == 3 && f[0] == "imported" {
+				reported[f[1]] = f[2]
+			}
+		}
+		imported += len(reported)
+		verifyImportAfterCrash(t, dir, round, reported, strings.Join(all, "\n"))
+		if t.Failed() {
+			return
+		}
+	}
+	t.Logf("%d rounds, %d imports reported", rounds, imported)
+}
+
+// verifyImportAfterCrash reopens the store after a kill and checks it.
+func verifyImportAfterCrash(t *testing.T, dir string, round int, reported map[string]string, output string) {
+	t.Helper()
+	s, err := Open(bg, dir, testOpts())
+	if err != nil {
+		t.Fatalf("round %d: reopening after the kill: %v", round, err)
+	}
+	defer s.Close()
+	if err := s.Check(bg); err != nil {
+		t.Fatalf("round %d: %v", round, err)
+	}
+	if stagingLeft(t, s) {
+		t.Errorf("round %d: a staging area is left after Open", round)
+	}
+	sums, err := s.Needs(bg, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	perRound := map[string]int{}
+	budgets := map[string]bool{}
+	for _, x := range sums {
+		if r, ok := strings.CutPrefix(x.Title, "第"); ok {
+			r, _, _ = strings.Cut(r, "轮")
+			perRound[r]++
+		}
+		if strings.HasPrefix(x.Title, "跟踪") {
+			n, err := s.Need(bg, x.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			budgets[n.Values.Get("budget_wan")] = true
+		}
+	}
+	for r, n := range perRound {
+		if n != importRoundNeeds {
+			t.Errorf("round %d: import %s is there with %d of its %d needs", round, r, n, importRoundNeeds)
+		}
+	}
+	for r := range reported {
+		if perRound[r] != importRoundNeeds {
+			t.Errorf("round %d: import %s was reported, %d of its needs are there", round, r, perRound[r])
+		}
+	}
+	if len(budgets) != 1 {
+		t.Errorf("round %d: the tracked needs have budgets %v: an import's updates are there in part", round, budgets)
+	}
+	if t.Failed() {
+		t.Logf("importer output:\n%s", output)
+	}
 }

@@ -138,6 +138,72 @@ func (s *Store) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) err
 	return nil
 }
 
+// ScanNeeds calls fn with every need's summary, in id order, and with the
+// need itself when read reports true for the summary, else nil: a reader of
+// every need reads (decrypts and decodes) only the needs it wants, and still
+// hears of the others — an export counts the needs it leaves out. It reads
+// the summaries from the file, not the need list in memory, so the summary
+// and the need come from one read transaction. Like ForEachNeed, fn runs
+// outside any transaction, may take its time and call other Store methods,
+// and what it gets is its own to keep; records saved meanwhile may or may
+// not be seen. read runs inside a read transaction: it must be quick and
+// call no Store method.
+func (s *Store) ScanNeeds(ctx context.Context, read func(*Summary) bool, fn func(*Summary, *forms.Need) error) error {
+	type item struct {
+		sum  *Summary
+		need *forms.Need
+	}
+	var after []byte
+	for {
+		var items []item
+		err := s.View(ctx, func(tx *Tx) error {
+			c := tx.bucket(needSummariesBucket).Cursor()
+			k, v := c.First()
+			if after != nil {
+				k, v = c.Seek(after)
+				if k != nil && bytes.Equal(k, after) {
+					k, v = c.Next()
+				}
+			}
+			o := &opener{c: s.crypt}
+			for ; k != nil && len(items) < forEachBatch; k, v = c.Next() {
+				p, err := o.open(needSummariesBucket, k, v)
+				if err != nil {
+					return err
+				}
+				h, err := decodeNeedHead(p)
+				if err != nil {
+					return fmt.Errorf("need %s: %w", k, err)
+				}
+				it := item{sum: &h.Summary}
+				if read(it.sum) {
+					if it.need, err = tx.needAt(h, o); err != nil {
+						return err
+					}
+				}
+				items = append(items, it)
+				after = k
+			}
+			after = bytes.Clone(after)
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("scan needs: %w", err)
+		}
+		for _, it := range items {
+			if err := fn(it.sum, it.need); err != nil {
+				return err
+			}
+		}
+		if len(items) < forEachBatch {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("scan needs: %w", err)
+		}
+	}
+}
+
 // forEach loads the records of a summaries bucket in batches, each in its
 // own read transaction, and runs the calls load returns between
 // transactions.

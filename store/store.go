@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -94,6 +95,8 @@ followup_by_need/
 audit/
 |--> <seq> -> auditRecord (JSON: when, who, what, detail) [sealed]; append-only:
               seqs run 1, 2, 3 … up to the bucket's sequence with no gap
+
+import_staging/   only while an import is staged or published: drawn in stage.go
 
 A record is its summary (the entry point: a record exists when its summary
 does) and its revision rows; the current JSON is not stored a second time.
@@ -291,6 +294,9 @@ type Store struct {
 	// update that follows their commit, so that memory sees commits in order.
 	writeMu sync.Mutex
 	mem     memory
+	// gen counts the write transactions committed (by update), so that a
+	// staged import knows whether the store changed since it was staged.
+	gen atomic.Uint64
 }
 
 // Open opens the store in dir, creating the directory and the file if they
@@ -433,6 +439,11 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 				}
 			}
 			if encrypt {
+				// The copy takes the store's buckets only: what an import
+				// left is settled first.
+				if err := s.settleStaging(ctx, false); err != nil {
+					return fmt.Errorf("an import cut short: %w", err)
+				}
 				if err := s.encryptFile(ctx, c, rec, backup); err != nil {
 					return err
 				}
@@ -453,6 +464,11 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 		}
 	}
 	s.openAudit = nil
+	if !readOnly {
+		if err := s.settleStaging(ctx, false); err != nil {
+			return fmt.Errorf("an import cut short: %w", err)
+		}
+	}
 	return s.load()
 }
 
@@ -632,6 +648,7 @@ func (s *Store) update(ctx context.Context, op string, fn func(tx *Tx) error) er
 		}
 		return err // fn's own error (naming the file when it is damage)
 	}
+	s.gen.Add(1)
 	s.mem.apply(tx)
 	return nil
 }

@@ -792,6 +792,64 @@ func TestForEach(t *testing.T) {
 	}
 }
 
+// ScanNeeds hands every need's summary out in id order, and the need
+// itself (as Need reads it) only when read asks for it.
+func TestScanNeeds(t *testing.T) {
+	s, _ := openTest(t)
+	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
+	const count = forEachBatch*2 + 7
+	var needs []*forms.Need
+	for i := range count {
+		n := newNeed(e.ID, fmt.Sprintf("需求%d", i))
+		if i%3 == 0 {
+			n.Values.Set("visibility", string(forms.VisibilityPrivate))
+		}
+		needs = append(needs, n)
+	}
+	if _, err := s.Import(bg, nil, needs, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sums, err := s.Needs(bg, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]Summary{}
+	for _, x := range sums {
+		want[x.ID] = *x
+	}
+	var ids []string
+	read := func(x *Summary) bool { return x.Visibility != forms.VisibilityPrivate }
+	err = s.ScanNeeds(bg, read, func(x *Summary, n *forms.Need) error {
+		ids = append(ids, x.ID)
+		got, w := *x, want[x.ID]
+		got.revSeq, w.revSeq = 0, 0 // the list's own bookkeeping
+		if !reflect.DeepEqual(got, w) {
+			t.Errorf("summary %+v, the need list has %+v", got, w)
+		}
+		switch {
+		case !read(x) && n != nil:
+			t.Errorf("need %s read though read said no", x.ID)
+		case read(x):
+			stored, err := s.Need(bg, x.ID)
+			if err != nil || !reflect.DeepEqual(n, stored) {
+				t.Errorf("need %s: %+v, Need reads %+v (%v)", x.ID, n, stored, err)
+			}
+		}
+		if len(ids) == 1 { // fn runs outside the transaction: it may write
+			return s.SaveVisit(bg, &forms.Visit{EnterpriseID: e.ID, Date: "2026-01-01"})
+		}
+		return nil
+	})
+	if err != nil || len(ids) != count || !slices.IsSorted(ids) {
+		t.Errorf("ScanNeeds saw %d of %d (sorted %t): %v", len(ids), count, slices.IsSorted(ids), err)
+	}
+	stop := errors.New("stop")
+	calls := 0
+	if err := s.ScanNeeds(bg, read, func(*Summary, *forms.Need) error { calls++; return stop }); !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("ScanNeeds stop = %v after %d calls", err, calls)
+	}
+}
+
 func TestValuesOutliveTransaction(t *testing.T) {
 	s, _ := openTest(t)
 	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))

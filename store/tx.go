@@ -35,6 +35,9 @@ type Tx struct {
 	// onStatus, when set, is told of each write that changes a stored
 	// need's status (Import reports them).
 	onStatus func(id, title string, from, to forms.Status)
+	// stage, when set, sends the writes to a staged import (see stage.go):
+	// no reader sees them, and memory does not take the heads over.
+	stage *stager
 }
 
 func (tx *Tx) rollback() {
@@ -151,8 +154,30 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	if v == nil {
 		return nil, fmt.Errorf("need %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
+	return decodeNeed(id, v)
+}
+
+// needAt returns the current revision of the need of a head, opening its
+// row with o.
+func (tx *Tx) needAt(h *needHead, o *opener) (*forms.Need, error) {
+	k := seqKey(h.ID, h.RevSeq)
+	v := tx.get(needRevisionsBucket, k)
+	if v == nil {
+		return nil, fmt.Errorf("need %s: revision row %d missing: %w", h.ID, h.RevSeq, ErrCorrupt)
+	}
+	p, err := o.open(needRevisionsBucket, k, v)
+	if err != nil {
+		return nil, fmt.Errorf("need %s: %w", h.ID, err)
+	}
+	return decodeNeed(h.ID, p)
+}
+
+// decodeNeed decodes a revision row, which the store wrote: straight
+// through forms' decoder (json.Unmarshal would first check the whole row
+// once more).
+func decodeNeed(id string, v []byte) (*forms.Need, error) {
 	n := new(forms.Need)
-	if err := json.Unmarshal(v, n); err != nil {
+	if err := n.UnmarshalJSON(v); err != nil {
 		return nil, fmt.Errorf("need %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return n, nil
@@ -176,7 +201,7 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 		return nil, fmt.Errorf("enterprise %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
 	e := new(forms.Enterprise)
-	if err := json.Unmarshal(v, e); err != nil {
+	if err := e.UnmarshalJSON(v); err != nil {
 		return nil, fmt.Errorf("enterprise %s: decode: %v: %w", id, err, ErrCorrupt)
 	}
 	return e, nil
@@ -530,11 +555,20 @@ func (tx *Tx) putNeedHead(head, prev *needHead) error {
 	if err := tx.putSealed(needSummariesBucket, []byte(head.ID), head.encode()); err != nil {
 		return err
 	}
+	tx.keepNeedHead(head)
+	return nil
+}
+
+// keepNeedHead keeps a head written, for memory to take over once the
+// transaction commits (not a staged one's: see stage.go).
+func (tx *Tx) keepNeedHead(h *needHead) {
+	if tx.stage != nil {
+		return
+	}
 	if tx.needs == nil {
 		tx.needs = map[string]*needHead{}
 	}
-	tx.needs[head.ID] = head
-	return nil
+	tx.needs[h.ID] = h
 }
 
 func (h *needHead) rev() string {
@@ -727,10 +761,12 @@ func (tx *Tx) writeEnterprise(e *forms.Enterprise, prev *entHead, mode writeMode
 	if err := tx.putSealed(enterpriseSummariesBucket, []byte(e.ID), head.encode()); err != nil {
 		return err
 	}
-	if tx.ents == nil {
-		tx.ents = map[string]*entHead{}
+	if tx.stage == nil {
+		if tx.ents == nil {
+			tx.ents = map[string]*entHead{}
+		}
+		tx.ents[e.ID] = head
 	}
-	tx.ents[e.ID] = head
 	if mode != writeRemote {
 		if err := tx.appendOutbox(KindEnterprise, e.ID, e.Rev, prev.rev(), seq); err != nil {
 			return err
@@ -781,10 +817,7 @@ func (tx *Tx) refreshNeedsOf(e *forms.Enterprise, ent *entHead) error {
 		if err := tx.putSealed(needSummariesBucket, []byte(id), head.encode()); err != nil {
 			return err
 		}
-		if tx.needs == nil {
-			tx.needs = map[string]*needHead{}
-		}
-		tx.needs[id] = &head
+		tx.keepNeedHead(&head)
 	}
 	return nil
 }

@@ -276,7 +276,8 @@ func BenchmarkRowsBaseline50k(b *testing.B) {
 			return err
 		}
 		defer f.Close()
-		rows, err := f.Rows(PlatformSheet)
+		prof, _ := ProfileByID("")
+		rows, err := f.Rows(prof.Sheet)
 		if err != nil {
 			return err
 		}

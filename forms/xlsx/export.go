@@ -216,33 +216,55 @@ func setColWidths(sw *excelize.StreamWriter, widths []float64) error {
 	return nil
 }
 
-// preparedChunk is a run of needs prepared in parallel, written in order.
-type preparedChunk[T any] struct {
-	needs []*forms.Need
+// NeedBrief is what Records may know of a need without reading it whole.
+type NeedBrief struct {
+	Visibility forms.Visibility
+	// Confirmed reports that the need has a confirmation and that it is
+	// current.
+	Confirmed bool
+}
+
+// NeedBriefs is implemented by Records that know each need's brief without
+// reading the need (the store keeps it in the need's summary). The upload
+// sheet then reads only the needs it may write, and counts the others
+// unread: with the store, reading a need (decrypting and decoding it) is
+// most of the cost of an export. ForEachNeedBrief calls fn with every need's
+// brief, in the order ForEachNeed gives the needs, and with the need when
+// read reports true for its brief, else nil; the needs are the caller's to
+// keep, as ForEachNeed's. read must be quick and call no method of the
+// Records.
+type NeedBriefs interface {
+	ForEachNeedBrief(ctx context.Context, read func(NeedBrief) bool, fn func(NeedBrief, *forms.Need) error) error
+}
+
+// preparedChunk is a run of items prepared in parallel, written in order.
+type preparedChunk[I, T any] struct {
+	items []I
 	out   []T
 	done  chan struct{}
 }
 
 var errWriterFailed = errors.New("writer failed")
 
-// forEachPrepared iterates the needs, runs prep on each on all cores, and
-// hands the results to write in the needs' order, on one goroutine (a
-// StreamWriter is not safe for concurrent use). The work in flight is
-// bounded, so memory does not grow with the number of needs.
-func forEachPrepared[T any](ctx context.Context, recs Records, prep func(*forms.Need) T, write func(T) error) error {
+// forEachPrepared takes the items each gives (the needs, in order), runs
+// prep on each on all cores, and hands the results to write in the items'
+// order, on one goroutine (a StreamWriter is not safe for concurrent use).
+// The work in flight is bounded, so memory does not grow with the number
+// of needs.
+func forEachPrepared[I, T any](ctx context.Context, each func(fn func(I) error) error, prep func(I) T, write func(T) error) error {
 	const size = 256
 	workers := max(1, runtime.GOMAXPROCS(0))
-	work := make(chan *preparedChunk[T], 2*workers)
-	order := make(chan *preparedChunk[T], 2*workers+2)
+	work := make(chan *preparedChunk[I, T], 2*workers)
+	order := make(chan *preparedChunk[I, T], 2*workers+2)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for c := range work {
-				c.out = make([]T, len(c.needs))
-				for i, n := range c.needs {
-					c.out[i] = prep(n)
+				c.out = make([]T, len(c.items))
+				for i, it := range c.items {
+					c.out[i] = prep(it)
 				}
 				close(c.done)
 			}
@@ -267,9 +289,9 @@ func forEachPrepared[T any](ctx context.Context, recs Records, prep func(*forms.
 			}
 		}
 	}()
-	cur := &preparedChunk[T]{done: make(chan struct{})}
+	cur := &preparedChunk[I, T]{done: make(chan struct{})}
 	flush := func() error {
-		if len(cur.needs) == 0 {
+		if len(cur.items) == 0 {
 			return nil
 		}
 		select {
@@ -278,12 +300,12 @@ func forEachPrepared[T any](ctx context.Context, recs Records, prep func(*forms.
 			return errWriterFailed
 		}
 		work <- cur
-		cur = &preparedChunk[T]{done: make(chan struct{})}
+		cur = &preparedChunk[I, T]{done: make(chan struct{})}
 		return ctx.Err()
 	}
-	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		cur.needs = append(cur.needs, n)
-		if len(cur.needs) < size {
+	err := each(func(it I) error {
+		cur.items = append(cur.items, it)
+		if len(cur.items) < size {
 			return nil
 		}
 		return flush()

@@ -23,21 +23,37 @@ type MovedNeed struct {
 
 // RefuseMoved records the moved needs as errors of their rows: each gets a
 // problem at its row, HasErrors then holds, and Partial leaves the need out
-// with the enterprise it alone named. needs is the list the store was given
-// (the batch's, or its Partial's), whose positions MovedNeed.Index counts.
-func (b *Batch) RefuseMoved(needs []*forms.Need, moved []MovedNeed) {
+// with the enterprise it alone named. MovedNeed.Index counts the needs of
+// the batch's Partial, as it was when the store was given them.
+func (b *Batch) RefuseMoved(moved []MovedNeed) error {
 	if b.bad == nil {
 		b.bad = map[string]bool{}
 	}
-	refused := map[string]bool{}
+	at := map[int]MovedNeed{}
 	for _, m := range moved {
-		if m.Index < 0 || m.Index >= len(needs) {
-			continue
+		at[m.Index] = m
+	}
+	type refusal struct {
+		m  MovedNeed
+		id string
+		o  Origin
+	}
+	var found []refusal
+	i := 0
+	if err := b.Partial().EachNeed(func(n *forms.Need, o Origin) error {
+		if m, ok := at[i]; ok {
+			found = append(found, refusal{m, n.ID, o})
 		}
-		n := needs[m.Index]
-		refused[n.ID] = true
-		b.bad[n.ID] = true
-		o := b.Origins[n.ID]
+		i++
+		return nil
+	}); err != nil {
+		return err
+	}
+	refused := map[string]bool{}
+	for _, r := range found {
+		m, o := r.m, r.o
+		refused[r.id] = true
+		b.bad[r.id] = true
 		b.Problems = append(b.Problems, Problem{
 			Sheet: o.Sheet, Row: o.Row, Severity: forms.SeverityError, Code: "need_id.moved",
 			ZH: fmt.Sprintf("需求编号 %s 是“%s”（信用代码 %s）的需求「%s」，此行却填写了另一家企业“%s”（信用代码 %s）：需求不能在企业之间移动，未导入。请核对此行的需求编号和统一社会信用代码。",
@@ -48,16 +64,21 @@ func (b *Batch) RefuseMoved(needs []*forms.Need, moved []MovedNeed) {
 	}
 	// An enterprise only refused needs name would be created empty.
 	named := map[string]bool{}
-	for _, n := range b.Needs {
-		if !refused[n.ID] {
+	var refusedOf []string
+	err := b.EachNeed(func(n *forms.Need, _ Origin) error {
+		if refused[n.ID] {
+			refusedOf = append(refusedOf, n.EnterpriseID)
+		} else {
 			named[n.EnterpriseID] = true
 		}
-	}
-	for _, n := range b.Needs {
-		if refused[n.ID] && !named[n.EnterpriseID] {
-			b.bad[n.EnterpriseID] = true
+		return nil
+	})
+	for _, eid := range refusedOf {
+		if !named[eid] {
+			b.bad[eid] = true
 		}
 	}
+	return err
 }
 
 func orNone(s, none string) string {

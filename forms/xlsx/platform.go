@@ -158,12 +158,19 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	}
 	row := 1
 	meter := needMeter(ctx, recs, opt.Progress)
-	err = forEachPrepared(ctx, recs, func(n *forms.Need) prepared {
+	err = forEachPrepared(ctx, uploadNeeds(ctx, recs), func(it briefNeed) prepared {
+		n := it.n
+		if n == nil { // left unread: its brief says it is not uploaded
+			return prepared{private: it.brief.Visibility == forms.VisibilityPrivate, skip: true}
+		}
 		e := ents[n.EnterpriseID]
 		if n.Visibility() == forms.VisibilityPrivate {
 			return prepared{private: true, skip: true}
 		}
-		if !cat.ConfirmationCurrent(n, e) {
+		// A brief that says the confirmation is current is the store's
+		// word, kept with every write of the need and its enterprise (the
+		// need list shows the same): the content is not hashed again.
+		if !it.brief.Confirmed && !cat.ConfirmationCurrent(n, e) {
 			return prepared{skip: true}
 		}
 		cells := rb.row(n, e)
@@ -206,6 +213,29 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	}
 	meter.finish()
 	return st, nil
+}
+
+// briefNeed is a need as the upload sheet goes through them: read (n),
+// or, when Records tell its brief, left unread (n nil) when its brief says
+// it is not uploaded.
+type briefNeed struct {
+	brief NeedBrief
+	n     *forms.Need
+}
+
+// uploadNeeds returns the iteration of the needs of an upload sheet: with
+// NeedBriefs, the 不公开 and unconfirmed needs unread; else every need
+// read.
+func uploadNeeds(ctx context.Context, recs Records) func(func(briefNeed) error) error {
+	if nb, ok := recs.(NeedBriefs); ok {
+		read := func(b NeedBrief) bool { return b.Visibility != forms.VisibilityPrivate && b.Confirmed }
+		return func(fn func(briefNeed) error) error {
+			return nb.ForEachNeedBrief(ctx, read, func(b NeedBrief, n *forms.Need) error { return fn(briefNeed{b, n}) })
+		}
+	}
+	return func(fn func(briefNeed) error) error {
+		return recs.ForEachNeed(ctx, func(n *forms.Need) error { return fn(briefNeed{n: n}) })
+	}
 }
 
 // platformStyle holds the style ids of the platform file.

@@ -46,19 +46,125 @@ type Options struct {
 // need's; a row without one gets a new ID. An enterprise known only by a
 // public alias (a 匿名公开 row of the platform sheet) is one of its own for
 // each row: rows sharing an alias are not taken as one enterprise.
+//
+// A batch read by [ReadFileStream] keeps its needs on disk, not in Needs:
+// [Batch.EachNeed] hands them out, and [Batch.Close] removes them.
 type Batch struct {
 	Enterprises []*forms.Enterprise
-	Needs       []*forms.Need
-	Problems    []Problem
+	// Needs are the needs (nil in a batch read by ReadFileStream; see
+	// EachNeed).
+	Needs    []*forms.Need
+	Problems []Problem
 	// Sheets says how each sheet was read: as needs, as enterprises, or
 	// skipped, with its header row and column mapping.
 	Sheets []SheetInfo
 	// Origins maps a record's ID to the row it came from (the first row,
-	// for an enterprise named on several).
+	// for an enterprise named on several). A batch read by ReadFileStream
+	// holds the enterprises' only; EachNeed tells each need's.
 	Origins map[string]Origin
 
 	lang string
 	bad  map[string]bool // record IDs with an error of their own
+
+	// Of a batch read by ReadFileStream (and its Partial): the needs on
+	// disk, how many, what completes each one read back, and which of them
+	// the batch holds (nil: all).
+	spill  *spill
+	needs  int
+	finish *needFinisher
+	keep   func(*forms.Need) bool
+}
+
+// needFinisher completes a need read back from the spill, as the reader
+// would have once every row was read: the fields it lacks, its own and its
+// enterprise's, and the status that follows.
+type needFinisher struct {
+	cat        *forms.Catalogue
+	order      map[string]int      // field id → catalogue position
+	entMissing map[string][]string // by enterprise ID
+}
+
+// NeedCount returns how many needs the batch holds.
+func (b *Batch) NeedCount() int {
+	if b.spill == nil {
+		return len(b.Needs)
+	}
+	if b.keep == nil {
+		return b.needs
+	}
+	n := 0
+	_ = b.EachNeedKey(func(*forms.Need) error { n++; return nil })
+	return n
+}
+
+// EachNeed calls fn with each need of the batch, in the order read, and the
+// row it came from, until fn returns an error (which it returns). A batch
+// read by ReadFileStream reads them back from disk each time, new records
+// each time: fn may keep them.
+func (b *Batch) EachNeed(fn func(n *forms.Need, o Origin) error) error {
+	if b.spill == nil {
+		for _, n := range b.Needs {
+			if err := fn(n, b.Origins[n.ID]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return b.spill.each(false, func(n *forms.Need, o Origin) error {
+		b.finish.need(n)
+		if b.keep != nil && !b.keep(n) {
+			return nil
+		}
+		return fn(n, o)
+	})
+}
+
+// EachNeedKey calls fn with each need's ID and EnterpriseID, as EachNeed
+// orders them: the other fields of the need it passes are empty. It is
+// cheaper than EachNeed.
+func (b *Batch) EachNeedKey(fn func(n *forms.Need) error) error {
+	if b.spill == nil {
+		return b.EachNeed(func(n *forms.Need, _ Origin) error { return fn(n) })
+	}
+	return b.spill.each(true, func(n *forms.Need, _ Origin) error {
+		if b.keep != nil && !b.keep(n) { // keep looks at the keys only
+			return nil
+		}
+		return fn(n)
+	})
+}
+
+// Close removes what a batch read by ReadFileStream keeps on disk: its
+// needs cannot be read after. Close a batch, or a Partial of it, once; it
+// does nothing for a batch of Read.
+func (b *Batch) Close() error {
+	if b.spill == nil {
+		return nil
+	}
+	return b.spill.close()
+}
+
+// need completes a need read back.
+func (f *needFinisher) need(n *forms.Need) {
+	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
+	var miss []string
+	for _, p := range f.cat.ValidateNeed(n, forms.Final) {
+		if toComplete(p) && !slices.Contains(miss, p.Field) {
+			miss = append(miss, p.Field)
+		}
+	}
+	for _, id := range f.entMissing[n.EnterpriseID] {
+		if !slices.Contains(miss, id) {
+			miss = append(miss, id)
+		}
+	}
+	slices.SortStableFunc(miss, func(a, b string) int { return f.order[a] - f.order[b] })
+	n.Missing = miss
+	if len(miss) > 0 {
+		n.Status = forms.StatusToComplete
+	} else {
+		n.Status = forms.StatusToDiagnose
+	}
 }
 
 // Origin is where a record came from.
@@ -123,7 +229,12 @@ func (b *Batch) Messages() []string {
 // own — a need with a malformed value, an enterprise with a malformed value
 // together with its needs — for an import with --partial. Problems are kept.
 func (b *Batch) Partial() *Batch {
-	out := &Batch{Problems: b.Problems, Sheets: b.Sheets, Origins: b.Origins, lang: b.lang, bad: b.bad}
+	out := &Batch{Problems: b.Problems, Sheets: b.Sheets, Origins: b.Origins, lang: b.lang, bad: b.bad,
+		spill: b.spill, needs: b.needs, finish: b.finish}
+	if b.spill != nil {
+		bad := b.bad
+		out.keep = func(n *forms.Need) bool { return !bad[n.ID] && !bad[n.EnterpriseID] }
+	}
 	for _, e := range b.Enterprises {
 		if !b.bad[e.ID] {
 			out.Enterprises = append(out.Enterprises, e)
@@ -143,6 +254,19 @@ var recoverPanics = true
 
 // ReadFile imports the workbook at path; see [Read].
 func ReadFile(ctx context.Context, path string, opt Options) (b *Batch, err error) {
+	return readFile(ctx, path, opt, false)
+}
+
+// ReadFileStream imports the workbook at path as ReadFile does, but keeps
+// its needs on disk (sealed with a key only this process has) rather than
+// in memory: what it holds does not grow with the number of rows, but for
+// each enterprise. Batch.EachNeed hands the needs out; Close the batch
+// once done.
+func ReadFileStream(ctx context.Context, path string, opt Options) (*Batch, error) {
+	return readFile(ctx, path, opt, true)
+}
+
+func readFile(ctx context.Context, path string, opt Options, stream bool) (b *Batch, err error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -155,7 +279,7 @@ func ReadFile(ctx context.Context, path string, opt Options) (b *Batch, err erro
 	if st.IsDir() {
 		return nil, fileErr(ErrNotWorkbook, nil, "这是一个文件夹，不是 Excel 工作簿。", "this is a folder, not an Excel workbook.")
 	}
-	return Read(ctx, fh, st.Size(), opt)
+	return read(ctx, fh, st.Size(), opt, stream)
 }
 
 // Read imports a workbook of size bytes. It returns a *FileError for a file
@@ -164,6 +288,12 @@ func ReadFile(ctx context.Context, path string, opt Options) (b *Batch, err erro
 // else — malformed values, unknown columns, unresolved regions — is a
 // [Problem] in the batch.
 func Read(ctx context.Context, r io.ReaderAt, size int64, opt Options) (b *Batch, err error) {
+	return read(ctx, r, size, opt, false)
+}
+
+// read reads a workbook, its needs through a spill; unless stream, they
+// are then read back into the batch.
+func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bool) (b *Batch, err error) {
 	if recoverPanics {
 		defer func() {
 			if p := recover(); p != nil {
@@ -196,11 +326,40 @@ func Read(ctx context.Context, r io.ReaderAt, size int64, opt Options) (b *Batch
 		return nil, fileErr(ErrDamaged, err, "工作簿已损坏，无法打开（"+clipName(err.Error())+"）。", "the workbook is damaged and cannot be opened ("+clipName(err.Error())+").")
 	}
 	defer f.Close()
+	sp, err := newSpill()
+	if err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
 	rd := newReader(ctx, f, info, opt, lim)
-	if err := rd.run(); err != nil {
+	rd.batch.spill = sp
+	err = rd.run()
+	if err == nil {
+		err = sp.done()
+	}
+	if err == nil && !stream {
+		err = rd.batch.inMemory()
+	}
+	if err != nil || !stream {
+		if cerr := sp.close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
 		return nil, err
 	}
 	return rd.batch, nil
+}
+
+// inMemory reads the spilled needs back into Needs (and their origins into
+// Origins): the batch Read returns.
+func (b *Batch) inMemory() error {
+	err := b.EachNeed(func(n *forms.Need, o Origin) error {
+		b.Needs = append(b.Needs, n)
+		b.Origins[n.ID] = o
+		return nil
+	})
+	b.spill, b.finish = nil, nil
+	return err
 }
 
 // addProblem records a problem, capping their number.

@@ -469,8 +469,8 @@ func (rd *reader) need(p *sheetPlan, row int, vals []string, idRaw, noRaw string
 	if bad {
 		rd.batch.bad[n.ID] = true
 	}
-	rd.batch.Needs = append(rd.batch.Needs, n)
-	rd.batch.Origins[n.ID] = Origin{p.name, row}
+	rd.batch.spill.add(n, Origin{p.name, row})
+	rd.batch.needs++
 }
 
 // platformNeedNo reads the platform's own need number, from the column
@@ -756,10 +756,11 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 	return ct.ID
 }
 
-// finish completes the needs: what fields are missing or break a limit a
-// draft may break (too short, too many items) — the need's own and its
-// enterprise's — and the status that follows: 待补充 when there are any.
-// The reasons were reported as warnings at their cells.
+// finish prepares the completion of the needs (needFinisher: what fields
+// are missing or break a limit a draft may break — the need's own and its
+// enterprise's — and the status that follows: 待补充 when there are any),
+// done as each need is read back. The reasons were reported as warnings at
+// their cells.
 func (rd *reader) finish() {
 	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
 	entMissing := map[string][]string{}
@@ -770,28 +771,11 @@ func (rd *reader) finish() {
 				miss = append(miss, p.Field)
 			}
 		}
-		entMissing[id] = miss
-	}
-	for _, n := range rd.batch.Needs {
-		var miss []string
-		for _, p := range rd.cat.ValidateNeed(n, forms.Final) {
-			if toComplete(p) && !slices.Contains(miss, p.Field) {
-				miss = append(miss, p.Field)
-			}
-		}
-		for _, id := range entMissing[n.EnterpriseID] {
-			if !slices.Contains(miss, id) {
-				miss = append(miss, id)
-			}
-		}
-		slices.SortStableFunc(miss, func(a, b string) int { return rd.order[a] - rd.order[b] })
-		n.Missing = miss
 		if len(miss) > 0 {
-			n.Status = forms.StatusToComplete
-		} else {
-			n.Status = forms.StatusToDiagnose
+			entMissing[id] = miss
 		}
 	}
+	rd.batch.finish = &needFinisher{cat: rd.cat, order: rd.order, entMissing: entMissing}
 	rd.finishProblems()
 }
 

@@ -1,0 +1,747 @@
+package forms
+
+import (
+	"encoding/base64"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// Reading a record back is the store's commonest work (an export reads
+// every need), and encoding/json reads one of ours many times over: the
+// record's metadata and its fields are two decodes of the same bytes, each
+// validated first, and every nested record (the confirmation, the
+// diagnosis, each contact) is validated and decoded again inside. Issue 17
+// measured it at 57 % of an export.
+//
+// decodeFast reads a record in one pass instead, into a zero record, for
+// the JSON the store and the exporters write: keys of lowercase ASCII
+// letters, digits and underscores, each once; the metadata of its type; and
+// field values of strings, numbers, booleans and flat lists of them. On
+// anything else — a key that is not plain, one it does not know, a
+// duplicate, a value of an unexpected type, an escape it does not decode
+// (a UTF-16 surrogate), JSON that is not valid — it gives up, and the
+// record is read by the reference decoder (unmarshalInline's encoding/json
+// path), which returns its result or its error. So decodeFast never decides
+// an outcome: where it answers, it answers what encoding/json would
+// (FuzzDecodeFast compares them), and where the two could differ it does
+// not answer. A metadata field added to a record type later is a key it does
+// not know: such records take the reference path until decodeFast learns
+// it.
+
+// The metadata keys of each record type, for telling an unknown metadata
+// key from a field id.
+var (
+	needKeys         = MetaKeys(needMeta{})
+	enterpriseKeys   = MetaKeys(enterpriseMeta{})
+	contactKeys      = MetaKeys(contactMeta{})
+	diagnosisKeys    = MetaKeys(diagnosisMeta{})
+	confirmationKeys = MetaKeys(confirmationMeta{})
+)
+
+// decodeFast decodes b into meta and *v when it can; see above. meta is one
+// of the record types' meta pointers, and with *v it must be zero.
+func decodeFast(b []byte, meta any, v *Values) bool {
+	if *v != nil || !reflect.ValueOf(meta).Elem().IsZero() || !utf8.Valid(b) {
+		return false
+	}
+	d := decoder{b: b}
+	ok := false
+	switch m := meta.(type) {
+	case *needMeta:
+		ok = d.record(v, needKeys, m.member)
+	case *enterpriseMeta:
+		ok = d.record(v, enterpriseKeys, m.member)
+	case *contactMeta:
+		ok = d.record(v, contactKeys, m.member)
+	case *diagnosisMeta:
+		ok = d.record(v, diagnosisKeys, m.member)
+	case *confirmationMeta:
+		ok = d.record(v, confirmationKeys, m.member)
+	}
+	if ok {
+		d.ws()
+		ok = d.i == len(d.b)
+	}
+	if !ok {
+		// Back to zero for the reference decoder.
+		reflect.ValueOf(meta).Elem().SetZero()
+		*v = nil
+	}
+	return ok
+}
+
+// decoder reads JSON from b at i. Its methods report false when they give
+// up; what they have read is then of no use.
+type decoder struct {
+	b []byte
+	i int
+}
+
+func (d *decoder) ws() {
+	for d.i < len(d.b) {
+		switch d.b[d.i] {
+		case ' ', '\t', '\n', '\r':
+			d.i++
+		default:
+			return
+		}
+	}
+}
+
+// next skips white space and reports whether the next byte is c, taking
+// it if so.
+func (d *decoder) next(c byte) bool {
+	d.ws()
+	if d.i < len(d.b) && d.b[d.i] == c {
+		d.i++
+		return true
+	}
+	return false
+}
+
+// peek skips white space and returns the next byte, 0 at the end.
+func (d *decoder) peek() byte {
+	d.ws()
+	if d.i < len(d.b) {
+		return d.b[d.i]
+	}
+	return 0
+}
+
+// null takes a null, reporting whether there was one.
+func (d *decoder) null() bool {
+	if d.peek() == 'n' && len(d.b)-d.i >= 4 && string(d.b[d.i:d.i+4]) == "null" {
+		d.i += 4
+		return true
+	}
+	return false
+}
+
+// member decodes the value of one metadata key into a record, reporting
+// false for a key it does not know or a value it cannot take.
+type member func(d *decoder, key string) bool
+
+// record reads an object: metadata keys through meta, the type key of
+// JSON Lines skipped, every other key a field into *v (an empty value
+// leaves the field out).
+func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member) bool {
+	if !d.next('{') {
+		return false
+	}
+	vals := Values{}
+	var seenBuf [32]string
+	seen := seenBuf[:0]
+	if d.next('}') {
+		*v = vals
+		return true
+	}
+	for {
+		key, ok := d.key()
+		if !ok {
+			return false
+		}
+		for _, k := range seen {
+			if k == key {
+				return false // a duplicate: encoding/json's rules differ by kind
+			}
+		}
+		seen = append(seen, key)
+		if !d.next(':') {
+			return false
+		}
+		switch {
+		case metaKeys[key]:
+			if !meta(d, key) {
+				return false
+			}
+		case key == "type":
+			if _, ok := d.str(); !ok {
+				return false
+			}
+		default:
+			l, ok := d.fieldValue()
+			if !ok {
+				return false
+			}
+			if len(l) > 0 {
+				vals[key] = l
+			}
+		}
+		if d.next(',') {
+			continue
+		}
+		if !d.next('}') {
+			return false
+		}
+		*v = vals
+		return true
+	}
+}
+
+// key reads an object key made of lowercase ASCII letters, digits and
+// underscores (no escapes): a key encoding/json matches to a metadata field
+// exactly or not at all.
+func (d *decoder) key() (string, bool) {
+	if !d.next('"') {
+		return "", false
+	}
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			if d.i == start {
+				return "", false
+			}
+			raw := d.b[start:d.i]
+			d.i++
+			if k, ok := knownKeys()[string(raw)]; ok {
+				return k, true // no copy of a key every record has
+			}
+			return string(raw), true
+		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
+			d.i++
+		default:
+			return "", false
+		}
+	}
+	return "", false
+}
+
+// knownKeys maps the catalogue's field ids and the records' metadata keys
+// to themselves.
+var knownKeys = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, f := range Default().Fields() {
+		m[f.ID] = f.ID
+	}
+	for _, keys := range []map[string]bool{needKeys, enterpriseKeys, contactKeys, diagnosisKeys, confirmationKeys, {"type": true}} {
+		for k := range keys {
+			m[k] = k
+		}
+	}
+	return m
+})
+
+// str reads a string.
+func (d *decoder) str() (string, bool) {
+	if d.peek() != '"' {
+		return "", false
+	}
+	raw, ok := d.rawString()
+	if !ok {
+		return "", false
+	}
+	return unquote(raw)
+}
+
+// rawString reads a string and returns its bytes between the quotes,
+// escapes undecoded.
+func (d *decoder) rawString() ([]byte, bool) {
+	d.i++ // the opening quote
+	start := d.i
+	for d.i < len(d.b) {
+		c := d.b[d.i]
+		switch {
+		case c == '"':
+			raw := d.b[start:d.i]
+			d.i++
+			return raw, true
+		case c == '\\':
+			d.i += 2
+		case c < 0x20:
+			return nil, false
+		default:
+			d.i++
+		}
+	}
+	return nil, false
+}
+
+// unquote decodes a string's escapes: those of RFC 8259 but for UTF-16
+// surrogates, which it leaves to encoding/json.
+func unquote(raw []byte) (string, bool) {
+	i := 0
+	for i < len(raw) && raw[i] != '\\' {
+		i++
+	}
+	if i == len(raw) {
+		return string(raw), true
+	}
+	out := make([]byte, i, len(raw))
+	copy(out, raw[:i])
+	for i < len(raw) {
+		c := raw[i]
+		if c != '\\' {
+			out = append(out, c)
+			i++
+			continue
+		}
+		if i+1 >= len(raw) {
+			return "", false
+		}
+		switch raw[i+1] {
+		case '"', '\\', '/':
+			out = append(out, raw[i+1])
+		case 'b':
+			out = append(out, '\b')
+		case 'f':
+			out = append(out, '\f')
+		case 'n':
+			out = append(out, '\n')
+		case 'r':
+			out = append(out, '\r')
+		case 't':
+			out = append(out, '\t')
+		case 'u':
+			if i+6 > len(raw) {
+				return "", false
+			}
+			r, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 32)
+			if err != nil || utf16.IsSurrogate(rune(r)) {
+				return "", false
+			}
+			out = utf8.AppendRune(out, rune(r))
+			i += 6
+			continue
+		default:
+			return "", false
+		}
+		i += 2
+	}
+	return string(out), true
+}
+
+// fieldValue reads a field's value as decodeValue does: null nothing, a
+// boolean "true" or "false", a string, a number as written, a list of
+// these (its nulls left out).
+func (d *decoder) fieldValue() ([]string, bool) {
+	if d.peek() != '[' {
+		s, null, ok := d.scalar()
+		if !ok || null {
+			return nil, ok
+		}
+		return []string{s}, true
+	}
+	d.i++
+	out := []string{}
+	if d.next(']') {
+		return out, true
+	}
+	for {
+		s, null, ok := d.scalar()
+		if !ok {
+			return nil, false
+		}
+		if !null {
+			out = append(out, s)
+		}
+		if d.next(',') {
+			continue
+		}
+		return out, d.next(']')
+	}
+}
+
+// scalar reads a string, number, boolean or null.
+func (d *decoder) scalar() (s string, null, ok bool) {
+	switch c := d.peek(); {
+	case c == '"':
+		s, ok = d.str()
+		return s, false, ok
+	case c == 'n':
+		return "", true, d.null()
+	case c == 't' || c == 'f':
+		for _, lit := range []string{"true", "false"} {
+			if len(d.b)-d.i >= len(lit) && string(d.b[d.i:d.i+len(lit)]) == lit {
+				d.i += len(lit)
+				return lit, false, d.delimited()
+			}
+		}
+		return "", false, false
+	case c == '-' || c >= '0' && c <= '9':
+		start := d.i
+		if !d.number() {
+			return "", false, false
+		}
+		return string(d.b[start:d.i]), false, true
+	}
+	return "", false, false
+}
+
+// delimited reports whether a literal just read ends where JSON lets it:
+// at white space, a comma, a closing bracket or the end.
+func (d *decoder) delimited() bool {
+	if d.i == len(d.b) {
+		return true
+	}
+	switch d.b[d.i] {
+	case ' ', '\t', '\n', '\r', ',', ']', '}':
+		return true
+	}
+	return false
+}
+
+// number reads a number by RFC 8259's grammar.
+func (d *decoder) number() bool {
+	b := d.b
+	i := d.i
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return false
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		j := i
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+		if i == j {
+			return false
+		}
+	}
+	d.i = i
+	return d.delimited()
+}
+
+// strInto reads a string into *p; null leaves it as it is (a zero record's
+// field stays empty), as encoding/json does.
+func (d *decoder) strInto(p *string) bool {
+	if d.null() {
+		return true
+	}
+	s, ok := d.str()
+	*p = s
+	return ok
+}
+
+// strList reads a list of strings; null is a nil list, [] an empty one.
+func (d *decoder) strList(p *[]string) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	if !d.next('[') {
+		return false
+	}
+	out := []string{}
+	if !d.next(']') {
+		for {
+			s, ok := d.str()
+			if !ok {
+				return false
+			}
+			out = append(out, s)
+			if d.next(',') {
+				continue
+			}
+			if !d.next(']') {
+				return false
+			}
+			break
+		}
+	}
+	*p = out
+	return true
+}
+
+// timeInto reads a time as time.Time's UnmarshalJSON does (from the
+// string's bytes as written); null leaves it as it is.
+func (d *decoder) timeInto(t *time.Time) bool {
+	if d.null() {
+		return true
+	}
+	if d.peek() != '"' {
+		return false
+	}
+	start := d.i
+	if _, ok := d.rawString(); !ok {
+		return false
+	}
+	return t.UnmarshalJSON(d.b[start:d.i]) == nil
+}
+
+// bytesInto reads base64 as encoding/json does for a []byte; null is nil.
+func (d *decoder) bytesInto(p *[]byte) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	if d.peek() != '"' {
+		return false
+	}
+	raw, ok := d.rawString()
+	if !ok {
+		return false
+	}
+	for _, c := range raw {
+		if c == '\\' {
+			return false // an escaped base64 string: rare, and left to encoding/json
+		}
+	}
+	out := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
+	n, err := base64.StdEncoding.Decode(out, raw)
+	if err != nil {
+		return false
+	}
+	*p = out[:n]
+	return true
+}
+
+// object reads an object whose keys member takes, each once.
+func (d *decoder) object(m member) bool {
+	if !d.next('{') {
+		return false
+	}
+	if d.next('}') {
+		return true
+	}
+	var seen []string
+	for {
+		key, ok := d.key()
+		if !ok {
+			return false
+		}
+		for _, k := range seen {
+			if k == key {
+				return false
+			}
+		}
+		seen = append(seen, key)
+		if !d.next(':') || !m(d, key) {
+			return false
+		}
+		if d.next(',') {
+			continue
+		}
+		return d.next('}')
+	}
+}
+
+func (n *needMeta) member(d *decoder, key string) bool {
+	switch key {
+	case "id":
+		return d.strInto(&n.ID)
+	case "enterprise_id":
+		return d.strInto(&n.EnterpriseID)
+	case "contact_id":
+		return d.strInto(&n.ContactID)
+	case "rev":
+		return d.strInto(&n.Rev)
+	case "base_rev":
+		return d.strInto(&n.BaseRev)
+	case "catalogue_version":
+		return d.strInto(&n.CatalogueVersion)
+	case "status":
+		return d.strInto((*string)(&n.Status))
+	case "stale_from":
+		return d.strInto((*string)(&n.StaleFrom))
+	case "missing":
+		return d.strList(&n.Missing)
+	case "overrides":
+		return d.strList(&n.Overrides)
+	case "diagnosis":
+		if d.null() {
+			n.Diagnosis = nil
+			return true
+		}
+		x := new(Diagnosis)
+		n.Diagnosis = x
+		return d.record(&x.Values, diagnosisKeys, (*diagnosisMeta)(x).member)
+	case "confirmation":
+		if d.null() {
+			n.Confirmation = nil
+			return true
+		}
+		x := new(Confirmation)
+		n.Confirmation = x
+		return d.record(&x.Values, confirmationKeys, (*confirmationMeta)(x).member)
+	case "platform":
+		if d.null() {
+			return true
+		}
+		return d.object(n.Platform.member)
+	case "team":
+		return d.strInto(&n.Team)
+	case "created_by":
+		return d.strInto(&n.CreatedBy)
+	case "created_at":
+		return d.timeInto(&n.CreatedAt)
+	case "updated_at":
+		return d.timeInto(&n.UpdatedAt)
+	}
+	return false
+}
+
+func (p *Platform) member(d *decoder, key string) bool {
+	switch key {
+	case "state":
+		return d.strInto(&p.State)
+	case "url":
+		return d.strInto(&p.URL)
+	case "comment":
+		return d.strInto(&p.Comment)
+	case "updated_at":
+		return d.timeInto(&p.UpdatedAt)
+	}
+	return false
+}
+
+func (e *enterpriseMeta) member(d *decoder, key string) bool {
+	switch key {
+	case "id":
+		return d.strInto(&e.ID)
+	case "rev":
+		return d.strInto(&e.Rev)
+	case "catalogue_version":
+		return d.strInto(&e.CatalogueVersion)
+	case "contacts":
+		return d.contacts(&e.Contacts)
+	case "overrides":
+		return d.strList(&e.Overrides)
+	case "team":
+		return d.strInto(&e.Team)
+	case "created_by":
+		return d.strInto(&e.CreatedBy)
+	case "created_at":
+		return d.timeInto(&e.CreatedAt)
+	case "updated_at":
+		return d.timeInto(&e.UpdatedAt)
+	}
+	return false
+}
+
+// contacts reads a list of contacts; null is a nil list, [] an empty one.
+func (d *decoder) contacts(p *[]Contact) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	if !d.next('[') {
+		return false
+	}
+	out := []Contact{}
+	if !d.next(']') {
+		for {
+			var c Contact
+			if !d.record(&c.Values, contactKeys, (*contactMeta)(&c).member) {
+				return false
+			}
+			out = append(out, c)
+			if d.next(',') {
+				continue
+			}
+			if !d.next(']') {
+				return false
+			}
+			break
+		}
+	}
+	*p = out
+	return true
+}
+
+func (c *contactMeta) member(d *decoder, key string) bool {
+	if key == "id" {
+		return d.strInto(&c.ID)
+	}
+	return false
+}
+
+func (x *diagnosisMeta) member(d *decoder, key string) bool {
+	switch key {
+	case "by":
+		return d.strInto(&x.By)
+	case "at":
+		return d.timeInto(&x.At)
+	}
+	return false
+}
+
+func (c *confirmationMeta) member(d *decoder, key string) bool {
+	switch key {
+	case "at":
+		return d.timeInto(&c.At)
+	case "visibility":
+		return d.strInto((*string)(&c.Visibility))
+	case "notice_version":
+		return d.strInto(&c.NoticeVersion)
+	case "signature":
+		return d.bytesInto(&c.Signature)
+	case "content":
+		return d.bytesInto(&c.Content)
+	case "content_hash":
+		return d.strInto(&c.ContentHash)
+	case "recoded":
+		return d.recodings(&c.Recoded)
+	}
+	return false
+}
+
+// recodings reads a confirmation's list of re-encodings.
+func (d *decoder) recodings(p *[]Recoding) bool {
+	if d.null() {
+		*p = nil
+		return true
+	}
+	if !d.next('[') {
+		return false
+	}
+	out := []Recoding{}
+	if !d.next(']') {
+		for {
+			var r Recoding
+			if !d.object(r.member) {
+				return false
+			}
+			out = append(out, r)
+			if d.next(',') {
+				continue
+			}
+			if !d.next(']') {
+				return false
+			}
+			break
+		}
+	}
+	*p = out
+	return true
+}
+
+func (r *Recoding) member(d *decoder, key string) bool {
+	switch key {
+	case "at":
+		return d.timeInto(&r.At)
+	case "from_hash":
+		return d.strInto(&r.FromHash)
+	case "reason":
+		return d.strInto(&r.Reason)
+	}
+	return false
+}

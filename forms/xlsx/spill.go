@@ -1,0 +1,258 @@
+package xlsx
+
+import (
+	"bufio"
+	"crypto/aes"
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// A big workbook's needs do not stay in memory while it is read (issue 17:
+// at 200,000 rows they took some 500 MB): the reader writes each need, as
+// read, to a spill — a temporary file, sealed with a key that lives only
+// in this process's memory (AES-GCM, one seal a chunk), so that what the
+// file holds (business secrets) is unreadable on disk and after a crash.
+// Once the workbook is read, the needs are read back one by one and
+// finished (what is missing, the status), their enterprises complete.
+
+// spillChunk is how many bytes of records are sealed together.
+const spillChunk = 256 << 10
+
+// spill is the needs of a workbook being read, on disk.
+type spill struct {
+	f    *os.File
+	aead cipher.AEAD
+	buf  []byte // records not yet sealed
+	n    int    // records written
+	seq  uint64 // chunks written
+	err  error  // the first write error
+}
+
+func newSpill() (*spill, error) {
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	block, err := aes.NewCipher(key)
+	if err != nil {
+		return nil, err
+	}
+	aead, err := cipher.NewGCM(block)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp("", "xunbang-import-*.spill")
+	if err != nil {
+		return nil, err
+	}
+	return &spill{f: f, aead: aead}, nil
+}
+
+// add appends a need and where it came from.
+func (s *spill) add(n *forms.Need, o Origin) {
+	if s.err != nil {
+		return
+	}
+	b := s.buf
+	for _, v := range []string{n.ID, n.EnterpriseID, n.ContactID, n.CatalogueVersion, o.Sheet} {
+		b = appendString(b, v)
+	}
+	b = binary.AppendUvarint(b, uint64(o.Row))
+	b = binary.AppendUvarint(b, uint64(len(n.Values)))
+	for id, l := range n.Values {
+		b = appendString(b, id)
+		b = binary.AppendUvarint(b, uint64(len(l)))
+		for _, v := range l {
+			b = appendString(b, v)
+		}
+	}
+	s.buf = b
+	s.n++
+	if len(s.buf) >= spillChunk {
+		s.flush()
+	}
+}
+
+func appendString(b []byte, s string) []byte {
+	return append(binary.AppendUvarint(b, uint64(len(s))), s...)
+}
+
+// flush seals the records buffered and writes them: the sealed length,
+// then the sealed chunk, whose nonce is its number.
+func (s *spill) flush() {
+	if s.err != nil || len(s.buf) == 0 {
+		return
+	}
+	s.seq++
+	sealed := s.aead.Seal(nil, s.nonce(s.seq), s.buf, nil)
+	var head [binary.MaxVarintLen64]byte
+	if _, err := s.f.Write(head[:binary.PutUvarint(head[:], uint64(len(sealed)))]); err != nil {
+		s.err = err
+		return
+	}
+	if _, err := s.f.Write(sealed); err != nil {
+		s.err = err
+	}
+	s.buf = s.buf[:0]
+}
+
+func (s *spill) nonce(seq uint64) []byte {
+	nonce := make([]byte, s.aead.NonceSize())
+	binary.BigEndian.PutUint64(nonce[len(nonce)-8:], seq)
+	return nonce
+}
+
+// done ends writing.
+func (s *spill) done() error {
+	s.flush()
+	s.buf = nil
+	if s.err != nil {
+		return fmt.Errorf("xlsx: spill the needs read: %w", s.err)
+	}
+	return nil
+}
+
+// each calls fn with every need, in the order written; the need is new
+// each time. With keysOnly only its ID and EnterpriseID are read.
+func (s *spill) each(keysOnly bool, fn func(n *forms.Need, o Origin) error) error {
+	if s.f == nil {
+		return errors.New("xlsx: the batch is closed")
+	}
+	r := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, 1<<62), 1<<20)
+	var chunk []byte
+	for seq := uint64(1); seq <= s.seq; seq++ {
+		size, err := binary.ReadUvarint(r)
+		if err != nil {
+			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+		}
+		sealed := make([]byte, size)
+		if _, err := io.ReadFull(r, sealed); err != nil {
+			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+		}
+		if chunk, err = s.aead.Open(chunk[:0], s.nonce(seq), sealed, nil); err != nil {
+			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+		}
+		d := spillReader{b: chunk}
+		for len(d.b) > 0 && d.err == nil {
+			n, o := d.need(keysOnly)
+			if d.err != nil {
+				break
+			}
+			if err := fn(n, o); err != nil {
+				return err
+			}
+		}
+		if d.err != nil {
+			return fmt.Errorf("xlsx: read the spilled needs: %w", d.err)
+		}
+	}
+	return nil
+}
+
+// close removes the file.
+func (s *spill) close() error {
+	if s.f == nil {
+		return nil
+	}
+	name := s.f.Name()
+	err := s.f.Close()
+	if rerr := os.Remove(name); err == nil {
+		err = rerr
+	}
+	s.f = nil
+	return err
+}
+
+var errShortSpill = errors.New("record cut short")
+
+// fieldIDs maps the catalogue's field ids to themselves.
+var fieldIDs = sync.OnceValue(func() map[string]string {
+	m := map[string]string{}
+	for _, f := range forms.Default().Fields() {
+		m[f.ID] = f.ID
+	}
+	return m
+})
+
+// spillReader decodes records.
+type spillReader struct {
+	b   []byte
+	err error
+}
+
+func (d *spillReader) uvarint() uint64 {
+	v, n := binary.Uvarint(d.b)
+	if n <= 0 {
+		d.err = errShortSpill
+		return 0
+	}
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *spillReader) bytes() []byte {
+	n := d.uvarint()
+	if d.err != nil || uint64(len(d.b)) < n {
+		d.err = errShortSpill
+		return nil
+	}
+	v := d.b[:n]
+	d.b = d.b[n:]
+	return v
+}
+
+func (d *spillReader) str() string { return string(d.bytes()) }
+
+// need decodes the next record; with keysOnly it reads only the need's ID
+// and EnterpriseID and passes over the rest.
+func (d *spillReader) need(keysOnly bool) (*forms.Need, Origin) {
+	n := &forms.Need{ID: d.str(), EnterpriseID: d.str()}
+	if keysOnly {
+		for range 3 {
+			d.bytes()
+		}
+		d.uvarint()
+		for range d.uvarint() {
+			d.bytes()
+			for range d.uvarint() {
+				d.bytes()
+			}
+		}
+		return n, Origin{}
+	}
+	n.ContactID, n.CatalogueVersion = d.str(), d.str()
+	o := Origin{Sheet: d.str(), Row: int(d.uvarint())}
+	count := d.uvarint()
+	if d.err != nil || count > uint64(len(d.b)) {
+		d.err = errShortSpill
+		return nil, o
+	}
+	n.Values = make(forms.Values, count)
+	ids := fieldIDs()
+	for range count {
+		raw := d.bytes()
+		id, ok := ids[string(raw)] // no copy of a field id every need has
+		if !ok {
+			id = string(raw)
+		}
+		items := d.uvarint()
+		if d.err != nil || items > uint64(len(d.b)) {
+			d.err = errShortSpill
+			return nil, o
+		}
+		l := make([]string, items)
+		for i := range l {
+			l[i] = d.str()
+		}
+		n.Values[id] = l
+	}
+	return n, o
+}

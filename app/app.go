@@ -434,14 +434,6 @@ func (s *session) close() {
 	}
 }
 
-// dataDirText says where the data lives, for the settings screen.
-func dataDirText(dir string) string {
-	if dir == "" {
-		return lang.L("app.datadir.unset")
-	}
-	return lang.L("app.datadir", map[string]any{"Dir": dir})
-}
-
 // glCaptureWait bounds how long screenshot waits for the window's GL
 // canvas to capture as something other than a blank image.
 const glCaptureWait = 4 * time.Second

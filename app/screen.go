@@ -2,8 +2,6 @@ package app
 
 import (
 	"math"
-	"os"
-	"strconv"
 
 	"fyne.io/fyne/v2"
 )
@@ -36,16 +34,6 @@ func fitWindow(want, min fyne.Size, work fyne.Size) fyne.Size {
 	return fyne.NewSize(max(float32(w), min.Width), max(float32(h), min.Height))
 }
 
-// userScale is the FYNE_SCALE a user set, or 1.
-func userScale() float32 {
-	if v := os.Getenv("FYNE_SCALE"); v != "" && v != "auto" {
-		if f, err := strconv.ParseFloat(v, 32); err == nil && f > 0 {
-			return float32(f)
-		}
-	}
-	return 1
-}
-
 // detectedScale is the scale Fyne picks for a monitor of the given width in
 // millimetres and pixels: its dots per inch over 96, at least 1.
 func detectedScale(widthMM, widthPx int) float32 {
@@ -55,6 +43,3 @@ func detectedScale(widthMM, widthPx int) float32 {
 	}
 	return float32(max(dpi/96, 1))
 }
-
-// roundScale rounds a scale to a tenth, as Fyne does.
-func roundScale(s float32) float32 { return float32(math.Round(float64(s)*10) / 10) }

@@ -4,7 +4,10 @@ package app
 
 import (
 	"log/slog"
+	"math"
+	"os"
 	"runtime"
+	"strconv"
 
 	"fyne.io/fyne/v2"
 	"github.com/go-gl/glfw/v3.3/glfw"
@@ -39,3 +42,16 @@ func workArea(scale float32) (size fyne.Size, ok bool) {
 	}
 	return fyne.NewSize(float32(w)/scale, float32(h)/scale), true
 }
+
+// userScale is the FYNE_SCALE a user set, or 1.
+func userScale() float32 {
+	if v := os.Getenv("FYNE_SCALE"); v != "" && v != "auto" {
+		if f, err := strconv.ParseFloat(v, 32); err == nil && f > 0 {
+			return float32(f)
+		}
+	}
+	return 1
+}
+
+// roundScale rounds a scale to a tenth, as Fyne does.
+func roundScale(s float32) float32 { return float32(math.Round(float64(s)*10) / 10) }

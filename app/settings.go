@@ -60,9 +60,6 @@ type settingsView struct {
 // lockMinutes are the idle times offered, in minutes; -1 is 从不.
 var lockMinutes = []int{5, 10, 15, 30, 60, -1}
 
-// languages offered, in the order of the radio buttons.
-var languageCodes = []string{string(Chinese), string(English)}
-
 func newSettingsView(u *ui) *settingsView {
 	v := &settingsView{u: u, st: u.st}
 	v.user = widget.NewEntry()

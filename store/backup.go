@@ -559,19 +559,7 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	if err := ctx.Err(); err != nil {
 		return rep, wrap(err)
 	}
-	if opts.Timeout <= 0 {
-		opts.Timeout = time.Second
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.Default()
-	}
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.argon2 == (keys.Argon2{}) {
-		opts.argon2 = keys.DefaultArgon2
-	}
-	opts.account = keyringAccount(dir)
+	opts = restoreOptions(opts, dir)
 	if fi, err := os.Stat(file); err != nil {
 		return rep, wrap(err)
 	} else if !fi.Mode().IsRegular() {
@@ -596,48 +584,7 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	}
 	defer removeStaging(staging)
 	staged := filepath.Join(staging, FileName)
-	if isSealedFile(file) {
-		rep.WasSealed = true
-		k := &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now}
-		if err := unsealFile(staged, file, k); err != nil {
-			return rep, wrap(err)
-		}
-	} else if err := copyFile(staged, file); err != nil {
-		return rep, wrap(err)
-	}
-	if err := checkBoltMeta(staged); err != nil {
-		return rep, wrap(err)
-	}
-	if err := safely(func() error { return checkBolt(staged) }); err != nil {
-		return rep, wrap(err)
-	}
-	var st *Store
-	err = safely(func() (err error) {
-		st, err = Open(ctx, staging, opts)
-		if err != nil {
-			return fmt.Errorf("the backup does not open: %w", err)
-		}
-		if err := st.Check(ctx); err != nil {
-			st.Close()
-			st = nil
-			return fmt.Errorf("the backup is damaged: %w", err)
-		}
-		return nil
-	})
-	if err != nil {
-		if st != nil {
-			st.Close()
-		}
-		return rep, wrap(err)
-	}
-	rep.Needs = st.CountNeeds(ctx)
-	st.mem.mu.RLock()
-	rep.Enterprises = len(st.mem.ents)
-	st.mem.mu.RUnlock()
-	rep.Encrypted = st.crypt.encrypted()
-	bakFiles, _ := filepath.Glob(filepath.Join(staging, FileName+"*.bak*"))
-	rep.MigratedOrSecured = len(bakFiles) > 0
-	if err := st.Close(); err != nil {
+	if err := stageBackup(ctx, file, staging, opts, &rep); err != nil {
 		return rep, wrap(err)
 	}
 
@@ -649,7 +596,7 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 		return rep, wrap(err)
 	}
 
-	st, err = Open(ctx, dir, opts)
+	st, err := Open(ctx, dir, opts)
 	if err != nil {
 		return rep, wrap(fmt.Errorf("the restored file was put in place but does not open: %w", err))
 	}
@@ -686,6 +633,74 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 		return rep, wrap(err)
 	}
 	return rep, nil
+}
+
+// restoreOptions fills in Restore's defaults.
+func restoreOptions(opts Options, dir string) Options {
+	if opts.Timeout <= 0 {
+		opts.Timeout = time.Second
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.argon2 == (keys.Argon2{}) {
+		opts.argon2 = keys.DefaultArgon2
+	}
+	opts.account = keyringAccount(dir)
+	return opts
+}
+
+// stageBackup puts a copy of the backup file (unsealed, when it was
+// sealed) in the staging directory, checks that it is a whole, consistent
+// data file that opens (Open migrates and secures it there), and fills in
+// what the report says of it.
+func stageBackup(ctx context.Context, file, staging string, opts Options, rep *RestoreReport) error {
+	staged := filepath.Join(staging, FileName)
+	if isSealedFile(file) {
+		rep.WasSealed = true
+		k := &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now}
+		if err := unsealFile(staged, file, k); err != nil {
+			return err
+		}
+	} else if err := copyFile(staged, file); err != nil {
+		return err
+	}
+	if err := checkBoltMeta(staged); err != nil {
+		return err
+	}
+	if err := safely(func() error { return checkBolt(staged) }); err != nil {
+		return err
+	}
+	var st *Store
+	err := safely(func() (err error) {
+		st, err = Open(ctx, staging, opts)
+		if err != nil {
+			return fmt.Errorf("the backup does not open: %w", err)
+		}
+		if err := st.Check(ctx); err != nil {
+			st.Close()
+			st = nil
+			return fmt.Errorf("the backup is damaged: %w", err)
+		}
+		return nil
+	})
+	if err != nil {
+		if st != nil {
+			st.Close()
+		}
+		return err
+	}
+	rep.Needs = st.CountNeeds(ctx)
+	st.mem.mu.RLock()
+	rep.Enterprises = len(st.mem.ents)
+	st.mem.mu.RUnlock()
+	rep.Encrypted = st.crypt.encrypted()
+	bakFiles, _ := filepath.Glob(filepath.Join(staging, FileName+"*.bak*"))
+	rep.MigratedOrSecured = len(bakFiles) > 0
+	return st.Close()
 }
 
 // replaceDataFile puts the file staged in place of dir's data file, holding

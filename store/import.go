@@ -338,28 +338,6 @@ func newMerger(tx *Tx) *merger {
 		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}, created: map[string]bool{}}
 }
 
-// run imports in three passes — the needs' stored enterprises, the
-// enterprises, the needs — which StageImport runs over several
-// transactions, setting m.tx for each.
-func (m *merger) run(ents []*forms.Enterprise, needs []*forms.Need, rep *ImportReport) error {
-	for i, in := range needs {
-		if err := m.anchor(i, in); err != nil {
-			return err
-		}
-	}
-	for _, in := range ents {
-		if err := m.addEnterprise(in, rep); err != nil {
-			return err
-		}
-	}
-	for i, in := range needs {
-		if err := m.addNeed(i, in, rep); err != nil {
-			return err
-		}
-	}
-	return m.finish()
-}
-
 // anchor notes, for the i-th need, the stored enterprise of the stored
 // need whose ID it carries, if any: its given enterprise may stand for that
 // one (see storedEnterprise).

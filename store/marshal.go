@@ -16,7 +16,7 @@ func marshalRecord(r json.Marshaler) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if bytes.IndexAny(b, "<>&") < 0 {
+	if !bytes.ContainsAny(b, "<>&") {
 		return b, nil
 	}
 	out := make([]byte, 0, len(b)+64)

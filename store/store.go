@@ -397,57 +397,12 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 	case st.version > schemaVersion:
 		return fmt.Errorf("schema %d, this program knows up to %d: %w", st.version, schemaVersion, ErrNewerSchema)
 	case st.rec != nil:
-		c, err := s.keyer.unlock(st.rec)
-		if err != nil {
+		if err := s.openEncrypted(ctx, st, readOnly); err != nil {
 			return err
 		}
-		s.crypt, s.rec = c, st.rec
-		if st.version < schemaVersion {
-			if readOnly {
-				return fmt.Errorf("schema %d needs a migration: %w", st.version, ErrReadOnly)
-			}
-			backup, err := s.backup(st.version)
-			if err != nil {
-				return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
-			}
-			if err := s.migrate(ctx, st.version, backup); err != nil {
-				return err
-			}
-		}
-	default: // an unencrypted file
-		migrate, encrypt := st.version < schemaVersion, !key.zero()
-		if (migrate || encrypt) && readOnly {
-			return fmt.Errorf("schema %d, unencrypted: it needs a migration: %w", st.version, ErrReadOnly)
-		}
-		var c *crypt
-		var rec *cryptRecord
-		if encrypt {
-			// Make (and keep) the key before touching the file: without a
-			// place for the key, nothing changes.
-			if c, rec, err = s.keyer.create(); err != nil {
-				return err
-			}
-		}
-		if migrate || encrypt {
-			backup, err := s.backup(st.version)
-			if err != nil {
-				return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
-			}
-			if migrate {
-				if err := s.migrate(ctx, st.version, backup); err != nil {
-					return err
-				}
-			}
-			if encrypt {
-				// The copy takes the store's buckets only: what an import
-				// left is settled first.
-				if err := s.settleStaging(ctx, false); err != nil {
-					return fmt.Errorf("an import cut short: %w", err)
-				}
-				if err := s.encryptFile(ctx, c, rec, backup); err != nil {
-					return err
-				}
-			}
+	default:
+		if err := s.openPlain(ctx, st, readOnly, key); err != nil {
+			return err
 		}
 	}
 	if s.crypt.encrypted() && !readOnly {
@@ -470,6 +425,68 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 		}
 	}
 	return s.load()
+}
+
+// openEncrypted unlocks an encrypted file and brings it to the current
+// schema.
+func (s *Store) openEncrypted(ctx context.Context, st fileState, readOnly bool) error {
+	c, err := s.keyer.unlock(st.rec)
+	if err != nil {
+		return err
+	}
+	s.crypt, s.rec = c, st.rec
+	if st.version >= schemaVersion {
+		return nil
+	}
+	if readOnly {
+		return fmt.Errorf("schema %d needs a migration: %w", st.version, ErrReadOnly)
+	}
+	backup, err := s.backup(st.version)
+	if err != nil {
+		return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
+	}
+	return s.migrate(ctx, st.version, backup)
+}
+
+// openPlain brings an unencrypted file to the current schema, and
+// encrypts it when a key is given.
+func (s *Store) openPlain(ctx context.Context, st fileState, readOnly bool, key KeySource) error {
+	migrate, encrypt := st.version < schemaVersion, !key.zero()
+	if (migrate || encrypt) && readOnly {
+		return fmt.Errorf("schema %d, unencrypted: it needs a migration: %w", st.version, ErrReadOnly)
+	}
+	var c *crypt
+	var rec *cryptRecord
+	if encrypt {
+		// Make (and keep) the key before touching the file: without a
+		// place for the key, nothing changes.
+		var err error
+		if c, rec, err = s.keyer.create(); err != nil {
+			return err
+		}
+	}
+	if migrate || encrypt {
+		backup, err := s.backup(st.version)
+		if err != nil {
+			return fmt.Errorf("backup before migrating from schema %d: %w", st.version, err)
+		}
+		if migrate {
+			if err := s.migrate(ctx, st.version, backup); err != nil {
+				return err
+			}
+		}
+		if encrypt {
+			// The copy takes the store's buckets only: what an import
+			// left is settled first.
+			if err := s.settleStaging(ctx, false); err != nil {
+				return fmt.Errorf("an import cut short: %w", err)
+			}
+			if err := s.encryptFile(ctx, c, rec, backup); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // create writes the buckets and meta of a new file, encrypted when key is

@@ -228,8 +228,11 @@ func (v *Vocabulary) Path(code string) []Option {
 }
 
 // Root returns the top-level code above code (code itself for a top-level
-// one), or "" for an unknown code.
+// one), or "" for an unknown code or a nil vocabulary.
 func (v *Vocabulary) Root(code string) string {
+	if v == nil {
+		return ""
+	}
 	if p := v.Path(code); len(p) > 0 {
 		return p[0].Code
 	}

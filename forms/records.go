@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -224,4 +225,20 @@ func (e *Enterprise) Clone() *Enterprise {
 		c.Contacts[i] = Contact{ID: ct.ID, Values: ct.Values.Clone()}
 	}
 	return &c
+}
+
+// ShortID returns a need's number as printed on its card and its public
+// page: the first 8 letters or digits of its id, upper case ("6F1C2D3E" for
+// 6f1c2d3e-4b5a-…).
+func ShortID(id string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(id) {
+		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
+			b.WriteRune(r)
+			if b.Len() == 8 {
+				break
+			}
+		}
+	}
+	return b.String()
 }

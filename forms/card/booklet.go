@@ -213,7 +213,7 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 		}
 		b := &bookNeed{content: contentOfPublic(it, &p, &co)}
 		b.check = checkNumber(p.ID, cat.ContentHash(it.Need, it.Enterprise))
-		b.group = topField(cat, p.Values.List("tech_fields"))
+		b.group = vocabularyOf(cat, "tech_fields").Root(p.Values.Get("tech_fields"))
 		b.rows = bookRows(cat, &p, &b.content)
 		fc.substitute(&b.content)
 		for i := range b.rows {
@@ -283,27 +283,6 @@ func encodeQRs(ctx context.Context, needs []*bookNeed, co *Options) error {
 		}
 	}
 	return nil
-}
-
-// topField returns the first level of the first of a need's tech fields, ""
-// when it has none the vocabulary knows.
-func topField(cat *forms.Catalogue, codes []string) string {
-	v := vocabularyOf(cat, "tech_fields")
-	if v == nil || len(codes) == 0 {
-		return ""
-	}
-	code := codes[0]
-	for range 8 {
-		o, ok := v.Option(code)
-		if !ok {
-			return ""
-		}
-		if o.Parent == "" {
-			return o.Code
-		}
-		code = o.Parent
-	}
-	return ""
 }
 
 // bookRows are the rows of a need's block, label and value, in the order

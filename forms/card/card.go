@@ -135,18 +135,7 @@ var ErrNoFont = errors.New("card: no font (Options.Font is empty)")
 
 // ShortID returns a need's number as printed on its card: the first 8 letters
 // or digits of its id, upper case ("6F1C2D3E" for 6f1c2d3e-4b5a-…).
-func ShortID(id string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(id) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-			if b.Len() == 8 {
-				break
-			}
-		}
-	}
-	return b.String()
-}
+func ShortID(id string) string { return forms.ShortID(id) }
 
 // QRContent returns what the QR code of item's card holds, or "" when the
 // card gets no QR code because no address resolves to the need yet. A code

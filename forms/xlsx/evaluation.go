@@ -298,7 +298,7 @@ func (b *evaluationBook) needBlock(s *evalSheet, n *forms.Need) {
 	b.field(s, tr(lang, "需求单位", "Enterprise"), who)
 	if n.Visibility() != forms.VisibilityPrivate {
 		voc := b.cat.Vocabulary("tech_field")
-		b.field(s, tr(lang, "技术领域", "Tech field"), voc.Label(topTechField(voc, n.Values.List("tech_fields")), lang))
+		b.field(s, tr(lang, "技术领域", "Tech field"), voc.Label(voc.Root(n.Values.Get("tech_fields")), lang))
 	}
 	b.field(s, tr(lang, "评估日期", "Date"), ev.Date)
 	b.field(s, tr(lang, "评估专家", "Experts"), strings.Join(ev.Experts, "；"))

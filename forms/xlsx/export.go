@@ -183,26 +183,6 @@ func cellName(col, row int) string {
 	return s
 }
 
-// topTechField returns the first-level tech field of a need's first tech
-// field, or "".
-func topTechField(v *forms.Vocabulary, codes []string) string {
-	if len(codes) == 0 {
-		return ""
-	}
-	code := codes[0]
-	for range 4 {
-		o, ok := v.Option(code)
-		if !ok {
-			return ""
-		}
-		if o.Parent == "" {
-			return o.Code
-		}
-		code = o.Parent
-	}
-	return ""
-}
-
 // setColWidths sets the widths of columns 1…n. It goes from the last column
 // to the first: the StreamWriter keeps column definitions in the order
 // opposite to the calls and writes them as kept, and Excel wants <col>

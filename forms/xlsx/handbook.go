@@ -159,7 +159,7 @@ func (hc *handbookContents) selectNeeds(ctx context.Context, recs Records, st *E
 				return nil
 			}
 		}
-		g := topTechField(techVoc, p.Values.List("tech_fields"))
+		g := techVoc.Root(p.Values.Get("tech_fields"))
 		hc.groupOf[n.ID] = g
 		hc.counts[g]++
 		st.Needs++

@@ -372,7 +372,7 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 // returns its facts and its first-level tech field.
 func (r *report) count(n *forms.Need, e *forms.Enterprise) (forms.NeedFacts, string) {
 	nf := r.cat.FactsOf(n, e, r.progressOf[n.ID], r.home)
-	top := topTechField(r.cat.Vocabulary("tech_field"), n.Values.List("tech_fields"))
+	top := r.cat.Vocabulary("tech_field").Root(n.Values.Get("tech_fields"))
 	r.total.AddNeed(nf)
 	if n.Visibility() == forms.VisibilityPrivate {
 		// The 不公开 line counts the enterprises with only 不公开 needs

@@ -103,7 +103,7 @@ type NeedInfo struct{ ID, Title string }
 func (b *SolutionBatch) Resolve(needs []NeedInfo) {
 	byNumber, byID, byTitle := map[string][]string{}, map[string]string{}, map[string][]string{}
 	for _, n := range needs {
-		byNumber[needNumber(n.ID)] = append(byNumber[needNumber(n.ID)], n.ID)
+		byNumber[forms.ShortID(n.ID)] = append(byNumber[forms.ShortID(n.ID)], n.ID)
 		byID[strings.ToLower(n.ID)] = n.ID
 		k := titleKey(n.Title)
 		byTitle[k] = append(byTitle[k], n.ID)
@@ -121,8 +121,8 @@ func (b *SolutionBatch) Resolve(needs []NeedInfo) {
 				id = full
 				break
 			}
-			ids := byNumber[needNumber(num)]
-			if len(ids) != 1 || len(needNumber(num)) != 8 {
+			ids := byNumber[forms.ShortID(num)]
+			if len(ids) != 1 || len(forms.ShortID(num)) != 8 {
 				fail(r.NumberColumn, "need.unknown",
 					fmt.Sprintf("需求编号“%s”不是已有需求的编号。", clipText(num, 40)),
 					fmt.Sprintf("need number %q is no need's number.", clipText(num, 40)))
@@ -172,21 +172,6 @@ func solutionIdentity(s *forms.Solution) string {
 	}
 	sum := h.Sum(nil)
 	return forms.NewIDFrom(binary.BigEndian.Uint64(sum[:8]), binary.BigEndian.Uint64(sum[8:16]))
-}
-
-// needNumber is a need's number as a card prints it: the first 8 letters
-// or digits, upper case.
-func needNumber(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-			if b.Len() == 8 {
-				break
-			}
-		}
-	}
-	return b.String()
 }
 
 func titleKey(s string) string { return strings.Join(strings.Fields(forms.Fold(s)), "") }

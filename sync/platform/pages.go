@@ -303,28 +303,13 @@ var sectionTitles = map[string]string{
 	"need": "需求概况", "content": "需求内容", "cooperation": "合作意向", "publication": "发布信息",
 }
 
-// needNumber is a need's number as its card prints it (card.ShortID): the
-// first 8 letters or digits of its id, upper case.
-func needNumber(id string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(id) {
-		if r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' {
-			b.WriteRune(r)
-			if b.Len() == 8 {
-				break
-			}
-		}
-	}
-	return b.String()
-}
-
 // viewOf builds a need's page from its public view: every field the view
 // holds, in catalogue order, in words.
 func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 	cat := forms.Default()
 	v := forms.Values(pub.Values)
 	nv := &needView{
-		ID: pub.ID, Number: needNumber(pub.ID), Title: v.Get("title"), Publisher: pub.Publisher,
+		ID: pub.ID, Number: forms.ShortID(pub.ID), Title: v.Get("title"), Publisher: pub.Publisher,
 		Region: forms.Regions().FullName(pub.Region), State: pub.State.Label("zh"),
 		Type:   cat.Vocabulary("need_type").Label(v.Get("need_type"), "zh"),
 		Budget: budgetText(v),

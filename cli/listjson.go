@@ -6,8 +6,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"unicode/utf8"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -48,7 +48,7 @@ func needLine(dst, raw []byte, name string, hasTitle bool) ([]byte, error) {
 		// authenticated when sealed: not outside input.)
 		dst = append(dst, raw[:len(raw)-1]...)
 		dst = append(dst, `,"enterprise_name":`...)
-		dst = appendJSONString(dst, name)
+		dst = forms.AppendJSONString(dst, name)
 		return append(dst, '}', '\n'), nil
 	}
 	fields, err := topFields(raw)
@@ -66,7 +66,7 @@ func needLine(dst, raw []byte, name string, hasTitle bool) ([]byte, error) {
 	}
 	if ent != nil {
 		dst = append(dst, raw[:ent.from]...)
-		dst = appendJSONString(dst, name)
+		dst = forms.AppendJSONString(dst, name)
 		dst = append(dst, raw[ent.to:]...)
 		if title != nil {
 			return append(dst, '\n'), nil
@@ -78,7 +78,7 @@ func needLine(dst, raw []byte, name string, hasTitle bool) ([]byte, error) {
 			dst = append(dst, ',')
 		}
 		dst = append(dst, `"enterprise_name":`...)
-		dst = appendJSONString(dst, name)
+		dst = forms.AppendJSONString(dst, name)
 	}
 	if title == nil {
 		dst = append(dst, `,"title":""`...)
@@ -219,56 +219,4 @@ func skipValue(b []byte, i int) (int, bool) {
 		j++
 	}
 	return j, true
-}
-
-// appendJSONString appends s as a JSON string, as encoding/json writes it
-// with HTML escaping off: quotes, backslashes and control characters
-// escaped, invalid UTF-8 as U+FFFD, U+2028 and U+2029 escaped.
-func appendJSONString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	start := 0
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c >= 0x20 && c != '"' && c != '\\' {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch c {
-			case '"', '\\':
-				dst = append(dst, '\\', c)
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hex[r&0xf])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
 }

@@ -122,7 +122,7 @@ func marshalInline(meta any, v Values) ([]byte, error) {
 		if i > 0 || len(b) > 2 {
 			out = append(out, ',')
 		}
-		out = appendJSONString(out, id)
+		out = AppendJSONString(out, id)
 		out = append(out, ':')
 		out = appendValue(out, f, v[id])
 	}
@@ -134,7 +134,7 @@ func marshalInline(meta any, v Values) ([]byte, error) {
 // money that is one, a string otherwise.
 func appendValue(dst []byte, f *Field, l []string) []byte {
 	if f == nil && len(l) == 1 {
-		return appendJSONString(dst, l[0])
+		return AppendJSONString(dst, l[0])
 	}
 	if f == nil || f.Kind.Multi() || len(l) > 1 {
 		if l == nil {
@@ -145,7 +145,7 @@ func appendValue(dst []byte, f *Field, l []string) []byte {
 			if i > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, s)
+			dst = AppendJSONString(dst, s)
 		}
 		return append(dst, ']')
 	}
@@ -160,7 +160,7 @@ func appendValue(dst []byte, f *Field, l []string) []byte {
 			return append(dst, s...)
 		}
 	}
-	return appendJSONString(dst, s)
+	return AppendJSONString(dst, s)
 }
 
 // FieldTypeError reports a field whose JSON value has the wrong type.

@@ -63,7 +63,7 @@ func (c *Catalogue) appendContent(dst []byte, n *Need, e *Enterprise) []byte {
 		}
 	}
 	dst = append(dst, `},"format":`...)
-	dst = appendJSONString(dst, ContentFormat)
+	dst = AppendJSONString(dst, ContentFormat)
 	dst = append(dst, `,"need":{`...)
 	// The need's fields in the order encoding/json sorts map keys, by bytes:
 	// the catalogue's content fields are sorted once (c.content), each
@@ -99,7 +99,7 @@ func (c *Catalogue) appendContent(dst []byte, n *Need, e *Enterprise) []byte {
 		dst, first = appendContentMember(dst, first, id, nil, n.Values[id])
 	}
 	dst = append(dst, `},"visibility":`...)
-	dst = appendJSONString(dst, string(n.Visibility()))
+	dst = AppendJSONString(dst, string(n.Visibility()))
 	return append(dst, '}')
 }
 
@@ -121,10 +121,10 @@ func appendContentMember(dst []byte, first bool, id string, f *Field, l []string
 	if !first {
 		dst = append(dst, ',')
 	}
-	dst = appendJSONString(dst, id)
+	dst = AppendJSONString(dst, id)
 	dst = append(dst, ':')
 	if f != nil && !f.Kind.Multi() && count == 1 {
-		return appendJSONString(dst, one), false
+		return AppendJSONString(dst, one), false
 	}
 	dst = append(dst, '[')
 	i := 0
@@ -135,7 +135,7 @@ func appendContentMember(dst []byte, first bool, id string, f *Field, l []string
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendJSONString(dst, s)
+		dst = AppendJSONString(dst, s)
 		i++
 	}
 	return append(dst, ']'), false
@@ -192,12 +192,12 @@ func asciiSpace(b byte) bool {
 	return b == ' ' || b == '\t' || b == '\n' || b == '\v' || b == '\f' || b == '\r'
 }
 
-// appendJSONString appends s as a JSON string exactly as encoding/json
+// AppendJSONString appends s as a JSON string exactly as encoding/json
 // writes it with SetEscapeHTML(false): " and \ escaped with a backslash,
 // control characters as \b \f \n \r \t or \u00XX, U+2028 and U+2029 as
 // \u2028 and \u2029, each byte of invalid UTF-8 as \ufffd, everything else
 // (<, >, & and DEL included) as it is.
-func appendJSONString(dst []byte, s string) []byte {
+func AppendJSONString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0

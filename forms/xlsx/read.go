@@ -205,9 +205,12 @@ const ColumnNeedID = "need_id"
 func (b *Batch) HasErrors() bool { return slices.ContainsFunc(b.Problems, Problem.Error) }
 
 // Errors returns the problems that block the import.
-func (b *Batch) Errors() []Problem {
+func (b *Batch) Errors() []Problem { return blocking(b.Problems) }
+
+// blocking returns the problems of ps that are errors.
+func blocking(ps []Problem) []Problem {
 	var out []Problem
-	for _, p := range b.Problems {
+	for _, p := range ps {
 		if p.Error() {
 			out = append(out, p)
 		}

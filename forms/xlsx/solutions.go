@@ -67,15 +67,7 @@ type NeedRef struct {
 func (b *SolutionBatch) HasErrors() bool { return slices.ContainsFunc(b.Problems, Problem.Error) }
 
 // Errors returns the problems that block the import.
-func (b *SolutionBatch) Errors() []Problem {
-	var out []Problem
-	for _, p := range b.Problems {
-		if p.Error() {
-			out = append(out, p)
-		}
-	}
-	return out
-}
+func (b *SolutionBatch) Errors() []Problem { return blocking(b.Problems) }
 
 // Partial returns the batch without the solutions that have errors of
 // their own (for an import with --partial). Problems are kept.

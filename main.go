@@ -178,9 +178,10 @@ func (r refusals) Refusals(ctx context.Context) ([]app.Refusal, error) {
 		return nil, err
 	}
 	out := make([]app.Refusal, len(l))
+	lng := string(app.CurrentLanguage())
 	for i, x := range l {
 		out[i] = app.Refusal{Seq: x.Seq, Need: x.Kind == protocol.KindNeed, ID: x.ID, Title: x.Title,
-			Reasons: x.Reasons, At: x.At, Superseded: x.Superseded}
+			Reasons: x.Texts(lng), At: x.At, Superseded: x.Superseded}
 	}
 	return out, nil
 }

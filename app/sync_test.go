@@ -122,7 +122,7 @@ func (r testRefusals) Refusals(ctx context.Context) ([]Refusal, error) {
 	l, err := client.Refusals(ctx, r.st)
 	var out []Refusal
 	for _, x := range l {
-		out = append(out, Refusal{Seq: x.Seq, Need: x.Kind == protocol.KindNeed, ID: x.ID, Title: x.Title, Reasons: x.Reasons, At: x.At, Superseded: x.Superseded})
+		out = append(out, Refusal{Seq: x.Seq, Need: x.Kind == protocol.KindNeed, ID: x.ID, Title: x.Title, Reasons: x.Texts("zh"), At: x.At, Superseded: x.Superseded})
 	}
 	return out, err
 }

@@ -94,7 +94,7 @@ func (c *call) refused(ctx context.Context, st *store.Store, start time.Time, n 
 			}
 		}
 		fmt.Fprintf(c.env.Stderr, tr(c.lang, "平台拒收%s %s「%s」：%s\n", "the platform refused %s %s (%s): %s\n"),
-			kind, e.ID, name, strings.Join(e.Reasons, tr(c.lang, "；", "; ")))
+			kind, e.ID, name, strings.Join(client.ReasonTexts(e.Reasons, e.Kind, e.Body, c.lang), tr(c.lang, "；", "; ")))
 	}
 	return userError{
 		zh: fmt.Sprintf("%d 条记录被平台拒收，没有同步（见上）。请改正后再运行 xunbang sync。", n),

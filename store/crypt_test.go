@@ -74,7 +74,7 @@ func fillSecrets(t *testing.T, s *Store) {
 	box, _ := s.Outbox(bg, 0)
 	for _, b := range box {
 		if b.ID == n2.ID {
-			if err := s.QuarantineOutbox(bg, b.Seq, []string{"需求名称“注塑模具随形冷却水路增材制造”过短"}); err != nil {
+			if err := s.QuarantineOutbox(bg, b.Seq, []Reason{{Message: "需求名称“注塑模具随形冷却水路增材制造”过短"}}); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -333,7 +333,7 @@ func checkFixtureData(t *testing.T, s *Store) {
 	// need's entry carries the revision with the official tech field code
 	// (schema 5).
 	if len(box) != 3 || len(q) != 1 || box[0].Attempts != 1 || box[0].LastError != "连接超时" || q[0].BaseRev != "" ||
-		q[0].Reasons[0] != "需求名称“注塑模具随形冷却水路增材制造”过短" || !bytes.Contains(q[0].Body, []byte("注塑模具")) {
+		q[0].Reasons[0].Message != "需求名称“注塑模具随形冷却水路增材制造”过短" || !bytes.Contains(q[0].Body, []byte("注塑模具")) {
 		t.Errorf("outbox: %d pending, %d quarantined", len(box), len(q))
 	}
 	if set, _ := s.Settings(bg); set.User != "钱审计员" || set.Team != "苏州科技镇长团" {

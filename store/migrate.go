@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -374,7 +373,7 @@ func migrateV2(tx *Tx) error {
 			}
 		}
 		s.quarantined = e.seq
-		e.rec.Conflict = len(e.rec.Reasons) > 0 && strings.HasPrefix(e.rec.Reasons[0], "conflict")
+		e.rec.Conflict = len(e.rec.Reasons) > 0 && e.rec.Reasons[0].Code == "conflict"
 		kept[string(pairKey(e.rec.Kind, e.rec.ID))] = e.rec
 	}
 	for k, s := range slots {

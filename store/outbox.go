@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 )
 
@@ -47,7 +48,39 @@ type OutboxEntry struct {
 	// conflict (a colleague's revision is kept beside it), rather than
 	// refused as invalid.
 	Conflict bool
-	Reasons  []string
+	Reasons  []Reason
+}
+
+// Reason is why a revision was set aside, as data: a machine code (the
+// platform's, e.g. "required", "forbidden", or the client's own, e.g.
+// "conflict", "too_big"), the field and item it concerns, the platform's
+// own message (its words, in its language), and a detail for the code
+// (the platform's revision in a conflict). What the official reads is made
+// from it in the language of the window when shown, not kept.
+type Reason struct {
+	Field   string `json:"field,omitempty"`
+	Item    int    `json:"item,omitempty"`
+	Code    string `json:"code,omitempty"`
+	Message string `json:"message,omitempty"`
+	Detail  string `json:"detail,omitempty"`
+}
+
+// UnmarshalJSON reads a reason, or a sentence as versions before reasons
+// were data kept it (its Message; "conflict" its Code when it starts so).
+func (r *Reason) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		*r = Reason{Message: s}
+		if strings.HasPrefix(s, "conflict") {
+			r.Code = "conflict"
+		}
+		return nil
+	}
+	type plain Reason
+	return json.Unmarshal(b, (*plain)(r))
 }
 
 // OutboxStats counts the outbox, in records.
@@ -71,7 +104,7 @@ type outboxRecord struct {
 	LastError   string    `json:"last_error,omitempty"`
 	LastAttempt time.Time `json:"last_attempt,omitzero"`
 	Conflict    bool      `json:"conflict,omitempty"`
-	Reasons     []string  `json:"reasons,omitempty"`
+	Reasons     []Reason  `json:"reasons,omitempty"`
 }
 
 func revisionsBucketOf(kind string) []byte {
@@ -313,7 +346,7 @@ type Settlement struct {
 	Seq     uint64  // the entry
 	Rev     string  // the revision that was pushed
 	Outcome Outcome //
-	Reasons []string
+	Reasons []Reason
 }
 
 // SettleOutbox records the platform's answers, all in one transaction. The
@@ -463,7 +496,7 @@ func (s *Store) FailOutbox(ctx context.Context, seq uint64, errText string) erro
 // (the platform's, or why it could not be sent). It no longer blocks the
 // queue and replaces the record's older quarantined entry; a later save of
 // the record queues it again.
-func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []string) error {
+func (s *Store) QuarantineOutbox(ctx context.Context, seq uint64, reasons []Reason) error {
 	err := s.update(ctx, "", func(tx *Tx) error {
 		rec, err := tx.pendingOutbox(seq)
 		if err != nil {

@@ -219,7 +219,7 @@ func crashWriter(dir string) {
 				}
 			}
 			if len(box) > 1 {
-				if err := s.QuarantineOutbox(ctx, box[1].Seq, []string{"test"}); err != nil {
+				if err := s.QuarantineOutbox(ctx, box[1].Seq, []Reason{{Message: "test"}}); err != nil {
 					fail("quarantine", err)
 				}
 			}

@@ -247,14 +247,14 @@ func TestOutbox(t *testing.T) {
 	}
 
 	// v3 is refused: set aside with the reasons, one record refused.
-	if err := s.SettleOutbox(bg, []Settlement{{Seq: seq, Rev: v3, Outcome: Refused, Reasons: []string{"「需求名称」过短"}}}); err != nil {
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: seq, Rev: v3, Outcome: Refused, Reasons: []Reason{{Message: "「需求名称」过短"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	if st := stats(); st.Pending != 0 || st.Quarantined != 1 || st.Conflicts != 0 {
 		t.Errorf("after the refusal: %+v", st)
 	}
 	q, _ := s.QuarantinedOutbox(bg)
-	if len(q) != 1 || q[0].Rev != v3 || q[0].BaseRev != v2 || !q[0].Quarantined || q[0].Conflict || !slices.Equal(q[0].Reasons, []string{"「需求名称」过短"}) {
+	if len(q) != 1 || q[0].Rev != v3 || q[0].BaseRev != v2 || !q[0].Quarantined || q[0].Conflict || !slices.Equal(q[0].Reasons, []Reason{{Message: "「需求名称」过短"}}) {
 		t.Fatalf("quarantined = %+v", q)
 	}
 	// The official fixes it: the new revision is queued on the base the
@@ -270,7 +270,7 @@ func TestOutbox(t *testing.T) {
 	n.Values.Set("title", "第五版")
 	mustSaveNeed(t, s, n)
 	v5 := n.Rev
-	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v4, Outcome: Refused, Reasons: []string{"x"}}}); err != nil {
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v4, Outcome: Refused, Reasons: []Reason{{Message: "x"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	if st := stats(); st.Pending != 1 || st.Quarantined != 1 {
@@ -290,7 +290,7 @@ func TestOutbox(t *testing.T) {
 	mustSaveNeed(t, s, n)
 	v6 := n.Rev
 	box = mustOutbox(t, s)
-	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v6, Outcome: Conflicted, Reasons: []string{"conflict"}}}); err != nil {
+	if err := s.SettleOutbox(bg, []Settlement{{Seq: box[0].Seq, Rev: v6, Outcome: Conflicted, Reasons: []Reason{{Message: "conflict"}}}}); err != nil {
 		t.Fatal(err)
 	}
 	if st := stats(); st.Quarantined != 1 || st.Conflicts != 1 {
@@ -310,7 +310,7 @@ func TestOutbox(t *testing.T) {
 		t.Errorf("after requeueing a superseded entry: %+v", st)
 	}
 	box = mustOutbox(t, s)
-	if err := s.QuarantineOutbox(bg, box[0].Seq, []string{"too big"}); err != nil {
+	if err := s.QuarantineOutbox(bg, box[0].Seq, []Reason{{Message: "too big"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.QuarantineOutbox(bg, box[0].Seq, nil); !errors.Is(err, ErrNotFound) {

@@ -23,7 +23,8 @@ type Refusal struct {
 	ID      string
 	Rev     string // the refused revision
 	Title   string // the need's title or the enterprise's name in that revision
-	Reasons []string
+	Reasons []store.Reason
+	body    []byte    // the refused revision, which Texts reads
 	At      time.Time // when it was refused
 	// Superseded: the record has been saved again since; the newer
 	// revision waits for the next sync (or was accepted already).
@@ -42,7 +43,7 @@ func Refusals(ctx context.Context, st Store) ([]Refusal, error) {
 		if e.Conflict {
 			continue
 		}
-		r := Refusal{Seq: e.Seq, Kind: e.Kind, ID: e.ID, Rev: e.Rev, Reasons: e.Reasons, At: e.LastAttempt}
+		r := Refusal{Seq: e.Seq, Kind: e.Kind, ID: e.ID, Rev: e.Rev, Reasons: e.Reasons, At: e.LastAttempt, body: e.Body}
 		var cur string
 		switch e.Kind {
 		case protocol.KindNeed:
@@ -67,6 +68,9 @@ func Refusals(ctx context.Context, st Store) ([]Refusal, error) {
 	}
 	return out, nil
 }
+
+// Texts says why the record was refused, in lang: see ReasonTexts.
+func (r Refusal) Texts(lang string) []string { return ReasonTexts(r.Reasons, r.Kind, r.body, lang) }
 
 // ErrNotSuperseded means a refusal of a record's current revision cannot be
 // dismissed; the record has to be fixed.

@@ -19,7 +19,7 @@ type Store interface {
 	QuarantinedOutbox(ctx context.Context) ([]store.OutboxEntry, error)
 	OutboxStats(ctx context.Context) (store.OutboxStats, error)
 	RecordOutbox(ctx context.Context, kind, id string) (pending, quarantined *store.OutboxEntry, err error)
-	QuarantineOutbox(ctx context.Context, seq uint64, reasons []string) error
+	QuarantineOutbox(ctx context.Context, seq uint64, reasons []store.Reason) error
 	SettleOutbox(ctx context.Context, settled []store.Settlement) error
 	AckOutbox(ctx context.Context, seqs ...uint64) error
 

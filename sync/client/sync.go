@@ -23,9 +23,6 @@ const (
 	prefRegistry  = "sync.registry." // + credit code (or id) => protocol.RegistryEntry (JSON)
 	// prefRegistryID + enterprise id => the prefRegistry key its entry is kept under
 	prefRegistryID = "sync.registry-id."
-	conflictCode   = "conflict" // first word of a conflict's quarantine reason
-	reasonTooBig   = "记录太大（超过 1 MiB），无法上传。"
-	reasonBadBody  = "本地记录无法读取，未上传："
 )
 
 // Report says what one Sync did.
@@ -103,14 +100,14 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 		for _, e := range entries {
 			rec := protocol.Record{Kind: e.Kind, ID: e.ID, Rev: e.Rev, BaseRev: e.BaseRev, Body: e.Body}
 			if len(e.Body) > protocol.MaxRecordBytes {
-				if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reasonTooBig}); err != nil {
+				if err := c.st.QuarantineOutbox(ctx, e.Seq, []store.Reason{{Code: ReasonTooBig}}); err != nil {
 					return localErr(err)
 				}
 				rep.Invalid++
 				continue
 			}
 			if err := rec.Validate(); err != nil {
-				if err := c.st.QuarantineOutbox(ctx, e.Seq, []string{reasonBadBody + err.Error()}); err != nil {
+				if err := c.st.QuarantineOutbox(ctx, e.Seq, []store.Reason{{Code: ReasonUnreadable, Detail: err.Error()}}); err != nil {
 					return localErr(err)
 				}
 				rep.Invalid++
@@ -138,7 +135,7 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 					batch = max(1, len(sent)/2)
 					continue
 				}
-				if err := c.st.QuarantineOutbox(ctx, sent[0].Seq, []string{"服务器认为这条记录太大，拒收。"}); err != nil {
+				if err := c.st.QuarantineOutbox(ctx, sent[0].Seq, []store.Reason{{Code: ReasonRefusedTooBig}}); err != nil {
 					return localErr(err)
 				}
 				rep.Invalid++
@@ -176,7 +173,7 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 			rep.Invalid++
 			st.Outcome = store.Refused
 			for _, r := range res.Reasons {
-				st.Reasons = append(st.Reasons, r.Message)
+				st.Reasons = append(st.Reasons, store.Reason{Field: r.Field, Item: r.Item, Code: r.Code, Message: r.Message})
 			}
 			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(st.Reasons))
 		case protocol.Conflict:
@@ -185,7 +182,7 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 				return localErr(err)
 			}
 			st.Outcome = store.Conflicted
-			st.Reasons = []string{fmt.Sprintf("%s：平台上已有同事修改过的版本（%s），两边都已保留，请逐项选择保留哪一边。", conflictCode, shortRev(res.Current.Rev))}
+			st.Reasons = []store.Reason{{Code: ReasonConflict, Detail: res.Current.Rev}}
 			c.log.Info("sync: conflict kept", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
 		default:
 			continue

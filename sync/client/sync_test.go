@@ -133,8 +133,11 @@ func TestConflictKeepsBothRevisions(t *testing.T) {
 		t.Fatalf("status %+v", s)
 	}
 	q, _ := b.QuarantinedOutbox(ctx)
-	if len(q) != 1 || !strings.Contains(q[0].Reasons[0], "两边都已保留") {
+	if len(q) != 1 || !strings.Contains(client.ReasonTexts(q[0].Reasons, q[0].Kind, q[0].Body, "zh")[0], "两边都已保留") {
 		t.Fatalf("quarantine %+v", q)
+	}
+	if en := client.ReasonTexts(q[0].Reasons, q[0].Kind, q[0].Body, "en")[0]; !strings.Contains(en, "both are kept") || !strings.Contains(en, na.Rev[:8]) {
+		t.Errorf("the conflict in English: %q", en)
 	}
 
 	// The user merges field by field: 李's title, 周's keyword.
@@ -192,8 +195,18 @@ func TestInvalidRecordIsQuarantinedAndDoesNotBlock(t *testing.T) {
 		t.Fatalf("%s %v", rep, err)
 	}
 	q, _ := st.QuarantinedOutbox(ctx)
-	if len(q) != 1 || q[0].ID != bad.ID || !strings.Contains(strings.Join(q[0].Reasons, ""), "需求类型") {
+	if len(q) != 1 || q[0].ID != bad.ID || !strings.Contains(strings.Join(client.ReasonTexts(q[0].Reasons, q[0].Kind, q[0].Body, "zh"), ""), "需求类型") {
 		t.Fatalf("quarantined %+v", q)
+	}
+	// Kept as data (the platform's code and field), said in the window's
+	// language when shown: the hub speaks Chinese, the English window
+	// does not.
+	if r := q[0].Reasons[0]; r.Field != "need_type" || r.Code == "" {
+		t.Errorf("reason kept as %+v", r)
+	}
+	en := strings.Join(client.ReasonTexts(q[0].Reasons, q[0].Kind, q[0].Body, "en"), "")
+	if label := forms.Default().Label("need_type", "en"); !strings.Contains(en, label) || strings.ContainsFunc(en, func(r rune) bool { return r >= 0x4e00 && r <= 0x9fff }) {
+		t.Errorf("in English: %q (want it to name %q, in English only)", en, label)
 	}
 	if _, ok := h.revs("suzhou")["need/"+after.ID]; !ok {
 		t.Fatal("the record after the invalid one did not reach the server")
@@ -685,7 +698,7 @@ func TestRefusals(t *testing.T) {
 	}
 	l, err := client.Refusals(ctx, st)
 	if err != nil || len(l) != 1 || l[0].ID != bad.ID || l[0].Title != "短" || l[0].Superseded ||
-		!strings.Contains(strings.Join(l[0].Reasons, ""), "需求类型") || l[0].At.IsZero() {
+		!strings.Contains(strings.Join(l[0].Texts("zh"), ""), "需求类型") || l[0].At.IsZero() {
 		t.Fatalf("refusals: %+v %v", l, err)
 	}
 	if s, _ := c.Status(ctx); s.Refused != 1 || s.Pending != 0 {

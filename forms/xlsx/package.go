@@ -39,7 +39,9 @@ type Limits struct {
 	MaxRatio int64
 	// MaxParts caps the entries of the zip package. Default 5,000.
 	MaxParts int
-	// MaxRecords caps the data rows read from a workbook. Default 100,000.
+	// MaxRecords caps the data rows read from a workbook. Default 250,000:
+	// a province hub's export (issue 17 measures 200,000), read with its
+	// needs spilled to disk (spill.go), not held in memory.
 	MaxRecords int
 	// MaxRows caps the rows that may hold cells (<row> elements other
 	// than empty <row/>) of a sheet to be read, counted by the scan of the
@@ -79,7 +81,7 @@ func (l Limits) withDefaults() Limits {
 	defi(&l.MaxSharedStrings, 4_000_000)
 	def(&l.MaxRatio, 200)
 	defi(&l.MaxParts, 5000)
-	defi(&l.MaxRecords, 100_000)
+	defi(&l.MaxRecords, 250_000)
 	defi(&l.MaxRows, l.MaxRecords+20_000)
 	defi(&l.MaxColumns, 256)
 	defi(&l.MaxCellChars, excelize.TotalCellChars)

@@ -18,6 +18,9 @@ import (
 // Followed is what following its solutions did to a stored need.
 type Followed struct {
 	ID, Title string
+	// Rev is the need's revision saved by the move; "" when it did not
+	// move.
+	Rev string
 	forms.SolutionFollow
 }
 
@@ -57,6 +60,7 @@ func (tx *Tx) FollowSolutions(needID string) (Followed, error) {
 		if err := tx.SaveNeed(n); err != nil {
 			return Followed{}, fmt.Errorf("follow solutions: %w", err)
 		}
+		f.Rev = n.Rev
 	}
 	return f, nil
 }

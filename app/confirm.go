@@ -310,9 +310,15 @@ func (v *confirmView) confirmNeed() {
 }
 
 func (v *confirmView) showMessage(text string, imp widget.Importance) {
+	v.say(text, imp)
+	showInScroll(v.scroll, v.message)
+}
+
+// say puts a message beside the 确认 button, where it is, without scrolling
+// to it.
+func (v *confirmView) say(text string, imp widget.Importance) {
 	v.message.SetText(text)
 	v.message.Importance = imp
 	v.message.Refresh()
 	v.message.Show()
-	showInScroll(v.scroll, v.message)
 }

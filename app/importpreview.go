@@ -238,6 +238,9 @@ func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []c
 			out = append(out, changeLine{lang.L("excel.change.statusother", data), widget.MediumImportance})
 		}
 	}
+	for _, h := range rep.StatusHeld {
+		out = append(out, changeLine{heldLine(h, lng), widget.WarningImportance})
+	}
 	for _, it := range rep.Items {
 		if it.Action != store.ActionUpdate || len(it.Fields) == 0 {
 			continue
@@ -262,6 +265,35 @@ func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []c
 		} else {
 			out = append(out, changeLine{lang.L("excel.change.need", map[string]any{"Title": it.Title, "Fields": fields}), widget.MediumImportance})
 		}
+	}
+	return out
+}
+
+// heldLine says why a need stays where it is although its imported
+// solutions call for another status.
+func heldLine(h store.Followed, lng string) string {
+	return lang.L("excel.change.held", map[string]any{"Title": h.Title, "Why": h.Message(lng)})
+}
+
+// maxResultLines is how many needs whose status an import changed (or
+// held) the result names.
+const maxResultLines = 8
+
+// statusLines names, for the result of an import, the needs whose status
+// moved other than back to 待企业确认 (counted apart), and those that
+// stayed although their solutions call for another status.
+func statusLines(rep store.ImportReport, lng string) []string {
+	var out []string
+	for _, c := range rep.StatusChanges {
+		if c.To != forms.StatusToConfirm {
+			out = append(out, lang.L("excel.import.statusmoved", map[string]any{"Title": c.Title, "From": c.From.Label(lng), "To": c.To.Label(lng)}))
+		}
+	}
+	for _, h := range rep.StatusHeld {
+		out = append(out, heldLine(h, lng))
+	}
+	if len(out) > maxResultLines {
+		out = append(out[:maxResultLines], lang.L("excel.import.statusmore", map[string]any{"N": len(out) - maxResultLines}))
 	}
 	return out
 }
@@ -405,6 +437,9 @@ func (v *importPreviewView) start(partial bool) {
 			text := lang.L(key, map[string]any{"Name": name, "N": p.Errors(), "Counts": countImport(rep).text()})
 			if n := goingBack(rep); n > 0 {
 				text += "\n" + lang.L("excel.import.statusback", map[string]any{"N": n})
+			}
+			for _, l := range statusLines(rep, u.lang) {
+				text += "\n" + l
 			}
 			x.showResult(lang.L("excel.import.title"), text)
 		})

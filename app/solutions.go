@@ -16,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/store"
 )
 
 // The editor's 解决方案 section (issue 15.4): the solutions a need
@@ -23,15 +24,17 @@ import (
 // workbook — each with its provider, status, contact (the phone masked:
 // the list does not need it whole), source and the official's notes. One
 // opens in a dialog to be read and edited, its status changed; a paper
-// 方案表 is typed in the same dialog. When a solution's status changes the
-// need's status follows its solutions through the lifecycle table
-// (forms.Need.FollowSolutions), and the section says what happened, or why
-// the need stayed.
+// 方案表 is typed in the same dialog. When a solution's status changes (or a
+// new one is typed in) the need's status follows its solutions through the
+// lifecycle table — the store's one step for it, which imports and the sync
+// take too (store.Tx.FollowSolutions), in the transaction of the save —
+// and the section says what happened, or why the need stayed.
 
 // solutionStore is what the 解决方案 section reads and writes.
 type solutionStore interface {
 	Solutions(ctx context.Context, needID string) ([]*forms.Solution, error)
 	SaveSolution(ctx context.Context, s *forms.Solution) error
+	SaveSolutionFollow(ctx context.Context, s *forms.Solution) (store.Followed, error)
 }
 
 // solutionPanel is the 解决方案 section of the need editor.
@@ -186,8 +189,9 @@ func (p *solutionPanel) say(text string, imp widget.Importance) {
 }
 
 // saved takes over a solution just saved: into the list, and — when its
-// status changed or it is new — the need's status follows the solutions.
-func (p *solutionPanel) saved(s *forms.Solution, follow bool) {
+// status changed or it is new — what following its solutions did to the
+// need.
+func (p *solutionPanel) saved(s *forms.Solution, follow bool, f store.Followed) {
 	if s.NeedID != p.needID {
 		return
 	}
@@ -200,27 +204,24 @@ func (p *solutionPanel) saved(s *forms.Solution, follow bool) {
 	p.showRows()
 	p.u.changed() // the list's 揭榜 column, the 工作台
 	if follow {
-		p.follow()
+		p.followed(f)
 	}
 }
 
-// follow moves the open need's status after its solutions (through the
-// lifecycle table), saves it when it moved, and says what happened.
-func (p *solutionPanel) follow() {
+// followed says what following its solutions did to the open need, whose
+// copy on screen takes over the revision the store saved when it moved.
+func (p *solutionPanel) followed(f store.Followed) {
 	e := p.u.editor
 	if e.need == nil || e.need.ID != p.needID {
 		return
 	}
-	sts := make([]forms.SolutionStatus, len(p.sols))
-	for i, s := range p.sols {
-		sts[i] = s.Status
-	}
-	f := e.need.FollowSolutions(sts)
 	switch {
 	case f.Moved():
+		if f.ID == e.need.ID {
+			e.need.Rev, e.need.Status, e.need.StaleFrom = f.Rev, f.To, ""
+			e.refresh()
+		}
 		p.say(f.Message(p.u.lang), widget.SuccessImportance)
-		e.markDirty()
-		e.saveNow()
 	case f.Blocked:
 		p.say(f.Message(p.u.lang), widget.WarningImportance)
 	default:
@@ -363,11 +364,21 @@ func (v *solutionView) save() {
 		}
 		return
 	}
-	changed := snap.Status != from
+	follow := snap.Status != from || v.isNew
 	st := v.p.st
 	v.saveBtn.Disable()
+	if follow {
+		u.editor.saveNow() // the need follows from what is on screen
+	}
 	u.bg.Go(func() {
-		err := st.SaveSolution(u.ctx, snap)
+		var f store.Followed
+		var err error
+		if follow {
+			u.saver.inflight.Wait()
+			f, err = st.SaveSolutionFollow(u.ctx, snap)
+		} else {
+			err = st.SaveSolution(u.ctx, snap)
+		}
 		u.run(func() {
 			v.saveBtn.Enable()
 			if err != nil {
@@ -375,7 +386,7 @@ func (v *solutionView) save() {
 				return
 			}
 			v.close()
-			v.p.saved(snap, changed || v.isNew)
+			v.p.saved(snap, follow, f)
 		})
 	})
 }

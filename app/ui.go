@@ -296,6 +296,11 @@ func (u *ui) showConfirm() {
 	})
 }
 
+// confirmShowing reports whether the 需求 tab shows the 企业确认 screen.
+func (u *ui) confirmShowing() bool {
+	return len(u.needsStack.Objects) > 0 && u.needsStack.Objects[0] == u.confirm.content
+}
+
 // openEnterprise shows an enterprise in the 企业 tab.
 func (u *ui) openEnterprise(id string) {
 	u.touch()

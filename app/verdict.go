@@ -200,11 +200,14 @@ func (u *ui) openURL(s string) {
 }
 
 // recheck reloads the open need's platform verdict and status after a sync
-// changed records here, so that the editor says what the list says. A
-// verdict changes the stored revision in place: it is taken over even
-// while the official types (the store keeps it too). A colleague's new
-// revision replaces the need on screen unless there are unsaved edits
-// (their save then meets the store's conflict check, which says so).
+// changed records here, so that the editor — and the 企业确认 screen, when
+// it shows the need — says what the list says. A verdict changes the stored
+// revision in place: it is taken over even while the official types (the
+// store keeps it too). A colleague's new revision (or the need's following
+// its pulled solutions) replaces the need on screen unless there are
+// unsaved edits (their save then meets the store's conflict check, which
+// says so); the confirmation screen then shows the new content, and
+// whether the confirmation is still current.
 func (e *needEditor) recheck() {
 	if e.need == nil {
 		return
@@ -231,8 +234,17 @@ func (e *needEditor) recheck() {
 					cur.Status = n.Status
 				}
 				e.refresh()
+				if u.confirmShowing() {
+					u.confirm.refresh()
+				}
 			case !e.autosave.dirty:
-				e.open(id, nil)
+				confirming := u.confirmShowing()
+				e.open(id, func() {
+					if confirming && u.confirmShowing() && e.need != nil && e.need.ID == id {
+						u.confirm.show(e)
+						u.confirm.say(lang.L("confirm.updated"), widget.WarningImportance)
+					}
+				})
 			}
 		})
 	})

@@ -78,6 +78,29 @@ func printImportReport(c *call, rep store.ImportReport, dryRun bool) {
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("%s：新建 %d，更新 %d，跳过 %d。", verb, counts["create"], counts["update"], counts["skip"]),
 		fmt.Sprintf("%s: %d created, %d updated, %d skipped.", verb, counts["create"], counts["update"], counts["skip"])))
+	printStatusChanges(c, rep, dryRun)
+}
+
+// printStatusChanges names the needs whose status an import changes (an
+// edit of confirmed content sends a need back to 待企业确认; imported
+// solutions move their need) and those its solutions would move but the
+// lifecycle keeps where they are.
+func printStatusChanges(c *call, rep store.ImportReport, dryRun bool) {
+	for _, ch := range rep.StatusChanges {
+		from, to := ch.From.Label(c.lang), ch.To.Label(c.lang)
+		switch {
+		case dryRun:
+			fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("需求「%s」（%s）的状态将从「%s」变为「%s」。", ch.Title, shortID(ch.ID), from, to),
+				fmt.Sprintf("need %q (%s) would go from %s to %s.", ch.Title, shortID(ch.ID), from, to)))
+		default:
+			fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("需求「%s」（%s）的状态已从「%s」变为「%s」。", ch.Title, shortID(ch.ID), from, to),
+				fmt.Sprintf("need %q (%s) went from %s to %s.", ch.Title, shortID(ch.ID), from, to)))
+		}
+	}
+	for _, h := range rep.StatusHeld {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, fmt.Sprintf("需求「%s」（%s）：%s", h.Title, shortID(h.ID), h.Message("zh")),
+			fmt.Sprintf("need %q (%s): %s", h.Title, shortID(h.ID), h.Message("en"))))
+	}
 }
 
 func actionLabel(a, lang string) string {

@@ -228,3 +228,61 @@ func TestImportSolutionWorkbook(t *testing.T) {
 		t.Fatalf("second import: %d %s", code, errs)
 	}
 }
+
+// Issue 15.4: a solutions workbook whose row says 已签约 moves its
+// published need, and `xunbang import` says so (the dry run that it
+// would); a draft need stays, and the import says why.
+func TestImportSolutionWorkbookMovesItsNeed(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "12"); code != 0 {
+		t.Fatalf("demo: %s", errs)
+	}
+	first := func(status string) (id, title string) {
+		out, errs, code := run(t, env, "list", "--json", "--status", status, "--data", data)
+		if code != 0 || strings.TrimSpace(out) == "" {
+			t.Fatalf("no %s need in the demo: %d %s", status, code, errs)
+		}
+		line, _, _ := strings.Cut(out, "\n")
+		var n struct{ ID, Title string }
+		if err := json.Unmarshal([]byte(line), &n); err != nil {
+			t.Fatal(err)
+		}
+		return n.ID, n.Title
+	}
+	pubID, pubTitle := first("已发布")
+	draftID, draftTitle := first("草稿")
+	book := filepath.Join(dir, "signed.xlsx")
+	f := excelize.NewFile()
+	for r, vals := range [][]any{
+		{"需求编号", "方案提供方单位名称", "单位类型", "地区", "联系人", "职务", "联系方式", "E-mail", "解决方案简要介绍", "方案状态"},
+		{strings.ToUpper(pubID[:8]), "东南大学苏州研究院", "科研院所", "江苏苏州", "陈工", "副所长", "13805120001", "chen@seu.example.edu.cn", "以渗碳淬火与喷丸复合强化提升疲劳寿命，已中试验证。", "已签约"},
+		{strings.ToUpper(draftID[:8]), "苏州大学", "高校", "江苏苏州", "王工", "教授", "13805120002", "wang@suda.example.edu.cn", "以渗碳淬火与喷丸复合强化提升疲劳寿命，已中试验证。", "已签约"},
+	} {
+		for c, v := range vals {
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			_ = f.SetCellValue("Sheet1", cell, v)
+		}
+	}
+	if err := f.SaveAs(book); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	held := "需求「" + draftTitle + "」（" + draftID[:8] + "）：按方案，需求应为「已签约」；但需求现为「草稿」，需求尚未发布，状态未改变。"
+	_, errs, code := run(t, env, "import", book, "--dry-run", "--data", data)
+	if code != 0 || !strings.Contains(errs, "需求「"+pubTitle+"」（"+pubID[:8]+"）的状态将从「已发布」变为「已签约」。") || !strings.Contains(errs, held) {
+		t.Fatalf("dry run: %d %s", code, errs)
+	}
+	_, errs, code = run(t, env, "import", book, "--data", data)
+	if code != 0 || !strings.Contains(errs, "需求「"+pubTitle+"」（"+pubID[:8]+"）的状态已从「已发布」变为「已签约」。") || !strings.Contains(errs, held) {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	if out, _, _ := run(t, env, "list", "--json", "--status", "已签约", "--data", data); !strings.Contains(out, pubID) {
+		t.Errorf("the need is not 已签约: %s", out)
+	}
+	_, errs, code = run(t, env, "import", book, "--data", data)
+	if code != 0 || strings.Contains(errs, "状态") {
+		t.Errorf("again: %d %s", code, errs)
+	}
+}

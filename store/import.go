@@ -70,6 +70,10 @@ type ImportReport struct {
 	// including needs of an updated enterprise that the import does not
 	// name.
 	StatusChanges []StatusChange
+	// StatusHeld lists the stored needs whose imported solutions call for
+	// a status the lifecycle does not let them take (a need not yet
+	// published, say): they stay, and Followed.Message says why.
+	StatusHeld []Followed
 }
 
 // StatusChange returns the change of a need's status, if the import

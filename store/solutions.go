@@ -394,13 +394,19 @@ func (tx *Tx) checkSolutions(report reportFunc) {
 // transaction: all of them or, on any error, none. A solution whose ID is
 // stored already (the same workbook imported again) is updated with the
 // imported values that differ, its status and notes kept, or skipped when
-// nothing differs; a new one is saved with its ID. Every save is a local
-// one: a new revision and an outbox entry. With opt.DryRun nothing is
-// written and the report says what would be.
+// nothing differs; a new one is saved with its ID and status. Every save
+// is a local one: a new revision and an outbox entry. Then each need whose
+// solutions were created or updated follows them (Tx.FollowSolutions), in
+// the same transaction: the report's StatusChanges list the needs that
+// moved, its StatusHeld those the lifecycle kept where they were. With
+// opt.DryRun nothing is written and the report says what would be.
 func (s *Store) ImportSolutions(ctx context.Context, sols []*forms.Solution, opt ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	err := s.update(ctx, "import solutions", func(tx *Tx) error {
 		rep = ImportReport{DryRun: opt.DryRun}
+		tx.onStatus = trackStatus(&rep)
+		var touched []string // needs whose solutions changed, in order
+		seen := map[string]bool{}
 		for i, in := range sols {
 			it := ImportItem{Kind: KindSolution, Index: i, Title: in.Provider()}
 			old, err := tx.Solution(in.ID)
@@ -429,6 +435,19 @@ func (s *Store) ImportSolutions(ctx context.Context, sols []*forms.Solution, opt
 				}
 			}
 			rep.add(it)
+			if it.Action != ActionSkip && !seen[in.NeedID] {
+				seen[in.NeedID] = true
+				touched = append(touched, in.NeedID)
+			}
+		}
+		for _, id := range touched {
+			f, err := tx.FollowSolutions(id)
+			if err != nil {
+				return err
+			}
+			if f.Blocked {
+				rep.StatusHeld = append(rep.StatusHeld, f)
+			}
 		}
 		if opt.DryRun {
 			return errDryRun

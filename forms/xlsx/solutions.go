@@ -39,8 +39,9 @@ const (
 
 // SolutionBatch is what an import of 方案表 workbooks read.
 type SolutionBatch struct {
-	// Solutions have Status 已提交 and Source excel, new values only; their
-	// NeedID (and ID) are set by Resolve.
+	// Solutions have Source excel and Status 已提交 unless a 方案状态
+	// column (or label) gives another, new values only; their NeedID (and
+	// ID) are set by Resolve.
 	Solutions []*forms.Solution
 	// Refs[i] is which need Solutions[i] answers, as written.
 	Refs     []NeedRef
@@ -175,6 +176,9 @@ func (b *SolutionBatch) addProblem(p Problem) { b.Problems = append(b.Problems, 
 var (
 	needTitleLabels  = headerKeys("拟解决的需求名称", "拟解决的需求", "拟解决需求名称", "需求名称", "技术需求名称", "对应需求", "揭榜需求")
 	needNumberLabels = headerKeys(PlatformNeedIDHeader, "需求编号", "需求ID", "需求 ID", "需求号")
+	// statusLabels name the cell of the solution's status (已提交 … 已签约,
+	// 未采纳; forms.ParseSolutionStatus).
+	statusLabels = headerKeys("方案状态", "状态", "揭榜状态", "对接状态", "对接进展", "进展")
 )
 
 func headerKeys(names ...string) map[string]bool {
@@ -193,6 +197,7 @@ const (
 	cellField
 	cellNeedTitle
 	cellNeedNumber
+	cellStatus
 )
 
 func labelOf(cat *forms.Catalogue, s string) (cellKind, *forms.Field) {
@@ -207,6 +212,8 @@ func labelOf(cat *forms.Catalogue, s string) (cellKind, *forms.Field) {
 		return cellNeedTitle, nil
 	case needNumberLabels[k]:
 		return cellNeedNumber, nil
+	case statusLabels[k]:
+		return cellStatus, nil
 	}
 	if f, ok := cat.SolutionFieldByHeader(s); ok {
 		return cellField, f
@@ -495,6 +502,8 @@ func listColumns(cat *forms.Catalogue, header []string, info *SheetInfo) ([]list
 			ci.Field = ColumnNeedID
 		case cellNeedTitle:
 			ci.Field = "need_title"
+		case cellStatus:
+			ci.Field = ColumnSolutionStatus
 		}
 		info.Columns = append(info.Columns, ci)
 		cols = append(cols, listColumn{i, letter, k, f})
@@ -537,6 +546,8 @@ func (b *SolutionBatch) readListRow(rd *reader, sheet string, r bufRow, cols []l
 			ref.Number, ref.NumberColumn = strings.TrimSpace(raw), c.letter
 		case cellNeedTitle:
 			ref.Title, ref.TitleColumn = strings.TrimSpace(raw), c.letter
+		case cellStatus:
+			b.readStatus(sol, i, raw, sheet, r.row, c.letter)
 		case cellField:
 			b.readCell(rd, sol, i, c.field, raw, sheet, r.row, c.letter)
 		}
@@ -584,6 +595,8 @@ func (b *SolutionBatch) readSolutionForm(rd *reader, sheet string, rows []bufRow
 				ref.Number, ref.NumberColumn = strings.TrimSpace(val), letter
 			case cellNeedTitle:
 				ref.Title, ref.TitleColumn = strings.TrimSpace(val), letter
+			case cellStatus:
+				b.readStatus(sol, i, val, sheet, vrow, letter)
 			case cellField:
 				if byField[f.ID] != "" {
 					continue
@@ -621,6 +634,31 @@ func formValue(cat *forms.Catalogue, rows []bufRow, ri, ci int) (string, int, in
 
 func newImported() *forms.Solution {
 	return &forms.Solution{Status: forms.SolutionSubmitted, Source: forms.SourceExcel, Values: forms.Values{}}
+}
+
+// ColumnSolutionStatus is the ColumnInfo.Field of a solution list's
+// 方案状态 column.
+const ColumnSolutionStatus = "solution_status"
+
+// readStatus reads a solution's status (a label such as 已签约, or its id);
+// an empty cell leaves it 已提交, one that names no status is an error.
+func (b *SolutionBatch) readStatus(sol *forms.Solution, i int, raw, sheet string, row int, letter string) {
+	t := strings.TrimSpace(raw)
+	if t == "" {
+		return
+	}
+	st, err := forms.ParseSolutionStatus(t)
+	if err != nil {
+		var names []string
+		for _, s := range forms.SolutionStatuses {
+			names = append(names, s.Label("zh"))
+		}
+		b.cellProblem(cellProblem{field: ColumnSolutionStatus, severity: forms.SeverityError, code: "status",
+			zh: fmt.Sprintf("方案状态“%s”无法识别（可填：%s）。", clipText(t, 20), strings.Join(names, "、")),
+			en: fmt.Sprintf("solution status %q is not known (one of: %s).", clipText(t, 20), strings.Join(names, ", "))}, i, sheet, row, letter)
+		return
+	}
+	sol.Status = st
 }
 
 // readCell reads one cell into a solution, noting its problems at the cell.

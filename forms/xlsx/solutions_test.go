@@ -151,6 +151,38 @@ func TestReadSolutionForm(t *testing.T) {
 	}
 }
 
+// A 方案状态 column (or the form's label) gives the solution's status, by
+// its label or id; an empty cell leaves it 已提交, an unknown one is an
+// error at its cell.
+func TestReadSolutionStatus(t *testing.T) {
+	const s = "方案汇总"
+	summary := "以渗碳淬火与喷丸复合强化提升柔轮疲劳寿命，已在两家企业中试验证。"
+	b := newBook(t, s).
+		row(s, 1, "需求编号", "方案提供方单位名称", "单位类型", "地区", "联系人", "职务", "联系方式", "E-mail", "解决方案简要介绍", "方案状态").
+		row(s, 2, "6F1C2D3E", "东南大学苏州研究院", "科研院所", "江苏苏州", "陈工", "副所长", "13805120001", "chen@seu.example.edu.cn", summary, "已签约").
+		row(s, 3, "6F1C2D3E", "苏州大学", "高校", "江苏苏州", "王工", "教授", "13805120002", "wang@suda.example.edu.cn", summary, "chosen").
+		row(s, 4, "6F1C2D3E", "某公司", "企业", "江苏苏州", "李工", "经理", "13805120003", "li@example.cn", summary, nil).
+		row(s, 5, "6F1C2D3E", "另一公司", "企业", "江苏苏州", "赵工", "经理", "13805120004", "zhao@example.cn", summary, "差不多了")
+	batch, err := readSolutionBytes(t, b.bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(batch.Solutions) != 4 {
+		t.Fatalf("read %d solutions", len(batch.Solutions))
+	}
+	for i, want := range []forms.SolutionStatus{forms.SolutionSigned, forms.SolutionChosen, forms.SolutionSubmitted, forms.SolutionSubmitted} {
+		if got := batch.Solutions[i].Status; got != want {
+			t.Errorf("row %d: status %s, want %s", i+2, got, want)
+		}
+	}
+	if ps := solutionProblemsAt(batch, s, 5, "J"); len(ps) != 1 || !ps[0].Error() || !strings.Contains(ps[0].Message("zh"), "方案状态“差不多了”无法识别") {
+		t.Errorf("row 5, J: %v", ps)
+	}
+	if len(batch.Errors()) != 1 || len(batch.Partial().Solutions) != 3 {
+		t.Errorf("problems: %v", batch.Messages())
+	}
+}
+
 func TestSolutionWorkbookDetection(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, data []byte) string {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/xunbang/xunbang/forms"
@@ -70,7 +71,72 @@ func (c *Client) applySolution(tx *store.Tx, rec *protocol.Record) (bool, error)
 	if err := tx.PutSolutionRemote(&s); err != nil {
 		return false, err
 	}
-	return true, nil
+	return true, markFollow(tx, s.NeedID)
+}
+
+// metaFollow is the meta key of the needs whose solutions the feed changed
+// and which have not yet followed them (JSON list of need ids). They follow
+// once the feed has been read to its end (followPulled), not page by page:
+// a colleague's push carries the solution and the need that followed it
+// one after the other, and the need, should it come on a later page, is
+// then a fast-forward here rather than a conflict with a move of our own.
+const metaFollow = "sync.follow"
+
+func followIndex(tx *store.Tx) []string {
+	var l []string
+	if b := tx.Meta(metaFollow); b != nil {
+		_ = json.Unmarshal(b, &l)
+	}
+	return l
+}
+
+func setFollowIndex(tx *store.Tx, l []string) error {
+	if len(l) == 0 {
+		return tx.SetMeta(metaFollow, nil)
+	}
+	b, err := json.Marshal(l)
+	if err != nil {
+		return err
+	}
+	return tx.SetMeta(metaFollow, b)
+}
+
+// markFollow notes, in the transaction that stored a pulled solution, that
+// its need is to follow its solutions.
+func markFollow(tx *store.Tx, needID string) error {
+	l := followIndex(tx)
+	if slices.Contains(l, needID) {
+		return nil
+	}
+	return setFollowIndex(tx, append(l, needID))
+}
+
+// followPulled moves each need whose solutions the feed changed as its
+// solutions call for (store.Tx.FollowSolutions: a local edit, which the
+// next sync pushes), in the transaction of the feed's last page, and
+// returns how many moved. A need with a conflict kept waits for the
+// official to settle it: it stays noted and follows after a later pull.
+func (c *Client) followPulled(tx *store.Tx) (int, error) {
+	var wait []string
+	moved := 0
+	for _, id := range followIndex(tx) {
+		if tx.Meta(conflictKey(protocol.KindNeed, id)) != nil {
+			wait = append(wait, id)
+			continue
+		}
+		f, err := tx.FollowSolutions(id)
+		if err != nil {
+			return 0, err
+		}
+		switch {
+		case f.Moved():
+			moved++
+			c.log.Info("sync: the need followed its solutions", "need", id, "from", f.From, "to", f.To)
+		case f.Blocked:
+			c.log.Info("sync: the need stays, its solutions notwithstanding", "need", id, "status", f.From, "want", f.Want)
+		}
+	}
+	return moved, setFollowIndex(tx, wait)
 }
 
 // LocalSolution and ServerSolution decode the two sides of a solution's

@@ -36,6 +36,9 @@ type Report struct {
 	Applied    int // changes that changed the store
 	Requests   int // platform calls made (not counting an adapter's own retries)
 	Duration   time.Duration
+	// Followed counts the needs that moved after the solutions pulled (a
+	// local edit each, pushed by the next sync).
+	Followed int
 }
 
 func (r Report) String() string {
@@ -275,9 +278,16 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 			if err := markFeedKinds(tx); err != nil {
 				return err
 			}
+			if !resp.More {
+				moved, err := c.followPulled(tx)
+				if err != nil {
+					return err
+				}
+				rep.Followed += moved
+			}
 			if !resp.More || rep.Applied > 0 {
 				return c.saveStatus(tx, func(p *persisted) {
-					if rep.Applied > 0 {
+					if rep.Applied > 0 || rep.Followed > 0 {
 						p.LastChange = c.cfg.Now()
 					}
 					if !resp.More {

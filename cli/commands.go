@@ -17,6 +17,13 @@ func (c *call) open(ctx context.Context) (*store.Store, error) {
 	return c.openStore(ctx, store.Options{})
 }
 
+// openLazy opens the store for a command that reads the records in passes
+// (export, import): the need list is loaded only if the command asks for
+// it (store.Options.Lazy).
+func (c *call) openLazy(ctx context.Context) (*store.Store, error) {
+	return c.openStore(ctx, store.Options{Lazy: true})
+}
+
 func runVersion(_ context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err

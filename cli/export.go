@@ -39,7 +39,7 @@ func runExport(ctx context.Context, c *call) error {
 	if f == jobs.FormatBooklet && len(font) == 0 {
 		return noFont
 	}
-	st, err := c.open(ctx)
+	st, err := c.openLazy(ctx)
 	if err != nil {
 		return err
 	}

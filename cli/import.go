@@ -32,7 +32,7 @@ func runImport(ctx context.Context, c *call) error {
 	if _, err := jobs.KindOf(ctx, path, *solutions); errors.Is(err, jobs.ErrUnsupportedFile) {
 		return userError{zh: fmt.Sprintf("无法导入“%s”：只支持 .jsonl 与 .xlsx 文件。", path), en: fmt.Sprintf("cannot import %q: only .jsonl and .xlsx files are supported.", path), err: err}
 	}
-	st, err := c.open(ctx)
+	st, err := c.openLazy(ctx)
 	if err != nil {
 		return err
 	}

@@ -104,6 +104,12 @@ func fixture(b *testing.B, size int) *benchFixture {
 	return fx
 }
 
+// lazy is opts as the commands open the store (cli's openLazy).
+func lazy(opts store.Options) store.Options {
+	opts.Lazy = true
+	return opts
+}
+
 // build stores size exported needs and size/4 others, exports the upload
 // workbook and flattens its cells.
 func (fx *benchFixture) build(root string, size int) error {
@@ -428,10 +434,10 @@ func floorImport(path string) (int, error) {
 }
 
 // exportCommand is `xunbang export --format platform -o path` on the data
-// dir: open the store, export, close.
+// dir: open the store (lazily, as the command does), export, close.
 func exportCommand(dir, path string) (ExportResult, error) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dir, benchOpts())
+	st, err := store.Open(ctx, dir, lazy(benchOpts()))
 	if err != nil {
 		return ExportResult{}, err
 	}
@@ -443,7 +449,7 @@ func exportCommand(dir, path string) (ExportResult, error) {
 // store, preview (read and dry run), import, close.
 func importCommand(dir, path string) (store.ImportReport, error) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, dir, benchOpts())
+	st, err := store.Open(ctx, dir, lazy(benchOpts()))
 	if err != nil {
 		return store.ImportReport{}, err
 	}

@@ -85,7 +85,32 @@ func (s *Store) NeedList(ctx context.Context) (*NeedList, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.ensureLoaded(); err != nil {
+		return nil, err
+	}
 	return s.mem.current(), nil
+}
+
+// ensureLoaded loads the need list into memory if Open left it out
+// (Options.Lazy). It holds writeMu meanwhile, so that no commit falls
+// between what it reads and what memory then takes over (apply skips
+// commits while nothing is loaded): no write path may call it.
+func (s *Store) ensureLoaded() error {
+	s.mem.mu.RLock()
+	loaded := s.mem.loadedAll
+	s.mem.mu.RUnlock()
+	if loaded {
+		return nil
+	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mem.mu.RLock()
+	loaded = s.mem.loadedAll
+	s.mem.mu.RUnlock()
+	if loaded {
+		return nil
+	}
+	return s.load()
 }
 
 // Len returns the number of needs.
@@ -202,6 +227,9 @@ func (s *Store) Needs(ctx context.Context, q Query) ([]*Summary, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if err := s.ensureLoaded(); err != nil {
+		return nil, fmt.Errorf("list needs: %w", err)
+	}
 	out, err := s.mem.current().Needs(q)
 	if err != nil {
 		return nil, fmt.Errorf("list needs: %w", err)
@@ -212,8 +240,15 @@ func (s *Store) Needs(ctx context.Context, q Query) ([]*Summary, error) {
 // CountNeeds returns the number of needs.
 func (s *Store) CountNeeds(ctx context.Context) int {
 	s.mem.mu.RLock()
-	defer s.mem.mu.RUnlock()
-	return len(s.mem.sums)
+	n, loaded := len(s.mem.sums), s.mem.loadedAll
+	s.mem.mu.RUnlock()
+	if !loaded { // Options.Lazy: count the summaries instead
+		_ = s.View(ctx, func(tx *Tx) error {
+			n = tx.bucket(needSummariesBucket).Stats().KeyN
+			return nil
+		})
+	}
+	return n
 }
 
 // current returns the NeedList of now, making it if a change came since
@@ -353,6 +388,9 @@ func (m *memory) apply(tx *Tx) {
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if !m.loadedAll {
+		return // nothing loaded (Options.Lazy): ensureLoaded reads it all
+	}
 	m.outbox += tx.outboxDelta
 	if len(tx.needs) == 0 && len(tx.ents) == 0 {
 		return

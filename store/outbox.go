@@ -290,9 +290,13 @@ func (s *Store) OutboxStats(ctx context.Context) (OutboxStats, error) {
 	// of the outbox (all 200,000 of a new import) each time the strip
 	// looks.
 	s.mem.mu.RLock()
-	st.Pending = s.mem.outbox
+	pending, loaded := s.mem.outbox, s.mem.loadedAll
 	s.mem.mu.RUnlock()
+	st.Pending = pending
 	err := s.View(ctx, func(tx *Tx) error {
+		if !loaded { // Options.Lazy
+			st.Pending = tx.bucket(outboxBucket).Stats().KeyN
+		}
 		if k, v := tx.bucket(outboxBucket).Cursor().First(); v != nil {
 			var rec outboxRecord
 			p, err := tx.s.crypt.open(outboxBucket, k, v)

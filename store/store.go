@@ -253,6 +253,11 @@ type Options struct {
 	User, Team string
 	// Logger receives migration and recovery messages; default slog.Default().
 	Logger *slog.Logger
+	// Lazy leaves the need list out of memory until something reads it
+	// (NeedList, Needs, CountNeeds, FindEnterprises): for a command that
+	// reads the records in passes — an export, an import — which then
+	// holds no summary of every need and spends no time making them.
+	Lazy bool
 
 	// argon2 overrides keys.DefaultArgon2 for new passphrases: tests use
 	// cheap parameters. (The parameters are stored with each passphrase.)
@@ -302,7 +307,7 @@ type Store struct {
 // Open opens the store in dir, creating the directory and the file if they
 // do not exist, migrating an older file (after a backup copy beside it),
 // encrypting an unencrypted one when opts.Key is given, and loading the
-// need list into memory. It returns an error wrapping ErrInUse when another
+// need list into memory (on first use with opts.Lazy). It returns an error wrapping ErrInUse when another
 // process has the file open, ErrNewerSchema for a file a newer xunbang
 // wrote, ErrLocked or ErrWrongKey for an encrypted file it cannot unlock,
 // and ErrNoKeySource when it should encrypt but has nothing to keep a key
@@ -344,7 +349,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		osUser: osUserName(), crypt: plainCrypt,
 		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
 	}
-	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key) }); err != nil {
+	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key, opts.Lazy) }); err != nil {
 		s.db.Close()
 		return nil, fmt.Errorf("open store %s: %w", dir, err)
 	}
@@ -382,7 +387,7 @@ type fileState struct {
 
 // open brings the file to the current schema, unlocks or encrypts it, and
 // loads memory.
-func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
+func (s *Store) open(ctx context.Context, readOnly bool, key KeySource, lazy bool) error {
 	st, err := s.state()
 	if err != nil {
 		return err
@@ -423,6 +428,9 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource) error {
 		if err := s.settleStaging(ctx, false); err != nil {
 			return fmt.Errorf("an import cut short: %w", err)
 		}
+	}
+	if lazy {
+		return nil // ensureLoaded, on first use
 	}
 	return s.load()
 }

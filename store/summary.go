@@ -112,6 +112,9 @@ func (s *Store) FindEnterprises(ctx context.Context, text string, limit int) ([]
 	}
 	term := forms.FoldSearch(strings.TrimSpace(text))
 	code := forms.NormalizeCreditCode(text)
+	if err := s.ensureLoaded(); err != nil {
+		return nil, err
+	}
 	var heads []*entHead
 	s.mem.mu.RLock()
 	for _, e := range s.mem.ents {

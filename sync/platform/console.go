@@ -2,8 +2,9 @@ package platform
 
 // The reviewers' console: server-rendered pages under /console/ (Chinese
 // first, html/template, no front-end build, readable on a phone), for the
-// hub's users (hubstore.User): 管理员 manage users and field tokens and
-// export the whole hub; 审核员 review the needs in their scope.
+// hub's users (hubstore.User): 管理员 manage users, field tokens and the
+// hub's settings and export the whole hub; 审核员 review the needs in their
+// scope.
 //
 // Who sees what:
 //
@@ -78,6 +79,7 @@ const (
 	auditUserUpdate   = "user.update"
 	auditUserPassword = "user.password"
 	auditExport       = "export"
+	auditSettings     = "settings"
 )
 
 // displayZone is the time zone the console writes times in.
@@ -136,6 +138,8 @@ func (c *console) routes() http.Handler {
 	m.HandleFunc("GET /console/account", c.open(anyRole, c.account))
 	m.HandleFunc("POST /console/account", c.open(anyRole, c.changePassword))
 	m.HandleFunc("GET /console/audit", c.open(adminOnly, c.audit))
+	m.HandleFunc("GET /console/settings", c.open(adminOnly, c.settings))
+	m.HandleFunc("POST /console/settings", c.open(adminOnly, c.saveSettings))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")

@@ -10,12 +10,12 @@ import (
 )
 
 // consolePages are the console's templates, each drawn inside layout.html.
-var consolePages = []string{"login", "error", "queue", "need", "tokens", "users", "hub", "audit", "account"}
+var consolePages = []string{"login", "error", "queue", "need", "tokens", "users", "hub", "audit", "account", "settings"}
 
 var auditLabels = map[string]string{
 	auditLogin: "登录", auditLoginFailed: "登录失败", auditLogout: "退出", auditReview: "审核",
 	auditTokenCreate: "签发令牌", auditTokenRevoke: "吊销令牌", auditUserCreate: "新建用户",
-	auditUserUpdate: "修改用户", auditUserPassword: "设置密码", auditExport: "导出",
+	auditUserUpdate: "修改用户", auditUserPassword: "设置密码", auditExport: "导出", auditSettings: "修改设置",
 }
 
 var consoleFuncs = template.FuncMap{

@@ -8,7 +8,7 @@ import (
 )
 
 // settingsData is the 设置 page: the hub's site settings (Site) as stored
-// or as typed, and what is wrong with each field typed.
+// or as typed, and what is wrong with each field typed (as shown).
 type settingsData struct {
 	Site     Site
 	Problems map[string]string
@@ -20,26 +20,31 @@ func (c *console) settings(w http.ResponseWriter, r *http.Request, v *visitor) {
 	st, err := c.s.Site(r.Context())
 	if err != nil {
 		c.log.Error("console settings failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取设置失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readSettings")
 		return
 	}
-	c.showSettings(w, r, v, http.StatusOK, st, nil, r.URL.Query().Get("flash"), "")
+	c.showSettings(w, r, v, http.StatusOK, st, nil, "")
 }
 
-func (c *console) showSettings(w http.ResponseWriter, r *http.Request, v *visitor, status int, st Site, problems map[string]string, flash, msg string) {
-	c.render(w, r, status, "settings", page{Title: "设置", Nav: "settings", V: v, Flash: flash, Error: msg,
+// showSettings draws the 设置 page; msg is an error's message id, or "".
+func (c *console) showSettings(w http.ResponseWriter, r *http.Request, v *visitor, status int, st Site, problems map[string]string, msg string) {
+	l := langOf(r)
+	if msg != "" {
+		msg = l.t(msg)
+	}
+	c.render(w, r, status, "settings", page{Title: l.t("settings.title"), Nav: "settings", V: v, Error: msg,
 		Data: settingsData{Site: st, Problems: problems, Open: st.Open(c.s.opt.Now())}})
 }
 
-// siteProblemText is what the settings form says beside a field.
-func siteProblemText(field string, p siteProblem) string {
+// siteProblemText is what the settings form says beside a field, in l.
+func siteProblemText(l lang, p siteProblem) string {
 	switch p {
 	case siteTooLong:
-		return "最多 200 个字。"
+		return l.t("settings.tooLong", maxSiteText)
 	case siteNotOneLine:
-		return "只能写一行。"
+		return l.t("settings.oneLine")
 	case siteNotADate:
-		return "请写成 YYYY-MM-DD（如 2026-09-15），须是真实的日期；不设截止日期请留空。"
+		return l.t("settings.notADate")
 	}
 	return ""
 }
@@ -49,11 +54,12 @@ func (c *console) saveSettings(w http.ResponseWriter, r *http.Request, v *visito
 		Deadline: r.PostFormValue("deadline"), Contact: r.PostFormValue("contact")}
 	st.trim()
 	if probs := st.problems(); len(probs) > 0 {
+		l := langOf(r)
 		texts := make(map[string]string, len(probs))
 		for field, p := range probs {
-			texts[field] = siteProblemText(field, p)
+			texts[field] = siteProblemText(l, p)
 		}
-		c.showSettings(w, r, v, http.StatusBadRequest, st, texts, "", "未保存：请按提示修改。")
+		c.showSettings(w, r, v, http.StatusBadRequest, st, texts, "err.notSaved")
 		return
 	}
 	changed, err := c.s.setSite(r.Context(), st, &hubstore.AuditEntry{User: v.User.Name, Action: auditSettings, Addr: clientAddr(r)})
@@ -61,12 +67,12 @@ func (c *console) saveSettings(w http.ResponseWriter, r *http.Request, v *visito
 		if !errors.Is(err, r.Context().Err()) {
 			c.log.Error("console settings save failed", "err", err)
 		}
-		c.showSettings(w, r, v, http.StatusInternalServerError, st, nil, "", "保存失败，请稍后再试。")
+		c.showSettings(w, r, v, http.StatusInternalServerError, st, nil, "err.saveFailed")
 		return
 	}
-	flash := "设置没有变化。"
+	flash := "flash.settingsUnchanged"
 	if changed {
-		flash = "已保存设置：公开需求页和揭榜表单即刻使用。"
+		flash = "flash.settingsSaved"
 	}
-	http.Redirect(w, r, "/console/settings?flash="+urlQuery(flash), http.StatusSeeOther)
+	http.Redirect(w, r, flashURL("/console/settings", flash), http.StatusSeeOther)
 }

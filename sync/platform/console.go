@@ -418,8 +418,9 @@ func flashOf(r *http.Request, l lang) string {
 }
 
 // here is the address the language switch brings the visitor back to:
-// this page without its flash; after a form was posted, that page when it
-// has one, else the console's start.
+// this page without its flash; after a form was posted, the nearest page
+// at or above its address (a verdict's need, a user's list), else the
+// console's start.
 func (c *console) here(r *http.Request) string {
 	if r.Method == http.MethodGet {
 		q := r.URL.Query()
@@ -432,8 +433,11 @@ func (c *console) here(r *http.Request) string {
 	}
 	get := r.Clone(r.Context())
 	get.Method = http.MethodGet
-	if _, pattern := c.mux.Handler(get); pattern != "" {
-		return r.URL.Path
+	for p := r.URL.Path; strings.HasPrefix(p, consolePrefix) && p != consolePrefix; p = p[:strings.LastIndexByte(p, '/')] {
+		get.URL = &url.URL{Path: p}
+		if _, pattern := c.mux.Handler(get); pattern != "" {
+			return p
+		}
 	}
 	return consolePrefix
 }

@@ -42,10 +42,11 @@ func TestConsoleReviewReachesTheLaptop(t *testing.T) {
 		}
 	}
 	comment := "请补充关键技术指标的具体数值。"
-	// A verdict refused: the page again, saying why, with what was typed.
+	// A verdict refused: the page again, saying why, with what was typed
+	// (and a language switch that comes back to the need).
 	code, page, _ = b.post("/console/needs/"+n.ID+"/review", url.Values{"csrf": {csrf}, "state": {"published"}, "comment": {comment}}, nil)
 	if code != http.StatusBadRequest || !strings.Contains(page, "未记录：“已发布”需要填写公开网址。") || !strings.Contains(page, ">"+comment+"</textarea>") ||
-		!strings.Contains(page, `<option value="published" selected>`) {
+		!strings.Contains(page, `<option value="published" selected>`) || !strings.Contains(strings.ToLower(page), strings.ToLower("next="+url.QueryEscape("/console/needs/"+n.ID)+`"`)) {
 		t.Fatalf("a verdict without its URL: %d, or the form lost what was typed", code)
 	}
 	code, _, hdr := b.post("/console/needs/"+n.ID+"/review", url.Values{"csrf": {csrf}, "state": {"退回"}, "comment": {comment}}, nil)

@@ -30,8 +30,10 @@ func Executable() (string, error) {
 
 // New starts a headless Chromium for one test, with a fresh profile in a
 // temporary directory and nothing that reaches the network on its own, at
-// the window size width × height; it returns a chromedp context (give it to
-// chromedp.Run) that ends with the test or after timeout.
+// the window size width × height, asking for pages in Chinese
+// (Accept-Language: zh-CN, as an official's browser does); it returns a
+// chromedp context (give it to chromedp.Run) that ends with the test or
+// after timeout.
 func New(t testing.TB, width, height int, timeout time.Duration) context.Context {
 	t.Helper()
 	exe, err := Executable()
@@ -54,6 +56,7 @@ func New(t testing.TB, width, height int, timeout time.Duration) context.Context
 		chromedp.Flag("disable-extensions", true),
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("lang", "zh-CN"),
+		chromedp.Flag("accept-lang", "zh-CN,zh"),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelCtx := chromedp.NewContext(actx)

@@ -2,8 +2,10 @@ package platform
 
 // The reviewers' console: server-rendered pages under /console/ (Chinese
 // first, html/template, no front-end build, readable on a phone), for the
-// hub's users (hubstore.User): 管理员 manage users and field tokens and
-// export the whole hub; 审核员 review the needs in their scope.
+// hub's users (hubstore.User): 管理员 manage users, field tokens and the
+// hub's settings and export the whole hub; 审核员 review the needs in their
+// scope. Chinese first, English at the switch in every page's header: the
+// words of both are in consoleMessages (console_messages.go).
 //
 // Who sees what:
 //
@@ -78,6 +80,7 @@ const (
 	auditUserUpdate   = "user.update"
 	auditUserPassword = "user.password"
 	auditExport       = "export"
+	auditSettings     = "settings"
 )
 
 // displayZone is the time zone the console writes times in.
@@ -87,7 +90,8 @@ var displayZone = time.FixedZone("北京时间", 8*3600)
 type console struct {
 	s       *Server
 	log     *slog.Logger
-	pages   map[string]*template.Template
+	pages   map[lang]map[string]*template.Template
+	mux     *http.ServeMux
 	static  http.Handler
 	limiter *loginLimiter
 	// hashing bounds the Argon2id computations running at once (64 MiB
@@ -118,6 +122,7 @@ func (c *console) routes() http.Handler {
 	m.HandleFunc("GET /console/{$}", c.open(anyRole, func(w http.ResponseWriter, r *http.Request, v *visitor) {
 		http.Redirect(w, r, "/console/needs", http.StatusSeeOther)
 	}))
+	m.HandleFunc("GET /console/lang", c.switchLang)
 	m.HandleFunc("GET "+consoleLogin, c.loginPage)
 	m.HandleFunc("POST "+consoleLogin, c.login)
 	m.HandleFunc("POST /console/logout", c.open(anyRole, c.logout))
@@ -136,6 +141,9 @@ func (c *console) routes() http.Handler {
 	m.HandleFunc("GET /console/account", c.open(anyRole, c.account))
 	m.HandleFunc("POST /console/account", c.open(anyRole, c.changePassword))
 	m.HandleFunc("GET /console/audit", c.open(adminOnly, c.audit))
+	m.HandleFunc("GET /console/settings", c.open(adminOnly, c.settings))
+	m.HandleFunc("POST /console/settings", c.open(adminOnly, c.saveSettings))
+	c.mux = m
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
@@ -143,7 +151,7 @@ func (c *console) routes() http.Handler {
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Referrer-Policy", "same-origin")
 		if _, pattern := m.Handler(r); pattern == "" {
-			c.fail(w, r, nil, http.StatusNotFound, "没有这个页面。")
+			c.fail(w, r, nil, http.StatusNotFound, "err.noPage")
 			return
 		}
 		m.ServeHTTP(w, r)
@@ -178,7 +186,7 @@ func (c *console) open(need role, h consoleHandler) http.HandlerFunc {
 		v, err := c.session(r)
 		if err != nil {
 			c.log.Warn("console session lookup failed", "err", err)
-			c.fail(w, r, nil, http.StatusInternalServerError, "读取会话失败，请稍后再试。")
+			c.fail(w, r, nil, http.StatusInternalServerError, "err.session")
 			return
 		}
 		if v == nil {
@@ -186,25 +194,25 @@ func (c *console) open(need role, h consoleHandler) http.HandlerFunc {
 				http.Redirect(w, r, consoleLogin+"?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 				return
 			}
-			c.fail(w, r, nil, http.StatusUnauthorized, "登录已过期，请重新登录。")
+			c.fail(w, r, nil, http.StatusUnauthorized, "err.expired")
 			return
 		}
 		addLogAttrs(r.Context(), "console_user", v.User.Name)
 		if r.Method == http.MethodPost {
 			r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
 			if err := r.ParseForm(); err != nil {
-				c.fail(w, r, v, http.StatusBadRequest, "表单无法读取。")
+				c.fail(w, r, v, http.StatusBadRequest, "err.form")
 				return
 			}
 			if !sameOrigin(r) || !hmac.Equal([]byte(r.PostFormValue("csrf")), []byte(v.CSRF)) {
 				addLogAttrs(r.Context(), "refused", "csrf")
-				c.fail(w, r, v, http.StatusForbidden, "这个表单已失效或来自其他网站（CSRF 校验未通过）。请回到页面重新提交。")
+				c.fail(w, r, v, http.StatusForbidden, "err.csrf")
 				return
 			}
 		}
 		if need == adminOnly && !v.Admin() {
 			addLogAttrs(r.Context(), "refused", "role")
-			c.fail(w, r, v, http.StatusForbidden, "只有管理员可以使用这个页面。")
+			c.fail(w, r, v, http.StatusForbidden, "err.adminOnly")
 			return
 		}
 		h(w, r, v)
@@ -331,25 +339,35 @@ func clientAddr(r *http.Request) string {
 
 // page is what every console template receives.
 type page struct {
-	Title   string
-	Nav     string
-	V       *visitor
-	Flash   string
-	Error   string
-	Data    any
-	Version string
+	// Title is the page's title as shown (a message, or a need's title).
+	Title string
+	Nav   string
+	V     *visitor
+	// Flash and Error are messages as shown; render fills Flash from the
+	// address (flashURL) when the handler left it empty.
+	Flash, Error string
+	Data         any
+	// Lang is the page's language and Here the address the language
+	// switch returns to; render sets both.
+	Lang lang
+	Here string
 }
 
-// render writes a page.
+// render writes a page in the request's language.
 func (c *console) render(w http.ResponseWriter, r *http.Request, status int, name string, p page) {
-	t, ok := c.pages[name]
+	p.Lang = langOf(r)
+	p.Here = c.here(r)
+	if p.Flash == "" && r.Method == http.MethodGet {
+		p.Flash = flashOf(r, p.Lang)
+	}
+	t, ok := c.pages[p.Lang][name]
 	if !ok {
 		panic("console: no template " + name)
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, "layout", p); err != nil {
 		c.log.Error("console template failed", "page", name, "err", err)
-		http.Error(w, "页面生成失败", http.StatusInternalServerError)
+		http.Error(w, p.Lang.t("err.render"), http.StatusInternalServerError)
 		return
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -357,9 +375,86 @@ func (c *console) render(w http.ResponseWriter, r *http.Request, status int, nam
 	_, _ = fmt.Fprint(w, b.String())
 }
 
-// fail answers an error page.
-func (c *console) fail(w http.ResponseWriter, r *http.Request, v *visitor, status int, msg string) {
-	c.render(w, r, status, "error", page{Title: http.StatusText(status), V: v, Error: msg, Data: status})
+// fail answers an error page: msg is a message id, formatted with args.
+func (c *console) fail(w http.ResponseWriter, r *http.Request, v *visitor, status int, msg string, args ...any) {
+	l := langOf(r)
+	title := http.StatusText(status)
+	if id, ok := statusTitles[status]; ok {
+		title = l.t(id)
+	}
+	c.render(w, r, status, "error", page{Title: title, V: v, Error: l.t(msg, args...), Data: status})
+}
+
+// flashURL is a console address that shows a flash message once there:
+// the message's id and its arguments (already in the visitor's words: a
+// flash is shown right after the request that made it) ride in the query.
+func flashURL(path, id string, args ...string) string {
+	q := url.Values{"flash": {id}}
+	for _, a := range args {
+		q.Add("fa", a)
+	}
+	return path + "?" + q.Encode()
+}
+
+// flashOf is the flash message a page's address names, in l: only an id of
+// a flash message, with as many arguments as it takes, so that a link
+// cannot make the console say what it never says.
+func flashOf(r *http.Request, l lang) string {
+	q := r.URL.Query()
+	id := q.Get("flash")
+	m, ok := consoleMessages[id]
+	if !ok || !strings.HasPrefix(id, "flash.") {
+		return ""
+	}
+	args := q["fa"]
+	if strings.Count(m.zh, "%") != len(args) {
+		return ""
+	}
+	a := make([]any, len(args))
+	for i, s := range args {
+		a[i] = s
+	}
+	return l.t(id, a...)
+}
+
+// here is the address the language switch brings the visitor back to:
+// this page without its flash; after a form was posted, the nearest page
+// at or above its address (a verdict's need, a user's list), else the
+// console's start.
+func (c *console) here(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		q := r.URL.Query()
+		q.Del("flash")
+		q.Del("fa")
+		if len(q) == 0 {
+			return r.URL.Path
+		}
+		return r.URL.Path + "?" + q.Encode()
+	}
+	get := r.Clone(r.Context())
+	get.Method = http.MethodGet
+	for p := r.URL.Path; strings.HasPrefix(p, consolePrefix) && p != consolePrefix; p = p[:strings.LastIndexByte(p, '/')] {
+		get.URL = &url.URL{Path: p}
+		if _, pattern := c.mux.Handler(get); pattern != "" {
+			return p
+		}
+	}
+	return consolePrefix
+}
+
+// switchLang is GET /console/lang?to=en&next=…: it keeps the language in
+// a cookie for a year and goes back to the page. The cookie is no
+// credential: it is SameSite=Lax, so that a link into the console from
+// elsewhere opens in the chosen language too.
+func (c *console) switchLang(w http.ResponseWriter, r *http.Request) {
+	to := lang(r.URL.Query().Get("to"))
+	if to == langEN || to == langZH {
+		http.SetCookie(w, &http.Cookie{
+			Name: cookieLang, Value: string(to), Path: consolePrefix, MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: secureCookies(r), SameSite: http.SameSiteLaxMode,
+		})
+	}
+	http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
 }
 
 // audit appends an entry outside another transaction (a login, say).

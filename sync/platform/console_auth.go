@@ -90,11 +90,16 @@ func (c *console) loginPage(w http.ResponseWriter, r *http.Request) {
 	c.showLogin(w, r, http.StatusOK, "", r.URL.Query().Get("next"), "")
 }
 
-// showLogin draws the login form with a fresh double-submit token.
+// showLogin draws the login form with a fresh double-submit token; msg is
+// a message id, or "".
 func (c *console) showLogin(w http.ResponseWriter, r *http.Request, status int, user, next, msg string) {
 	tok := randomHex(32)
 	setCookie(w, r, cookieLogin, tok, 3600)
-	c.render(w, r, status, "login", page{Title: "登录", Error: msg, Data: loginData{User: user, Next: safeNext(next), Token: tok}})
+	l := langOf(r)
+	if msg != "" {
+		msg = l.t(msg)
+	}
+	c.render(w, r, status, "login", page{Title: l.t("login.title"), Error: msg, Data: loginData{User: user, Next: safeNext(next), Token: tok}})
 }
 
 // safeNext keeps a redirect after login inside the console.
@@ -111,35 +116,35 @@ var errBadLogin = errors.New("wrong user or password")
 func (c *console) login(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		c.fail(w, r, nil, http.StatusBadRequest, "表单无法读取。")
+		c.fail(w, r, nil, http.StatusBadRequest, "err.form")
 		return
 	}
 	name, password, next := strings.TrimSpace(r.PostFormValue("user")), r.PostFormValue("password"), r.PostFormValue("next")
 	ck, err := r.Cookie(cookieLogin)
 	if err != nil || !sameOrigin(r) || len(ck.Value) != 64 || ck.Value != r.PostFormValue("login_token") {
 		addLogAttrs(r.Context(), "refused", "csrf")
-		c.showLogin(w, r, http.StatusForbidden, name, next, "登录表单已失效，请重新登录。")
+		c.showLogin(w, r, http.StatusForbidden, name, next, "err.loginForm")
 		return
 	}
 	now := c.s.opt.Now().UTC()
 	addr := clientAddr(r)
 	if !c.limiter.allowed(addr, now) {
 		addLogAttrs(r.Context(), "refused", "rate")
-		c.showLogin(w, r, http.StatusTooManyRequests, name, next, "登录失败次数过多，请 15 分钟后再试。")
+		c.showLogin(w, r, http.StatusTooManyRequests, name, next, "err.loginRate")
 		return
 	}
 	token, err := c.checkLogin(r.Context(), name, password, addr, now)
 	switch {
 	case errors.Is(err, errLocked):
-		c.showLogin(w, r, http.StatusTooManyRequests, name, next, "登录失败次数过多，这个账户已暂时锁定，请 15 分钟后再试。")
+		c.showLogin(w, r, http.StatusTooManyRequests, name, next, "err.loginLocked")
 		return
 	case errors.Is(err, errBadLogin):
 		c.limiter.failed(addr, now)
-		c.showLogin(w, r, http.StatusUnauthorized, name, next, "用户名或密码不对。")
+		c.showLogin(w, r, http.StatusUnauthorized, name, next, "err.loginWrong")
 		return
 	case err != nil:
 		c.log.Error("console login failed", "err", err)
-		c.fail(w, r, nil, http.StatusInternalServerError, "登录失败，请稍后再试。")
+		c.fail(w, r, nil, http.StatusInternalServerError, "err.loginFailed")
 		return
 	}
 	setCookie(w, r, cookieLogin, "", -1)
@@ -254,27 +259,28 @@ func (c *console) logout(w http.ResponseWriter, r *http.Request, v *visitor) {
 }
 
 func (c *console) account(w http.ResponseWriter, r *http.Request, v *visitor) {
-	c.render(w, r, http.StatusOK, "account", page{Title: "我的账户", Nav: "account", V: v, Flash: r.URL.Query().Get("flash")})
+	c.render(w, r, http.StatusOK, "account", page{Title: langOf(r).t("account.title"), Nav: "account", V: v})
 }
 
 func (c *console) changePassword(w http.ResponseWriter, r *http.Request, v *visitor) {
 	old, pw, again := r.PostFormValue("old"), r.PostFormValue("password"), r.PostFormValue("again")
+	l := langOf(r)
 	fail := func(status int, msg string) {
-		c.render(w, r, status, "account", page{Title: "我的账户", Nav: "account", V: v, Error: msg})
+		c.render(w, r, status, "account", page{Title: l.t("account.title"), Nav: "account", V: v, Error: msg})
 	}
 	c.hashing <- struct{}{}
 	ok, _ := passwd.Verify(old, v.User.PasswordHash)
 	<-c.hashing
 	switch {
 	case !ok:
-		fail(http.StatusForbidden, "原密码不对。")
+		fail(http.StatusForbidden, l.t("err.oldPassword"))
 		return
 	case pw != again:
-		fail(http.StatusBadRequest, "两次输入的新密码不一样。")
+		fail(http.StatusBadRequest, l.t("err.passwordsDiffer"))
 		return
 	}
 	if err := c.s.SetPassword(r.Context(), v.User.Name, pw, v.User.Name, clientAddr(r)); err != nil {
-		fail(http.StatusBadRequest, userMessage(err))
+		fail(http.StatusBadRequest, userMessage(l, err))
 		return
 	}
 	// SetPassword ended every session of the user: log in again.
@@ -292,27 +298,32 @@ type NewUser struct {
 // ErrUserExists is returned by CreateUser for a name already taken.
 var ErrUserExists = errors.New("a hub user of that name exists")
 
-// consoleError is an error whose message is for the console's user.
-type consoleError struct{ zh string }
+// consoleError is an error whose message is for the console's user: a
+// message id and its arguments. Its Error is the Chinese message (what
+// the command line, which calls CreateUser too, prints).
+type consoleError struct {
+	id   string
+	args []any
+}
 
-func (e consoleError) Error() string { return e.zh }
+func (e consoleError) Error() string { return langZH.t(e.id, e.args...) }
 
-// userMessage maps an error to what the console shows.
-func userMessage(err error) string {
+// userMessage maps an error to what the console shows, in l.
+func userMessage(l lang, err error) string {
 	var ce consoleError
 	switch {
 	case errors.As(err, &ce):
-		return ce.zh
+		return l.t(ce.id, ce.args...)
 	case errors.Is(err, passwd.ErrTooShort):
-		return fmt.Sprintf("密码至少 %d 个字符。", passwd.MinLen)
+		return l.t("err.passwordShort", passwd.MinLen)
 	case errors.Is(err, passwd.ErrTooLong):
-		return "密码太长。"
+		return l.t("err.passwordLong")
 	case errors.Is(err, ErrUserExists):
-		return "已有同名用户。"
+		return l.t("err.userExists")
 	case errors.Is(err, hubstore.ErrNotFound):
-		return "没有这个用户。"
+		return l.t("err.noUser")
 	}
-	return "操作失败，请稍后再试。"
+	return l.t("err.failed")
 }
 
 // validUserName: 1–64 characters, no spaces or control characters, no "/".
@@ -338,7 +349,7 @@ func cleanScope(teams, regions []string) ([]string, []string, error) {
 			continue
 		}
 		if _, ok := forms.Regions().Lookup(code); !ok {
-			return nil, nil, consoleError{"地区代码“" + code + "”不是有效的行政区划代码（如 320509）。"}
+			return nil, nil, consoleError{"err.badRegion", []any{code}}
 		}
 		if !slices.Contains(rs, code) {
 			rs = append(rs, code)
@@ -353,17 +364,17 @@ func cleanScope(teams, regions []string) ([]string, []string, error) {
 func (s *Server) CreateUser(ctx context.Context, nu NewUser, actor, addr string) error {
 	nu.Name = strings.TrimSpace(nu.Name)
 	if !validUserName(nu.Name) {
-		return consoleError{"用户名须为 1 到 64 个字符，不含空格和“/”。"}
+		return consoleError{id: "err.userName"}
 	}
 	if !nu.Role.Valid() {
-		return consoleError{"角色须为管理员或审核员。"}
+		return consoleError{id: "err.role"}
 	}
 	teams, regions, err := cleanScope(nu.Teams, nu.Regions)
 	if err != nil {
 		return err
 	}
 	if nu.Role == hubstore.RoleReviewer && len(teams) == 0 && len(regions) == 0 {
-		return consoleError{"审核员须至少有一个团队或地区作为审核范围。"}
+		return consoleError{id: "err.scope"}
 	}
 	if err := passwd.Check(nu.Password); err != nil {
 		return err

@@ -27,9 +27,10 @@ const screenshotsEnv = "XUNBANG_CONSOLE_SCREENSHOTS"
 // The console in a real browser (Debian's headless Chromium): an admin logs
 // in, returns a need with a comment that reaches the official's laptop by
 // sync, issues a token whose connect text the desktop reads and revokes
-// it; a forged form from another site and a reviewer on an admin page are
-// refused. Along the way it takes the console's screenshots, on a phone
-// (390 px) and a desktop (1280 px).
+// it, sets the public pages' event and deadline (a bad date refused beside
+// its field) and reads a need in English; a forged form from another site
+// and a reviewer on an admin page are refused. Along the way it takes the
+// console's screenshots, on a phone (390 px) and a desktop (1280 px).
 func TestConsoleInChromium(t *testing.T) {
 	h := newConsoleHub(t, platform.Options{PublicURL: "https://hub.example.cn"})
 	h.user("admin", hubstore.RoleAdmin, nil, nil)
@@ -157,6 +158,52 @@ func TestConsoleInChromium(t *testing.T) {
 	do("users", chromedp.Navigate(h.URL+"/console/users"), chromedp.WaitVisible(chromedp.CSS("#new-user")),
 		chromedp.Click(chromedp.CSS("#user-wang summary")))
 	shot("users")
+
+	// The settings: a deadline that is no date is refused beside its
+	// field with what was typed kept; saved, the public pages show them.
+	event := "2026“科技镇长团杯”苏州国际创新挑战赛"
+	do("settings", chromedp.Navigate(h.URL+"/console/settings"), chromedp.WaitVisible(chromedp.CSS("#settings")),
+		chromedp.SetValue(chromedp.CSS(`#settings input[name="event"]`), event),
+		chromedp.SetValue(chromedp.CSS(`#settings input[name="organiser"]`), "苏州市科学技术局"),
+		chromedp.SetValue(chromedp.CSS(`#settings input[name="deadline"]`), "2026/9/15"),
+		chromedp.SetValue(chromedp.CSS(`#settings input[name="contact"]`), "0512-65246015"),
+		chromedp.Submit(chromedp.CSS("#settings")),
+		chromedp.WaitVisible(chromedp.CSS("#err-deadline")))
+	if got := text("#err-deadline"); !strings.Contains(got, "YYYY-MM-DD") {
+		t.Fatalf("beside the bad deadline: %q", got)
+	}
+	if typed, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(`#settings input[name="event"]`))); err != nil || typed != event {
+		t.Fatalf("the refused form kept %q (%v)", typed, err)
+	}
+	shot("settings-invalid")
+	do("save the settings",
+		chromedp.SetValue(chromedp.CSS(`#settings input[name="deadline"]`), "2099-09-15"),
+		chromedp.Submit(chromedp.CSS("#settings")),
+		chromedp.WaitVisible(chromedp.CSS(".flash")))
+	if got := text(".flash"); !strings.Contains(got, "已保存设置") {
+		t.Fatalf("after saving the settings: %q", got)
+	}
+	shot("settings")
+	do("the public pages", chromedp.Navigate(h.URL+"/n/"), chromedp.WaitVisible(chromedp.CSS(".brand")))
+	if got := text(".brand"); got != event {
+		t.Fatalf("the public pages name %q, want the event saved", got)
+	}
+
+	// English at the switch, kept from page to page, and back.
+	do("switch to English", chromedp.Navigate(h.URL+"/console/settings"), chromedp.WaitVisible(chromedp.CSS("#lang")),
+		chromedp.Click(chromedp.CSS("#lang")), chromedp.WaitVisible(chromedp.CSS("#settings")))
+	if got := text("h1"); got != "Settings" {
+		t.Fatalf("after the switch to English the heading is %q", got)
+	}
+	do("a need in English", chromedp.Navigate(h.URL+"/console/needs/"+n.ID), chromedp.WaitVisible(chromedp.CSS("#review")))
+	if got := text("#verdict h2"); got != "Verdict" {
+		t.Fatalf("the need page in English: %q", got)
+	}
+	shot("need-en")
+	do("back to Chinese", chromedp.Click(chromedp.CSS("#lang")), chromedp.WaitVisible(chromedp.CSS("#review")))
+	if got := text("#verdict h2"); got != "审核结果" {
+		t.Fatalf("after switching back: %q", got)
+	}
 
 	// A forged form on another site (another port of this computer: the
 	// same site to the browser, so the cookie goes along) is refused.

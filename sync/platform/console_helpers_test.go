@@ -159,13 +159,24 @@ func (h *consoleHub) browser() *browser {
 // get returns a page's status and body.
 func (b *browser) get(path string) (int, string) {
 	b.t.Helper()
-	resp, err := b.hc.Get(b.h.URL + path)
+	code, body, _ := b.getWith(path, nil)
+	return code, body
+}
+
+// getWith is get with extra request headers, returning the answer's too.
+func (b *browser) getWith(path string, header map[string]string) (int, string, http.Header) {
+	b.t.Helper()
+	req, _ := http.NewRequest(http.MethodGet, b.h.URL+path, nil)
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := b.hc.Do(req)
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(body)
+	return resp.StatusCode, string(body), resp.Header
 }
 
 // post submits a form; header may set extra request headers.

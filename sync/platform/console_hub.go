@@ -137,11 +137,11 @@ func (c *console) dashboard(w http.ResponseWriter, r *http.Request, v *visitor) 
 	d, err := c.countHub(r.Context(), v.User)
 	if err != nil {
 		c.log.Error("console dashboard failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "统计失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.count")
 		return
 	}
 	d.Exports = v.Admin()
-	c.render(w, r, http.StatusOK, "hub", page{Title: "全局概况", Nav: "hub", V: v, Data: d})
+	c.render(w, r, http.StatusOK, "hub", page{Title: langOf(r).t("hub.title"), Nav: "hub", V: v, Data: d})
 }
 
 // hubRecords are the hub's current records, opened with its key, as the
@@ -193,7 +193,7 @@ func (c *console) export(w http.ResponseWriter, r *http.Request, v *visitor) {
 	what := r.PathValue("what")
 	ex, ok := exports[what]
 	if !ok {
-		c.fail(w, r, v, http.StatusNotFound, "没有这种导出。")
+		c.fail(w, r, v, http.StatusNotFound, "err.noExport")
 		return
 	}
 	now := c.s.opt.Now
@@ -240,8 +240,8 @@ func (c *console) audit(w http.ResponseWriter, r *http.Request, v *visitor) {
 	})
 	if err != nil {
 		c.log.Error("console audit failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取操作记录失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readAudit")
 		return
 	}
-	c.render(w, r, http.StatusOK, "audit", page{Title: "操作记录", Nav: "audit", V: v, Data: d})
+	c.render(w, r, http.StatusOK, "audit", page{Title: langOf(r).t("audit.title"), Nav: "audit", V: v, Data: d})
 }

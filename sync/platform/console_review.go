@@ -245,7 +245,7 @@ func (c *console) queue(w http.ResponseWriter, r *http.Request, v *visitor) {
 	})
 	if err != nil {
 		c.log.Error("console queue failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取需求失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readNeeds")
 		return
 	}
 	// Oldest waiting first (first come, first reviewed); else newest first.
@@ -274,7 +274,7 @@ func (c *console) queue(w http.ResponseWriter, r *http.Request, v *visitor) {
 	for _, code := range v.User.Regions {
 		d.ScopeRegions = append(d.ScopeRegions, regions.FullName(code))
 	}
-	c.render(w, r, http.StatusOK, "queue", page{Title: "审核队列", Nav: "needs", V: v, Data: d})
+	c.render(w, r, http.StatusOK, "queue", page{Title: langOf(r).t("queue.title"), Nav: "needs", V: v, Data: d})
 }
 
 func sortedKeys(m map[string]bool) []string {
@@ -316,6 +316,13 @@ type needData struct {
 	SuggestURL           string
 	States               []protocol.PlatformState
 	Solutions            string
+	// Typed is the verdict form as posted, when it was refused.
+	Typed *verdictForm
+}
+
+// verdictForm is what the verdict form posts.
+type verdictForm struct {
+	State, URL, Comment string
 }
 
 type confirmationData struct {
@@ -347,7 +354,14 @@ func (c *console) scopedNeed(tx hubstore.Tx, v *visitor, id string) (*hubstore.H
 var errOutOfScope = errors.New("no such need in scope")
 
 func (c *console) need(w http.ResponseWriter, r *http.Request, v *visitor) {
+	c.showNeed(w, r, v, http.StatusOK, "", nil)
+}
+
+// showNeed draws a need's page; after a refused verdict, with the error
+// (as shown) and the form as it was posted.
+func (c *console) showNeed(w http.ResponseWriter, r *http.Request, v *visitor, status int, msg string, typed *verdictForm) {
 	id := r.PathValue("id")
+	l := langOf(r)
 	var d needData
 	err := c.s.store.View(r.Context(), func(tx hubstore.Tx) error {
 		h, eh, region, ok, err := c.scopedNeed(tx, v, id)
@@ -361,61 +375,66 @@ func (c *console) need(w http.ResponseWriter, r *http.Request, v *visitor) {
 		if err != nil {
 			return err
 		}
-		d = c.needView(h, n, e, region)
+		d = c.needView(l, h, n, e, region)
 		if d.Comment, err = c.s.seal.openComment(id, h.Comment); err != nil {
 			c.log.Warn("a review comment did not open", "need", id, "err", err)
 		}
 		return nil
 	})
 	if errors.Is(err, errOutOfScope) {
-		c.fail(w, r, v, http.StatusNotFound, "没有这条需求，或它不在您的审核范围内。")
+		c.fail(w, r, v, http.StatusNotFound, "err.noNeed")
 		return
 	}
 	if err != nil {
 		c.log.Error("console need failed", "need", id, "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取需求失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readNeed")
 		return
 	}
-	c.render(w, r, http.StatusOK, "need", page{Title: d.Title, Nav: "needs", V: v, Data: d, Flash: r.URL.Query().Get("flash")})
+	d.Typed = typed
+	title := d.Title
+	if title == "" {
+		title = l.t("untitled")
+	}
+	c.render(w, r, status, "need", page{Title: title, Nav: "needs", V: v, Data: d, Error: msg})
 }
 
-// needView is the need page's content.
-func (c *console) needView(h *hubstore.Head, n *forms.Need, e *forms.Enterprise, region string) needData {
+// needView is the need page's content, its labels in l.
+func (c *console) needView(l lang, h *hubstore.Head, n *forms.Need, e *forms.Enterprise, region string) needData {
 	cat := forms.Default()
 	d := needData{ID: h.ID, Team: h.Team, Head: h, Title: n.Title(), Status: n.Status, Visibility: n.Visibility(),
 		RegionName: forms.Regions().FullName(region), States: protocol.PlatformStates}
-	d.Need = fieldRows(cat, forms.EntityNeed, n.Values)
+	d.Need = fieldRows(l, cat, forms.EntityNeed, n.Values)
 	if e != nil {
-		d.Enterprise = fieldRows(cat, forms.EntityEnterprise, e.Values)
+		d.Enterprise = fieldRows(l, cat, forms.EntityEnterprise, e.Values)
 		for _, ct := range e.Contacts {
-			d.Contacts = append(d.Contacts, fieldRows(cat, forms.EntityContact, ct.Values))
+			d.Contacts = append(d.Contacts, fieldRows(l, cat, forms.EntityContact, ct.Values))
 		}
 	}
 	if dg := n.Diagnosis; dg != nil {
 		for _, id := range forms.DiagnosisCriteria {
 			f := cat.MustField(id)
 			code := dg.Values.Get(id)
-			d.Criteria = append(d.Criteria, criterionRow{Label: f.Label("zh"), Code: code,
-				Verdict: displayValue(cat, f, dg.Values.List(id)), Comment: dg.Values.Get(id + "_comment")})
+			d.Criteria = append(d.Criteria, criterionRow{Label: f.Label(string(l)), Code: code,
+				Verdict: displayValue(l, cat, f, dg.Values.List(id)), Comment: dg.Values.Get(id + "_comment")})
 		}
-		d.Conclusion = displayValue(cat, cat.MustField("diag_conclusion"), dg.Values.List("diag_conclusion"))
+		d.Conclusion = displayValue(l, cat, cat.MustField("diag_conclusion"), dg.Values.List("diag_conclusion"))
 		d.Summary, d.DiagnosedBy, d.DiagnosedAt = dg.Values.Get("diag_summary"), dg.By, dg.At
 	}
 	if cf := n.Confirmation; cf != nil {
 		d.Confirmation = &confirmationData{
 			Name: cf.Values.Get("confirmer_name"), Position: cf.Values.Get("confirmer_position"),
-			Method: displayValue(cat, cat.MustField("confirmation_method"), cf.Values.List("confirmation_method")),
+			Method: displayValue(l, cat, cat.MustField("confirmation_method"), cf.Values.List("confirmation_method")),
 			At:     cf.At, Visibility: cf.Visibility, Hash: cf.ContentHash,
 			Current: cat.ConfirmationCurrent(n, e), Signature: len(cf.Signature) > 0,
 		}
 	}
 	switch {
 	case d.Visibility == forms.VisibilityPrivate:
-		d.PublicNote = "企业选择了“不公开”：即使发布，其他团队和公众也看不到这条需求。"
+		d.PublicNote = l.t("need.notePrivate")
 	case d.Confirmation == nil:
-		d.PublicNote = "企业尚未确认：发布后其他团队和公众也看不到它，直到企业确认。"
+		d.PublicNote = l.t("need.noteUnconfirmed")
 	case !d.Confirmation.Current:
-		d.PublicNote = "企业确认后内容又有修改，确认已失效：发布后其他团队和公众看不到它，直到企业重新确认。"
+		d.PublicNote = l.t("need.noteStale")
 	}
 	if c.s.opt.PublicURL != "" {
 		d.SuggestURL = forms.PublicPageURL(c.s.opt.PublicURL, h.ID)
@@ -425,21 +444,23 @@ func (c *console) needView(h *hubstore.Head, n *forms.Need, e *forms.Enterprise,
 	return d
 }
 
-// fieldRows lists an entity's filled fields in catalogue order.
-func fieldRows(cat *forms.Catalogue, entity forms.Entity, vals forms.Values) []fieldRow {
+// fieldRows lists an entity's filled fields in catalogue order, labelled
+// in l.
+func fieldRows(l lang, cat *forms.Catalogue, entity forms.Entity, vals forms.Values) []fieldRow {
 	var out []fieldRow
 	for _, f := range cat.Fields(entity) {
-		l := vals.List(f.ID)
-		if len(l) == 0 || len(l) == 1 && l[0] == "" {
+		v := vals.List(f.ID)
+		if len(v) == 0 || len(v) == 1 && v[0] == "" {
 			continue
 		}
-		out = append(out, fieldRow{Label: f.Label("zh"), Value: displayValue(cat, f, l), Class: f.Class, Long: f.Kind == forms.KindLongText})
+		out = append(out, fieldRow{Label: f.Label(string(l)), Value: displayValue(l, cat, f, v), Class: f.Class, Long: f.Kind == forms.KindLongText})
 	}
 	return out
 }
 
-// displayValue writes a field's value as a person reads it.
-func displayValue(cat *forms.Catalogue, f *forms.Field, l []string) string {
+// displayValue writes a field's value as a person reads it: the words of
+// its options and the units in lang; what was typed, as typed.
+func displayValue(lang lang, cat *forms.Catalogue, f *forms.Field, l []string) string {
 	if len(l) == 0 {
 		return ""
 	}
@@ -450,23 +471,23 @@ func displayValue(cat *forms.Catalogue, f *forms.Field, l []string) string {
 		for i, code := range l {
 			out[i] = code
 			if voc != nil {
-				out[i] = voc.Label(code, "zh")
+				out[i] = voc.Label(code, string(lang))
 			}
 		}
-		return strings.Join(out, "、")
+		return strings.Join(out, lang.t("value.listSep"))
 	case forms.KindRegion:
 		return forms.Regions().FullName(l[0])
 	case forms.KindBool:
 		if l[0] == "true" {
-			return "是"
+			return lang.t("value.yes")
 		}
-		return "否"
+		return lang.t("value.no")
 	case forms.KindMoney:
-		return l[0] + " 万元"
+		return lang.t("value.money", l[0])
 	case forms.KindKeywords:
-		return strings.Join(l, "、")
+		return strings.Join(l, lang.t("value.listSep"))
 	}
-	return strings.Join(l, "；")
+	return strings.Join(l, lang.t("value.textSep"))
 }
 
 var pngMagic = []byte("\x89PNG\r\n\x1a\n")
@@ -503,44 +524,46 @@ func (c *console) reviewNeed(w http.ResponseWriter, r *http.Request, v *visitor)
 		return err
 	})
 	if errors.Is(err, errOutOfScope) {
-		c.fail(w, r, v, http.StatusNotFound, "没有这条需求，或它不在您的审核范围内。")
+		c.fail(w, r, v, http.StatusNotFound, "err.noNeed")
 		return
 	}
 	state, pubURL, comment := r.PostFormValue("state"), strings.TrimSpace(r.PostFormValue("url")), strings.TrimSpace(r.PostFormValue("comment"))
 	if err == nil {
 		if len([]rune(comment)) > 2000 {
-			err = consoleError{"审核意见最多 2000 字。"}
+			err = consoleError{id: "err.commentLong"}
 		} else {
 			err = c.s.review(r.Context(), id, state, pubURL, comment,
 				&hubstore.AuditEntry{User: v.User.Name, Action: auditReview, Addr: clientAddr(r)})
 		}
 	}
+	l := langOf(r)
 	if err != nil {
-		msg := userMessage(err)
+		msg := userMessage(l, err)
 		if !errors.As(err, new(consoleError)) {
-			msg = reviewMessage(err)
+			msg = reviewMessage(l, err)
 		}
 		c.log.Info("console review refused", "need", id, "err", err)
-		http.Redirect(w, r, "/console/needs/"+url.PathEscape(id)+"?flash="+url.QueryEscape("未记录："+msg), http.StatusSeeOther)
+		// The page again, with what was typed: a comment is not lost.
+		c.showNeed(w, r, v, http.StatusBadRequest, l.t("err.notRecorded", msg), &verdictForm{State: state, URL: pubURL, Comment: comment})
 		return
 	}
 	st, _ := protocol.ParsePlatformState(state)
 	addLogAttrs(r.Context(), "need", id, "state", string(st))
-	http.Redirect(w, r, "/console/needs/"+url.PathEscape(id)+"?flash="+url.QueryEscape("已记录审核结果："+st.Label("zh")+"。团队下次同步时收到。"), http.StatusSeeOther)
+	http.Redirect(w, r, flashURL("/console/needs/"+url.PathEscape(id), "flash.reviewed", st.Label(string(l))), http.StatusSeeOther)
 }
 
 // reviewMessage maps Review's errors to the console's words.
-func reviewMessage(err error) string {
+func reviewMessage(l lang, err error) string {
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "unknown platform state"):
-		return "请选择审核结果。"
+		return l.t("err.reviewState")
 	case strings.Contains(s, "needs the public URL"):
-		return "“已发布”需要填写公开网址。"
+		return l.t("err.reviewURL")
 	case strings.Contains(s, "is not a web address"):
-		return "公开网址须以 https:// 或 http:// 开头。"
+		return l.t("err.reviewWebAddress")
 	case errors.Is(err, context.Canceled):
-		return "请求已取消。"
+		return l.t("err.canceled")
 	}
-	return "保存失败，请稍后再试。"
+	return l.t("err.saveFailed")
 }

@@ -42,9 +42,19 @@ func TestConsoleReviewReachesTheLaptop(t *testing.T) {
 		}
 	}
 	comment := "请补充关键技术指标的具体数值。"
+	// A verdict refused: the page again, saying why, with what was typed
+	// (and a language switch that comes back to the need).
+	code, page, _ = b.post("/console/needs/"+n.ID+"/review", url.Values{"csrf": {csrf}, "state": {"published"}, "comment": {comment}}, nil)
+	if code != http.StatusBadRequest || !strings.Contains(page, "未记录：“已发布”需要填写公开网址。") || !strings.Contains(page, ">"+comment+"</textarea>") ||
+		!strings.Contains(page, `<option value="published" selected>`) || !strings.Contains(strings.ToLower(page), strings.ToLower("next="+url.QueryEscape("/console/needs/"+n.ID)+`"`)) {
+		t.Fatalf("a verdict without its URL: %d, or the form lost what was typed", code)
+	}
 	code, _, hdr := b.post("/console/needs/"+n.ID+"/review", url.Values{"csrf": {csrf}, "state": {"退回"}, "comment": {comment}}, nil)
-	if code != http.StatusSeeOther || !strings.Contains(hdr.Get("Location"), url.QueryEscape("已记录审核结果")) {
-		t.Fatalf("review: %d → %s", code, hdr.Get("Location"))
+	if code != http.StatusSeeOther {
+		t.Fatalf("review: %d", code)
+	}
+	if _, page := b.get(hdr.Get("Location")); !strings.Contains(page, "已记录审核结果：退回") {
+		t.Fatalf("review: no flash after the verdict at %s", hdr.Get("Location"))
 	}
 	lap.sync(t)
 	got, err := lap.st.Need(context.Background(), n.ID)

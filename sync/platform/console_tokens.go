@@ -61,17 +61,22 @@ func (c *console) listTokens(ctx context.Context) ([]tokenRow, []string, error) 
 }
 
 func (c *console) tokens(w http.ResponseWriter, r *http.Request, v *visitor) {
-	c.showTokens(w, r, v, http.StatusOK, nil, r.URL.Query().Get("flash"), "")
+	c.showTokens(w, r, v, http.StatusOK, nil, "")
 }
 
-func (c *console) showTokens(w http.ResponseWriter, r *http.Request, v *visitor, status int, created *createdToken, flash, msg string) {
+// showTokens draws the 外业令牌 page; msg is an error's message id, or "".
+func (c *console) showTokens(w http.ResponseWriter, r *http.Request, v *visitor, status int, created *createdToken, msg string) {
 	rows, teams, err := c.listTokens(r.Context())
 	if err != nil {
 		c.log.Error("console tokens failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取令牌失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readTokens")
 		return
 	}
-	c.render(w, r, status, "tokens", page{Title: "外业令牌", Nav: "tokens", V: v, Flash: flash, Error: msg,
+	l := langOf(r)
+	if msg != "" {
+		msg = l.t(msg)
+	}
+	c.render(w, r, status, "tokens", page{Title: l.t("tokens.title"), Nav: "tokens", V: v, Error: msg,
 		Data: tokensData{Tokens: rows, Created: created, Teams: teams}})
 }
 
@@ -91,19 +96,19 @@ func (c *console) hubAddress(r *http.Request) string {
 func (c *console) createToken(w http.ResponseWriter, r *http.Request, v *visitor) {
 	user, team := strings.TrimSpace(r.PostFormValue("user")), strings.TrimSpace(r.PostFormValue("team"))
 	if user == "" || team == "" || len(user) > 200 || len(team) > 200 {
-		c.showTokens(w, r, v, http.StatusBadRequest, nil, "", "请填写成员姓名和所属团队。")
+		c.showTokens(w, r, v, http.StatusBadRequest, nil, "err.tokenFields")
 		return
 	}
 	tok, err := c.s.createToken(r.Context(), hubstore.Token{User: user, Team: team},
 		&hubstore.AuditEntry{User: v.User.Name, Action: auditTokenCreate, Detail: user + " / " + team, Addr: clientAddr(r)})
 	if err != nil {
 		c.log.Error("console token create failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "签发令牌失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.tokenCreate")
 		return
 	}
 	server := c.hubAddress(r)
 	c.showTokens(w, r, v, http.StatusOK, &createdToken{User: user, Team: team, Token: tok, Server: server,
-		ConnectText: protocol.FormatConnectText(server, tok)}, "", "")
+		ConnectText: protocol.FormatConnectText(server, tok)}, "")
 }
 
 func (c *console) revokeToken(w http.ResponseWriter, r *http.Request, v *visitor) {
@@ -134,16 +139,16 @@ func (c *console) revokeToken(w http.ResponseWriter, r *http.Request, v *visitor
 		return err
 	})
 	if errors.Is(err, hubstore.ErrNotFound) {
-		c.showTokens(w, r, v, http.StatusNotFound, nil, "", "没有这个令牌（可能已被吊销）。")
+		c.showTokens(w, r, v, http.StatusNotFound, nil, "err.noToken")
 		return
 	}
 	if err != nil {
 		c.log.Error("console token revoke failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "吊销令牌失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.tokenRevoke")
 		return
 	}
 	c.log.Info("token revoked", "token_id", id, "user", gone.User, "team", gone.Team, "by", v.User.Name)
-	http.Redirect(w, r, "/console/tokens?flash="+urlQuery("已吊销 "+gone.User+"（"+gone.Team+"）的令牌：这台电脑下次同步时会被拒绝。"), http.StatusSeeOther)
+	http.Redirect(w, r, flashURL("/console/tokens", "flash.tokenRevoked", gone.User, gone.Team), http.StatusSeeOther)
 }
 
 // handleCreateToken is POST /v1/admin/tokens: a team token issued with an

@@ -3,7 +3,6 @@ package platform
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 	"time"
 
@@ -24,10 +23,11 @@ type usersData struct {
 }
 
 func (c *console) users(w http.ResponseWriter, r *http.Request, v *visitor) {
-	c.showUsers(w, r, v, http.StatusOK, r.URL.Query().Get("flash"), "")
+	c.showUsers(w, r, v, http.StatusOK, "")
 }
 
-func (c *console) showUsers(w http.ResponseWriter, r *http.Request, v *visitor, status int, flash, msg string) {
+// showUsers draws the 用户 page; msg is an error as shown, or "".
+func (c *console) showUsers(w http.ResponseWriter, r *http.Request, v *visitor, status int, msg string) {
 	var d usersData
 	now := c.s.opt.Now()
 	err := c.s.store.View(r.Context(), func(tx hubstore.Tx) error {
@@ -42,10 +42,10 @@ func (c *console) showUsers(w http.ResponseWriter, r *http.Request, v *visitor, 
 	})
 	if err != nil {
 		c.log.Error("console users failed", "err", err)
-		c.fail(w, r, v, http.StatusInternalServerError, "读取用户失败。")
+		c.fail(w, r, v, http.StatusInternalServerError, "err.readUsers")
 		return
 	}
-	c.render(w, r, status, "users", page{Title: "用户", Nav: "users", V: v, Flash: flash, Error: msg, Data: d})
+	c.render(w, r, status, "users", page{Title: langOf(r).t("users.title"), Nav: "users", V: v, Error: msg, Data: d})
 }
 
 // splitList reads a list typed in one field: commas (either width),
@@ -58,30 +58,30 @@ func (c *console) createUser(w http.ResponseWriter, r *http.Request, v *visitor)
 	nu := NewUser{Name: r.PostFormValue("name"), Display: r.PostFormValue("display"), Password: r.PostFormValue("password"),
 		Role: hubstore.Role(r.PostFormValue("role")), Teams: splitList(r.PostFormValue("teams")), Regions: splitList(r.PostFormValue("regions"))}
 	if err := c.s.CreateUser(r.Context(), nu, v.User.Name, clientAddr(r)); err != nil {
-		c.showUsers(w, r, v, http.StatusBadRequest, "", "未创建："+userMessage(err))
+		l := langOf(r)
+		c.showUsers(w, r, v, http.StatusBadRequest, l.t("err.notCreated", userMessage(l, err)))
 		return
 	}
-	http.Redirect(w, r, "/console/users?flash="+urlQuery("已创建用户 "+strings.TrimSpace(nu.Name)+"。"), http.StatusSeeOther)
+	http.Redirect(w, r, flashURL("/console/users", "flash.userCreated", strings.TrimSpace(nu.Name)), http.StatusSeeOther)
 }
 
-func urlQuery(s string) string { return url.QueryEscape(s) }
-
 // errLastAdmin: a change would leave the hub without an enabled admin.
-var errLastAdmin = consoleError{"这是最后一位可用的管理员，不能停用或改为审核员。"}
+var errLastAdmin = consoleError{id: "err.lastAdmin"}
 
 func (c *console) updateUser(w http.ResponseWriter, r *http.Request, v *visitor) {
 	name := r.PathValue("name")
 	action := r.PostFormValue("action")
+	l := langOf(r)
 	if action == "password" {
 		if err := c.s.SetPassword(r.Context(), name, r.PostFormValue("password"), v.User.Name, clientAddr(r)); err != nil {
-			c.showUsers(w, r, v, http.StatusBadRequest, "", "未修改："+userMessage(err))
+			c.showUsers(w, r, v, http.StatusBadRequest, l.t("err.notChanged", userMessage(l, err)))
 			return
 		}
-		http.Redirect(w, r, "/console/users?flash="+urlQuery("已为 "+name+" 设置新密码，其登录会话已全部结束。"), http.StatusSeeOther)
+		http.Redirect(w, r, flashURL("/console/users", "flash.passwordSet", name), http.StatusSeeOther)
 		return
 	}
 	now := c.s.opt.Now().UTC()
-	var detail string
+	var detail, flash string
 	err := c.s.store.Update(r.Context(), func(tx hubstore.Tx) error {
 		u, err := tx.User(name)
 		if err != nil {
@@ -89,26 +89,27 @@ func (c *console) updateUser(w http.ResponseWriter, r *http.Request, v *visitor)
 		}
 		switch action {
 		case "disable":
-			u.Disabled, detail = true, "停用"
+			u.Disabled, detail, flash = true, "停用", "flash.userDisabled"
 		case "enable":
-			u.Disabled, u.FailedLogins, u.LockedUntil, detail = false, 0, time.Time{}, "启用"
+			u.Disabled, u.FailedLogins, u.LockedUntil, detail, flash = false, 0, time.Time{}, "启用", "flash.userEnabled"
 		case "save":
 			role := hubstore.Role(r.PostFormValue("role"))
 			if !role.Valid() {
-				return consoleError{"角色须为管理员或审核员。"}
+				return consoleError{id: "err.role"}
 			}
 			teams, regions, err := cleanScope(splitList(r.PostFormValue("teams")), splitList(r.PostFormValue("regions")))
 			if err != nil {
 				return err
 			}
 			if role == hubstore.RoleReviewer && len(teams) == 0 && len(regions) == 0 {
-				return consoleError{"审核员须至少有一个团队或地区作为审核范围。"}
+				return consoleError{id: "err.scope"}
 			}
 			u.Role, u.Teams, u.Regions = role, teams, regions
 			u.Display = strings.TrimSpace(r.PostFormValue("display"))
 			detail = string(role) + " 团队:" + strings.Join(teams, ",") + " 地区:" + strings.Join(regions, ",")
+			flash = "flash.userSaved"
 		default:
-			return consoleError{"未知的操作。"}
+			return consoleError{id: "err.unknownAction"}
 		}
 		if (u.Disabled || u.Role != hubstore.RoleAdmin) && !otherAdmin(tx, name) {
 			return errLastAdmin
@@ -130,10 +131,10 @@ func (c *console) updateUser(w http.ResponseWriter, r *http.Request, v *visitor)
 		if !errors.As(err, &ce) && !errors.Is(err, hubstore.ErrNotFound) {
 			c.log.Error("console user update failed", "err", err)
 		}
-		c.showUsers(w, r, v, http.StatusBadRequest, "", "未修改："+userMessage(err))
+		c.showUsers(w, r, v, http.StatusBadRequest, l.t("err.notChanged", userMessage(l, err)))
 		return
 	}
-	http.Redirect(w, r, "/console/users?flash="+urlQuery("已更新用户 "+name+"："+detail+"。"), http.StatusSeeOther)
+	http.Redirect(w, r, flashURL("/console/users", flash, name), http.StatusSeeOther)
 }
 
 // otherAdmin reports whether an enabled admin other than name exists.

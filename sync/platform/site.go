@@ -16,7 +16,8 @@ import (
 // the event, who organises it, until when solutions are taken, and whom to
 // ask. It is a hub-level setting, kept in the store's meta (not sealed: it
 // is published on every page), set by `xunbang serve --event … --organiser
-// … --deadline …` and by the reviewers' console (SetSite).
+// … --deadline …`, by `xunbang serve site` and by an admin on the
+// console's 设置 page (which audits the change).
 type Site struct {
 	// Event names the campaign, e.g. 2026“科技镇长团杯”苏州国际创新挑战赛.
 	Event string `json:"event,omitempty"`
@@ -37,16 +38,49 @@ var siteZone = time.FixedZone("CST", 8*3600)
 // maxSiteText bounds each Site text, in characters.
 const maxSiteText = 200
 
-// Validate checks a Site: one line of at most 200 characters each, a
-// deadline written YYYY-MM-DD.
-func (st *Site) Validate() error {
+// siteProblem is what is wrong with one Site setting.
+type siteProblem int
+
+// Site problems.
+const (
+	siteTooLong    siteProblem = iota + 1 // more than maxSiteText characters
+	siteNotOneLine                        // a line break in it
+	siteNotADate                          // a deadline not written YYYY-MM-DD (or no such day)
+)
+
+// siteFields names the settings in the order forms and messages list them.
+var siteFields = []string{"event", "organiser", "deadline", "contact"}
+
+// problems finds what is wrong with each setting, by its name in
+// siteFields; empty when the Site is valid. It is the one check behind
+// Validate and the console's settings form.
+func (st *Site) problems() map[string]siteProblem {
+	out := map[string]siteProblem{}
 	for _, f := range []struct{ name, v string }{{"event", st.Event}, {"organiser", st.Organiser}, {"contact", st.Contact}} {
-		if utf8.RuneCountInString(f.v) > maxSiteText || strings.ContainsAny(f.v, "\r\n") {
-			return fmt.Errorf("site %s: one line of at most %d characters", f.name, maxSiteText)
+		switch {
+		case utf8.RuneCountInString(f.v) > maxSiteText:
+			out[f.name] = siteTooLong
+		case strings.ContainsAny(f.v, "\r\n"):
+			out[f.name] = siteNotOneLine
 		}
 	}
 	if st.Deadline != "" {
 		if _, err := time.ParseInLocation(time.DateOnly, st.Deadline, siteZone); err != nil {
+			out["deadline"] = siteNotADate
+		}
+	}
+	return out
+}
+
+// Validate checks a Site: one line of at most 200 characters each, a
+// deadline written YYYY-MM-DD.
+func (st *Site) Validate() error {
+	probs := st.problems()
+	for _, name := range siteFields {
+		switch probs[name] {
+		case siteTooLong, siteNotOneLine:
+			return fmt.Errorf("site %s: one line of at most %d characters", name, maxSiteText)
+		case siteNotADate:
 			return fmt.Errorf("site deadline %q is not a date written YYYY-MM-DD", st.Deadline)
 		}
 	}
@@ -84,18 +118,83 @@ func (s *Server) Site(ctx context.Context) (Site, error) {
 
 // SetSite stores the hub's site settings, after trimming and checking them.
 func (s *Server) SetSite(ctx context.Context, st Site) error {
+	_, err := s.setSite(ctx, st, nil)
+	return err
+}
+
+// trim drops the spaces around every setting.
+func (st *Site) trim() {
 	st.Event, st.Organiser = strings.TrimSpace(st.Event), strings.TrimSpace(st.Organiser)
 	st.Deadline, st.Contact = strings.TrimSpace(st.Deadline), strings.TrimSpace(st.Contact)
+}
+
+// setSite stores the site settings, trimmed and checked, and reports
+// whether they changed. With audit, a change is appended to the audit in
+// the same transaction (audit.Detail names the settings changed, old and
+// new: they are public); an unchanged Site is neither written nor audited.
+func (s *Server) setSite(ctx context.Context, st Site, audit *hubstore.AuditEntry) (bool, error) {
+	st.trim()
 	if err := st.Validate(); err != nil {
-		return fmt.Errorf("platform: %w", err)
+		return false, fmt.Errorf("platform: %w", err)
 	}
 	b, err := json.Marshal(st)
 	if err != nil {
+		return false, err
+	}
+	changed := false
+	err = s.store.Update(ctx, func(tx hubstore.Tx) error {
+		var old Site
+		v, err := tx.Meta(metaSite)
+		switch {
+		case err == nil:
+			if err := json.Unmarshal(v, &old); err != nil {
+				return err
+			}
+		case !errors.Is(err, hubstore.ErrNotFound):
+			return err
+		}
+		if old == st {
+			return nil
+		}
+		changed = true
+		if err := tx.SetMeta(metaSite, b); err != nil {
+			return err
+		}
+		if audit == nil {
+			return nil
+		}
+		e := *audit
+		e.At, e.Detail = s.opt.Now().UTC(), siteChanges(old, st)
+		_, err = tx.AppendAudit(&e)
 		return err
+	})
+	if err != nil {
+		return false, fmt.Errorf("platform: set site settings: %w", err)
 	}
-	if err := s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.SetMeta(metaSite, b) }); err != nil {
-		return fmt.Errorf("platform: set site settings: %w", err)
+	if changed {
+		s.log.Info("site settings changed", "event", st.Event, "deadline", st.Deadline)
 	}
-	s.log.Info("site settings changed", "event", st.Event, "deadline", st.Deadline)
-	return nil
+	return changed, nil
+}
+
+// siteChanges writes what changed between two Sites for the audit, e.g.
+// 截止日期：2026-09-15 → 2026-10-08.
+func siteChanges(old, st Site) string {
+	var parts []string
+	for _, f := range []struct{ label, was, now string }{
+		{"活动名称", old.Event, st.Event}, {"主办单位", old.Organiser, st.Organiser},
+		{"截止日期", old.Deadline, st.Deadline}, {"咨询方式", old.Contact, st.Contact},
+	} {
+		if f.was != f.now {
+			parts = append(parts, f.label+"："+orDash(f.was)+" → "+orDash(f.now))
+		}
+	}
+	return strings.Join(parts, "；")
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "—"
+	}
+	return s
 }

@@ -1,11 +1,11 @@
-// 寻榜汇集节点 console: the little the pages do in the browser. Every page
+// The xunbang hub console: the little the pages do in the browser. Every page
 // works without it.
 document.addEventListener("click", function (ev) {
   var b = ev.target.closest("[data-copy]");
   if (!b) return;
   var el = document.getElementById(b.getAttribute("data-copy"));
   el.select();
-  var done = function () { b.textContent = "已复制"; };
+  var done = function () { b.textContent = b.getAttribute("data-copied") || b.textContent; };
   if (navigator.clipboard) {
     navigator.clipboard.writeText(el.value).then(done, function () { document.execCommand("copy"); done(); });
   } else {

@@ -71,7 +71,11 @@ func connectSync(ctx context.Context, st *store.Store, lang string) app.SyncHook
 func syncHooks(link *client.Link, st *store.Store, lang string) app.SyncHooks {
 	return app.SyncHooks{
 		Sync: func(ctx context.Context) error {
-			_, err := link.Sync(ctx)
+			set, err := st.Settings(ctx)
+			if err != nil {
+				return err
+			}
+			_, err = jobs.Sync(ctx, link, st, set.PlatformURL)
 			if err != nil {
 				return errors.New(client.Message(err, lang))
 			}

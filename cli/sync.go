@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/client"
 	"github.com/xunbang/xunbang/sync/client/platforms"
@@ -55,10 +56,7 @@ func runSync(ctx context.Context, c *call) error {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
 	start := time.Now()
-	rep, err := cl.Sync(ctx)
-	if aerr := c.audit(ctx, st, store.AuditSync, *server+": "+rep.String()); aerr != nil && err == nil {
-		err = aerr
-	}
+	rep, err := jobs.Sync(ctx, cl, st, *server)
 	fmt.Fprintln(c.env.Stderr, rep.String())
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -16,6 +17,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xunbang/xunbang/forms"
@@ -697,6 +699,44 @@ func TestJobProgressThrottled(t *testing.T) {
 	if len(posted) != 0 || q.bar.Value != 0 || q.text.Text != "" {
 		t.Errorf("updated after closing: bar %v, %q", q.bar.Value, q.text.Text)
 	}
+}
+
+// The infinite bar stops animating when the work knows its total and when
+// the dialog closes: hidden, it went on drawing frames (a whole core under
+// Xvfb for a minute after the import preview was read, issue 17).
+func TestJobProgressStopsItsAnimation(t *testing.T) {
+	test.NewTempApp(t)
+	mustSetLanguage(t, Chinese)
+	for _, end := range []string{"total known", "closed"} {
+		p := newJobProgress(func(fn func()) { fn() }, progressRows)
+		w := test.NewWindow(p.content)
+		p.busy.Refresh()
+		if !barAnimating(t, p.busy) {
+			t.Fatalf("%s: the infinite bar does not animate at first", end)
+		}
+		if end == "closed" {
+			p.report(10, 0)
+			p.close()
+		} else {
+			p.report(20, 20)
+		}
+		if p.busy.Visible() || barAnimating(t, p.busy) {
+			t.Errorf("%s: the infinite bar still animates (shown %v)", end, p.busy.Visible())
+		}
+		w.Close()
+	}
+}
+
+// barAnimating reads whether the infinite bar's renderer runs its
+// animation. Fyne has no public getter (Running is the widget's wish, not
+// the renderer's state); a newer Fyne without the field fails the test.
+func barAnimating(t *testing.T, bar *widget.ProgressBarInfinite) bool {
+	t.Helper()
+	f := reflect.ValueOf(test.WidgetRenderer(bar)).Elem().FieldByName("wasRunning")
+	if !f.IsValid() || f.Kind() != reflect.Bool {
+		t.Fatal("the infinite bar's renderer has no wasRunning field: update barAnimating for this Fyne")
+	}
+	return f.Bool()
 }
 
 // The handbook with unconfirmed needs is an output of its own: a menu entry

@@ -180,7 +180,7 @@ func (p *jobProgress) show() {
 		return
 	}
 	if total > 0 {
-		p.busy.Hide()
+		p.stopBusy()
 		p.bar.Show()
 		p.bar.SetValue(float64(min(done, total)) / float64(total))
 		p.text.SetText(lang.L(p.unit.known, map[string]any{"Done": done, "Total": total}))
@@ -194,7 +194,18 @@ func (p *jobProgress) close() {
 	p.mu.Lock()
 	p.closed = true
 	p.mu.Unlock()
-	p.busy.Hide() // stops its animation
+	p.stopBusy()
+}
+
+// stopBusy hides the infinite bar and ends its animation. Hide alone does
+// not end it (Fyne 2.7 refreshes a hidden widget's renderer no more): it
+// went on drawing frames for the minute until Fyne dropped the renderer,
+// about a whole core under Xvfb while the import preview was read (issue
+// 17). Stop must come first: Hide marks the bar stopped without telling
+// its renderer, and Stop then does nothing.
+func (p *jobProgress) stopBusy() {
+	p.busy.Stop()
+	p.busy.Hide()
 }
 
 // showResult tells the user what was done or what failed.

@@ -225,6 +225,11 @@ func (l *idleLock) submit(p string) {
 // unlock gives the window back what lock hid.
 func (l *idleLock) unlock() {
 	u := l.u
+	// The passphrase entry gives up the focus before its screen goes:
+	// SetContent does not tell the focused object that it lost the focus,
+	// and the entry, enabled again by prompt.reset, would go on blinking its
+	// cursor behind the content (frames drawn at rest: idle CPU, issue 17).
+	u.win.Canvas().Unfocus()
 	u.win.SetContent(l.content)
 	u.win.SetMainMenu(l.menu)
 	ov := u.win.Canvas().Overlays()

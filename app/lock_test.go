@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -273,6 +274,45 @@ func TestIdleLockHidesTheDataAndUnlocksWithThePassphrase(t *testing.T) {
 	if u.idle.locked {
 		t.Error("locked again 9 minutes after the unlock")
 	}
+}
+
+// TestUnlockLeavesNoCursorBehind: the lock screen's passphrase entry had
+// the focus when the window was unlocked; SetContent does not tell it that
+// it lost it, and prompt.reset enabled it again, so it went on blinking its
+// cursor behind the need list — frames drawn at rest, 10 % of a core under
+// Xvfb (issue 17). After the unlock it must draw as an entry without focus.
+func TestUnlockLeavesNoCursorBehind(t *testing.T) {
+	u, _, _ := newTestUIWithKey(t, store.KeySource{Passphrase: testPassphrase}, nil)
+	settle(t, u)
+	u.idle.lockNow()
+	p := u.idle.prompt
+	if !u.idle.locked || u.win.Canvas().Focused() != p.pass {
+		t.Fatal("not locked with the focus in the passphrase entry")
+	}
+	// Typed and submitted with Enter, as people do: the focus stays in
+	// the entry (a tap on 解锁 would have taken it away).
+	test.Type(p.pass, testPassphrase)
+	p.pass.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	settle(t, u)
+	if u.idle.locked {
+		t.Fatalf("the passphrase did not unlock: %q", p.message.Text)
+	}
+	if entryThinksItIsFocused(t, p.pass) {
+		t.Error("after the unlock the hidden passphrase entry still holds the focus (its cursor blinks behind the content)")
+	}
+}
+
+// entryThinksItIsFocused reads widget.Entry's own idea of its focus, which
+// decides whether it draws (and animates) its cursor. Fyne has no public
+// getter; the field is read by reflection, and its absence (a newer Fyne)
+// fails the test rather than passing it.
+func entryThinksItIsFocused(t *testing.T, e *widget.Entry) bool {
+	t.Helper()
+	f := reflect.ValueOf(e).Elem().FieldByName("focused")
+	if !f.IsValid() || f.Kind() != reflect.Bool {
+		t.Fatal("widget.Entry has no focused field: update entryThinksItIsFocused for this Fyne")
+	}
+	return f.Bool()
 }
 
 func TestActivityPostponesTheLock(t *testing.T) {

@@ -338,6 +338,7 @@ func (l *needList) reload() {
 	if l.index == nil {
 		l.loading.SetText(lang.L("needs.loading"))
 		l.loading.Show()
+		l.layOut()
 	}
 	sort := l.query().Sort
 	l.u.bg.Go(func() {
@@ -367,10 +368,21 @@ func (l *needList) reload() {
 	})
 }
 
+// layOut lays the screen out again when the loading line comes or goes:
+// Fyne does not do it for an object shown or hidden, and the hidden line
+// left an empty strip below the list. Only the layout: a Refresh would
+// also redraw every row.
+func (l *needList) layOut() {
+	if c, ok := l.content.(*fyne.Container); ok && c.Layout != nil {
+		c.Layout.Layout(c.Objects, c.Size())
+	}
+}
+
 // setIndex shows a freshly loaded index.
 func (l *needList) setIndex(ix *needIndex) {
 	l.index = ix
 	l.loading.Hide()
+	l.layOut() // the list takes the loading line's place
 	// Towns present in the data, each under its county.
 	cur := ""
 	if i := l.town.SelectedIndex(); i >= 0 && i < len(l.townCodes) {

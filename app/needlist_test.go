@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/xunbang/xunbang/forms"
@@ -119,6 +120,32 @@ func TestNeedListSearchAndFilter(t *testing.T) {
 	}
 	if u.needsStack.Objects[0] != u.editor.content {
 		t.Error("the editor is not shown")
+	}
+}
+
+// TestLoadedListTakesTheLoadingLine: once the need list is loaded, the
+// line that said 正在载入需求列表… goes and the list reaches the bottom of
+// its screen; hidden without a new layout, it left an empty strip there
+// (seen in the real window at 50k and 200k needs, issue 17).
+func TestLoadedListTakesTheLoadingLine(t *testing.T) {
+	u, _ := newTestUI(t, func(st *store.Store) { importDemo(t, st, 40) })
+	u.tabs.Select(u.needsTab)
+	settle(t, u)
+	l := u.needs
+	// As at the start: no index yet, the loading line laid out.
+	l.index = nil
+	l.reload()
+	u.win.Resize(fyne.NewSize(1024, 768))
+	if !l.loading.Visible() {
+		t.Fatal("no loading line while the list loads")
+	}
+	settle(t, u)
+	if l.loading.Visible() || l.index == nil {
+		t.Fatal("the list did not load")
+	}
+	bottom := l.list.Position().Y + l.list.Size().Height
+	if h := l.content.Size().Height; bottom < h-1 {
+		t.Errorf("the list ends at %.0f, %.0f above the bottom of its screen (%.0f)", bottom, h-bottom, h)
 	}
 }
 

@@ -53,6 +53,27 @@ func TestExportImportRoundTripIsExact(t *testing.T) {
 	}
 }
 
+// The upload sheet imported back into the data dir it came from changes
+// nothing: a 面议 need, whose budget the platform's sheet writes as an
+// empty cell, is not made 待补充 (found driving the window: 4,235 of
+// 21,412 needs "updated" by a re-import).
+func TestUploadSheetReimportChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "data")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "300"); code != 0 {
+		t.Fatalf("demo: %d %s", code, errs)
+	}
+	sheet := filepath.Join(dir, "upload.xlsx")
+	if _, errs, code := run(t, env, "export", "--format", "platform", "-o", sheet, "--data", data); code != 0 {
+		t.Fatalf("export: %d %s", code, errs)
+	}
+	_, errs, code := run(t, env, "import", sheet, "--dry-run", "--data", data)
+	if code != 0 || !strings.Contains(errs, "新建 0，更新 0，") {
+		t.Fatalf("re-import of the upload sheet: %d\n%s", code, errs)
+	}
+}
+
 func TestImportWithErrorsImportsNothing(t *testing.T) {
 	dir := t.TempDir()
 	data := filepath.Join(dir, "data")

@@ -697,11 +697,20 @@ func (m *merger) stillMissing(stored *forms.Need, missing []string, eid string) 
 	}
 	var out []string
 	for _, f := range missing {
-		if !stored.Values.Has(f) && !hasValue(full, f) {
+		if !stored.Values.Has(f) && !negotiable(stored, f) && !hasValue(full, f) {
 			out = append(out, f)
 		}
 	}
 	return out, nil
+}
+
+// negotiable reports whether a money field of the stored need is 面议
+// (its negotiable flag set): then it is not missing, though it has no
+// amount. An upload sheet writes 面议 as an empty cell (the platform's
+// way), so its re-import would otherwise mark every 面议 need 待补充.
+func negotiable(n *forms.Need, field string) bool {
+	f, ok := forms.Default().Field(field)
+	return ok && f.NegotiableFlag != "" && n.Values.Bool(f.NegotiableFlag)
 }
 
 // conflict records that the i-th need, stored as a need of another

@@ -67,6 +67,17 @@ func newExcelTransfer(u *ui) *excelTransfer {
 	return x
 }
 
+// discardPreview discards what an import preview still open staged (in the
+// data file, and its workbook's needs in a temporary file) as the window
+// closes; an import under way closes its own.
+func (x *excelTransfer) discardPreview() {
+	if v := x.preview; v != nil && !v.importing {
+		if err := v.p.Close(context.Background()); err != nil {
+			slog.Error("excel: discard the import preview", "path", v.p.Request.Path, "err", err)
+		}
+	}
+}
+
 func (x *excelTransfer) exportMenu() *fyne.Menu {
 	var items []*fyne.MenuItem
 	for _, f := range excelFormats {

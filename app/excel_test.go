@@ -1131,3 +1131,32 @@ func TestExcelExportTarget(t *testing.T) {
 		}
 	}
 }
+
+// Closing the window with an import preview open discards what the preview
+// staged: its workbook's needs spilled to a temporary file, and the
+// staging in the data file (found driving the real window: every close
+// with a preview open left a spill file in the temporary directory).
+func TestClosingTheWindowDiscardsAnOpenPreview(t *testing.T) {
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	spills := func() []string {
+		l, _ := filepath.Glob(filepath.Join(tmp, "xunbang-import-*"))
+		return l
+	}
+	path, _ := exportDemoWorkbook(t, t.TempDir())
+	u, st := newTestUI(t, nil)
+	n := countNeeds(t, st)
+	x := u.needs.excel
+	x.startImport(path)
+	settle(t, u)
+	if x.preview == nil || len(spills()) == 0 {
+		t.Fatalf("no preview (%v) or nothing spilled (%v)", x.preview != nil, spills())
+	}
+	u.requestClose()
+	if l := spills(); len(l) != 0 {
+		t.Errorf("the window closed and left %v", l)
+	}
+	if countNeeds(t, st) != n {
+		t.Error("the preview's import was published by closing the window")
+	}
+}

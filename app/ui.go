@@ -139,6 +139,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 // saved, synchronously, before it closes.
 func (u *ui) requestClose() {
 	u.flush()
+	u.needs.excel.discardPreview()
 	u.win.Close()
 }
 

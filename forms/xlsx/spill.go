@@ -10,7 +10,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -49,11 +51,28 @@ func newSpill() (*spill, error) {
 	if err != nil {
 		return nil, err
 	}
+	removeStaleSpills(time.Now())
 	f, err := os.CreateTemp("", "xunbang-import-*.spill")
 	if err != nil {
 		return nil, err
 	}
 	return &spill{f: f, aead: aead}, nil
+}
+
+// staleSpill is the age past which a spill is one a killed process left
+// (an import reads a workbook in minutes): sealed with a key that died
+// with it, unreadable, only taking room.
+const staleSpill = 24 * time.Hour
+
+// removeStaleSpills removes the spills killed processes left in the
+// temporary directory. Best effort.
+func removeStaleSpills(now time.Time) {
+	paths, _ := filepath.Glob(filepath.Join(os.TempDir(), "xunbang-import-*.spill"))
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && now.Sub(fi.ModTime()) > staleSpill {
+			_ = os.Remove(p)
+		}
+	}
 }
 
 // add appends a need and where it came from.

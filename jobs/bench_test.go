@@ -7,9 +7,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"sync"
 	"syscall"
@@ -21,6 +18,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/xlsx"
+	benchfloor "github.com/xunbang/xunbang/internal/floor"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -472,16 +470,16 @@ func versusFloor(b *testing.B, cmd, floor func() error) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		c0 := cpuTime()
+		c0 := benchfloor.CPUTime()
 		if err := cmd(); err != nil {
 			b.Fatal(err)
 		}
-		c1 := cpuTime()
+		c1 := benchfloor.CPUTime()
 		b.StopTimer()
 		if err := floor(); err != nil {
 			b.Fatal(err)
 		}
-		floorCPU += cpuTime() - c1
+		floorCPU += benchfloor.CPUTime() - c1
 		b.StartTimer()
 		cmdCPU += c1 - c0
 	}
@@ -490,11 +488,11 @@ func versusFloor(b *testing.B, cmd, floor func() error) {
 	b.ReportMetric(floorCPU.Seconds()/float64(b.N), "floor-cpu-s/op")
 	b.ReportMetric(cmdCPU.Seconds()/floorCPU.Seconds(), "x-floor")
 	var err error
-	b.ReportMetric(peakLive(func() { err = cmd() }), "peak-live-MB")
+	b.ReportMetric(benchfloor.PeakLive(func() { err = cmd() }), "peak-live-MB")
 	if err != nil {
 		b.Fatal(err)
 	}
-	b.ReportMetric(peakLive(func() { err = floor() }), "floor-peak-live-MB")
+	b.ReportMetric(benchfloor.PeakLive(func() { err = floor() }), "floor-peak-live-MB")
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -559,50 +557,3 @@ func BenchmarkImportPlatformCommand(b *testing.B) {
 }
 
 func sizeName(n int) string { return strconv.Itoa(n/1000) + "k" }
-
-// peakLive runs fn and returns the peak of the live heap (as measured at the
-// end of each garbage collection) above the live heap before it, in MB. The
-// collector runs with GOGC=25 meanwhile, so that it measures often.
-func peakLive(fn func()) float64 {
-	old := debug.SetGCPercent(25)
-	defer debug.SetGCPercent(old)
-	const live = "/gc/heap/live:bytes"
-	runtime.GC()
-	sample := []metrics.Sample{{Name: live}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	peak := base
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: live}}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				metrics.Read(s)
-				peak = max(peak, s[0].Value.Uint64())
-			}
-		}
-	}()
-	fn()
-	runtime.GC() // count what fn left live at its end too
-	close(stop)
-	<-done
-	metrics.Read(sample)
-	peak = max(peak, sample[0].Value.Uint64())
-	return float64(peak-base) / (1 << 20)
-}
-
-// cpuTime returns the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}

@@ -6,17 +6,13 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
-	"runtime/metrics"
 	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xunbang/xunbang/forms"
+	benchfloor "github.com/xunbang/xunbang/internal/floor"
 )
 
 const benchNeeds = 50_000
@@ -145,59 +141,12 @@ func platformCells() [][]any {
 	return rows
 }
 
-// peakLive runs fn and returns the peak of the live heap (as measured at the
-// end of each garbage collection) above the live heap before it, in MB. The
-// collector runs with GOGC=25 meanwhile, so that it measures often.
-func peakLive(fn func()) float64 {
-	old := debug.SetGCPercent(25)
-	defer debug.SetGCPercent(old)
-	const live = "/gc/heap/live:bytes"
-	runtime.GC()
-	sample := []metrics.Sample{{Name: live}}
-	metrics.Read(sample)
-	base := sample[0].Value.Uint64()
-	peak := base
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		s := []metrics.Sample{{Name: live}}
-		t := time.NewTicker(time.Millisecond)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-				metrics.Read(s)
-				peak = max(peak, s[0].Value.Uint64())
-			}
-		}
-	}()
-	fn()
-	runtime.GC() // count what fn left live at its end too
-	close(stop)
-	<-done
-	metrics.Read(sample)
-	peak = max(peak, sample[0].Value.Uint64())
-	return float64(peak-base) / (1 << 20)
-}
-
-// cpuTime returns the CPU time the process has used.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
 // runMeasured times fn b.N times, then runs it once more outside the timer
 // to report its peak live heap ("peak-live-MB", what it holds at most on
 // top of the fixture).
 func runMeasured(b *testing.B, fn func() error) {
 	b.ReportAllocs()
-	cpu0 := cpuTime()
+	cpu0 := benchfloor.CPUTime()
 	b.ResetTimer()
 	for range b.N {
 		if err := fn(); err != nil {
@@ -208,9 +157,9 @@ func runMeasured(b *testing.B, fn func() error) {
 	// CPU time (all threads, the collector's included) says how much work
 	// was done, which a machine shared with other jobs blurs less than the
 	// wall clock does.
-	b.ReportMetric((cpuTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
+	b.ReportMetric((benchfloor.CPUTime()-cpu0).Seconds()/float64(b.N), "cpu-s/op")
 	var err error
-	peak := peakLive(func() { err = fn() })
+	peak := benchfloor.PeakLive(func() { err = fn() })
 	if err != nil {
 		b.Fatal(err)
 	}

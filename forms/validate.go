@@ -216,6 +216,19 @@ var draftLimits = map[string]bool{"min_len": true, "max_len": true, "min_items":
 // the record is a draft, an error when it is finalised.
 func (p Problem) DraftLimit() bool { return draftLimits[p.Code] }
 
+// ToComplete returns the fields ps says a record must complete before it
+// is final — a missing value, or one breaking a limit a draft may break —
+// each once, in the order of ps: the record's Missing (待补充).
+func ToComplete(ps []Problem) []string {
+	var out []string
+	for _, p := range ps {
+		if (p.Code == "required" || p.DraftLimit()) && !slices.Contains(out, p.Field) {
+			out = append(out, p.Field)
+		}
+	}
+	return out
+}
+
 // SoftenDraftLimits returns ps with every draft limit (see
 // [Problem.DraftLimit]) turned into a warning, for a draft or an import.
 // The messages say that the value must be completed before 定稿. ps is

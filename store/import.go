@@ -689,28 +689,28 @@ func (m *merger) updateNeed(stored, in *forms.Need, at needPlace) (ImportItem, e
 
 // stillMissing returns the fields of missing that neither the stored need
 // nor its enterprise eid has: what the sheet lacks may be on record (say,
-// a 匿名公开 row's enterprise, which the sheet leaves out).
+// a 匿名公开 row's enterprise, which the sheet leaves out). Whether the need
+// lacks one of its own fields its catalogue's validation says (a 面议
+// budget is no missing amount: an upload sheet writes 面议 as an empty
+// cell, the platform's way).
 func (m *merger) stillMissing(stored *forms.Need, missing []string, eid string) ([]string, error) {
 	full, err := m.enterpriseOf(eid)
 	if err != nil {
 		return nil, err
 	}
+	cat := catalogue()
+	lacking := forms.ToComplete(cat.ValidateNeed(stored, forms.Final))
 	var out []string
 	for _, f := range missing {
-		if !stored.Values.Has(f) && !negotiable(stored, f) && !hasValue(full, f) {
-			out = append(out, f)
+		if stored.Values.Has(f) || hasValue(full, f) {
+			continue
 		}
+		if fd, ok := cat.Field(f); ok && fd.Entity == forms.EntityNeed && !slices.Contains(lacking, f) {
+			continue
+		}
+		out = append(out, f)
 	}
 	return out, nil
-}
-
-// negotiable reports whether a money field of the stored need is 面议
-// (its negotiable flag set): then it is not missing, though it has no
-// amount. An upload sheet writes 面议 as an empty cell (the platform's
-// way), so its re-import would otherwise mark every 面议 need 待补充.
-func negotiable(n *forms.Need, field string) bool {
-	f, ok := forms.Default().Field(field)
-	return ok && f.NegotiableFlag != "" && n.Values.Bool(f.NegotiableFlag)
 }
 
 // conflict records that the i-th need, stored as a need of another

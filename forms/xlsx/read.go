@@ -146,13 +146,7 @@ func (b *Batch) Close() error {
 
 // need completes a need read back.
 func (f *needFinisher) need(n *forms.Need) {
-	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
-	var miss []string
-	for _, p := range f.cat.ValidateNeed(n, forms.Final) {
-		if toComplete(p) && !slices.Contains(miss, p.Field) {
-			miss = append(miss, p.Field)
-		}
-	}
+	miss := forms.ToComplete(f.cat.ValidateNeed(n, forms.Final))
 	for _, id := range f.entMissing[n.EnterpriseID] {
 		if !slices.Contains(miss, id) {
 			miss = append(miss, id)

@@ -762,16 +762,9 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 // done as each need is read back. The reasons were reported as warnings at
 // their cells.
 func (rd *reader) finish() {
-	toComplete := func(p forms.Problem) bool { return p.Code == "required" || p.DraftLimit() }
 	entMissing := map[string][]string{}
 	for id, es := range rd.ents {
-		var miss []string
-		for _, p := range rd.cat.ValidateEnterprise(es.e, forms.Final) {
-			if toComplete(p) && !slices.Contains(miss, p.Field) {
-				miss = append(miss, p.Field)
-			}
-		}
-		if len(miss) > 0 {
+		if miss := forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final)); len(miss) > 0 {
 			entMissing[id] = miss
 		}
 	}

@@ -263,20 +263,26 @@ func ReadFileStream(ctx context.Context, path string, opt Options) (*Batch, erro
 	return readFile(ctx, path, opt, true)
 }
 
-func readFile(ctx context.Context, path string, opt Options, stream bool) (b *Batch, err error) {
+func readFile(ctx context.Context, path string, opt Options, stream bool) (*Batch, error) {
+	return withFile(path, func(r io.ReaderAt, size int64) (*Batch, error) { return read(ctx, r, size, opt, stream) })
+}
+
+// withFile opens the workbook at path for read, refusing a folder by name.
+func withFile[T any](path string, read func(r io.ReaderAt, size int64) (T, error)) (T, error) {
+	var zero T
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	defer fh.Close()
 	st, err := fh.Stat()
 	if err != nil {
-		return nil, err
+		return zero, err
 	}
 	if st.IsDir() {
-		return nil, fileErr(ErrNotWorkbook, nil, "这是一个文件夹，不是 Excel 工作簿。", "this is a folder, not an Excel workbook.")
+		return zero, fileErr(ErrNotWorkbook, nil, "这是一个文件夹，不是 Excel 工作簿。", "this is a folder, not an Excel workbook.")
 	}
-	return read(ctx, fh, st.Size(), opt, stream)
+	return read(fh, st.Size())
 }
 
 // Read imports a workbook of size bytes. It returns a *FileError for a file

@@ -223,19 +223,7 @@ func labelOf(cat *forms.Catalogue, s string) (cellKind, *forms.Field) {
 
 // ReadSolutionsFile imports the 方案表 workbook at path; see ReadSolutions.
 func ReadSolutionsFile(ctx context.Context, path string, opt Options) (*SolutionBatch, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	st, err := fh.Stat()
-	if err != nil {
-		return nil, err
-	}
-	if st.IsDir() {
-		return nil, fileErr(ErrNotWorkbook, nil, "这是一个文件夹，不是 Excel 工作簿。", "this is a folder, not an Excel workbook.")
-	}
-	return ReadSolutions(ctx, fh, st.Size(), opt)
+	return withFile(path, func(r io.ReaderAt, size int64) (*SolutionBatch, error) { return ReadSolutions(ctx, r, size, opt) })
 }
 
 // ReadSolutions imports a workbook of filled 《技术需求解决方案表》 of size

@@ -67,12 +67,13 @@ func newExcelTransfer(u *ui) *excelTransfer {
 	return x
 }
 
-// discardPreview discards what an import preview still open staged (in the
-// data file, and its workbook's needs in a temporary file) as the window
-// closes; an import under way closes its own.
+// discardPreview lets go of an import preview still open as the window
+// closes: its workbook's needs in a temporary file go at once, what it
+// staged in the data file at the next start (jobs.Preview.Release: no
+// store work on the UI goroutine). An import under way closes its own.
 func (x *excelTransfer) discardPreview() {
 	if v := x.preview; v != nil && !v.importing {
-		if err := v.p.Close(context.Background()); err != nil {
+		if err := v.p.Release(); err != nil {
 			slog.Error("excel: discard the import preview", "path", v.p.Request.Path, "err", err)
 		}
 	}

@@ -173,6 +173,19 @@ func (p *Preview) Close(ctx context.Context) error {
 	return err
 }
 
+// Release lets go of a preview that is not applied as its program ends:
+// it removes the workbook's needs kept on disk at once and leaves what it
+// staged in the store to the store's next Open, which discards a staging
+// it finds (a quick step here where Close may delete many rows). The
+// preview cannot be applied after.
+func (p *Preview) Release() error {
+	p.staged = nil
+	if p.xb == nil {
+		return nil
+	}
+	return p.xb.Close()
+}
+
 // HasErrors reports whether the file has errors (which block a whole import).
 func (p *Preview) HasErrors() bool { return p.Errors() > 0 }
 

@@ -252,3 +252,49 @@ func TestImportRefusals(t *testing.T) {
 		t.Errorf("not a workbook: %v", err)
 	}
 }
+
+// A preview released as its program ends (Release: the window closing)
+// leaves no temporary file at once, and what it staged in the store is gone
+// at the next Open: the data is as before, and whole.
+func TestReleasedPreviewIsGoneAtTheNextOpen(t *testing.T) {
+	src := demoStore(t, 20)
+	book, _ := exportTo(t, src, FormatPlatform, "需求征集表.xlsx")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "data")
+	st, err := store.Open(ctx, dir, store.Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := PreviewImport(ctx, st, ImportRequest{Path: book})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Report.Created == 0 {
+		t.Fatalf("nothing staged: %+v", p.Report)
+	}
+	if err := p.Release(); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := filepath.Glob(filepath.Join(tmp, "xunbang-import-*")); len(l) != 0 {
+		t.Errorf("released, and left %v", l)
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	st, err = store.Open(ctx, dir, store.Options{Now: fixedNow})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n := st.CountNeeds(ctx); n != 0 {
+		t.Errorf("%d needs after the next open", n)
+	}
+	if err := st.Check(ctx); err != nil {
+		t.Error(err)
+	}
+	if _, err := ApplyImport(ctx, st, p, false); err == nil || st.CountNeeds(ctx) != 0 {
+		t.Errorf("a released preview applied: %v, %d needs", err, st.CountNeeds(ctx))
+	}
+}

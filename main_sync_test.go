@@ -126,10 +126,10 @@ func TestWindowAndCommandLineSyncAlike(t *testing.T) {
 	}
 }
 
-// noKeyring is a keyring with nothing in it: the token comes from
-// XUNBANG_TOKEN.
+// noKeyring is the keyring of a machine without one (as this one): the
+// token comes from XUNBANG_TOKEN.
 type noKeyring struct{}
 
-func (noKeyring) Get(string, string) (string, error) { return "", client.ErrNoToken }
-func (noKeyring) Set(string, string, string) error   { return nil }
-func (noKeyring) Delete(string, string) error        { return nil }
+func (noKeyring) Get(string, string) (string, error) { return "", client.ErrNoKeyring }
+func (noKeyring) Set(string, string, string) error   { return client.ErrNoKeyring }
+func (noKeyring) Delete(string, string) error        { return client.ErrNoKeyring }

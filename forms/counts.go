@@ -32,6 +32,10 @@ var validStatuses = []Status{
 // publishedStatuses are the statuses of a need the platform has published.
 var publishedStatuses = []Status{StatusPublished, StatusMatching, StatusSolved, StatusSigned, StatusResolved}
 
+// Published reports whether a need in status s has been published by the
+// platform (or the team's hub): 已发布 and every status after it but 已关闭.
+func (s Status) Published() bool { return slices.Contains(publishedStatuses, s) }
+
 // Progress is what happened to a need after publication: its follow-ups
 // and the solutions it received.
 type Progress struct {
@@ -96,7 +100,7 @@ func (c *Catalogue) FactsOf(n *Need, e *Enterprise, p *Progress, home string) Ne
 		Enterprise:  n.EnterpriseID,
 		Valid:       n.Diagnosis != nil && n.Diagnosis.Conclusion() == ConclusionValid && slices.Contains(validStatuses, n.Status),
 		Confirmed:   c.ConfirmationCurrent(n, e),
-		Published:   n.Platform.URL != "" || slices.Contains(publishedStatuses, n.Status),
+		Published:   n.Platform.URL != "" || n.Status.Published(),
 		Match:       p.Intent || p.SolutionMatch || slices.Contains([]Status{StatusMatching, StatusSolved, StatusSigned, StatusResolved}, n.Status),
 		Deal:        p.Contract || p.SolutionDeal || n.Status == StatusSigned || n.Status == StatusResolved,
 		TypicalCase: n.Values.Bool("typical_case"),

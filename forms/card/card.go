@@ -51,9 +51,9 @@ type Options struct {
 	// the size of this layout's card.
 	Layout Layout
 	// HubPublicURL is the public base address of the team's hub
-	// (store.Settings.HubPublicURL), "" when none is configured. A need that
-	// may be published (confirmation current, not 不公开) but has no
-	// platform URL yet gets the QR code of its page there,
+	// (store.Settings.HubPublicURL), "" when none is configured. A need the
+	// hub has published (confirmation current, not 不公开, status 已发布 or
+	// later) but with no platform URL gets the QR code of its page there,
 	// forms.PublicPageURL(HubPublicURL, id).
 	HubPublicURL string
 	// Platform names where the needs are published (store.Settings.Event's
@@ -142,7 +142,8 @@ func ShortID(id string) string { return forms.ShortID(id) }
 // is printed only for a need whose enterprise confirmation is current and
 // whose visibility is not 不公开; it holds the platform's public URL when the
 // platform has published the need (an http or https URL), else the need's
-// page on the team's hub when Options.HubPublicURL is set.
+// page on the team's hub when Options.HubPublicURL is set and the hub has
+// published it (its status 已发布 or later, as the pull brought it).
 func QRContent(item Item, opt Options) string {
 	if item.Need == nil {
 		return ""
@@ -159,7 +160,9 @@ func qrContent(p *forms.PublicNeed, ok bool, opt *Options) string {
 	if publicURL(p.URL) {
 		return p.URL
 	}
-	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) {
+	// The hub shows a need once its verdict published it (the status the
+	// pull brought); before, its page would answer 404.
+	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) && p.Status.Published() {
 		return u
 	}
 	return ""

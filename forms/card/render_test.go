@@ -386,17 +386,22 @@ func TestQRContent(t *testing.T) {
 		t.Error("the content hash did not change with the content")
 	}
 
-	// Confirmed, not yet published by the platform: the hub's page when a hub
-	// is configured, else nothing. A platform value that is not a usable
-	// URL is no URL.
+	// Published without a usable platform URL (by the team's hub, or a
+	// platform value that is not a usable URL): the hub's page when a hub
+	// is configured, else nothing. Confirmed but not yet published: nothing
+	// either way — the hub's page would answer 404 until its verdict.
 	for _, u := range []string{"", "javascript:alert(1)", "kjt.example.gov.cn/x", "https://", "https://kjzy.jstd.gov.cn.invalid/need/1", "http://xunbang.INVALID./n/1"} {
 		it := anonymousItem(t, forms.VisibilityNamed)
-		it.Need.Platform.URL = u
+		it.Need.Platform.URL, it.Need.Status = u, forms.StatusPublished
 		if got := QRContent(it, Options{}); got != "" {
 			t.Errorf("platform URL %q, no hub: QR %q, want none", u, got)
 		}
 		if got, want := QRContent(it, hub), testHub+"/n/"+it.Need.ID; got != want {
 			t.Errorf("platform URL %q, hub: QR %q, want %q", u, got, want)
+		}
+		it.Need.Status = forms.StatusConfirmed
+		if got := QRContent(it, hub); got != "" {
+			t.Errorf("platform URL %q, confirmed, not published, hub: QR %q, want none", u, got)
 		}
 	}
 	// Never confirmed: nothing, hub or not.

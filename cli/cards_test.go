@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/makiuchi-d/gozxing"
 	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -86,9 +88,43 @@ func saveSettings(t *testing.T, data string, change func(*store.Settings)) {
 	}
 }
 
+// hubPublishes records, on up to n confirmed needs, the verdict of a hub
+// that published them without another platform's address (as a pull
+// applies it): their cards may point to the hub's page.
+func hubPublishes(t *testing.T, data string, n int) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, data, store.Options{Key: store.KeySource{Keyring: keyring}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	sums, err := st.Needs(ctx, store.Query{Status: []forms.Status{forms.StatusConfirmed}})
+	if err != nil || len(sums) == 0 {
+		t.Fatalf("no confirmed need to publish: %v", err)
+	}
+	err = st.Update(ctx, func(tx *store.Tx) error {
+		for _, s := range sums[:min(n, len(sums))] {
+			x, err := tx.Need(s.ID)
+			if err != nil {
+				return err
+			}
+			x.Platform = forms.Platform{State: "已发布", UpdatedAt: time.Now()}
+			x.Status = forms.StatusPublished
+			if err := tx.PutNeedRemote(x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestCardsPointToTheHub: the command takes what a card's QR code holds
-// from the settings, as the window does: the hub's page of a publishable
-// need when a hub is configured, and no QR code at all for a need no
+// from the settings, as the window does: the hub's page of a need the hub
+// published when a hub is configured, and no QR code at all for a need no
 // address resolves to; no card points to xunbang.invalid, whatever the
 // environment says.
 func TestCardsPointToTheHub(t *testing.T) {
@@ -103,6 +139,7 @@ func TestCardsPointToTheHub(t *testing.T) {
 		s.HubPublicURL = hub
 		s.Event.Platform = "江苏省科技资源统筹服务云平台"
 	})
+	hubPublishes(t, data, 3)
 	out := filepath.Join(dir, "png")
 	var stdout, errb bytes.Buffer
 	code := Main(context.Background(), []string{"cards", "--data", data, "--png", "-o", out, "--layout", "a6"}, Env{

@@ -161,8 +161,10 @@ func qrContent(p *forms.PublicNeed, ok bool, opt *Options) string {
 		return p.URL
 	}
 	// The hub shows a need once its verdict published it (the status the
-	// pull brought); before, its page would answer 404.
-	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) && p.Status.Published() {
+	// pull brought); before, its page would answer 404. A need published
+	// with an address that does not resolve (demo data, a placeholder) was
+	// not published by the hub, whose verdicts carry its page's address.
+	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) && p.Status.Published() && p.URL == "" {
 		return u
 	}
 	return ""

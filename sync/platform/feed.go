@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -115,7 +116,8 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 // picks it up, and other teams the need as that verdict lets them see it
 // (view.go). status is a platform state as a code, Chinese word or English
 // label (审核中, 已发布, 退回, 对接中, 已揭榜, 已签约, 已解决, 已关闭);
-// 已发布 needs the public URL. A verdict that makes the need public when it
+// 已发布 needs the public URL: the hub's own page of the need
+// (Options.PublicURL) when none is given. A verdict that makes the need public when it
 // was not, or publishes it again (已发布), publishes the need's current
 // revision; later verdicts that keep it public (对接中, 已签约 …) keep the
 // revision published before. It is what `xunbang serve review ID --status
@@ -147,6 +149,9 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 		}
 		if publicURL == "" {
 			publicURL = h.URL
+		}
+		if st == protocol.StatePublished && publicURL == "" && s.opt.PublicURL != "" {
+			publicURL = forms.PublicPageURL(s.opt.PublicURL, id) // published here
 		}
 		if st == protocol.StatePublished && publicURL == "" {
 			return errors.New("已发布 needs the public URL (--url)")

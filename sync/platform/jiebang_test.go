@@ -681,3 +681,35 @@ func TestJiebangOnTwoServersOneDatabase(t *testing.T) {
 		}
 	}
 }
+
+// A need the hub publishes without another platform's address (serve
+// review ID --status 已发布, no --url) is published at the hub's own page,
+// which its card's QR code then holds; a hub without a public address
+// still asks for one.
+func TestPublishedWithoutAddressIsAtTheHubsPage(t *testing.T) {
+	h := newPublishedHub(t, platform.Options{})
+	ctx := context.Background()
+	if err := h.srv.Review(ctx, "pending", "已发布", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := h.srv.Records(ctx, "need")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if r.ID == "pending" && r.URL != forms.PublicPageURL("https://hub.example.cn", "pending") {
+			t.Errorf("published at %q", r.URL)
+		}
+	}
+	if a := h.get("/n/pending"); a.status != 200 {
+		t.Errorf("its page: %d", a.status)
+	}
+
+	bare := newFixture(t, platform.Options{})
+	tok := bare.token("li", "suzhou")
+	ent := enterprise("e1", "e1r1", "", namedEntName)
+	bare.push(tok, ent, confirmed(richNeed("n1", "r1", "", "e1", "无公开地址的节点上的需求", forms.VisibilityNamed), ent))
+	if err := bare.srv.Review(ctx, "n1", "已发布", "", ""); err == nil || !strings.Contains(err.Error(), "needs the public URL") {
+		t.Errorf("published with no address anywhere: %v", err)
+	}
+}

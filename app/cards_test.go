@@ -34,6 +34,15 @@ func TestCardOptionsFromSettings(t *testing.T) {
 	for _, e := range s.Enterprises {
 		ents[e.ID] = e
 	}
+	// Three confirmed needs the hub published with no address of another
+	// platform (as a pull brings its verdict): their cards point to it.
+	published := 0
+	for _, n := range s.Needs {
+		if p, ok := forms.Default().Publish(n, ents[n.EnterpriseID]); ok && p.Confirmed && published < 3 {
+			n.Status, n.Platform = forms.StatusPublished, forms.Platform{State: "已发布"}
+			published++
+		}
+	}
 	toHub := 0
 	for _, n := range s.Needs {
 		it := card.Item{Need: n, Enterprise: ents[n.EnterpriseID]}
@@ -44,8 +53,8 @@ func TestCardOptionsFromSettings(t *testing.T) {
 			t.Errorf("%s points nowhere: %s", n.Title(), got)
 		}
 	}
-	if toHub == 0 {
-		t.Error("no card points to the hub")
+	if toHub != published || published == 0 {
+		t.Errorf("%d cards point to the hub, %d needs it published", toHub, published)
 	}
 }
 

@@ -1,6 +1,9 @@
 package forms
 
-import "strings"
+import (
+	"net/url"
+	"strings"
+)
 
 // PublicNeed is what may be shown in public about a need under its
 // visibility: on a card, in the 《技术需求汇编》, in a publication payload.
@@ -156,6 +159,42 @@ func CoarsenRegion(code string, level RegionLevel) string {
 		return code[:6]
 	}
 	return code
+}
+
+// Address returns where the published need can be read — what a card's QR
+// code holds and a handbook prints: the platform's public URL when the
+// platform published it at an address that resolves, else its page on the
+// team's hub (PublicPageURL(hub, id)) when the hub published it with no
+// address of its own (the hub shows nothing before its verdict, and a need
+// published at an address that does not resolve — demo data, a placeholder
+// — was not published by the hub); "" when none resolves, or while the
+// enterprise's confirmation is not current.
+func (p *PublicNeed) Address(hub string) string {
+	if !p.Confirmed {
+		return ""
+	}
+	if ResolvableURL(p.URL) {
+		return p.URL
+	}
+	if u := PublicPageURL(hub, p.ID); ResolvableURL(u) && p.Status.Published() && p.URL == "" {
+		return u
+	}
+	return ""
+}
+
+// ResolvableURL reports whether s is an absolute http(s) URL that may lead
+// somewhere: not one whose host is under .invalid, which by RFC 6761 never
+// resolves (demo data and placeholders use it).
+func ResolvableURL(s string) bool {
+	if s == "" || strings.ContainsAny(s, " \t\r\n") {
+		return false
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
+		return false
+	}
+	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
+	return h != "invalid" && !strings.HasSuffix(h, ".invalid")
 }
 
 // PublicPageURL is the address of a need's public page on a hub whose public

@@ -205,7 +205,7 @@ func writeFormat(ctx context.Context, w io.Writer, src ExportSource, set store.S
 			Organisation: firstNonEmpty(set.Report.Unit, set.Team), User: set.User, Now: req.Now, Progress: req.Progress})
 	case FormatHandbook:
 		stats, err = xlsx.WriteHandbook(ctx, w, src, xlsx.HandbookOptions{IncludeUnconfirmed: req.IncludeUnconfirmed,
-			Lang: req.Lang, Now: req.Now, Progress: req.Progress})
+			Lang: req.Lang, HubPublicURL: set.HubPublicURL, Now: req.Now, Progress: req.Progress})
 	case FormatReport:
 		stats, err = xlsx.WriteReport(ctx, w, src, reportOptions(set, req))
 	case FormatBooklet:

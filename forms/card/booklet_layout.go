@@ -482,7 +482,7 @@ func (bl *bookLayout) cover(n int) (bookPage, int) {
 	lx, vx, vr := 36.0, 62.0, 174.0
 	qrIndex := -1
 	hub := ""
-	if publicURL(opt.HubPublicURL) {
+	if forms.ResolvableURL(opt.HubPublicURL) {
 		hub = strings.TrimSpace(opt.HubPublicURL)
 	}
 	maxY := 262.0

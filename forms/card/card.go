@@ -3,7 +3,6 @@ package card
 import (
 	"errors"
 	"fmt"
-	"net/url"
 	"strings"
 
 	"github.com/xunbang/xunbang/forms"
@@ -154,20 +153,10 @@ func QRContent(item Item, opt Options) string {
 
 // qrContent is QRContent given the need's public view (ok: it has one).
 func qrContent(p *forms.PublicNeed, ok bool, opt *Options) string {
-	if !ok || !p.Confirmed {
+	if !ok {
 		return ""
 	}
-	if publicURL(p.URL) {
-		return p.URL
-	}
-	// The hub shows a need once its verdict published it (the status the
-	// pull brought); before, its page would answer 404. A need published
-	// with an address that does not resolve (demo data, a placeholder) was
-	// not published by the hub, whose verdicts carry its page's address.
-	if u := forms.PublicPageURL(opt.HubPublicURL, p.ID); publicURL(u) && p.Status.Published() && p.URL == "" {
-		return u
-	}
-	return ""
+	return p.Address(opt.HubPublicURL)
 }
 
 // CheckNumber is the number a card without a QR code prints so that the
@@ -194,19 +183,4 @@ func (o *Options) publishedWhere() string {
 		return w
 	}
 	return "线上平台"
-}
-
-// publicURL reports whether s is an absolute http(s) URL fit for a QR code:
-// not one whose host is under .invalid, which by RFC 6761 never resolves
-// (demo data and placeholders use it).
-func publicURL(s string) bool {
-	if s == "" || strings.ContainsAny(s, " \t\r\n") {
-		return false
-	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Hostname() == "" {
-		return false
-	}
-	h := strings.ToLower(strings.TrimSuffix(u.Hostname(), "."))
-	return h != "invalid" && !strings.HasSuffix(h, ".invalid")
 }

@@ -290,3 +290,45 @@ func TestWriteReport(t *testing.T) {
 		t.Errorf("print titles %+v", dn)
 	}
 }
+
+// A handbook refers a need to where it can be read as a card's QR code
+// does (forms.PublicNeed.Address): the platform's page at an address that
+// resolves, the hub's page of a need the hub published, never an address
+// that leads nowhere.
+func TestHandbookAddressesResolve(t *testing.T) {
+	const hub = "https://hub.wujiang.example.gov.cn"
+	for _, tc := range []struct {
+		name, url string
+		status    forms.Status
+		want      string // in the handbook; "" for no address
+	}{
+		{"the platform's page", "https://kjt.example.gov.cn/xq/1", forms.StatusPublished, "https://kjt.example.gov.cn/xq/1"},
+		{"an address that does not resolve", "https://kjzy.jstd.gov.cn.invalid/need/1", forms.StatusPublished, ""},
+		{"published by the hub", "", forms.StatusPublished, hub + "/n/"},
+		{"confirmed, not published", "", forms.StatusConfirmed, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs := sampleRecords(t)
+			for _, n := range recs.needs {
+				n.Platform.URL, n.Status = tc.url, tc.status
+			}
+			data, _ := handbookBytes(t, recs, HandbookOptions{HubPublicURL: hub})
+			f := openBook(t, data)
+			rows, err := f.GetRows(f.GetSheetList()[0])
+			if err != nil {
+				t.Fatal(err)
+			}
+			var all strings.Builder
+			for _, r := range rows {
+				all.WriteString(strings.Join(r, "|") + "\n")
+			}
+			text := all.String()
+			if strings.Contains(text, ".invalid") {
+				t.Error("the handbook prints an address that leads nowhere")
+			}
+			if got := strings.Contains(text, "http"); got != (tc.want != "") || tc.want != "" && !strings.Contains(text, tc.want) {
+				t.Errorf("addresses printed: %t, want %q", got, tc.want)
+			}
+		})
+	}
+}

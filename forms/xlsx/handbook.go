@@ -23,6 +23,10 @@ type HandbookOptions struct {
 	Lang string
 	// Title is the handbook's title; "" means 技术需求汇编.
 	Title string
+	// HubPublicURL is the public base address of the team's hub, "" when
+	// none: a need the hub published is referred to its page there
+	// (forms.PublicNeed.Address).
+	HubPublicURL string
 	// Now stamps the file; nil means time.Now.
 	Now func() time.Time
 	// Progress, when not nil, is told how far the export has got: done
@@ -98,6 +102,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	if err != nil {
 		return st, err
 	}
+	hw.hub = opt.HubPublicURL
 	hw.frontMatter(title, lang, now, st, opt.IncludeUnconfirmed, &hc)
 	if hw.err != nil {
 		return st, hw.err
@@ -370,6 +375,7 @@ func newHandbookStyles(f *excelize.File) (handbookStyles, error) {
 type hbWriter struct {
 	rowWriter
 	sty handbookStyles
+	hub string // HandbookOptions.HubPublicURL
 }
 
 func (w *hbWriter) merged(c excelize.Cell, height float64) {
@@ -426,8 +432,8 @@ func (w *hbWriter) need(cat *forms.Catalogue, seq int, p forms.PublicNeed, lang 
 	if len(ref) > 8 {
 		ref = ref[:8]
 	}
-	if p.URL != "" {
-		ref += "　" + p.URL
+	if a := p.Address(w.hub); a != "" {
+		ref += "　" + a
 	}
 	w.field(tr(lang, "需求编号", "Reference"), ref, w.sty.value)
 	if !p.Confirmed {

@@ -167,16 +167,17 @@ func CoarsenRegion(code string, level RegionLevel) string {
 // team's hub (PublicPageURL(hub, id)) when the hub published it with no
 // address of its own (the hub shows nothing before its verdict, and a need
 // published at an address that does not resolve — demo data, a placeholder
-// — was not published by the hub); "" when none resolves, or while the
-// enterprise's confirmation is not current.
+// — was not published by the hub); "" when none resolves, while the
+// enterprise's confirmation is not current, and for a need not or no longer
+// published (a verdict 退回 or 已关闭 leaves the address it had).
 func (p *PublicNeed) Address(hub string) string {
-	if !p.Confirmed {
-		return ""
+	if !p.Confirmed || !p.Status.Published() {
+		return "" // not, or no longer (退回, 已关闭), to be read anywhere
 	}
 	if ResolvableURL(p.URL) {
 		return p.URL
 	}
-	if u := PublicPageURL(hub, p.ID); ResolvableURL(u) && p.Status.Published() && p.URL == "" {
+	if u := PublicPageURL(hub, p.ID); ResolvableURL(u) && p.URL == "" {
 		return u
 	}
 	return ""

@@ -97,7 +97,12 @@ func makeItem(tb testing.TB, s needSpec) Item {
 		}
 	}
 	if s.url != "" {
+		// The verdict as a pull applies it: the status follows where the
+		// lifecycle allows.
 		n.Platform = forms.Platform{State: "已发布", URL: s.url, UpdatedAt: fixedTime}
+		if forms.CanTransition(n.Status, forms.StatusPublished) {
+			n.Status = forms.StatusPublished
+		}
 	}
 	return Item{Need: n, Enterprise: e}
 }

@@ -411,6 +411,15 @@ func TestQRContent(t *testing.T) {
 			t.Errorf("platform URL %q, confirmed, not published, hub: QR %q, want none", u, got)
 		}
 	}
+	// Returned (退回) or closed after publication: the address it had leads
+	// to a page that says it is gone, so the card prints none.
+	for _, st := range []forms.Status{forms.StatusToComplete, forms.StatusClosed} {
+		it := anonymousItem(t, forms.VisibilityNamed)
+		it.Need.Status = st
+		if got := QRContent(it, hub); got != "" {
+			t.Errorf("%s after publication: QR %q, want none", st, got)
+		}
+	}
 	// Never confirmed: nothing, hub or not.
 	raw := makeItem(t, needSpec{id: "a1b2c3d4-0000-4000-8000-000000000001", title: "未确认", vis: forms.VisibilityNamed})
 	if got := QRContent(raw, hub); got != "" {

@@ -45,10 +45,14 @@ var (
 // decodeFast decodes b into meta and *v when it can; see above. meta is one
 // of the record types' meta pointers, and with *v it must be zero.
 func decodeFast(b []byte, meta any, v *Values) bool {
+	return decodeFastAs(decoder{b: b}, meta, v)
+}
+
+func decodeFastAs(d decoder, meta any, v *Values) bool {
+	b := d.b
 	if *v != nil || !reflect.ValueOf(meta).Elem().IsZero() || !utf8.Valid(b) {
 		return false
 	}
-	d := decoder{b: b}
 	ok := false
 	switch m := meta.(type) {
 	case *needMeta:
@@ -79,6 +83,9 @@ func decodeFast(b []byte, meta any, v *Values) bool {
 type decoder struct {
 	b []byte
 	i int
+	// noEvidence skips a confirmation's content and signature, leaving
+	// them nil (see UnmarshalNeedWithoutEvidence).
+	noEvidence bool
 }
 
 func (d *decoder) ws() {
@@ -488,6 +495,19 @@ func (d *decoder) timeInto(t *time.Time) bool {
 }
 
 // bytesInto reads base64 as encoding/json does for a []byte; null is nil.
+// skipBytes reads past a value bytesInto would read, or null, keeping
+// nothing: its base64 is not checked.
+func (d *decoder) skipBytes() bool {
+	if d.null() {
+		return true
+	}
+	if d.peek() != '"' {
+		return false
+	}
+	_, ok := d.rawString()
+	return ok
+}
+
 func (d *decoder) bytesInto(p *[]byte) bool {
 	if d.null() {
 		*p = nil
@@ -693,8 +713,14 @@ func (c *confirmationMeta) member(d *decoder, key string) bool {
 	case "notice_version":
 		return d.strInto(&c.NoticeVersion)
 	case "signature":
+		if d.noEvidence {
+			return d.skipBytes()
+		}
 		return d.bytesInto(&c.Signature)
 	case "content":
+		if d.noEvidence {
+			return d.skipBytes()
+		}
 		return d.bytesInto(&c.Content)
 	case "content_hash":
 		return d.strInto(&c.ContentHash)

@@ -147,7 +147,10 @@ func (s *Store) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) err
 // outside any transaction, may take its time and call other Store methods,
 // and what it gets is its own to keep; records saved meanwhile may or may
 // not be seen. read runs inside a read transaction: it must be quick and
-// call no Store method.
+// call no Store method. The needs come without their confirmation's
+// evidence (forms.UnmarshalNeedWithoutEvidence): a reader of every need
+// writes outputs, which show neither the content as confirmed nor the
+// signature.
 func (s *Store) ScanNeeds(ctx context.Context, read func(*Summary) bool, fn func(*Summary, *forms.Need) error) error {
 	type item struct {
 		sum  *Summary
@@ -177,8 +180,12 @@ func (s *Store) ScanNeeds(ctx context.Context, read func(*Summary) bool, fn func
 				}
 				it := item{sum: &h.Summary}
 				if read(it.sum) {
-					if it.need, err = tx.needAt(h, o); err != nil {
+					p, err := tx.needRow(h, o)
+					if err != nil {
 						return err
+					}
+					if it.need, err = forms.UnmarshalNeedWithoutEvidence(p); err != nil {
+						return fmt.Errorf("need %s: decode: %v: %w", h.ID, err, ErrCorrupt)
 					}
 				}
 				items = append(items, it)

@@ -160,6 +160,15 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 // needAt returns the current revision of the need of a head, opening its
 // row with o.
 func (tx *Tx) needAt(h *needHead, o *opener) (*forms.Need, error) {
+	p, err := tx.needRow(h, o)
+	if err != nil {
+		return nil, err
+	}
+	return decodeNeed(h.ID, p)
+}
+
+// needRow returns the opened revision row of the need h heads.
+func (tx *Tx) needRow(h *needHead, o *opener) ([]byte, error) {
 	k := seqKey(h.ID, h.RevSeq)
 	v := tx.get(needRevisionsBucket, k)
 	if v == nil {
@@ -169,7 +178,7 @@ func (tx *Tx) needAt(h *needHead, o *opener) (*forms.Need, error) {
 	if err != nil {
 		return nil, fmt.Errorf("need %s: %w", h.ID, err)
 	}
-	return decodeNeed(h.ID, p)
+	return p, nil
 }
 
 // decodeNeed decodes a revision row, which the store wrote: straight

@@ -74,6 +74,8 @@ type ImportReport struct {
 	// a status the lifecycle does not let them take (a need not yet
 	// published, say): they stay, and Followed.Message says why.
 	StatusHeld []Followed
+
+	lastName string // the Name of the last item added, its own copy
 }
 
 // StatusChange returns the change of a need's status, if the import
@@ -102,6 +104,14 @@ func trackStatus(r *ImportReport) func(id, title string, from, to forms.Status) 
 }
 
 func (r *ImportReport) add(it ImportItem) {
+	// An item's Name is often a piece of a record read for it (an
+	// enterprise's head), which it would keep in memory: the items of a
+	// big import keep one copy of each name instead (an enterprise's
+	// needs come together), not the records.
+	if it.Name != r.lastName {
+		r.lastName = strings.Clone(it.Name)
+	}
+	it.Name = r.lastName
 	r.Items = append(r.Items, it)
 	switch it.Action {
 	case ActionCreate:
@@ -317,10 +327,12 @@ type merger struct {
 	// entID maps an enterprise id given in ents to the stored id.
 	entID map[string]string
 	// contactID maps, per stored enterprise, a contact id given in ents to
-	// the stored contact's id.
+	// the stored contact's id. An enterprise this import created maps to
+	// nil: its contacts kept their ids (one map less for each of a big
+	// import's enterprises).
 	contactID map[string]map[string]string
-	// titles maps, per stored enterprise, a folded need title to the need id.
-	titles map[string]map[string]string
+	// titles finds a stored enterprise's need by its folded title.
+	titles *titleIndex
 	// anchors maps an enterprise id given in ents to the stored enterprises
 	// of its needs that are stored, in order of first mention.
 	anchors map[string][]string
@@ -338,8 +350,10 @@ type merger struct {
 }
 
 func newMerger(tx *Tx) *merger {
-	return &merger{tx: tx, entID: map[string]string{}, contactID: map[string]map[string]string{}, titles: map[string]map[string]string{},
+	m := &merger{tx: tx, entID: map[string]string{}, contactID: map[string]map[string]string{},
 		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}, created: map[string]bool{}}
+	m.titles = newTitleIndex(func(id string) (*needHead, error) { return m.tx.needHead(id) })
+	return m
 }
 
 // anchor notes, for the i-th need, the stored enterprise of the stored
@@ -461,11 +475,7 @@ func (m *merger) createEnterprise(in *forms.Enterprise) (ImportItem, error) {
 		return ImportItem{}, err
 	}
 	m.mapEnterprise(in.ID, e.ID)
-	contacts := map[string]string{}
-	for _, c := range e.Contacts {
-		contacts[c.ID] = c.ID
-	}
-	m.contactID[e.ID] = contacts
+	m.contactID[e.ID] = nil // its contacts keep their ids
 	return ImportItem{Kind: KindEnterprise, Action: ActionCreate, ID: e.ID, Name: e.Name()}, nil
 }
 
@@ -498,9 +508,14 @@ func (m *merger) updateEnterprise(stored, in *forms.Enterprise) (ImportItem, err
 // its ID when that is free). It maps the given contact IDs to the stored
 // ones and returns fields with the ids of the values changed added.
 func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fields []string) []string {
-	contacts := m.contactID[stored.ID]
+	contacts, known := m.contactID[stored.ID]
 	if contacts == nil {
 		contacts = map[string]string{}
+		if known { // created by this import: its contacts kept their ids
+			for _, c := range stored.Contacts {
+				contacts[c.ID] = c.ID
+			}
+		}
 		m.contactID[stored.ID] = contacts
 	}
 	for _, c := range in {
@@ -565,7 +580,7 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 		return ImportItem{}, fmt.Errorf("enterprise %q: %w", in.EnterpriseID, ErrNotFound)
 	}
 	at := needPlace{eid: eid, key: forms.FoldSearch(strings.TrimSpace(in.Title()))}
-	if at.titles, err = m.titlesOf(eid); err != nil {
+	if err = m.loadTitles(eid); err != nil {
 		return ImportItem{}, err
 	}
 	hasID := in.ID != "" && validID(in.ID)
@@ -574,11 +589,8 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 			return ImportItem{}, err
 		}
 	}
-	at.contactID = in.ContactID
-	if id, ok := m.contactID[eid][at.contactID]; ok {
-		at.contactID = id
-	} else if redirected {
-		at.contactID = "" // a contact of the record's enterprise, not the need's
+	if at.contactID, err = m.contactAt(eid, in.ContactID, redirected); err != nil {
+		return ImportItem{}, err
 	}
 	var it ImportItem
 	if stored == nil {
@@ -593,12 +605,35 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	return it, nil
 }
 
+// contactAt returns the stored contact of the enterprise eid that the
+// contact id given with a need stands for: the stored one it was mapped to;
+// else the id itself, but for a need redirected to another enterprise than
+// its record's, whose contact it is not.
+func (m *merger) contactAt(eid, given string, redirected bool) (string, error) {
+	contacts, known := m.contactID[eid]
+	if id, ok := contacts[given]; ok {
+		return id, nil
+	}
+	if !redirected {
+		return given, nil
+	}
+	if known && contacts == nil { // created by this import: ids kept
+		e, err := m.tx.Enterprise(eid)
+		if err != nil {
+			return "", err
+		}
+		if _, ok := e.Contact(given); ok {
+			return given, nil
+		}
+	}
+	return "", nil // a contact of the record's enterprise, not the need's
+}
+
 // needPlace is where an imported need goes: its stored enterprise, the
 // contact there it names, and that enterprise's needs by folded title.
 type needPlace struct {
 	eid, contactID string
-	titles         map[string]string // folded title → need id
-	key            string            // the need's folded title
+	key            string // the need's folded title
 }
 
 // storedNeedByID returns the stored need with the ID the imported one
@@ -620,9 +655,9 @@ func (m *merger) storedNeedByID(in *forms.Need) (*forms.Need, error) {
 // import created when the imported one has an ID: two rows with their own
 // IDs are two needs, whatever their titles.
 func (m *merger) storedNeedByTitle(at needPlace, hasID bool) (*forms.Need, error) {
-	id, ok := at.titles[at.key]
-	if !ok || hasID && m.created[id] {
-		return nil, nil
+	id, ok, err := m.titles.get(at.eid, at.key)
+	if err != nil || !ok || hasID && m.created[id] {
+		return nil, err
 	}
 	return m.tx.Need(id)
 }
@@ -646,7 +681,9 @@ func (m *merger) createNeed(in *forms.Need, at needPlace, keepID bool) (ImportIt
 		return ImportItem{}, err
 	}
 	if at.key != "" {
-		at.titles[at.key] = n.ID
+		if err := m.titles.set(at.eid, at.key, n.ID); err != nil {
+			return ImportItem{}, err
+		}
 	}
 	m.created[n.ID] = true
 	return ImportItem{Kind: KindNeed, Action: ActionCreate, ID: n.ID, Title: n.Title()}, nil
@@ -681,7 +718,9 @@ func (m *merger) updateNeed(stored, in *forms.Need, at needPlace) (ImportItem, e
 		return ImportItem{}, err
 	}
 	if at.key != "" {
-		at.titles[at.key] = stored.ID
+		if err := m.titles.set(at.eid, at.key, stored.ID); err != nil {
+			return ImportItem{}, err
+		}
 	}
 	it.Action, it.Fields = ActionUpdate, fields
 	return it, nil
@@ -764,28 +803,34 @@ func hasValue(e *forms.Enterprise, id string) bool {
 	return false
 }
 
-// titlesOf returns the folded titles of a stored enterprise's needs.
-func (m *merger) titlesOf(eid string) (map[string]string, error) {
-	if t, ok := m.titles[eid]; ok {
-		return t, nil
+// loadTitles puts the needs stored of an enterprise into m.titles, by
+// their folded titles (the first of a title), once.
+func (m *merger) loadTitles(eid string) error {
+	if m.titles.loaded[eid] {
+		return nil
 	}
-	t := map[string]string{}
+	m.titles.loaded[eid] = true
 	for _, id := range m.tx.NeedIDsOf(eid) {
 		h, err := m.tx.needHead(id)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if h == nil {
-			return nil, fmt.Errorf("need %s: no head: %w", id, ErrCorrupt)
+			return fmt.Errorf("need %s: no head: %w", id, ErrCorrupt)
 		}
-		if k := forms.FoldSearch(strings.TrimSpace(h.Title)); k != "" {
-			if _, dup := t[k]; !dup {
-				t[k] = id
+		k := forms.FoldSearch(strings.TrimSpace(h.Title))
+		if k == "" {
+			continue
+		}
+		if _, dup, err := m.titles.get(eid, k); err != nil {
+			return err
+		} else if !dup {
+			if err := m.titles.set(eid, k, id); err != nil {
+				return err
 			}
 		}
 	}
-	m.titles[eid] = t
-	return t, nil
+	return nil
 }
 
 // mergeValues copies src's filled-in values over *dst and returns the ids

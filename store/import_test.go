@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"testing"
@@ -95,7 +96,18 @@ func fileDigest(t *testing.T, s *Store) string {
 	return b.String()
 }
 
-func TestImportMerge(t *testing.T) {
+func TestImportMerge(t *testing.T) { testImportMerge(t) }
+
+// TestImportMergeWhenTitleHashesCollide: the import's title index answers
+// as an exact map even when every enterprise and title hash alike.
+func TestImportMergeWhenTitleHashesCollide(t *testing.T) {
+	old := titleSum
+	t.Cleanup(func() { titleSum = old })
+	titleSum = func(maphash.Seed, string, string) uint64 { return 42 }
+	testImportMerge(t)
+}
+
+func testImportMerge(t *testing.T) {
 	s, _ := openTest(t)
 	stored := mustSaveEnterprise(t, s, newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500"))
 	storedNeed := mustSaveNeed(t, s, newNeed(stored.ID, "MEMS 封装"))

@@ -467,3 +467,44 @@ func TestReadPastedTownSheets(t *testing.T) {
 		}
 	}
 }
+
+// TestReadEnterpriseNamedAgainLater: once rows go on to another
+// enterprise, the reader keeps little of the first (issue 17); named again
+// later, it is the same enterprise, with the same contact, and a value
+// that differs is still a warning naming the row that gave the kept one.
+func TestReadEnterpriseNamedAgainLater(t *testing.T) {
+	codeA := creditCode(t, "91320583MA1XYW02")
+	const s = "Sheet1"
+	b := newBook(t, s)
+	b.row(s, 1, "企业名称", "统一社会信用代码", "所在地区", "电子邮箱", "需求名称")
+	b.row(s, 2, "昆山甲企业有限公司", codeA, "玉山镇", "jia@example.com", "甲企业的第一项需求")
+	b.row(s, 3, "昆山乙企业有限公司", nil, "周市镇", "yi@example.com", "乙企业的第一项需求")
+	b.row(s, 4, "昆山甲企业有限公司", codeA, "玉山镇", "jia@example.com", "甲企业的第二项需求")
+	b.row(s, 5, "昆山甲企业有限公司", codeA, "周市镇", "jia@example.com", "甲企业的第三项需求")
+	batch := mustRead(t, b.bytes(), Options{HomeRegion: kunshan})
+	if len(batch.Enterprises) != 2 {
+		t.Fatalf("%d enterprises, want 2\n%s", len(batch.Enterprises), dumpProblems(batch))
+	}
+	a := batch.Enterprises[0]
+	if len(a.Contacts) != 1 {
+		t.Errorf("甲 has %d contacts, want the one of its three rows: %+v", len(a.Contacts), a.Contacts)
+	}
+	for _, title := range []string{"甲企业的第一项需求", "甲企业的第二项需求", "甲企业的第三项需求"} {
+		n := needByTitle(batch, title)
+		if n == nil || n.EnterpriseID != a.ID || len(a.Contacts) == 0 || n.ContactID != a.Contacts[0].ID {
+			t.Errorf("need %q: %+v", title, n)
+		}
+	}
+	if a.Values.Get("region") != "320583100" {
+		t.Errorf("甲's region %q, want row 2's", a.Values.Get("region"))
+	}
+	var conflicts []Problem
+	for _, p := range batch.Problems {
+		if p.Code == "enterprise.conflict" {
+			conflicts = append(conflicts, p)
+		}
+	}
+	if len(conflicts) != 1 || conflicts[0].Row != 5 || !strings.Contains(conflicts[0].ZH, "第 2 行") {
+		t.Errorf("want one conflict on row 5 naming row 2:\n%s", dumpProblems(batch))
+	}
+}

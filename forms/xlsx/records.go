@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -317,6 +318,9 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 	if es == nil {
 		return false
 	}
+	if *last != nil && *last != es {
+		(*last).settle()
+	}
 	*last = es
 	if rowBad && !has.need {
 		rd.batch.bad[es.e.ID] = true
@@ -616,7 +620,7 @@ func (rd *reader) aliasEnterprise(p *sheetPlan, row int, name string, nameCol in
 // newEnterprise starts a new enterprise of the batch, first seen at origin.
 func (rd *reader) newEnterprise(origin Origin) *entState {
 	e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: rd.cat.Version, Values: forms.Values{}}
-	es := &entState{e: e, origin: origin, fromRow: map[string]Origin{}, raw: map[string]string{}, contacts: map[string]string{}}
+	es := &entState{e: e, origin: origin}
 	rd.ents[e.ID] = es
 	rd.batch.Enterprises = append(rd.batch.Enterprises, e)
 	rd.batch.Origins[e.ID] = origin
@@ -641,13 +645,11 @@ func (rd *reader) setEnterprise(es *entState, f *forms.Field, raw string, at fun
 			rd.batch.bad[es.e.ID] = true
 		}
 	}
-	if _, seen := es.raw[f.ID]; !seen {
-		es.raw[f.ID] = raw
-	}
+	es.setRaw(f.ID, raw)
 	for id, l := range v {
 		if es.e.Values.Has(id) {
 			if !slices.Equal(es.e.Values.List(id), l) {
-				first := es.fromRow[id]
+				first := es.from(id)
 				fd := rd.cat.MustField(id)
 				rd.addProblem(at(cellProblem{field: id, code: "enterprise.conflict", severity: forms.SeverityWarning,
 					zh: fmt.Sprintf("「%s」与第 %d 行填写的不同，采用第 %d 行的。", fd.ZH, first.Row, first.Row),
@@ -656,7 +658,7 @@ func (rd *reader) setEnterprise(es *entState, f *forms.Field, raw string, at fun
 			continue
 		}
 		es.e.Values[id] = l
-		es.fromRow[id] = origin
+		es.setFrom(id, origin)
 	}
 }
 
@@ -666,20 +668,20 @@ func (rd *reader) setRegion(es *entState, raw string, at func(cellProblem) Probl
 	if prev, seen := es.raw["region"]; seen && prev == raw {
 		return
 	}
-	if _, seen := es.raw["region"]; !seen {
-		es.raw["region"] = raw
-	}
+	es.setRaw("region", raw)
 	res := rd.resolveRegion(raw)
 	if res.code != "" {
 		if es.e.Values.Has("region") && es.e.Values.Get("region") != res.code {
-			first := es.fromRow["region"]
+			first := es.from("region")
 			rd.addProblem(at(cellProblem{field: "region", code: "enterprise.conflict", severity: forms.SeverityWarning,
 				zh: fmt.Sprintf("「所在地区」与第 %d 行填写的不同，采用第 %d 行的。", first.Row, first.Row),
 				en: fmt.Sprintf("Region differs from what row %d says; row %d's is kept.", first.Row, first.Row)}))
 			return
 		}
-		es.e.Values.Set("region", res.code)
-		es.fromRow["region"] = origin
+		if !es.e.Values.Has("region") {
+			es.e.Values.Set("region", res.code)
+			es.setFrom("region", origin)
+		}
 		if a := res.alias; a != nil {
 			rd.addProblem(at(cellProblem{field: "region", code: "region.alias", severity: forms.SeverityWarning,
 				zh: fmt.Sprintf("「所在地区」“%s”：%s", clipText(raw, 30), a.Note("zh")),
@@ -735,24 +737,27 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 	if len(cv) == 0 {
 		return ""
 	}
-	// The same person on another row: by name, else by mobile.
+	// The same person on another row: by name, else by mobile, else (a
+	// contact with neither, on a row after the enterprise settled) by
+	// every value.
 	for j := range es.e.Contacts {
 		ct := &es.e.Contacts[j]
 		same := cv.Has("contact_name") && ct.Values.Get("contact_name") == cv.Get("contact_name") ||
-			!cv.Has("contact_name") && cv.Has("contact_mobile") && ct.Values.Get("contact_mobile") == cv.Get("contact_mobile")
+			!cv.Has("contact_name") && cv.Has("contact_mobile") && ct.Values.Get("contact_mobile") == cv.Get("contact_mobile") ||
+			!cv.Has("contact_name") && !cv.Has("contact_mobile") && maps.EqualFunc(ct.Values, cv, slices.Equal)
 		if same {
 			for id, l := range cv {
 				if !ct.Values.Has(id) {
 					ct.Values[id] = l
 				}
 			}
-			es.contacts[key.String()] = ct.ID
+			es.noteContact(key.String(), ct.ID)
 			return ct.ID
 		}
 	}
 	ct := forms.Contact{ID: forms.NewID(), Values: cv}
 	es.e.Contacts = append(es.e.Contacts, ct)
-	es.contacts[key.String()] = ct.ID
+	es.noteContact(key.String(), ct.ID)
 	return ct.ID
 }
 

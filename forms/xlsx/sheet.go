@@ -44,13 +44,60 @@ type reader struct {
 }
 
 // entState is an enterprise being assembled from rows.
+//
+// Its maps are made when first written. Once rows go on to another
+// enterprise, settle drops raw and contacts, which only spare work while
+// the enterprise's rows come together (a need's rows repeat it): a big
+// workbook's enterprises then hold little more than their values (issue
+// 17). An enterprise named again later is read as if for the first time,
+// its values checked against what it has.
 type entState struct {
 	e        *forms.Enterprise
 	origin   Origin
-	fromRow  map[string]Origin // field id → where its value came from
-	raw      map[string]string // field id → the first cell text read for it
+	fromRow  map[string]Origin // field id → where its value came from, unless origin
+	raw      map[string]string // field id → the cell text last read for it
 	contacts map[string]string // a row's contact cells → contact ID
 }
+
+// from returns where the value of field id came from.
+func (es *entState) from(id string) Origin {
+	if o, ok := es.fromRow[id]; ok {
+		return o
+	}
+	return es.origin
+}
+
+// setFrom notes where the value of field id came from.
+func (es *entState) setFrom(id string, o Origin) {
+	if o == es.origin {
+		delete(es.fromRow, id)
+		return
+	}
+	if es.fromRow == nil {
+		es.fromRow = map[string]Origin{}
+	}
+	es.fromRow[id] = o
+}
+
+// setRaw notes the cell text read for field id.
+func (es *entState) setRaw(id, raw string) {
+	if es.raw == nil {
+		es.raw = map[string]string{}
+	}
+	es.raw[id] = raw
+}
+
+// noteContact notes the contact a row's contact cells stand for.
+func (es *entState) noteContact(key, id string) {
+	if es.contacts == nil {
+		es.contacts = map[string]string{}
+	}
+	es.contacts[key] = id
+}
+
+// settle drops what only spares work while the enterprise's rows come
+// together.
+func (es *entState) settle() { es.raw, es.contacts = nil, nil }
 
 func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options, lim Limits) *reader {
 	cat := forms.Default()

@@ -65,7 +65,7 @@ func WriteEvaluations(ctx context.Context, w io.Writer, recs EvaluationRecords, 
 	}
 	ev := &evaluationBook{cat: forms.Default(), lang: opt.Lang, now: now()}
 	var err error
-	if ev.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return id == "enterprise_name" || id == "region" }, false); err != nil {
+	if ev.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return id == "enterprise_name" || id == "region" }, nil); err != nil {
 		return st, err
 	}
 	meter := needMeter(ctx, recs, opt.Progress)

@@ -98,28 +98,20 @@ type ExportStats struct {
 type enterprises map[string]*forms.Enterprise
 
 // loadEnterprises reads every enterprise once, keeping only the fields keep
-// reports true for (and the contacts when contacts is set). The records are
-// the caller's to keep (see [Records]), so what is kept of them is shared,
-// not copied; the exporters only read it.
-func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contacts bool) (enterprises, error) {
+// reports true for, and its contacts with the fields contact reports true
+// for (none when contact is nil). What is kept is copied into maps of its
+// size: a big export holds every enterprise for the whole of its run, and
+// the maps a record was decoded into are most of one's size (issue 17).
+// The values' lists are shared with the records (the caller's to keep: see
+// [Records]); the exporters only read them.
+func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contact func(id string) bool) (enterprises, error) {
 	out := enterprises{}
 	err := recs.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
-		n := 0
-		for id := range e.Values {
-			if keep(id) {
-				n++
-			}
-		}
-		t := &forms.Enterprise{ID: e.ID, Values: make(forms.Values, n)}
-		for id, l := range e.Values {
-			if keep(id) {
-				t.Values[id] = l
-			}
-		}
-		if contacts && len(e.Contacts) > 0 {
+		t := &forms.Enterprise{ID: e.ID, Values: trimValues(e.Values, keep)}
+		if contact != nil && len(e.Contacts) > 0 {
 			t.Contacts = make([]forms.Contact, len(e.Contacts))
 			for i, c := range e.Contacts {
-				t.Contacts[i] = forms.Contact{ID: c.ID, Values: c.Values}
+				t.Contacts[i] = forms.Contact{ID: c.ID, Values: trimValues(c.Values, contact)}
 			}
 		}
 		out[e.ID] = t
@@ -129,6 +121,24 @@ func loadEnterprises(ctx context.Context, recs Records, keep func(id string) boo
 		return nil, fmt.Errorf("xlsx: read enterprises: %w", err)
 	}
 	return out, nil
+}
+
+// trimValues returns the values of v whose field keep reports true for, in
+// a map of their number.
+func trimValues(v forms.Values, keep func(id string) bool) forms.Values {
+	n := 0
+	for id := range v {
+		if keep(id) {
+			n++
+		}
+	}
+	out := make(forms.Values, n)
+	for id, l := range v {
+		if keep(id) {
+			out[id] = l
+		}
+	}
+	return out
 }
 
 // confirmedContentFields are the enterprise fields that are part of a need's

@@ -83,7 +83,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 	ents, err := loadEnterprises(ctx, recs, func(id string) bool {
 		f, ok := cat.Field(id)
 		return ok && (f.Class == forms.ClassPublic || confirmedContentField(id))
-	}, true)
+	}, func(string) bool { return true })
 	if err != nil {
 		return st, err
 	}

@@ -106,11 +106,11 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	if opt.Now != nil {
 		now = opt.Now
 	}
-	keepEnt := func(id string) bool {
-		f, ok := cat.Field(id)
-		return ok && (uploadField(f) || confirmedContentField(id))
-	}
-	ents, err := loadEnterprises(ctx, recs, keepEnt, true)
+	// Of the enterprises and contacts, the fields the profile's columns
+	// write, and those of the content confirmed (for ConfirmationCurrent).
+	written := prof.fields()
+	keepEnt := func(id string) bool { return written[id] || confirmedContentField(id) }
+	ents, err := loadEnterprises(ctx, recs, keepEnt, func(id string) bool { return written[id] })
 	if err != nil {
 		return st, err
 	}

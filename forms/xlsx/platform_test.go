@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -16,6 +17,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/xunbang/xunbang/forms"
+	"github.com/xunbang/xunbang/forms/demo"
 )
 
 func TestProfilesLoad(t *testing.T) {
@@ -499,5 +501,52 @@ func TestJstecSheetReadBack(t *testing.T) {
 	}
 	if got := tb.Enterprises[0].Values.Get("region"); got != "320583" {
 		t.Errorf("a region written as its codes read as %q", got)
+	}
+}
+
+// TestUploadRowsNeedOnlyTheProfilesFields: the upload sheet keeps of each
+// enterprise and contact only the fields its profile's columns write
+// (issue 17); a row built from those is the row built from the whole
+// records, for every need of the demo data and every profile.
+func TestUploadRowsNeedOnlyTheProfilesFields(t *testing.T) {
+	set := demo.Generate(7, 400)
+	ents := map[string]*forms.Enterprise{}
+	for _, e := range set.Enterprises {
+		ents[e.ID] = e
+	}
+	cat := forms.Default()
+	for _, id := range ProfileIDs() {
+		prof, _ := ProfileByID(id)
+		f := excelize.NewFile()
+		sty, err := platformStyles(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rb := rowBuilder{cat: cat, prof: prof, opt: PlatformOptions{User: "李科技"}, sty: sty}
+		written := prof.fields()
+		keep := func(id string) bool { return written[id] || confirmedContentField(id) }
+		rows := 0
+		for _, n := range set.Needs {
+			full := ents[n.EnterpriseID]
+			trimmed := &forms.Enterprise{ID: full.ID, Values: trimValues(full.Values, keep)}
+			for _, c := range full.Contacts {
+				trimmed.Contacts = append(trimmed.Contacts, forms.Contact{ID: c.ID, Values: trimValues(c.Values, func(id string) bool { return written[id] })})
+			}
+			if len(trimmed.Values) >= len(full.Values) {
+				t.Fatalf("%s: nothing trimmed of %v", id, full.Values)
+			}
+			if cat.ConfirmationCurrent(n, trimmed) != cat.ConfirmationCurrent(n, full) {
+				t.Errorf("%s: need %s: the confirmation's currency differs", id, n.ID)
+			}
+			got, want := rb.row(n, trimmed), rb.row(n, full)
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: need %s:\n got %v\nwant %v", id, n.ID, got, want)
+			}
+			rows++
+		}
+		f.Close()
+		if rows < 400 {
+			t.Fatalf("%s: %d rows", id, rows)
+		}
 	}
 }

@@ -310,6 +310,25 @@ func (p *Profile) checkValue(cat *forms.Catalogue, c ProfileColumn, fd *forms.Fi
 	return nil
 }
 
+// fields returns the ids of the catalogue fields the profile's columns
+// write: their fields, second fields and composed parts.
+func (p *Profile) fields() map[string]bool {
+	out := map[string]bool{}
+	for _, c := range p.Columns {
+		for _, id := range []string{c.Field, c.Or} {
+			if id != "" {
+				out[id] = true
+			}
+		}
+		for _, part := range c.Compose {
+			for _, id := range part.Fields {
+				out[id] = true
+			}
+		}
+	}
+	return out
+}
+
 // uploadField reports whether a field may go to a platform's operator in
 // an upload sheet: a public field; the enterprise's identity and its
 // contact (the operator checks and reaches the enterprise: the upload is

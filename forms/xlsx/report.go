@@ -132,7 +132,7 @@ func WriteReport(ctx context.Context, w io.Writer, recs Records, opt ReportOptio
 		r.home = reg.Code
 	}
 	var err error
-	r.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return confirmedContentField(id) }, false)
+	r.ents, err = loadEnterprises(ctx, recs, func(id string) bool { return confirmedContentField(id) }, nil)
 	if err != nil {
 		return st, err
 	}

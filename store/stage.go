@@ -718,6 +718,12 @@ func (s *Store) markPublishing(ctx context.Context) (bool, error) {
 // copyStagedAll copies every staged write into place, then the audit
 // entries, and removes the staging area.
 func (s *Store) copyStagedAll(ctx context.Context, mem bool) error {
+	// Nothing in memory to take the summaries over (Options.Lazy): they
+	// are not decoded (a publishing batch's took 17 MB at 50k). The caller
+	// holds writeMu, so memory is not loaded meanwhile (ensureLoaded).
+	s.mem.mu.RLock()
+	mem = mem && s.mem.loadedAll
+	s.mem.mu.RUnlock()
 	var names [][]byte
 	err := s.db.View(func(btx *bolt.Tx) error {
 		if w := btx.Bucket(stagingBucket).Bucket(stagingWritesBucket); w != nil {

@@ -97,7 +97,7 @@ type records struct {
 
 func (r records) counts() ImportCounts {
 	if r.book != nil {
-		return ImportCounts{Enterprises: len(r.book.Enterprises), Needs: r.book.NeedCount()}
+		return ImportCounts{Enterprises: r.book.EnterpriseCount(), Needs: r.book.NeedCount()}
 	}
 	return ImportCounts{len(r.ents), len(r.needs), len(r.sols)}
 }
@@ -114,12 +114,7 @@ func (r records) source() store.ImportSource {
 type bookSource struct{ b *xlsx.Batch }
 
 func (s bookSource) EachEnterprise(fn func(*forms.Enterprise) error) error {
-	for _, e := range s.b.Enterprises {
-		if err := fn(e); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.b.EachEnterprise(fn)
 }
 
 func (s bookSource) EachNeed(keysOnly bool, fn func(*forms.Need) error) error {
@@ -409,7 +404,7 @@ func (p *Preview) readNeeds(ctx context.Context, st Importer) error {
 	}
 	p.xb = b
 	p.Problems = fromXLSX(b.Problems)
-	p.Read = ImportCounts{Enterprises: len(b.Enterprises), Needs: b.NeedCount()}
+	p.Read = ImportCounts{Enterprises: b.EnterpriseCount(), Needs: b.NeedCount()}
 	good := b
 	if b.HasErrors() {
 		good = b.Partial()

@@ -47,9 +47,12 @@ type Options struct {
 // public alias (a 匿名公开 row of the platform sheet) is one of its own for
 // each row: rows sharing an alias are not taken as one enterprise.
 //
-// A batch read by [ReadFileStream] keeps its needs on disk, not in Needs:
-// [Batch.EachNeed] hands them out, and [Batch.Close] removes them.
+// A batch read by [ReadFileStream] keeps its needs and its enterprises on
+// disk, not in Needs and Enterprises: [Batch.EachNeed] and
+// [Batch.EachEnterprise] hand them out, and [Batch.Close] removes them.
 type Batch struct {
+	// Enterprises are the enterprises (nil in a batch read by
+	// ReadFileStream; see EachEnterprise).
 	Enterprises []*forms.Enterprise
 	// Needs are the needs (nil in a batch read by ReadFileStream; see
 	// EachNeed).
@@ -73,6 +76,75 @@ type Batch struct {
 	needs  int
 	finish *needFinisher
 	keep   func(*forms.Need) bool
+	// Of a batch read by ReadFileStream: the enterprises on disk, and
+	// their IDs in the order read (all of them, in a Partial too).
+	entSpill *spill
+	entIDs   []string
+}
+
+// EnterpriseCount returns how many enterprises the batch holds.
+func (b *Batch) EnterpriseCount() int {
+	if b.entSpill == nil {
+		return len(b.Enterprises)
+	}
+	n := 0
+	for _, id := range b.entIDs {
+		if b.keep == nil || !b.bad[id] {
+			n++
+		}
+	}
+	return n
+}
+
+// EachEnterprise calls fn with each enterprise of the batch, in the order
+// read, until fn returns an error (which it returns). A batch read by
+// ReadFileStream reads them back from disk each time, new records each
+// time: fn may keep them.
+func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
+	if b.entSpill == nil {
+		for _, e := range b.Enterprises {
+			if err := fn(e); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return b.entSpill.eachRecord("enterprises", func(p []byte) error {
+		e := new(forms.Enterprise)
+		if err := e.UnmarshalJSON(p); err != nil {
+			return fmt.Errorf("xlsx: read the spilled enterprises: %w", err)
+		}
+		if b.keep != nil && b.bad[e.ID] {
+			return nil
+		}
+		return fn(e)
+	})
+}
+
+// spillEnterprises moves the enterprises read to disk (a spill of their
+// own): a big workbook's enterprises are many, and an import goes through
+// them once, before the needs (issue 17).
+func (b *Batch) spillEnterprises() error {
+	sp, err := newSpill()
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	b.entIDs = make([]string, len(b.Enterprises))
+	for i, e := range b.Enterprises {
+		p, err := e.MarshalJSON()
+		if err != nil {
+			_ = sp.close()
+			return fmt.Errorf("xlsx: spill enterprise %s: %w", e.ID, err)
+		}
+		sp.addRecord(p)
+		b.entIDs[i] = e.ID
+	}
+	if err := sp.done(); err != nil {
+		_ = sp.close()
+		return err
+	}
+	b.entSpill, b.Enterprises = sp, nil
+	return nil
 }
 
 // needFinisher completes a need read back from the spill, as the reader
@@ -138,10 +210,16 @@ func (b *Batch) EachNeedKey(fn func(n *forms.Need) error) error {
 // needs cannot be read after. Close a batch, or a Partial of it, once; it
 // does nothing for a batch of Read.
 func (b *Batch) Close() error {
-	if b.spill == nil {
-		return nil
+	var err error
+	if b.spill != nil {
+		err = b.spill.close()
 	}
-	return b.spill.close()
+	if b.entSpill != nil {
+		if cerr := b.entSpill.close(); err == nil {
+			err = cerr
+		}
+	}
+	return err
 }
 
 // need completes a need read back.
@@ -227,7 +305,7 @@ func (b *Batch) Messages() []string {
 // together with its needs — for an import with --partial. Problems are kept.
 func (b *Batch) Partial() *Batch {
 	out := &Batch{Problems: b.Problems, Sheets: b.Sheets, Origins: b.Origins, lang: b.lang, bad: b.bad,
-		spill: b.spill, needs: b.needs, finish: b.finish}
+		spill: b.spill, needs: b.needs, finish: b.finish, entSpill: b.entSpill, entIDs: b.entIDs}
 	if b.spill != nil {
 		bad := b.bad
 		out.keep = func(n *forms.Need) bool { return !bad[n.ID] && !bad[n.EnterpriseID] }
@@ -341,6 +419,9 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 	}
 	if err == nil && !stream {
 		err = rd.batch.inMemory()
+	}
+	if err == nil && stream {
+		err = rd.batch.spillEnterprises()
 	}
 	if err != nil || !stream {
 		if cerr := sp.close(); err == nil {

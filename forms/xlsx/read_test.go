@@ -1,7 +1,12 @@
 package xlsx
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -506,5 +511,94 @@ func TestReadEnterpriseNamedAgainLater(t *testing.T) {
 	}
 	if len(conflicts) != 1 || conflicts[0].Row != 5 || !strings.Contains(conflicts[0].ZH, "第 2 行") {
 		t.Errorf("want one conflict on row 5 naming row 2:\n%s", dumpProblems(batch))
+	}
+}
+
+// TestStreamBatchIsTheBatch: a batch read by ReadFileStream keeps its
+// needs and enterprises on disk (issue 17) and hands out the records a
+// batch of ReadFile holds, whole and in part.
+func TestStreamBatchIsTheBatch(t *testing.T) {
+	code := creditCode(t, "91320583MA1XYW03")
+	const s = "Sheet1"
+	b := newBook(t, s)
+	b.row(s, 1, "企业名称", "统一社会信用代码", "所在地区", "企业规模", "联系人", "手机", "需求名称", "预期投入（万元）")
+	b.row(s, 2, "昆山甲企业有限公司", code, "玉山镇", "中型", "王晓明", "13812345678", "甲企业的第一项需求", "120")
+	b.row(s, 3, "昆山乙企业有限公司", nil, "周市镇", "特大型XYZ", "李华", "13900001111", "乙企业的第一项需求", "60") // an error: 乙 is left out in part
+	b.row(s, 4, "昆山甲企业有限公司", code, "玉山镇", "中型", "王晓明", "13812345678", "甲企业的第二项需求", "80")
+	b.row(s, 5, "昆山丙企业有限公司", nil, "千灯镇", nil, "赵敏", "13700002222", "丙企业的第一项需求", "50")
+	path := filepath.Join(t.TempDir(), "needs.xlsx")
+	if err := os.WriteFile(path, b.bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	opt := Options{HomeRegion: kunshan}
+	mem, err := ReadFile(ctx, path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ReadFileStream(ctx, path, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if st.Enterprises != nil {
+		t.Errorf("a stream batch holds %d enterprises in memory", len(st.Enterprises))
+	}
+	// IDs are new at each read: numbered in the order they appear.
+	uuid := regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+	encode := func(b *Batch) (ents []string, needs []string) {
+		t.Helper()
+		seen := map[string]string{}
+		defer func() {
+			for _, l := range [][]string{ents, needs} {
+				for i, v := range l {
+					l[i] = uuid.ReplaceAllStringFunc(v, func(id string) string {
+						if seen[id] == "" {
+							seen[id] = fmt.Sprintf("id%d", len(seen)+1)
+						}
+						return seen[id]
+					})
+				}
+			}
+		}()
+		if err := b.EachEnterprise(func(e *forms.Enterprise) error {
+			p, err := e.MarshalJSON()
+			ents = append(ents, string(p))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if err := b.EachNeed(func(n *forms.Need, _ Origin) error {
+			p, err := n.MarshalJSON()
+			needs = append(needs, string(p))
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return ents, needs
+	}
+	for _, part := range []bool{false, true} {
+		m, s := mem, st
+		if part {
+			m, s = mem.Partial(), st.Partial()
+		}
+		me, mn := encode(m)
+		se, sn := encode(s)
+		wantEnts := 3
+		if part {
+			wantEnts = 2
+		}
+		if len(me) != wantEnts || !slices.Equal(me, se) || !slices.Equal(mn, sn) {
+			t.Errorf("partial %v: enterprises\n%v\n%v\nneeds\n%v\n%v", part, me, se, mn, sn)
+		}
+		if m.EnterpriseCount() != wantEnts || s.EnterpriseCount() != wantEnts {
+			t.Errorf("partial %v: %d and %d enterprises counted, want %d", part, m.EnterpriseCount(), s.EnterpriseCount(), wantEnts)
+		}
+	}
+	if err := st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.EachEnterprise(func(*forms.Enterprise) error { return nil }); err == nil {
+		t.Error("a closed stream batch still reads its enterprises")
 	}
 }

@@ -139,38 +139,74 @@ func (s *spill) done() error {
 	return nil
 }
 
+// addRecord appends a record of bytes (a spill of enterprises: see
+// Batch.spillEnterprises).
+func (s *spill) addRecord(p []byte) {
+	if s.err != nil {
+		return
+	}
+	s.buf = appendString(s.buf, string(p))
+	s.n++
+	if len(s.buf) >= spillChunk {
+		s.flush()
+	}
+}
+
 // each calls fn with every need, in the order written; the need is new
 // each time. With keysOnly only its ID and EnterpriseID are read.
 func (s *spill) each(keysOnly bool, fn func(n *forms.Need, o Origin) error) error {
+	return s.chunks("needs", func(d *spillReader) error {
+		n, o := d.need(keysOnly)
+		if d.err != nil {
+			return nil
+		}
+		return fn(n, o)
+	})
+}
+
+// eachRecord calls fn with every record addRecord wrote, in order; the
+// bytes are fn's only until it returns.
+func (s *spill) eachRecord(what string, fn func(p []byte) error) error {
+	return s.chunks(what, func(d *spillReader) error {
+		p := d.bytes()
+		if d.err != nil {
+			return nil
+		}
+		return fn(p)
+	})
+}
+
+// chunks opens each chunk in turn and calls next, which reads one record
+// from d, until the chunk is read; an error of next ends it and is
+// returned as it is, as does a record cut short (d.err). what names the
+// records in its own errors.
+func (s *spill) chunks(what string, next func(d *spillReader) error) error {
 	if s.f == nil {
 		return errors.New("xlsx: the batch is closed")
 	}
+	fail := func(err error) error { return fmt.Errorf("xlsx: read the spilled %s: %w", what, err) }
 	r := bufio.NewReaderSize(io.NewSectionReader(s.f, 0, 1<<62), 1<<20)
 	var chunk []byte
 	for seq := uint64(1); seq <= s.seq; seq++ {
 		size, err := binary.ReadUvarint(r)
 		if err != nil {
-			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+			return fail(err)
 		}
 		sealed := make([]byte, size)
 		if _, err := io.ReadFull(r, sealed); err != nil {
-			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+			return fail(err)
 		}
 		if chunk, err = s.aead.Open(chunk[:0], s.nonce(seq), sealed, nil); err != nil {
-			return fmt.Errorf("xlsx: read the spilled needs: %w", err)
+			return fail(err)
 		}
 		d := spillReader{b: chunk}
 		for len(d.b) > 0 && d.err == nil {
-			n, o := d.need(keysOnly)
-			if d.err != nil {
-				break
-			}
-			if err := fn(n, o); err != nil {
+			if err := next(&d); err != nil {
 				return err
 			}
 		}
 		if d.err != nil {
-			return fmt.Errorf("xlsx: read the spilled needs: %w", d.err)
+			return fail(d.err)
 		}
 	}
 	return nil

@@ -121,32 +121,6 @@ func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
 	})
 }
 
-// spillEnterprises moves the enterprises read to disk (a spill of their
-// own): a big workbook's enterprises are many, and an import goes through
-// them once, before the needs (issue 17).
-func (b *Batch) spillEnterprises() error {
-	sp, err := newSpill()
-	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
-	}
-	b.entIDs = make([]string, len(b.Enterprises))
-	for i, e := range b.Enterprises {
-		p, err := e.MarshalJSON()
-		if err != nil {
-			_ = sp.close()
-			return fmt.Errorf("xlsx: spill enterprise %s: %w", e.ID, err)
-		}
-		sp.addRecord(p)
-		b.entIDs[i] = e.ID
-	}
-	if err := sp.done(); err != nil {
-		_ = sp.close()
-		return err
-	}
-	b.entSpill, b.Enterprises = sp, nil
-	return nil
-}
-
 // needFinisher completes a need read back from the spill, as the reader
 // would have once every row was read: the fields it lacks, its own and its
 // enterprise's, and the status that follows.
@@ -415,13 +389,13 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 	rd.batch.spill = sp
 	err = rd.run()
 	if err == nil {
+		err = rd.enterprisesOut(stream)
+	}
+	if err == nil {
 		err = sp.done()
 	}
 	if err == nil && !stream {
 		err = rd.batch.inMemory()
-	}
-	if err == nil && stream {
-		err = rd.batch.spillEnterprises()
 	}
 	if err != nil || !stream {
 		if cerr := sp.close(); err == nil {
@@ -429,6 +403,9 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 		}
 	}
 	if err != nil {
+		if es := rd.batch.entSpill; es != nil {
+			_ = es.close()
+		}
 		return nil, err
 	}
 	return rd.batch, nil

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -319,7 +320,7 @@ func (rd *reader) record(p *sheetPlan, row int, vals []string, idRaw, noRaw stri
 		return false
 	}
 	if *last != nil && *last != es {
-		(*last).settle()
+		rd.settle(*last)
 	}
 	*last = es
 	if rowBad && !has.need {
@@ -543,16 +544,16 @@ func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, co
 	nameDiffers := false
 	if codeKey != "" {
 		es = rd.byCode[codeKey]
-		if es != nil && nk != "" && es.e.Name() != "" && nameKey(es.e.Name()) != nk {
+		if es != nil && nk != "" && es.name != "" && nameKey(es.name) != nk {
 			nameDiffers = true
 			rd.addProblem(at(nameCol, cellProblem{field: "enterprise_name", code: "enterprise.name_differs", severity: forms.SeverityWarning,
-				zh: fmt.Sprintf("信用代码与第 %d 行相同，但企业名称不同（“%s”与“%s”），按同一家企业处理，采用先出现的名称。", es.origin.Row, clipText(name, 30), clipText(es.e.Name(), 30)),
-				en: fmt.Sprintf("same credit code as row %d but a different name (%q and %q): taken as one enterprise under the name that came first.", es.origin.Row, clipText(name, 30), clipText(es.e.Name(), 30))}))
+				zh: fmt.Sprintf("信用代码与第 %d 行相同，但企业名称不同（“%s”与“%s”），按同一家企业处理，采用先出现的名称。", es.origin.Row, clipText(name, 30), clipText(es.name, 30)),
+				en: fmt.Sprintf("same credit code as row %d but a different name (%q and %q): taken as one enterprise under the name that came first.", es.origin.Row, clipText(name, 30), clipText(es.name, 30))}))
 		}
 	}
 	if es == nil && nk != "" {
 		if cand := rd.byName[nk]; cand != nil {
-			other := cand.e.CreditCode()
+			other := cand.code
 			if codeKey != "" && other != "" && other != codeKey {
 				rd.addProblem(at(codeCol, cellProblem{field: "credit_code", code: "enterprise.code_differs", severity: forms.SeverityWarning,
 					zh: fmt.Sprintf("企业名称与第 %d 行相同，但信用代码不同，按两家企业处理。", cand.origin.Row),
@@ -563,6 +564,9 @@ func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, co
 		}
 	}
 	origin := Origin{p.name, row}
+	if es != nil {
+		rd.wake(es)
+	}
 	if es == nil {
 		es = rd.newEnterprise(origin)
 		if p.role == RoleNeeds && rd.haveEntSheet {
@@ -581,10 +585,11 @@ func (rd *reader) enterprise(p *sheetPlan, row int, name string, nameCol int, co
 	if code != "" {
 		rd.setEnterprise(es, cat.MustField("credit_code"), code, func(cp cellProblem) Problem { return at(codeCol, cp) }, origin)
 	}
-	if c := es.e.CreditCode(); len(c) == 18 && rd.byCode[c] == nil {
+	es.name, es.code = es.e.Name(), es.e.CreditCode()
+	if c := es.code; len(c) == 18 && rd.byCode[c] == nil {
 		rd.byCode[c] = es
 	}
-	if n := es.e.Name(); n != "" && rd.byName[nameKey(n)] == nil {
+	if n := es.name; n != "" && rd.byName[nameKey(n)] == nil {
 		rd.byName[nameKey(n)] = es
 	}
 	return es
@@ -620,9 +625,9 @@ func (rd *reader) aliasEnterprise(p *sheetPlan, row int, name string, nameCol in
 // newEnterprise starts a new enterprise of the batch, first seen at origin.
 func (rd *reader) newEnterprise(origin Origin) *entState {
 	e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: rd.cat.Version, Values: forms.Values{}}
-	es := &entState{e: e, origin: origin}
+	es := &entState{e: e, id: e.ID, origin: origin}
 	rd.ents[e.ID] = es
-	rd.batch.Enterprises = append(rd.batch.Enterprises, e)
+	rd.entOrder = append(rd.entOrder, es)
 	rd.batch.Origins[e.ID] = origin
 	return es
 }
@@ -761,6 +766,38 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 	return ct.ID
 }
 
+// enterprisesOut hands the enterprises read to the batch, in the order
+// started: in Enterprises, or (stream) on disk, sealed in a spill of their
+// own, from which Batch.EachEnterprise reads them back — an import goes
+// through them once, before the needs.
+func (rd *reader) enterprisesOut(stream bool) error {
+	b := rd.batch
+	if !stream {
+		b.Enterprises = make([]*forms.Enterprise, len(rd.entOrder))
+		for i, es := range rd.entOrder {
+			rd.wake(es)
+			b.Enterprises[i] = es.e
+		}
+		return rd.packErr
+	}
+	sp, err := newSpill()
+	if err != nil {
+		return fmt.Errorf("xlsx: %w", err)
+	}
+	b.entIDs = make([]string, len(rd.entOrder))
+	for i, es := range rd.entOrder {
+		rd.settle(es)
+		sp.addRecord(es.packed)
+		b.entIDs[i] = es.id
+	}
+	if err := cmp.Or(rd.packErr, sp.done()); err != nil {
+		_ = sp.close()
+		return err
+	}
+	b.entSpill = sp
+	return nil
+}
+
 // finish prepares the completion of the needs (needFinisher: what fields
 // are missing or break a limit a draft may break — the need's own and its
 // enterprise's — and the status that follows: 待补充 when there are any),
@@ -769,7 +806,11 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 func (rd *reader) finish() {
 	entMissing := map[string][]string{}
 	for id, es := range rd.ents {
-		if miss := forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final)); len(miss) > 0 {
+		miss := es.missing
+		if es.e != nil { // not settled
+			miss = forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final))
+		}
+		if len(miss) > 0 {
 			entMissing[id] = miss
 		}
 	}

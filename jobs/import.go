@@ -113,6 +113,9 @@ func (r records) source() store.ImportSource {
 // bookSource is a workbook's batch as the store's import reads it.
 type bookSource struct{ b *xlsx.Batch }
 
+// Len tells the store how many records the batch gives.
+func (s bookSource) Len() int { return s.b.EnterpriseCount() + s.b.NeedCount() }
+
 func (s bookSource) EachEnterprise(fn func(*forms.Enterprise) error) error {
 	return s.b.EachEnterprise(fn)
 }

@@ -286,11 +286,22 @@ type ImportSource interface {
 	EachNeed(keysOnly bool, fn func(*forms.Need) error) error
 }
 
+// sizedSource is an ImportSource that also tells how many records it
+// gives: the report's items are then made in one piece (issue 17: a
+// growing list of 270,000 items held its old and new arrays at once).
+type sizedSource interface {
+	ImportSource
+	Len() int
+}
+
 // ImportSlices is an ImportSource of records in memory.
 type ImportSlices struct {
 	Enterprises []*forms.Enterprise
 	Needs       []*forms.Need
 }
+
+// Len returns how many records r holds.
+func (r ImportSlices) Len() int { return len(r.Enterprises) + len(r.Needs) }
 
 // EachEnterprise implements ImportSource.
 func (r ImportSlices) EachEnterprise(fn func(*forms.Enterprise) error) error {
@@ -419,6 +430,9 @@ func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, 
 		m = newMerger(nil)
 	}
 	track := trackStatus(rep)
+	if sz, ok := src.(sizedSource); ok && rep.Items == nil {
+		rep.Items = make([]ImportItem, 0, sz.Len()+len(opt.Solutions))
+	}
 	// run runs step on each of the records each gives, in transactions of
 	// stageBatch records.
 	run := func(each func(func(func(tx *Tx) error) error) error) error {

@@ -56,12 +56,18 @@ func newSpill() (*spill, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := lockSpill(f); err != nil {
+		_ = f.Close()
+		_ = os.Remove(f.Name())
+		return nil, err
+	}
 	return &spill{f: f, aead: aead}, nil
 }
 
-// staleSpill is the age past which a spill is one a killed process left
-// (an import reads a workbook in minutes): sealed with a key that died
-// with it, unreadable, only taking room.
+// A spill a killed process left is sealed with a key that died with it:
+// unreadable, only taking room. Where spills are locked while in use
+// (spillLocks), one nobody holds is such a spill; elsewhere, one older
+// than staleSpill is (an import reads a workbook in minutes).
 const staleSpill = 24 * time.Hour
 
 // removeStaleSpills removes the spills killed processes left in the
@@ -69,7 +75,11 @@ const staleSpill = 24 * time.Hour
 func removeStaleSpills(now time.Time) {
 	paths, _ := filepath.Glob(filepath.Join(os.TempDir(), "xunbang-import-*.spill"))
 	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && now.Sub(fi.ModTime()) > staleSpill {
+		fi, err := os.Lstat(p)
+		if err != nil || !fi.Mode().IsRegular() || removeIfOrphan(p) {
+			continue
+		}
+		if now.Sub(fi.ModTime()) > staleSpill {
 			_ = os.Remove(p)
 		}
 	}

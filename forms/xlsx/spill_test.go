@@ -7,14 +7,20 @@ import (
 	"time"
 )
 
-// A spill a killed process left (older than a day) is removed when the
-// next import starts; a recent one, perhaps another import's under way, is
-// not.
+// The spills a killed process left are removed when the next import
+// starts: one nobody holds (a killed process's lock is gone with it), and,
+// where spills are not locked, one older than a day. One another import
+// has open is not.
 func TestStaleSpillsAreRemoved(t *testing.T) {
 	tmp := t.TempDir()
 	t.Setenv("TMPDIR", tmp)
-	old, recent := filepath.Join(tmp, "xunbang-import-1.spill"), filepath.Join(tmp, "xunbang-import-2.spill")
-	for _, p := range []string{old, recent} {
+	inUse, err := newSpill() // another import's, under way
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inUse.close()
+	old, orphan := filepath.Join(tmp, "xunbang-import-1.spill"), filepath.Join(tmp, "xunbang-import-2.spill")
+	for _, p := range []string{old, orphan} {
 		if err := os.WriteFile(p, []byte("sealed"), 0o600); err != nil {
 			t.Fatal(err)
 		}
@@ -31,7 +37,10 @@ func TestStaleSpillsAreRemoved(t *testing.T) {
 	if _, err := os.Stat(old); !os.IsNotExist(err) {
 		t.Error("a day-old spill is still there")
 	}
-	if _, err := os.Stat(recent); err != nil {
-		t.Errorf("a recent spill was removed: %v", err)
+	if _, err := os.Stat(orphan); spillLocks != os.IsNotExist(err) {
+		t.Errorf("a recent spill nobody holds: removed %v, want %v", os.IsNotExist(err), spillLocks)
+	}
+	if _, err := os.Stat(inUse.f.Name()); err != nil {
+		t.Errorf("the spill of an import under way was removed: %v", err)
 	}
 }

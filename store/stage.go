@@ -92,7 +92,7 @@ const (
 // what one transaction holds in memory. (Variables: the tests make them
 // small, so that a small import takes many transactions.)
 var (
-	stageBatch   = 1000
+	stageBatch   = 500
 	publishBatch = 20000
 )
 

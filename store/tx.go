@@ -157,16 +157,6 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	return decodeNeed(id, v)
 }
 
-// needAt returns the current revision of the need of a head, opening its
-// row with o.
-func (tx *Tx) needAt(h *needHead, o *opener) (*forms.Need, error) {
-	p, err := tx.needRow(h, o)
-	if err != nil {
-		return nil, err
-	}
-	return decodeNeed(h.ID, p)
-}
-
 // needRow returns the opened revision row of the need h heads.
 func (tx *Tx) needRow(h *needHead, o *opener) ([]byte, error) {
 	k := seqKey(h.ID, h.RevSeq)

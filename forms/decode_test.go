@@ -220,3 +220,33 @@ func FuzzDecodeFast(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNeedWithoutEvidence: a need decoded without its evidence is the need
+// UnmarshalJSON decodes, less the confirmation's content and signature,
+// whenever UnmarshalJSON decodes it.
+func FuzzNeedWithoutEvidence(f *testing.F) {
+	for _, b := range fullRecords(f) {
+		f.Add(b)
+	}
+	f.Add([]byte(`{"confirmation":{"content":"not base64!","signature":null,"content_hash":"ab"}}`))
+	f.Add([]byte(`{"confirmation":{"content":"\u0041QID","at":"2025-01-02T03:04:05Z"}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) > 1<<16 || strings.Count(string(b), "[") > 64 {
+			return
+		}
+		var want Need
+		if err := want.UnmarshalJSON(b); err != nil {
+			return
+		}
+		got, err := UnmarshalNeedWithoutEvidence(b)
+		if err != nil {
+			t.Fatalf("%q: UnmarshalJSON decodes it, UnmarshalNeedWithoutEvidence fails: %v", b, err)
+		}
+		if c := want.Confirmation; c != nil {
+			c.Content, c.Signature = nil, nil
+		}
+		if !reflect.DeepEqual(got, &want) {
+			t.Fatalf("%q:\ngot  %+v\nwant %+v", b, got, &want)
+		}
+	})
+}

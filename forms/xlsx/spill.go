@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sync"
@@ -66,9 +67,13 @@ func newSpill() (*spill, error) {
 
 // A spill a killed process left is sealed with a key that died with it:
 // unreadable, only taking room. Where spills are locked while in use
-// (spillLocks), one nobody holds is such a spill; elsewhere, one older
-// than staleSpill is (an import reads a workbook in minutes).
-const staleSpill = 24 * time.Hour
+// (spillLocks), one nobody holds is such a spill, once older than
+// orphanGrace (a spill just created is locked a moment later); elsewhere,
+// one older than staleSpill is (an import reads a workbook in minutes).
+const (
+	orphanGrace = time.Minute
+	staleSpill  = 24 * time.Hour
+)
 
 // removeStaleSpills removes the spills killed processes left in the
 // temporary directory. Best effort.
@@ -76,10 +81,13 @@ func removeStaleSpills(now time.Time) {
 	paths, _ := filepath.Glob(filepath.Join(os.TempDir(), "xunbang-import-*.spill"))
 	for _, p := range paths {
 		fi, err := os.Lstat(p)
-		if err != nil || !fi.Mode().IsRegular() || removeIfOrphan(p) {
+		if err != nil || !fi.Mode().IsRegular() {
 			continue
 		}
-		if now.Sub(fi.ModTime()) > staleSpill {
+		switch age := now.Sub(fi.ModTime()); {
+		case spillLocks && age > orphanGrace:
+			removeIfOrphan(p)
+		case !spillLocks && age > staleSpill:
 			_ = os.Remove(p)
 		}
 	}
@@ -229,7 +237,9 @@ func (s *spill) close() error {
 	}
 	name := s.f.Name()
 	err := s.f.Close()
-	if rerr := os.Remove(name); err == nil {
+	// Gone already if another import took it for an orphan in the moment
+	// before it was locked (lockSpill).
+	if rerr := os.Remove(name); err == nil && !errors.Is(rerr, fs.ErrNotExist) {
 		err = rerr
 	}
 	s.f = nil

@@ -6,6 +6,7 @@ import "os"
 
 // spillLocks says whether a spill is locked while its process has it open;
 // here it is not, and only age tells a killed process's spill (staleSpill).
+// (removeIfOrphan is then never called.)
 const spillLocks = false
 
 func lockSpill(*os.File) error { return nil }

@@ -12,9 +12,11 @@ import (
 // flock, which the system releases when the process ends).
 const spillLocks = true
 
-// lockSpill locks a new spill for as long as it is open.
+// lockSpill locks a new spill for as long as it is open. It waits for
+// the lock: another import looking for orphans holds it for a moment (and
+// may remove the file meanwhile — the spill then lives on unnamed).
 func lockSpill(f *os.File) error {
-	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
 }
 
 // removeIfOrphan removes the spill at path unless a process holds it,

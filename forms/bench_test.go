@@ -1,6 +1,11 @@
 package forms
 
-import "testing"
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/xunbang/xunbang/internal/floor"
+)
 
 // The per-need work of every public output (issue 5): a 50,000-need export
 // does each of these 50,000 times.
@@ -61,4 +66,33 @@ func BenchmarkParseMoney(b *testing.B) {
 			}
 		})
 	}
+}
+
+// BenchmarkDecodeNeed decodes a confirmed need as a writer of outputs reads
+// it (UnmarshalNeedWithoutEvidence) beside its floor: encoding/json reading
+// the same bytes into a generic map, which checks and copies no less text
+// but builds no record.
+func BenchmarkDecodeNeed(b *testing.B) {
+	var raw []byte
+	for _, r := range fullRecords(b) {
+		var n Need
+		if n.UnmarshalJSON(r) == nil && n.Title() != "" && n.Confirmation != nil {
+			raw = r
+			break
+		}
+	}
+	if raw == nil {
+		b.Fatal("no confirmed need among the records")
+	}
+	b.ReportAllocs()
+	floor.Compare(b, func() {
+		var m map[string]any
+		if err := json.Unmarshal(raw, &m); err != nil {
+			b.Fatal(err)
+		}
+	}, func() {
+		if _, err := UnmarshalNeedWithoutEvidence(raw); err != nil {
+			b.Fatal(err)
+		}
+	})
 }

@@ -56,15 +56,15 @@ func decodeFastAs(d decoder, meta any, v *Values) bool {
 	ok := false
 	switch m := meta.(type) {
 	case *needMeta:
-		ok = d.record(v, needKeys, m.member)
+		ok = d.record(v, needKeys, m.member, fieldsOfNeed)
 	case *enterpriseMeta:
-		ok = d.record(v, enterpriseKeys, m.member)
+		ok = d.record(v, enterpriseKeys, m.member, fieldsOfEnterprise)
 	case *contactMeta:
-		ok = d.record(v, contactKeys, m.member)
+		ok = d.record(v, contactKeys, m.member, fieldsOfNested)
 	case *diagnosisMeta:
-		ok = d.record(v, diagnosisKeys, m.member)
+		ok = d.record(v, diagnosisKeys, m.member, fieldsOfNested)
 	case *confirmationMeta:
-		ok = d.record(v, confirmationKeys, m.member)
+		ok = d.record(v, confirmationKeys, m.member, fieldsOfNested)
 	}
 	if ok {
 		d.ws()
@@ -77,6 +77,14 @@ func decodeFastAs(d decoder, meta any, v *Values) bool {
 	}
 	return ok
 }
+
+// How many fields a record of a type usually has: its map is made that
+// big, not grown (and rehashed) field by field.
+const (
+	fieldsOfNeed       = 24
+	fieldsOfEnterprise = 12
+	fieldsOfNested     = 4 // a contact, a diagnosis, a confirmation
+)
 
 // decoder reads JSON from b at i. Its methods report false when they give
 // up; what they have read is then of no use.
@@ -135,11 +143,11 @@ type member func(d *decoder, key string) bool
 // record reads an object: metadata keys through meta, the type key of
 // JSON Lines skipped, every other key a field into *v (an empty value
 // leaves the field out).
-func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member) bool {
+func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member, fields int) bool {
 	if !d.next('{') {
 		return false
 	}
-	vals := Values{}
+	vals := make(Values, fields)
 	var seenBuf [32]string
 	seen := seenBuf[:0]
 	if d.next('}') {
@@ -593,7 +601,7 @@ func (n *needMeta) member(d *decoder, key string) bool {
 		}
 		x := new(Diagnosis)
 		n.Diagnosis = x
-		return d.record(&x.Values, diagnosisKeys, (*diagnosisMeta)(x).member)
+		return d.record(&x.Values, diagnosisKeys, (*diagnosisMeta)(x).member, fieldsOfNested)
 	case "confirmation":
 		if d.null() {
 			n.Confirmation = nil
@@ -601,7 +609,7 @@ func (n *needMeta) member(d *decoder, key string) bool {
 		}
 		x := new(Confirmation)
 		n.Confirmation = x
-		return d.record(&x.Values, confirmationKeys, (*confirmationMeta)(x).member)
+		return d.record(&x.Values, confirmationKeys, (*confirmationMeta)(x).member, fieldsOfNested)
 	case "platform":
 		if d.null() {
 			return true
@@ -670,7 +678,7 @@ func (d *decoder) contacts(p *[]Contact) bool {
 	if !d.next(']') {
 		for {
 			var c Contact
-			if !d.record(&c.Values, contactKeys, (*contactMeta)(&c).member) {
+			if !d.record(&c.Values, contactKeys, (*contactMeta)(&c).member, fieldsOfNested) {
 				return false
 			}
 			out = append(out, c)

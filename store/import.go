@@ -220,7 +220,7 @@ func (s *Store) Import(ctx context.Context, ents []*forms.Enterprise, needs []*f
 		}
 		return rep, nil
 	}
-	if err := s.publishStaging(ctx, true); err != nil {
+	if err := s.publishStaging(ctx); err != nil {
 		return ImportReport{}, fmt.Errorf("import: publish: %w", err)
 	}
 	s.gen.Add(1)

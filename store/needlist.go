@@ -96,18 +96,12 @@ func (s *Store) NeedList(ctx context.Context) (*NeedList, error) {
 // between what it reads and what memory then takes over (apply skips
 // commits while nothing is loaded): no write path may call it.
 func (s *Store) ensureLoaded() error {
-	s.mem.mu.RLock()
-	loaded := s.mem.loadedAll
-	s.mem.mu.RUnlock()
-	if loaded {
+	if s.mem.isLoaded() {
 		return nil
 	}
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	s.mem.mu.RLock()
-	loaded = s.mem.loadedAll
-	s.mem.mu.RUnlock()
-	if loaded {
+	if s.mem.isLoaded() {
 		return nil
 	}
 	return s.load()
@@ -380,6 +374,13 @@ func entIDOf(ents map[string]memEnt) func([]byte) string {
 // maxMoves is how many changed needs apply moves in the newest-first order
 // one by one; beyond it the order is sorted again when next needed.
 const maxMoves = 64
+
+// isLoaded reports whether Open (or ensureLoaded) has loaded memory.
+func (m *memory) isLoaded() bool {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	return m.loadedAll
+}
 
 // apply takes over the heads a committed transaction wrote.
 func (m *memory) apply(tx *Tx) {

@@ -365,7 +365,7 @@ func (s *Store) StageImport(ctx context.Context, src ImportSource, opt ImportOpt
 // the sequences the staging advanced; on an error it discards the staging.
 // The caller holds writeMu.
 func (s *Store) stageLocked(ctx context.Context, src ImportSource, opt ImportOptions) (ImportReport, error) {
-	if err := s.settleStaging(ctx, true); err != nil {
+	if err := s.settleStaging(ctx); err != nil {
 		return ImportReport{}, fmt.Errorf("the import before: %w", err)
 	}
 	var rep ImportReport
@@ -579,7 +579,7 @@ func (si *StagedImport) Publish(ctx context.Context) error {
 		return err
 	}
 	si.done = true
-	if err := s.publishStaging(ctx, true); err != nil {
+	if err := s.publishStaging(ctx); err != nil {
 		return fmt.Errorf("publish import: %w", err)
 	}
 	s.gen.Add(1)
@@ -604,10 +604,10 @@ func (si *StagedImport) Discard(ctx context.Context) error {
 
 // settleStaging finishes what is left of a staged import: a publication
 // (cut short by a crash or a failed write) is completed — the need list in
-// memory taking it over when mem is set — and a staging removed. Open
+// memory taking it over if loaded — and a staging removed. Open
 // calls it before it loads memory, and a new staging first. The caller
 // holds writeMu (or is Open).
-func (s *Store) settleStaging(ctx context.Context, mem bool) error {
+func (s *Store) settleStaging(ctx context.Context) error {
 	var state []byte
 	err := s.db.View(func(btx *bolt.Tx) error {
 		if root := btx.Bucket(stagingBucket); root != nil {
@@ -625,7 +625,7 @@ func (s *Store) settleStaging(ctx context.Context, mem bool) error {
 		return nil
 	case string(state) == statePublishing:
 		s.log.Info("finishing the publication of an import that was cut short")
-		return s.publishStaging(ctx, mem)
+		return s.publishStaging(ctx)
 	}
 	return s.discardStaging(ctx)
 }
@@ -688,14 +688,14 @@ func dropStaging(btx *bolt.Tx, root *bolt.Bucket) error {
 // publishStaging makes the staged import the store's (state
 // "publishing", the audit numbers reserved), then copies the staged writes
 // into their buckets in batches, the need list in memory taking each
-// batch's summaries over when mem is set, and removes the staging area.
-func (s *Store) publishStaging(ctx context.Context, mem bool) error {
+// batch's summaries over if loaded, and removes the staging area.
+func (s *Store) publishStaging(ctx context.Context) error {
 	ctx = context.WithoutCancel(ctx) // once decided, an import is finished
 	staged, err := s.markPublishing(ctx)
 	if err != nil || !staged {
 		return err
 	}
-	return s.copyStagedAll(ctx, mem)
+	return s.copyStagedAll(ctx)
 }
 
 // markPublishing makes the staged import the store's: the audit log's
@@ -731,13 +731,7 @@ func (s *Store) markPublishing(ctx context.Context) (bool, error) {
 
 // copyStagedAll copies every staged write into place, then the audit
 // entries, and removes the staging area.
-func (s *Store) copyStagedAll(ctx context.Context, mem bool) error {
-	// Nothing in memory to take the summaries over (Options.Lazy): they
-	// are not decoded (a publishing batch's took 17 MB at 50k). The caller
-	// holds writeMu, so memory is not loaded meanwhile (ensureLoaded).
-	s.mem.mu.RLock()
-	mem = mem && s.mem.loadedAll
-	s.mem.mu.RUnlock()
+func (s *Store) copyStagedAll(ctx context.Context) error {
 	var names [][]byte
 	err := s.db.View(func(btx *bolt.Tx) error {
 		if w := btx.Bucket(stagingBucket).Bucket(stagingWritesBucket); w != nil {
@@ -752,7 +746,7 @@ func (s *Store) copyStagedAll(ctx context.Context, mem bool) error {
 		return err
 	}
 	for _, name := range names {
-		if err := s.copyStaged(ctx, name, mem); err != nil {
+		if err := s.copyStaged(ctx, name); err != nil {
 			return fmt.Errorf("publish %s: %w", name, err)
 		}
 	}
@@ -784,7 +778,12 @@ func (s *Store) copyStagedAll(ctx context.Context, mem bool) error {
 
 // copyStaged copies the staged writes for one bucket into it, publishBatch
 // a transaction.
-func (s *Store) copyStaged(ctx context.Context, name []byte, mem bool) error {
+func (s *Store) copyStaged(ctx context.Context, name []byte) error {
+	// The need list in memory takes each batch's summaries over — unless
+	// nothing is loaded (at Open, or Options.Lazy): then they are not
+	// decoded (a publishing batch's took 17 MB at 50k). The caller holds
+	// writeMu, so memory is not loaded meanwhile (ensureLoaded).
+	mem := s.mem.isLoaded()
 	var after []byte
 	for {
 		var last []byte

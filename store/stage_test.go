@@ -339,7 +339,7 @@ func TestStagingSettledAtOpen(t *testing.T) {
 				if _, err := s.markPublishing(bg); err != nil {
 					t.Fatal(err)
 				}
-				if err := s.copyStaged(bg, needSummariesBucket, false); err != nil {
+				if err := s.copyStaged(bg, needSummariesBucket); err != nil {
 					t.Fatal(err)
 				}
 			}

@@ -425,7 +425,7 @@ func (s *Store) open(ctx context.Context, readOnly bool, key KeySource, lazy boo
 	}
 	s.openAudit = nil
 	if !readOnly {
-		if err := s.settleStaging(ctx, false); err != nil {
+		if err := s.settleStaging(ctx); err != nil {
 			return fmt.Errorf("an import cut short: %w", err)
 		}
 	}
@@ -486,7 +486,7 @@ func (s *Store) openPlain(ctx context.Context, st fileState, readOnly bool, key 
 		if encrypt {
 			// The copy takes the store's buckets only: what an import
 			// left is settled first.
-			if err := s.settleStaging(ctx, false); err != nil {
+			if err := s.settleStaging(ctx); err != nil {
 				return fmt.Errorf("an import cut short: %w", err)
 			}
 			if err := s.encryptFile(ctx, c, rec, backup); err != nil {

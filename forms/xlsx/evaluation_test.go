@@ -65,14 +65,7 @@ func TestWriteEvaluations(t *testing.T) {
 		t.Fatalf("sheets %v", sheets)
 	}
 	rows, _ := f.GetRows(sheets[0], excelize.Options{RawCellValue: true})
-	text := func(rows [][]string) string {
-		var b strings.Builder
-		for _, r := range rows {
-			b.WriteString(strings.Join(r, "|") + "\n")
-		}
-		return b.String()
-	}
-	all := text(rows)
+	all := rowsText(rows)
 	for _, want := range []string{"技术需求竞榜评估表", "内部资料", named.Title(), "昆山精密机械有限公司", "2026-10-08", "张立华 教授（苏州大学）；刘建 研究员（中科院苏州纳米所）",
 		"创新性", "行业代表性", "匹配性", "可实施性", "苏州大学机电工程学院|高校|6.5|7.5|8.5|9.5|32|√\n",
 		"东南大学材料科学与工程学院|高校|7.5|8.5|9.5|6.5|32\n", "中科院苏州纳米所测试分析平台|高校|9||||9（未评完）||√",
@@ -98,7 +91,7 @@ func TestWriteEvaluations(t *testing.T) {
 		}
 	}
 	priv, _ := f.GetRows(sheets[1])
-	if p := text(priv); !strings.Contains(p, "（不公开需求）") || !strings.Contains(p, "绝密揭榜方有限公司") {
+	if p := rowsText(priv); !strings.Contains(p, "（不公开需求）") || !strings.Contains(p, "绝密揭榜方有限公司") {
 		t.Errorf("the 不公开 need's sheet:\n%s", p)
 	}
 	// Printable: A4 portrait at a fixed scale, text at 8 pt or more, the
@@ -145,7 +138,7 @@ func TestWriteEvaluations(t *testing.T) {
 	}
 	f = openBook(t, buf.Bytes())
 	rows, _ = f.GetRows(f.GetSheetList()[0])
-	if !strings.Contains(text(rows), "尚未记录任何竞榜评估") {
+	if !strings.Contains(rowsText(rows), "尚未记录任何竞榜评估") {
 		t.Errorf("no evaluation: %q", rows)
 	}
 	_ = sols

@@ -111,11 +111,7 @@ func TestWriteHandbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var text strings.Builder
-	for _, r := range rows {
-		text.WriteString(strings.Join(r, "|") + "\n")
-	}
-	all := text.String()
+	all := rowsText(rows)
 	if rows[0][0] != "技术需求汇编" {
 		t.Errorf("title row %v", rows[0])
 	}
@@ -318,11 +314,7 @@ func TestHandbookAddressesResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var all strings.Builder
-			for _, r := range rows {
-				all.WriteString(strings.Join(r, "|") + "\n")
-			}
-			text := all.String()
+			text := rowsText(rows)
 			if strings.Contains(text, ".invalid") {
 				t.Error("the handbook prints an address that leads nowhere")
 			}

@@ -159,3 +159,13 @@ func entByID(b *Batch, id string) *forms.Enterprise {
 	}
 	return nil
 }
+
+// rowsText joins a sheet's rows as text, cells by "|", rows by newlines,
+// for tests that look for what a sheet says.
+func rowsText(rows [][]string) string {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString(strings.Join(r, "|") + "\n")
+	}
+	return b.String()
+}

@@ -181,10 +181,7 @@ func TestPlatformCodeSheets(t *testing.T) {
 		}
 	}
 	about, _ := f.GetRows(PlatformAboutSheet)
-	text := ""
-	for _, r := range about {
-		text += strings.Join(r, "|") + "\n"
-	}
+	text := rowsText(about)
 	for _, want := range []string{"github.com/zhuxiaoxingshu-lab/technexus-demo", "意向投入（元）|intendedPrice", "匿名公开"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("说明 lacks %q", want)

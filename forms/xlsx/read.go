@@ -89,12 +89,16 @@ func (b *Batch) EnterpriseCount() int {
 	}
 	n := 0
 	for _, id := range b.entIDs {
-		if b.keep == nil || !b.bad[id] {
+		if !b.leftOut(id) {
 			n++
 		}
 	}
 	return n
 }
+
+// leftOut reports whether a Partial of a batch read by ReadFileStream
+// leaves out the enterprise id (one with an error of its own).
+func (b *Batch) leftOut(id string) bool { return b.keep != nil && b.bad[id] }
 
 // EachEnterprise calls fn with each enterprise of the batch, in the order
 // read, until fn returns an error (which it returns). A batch read by
@@ -114,7 +118,7 @@ func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
 		if err := e.UnmarshalJSON(p); err != nil {
 			return fmt.Errorf("xlsx: read the spilled enterprises: %w", err)
 		}
-		if b.keep != nil && b.bad[e.ID] {
+		if b.leftOut(e.ID) {
 			return nil
 		}
 		return fn(e)

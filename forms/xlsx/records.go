@@ -626,8 +626,7 @@ func (rd *reader) aliasEnterprise(p *sheetPlan, row int, name string, nameCol in
 func (rd *reader) newEnterprise(origin Origin) *entState {
 	e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: rd.cat.Version, Values: forms.Values{}}
 	es := &entState{e: e, id: e.ID, origin: origin}
-	rd.ents[e.ID] = es
-	rd.entOrder = append(rd.entOrder, es)
+	rd.ents = append(rd.ents, es)
 	rd.batch.Origins[e.ID] = origin
 	return es
 }
@@ -773,8 +772,8 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 func (rd *reader) enterprisesOut(stream bool) error {
 	b := rd.batch
 	if !stream {
-		b.Enterprises = make([]*forms.Enterprise, len(rd.entOrder))
-		for i, es := range rd.entOrder {
+		b.Enterprises = make([]*forms.Enterprise, len(rd.ents))
+		for i, es := range rd.ents {
 			rd.wake(es)
 			b.Enterprises[i] = es.e
 		}
@@ -784,9 +783,8 @@ func (rd *reader) enterprisesOut(stream bool) error {
 	if err != nil {
 		return fmt.Errorf("xlsx: %w", err)
 	}
-	b.entIDs = make([]string, len(rd.entOrder))
-	for i, es := range rd.entOrder {
-		rd.settle(es)
+	b.entIDs = make([]string, len(rd.ents))
+	for i, es := range rd.ents {
 		sp.addRecord(es.packed)
 		b.entIDs[i] = es.id
 	}
@@ -805,13 +803,10 @@ func (rd *reader) enterprisesOut(stream bool) error {
 // their cells.
 func (rd *reader) finish() {
 	entMissing := map[string][]string{}
-	for id, es := range rd.ents {
-		miss := es.missing
-		if es.e != nil { // not settled
-			miss = forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final))
-		}
-		if len(miss) > 0 {
-			entMissing[id] = miss
+	for _, es := range rd.ents {
+		rd.settle(es) // the rows are read: every enterprise is done
+		if len(es.missing) > 0 {
+			entMissing[es.id] = es.missing
 		}
 	}
 	rd.batch.finish = &needFinisher{cat: rd.cat, order: rd.order, entMissing: entMissing}

@@ -30,9 +30,8 @@ type reader struct {
 	dropped       int
 	droppedErrors bool
 
-	ents         map[string]*entState // by enterprise ID
-	entOrder     []*entState          // in the order started
-	packErr      error                // the first error packing or unpacking an enterprise
+	ents         []*entState // in the order started
+	packErr      error       // the first error packing or unpacking an enterprise
 	byCode       map[string]*entState
 	byName       map[string]*entState
 	haveEntSheet bool
@@ -64,7 +63,8 @@ type entState struct {
 	// for finding it by them while it is packed.
 	id, name, code string
 	// missing is what the enterprise lacks to be complete
-	// (forms.ToComplete), as of its last settling.
+	// (forms.ToComplete), as of its last settling (every enterprise is
+	// settled once the rows are read: reader.finish).
 	missing  []string
 	origin   Origin
 	fromRow  map[string]Origin // field id → where its value came from, unless origin
@@ -140,7 +140,6 @@ func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options
 	rd := &reader{
 		ctx: ctx, f: f, info: info, opt: opt, lim: lim, cat: cat,
 		batch:       &Batch{Origins: map[string]Origin{}, lang: opt.Lang, bad: map[string]bool{}},
-		ents:        map[string]*entState{},
 		byCode:      map[string]*entState{},
 		byName:      map[string]*entState{},
 		needIDs:     map[string]Origin{},

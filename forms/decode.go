@@ -502,7 +502,6 @@ func (d *decoder) timeInto(t *time.Time) bool {
 	return t.UnmarshalJSON(d.b[start:d.i]) == nil
 }
 
-// bytesInto reads base64 as encoding/json does for a []byte; null is nil.
 // skipBytes reads past a value bytesInto would read, or null, keeping
 // nothing: its base64 is not checked.
 func (d *decoder) skipBytes() bool {
@@ -516,6 +515,7 @@ func (d *decoder) skipBytes() bool {
 	return ok
 }
 
+// bytesInto reads base64 as encoding/json does for a []byte; null is nil.
 func (d *decoder) bytesInto(p *[]byte) bool {
 	if d.null() {
 		*p = nil

@@ -311,19 +311,13 @@ func (p *Profile) checkValue(cat *forms.Catalogue, c ProfileColumn, fd *forms.Fi
 }
 
 // fields returns the ids of the catalogue fields the profile's columns
-// write: their fields, second fields and composed parts.
+// write (ProfileColumn.fields).
 func (p *Profile) fields() map[string]bool {
 	out := map[string]bool{}
 	for _, c := range p.Columns {
-		for _, id := range []string{c.Field, c.Or} {
-			if id != "" {
-				out[id] = true
-			}
-		}
-		for _, part := range c.Compose {
-			for _, id := range part.Fields {
-				out[id] = true
-			}
+		ids, _ := c.fields() // checked when the profile was parsed
+		for _, id := range ids {
+			out[id] = true
 		}
 	}
 	return out

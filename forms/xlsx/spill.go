@@ -112,6 +112,12 @@ func (s *spill) add(n *forms.Need, o Origin) {
 		}
 	}
 	s.buf = b
+	s.added()
+}
+
+// added counts a record appended to buf and seals buf once a chunk is
+// full.
+func (s *spill) added() {
 	s.n++
 	if len(s.buf) >= spillChunk {
 		s.flush()
@@ -158,16 +164,13 @@ func (s *spill) done() error {
 }
 
 // addRecord appends a record of bytes (a spill of enterprises: see
-// Batch.spillEnterprises).
+// reader.enterprisesOut).
 func (s *spill) addRecord(p []byte) {
 	if s.err != nil {
 		return
 	}
-	s.buf = appendString(s.buf, string(p))
-	s.n++
-	if len(s.buf) >= spillChunk {
-		s.flush()
-	}
+	s.buf = append(binary.AppendUvarint(s.buf, uint64(len(p))), p...)
+	s.added()
 }
 
 // each calls fn with every need, in the order written; the need is new

@@ -227,6 +227,22 @@ func (v *Vocabulary) Path(code string) []Option {
 	return nil
 }
 
+// Above reports whether code a lies above code b: b's parent, its
+// parent's parent, and so on. Unlike Path it allocates nothing.
+func (v *Vocabulary) Above(a, b string) bool {
+	o, ok := v.Option(b)
+	for range 8 { // vocabularies have at most three levels
+		if !ok || o.Parent == "" {
+			return false
+		}
+		if o.Parent == a {
+			return true
+		}
+		o, ok = v.Option(o.Parent)
+	}
+	return false
+}
+
 // Root returns the top-level code above code (code itself for a top-level
 // one), or "" for an unknown code or a nil vocabulary.
 func (v *Vocabulary) Root(code string) string {

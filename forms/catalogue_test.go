@@ -271,3 +271,27 @@ func TestParseCatalogueRejectsBadFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestAboveIsPath: Above(a, b) holds exactly when a is on b's path above b.
+func TestAboveIsPath(t *testing.T) {
+	voc := Default().Vocabulary("tech_field")
+	above := 0
+	for _, b := range voc.Options {
+		p := voc.Path(b.Code)
+		for _, a := range voc.Options {
+			want := slices.ContainsFunc(p[:max(0, len(p)-1)], func(o Option) bool { return o.Code == a.Code })
+			if got := voc.Above(a.Code, b.Code); got != want {
+				t.Fatalf("Above(%s, %s) = %v, want %v", a.Code, b.Code, got, want)
+			}
+			if want {
+				above++
+			}
+		}
+	}
+	if above < 50 {
+		t.Fatalf("only %d pairs one above the other: not the tree expected", above)
+	}
+	if voc.Above("01", "no such code") || voc.Above("", "01") {
+		t.Error("Above holds for an unknown code or the empty one")
+	}
+}

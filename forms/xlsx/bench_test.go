@@ -136,7 +136,15 @@ func platformCells() [][]any {
 	}
 	rb := rowBuilder{cat: cat, prof: prof}
 	for _, n := range benchRecs.needs {
-		rows = append(rows, rb.row(n, ents[n.EnterpriseID]))
+		var row []any
+		for _, c := range rb.row(n, ents[n.EnterpriseID]) {
+			if c.Value == nil {
+				row = append(row, nil)
+			} else {
+				row = append(row, c)
+			}
+		}
+		rows = append(rows, row)
 	}
 	return rows
 }

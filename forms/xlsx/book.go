@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"slices"
 	"strings"
@@ -35,6 +36,10 @@ func newBookFile(first string) (*excelize.File, error) {
 	return f, nil
 }
 
+// firstSheetPart is the part of the first worksheet of a newBookFile:
+// excelize names a worksheet's part by its sheet id, which renaming keeps.
+const firstSheetPart = "xl/worksheets/sheet1.xml"
+
 // bookMeta is what a workbook's document properties say.
 type bookMeta struct {
 	Title string
@@ -43,6 +48,10 @@ type bookMeta struct {
 	// program is never named as the author.
 	Organisation string
 	Now          time.Time
+	// Rows are worksheets' rows spooled apart (see rowSpool), by the
+	// worksheet's part name: each is spliced into its worksheet before
+	// </sheetData>.
+	Rows map[string]*rowSpool
 }
 
 // finishBook sets the document properties and writes the workbook; see
@@ -65,9 +74,14 @@ func finishBookMeta(f *excelize.File, w io.Writer, m bookMeta) error {
 	if err := f.SetAppProps(&excelize.AppProperties{Application: "xunbang", Company: m.Organisation}); err != nil {
 		return err
 	}
+	for _, sp := range m.Rows {
+		if err := sp.w.Flush(); err != nil {
+			return fmt.Errorf("xlsx: write workbook: %w", err)
+		}
+	}
 	var zerr error
 	f.SetZipWriter(func(w io.Writer) excelize.ZipWriter {
-		return &dimensionZip{zw: zip.NewWriter(w), err: &zerr}
+		return &dimensionZip{zw: zip.NewWriter(w), err: &zerr, rows: maps.Clone(m.Rows)}
 	})
 	if err := f.Write(w); err != nil {
 		return fmt.Errorf("xlsx: write workbook: %w", err)
@@ -87,10 +101,14 @@ func finishBookMeta(f *excelize.File, w io.Writer, m bookMeta) error {
 // (or the end) comes: excelize creates its streamed worksheets in the order
 // of a Go map, and the same workbook must be the same bytes whoever writes
 // it (the window and the command line; issue 14).
+//
+// It also splices the rows spooled apart for a worksheet (bookMeta.Rows)
+// into it.
 type dimensionZip struct {
 	zw      *zip.Writer
-	pending []spooled // the worksheets spooled, not yet written
-	err     *error    // the first error of a part, for finishBookMeta
+	pending []spooled            // the worksheets spooled, not yet written
+	err     *error               // the first error of a part, for finishBookMeta
+	rows    map[string]*rowSpool // rows to splice, by part name, until spliced
 }
 
 // spooled is a worksheet's XML in a temporary file.
@@ -131,6 +149,11 @@ func (d *dimensionZip) AddFS(fsys fs.FS) error {
 // Close writes the last part and the zip's directory.
 func (d *dimensionZip) Close() error {
 	err := d.flush()
+	for name := range d.rows {
+		if err == nil {
+			err = fmt.Errorf("xlsx: no worksheet %s for its rows", name)
+		}
+	}
 	if cerr := d.zw.Close(); err == nil {
 		err = cerr
 	}
@@ -168,6 +191,10 @@ func (d *dimensionZip) write(sp *os.File, name string) (err error) {
 	if _, err := sp.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
+	if rows, ok := d.rows[name]; ok {
+		delete(d.rows, name)
+		return d.splice(sp, name, rows)
+	}
 	ext, err := sheetExtent(bufio.NewReaderSize(sp, 1<<20))
 	if err != nil {
 		return err
@@ -193,6 +220,54 @@ func (d *dimensionZip) write(sp *os.File, name string) (err error) {
 		}
 	}
 	_, err = io.Copy(out, br)
+	return err
+}
+
+// splice writes a spooled worksheet with the rows spooled apart for it
+// before its </sheetData>, and its dimension the range of both. The
+// worksheet itself is small then (its header and settings), so it is read
+// whole.
+func (d *dimensionZip) splice(sp *os.File, name string, rows *rowSpool) error {
+	part, err := io.ReadAll(sp)
+	if err != nil {
+		return err
+	}
+	ext, err := sheetExtent(bytes.NewReader(part))
+	if err != nil {
+		return err
+	}
+	if rows.ext.c1 > 0 {
+		ext.add(rows.ext.c1, rows.ext.r1)
+		ext.add(rows.ext.c2, rows.ext.r2)
+	}
+	at := bytes.Index(part, []byte("</sheetData>"))
+	if at < 0 {
+		return fmt.Errorf("xlsx: worksheet %s has no </sheetData>", name)
+	}
+	out, err := d.zw.Create(name)
+	if err != nil {
+		return err
+	}
+	head := part[:at]
+	if i, j, ok := dimensionRef(head); ok {
+		if _, err := out.Write(head[:i]); err != nil {
+			return err
+		}
+		if _, err := io.WriteString(out, ext.ref()); err != nil {
+			return err
+		}
+		head = head[j:]
+	}
+	if _, err := out.Write(head); err != nil {
+		return err
+	}
+	if _, err := rows.file.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, bufio.NewReaderSize(rows.file, 64<<10)); err != nil {
+		return err
+	}
+	_, err = out.Write(part[at:])
 	return err
 }
 

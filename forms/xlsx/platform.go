@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,9 +151,16 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 	if err := sw.SetRow("A1", header, excelize.RowOpts{Height: 30}); err != nil {
 		return st, err
 	}
+	// The needs' rows go to a spool of their own, spliced in after the
+	// header when the workbook is written (see rowSpool).
+	spool, err := newRowSpool()
+	if err != nil {
+		return st, err
+	}
+	defer spool.remove()
 	rb := rowBuilder{cat: cat, prof: prof, opt: opt, sty: sty}
 	type prepared struct {
-		row           []any
+		row           []excelize.Cell
 		height        float64
 		private, skip bool
 	}
@@ -187,7 +195,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		}
 		row++
 		st.Needs++
-		return sw.SetRow(cellName(1, row), pr.row, excelize.RowOpts{Height: pr.height})
+		return spool.setRow(row, pr.row, pr.height)
 	})
 	if err != nil {
 		return st, fmt.Errorf("xlsx: platform sheet: %w", err)
@@ -208,7 +216,9 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		return st, err
 	}
 	title := prof.ZH + " 需求上传表"
-	if err := finishBookMeta(f, w, bookMeta{Title: title, Organisation: opt.Organisation, Now: now()}); err != nil {
+	meta := bookMeta{Title: title, Organisation: opt.Organisation, Now: now(),
+		Rows: map[string]*rowSpool{firstSheetPart: spool}}
+	if err := finishBookMeta(f, w, meta); err != nil {
 		return st, err
 	}
 	meter.finish()
@@ -333,8 +343,9 @@ func (rb *rowBuilder) values(v *needView, fd *forms.Field) []string {
 	return vals.List(fd.ID)
 }
 
-// row returns the cells of a need's row.
-func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []any {
+// row returns the cells of a need's row, a nil Value where a cell is
+// empty.
+func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []excelize.Cell {
 	v := &needView{n: n, e: e, lost: map[string]bool{}}
 	if e != nil {
 		if ct, ok := e.Contact(n.ContactID); ok {
@@ -343,7 +354,7 @@ func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []any {
 			v.contact = e.Contacts[0].Values
 		}
 	}
-	cells := make([]any, len(rb.prof.Columns))
+	cells := make([]excelize.Cell, len(rb.prof.Columns))
 	// Composed columns last: they say what the others lost.
 	for pass := 0; pass < 2; pass++ {
 		for i, c := range rb.prof.Columns {
@@ -364,7 +375,6 @@ func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []any {
 				}
 			}
 			if val == nil || val == "" {
-				cells[i] = nil
 				continue
 			}
 			if _, num := val.(float64); num {
@@ -510,13 +520,7 @@ func (rb *rowBuilder) techField(v *needView, fd *forms.Field, c ProfileColumn, l
 
 // isAncestor reports whether code a lies above code b.
 func isAncestor(voc *forms.Vocabulary, a, b string) bool {
-	p := voc.Path(b)
-	for _, o := range p[:max(0, len(p)-1)] {
-		if o.Code == a {
-			return true
-		}
-	}
-	return false
+	return voc.Above(a, b)
 }
 
 // regionCell writes a region code as a full name or as the 6-digit codes
@@ -544,48 +548,67 @@ func regionCell(code, how string) any {
 var chineseNumbers = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
 
 // compose makes a composed column's text: the parts that have something
-// to say, numbered (一、需求内容：…) when there are several.
+// to say, numbered (一、需求内容：…) when there are several. It is built in
+// one buffer: a row's longest text.
 func (rb *rowBuilder) compose(v *needView, c ProfileColumn) string {
-	var parts []string
-	for _, part := range c.Compose {
-		if part.IfLost {
-			lost := false
-			for _, id := range part.Fields {
-				lost = lost || v.lost[id]
-			}
-			if !lost {
-				continue
-			}
+	type line struct {
+		part        int
+		label, text string
+	}
+	var buf [24]line
+	lines, parts, size := buf[:0], 0, 0
+	for pi, part := range c.Compose {
+		if part.IfLost && !slices.ContainsFunc(part.Fields, func(id string) bool { return v.lost[id] }) {
+			continue
 		}
-		var lines []string
-		for i, id := range part.Fields {
+		had := len(lines)
+		for _, id := range part.Fields {
 			fd := rb.cat.MustField(id)
 			text := rb.text(v, fd)
 			if text == "" {
 				continue
 			}
-			if part.LabelFields || i > 0 && len(lines) > 0 {
-				text = fd.ZH + "：" + text
+			l := line{part: pi, text: text}
+			if part.LabelFields || len(lines) > had {
+				l.label = fd.ZH
 			}
-			lines = append(lines, text)
+			lines = append(lines, l)
+			size += len(l.label) + len(text) + 8
 		}
-		if len(lines) == 0 {
-			continue
-		}
-		sep := "\n"
-		if part.LabelFields {
-			sep = "；"
-		}
-		parts = append(parts, part.Label+"："+strings.Join(lines, sep))
-	}
-	if len(parts) > 1 {
-		for i := range parts {
-			if i < len(chineseNumbers) {
-				parts[i] = chineseNumbers[i] + "、" + parts[i]
-			}
+		if len(lines) > had {
+			parts++
+			size += len(part.Label) + 12
 		}
 	}
-	return strings.Join(parts, "\n")
+	var b strings.Builder
+	b.Grow(size)
+	n := 0
+	for i, l := range lines {
+		part := c.Compose[l.part]
+		switch {
+		case i == 0 || lines[i-1].part != l.part:
+			if n > 0 {
+				b.WriteByte('\n')
+			}
+			if parts > 1 && n < len(chineseNumbers) {
+				b.WriteString(chineseNumbers[n])
+				b.WriteString("、")
+			}
+			n++
+			b.WriteString(part.Label)
+			b.WriteString("：")
+		case part.LabelFields:
+			b.WriteString("；")
+		default:
+			b.WriteByte('\n')
+		}
+		if l.label != "" {
+			b.WriteString(l.label)
+			b.WriteString("：")
+		}
+		b.WriteString(l.text)
+	}
+	return b.String()
 }
 
 // text writes a field's value as words, for a composed text.
@@ -829,11 +852,10 @@ func uploadPageSetup(f *excelize.File, sheet string) error {
 // uploadRowHeight is the height, in points, a row of 10 pt text needs for its
 // wrapped cells (style wrap) to show whole; 0 (the default) when none
 // wraps to a second line.
-func uploadRowHeight(cells []any, widths []float64, wrap int) float64 {
+func uploadRowHeight(cells []excelize.Cell, widths []float64, wrap int) float64 {
 	lines := 1
-	for i, c := range cells {
-		cell, ok := c.(excelize.Cell)
-		if !ok || cell.StyleID != wrap || i >= len(widths) {
+	for i, cell := range cells {
+		if cell.StyleID != wrap || i >= len(widths) {
 			continue
 		}
 		if s, ok := cell.Value.(string); ok {
@@ -852,7 +874,7 @@ func uploadRowHeight(cells []any, widths []float64, wrap int) float64 {
 func cellLines(s string, width float64) int {
 	width = max(width-1, 4)
 	n := 0
-	for _, para := range strings.Split(s, "\n") {
+	for para := range strings.SplitSeq(s, "\n") {
 		w := 0.0
 		for _, r := range para {
 			if r < 0x80 {

@@ -1,13 +1,16 @@
 package forms
 
 import (
+	"bytes"
 	"encoding/base64"
+	"encoding/binary"
 	"reflect"
 	"strconv"
 	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
+	"unsafe"
 )
 
 // Reading a record back is the store's commonest work (an export reads
@@ -94,6 +97,8 @@ type decoder struct {
 	// noEvidence skips a confirmation's content and signature, leaving
 	// them nil (see UnmarshalNeedWithoutEvidence).
 	noEvidence bool
+	slab       []string // for one (see there)
+	arena      []byte   // for the strings (see reserve)
 }
 
 func (d *decoder) ws() {
@@ -247,61 +252,116 @@ func (d *decoder) str() (string, bool) {
 	if d.peek() != '"' {
 		return "", false
 	}
-	raw, ok := d.rawString()
+	raw, escaped, ok := d.rawString()
+	switch {
+	case !ok:
+		return "", false
+	case !escaped:
+		return d.text(raw), true
+	}
+	room := d.reserve(len(raw))
+	out, ok := unquoteAppend(room, raw)
 	if !ok {
 		return "", false
 	}
-	return unquote(raw)
+	return d.keep(out), true
+}
+
+// A record's strings are copied into chunks of bytes it owns (an arena):
+// a few allocations a record instead of one a string. A chunk is never
+// written again where a string lies, so the strings stay as they are; a
+// string kept keeps its chunk, which holds the same record's other texts.
+// A long string gets bytes of its own, so that little of a chunk is left
+// unused.
+const arenaChunk = 4 << 10
+
+// reserve returns room for at least n bytes, to append a string just read
+// to: the arena's free room, or bytes of the string's own. A new chunk is
+// no bigger than the rest of the record, which is all the text there can
+// still be.
+func (d *decoder) reserve(n int) []byte {
+	if n > arenaChunk/4 {
+		return make([]byte, 0, n)
+	}
+	if cap(d.arena)-len(d.arena) < n {
+		d.arena = make([]byte, 0, min(arenaChunk, n+len(d.b)-d.i))
+	}
+	return d.arena[len(d.arena):]
+}
+
+// keep returns the bytes appended to a room reserve returned as a string,
+// taking them out of the arena's free room if they lie there. No one else
+// holds them, and they are not written again.
+func (d *decoder) keep(b []byte) string {
+	if len(b) == 0 {
+		return ""
+	}
+	if free := d.arena[len(d.arena):]; len(free) < cap(free) && len(b) <= cap(free) &&
+		unsafe.SliceData(b) == unsafe.SliceData(free[:1]) {
+		d.arena = d.arena[:len(d.arena)+len(b)]
+	}
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// text returns raw as a string in the arena.
+func (d *decoder) text(raw []byte) string {
+	return d.keep(append(d.reserve(len(raw)), raw...))
 }
 
 // rawString reads a string and returns its bytes between the quotes,
-// escapes undecoded.
-func (d *decoder) rawString() ([]byte, bool) {
-	d.i++ // the opening quote
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
+// escapes undecoded, and whether it has any. Where no byte is a quote, a
+// backslash or a control, it goes eight at a time.
+func (d *decoder) rawString() (raw []byte, escaped, ok bool) {
+	b := d.b
+	start := d.i + 1 // after the opening quote
+	i := start
+	for {
+		for i+8 <= len(b) && !special8(binary.LittleEndian.Uint64(b[i:])) {
+			i += 8
+		}
+		if i >= len(b) {
+			return nil, false, false
+		}
+		switch c := b[i]; {
 		case c == '"':
-			raw := d.b[start:d.i]
-			d.i++
-			return raw, true
+			d.i = i + 1
+			return b[start:i], escaped, true
 		case c == '\\':
-			d.i += 2
+			escaped = true
+			i += 2
 		case c < 0x20:
-			return nil, false
+			return nil, false, false
 		default:
-			d.i++
+			i++
 		}
 	}
-	return nil, false
 }
 
-// unquote decodes a string's escapes: those of RFC 8259 but for UTF-16
-// surrogates, which it leaves to encoding/json.
-func unquote(raw []byte) (string, bool) {
-	i := 0
-	for i < len(raw) && raw[i] != '\\' {
-		i++
-	}
-	if i == len(raw) {
-		return string(raw), true
-	}
-	out := make([]byte, i, len(raw))
-	copy(out, raw[:i])
-	for i < len(raw) {
-		c := raw[i]
-		if c != '\\' {
-			out = append(out, c)
-			i++
-			continue
+// special8 reports whether any of the eight bytes of x may be a quote, a
+// backslash or a control (below 0x20): never false when one is, and true
+// only rarely when none is (a borrow past a byte that is).
+func special8(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	s := x ^ (ones * '\\')
+	return ((q-ones)&^q|(s-ones)&^s|(x-ones*0x20)&^x)&highs != 0
+}
+
+// unquoteAppend appends raw with its escapes decoded to out: those of
+// RFC 8259 but for UTF-16 surrogates, which it leaves to encoding/json.
+// What it appends is never longer than raw.
+func unquoteAppend(out, raw []byte) ([]byte, bool) {
+	i := bytes.IndexByte(raw, '\\')
+	for i >= 0 {
+		out = append(out, raw[:i]...)
+		raw = raw[i:]
+		if len(raw) < 2 {
+			return nil, false
 		}
-		if i+1 >= len(raw) {
-			return "", false
-		}
-		switch raw[i+1] {
+		n := 2
+		switch raw[1] {
 		case '"', '\\', '/':
-			out = append(out, raw[i+1])
+			out = append(out, raw[1])
 		case 'b':
 			out = append(out, '\b')
 		case 'f':
@@ -313,22 +373,22 @@ func unquote(raw []byte) (string, bool) {
 		case 't':
 			out = append(out, '\t')
 		case 'u':
-			if i+6 > len(raw) {
-				return "", false
+			if len(raw) < 6 {
+				return nil, false
 			}
-			r, err := strconv.ParseUint(string(raw[i+2:i+6]), 16, 32)
+			r, err := strconv.ParseUint(string(raw[2:6]), 16, 32)
 			if err != nil || utf16.IsSurrogate(rune(r)) {
-				return "", false
+				return nil, false
 			}
 			out = utf8.AppendRune(out, rune(r))
-			i += 6
-			continue
+			n = 6
 		default:
-			return "", false
+			return nil, false
 		}
-		i += 2
+		raw = raw[n:]
+		i = bytes.IndexByte(raw, '\\')
 	}
-	return string(out), true
+	return append(out, raw...), true
 }
 
 // fieldValue reads a field's value as decodeValue does: null nothing, a
@@ -340,7 +400,7 @@ func (d *decoder) fieldValue() ([]string, bool) {
 		if !ok || null {
 			return nil, ok
 		}
-		return []string{s}, true
+		return d.one(s), true
 	}
 	d.i++
 	out := []string{}
@@ -360,6 +420,19 @@ func (d *decoder) fieldValue() ([]string, bool) {
 		}
 		return out, d.next(']')
 	}
+}
+
+// one returns a list of s alone. The lists of a record's one-value fields
+// share an array (cut to length, so that appending to one copies it): a
+// record takes one allocation for them, not one a field.
+func (d *decoder) one(s string) []string {
+	if len(d.slab) == 0 {
+		d.slab = make([]string, 16)
+	}
+	l := d.slab[:1:1]
+	d.slab = d.slab[1:]
+	l[0] = s
+	return l
 }
 
 // scalar reads a string, number, boolean or null.
@@ -383,7 +456,7 @@ func (d *decoder) scalar() (s string, null, ok bool) {
 		if !d.number() {
 			return "", false, false
 		}
-		return string(d.b[start:d.i]), false, true
+		return d.text(d.b[start:d.i]), false, true
 	}
 	return "", false, false
 }
@@ -496,7 +569,7 @@ func (d *decoder) timeInto(t *time.Time) bool {
 		return false
 	}
 	start := d.i
-	if _, ok := d.rawString(); !ok {
+	if _, _, ok := d.rawString(); !ok {
 		return false
 	}
 	return t.UnmarshalJSON(d.b[start:d.i]) == nil
@@ -511,7 +584,7 @@ func (d *decoder) skipBytes() bool {
 	if d.peek() != '"' {
 		return false
 	}
-	_, ok := d.rawString()
+	_, _, ok := d.rawString()
 	return ok
 }
 
@@ -524,14 +597,9 @@ func (d *decoder) bytesInto(p *[]byte) bool {
 	if d.peek() != '"' {
 		return false
 	}
-	raw, ok := d.rawString()
-	if !ok {
-		return false
-	}
-	for _, c := range raw {
-		if c == '\\' {
-			return false // an escaped base64 string: rare, and left to encoding/json
-		}
+	raw, escaped, ok := d.rawString()
+	if !ok || escaped {
+		return false // an escaped base64 string: rare, and left to encoding/json
 	}
 	out := make([]byte, base64.StdEncoding.DecodedLen(len(raw)))
 	n, err := base64.StdEncoding.Decode(out, raw)

@@ -1,7 +1,10 @@
 package forms
 
 import (
+	"bytes"
+	"encoding/binary"
 	"encoding/json"
+	"math/rand/v2"
 	"reflect"
 	"strings"
 	"testing"
@@ -206,7 +209,13 @@ func FuzzDecodeFast(f *testing.F) {
 			return
 		}
 		for _, k := range decodeKinds {
-			got, ok := k.fast(b)
+			// Decoded from a copy overwritten next: the record must own
+			// its strings (the arena copies them).
+			in := bytes.Clone(b)
+			got, ok := k.fast(in)
+			for i := range in {
+				in[i] = '#'
+			}
 			if !ok {
 				continue
 			}
@@ -238,7 +247,11 @@ func FuzzNeedWithoutEvidence(f *testing.F) {
 		if err := want.UnmarshalJSON(b); err != nil {
 			return
 		}
-		got, err := UnmarshalNeedWithoutEvidence(b)
+		in := bytes.Clone(b)
+		got, err := UnmarshalNeedWithoutEvidence(in)
+		for i := range in {
+			in[i] = '#'
+		}
 		if err != nil {
 			t.Fatalf("%q: UnmarshalJSON decodes it, UnmarshalNeedWithoutEvidence fails: %v", b, err)
 		}
@@ -249,4 +262,33 @@ func FuzzNeedWithoutEvidence(f *testing.F) {
 			t.Fatalf("%q:\ngot  %+v\nwant %+v", b, got, &want)
 		}
 	})
+}
+
+// TestSpecial8 holds special8 to its promise: true whenever one of the
+// eight bytes is a quote, a backslash or a control.
+func TestSpecial8(t *testing.T) {
+	special := func(c byte) bool { return c == '"' || c == '\\' || c < 0x20 }
+	for c := range 256 {
+		for p := range 8 {
+			w := []byte("abcdefgh")
+			w[p] = byte(c)
+			if got := special8(binary.LittleEndian.Uint64(w)); got != special(byte(c)) && special(byte(c)) {
+				t.Fatalf("byte %#x at %d: special8 = %v", c, p, got)
+			} else if !special(byte(c)) && got {
+				t.Fatalf("byte %#x at %d alone among letters: special8 = true", c, p)
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		var w [8]byte
+		has := false
+		for i := range w {
+			w[i] = byte(rng.IntN(256))
+			has = has || special(w[i])
+		}
+		if has && !special8(binary.LittleEndian.Uint64(w[:])) {
+			t.Fatalf("%q: special8 = false", w)
+		}
+	}
 }

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -290,5 +292,37 @@ func TestSpecial8(t *testing.T) {
 		if has && !special8(binary.LittleEndian.Uint64(w[:])) {
 			t.Fatalf("%q: special8 = false", w)
 		}
+	}
+}
+
+// TestIDsAsBefore: ids are written as fmt's %x of the bytes wrote them
+// (the demo data's ids must not change), and NewID's are version 4 UUIDs.
+func TestIDsAsBefore(t *testing.T) {
+	old := func(hi, lo uint64) string {
+		var b [16]byte
+		binary.BigEndian.PutUint64(b[:8], hi)
+		binary.BigEndian.PutUint64(b[8:], lo)
+		b[6] = b[6]&0x0f | 0x40
+		b[8] = b[8]&0x3f | 0x80
+		return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		hi, lo := rng.Uint64(), rng.Uint64()
+		if i == 0 {
+			hi, lo = 0, ^uint64(0)
+		}
+		if got, want := NewIDFrom(hi, lo), old(hi, lo); got != want {
+			t.Fatalf("NewIDFrom(%x, %x) = %s, want %s", hi, lo, got, want)
+		}
+	}
+	v4 := regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+	seen := map[string]bool{}
+	for range 1000 {
+		id := NewID()
+		if !v4.MatchString(id) || seen[id] {
+			t.Fatalf("NewID() = %q: not a new version 4 UUID", id)
+		}
+		seen[id] = true
 	}
 }

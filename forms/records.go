@@ -2,6 +2,7 @@ package forms
 
 import (
 	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"slices"
 	"strings"
@@ -172,9 +173,25 @@ func NewID() string {
 	if _, err := rand.Read(b[:]); err != nil {
 		panic(fmt.Sprintf("forms: no randomness: %v", err))
 	}
+	return uuid4(b)
+}
+
+// uuid4 writes 16 bytes as a version 4 UUID: its version and variant bits
+// set, in lowercase hex, grouped 8-4-4-4-12.
+func uuid4(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	out[8] = '-'
+	hex.Encode(out[9:13], b[4:6])
+	out[13] = '-'
+	hex.Encode(out[14:18], b[6:8])
+	out[18] = '-'
+	hex.Encode(out[19:23], b[8:10])
+	out[23] = '-'
+	hex.Encode(out[24:36], b[10:16])
+	return string(out[:])
 }
 
 // NewIDFrom returns a version 4 UUID made from two numbers, for generated
@@ -185,9 +202,7 @@ func NewIDFrom(hi, lo uint64) string {
 		b[i] = byte(hi >> (56 - 8*i))
 		b[8+i] = byte(lo >> (56 - 8*i))
 	}
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	return uuid4(b)
 }
 
 // Clone returns a deep copy of the need: values, diagnosis, confirmation

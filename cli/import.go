@@ -29,7 +29,7 @@ func runImport(ctx context.Context, c *call) error {
 		return errUsage
 	}
 	path := c.args[0]
-	if _, err := jobs.KindOf(ctx, path, *solutions); errors.Is(err, jobs.ErrUnsupportedFile) {
+	if _, err := jobs.KindByName(path, *solutions); errors.Is(err, jobs.ErrUnsupportedFile) {
 		return userError{zh: fmt.Sprintf("无法导入“%s”：只支持 .jsonl 与 .xlsx 文件。", path), en: fmt.Sprintf("cannot import %q: only .jsonl and .xlsx files are supported.", path), err: err}
 	}
 	st, err := c.openLazy(ctx)

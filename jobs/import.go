@@ -221,14 +221,24 @@ func (p *Preview) Messages(lang string) []string {
 // KindOf says what a file holds by its name, and for a workbook by its
 // sheets (a filled 《技术需求解决方案表》 is recognised by its labels).
 func KindOf(ctx context.Context, path string, solutions bool) (ImportKind, error) {
+	kind, err := KindByName(path, solutions)
+	if err == nil && kind == ImportNeeds {
+		if ok, _ := xlsx.IsSolutionWorkbook(ctx, path, xlsx.Options{}); ok {
+			return ImportSolutions, nil
+		}
+	}
+	return kind, err
+}
+
+// KindByName says what a file holds by its name alone, without opening
+// it: a workbook is taken for needs unless solutions says it holds
+// 《技术需求解决方案表》. An unsupported file is ErrUnsupportedFile.
+func KindByName(path string, solutions bool) (ImportKind, error) {
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".jsonl", ".json", ".ndjson":
 		return ImportRecords, nil
 	case ".xlsx":
 		if solutions {
-			return ImportSolutions, nil
-		}
-		if ok, _ := xlsx.IsSolutionWorkbook(ctx, path, xlsx.Options{}); ok {
 			return ImportSolutions, nil
 		}
 		return ImportNeeds, nil
@@ -242,7 +252,7 @@ func KindOf(ctx context.Context, path string, solutions bool) (ImportKind, error
 // all, and ctx's error when cancelled; on an error nothing is left staged.
 // Close the preview unless it is applied.
 func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Preview, error) {
-	kind, err := KindOf(ctx, req.Path, req.Solutions)
+	kind, err := KindByName(req.Path, req.Solutions)
 	if err != nil {
 		return nil, err
 	}
@@ -251,7 +261,12 @@ func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Previe
 	case ImportRecords:
 		err = p.readRecords(ctx)
 	case ImportNeeds:
-		err = p.readNeeds(ctx, st)
+		// The reader of needs first looks whether the workbook holds
+		// filled 《技术需求解决方案表》: one opening of it, not two.
+		if err = p.readNeeds(ctx, st); errors.Is(err, xlsx.ErrSolutionWorkbook) {
+			p.Kind = ImportSolutions
+			err = p.readSolutions(ctx, st)
+		}
 	case ImportSolutions:
 		err = p.readSolutions(ctx, st)
 	}
@@ -259,7 +274,7 @@ func PreviewImport(ctx context.Context, st Importer, req ImportRequest) (*Previe
 		_ = p.Close(ctx)
 		return nil, fmt.Errorf("read %s: %w", req.Path, err)
 	}
-	if kind == ImportSolutions {
+	if p.Kind == ImportSolutions {
 		p.Report, err = st.ImportSolutions(ctx, p.good.sols, store.ImportOptions{DryRun: true})
 	} else {
 		err = p.stage(ctx, st)
@@ -401,7 +416,9 @@ func (p *Preview) readNeeds(ctx context.Context, st Importer) error {
 		}
 		p.Request.HomeRegion = set.HomeRegion
 	}
-	b, err := xlsx.ReadFileStream(ctx, p.Request.Path, p.xlsxOptions())
+	opt := p.xlsxOptions()
+	opt.RefuseSolutions = true
+	b, err := xlsx.ReadFileStream(ctx, p.Request.Path, opt)
 	if err != nil {
 		return err
 	}

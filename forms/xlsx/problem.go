@@ -93,6 +93,10 @@ var (
 	ErrDamaged = errors.New("workbook is damaged")
 	// ErrNoData: no sheet holds a header the catalogue recognises.
 	ErrNoData = errors.New("no sheet with recognisable headers")
+	// ErrSolutionWorkbook: a read told to (Options.RefuseSolutions) found
+	// filled 《技术需求解决方案表》 (see [IsSolutionWorkbook]); the workbook is
+	// for ReadSolutions. Not a *FileError: nothing is wrong with it.
+	ErrSolutionWorkbook = errors.New("the workbook holds filled solution forms")
 )
 
 // FileError is a failure of the import as a whole, with a message for the

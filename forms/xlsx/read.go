@@ -36,6 +36,11 @@ type Options struct {
 	// last call has done == total unless total is 0. It must return
 	// quickly.
 	Progress func(done, total int)
+	// RefuseSolutions makes a read of needs first look whether the
+	// workbook holds filled 《技术需求解决方案表》, as [IsSolutionWorkbook]
+	// does, and return ErrSolutionWorkbook if so: one opening of the
+	// workbook for both questions instead of one each.
+	RefuseSolutions bool
 }
 
 // Batch is what an import read: records ready for the store's Import, and
@@ -370,9 +375,6 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 	if err != nil {
 		return nil, err
 	}
-	if err := refuseLongSheets(info, opt, lim); err != nil {
-		return nil, err
-	}
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{
 		RawCellValue:      true,
 		UnzipSizeLimit:    lim.MaxUnzipSize,
@@ -385,11 +387,17 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 		return nil, fileErr(ErrDamaged, err, "工作簿已损坏，无法打开（"+clipName(err.Error())+"）。", "the workbook is damaged and cannot be opened ("+clipName(err.Error())+").")
 	}
 	defer f.Close()
+	rd := newReader(ctx, f, info, opt, lim)
+	if opt.RefuseSolutions && rd.holdsSolutions() {
+		return nil, ErrSolutionWorkbook
+	}
+	if err := refuseLongSheets(info, opt, lim); err != nil {
+		return nil, err
+	}
 	sp, err := newSpill()
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	rd := newReader(ctx, f, info, opt, lim)
 	rd.batch.spill = sp
 	err = rd.run()
 	if err == nil {

@@ -302,20 +302,27 @@ func IsSolutionWorkbook(ctx context.Context, path string, opt Options) (ok bool,
 		return false, nil // the needs' reader says what is wrong with it
 	}
 	defer closeFn()
+	return rd.holdsSolutions(), nil
+}
+
+// holdsSolutions reports whether a sheet of the workbook (Options.Sheet's,
+// or any visible one) is a list or a form of 《技术需求解决方案表》: a sheet
+// that cannot be read says no, and the reader of needs says what is wrong.
+func (rd *reader) holdsSolutions() bool {
 	names, err := rd.sheetNames()
 	if err != nil {
-		return false, nil
+		return false
 	}
 	for _, name := range names {
 		rows, err := rd.sheetRowsUpTo(name, headerScanRows)
 		if err != nil {
-			return false, nil
+			return false
 		}
 		if _, ok := solutionHeader(rd.cat, rows); ok || isSolutionForm(rd.cat, rows) {
-			return true, nil
+			return true
 		}
 	}
-	return false, nil
+	return false
 }
 
 // openForSolutions checks and opens a workbook for the solution reader.

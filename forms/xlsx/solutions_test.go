@@ -203,6 +203,17 @@ func TestSolutionWorkbookDetection(t *testing.T) {
 	if _, err := ReadSolutionsFile(context.Background(), need, Options{}); !errors.Is(err, ErrNoData) {
 		t.Errorf("a need workbook read as solutions: %v", err)
 	}
+	// A read of needs told to refuse solutions tells the same in one go.
+	if _, err := ReadFileStream(context.Background(), sol, Options{RefuseSolutions: true}); !errors.Is(err, ErrSolutionWorkbook) {
+		t.Errorf("solutions read as needs with RefuseSolutions: %v, want ErrSolutionWorkbook", err)
+	}
+	b, err := ReadFileStream(context.Background(), need, Options{RefuseSolutions: true})
+	if err != nil {
+		t.Fatalf("needs read with RefuseSolutions: %v", err)
+	}
+	if err := b.Close(); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func FuzzReadSolutions(f *testing.F) {

@@ -140,7 +140,7 @@ type evaluationBook struct {
 	cat  *forms.Catalogue
 	lang string
 	now  time.Time
-	ents enterprises
+	ents *enterprises
 	sty  evaluationStyles
 }
 
@@ -275,7 +275,7 @@ func (b *evaluationBook) field(s *evalSheet, label, value string) {
 
 // needBlock writes what the need is, named as its visibility allows.
 func (b *evaluationBook) needBlock(s *evalSheet, n *forms.Need) {
-	lang, e := b.lang, b.ents[n.EnterpriseID]
+	lang, e := b.lang, b.ents.get(n.EnterpriseID)
 	title, who := n.Title(), ""
 	switch n.Visibility() {
 	case forms.VisibilityNamed:

@@ -93,10 +93,6 @@ type ExportStats struct {
 	Private     int // left out as 不公开
 }
 
-// enterprises holds the enterprises an export needs, trimmed to the fields
-// the outputs use, by ID.
-type enterprises map[string]*forms.Enterprise
-
 // loadEnterprises reads every enterprise once, keeping only the fields keep
 // reports true for, and its contacts with the fields contact reports true
 // for (none when contact is nil). What is kept is copied into maps of its
@@ -104,8 +100,8 @@ type enterprises map[string]*forms.Enterprise
 // the maps a record was decoded into are most of one's size (issue 17).
 // The values' lists are shared with the records (the caller's to keep: see
 // [Records]); the exporters only read them.
-func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contact func(id string) bool) (enterprises, error) {
-	out := enterprises{}
+func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contact func(id string) bool) (*enterprises, error) {
+	out := newEnterprises()
 	err := recs.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
 		t := &forms.Enterprise{ID: e.ID, Values: trimValues(e.Values, keep)}
 		if contact != nil && len(e.Contacts) > 0 {
@@ -114,7 +110,7 @@ func loadEnterprises(ctx context.Context, recs Records, keep func(id string) boo
 				t.Contacts[i] = forms.Contact{ID: c.ID, Values: trimValues(c.Values, contact)}
 			}
 		}
-		out[e.ID] = t
+		out.add(t)
 		return nil
 	})
 	if err != nil {

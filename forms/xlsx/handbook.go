@@ -133,7 +133,7 @@ func WriteHandbook(ctx context.Context, w io.Writer, recs Records, opt HandbookO
 // group.
 type handbookContents struct {
 	cat  *forms.Catalogue
-	ents enterprises
+	ents *enterprises
 	opt  HandbookOptions
 	// groupOf maps the ID of each need included to its group's code ("" for
 	// no tech field).
@@ -153,7 +153,7 @@ func (hc *handbookContents) selectNeeds(ctx context.Context, recs Records, st *E
 	hc.counts = map[string]int{}
 	hc.groupOf = map[string]string{}
 	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		p, ok := hc.cat.Publish(n, hc.ents[n.EnterpriseID])
+		p, ok := hc.cat.Publish(n, hc.ents.get(n.EnterpriseID))
 		switch {
 		case !ok:
 			st.Private++
@@ -248,7 +248,7 @@ func (w *hbWriter) groups(ctx context.Context, recs Records, hc *handbookContent
 			if group, in := hc.groupOf[n.ID]; !in || group != g.Code {
 				return nil
 			}
-			p, ok := hc.cat.Publish(n, hc.ents[n.EnterpriseID])
+			p, ok := hc.cat.Publish(n, hc.ents.get(n.EnterpriseID))
 			if !ok || !p.Confirmed && !hc.opt.IncludeUnconfirmed {
 				return nil // changed since the first pass
 			}

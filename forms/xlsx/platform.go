@@ -171,7 +171,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		if n == nil { // left unread: its brief says it is not uploaded
 			return prepared{private: it.brief.Visibility == forms.VisibilityPrivate, skip: true}
 		}
-		e := ents[n.EnterpriseID]
+		e := ents.get(n.EnterpriseID)
 		if n.Visibility() == forms.VisibilityPrivate {
 			return prepared{private: true, skip: true}
 		}

@@ -191,7 +191,7 @@ type report struct {
 	now        time.Time
 	home       string
 	sty        reportStyles
-	ents       enterprises
+	ents       *enterprises
 	progressOf map[string]*forms.Progress
 
 	// total counts every need and enterprise; byArea and byField the needs
@@ -351,7 +351,7 @@ func (r *report) writeList(ctx context.Context, f *excelize.File, sheet string, 
 			}
 		}
 		seq++
-		e := r.ents[n.EnterpriseID]
+		e := r.ents.get(n.EnterpriseID)
 		nf, top := r.count(n, e)
 		texts := r.listRow(n, e, nf, top, seq)
 		vals := make([]any, len(texts))
@@ -446,15 +446,15 @@ func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf forms.NeedFacts,
 // placeEnterprises counts each enterprise in its town's line, or in the
 // 不公开 line when all its needs are 不公开, and in the total.
 func (r *report) placeEnterprises() {
-	for id, e := range r.ents {
+	r.ents.each(func(id string, e *forms.Enterprise) {
 		r.total.AddEnterprise(e, r.home)
 		if r.entPrivate[id] && !r.entPublic[id] {
 			r.private.AddEnterprise(e, r.home)
 			r.fieldEnts[id] = true
-			continue
+			return
 		}
 		r.tallyOf(r.byArea, r.areaOf(e)).AddEnterprise(e, r.home)
-	}
+	})
 }
 
 // writeStats writes the 统计 sheet.

@@ -22,9 +22,11 @@ type enterprises struct {
 
 func newEnterprises() *enterprises { return &enterprises{at: map[string][]byte{}} }
 
-// add packs e, in place of any enterprise of its ID.
-func (es *enterprises) add(e *forms.Enterprise) {
-	es.buf = packEnterprise(es.buf[:0], e)
+// add packs e, in place of any enterprise of its ID: of its values those
+// keep reports true for (all if keep is nil), and its contacts with the
+// values contact reports true for (none if contact is nil).
+func (es *enterprises) add(e *forms.Enterprise, keep, contact func(id string) bool) {
+	es.buf = packEnterprise(es.buf[:0], e, keep, contact)
 	if cap(es.chunk)-len(es.chunk) < len(es.buf) {
 		es.chunk = make([]byte, 0, max(256<<10, len(es.buf)))
 	}
@@ -49,24 +51,36 @@ func (es *enterprises) each(fn func(id string, e *forms.Enterprise)) {
 	}
 }
 
-// packEnterprise appends e to b: its ID, its values, then its contacts,
-// each an ID and values. Values are a count, then each field's id, the
-// number of its values and the values; a text is its length in bytes
-// (uvarint) and its bytes.
-func packEnterprise(b []byte, e *forms.Enterprise) []byte {
+// packEnterprise appends e to b as add keeps it: its ID, its values, then
+// its contacts, each an ID and values. Values are a count, then each
+// field's id, the number of its values and the values; a text is its
+// length in bytes (uvarint) and its bytes.
+func packEnterprise(b []byte, e *forms.Enterprise, keep, contact func(id string) bool) []byte {
 	b = appendText(b, e.ID)
-	b = appendValues(b, e.Values)
+	b = appendValues(b, e.Values, keep)
+	if contact == nil {
+		return binary.AppendUvarint(b, 0)
+	}
 	b = binary.AppendUvarint(b, uint64(len(e.Contacts)))
 	for _, c := range e.Contacts {
 		b = appendText(b, c.ID)
-		b = appendValues(b, c.Values)
+		b = appendValues(b, c.Values, contact)
 	}
 	return b
 }
 
-func appendValues(b []byte, v forms.Values) []byte {
-	b = binary.AppendUvarint(b, uint64(len(v)))
+func appendValues(b []byte, v forms.Values, keep func(id string) bool) []byte {
+	n := 0
+	for id := range v {
+		if keep == nil || keep(id) {
+			n++
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
 	for id, l := range v {
+		if keep != nil && !keep(id) {
+			continue
+		}
 		b = appendText(b, id)
 		b = binary.AppendUvarint(b, uint64(len(l)))
 		for _, s := range l {

@@ -40,7 +40,7 @@ func TestEnterprisesPackedAsAdded(t *testing.T) {
 		for range rng.IntN(3) {
 			e.Contacts = append(e.Contacts, forms.Contact{ID: text(), Values: values()})
 		}
-		es.add(e)
+		es.add(e, nil, func(string) bool { return true })
 		want[e.ID] = e
 	}
 	if len(es.at) != len(want) {

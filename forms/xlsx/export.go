@@ -94,47 +94,18 @@ type ExportStats struct {
 }
 
 // loadEnterprises reads every enterprise once, keeping only the fields keep
-// reports true for, and its contacts with the fields contact reports true
-// for (none when contact is nil). What is kept is copied into maps of its
-// size: a big export holds every enterprise for the whole of its run, and
-// the maps a record was decoded into are most of one's size (issue 17).
-// The values' lists are shared with the records (the caller's to keep: see
-// [Records]); the exporters only read them.
+// reports true for and, when contact is not nil, its contacts with the
+// fields contact reports true for.
 func loadEnterprises(ctx context.Context, recs Records, keep func(id string) bool, contact func(id string) bool) (*enterprises, error) {
 	out := newEnterprises()
 	err := recs.ForEachEnterprise(ctx, func(e *forms.Enterprise) error {
-		t := &forms.Enterprise{ID: e.ID, Values: trimValues(e.Values, keep)}
-		if contact != nil && len(e.Contacts) > 0 {
-			t.Contacts = make([]forms.Contact, len(e.Contacts))
-			for i, c := range e.Contacts {
-				t.Contacts[i] = forms.Contact{ID: c.ID, Values: trimValues(c.Values, contact)}
-			}
-		}
-		out.add(t)
+		out.add(e, keep, contact)
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: read enterprises: %w", err)
 	}
 	return out, nil
-}
-
-// trimValues returns the values of v whose field keep reports true for, in
-// a map of their number.
-func trimValues(v forms.Values, keep func(id string) bool) forms.Values {
-	n := 0
-	for id := range v {
-		if keep(id) {
-			n++
-		}
-	}
-	out := make(forms.Values, n)
-	for id, l := range v {
-		if keep(id) {
-			out[id] = l
-		}
-	}
-	return out
 }
 
 // confirmedContentFields are the enterprise fields that are part of a need's

@@ -525,10 +525,7 @@ func TestUploadRowsNeedOnlyTheProfilesFields(t *testing.T) {
 		rows := 0
 		for _, n := range set.Needs {
 			full := ents[n.EnterpriseID]
-			trimmed := &forms.Enterprise{ID: full.ID, Values: trimValues(full.Values, keep)}
-			for _, c := range full.Contacts {
-				trimmed.Contacts = append(trimmed.Contacts, forms.Contact{ID: c.ID, Values: trimValues(c.Values, func(id string) bool { return written[id] })})
-			}
+			trimmed := unpackEnterprise(packEnterprise(nil, full, keep, func(id string) bool { return written[id] }))
 			if len(trimmed.Values) >= len(full.Values) {
 				t.Fatalf("%s: nothing trimmed of %v", id, full.Values)
 			}

@@ -130,7 +130,7 @@ func (d *dimensionZip) Create(name string) (io.Writer, error) {
 		}
 		return d.zw.Create(name)
 	}
-	sp, err := os.CreateTemp("", "xunbang-sheet-*.xml")
+	sp, err := unlinkedTemp("xunbang-sheet-*.xml")
 	if err != nil {
 		return nil, err
 	}

@@ -36,13 +36,27 @@ type rowSpool struct {
 	buf  []byte
 }
 
-// newRowSpool starts a spool in a new temporary file.
+// newRowSpool starts a spool in a new temporary file (see unlinkedTemp).
 func newRowSpool() (*rowSpool, error) {
-	f, err := os.CreateTemp("", "xunbang-rows-*.xml")
+	f, err := unlinkedTemp("xunbang-rows-*.xml")
 	if err != nil {
 		return nil, err
 	}
 	return &rowSpool{file: f, w: bufio.NewWriterSize(f, 256<<10)}, nil
+}
+
+// unlinkedTemp creates a temporary file readable by its owner only and
+// removes its name at once where the system lets an open file lose its
+// name (not Windows): the rows of an export are business secrets, and a
+// process killed mid-export then leaves none of them behind. Where the
+// name stays, the file is removed when done with.
+func unlinkedTemp(pattern string) (*os.File, error) {
+	f, err := os.CreateTemp("", pattern)
+	if err != nil {
+		return nil, err
+	}
+	_ = os.Remove(f.Name())
+	return f, nil
 }
 
 // remove deletes the spool's file.

@@ -35,6 +35,12 @@ type pendingWrite struct {
 	del bool
 }
 
+// reset empties the bucket's writes, keeping the maps' room.
+func (pb *pendingBucket) reset() {
+	clear(pb.writes)
+	clear(pb.prefixes)
+}
+
 func newWriteBatch() *writeBatch { return &writeBatch{buckets: map[string]*pendingBucket{}} }
 
 func keyPrefix(k []byte) []byte {
@@ -176,8 +182,7 @@ func (tx *Tx) flushBucket(name string) error {
 				return err
 			}
 		}
-		pb.writes = map[string]pendingWrite{}
-		pb.prefixes = map[string]bool{}
+		pb.reset()
 		return nil
 	}
 	b := tx.bucket([]byte(name))
@@ -196,8 +201,7 @@ func (tx *Tx) flushBucket(name string) error {
 			return err
 		}
 	}
-	pb.writes = map[string]pendingWrite{}
-	pb.prefixes = map[string]bool{}
+	pb.reset()
 	return nil
 }
 

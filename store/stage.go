@@ -370,6 +370,7 @@ func (s *Store) stageLocked(ctx context.Context, src ImportSource, opt ImportOpt
 	}
 	var rep ImportReport
 	err := s.stage(ctx, src, opt, &rep)
+	s.spareBatch = nil // the import's own: its maps are as big as its batches
 	// A change undone within the import is none.
 	rep.StatusChanges = slices.DeleteFunc(rep.StatusChanges, func(c StatusChange) bool { return c.From == c.To })
 	if err == nil {
@@ -533,7 +534,12 @@ func (s *Store) stagedUpdate(ctx context.Context, fn func(tx *Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	tx := &Tx{s: s, ctx: ctx, writable: true, batch: newWriteBatch()}
+	wb := s.spareBatch
+	if wb == nil {
+		wb = newWriteBatch()
+	}
+	s.spareBatch = nil
+	tx := &Tx{s: s, ctx: ctx, writable: true, batch: wb}
 	err := guard(s.path, func() error {
 		return s.db.Update(func(btx *bolt.Tx) error {
 			tx.btx = btx
@@ -550,8 +556,10 @@ func (s *Store) stagedUpdate(ctx context.Context, fn func(tx *Tx) error) error {
 	tx.btx = nil
 	if err != nil {
 		tx.rollback()
+		return err
 	}
-	return err
+	s.spareBatch = wb // flushed: every bucket's writes emptied
+	return nil
 }
 
 // Publish makes the staged import the store's: one small transaction

@@ -298,7 +298,11 @@ type Store struct {
 	// writeMu serialises write transactions together with the in-memory
 	// update that follows their commit, so that memory sees commits in order.
 	writeMu sync.Mutex
-	mem     memory
+	// spareBatch is the write batch of the last staged transaction, kept
+	// (emptied) for the next of the same import, whose maps then need not
+	// grow again from nothing; writeMu guards it.
+	spareBatch *writeBatch
+	mem        memory
 	// gen counts the write transactions committed (by update), so that a
 	// staged import knows whether the store changed since it was staged.
 	gen atomic.Uint64

@@ -111,9 +111,12 @@ func MetaKeys(v any) map[string]bool {
 }
 
 func marshalInline(meta any, v Values) ([]byte, error) {
-	b, err := json.Marshal(meta)
-	if err != nil {
-		return nil, err
+	b, ok := appendMetaFast(nil, meta)
+	if !ok {
+		var err error
+		if b, err = json.Marshal(meta); err != nil {
+			return nil, err
+		}
 	}
 	if len(b) < 2 || b[len(b)-1] != '}' {
 		return nil, fmt.Errorf("record metadata is not an object")

@@ -53,10 +53,12 @@ func (n *Need) UnmarshalJSON(b []byte) error { return unmarshalInline(b, (*needM
 // drawn — which it leaves nil (ContentHash stays, and so does whether the
 // confirmation is current): for a writer of outputs, which reads every
 // need and uses neither. Decoding the content was a tenth of an export
-// (issue 17). The evidence's base64 is not checked.
+// (issue 17). The evidence's base64 is not checked. The need's texts share
+// a few allocations (see decoder.transient): it is meant to be used and
+// dropped, and any one of its strings kept keeps them all.
 func UnmarshalNeedWithoutEvidence(b []byte) (*Need, error) {
 	n := new(Need)
-	if decodeFastAs(decoder{b: b, noEvidence: true}, (*needMeta)(n), &n.Values) {
+	if decodeFastAs(decoder{b: b, noEvidence: true, transient: true}, (*needMeta)(n), &n.Values) {
 		return n, nil
 	}
 	if err := unmarshalInlineJSON(b, (*needMeta)(n), &n.Values); err != nil {

@@ -97,8 +97,11 @@ type decoder struct {
 	// noEvidence skips a confirmation's content and signature, leaving
 	// them nil (see UnmarshalNeedWithoutEvidence).
 	noEvidence bool
-	slab       []string // for one (see there)
-	arena      []byte   // for the strings (see reserve)
+	// transient says the record is not kept by its reader: its strings
+	// and one-value lists share allocations (see reserve and one).
+	transient bool
+	slab      []string // for one (see there)
+	arena     []byte   // for the strings (see reserve)
 }
 
 func (d *decoder) ws() {
@@ -267,12 +270,15 @@ func (d *decoder) str() (string, bool) {
 	return d.keep(out), true
 }
 
-// A record's strings are copied into chunks of bytes it owns (an arena):
-// a few allocations a record instead of one a string. A chunk is never
-// written again where a string lies, so the strings stay as they are; a
-// string kept keeps its chunk, which holds the same record's other texts.
-// A long string gets bytes of its own, so that little of a chunk is left
-// unused.
+// A record whose reader does not keep it (an export's need: decoder.
+// transient) has its strings copied into chunks of bytes it owns (an
+// arena): a few allocations a record instead of one a string. A chunk is
+// never written again where a string lies, so the strings stay as they
+// are; but a string kept keeps its chunk, which holds the same record's
+// other texts, so a record whose strings may be kept (an import's
+// enterprise, whose name a merger holds for the whole import) gets one
+// allocation a string, as before. A long string gets bytes of its own, so
+// that little of a chunk is left unused.
 const arenaChunk = 4 << 10
 
 // reserve returns room for at least n bytes, to append a string just read
@@ -280,7 +286,7 @@ const arenaChunk = 4 << 10
 // no bigger than the rest of the record, which is all the text there can
 // still be.
 func (d *decoder) reserve(n int) []byte {
-	if n > arenaChunk/4 {
+	if n > arenaChunk/4 || !d.transient {
 		return make([]byte, 0, n)
 	}
 	if cap(d.arena)-len(d.arena) < n {
@@ -422,10 +428,13 @@ func (d *decoder) fieldValue() ([]string, bool) {
 	}
 }
 
-// one returns a list of s alone. The lists of a record's one-value fields
-// share an array (cut to length, so that appending to one copies it): a
-// record takes one allocation for them, not one a field.
+// one returns a list of s alone. The lists of a transient record's
+// one-value fields share an array (cut to length, so that appending to one
+// copies it): a record takes one allocation for them, not one a field.
 func (d *decoder) one(s string) []string {
+	if !d.transient {
+		return []string{s}
+	}
 	if len(d.slab) == 0 {
 		d.slab = make([]string, 16)
 	}

@@ -7,7 +7,9 @@
 // complete it is synced, given its mode, closed, renamed over the target, and
 // the directory is synced so that the rename itself survives a power cut. A
 // write that fails or is abandoned removes the temporary file and leaves the
-// target as it was.
+// target as it was. A write killed midway leaves its temporary file; the
+// next write of the same target that commits removes it once it is an hour
+// old.
 //
 // Every file xunbang writes whole — exports, cards, backups, the control
 // file, screenshots — goes through here (tailscale's atomicfile is the
@@ -20,6 +22,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
+	"time"
 )
 
 // File is a file being written: a temporary file beside its target that
@@ -77,7 +81,35 @@ func (f *File) Commit() error {
 		return fmt.Errorf("write %s: %w", f.path, err)
 	}
 	SyncDir(filepath.Dir(f.path))
+	removeStale(f.path, time.Now().Add(-staleAfter))
 	return nil
+}
+
+// staleAfter is how old a temporary file of a target must be for a
+// committed write of the same target to take it for a killed write's.
+const staleAfter = time.Hour
+
+// removeStale removes the temporary files of writes of path that a killed
+// process left (TempGlob) and that were last written before cutoff: an
+// export into the user's own folder has no one else to tidy it, and the
+// leftovers are visible files on Windows. Fresh ones may be another
+// write's, in progress, and stay.
+func removeStale(path string, cutoff time.Time) {
+	dir, base := filepath.Dir(path), filepath.Base(path)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		mid, pre := strings.CutPrefix(e.Name(), "."+base+".")
+		mid, suf := strings.CutSuffix(mid, ".tmp")
+		if !pre || !suf || mid == "" || strings.Trim(mid, "0123456789") != "" || !e.Type().IsRegular() {
+			continue // CreateTemp puts digits where the pattern has *
+		}
+		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
+			_ = os.Remove(filepath.Join(dir, e.Name()))
+		}
+	}
 }
 
 // Cleanup abandons a write that was not committed: it closes and removes

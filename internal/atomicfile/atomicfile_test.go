@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"testing"
+	"time"
 )
 
 // names lists what dir holds.
@@ -135,5 +136,45 @@ func TestTempGlobFindsWhatAKilledWriteLeaves(t *testing.T) {
 	}
 	if other, _ := filepath.Glob(filepath.Join(dir, TempGlob("other.db*"))); len(other) != 0 {
 		t.Errorf("another name's glob found %v", other)
+	}
+}
+
+// TestCommitRemovesStaleLeftovers: a write that commits removes what
+// killed writes of the same target left over an hour ago, and nothing else:
+// not a fresh one (another write's, in progress), not another target's, not
+// a file that merely looks alike.
+func TestCommitRemovesStaleLeftovers(t *testing.T) {
+	dir := t.TempDir()
+	target := filepath.Join(dir, "需求上传表[1].xlsx")
+	old := time.Now().Add(-2 * time.Hour)
+	names := map[string]bool{ // name: stays
+		".需求上传表[1].xlsx.123456.tmp": false,
+		".需求上传表[1].xlsx.987.tmp":    true, // fresh
+		".other.xlsx.123456.tmp":    true,
+		".需求上传表[1].xlsx.abc.tmp":    true, // not CreateTemp's
+		"需求上传表[1].xlsx.123.tmp":     true, // not hidden
+	}
+	for name, stays := range names {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if !stays || name != ".需求上传表[1].xlsx.987.tmp" {
+			if err := os.Chtimes(p, old, old); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if err := WriteFile(target, []byte("new"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for name, stays := range names {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if got := err == nil; got != stays {
+			t.Errorf("%s: there %v, want %v", name, got, stays)
+		}
+	}
+	if b, err := os.ReadFile(target); err != nil || string(b) != "new" {
+		t.Fatalf("target: %q %v", b, err)
 	}
 }

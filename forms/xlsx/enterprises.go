@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"encoding/binary"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/xunbang/xunbang/forms"
@@ -97,7 +98,11 @@ func appendText(b []byte, s string) []byte {
 // unpackEnterprise reads what packEnterprise wrote. Its texts are the
 // packed bytes themselves, which are never written again.
 func unpackEnterprise(b []byte) *forms.Enterprise {
-	u := unpacker{b: b}
+	return unpackFrom(&unpacker{b: b})
+}
+
+// unpackFrom reads an enterprise packed by packEnterprise from u.
+func unpackFrom(u *unpacker) *forms.Enterprise {
 	e := &forms.Enterprise{ID: u.text(), Values: u.values()}
 	if n := u.count(); n > 0 {
 		e.Contacts = make([]forms.Contact, n)
@@ -109,9 +114,11 @@ func unpackEnterprise(b []byte) *forms.Enterprise {
 }
 
 // unpacker reads packed bytes, which its caller wrote: it trusts them.
+// Its texts are the bytes themselves, or copies of them with copy.
 type unpacker struct {
-	b []byte
-	i int
+	b    []byte
+	i    int
+	copy bool
 }
 
 func (u *unpacker) count() int {
@@ -126,6 +133,9 @@ func (u *unpacker) text() string {
 		return ""
 	}
 	s := unsafe.String(&u.b[u.i], n)
+	if u.copy {
+		s = string(u.b[u.i : u.i+n])
+	}
 	u.i += n
 	return s
 }
@@ -142,4 +152,69 @@ func (u *unpacker) values() forms.Values {
 		v[id] = l
 	}
 	return v
+}
+
+// The reader of a workbook keeps each enterprise packed between its rows
+// and in its spill (see reader.settle). packReadEnterprise packs what
+// encoding it and decoding it as JSON would give back — its filled fields
+// (forms.Values.Has) — in the binary form above, 'P' first, for the
+// enterprises a workbook makes (an ID, a catalogue version, values and
+// contacts, all valid UTF-8); any other it packs as JSON, which starts
+// with '{'. TestReadEnterprisePackedAsJSONWould holds the two to the same
+// records.
+func packReadEnterprise(e *forms.Enterprise) ([]byte, error) {
+	if e.Rev != "" || len(e.Overrides) > 0 || e.Team != "" || e.CreatedBy != "" ||
+		!e.CreatedAt.IsZero() || !e.UpdatedAt.IsZero() || !validUTF8(e) {
+		return e.MarshalJSON()
+	}
+	b := appendText(append(make([]byte, 0, 512), 'P'), e.CatalogueVersion)
+	b = appendText(b, e.ID)
+	b = appendValues(b, e.Values, e.Values.Has)
+	b = binary.AppendUvarint(b, uint64(len(e.Contacts)))
+	for _, c := range e.Contacts {
+		b = appendText(b, c.ID)
+		b = appendValues(b, c.Values, c.Values.Has)
+	}
+	return b, nil
+}
+
+// unpackReadEnterprise reads what packReadEnterprise wrote, copying its
+// texts (p may be a buffer read into again).
+func unpackReadEnterprise(p []byte) (*forms.Enterprise, error) {
+	if len(p) == 0 || p[0] != 'P' {
+		e := new(forms.Enterprise)
+		return e, e.UnmarshalJSON(p)
+	}
+	u := unpacker{b: p, i: 1, copy: true}
+	cv := u.text()
+	e := unpackFrom(&u)
+	e.CatalogueVersion = cv
+	return e, nil
+}
+
+// validUTF8 reports whether every text of e is valid UTF-8 (JSON would
+// write each bad byte as U+FFFD).
+func validUTF8(e *forms.Enterprise) bool {
+	ok := func(v forms.Values) bool {
+		for id, l := range v {
+			if !utf8.ValidString(id) {
+				return false
+			}
+			for _, s := range l {
+				if !utf8.ValidString(s) {
+					return false
+				}
+			}
+		}
+		return true
+	}
+	if !utf8.ValidString(e.ID) || !utf8.ValidString(e.CatalogueVersion) || !ok(e.Values) {
+		return false
+	}
+	for _, c := range e.Contacts {
+		if !utf8.ValidString(c.ID) || !ok(c.Values) {
+			return false
+		}
+	}
+	return true
 }

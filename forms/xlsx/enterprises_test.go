@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -63,5 +64,63 @@ func TestEnterprisesPackedAsAdded(t *testing.T) {
 	}
 	if es.get("no such id") != nil {
 		t.Error("an unknown id gives an enterprise")
+	}
+}
+
+// TestReadEnterprisePackedAsJSONWould: an enterprise the reader packs comes
+// back as encoding it to JSON and decoding it gave it back before — blank
+// fields dropped, lists, contacts and meta as they were — and the ones a
+// workbook makes are packed in the binary form.
+func TestReadEnterprisePackedAsJSONWould(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	texts := []string{"", " ", "\t", "江苏某精密制造有限公司", "a\"b\\c\n", "320583", "true", "1.50", "\u2028", "bad \xff"}
+	values := func() forms.Values {
+		v := forms.Values{}
+		for _, id := range []string{"enterprise_name", "credit_code", "region", "contact_name", "phone", "unknown_x"} {
+			if rng.IntN(3) == 0 {
+				continue
+			}
+			l := make([]string, rng.IntN(3))
+			for j := range l {
+				l[j] = texts[rng.IntN(len(texts))]
+			}
+			v[id] = l
+		}
+		return v
+	}
+	binary := 0
+	for i := range 3000 {
+		e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: "2026.2", Values: values()}
+		for range rng.IntN(3) {
+			e.Contacts = append(e.Contacts, forms.Contact{ID: forms.NewID(), Values: values()})
+		}
+		if i%10 == 0 {
+			e.Team, e.CreatedAt = "一队", time.Date(2026, 12, 3, 0, 0, 0, 0, time.UTC)
+		}
+		want := new(forms.Enterprise)
+		j, err := e.MarshalJSON()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := want.UnmarshalJSON(j); err != nil {
+			t.Fatal(err)
+		}
+		p, err := packReadEnterprise(e)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p[0] == 'P' {
+			binary++
+		}
+		got, err := unpackReadEnterprise(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("%+v:\ngot  %+v\nwant %+v", e, got, want)
+		}
+	}
+	if binary < 1000 {
+		t.Fatalf("only %d of 3000 packed in the binary form", binary)
 	}
 }

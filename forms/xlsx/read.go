@@ -119,8 +119,8 @@ func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
 		return nil
 	}
 	return b.entSpill.eachRecord("enterprises", func(p []byte) error {
-		e := new(forms.Enterprise)
-		if err := e.UnmarshalJSON(p); err != nil {
+		e, err := unpackReadEnterprise(p)
+		if err != nil {
 			return fmt.Errorf("xlsx: read the spilled enterprises: %w", err)
 		}
 		if b.leftOut(e.ID) {

@@ -114,7 +114,7 @@ func (rd *reader) settle(es *entState) {
 		return
 	}
 	es.missing = forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final))
-	p, err := es.e.MarshalJSON()
+	p, err := packReadEnterprise(es.e)
 	if err != nil {
 		rd.packErr = cmp.Or(rd.packErr, fmt.Errorf("xlsx: keep enterprise %s: %w", es.e.ID, err))
 		return
@@ -127,8 +127,8 @@ func (rd *reader) wake(es *entState) {
 	if es.e != nil {
 		return
 	}
-	e := new(forms.Enterprise)
-	if err := e.UnmarshalJSON(es.packed); err != nil {
+	e, err := unpackReadEnterprise(es.packed)
+	if err != nil {
 		rd.packErr = cmp.Or(rd.packErr, fmt.Errorf("xlsx: read back enterprise: %w", err))
 		e.Values = forms.Values{}
 	}

@@ -27,7 +27,7 @@ func newEnterprises() *enterprises { return &enterprises{at: map[string][]byte{}
 // keep reports true for (all if keep is nil), and its contacts with the
 // values contact reports true for (none if contact is nil).
 func (es *enterprises) add(e *forms.Enterprise, keep, contact func(id string) bool) {
-	es.buf = packEnterprise(es.buf[:0], e, keep, contact)
+	es.buf = packEnterprise(es.buf[:0], e, byID(keep), byID(contact))
 	if cap(es.chunk)-len(es.chunk) < len(es.buf) {
 		es.chunk = make([]byte, 0, max(256<<10, len(es.buf)))
 	}
@@ -52,11 +52,26 @@ func (es *enterprises) each(fn func(id string, e *forms.Enterprise)) {
 	}
 }
 
-// packEnterprise appends e to b as add keeps it: its ID, its values, then
-// its contacts, each an ID and values. Values are a count, then each
-// field's id, the number of its values and the values; a text is its
+// fieldFilter says whether a field of values is packed.
+type fieldFilter func(v forms.Values, id string) bool
+
+// byID is the filter of the fields keep reports true for (nil for nil).
+func byID(keep func(id string) bool) fieldFilter {
+	if keep == nil {
+		return nil
+	}
+	return func(_ forms.Values, id string) bool { return keep(id) }
+}
+
+// filled keeps the fields filled in (forms.Values.Has).
+func filled(v forms.Values, id string) bool { return v.Has(id) }
+
+// packEnterprise appends e to b: its ID, its values keep reports true for
+// (all if keep is nil), then its contacts (none if contact is nil), each
+// an ID and its values contact reports true for. Values are a count, then
+// each field's id, the number of its values and the values; a text is its
 // length in bytes (uvarint) and its bytes.
-func packEnterprise(b []byte, e *forms.Enterprise, keep, contact func(id string) bool) []byte {
+func packEnterprise(b []byte, e *forms.Enterprise, keep, contact fieldFilter) []byte {
 	b = appendText(b, e.ID)
 	b = appendValues(b, e.Values, keep)
 	if contact == nil {
@@ -70,16 +85,16 @@ func packEnterprise(b []byte, e *forms.Enterprise, keep, contact func(id string)
 	return b
 }
 
-func appendValues(b []byte, v forms.Values, keep func(id string) bool) []byte {
+func appendValues(b []byte, v forms.Values, keep fieldFilter) []byte {
 	n := 0
 	for id := range v {
-		if keep == nil || keep(id) {
+		if keep == nil || keep(v, id) {
 			n++
 		}
 	}
 	b = binary.AppendUvarint(b, uint64(n))
 	for id, l := range v {
-		if keep != nil && !keep(id) {
+		if keep != nil && !keep(v, id) {
 			continue
 		}
 		b = appendText(b, id)
@@ -168,14 +183,7 @@ func packReadEnterprise(e *forms.Enterprise) ([]byte, error) {
 		return e.MarshalJSON()
 	}
 	b := appendText(append(make([]byte, 0, 512), 'P'), e.CatalogueVersion)
-	b = appendText(b, e.ID)
-	b = appendValues(b, e.Values, e.Values.Has)
-	b = binary.AppendUvarint(b, uint64(len(e.Contacts)))
-	for _, c := range e.Contacts {
-		b = appendText(b, c.ID)
-		b = appendValues(b, c.Values, c.Values.Has)
-	}
-	return b, nil
+	return packEnterprise(b, e, filled, filled), nil
 }
 
 // unpackReadEnterprise reads what packReadEnterprise wrote, copying its

@@ -525,7 +525,7 @@ func TestUploadRowsNeedOnlyTheProfilesFields(t *testing.T) {
 		rows := 0
 		for _, n := range set.Needs {
 			full := ents[n.EnterpriseID]
-			trimmed := unpackEnterprise(packEnterprise(nil, full, keep, func(id string) bool { return written[id] }))
+			trimmed := unpackEnterprise(packEnterprise(nil, full, byID(keep), byID(func(id string) bool { return written[id] })))
 			if len(trimmed.Values) >= len(full.Values) {
 				t.Fatalf("%s: nothing trimmed of %v", id, full.Values)
 			}

@@ -34,7 +34,7 @@ func appendMetaFast(b []byte, meta any) ([]byte, bool) {
 }
 
 func appendEnterpriseMeta(b []byte, e *enterpriseMeta) ([]byte, bool) {
-	if !plainJSONText(e.ID, e.Rev, e.CatalogueVersion, e.Team, e.CreatedBy) || !plainJSONList(e.Overrides) {
+	if !plainJSONText(e.ID, e.Rev, e.CatalogueVersion, e.Team, e.CreatedBy) || !plainJSONText(e.Overrides...) {
 		return nil, false
 	}
 	b = AppendJSONString(append(b, `{"id":`...), e.ID)
@@ -57,13 +57,11 @@ func appendEnterpriseMeta(b []byte, e *enterpriseMeta) ([]byte, bool) {
 		}
 		b = append(b, ']')
 	}
-	b, ok := appendOmitEmptyList(b, "overrides", e.Overrides)
-	if !ok {
-		return nil, false
-	}
+	b = appendOmitEmptyList(b, "overrides", e.Overrides)
 	b = appendOmitEmpty(b, "team", e.Team)
 	b = appendOmitEmpty(b, "created_by", e.CreatedBy)
-	if b, ok = appendTime(b, "created_at", e.CreatedAt); !ok {
+	b, ok := appendTime(b, "created_at", e.CreatedAt)
+	if !ok {
 		return nil, false
 	}
 	if b, ok = appendTime(b, "updated_at", e.UpdatedAt); !ok {
@@ -76,7 +74,7 @@ func appendNeedMeta(b []byte, n *needMeta) ([]byte, bool) {
 	if n.Diagnosis != nil || n.Confirmation != nil || n.Evaluation != nil || n.Platform != (Platform{}) ||
 		!plainJSONText(n.ID, n.EnterpriseID, n.ContactID, n.Rev, n.BaseRev, n.CatalogueVersion,
 			string(n.Status), string(n.StaleFrom), n.Team, n.CreatedBy) ||
-		!plainJSONList(n.Missing) || !plainJSONList(n.Overrides) {
+		!plainJSONText(n.Missing...) || !plainJSONText(n.Overrides...) {
 		return nil, false
 	}
 	b = AppendJSONString(append(b, `{"id":`...), n.ID)
@@ -87,8 +85,8 @@ func appendNeedMeta(b []byte, n *needMeta) ([]byte, bool) {
 	b = appendOmitEmpty(b, "catalogue_version", n.CatalogueVersion)
 	b = AppendJSONString(append(b, `,"status":`...), string(n.Status))
 	b = appendOmitEmpty(b, "stale_from", string(n.StaleFrom))
-	b, _ = appendOmitEmptyList(b, "missing", n.Missing)
-	b, _ = appendOmitEmptyList(b, "overrides", n.Overrides)
+	b = appendOmitEmptyList(b, "missing", n.Missing)
+	b = appendOmitEmptyList(b, "overrides", n.Overrides)
 	b = appendOmitEmpty(b, "team", n.Team)
 	b = appendOmitEmpty(b, "created_by", n.CreatedBy)
 	b, ok := appendTime(b, "created_at", n.CreatedAt)
@@ -113,8 +111,6 @@ func plainJSONText(texts ...string) bool {
 	return true
 }
 
-func plainJSONList(l []string) bool { return plainJSONText(l...) }
-
 // appendOmitEmpty appends ,"key":"s" unless s is empty (omitempty).
 func appendOmitEmpty(b []byte, key, s string) []byte {
 	if s == "" {
@@ -125,10 +121,10 @@ func appendOmitEmpty(b []byte, key, s string) []byte {
 }
 
 // appendOmitEmptyList appends ,"key":["a","b"] unless l is empty
-// (omitempty); ok is always true, for chaining.
-func appendOmitEmptyList(b []byte, key string, l []string) ([]byte, bool) {
+// (omitempty).
+func appendOmitEmptyList(b []byte, key string, l []string) []byte {
 	if len(l) == 0 {
-		return b, true
+		return b
 	}
 	b = append(append(append(b, `,"`...), key...), `":[`...)
 	for i, s := range l {
@@ -137,7 +133,7 @@ func appendOmitEmptyList(b []byte, key string, l []string) ([]byte, bool) {
 		}
 		b = AppendJSONString(b, s)
 	}
-	return append(b, ']'), true
+	return append(b, ']')
 }
 
 // appendTime appends ,"key":time as time.Time's MarshalJSON writes it, or

@@ -485,7 +485,7 @@ func (rb *rowBuilder) techField(v *needView, fd *forms.Field, c ProfileColumn, l
 	for _, code := range l {
 		deeper := false
 		for _, other := range l {
-			if other != code && isAncestor(voc, code, other) {
+			if other != code && voc.Above(code, other) {
 				deeper = true
 				break
 			}
@@ -516,11 +516,6 @@ func (rb *rowBuilder) techField(v *needView, fd *forms.Field, c ProfileColumn, l
 		}
 	}
 	return strings.Join(out, "；")
-}
-
-// isAncestor reports whether code a lies above code b.
-func isAncestor(voc *forms.Vocabulary, a, b string) bool {
-	return voc.Above(a, b)
 }
 
 // regionCell writes a region code as a full name or as the 6-digit codes

@@ -40,7 +40,7 @@ type File struct {
 // Create starts writing path, whose mode will be perm once committed. The
 // directory must exist.
 func Create(path string, perm fs.FileMode) (*File, error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := os.CreateTemp(filepath.Dir(path), TempGlob(filepath.Base(path)))
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
 	}
@@ -95,16 +95,21 @@ const staleAfter = time.Hour
 // leftovers are visible files on Windows. Fresh ones may be another
 // write's, in progress, and stay.
 func removeStale(path string, cutoff time.Time) {
-	dir, base := filepath.Dir(path), filepath.Base(path)
+	dir := filepath.Dir(path)
 	entries, err := os.ReadDir(dir)
 	if err != nil {
 		return
 	}
+	// The name is not a glob (it may hold [ or *): the pattern is matched
+	// by its two halves, around the digits CreateTemp puts for its last *.
+	pat := TempGlob(filepath.Base(path))
+	star := strings.LastIndex(pat, "*")
+	prefix, suffix := pat[:star], pat[star+1:]
 	for _, e := range entries {
-		mid, pre := strings.CutPrefix(e.Name(), "."+base+".")
-		mid, suf := strings.CutSuffix(mid, ".tmp")
+		mid, pre := strings.CutPrefix(e.Name(), prefix)
+		mid, suf := strings.CutSuffix(mid, suffix)
 		if !pre || !suf || mid == "" || strings.Trim(mid, "0123456789") != "" || !e.Type().IsRegular() {
-			continue // CreateTemp puts digits where the pattern has *
+			continue
 		}
 		if info, err := e.Info(); err == nil && info.ModTime().Before(cutoff) {
 			_ = os.Remove(filepath.Join(dir, e.Name()))

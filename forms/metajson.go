@@ -58,16 +58,7 @@ func appendEnterpriseMeta(b []byte, e *enterpriseMeta) ([]byte, bool) {
 		b = append(b, ']')
 	}
 	b = appendOmitEmptyList(b, "overrides", e.Overrides)
-	b = appendOmitEmpty(b, "team", e.Team)
-	b = appendOmitEmpty(b, "created_by", e.CreatedBy)
-	b, ok := appendTime(b, "created_at", e.CreatedAt)
-	if !ok {
-		return nil, false
-	}
-	if b, ok = appendTime(b, "updated_at", e.UpdatedAt); !ok {
-		return nil, false
-	}
-	return append(b, '}'), true
+	return appendRecordEnd(b, e.Team, e.CreatedBy, e.CreatedAt, e.UpdatedAt)
 }
 
 func appendNeedMeta(b []byte, n *needMeta) ([]byte, bool) {
@@ -87,13 +78,20 @@ func appendNeedMeta(b []byte, n *needMeta) ([]byte, bool) {
 	b = appendOmitEmpty(b, "stale_from", string(n.StaleFrom))
 	b = appendOmitEmptyList(b, "missing", n.Missing)
 	b = appendOmitEmptyList(b, "overrides", n.Overrides)
-	b = appendOmitEmpty(b, "team", n.Team)
-	b = appendOmitEmpty(b, "created_by", n.CreatedBy)
-	b, ok := appendTime(b, "created_at", n.CreatedAt)
+	return appendRecordEnd(b, n.Team, n.CreatedBy, n.CreatedAt, n.UpdatedAt)
+}
+
+// appendRecordEnd appends the keys an enterprise's and a need's metadata
+// end with (team, created_by, created_at, updated_at) and closes the
+// object; false where a time cannot be written.
+func appendRecordEnd(b []byte, team, createdBy string, createdAt, updatedAt time.Time) ([]byte, bool) {
+	b = appendOmitEmpty(b, "team", team)
+	b = appendOmitEmpty(b, "created_by", createdBy)
+	b, ok := appendTime(b, "created_at", createdAt)
 	if !ok {
 		return nil, false
 	}
-	if b, ok = appendTime(b, "updated_at", n.UpdatedAt); !ok {
+	if b, ok = appendTime(b, "updated_at", updatedAt); !ok {
 		return nil, false
 	}
 	return append(b, '}'), true

@@ -240,6 +240,41 @@ func (tx *Tx) outboxEntry(bucket, k, v []byte, quarantined bool) (OutboxEntry, e
 	return e, nil
 }
 
+// Precedes reports whether earlier is a revision of the record (kind, id)
+// stored before its revision later: a state of the record that later was
+// edited from, directly or through the revisions between. A push that
+// conflicts with such a revision conflicts only with this store's own past
+// (the answer to its push was lost, then the record was edited again), so
+// the entry can be pushed again on it. Unknown revisions give false.
+func (s *Store) Precedes(ctx context.Context, kind, id, earlier, later string) (bool, error) {
+	if earlier == "" || earlier == later {
+		return false, nil
+	}
+	found := false
+	err := s.View(ctx, func(tx *Tx) error {
+		seen := false
+		return tx.eachRevision(revisionsBucketOf(kind), id, func(_ uint64, v []byte) error {
+			var r struct {
+				Rev string `json:"rev"`
+			}
+			if err := json.Unmarshal(v, &r); err != nil {
+				return fmt.Errorf("%s %s revision: %w", kind, id, err)
+			}
+			switch r.Rev {
+			case earlier:
+				seen = true
+			case later:
+				found = seen
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		return false, fmt.Errorf("order of revisions: %w", err)
+	}
+	return found, nil
+}
+
 // Outbox returns up to limit pending entries (not quarantined), one per
 // record, in the order the records first changed; limit <= 0 means all.
 func (s *Store) Outbox(ctx context.Context, limit int) ([]OutboxEntry, error) {

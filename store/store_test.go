@@ -985,3 +985,44 @@ func TestStaleCopyKeepsVerdict(t *testing.T) {
 		mustSaveNeed(t, s, got)
 	}
 }
+
+// Precedes follows the order in which a record's revisions were stored:
+// true only for an earlier revision of the same record.
+func TestPrecedes(t *testing.T) {
+	ctx := context.Background()
+	s, _ := openTest(t)
+	e := mustSaveEnterprise(t, s, newEnterprise("苏州某某传感科技有限公司", "91320594MA1X2Y3Z4B", "320594"))
+	n := mustSaveNeed(t, s, newNeed(e.ID, "MEMS 封装良率"))
+	var revs []string
+	for i := range 3 {
+		revs = append(revs, n.Rev)
+		n.Values.Set("keywords", fmt.Sprintf("第%d稿", i))
+		mustSaveNeed(t, s, n)
+	}
+	revs = append(revs, n.Rev)
+	other := mustSaveNeed(t, s, newNeed(e.ID, "另一条需求"))
+	tests := []struct {
+		name           string
+		kind, id       string
+		earlier, later string
+		want           bool
+	}{
+		{"first before last", KindNeed, n.ID, revs[0], revs[3], true},
+		{"one before the next", KindNeed, n.ID, revs[1], revs[2], true},
+		{"last before first", KindNeed, n.ID, revs[3], revs[0], false},
+		{"itself", KindNeed, n.ID, revs[2], revs[2], false},
+		{"no revision", KindNeed, n.ID, "", revs[2], false},
+		{"unknown", KindNeed, n.ID, forms.NewID(), revs[2], false},
+		{"another need's", KindNeed, n.ID, other.Rev, revs[3], false},
+		{"asked under the other need", KindNeed, other.ID, revs[0], revs[3], false},
+		{"asked as an enterprise", KindEnterprise, n.ID, revs[0], revs[3], false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := s.Precedes(ctx, tc.kind, tc.id, tc.earlier, tc.later)
+			if err != nil || got != tc.want {
+				t.Fatalf("Precedes = %v, %v; want %v", got, err, tc.want)
+			}
+		})
+	}
+}

@@ -231,3 +231,53 @@ func TestEachFault(t *testing.T) {
 		})
 	}
 }
+
+// When the answer to a push is lost and the need is then edited again, the
+// next sync finds the server holding the store's own earlier revision: it
+// pushes the edit on it, with no conflict for the user to resolve.
+func TestLostAnswerThenEdit(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	px, err := faultproxy.New(h.URL, 1, faultproxy.LostReply)
+	if err != nil {
+		t.Fatal(err)
+	}
+	front := httptest.NewServer(px)
+	defer front.Close()
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, st, 3)
+	cfg := fastConfig(front.URL, h.token("li", "suzhou"))
+	cfg.RetryCount = 0
+	c := newClient(t, st, cfg)
+	px.SetRate(1)
+	if _, err := c.Sync(ctx); err == nil {
+		t.Fatal("the sync whose answer was lost succeeded")
+	}
+	if n, _ := h.srv.RevisionCount(context.Background()); n == 0 {
+		t.Fatal("the server stored nothing before the answer was lost")
+	}
+	px.SetRate(0)
+	for i, id := range ids[:2] {
+		n, err := st.Need(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for j := range 2 { // two autosaves
+			n.Values.Set("keywords", fmt.Sprintf("第%d条第%d稿", i, j))
+			if err := st.SaveNeed(ctx, n); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	rep, err := c.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Conflicts != 0 || rep.Rebased != 2 {
+		t.Fatalf("after the lost answer and two edits: %s, %d rebased", rep, rep.Rebased)
+	}
+	if cfs, _ := client.Conflicts(ctx, st); len(cfs) != 0 {
+		t.Fatalf("conflicts kept: %+v", cfs)
+	}
+	assertInSync(t, h, "suzhou", st)
+}

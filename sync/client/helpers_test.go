@@ -238,7 +238,7 @@ func assertInSync(t testing.TB, h *hub, team string, st *store.Store) {
 	t.Helper()
 	local, server := localRevs(t, st), h.revs(team)
 	if d := diff(local, server); d != "" {
-		t.Fatalf("server and client differ (local vs server):\n%s", d)
+		t.Fatalf("server and client differ (local vs server):\n%s\n%s", d, explainDiff(t, st, local, server))
 	}
 	revs := allLocalRevisions(t, st)
 	n, err := h.srv.RevisionCount(context.Background())
@@ -277,4 +277,50 @@ func confirm(t testing.TB, st *store.Store, needID string) {
 	if err := st.SaveNeed(ctx, n); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// explainDiff says, for a failing assertInSync, what the store holds of the
+// records that differ: each one's local history (revision ← base), what
+// waits in its outbox or quarantine, and the conflicts kept.
+func explainDiff(t testing.TB, st *store.Store, local, server map[string]string) string {
+	t.Helper()
+	ctx := context.Background()
+	var b strings.Builder
+	for key, rev := range local {
+		kind, id, _ := strings.Cut(key, "/")
+		if server[key] == rev || kind != "need" {
+			continue
+		}
+		l, err := st.NeedRevisions(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "%s history:", key)
+		for _, n := range l {
+			fmt.Fprintf(&b, " %s←%s", shortID(n.Rev), shortID(n.BaseRev))
+		}
+		b.WriteString("\n")
+	}
+	q, err := st.QuarantinedOutbox(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range q {
+		fmt.Fprintf(&b, "quarantined %s/%s %s←%s conflict=%v reasons=%v\n", e.Kind, e.ID, shortID(e.Rev), shortID(e.BaseRev), e.Conflict, e.Reasons)
+	}
+	p, err := st.Outbox(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range p {
+		fmt.Fprintf(&b, "pending %s/%s %s←%s attempts=%d\n", e.Kind, e.ID, shortID(e.Rev), shortID(e.BaseRev), e.Attempts)
+	}
+	return b.String()
+}
+
+func shortID(s string) string {
+	if len(s) > 8 {
+		return s[:8]
+	}
+	return s
 }

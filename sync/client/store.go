@@ -22,6 +22,7 @@ type Store interface {
 	QuarantineOutbox(ctx context.Context, seq uint64, reasons []store.Reason) error
 	SettleOutbox(ctx context.Context, settled []store.Settlement) error
 	AckOutbox(ctx context.Context, seqs ...uint64) error
+	Precedes(ctx context.Context, kind, id, earlier, later string) (bool, error)
 
 	Need(ctx context.Context, id string) (*forms.Need, error)
 	Enterprise(ctx context.Context, id string) (*forms.Enterprise, error)

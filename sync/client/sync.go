@@ -31,6 +31,11 @@ type Report struct {
 	Accepted   int
 	Duplicates int // the server already had them (an earlier answer was lost)
 	Conflicts  int // kept beside the server's revision; see Conflicts
+	// Rebased counts the records the server held in an earlier revision of
+	// this store's own (the answer to a push was lost, then the record was
+	// edited): each was pushed again on that revision, and counts once in
+	// Pushed.
+	Rebased int
 	Invalid    int // quarantined with the server's reasons
 	Pulled     int // changes received
 	Applied    int // changes that changed the store
@@ -42,8 +47,8 @@ type Report struct {
 }
 
 func (r Report) String() string {
-	return fmt.Sprintf("pushed %d (accepted %d, duplicate %d, conflict %d, invalid %d), pulled %d (applied %d), %d requests in %v",
-		r.Pushed, r.Accepted, r.Duplicates, r.Conflicts, r.Invalid, r.Pulled, r.Applied, r.Requests, r.Duration.Round(time.Millisecond))
+	return fmt.Sprintf("pushed %d (accepted %d, duplicate %d, rebased %d, conflict %d, invalid %d), pulled %d (applied %d), %d requests in %v",
+		r.Pushed, r.Accepted, r.Duplicates, r.Rebased, r.Conflicts, r.Invalid, r.Pulled, r.Applied, r.Requests, r.Duration.Round(time.Millisecond))
 }
 
 // Sync pushes the outbox, then pulls the change feed. It returns what it did
@@ -180,6 +185,20 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 			}
 			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(st.Reasons))
 		case protocol.Conflict:
+			own, err := c.st.Precedes(ctx, e.Kind, e.ID, res.Current.Rev, e.Rev)
+			if err != nil {
+				return localErr(err)
+			}
+			if own {
+				// The server holds an earlier revision of this store's own:
+				// the answer to its push was lost, then the record was
+				// edited again. Not a conflict: the entry goes again on it.
+				rep.Rebased++
+				rep.Pushed--
+				st.Rev, st.Outcome = res.Current.Rev, store.Acknowledged
+				c.log.Info("sync: pushed again on an earlier revision of ours", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
+				break
+			}
 			rep.Conflicts++
 			if err := c.keepConflict(ctx, e, res.Current); err != nil {
 				return localErr(err)

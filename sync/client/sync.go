@@ -35,12 +35,12 @@ type Report struct {
 	// this store's own (the answer to a push was lost, then the record was
 	// edited): each was pushed again on that revision, and counts once in
 	// Pushed.
-	Rebased int
-	Invalid    int // quarantined with the server's reasons
-	Pulled     int // changes received
-	Applied    int // changes that changed the store
-	Requests   int // platform calls made (not counting an adapter's own retries)
-	Duration   time.Duration
+	Rebased  int
+	Invalid  int // quarantined with the server's reasons
+	Pulled   int // changes received
+	Applied  int // changes that changed the store
+	Requests int // platform calls made (not counting an adapter's own retries)
+	Duration time.Duration
 	// Followed counts the needs that moved after the solutions pulled (a
 	// local edit each, pushed by the next sync).
 	Followed int

@@ -16,6 +16,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/makiuchi-d/gozxing"
+	zxqr "github.com/makiuchi-d/gozxing/qrcode"
 	qrcode "github.com/skip2/go-qrcode"
 )
 
@@ -29,12 +31,63 @@ type Code struct {
 	dark []bool // size*size, row by row
 }
 
-// Encode encodes content at error correction level H.
+// Encode encodes content at error correction level H, in the smallest
+// version that a decoder reads back.
+//
+// Every symbol go-qrcode makes is valid (zbar reads them all), but about
+// one in a hundred short URLs comes out in a form ZXing's detector — the
+// one in most Android scanning apps — does not find: a mask that leaves
+// finder-like runs in the data confuses it. So each symbol is read back
+// with ZXing's port (gozxing) before it is used, and when it does not
+// scan, the same content is encoded one version larger (another layout,
+// another mask) — up to scanTries versions. Should none scan, the first
+// symbol is returned: it is still a correct code.
 func Encode(content string) (*Code, error) {
 	q, err := qrcode.New(content, qrcode.Highest)
 	if err != nil {
 		return nil, fmt.Errorf("qr: %w", err)
 	}
+	first, err := fromQRCode(q)
+	if err != nil {
+		return nil, err
+	}
+	if first.scans(content) {
+		return first, nil
+	}
+	for v := q.VersionNumber + 1; v <= min(q.VersionNumber+scanTries, 40); v++ {
+		q, err := qrcode.NewWithForcedVersion(content, v, qrcode.Highest)
+		if err != nil {
+			break
+		}
+		if c, err := fromQRCode(q); err == nil && c.scans(content) {
+			return c, nil
+		}
+	}
+	return first, nil
+}
+
+// scanTries is how many larger versions Encode tries for a symbol that
+// does not scan.
+const scanTries = 4
+
+// scans reports whether ZXing's detector and decoder read content back
+// from the symbol drawn at 4 pixels a module with its quiet zone.
+func (c *Code) scans(content string) bool {
+	for _, scale := range []int{4, 6} {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(c.Image(scale, QuietZone))
+		if err != nil {
+			return false
+		}
+		res, err := zxqr.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil || res.GetText() != content {
+			return false
+		}
+	}
+	return true
+}
+
+// fromQRCode takes go-qrcode's symbol without its quiet zone.
+func fromQRCode(q *qrcode.QRCode) (*Code, error) {
 	bm := q.Bitmap() // with its quiet zone: the mask is chosen looking at it
 	border := 0
 	for border < len(bm) && !slices.Contains(bm[border], true) {

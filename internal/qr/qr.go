@@ -71,7 +71,8 @@ func Encode(content string) (*Code, error) {
 const scanTries = 4
 
 // scans reports whether ZXing's detector and decoder read content back
-// from the symbol drawn at 4 pixels a module with its quiet zone.
+// from the symbol drawn at 4 and at 6 pixels a module, with its quiet zone
+// (the detector misses some symbols at one size only).
 func (c *Code) scans(content string) bool {
 	for _, scale := range []int{4, 6} {
 		bmp, err := gozxing.NewBinaryBitmapFromImage(c.Image(scale, QuietZone))

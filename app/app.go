@@ -169,7 +169,7 @@ func Run(ctx context.Context, opts Options) error {
 	// The first screen: the data opening (the keyring or
 	// XUNBANG_PASSPHRASE holds the key), or what it needs from the user.
 	s.unlock = newUnlocker(ctx, opts.DataDir, opts.Key, state, fyne.Do, s.opened, a.Quit)
-	if state == store.KeyReady || opts.Key.Passphrase != "" || opts.Key.Raw != nil {
+	if tryKey(state, opts.Key) {
 		s.unlock.openWithKey()
 	}
 	w.SetContent(s.unlock.content)

@@ -295,11 +295,24 @@ type unlocker struct {
 // newUnlocker builds the screen for state. key is what Run was given: its
 // keyring is kept (so a passphrase that opens the data puts the key there,
 // and the next start needs none); its passphrase, if any, did not work.
-// quit ends the app.
+// quit ends the app. When the data is first opened with that key
+// (tryKey), no prompt is built: the caller calls openWithKey, whose screen
+// is the first one shown. A prompt built and laid out first, never seen,
+// took a sixth of the CPU before the first frame (its button's bold text
+// loads the font a second time).
 func newUnlocker(ctx context.Context, dir string, key store.KeySource, state store.KeyState, post func(func()), opened func(*store.Store), quit func()) *unlocker {
 	k := &unlocker{ctx: ctx, dir: dir, key: key, state: state, post: post, opened: opened, quit: quit, content: container.NewStack()}
-	k.setPrompt(k.promptFor(state))
+	if !tryKey(state, key) {
+		k.setPrompt(k.promptFor(state))
+	}
 	return k
+}
+
+// tryKey reports whether the data is opened with the key Run was given
+// before anything is asked: the keyring holds it, or a passphrase
+// (XUNBANG_PASSPHRASE) or a raw key came with it.
+func tryKey(state store.KeyState, key store.KeySource) bool {
+	return state == store.KeyReady || key.Passphrase != "" || key.Raw != nil
 }
 
 // promptFor returns the screen that asks what state needs.

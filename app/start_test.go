@@ -84,6 +84,9 @@ func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
 	if p.mode != promptEnter || !strings.Contains(p.message.Text, store.PassphraseEnv) || s.ui() != nil {
 		t.Fatalf("after a wrong XUNBANG_PASSPHRASE: mode %d, message %q", p.mode, p.message.Text)
 	}
+	if s.win.Canvas().Focused() != p.pass {
+		t.Error("the passphrase entry is not focused: what the user types goes nowhere")
+	}
 	p.pass.SetText(testPassphrase)
 	p.trySubmit()
 	q.drain(&s.unlock.bg)

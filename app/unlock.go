@@ -222,11 +222,16 @@ func (p *passphrasePrompt) reset() {
 }
 
 // focusEntry puts the cursor in the passphrase entry.
-func (p *passphrasePrompt) focusEntry() {
+func (p *passphrasePrompt) focusEntry() { p.focusEntryIn(p.pass) }
+
+// focusEntryIn focuses the passphrase entry in the canvas that shows
+// anchor: an entry just put on the screen is not yet known as any canvas's
+// until it is drawn, while the window's content is.
+func (p *passphrasePrompt) focusEntryIn(anchor fyne.CanvasObject) {
 	if p.pass == nil {
 		return
 	}
-	if c := fyne.CurrentApp().Driver().CanvasForObject(p.pass); c != nil {
+	if c := fyne.CurrentApp().Driver().CanvasForObject(anchor); c != nil {
 		c.Focus(p.pass)
 	}
 }
@@ -360,7 +365,7 @@ func (k *unlocker) openWithKey() {
 			if needsPrompt(err, k.key) {
 				k.state = state
 				k.setPrompt(k.promptFor(state))
-				k.prompt.focusEntry()
+				k.focus()
 				return
 			}
 			k.failed = err
@@ -378,7 +383,7 @@ func (k *unlocker) stop() {
 }
 
 // focus puts the cursor in the prompt's passphrase entry, if it has one.
-func (k *unlocker) focus() { k.prompt.focusEntry() }
+func (k *unlocker) focus() { k.prompt.focusEntryIn(k.content) }
 
 // open opens the store with passphrase p, off the UI goroutine.
 func (k *unlocker) open(p string) {

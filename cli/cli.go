@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -76,7 +77,7 @@ type command struct {
 var commands = []command{
 	{"version", [2]string{"显示版本", "print the version"}, runVersion},
 	{"list", [2]string{"列出需求：list [--status 状态] [--json]", "list needs: list [--status S] [--json]"}, runList},
-	{"export", [2]string{"导出：export --format json|platform|handbook|report [-o 文件]", "export: export --format json|platform|handbook|report [-o FILE]"}, runExport},
+	{"export", [2]string{"导出：export --format json|platform|handbook|booklet|report|evaluation [-o 文件]", "export: export --format json|platform|handbook|booklet|report|evaluation [-o FILE]"}, runExport},
 	{"import", [2]string{"导入：import 文件.jsonl|文件.xlsx [--sheet 表] [--region 代码] [--dry-run] [--partial]", "import: import FILE.jsonl|FILE.xlsx [--sheet S] [--region CODE] [--dry-run] [--partial]"}, runImport},
 	{"demo", [2]string{"生成演示数据：demo --data 目录", "fill a data dir with a demo set: demo --data DIR"}, runDemo},
 }
@@ -104,6 +105,7 @@ func Main(ctx context.Context, args []string, env Env) int {
 		env.Stdin = os.Stdin
 	}
 	lang := langFromEnv(env.Getenv)
+	args = commandFirst(args)
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") && args[0] != "-h" && args[0] != "--help" && args[0] != "-help" {
 		return runWindow(ctx, args, env, lang)
 	}
@@ -122,6 +124,35 @@ func Main(ctx context.Context, args []string, env Env) int {
 	}
 	fmt.Fprintln(env.Stderr, tr(lang, "未知命令："+name+"。运行 xunbang help 查看全部命令。", "unknown command: "+name+". Run xunbang help to see them all."))
 	return ExitUsage
+}
+
+// commandFirst moves the flags every command takes (--data, --lang,
+// --passphrase-file), when they stand before a command's name, after it:
+// `xunbang --data DIR demo` is `xunbang demo --data DIR`. Arguments that
+// name no command after those flags (the window's) stay as they are.
+func commandFirst(args []string) []string {
+	i := 0
+	for i < len(args) {
+		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
+		if !strings.HasPrefix(args[i], "-") || (name != "data" && name != "lang" && name != passphraseFileFlag) {
+			break
+		}
+		i++
+		if !hasValue {
+			i++
+		}
+	}
+	if i == 0 || i >= len(args) {
+		return args
+	}
+	name := args[i]
+	if name != "help" && !slices.ContainsFunc(commands, func(c command) bool { return c.name == name }) {
+		return args
+	}
+	out := make([]string, 0, len(args))
+	out = append(out, name)
+	out = append(out, args[:i]...)
+	return append(out, args[i+1:]...)
 }
 
 func (c *call) exec(ctx context.Context, cmd command, args []string) int {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -201,5 +202,34 @@ func TestVersion(t *testing.T) {
 	out, _, code := run(t, map[string]string{}, "version")
 	if code != 0 || !strings.HasPrefix(out, "xunbang "+Version) || !strings.Contains(out, "catalogue") {
 		t.Errorf("version: %d %q", code, out)
+	}
+}
+
+// The flags every command takes may stand before the command's name, as the
+// usage writes them; without a command after them they are the window's.
+func TestFlagsBeforeTheCommand(t *testing.T) {
+	tests := []struct{ in, want []string }{
+		{[]string{"--data", "D", "demo", "--needs", "3"}, []string{"demo", "--data", "D", "--needs", "3"}},
+		{[]string{"--data=D", "--lang", "en", "list", "--json"}, []string{"list", "--data=D", "--lang", "en", "--json"}},
+		{[]string{"-passphrase-file", "P", "sync"}, []string{"sync", "-passphrase-file", "P"}},
+		{[]string{"--data", "D"}, []string{"--data", "D"}},
+		{[]string{"--data", "D", "--screenshot", "x.png"}, []string{"--data", "D", "--screenshot", "x.png"}},
+		{[]string{"--data", "D", "frobnicate"}, []string{"--data", "D", "frobnicate"}},
+		{[]string{"demo", "--data", "D"}, []string{"demo", "--data", "D"}},
+		{[]string{"--data"}, []string{"--data"}},
+	}
+	for _, tt := range tests {
+		if got := commandFirst(slices.Clone(tt.in)); !slices.Equal(got, tt.want) {
+			t.Errorf("commandFirst(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+	data := filepath.Join(t.TempDir(), "d")
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	if _, errs, code := run(t, env, "--data", data, "demo", "--needs", "3"); code != 0 {
+		t.Fatalf("--data before demo: %d %s", code, errs)
+	}
+	out, errs, code := run(t, env, "--data", data, "list", "--json")
+	if code != 0 || strings.Count(out, "\n") != 3 {
+		t.Fatalf("--data before list: %d %q %s", code, out, errs)
 	}
 }

@@ -57,7 +57,7 @@ func runSync(ctx context.Context, c *call) error {
 	}
 	start := time.Now()
 	rep, err := jobs.Sync(ctx, cl, st, *server)
-	fmt.Fprintln(c.env.Stderr, rep.String())
+	fmt.Fprintln(c.env.Stderr, syncSummary(rep, c.lang))
 	if err != nil {
 		return userError{zh: client.Message(err, "zh"), en: client.Message(err, "en"), err: err}
 	}
@@ -185,4 +185,12 @@ func runLogout(ctx context.Context, c *call) error {
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已断开平台连接，令牌已删除。", "disconnected; the token is forgotten."))
 	return nil
+}
+
+// syncSummary says what a sync did in the user's language.
+func syncSummary(r client.Report, lang string) string {
+	return fmt.Sprintf(tr(lang,
+		"推送 %d 条（平台收下 %d，平台已有 %d，续推 %d，冲突 %d，被拒 %d）；拉取 %d 条变更（本机应用 %d）；%d 次请求，用时 %v",
+		"pushed %d (accepted %d, already there %d, pushed again %d, conflict %d, refused %d); pulled %d changes (applied %d); %d requests in %v"),
+		r.Pushed, r.Accepted, r.Duplicates, r.Rebased, r.Conflicts, r.Invalid, r.Pulled, r.Applied, r.Requests, r.Duration.Round(time.Millisecond))
 }

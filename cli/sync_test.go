@@ -48,7 +48,7 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 	t.Setenv("XUNBANG_TOKEN", tok)
 
 	url, stop := serveOnce(t, hub)
-	if _, errs, code := run(t, env, "sync", "--server", url, "--data", data); code != 0 {
+	if _, errs, code := run(t, env, "sync", "--server", url, "--data", data); code != 0 || !strings.Contains(errs, "推送 ") || strings.Contains(errs, "pushed") {
 		t.Fatalf("sync: %d %s", code, errs)
 	}
 	stop()

@@ -243,6 +243,13 @@ func runServeReview(ctx context.Context, c *call) error {
 		defer srv.Close()
 		err = srv.Review(ctx, id, *status, *url, *comment)
 	}
+	if errors.Is(err, hubstore.ErrNotFound) {
+		return userError{
+			zh:  fmt.Sprintf("汇集节点上没有编号为「%s」的需求。请给出需求的完整编号（36 个字符，如 xunbang list --json 中的 ID；卡片上的 8 位编号是它的开头）。", id),
+			en:  fmt.Sprintf("the hub holds no need with the id %q. Give the need's full id (36 characters, as in xunbang list --json; the 8 characters on a card are its start).", id),
+			err: err,
+		}
+	}
 	if err != nil {
 		return err
 	}

@@ -99,6 +99,10 @@ func TestServeTokenAndReviewWhileRunning(t *testing.T) {
 	if err := json.Unmarshal([]byte(line), &first); err != nil || first.ID == "" {
 		t.Fatalf("no confirmed need: %q", out)
 	}
+	// The 8 characters a card shows are not an id: said so, in Chinese.
+	if _, errs, code := run(t, env, "serve", "review", first.ID[:8], "--status", "退回", "--data", hub); code != ExitError || !strings.Contains(errs, "完整编号") {
+		t.Fatalf("review of a short id while serving: %d %s", code, errs)
+	}
 	if _, errs, code := run(t, env, "serve", "review", first.ID, "--status", "退回", "--comment", "请补充指标", "--data", hub); code != 0 {
 		t.Fatalf("review while serving: %d %s", code, errs)
 	}

@@ -59,6 +59,9 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 	if err := json.Unmarshal([]byte(line), &first); err != nil || first.ID == "" {
 		t.Fatalf("no confirmed need to publish: %q", out)
 	}
+	if _, errs, code := run(t, env, "serve", "review", first.ID[:8], "--status", "已发布", "--data", hub); code != ExitError || !strings.Contains(errs, "完整编号") {
+		t.Fatalf("review of a short id: %d %s", code, errs)
+	}
 	if _, errs, code := run(t, env, "serve", "review", first.ID, "--status", "已发布", "--url", "https://example.invalid/need/1", "--data", hub); code != 0 {
 		t.Fatalf("review: %d %s", code, errs)
 	}

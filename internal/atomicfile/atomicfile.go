@@ -9,7 +9,9 @@
 // write that fails or is abandoned removes the temporary file and leaves the
 // target as it was. A write killed midway leaves its temporary file; the
 // next write of the same target that commits removes it once it is an hour
-// old.
+// old. A target that is a symbolic link is written at the file it points
+// to; one that is a device or a named pipe (-o /dev/null) is written in
+// place, for renaming over it would replace it.
 //
 // Every file xunbang writes whole — exports, cards, backups, the control
 // file, screenshots — goes through here (tailscale's atomicfile is the
@@ -35,11 +37,29 @@ type File struct {
 	path string
 	perm fs.FileMode
 	done bool
+	// direct: the target is no regular file (a device such as /dev/null, a
+	// named pipe) and is written in place, as a shell's > would: renaming
+	// over it would replace the device with a file — for /dev/null, run as
+	// root, the whole system's.
+	direct bool
 }
 
 // Create starts writing path, whose mode will be perm once committed. The
-// directory must exist.
+// directory must exist. A path that is a symbolic link is written at the
+// file it points to (the link stays); one that is neither a regular file
+// nor a directory (a device, a named pipe) is written in place, not
+// atomically.
 func Create(path string, perm fs.FileMode) (*File, error) {
+	if resolved, err := filepath.EvalSymlinks(path); err == nil {
+		path = resolved
+	}
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() && !info.IsDir() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return nil, fmt.Errorf("write %s: %w", path, err)
+		}
+		return &File{File: f, path: path, perm: perm, direct: true}, nil
+	}
 	f, err := os.CreateTemp(filepath.Dir(path), TempGlob(filepath.Base(path)))
 	if err != nil {
 		return nil, fmt.Errorf("write %s: %w", path, err)
@@ -65,6 +85,12 @@ func (f *File) Commit() error {
 		return fmt.Errorf("write %s: %w", f.path, fs.ErrClosed)
 	}
 	f.done = true
+	if f.direct {
+		if err := f.File.Close(); err != nil {
+			return fmt.Errorf("write %s: %w", f.path, err)
+		}
+		return nil
+	}
 	tmp := f.Name()
 	err := f.Sync()
 	if err == nil {
@@ -126,7 +152,9 @@ func (f *File) Cleanup() {
 	}
 	f.done = true
 	_ = f.File.Close()
-	_ = os.Remove(f.Name())
+	if !f.direct {
+		_ = os.Remove(f.Name())
+	}
 }
 
 // Write writes path atomically with mode perm: write fills the file; its

@@ -73,7 +73,7 @@ func Render(ctx context.Context, w io.Writer, items []Item, opt Options) (Report
 	if opt.uncompressed {
 		gp.SetNoCompression()
 	}
-	gp.SetInfo(gopdf.PdfInfo{Title: "Need cards", Creator: "xunbang", Producer: "xunbang (gopdf)"})
+	gp.SetInfo(gopdf.PdfInfo{Title: "技术需求卡片", Creator: "xunbang", Producer: "xunbang (gopdf)"})
 	if err := gp.AddTTFFontDataWithOption(fontFamily, opt.Font, gopdf.TtfOption{
 		OnGlyphNotFoundSubstitute: func(rune) rune { return substitute },
 	}); err != nil {

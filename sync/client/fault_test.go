@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/xunbang/xunbang/sync/client"
+	"github.com/xunbang/xunbang/sync/client/fakeplatform"
 	"github.com/xunbang/xunbang/sync/faultproxy"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // Through a proxy that fails 30% of requests in every way it knows, syncs
@@ -280,4 +282,55 @@ func TestLostAnswerThenEdit(t *testing.T) {
 		t.Fatalf("conflicts kept: %+v", cfs)
 	}
 	assertInSync(t, h, "suzhou", st)
+}
+
+// stuckPlatform answers every push with a conflict against the record's
+// first revision, as a broken server might, every time.
+type stuckPlatform struct {
+	client.Platform
+	first map[string]string // need id => its first revision
+	calls int
+}
+
+func (p *stuckPlatform) Push(_ context.Context, recs []protocol.Record) ([]protocol.Result, error) {
+	p.calls++
+	out := make([]protocol.Result, len(recs))
+	for i, r := range recs {
+		out[i] = protocol.Result{Kind: r.Kind, ID: r.ID, Rev: r.Rev, Outcome: protocol.Conflict,
+			Current: &protocol.Record{Kind: r.Kind, ID: r.ID, Rev: p.first[r.ID], Body: r.Body}}
+	}
+	return out, nil
+}
+
+// A server that answers each push again with the store's own earlier
+// revision gets each record pushed again once, then the conflict is kept:
+// the sync ends.
+func TestRebasedOnceASync(t *testing.T) {
+	ctx := context.Background()
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, st, 3)
+	first := map[string]string{}
+	for _, id := range ids {
+		n, err := st.Need(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		first[id] = n.Rev
+		n.Values.Set("keywords", "改过")
+		if err := st.SaveNeed(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	fp := fakeplatform.New(fakeplatform.Options{})
+	p := &stuckPlatform{Platform: fp.Open(fp.Token("li", "suzhou")), first: first}
+	c := newClient(t, st, client.Config{Platform: p, BatchSize: 10, PullLimit: 5, Logger: quiet})
+	rep, err := c.Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The enterprise seed made is answered with no known revision: a
+	// conflict at once.
+	if rep.Rebased != 3 || rep.Conflicts != 4 || p.calls != 2 {
+		t.Fatalf("%s, %d rebased, %d pushes", rep, rep.Rebased, p.calls)
+	}
 }

@@ -94,6 +94,7 @@ func localErr(err error) error {
 // push sends the outbox in batches until it is empty.
 func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct{}) error {
 	batch := c.cfg.BatchSize
+	rebased := map[uint64]struct{}{}
 	for round := 0; round < 1_000_000; round++ {
 		entries, err := c.st.Outbox(ctx, batch)
 		if err != nil {
@@ -152,7 +153,7 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 			return err
 		}
 		rep.Pushed += len(sent)
-		if err := c.settle(ctx, sent, results, rep, pushed); err != nil {
+		if err := c.settle(ctx, sent, results, rep, pushed, rebased); err != nil {
 			return err
 		}
 	}
@@ -163,7 +164,11 @@ func (c *Client) push(ctx context.Context, rep *Report, pushed map[string]struct
 // outcome takes the entry out of the pending queue — unless the record was
 // saved again meanwhile, when the entry stays with its newer revision on
 // the base the server now has — so the loop in push always makes progress.
-func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results []protocol.Result, rep *Report, pushed map[string]struct{}) error {
+//
+// rebased holds the entries this sync pushed again on an earlier revision
+// of their own (see the Conflict case); each is pushed again once a sync,
+// so that a server answering so every time makes no endless loop.
+func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results []protocol.Result, rep *Report, pushed map[string]struct{}, rebased map[uint64]struct{}) error {
 	settled := make([]store.Settlement, 0, len(results))
 	for i, res := range results {
 		e := sent[i]
@@ -185,11 +190,13 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 			}
 			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(st.Reasons))
 		case protocol.Conflict:
+			_, again := rebased[e.Seq]
 			own, err := c.st.Precedes(ctx, e.Kind, e.ID, res.Current.Rev, e.Rev)
 			if err != nil {
 				return localErr(err)
 			}
-			if own {
+			if own && !again {
+				rebased[e.Seq] = struct{}{}
 				// The server holds an earlier revision of this store's own:
 				// the answer to its push was lost, then the record was
 				// edited again. Not a conflict: the entry goes again on it.

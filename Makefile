@@ -72,9 +72,10 @@ lint:
 # UI tests use Fyne's test driver (build tag ci): no display, no cgo GL in the test binaries.
 # The hub's PostgreSQL tests run beside a throwaway cluster (tools/pgtest/pgtest.sh: a temporary
 # directory, a free loopback port, stopped at the end); XUNBANG_TEST_PG_REQUIRED makes them fail
-# rather than skip if it is missing.
+# rather than skip if it is missing. -timeout 30m: the window's package alone takes about 7 of
+# go test's default 10 minutes under the race detector on a 2-core machine.
 unit:
-	XUNBANG_TEST_PG_REQUIRED=1 bash tools/pgtest/pgtest.sh $(GO) test -race -tags ci,$(TAGS) ./...
+	XUNBANG_TEST_PG_REQUIRED=1 bash tools/pgtest/pgtest.sh $(GO) test -race -timeout 30m -tags ci,$(TAGS) ./...
 
 # The real window under Xvfb: build the cgo binary, fill a demo data dir and
 # have the window capture itself. Fails if the PNG is missing or blank.

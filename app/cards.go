@@ -84,7 +84,8 @@ func (u *ui) writeCards(ids []string, path string) {
 				x.showResult(lang.L("cards.title"), lang.L("cards.failed", map[string]any{"Err": userMessage(err, u.lang)}))
 				return
 			}
-			data := map[string]any{"N": rep.Cards, "Skipped": len(rep.Skipped), "Unconfirmed": rep.Unconfirmed, "Path": path}
+			data := map[string]any{"N": rep.Cards, "Skipped": len(rep.Skipped), "Unconfirmed": rep.Unconfirmed,
+				"WithQR": rep.WithQR, "NoQR": rep.Cards - rep.WithQR, "Path": path}
 			text := lang.L("cards.done", data)
 			if openErr != nil {
 				slog.Warn("cards: no viewer opened the PDF", "path", path, "err", openErr)

@@ -179,7 +179,8 @@ func TestPrintCardsButtonShowsTheResult(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(docs, "第二批.pdf")); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(x.resultText, "已用系统的阅读器打开") {
+	if !strings.Contains(x.resultText, "已用系统的阅读器打开") || !strings.Contains(x.resultText, "张带二维码") ||
+		strings.Contains(x.resultText, "<no value>") {
 		t.Errorf("with a viewer the window says %q", x.resultText)
 	}
 }

@@ -70,8 +70,8 @@ func runCards(ctx context.Context, c *call) error {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+*out, "wrote "+*out))
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
-		fmt.Sprintf("共 %d 张卡片，%d 页；其中 %d 张未经企业确认。", rep.Cards, rep.Pages, rep.Unconfirmed),
-		fmt.Sprintf("%d cards on %d pages; %d not confirmed by the enterprise.", rep.Cards, rep.Pages, rep.Unconfirmed)))
+		fmt.Sprintf("共 %d 张卡片，%d 页；其中 %d 张未经企业确认；%d 张带二维码，%d 张尚无二维码（需求还没有扫码可到的网页）。", rep.Cards, rep.Pages, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR),
+		fmt.Sprintf("%d cards on %d pages; %d not confirmed by the enterprise; %d with a QR code, %d without (no web page of the need to lead to yet).", rep.Cards, rep.Pages, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR)))
 	return nil
 }
 

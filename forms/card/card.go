@@ -101,6 +101,9 @@ type Report struct {
 	Cards, Pages int
 	// Unconfirmed is how many cards carry the 未经企业确认 mark.
 	Unconfirmed int
+	// WithQR is how many cards carry a QR code; the others print 尚无二维码
+	// and a check number: no address resolves to their needs yet.
+	WithQR int
 	// Skipped lists the items that got no card, in input order.
 	Skipped []Skip
 	// MissingGlyphs lists the characters the font lacks, drawn as □.

@@ -108,6 +108,9 @@ func Render(ctx context.Context, w io.Writer, items []Item, opt Options) (Report
 		if !cards[i].confirmed {
 			rep.Unconfirmed++
 		}
+		if cards[i].code != nil {
+			rep.WithQR++
+		}
 	}
 	var buf bytes.Buffer
 	if _, err := gp.WriteTo(&buf); err != nil {

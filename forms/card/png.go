@@ -60,6 +60,9 @@ func RenderPNG(ctx context.Context, dir string, items []Item, opt Options) (Repo
 		if !cards[i].confirmed {
 			rep.Unconfirmed++
 		}
+		if cards[i].code != nil {
+			rep.WithQR++
+		}
 	}
 	return rep, nil
 }

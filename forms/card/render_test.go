@@ -155,6 +155,9 @@ func TestSheetScans(t *testing.T) {
 			if withQR == 0 || withQR == len(items) && len(items) == 8 {
 				t.Errorf("%d of %d cards have a QR code: the sheet should hold both kinds", withQR, len(items))
 			}
+			if rep.WithQR != withQR {
+				t.Errorf("the report counts %d cards with a QR code, the sheet holds %d", rep.WithQR, withQR)
+			}
 		})
 	}
 }
@@ -522,6 +525,15 @@ func TestPNG(t *testing.T) {
 				t.Fatalf("report %+v", rep)
 			}
 			card := sheetOf(l).slots[0]
+			withQR := 0
+			for _, it := range items {
+				if QRContent(it, opt) != "" {
+					withQR++
+				}
+			}
+			if rep.WithQR != withQR || withQR == 0 {
+				t.Errorf("the report counts %d cards with a QR code, want %d", rep.WithQR, withQR)
+			}
 			for i, f := range rep.Files {
 				if want := filepath.Join(dir, ShortID(items[i].Need.ID)+".png"); f != want {
 					t.Errorf("file %s, want %s", f, want)

@@ -254,13 +254,11 @@ func (s *Store) Precedes(ctx context.Context, kind, id, earlier, later string) (
 	err := s.View(ctx, func(tx *Tx) error {
 		seen := false
 		return tx.eachRevision(revisionsBucketOf(kind), id, func(_ uint64, v []byte) error {
-			var r struct {
-				Rev string `json:"rev"`
-			}
-			if err := json.Unmarshal(v, &r); err != nil {
+			rev, err := rowRev(v)
+			if err != nil {
 				return fmt.Errorf("%s %s revision: %w", kind, id, err)
 			}
-			switch r.Rev {
+			switch rev {
 			case earlier:
 				seen = true
 			case later:

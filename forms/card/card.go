@@ -114,6 +114,17 @@ type Report struct {
 	Bytes int64
 }
 
+// drew counts a card drawn.
+func (r *Report) drew(c *card) {
+	r.Cards++
+	if !c.confirmed {
+		r.Unconfirmed++
+	}
+	if c.code != nil {
+		r.WithQR++
+	}
+}
+
 // Skip is an item that got no card.
 type Skip struct {
 	ID     string // the need's id ("" for an item without a need)

@@ -104,13 +104,7 @@ func Render(ctx context.Context, w io.Writer, items []Item, opt Options) (Report
 		if err := p.paint(ops, cards[i].png); err != nil {
 			return rep, fmt.Errorf("card: need %s: %w", cards[i].id, err)
 		}
-		rep.Cards++
-		if !cards[i].confirmed {
-			rep.Unconfirmed++
-		}
-		if cards[i].code != nil {
-			rep.WithQR++
-		}
+		rep.drew(&cards[i])
 	}
 	var buf bytes.Buffer
 	if _, err := gp.WriteTo(&buf); err != nil {

@@ -56,13 +56,7 @@ func RenderPNG(ctx context.Context, dir string, items []Item, opt Options) (Repo
 			return rep, fmt.Errorf("card: %w", err)
 		}
 		rep.Files = append(rep.Files, path)
-		rep.Cards++
-		if !cards[i].confirmed {
-			rep.Unconfirmed++
-		}
-		if cards[i].code != nil {
-			rep.WithQR++
-		}
+		rep.drew(&cards[i])
 	}
 	return rep, nil
 }

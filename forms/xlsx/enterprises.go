@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"encoding/binary"
+	"reflect"
 	"unicode/utf8"
 	"unsafe"
 
@@ -178,8 +179,7 @@ func (u *unpacker) values() forms.Values {
 // with '{'. TestReadEnterprisePackedAsJSONWould holds the two to the same
 // records.
 func packReadEnterprise(e *forms.Enterprise) ([]byte, error) {
-	if e.Rev != "" || len(e.Overrides) > 0 || e.Team != "" || e.CreatedBy != "" ||
-		!e.CreatedAt.IsZero() || !e.UpdatedAt.IsZero() || !validUTF8(e) {
+	if !onlyPacked(e) || !validUTF8(e) {
 		return e.MarshalJSON()
 	}
 	b := appendText(append(make([]byte, 0, 512), 'P'), e.CatalogueVersion)
@@ -198,6 +198,15 @@ func unpackReadEnterprise(p []byte) (*forms.Enterprise, error) {
 	e := unpackFrom(&u)
 	e.CatalogueVersion = cv
 	return e, nil
+}
+
+// onlyPacked reports whether e holds nothing but what the binary form
+// keeps (its ID, catalogue version, values and contacts): every other field
+// — those there are, and any a later Enterprise gains — is zero.
+func onlyPacked(e *forms.Enterprise) bool {
+	rest := *e
+	rest.ID, rest.CatalogueVersion, rest.Values, rest.Contacts = "", "", nil, nil
+	return reflect.ValueOf(rest).IsZero()
 }
 
 // validUTF8 reports whether every text of e is valid UTF-8 (JSON would

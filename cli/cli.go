@@ -131,10 +131,12 @@ func Main(ctx context.Context, args []string, env Env) int {
 // `xunbang --data DIR demo` is `xunbang demo --data DIR`. Arguments that
 // name no command after those flags (the window's) stay as they are.
 func commandFirst(args []string) []string {
+	common := &call{fs: flag.NewFlagSet("", flag.ContinueOnError)}
+	common.declareCommon()
 	i := 0
 	for i < len(args) {
 		name, _, hasValue := strings.Cut(strings.TrimLeft(args[i], "-"), "=")
-		if !strings.HasPrefix(args[i], "-") || (name != "data" && name != "lang" && name != passphraseFileFlag) {
+		if !strings.HasPrefix(args[i], "-") || common.fs.Lookup(name) == nil {
 			break
 		}
 		i++
@@ -155,11 +157,16 @@ func commandFirst(args []string) []string {
 	return append(out, args[i+1:]...)
 }
 
-func (c *call) exec(ctx context.Context, cmd command, args []string) int {
+// declareCommon declares the flags every command takes, each of them
+// taking a value (commandFirst relies on it).
+func (c *call) declareCommon() {
 	c.fs.StringVar(&c.data, "data", "", tr(c.lang, "数据目录（也可用环境变量 XUNBANG_DATA）", "data directory (or XUNBANG_DATA)"))
-	var lang string
-	c.fs.StringVar(&lang, "lang", "", tr(c.lang, "提示语言：zh 或 en", "message language: zh or en"))
+	c.fs.String("lang", "", tr(c.lang, "提示语言：zh 或 en", "message language: zh or en"))
 	c.fs.StringVar(&c.passphraseFile, passphraseFileFlag, "", tr(c.lang, "从这个文件的第一行读取数据口令（也可用环境变量 XUNBANG_PASSPHRASE；在终端中运行时会询问）", "read the data's passphrase from the first line of this file (or XUNBANG_PASSPHRASE; in a terminal it is asked for)"))
+}
+
+func (c *call) exec(ctx context.Context, cmd command, args []string) int {
+	c.declareCommon()
 	// Each command registers its own flags, then calls c.parse.
 	c.args = args
 	err := cmd.run(ctx, c)

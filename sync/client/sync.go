@@ -190,21 +190,22 @@ func (c *Client) settle(ctx context.Context, sent []store.OutboxEntry, results [
 			}
 			c.log.Info("sync: record refused", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "reasons", len(st.Reasons))
 		case protocol.Conflict:
-			_, again := rebased[e.Seq]
-			own, err := c.st.Precedes(ctx, e.Kind, e.ID, res.Current.Rev, e.Rev)
-			if err != nil {
-				return localErr(err)
-			}
-			if own && !again {
-				rebased[e.Seq] = struct{}{}
-				// The server holds an earlier revision of this store's own:
-				// the answer to its push was lost, then the record was
-				// edited again. Not a conflict: the entry goes again on it.
-				rep.Rebased++
-				rep.Pushed--
-				st.Rev, st.Outcome = res.Current.Rev, store.Acknowledged
-				c.log.Info("sync: pushed again on an earlier revision of ours", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
-				break
+			// The server may hold an earlier revision of this store's own:
+			// the answer to its push was lost, then the record was edited
+			// again. Not a conflict: the entry goes again on it, once.
+			if _, again := rebased[e.Seq]; !again {
+				own, err := c.st.Precedes(ctx, e.Kind, e.ID, res.Current.Rev, e.Rev)
+				if err != nil {
+					return localErr(err)
+				}
+				if own {
+					rebased[e.Seq] = struct{}{}
+					rep.Rebased++
+					rep.Pushed--
+					st.Rev, st.Outcome = res.Current.Rev, store.Acknowledged
+					c.log.Info("sync: pushed again on an earlier revision of ours", "kind", e.Kind, "id", e.ID, "rev", e.Rev, "server_rev", res.Current.Rev)
+					break
+				}
 			}
 			rep.Conflicts++
 			if err := c.keepConflict(ctx, e, res.Current); err != nil {

@@ -140,11 +140,9 @@ func (s *Server) leaveBody(team string) {
 	}
 }
 
-// busy answers 429 with Retry-After. The connection is closed after it, so
-// that the answer goes out at once rather than after the server has read
-// (perhaps slowly) the rest of a request body it will not use.
+// busy answers 429 with Retry-After (at once, as every error: see
+// writeError).
 func (s *Server) busy(w http.ResponseWriter, msg string) {
-	w.Header().Set("Connection", "close")
 	w.Header().Set(protocol.HeaderRetryAfter, strconv.Itoa(s.opt.RetryAfter))
 	writeError(w, http.StatusTooManyRequests, protocol.CodeBusy, msg)
 }
@@ -196,7 +194,13 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(b)
 }
 
+// writeError answers status with the protocol's error body. The
+// connection closes after the answer: a request refused before its
+// body was read (no token, wrong media type) would otherwise have its
+// answer held back until net/http had drained the body — for a client
+// trickling it, up to the read timeout, the connection held all along.
 func writeError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Connection", "close")
 	writeJSON(w, status, protocol.ErrorBody{Protocol: protocol.Version, Error: protocol.ErrorInfo{Code: code, Message: msg}})
 }
 

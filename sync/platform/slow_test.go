@@ -2,6 +2,7 @@ package platform_test
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -115,5 +116,17 @@ func trickle(t *testing.T, addr, token string, body []byte, stop <-chan struct{}
 		return code
 	case <-time.After(5 * time.Second):
 		return 0
+	}
+}
+
+// A push refused before its body is read (an unknown token) is answered at
+// once, though its body still trickles: the answer is not held back until
+// the body is in (which, at a byte a second, took as long as the client
+// liked, the connection held all along).
+func TestRefusedTrickleAnsweredAtOnce(t *testing.T) {
+	f := newFixture(t, platform.Options{})
+	body := bytes.Repeat([]byte("x"), 4096)
+	if code := trickle(t, f.ts.Listener.Addr().String(), "made-up-token", body, nil); code != http.StatusUnauthorized {
+		t.Fatalf("a trickled push with an unknown token got %d, want 401 at once", code)
 	}
 }

@@ -159,13 +159,6 @@ func (v *confirmView) show(ed *needEditor) {
 				shown[f.ID] = true
 			}
 		}
-		if len(pub.Contact) > 0 {
-			for _, f := range cat.Fields(forms.EntityContact) {
-				if pub.Contact.Has(f.ID) {
-					row(v.publicBox, f.Label(lng), displayValue(cat, f, pub.Contact, lng))
-				}
-			}
-		}
 	} else {
 		none := widget.NewLabel(lang.L("confirm.nothingpublic"))
 		none.Wrapping = fyne.TextWrapWord

@@ -250,7 +250,26 @@ func runServeReview(ctx context.Context, c *call) error {
 			err: err,
 		}
 	}
-	if err != nil {
+	switch {
+	case errors.Is(err, platform.ErrNoPublicURL) || err != nil && strings.Contains(err.Error(), platform.ErrNoPublicURL.Error()):
+		return userError{
+			zh:  "“已发布”需要公开网址：用 --url 给出平台上这条需求的网址，或以 --public-url 启动汇集节点，让需求在节点自己的页面上发布。审核结果没有记录。",
+			en:  "已发布 needs the public address: give the need's address on the platform with --url, or start the hub with --public-url to publish at its own page. No verdict recorded.",
+			err: err,
+		}
+	case errors.Is(err, platform.ErrPrivateNeed):
+		return userError{
+			zh:  fmt.Sprintf("需求「%s」是“不公开”的，不能发布；审核结果没有记录。企业同意公开后，由团队在寻榜里改为实名公开或匿名公开、请企业确认并同步，再审核。", id),
+			en:  fmt.Sprintf("need %s is not public and cannot be published; no verdict recorded. If the enterprise agrees, the team changes its visibility, has it confirmed and syncs; then review it again.", id),
+			err: err,
+		}
+	case errors.Is(err, platform.ErrNotPublishable):
+		return userError{
+			zh:  fmt.Sprintf("企业尚未确认需求「%s」现在的内容，不能发布；审核结果没有记录。请团队在寻榜里请企业确认并同步后再审核。", id),
+			en:  fmt.Sprintf("the enterprise has not confirmed the current content of need %s, so it cannot be published; no verdict recorded. Ask the team to have it confirmed and sync; then review it again.", id),
+			err: err,
+		}
+	case err != nil:
 		return err
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang, "已记录审核结果："+id+" → "+*status, "review recorded: "+id+" → "+*status))

@@ -37,7 +37,7 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 	dir := t.TempDir()
 	data, hub := filepath.Join(dir, "laptop"), filepath.Join(dir, "hub")
 	env := map[string]string{"LANG": "zh_CN.UTF-8"}
-	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "12"); code != 0 {
+	if _, errs, code := run(t, env, "demo", "--data", data, "--needs", "40"); code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
 	tok, errs, code := run(t, env, "serve", "token", "create", "--user", "李科技", "--team", "苏州科技镇长团", "--data", hub)
@@ -53,11 +53,35 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 	}
 	stop()
 
-	out, _, _ := run(t, env, "list", "--json", "--status", "已确认", "--data", data)
-	var first struct{ ID string }
-	line, _, _ := strings.Cut(out, "\n")
-	if err := json.Unmarshal([]byte(line), &first); err != nil || first.ID == "" {
-		t.Fatalf("no confirmed need to publish: %q", out)
+	out, _, _ := run(t, env, "list", "--json", "--data", data)
+	// The first confirmed need that may be published, and the first 不公开 one.
+	var first, private struct{ ID string }
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		var n struct {
+			ID, Visibility, Status string
+			Confirmation           *struct {
+				ContentHash string `json:"content_hash"`
+			}
+		}
+		if err := json.Unmarshal([]byte(line), &n); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case n.Confirmation == nil:
+		case n.Visibility == "private":
+			if private.ID == "" {
+				private.ID = n.ID
+			}
+		case first.ID == "" && n.Status == "confirmed":
+			first.ID = n.ID
+		}
+	}
+	if first.ID == "" || private.ID == "" {
+		t.Fatalf("no confirmed need to publish (%q), or none private (%q)", first.ID, private.ID)
+	}
+	// A 不公开 need is not published, and the hub says so in words.
+	if _, errs, code := run(t, env, "serve", "review", private.ID, "--status", "已发布", "--data", hub); code != ExitError || !strings.Contains(errs, "不公开") || !strings.Contains(errs, "没有记录") {
+		t.Fatalf("review of a private need: %d %s", code, errs)
 	}
 	if _, errs, code := run(t, env, "serve", "review", first.ID[:8], "--status", "已发布", "--data", hub); code != ExitError || !strings.Contains(errs, "完整编号") {
 		t.Fatalf("review of a short id: %d %s", code, errs)

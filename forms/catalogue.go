@@ -520,7 +520,6 @@ func parseVocabulary(id string, opts []Option) (*Vocabulary, error) {
 const (
 	HandbookPublisher = "@publisher" // the enterprise's name (实名公开) or its public alias
 	HandbookRegion    = "@region"    // the region, as forms.Publish gives it
-	HandbookContact   = "@contact"   // the contact (实名公开 only)
 	HandbookOther     = "@other"     // every public field with a value not listed elsewhere
 )
 
@@ -542,7 +541,7 @@ func (c *Catalogue) setHandbook(rows []string) error {
 	seen := map[string]bool{}
 	for _, id := range rows {
 		switch id {
-		case HandbookPublisher, HandbookRegion, HandbookContact, HandbookOther:
+		case HandbookPublisher, HandbookRegion, HandbookOther:
 		default:
 			f, ok := c.byID[id]
 			if !ok || f.Entity != EntityNeed || f.Class == ClassInternal || f.Class == ClassPersonal {

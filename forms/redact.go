@@ -6,9 +6,12 @@ import (
 )
 
 // PublicNeed is what may be shown in public about a need under its
-// visibility: on a card, in the 《技术需求汇编》, in a publication payload.
-// It holds no internal, secret or personal field, and no field that
-// identifies the enterprise unless the need is 实名公开.
+// visibility: on a card, in the 《技术需求汇编》, on the hub's page, in
+// another team's pull. It holds no internal, secret or personal field — no
+// contact, even of a 实名公开 need: a contact's name and phone are personal
+// information the enterprise never confirms for publication (solvers reach
+// the enterprise through the organisers and the 揭榜 form) — and no field
+// that identifies the enterprise unless the need is 实名公开.
 type PublicNeed struct {
 	ID         string
 	Status     Status
@@ -20,9 +23,6 @@ type PublicNeed struct {
 	Region string
 	// Values are the need's public fields (visibility and public_alias excluded).
 	Values Values
-	// Contact holds the contact's public details, for 实名公开 only (the
-	// handbook lists a contact so solvers can reach the enterprise).
-	Contact Values
 	// Confirmed reports whether the enterprise's confirmation is current.
 	Confirmed bool
 	// URL is the platform's public address, once published.
@@ -41,30 +41,28 @@ func (c *Catalogue) Publish(n *Need, e *Enterprise) (PublicNeed, bool) {
 
 // PublishInto is [Catalogue.Publish] for an output that reads many needs
 // one at a time: it fills *p with the need's public view, reusing the room of
-// the maps p.Values and p.Contact hold from an earlier call, so the previous
-// view must no longer be in use. The lists in the maps are the records' own,
-// not copies: read them, never change them. When the view has no contact,
-// p.Contact is an empty map rather than nil. For a 不公开 need it returns
-// false and leaves p as it was.
+// the map p.Values holds from an earlier call, so the previous view must no
+// longer be in use. The lists in the map are the record's own, not copies:
+// read them, never change them. For a 不公开 need it returns false and leaves
+// p as it was.
 func (c *Catalogue) PublishInto(p *PublicNeed, n *Need, e *Enterprise) bool {
 	return c.publish(p, n, e, true)
 }
 
-// publish fills p with the need's public view: in new maps of copied lists,
-// or, with reuse, in p's maps, cleared, with the records' own lists.
+// publish fills p with the need's public view: in a new map of copied
+// lists, or, with reuse, in p's map, cleared, with the record's own lists.
 func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) bool {
 	vis := n.Visibility()
 	if vis == VisibilityPrivate {
 		return false
 	}
-	var values, contact Values
+	var values Values
 	if reuse {
-		values, contact = p.Values, p.Contact
+		values = p.Values
 		if values == nil {
 			values = Values{}
 		}
 		clear(values)
-		clear(contact)
 		for id, l := range n.Values {
 			if c.publicNeedField(id, n.Values, vis) && id != "visibility" && id != "public_alias" {
 				values[id] = l
@@ -78,7 +76,6 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 		Values:    values,
 		Confirmed: c.ConfirmationCurrent(n, e),
 		URL:       n.Platform.URL,
-		Contact:   contact,
 	}
 	if e != nil {
 		p.Region = PublicRegion(e.Values.Get("region"), vis)
@@ -87,29 +84,9 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 	case VisibilityNamed:
 		if e != nil {
 			p.Publisher = e.Name()
-			var from Values
-			if ct, ok := e.Contact(n.ContactID); ok {
-				from = ct.Values
-			} else if len(e.Contacts) > 0 {
-				from = e.Contacts[0].Values
-			}
-			switch {
-			case !reuse:
-				p.Contact = from.Clone()
-			case from != nil:
-				if p.Contact == nil {
-					p.Contact = make(Values, len(from))
-				}
-				for id, l := range from {
-					p.Contact[id] = l
-				}
-			}
 		}
 	case VisibilityAnonymous:
 		p.Publisher = n.Values.Get("public_alias")
-	}
-	if reuse && p.Contact == nil {
-		p.Contact = Values{}
 	}
 	return true
 }

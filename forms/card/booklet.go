@@ -305,17 +305,6 @@ func bookRows(cat *forms.Catalogue, p *forms.PublicNeed, c *content) [][2]string
 			label, text = "需求方", c.publisher
 		case forms.HandbookRegion:
 			label, text = "所在地区", c.region
-		case forms.HandbookContact:
-			label = "联系方式"
-			if p.Visibility == forms.VisibilityNamed {
-				var parts []string
-				for _, cid := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
-					if s := clean(p.Contact.Get(cid)); s != "" {
-						parts = append(parts, s)
-					}
-				}
-				text = strings.Join(parts, "　")
-			}
 		case forms.HandbookOther:
 			label = "其他"
 			var other []string

@@ -458,17 +458,6 @@ func (w *hbWriter) handbookRow(cat *forms.Catalogue, id string, p *forms.PublicN
 			text = forms.Regions().FullName(p.Region)
 		}
 		return cat.MustField("region").Label(lang), text
-	case forms.HandbookContact:
-		if p.Visibility == forms.VisibilityNamed {
-			var parts []string
-			for _, cid := range []string{"contact_name", "contact_position", "contact_mobile", "contact_landline", "contact_email"} {
-				if s := p.Contact.Get(cid); s != "" {
-					parts = append(parts, s)
-				}
-			}
-			text = strings.Join(parts, "　")
-		}
-		return tr(lang, "联系方式", "Contact"), text
 	case forms.HandbookOther:
 		listed := map[string]bool{"title": true}
 		for _, l := range cat.Handbook() {

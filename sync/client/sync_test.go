@@ -27,6 +27,7 @@ func TestSyncPushesPullsAndAppliesVerdicts(t *testing.T) {
 	tokA, tokB := h.token("li", "suzhou"), h.token("zhou", "suzhou")
 	a := openStore(t, t.TempDir(), "li", "suzhou")
 	_, ids := seed(t, a, 30)
+	confirm(t, a, ids[1]) // to be published below
 	ca := newClient(t, a, fastConfig(h.URL, tokA))
 
 	rep, err := ca.Sync(ctx)

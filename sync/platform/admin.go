@@ -35,6 +35,10 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no such need")
+	case errors.Is(err, ErrPrivateNeed):
+		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "private")
+	case errors.Is(err, ErrNotPublishable):
+		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "unconfirmed")
 	case err != nil:
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 	default:
@@ -87,8 +91,13 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 	}
 	var eb protocol.ErrorBody
 	if protocol.Decode(resp.Header, b, &eb) == nil {
-		if resp.StatusCode == http.StatusNotFound {
+		switch {
+		case resp.StatusCode == http.StatusNotFound:
 			return fmt.Errorf("review %s: %w", id, ErrNotFound)
+		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "private":
+			return fmt.Errorf("review %s: %w", id, ErrPrivateNeed)
+		case eb.Error.Code == protocol.CodeNotPublishable:
+			return fmt.Errorf("review %s: %w", id, ErrUnconfirmedNeed)
 		}
 		return fmt.Errorf("review %s: %d %s: %s", id, resp.StatusCode, eb.Error.Code, eb.Error.Message)
 	}

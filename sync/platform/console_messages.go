@@ -388,6 +388,8 @@ var consoleMessages = map[string]message{
 	"err.notRecorded":          {"未记录：%s", "Not recorded: %s"},
 	"err.reviewState":          {"请选择审核结果。", "Choose a verdict."},
 	"err.reviewURL":            {"“已发布”需要填写公开网址。", "Published needs the public address."},
+	"err.reviewPrivate":        {"这条需求是“不公开”的，不能发布。企业同意公开后，由团队在寻榜里改为实名公开或匿名公开、请企业确认并同步，再来审核。", "This need is not public and cannot be published. If the enterprise agrees, the team changes its visibility in xunbang, has it confirmed and syncs; then review it again."},
+	"err.reviewUnconfirmed":    {"企业尚未确认这条需求现在的内容，不能发布。请团队在寻榜里请企业确认并同步后再审核。", "The enterprise has not confirmed this need's current content, so it cannot be published. Ask the team to have it confirmed in xunbang and sync; then review it again."},
 	"err.reviewWebAddress":     {"公开网址须以 https:// 或 http:// 开头。", "The public address starts with https:// or http://."},
 	"err.commentLong":          {"审核意见最多 2000 字。", "A comment has at most 2000 characters."},
 	"flash.reviewed":           {"已记录审核结果：%s。团队下次同步时收到。", "Verdict recorded: %s. The team receives it at its next sync."},

@@ -558,8 +558,12 @@ func reviewMessage(l lang, err error) string {
 	switch {
 	case strings.Contains(s, "unknown platform state"):
 		return l.t("err.reviewState")
-	case strings.Contains(s, "needs the public URL"):
+	case errors.Is(err, ErrNoPublicURL) || strings.Contains(s, "needs the public URL"):
 		return l.t("err.reviewURL")
+	case errors.Is(err, ErrPrivateNeed):
+		return l.t("err.reviewPrivate")
+	case errors.Is(err, ErrUnconfirmedNeed):
+		return l.t("err.reviewUnconfirmed")
 	case strings.Contains(s, "is not a web address"):
 		return l.t("err.reviewWebAddress")
 	case errors.Is(err, context.Canceled):

@@ -153,9 +153,6 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 		if st == protocol.StatePublished && publicURL == "" && s.opt.PublicURL != "" {
 			publicURL = forms.PublicPageURL(s.opt.PublicURL, id) // published here
 		}
-		if st == protocol.StatePublished && publicURL == "" {
-			return errors.New("已发布 needs the public URL (--url)")
-		}
 		was := h.State.Public()
 		if st.Public() && (!was || st == protocol.StatePublished) {
 			h.PublicRev, h.PublicEntRev = h.Rev, ""
@@ -167,7 +164,19 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 		}
 		sealed := s.seal.sealComment(id, comment)
 		h.State, h.URL, h.Comment, h.StateAt = st, publicURL, sealed, now
-		h.WasPublic = h.WasPublic || st.Public()
+		// A need is shown only if the revision the verdict publishes may be:
+		// 已发布 of one that may not is refused; another public verdict
+		// (对接中, 已签约 of a 不公开 need) is kept without showing it. Only
+		// a need once shown leaves a withdrawal in other teams' feeds and a
+		// 410 page; one never shown stays unknown to them.
+		shown, err := s.shownView(tx, h)
+		if err != nil && (st == protocol.StatePublished || !errors.Is(err, ErrNotPublishable)) {
+			return err
+		}
+		if st == protocol.StatePublished && publicURL == "" {
+			return ErrNoPublicURL
+		}
+		h.WasPublic = h.WasPublic || shown != nil
 		team = h.Team
 		if err := tx.PutHead(h); err != nil {
 			return err

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -94,14 +95,22 @@ func runSequence(t *testing.T, steps []step, vis forms.Visibility) {
 			if st.verdict == "已发布" {
 				url = "https://platform.example.cn/need/n1"
 			}
-			if err := f.srv.Review(ctx, "n1", st.verdict, url, ""); err != nil {
+			err := f.srv.Review(ctx, "n1", st.verdict, url, "")
+			switch {
+			case st.verdict == "已发布" && !confirmedNow:
+				// Refused: nothing the enterprise has not confirmed is published.
+				if !errors.Is(err, platform.ErrUnconfirmedNeed) {
+					t.Fatalf("step %d: 已发布 of an unconfirmed revision: %v", i, err)
+				}
+			case err != nil:
 				t.Fatalf("step %d: %v", i, err)
+			default:
+				ps, _ := protocol.ParsePlatformState(st.verdict)
+				if ps.Public() && (!wasPublic || ps == protocol.StatePublished) {
+					pubText, pubConfirmed = text, confirmedNow
+				}
+				public, wasPublic = ps.Public(), ps.Public()
 			}
-			ps, _ := protocol.ParsePlatformState(st.verdict)
-			if ps.Public() && (!wasPublic || ps == protocol.StatePublished) {
-				pubText, pubConfirmed = text, confirmedNow
-			}
-			public, wasPublic = ps.Public(), ps.Public()
 		}
 		visible := public && pubConfirmed
 		if visible {

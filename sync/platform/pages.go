@@ -288,7 +288,6 @@ type needView struct {
 	ID, Number, Title, Publisher, Region, Type, State, Updated, Budget string
 	PlatformURL                                                        string
 	Sections                                                           []viewSection
-	Contact                                                            []viewItem
 }
 
 type viewSection struct {
@@ -327,12 +326,6 @@ func (s *Server) viewOf(pub *protocol.PublicNeed) *needView {
 		nv.PlatformURL = pub.URL
 	}
 	nv.Sections = sectionsOf(cat, v, nv.Budget)
-	ct := forms.Values(pub.Contact)
-	for _, f := range cat.Fields(forms.EntityContact) {
-		if ct.Has(f.ID) {
-			nv.Contact = append(nv.Contact, viewItem{Label: f.Label("zh"), Value: fieldText(cat, f, ct.List(f.ID))})
-		}
-	}
 	return nv
 }
 

@@ -63,6 +63,17 @@ var (
 	ErrNotFound = hubstore.ErrNotFound
 	// ErrNewerSchema: the data was written by a newer xunbang.
 	ErrNewerSchema = hubstore.ErrNewerSchema
+	// ErrNoPublicURL: a verdict 已发布 with no public address, on a hub
+	// with no public address of its own (serve --public-url).
+	ErrNoPublicURL = errors.New("已发布 needs the public URL (--url)")
+	// ErrNotPublishable: a verdict 已发布 for a need that may not be
+	// published — ErrPrivateNeed or ErrUnconfirmedNeed.
+	ErrNotPublishable = errors.New("the need may not be published")
+	// ErrPrivateNeed: the need is 不公开.
+	ErrPrivateNeed = fmt.Errorf("%w: it is not public (不公开)", ErrNotPublishable)
+	// ErrUnconfirmedNeed: the enterprise has not confirmed the need's
+	// current content.
+	ErrUnconfirmedNeed = fmt.Errorf("%w: the enterprise has not confirmed its current content", ErrNotPublishable)
 )
 
 // FileName is the name of the server's bbolt file inside its data dir.

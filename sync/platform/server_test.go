@@ -383,9 +383,20 @@ func TestTeamIsolation(t *testing.T) {
 			t.Errorf("team B saw %q", s)
 		}
 	}
-	for _, id := range []string{"named", "anon", "private", "unconfirmed"} {
+	for _, id := range []string{"named", "anon"} {
 		if err := f.srv.Review(ctx, id, "已发布", "https://platform.example.cn/need/"+id, ""); err != nil {
 			t.Fatal(err)
+		}
+	}
+	// 已发布 of a need that may not be published is refused; a later
+	// verdict that would be public for another need (对接中, 已签约) is
+	// kept, and shows nothing.
+	for id, want := range map[string]error{"private": platform.ErrPrivateNeed, "unconfirmed": platform.ErrUnconfirmedNeed} {
+		if err := f.srv.Review(ctx, id, "已发布", "https://platform.example.cn/need/"+id, ""); !errors.Is(err, want) {
+			t.Errorf("已发布 of the %s need: %v, want %v", id, err, want)
+		}
+		if err := f.srv.Review(ctx, id, "对接中", "", ""); err != nil {
+			t.Errorf("对接中 of the %s need: %v", id, err)
 		}
 	}
 	changes, _, raw = f.pull(b, cursor)
@@ -393,6 +404,9 @@ func TestTeamIsolation(t *testing.T) {
 	for _, c := range changes {
 		if c.Kind != protocol.ChangePublicNeed {
 			t.Fatalf("team B got %s", c.Kind)
+		}
+		if _, twice := pub[c.NeedID]; twice {
+			t.Errorf("team B got %s twice", c.NeedID)
 		}
 		pub[c.NeedID] = c.Public
 	}
@@ -402,15 +416,17 @@ func TestTeamIsolation(t *testing.T) {
 	if p := pub["anon"]; p == nil || p.Publisher != "苏州市某装备制造企业" || p.Team != "" {
 		t.Errorf("anonymous: %+v", p)
 	}
+	// Not even a withdrawal: that the need exists, and its id, are the team's.
 	for _, id := range []string{"private", "unconfirmed"} {
-		if p := pub[id]; p != nil {
-			t.Errorf("%s need published to another team: %+v", id, p)
+		if p, ok := pub[id]; ok {
+			t.Errorf("%s need shown to another team: %+v", id, p)
 		}
 	}
 	if _, ok := pub["pending"]; ok {
 		t.Error("unpublished need shown to another team")
 	}
-	for _, s := range []string{secretNotes, privateTitle, "尚未发布", "内部地址", "未经企业确认"} {
+	// Nor the named need's contact: personal information, never published.
+	for _, s := range []string{secretNotes, privateTitle, "尚未发布", "内部地址", "未经企业确认", secretMobile, "张三"} {
 		if bytes.Contains(raw, []byte(s)) {
 			t.Errorf("team B saw %q", s)
 		}
@@ -458,7 +474,8 @@ func TestTeamIsolation(t *testing.T) {
 func TestReviewReachesTheTeam(t *testing.T) {
 	f := newFixture(t, platform.Options{})
 	a := f.token("li", "suzhou")
-	f.push(a, need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed))
+	ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(a, ent, confirmed(need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed), ent))
 	_, cursor, _ := f.pull(a, "")
 	if err := f.srv.Review(context.Background(), "n1", "published", "", ""); err == nil {
 		t.Error("已发布 without a URL accepted")
@@ -674,8 +691,18 @@ func TestAdminReviewWhileServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.push(team, need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed))
+	ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(team, ent, confirmed(need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed), ent),
+		need("n2", "r2", "", "e1", "未经企业确认的需求", forms.VisibilityNamed),
+		confirmed(need("n3", "r3", "", "e1", "不公开的需求", forms.VisibilityPrivate), ent))
 	ctx := context.Background()
+	// Through the admin endpoint too, a need that may not be published is
+	// refused, and says why.
+	for id, want := range map[string]error{"n2": platform.ErrUnconfirmedNeed, "n3": platform.ErrPrivateNeed} {
+		if err := platform.ReviewRemote(ctx, f.ts.URL, admin, id, "已发布", "https://p.example.cn/"+id, "", nil); !errors.Is(err, want) {
+			t.Errorf("%s: %v, want %v", id, err, want)
+		}
+	}
 	if err := platform.ReviewRemote(ctx, f.ts.URL, team, "n1", "已发布", "https://p.example.cn/1", "", nil); err == nil {
 		t.Error("a team token reviewed")
 	}

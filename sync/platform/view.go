@@ -34,24 +34,38 @@ const MinCrowd = 5
 // publicView is a need as another team or the public may see it, or false
 // when it may not be seen.
 func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, bool, error) {
-	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
+	pub, err := s.shownView(tx, h)
+	if errors.Is(err, ErrNotPublishable) {
 		return nil, false, nil
+	}
+	return pub, pub != nil, err
+}
+
+// shownView is publicView saying why a need under a public verdict is not
+// shown: ErrPrivateNeed or ErrUnconfirmedNeed for the revision the verdict
+// published. A need under no public verdict gives nil and no error.
+func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, error) {
+	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
+		return nil, nil
 	}
 	var n forms.Need
 	if err := s.decodeRevision(tx, h.PublicRev, &n); err != nil {
-		return nil, false, err
+		return nil, err
 	}
 	var e *forms.Enterprise
 	if h.PublicEntRev != "" {
 		e = new(forms.Enterprise)
 		if err := s.decodeRevision(tx, h.PublicEntRev, e); err != nil {
-			return nil, false, err
+			return nil, err
 		}
 	}
 	cat := forms.Default()
 	p, ok := cat.Publish(&n, e)
-	if !ok || !p.Confirmed {
-		return nil, false, nil
+	switch {
+	case !ok:
+		return nil, ErrPrivateNeed
+	case !p.Confirmed:
+		return nil, ErrUnconfirmedNeed
 	}
 	// Confirmed on the codes as written; shown in this catalogue's codes.
 	cat.UpgradeValues(forms.EntityNeed, p.Values)
@@ -61,15 +75,15 @@ func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicN
 	}
 	switch p.Visibility {
 	case forms.VisibilityNamed:
-		pub.Team, pub.Contact = h.Team, p.Contact
+		pub.Team = h.Team
 	case forms.VisibilityAnonymous:
 		region, err := crowdRegion(tx, p.Region)
 		if err != nil {
-			return nil, false, err
+			return nil, err
 		}
 		pub.Region = region
 	}
-	return pub, true, nil
+	return pub, nil
 }
 
 // crowdRegion coarsens an anonymous need's region until at least MinCrowd

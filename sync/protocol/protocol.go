@@ -194,7 +194,8 @@ type StatusChange struct {
 }
 
 // PublicNeed is another team's need as it may be shown in public: the
-// redacted view of forms.Catalogue.Publish.
+// redacted view of forms.Catalogue.Publish, with no contact of the
+// enterprise (a contact given by an earlier hub is dropped when read).
 type PublicNeed struct {
 	ID         string              `json:"id"`
 	Team       string              `json:"team"`
@@ -202,7 +203,6 @@ type PublicNeed struct {
 	Publisher  string              `json:"publisher,omitempty"` // enterprise name (实名) or public alias (匿名)
 	Region     string              `json:"region,omitempty"`
 	Values     map[string][]string `json:"values"`
-	Contact    map[string][]string `json:"contact,omitempty"` // 实名公开 only
 	URL        string              `json:"url,omitempty"`
 	State      PlatformState       `json:"state"`
 	UpdatedAt  time.Time           `json:"updated_at"`
@@ -277,6 +277,9 @@ const (
 	CodeInternal     = "internal"           // 500
 	CodeShuttingDown = "shutting_down"      // 503: see Retry-After
 	CodeForbidden    = "forbidden"          // 403: the token may not do this (admin vs team tokens)
+	// CodeNotPublishable (409): a verdict 已发布 for a need that is 不公开
+	// or whose current content the enterprise has not confirmed.
+	CodeNotPublishable = "not_publishable"
 )
 
 // ReviewRequest is the body of POST /v1/admin/review: a reviewer's verdict on

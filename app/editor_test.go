@@ -370,3 +370,34 @@ func TestSignaturePad(t *testing.T) {
 		t.Error("Clear did not clear")
 	}
 }
+
+// What the enterprise is shown it will publish holds no contact, even
+// under its name: contacts are never published (DESIGN.md), so the screen
+// must not suggest they will be, and says so.
+func TestConfirmScreenOfANamedNeedShowsNoContact(t *testing.T) {
+	var need *forms.Need
+	u, _ := newTestUI(t, func(st *store.Store) {
+		need = confirmedNeed(t, st)
+		need.Values.Set("visibility", "named")
+		if err := st.SaveNeed(context.Background(), need); err != nil {
+			t.Fatal(err)
+		}
+	})
+	u.openNeed(need.ID)
+	settle(t, u)
+	test.Tap(u.editor.confirmBtn)
+	settle(t, u)
+	c := u.confirm
+	if !strings.Contains(c.banner.Text, "苏州阳澄新材料科技有限公司") || !strings.Contains(c.banner.Text, "联系人信息不公开") {
+		t.Errorf("banner = %q", c.banner.Text)
+	}
+	public := visibleLabels(c.publicBox)
+	if !slices.Contains(public, "苏州阳澄新材料科技有限公司") {
+		t.Errorf("public part lacks the name: %q", public)
+	}
+	for _, s := range []string{"王晓明", "技术总监", "13812345678", "联系人"} {
+		if slices.ContainsFunc(public, func(l string) bool { return strings.Contains(l, s) }) {
+			t.Errorf("the public part shows %q: %q", s, public)
+		}
+	}
+}

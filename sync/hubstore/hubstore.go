@@ -196,6 +196,10 @@ const (
 	EventRevision = "rev"    // a revision was accepted
 	EventState    = "state"  // the platform gave a verdict on a need
 	EventUnlist   = "unlist" // an enterprise left the shared registry
+	// EventView: a need's public view changed with no verdict — its team
+	// narrowed the visibility the verdict published it under (or widened
+	// it back), which hides the need (or shows it again).
+	EventView = "view"
 )
 
 // Event is one entry of the change feed: what happened, in order. The pull

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -299,3 +300,69 @@ func TestAnonymousNeedsHideInACrowd(t *testing.T) {
 // MinCrowdForTest is how many registry entries the demo must give for the
 // crowd test to mean something.
 const MinCrowdForTest = 20
+
+// A published need whose team narrows its visibility — 不公开, or 匿名公开
+// after 实名公开 — is hidden at once, with no verdict: the enterprise takes
+// back what it agreed to show. Another team's next pull (on from where it
+// was, or from the start) carries its withdrawal, and its page answers 410;
+// a later verdict that is public (对接中) does not show it again. Widening
+// it back shows the published revision again, as before the narrowing.
+func TestNarrowedVisibilityHidesAPublishedNeed(t *testing.T) {
+	for _, to := range []forms.Visibility{forms.VisibilityPrivate, forms.VisibilityAnonymous} {
+		t.Run(string(to), func(t *testing.T) {
+			ctx := context.Background()
+			f := newFixture(t, platform.Options{})
+			a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+			ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+			f.push(a, ent, confirmed(need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed), ent))
+			if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
+				t.Fatal(err)
+			}
+			_, cursor, _ := f.pull(b, "")
+			state := func(_, cur string) (seen, withdrawn bool, next string) {
+				t.Helper()
+				changes, next, _ := f.pull(b, cur)
+				for _, c := range changes {
+					if c.Kind == protocol.ChangePublicNeed && c.NeedID == "n1" {
+						seen, withdrawn = c.Public != nil, c.Public == nil
+					}
+				}
+				return seen, withdrawn, next
+			}
+			page := func() int { return f.do("GET", "/n/n1", "", nil).status }
+
+			// Narrowed (and confirmed so: the enterprise chose it).
+			if rs := f.push(a, confirmed(need("n1", "r2", "r1", "e1", "高温合金部件焊接", to), ent)); rs[0].Outcome != protocol.Accepted {
+				t.Fatalf("narrowing push: %+v", rs[0])
+			}
+			seen, withdrawn, next := state("narrowed", cursor)
+			if seen || !withdrawn {
+				t.Errorf("after narrowing to %s, team B's incremental pull: seen %v, withdrawn %v", to, seen, withdrawn)
+			}
+			if seen, _, _ := state("narrowed, from the start", ""); seen {
+				t.Errorf("after narrowing to %s, team B's pull from the start shows the need", to)
+			}
+			if got := page(); got != http.StatusGone {
+				t.Errorf("after narrowing, the page answers %d, want 410", got)
+			}
+			if err := f.srv.Review(ctx, "n1", "对接中", "", ""); err != nil {
+				t.Fatal(err)
+			}
+			if seen, _, _ := state("对接中", ""); seen {
+				t.Error("对接中 shows the narrowed need again")
+			}
+
+			// Widened back: the published revision is shown again.
+			if rs := f.push(a, need("n1", "r3", "r2", "e1", "高温合金部件焊接", forms.VisibilityNamed)); rs[0].Outcome != protocol.Accepted {
+				t.Fatalf("widening push: %+v", rs[0])
+			}
+			seen, _, _ = state("widened", next)
+			if !seen {
+				t.Error("after widening back, team B's incremental pull does not show the need again")
+			}
+			if got := page(); got != http.StatusOK {
+				t.Errorf("after widening back, the page answers %d, want 200", got)
+			}
+		})
+	}
+}

@@ -193,11 +193,12 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	if err := tx.PutRevision(rv); err != nil {
 		return err
 	}
+	prev := h.Rev
 	h.Rev, h.UpdatedAt = rec.Rev, now
 	h.Revisions++
 	switch {
 	case c.need != nil:
-		if err := s.needFacts(tx, h, c.need, now); err != nil {
+		if err := s.needFacts(tx, h, prev, c.need, now); err != nil {
 			return err
 		}
 	case c.ent != nil:
@@ -217,18 +218,49 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 	return nil
 }
 
-// needFacts keeps what the hub decides by from a need's new revision: its
-// enterprise, whether that enterprise leaves the registry (匿名公开), and
-// whether the need leaves public view (takeDownWithdrawn). h is stored by
-// the caller.
-func (s *Server) needFacts(tx hubstore.Tx, h *hubstore.Head, n *forms.Need, now time.Time) error {
+// needFacts keeps what the hub decides by from a need's new revision n
+// (h.Rev; prev the one before): its enterprise, whether that enterprise
+// leaves the registry (匿名公开), and whether the need leaves public view
+// — withdrawn or closed (takeDownWithdrawn), or its visibility narrowed
+// below what was published (noteNarrowing). h is stored by the caller.
+func (s *Server) needFacts(tx hubstore.Tx, h *hubstore.Head, prev string, n *forms.Need, now time.Time) error {
 	h.EnterpriseID = n.EnterpriseID
 	if n.Visibility() == forms.VisibilityAnonymous {
 		if err := s.markAnonymous(tx, n.EnterpriseID, now); err != nil {
 			return err
 		}
 	}
-	return s.takeDownWithdrawn(tx, h, n, now)
+	if err := s.takeDownWithdrawn(tx, h, n, now); err != nil {
+		return err
+	}
+	return s.noteNarrowing(tx, h, prev, n, now)
+}
+
+// noteNarrowing tells other teams when a published need's new revision
+// hides it (its visibility narrowed below the published one: shownView) or
+// shows it again (widened back): an EventView, which their next pull
+// turns into the need's public view or its withdrawal. No verdict changes.
+func (s *Server) noteNarrowing(tx hubstore.Tx, h *hubstore.Head, prev string, n *forms.Need, now time.Time) error {
+	if !h.State.Public() || h.PublicRev == "" || prev == "" {
+		return nil
+	}
+	var published forms.Need
+	if err := s.decodeRevision(tx, h.PublicRev, &published); err != nil {
+		return err
+	}
+	was := false
+	if prev != h.PublicRev {
+		var before forms.Need
+		if err := s.decodeRevision(tx, prev, &before); err != nil {
+			return err
+		}
+		was = narrows(published.Visibility(), before.Visibility())
+	}
+	if was == narrows(published.Visibility(), n.Visibility()) {
+		return nil
+	}
+	_, err := tx.AppendEvent(&hubstore.Event{Type: hubstore.EventView, Kind: protocol.KindNeed, ID: h.ID, Team: h.Team, At: now})
+	return err
 }
 
 // noteRefusal remembers a revision answered invalid (for content, not for

@@ -43,7 +43,8 @@ func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicN
 
 // shownView is publicView saying why a need under a public verdict is not
 // shown: ErrPrivateNeed or ErrUnconfirmedNeed for the revision the verdict
-// published. A need under no public verdict gives nil and no error.
+// published, errNarrowed when its team has since narrowed its visibility.
+// A need under no public verdict gives nil and no error.
 func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, error) {
 	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
 		return nil, nil
@@ -51,6 +52,15 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 	var n forms.Need
 	if err := s.decodeRevision(tx, h.PublicRev, &n); err != nil {
 		return nil, err
+	}
+	if h.Rev != h.PublicRev {
+		var latest forms.Need
+		if err := s.decodeRevision(tx, h.Rev, &latest); err != nil {
+			return nil, err
+		}
+		if narrows(n.Visibility(), latest.Visibility()) {
+			return nil, errNarrowed
+		}
 	}
 	var e *forms.Enterprise
 	if h.PublicEntRev != "" {
@@ -84,6 +94,26 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 		pub.Region = region
 	}
 	return pub, nil
+}
+
+// errNarrowed: the need's team has narrowed its visibility since the
+// revision its verdict published — the enterprise no longer agrees to be
+// shown as it was.
+var errNarrowed = fmt.Errorf("%w: its team has since narrowed its visibility", ErrNotPublishable)
+
+// narrows reports whether a need published under visibility was is to be
+// shown no longer once its latest revision says now: 不公开 after any
+// publication, 匿名公开 after 实名公开 (the name is what the enterprise
+// takes back). An edit that keeps or widens the visibility leaves the
+// published revision shown until the next verdict, as any other edit does.
+func narrows(was, now forms.Visibility) bool {
+	switch {
+	case was == now:
+		return false
+	case now == forms.VisibilityPrivate:
+		return true
+	}
+	return was == forms.VisibilityNamed && now == forms.VisibilityAnonymous
 }
 
 // crowdRegion coarsens an anonymous need's region until at least MinCrowd
@@ -200,7 +230,7 @@ func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol
 		return s.registryEntry(tx, h)
 	case hubstore.EventUnlist:
 		return protocol.Change{Kind: protocol.ChangeRegistry, RegistryID: ev.ID}, true, nil
-	case hubstore.EventState:
+	case hubstore.EventState, hubstore.EventView:
 		h, err := tx.Head(protocol.KindNeed, ev.ID)
 		if err != nil {
 			return protocol.Change{}, false, err

@@ -171,6 +171,12 @@ func (c *call) exec(ctx context.Context, cmd command, args []string) int {
 	c.args = args
 	err := cmd.run(ctx, c)
 	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
+		// The flag package has said what was wrong with a flag; a command
+		// that found its arguments wrong says it here, with the way on.
+		if ue := (userError{}); errors.As(err, &ue) {
+			fmt.Fprintln(c.env.Stderr, userMessage(ue, c.lang))
+			fmt.Fprintln(c.env.Stderr, tr(c.lang, "运行 xunbang help 查看全部命令和用法。", "Run xunbang help to see every command and its use."))
+		}
 		return ExitUsage
 	}
 	if err != nil {

@@ -233,3 +233,29 @@ func TestFlagsBeforeTheCommand(t *testing.T) {
 		t.Fatalf("--data before list: %d %q %s", code, out, errs)
 	}
 }
+
+// A command whose arguments are wrong says what is wrong and how to go on,
+// never exits in silence; `serve help` is help.
+func TestUsageErrorsSayWhy(t *testing.T) {
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	hub := t.TempDir()
+	for _, c := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"serve", "help"}, ExitOK, "xunbang serve"},
+		{[]string{"serve", "bogus", "--data", hub}, ExitUsage, "未知的 serve 子命令：bogus"},
+		{[]string{"serve", "review", "--data", hub}, ExitUsage, "用法：xunbang serve review"},
+		{[]string{"serve", "token", "create", "--data", hub}, ExitUsage, "用法：xunbang serve token create"},
+		{[]string{"serve", "--public-url", "notaurl", "--data", hub}, ExitUsage, "--public-url 不是网址"},
+	} {
+		out, errs, code := run(t, env, c.args...)
+		if code != c.code || !strings.Contains(out+errs, c.want) {
+			t.Errorf("%q: exit %d, want %d; output %q, want %q in it", c.args, code, c.code, out+errs, c.want)
+		}
+		if code == ExitUsage && !strings.Contains(errs, "xunbang help") {
+			t.Errorf("%q: no way on: %q", c.args, errs)
+		}
+	}
+}

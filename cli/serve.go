@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 
 	"golang.org/x/term"
@@ -15,6 +16,7 @@ import (
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/hubstore/postgres"
 	"github.com/xunbang/xunbang/sync/platform"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // The hub's commands: serve, and its admin subcommands. A hub lives in a
@@ -50,6 +52,10 @@ func (f hubFlags) dbURL(c *call) string {
 
 // runServe runs the hub, or one of its subcommands.
 func runServe(ctx context.Context, c *call) error {
+	if len(c.args) == 1 && slices.Contains([]string{"help", "-h", "-help", "--help"}, c.args[0]) {
+		usage(c.env.Stdout, c.lang)
+		return nil
+	}
 	sub := map[string]func(context.Context, *call) error{
 		"token create": runServeToken, "admin create": runServeAdmin,
 		"review": runServeReview, "migrate": runServeMigrate, "site": runServeSite,
@@ -231,17 +237,38 @@ func runServeReview(ctx context.Context, c *call) error {
 		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] (--data 目录 | --db postgres://…)", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] (--data DIR | --db postgres://…)", err: errUsage}
 	}
 	id := c.args[0]
-	if *remote != "" {
-		return platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
+	if _, err := protocol.ParsePlatformState(*status); err != nil {
+		var names []string
+		for _, st := range protocol.PlatformStates {
+			names = append(names, st.Label(c.lang))
+		}
+		return userError{
+			zh:  fmt.Sprintf("没有「%s」这个平台状态。可用的状态：%s。", *status, strings.Join(names, "、")),
+			en:  fmt.Sprintf("there is no platform status %q. The statuses: %s.", *status, strings.Join(names, ", ")),
+			err: errUsage,
+		}
 	}
-	srv, _, err := openHub(ctx, c, hf, "")
-	if ctl, ok, cerr := running(c, hf, err); cerr != nil {
-		return cerr
-	} else if ok {
-		err = platform.ReviewRemote(ctx, ctl.Server, ctl.Token, id, *status, *url, *comment, nil)
-	} else if err == nil {
-		defer srv.Close()
-		err = srv.Review(ctx, id, *status, *url, *comment)
+	var err error
+	if *remote != "" {
+		err = platform.ReviewRemote(ctx, *remote, c.env.Getenv("XUNBANG_TOKEN"), id, *status, *url, *comment, nil)
+	} else {
+		var srv *platform.Server
+		srv, _, err = openHub(ctx, c, hf, "")
+		if ctl, ok, cerr := running(c, hf, err); cerr != nil {
+			return cerr
+		} else if ok {
+			err = platform.ReviewRemote(ctx, ctl.Server, ctl.Token, id, *status, *url, *comment, nil)
+		} else if err == nil {
+			defer srv.Close()
+			err = srv.Review(ctx, id, *status, *url, *comment)
+		}
+	}
+	if errors.Is(err, platform.ErrNotAdmin) {
+		return userError{
+			zh:  "汇集节点不接受这个令牌审核：请在环境变量 XUNBANG_TOKEN 中给出管理员令牌（xunbang serve token create --admin 签发）。审核结果没有记录。",
+			en:  "the hub does not accept this token for reviews: give an admin token (xunbang serve token create --admin) in XUNBANG_TOKEN. No verdict recorded.",
+			err: err,
+		}
 	}
 	if errors.Is(err, hubstore.ErrNotFound) {
 		return userError{

@@ -46,6 +46,10 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 		t.Fatalf("token create: %d %q %s", code, tok, errs)
 	}
 	t.Setenv("XUNBANG_TOKEN", tok)
+	adminTok, errs, code := run(t, env, "serve", "token", "create", "--admin", "--user", "审核员", "--team", "平台", "--data", hub)
+	if adminTok = strings.TrimSpace(adminTok); code != 0 || adminTok == "" {
+		t.Fatalf("admin token create: %d %s", code, errs)
+	}
 
 	url, stop := serveOnce(t, hub)
 	if _, errs, code := run(t, env, "sync", "--server", url, "--data", data); code != 0 || !strings.Contains(errs, "推送 ") || strings.Contains(errs, "pushed") {
@@ -92,6 +96,20 @@ func TestSyncServeReviewEndToEnd(t *testing.T) {
 
 	url, stop = serveOnce(t, hub)
 	defer stop()
+	// Through the running hub's admin endpoint the answers are in words too.
+	for _, c := range []struct {
+		token, status, want string
+	}{
+		{adminTok, "已发布", "不公开"},
+		{tok, "已发布", "管理员令牌"},
+		{adminTok, "乱写", "没有「乱写」这个平台状态"},
+	} {
+		remote := map[string]string{"LANG": "zh_CN.UTF-8", "XUNBANG_TOKEN": c.token}
+		_, errs, code := run(t, remote, "serve", "review", private.ID, "--status", c.status, "--server", url)
+		if code == 0 || !strings.Contains(errs, c.want) || strings.Contains(errs, "review ") {
+			t.Errorf("remote review (%s): %d %s", c.want, code, errs)
+		}
+	}
 	if _, errs, code := run(t, env, "sync", "--server", url, "--data", data); code != 0 {
 		t.Fatalf("second sync: %d %s", code, errs)
 	}

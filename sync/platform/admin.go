@@ -92,6 +92,8 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 	var eb protocol.ErrorBody
 	if protocol.Decode(resp.Header, b, &eb) == nil {
 		switch {
+		case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+			return fmt.Errorf("review %s: %w (%d %s)", id, ErrNotAdmin, resp.StatusCode, eb.Error.Code)
 		case resp.StatusCode == http.StatusNotFound:
 			return fmt.Errorf("review %s: %w", id, ErrNotFound)
 		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "private":

@@ -145,8 +145,14 @@ func (c *console) dashboard(w http.ResponseWriter, r *http.Request, v *visitor) 
 }
 
 // hubRecords are the hub's current records, opened with its key, as the
-// Excel exporters read them (xlsx.Records): every team's.
-type hubRecords struct{ s *Server }
+// Excel exporters read them (xlsx.Records): every team's, each need with
+// the hub's verdict on it. With public, only the needs the hub shows, each
+// as the revision its verdict published (the 《技术需求汇编》: what is
+// public, not what was edited since).
+type hubRecords struct {
+	s      *Server
+	public bool
+}
 
 func (h hubRecords) ForEachEnterprise(ctx context.Context, fn func(*forms.Enterprise) error) error {
 	return h.s.store.View(ctx, func(tx hubstore.Tx) error {
@@ -163,29 +169,52 @@ func (h hubRecords) ForEachEnterprise(ctx context.Context, fn func(*forms.Enterp
 func (h hubRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
 	return h.s.store.View(ctx, func(tx hubstore.Tx) error {
 		return tx.Heads(protocol.KindNeed, func(hd *hubstore.Head) error {
+			rev := hd.Rev
+			if h.public {
+				if _, shown, err := h.s.publicView(tx, hd); err != nil || !shown {
+					return err
+				}
+				rev = hd.PublicRev
+			}
 			var n forms.Need
-			if err := h.s.decodeRevision(tx, hd.Rev, &n); err != nil {
+			if err := h.s.decodeRevision(tx, rev, &n); err != nil {
 				return err
+			}
+			if hd.State != "" { // the verdict, as the team's laptops take it
+				n.Platform = forms.Platform{State: hd.State.Label("zh"), URL: hd.URL, UpdatedAt: hd.StateAt}
+			}
+			if h.public && !n.Status.Published() {
+				n.Status = hd.State.LocalStatus() // published by the hub's verdict
 			}
 			return fn(&n)
 		})
 	})
 }
 
+// exportOptions are what the console's exports take of the hub: the clock,
+// and its public address, where the handbook's needs are read and answered.
+type exportOptions struct {
+	now func() time.Time
+	hub string
+}
+
 // exports are the files the console writes of the whole hub.
 var exports = map[string]struct {
 	name  string
-	write func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, now func() time.Time) (xlsx.ExportStats, error)
+	write func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, o exportOptions) (xlsx.ExportStats, error)
+	// public: the file is published (the handbook), so it holds the needs
+	// as the hub shows them (hubRecords.public).
+	public bool
 }{
-	"platform": {"平台批量上传表", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, now func() time.Time) (xlsx.ExportStats, error) {
-		return xlsx.WritePlatform(ctx, w, recs, xlsx.PlatformOptions{Now: now})
-	}},
-	"handbook": {"技术需求汇编", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, now func() time.Time) (xlsx.ExportStats, error) {
-		return xlsx.WriteHandbook(ctx, w, recs, xlsx.HandbookOptions{Now: now})
-	}},
-	"report": {"统计报表", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, now func() time.Time) (xlsx.ExportStats, error) {
-		return xlsx.WriteReport(ctx, w, recs, xlsx.ReportOptions{Now: now})
-	}},
+	"platform": {"平台批量上传表", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, o exportOptions) (xlsx.ExportStats, error) {
+		return xlsx.WritePlatform(ctx, w, recs, xlsx.PlatformOptions{Now: o.now})
+	}, false},
+	"handbook": {"技术需求汇编", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, o exportOptions) (xlsx.ExportStats, error) {
+		return xlsx.WriteHandbook(ctx, w, recs, xlsx.HandbookOptions{Now: o.now, HubPublicURL: o.hub})
+	}, true},
+	"report": {"统计报表", func(ctx context.Context, w http.ResponseWriter, recs xlsx.Records, o exportOptions) (xlsx.ExportStats, error) {
+		return xlsx.WriteReport(ctx, w, recs, xlsx.ReportOptions{Now: o.now})
+	}, false},
 }
 
 // export writes one of the hub's Excel files: the whole hub, every team.
@@ -200,7 +229,7 @@ func (c *console) export(w http.ResponseWriter, r *http.Request, v *visitor) {
 	file := fmt.Sprintf("%s-%s.xlsx", ex.name, now().In(displayZone).Format("20060102-1504"))
 	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 	w.Header().Set("Content-Disposition", "attachment; filename=\"export.xlsx\"; filename*=UTF-8''"+urlPathEscape(file))
-	st, err := ex.write(r.Context(), w, hubRecords{c.s}, now)
+	st, err := ex.write(r.Context(), w, hubRecords{c.s, ex.public}, exportOptions{now: now, hub: c.s.opt.PublicURL})
 	if err != nil {
 		// The headers are gone: the download ends short and the browser
 		// reports it failed.

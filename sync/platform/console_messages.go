@@ -375,7 +375,7 @@ var consoleMessages = map[string]message{
 	"need.hash":                {"内容摘要", "Content digest"},
 	"need.signature":           {"企业确认人签名", "The confirmer's signature"},
 	"need.notConfirmed":        {"企业尚未确认。", "Not confirmed by the enterprise yet."},
-	"need.notePrivate":         {"企业选择了“不公开”：即使发布，其他团队和公众也看不到这条需求。", "The enterprise chose not to publish: even published, other teams and the public do not see this need."},
+	"need.notePrivate":         {"企业选择了“不公开”：这条需求不能发布，其他团队和公众都看不到它。", "The enterprise chose not to publish: this need cannot be published, and neither other teams nor the public see it."},
 	"need.noteUnconfirmed":     {"企业尚未确认：发布后其他团队和公众也看不到它，直到企业确认。", "Not confirmed by the enterprise: published, other teams and the public do not see it until the enterprise confirms it."},
 	"need.noteStale":           {"企业确认后内容又有修改，确认已失效：发布后其他团队和公众看不到它，直到企业重新确认。", "Changed since the enterprise confirmed it, so the confirmation is stale: published, other teams and the public do not see it until the enterprise confirms it again."},
 	"value.yes":                {"是", "yes"},

@@ -3,6 +3,7 @@ package platform_test
 import (
 	"context"
 	"fmt"
+	"github.com/xuri/excelize/v2"
 	"html"
 	"net/http"
 	"net/url"
@@ -373,5 +374,50 @@ func TestControlFileReachesTheRunningServer(t *testing.T) {
 	}
 	if _, err := platform.CreateTokenRemote(context.Background(), ctl.Server, ctl.Token, "x", "y", nil); err == nil {
 		t.Fatal("the run's admin token outlives the run")
+	}
+}
+
+// The hub's 《技术需求汇编》 leads its readers to each published need's page,
+// where they answer it (the handbook names no contact): the hub's public
+// address is the export's, as the laptop's is.
+func TestConsoleHandbookLeadsToTheNeedPages(t *testing.T) {
+	const pub = "https://hub.example.cn"
+	h := newConsoleHub(t, platform.Options{PublicURL: pub})
+	h.user("admin", hubstore.RoleAdmin, nil, nil)
+	lap := h.laptop("吴江镇长团", "李科技", 30, 7)
+	ctx := context.Background()
+	published := 0
+	_ = lap.st.ForEachNeed(ctx, func(n *forms.Need) error {
+		if h.srv.Review(ctx, n.ID, "已发布", "", "") == nil {
+			published++
+		}
+		return nil
+	})
+	if published == 0 {
+		t.Fatal("no need of the demo could be published")
+	}
+	b := h.browser()
+	b.login("admin", testPassword)
+	resp, err := b.hc.Get(h.URL + "/console/export/handbook")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	f, err := excelize.OpenReader(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows(f.GetSheetList()[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	links := 0
+	for _, r := range rows {
+		for _, c := range r {
+			links += strings.Count(c, pub+"/n/")
+		}
+	}
+	if links != published {
+		t.Errorf("the hub's handbook leads to %d need pages, want the %d published", links, published)
 	}
 }

@@ -63,6 +63,9 @@ var (
 	ErrNotFound = hubstore.ErrNotFound
 	// ErrNewerSchema: the data was written by a newer xunbang.
 	ErrNewerSchema = hubstore.ErrNewerSchema
+	// ErrNotAdmin: a review through the admin endpoint with no token, or
+	// one that is not an admin token of the hub (ReviewRemote).
+	ErrNotAdmin = errors.New("the token is not an admin token of this hub")
 	// ErrNoPublicURL: a verdict 已发布 with no public address, on a hub
 	// with no public address of its own (serve --public-url).
 	ErrNoPublicURL = errors.New("已发布 needs the public URL (--url)")

@@ -199,7 +199,15 @@ func runServeToken(ctx context.Context, c *call) error {
 	srv, _, err := openHub(ctx, c, hf, "")
 	if ctl, ok, cerr := running(c, hf, err); cerr != nil {
 		return cerr
-	} else if ok && !*admin {
+	} else if ok && *admin {
+		// An admin token may review every team's needs: it is issued only
+		// by whoever holds the data, never through the running hub.
+		return userError{
+			zh:  "汇集节点正在运行：管理员令牌只在节点停止时签发（它能审核所有团队的需求，不经运行中的节点签发）。请先停止 xunbang serve 再签发；成员令牌可以在运行时签发。",
+			en:  "the hub is running: admin tokens are issued only while it is stopped (they may review every team's needs, so never through the running hub). Stop xunbang serve first; member tokens may be issued while it runs.",
+			err: err,
+		}
+	} else if ok {
 		tok, err := platform.CreateTokenRemote(ctx, ctl.Server, ctl.Token, *user, *team, nil)
 		if err != nil {
 			return err

@@ -90,6 +90,10 @@ func TestServeTokenAndReviewWhileRunning(t *testing.T) {
 		t.Fatalf("token create while serving: %d %q %s\n%s", code, tok, errs, logs)
 	}
 	t.Setenv("XUNBANG_TOKEN", tok)
+	// An admin token is not issued through the running hub, and it says so.
+	if out, errs, code := run(t, env, "serve", "token", "create", "--admin", "--user", "审核员", "--data", hub); code != ExitError || out != "" || !strings.Contains(errs, "停止") {
+		t.Errorf("admin token create while serving: %d %q %s", code, out, errs)
+	}
 	if _, errs, code := run(t, env, "sync", "--server", ctl.Server, "--data", data); code != 0 {
 		t.Fatalf("sync: %s", errs)
 	}

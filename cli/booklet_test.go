@@ -33,6 +33,10 @@ func TestExportBooklet(t *testing.T) {
 		return errb.String(), code
 	}
 	pdf := filepath.Join(dir, "汇编.pdf")
+	// The printed booklet holds confirmed needs only, and says so when asked for more.
+	if errs, code := exportCmd("-o", pdf, "--include-unconfirmed"); code != ExitError || !strings.Contains(errs, "只用于 --format handbook") {
+		t.Errorf("booklet --include-unconfirmed: %d %s", code, errs)
+	}
 	errs, code := exportCmd("-o", pdf)
 	if code != 0 || !strings.Contains(errs, "汇编收录") {
 		t.Fatalf("export: %d %s", code, errs)

@@ -66,12 +66,15 @@ func runCards(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if !*asPNG {
+	where := tr(c.lang, fmt.Sprintf("%d 页", rep.Pages), fmt.Sprintf("on %d pages", rep.Pages))
+	if *asPNG {
+		where = tr(c.lang, "每张一个 PNG，在 "+*out, "one PNG each, in "+*out)
+	} else {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "已写入 "+*out, "wrote "+*out))
 	}
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
-		fmt.Sprintf("共 %d 张卡片，%d 页；其中 %d 张未经企业确认；%d 张带二维码，%d 张尚无二维码（需求还没有扫码可到的网页）。", rep.Cards, rep.Pages, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR),
-		fmt.Sprintf("%d cards on %d pages; %d not confirmed by the enterprise; %d with a QR code, %d without (no web page of the need to lead to yet).", rep.Cards, rep.Pages, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR)))
+		fmt.Sprintf("共 %d 张卡片，%s；其中 %d 张未经企业确认；%d 张带二维码，%d 张尚无二维码（需求还没有扫码可到的网页）。", rep.Cards, where, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR),
+		fmt.Sprintf("%d cards %s; %d not confirmed by the enterprise; %d with a QR code, %d without (no web page of the need to lead to yet).", rep.Cards, where, rep.Unconfirmed, rep.WithQR, rep.Cards-rep.WithQR)))
 	return nil
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"os/exec"
@@ -149,6 +150,9 @@ func TestCardsPointToTheHub(t *testing.T) {
 		t.Fatalf("cards: %d %s", code, errb.String())
 	}
 	files, _ := filepath.Glob(filepath.Join(out, "*.png"))
+	if want := fmt.Sprintf("共 %d 张卡片，每张一个 PNG", len(files)); !strings.Contains(errb.String(), want) {
+		t.Errorf("the summary %q does not say %q", errb.String(), want)
+	}
 	toHub, none := 0, 0
 	for _, f := range files {
 		fh, err := os.Open(f)

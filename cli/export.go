@@ -26,6 +26,9 @@ func runExport(ctx context.Context, c *call) error {
 	switch {
 	case !slices.Contains(jobs.Formats, f):
 		return userError{zh: fmt.Sprintf("不支持的导出格式“%s”。", *format), en: fmt.Sprintf("unsupported export format %q.", *format)}
+	case *include && f != jobs.FormatHandbook:
+		return userError{zh: "--include-unconfirmed 只用于 --format handbook（Excel 汇编，未确认的需求标注“未经企业确认”）；印刷版汇编和其他格式只收入企业确认过的需求。",
+			en: "--include-unconfirmed is for --format handbook only (the Excel handbook, unconfirmed needs marked); the printed booklet and the other formats hold confirmed needs only."}
 	case f == jobs.FormatBooklet && !toFile:
 		return userError{zh: "汇编导出须用 -o 指定 .pdf 文件。", en: "the booklet needs -o FILE.pdf."}
 	case f.NeedsFile() && !toFile:

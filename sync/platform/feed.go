@@ -80,6 +80,7 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 	last := after
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
 		budget, size, scanned := max(limit*20, 1000), 0, 0
+		unseen := unseenEnterprises{}
 		resp.More = false
 		return tx.Events(after, func(seq uint64, ev *hubstore.Event) (bool, error) {
 			if len(resp.Changes) >= limit || scanned >= budget || size > maxPageBytes {
@@ -91,7 +92,7 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 			if ev.Kind == protocol.KindSolution && !kinds[ev.Kind] {
 				return true, nil
 			}
-			ch, ok, err := s.view(tx, team, ev)
+			ch, ok, err := s.view(tx, team, ev, unseen)
 			if err != nil {
 				return false, fmt.Errorf("feed %d: %w", seq, err)
 			}

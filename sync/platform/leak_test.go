@@ -366,3 +366,35 @@ func TestNarrowedVisibilityHidesAPublishedNeed(t *testing.T) {
 		})
 	}
 }
+
+// An enterprise leaves the registry when a need of it becomes 匿名公开: a
+// team that received it is told (the withdrawal), a team that never did is
+// told nothing — not even its id.
+func TestRegistryWithdrawalOnlyToWhoReceivedIt(t *testing.T) {
+	f := newFixture(t, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	early := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(a, early)
+	_, cursor, _ := f.pull(b, "") // team B receives e1
+	late := enterprise("e2", "e2r1", "", "苏州某光电科技有限公司")
+	f.push(a, late, need("n1", "r1", "", "e1", "匿名的焊接需求", forms.VisibilityAnonymous),
+		need("n2", "r2", "", "e2", "匿名的表面处理需求", forms.VisibilityAnonymous))
+	for _, from := range []string{cursor, ""} {
+		changes, _, _ := f.pull(b, from)
+		withdrawn := map[string]bool{}
+		for _, c := range changes {
+			switch {
+			case c.Kind == protocol.ChangeRegistry && c.Registry != nil:
+				t.Errorf("from %q: team B receives %s, behind an anonymous need", from, c.Registry.ID)
+			case c.Kind == protocol.ChangeRegistry:
+				withdrawn[c.RegistryID] = true
+			}
+		}
+		if want := from != ""; withdrawn["e1"] != want {
+			t.Errorf("from %q: e1's withdrawal %v, want %v (team B received it only before that cursor)", from, withdrawn["e1"], want)
+		}
+		if withdrawn["e2"] {
+			t.Errorf("from %q: team B is told e2 left the registry, which it never received", from)
+		}
+	}
+}

@@ -210,8 +210,29 @@ func (s *Server) decodeRevision(tx hubstore.Tx, rev string, v any) error {
 	return nil
 }
 
+// unseenEnterprises are, within one page of a pull, the enterprises whose
+// first revision the page holds and hid (a need of theirs is 匿名公开): the
+// puller never received them, so their leaving the registry is not told
+// either — an id-only withdrawal would tell another team that an
+// enterprise it never saw stands behind an anonymous need. (A page
+// boundary between the two events still lets the withdrawal through.)
+type unseenEnterprises map[string]bool
+
+// note records the enterprise of a hidden revision event when that
+// revision is its first.
+func (u unseenEnterprises) note(tx hubstore.Tx, ev *hubstore.Event) error {
+	rv, err := tx.Revision(ev.Rev)
+	if err != nil {
+		return err
+	}
+	if rv.BaseRev == "" {
+		u[ev.ID] = true
+	}
+	return nil
+}
+
 // view is what one event of the feed shows to a team, if anything.
-func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol.Change, bool, error) {
+func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event, unseen unseenEnterprises) (protocol.Change, bool, error) {
 	if ev.Team == team {
 		return s.ownView(tx, ev)
 	}
@@ -221,14 +242,23 @@ func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol
 			return protocol.Change{}, false, nil
 		}
 		h, err := tx.Head(ev.Kind, ev.ID)
-		if err != nil || h.Rev != ev.Rev {
-			return protocol.Change{}, false, err // only the current revision is shown to others
+		if err != nil {
+			return protocol.Change{}, false, err
 		}
 		if anon, err := tx.Anonymous(ev.ID); err != nil || anon {
+			if err == nil {
+				err = unseen.note(tx, ev)
+			}
 			return protocol.Change{}, false, err
+		}
+		if h.Rev != ev.Rev {
+			return protocol.Change{}, false, nil // only the current revision is shown to others
 		}
 		return s.registryEntry(tx, h)
 	case hubstore.EventUnlist:
+		if unseen[ev.ID] {
+			return protocol.Change{}, false, nil // never received: nothing to withdraw
+		}
 		return protocol.Change{Kind: protocol.ChangeRegistry, RegistryID: ev.ID}, true, nil
 	case hubstore.EventState, hubstore.EventView:
 		h, err := tx.Head(protocol.KindNeed, ev.ID)

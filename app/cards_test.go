@@ -229,7 +229,7 @@ func TestPrintCardFromTheEditor(t *testing.T) {
 	settle(t, u)
 	pdfs, _ := filepath.Glob(glob)
 	if len(pdfs) != 1 {
-		t.Fatalf("%d PDFs written", len(pdfs))
+		t.Fatalf("%d PDFs written; the window says %q", len(pdfs), windowTexts(u.win))
 	}
 	text, err := exec.Command("pdftotext", pdfs[0], "-").Output()
 	if err != nil {

@@ -2,6 +2,7 @@ package app
 
 import (
 	"image/color"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -135,6 +136,15 @@ func (v *confirmView) show(ed *needEditor) {
 	v.form.load(vals)
 	v.pad.reset()
 	v.message.Hide()
+	// An anonymous need that names its enterprise cannot be confirmed: say
+	// so before anyone signs.
+	if ps := cat.NamesEnterprise(n, ent); len(ps) > 0 {
+		msgs := make([]string, len(ps))
+		for i, p := range ps {
+			msgs[i] = p.Message(cat, lng)
+		}
+		v.say(strings.Join(msgs, "\n"), widget.DangerImportance)
+	}
 
 	// What the public will see.
 	v.publicBox.RemoveAll()

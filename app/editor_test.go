@@ -401,3 +401,39 @@ func TestConfirmScreenOfANamedNeedShowsNoContact(t *testing.T) {
 		}
 	}
 }
+
+// An anonymous need whose text names its enterprise cannot be confirmed:
+// the confirmation screen says where before anyone signs, and refuses.
+func TestConfirmScreenRefusesAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
+	var need *forms.Need
+	u, st := newTestUI(t, func(st *store.Store) {
+		need = confirmedNeed(t, st)
+		need.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差，良率只有八成。")
+		if err := st.SaveNeed(context.Background(), need); err != nil {
+			t.Fatal(err)
+		}
+	})
+	u.openNeed(need.ID)
+	settle(t, u)
+	test.Tap(u.editor.confirmBtn)
+	settle(t, u)
+	c := u.confirm
+	if !c.message.Visible() || !strings.Contains(c.message.Text, "主要问题") || !strings.Contains(c.message.Text, "阳澄新材料") {
+		t.Fatalf("before signing, the screen says %q", c.message.Text)
+	}
+	c.pad.Resize(fyne.NewSize(400, 140))
+	c.pad.Dragged(&fyne.DragEvent{PointEvent: fyne.PointEvent{Position: fyne.NewPos(60, 70)}, Dragged: fyne.Delta{DX: 20, DY: 5}})
+	c.pad.DragEnd()
+	test.Tap(c.confirmBtn)
+	settle(t, u)
+	if !strings.Contains(c.message.Text, "匿名公开的需求不能写出企业") {
+		t.Errorf("confirming says %q", c.message.Text)
+	}
+	n, err := st.Need(context.Background(), need.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if forms.Default().ConfirmationCurrent(n, nil) || n.Status == forms.StatusConfirmed {
+		t.Errorf("stored: status %s", n.Status)
+	}
+}

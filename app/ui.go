@@ -403,9 +403,12 @@ func (u *ui) showError(err error) {
 func userMessage(err error, lng string) string {
 	var te *forms.TransitionError
 	var de *store.DamagedError
+	var ae *forms.AnonymityError
 	switch {
 	case errors.As(err, &te):
 		return te.Message(lng)
+	case errors.As(err, &ae):
+		return ae.Message(lng)
 	case errors.As(err, &de):
 		return de.Message(lng)
 	case errors.Is(err, store.ErrConflict):

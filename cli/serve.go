@@ -298,6 +298,12 @@ func runServeReview(ctx context.Context, c *call) error {
 			en:  fmt.Sprintf("need %s is not public and cannot be published; no verdict recorded. If the enterprise agrees, the team changes its visibility, has it confirmed and syncs; then review it again.", id),
 			err: err,
 		}
+	case errors.Is(err, platform.ErrNamesEnterprise):
+		return userError{
+			zh:  fmt.Sprintf("需求「%s」是“匿名公开”的，公开的内容里却写出了企业（名称、字号、信用代码或联系人），不能发布；审核结果没有记录。请团队在寻榜里改写、请企业重新确认并同步后再审核。", id),
+			en:  fmt.Sprintf("need %s is anonymous, yet what would be published names the enterprise (its name, trade name, credit code or a contact); no verdict recorded. Ask the team to reword it, have it confirmed again and sync; then review it again.", id),
+			err: err,
+		}
 	case errors.Is(err, platform.ErrNotPublishable):
 		return userError{
 			zh:  fmt.Sprintf("企业尚未确认需求「%s」现在的内容，不能发布；审核结果没有记录。请团队在寻榜里请企业确认并同步后再审核。", id),

@@ -287,8 +287,12 @@ func (c *Catalogue) ConfirmationCurrent(n *Need, e *Enterprise) bool {
 
 // Confirm records the enterprise's confirmation of the need's current
 // content and moves it to 已确认. The confirmation keeps the exact bytes it
-// hashed.
+// hashed. A 匿名公开 need whose published text names its enterprise
+// (NamesEnterprise) is not confirmed: an *AnonymityError says where.
 func (c *Catalogue) Confirm(n *Need, e *Enterprise, conf Confirmation) error {
+	if ps := c.NamesEnterprise(n, e); len(ps) > 0 {
+		return &AnonymityError{Problems: ps, cat: c}
+	}
 	if err := n.Transition(StatusConfirmed); err != nil {
 		return err
 	}

@@ -129,7 +129,7 @@ func (r *Report) drew(c *card) {
 type Skip struct {
 	ID     string // the need's id ("" for an item without a need)
 	Title  string // the need's title, for messages
-	Code   string // SkipPrivate, SkipNoNeed or SkipQR
+	Code   string // SkipPrivate, SkipNoNeed, SkipNamesEnterprise or SkipQR
 	Reason string // in Chinese, for the user
 }
 
@@ -137,7 +137,10 @@ type Skip struct {
 const (
 	SkipPrivate = "private" // the need is 不公开
 	SkipNoNeed  = "no_need" // the item has no need
-	SkipQR      = "qr"      // the QR content is too long to encode
+	// SkipNamesEnterprise: the need is 匿名公开 and yet names its
+	// enterprise where the card would print it (forms.NamesEnterprise).
+	SkipNamesEnterprise = "names_enterprise"
+	SkipQR              = "qr" // the QR content is too long to encode
 )
 
 // ErrNoCards is returned when no item gets a card; the report says why.

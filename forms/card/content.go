@@ -39,6 +39,12 @@ func contentOf(it Item, opt *Options) (content, *Skip) {
 			Reason: "公开方式为不公开，不印制公开卡片",
 		}
 	}
+	if ps := opt.catalogue().NamesEnterprise(it.Need, it.Enterprise); len(ps) > 0 {
+		return content{}, &Skip{
+			ID: it.Need.ID, Title: it.Need.Title(), Code: SkipNamesEnterprise,
+			Reason: "匿名公开，却在「" + opt.catalogue().Label(ps[0].Field, "zh") + "」中写出了企业，不印制卡片；请改写后再打印",
+		}
+	}
 	return contentOfPublic(it, &p, opt), nil
 }
 

@@ -319,3 +319,20 @@ func pdfText(tb testing.TB, pdf []byte) string {
 	}
 	return string(out)
 }
+
+// An anonymous need whose text names its enterprise gets no card: a card
+// would give the enterprise away (forms.NamesEnterprise); the skip says
+// where.
+func TestNoCardForAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
+	it := makeItem(t, needSpec{id: "n-named-in-text", title: "伺服编码器国产化", kind: "00", fields: []string{"80"},
+		problem: "本公司（昆仑精密机械）的进口编码器价格高。", vis: forms.VisibilityAnonymous, alias: "苏州市某装备制造企业",
+		region: "320583", entName: "苏州昆仑精密机械有限公司", credit: "914403001922038216"})
+	_, skip := contentOf(it, &Options{})
+	if skip == nil || skip.Code != SkipNamesEnterprise || !strings.Contains(skip.Reason, "主要问题") {
+		t.Fatalf("skip %+v", skip)
+	}
+	it.Need.Values.Set("problem", "本公司的进口编码器价格高。")
+	if _, skip := contentOf(it, &Options{}); skip != nil {
+		t.Errorf("after rewording: skip %+v", skip)
+	}
+}

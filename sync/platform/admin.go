@@ -37,6 +37,8 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no such need")
 	case errors.Is(err, ErrPrivateNeed):
 		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "private")
+	case errors.Is(err, ErrNamesEnterprise):
+		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "names_enterprise")
 	case errors.Is(err, ErrNotPublishable):
 		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "unconfirmed")
 	case err != nil:
@@ -98,6 +100,8 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 			return fmt.Errorf("review %s: %w", id, ErrNotFound)
 		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "private":
 			return fmt.Errorf("review %s: %w", id, ErrPrivateNeed)
+		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "names_enterprise":
+			return fmt.Errorf("review %s: %w", id, ErrNamesEnterprise)
 		case eb.Error.Code == protocol.CodeNotPublishable:
 			return fmt.Errorf("review %s: %w", id, ErrUnconfirmedNeed)
 		}

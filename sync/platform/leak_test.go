@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/demo"
@@ -396,5 +397,38 @@ func TestRegistryWithdrawalOnlyToWhoReceivedIt(t *testing.T) {
 		if withdrawn["e2"] {
 			t.Errorf("from %q: team B is told e2 left the registry, which it never received", from)
 		}
+	}
+}
+
+// An anonymous need whose published text names its enterprise is not
+// published by the hub, even confirmed (by a laptop that did not check):
+// 已发布 is refused, and says why.
+func TestAnonymousNeedNamingItsEnterpriseIsNotPublished(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a := f.token("li", "suzhou")
+	entRec := enterprise("e1", "e1r1", "", "苏州昆仑精密机械有限公司")
+	rec := need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityAnonymous)
+	var n forms.Need
+	var e forms.Enterprise
+	if json.Unmarshal(rec.Body, &n) != nil || json.Unmarshal(entRec.Body, &e) != nil {
+		t.Fatal("fixture")
+	}
+	n.Values.Set("problem", "昆仑精密机械的进口编码器价格高。")
+	cat := forms.Default()
+	content := cat.CanonicalContent(&n, &e)
+	n.Status = forms.StatusConfirmed
+	n.Confirmation = &forms.Confirmation{Content: content, ContentHash: forms.HashContent(content), Visibility: n.Visibility(),
+		At: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)}
+	if !cat.ConfirmationCurrent(&n, &e) {
+		t.Fatal("the hand-made confirmation is not current")
+	}
+	rec.Body, _ = json.Marshal(n)
+	f.push(a, entRec, rec)
+	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); !errors.Is(err, platform.ErrNamesEnterprise) {
+		t.Fatalf("已发布: %v, want ErrNamesEnterprise", err)
+	}
+	if got := f.do("GET", "/n/n1", "", nil).status; got != http.StatusNotFound {
+		t.Errorf("its page answers %d", got)
 	}
 }

@@ -74,6 +74,9 @@ var (
 	ErrNotPublishable = errors.New("the need may not be published")
 	// ErrPrivateNeed: the need is 不公开.
 	ErrPrivateNeed = fmt.Errorf("%w: it is not public (不公开)", ErrNotPublishable)
+	// ErrNamesEnterprise: the need is 匿名公开 and yet names its enterprise
+	// where it would be published (forms.Catalogue.NamesEnterprise).
+	ErrNamesEnterprise = fmt.Errorf("%w: it is anonymous and yet names its enterprise", ErrNotPublishable)
 	// ErrUnconfirmedNeed: the enterprise has not confirmed the need's
 	// current content.
 	ErrUnconfirmedNeed = fmt.Errorf("%w: the enterprise has not confirmed its current content", ErrNotPublishable)

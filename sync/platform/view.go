@@ -76,6 +76,8 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 		return nil, ErrPrivateNeed
 	case !p.Confirmed:
 		return nil, ErrUnconfirmedNeed
+	case len(cat.NamesEnterprise(&n, e)) > 0:
+		return nil, ErrNamesEnterprise
 	}
 	// Confirmed on the codes as written; shown in this catalogue's codes.
 	cat.UpgradeValues(forms.EntityNeed, p.Values)

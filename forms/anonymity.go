@@ -1,0 +1,162 @@
+package forms
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// NamesEnterprise returns, for a 匿名公开 need, a problem for each text it
+// would publish — its public alias and every public field Publish keeps —
+// that names its enterprise: the registered name, the name's distinctive
+// part (the name without its region and its legal form: 苏州沙洲智能装备有限公司
+// → 沙洲智能装备), the credit code, or a contact's name or phone. Such a
+// need is published without the enterprise's name and yet names it (an
+// official wrote 「本公司（苏州沙洲智能装备）……」 in 主要问题, or put the name
+// in the alias). A need of another visibility, or with no enterprise,
+// gives nil. Matching ignores case and full/half width.
+func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
+	if e == nil || n.Visibility() != VisibilityAnonymous {
+		return nil
+	}
+	marks := identifyingMarks(e)
+	if len(marks) == 0 {
+		return nil
+	}
+	found := func(text string) string {
+		t := FoldSearch(text)
+		for _, m := range marks {
+			if strings.Contains(t, m.folded) {
+				return m.text
+			}
+		}
+		return ""
+	}
+	var out []Problem
+	check := func(id string, list []string) {
+		for i, s := range list {
+			if m := found(s); m != "" {
+				p := problem(id, "names_enterprise", SeverityError,
+					fmt.Sprintf("匿名公开的需求不能写出企业：这里出现了“%s”。请改写，否则发布后一看便知是哪家企业。", m),
+					fmt.Sprintf("an anonymous need must not name its enterprise: %q appears here. Reword it, or the published need gives the enterprise away.", m))
+				if len(list) > 1 {
+					p.Item = i + 1
+				}
+				out = append(out, p)
+				return
+			}
+		}
+	}
+	check("public_alias", n.Values.List("public_alias"))
+	public := c.publicValues(EntityNeed, n.Values, VisibilityAnonymous, "visibility", "public_alias")
+	for _, f := range c.Fields(EntityNeed) {
+		if l, ok := public[f.ID]; ok {
+			check(f.ID, l)
+		}
+	}
+	return out
+}
+
+// mark is a text that identifies an enterprise, and its folded form.
+type mark struct{ text, folded string }
+
+// identifyingMarks are the texts that name an enterprise: its name, the
+// name's distinctive part, its credit code, its contacts' names (of two
+// characters or more) and phones. Parts too short to tell it apart (under
+// two characters, or a distinctive part under four) are left out.
+func identifyingMarks(e *Enterprise) []mark {
+	var out []mark
+	add := func(s string, minRunes int) {
+		s = strings.TrimSpace(s)
+		if utf8.RuneCountInString(s) < minRunes {
+			return
+		}
+		f := FoldSearch(s)
+		if !slices.ContainsFunc(out, func(m mark) bool { return m.folded == f }) {
+			out = append(out, mark{s, f})
+		}
+	}
+	name := e.Name()
+	add(name, 2)
+	core := distinctivePart(name, e.Values.Get("region"))
+	add(core, 4)
+	for _, w := range tradeWords { // 阳澄新材料科技 → 阳澄新材料
+		if t, ok := strings.CutSuffix(core, w); ok {
+			add(t, 4)
+			break
+		}
+	}
+	add(e.CreditCode(), 18)
+	for _, ct := range e.Contacts {
+		add(ct.Values.Get("contact_name"), 2)
+		add(ct.Values.Get("contact_mobile"), 7)
+		add(ct.Values.Get("contact_landline"), 7)
+		add(ct.Values.Get("contact_email"), 5)
+	}
+	return out
+}
+
+// legalForms end enterprise names (企业名称登记管理规定: 行政区划 + 字号 + 行业 +
+// 组织形式), longest first.
+var legalForms = []string{"股份有限公司", "有限责任公司", "集团有限公司", "有限公司", "集团公司", "分公司", "公司", "集团", "合伙企业", "研究院", "研究所", "工作室", "厂"}
+
+// tradeWords often end the distinctive part of a name (its 行业 in a
+// general word): the part without them still names the enterprise.
+var tradeWords = []string{"科技发展", "科技", "技术", "实业", "发展", "工业", "贸易", "工程", "控股"}
+
+// distinctivePart is an enterprise name without its leading region names
+// (those of the enterprise's region and above: a province or city with or
+// without 省/市, a county or town only whole) and its legal form: what
+// names the enterprise when its name is left out.
+func distinctivePart(name, region string) string {
+	s := strings.TrimSpace(name)
+	for _, f := range legalForms {
+		if t, ok := strings.CutSuffix(s, f); ok {
+			s = t
+			break
+		}
+	}
+	path := Regions().Path(region)
+	for changed := true; changed; {
+		changed = false
+		for i, r := range path {
+			names := []string{r.Name}
+			if i < 2 {
+				// A province's or a city's name may stand short (苏州);
+				// a county's short name is often the 字号 itself (苏州
+				// 虎丘检测技术 is 虎丘's, not 虎丘区's), so it goes only
+				// when written whole (昆山市).
+				names = append(names, strings.TrimRight(r.Name, "省市"))
+			}
+			for _, n := range names {
+				if t, ok := strings.CutPrefix(s, n); ok && n != "" {
+					s, changed = t, true
+				}
+			}
+		}
+	}
+	return s
+}
+
+// AnonymityError is a confirmation refused because the 匿名公开 need names
+// its enterprise where it would be published: Problems say where.
+type AnonymityError struct {
+	Problems []Problem
+	cat      *Catalogue
+}
+
+func (e *AnonymityError) Error() string {
+	return "confirm: the anonymous need names its enterprise: " + e.Problems[0].Message(e.cat, "en")
+}
+
+// Message says, in the user's language, where the need names its
+// enterprise.
+func (e *AnonymityError) Message(lang string) string {
+	parts := make([]string, len(e.Problems))
+	for i, p := range e.Problems {
+		parts[i] = p.Message(e.cat, lang)
+	}
+	sep := "\n"
+	return strings.Join(parts, sep)
+}

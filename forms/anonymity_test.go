@@ -1,0 +1,95 @@
+package forms
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestNamesEnterprise(t *testing.T) {
+	cat := Default()
+	tests := []struct {
+		name  string
+		edit  func(n *Need, e *Enterprise)
+		field string // "" when nothing names the enterprise
+	}{
+		{"clean", func(*Need, *Enterprise) {}, ""},
+		{"the name in the problem", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "苏州昆仑精密机械有限公司现有进口编码器价格高。")
+		}, "problem"},
+		{"the distinctive part in the title", func(n *Need, _ *Enterprise) {
+			n.Values.Set("title", "昆仑精密机械伺服编码器国产化")
+		}, "title"},
+		{"the name as the alias", func(n *Need, _ *Enterprise) {
+			n.Values.Set("public_alias", "苏州昆仑精密机械有限公司")
+		}, "public_alias"},
+		{"the credit code in the indicators", func(n *Need, _ *Enterprise) {
+			n.Values.Set("indicators", "参照 914403001922038216 企业标准。")
+		}, "indicators"},
+		{"a contact's mobile, full width", func(n *Need, _ *Enterprise) {
+			n.Values.Set("expected_goal", "详询 １３８１２３４５６７８。")
+		}, "expected_goal"},
+		{"a contact's name in a keyword", func(n *Need, _ *Enterprise) {
+			n.Values.SetList("keywords", []string{"编码器", "王晓明团队"})
+		}, "keywords"},
+		{"the name in an internal field is not published", func(n *Need, _ *Enterprise) {
+			n.Values.Set("confidential_notes", "苏州昆仑精密机械有限公司老板很重视。")
+		}, ""},
+		{"the name in the basis, not published", func(n *Need, _ *Enterprise) {
+			n.Values.Set("current_basis", "昆仑精密机械已投入 300 万元。")
+		}, ""},
+		{"the name in the basis, published", func(n *Need, _ *Enterprise) {
+			n.Values.Set("current_basis", "昆仑精密机械已投入 300 万元。")
+			n.Values.Set("current_basis_public", "true")
+		}, "current_basis"},
+		{"a named need may say its name", func(n *Need, _ *Enterprise) {
+			n.Values.Set("visibility", "named")
+			n.Values.Set("problem", "苏州昆仑精密机械有限公司现有进口编码器价格高。")
+		}, ""},
+		{"the distinctive part without its trade word", func(n *Need, e *Enterprise) {
+			e.Values.Set("enterprise_name", "苏州阳澄新材料科技有限公司")
+			n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差。")
+		}, "problem"},
+		{"a place name alone is no name", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "昆山市玉山镇的产线需要国产替代。")
+		}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			n, e := sampleNeed(), sampleEnterprise()
+			tc.edit(n, e)
+			ps := cat.NamesEnterprise(n, e)
+			switch {
+			case tc.field == "" && len(ps) > 0:
+				t.Errorf("problems %v", ps[0].Message(cat, "zh"))
+			case tc.field != "" && (len(ps) == 0 || ps[0].Field != tc.field || ps[0].Code != "names_enterprise"):
+				t.Errorf("problems %+v, want one on %s", ps, tc.field)
+			}
+			// Confirming is refused exactly when the need names its enterprise.
+			n.Status = StatusToConfirm
+			err := cat.Confirm(n, e, Confirmation{})
+			var ae *AnonymityError
+			if got := errors.As(err, &ae); got != (tc.field != "") {
+				t.Errorf("Confirm: %v", err)
+			}
+			if ae != nil && !strings.Contains(ae.Message("zh"), "匿名公开的需求不能写出企业") {
+				t.Errorf("message %q", ae.Message("zh"))
+			}
+		})
+	}
+}
+
+func TestDistinctivePart(t *testing.T) {
+	for _, tc := range []struct{ name, region, want string }{
+		{"苏州昆仑精密机械有限公司", "320583102", "昆仑精密机械"},
+		{"昆山市玉山精密机械股份有限公司", "320583", "玉山精密机械"},
+		{"江苏苏州沙洲智能装备有限责任公司", "320582", "沙洲智能装备"},
+		{"沙洲智能装备厂", "", "沙洲智能装备"},
+		{"华为技术有限公司", "440300", "华为技术"},
+		{"苏州虎丘检测技术有限公司", "320505", "虎丘检测技术"}, // 虎丘 is the 字号 here, though 虎丘区 is its district
+	} {
+		if got := distinctivePart(tc.name, tc.region); got != tc.want {
+			t.Errorf("distinctivePart(%q, %s) = %q, want %q", tc.name, tc.region, got, tc.want)
+		}
+	}
+}

@@ -136,15 +136,6 @@ func (v *confirmView) show(ed *needEditor) {
 	v.form.load(vals)
 	v.pad.reset()
 	v.message.Hide()
-	// An anonymous need that names its enterprise cannot be confirmed: say
-	// so before anyone signs.
-	if ps := cat.NamesEnterprise(n, ent); len(ps) > 0 {
-		msgs := make([]string, len(ps))
-		for i, p := range ps {
-			msgs[i] = p.Message(cat, lng)
-		}
-		v.say(strings.Join(msgs, "\n"), widget.DangerImportance)
-	}
 
 	// What the public will see.
 	v.publicBox.RemoveAll()
@@ -240,7 +231,23 @@ func (v *confirmView) refresh() {
 	v.state.Refresh()
 
 	v.showSignature()
+	naming := v.u.cat.NamesEnterprise(n, ent)
 	switch {
+	case n.Status == forms.StatusToConfirm && len(naming) > 0:
+		// An anonymous need that names its enterprise cannot be confirmed
+		// (forms.Catalogue.Confirm refuses it): say where, at the top,
+		// before anyone signs.
+		msgs := make([]string, len(naming))
+		for i, p := range naming {
+			msgs[i] = p.Message(v.u.cat, v.u.lang)
+		}
+		v.confirmBtn.Disable()
+		v.pad.SetEnabled(false)
+		v.clear.Disable()
+		v.form.setEnabled(false)
+		v.notReady.SetText(strings.Join(msgs, "\n"))
+		v.notReady.Importance = widget.DangerImportance
+		v.notReady.Show()
 	case n.Status == forms.StatusToConfirm:
 		v.confirmBtn.Enable()
 		v.pad.SetEnabled(true)
@@ -256,6 +263,7 @@ func (v *confirmView) refresh() {
 			v.notReady.Hide()
 		} else {
 			v.notReady.SetText(lang.L("confirm.notready", map[string]any{"Status": n.Status.Label(v.u.lang)}))
+			v.notReady.Importance = widget.WarningImportance
 			v.notReady.Show()
 		}
 	}

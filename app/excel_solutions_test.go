@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -54,5 +55,23 @@ func TestExcelImportOfASolutionWorkbook(t *testing.T) {
 	}
 	if log, _ := st.AuditLog(ctx, store.AuditQuery{Kind: store.AuditImport}); len(log) != 1 || !strings.HasPrefix(log[0].Detail, "solutions ← "+p) {
 		t.Errorf("audit %+v", log)
+	}
+}
+
+// A preview of a big import names the changes of the records its report
+// lists and says how many more there are; the counts are of every record.
+func TestImportPreviewSaysWhatItDoesNotList(t *testing.T) {
+	mustSetLanguage(t, Chinese)
+	rep := store.ImportReport{
+		Items:        []store.ImportItem{{Action: store.ActionUpdate, Kind: store.KindNeed, Title: "第一条", Fields: []string{"problem"}}},
+		ItemsLeftOut: 4999, Updated: 1, Created: 4999,
+		Kinds: map[string]store.ActionCounts{store.KindNeed: {Created: 4999, Updated: 1}},
+	}
+	lines := importChanges(rep, forms.Default(), "zh")
+	if len(lines) != 2 || !strings.Contains(lines[0].text, "第一条") || !strings.Contains(lines[1].text, "另有 4999 条记录没有逐条列出") {
+		t.Errorf("lines %+v", lines)
+	}
+	if c := countImport(rep); c.NeedsCreated != 4999 || c.NeedsUpdated != 1 || c.solutions {
+		t.Errorf("counts %+v", c)
 	}
 }

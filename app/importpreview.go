@@ -31,26 +31,14 @@ type importCounts struct {
 }
 
 func countImport(rep store.ImportReport) importCounts {
-	var c importCounts
-	for _, it := range rep.Items {
-		created, updated, skipped := &c.NeedsCreated, &c.NeedsUpdated, &c.NeedsSkipped
-		switch it.Kind {
-		case store.KindEnterprise:
-			created, updated, skipped = &c.EntsCreated, &c.EntsUpdated, &c.EntsSkipped
-		case store.KindSolution:
-			created, updated, skipped = &c.SolsCreated, &c.SolsUpdated, &c.SolsSkipped
-			c.solutions = true
-		}
-		switch it.Action {
-		case store.ActionCreate:
-			*created++
-		case store.ActionUpdate:
-			*updated++
-		default:
-			*skipped++
-		}
+	n, e, s := rep.Kinds[store.KindNeed], rep.Kinds[store.KindEnterprise], rep.Kinds[store.KindSolution]
+	_, sols := rep.Kinds[store.KindSolution]
+	return importCounts{
+		NeedsCreated: n.Created, NeedsUpdated: n.Updated, NeedsSkipped: n.Skipped,
+		EntsCreated: e.Created, EntsUpdated: e.Updated, EntsSkipped: e.Skipped,
+		SolsCreated: s.Created, SolsUpdated: s.Updated, SolsSkipped: s.Skipped,
+		solutions: sols,
 	}
-	return c
 }
 
 // text says the counts in the UI language.
@@ -265,6 +253,9 @@ func importChanges(rep store.ImportReport, cat *forms.Catalogue, lng string) []c
 		} else {
 			out = append(out, changeLine{lang.L("excel.change.need", map[string]any{"Title": it.Title, "Fields": fields}), widget.MediumImportance})
 		}
+	}
+	if rep.ItemsLeftOut > 0 {
+		out = append(out, changeLine{lang.L("excel.change.unlisted", map[string]any{"N": rep.ItemsLeftOut}), widget.MediumImportance})
 	}
 	return out
 }

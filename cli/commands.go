@@ -71,11 +71,14 @@ func runList(ctx context.Context, c *call) error {
 }
 
 func printImportReport(c *call, rep store.ImportReport, dryRun bool) {
-	counts := map[string]int{}
-	for _, it := range rep.Items {
-		counts[it.Action]++
-		if dryRun {
+	counts := map[string]int{"create": rep.Created, "update": rep.Updated, "skip": rep.Skipped}
+	if dryRun {
+		for _, it := range rep.Items {
 			fmt.Fprintf(c.env.Stdout, "%s\t%s\t%s\t%s\n", actionLabel(it.Action, c.lang), it.Kind, shortID(it.ID), it.Title)
+		}
+		if rep.ItemsLeftOut > 0 {
+			fmt.Fprintln(c.env.Stdout, tr(c.lang, fmt.Sprintf("……另有 %d 条记录没有逐条列出（计入下面的数目）。", rep.ItemsLeftOut),
+				fmt.Sprintf("… %d more records not listed one by one (in the counts below).", rep.ItemsLeftOut)))
 		}
 	}
 	verb := tr(c.lang, "已导入", "imported")

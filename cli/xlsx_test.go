@@ -2,8 +2,10 @@ package cli
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/xunbang/xunbang/store"
 	"os"
 	"path/filepath"
 	"slices"
@@ -284,5 +286,23 @@ func TestImportSolutionWorkbookMovesItsNeed(t *testing.T) {
 	_, errs, code = run(t, env, "import", book, "--data", data)
 	if code != 0 || strings.Contains(errs, "状态") {
 		t.Errorf("again: %d %s", code, errs)
+	}
+}
+
+// A dry run lists the records its report lists, says how many more there
+// are, and counts them all.
+func TestDryRunSaysWhatItDoesNotList(t *testing.T) {
+	var out, errb bytes.Buffer
+	c := &call{env: Env{Stdout: &out, Stderr: &errb}, lang: "zh"}
+	rep := store.ImportReport{
+		Items:        []store.ImportItem{{Action: store.ActionCreate, Kind: store.KindNeed, ID: "0b8f5a4e-1111-4222-8333-444455556666", Title: "第一条"}},
+		ItemsLeftOut: 4, Created: 5,
+	}
+	printImportReport(c, rep, true)
+	if !strings.Contains(out.String(), "第一条") || !strings.Contains(out.String(), "另有 4 条记录没有逐条列出") {
+		t.Errorf("listing %q", out.String())
+	}
+	if !strings.Contains(errb.String(), "新建 5，更新 0，跳过 0") {
+		t.Errorf("counts %q", errb.String())
 	}
 }

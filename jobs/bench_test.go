@@ -535,13 +535,7 @@ func BenchmarkImportPlatformCommand(b *testing.B) {
 				if err != nil {
 					return err
 				}
-				needs := 0
-				for _, it := range rep.Items {
-					if it.Kind == store.KindNeed && it.Action == store.ActionCreate {
-						needs++
-					}
-				}
-				if needs != size {
+				if needs := rep.Kinds[store.KindNeed].Created; needs != size {
 					return fmt.Errorf("created %d needs, want %d", needs, size)
 				}
 				return nil

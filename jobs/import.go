@@ -314,12 +314,18 @@ func ApplyImport(ctx context.Context, st Importer, p *Preview, partial bool) (st
 // after refusing the rows whose needs belong to another enterprise.
 const stageAttempts = 2
 
+// MaxReportItems is the most records an import's report lists one by one
+// (store.ImportOptions.MaxItems); it counts them all. A preview shows the
+// changes of the records listed, and says how many more there are: a
+// workbook of 200,000 rows keeps its report in a fixed room.
+const MaxReportItems = 5000
+
 // stage stages the good records. A need whose number the store finds to be
 // another enterprise's is refused row by row: an error of its row (which
 // then blocks an import of the whole file), after which the rest is
 // staged again.
 func (p *Preview) stage(ctx context.Context, st Importer) error {
-	opt := store.ImportOptions{Exact: p.Kind == ImportRecords}
+	opt := store.ImportOptions{Exact: p.Kind == ImportRecords, MaxItems: MaxReportItems}
 	if p.Kind == ImportRecords {
 		opt.Solutions = p.good.sols // xunbang's own JSON carries them
 	}

@@ -24,6 +24,10 @@ type ImportOptions struct {
 	// must carry its ID and Rev; one whose Rev the store has is skipped,
 	// any other is stored as given with an outbox entry.
 	Solutions []*forms.Solution
+	// MaxItems, when positive, is the most items the report keeps in
+	// Items; the others are counted (ImportReport.ItemsLeftOut, Kinds), so
+	// that the report of a big import takes a fixed room.
+	MaxItems int
 }
 
 // errDryRun rolls back a dry run's transaction.
@@ -62,9 +66,15 @@ type StatusChange struct {
 // ImportReport lists what Import did, enterprises first, each in argument
 // order.
 type ImportReport struct {
-	Items                     []ImportItem
+	Items []ImportItem
+	// ItemsLeftOut counts the records done but not listed in Items, past
+	// ImportOptions.MaxItems; every count below counts them.
+	ItemsLeftOut              int
 	Created, Updated, Skipped int
-	DryRun                    bool
+	// Kinds counts the actions by kind of record (KindEnterprise,
+	// KindNeed, KindSolution).
+	Kinds  map[string]ActionCounts
+	DryRun bool
 	// StatusChanges lists, in the order they happened, the stored needs
 	// whose status the import changes, each once (first status to last),
 	// including needs of an updated enterprise that the import does not
@@ -76,7 +86,11 @@ type ImportReport struct {
 	StatusHeld []Followed
 
 	lastName string // the Name of the last item added, its own copy
+	maxItems int    // ImportOptions.MaxItems
 }
+
+// ActionCounts counts what an import did with the records of one kind.
+type ActionCounts struct{ Created, Updated, Skipped int }
 
 // StatusChange returns the change of a need's status, if the import
 // changes it.
@@ -104,6 +118,26 @@ func trackStatus(r *ImportReport) func(id, title string, from, to forms.Status) 
 }
 
 func (r *ImportReport) add(it ImportItem) {
+	if r.Kinds == nil {
+		r.Kinds = map[string]ActionCounts{}
+	}
+	k := r.Kinds[it.Kind]
+	switch it.Action {
+	case ActionCreate:
+		r.Created++
+		k.Created++
+	case ActionUpdate:
+		r.Updated++
+		k.Updated++
+	default:
+		r.Skipped++
+		k.Skipped++
+	}
+	r.Kinds[it.Kind] = k
+	if r.maxItems > 0 && len(r.Items) >= r.maxItems {
+		r.ItemsLeftOut++
+		return
+	}
 	// An item's Name is often a piece of a record read for it (an
 	// enterprise's head), which it would keep in memory: the items of a
 	// big import keep one copy of each name instead (an enterprise's
@@ -113,14 +147,6 @@ func (r *ImportReport) add(it ImportItem) {
 	}
 	it.Name = r.lastName
 	r.Items = append(r.Items, it)
-	switch it.Action {
-	case ActionCreate:
-		r.Created++
-	case ActionUpdate:
-		r.Updated++
-	default:
-		r.Skipped++
-	}
 }
 
 // ErrNeedElsewhere is the kind of an [ImportConflictError]: an imported

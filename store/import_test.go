@@ -701,3 +701,34 @@ func withID(e *forms.Enterprise, id string) *forms.Enterprise {
 	e.ID = id
 	return e
 }
+
+// A report keeps at most MaxItems items and counts every record, by
+// action and by kind: the report of a big import takes a fixed room.
+func TestImportReportKeepsAtMostMaxItems(t *testing.T) {
+	for _, max := range []int{0, 1, 7, 100} {
+		s, _ := openTest(t)
+		ents := []*forms.Enterprise{newEnterprise("乙公司", "91320500BBBBBBBB2B", "320583")}
+		ents[0].ID = "row-2"
+		var needs []*forms.Need
+		for i := range 12 {
+			needs = append(needs, newNeed("row-2", fmt.Sprintf("第 %d 条需求", i+1)))
+		}
+		rep, err := s.Import(bg, ents, needs, ImportOptions{MaxItems: max})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept := 13
+		if max > 0 {
+			kept = min(max, 13)
+		}
+		if len(rep.Items) != kept || rep.ItemsLeftOut != 13-kept {
+			t.Errorf("MaxItems %d: %d items kept, %d left out", max, len(rep.Items), rep.ItemsLeftOut)
+		}
+		if rep.Created != 13 || rep.Kinds[KindNeed] != (ActionCounts{Created: 12}) || rep.Kinds[KindEnterprise] != (ActionCounts{Created: 1}) {
+			t.Errorf("MaxItems %d: created %d, kinds %v", max, rep.Created, rep.Kinds)
+		}
+		if s.CountNeeds(bg) != 12 {
+			t.Errorf("MaxItems %d: %d needs stored", max, s.CountNeeds(bg))
+		}
+	}
+}

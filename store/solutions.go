@@ -403,7 +403,7 @@ func (tx *Tx) checkSolutions(report reportFunc) {
 func (s *Store) ImportSolutions(ctx context.Context, sols []*forms.Solution, opt ImportOptions) (ImportReport, error) {
 	var rep ImportReport
 	err := s.update(ctx, "import solutions", func(tx *Tx) error {
-		rep = ImportReport{DryRun: opt.DryRun}
+		rep = ImportReport{DryRun: opt.DryRun, maxItems: opt.MaxItems}
 		tx.onStatus = trackStatus(&rep)
 		var touched []string // needs whose solutions changed, in order
 		seen := map[string]bool{}

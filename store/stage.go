@@ -431,8 +431,13 @@ func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, 
 		m = newMerger(nil)
 	}
 	track := trackStatus(rep)
+	rep.maxItems = opt.MaxItems
 	if sz, ok := src.(sizedSource); ok && rep.Items == nil {
-		rep.Items = make([]ImportItem, 0, sz.Len()+len(opt.Solutions))
+		n := sz.Len() + len(opt.Solutions)
+		if opt.MaxItems > 0 {
+			n = min(n, opt.MaxItems)
+		}
+		rep.Items = make([]ImportItem, 0, n)
 	}
 	// run runs step on each of the records each gives, in transactions of
 	// stageBatch records.

@@ -252,6 +252,9 @@ func (x *excelTransfer) startExport(format, path string) {
 			text := lang.L(key, map[string]any{
 				"Format": formatName, "N": stats.Needs, "Private": stats.Private, "Unconfirmed": stats.Unconfirmed, "Path": path,
 			})
+			if stats.NamesEnterprise > 0 {
+				text += "\n" + lang.L("excel.export.namesenterprise", map[string]any{"N": stats.NamesEnterprise})
+			}
 			x.showResult(lang.L("excel.export.title"), text, x.openButtons(path)...)
 		})
 }

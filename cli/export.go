@@ -90,4 +90,9 @@ func (c *call) printExport(f jobs.Format, res jobs.ExportResult) {
 			fmt.Sprintf("导出 %d 条需求（不公开 %d 条未导出或仅计数，未经企业确认 %d 条）。", res.Needs, res.Private, res.Unconfirmed),
 			fmt.Sprintf("exported %d needs (%d private left out or only counted, %d unconfirmed).", res.Needs, res.Private, res.Unconfirmed)))
 	}
+	if res.NamesEnterprise > 0 {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang,
+			fmt.Sprintf("另有 %d 条匿名公开的需求在公开的文字里写出了企业，未收录：请改写后请企业重新确认。", res.NamesEnterprise),
+			fmt.Sprintf("%d more anonymous needs name their enterprise in what would be published and were left out: reword them and have them confirmed again.", res.NamesEnterprise)))
+	}
 }

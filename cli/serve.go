@@ -304,6 +304,12 @@ func runServeReview(ctx context.Context, c *call) error {
 			en:  fmt.Sprintf("need %s is anonymous, yet what would be published names the enterprise (its name, trade name, credit code or a contact); no verdict recorded. Ask the team to reword it, have it confirmed again and sync; then review it again.", id),
 			err: err,
 		}
+	case errors.Is(err, platform.ErrNoEnterprise):
+		return userError{
+			zh:  fmt.Sprintf("汇集节点上没有需求「%s」的企业记录，无法核对要公开的内容，不能发布；审核结果没有记录。请团队同步这家企业后再审核。", id),
+			en:  fmt.Sprintf("the hub holds no record of the enterprise of need %s, so it cannot check what would be published; no verdict recorded. Ask the team to sync the enterprise; then review it again.", id),
+			err: err,
+		}
 	case errors.Is(err, platform.ErrNotPublishable):
 		return userError{
 			zh:  fmt.Sprintf("企业尚未确认需求「%s」现在的内容，不能发布；审核结果没有记录。请团队在寻榜里请企业确认并同步后再审核。", id),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -15,7 +16,8 @@ import (
 // need is published without the enterprise's name and yet names it (an
 // official wrote 「本公司（苏州沙洲智能装备）……」 in 主要问题, or put the name
 // in the alias). A need of another visibility, or with no enterprise,
-// gives nil. Matching ignores case and full/half width.
+// gives nil. Matching ignores case, full/half width, and the spaces and
+// punctuation written between characters.
 func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	if e == nil || n.Visibility() != VisibilityAnonymous {
 		return nil
@@ -25,7 +27,7 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 		return nil
 	}
 	found := func(text string) string {
-		t := FoldSearch(text)
+		t := squeeze(text)
 		for _, m := range marks {
 			if strings.Contains(t, m.folded) {
 				return m.text
@@ -58,13 +60,27 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	return out
 }
 
-// mark is a text that identifies an enterprise, and its folded form.
+// mark is a text that identifies an enterprise, and its squeezed form.
 type mark struct{ text, folded string }
+
+// squeeze folds text for the search of marks (FoldSearch: case, full and
+// half width) and drops spaces, punctuation and symbols, which written
+// between the characters of a name or a phone would hide it: 176 3020 2396,
+// 165-9562-8516 and +86 176… all hold 17630202396; 港城 新材料 holds 港城新材料.
+func squeeze(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
+			return -1
+		}
+		return r
+	}, FoldSearch(s))
+}
 
 // identifyingMarks are the texts that name an enterprise: its name, the
 // name's distinctive part, its credit code, its contacts' names (of two
 // characters or more) and phones. Parts too short to tell it apart (under
-// two characters, or a distinctive part under four) are left out.
+// two characters, or a distinctive part under four) are left out, and a
+// mark is searched squeezed (squeeze).
 func identifyingMarks(e *Enterprise) []mark {
 	var out []mark
 	add := func(s string, minRunes int) {
@@ -72,7 +88,10 @@ func identifyingMarks(e *Enterprise) []mark {
 		if utf8.RuneCountInString(s) < minRunes {
 			return
 		}
-		f := FoldSearch(s)
+		f := squeeze(s)
+		if f == "" {
+			return
+		}
 		if !slices.ContainsFunc(out, func(m mark) bool { return m.folded == f }) {
 			out = append(out, mark{s, f})
 		}

@@ -50,6 +50,15 @@ func TestNamesEnterprise(t *testing.T) {
 			e.Values.Set("enterprise_name", "苏州阳澄新材料科技有限公司")
 			n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差。")
 		}, "problem"},
+		{"a mobile written with spaces", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "联系电话 138 1234 5678。")
+		}, "problem"},
+		{"a mobile written with hyphens and +86", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "联系电话 +86 138-1234-5678。")
+		}, "problem"},
+		{"the distinctive part with a space in it", func(n *Need, _ *Enterprise) {
+			n.Values.Set("title", "昆仑 精密·机械的编码器国产化")
+		}, "title"},
 		{"a place name alone is no name", func(n *Need, _ *Enterprise) {
 			n.Values.Set("problem", "昆山市玉山镇的产线需要国产替代。")
 		}, ""},

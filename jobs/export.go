@@ -121,6 +121,9 @@ type ExportResult struct {
 	// handbook with IncludeUnconfirmed, marked) as 不公开 and for want of
 	// a current confirmation.
 	Private, Unconfirmed int
+	// NamesEnterprise counts the 匿名公开 needs left out of the handbook
+	// or booklet because their text names the enterprise.
+	NamesEnterprise int
 	// Pages is the booklet's number of pages.
 	Pages int
 	// MissingGlyphs lists the characters the booklet's font lacks, drawn
@@ -212,13 +215,13 @@ func writeFormat(ctx context.Context, w io.Writer, src ExportSource, set store.S
 		var rep card.BookletReport
 		rep, err = card.WriteBooklet(ctx, w, src, card.BookletOptions{Font: req.Font, Event: card.Event(set.Event),
 			HubPublicURL: set.HubPublicURL, Now: req.Now, Progress: req.Progress})
-		stats = xlsx.ExportStats{Needs: rep.Needs, Private: rep.Private, Unconfirmed: rep.Unconfirmed}
+		stats = xlsx.ExportStats{Needs: rep.Needs, Private: rep.Private, Unconfirmed: rep.Unconfirmed, NamesEnterprise: rep.NamesEnterprise}
 		res.Pages, res.MissingGlyphs = rep.Pages, rep.MissingGlyphs
 	case FormatEvaluation:
 		stats, err = xlsx.WriteEvaluations(ctx, w, src, xlsx.EvaluationOptions{Lang: req.Lang,
 			Organisation: firstNonEmpty(set.Report.Unit, set.Team), Now: req.Now, Progress: req.Progress})
 	}
-	res.Needs, res.Private, res.Unconfirmed = stats.Needs, stats.Private, stats.Unconfirmed
+	res.Needs, res.Private, res.Unconfirmed, res.NamesEnterprise = stats.Needs, stats.Private, stats.Unconfirmed, stats.NamesEnterprise
 	return err
 }
 

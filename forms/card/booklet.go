@@ -65,8 +65,9 @@ type BookletReport struct {
 	// Needs is the number of needs in the booklet, Pages its pages.
 	Needs, Pages int
 	// Private and Unconfirmed count the needs left out: 不公开, or whose
-	// enterprise confirmation is not current.
-	Private, Unconfirmed int
+	// enterprise confirmation is not current; NamesEnterprise those
+	// 匿名公开 and yet naming the enterprise (forms.NamesEnterprise).
+	Private, Unconfirmed, NamesEnterprise int
 	// MissingGlyphs lists the characters the font lacks, drawn as □.
 	MissingGlyphs []rune
 	// Bytes is the size of the PDF written.
@@ -206,6 +207,9 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 		switch {
 		case !ok:
 			rep.Private++
+			continue
+		case len(cat.NamesEnterprise(it.Need, it.Enterprise)) > 0:
+			rep.NamesEnterprise++
 			continue
 		case !p.Confirmed:
 			rep.Unconfirmed++

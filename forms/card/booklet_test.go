@@ -450,3 +450,22 @@ func checkFontSubset(t *testing.T, pdf []byte) {
 		t.Errorf("font not embedded as a subset with a Unicode map:\n%s", out)
 	}
 }
+
+// A confirmed anonymous need whose text names its enterprise (confirmed
+// before the check existed) stays out of the booklet, counted apart.
+func TestBookletLeavesOutAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
+	it := makeItem(t, needSpec{id: "30000000-0000-4000-8000-000000000001", title: "伺服编码器国产化", kind: "00", fields: []string{"0301"},
+		modes: []string{"01"}, vis: forms.VisibilityAnonymous, alias: "苏州市某装备制造企业", confirm: true, region: "320583",
+		entName: "苏州昆仑精密机械有限公司", problem: "进口编码器价格高。"})
+	// The text edited to name the enterprise, the confirmation kept current
+	// as one made before the check would be.
+	cat := forms.Default()
+	it.Need.Values.Set("problem", "昆仑 精密机械的进口编码器价格高。")
+	content := cat.CanonicalContent(it.Need, it.Enterprise)
+	it.Need.Confirmation.Content, it.Need.Confirmation.ContentHash = content, forms.HashContent(content)
+	items, _, _ := bookletItems(t)
+	_, rep, _ := renderBooklet(t, append(items, it), bookletOptions(t))
+	if rep.NamesEnterprise != 1 {
+		t.Errorf("report %+v", rep)
+	}
+}

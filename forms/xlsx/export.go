@@ -91,6 +91,10 @@ type ExportStats struct {
 	Needs       int // needs written
 	Unconfirmed int // left out (or, for the handbook with IncludeUnconfirmed, marked) for want of a current confirmation
 	Private     int // left out as 不公开
+	// NamesEnterprise counts the 匿名公开 needs left out of a public
+	// output because their text names the enterprise
+	// (forms.Catalogue.NamesEnterprise).
+	NamesEnterprise int
 }
 
 // loadEnterprises reads every enterprise once, keeping only the fields keep

@@ -325,3 +325,26 @@ func TestHandbookAddressesResolve(t *testing.T) {
 		})
 	}
 }
+
+// An anonymous need whose text names its enterprise stays out of the
+// handbook — confirmed before the check existed, or unconfirmed with
+// IncludeUnconfirmed — and is counted apart.
+func TestHandbookLeavesOutAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
+	recs := sampleRecords(t)
+	anon := recs.needs[1] // 高导热陶瓷基板材料开发, 匿名公开, of 昆山精密机械有限公司
+	anon.Values.Set("problem", "联系人王晓明（138 1234 5678）：陶瓷基板导热率不足。")
+	for _, include := range []bool{false, true} {
+		data, st := handbookBytes(t, recs, HandbookOptions{IncludeUnconfirmed: include})
+		if st.NamesEnterprise != 1 {
+			t.Errorf("include unconfirmed %v: stats %+v", include, st)
+		}
+		f := openBook(t, data)
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if all := rowsText(rows); strings.Contains(all, "高导热陶瓷基板") || strings.Contains(all, "王晓明") {
+			t.Errorf("include unconfirmed %v: the handbook holds the need that names its enterprise", include)
+		}
+	}
+}

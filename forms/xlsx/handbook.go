@@ -153,10 +153,14 @@ func (hc *handbookContents) selectNeeds(ctx context.Context, recs Records, st *E
 	hc.counts = map[string]int{}
 	hc.groupOf = map[string]string{}
 	err := recs.ForEachNeed(ctx, func(n *forms.Need) error {
-		p, ok := hc.cat.Publish(n, hc.ents.get(n.EnterpriseID))
+		e := hc.ents.get(n.EnterpriseID)
+		p, ok := hc.cat.Publish(n, e)
 		switch {
 		case !ok:
 			st.Private++
+			return nil
+		case len(hc.cat.NamesEnterprise(n, e)) > 0:
+			st.NamesEnterprise++ // anonymous, and yet it names the enterprise
 			return nil
 		case !p.Confirmed:
 			st.Unconfirmed++

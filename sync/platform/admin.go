@@ -39,6 +39,8 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "private")
 	case errors.Is(err, ErrNamesEnterprise):
 		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "names_enterprise")
+	case errors.Is(err, ErrNoEnterprise):
+		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "no_enterprise")
 	case errors.Is(err, ErrNotPublishable):
 		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "unconfirmed")
 	case err != nil:
@@ -102,6 +104,8 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 			return fmt.Errorf("review %s: %w", id, ErrPrivateNeed)
 		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "names_enterprise":
 			return fmt.Errorf("review %s: %w", id, ErrNamesEnterprise)
+		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "no_enterprise":
+			return fmt.Errorf("review %s: %w", id, ErrNoEnterprise)
 		case eb.Error.Code == protocol.CodeNotPublishable:
 			return fmt.Errorf("review %s: %w", id, ErrUnconfirmedNeed)
 		}

@@ -390,6 +390,7 @@ var consoleMessages = map[string]message{
 	"err.reviewURL":             {"“已发布”需要填写公开网址。", "Published needs the public address."},
 	"err.reviewPrivate":         {"这条需求是“不公开”的，不能发布。企业同意公开后，由团队在寻榜里改为实名公开或匿名公开、请企业确认并同步，再来审核。", "This need is not public and cannot be published. If the enterprise agrees, the team changes its visibility in xunbang, has it confirmed and syncs; then review it again."},
 	"err.reviewNamesEnterprise": {"这条需求是“匿名公开”的，公开的内容里却写出了企业（名称、字号、信用代码或联系人），不能发布。请团队在寻榜里改写、请企业重新确认并同步后再审核。", "This need is anonymous, yet what would be published names the enterprise (its name, trade name, credit code or a contact): it cannot be published. Ask the team to reword it in xunbang, have it confirmed again and sync; then review it again."},
+	"err.reviewNoEnterprise":    {"汇集节点上没有这条需求的企业记录，无法核对要公开的内容，不能发布。请团队同步这家企业后再审核。", "The hub holds no record of this need's enterprise, so it cannot check what would be published: it cannot be published. Ask the team to sync the enterprise; then review it again."},
 	"err.reviewUnconfirmed":     {"企业尚未确认这条需求现在的内容，不能发布。请团队在寻榜里请企业确认并同步后再审核。", "The enterprise has not confirmed this need's current content, so it cannot be published. Ask the team to have it confirmed in xunbang and sync; then review it again."},
 	"err.reviewWebAddress":      {"公开网址须以 https:// 或 http:// 开头。", "The public address starts with https:// or http://."},
 	"err.commentLong":           {"审核意见最多 2000 字。", "A comment has at most 2000 characters."},

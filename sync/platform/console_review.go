@@ -566,6 +566,8 @@ func reviewMessage(l lang, err error) string {
 		return l.t("err.reviewUnconfirmed")
 	case errors.Is(err, ErrNamesEnterprise):
 		return l.t("err.reviewNamesEnterprise")
+	case errors.Is(err, ErrNoEnterprise):
+		return l.t("err.reviewNoEnterprise")
 	case strings.Contains(s, "is not a web address"):
 		return l.t("err.reviewWebAddress")
 	case errors.Is(err, context.Canceled):

@@ -431,4 +431,16 @@ func TestAnonymousNeedNamingItsEnterpriseIsNotPublished(t *testing.T) {
 	if got := f.do("GET", "/n/n1", "", nil).status; got != http.StatusNotFound {
 		t.Errorf("its page answers %d", got)
 	}
+	// A need whose enterprise the hub does not hold cannot be checked, so it
+	// is not published either, however its confirmation was made.
+	n.ID, n.EnterpriseID, n.Rev = "n2", "e-elsewhere", "r2"
+	n.Values.Set("problem", "进口编码器价格高。")
+	content = cat.CanonicalContent(&n, nil)
+	n.Confirmation = &forms.Confirmation{Content: content, ContentHash: forms.HashContent(content), Visibility: n.Visibility(),
+		At: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)}
+	body, _ := json.Marshal(n)
+	f.push(a, protocol.Record{Kind: protocol.KindNeed, ID: "n2", Rev: "r2", Body: body})
+	if err := f.srv.Review(ctx, "n2", "已发布", "https://platform.example.cn/need/n2", ""); !errors.Is(err, platform.ErrNoEnterprise) {
+		t.Errorf("已发布 without the enterprise: %v, want ErrNoEnterprise", err)
+	}
 }

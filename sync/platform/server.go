@@ -77,6 +77,9 @@ var (
 	// ErrNamesEnterprise: the need is 匿名公开 and yet names its enterprise
 	// where it would be published (forms.Catalogue.NamesEnterprise).
 	ErrNamesEnterprise = fmt.Errorf("%w: it is anonymous and yet names its enterprise", ErrNotPublishable)
+	// ErrNoEnterprise: the hub holds no revision of the need's enterprise
+	// (of the need's team), so it cannot check what it would publish.
+	ErrNoEnterprise = fmt.Errorf("%w: the hub holds no record of its enterprise", ErrNotPublishable)
 	// ErrUnconfirmedNeed: the enterprise has not confirmed the need's
 	// current content.
 	ErrUnconfirmedNeed = fmt.Errorf("%w: the enterprise has not confirmed its current content", ErrNotPublishable)

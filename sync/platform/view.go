@@ -76,6 +76,11 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 		return nil, ErrPrivateNeed
 	case !p.Confirmed:
 		return nil, ErrUnconfirmedNeed
+	case e == nil:
+		// Without the enterprise the hub cannot tell whether the text
+		// names it (nor publish a name): a need is shown with its
+		// enterprise's revision, or not at all.
+		return nil, ErrNoEnterprise
 	case len(cat.NamesEnterprise(&n, e)) > 0:
 		return nil, ErrNamesEnterprise
 	}
@@ -217,7 +222,9 @@ func (s *Server) decodeRevision(tx hubstore.Tx, rev string, v any) error {
 // puller never received them, so their leaving the registry is not told
 // either — an id-only withdrawal would tell another team that an
 // enterprise it never saw stands behind an anonymous need. (A page
-// boundary between the two events still lets the withdrawal through.)
+// boundary between the two events still lets the withdrawal through, so a
+// team paging in tiny steps, or choosing its cursor, can collect such ids:
+// the hub does not record what each team received. docs/sync-protocol.md.)
 type unseenEnterprises map[string]bool
 
 // note records the enterprise of a hidden revision event when that

@@ -170,6 +170,9 @@ func (c *call) exec(ctx context.Context, cmd command, args []string) int {
 	// Each command registers its own flags, then calls c.parse.
 	c.args = args
 	err := cmd.run(ctx, c)
+	if errors.Is(err, errHelped) {
+		return ExitOK
+	}
 	if errors.Is(err, errUsage) || errors.Is(err, flag.ErrHelp) {
 		// The flag package has said what was wrong with a flag; a command
 		// that found its arguments wrong says it here, with the way on.
@@ -193,9 +196,10 @@ var errUsage = errors.New("usage")
 func (c *call) parse() error {
 	var pos []string
 	rest := c.args
+	c.fs.SetOutput(io.Discard) // the flag package's English: said below in the user's language
 	for {
 		if err := c.fs.Parse(rest); err != nil {
-			return errUsage
+			return c.flagError(err)
 		}
 		rest = c.fs.Args()
 		if len(rest) == 0 {
@@ -223,6 +227,32 @@ func (c *call) parse() error {
 		c.data = d
 	}
 	return nil
+}
+
+// errHelped: a command's -h printed its options; nothing else to do.
+var errHelped = errors.New("help shown")
+
+// flagError says what the flag package found wrong, in the user's
+// language; for -h it prints the command's options (their descriptions are
+// in the user's language already).
+func (c *call) flagError(err error) error {
+	if errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang "+c.fs.Name()+" [选项] …，选项：", "usage: xunbang "+c.fs.Name()+" [options] …, the options:"))
+		c.fs.SetOutput(c.env.Stderr)
+		c.fs.PrintDefaults()
+		return errHelped
+	}
+	msg := err.Error()
+	zh := "选项有误：" + msg
+	switch {
+	case strings.HasPrefix(msg, "flag provided but not defined: "):
+		zh = "没有 " + strings.TrimPrefix(msg, "flag provided but not defined: ") + " 这个选项。"
+	case strings.HasPrefix(msg, "flag needs an argument: "):
+		zh = "选项 " + strings.TrimPrefix(msg, "flag needs an argument: ") + " 后面要给一个值。"
+	case strings.HasPrefix(msg, "invalid value "), strings.HasPrefix(msg, "invalid boolean value "):
+		zh = "选项的值不对（" + msg + "）。"
+	}
+	return userError{zh: zh + "运行 xunbang " + c.fs.Name() + " -h 查看它的选项。", en: msg + ". Run xunbang " + c.fs.Name() + " -h to see its options.", err: errUsage}
 }
 
 // DefaultDataDir is where xunbang keeps its data when not told otherwise: the

@@ -249,10 +249,22 @@ func TestUsageErrorsSayWhy(t *testing.T) {
 		{[]string{"serve", "review", "--data", hub}, ExitUsage, "用法：xunbang serve review"},
 		{[]string{"serve", "token", "create", "--data", hub}, ExitUsage, "用法：xunbang serve token create"},
 		{[]string{"serve", "--public-url", "notaurl", "--data", hub}, ExitUsage, "--public-url 不是网址"},
+		{[]string{"serve", "help", "review"}, ExitOK, "xunbang serve"},
+		{[]string{"serve", "review", "n1", "--status", "已发布", "--url", "ftp://x", "--data", hub}, ExitUsage, "--url 要给平台上这条需求的网址"},
+		{[]string{"list", "--bogus", "--data", hub}, ExitUsage, "没有 -bogus 这个选项"},
+		{[]string{"export", "--format"}, ExitUsage, "选项 -format 后面要给一个值"},
+		{[]string{"export", "-h"}, ExitOK, "用法：xunbang export [选项]"},
+		{[]string{"serve", "review", "n1", "--status", "已发布", "--server", "http://10.255.255.1:9"}, ExitError, "须用 https:// 地址"},
 	} {
 		out, errs, code := run(t, env, c.args...)
 		if code != c.code || !strings.Contains(out+errs, c.want) {
 			t.Errorf("%q: exit %d, want %d; output %q, want %q in it", c.args, code, c.code, out+errs, c.want)
+		}
+		if strings.Contains(out+errs, "flag provided") || strings.Contains(out+errs, "Usage of") {
+			t.Errorf("%q: the flag package's English: %q", c.args, out+errs)
+		}
+		if strings.Contains(errs, "出错了") {
+			t.Errorf("%q: a raw error: %q", c.args, errs)
 		}
 		if code == ExitUsage && !strings.Contains(errs, "xunbang help") {
 			t.Errorf("%q: no way on: %q", c.args, errs)

@@ -8,6 +8,7 @@ import (
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/store"
+	"github.com/xunbang/xunbang/sync/protocol"
 )
 
 // userError carries a message already written for the user.
@@ -52,6 +53,9 @@ func userMessage(err error, lang string) string {
 		return tr(lang, "没有权限："+err.Error(), "permission denied: "+err.Error())
 	case errors.Is(err, context.Canceled):
 		return tr(lang, "已取消。", "cancelled.")
+	case errors.Is(err, protocol.ErrInsecureURL):
+		return tr(lang, "不在本机的汇集节点须用 https:// 地址：令牌和企业的数据不经明文网络传输。",
+			"a hub that is not on this computer needs an https:// address: the token and the enterprises' data never cross the network in plain text.")
 	}
 	return tr(lang, "出错了："+err.Error(), "error: "+err.Error())
 }

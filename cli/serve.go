@@ -52,7 +52,7 @@ func (f hubFlags) dbURL(c *call) string {
 
 // runServe runs the hub, or one of its subcommands.
 func runServe(ctx context.Context, c *call) error {
-	if len(c.args) == 1 && slices.Contains([]string{"help", "-h", "-help", "--help"}, c.args[0]) {
+	if len(c.args) >= 1 && slices.Contains([]string{"help", "-h", "-help", "--help"}, c.args[0]) {
 		usage(c.env.Stdout, c.lang)
 		return nil
 	}
@@ -194,7 +194,7 @@ func runServeToken(ctx context.Context, c *call) error {
 		return err
 	}
 	if *user == "" || *team == "" && !*admin {
-		return userError{zh: "用法：xunbang serve token create --user 用户 --team 团队 (--data 目录 | --db postgres://…)", en: "usage: xunbang serve token create --user U --team T (--data DIR | --db postgres://…)", err: errUsage}
+		return userError{zh: "用法：xunbang serve token create --user 用户 (--team 团队 | --admin) (--data 目录 | --db postgres://…)", en: "usage: xunbang serve token create --user U (--team T | --admin) (--data DIR | --db postgres://…)", err: errUsage}
 	}
 	srv, _, err := openHub(ctx, c, hf, "")
 	if ctl, ok, cerr := running(c, hf, err); cerr != nil {
@@ -242,9 +242,16 @@ func runServeReview(ctx context.Context, c *call) error {
 		return err
 	}
 	if len(c.args) != 1 || *status == "" {
-		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] (--data 目录 | --db postgres://…)", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] (--data DIR | --db postgres://…)", err: errUsage}
+		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] (--data 目录 | --db postgres://… | --server 网址，管理员令牌在 XUNBANG_TOKEN)", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] (--data DIR | --db postgres://… | --server URL, an admin token in XUNBANG_TOKEN)", err: errUsage}
 	}
 	id := c.args[0]
+	if u := strings.TrimSpace(*url); u != "" && !webAddress(u) {
+		return userError{
+			zh:  fmt.Sprintf("--url 要给平台上这条需求的网址（http:// 或 https:// 开头），“%s”不是。", u),
+			en:  fmt.Sprintf("--url takes the need's address on the platform (starting http:// or https://); %q is not one.", u),
+			err: errUsage,
+		}
+	}
 	if _, err := protocol.ParsePlatformState(*status); err != nil {
 		var names []string
 		for _, st := range protocol.PlatformStates {
@@ -446,4 +453,11 @@ func keyHint(dir, keyFile string) string {
 		return keyFile
 	}
 	return dir + string(os.PathSeparator) + platform.KeyFileName
+}
+
+// webAddress reports whether s is an absolute http(s) address, as the hub
+// requires of a verdict's public URL.
+func webAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

@@ -375,19 +375,7 @@ func TestSignaturePad(t *testing.T) {
 // under its name: contacts are never published (DESIGN.md), so the screen
 // must not suggest they will be, and says so.
 func TestConfirmScreenOfANamedNeedShowsNoContact(t *testing.T) {
-	var need *forms.Need
-	u, _ := newTestUI(t, func(st *store.Store) {
-		need = confirmedNeed(t, st)
-		need.Values.Set("visibility", "named")
-		if err := st.SaveNeed(context.Background(), need); err != nil {
-			t.Fatal(err)
-		}
-	})
-	u.openNeed(need.ID)
-	settle(t, u)
-	test.Tap(u.editor.confirmBtn)
-	settle(t, u)
-	c := u.confirm
+	_, _, c, _ := confirmScreenOf(t, func(n *forms.Need) { n.Values.Set("visibility", "named") })
 	if !strings.Contains(c.banner.Text, "苏州阳澄新材料科技有限公司") || !strings.Contains(c.banner.Text, "联系人信息不公开") {
 		t.Errorf("banner = %q", c.banner.Text)
 	}
@@ -405,19 +393,9 @@ func TestConfirmScreenOfANamedNeedShowsNoContact(t *testing.T) {
 // An anonymous need whose text names its enterprise cannot be confirmed:
 // the confirmation screen says where before anyone signs, and refuses.
 func TestConfirmScreenRefusesAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
-	var need *forms.Need
-	u, st := newTestUI(t, func(st *store.Store) {
-		need = confirmedNeed(t, st)
-		need.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差，良率只有八成。")
-		if err := st.SaveNeed(context.Background(), need); err != nil {
-			t.Fatal(err)
-		}
+	u, st, c, need := confirmScreenOf(t, func(n *forms.Need) {
+		n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差，良率只有八成。")
 	})
-	u.openNeed(need.ID)
-	settle(t, u)
-	test.Tap(u.editor.confirmBtn)
-	settle(t, u)
-	c := u.confirm
 	if !c.notReady.Visible() || !strings.Contains(c.notReady.Text, "主要问题") || !strings.Contains(c.notReady.Text, "阳澄新材料") {
 		t.Fatalf("before signing, the screen says %q", c.notReady.Text)
 	}
@@ -433,4 +411,23 @@ func TestConfirmScreenRefusesAnAnonymousNeedThatNamesItsEnterprise(t *testing.T)
 	if forms.Default().ConfirmationCurrent(n, nil) || n.Status == forms.StatusConfirmed {
 		t.Errorf("stored: status %s", n.Status)
 	}
+}
+
+// confirmScreenOf opens the confirmation screen of confirmedNeed's need
+// after edit changed it (and it was saved).
+func confirmScreenOf(t *testing.T, edit func(*forms.Need)) (*ui, *store.Store, *confirmView, *forms.Need) {
+	t.Helper()
+	var need *forms.Need
+	u, st := newTestUI(t, func(st *store.Store) {
+		need = confirmedNeed(t, st)
+		edit(need)
+		if err := st.SaveNeed(context.Background(), need); err != nil {
+			t.Fatal(err)
+		}
+	})
+	u.openNeed(need.ID)
+	settle(t, u)
+	test.Tap(u.editor.confirmBtn)
+	settle(t, u)
+	return u, st, u.confirm, need
 }

@@ -299,28 +299,12 @@ func runServeReview(ctx context.Context, c *call) error {
 			en:  "已发布 needs the public address: give the need's address on the platform with --url, or start the hub with --public-url to publish at its own page. No verdict recorded.",
 			err: err,
 		}
-	case errors.Is(err, platform.ErrPrivateNeed):
-		return userError{
-			zh:  fmt.Sprintf("需求「%s」是“不公开”的，不能发布；审核结果没有记录。企业同意公开后，由团队在寻榜里改为实名公开或匿名公开、请企业确认并同步，再审核。", id),
-			en:  fmt.Sprintf("need %s is not public and cannot be published; no verdict recorded. If the enterprise agrees, the team changes its visibility, has it confirmed and syncs; then review it again.", id),
-			err: err,
-		}
-	case errors.Is(err, platform.ErrNamesEnterprise):
-		return userError{
-			zh:  fmt.Sprintf("需求「%s」是“匿名公开”的，公开的内容里却写出了企业（名称、字号、信用代码或联系人），不能发布；审核结果没有记录。请团队在寻榜里改写、请企业重新确认并同步后再审核。", id),
-			en:  fmt.Sprintf("need %s is anonymous, yet what would be published names the enterprise (its name, trade name, credit code or a contact); no verdict recorded. Ask the team to reword it, have it confirmed again and sync; then review it again.", id),
-			err: err,
-		}
-	case errors.Is(err, platform.ErrNoEnterprise):
-		return userError{
-			zh:  fmt.Sprintf("汇集节点上没有需求「%s」的企业记录，无法核对要公开的内容，不能发布；审核结果没有记录。请团队同步这家企业后再审核。", id),
-			en:  fmt.Sprintf("the hub holds no record of the enterprise of need %s, so it cannot check what would be published; no verdict recorded. Ask the team to sync the enterprise; then review it again.", id),
-			err: err,
-		}
 	case errors.Is(err, platform.ErrNotPublishable):
+		zh, _ := platform.RefusalMessage(err, "zh")
+		en, _ := platform.RefusalMessage(err, "en")
 		return userError{
-			zh:  fmt.Sprintf("企业尚未确认需求「%s」现在的内容，不能发布；审核结果没有记录。请团队在寻榜里请企业确认并同步后再审核。", id),
-			en:  fmt.Sprintf("the enterprise has not confirmed the current content of need %s, so it cannot be published; no verdict recorded. Ask the team to have it confirmed and sync; then review it again.", id),
+			zh:  fmt.Sprintf("需求「%s」：%s审核结果没有记录。", id, zh),
+			en:  fmt.Sprintf("need %s: %s No verdict recorded.", id, en),
 			err: err,
 		}
 	case err != nil:

@@ -552,22 +552,45 @@ func (c *console) reviewNeed(w http.ResponseWriter, r *http.Request, v *visitor)
 	http.Redirect(w, r, flashURL("/console/needs/"+url.PathEscape(id), "flash.reviewed", st.Label(string(l))), http.StatusSeeOther)
 }
 
+// notPublishable are the reasons a verdict 已发布 is refused, and their
+// messages: the console's, and the command line's (RefusalMessage).
+var notPublishable = []struct {
+	err error
+	msg string
+}{
+	{ErrPrivateNeed, "err.reviewPrivate"},
+	{ErrUnconfirmedNeed, "err.reviewUnconfirmed"},
+	{ErrNamesEnterprise, "err.reviewNamesEnterprise"},
+	{ErrNoEnterprise, "err.reviewNoEnterprise"},
+}
+
+// RefusalMessage says, in language ("zh" or "en"), why Review refused to
+// publish a need (an error wrapping ErrNotPublishable), and what to do; false
+// for any other error.
+func RefusalMessage(err error, language string) (string, bool) {
+	l := langZH
+	if language == "en" {
+		l = langEN
+	}
+	for _, r := range notPublishable {
+		if errors.Is(err, r.err) {
+			return l.t(r.msg), true
+		}
+	}
+	return "", false
+}
+
 // reviewMessage maps Review's errors to the console's words.
 func reviewMessage(l lang, err error) string {
+	if msg, ok := RefusalMessage(err, string(l)); ok {
+		return msg
+	}
 	s := err.Error()
 	switch {
 	case strings.Contains(s, "unknown platform state"):
 		return l.t("err.reviewState")
 	case errors.Is(err, ErrNoPublicURL) || strings.Contains(s, "needs the public URL"):
 		return l.t("err.reviewURL")
-	case errors.Is(err, ErrPrivateNeed):
-		return l.t("err.reviewPrivate")
-	case errors.Is(err, ErrUnconfirmedNeed):
-		return l.t("err.reviewUnconfirmed")
-	case errors.Is(err, ErrNamesEnterprise):
-		return l.t("err.reviewNamesEnterprise")
-	case errors.Is(err, ErrNoEnterprise):
-		return l.t("err.reviewNoEnterprise")
 	case strings.Contains(s, "is not a web address"):
 		return l.t("err.reviewWebAddress")
 	case errors.Is(err, context.Canceled):

@@ -42,9 +42,10 @@ func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicN
 }
 
 // shownView is publicView saying why a need under a public verdict is not
-// shown: ErrPrivateNeed or ErrUnconfirmedNeed for the revision the verdict
-// published, errNarrowed when its team has since narrowed its visibility.
-// A need under no public verdict gives nil and no error.
+// shown (an error wrapping ErrNotPublishable): for the revision the verdict
+// published, ErrPrivateNeed, ErrUnconfirmedNeed, ErrNoEnterprise or
+// ErrNamesEnterprise; errNarrowed when its team has since narrowed its
+// visibility. A need under no public verdict gives nil and no error.
 func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, error) {
 	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
 		return nil, nil

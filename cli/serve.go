@@ -245,7 +245,7 @@ func runServeReview(ctx context.Context, c *call) error {
 		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] (--data 目录 | --db postgres://… | --server 网址，管理员令牌在 XUNBANG_TOKEN)", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] (--data DIR | --db postgres://… | --server URL, an admin token in XUNBANG_TOKEN)", err: errUsage}
 	}
 	id := c.args[0]
-	if u := strings.TrimSpace(*url); u != "" && !webAddress(u) {
+	if u := strings.TrimSpace(*url); u != "" && !platform.WebAddress(u) {
 		return userError{
 			zh:  fmt.Sprintf("--url 要给平台上这条需求的网址（http:// 或 https:// 开头），“%s”不是。", u),
 			en:  fmt.Sprintf("--url takes the need's address on the platform (starting http:// or https://); %q is not one.", u),
@@ -293,7 +293,7 @@ func runServeReview(ctx context.Context, c *call) error {
 		}
 	}
 	switch {
-	case errors.Is(err, platform.ErrNoPublicURL) || err != nil && strings.Contains(err.Error(), platform.ErrNoPublicURL.Error()):
+	case errors.Is(err, platform.ErrNoPublicURL):
 		return userError{
 			zh:  "“已发布”需要公开网址：用 --url 给出平台上这条需求的网址，或以 --public-url 启动汇集节点，让需求在节点自己的页面上发布。审核结果没有记录。",
 			en:  "已发布 needs the public address: give the need's address on the platform with --url, or start the hub with --public-url to publish at its own page. No verdict recorded.",
@@ -437,11 +437,4 @@ func keyHint(dir, keyFile string) string {
 		return keyFile
 	}
 	return dir + string(os.PathSeparator) + platform.KeyFileName
-}
-
-// webAddress reports whether s is an absolute http(s) address, as the hub
-// requires of a verdict's public URL.
-func webAddress(s string) bool {
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

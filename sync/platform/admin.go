@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/xunbang/xunbang/sync/hubstore"
@@ -35,14 +36,8 @@ func (s *Server) handleReview(w http.ResponseWriter, r *http.Request, who identi
 	switch {
 	case errors.Is(err, ErrNotFound):
 		writeError(w, http.StatusNotFound, protocol.CodeNotFound, "no such need")
-	case errors.Is(err, ErrPrivateNeed):
-		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "private")
-	case errors.Is(err, ErrNamesEnterprise):
-		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "names_enterprise")
-	case errors.Is(err, ErrNoEnterprise):
-		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "no_enterprise")
-	case errors.Is(err, ErrNotPublishable):
-		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, "unconfirmed")
+	case refusalReason(err) != "":
+		writeError(w, http.StatusConflict, protocol.CodeNotPublishable, refusalReason(err))
 	case err != nil:
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 	default:
@@ -100,14 +95,10 @@ func ReviewRemote(ctx context.Context, server, adminToken, id, status, publicURL
 			return fmt.Errorf("review %s: %w (%d %s)", id, ErrNotAdmin, resp.StatusCode, eb.Error.Code)
 		case resp.StatusCode == http.StatusNotFound:
 			return fmt.Errorf("review %s: %w", id, ErrNotFound)
-		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "private":
-			return fmt.Errorf("review %s: %w", id, ErrPrivateNeed)
-		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "names_enterprise":
-			return fmt.Errorf("review %s: %w", id, ErrNamesEnterprise)
-		case eb.Error.Code == protocol.CodeNotPublishable && eb.Error.Message == "no_enterprise":
-			return fmt.Errorf("review %s: %w", id, ErrNoEnterprise)
 		case eb.Error.Code == protocol.CodeNotPublishable:
-			return fmt.Errorf("review %s: %w", id, ErrUnconfirmedNeed)
+			return fmt.Errorf("review %s: %w", id, refusalOf(eb.Error.Message))
+		case strings.Contains(eb.Error.Message, ErrNoPublicURL.Error()):
+			return fmt.Errorf("review %s: %w", id, ErrNoPublicURL) // the hub's words, read back
 		}
 		return fmt.Errorf("review %s: %d %s: %s", id, resp.StatusCode, eb.Error.Code, eb.Error.Message)
 	}

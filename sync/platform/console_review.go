@@ -554,14 +554,37 @@ func (c *console) reviewNeed(w http.ResponseWriter, r *http.Request, v *visitor)
 
 // notPublishable are the reasons a verdict 已发布 is refused, and their
 // messages: the console's, and the command line's (RefusalMessage).
+// reason names it on the admin endpoint's wire (409 not_publishable, with
+// the reason as the message), where ReviewRemote reads it back.
 var notPublishable = []struct {
-	err error
-	msg string
+	err         error
+	reason, msg string
 }{
-	{ErrPrivateNeed, "err.reviewPrivate"},
-	{ErrUnconfirmedNeed, "err.reviewUnconfirmed"},
-	{ErrNamesEnterprise, "err.reviewNamesEnterprise"},
-	{ErrNoEnterprise, "err.reviewNoEnterprise"},
+	{ErrPrivateNeed, "private", "err.reviewPrivate"},
+	{ErrUnconfirmedNeed, "unconfirmed", "err.reviewUnconfirmed"},
+	{ErrNamesEnterprise, "names_enterprise", "err.reviewNamesEnterprise"},
+	{ErrNoEnterprise, "no_enterprise", "err.reviewNoEnterprise"},
+}
+
+// refusalReason is the wire reason of a refusal to publish, "" for
+// another error; refusalOf is the refusal a reason names (an unknown one,
+// from a newer hub, is a refusal all the same).
+func refusalReason(err error) string {
+	for _, r := range notPublishable {
+		if errors.Is(err, r.err) {
+			return r.reason
+		}
+	}
+	return ""
+}
+
+func refusalOf(reason string) error {
+	for _, r := range notPublishable {
+		if r.reason == reason {
+			return r.err
+		}
+	}
+	return ErrNotPublishable
 }
 
 // RefusalMessage says, in language ("zh" or "en"), why Review refused to

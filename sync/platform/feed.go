@@ -136,8 +136,7 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 	}
 	publicURL, comment = strings.TrimSpace(publicURL), strings.TrimSpace(comment)
 	if publicURL != "" {
-		u, err := url.Parse(publicURL)
-		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		if !WebAddress(publicURL) {
 			return fmt.Errorf("platform: review %s: %q is not a web address", id, publicURL)
 		}
 	}
@@ -248,4 +247,11 @@ func (s *Server) Revision(ctx context.Context, rev string) ([]byte, error) {
 		return err
 	})
 	return body, err
+}
+
+// WebAddress reports whether s is an absolute http(s) address, as a
+// verdict's public URL must be.
+func WebAddress(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
 }

@@ -13,6 +13,8 @@ package hubstore
 //	anon/    enterprise id => "1": enterprises behind a 匿名公开 need
 //	regions/ region prefix => count (8 bytes, big endian) of listed
 //	         enterprises inside it
+//	sent/    team "\x00" enterprise id => "1": the registry entries each
+//	         team was sent
 
 import (
 	"bytes"
@@ -42,8 +44,9 @@ var (
 	bucketRefused = []byte("refused")
 	bucketAnon    = []byte("anon")
 	bucketRegions = []byte("regions")
+	bucketSent    = []byte("sent")
 
-	allBuckets = [][]byte{bucketMeta, bucketTokens, bucketHeads, bucketRevs, bucketFeed, bucketRefused, bucketAnon, bucketRegions}
+	allBuckets = [][]byte{bucketMeta, bucketTokens, bucketHeads, bucketRevs, bucketFeed, bucketRefused, bucketAnon, bucketRegions, bucketSent}
 )
 
 // Bolt is a Store in one bbolt file, opened by one process at a time.
@@ -413,6 +416,32 @@ func (t boltTx) Anonymous(id string) (bool, error) {
 
 func (t boltTx) AnonymousMarks(fn func(string) error) error {
 	return t.tx.Bucket(bucketAnon).ForEach(func(k, _ []byte) error { return fn(string(k)) })
+}
+
+func sentKey(team, id string) []byte { return []byte(team + "\x00" + id) }
+
+func (t boltTx) NoteRegistrySent(team string, ids []string) error {
+	b := t.tx.Bucket(bucketSent)
+	for _, id := range ids {
+		if err := b.Put(sentKey(team, id), []byte("1")); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (t boltTx) RegistrySent(team, id string) (bool, error) {
+	return t.tx.Bucket(bucketSent).Get(sentKey(team, id)) != nil, nil
+}
+
+func (t boltTx) RegistrySents(fn func(team, id string) error) error {
+	return t.tx.Bucket(bucketSent).ForEach(func(k, _ []byte) error {
+		team, id, ok := bytes.Cut(k, []byte{0})
+		if !ok {
+			return fmt.Errorf("sent: malformed key %q", k)
+		}
+		return fn(string(team), string(id))
+	})
 }
 
 func (t boltTx) RegionCounts(fn func(string, int) error) error {

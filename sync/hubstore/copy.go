@@ -9,7 +9,7 @@ import (
 // CopyStats says what Copy copied.
 type CopyStats struct {
 	Meta, Tokens, Heads, Revisions, Refusals, Events int
-	Anonymous, Regions                               int
+	Anonymous, Regions, RegistrySent                 int
 	Users, Audit                                     int
 	Solutions                                        int
 }
@@ -87,6 +87,12 @@ func copyAll(ctx context.Context, to, from Tx, st *CopyStats) error {
 			return from.RegionCounts(func(p string, n int) error {
 				st.Regions++
 				return to.AddRegionCounts(map[string]int{p: n})
+			})
+		},
+		func() error {
+			return from.RegistrySents(func(team, id string) error {
+				st.RegistrySent++
+				return to.NoteRegistrySent(team, []string{id})
 			})
 		},
 		func() error {

@@ -111,6 +111,17 @@ type RecordTx interface {
 	// until fn fails (for copying a hub into another store).
 	AnonymousMarks(fn func(enterpriseID string) error) error
 
+	// NoteRegistrySent records that a team was sent the registry entries
+	// of these enterprises (noting one again is no error): a team is told
+	// that an enterprise left the registry only if it had received it.
+	NoteRegistrySent(team string, enterpriseIDs []string) error
+	// RegistrySent reports whether a team was ever sent an enterprise's
+	// registry entry.
+	RegistrySent(team, enterpriseID string) (bool, error)
+	// RegistrySents calls fn for every (team, enterprise) noted, in (team,
+	// enterprise id) order, until fn fails (for copying a hub).
+	RegistrySents(fn func(team, enterpriseID string) error) error
+
 	// AddRegionCounts adds each delta to the count kept for its region
 	// prefix (how many listed enterprises lie inside it).
 	AddRegionCounts(deltas map[string]int) error

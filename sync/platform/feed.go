@@ -78,9 +78,9 @@ const maxPageBytes = 16 << 20
 func (s *Server) changes(ctx context.Context, team string, after uint64, limit int, kinds map[string]bool) (*protocol.PullResponse, error) {
 	resp := &protocol.PullResponse{Protocol: protocol.Version, Changes: []protocol.Change{}}
 	last := after
+	var sent []string // the registry entries in the page
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
 		budget, size, scanned := max(limit*20, 1000), 0, 0
-		unseen := unseenEnterprises{}
 		resp.More = false
 		return tx.Events(after, func(seq uint64, ev *hubstore.Event) (bool, error) {
 			if len(resp.Changes) >= limit || scanned >= budget || size > maxPageBytes {
@@ -92,7 +92,7 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 			if ev.Kind == protocol.KindSolution && !kinds[ev.Kind] {
 				return true, nil
 			}
-			ch, ok, err := s.view(tx, team, ev, unseen)
+			ch, ok, err := s.view(tx, team, ev)
 			if err != nil {
 				return false, fmt.Errorf("feed %d: %w", seq, err)
 			}
@@ -101,12 +101,23 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 				if ch.Record != nil {
 					size += len(ch.Record.Body)
 				}
+				if ch.Registry != nil {
+					sent = append(sent, ch.Registry.ID)
+				}
 			}
 			return true, nil
 		})
 	})
 	if err != nil {
 		return nil, err
+	}
+	// Noted before the page leaves, so that a team is told of every
+	// enterprise it holds that leaves the registry (view.go).
+	if len(sent) > 0 {
+		err := s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.NoteRegistrySent(team, sent) })
+		if err != nil {
+			return nil, fmt.Errorf("noting the registry entries sent: %w", err)
+		}
 	}
 	resp.Cursor = s.cursor(last)
 	return resp, nil

@@ -51,6 +51,9 @@ const (
 	metaSchema   = "schema"
 	metaServerID = "server_id"
 	metaKeyCheck = "key_check"
+	// metaRegistrySent is set once the hub notes the registry entries it
+	// sends each team (registry.go).
+	metaRegistrySent = "registry_sent"
 	// schemaSealed is the schema whose bodies and comments are sealed;
 	// schema 1 (before it) kept them plain.
 	schemaSealed = "2"
@@ -218,6 +221,9 @@ func (s *Server) init(ctx context.Context) error {
 			if err := tx.SetMeta(metaKeyCheck, s.seal.keyCheck()); err != nil {
 				return err
 			}
+		}
+		if err := noteRegistrySentBefore(tx); err != nil {
+			return err
 		}
 		if err := tx.SetMeta(metaSchema, []byte(schemaSealed)); err != nil {
 			return err

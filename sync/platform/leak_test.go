@@ -7,9 +7,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/demo"
@@ -373,29 +376,58 @@ func TestNarrowedVisibilityHidesAPublishedNeed(t *testing.T) {
 // told nothing — not even its id.
 func TestRegistryWithdrawalOnlyToWhoReceivedIt(t *testing.T) {
 	f := newFixture(t, platform.Options{})
-	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	a, b, c := f.token("li", "suzhou"), f.token("wang", "wuxi"), f.token("zhao", "nantong")
 	early := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
 	f.push(a, early)
-	_, cursor, _ := f.pull(b, "") // team B receives e1
+	_, cursor, _ := f.pull(b, "") // team B receives e1; team C pulls nothing yet
 	late := enterprise("e2", "e2r1", "", "苏州某光电科技有限公司")
 	f.push(a, late, need("n1", "r1", "", "e1", "匿名的焊接需求", forms.VisibilityAnonymous),
 		need("n2", "r2", "", "e2", "匿名的表面处理需求", forms.VisibilityAnonymous))
-	for _, from := range []string{cursor, ""} {
-		changes, _, _ := f.pull(b, from)
-		withdrawn := map[string]bool{}
-		for _, c := range changes {
-			switch {
-			case c.Kind == protocol.ChangeRegistry && c.Registry != nil:
-				t.Errorf("from %q: team B receives %s, behind an anonymous need", from, c.Registry.ID)
-			case c.Kind == protocol.ChangeRegistry:
-				withdrawn[c.RegistryID] = true
+	serverID, _, _ := strings.Cut(cursor, "-")
+
+	// However a team pages the feed — the client's pages, one change at a
+	// time, or from every cursor it may choose — it is told of e1's
+	// leaving only if it received e1, and never of e2's.
+	withdrawals := func(token, from string, limit int) map[string]bool {
+		t.Helper()
+		out := map[string]bool{}
+		for range 1000 {
+			a := f.do("GET", fmt.Sprintf("%s?limit=%d&after=%s", protocol.PathChanges, limit, from), token, nil)
+			var resp protocol.PullResponse
+			if err := protocol.Decode(a.header, a.body, &resp); err != nil {
+				t.Fatal(err)
+			}
+			for _, ch := range resp.Changes {
+				switch {
+				case ch.Kind == protocol.ChangeRegistry && ch.Registry != nil:
+					t.Errorf("from %q: receives %s, behind an anonymous need", from, ch.Registry.ID)
+				case ch.Kind == protocol.ChangeRegistry:
+					out[ch.RegistryID] = true
+				}
+			}
+			if from = resp.Cursor; !resp.More {
+				return out
 			}
 		}
-		if want := from != ""; withdrawn["e1"] != want {
-			t.Errorf("from %q: e1's withdrawal %v, want %v (team B received it only before that cursor)", from, withdrawn["e1"], want)
-		}
-		if withdrawn["e2"] {
-			t.Errorf("from %q: team B is told e2 left the registry, which it never received", from)
+		t.Fatal("feed did not end")
+		return nil
+	}
+	for _, limit := range []int{500, 3, 1} {
+		for seq := -1; seq <= 12; seq++ {
+			from := ""
+			if seq >= 0 {
+				from = fmt.Sprintf("%s-%d", serverID, seq)
+			}
+			if got := withdrawals(c, from, limit); len(got) > 0 {
+				t.Errorf("limit %d from %q: team C, which never received an enterprise, is told %v left the registry", limit, from, got)
+			}
+			got := withdrawals(b, from, limit)
+			if got["e2"] {
+				t.Errorf("limit %d from %q: team B is told e2 left the registry, which it never received", limit, from)
+			}
+			if from == cursor && !got["e1"] {
+				t.Errorf("limit %d from %q: team B is not told e1, which it received, left the registry", limit, from)
+			}
 		}
 	}
 }
@@ -442,5 +474,56 @@ func TestAnonymousNeedNamingItsEnterpriseIsNotPublished(t *testing.T) {
 	f.push(a, protocol.Record{Kind: protocol.KindNeed, ID: "n2", Rev: "r2", Body: body})
 	if err := f.srv.Review(ctx, "n2", "已发布", "https://platform.example.cn/need/n2", ""); !errors.Is(err, platform.ErrNoEnterprise) {
 		t.Errorf("已发布 without the enterprise: %v, want ErrNoEnterprise", err)
+	}
+}
+
+// TestRegistrySentOnUpgrade: a hub that kept no record of the registry
+// entries it sent assumes, once, that every team it knows received every
+// enterprise listed then of another team — no team keeps an enterprise it
+// should drop — and from then on tells only who received.
+func TestRegistrySentOnUpgrade(t *testing.T) {
+	dir := t.TempDir()
+	f := newFixtureIn(t, dir, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	f.push(a, enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"))
+	_, cursor, _ := f.pull(b, "")
+	f.close()
+
+	// What a hub of the version before kept: no record, no mark.
+	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket([]byte("sent")); err != nil {
+			return err
+		}
+		return tx.Bucket([]byte("meta")).Delete([]byte("registry_sent"))
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f = newFixtureIn(t, dir, platform.Options{})
+	c := f.token("zhao", "nantong") // a team that came after the upgrade
+	f.push(a, enterprise("e2", "e2r1", "", "苏州某光电科技有限公司"),
+		need("n1", "r1", "", "e1", "匿名的焊接需求", forms.VisibilityAnonymous),
+		need("n2", "r2", "", "e2", "匿名的表面处理需求", forms.VisibilityAnonymous))
+	for _, p := range []struct {
+		token, from, want string
+	}{{b, cursor, "e1"}, {b, "", "e1"}, {c, "", ""}} {
+		changes, _, _ := f.pull(p.token, p.from)
+		var got []string
+		for _, ch := range changes {
+			if ch.Kind == protocol.ChangeRegistry && ch.Registry == nil {
+				got = append(got, ch.RegistryID)
+			}
+		}
+		if strings.Join(got, " ") != p.want {
+			t.Errorf("from %q: withdrawals %v, want %q", p.from, got, p.want)
+		}
 	}
 }

@@ -25,7 +25,8 @@ import (
 //     its county, else its city, else its province, else none.
 //   - An enterprise in the shared registry (public catalogue fields, never
 //     contacts) only while no need of it was ever 匿名公开; once one is,
-//     the enterprise leaves the registry for good.
+//     the enterprise leaves the registry for good, and the teams that
+//     were sent it, and only they, are told (registry.go).
 
 // MinCrowd is the fewest listed enterprises an anonymous need's published
 // region must hold.
@@ -218,31 +219,8 @@ func (s *Server) decodeRevision(tx hubstore.Tx, rev string, v any) error {
 	return nil
 }
 
-// unseenEnterprises are, within one page of a pull, the enterprises whose
-// first revision the page holds and hid (a need of theirs is 匿名公开): the
-// puller never received them, so their leaving the registry is not told
-// either — an id-only withdrawal would tell another team that an
-// enterprise it never saw stands behind an anonymous need. (A page
-// boundary between the two events still lets the withdrawal through, so a
-// team paging in tiny steps, or choosing its cursor, can collect such ids:
-// the hub does not record what each team received. docs/sync-protocol.md.)
-type unseenEnterprises map[string]bool
-
-// note records the enterprise of a hidden revision event when that
-// revision is its first.
-func (u unseenEnterprises) note(tx hubstore.Tx, ev *hubstore.Event) error {
-	rv, err := tx.Revision(ev.Rev)
-	if err != nil {
-		return err
-	}
-	if rv.BaseRev == "" {
-		u[ev.ID] = true
-	}
-	return nil
-}
-
 // view is what one event of the feed shows to a team, if anything.
-func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event, unseen unseenEnterprises) (protocol.Change, bool, error) {
+func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol.Change, bool, error) {
 	if ev.Team == team {
 		return s.ownView(tx, ev)
 	}
@@ -256,9 +234,6 @@ func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event, unseen un
 			return protocol.Change{}, false, err
 		}
 		if anon, err := tx.Anonymous(ev.ID); err != nil || anon {
-			if err == nil {
-				err = unseen.note(tx, ev)
-			}
 			return protocol.Change{}, false, err
 		}
 		if h.Rev != ev.Rev {
@@ -266,8 +241,12 @@ func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event, unseen un
 		}
 		return s.registryEntry(tx, h)
 	case hubstore.EventUnlist:
-		if unseen[ev.ID] {
-			return protocol.Change{}, false, nil // never received: nothing to withdraw
+		// Only a team that received the enterprise is told it left: to
+		// any other, its id would say that an enterprise it never saw
+		// stands behind an anonymous need.
+		sent, err := tx.RegistrySent(team, ev.ID)
+		if err != nil || !sent {
+			return protocol.Change{}, false, err
 		}
 		return protocol.Change{Kind: protocol.ChangeRegistry, RegistryID: ev.ID}, true, nil
 	case hubstore.EventState, hubstore.EventView:

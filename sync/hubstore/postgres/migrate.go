@@ -125,6 +125,16 @@ CREATE TABLE solution_links (
 CREATE INDEX solution_links_need ON solution_links (need_id, id);
 CREATE UNIQUE INDEX solution_links_receipt ON solution_links (receipt) WHERE receipt <> '';
 `,
+	// 3: the registry entries each team was sent (NoteRegistrySent,
+	// registry.go), so that only a team that had an enterprise is told it
+	// left the registry.
+	`
+CREATE TABLE registry_sent (
+	team          text COLLATE "C" NOT NULL,
+	enterprise_id text COLLATE "C" NOT NULL,
+	PRIMARY KEY (team, enterprise_id)
+);
+`,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS xunbang_migrations (

@@ -46,6 +46,9 @@ func Fill(t *testing.T, s hubstore.Store) {
 		if _, err := tx.MarkAnonymous("e9"); err != nil {
 			return err
 		}
+		if err := tx.NoteRegistrySent("相城镇长团", []string{"e1", "e2"}); err != nil {
+			return err
+		}
 		for _, ev := range []*hubstore.Event{
 			{Type: hubstore.EventRevision, Kind: "enterprise", ID: "e1", Team: "吴江镇长团", Rev: "er1"},
 			{Type: hubstore.EventRevision, Kind: "need", ID: "n1", Team: "吴江镇长团", Rev: "r1"},
@@ -81,6 +84,7 @@ func Dump(t *testing.T, s hubstore.Store) string {
 			tx.Events(0, func(seq uint64, x *hubstore.Event) (bool, error) { add("event %d %+v", seq, *x); return true, nil }),
 			tx.AnonymousMarks(func(id string) error { add("anon %s", id); return nil }),
 			tx.RegionCounts(func(p string, n int) error { add("region %s %d", p, n); return nil }),
+			tx.RegistrySents(func(team, id string) error { add("sent %s %s", team, id); return nil }),
 			tx.Users(func(x *hubstore.User) error { add("user %+v", *x); return nil }),
 			tx.Audit(0, func(seq uint64, x *hubstore.AuditEntry) (bool, error) { add("audit %d %+v", seq, *x); return true, nil }),
 			tx.AllSolutionLinks(func(x *hubstore.SolutionLink) error { add("solution %+v", *x); return nil }),
@@ -104,7 +108,7 @@ func CheckCopy(t *testing.T, dst, src hubstore.Store) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Revisions != 4 || st.Events != 4 || st.Users != 2 || st.Audit != 2 || st.Anonymous != 1 || st.Regions != 3 || st.Solutions != 2 {
+	if st.Revisions != 4 || st.Events != 4 || st.Users != 2 || st.Audit != 2 || st.Anonymous != 1 || st.Regions != 3 || st.RegistrySent != 2 || st.Solutions != 2 {
 		t.Errorf("copy stats %+v", st)
 	}
 	want, got := Dump(t, src), Dump(t, dst)

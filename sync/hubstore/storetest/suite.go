@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ func Run(t *testing.T, open Opener) {
 		{"Events", testEvents},
 		{"Anonymous", testAnonymous},
 		{"RegionCounts", testRegionCounts},
+		{"RegistrySent", testRegistrySent},
 		{"Rollback", testRollback},
 		{"ValuesAreCopies", testValuesAreCopies},
 		{"SerialisedUpdates", testSerialisedUpdates},
@@ -319,6 +321,35 @@ func testAnonymous(t *testing.T, s hubstore.Store) {
 		b, err2 := tx.Anonymous("e2")
 		if err != nil || err2 != nil || !a || b {
 			t.Errorf("Anonymous: e1 %v, e2 %v (%v, %v)", a, b, err, err2)
+		}
+		return nil
+	})
+}
+
+func testRegistrySent(t *testing.T, s hubstore.Store) {
+	update(t, s, func(tx hubstore.Tx) error {
+		return errors.Join(
+			tx.NoteRegistrySent("相城", []string{"e2", "e1"}),
+			tx.NoteRegistrySent("相城", []string{"e1"}), // again: no error
+			tx.NoteRegistrySent("吴江", []string{"e3"}),
+			tx.NoteRegistrySent("吴江", nil),
+		)
+	})
+	view(t, s, func(tx hubstore.Tx) error {
+		for _, c := range []struct {
+			team, id string
+			want     bool
+		}{{"相城", "e1", true}, {"相城", "e2", true}, {"相城", "e3", false}, {"吴江", "e3", true}, {"吴江", "e1", false}, {"相", "e1", false}} {
+			got, err := tx.RegistrySent(c.team, c.id)
+			if err != nil || got != c.want {
+				t.Errorf("RegistrySent(%s, %s) = %v, %v; want %v", c.team, c.id, got, err, c.want)
+			}
+		}
+		var all []string
+		err := tx.RegistrySents(func(team, id string) error { all = append(all, team+"/"+id); return nil })
+		// Byte order of the team's UTF-8: 吴 (E5 90 B4) before 相 (E7 9B B8).
+		if want := "吴江/e3 相城/e1 相城/e2"; strings.Join(all, " ") != want || err != nil {
+			t.Errorf("RegistrySents: %v (%v); want %s", all, err, want)
 		}
 		return nil
 	})

@@ -66,6 +66,20 @@ func (s *Server) parseCursor(c string) (uint64, error) {
 
 func (s *Server) cursor(seq uint64) string { return s.serverID + "-" + strconv.FormatUint(seq, 10) }
 
+// pastTheEnd reports whether the feed holds no event numbered after: a
+// cursor the hub gave out before its data was put back to an earlier state.
+func pastTheEnd(tx hubstore.Tx, after uint64) (bool, error) {
+	if after == 0 {
+		return false, nil
+	}
+	found := false
+	err := tx.Events(after-1, func(seq uint64, _ *hubstore.Event) (bool, error) {
+		found = seq == after
+		return false, nil
+	})
+	return !found, err
+}
+
 // maxPageBytes bounds the record bodies in one pull page, well under the
 // client's response limit (protocol.MaxResponseBytes).
 const maxPageBytes = 16 << 20
@@ -80,6 +94,18 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 	last := after
 	var sent []string // the registry entries in the page
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
+		past, err := pastTheEnd(tx, after)
+		if err != nil {
+			return err
+		}
+		if past {
+			// The hub's data is older than the cursor (restored from a
+			// backup): the events after it now are new ones the client
+			// has never seen, so the feed starts over, as for another
+			// server's cursor.
+			s.log.Warn("a cursor past the feed's end: the feed starts over", "team", team, "after", after)
+			after, last = 0, 0
+		}
 		budget, size, scanned := max(limit*20, 1000), 0, 0
 		resp.More = false
 		return tx.Events(after, func(seq uint64, ev *hubstore.Event) (bool, error) {

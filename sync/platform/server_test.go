@@ -739,3 +739,43 @@ func (l signalListener) Accept() (net.Conn, error) {
 	}
 	return c, err
 }
+
+// TestCursorPastTheEndStartsOver: a hub put back to an earlier copy of its
+// data numbers its next events as ones a laptop's cursor has passed; the
+// laptop must still get them, so such a cursor starts the feed over.
+func TestCursorPastTheEndStartsOver(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, platform.FileName)
+	f := newFixtureIn(t, dir, platform.Options{})
+	a := f.token("li", "suzhou")
+	f.push(a, enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"))
+	f.close()
+	backup, err := os.ReadFile(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f = newFixtureIn(t, dir, platform.Options{})
+	f.push(a, enterprise("e2", "e2r1", "", "苏州某光电科技有限公司"), enterprise("e3", "e3r1", "", "苏州某电子有限公司"))
+	_, cursor, _ := f.pull(a, "")
+	f.close()
+	if err := os.WriteFile(db, backup, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	f = newFixtureIn(t, dir, platform.Options{})
+	f.push(a, enterprise("e4", "e4r1", "", "苏州某新材料有限公司")) // numbered as e2 was
+	changes, _, _ := f.pull(a, cursor)
+	got := map[string]bool{}
+	for _, ch := range changes {
+		if ch.Record != nil {
+			got[ch.Record.ID] = true
+		}
+	}
+	if !got["e4"] || !got["e1"] {
+		t.Errorf("after the hub went back to its copy, a pull from %s gets %v; want e4 (new) and e1 (the feed from the start)", cursor, got)
+	}
+	if again, _, _ := f.pull(a, cursor); len(again) == 0 {
+		t.Error("a second pull from the same cursor got nothing")
+	}
+}

@@ -1026,3 +1026,48 @@ func TestPrecedes(t *testing.T) {
 		})
 	}
 }
+
+func TestDeleteMetaPrefix(t *testing.T) {
+	s, _ := openTest(t)
+	keys := []string{"sync.public.n1", "sync.public.n2", "sync.publication", "sync.registry.9132", "sync.cursor"}
+	if err := s.Update(bg, func(tx *Tx) error {
+		for _, k := range keys {
+			if err := tx.SetMeta(k, []byte("v "+k)); err != nil {
+				return err
+			}
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		prefix string
+		n      int
+		left   []string
+	}{
+		{"sync.public.", 2, []string{"sync.publication", "sync.registry.9132", "sync.cursor"}},
+		{"sync.public.", 0, []string{"sync.publication", "sync.registry.9132", "sync.cursor"}},
+		{"sync.", 3, nil},
+	} {
+		var n int
+		err := s.Update(bg, func(tx *Tx) (err error) { n, err = tx.DeleteMetaPrefix(c.prefix); return err })
+		if err != nil || n != c.n {
+			t.Errorf("DeleteMetaPrefix(%q) = %d, %v; want %d", c.prefix, n, err, c.n)
+		}
+		_ = s.View(bg, func(tx *Tx) error {
+			for _, k := range keys {
+				if got, want := tx.Meta(k) != nil, slices.Contains(c.left, k); got != want {
+					t.Errorf("after DeleteMetaPrefix(%q): %s kept %v, want %v", c.prefix, k, got, want)
+				}
+			}
+			if tx.Meta("schema") == nil {
+				t.Error("the store's own schema key went")
+			}
+			return nil
+		})
+	}
+	err := s.Update(bg, func(tx *Tx) error { _, err := tx.DeleteMetaPrefix(""); return err })
+	if !errors.Is(err, ErrInvalid) {
+		t.Errorf("DeleteMetaPrefix(\"\") = %v", err)
+	}
+}

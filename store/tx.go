@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -115,6 +116,42 @@ func (tx *Tx) SetMeta(key string, val []byte) error {
 		return tx.del(metaBucket, sk)
 	}
 	return tx.putSealed(metaBucket, sk, encodeMetaValue(key, val))
+}
+
+// DeleteMetaPrefix removes, in this transaction, every value SetMeta
+// stored under a key that starts with prefix, and returns how many. It
+// reads the whole meta bucket (keys are stored as their HMAC): it is for
+// rare clean-ups, such as the sync starting its feed over.
+func (tx *Tx) DeleteMetaPrefix(prefix string) (int, error) {
+	if err := tx.checkWrite(); err != nil {
+		return 0, fmt.Errorf("delete meta %s…: %w", prefix, err)
+	}
+	if prefix == "" || tx.batch != nil || tx.stage != nil {
+		return 0, fmt.Errorf("delete meta %q…: an empty prefix, or inside an import: %w", prefix, ErrInvalid)
+	}
+	var doomed [][]byte
+	err := tx.bucket(metaBucket).ForEach(func(k, v []byte) error {
+		if isReservedMeta(k) {
+			return nil
+		}
+		p, err := tx.s.crypt.open(metaBucket, k, v)
+		if err != nil {
+			return nil // Check reports a value that does not open
+		}
+		if key, _, err := decodeMetaValue(p); err == nil && strings.HasPrefix(key, prefix) {
+			doomed = append(doomed, bytes.Clone(k))
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("delete meta %s…: %w", prefix, err)
+	}
+	for _, k := range doomed {
+		if err := tx.del(metaBucket, k); err != nil {
+			return 0, fmt.Errorf("delete meta %s…: %w", prefix, err)
+		}
+	}
+	return len(doomed), nil
 }
 
 // getOpen returns the plain bytes of a value, nil if there is none; in an

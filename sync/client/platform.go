@@ -112,6 +112,9 @@ type Page struct {
 	Changes []protocol.Change
 	Cursor  string // pass it to the next Pull; the engine stores it with the changes
 	More    bool   // more changes follow Cursor
+	// Reset: this page starts the feed over (protocol.PullResponse.Reset);
+	// the engine first forgets what it kept of other teams.
+	Reset bool
 }
 
 // Dialer opens the platform at a server address (normalised by

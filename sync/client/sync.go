@@ -283,6 +283,11 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 		}
 		rep.Pulled += len(resp.Changes)
 		err = c.st.Update(ctx, func(tx *store.Tx) error {
+			if resp.Reset {
+				if err := forgetOthers(tx); err != nil {
+					return err
+				}
+			}
 			for i := range resp.Changes {
 				if r := resp.Changes[i].Record; r != nil {
 					if _, ok := pushed[r.Rev]; ok {
@@ -331,6 +336,19 @@ func (c *Client) pull(ctx context.Context, rep *Report, start time.Time, pushed 
 		cursor = resp.Cursor
 		if !resp.More {
 			return nil
+		}
+	}
+	return nil
+}
+
+// forgetOthers drops what the store keeps of other teams — their published
+// needs and the registry — when the feed starts over (another server, or a
+// hub put back to an earlier copy): the feed gives again what is still
+// shown, and what is not (withdrawn meanwhile) must not stay.
+func forgetOthers(tx *store.Tx) error {
+	for _, p := range []string{prefPublic, prefRegistry, prefRegistryID} {
+		if _, err := tx.DeleteMetaPrefix(p); err != nil {
+			return err
 		}
 	}
 	return nil

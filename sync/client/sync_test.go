@@ -784,3 +784,51 @@ func TestConnectReadsTheConnectText(t *testing.T) {
 		t.Errorf("a bare token without an address: %v", err)
 	}
 }
+
+// TestFeedStartingOverForgetsOthers: when the feed starts over (another
+// server, or a hub put back to an earlier copy), the laptop forgets what it
+// kept of other teams, and keeps only what the feed gives again: a need
+// withdrawn meanwhile, and a registry entry gone, do not stay.
+func TestFeedStartingOverForgetsOthers(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	a := openStore(t, t.TempDir(), "li", "suzhou")
+	_, ids := seed(t, a, 2)
+	confirm(t, a, ids[0])
+	if _, err := newClient(t, a, fastConfig(h.URL, h.token("li", "suzhou"))).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.srv.Review(ctx, ids[0], "已发布", "https://platform.example.cn/need/0", ""); err != nil {
+		t.Fatal(err)
+	}
+	b := openStore(t, t.TempDir(), "wang", "wuxi")
+	if _, err := newClient(t, b, fastConfig(h.URL, h.token("wang", "wuxi"))).Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	held := func() (pub, entry bool) {
+		t.Helper()
+		p, err := client.PublicNeed(ctx, b, ids[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		e, err := client.RegistryEntry(ctx, b, "914403001922038216")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p != nil, e != nil
+	}
+	if pub, entry := held(); !pub || !entry {
+		t.Fatalf("before: public need %v, registry entry %v", pub, entry)
+	}
+
+	// Team B moves to a new hub, where team A has published nothing and
+	// listed no enterprise.
+	h2 := newHub(t)
+	rep, err := newClient(t, b, fastConfig(h2.URL, h2.token("wang", "wuxi"))).Sync(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pub, entry := held(); pub || entry {
+		t.Errorf("after the feed started over on another hub (%+v): public need %v, registry entry %v; want neither", rep, pub, entry)
+	}
+}

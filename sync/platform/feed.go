@@ -17,7 +17,7 @@ import (
 
 func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, who identity) {
 	q := r.URL.Query()
-	after, err := s.parseCursor(q.Get("after"))
+	after, over, err := s.parseCursor(q.Get("after"))
 	if err != nil {
 		writeError(w, http.StatusBadRequest, protocol.CodeBadRequest, err.Error())
 		return
@@ -37,6 +37,9 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, who ident
 	}
 	resp, err := s.changes(r.Context(), who.Team, after, limit, parseKinds(q.Get(protocol.ParamKinds)))
 	release() // a client slow to read the answer holds no slot
+	if err == nil && over {
+		resp.Reset = true
+	}
 	if err != nil {
 		s.log.Error("pull failed", "user", who.User, "team", who.Team, "err", err)
 		writeError(w, http.StatusInternalServerError, protocol.CodeInternal, "reading the feed failed")
@@ -47,21 +50,21 @@ func (s *Server) handleChanges(w http.ResponseWriter, r *http.Request, who ident
 }
 
 // parseCursor reads "SERVERID-SEQ". A cursor of another server (the hub was
-// rebuilt, or the client switched servers) starts the feed over: applying
-// changes is idempotent on the client.
-func (s *Server) parseCursor(c string) (uint64, error) {
+// rebuilt, or the client switched servers) starts the feed over (over):
+// applying changes is idempotent on the client.
+func (s *Server) parseCursor(c string) (after uint64, over bool, err error) {
 	if c == "" {
-		return 0, nil
+		return 0, false, nil
 	}
 	id, seq, ok := strings.Cut(c, "-")
 	n, err := strconv.ParseUint(seq, 10, 64)
 	if !ok || err != nil || len(c) > protocol.MaxCursorLen {
-		return 0, errors.New("malformed cursor")
+		return 0, false, errors.New("malformed cursor")
 	}
 	if id != s.serverID {
-		return 0, nil
+		return 0, true, nil
 	}
-	return n, nil
+	return n, false, nil
 }
 
 func (s *Server) cursor(seq uint64) string { return s.serverID + "-" + strconv.FormatUint(seq, 10) }
@@ -104,7 +107,7 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 			// has never seen, so the feed starts over, as for another
 			// server's cursor.
 			s.log.Warn("a cursor past the feed's end: the feed starts over", "team", team, "after", after)
-			after, last = 0, 0
+			after, last, resp.Reset = 0, 0, true
 		}
 		budget, size, scanned := max(limit*20, 1000), 0, 0
 		resp.More = false

@@ -765,7 +765,10 @@ func TestCursorPastTheEndStartsOver(t *testing.T) {
 
 	f = newFixtureIn(t, dir, platform.Options{})
 	f.push(a, enterprise("e4", "e4r1", "", "苏州某新材料有限公司")) // numbered as e2 was
-	changes, _, _ := f.pull(a, cursor)
+	changes, _, raw := f.pull(a, cursor)
+	if !bytes.Contains(raw, []byte(`"reset":true`)) {
+		t.Errorf("the page that starts the feed over does not say so: %.200s", raw)
+	}
 	got := map[string]bool{}
 	for _, ch := range changes {
 		if ch.Record != nil {

@@ -229,6 +229,11 @@ type PullResponse struct {
 	Cursor string `json:"cursor"`
 	// More reports that the feed has more changes after Cursor.
 	More bool `json:"more"`
+	// Reset says that this page starts the feed over from its beginning
+	// (the cursor sent was another server's, or past the feed's end): the
+	// client drops what it keeps of other teams (their published needs,
+	// the registry) before applying it, and gets it again from the feed.
+	Reset bool `json:"reset,omitempty"`
 }
 
 // Health is the answer to GET /v1/health.

@@ -174,7 +174,7 @@ func (h *Hub) Pull(ctx context.Context, cursor string, limit int, kinds []string
 	if err := h.call(ctx, "pull", http.MethodGet, protocol.PathChanges, q, nil, &resp); err != nil {
 		return client.Page{}, err
 	}
-	return client.Page{Changes: resp.Changes, Cursor: resp.Cursor, More: resp.More}, nil
+	return client.Page{Changes: resp.Changes, Cursor: resp.Cursor, More: resp.More, Reset: resp.Reset}, nil
 }
 
 // call makes one protocol request (with resty's retries) and decodes the

@@ -527,3 +527,37 @@ func TestRegistrySentOnUpgrade(t *testing.T) {
 		}
 	}
 }
+
+// TestNeedOfAnotherTeamsEnterpriseIsRefused: a team cannot file a need
+// under another team's enterprise — an anonymous one would take that
+// enterprise out of the registry for good.
+func TestNeedOfAnotherTeamsEnterpriseIsRefused(t *testing.T) {
+	f := newFixture(t, platform.Options{})
+	a, c, d := f.token("li", "suzhou"), f.token("zhao", "nantong"), f.token("qian", "wuxi")
+	f.push(a, enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"))
+	res := f.push(c, need("n9", "r9", "", "e1", "借名的匿名需求", forms.VisibilityAnonymous))
+	if res[0].Outcome != protocol.Invalid || len(res[0].Reasons) == 0 || res[0].Reasons[0].Field != "enterprise_id" {
+		t.Fatalf("a need under another team's enterprise: %+v", res[0])
+	}
+	if !strings.Contains(res[0].Reasons[0].Message, "其他团队") {
+		t.Errorf("the reason is not in words: %q", res[0].Reasons[0].Message)
+	}
+	changes, _, _ := f.pull(d, "")
+	listed := false
+	for _, ch := range changes {
+		if ch.Kind == protocol.ChangeRegistry {
+			if ch.Registry == nil {
+				t.Errorf("e1 was withdrawn from the registry: %+v", ch)
+			} else if ch.Registry.ID == "e1" {
+				listed = true
+			}
+		}
+	}
+	if !listed {
+		t.Error("e1 is not in the registry any more")
+	}
+	// The owner still files its own needs under it.
+	if res := f.push(a, need("n1", "r1", "", "e1", "自己的需求", forms.VisibilityNamed)); res[0].Outcome != protocol.Accepted {
+		t.Errorf("the owner's need: %+v", res[0])
+	}
+}

@@ -185,6 +185,20 @@ func (s *Server) pushOne(tx hubstore.Tx, who identity, rec *protocol.Record, c *
 		res.Current = &protocol.Record{Kind: rec.Kind, ID: rec.ID, Rev: h.Rev, BaseRev: cur.BaseRev, Body: body}
 		return nil
 	}
+	if c.need != nil {
+		// A need of another team's enterprise would let a team take that
+		// enterprise out of the registry for good (an anonymous need), or
+		// publish under its name: a laptop files needs under its own
+		// team's enterprises only.
+		eh, err := tx.Head(protocol.KindEnterprise, c.need.EnterpriseID)
+		switch {
+		case err == nil && eh.Team != who.Team:
+			res.Outcome, res.Reasons = protocol.Invalid, []protocol.Reason{{Field: "enterprise_id", Code: "forbidden", Message: "需求所属的企业由其他团队登记，不能作为本团队需求的企业。"}}
+			return nil
+		case err != nil && !errors.Is(err, hubstore.ErrNotFound):
+			return err
+		}
+	}
 	if ok, err := s.admitSolution(tx, who, c, res, now); !ok {
 		return err
 	}

@@ -8,50 +8,67 @@ import (
 	"unicode/utf8"
 )
 
-// NamesEnterprise returns, for a 匿名公开 need, a problem for each text it
-// would publish — its public alias and every public field Publish keeps —
-// that names its enterprise: the registered name, the name's distinctive
-// part (the name without its region and its legal form: 苏州沙洲智能装备有限公司
-// → 沙洲智能装备), the credit code, or a contact's name or phone. Such a
-// need is published without the enterprise's name and yet names it (an
-// official wrote 「本公司（苏州沙洲智能装备）……」 in 主要问题, or put the name
-// in the alias). A need of another visibility, or with no enterprise,
-// gives nil. Matching ignores case, full/half width, and the spaces and
-// punctuation written between characters.
+// NamesEnterprise returns a problem for each text a public need would
+// publish — its public alias and every public field Publish keeps — that
+// gives away what must stay unpublished:
+//
+//   - any public need (实名公开 or 匿名公开): a contact's name, phone or
+//     e-mail — personal information, never published (DESIGN.md), whatever
+//     field it was typed into;
+//   - a 匿名公开 need, also its enterprise: the registered name, the name's
+//     distinctive part (the name without its region and its legal form:
+//     苏州沙洲智能装备有限公司 → 沙洲智能装备), the credit code, or the
+//     address without its region (沙洲路 85 号). Such a need is published
+//     without the enterprise's name and yet names it (an official wrote
+//     「本公司（苏州沙洲智能装备）……」 in 主要问题, or put the name in the alias).
+//
+// A need that is not public, or has no enterprise, gives nil. Matching
+// ignores case, full/half width, and the spaces and punctuation written
+// between characters.
 func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
-	if e == nil || n.Visibility() != VisibilityAnonymous {
+	vis := n.Visibility()
+	if e == nil || (vis != VisibilityAnonymous && vis != VisibilityNamed) {
 		return nil
 	}
-	marks := identifyingMarks(e)
+	marks := identifyingMarks(e, vis == VisibilityAnonymous)
 	if len(marks) == 0 {
 		return nil
 	}
-	found := func(text string) string {
+	found := func(text string) (mark, bool) {
 		t := squeeze(text)
 		for _, m := range marks {
 			if strings.Contains(t, m.folded) {
-				return m.text
+				return m, true
 			}
 		}
-		return ""
+		return mark{}, false
 	}
 	var out []Problem
 	check := func(id string, list []string) {
 		for i, s := range list {
-			if m := found(s); m != "" {
-				p := problem(id, "names_enterprise", SeverityError,
-					fmt.Sprintf("匿名公开的需求不能写出企业：这里出现了“%s”。请改写，否则发布后一看便知是哪家企业。", m),
-					fmt.Sprintf("an anonymous need must not name its enterprise: %q appears here. Reword it, or the published need gives the enterprise away.", m))
-				if len(list) > 1 {
-					p.Item = i + 1
-				}
-				out = append(out, p)
-				return
+			m, ok := found(s)
+			if !ok {
+				continue
 			}
+			var p Problem
+			if m.personal {
+				p = problem(id, "names_contact", SeverityError,
+					fmt.Sprintf("公开的需求不能写出联系人的个人信息：这里出现了“%s”。请删去，联系人信息不公开。", m.text),
+					fmt.Sprintf("a public need must not give a contact's personal details: %q appears here. Remove it: contacts are never published.", m.text))
+			} else {
+				p = problem(id, "names_enterprise", SeverityError,
+					fmt.Sprintf("匿名公开的需求不能写出企业：这里出现了“%s”。请改写，否则发布后一看便知是哪家企业。", m.text),
+					fmt.Sprintf("an anonymous need must not name its enterprise: %q appears here. Reword it, or the published need gives the enterprise away.", m.text))
+			}
+			if len(list) > 1 {
+				p.Item = i + 1
+			}
+			out = append(out, p)
+			return
 		}
 	}
 	check("public_alias", n.Values.List("public_alias"))
-	public := c.publicValues(EntityNeed, n.Values, VisibilityAnonymous, "visibility", "public_alias")
+	public := c.publicValues(EntityNeed, n.Values, vis, "visibility", "public_alias")
 	for _, f := range c.Fields(EntityNeed) {
 		if l, ok := public[f.ID]; ok {
 			check(f.ID, l)
@@ -60,8 +77,12 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	return out
 }
 
-// mark is a text that identifies an enterprise, and its squeezed form.
-type mark struct{ text, folded string }
+// mark is a text that identifies an enterprise, and its squeezed form;
+// personal, a contact's.
+type mark struct {
+	text, folded string
+	personal     bool
+}
 
 // squeeze folds text for the search of marks (FoldSearch: case, full and
 // half width) and drops spaces, punctuation and symbols, which written
@@ -76,14 +97,15 @@ func squeeze(s string) string {
 	}, FoldSearch(s))
 }
 
-// identifyingMarks are the texts that name an enterprise: its name, the
-// name's distinctive part, its credit code, its contacts' names (of two
-// characters or more) and phones. Parts too short to tell it apart (under
-// two characters, or a distinctive part under four) are left out, and a
-// mark is searched squeezed (squeeze).
-func identifyingMarks(e *Enterprise) []mark {
+// identifyingMarks are the texts that name an enterprise's contacts
+// (names of two characters or more, phones, e-mail) and, with enterprise,
+// the enterprise: its name, the name's distinctive part, its credit code
+// and its address without its region. Parts too short to tell it apart
+// (under two characters, a distinctive part under four, an address under
+// five) are left out, and a mark is searched squeezed (squeeze).
+func identifyingMarks(e *Enterprise, enterprise bool) []mark {
 	var out []mark
-	add := func(s string, minRunes int) {
+	add := func(s string, minRunes int, personal bool) {
 		s = strings.TrimSpace(s)
 		if utf8.RuneCountInString(s) < minRunes {
 			return
@@ -93,26 +115,30 @@ func identifyingMarks(e *Enterprise) []mark {
 			return
 		}
 		if !slices.ContainsFunc(out, func(m mark) bool { return m.folded == f }) {
-			out = append(out, mark{s, f})
+			out = append(out, mark{s, f, personal})
 		}
 	}
-	name := e.Name()
-	add(name, 2)
-	core := distinctivePart(name, e.Values.Get("region"))
-	add(core, 4)
+	for _, ct := range e.Contacts {
+		add(ct.Values.Get("contact_name"), 2, true)
+		add(ct.Values.Get("contact_mobile"), 7, true)
+		add(ct.Values.Get("contact_landline"), 7, true)
+		add(ct.Values.Get("contact_email"), 5, true)
+	}
+	if !enterprise {
+		return out
+	}
+	name, region := e.Name(), e.Values.Get("region")
+	add(name, 2, false)
+	core := distinctivePart(name, region)
+	add(core, 4, false)
 	for _, w := range tradeWords { // 阳澄新材料科技 → 阳澄新材料
 		if t, ok := strings.CutSuffix(core, w); ok {
-			add(t, 4)
+			add(t, 4, false)
 			break
 		}
 	}
-	add(e.CreditCode(), 18)
-	for _, ct := range e.Contacts {
-		add(ct.Values.Get("contact_name"), 2)
-		add(ct.Values.Get("contact_mobile"), 7)
-		add(ct.Values.Get("contact_landline"), 7)
-		add(ct.Values.Get("contact_email"), 5)
-	}
+	add(e.CreditCode(), 18, false)
+	add(addressCore(e.Values.Get("address"), region), 5, false)
 	return out
 }
 
@@ -125,9 +151,8 @@ var legalForms = []string{"股份有限公司", "有限责任公司", "集团有
 var tradeWords = []string{"科技发展", "科技", "技术", "实业", "发展", "工业", "贸易", "工程", "控股"}
 
 // distinctivePart is an enterprise name without its leading region names
-// (those of the enterprise's region and above: a province or city with or
-// without 省/市, a county or town only whole) and its legal form: what
-// names the enterprise when its name is left out.
+// (withoutRegion) and its legal form: what names the enterprise when its
+// name is left out.
 func distinctivePart(name, region string) string {
 	s := strings.TrimSpace(name)
 	for _, f := range legalForms {
@@ -136,6 +161,42 @@ func distinctivePart(name, region string) string {
 			break
 		}
 	}
+	return withoutRegion(s, region)
+}
+
+// addressCore is an address without the administrative places it starts
+// with (its region's names, then any short leading part ending 省, 市, 区,
+// 县, 镇, 乡 or 街道): 昆山市玉山镇沙洲路 85 号 → 沙洲路 85 号, the part a
+// need's text would give.
+func addressCore(addr, region string) string {
+	s := withoutRegion(addr, region)
+	for range 8 {
+		cut := -1
+		for _, w := range []string{"省", "市", "区", "县", "镇", "乡", "街道"} {
+			i := strings.Index(s, w)
+			if i < 0 || utf8.RuneCountInString(s[:i]) > 6 {
+				continue
+			}
+			if end := i + len(w); cut < 0 || end < cut {
+				cut = end
+			}
+		}
+		if cut >= len(s) {
+			return "" // all of it names places: nothing of the enterprise's own
+		}
+		if cut <= 0 {
+			break
+		}
+		s = strings.TrimSpace(s[cut:])
+	}
+	return s
+}
+
+// withoutRegion is s without its leading region names: those of region and
+// above, a province or city with or without 省/市, a county or town only
+// whole.
+func withoutRegion(s, region string) string {
+	s = strings.TrimSpace(s)
 	path := Regions().Path(region)
 	for changed := true; changed; {
 		changed = false

@@ -11,67 +11,92 @@ func TestNamesEnterprise(t *testing.T) {
 	tests := []struct {
 		name  string
 		edit  func(n *Need, e *Enterprise)
-		field string // "" when nothing names the enterprise
+		field string // "" when nothing names the enterprise or a contact
+		code  string // names_enterprise, unless names_contact
 	}{
-		{"clean", func(*Need, *Enterprise) {}, ""},
+		{"clean", func(*Need, *Enterprise) {}, "", ""},
 		{"the name in the problem", func(n *Need, _ *Enterprise) {
 			n.Values.Set("problem", "苏州昆仑精密机械有限公司现有进口编码器价格高。")
-		}, "problem"},
+		}, "problem", ""},
 		{"the distinctive part in the title", func(n *Need, _ *Enterprise) {
 			n.Values.Set("title", "昆仑精密机械伺服编码器国产化")
-		}, "title"},
+		}, "title", ""},
 		{"the name as the alias", func(n *Need, _ *Enterprise) {
 			n.Values.Set("public_alias", "苏州昆仑精密机械有限公司")
-		}, "public_alias"},
+		}, "public_alias", ""},
 		{"the credit code in the indicators", func(n *Need, _ *Enterprise) {
 			n.Values.Set("indicators", "参照 914403001922038216 企业标准。")
-		}, "indicators"},
+		}, "indicators", ""},
 		{"a contact's mobile, full width", func(n *Need, _ *Enterprise) {
 			n.Values.Set("expected_goal", "详询 １３８１２３４５６７８。")
-		}, "expected_goal"},
+		}, "expected_goal", "names_contact"},
 		{"a contact's name in a keyword", func(n *Need, _ *Enterprise) {
 			n.Values.SetList("keywords", []string{"编码器", "王晓明团队"})
-		}, "keywords"},
+		}, "keywords", "names_contact"},
 		{"the name in an internal field is not published", func(n *Need, _ *Enterprise) {
 			n.Values.Set("confidential_notes", "苏州昆仑精密机械有限公司老板很重视。")
-		}, ""},
+		}, "", ""},
 		{"the name in the basis, not published", func(n *Need, _ *Enterprise) {
 			n.Values.Set("current_basis", "昆仑精密机械已投入 300 万元。")
-		}, ""},
+		}, "", ""},
 		{"the name in the basis, published", func(n *Need, _ *Enterprise) {
 			n.Values.Set("current_basis", "昆仑精密机械已投入 300 万元。")
 			n.Values.Set("current_basis_public", "true")
-		}, "current_basis"},
+		}, "current_basis", ""},
 		{"a named need may say its name", func(n *Need, _ *Enterprise) {
 			n.Values.Set("visibility", "named")
 			n.Values.Set("problem", "苏州昆仑精密机械有限公司现有进口编码器价格高。")
-		}, ""},
+		}, "", ""},
 		{"the distinctive part without its trade word", func(n *Need, e *Enterprise) {
 			e.Values.Set("enterprise_name", "苏州阳澄新材料科技有限公司")
 			n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差。")
-		}, "problem"},
+		}, "problem", ""},
 		{"a mobile written with spaces", func(n *Need, _ *Enterprise) {
 			n.Values.Set("problem", "联系电话 138 1234 5678。")
-		}, "problem"},
+		}, "problem", "names_contact"},
 		{"a mobile written with hyphens and +86", func(n *Need, _ *Enterprise) {
 			n.Values.Set("problem", "联系电话 +86 138-1234-5678。")
-		}, "problem"},
+		}, "problem", "names_contact"},
 		{"the distinctive part with a space in it", func(n *Need, _ *Enterprise) {
 			n.Values.Set("title", "昆仑 精密·机械的编码器国产化")
-		}, "title"},
+		}, "title", ""},
 		{"a place name alone is no name", func(n *Need, _ *Enterprise) {
 			n.Values.Set("problem", "昆山市玉山镇的产线需要国产替代。")
-		}, ""},
+		}, "", ""},
+		{"the address without its region", func(n *Need, e *Enterprise) {
+			e.Values.Set("address", "昆山市玉山镇沙洲路 85 号")
+			n.Values.Set("problem", "我司位于沙洲路85号，厂房需要改造。")
+		}, "problem", ""},
+		{"a named need may say its address", func(n *Need, e *Enterprise) {
+			n.Values.Set("visibility", "named")
+			e.Values.Set("address", "昆山市玉山镇沙洲路 85 号")
+			n.Values.Set("problem", "我司位于沙洲路85号，厂房需要改造。")
+		}, "", ""},
+		{"a named need may not give a contact's mobile", func(n *Need, _ *Enterprise) {
+			n.Values.Set("visibility", "named")
+			n.Values.Set("problem", "联系人手机 13812345678，欢迎来电。")
+		}, "problem", "names_contact"},
+		{"a named need may not give a contact's name", func(n *Need, _ *Enterprise) {
+			n.Values.Set("visibility", "named")
+			n.Values.Set("expected_goal", "请与王晓明联系。")
+		}, "expected_goal", "names_contact"},
+		{"a private need is not checked", func(n *Need, _ *Enterprise) {
+			n.Values.Set("visibility", "private")
+			n.Values.Set("problem", "联系人手机 13812345678。")
+		}, "", ""},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			n, e := sampleNeed(), sampleEnterprise()
 			tc.edit(n, e)
+			if tc.code == "" {
+				tc.code = "names_enterprise"
+			}
 			ps := cat.NamesEnterprise(n, e)
 			switch {
 			case tc.field == "" && len(ps) > 0:
 				t.Errorf("problems %v", ps[0].Message(cat, "zh"))
-			case tc.field != "" && (len(ps) == 0 || ps[0].Field != tc.field || ps[0].Code != "names_enterprise"):
+			case tc.field != "" && (len(ps) == 0 || ps[0].Field != tc.field || ps[0].Code != tc.code):
 				t.Errorf("problems %+v, want one on %s", ps, tc.field)
 			}
 			// Confirming is refused exactly when the need names its enterprise.
@@ -81,10 +106,25 @@ func TestNamesEnterprise(t *testing.T) {
 			if got := errors.As(err, &ae); got != (tc.field != "") {
 				t.Errorf("Confirm: %v", err)
 			}
-			if ae != nil && !strings.Contains(ae.Message("zh"), "匿名公开的需求不能写出企业") {
+			want := map[string]string{"names_enterprise": "匿名公开的需求不能写出企业", "names_contact": "不能写出联系人的个人信息"}[tc.code]
+			if ae != nil && !strings.Contains(ae.Message("zh"), want) {
 				t.Errorf("message %q", ae.Message("zh"))
 			}
 		})
+	}
+}
+
+func TestAddressCore(t *testing.T) {
+	for _, tc := range []struct{ addr, region, want string }{
+		{"昆山市玉山镇沙洲路 85 号", "320583102", "沙洲路 85 号"},
+		{"江苏省苏州市工业园区星湖街 328 号", "320571", "星湖街 328 号"},
+		{"苏州高新区科灵路 78 号 3 幢", "320505", "科灵路 78 号 3 幢"},
+		{"张家港市经济技术开发区", "320582", ""},
+		{"沙洲路 85 号", "", "沙洲路 85 号"},
+	} {
+		if got := addressCore(tc.addr, tc.region); got != tc.want {
+			t.Errorf("addressCore(%q) = %q, want %q", tc.addr, got, tc.want)
+		}
 	}
 }
 

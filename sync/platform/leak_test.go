@@ -475,6 +475,30 @@ func TestAnonymousNeedNamingItsEnterpriseIsNotPublished(t *testing.T) {
 	if err := f.srv.Review(ctx, "n2", "已发布", "https://platform.example.cn/need/n2", ""); !errors.Is(err, platform.ErrNoEnterprise) {
 		t.Errorf("已发布 without the enterprise: %v, want ErrNoEnterprise", err)
 	}
+	// A named need may say its name, never its contact's mobile (found
+	// from the outside: typed into 主要问题, it reached the public page).
+	named := need("n3", "r3", "", "e1", "伺服编码器国产化", forms.VisibilityNamed)
+	var n3 forms.Need
+	if json.Unmarshal(named.Body, &n3) != nil {
+		t.Fatal("fixture")
+	}
+	n3.Values.Set("problem", "苏州昆仑精密机械有限公司的进口编码器价格高，请联系 "+secretMobile+"。")
+	content = cat.CanonicalContent(&n3, &e)
+	n3.Status = forms.StatusConfirmed
+	n3.Confirmation = &forms.Confirmation{Content: content, ContentHash: forms.HashContent(content), Visibility: n3.Visibility(),
+		At: time.Date(2026, 5, 2, 9, 0, 0, 0, time.UTC)}
+	named.Body, _ = json.Marshal(n3)
+	f.push(a, named)
+	if err := f.srv.Review(ctx, "n3", "已发布", "https://platform.example.cn/need/n3", ""); !errors.Is(err, platform.ErrNamesEnterprise) {
+		t.Errorf("已发布 of a named need giving its contact's mobile: %v, want ErrNamesEnterprise", err)
+	}
+	if a := f.do("GET", "/n/n3", "", nil); a.status != http.StatusNotFound || bytes.Contains(a.body, []byte(secretMobile)) {
+		t.Errorf("its page answers %d", a.status)
+	}
+	_, _, raw := f.pull(f.token("wang", "wuxi"), "")
+	if bytes.Contains(raw, []byte(secretMobile)) {
+		t.Error("another team receives the contact's mobile")
+	}
 }
 
 // TestRegistrySentOnUpgrade: a hub that kept no record of the registry

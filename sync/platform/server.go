@@ -74,9 +74,10 @@ var (
 	ErrNotPublishable = errors.New("the need may not be published")
 	// ErrPrivateNeed: the need is 不公开.
 	ErrPrivateNeed = fmt.Errorf("%w: it is not public (不公开)", ErrNotPublishable)
-	// ErrNamesEnterprise: the need is 匿名公开 and yet names its enterprise
-	// where it would be published (forms.Catalogue.NamesEnterprise).
-	ErrNamesEnterprise = fmt.Errorf("%w: it is anonymous and yet names its enterprise", ErrNotPublishable)
+	// ErrNamesEnterprise: what the need would publish gives a contact's
+	// personal details, or (匿名公开) names its enterprise
+	// (forms.Catalogue.NamesEnterprise).
+	ErrNamesEnterprise = fmt.Errorf("%w: what it would publish gives a contact's details or, anonymous, names its enterprise", ErrNotPublishable)
 	// ErrNoEnterprise: the hub holds no revision of the need's enterprise
 	// (of the need's team), so it cannot check what it would publish.
 	ErrNoEnterprise = fmt.Errorf("%w: the hub holds no record of its enterprise", ErrNotPublishable)

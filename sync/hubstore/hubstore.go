@@ -168,6 +168,11 @@ type Head struct {
 	// after it.
 	PublicRev    string `json:"public_rev,omitempty"`
 	PublicEntRev string `json:"public_ent_rev,omitempty"`
+	// PublicRegion is, for a 匿名公开 need, the region it was shown with
+	// when that verdict published it ("" for none): it is never shown
+	// finer later, whatever enterprises are listed since. nil when not
+	// set (a need published before the hub kept it).
+	PublicRegion *string `json:"public_region,omitempty"`
 
 	// Enterprises: the region code of the current revision, kept for the
 	// counts behind RegionCount.

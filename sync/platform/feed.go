@@ -194,8 +194,9 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 			publicURL = forms.PublicPageURL(s.opt.PublicURL, id) // published here
 		}
 		was := h.State.Public()
-		if st.Public() && (!was || st == protocol.StatePublished) {
-			h.PublicRev, h.PublicEntRev = h.Rev, ""
+		publishes := st.Public() && (!was || st == protocol.StatePublished)
+		if publishes {
+			h.PublicRev, h.PublicEntRev, h.PublicRegion = h.Rev, "", nil
 			if eh, err := tx.Head(protocol.KindEnterprise, h.EnterpriseID); err == nil && eh.Team == h.Team {
 				h.PublicEntRev = eh.Rev
 			} else if !errors.Is(err, hubstore.ErrNotFound) && err != nil {
@@ -217,6 +218,11 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 			return ErrNoPublicURL
 		}
 		h.WasPublic = h.WasPublic || shown != nil
+		if publishes && shown != nil && shown.Visibility == string(forms.VisibilityAnonymous) {
+			// Shown no finer later: enterprises listed after this, by any
+			// team, do not narrow the crowd it hides in (view.go).
+			h.PublicRegion = &shown.Region
+		}
 		team = h.Team
 		if err := tx.PutHead(h); err != nil {
 			return err

@@ -585,3 +585,48 @@ func TestNeedOfAnotherTeamsEnterpriseIsRefused(t *testing.T) {
 		t.Errorf("the owner's need: %+v", res[0])
 	}
 }
+
+// TestPublishedRegionIsNeverRefined: an anonymous need keeps, while its
+// verdict stands, the region it was published with — another team listing
+// enterprises in its county afterwards (found from the outside: five made-up
+// ones were enough) does not narrow the crowd it hides in.
+func TestPublishedRegionIsNeverRefined(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a, c, d := f.token("li", "suzhou"), f.token("zhao", "nantong"), f.token("qian", "wuxi")
+	ent := enterprise("e0", "e0r1", "", "苏州某精密机械有限公司")
+	f.push(a, ent, confirmed(need("n1", "r1", "", "e0", "伺服编码器国产化", forms.VisibilityAnonymous), ent))
+	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
+		t.Fatal(err)
+	}
+	region := func() string {
+		t.Helper()
+		changes, _, _ := f.pull(d, "")
+		for _, ch := range changes {
+			if ch.Kind == protocol.ChangePublicNeed && ch.NeedID == "n1" && ch.Public != nil {
+				return ch.Public.Region
+			}
+		}
+		t.Fatal("n1 is not shown")
+		return ""
+	}
+	before := region()
+	var fakes []protocol.Record
+	for i := range platform.MinCrowd + 1 {
+		fakes = append(fakes, enterprise(fmt.Sprintf("x%d", i), fmt.Sprintf("x%dr1", i), "", fmt.Sprintf("苏州某%d号机械有限公司", i)))
+	}
+	for _, r := range f.push(c, fakes...) {
+		if r.Outcome != protocol.Accepted {
+			t.Fatalf("fake enterprise: %+v", r)
+		}
+	}
+	if got := region(); got != before {
+		t.Errorf("after another team listed %d enterprises there, n1's region went from %q to %q", len(fakes), before, got)
+	}
+	if err := f.srv.Review(ctx, "n1", "对接中", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	if got := region(); got != before {
+		t.Errorf("after 对接中, n1's region went from %q to %q", before, got)
+	}
+}

@@ -22,7 +22,10 @@ import (
 //     with the team until a new verdict publishes them.
 //   - An anonymous need without its team, and with its region no finer
 //     than needed to hide it among at least MinCrowd listed enterprises:
-//     its county, else its city, else its province, else none.
+//     its county, else its city, else its province, else none — as the
+//     registry stood when its verdict published it, and never finer later
+//     (Head.PublicRegion): enterprises any team lists afterwards do not
+//     narrow the crowd.
 //   - An enterprise in the shared registry (public catalogue fields, never
 //     contacts) only while no need of it was ever 匿名公开; once one is,
 //     the enterprise leaves the registry for good, and the teams that
@@ -100,6 +103,9 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 		if err != nil {
 			return nil, err
 		}
+		if h.PublicRegion != nil {
+			region = coarser(region, *h.PublicRegion)
+		}
 		pub.Region = region
 	}
 	return pub, nil
@@ -142,6 +148,18 @@ func crowdRegion(tx hubstore.Tx, code string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// coarser is the coarser of two regions around the same place (codes from
+// crowdRegion): "" (none) is the coarsest.
+func coarser(a, b string) string {
+	if a == "" || b == "" {
+		return ""
+	}
+	if len(forms.RegionCodePrefix(b)) < len(forms.RegionCodePrefix(a)) {
+		return b
+	}
+	return a
 }
 
 // regionDeltas are the count changes for one enterprise entering (d = 1)

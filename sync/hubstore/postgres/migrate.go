@@ -135,6 +135,11 @@ CREATE TABLE registry_sent (
 	PRIMARY KEY (team, enterprise_id)
 );
 `,
+	// 4: the region an anonymous need was published with (Head.PublicRegion;
+	// NULL: not kept).
+	`
+ALTER TABLE heads ADD COLUMN public_region text;
+`,
 }
 
 const migrationsTable = `CREATE TABLE IF NOT EXISTS xunbang_migrations (

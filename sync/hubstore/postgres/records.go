@@ -77,14 +77,14 @@ func (t *pgTx) Tokens(fn func(*hubstore.Token) error) error {
 }
 
 const headCols = `kind, id, team, rev, revisions, updated_ns, enterprise_id, state, url, comment, state_ns,
-	was_public, public_rev, public_ent_rev, region, legacy_comment`
+	was_public, public_rev, public_ent_rev, region, legacy_comment, public_region`
 
 func scanHead(row pgx.Row) (*hubstore.Head, error) {
 	var h hubstore.Head
 	var state string
 	var updated, stateAt *int64
 	err := row.Scan(&h.Kind, &h.ID, &h.Team, &h.Rev, &h.Revisions, &updated, &h.EnterpriseID, &state, &h.URL, &h.Comment, &stateAt,
-		&h.WasPublic, &h.PublicRev, &h.PublicEntRev, &h.Region, &h.LegacyComment)
+		&h.WasPublic, &h.PublicRev, &h.PublicEntRev, &h.Region, &h.LegacyComment, &h.PublicRegion)
 	if err != nil {
 		return nil, err
 	}
@@ -98,13 +98,14 @@ func (t *pgTx) Head(kind, id string) (*hubstore.Head, error) {
 }
 
 func (t *pgTx) PutHead(h *hubstore.Head) error {
-	return t.exec(`INSERT INTO heads (`+headCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+	return t.exec(`INSERT INTO heads (`+headCols+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)
 		ON CONFLICT (kind, id) DO UPDATE SET team = EXCLUDED.team, rev = EXCLUDED.rev, revisions = EXCLUDED.revisions,
 		updated_ns = EXCLUDED.updated_ns, enterprise_id = EXCLUDED.enterprise_id, state = EXCLUDED.state, url = EXCLUDED.url,
 		comment = EXCLUDED.comment, state_ns = EXCLUDED.state_ns, was_public = EXCLUDED.was_public, public_rev = EXCLUDED.public_rev,
-		public_ent_rev = EXCLUDED.public_ent_rev, region = EXCLUDED.region, legacy_comment = EXCLUDED.legacy_comment`,
+		public_ent_rev = EXCLUDED.public_ent_rev, region = EXCLUDED.region, legacy_comment = EXCLUDED.legacy_comment,
+		public_region = EXCLUDED.public_region`,
 		h.Kind, h.ID, h.Team, h.Rev, h.Revisions, ns(h.UpdatedAt), h.EnterpriseID, string(h.State), h.URL, h.Comment, ns(h.StateAt),
-		h.WasPublic, h.PublicRev, h.PublicEntRev, h.Region, h.LegacyComment)
+		h.WasPublic, h.PublicRev, h.PublicEntRev, h.Region, h.LegacyComment, h.PublicRegion)
 }
 
 func (t *pgTx) Heads(kind string, fn func(*hubstore.Head) error) error {

@@ -16,6 +16,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/demo"
+	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/platform"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -508,10 +509,41 @@ func TestAnonymousNeedNamingItsEnterpriseIsNotPublished(t *testing.T) {
 func TestRegistrySentOnUpgrade(t *testing.T) {
 	dir := t.TempDir()
 	f := newFixtureIn(t, dir, platform.Options{})
-	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	a, b, k := f.token("li", "suzhou"), f.token("wang", "wuxi"), f.token("sun", "kunshan")
 	f.push(a, enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"))
 	_, cursor, _ := f.pull(b, "")
+	_, kCursor, _ := f.pull(k, "")
 	f.close()
+
+	// Team kunshan's only token was revoked in the console before the upgrade.
+	hs, err := hubstore.OpenBolt(filepath.Join(dir, platform.FileName), time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = hs.Update(context.Background(), func(tx hubstore.Tx) error {
+		var gone []string
+		if err := tx.Tokens(func(tok *hubstore.Token) error {
+			if tok.Team == "kunshan" {
+				gone = append(gone, tok.Hash)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, h := range gone {
+			if err := tx.DeleteToken(h); err != nil {
+				return err
+			}
+		}
+		_, err := tx.AppendAudit(&hubstore.AuditEntry{Action: "token.revoke", Target: "x", Detail: "sun / kunshan"})
+		return err
+	})
+	if cerr := hs.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	// What a hub of the version before kept: no record, no mark.
 	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
@@ -533,12 +565,13 @@ func TestRegistrySentOnUpgrade(t *testing.T) {
 
 	f = newFixtureIn(t, dir, platform.Options{})
 	c := f.token("zhao", "nantong") // a team that came after the upgrade
+	k = f.token("sun", "kunshan")   // its token again
 	f.push(a, enterprise("e2", "e2r1", "", "苏州某光电科技有限公司"),
 		need("n1", "r1", "", "e1", "匿名的焊接需求", forms.VisibilityAnonymous),
 		need("n2", "r2", "", "e2", "匿名的表面处理需求", forms.VisibilityAnonymous))
 	for _, p := range []struct {
 		token, from, want string
-	}{{b, cursor, "e1"}, {b, "", "e1"}, {c, "", ""}} {
+	}{{b, cursor, "e1"}, {b, "", "e1"}, {c, "", ""}, {k, kCursor, "e1"}} {
 		changes, _, _ := f.pull(p.token, p.from)
 		var got []string
 		for _, ch := range changes {

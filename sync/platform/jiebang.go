@@ -2,6 +2,7 @@ package platform
 
 import (
 	"crypto/hmac"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/binary"
 	"errors"
@@ -414,13 +415,13 @@ func (s *Server) storeSubmission(r *http.Request, sol *forms.Solution, now time.
 		if err != nil || state != pageShown {
 			return err
 		}
-		seq, err := nextReceipt(tx)
+		receipt, err := newReceipt(tx, now)
 		if err != nil {
 			return err
 		}
 		c := sol.Clone()
 		c.Rev, c.BaseRev = forms.NewID(), ""
-		c.Receipt = fmt.Sprintf("JB%s-%04d", now.In(siteZone).Format("060102"), seq)
+		c.Receipt = receipt
 		c.Team, c.CreatedBy = nh.Team, publicSubmitter
 		c.CatalogueVersion = forms.Default().Version
 		c.CreatedAt, c.UpdatedAt = now.UTC(), now.UTC()
@@ -447,25 +448,34 @@ func (s *Server) storeSubmission(r *http.Request, sol *forms.Solution, now time.
 	return out, err
 }
 
-// metaReceipts is the meta key of the receipts' running number.
-const metaReceipts = "receipt_seq"
+// receiptAlphabet is what a receipt's code is written in: digits and
+// capitals that cannot be read as one another (no 0/O, 1/I/L).
+const receiptAlphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
-// nextReceipt takes the next number of the receipts, 1 for the first (in
-// the caller's transaction: Updates are serialised, so no two get one).
-func nextReceipt(tx hubstore.Tx) (uint64, error) {
-	var n uint64
-	v, err := tx.Meta(metaReceipts)
-	switch {
-	case errors.Is(err, hubstore.ErrNotFound):
-	case err != nil:
-		return 0, err
-	default:
-		if n, err = strconv.ParseUint(string(v), 10, 64); err != nil {
-			return 0, fmt.Errorf("meta %s: %w", metaReceipts, err)
+// newReceipt is a new receipt number, JB + the day + a random code
+// (JB260512-7KQ3MX), unused on this hub. The code is random rather than a
+// running number, which would tell anyone who submits how many solutions
+// the hub received (found from the outside).
+func newReceipt(tx hubstore.Tx, now time.Time) (string, error) {
+	day := now.In(siteZone).Format("060102")
+	for range 8 {
+		var b [6]byte
+		if _, err := rand.Read(b[:]); err != nil {
+			return "", err
+		}
+		for i := range b {
+			b[i] = receiptAlphabet[int(b[i])%len(receiptAlphabet)]
+		}
+		r := "JB" + day + "-" + string(b[:])
+		_, err := tx.SolutionByReceipt(r)
+		switch {
+		case errors.Is(err, hubstore.ErrNotFound):
+			return r, nil
+		case err != nil:
+			return "", err
 		}
 	}
-	n++
-	return n, tx.SetMeta(metaReceipts, []byte(strconv.FormatUint(n, 10)))
+	return "", errors.New("no unused receipt number after 8 tries")
 }
 
 // receiptPage thanks the provider and shows the receipt and what was sent.

@@ -305,7 +305,7 @@ func TestJiebangReachesOnlyTheNeedsTeam(t *testing.T) {
 		t.Fatalf("submit: %d %s", a.status, a.body)
 	}
 	m := receiptRe.FindSubmatch(a.body)
-	if m == nil || !regexp.MustCompile(`^JB\d{6}-\d{4}$`).Match(m[1]) {
+	if m == nil || !regexp.MustCompile(`^JB\d{6}-[2-9A-HJKMNP-Z]{6}$`).Match(m[1]) {
 		t.Fatalf("no receipt number: %s", a.body)
 	}
 	receipt := string(m[1])

@@ -255,6 +255,7 @@ func TestUsageErrorsSayWhy(t *testing.T) {
 		{[]string{"export", "--format"}, ExitUsage, "选项 -format 后面要给一个值"},
 		{[]string{"export", "-h"}, ExitOK, "用法：xunbang export [选项]"},
 		{[]string{"serve", "review", "n1", "--status", "已发布", "--server", "http://10.255.255.1:9"}, ExitError, "须用 https:// 地址"},
+		{[]string{"serve", "review", "bad id!", "--status", "退回", "--server", "http://127.0.0.1:9"}, ExitUsage, "「bad id!」不是需求编号"},
 	} {
 		out, errs, code := run(t, env, c.args...)
 		if code != c.code || !strings.Contains(out+errs, c.want) {

@@ -245,6 +245,13 @@ func runServeReview(ctx context.Context, c *call) error {
 		return userError{zh: "用法：xunbang serve review 编号 --status 状态 [--url 网址] [--comment 意见] (--data 目录 | --db postgres://… | --server 网址，管理员令牌在 XUNBANG_TOKEN)", en: "usage: xunbang serve review ID --status S [--url U] [--comment C] (--data DIR | --db postgres://… | --server URL, an admin token in XUNBANG_TOKEN)", err: errUsage}
 	}
 	id := c.args[0]
+	if !protocol.ValidID(id) {
+		return userError{
+			zh:  fmt.Sprintf("「%s」不是需求编号。请给出需求的完整编号（36 个字符，如 xunbang list --json 中的 ID；卡片上的 8 位编号是它的开头）。", id),
+			en:  fmt.Sprintf("%q is not a need id. Give the need's full id (36 characters, as in xunbang list --json; the 8 characters on a card are its start).", id),
+			err: errUsage,
+		}
+	}
 	if u := strings.TrimSpace(*url); u != "" && !platform.WebAddress(u) {
 		return userError{
 			zh:  fmt.Sprintf("--url 要给平台上这条需求的网址（http:// 或 https:// 开头），“%s”不是。", u),

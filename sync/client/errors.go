@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
 	"strconv"
 	"time"
 
@@ -185,6 +186,11 @@ func Message(err error, lang string) string {
 	case KindServer:
 		return pick("同步服务器出错，稍后会自动重试。", "The sync server had an error; it will retry later.")
 	case KindRejected:
+		if e.Status == http.StatusForbidden && e.Code == protocol.CodeForbidden {
+			// The reference hub answers so to an admin token on the sync.
+			return pick("平台不让这个令牌同步：它是管理员令牌（只用于审核）吧？请向平台管理员要一个团队令牌，在 设置 → 平台连接 中粘贴。",
+				"The platform does not let this token sync: is it an admin token (for reviews only)? Ask the platform's operator for a team token and paste it in Settings → Platform connection.")
+		}
 		return pick(fmt.Sprintf("同步服务器拒绝了请求（%d %s）。", e.Status, e.Code),
 			fmt.Sprintf("The sync server refused the request (%d %s).", e.Status, e.Code))
 	case KindCanceled:

@@ -832,3 +832,28 @@ func TestFeedStartingOverForgetsOthers(t *testing.T) {
 		t.Errorf("after the feed started over on another hub (%+v): public need %v, registry entry %v; want neither", rep, pub, entry)
 	}
 }
+
+// TestAdminTokenOnTheSyncIsNamed: an admin token given for the sync is
+// refused, and the message says what to do, in words (found from the
+// outside: it said only "403 forbidden"), also once kept as the status.
+func TestAdminTokenOnTheSyncIsNamed(t *testing.T) {
+	ctx := context.Background()
+	h := newHub(t)
+	admin, err := h.srv.CreateAdminToken(ctx, "boss")
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	seed(t, st, 1)
+	c := newClient(t, st, fastConfig(h.URL, admin))
+	_, err = c.Sync(ctx)
+	if err == nil {
+		t.Fatal("an admin token synced")
+	}
+	if msg := client.Message(err, "zh"); !strings.Contains(msg, "管理员令牌") || !strings.Contains(msg, "团队令牌") {
+		t.Errorf("message %q", msg)
+	}
+	if s, _ := c.Status(ctx); !strings.Contains(s.Message("zh"), "团队令牌") {
+		t.Errorf("kept status says %q", s.Message("zh"))
+	}
+}

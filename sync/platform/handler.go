@@ -40,6 +40,10 @@ func (s *Server) Handler() http.Handler {
 				if r.URL.Path == protocol.PathPush || r.URL.Path == protocol.PathChanges ||
 					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || strings.HasPrefix(r.URL.Path, "/v1/admin/") {
 					writeError(rec, http.StatusMethodNotAllowed, protocol.CodeMethod, "method not allowed")
+				} else if strings.HasPrefix(r.URL.Path, "/n/") {
+					// A public page's address with another method: the
+					// public's words, not the protocol's.
+					s.status(rec, r, s.siteOrZero(r.Context()), http.StatusMethodNotAllowed, "无法这样访问", "这个网址只能在浏览器中打开。请核对二维码或网址。")
 				} else {
 					writeError(rec, http.StatusNotFound, protocol.CodeNotFound, "no such endpoint")
 				}

@@ -782,3 +782,19 @@ func TestCursorPastTheEndStartsOver(t *testing.T) {
 		t.Error("a second pull from the same cursor got nothing")
 	}
 }
+
+// TestPublicAddressWithAnotherMethod: a public page's address asked with
+// another method answers 405 in the public's words (found from the
+// outside: the protocol's English "no such endpoint", 404).
+func TestPublicAddressWithAnotherMethod(t *testing.T) {
+	f := newFixture(t, platform.Options{PublicURL: "http://127.0.0.1/xb"})
+	for _, m := range []string{"PUT", "DELETE", "PATCH"} {
+		a := f.do(m, "/n/n1", "", nil)
+		if a.status != http.StatusMethodNotAllowed || !strings.Contains(string(a.body), "只能在浏览器中打开") || strings.Contains(string(a.body), "endpoint") {
+			t.Errorf("%s /n/n1: %d %.200s", m, a.status, a.body)
+		}
+	}
+	if a := f.do("PUT", "/v1/nothing", "", nil); a.status != http.StatusNotFound || !strings.Contains(string(a.body), "no such endpoint") {
+		t.Errorf("PUT /v1/nothing: %d %s", a.status, a.body)
+	}
+}

@@ -59,6 +59,7 @@ func runServe(ctx context.Context, c *call) error {
 	sub := map[string]func(context.Context, *call) error{
 		"token create": runServeToken, "admin create": runServeAdmin,
 		"review": runServeReview, "migrate": runServeMigrate, "site": runServeSite,
+		"restored": runServeRestored,
 	}
 	for name, fn := range sub {
 		words := strings.Fields(name)
@@ -436,6 +437,34 @@ func runServeMigrate(ctx context.Context, c *call) error {
 	fmt.Fprintln(c.env.Stderr, tr(c.lang,
 		fmt.Sprintf("已复制到 PostgreSQL：%d 条记录、%d 个修订、%d 条变更、%d 个令牌、%d 个用户、%d 条操作记录。以后用同一把密钥（%s）运行 xunbang serve --db …", st.Heads, st.Revisions, st.Events, st.Tokens, st.Users, st.Audit, keyHint(*from, *hf.keyFile)),
 		fmt.Sprintf("copied into PostgreSQL: %d records, %d revisions, %d feed events, %d tokens, %d users, %d audit entries. From now on run xunbang serve --db … with the same key (%s).", st.Heads, st.Revisions, st.Events, st.Tokens, st.Users, st.Audit, keyHint(*from, *hf.keyFile))))
+	return nil
+}
+
+// runServeRestored is `serve restored`: the hub's data was put back to an
+// earlier copy; a new server id makes every laptop's next sync start the
+// feed over (docs/sync-protocol.md).
+func runServeRestored(ctx context.Context, c *call) error {
+	hf := declareHubFlags(c)
+	if err := c.parse(); err != nil {
+		return err
+	}
+	if len(c.args) > 0 {
+		return userError{zh: "用法：xunbang serve restored (--data 目录 | --db postgres://…)", en: "usage: xunbang serve restored (--data DIR | --db postgres://…)", err: errUsage}
+	}
+	srv, _, err := openHub(ctx, c, hf, "")
+	if errors.Is(err, platform.ErrInUse) {
+		return userError{zh: "汇集节点正在运行：请先停止它的 xunbang serve（用数据库时停止所有的），再运行本命令。", en: "the hub is running: stop its xunbang serve first (every one, on a database), then run this.", err: err}
+	}
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := srv.NewServerID(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.env.Stderr, tr(c.lang,
+		"已为汇集节点换了新的编号：各台电脑下次同步时从头读取变更，不会漏掉恢复之后的任何变更。",
+		"the hub has a new id: every laptop's next sync reads the changes from the start, and misses none made after the restore."))
 	return nil
 }
 

@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/hubstore/postgres"
 	"github.com/xunbang/xunbang/sync/hubstore/postgres/pgtest"
 	"github.com/xunbang/xunbang/sync/platform"
@@ -226,4 +227,36 @@ func openRecords(t *testing.T, dir, db string, keyFile ...string) ([]platform.Re
 		t.Fatal(err)
 	}
 	return recs, err
+}
+
+func TestServeRestoredGivesANewServerID(t *testing.T) {
+	env := map[string]string{"LANG": "zh_CN.UTF-8"}
+	hub := t.TempDir()
+	if _, errs, code := run(t, env, "serve", "token", "create", "--user", "li", "--team", "suzhou", "--data", hub); code != ExitOK {
+		t.Fatalf("token create: %d %s", code, errs)
+	}
+	id := func() string {
+		t.Helper()
+		db, err := hubstore.OpenBolt(filepath.Join(hub, platform.FileName), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var v []byte
+		if err := db.View(context.Background(), func(tx hubstore.Tx) error { v, err = tx.Meta("server_id"); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return string(v)
+	}
+	before := id()
+	_, errs, code := run(t, env, "serve", "restored", "--data", hub)
+	if code != ExitOK || !strings.Contains(errs, "从头读取变更") {
+		t.Fatalf("serve restored: exit %d, %q", code, errs)
+	}
+	if after := id(); after == before || after == "" {
+		t.Errorf("server id %q, then %q", before, after)
+	}
+	if _, errs, code := run(t, env, "serve", "restored", "extra", "--data", hub); code != ExitUsage || !strings.Contains(errs, "用法：xunbang serve restored") {
+		t.Errorf("with an extra argument: %d %q", code, errs)
+	}
 }

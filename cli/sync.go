@@ -21,8 +21,8 @@ func init() {
 		command{"sync", [2]string{"与平台同步：sync [--server 地址]", "sync with the platform: sync [--server URL]"}, runSync},
 		command{"login", [2]string{"连接平台：login [--server 地址] [--token 令牌]（令牌存入系统密钥环，没有时存入加密的数据文件）", "connect to the platform: login [--server URL] [--token T] (the token goes into the OS keyring, or the encrypted data file where there is none)"}, runLogin},
 		command{"logout", [2]string{"断开平台连接，删除令牌", "disconnect from the platform, forgetting the token"}, runLogout},
-		command{"serve", [2]string{"运行汇集节点：serve [--addr 127.0.0.1:8787] (--data 目录 | --db postgres://…)；serve admin create --user U；serve token create --user U --team T；serve review 编号 --status 状态；serve migrate --from 目录 --db postgres://…；serve site [--event 活动 --organiser 单位 --deadline 日期 --contact 咨询]（公开页与揭榜）",
-			"run the hub: serve [--addr 127.0.0.1:8787] (--data DIR | --db postgres://…); serve admin create --user U; serve token create --user U --team T; serve review ID --status S; serve migrate --from DIR --db postgres://…; serve site [--event E --organiser O --deadline D --contact C] (public pages, 揭榜)"}, runServe},
+		command{"serve", [2]string{"运行汇集节点：serve [--addr 127.0.0.1:8787] (--data 目录 | --db postgres://…)；serve admin create --user U；serve token create --user U --team T；serve review 编号 --status 状态；serve migrate --from 目录 --db postgres://…；serve site [--event 活动 --organiser 单位 --deadline 日期 --contact 咨询]（公开页与揭榜）；serve restored（数据恢复为旧副本之后）",
+			"run the hub: serve [--addr 127.0.0.1:8787] (--data DIR | --db postgres://…); serve admin create --user U; serve token create --user U --team T; serve review ID --status S; serve migrate --from DIR --db postgres://…; serve site [--event E --organiser O --deadline D --contact C] (public pages, 揭榜); serve restored (after putting the data back to a copy)"}, runServe},
 	)
 }
 

@@ -59,6 +59,26 @@ const (
 	schemaSealed = "2"
 )
 
+// NewServerID gives the hub a new server id, so that every cursor it gave
+// out starts the feed over: what to do after its data was put back to an
+// earlier copy (the events it numbers next would otherwise be ones a
+// laptop's cursor has passed). Every server on the store must be stopped
+// meanwhile: they keep the id in memory.
+func (s *Server) NewServerID(ctx context.Context) error {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return err
+	}
+	id := hex.EncodeToString(b[:])
+	err := s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.SetMeta(metaServerID, []byte(id)) })
+	if err != nil {
+		return fmt.Errorf("platform: new server id: %w", err)
+	}
+	s.serverID = id
+	s.log.Warn("the hub has a new server id: every laptop's next sync starts the feed over", "server_id", id)
+	return nil
+}
+
 // ParseKey reads a key written as base64 or hex (what a key file or
 // XUNBANG_HUB_KEY holds).
 func ParseKey(s string) ([]byte, error) {

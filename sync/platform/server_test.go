@@ -798,3 +798,22 @@ func TestPublicAddressWithAnotherMethod(t *testing.T) {
 		t.Errorf("PUT /v1/nothing: %d %s", a.status, a.body)
 	}
 }
+
+// TestNewServerIDStartsEveryCursorOver: after `serve restored`, a cursor
+// the hub gave out before starts the feed over.
+func TestNewServerIDStartsEveryCursorOver(t *testing.T) {
+	f := newFixture(t, platform.Options{})
+	a := f.token("li", "suzhou")
+	f.push(a, enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"))
+	_, cursor, _ := f.pull(a, "")
+	if again, _, _ := f.pull(a, cursor); len(again) != 0 {
+		t.Fatalf("nothing new, yet %d changes", len(again))
+	}
+	if err := f.srv.NewServerID(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	changes, next, raw := f.pull(a, cursor)
+	if len(changes) != 1 || !bytes.Contains(raw, []byte(`"reset":true`)) || strings.SplitN(next, "-", 2)[0] == strings.SplitN(cursor, "-", 2)[0] {
+		t.Errorf("after a new server id, from %s: %d changes, cursor %s, %.200s", cursor, len(changes), next, raw)
+	}
+}

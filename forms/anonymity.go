@@ -3,9 +3,12 @@ package forms
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
 )
 
 // NamesEnterprise returns a problem for each text a public need would
@@ -30,12 +33,11 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	if e == nil || (vis != VisibilityAnonymous && vis != VisibilityNamed) {
 		return nil
 	}
-	marks := identifyingMarks(e, vis == VisibilityAnonymous)
+	marks := c.identifyingMarks(e, vis == VisibilityAnonymous)
 	if len(marks) == 0 {
 		return nil
 	}
-	found := func(text string) (mark, bool) {
-		t := squeeze(text)
+	found := func(t string) (mark, bool) {
 		for _, m := range marks {
 			if strings.Contains(t, m.folded) {
 				return m, true
@@ -43,28 +45,45 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 		}
 		return mark{}, false
 	}
-	var out []Problem
+	report := func(id string, item int, m mark) Problem {
+		var p Problem
+		if m.personal {
+			p = problem(id, "names_contact", SeverityError,
+				fmt.Sprintf("公开的需求不能写出联系人的个人信息：这里出现了“%s”。请删去，联系人信息不公开。", m.text),
+				fmt.Sprintf("a public need must not give a contact's personal details: %q appears here. Remove it: contacts are never published.", m.text))
+		} else {
+			p = problem(id, "names_enterprise", SeverityError,
+				fmt.Sprintf("匿名公开的需求不能写出企业：这里出现了“%s”。请改写，否则发布后一看便知是哪家企业。", m.text),
+				fmt.Sprintf("an anonymous need must not name its enterprise: %q appears here. Reword it, or the published need gives the enterprise away.", m.text))
+		}
+		p.Item = item
+		return p
+	}
+	// Each text alone, then all of them read on: a phone split over the
+	// keywords (139、1234、5678) or between two fields is read whole on
+	// the page.
+	type part struct {
+		field      string
+		item, from int // item from 1 in a list of several; from: where in all
+	}
+	var (
+		out   []Problem
+		all   strings.Builder
+		parts []part
+	)
 	check := func(id string, list []string) {
+		reported := false
 		for i, s := range list {
-			m, ok := found(s)
-			if !ok {
-				continue
-			}
-			var p Problem
-			if m.personal {
-				p = problem(id, "names_contact", SeverityError,
-					fmt.Sprintf("公开的需求不能写出联系人的个人信息：这里出现了“%s”。请删去，联系人信息不公开。", m.text),
-					fmt.Sprintf("a public need must not give a contact's personal details: %q appears here. Remove it: contacts are never published.", m.text))
-			} else {
-				p = problem(id, "names_enterprise", SeverityError,
-					fmt.Sprintf("匿名公开的需求不能写出企业：这里出现了“%s”。请改写，否则发布后一看便知是哪家企业。", m.text),
-					fmt.Sprintf("an anonymous need must not name its enterprise: %q appears here. Reword it, or the published need gives the enterprise away.", m.text))
-			}
+			t := squeeze(s)
+			item := 0
 			if len(list) > 1 {
-				p.Item = i + 1
+				item = i + 1
 			}
-			out = append(out, p)
-			return
+			parts = append(parts, part{id, item, all.Len()})
+			all.WriteString(t)
+			if m, ok := found(t); ok && !reported {
+				out, reported = append(out, report(id, item, m)), true
+			}
 		}
 	}
 	check("public_alias", n.Values.List("public_alias"))
@@ -72,6 +91,21 @@ func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	for _, f := range c.Fields(EntityNeed) {
 		if l, ok := public[f.ID]; ok {
 			check(f.ID, l)
+		}
+	}
+	if len(out) == 0 {
+		joined := all.String()
+		for _, m := range marks {
+			at := strings.Index(joined, m.folded)
+			if at < 0 {
+				continue
+			}
+			i := len(parts) - 1
+			for i > 0 && parts[i].from > at {
+				i--
+			}
+			out = append(out, report(parts[i].field, parts[i].item, m))
+			break
 		}
 	}
 	return out
@@ -84,26 +118,110 @@ type mark struct {
 	personal     bool
 }
 
-// squeeze folds text for the search of marks (FoldSearch: case, full and
-// half width) and drops spaces, punctuation and symbols, which written
-// between the characters of a name or a phone would hide it: 176 3020 2396,
-// 165-9562-8516 and +86 176… all hold 17630202396; 港城 新材料 holds 港城新材料.
+// squeeze folds text for the search of marks: compatibility forms to their
+// plain ones (NFKC: full width, 𝟏𝟑𝟗, ①), case and width (FoldSearch),
+// every decimal digit to 0–9 (١٣٩) and Chinese numerals to digits
+// (一三九, 八十五); and it drops spaces, punctuation, symbols, marks and
+// invisible characters (U+200B, U+00AD, U+2060), which written between the
+// characters of a name or a phone would hide it: 176 3020 2396,
+// 165-9562-8516, +86 176… and 176​3020… all hold 17630202396; 港城 新材料
+// holds 港城新材料.
 func squeeze(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) {
-			return -1
+	s = FoldSearch(norm.NFKC.String(s))
+	var b strings.Builder
+	b.Grow(len(s))
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		switch {
+		case unicode.IsSpace(r) || unicode.IsPunct(r) || unicode.IsSymbol(r) ||
+			unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r):
+			continue
+		case r > unicode.MaxASCII && unicode.IsDigit(r):
+			b.WriteByte(byte('0' + digitValue(r)))
+		case isChineseNumeral(r):
+			j := i
+			for j < len(rs) && isChineseNumeral(rs[j]) {
+				j++
+			}
+			b.WriteString(chineseNumber(rs[i:j]))
+			i = j - 1
+		default:
+			b.WriteRune(r)
 		}
-		return r
-	}, FoldSearch(s))
+	}
+	return b.String()
 }
 
-// identifyingMarks are the texts that name an enterprise's contacts
-// (names of two characters or more, phones, e-mail) and, with enterprise,
-// the enterprise: its name, the name's distinctive part, its credit code
-// and its address without its region. Parts too short to tell it apart
-// (under two characters, a distinctive part under four, an address under
-// five) are left out, and a mark is searched squeezed (squeeze).
-func identifyingMarks(e *Enterprise, enterprise bool) []mark {
+// digitValue is the value of a decimal digit of any script: its place in
+// its block of ten (every script's digits are ten in a row, 0 first).
+func digitValue(r rune) int {
+	z := r
+	for unicode.IsDigit(z-1) && r-z < 9 {
+		z--
+	}
+	return int(r-z) % 10
+}
+
+// chineseDigits are the Chinese numerals of the digits (幺 is 1 read out in
+// phone numbers, 两 is 2).
+var chineseDigits = map[rune]int{'〇': 0, '零': 0, '一': 1, '幺': 1, '二': 2, '两': 2, '三': 3, '四': 4, '五': 5, '六': 6, '七': 7, '八': 8, '九': 9}
+
+// chineseUnits are the numerals of ten, a hundred and a thousand.
+var chineseUnits = map[rune]int{'十': 10, '百': 100, '千': 1000}
+
+func isChineseNumeral(r rune) bool {
+	_, d := chineseDigits[r]
+	_, u := chineseUnits[r]
+	return d || u
+}
+
+// chineseNumber writes a run of Chinese numerals as digits: read digit by
+// digit when it has no 十, 百 or 千 (一三九 → 139), as a number when it has
+// (八十五 → 85, 一百零五 → 105, 十二 → 12).
+func chineseNumber(run []rune) string {
+	hasUnit := false
+	for _, r := range run {
+		if _, ok := chineseUnits[r]; ok {
+			hasUnit = true
+		}
+	}
+	if !hasUnit {
+		b := make([]byte, len(run))
+		for i, r := range run {
+			b[i] = byte('0' + chineseDigits[r])
+		}
+		return string(b)
+	}
+	total, digit := 0, -1
+	for _, r := range run {
+		if u, ok := chineseUnits[r]; ok {
+			if digit < 0 {
+				digit = 1 // 十二: a ten without its digit
+			}
+			total += digit * u
+			digit = -1
+			continue
+		}
+		digit = chineseDigits[r]
+	}
+	if digit > 0 {
+		total += digit
+	}
+	return strconv.Itoa(total)
+}
+
+// identifyingMarks are the texts that give away an enterprise's people —
+// its contacts' names (of two characters or more), phones (also a landline
+// without its area code or extension) and e-mail, and its other personal
+// fields (法定代表人) — and, with enterprise, the enterprise itself: its
+// name, the name's distinctive part, with its trade word dropped, and its
+// first four characters (沙洲智能装备 → 沙洲智能), its credit code and its
+// address without its region, also only to the house number (玉峰路 188 号
+// of 玉峰路 188 号 3 幢 201 室). Parts too short to tell it apart (under two
+// characters, a distinctive part under four, an address under five) are
+// left out, and a mark is searched squeezed (squeeze).
+func (c *Catalogue) identifyingMarks(e *Enterprise, enterprise bool) []mark {
 	var out []mark
 	add := func(s string, minRunes int, personal bool) {
 		s = strings.TrimSpace(s)
@@ -111,7 +229,7 @@ func identifyingMarks(e *Enterprise, enterprise bool) []mark {
 			return
 		}
 		f := squeeze(s)
-		if f == "" {
+		if utf8.RuneCountInString(f) < minRunes {
 			return
 		}
 		if !slices.ContainsFunc(out, func(m mark) bool { return m.folded == f }) {
@@ -121,8 +239,15 @@ func identifyingMarks(e *Enterprise, enterprise bool) []mark {
 	for _, ct := range e.Contacts {
 		add(ct.Values.Get("contact_name"), 2, true)
 		add(ct.Values.Get("contact_mobile"), 7, true)
-		add(ct.Values.Get("contact_landline"), 7, true)
+		for _, p := range phoneParts(ct.Values.Get("contact_landline")) {
+			add(p, 7, true)
+		}
 		add(ct.Values.Get("contact_email"), 5, true)
+	}
+	for _, f := range c.Fields(EntityEnterprise) {
+		if f.Class == ClassPersonal {
+			add(e.Values.Get(f.ID), 2, true)
+		}
 	}
 	if !enterprise {
 		return out
@@ -137,8 +262,35 @@ func identifyingMarks(e *Enterprise, enterprise bool) []mark {
 			break
 		}
 	}
+	if r := []rune(core); len(r) > 4 { // 沙洲智能装备 → 沙洲智能
+		add(string(r[:4]), 4, false)
+	}
 	add(e.CreditCode(), 18, false)
-	add(addressCore(e.Values.Get("address"), region), 5, false)
+	addr := addressCore(e.Values.Get("address"), region)
+	add(addr, 5, false)
+	if i := strings.Index(addr, "号"); i > 0 {
+		add(addr[:i+len("号")], 5, false)
+	}
+	return out
+}
+
+// phoneParts are the ways a landline is written: whole, without its
+// extension (0512-57701234-801 → 0512-57701234) and without its area code
+// (57701234).
+func phoneParts(s string) []string {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return nil
+	}
+	out := []string{s}
+	fields := strings.FieldsFunc(s, func(r rune) bool { return r == '-' || r == ' ' || r == '—' || r == '－' || r == '转' })
+	if len(fields) >= 2 {
+		if strings.HasPrefix(fields[0], "0") && len(fields[0]) <= 4 {
+			out = append(out, fields[0]+fields[1], fields[1]) // area code + number; the number alone
+		} else {
+			out = append(out, fields[0]) // the number without its extension
+		}
+	}
 	return out
 }
 

@@ -80,6 +80,57 @@ func TestNamesEnterprise(t *testing.T) {
 			n.Values.Set("visibility", "named")
 			n.Values.Set("expected_goal", "请与王晓明联系。")
 		}, "expected_goal", "names_contact"},
+		// Found from the outside: ways around the first versions.
+		{"a mobile with zero-width spaces", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "请联系 138\u200b1234\u200b5678。")
+		}, "problem", "names_contact"},
+		{"a mobile with soft hyphens and word joiners", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "请联系 138\u00ad1234\u20605678。")
+		}, "problem", "names_contact"},
+		{"a name with a zero-width space", func(n *Need, _ *Enterprise) {
+			n.Values.Set("visibility", "named")
+			n.Values.Set("problem", "请找王\u200b晓明。")
+		}, "problem", "names_contact"},
+		{"a mobile in Chinese numerals", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "电话一三八一二三四五六七八。")
+		}, "problem", "names_contact"},
+		{"a mobile in Arabic-Indic digits", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "电话 ١٣٨١٢٣٤٥٦٧٨。")
+		}, "problem", "names_contact"},
+		{"a mobile in mathematical bold digits", func(n *Need, _ *Enterprise) {
+			n.Values.Set("problem", "电话 𝟏𝟑𝟖𝟏𝟐𝟑𝟒𝟓𝟔𝟕𝟖。")
+		}, "problem", "names_contact"},
+		{"a mobile split over the keywords", func(n *Need, _ *Enterprise) {
+			n.Values.SetList("keywords", []string{"138", "1234", "5678"})
+		}, "keywords", "names_contact"},
+		{"a landline without its area code", func(n *Need, e *Enterprise) {
+			e.Contacts[0].Values.Set("contact_landline", "0512-65246015")
+			n.Values.Set("problem", "详询 6524 6015。")
+		}, "problem", "names_contact"},
+		{"a landline without its extension", func(n *Need, e *Enterprise) {
+			e.Contacts[0].Values.Set("contact_landline", "0512-57701234-801")
+			n.Values.Set("problem", "详询电话0512-57701234。")
+		}, "problem", "names_contact"},
+		{"the legal representative, named", func(n *Need, e *Enterprise) {
+			n.Values.Set("visibility", "named")
+			e.Values.Set("legal_representative", "王大锤")
+			n.Values.Set("problem", "董事长王大锤高度重视。")
+		}, "problem", "names_contact"},
+		{"the address in Chinese numerals", func(n *Need, e *Enterprise) {
+			e.Values.Set("address", "昆山市玉山镇沙洲路 85 号")
+			n.Values.Set("problem", "我司位于沙洲路八十五号。")
+		}, "problem", ""},
+		{"the address to the house number", func(n *Need, e *Enterprise) {
+			e.Values.Set("address", "昆山市玉山镇玉峰路188号3幢201室")
+			n.Values.Set("problem", "我司位于玉峰路188号。")
+		}, "problem", ""},
+		{"the name's first four characters", func(n *Need, e *Enterprise) {
+			e.Values.Set("enterprise_name", "苏州沙洲智能装备有限公司")
+			n.Values.Set("problem", "本公司沙洲智能的产线。")
+		}, "problem", ""},
+		{"the distinctive part with a zero-width space", func(n *Need, _ *Enterprise) {
+			n.Values.Set("title", "昆仑\u200b精密机械的编码器国产化")
+		}, "title", ""},
 		{"a private need is not checked", func(n *Need, _ *Enterprise) {
 			n.Values.Set("visibility", "private")
 			n.Values.Set("problem", "联系人手机 13812345678。")
@@ -111,6 +162,23 @@ func TestNamesEnterprise(t *testing.T) {
 				t.Errorf("message %q", ae.Message("zh"))
 			}
 		})
+	}
+}
+
+func TestSqueeze(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"138 1234-5678", "13812345678"},
+		{"一三八", "138"},
+		{"八十五号", "85号"},
+		{"一百零五", "105"},
+		{"十二个月", "12个月"},
+		{"幺三八", "138"},
+		{"①②", "12"},
+		{"Ａｂ\u200bC", "abc"},
+	} {
+		if got := squeeze(tc.in); got != tc.want {
+			t.Errorf("squeeze(%q) = %q, want %q", tc.in, got, tc.want)
+		}
 	}
 }
 

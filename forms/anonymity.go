@@ -392,3 +392,52 @@ func (e *AnonymityError) Message(lang string) string {
 	sep := "\n"
 	return strings.Join(parts, sep)
 }
+
+// NamesPlace returns, for a 匿名公开 need, the name of a county or town of
+// its enterprise's region (the region code) finer than shown — the region
+// the need is shown with (a code of CoarsenRegion, "" for none) — that its
+// public alias or published text gives, or "". Where fewer enterprises lie
+// than the hub hides an anonymous need among, it shows the need's region
+// coarser; an alias such as 常熟市碧溪街道某精工企业 would say it anyway.
+// Cities and provinces may be named: many enterprises lie in each.
+func (c *Catalogue) NamesPlace(n *Need, region, shown string) string {
+	if n.Visibility() != VisibilityAnonymous || region == "" {
+		return ""
+	}
+	var places []mark
+	for _, r := range Regions().Path(region) {
+		level := regionLevel(r.Code)
+		if level != RegionCounty && level != RegionTown {
+			continue
+		}
+		if shown != "" && len(RegionCodePrefix(r.Code)) <= len(RegionCodePrefix(shown)) {
+			continue // the need is shown with this region, or a finer one
+		}
+		names := []string{r.Name}
+		for _, suffix := range []string{"街道", "市", "县", "区", "旗", "镇", "乡"} {
+			if short, ok := strings.CutSuffix(r.Name, suffix); ok && utf8.RuneCountInString(short) >= 2 {
+				names = append(names, short)
+				break
+			}
+		}
+		for _, name := range names {
+			places = append(places, mark{text: r.Name, folded: squeeze(name)})
+		}
+	}
+	if len(places) == 0 {
+		return ""
+	}
+	texts := slices.Clone(n.Values.List("public_alias"))
+	for _, l := range c.publicValues(EntityNeed, n.Values, VisibilityAnonymous, "visibility", "public_alias") {
+		texts = append(texts, l...)
+	}
+	for _, t := range texts {
+		t = squeeze(t)
+		for _, p := range places {
+			if p.folded != "" && strings.Contains(t, p.folded) {
+				return p.text
+			}
+		}
+	}
+	return ""
+}

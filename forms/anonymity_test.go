@@ -210,3 +210,31 @@ func TestDistinctivePart(t *testing.T) {
 		}
 	}
 }
+
+func TestNamesPlace(t *testing.T) {
+	cat := Default()
+	for _, tc := range []struct {
+		name, alias, problem, shown, want string
+		vis                              Visibility
+	}{
+		{"the county in the alias, shown to the city", "常熟市某精工企业", "", "320500", "常熟市", VisibilityAnonymous},
+		{"the county's short name", "常熟某精工企业", "", "320500", "常熟市", VisibilityAnonymous},
+		{"the town in the text", "苏州市某精工企业", "我们在古里的新厂房。", "320581", "古里镇", VisibilityAnonymous},
+		{"the county, shown to the county", "常熟市某精工企业", "", "320581", "", VisibilityAnonymous},
+		{"the city may be named", "苏州市某精工企业", "", "", "", VisibilityAnonymous},
+		{"shown with no region, the county still counts", "常熟市某精工企业", "", "", "常熟市", VisibilityAnonymous},
+		{"a named need may say where it is", "常熟市某精工企业", "", "320500", "", VisibilityNamed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			n := sampleNeed()
+			n.Values.Set("visibility", string(tc.vis))
+			n.Values.Set("public_alias", tc.alias)
+			if tc.problem != "" {
+				n.Values.Set("problem", tc.problem)
+			}
+			if got := cat.NamesPlace(n, "320581104", tc.shown); got != tc.want {
+				t.Errorf("NamesPlace = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

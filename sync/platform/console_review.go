@@ -564,6 +564,8 @@ var notPublishable = []struct {
 	{ErrUnconfirmedNeed, "unconfirmed", "err.reviewUnconfirmed"},
 	{ErrNamesEnterprise, "names_enterprise", "err.reviewNamesEnterprise"},
 	{ErrNoEnterprise, "no_enterprise", "err.reviewNoEnterprise"},
+	{ErrOnceNamed, "once_named", "err.reviewOnceNamed"},
+	{ErrNamesPlace, "names_place", "err.reviewNamesPlace"},
 }
 
 // refusalReason is the wire reason of a refusal to publish, "" for

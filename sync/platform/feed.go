@@ -196,6 +196,15 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 		was := h.State.Public()
 		publishes := st.Public() && (!was || st == protocol.StatePublished)
 		if publishes {
+			if err := s.checkOnceNamed(tx, h); errors.Is(err, ErrOnceNamed) && st != protocol.StatePublished {
+				// Recorded, and the need stays hidden: its latest
+				// revision narrows the named one shown before.
+				publishes = false
+			} else if err != nil {
+				return err
+			}
+		}
+		if publishes {
 			h.PublicRev, h.PublicEntRev, h.PublicRegion = h.Rev, "", nil
 			if eh, err := tx.Head(protocol.KindEnterprise, h.EnterpriseID); err == nil && eh.Team == h.Team {
 				h.PublicEntRev = eh.Rev

@@ -663,3 +663,52 @@ func TestPublishedRegionIsNeverRefined(t *testing.T) {
 		t.Errorf("after 对接中, n1's region went from %q to %q", before, got)
 	}
 }
+
+// TestOnceNamedNeedIsNotPublishedAnonymous: a need shown 实名公开 is not
+// published again as 匿名公开 under the same id (found from the outside:
+// anyone who had seen it, or holds its printed QR code, knew whose it was).
+func TestOnceNamedNeedIsNotPublishedAnonymous(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{PublicURL: "http://127.0.0.1/xb"})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	ent := enterprise("e1", "e1r1", "", "苏州昆仑精密机械有限公司")
+	f.push(a, ent, confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityNamed), ent))
+	if err := f.srv.Review(ctx, "n1", "已发布", "", ""); err != nil {
+		t.Fatal(err)
+	}
+	f.push(a, confirmed(need("n1", "r2", "r1", "e1", "伺服编码器国产化", forms.VisibilityAnonymous), ent))
+	if err := f.srv.Review(ctx, "n1", "已发布", "", ""); !errors.Is(err, platform.ErrOnceNamed) {
+		t.Fatalf("已发布 of its anonymous revision: %v, want ErrOnceNamed", err)
+	}
+	if err := f.srv.Review(ctx, "n1", "对接中", "", ""); err != nil {
+		t.Fatalf("对接中 is recorded: %v", err)
+	}
+	if got := f.do("GET", "/n/n1", "", nil); got.status == http.StatusOK {
+		t.Errorf("its page answers 200: %.300s", got.body)
+	}
+	changes, _, _ := f.pull(b, "")
+	for _, ch := range changes {
+		if ch.Public != nil && ch.NeedID == "n1" && ch.Public.Visibility == string(forms.VisibilityAnonymous) {
+			t.Errorf("another team receives the anonymous version under the named id: %+v", ch.Public)
+		}
+	}
+}
+
+// TestAnonymousNeedNamingAFinerPlaceIsNotPublished: an anonymous need's
+// alias or text may not name a county or town finer than the region it is
+// shown with (found from the outside: 常熟市碧溪街道某精工企业 shown as 苏州市).
+func TestAnonymousNeedNamingAFinerPlaceIsNotPublished(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a := f.token("li", "suzhou")
+	ent := enterprise("e1", "e1r1", "", "苏州昆仑精密机械有限公司") // in 虎丘区, which lists too few
+	rec := need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityAnonymous)
+	rec.Body = withValue(rec.Body, "public_alias", "虎丘区某装备制造企业")
+	f.push(a, ent, confirmed(rec, ent))
+	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); !errors.Is(err, platform.ErrNamesPlace) {
+		t.Fatalf("已发布: %v, want ErrNamesPlace", err)
+	}
+	if msg, ok := platform.RefusalMessage(platform.ErrNamesPlace, "zh"); !ok || !strings.Contains(msg, "地名") {
+		t.Errorf("refusal message %q", msg)
+	}
+}

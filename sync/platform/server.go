@@ -81,6 +81,14 @@ var (
 	// ErrNoEnterprise: the hub holds no revision of the need's enterprise
 	// (of the need's team), so it cannot check what it would publish.
 	ErrNoEnterprise = fmt.Errorf("%w: the hub holds no record of its enterprise", ErrNotPublishable)
+	// ErrOnceNamed: the need was shown 实名公开 and its revision to publish
+	// is 匿名公开: under the same id (its page, the QR codes printed), it
+	// would be linked to the enterprise it no longer names.
+	ErrOnceNamed = fmt.Errorf("%w: it was shown with its enterprise's name, and would be anonymous under the same id", ErrNotPublishable)
+	// ErrNamesPlace: an anonymous need's published text names a place
+	// finer than the region it is shown with (its county or town, where
+	// fewer than MinCrowd listed enterprises lie).
+	ErrNamesPlace = fmt.Errorf("%w: it is anonymous and its text names a place finer than the region it is shown with", ErrNotPublishable)
 	// ErrUnconfirmedNeed: the enterprise has not confirmed the need's
 	// current content.
 	ErrUnconfirmedNeed = fmt.Errorf("%w: the enterprise has not confirmed its current content", ErrNotPublishable)

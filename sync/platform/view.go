@@ -47,8 +47,8 @@ func (s *Server) publicView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicN
 
 // shownView is publicView saying why a need under a public verdict is not
 // shown (an error wrapping ErrNotPublishable): for the revision the verdict
-// published, ErrPrivateNeed, ErrUnconfirmedNeed, ErrNoEnterprise or
-// ErrNamesEnterprise; errNarrowed when its team has since narrowed its
+// published, ErrPrivateNeed, ErrUnconfirmedNeed, ErrNoEnterprise,
+// ErrNamesEnterprise or ErrNamesPlace; errNarrowed when its team has since narrowed its
 // visibility. A need under no public verdict gives nil and no error.
 func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNeed, error) {
 	if h.Kind != protocol.KindNeed || !h.State.Public() || h.PublicRev == "" {
@@ -106,9 +106,31 @@ func (s *Server) shownView(tx hubstore.Tx, h *hubstore.Head) (*protocol.PublicNe
 		if h.PublicRegion != nil {
 			region = coarser(region, *h.PublicRegion)
 		}
+		if cat.NamesPlace(&n, e.Values.Get("region"), region) != "" {
+			return nil, ErrNamesPlace
+		}
 		pub.Region = region
 	}
 	return pub, nil
+}
+
+// checkOnceNamed refuses to publish, under the id of a need once shown
+// 实名公开, a revision that is 匿名公开 (ErrOnceNamed).
+func (s *Server) checkOnceNamed(tx hubstore.Tx, h *hubstore.Head) error {
+	if !h.WasPublic || h.PublicRev == "" || h.PublicRev == h.Rev {
+		return nil
+	}
+	var was, now forms.Need
+	if err := s.decodeRevision(tx, h.PublicRev, &was); err != nil {
+		return err
+	}
+	if err := s.decodeRevision(tx, h.Rev, &now); err != nil {
+		return err
+	}
+	if was.Visibility() == forms.VisibilityNamed && now.Visibility() == forms.VisibilityAnonymous {
+		return ErrOnceNamed
+	}
+	return nil
 }
 
 // errNarrowed: the need's team has narrowed its visibility since the

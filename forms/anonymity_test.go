@@ -215,7 +215,7 @@ func TestNamesPlace(t *testing.T) {
 	cat := Default()
 	for _, tc := range []struct {
 		name, alias, problem, shown, want string
-		vis                              Visibility
+		vis                               Visibility
 	}{
 		{"the county in the alias, shown to the city", "常熟市某精工企业", "", "320500", "常熟市", VisibilityAnonymous},
 		{"the county's short name", "常熟某精工企业", "", "320500", "常熟市", VisibilityAnonymous},

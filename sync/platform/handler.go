@@ -40,10 +40,14 @@ func (s *Server) Handler() http.Handler {
 				if r.URL.Path == protocol.PathPush || r.URL.Path == protocol.PathChanges ||
 					r.URL.Path == protocol.PathHealth || r.URL.Path == protocol.PathWhoAmI || strings.HasPrefix(r.URL.Path, "/v1/admin/") {
 					writeError(rec, http.StatusMethodNotAllowed, protocol.CodeMethod, "method not allowed")
-				} else if strings.HasPrefix(r.URL.Path, "/n/") {
-					// A public page's address with another method: the
-					// public's words, not the protocol's.
-					s.status(rec, r, s.siteOrZero(r.Context()), http.StatusMethodNotAllowed, "无法这样访问", "这个网址只能在浏览器中打开。请核对二维码或网址。")
+				} else if !strings.HasPrefix(r.URL.Path, "/v1/") {
+					// Outside the protocol, the public's words: a page
+					// that is not there, or one asked with another method.
+					if _, get := mux.Handler(&http.Request{Method: http.MethodGet, URL: r.URL, Host: r.Host}); get != "" && r.Method != http.MethodGet {
+						s.status(rec, r, s.siteOrZero(r.Context()), http.StatusMethodNotAllowed, "无法这样访问", "这个网址只能在浏览器中打开。请核对二维码或网址。")
+					} else {
+						s.status(rec, r, s.siteOrZero(r.Context()), http.StatusNotFound, "没有这个网页", "这个网址上没有网页。请核对二维码或网址。")
+					}
 				} else {
 					writeError(rec, http.StatusNotFound, protocol.CodeNotFound, "no such endpoint")
 				}

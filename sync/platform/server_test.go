@@ -794,6 +794,15 @@ func TestPublicAddressWithAnotherMethod(t *testing.T) {
 			t.Errorf("%s /n/n1: %d %.200s", m, a.status, a.body)
 		}
 	}
+	for _, c := range []struct {
+		method, path string
+		status       int
+	}{{"PUT", "/", http.StatusMethodNotAllowed}, {"POST", "/", http.StatusMethodNotAllowed}, {"PUT", "/static/site.css", http.StatusMethodNotAllowed}, {"GET", "/nothing", http.StatusNotFound}} {
+		a := f.do(c.method, c.path, "", nil)
+		if a.status != c.status || !strings.Contains(string(a.body), "请核对二维码或网址") || strings.Contains(string(a.body), "endpoint") {
+			t.Errorf("%s %s: %d %.200s", c.method, c.path, a.status, a.body)
+		}
+	}
 	if a := f.do("PUT", "/v1/nothing", "", nil); a.status != http.StatusNotFound || !strings.Contains(string(a.body), "no such endpoint") {
 		t.Errorf("PUT /v1/nothing: %d %s", a.status, a.body)
 	}

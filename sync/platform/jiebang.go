@@ -288,8 +288,13 @@ func (s *Server) pageSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	addLogAttrs(r.Context(), "solution", stored.ID, "receipt", stored.Receipt)
-	s.render(w, r, http.StatusOK, "receipt", receiptPage{common: common{Title: "解决方案已提交", Site: site}, Need: nv,
-		Receipt: stored.Receipt, Items: receiptItems(stored)})
+	page := receiptPage{common: common{Title: "解决方案已提交", Site: site}, Need: nv, Receipt: stored.Receipt, Items: receiptItems(stored)}
+	if !stored.Values.Equal(sol.Values) {
+		// The form was sent before with other content: what it held then
+		// (a name, a phone) is not shown to whoever sends it now.
+		page.Items, page.Resent = nil, true
+	}
+	s.render(w, r, http.StatusOK, "receipt", page)
 }
 
 // parseSubmission reads a submitted form, bounded in size, or answers why
@@ -484,6 +489,9 @@ type receiptPage struct {
 	Need    *needView
 	Receipt string
 	Items   []viewItem
+	// Resent: the form was submitted before, with other content, which is
+	// not shown.
+	Resent bool
 }
 
 func receiptItems(sol *forms.Solution) []viewItem {

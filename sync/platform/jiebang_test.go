@@ -314,6 +314,19 @@ func TestJiebangReachesOnlyTheNeedsTeam(t *testing.T) {
 	if m2 := receiptRe.FindSubmatch(again.body); m2 == nil || string(m2[1]) != receipt {
 		t.Errorf("resubmission: %d, receipt %q", again.status, m2)
 	}
+	if !strings.Contains(string(again.body), "王晓明") {
+		t.Error("the double click's receipt does not show what was sent")
+	}
+	// Sent again with other content (the form's page kept in a shared
+	// browser): the receipt, but not what the first sender wrote.
+	other := goodForm(tok)
+	other.Set("solution_contact", "李四")
+	other.Set("solution_phone", "139 0000 0000")
+	third := h.postForm("/n/anon/jiebang", other)
+	if m3 := receiptRe.FindSubmatch(third.body); m3 == nil || string(m3[1]) != receipt ||
+		strings.Contains(string(third.body), "王晓明") || strings.Contains(string(third.body), "1234") || !strings.Contains(string(third.body), "此前已经提交过") {
+		t.Errorf("sent again with other content: %d %s", third.status, third.body)
+	}
 	infos, err := h.srv.Solutions(context.Background(), "anon")
 	if err != nil || len(infos) != 1 || infos[0].Receipt != receipt || infos[0].Team != "suzhou" {
 		t.Fatalf("hub holds %+v, %v", infos, err)

@@ -53,6 +53,17 @@ type confirmView struct {
 	content    fyne.CanvasObject
 }
 
+// proseWrap is how running text wraps in a language: Chinese anywhere
+// between characters — at word breaks, a line of Chinese with a space or a
+// number in it ("璜泾路 221 号") broke at the space and left a third of the
+// line empty — and other languages between words.
+func proseWrap(language string) fyne.TextWrap {
+	if language == string(English) {
+		return fyne.TextWrapWord
+	}
+	return fyne.TextWrapBreak
+}
+
 func newConfirmView(u *ui) *confirmView {
 	v := &confirmView{u: u}
 	v.back = widget.NewButtonWithIcon(lang.L("confirm.back"), theme.NavigateBackIcon(), func() {
@@ -69,7 +80,7 @@ func newConfirmView(u *ui) *confirmView {
 	v.bannerBox.CornerRadius = 6
 	v.state = widget.NewLabel("")
 	v.notReady = widget.NewLabel("")
-	v.notReady.Wrapping = fyne.TextWrapWord
+	v.notReady.Wrapping = proseWrap(u.lang)
 	v.notReady.Importance = widget.WarningImportance
 	v.notReady.Hide()
 	v.publicBox = container.New(layout.NewFormLayout())
@@ -145,7 +156,7 @@ func (v *confirmView) show(ed *needEditor) {
 		l := widget.NewLabel(label)
 		l.TextStyle.Bold = true
 		val := widget.NewLabel(value)
-		val.Wrapping = fyne.TextWrapWord
+		val.Wrapping = proseWrap(v.u.lang)
 		box.Add(l)
 		box.Add(val)
 	}

@@ -17,7 +17,7 @@ RUN_LANG := zh_CN.UTF-8
 DEB_PKGS := gcc pkg-config libgl1-mesa-dev libx11-dev libxcursor-dev libxrandr-dev \
 	libxinerama-dev libxi-dev libxxf86vm-dev xvfb xauth poppler-utils chromium postgresql
 
-.PHONY: all deps build run test vet lint unit smoke bench fmt screenshots regions font icon dist clean
+.PHONY: all deps build run test vet lint unit smoke bench fmt screenshots regions t2s font icon dist clean
 
 all: build
 
@@ -124,6 +124,13 @@ regions:
 	  package/dist/areas.json package/dist/streets.json) && \
 	$(GO) run ./tools/genregions -src "$$tmp/package" -out forms/regions/data/regions.tsv.gz; \
 	status=$$?; rm -rf "$$tmp"; exit $$status
+
+OPENCC_VERSION := v0.3.13
+
+## t2s: regenerate forms/t2s_table.go (traditional → simplified characters) from OpenCC's dictionaries in the Go module github.com/longbridgeapp/opencc (needs the module proxy; CI does not)
+t2s:
+	dir=$$($(GO) mod download -json github.com/longbridgeapp/opencc@$(OPENCC_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && \
+	$(GO) run ./tools/gent2s -src "$$dir/dictionary" -version $(OPENCC_VERSION) -out forms/t2s_table.go
 
 ## font: re-extract, subset and complete the CJK font into assets/fonts/ (needs fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono, python3-fonttools; CI does not)
 font:

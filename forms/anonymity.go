@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -120,8 +121,9 @@ type mark struct {
 
 // squeeze folds text for the search of marks: compatibility forms to their
 // plain ones (NFKC: full width, 𝟏𝟑𝟗, ①), case and width (FoldSearch),
-// every decimal digit to 0–9 (١٣٩) and Chinese numerals to digits
-// (一三九, 八十五); and it drops spaces, punctuation, symbols, marks and
+// traditional characters to simplified ones (裝備 → 装备), every decimal
+// digit to 0–9 (١٣٩) and Chinese numerals to digits (一三九, 八十五); and it
+// drops spaces, punctuation, symbols, marks and
 // invisible characters (U+200B, U+00AD, U+2060), which written between the
 // characters of a name or a phone would hide it: 176 3020 2396,
 // 165-9562-8516, +86 176… and 176​3020… all hold 17630202396; 港城 新材料
@@ -139,6 +141,8 @@ func squeeze(s string) string {
 			continue
 		case r > unicode.MaxASCII && unicode.IsDigit(r):
 			b.WriteByte(byte('0' + digitValue(r)))
+		case r >= 0x3400 && t2s()[r] != 0:
+			b.WriteRune(t2s()[r])
 		case isChineseNumeral(r):
 			j := i
 			for j < len(rs) && isChineseNumeral(rs[j]) {
@@ -152,6 +156,17 @@ func squeeze(s string) string {
 	}
 	return b.String()
 }
+
+// t2s maps traditional Chinese characters to simplified ones (t2sPairs,
+// generated from OpenCC's dictionaries), made on first use.
+var t2s = sync.OnceValue(func() map[rune]rune {
+	m := make(map[rune]rune, utf8.RuneCountInString(t2sPairs)/2)
+	rs := []rune(t2sPairs)
+	for i := 0; i+1 < len(rs); i += 2 {
+		m[rs[i]] = rs[i+1]
+	}
+	return m
+})
 
 // digitValue is the value of a decimal digit of any script: its place in
 // its block of ten (every script's digits are ten in a row, 0 first).

@@ -131,6 +131,15 @@ func TestNamesEnterprise(t *testing.T) {
 		{"the distinctive part with a zero-width space", func(n *Need, _ *Enterprise) {
 			n.Values.Set("title", "昆仑\u200b精密机械的编码器国产化")
 		}, "title", ""},
+		{"the name in traditional characters", func(n *Need, e *Enterprise) {
+			e.Values.Set("enterprise_name", "苏州沙洲智能装备有限公司")
+			n.Values.Set("problem", "本公司（沙洲智能裝備）的產線。")
+		}, "problem", ""},
+		{"a contact's name in traditional characters", func(n *Need, e *Enterprise) {
+			n.Values.Set("visibility", "named")
+			e.Contacts[0].Values.Set("contact_name", "张伟明")
+			n.Values.Set("problem", "請找張偉明。")
+		}, "problem", "names_contact"},
 		{"a private need is not checked", func(n *Need, _ *Enterprise) {
 			n.Values.Set("visibility", "private")
 			n.Values.Set("problem", "联系人手机 13812345678。")
@@ -175,6 +184,7 @@ func TestSqueeze(t *testing.T) {
 		{"幺三八", "138"},
 		{"①②", "12"},
 		{"Ａｂ\u200bC", "abc"},
+		{"裝備 張偉明", "装备张伟明"},
 	} {
 		if got := squeeze(tc.in); got != tc.want {
 			t.Errorf("squeeze(%q) = %q, want %q", tc.in, got, tc.want)

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/xunbang/xunbang/internal/batchmem"
 	"github.com/xunbang/xunbang/jobs"
 )
 
@@ -21,6 +22,7 @@ func runExport(ctx context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err
 	}
+	defer batchmem.Set()()
 	f := jobs.Format(*format)
 	toFile := *out != "" && *out != "-"
 	switch {

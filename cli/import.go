@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 
+	"github.com/xunbang/xunbang/internal/batchmem"
 	"github.com/xunbang/xunbang/jobs"
 )
 
@@ -24,6 +25,7 @@ func runImport(ctx context.Context, c *call) error {
 	if err := c.parse(); err != nil {
 		return err
 	}
+	defer batchmem.Set()()
 	if len(c.args) != 1 {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang, "用法：xunbang import 文件 [--dry-run] [--partial]", "usage: xunbang import FILE [--dry-run] [--partial]"))
 		return errUsage

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"sync"
 	"syscall"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/xlsx"
+	"github.com/xunbang/xunbang/internal/batchmem"
 	benchfloor "github.com/xunbang/xunbang/internal/floor"
 	"github.com/xunbang/xunbang/store"
 )
@@ -432,8 +434,12 @@ func floorImport(path string) (int, error) {
 }
 
 // exportCommand is `xunbang export --format platform -o path` on the data
-// dir: open the store (lazily, as the command does), export, close.
+// dir: the collector set as the command sets it (batchmem), open the store
+// (lazily, as the command does), export, close; then its garbage is
+// collected on its own time, not the floor's (the command would exit).
 func exportCommand(dir, path string) (ExportResult, error) {
+	defer runtime.GC()
+	defer batchmem.Set()()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dir, lazy(benchOpts()))
 	if err != nil {
@@ -443,9 +449,13 @@ func exportCommand(dir, path string) (ExportResult, error) {
 	return Export(ctx, st, ExportRequest{Format: FormatPlatform, Path: path, Now: fixedNow})
 }
 
-// importCommand is `xunbang import path` into a new data dir: open the
-// store, preview (read and dry run), import, close.
+// importCommand is `xunbang import path` into a new data dir: the
+// collector set as the command sets it (batchmem), open the store, preview
+// (read and dry run), import, close; then its garbage is collected on its
+// own time.
 func importCommand(dir, path string) (store.ImportReport, error) {
+	defer runtime.GC()
+	defer batchmem.Set()()
 	ctx := context.Background()
 	st, err := store.Open(ctx, dir, lazy(benchOpts()))
 	if err != nil {

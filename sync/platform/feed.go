@@ -194,23 +194,9 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 			publicURL = forms.PublicPageURL(s.opt.PublicURL, id) // published here
 		}
 		was := h.State.Public()
-		publishes := st.Public() && (!was || st == protocol.StatePublished)
-		if publishes {
-			if err := s.checkOnceNamed(tx, h); errors.Is(err, ErrOnceNamed) && st != protocol.StatePublished {
-				// Recorded, and the need stays hidden: its latest
-				// revision narrows the named one shown before.
-				publishes = false
-			} else if err != nil {
-				return err
-			}
-		}
-		if publishes {
-			h.PublicRev, h.PublicEntRev, h.PublicRegion = h.Rev, "", nil
-			if eh, err := tx.Head(protocol.KindEnterprise, h.EnterpriseID); err == nil && eh.Team == h.Team {
-				h.PublicEntRev = eh.Rev
-			} else if !errors.Is(err, hubstore.ErrNotFound) && err != nil {
-				return err
-			}
+		publishes, err := s.publishRevision(tx, h, st)
+		if err != nil {
+			return err
 		}
 		sealed := s.seal.sealComment(id, comment)
 		h.State, h.URL, h.Comment, h.StateAt = st, publicURL, sealed, now
@@ -252,6 +238,32 @@ func (s *Server) review(ctx context.Context, id, status, publicURL, comment stri
 	}
 	s.log.Info("need reviewed", "id", id, "team", team, "state", string(st))
 	return nil
+}
+
+// publishRevision makes the need's current revision, with its enterprise's,
+// the one a verdict st publishes, when st makes the need public and it was
+// not, or publishes it again (已发布); it reports whether it did. A need
+// once shown 实名公开 is not published as 匿名公开 (ErrOnceNamed for
+// 已发布; another public verdict is recorded and the need stays hidden:
+// its latest revision narrows the named one shown before).
+func (s *Server) publishRevision(tx hubstore.Tx, h *hubstore.Head, st protocol.PlatformState) (bool, error) {
+	if !st.Public() || (h.State.Public() && st != protocol.StatePublished) {
+		return false, nil
+	}
+	if err := s.checkOnceNamed(tx, h); errors.Is(err, ErrOnceNamed) && st != protocol.StatePublished {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	h.PublicRev, h.PublicEntRev, h.PublicRegion = h.Rev, "", nil
+	eh, err := tx.Head(protocol.KindEnterprise, h.EnterpriseID)
+	switch {
+	case err == nil && eh.Team == h.Team:
+		h.PublicEntRev = eh.Rev
+	case err != nil && !errors.Is(err, hubstore.ErrNotFound):
+		return false, err
+	}
+	return true, nil
 }
 
 // RecordInfo is what the server holds about one record.

@@ -681,14 +681,16 @@ func TestJiebangOnTwoServersOneDatabase(t *testing.T) {
 	}
 	wg.Wait()
 	close(receipts)
+	// Every submission its own receipt, through either server.
 	seen := map[string]bool{}
 	for r := range receipts {
-		seen[r[strings.LastIndexByte(r, '-')+1:]] = true
-	}
-	for n := 1; n <= 2*each; n++ {
-		if !seen[fmt.Sprintf("%04d", n)] {
-			t.Errorf("receipt number %04d missing: %v", n, seen)
+		if seen[r] || !regexp.MustCompile(`^JB\d{6}-[2-9A-HJKMNP-Z]{6}$`).MatchString(r) {
+			t.Errorf("receipt %q given twice, or malformed", r)
 		}
+		seen[r] = true
+	}
+	if len(seen) != 2*each {
+		t.Errorf("%d receipts for %d submissions: %v", len(seen), 2*each, seen)
 	}
 	for _, h := range hubs {
 		if sols, _ := h.pullSolutions(h.a, true); len(sols) != 2*each {

@@ -10,6 +10,8 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/xunbang/xunbang/forms/regions"
 )
 
 // NamesEnterprise returns a problem for each text a public need would
@@ -17,18 +19,20 @@ import (
 // gives away what must stay unpublished:
 //
 //   - any public need (实名公开 or 匿名公开): a contact's name, phone or
-//     e-mail — personal information, never published (DESIGN.md), whatever
-//     field it was typed into;
-//   - a 匿名公开 need, also its enterprise: the registered name, the name's
-//     distinctive part (the name without its region and its legal form:
-//     苏州沙洲智能装备有限公司 → 沙洲智能装备), the credit code, or the
-//     address without its region (沙洲路 85 号). Such a need is published
+//     e-mail, or the enterprise's other personal fields (法定代表人) —
+//     personal information, never published (DESIGN.md), whatever field it
+//     was typed into;
+//   - a 匿名公开 need, also its enterprise: the registered name, its
+//     distinctive part and short forms, the credit code, or the address
+//     without its region (identifyingMarks). Such a need is published
 //     without the enterprise's name and yet names it (an official wrote
 //     「本公司（苏州沙洲智能装备）……」 in 主要问题, or put the name in the alias).
 //
-// A need that is not public, or has no enterprise, gives nil. Matching
-// ignores case, full/half width, and the spaces and punctuation written
-// between characters.
+// A need that is not public, or has no enterprise, gives nil. Texts are
+// compared squeezed (squeeze: width, case, traditional characters, digits
+// of any script and Chinese numerals, with spaces, punctuation and
+// invisible characters dropped), each alone and all of them read on, as
+// the page shows them.
 func (c *Catalogue) NamesEnterprise(n *Need, e *Enterprise) []Problem {
 	vis := n.Visibility()
 	if e == nil || (vis != VisibilityAnonymous && vis != VisibilityNamed) {
@@ -429,11 +433,8 @@ func (c *Catalogue) NamesPlace(n *Need, region, shown string) string {
 			continue // the need is shown with this region, or a finer one
 		}
 		names := []string{r.Name}
-		for _, suffix := range []string{"街道", "市", "县", "区", "旗", "镇", "乡"} {
-			if short, ok := strings.CutSuffix(r.Name, suffix); ok && utf8.RuneCountInString(short) >= 2 {
-				names = append(names, short)
-				break
-			}
+		if short := regions.Stem(r.Name); utf8.RuneCountInString(short) >= 2 {
+			names = append(names, short)
 		}
 		for _, name := range names {
 			places = append(places, mark{text: r.Name, folded: squeeze(name)})

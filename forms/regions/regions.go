@@ -624,7 +624,12 @@ func chainHead(index map[string]int32, key string) int32 {
 }
 
 // suffixes are the suffixes that Resolve lets a name go without.
-var suffixes = []string{"街道", "镇", "乡", "区", "县", "市", "省"}
+var suffixes = []string{"街道", "镇", "乡", "区", "县", "旗", "市", "省"}
+
+// Stem is a county's, town's or city's name without its suffix (常熟市 →
+// 常熟, 碧溪街道 → 碧溪, 正蓝旗 → 正蓝): how it is written short. It is
+// "" for a name that is only its suffix or ends with none.
+func Stem(name string) string { return stem(name, suffixes) }
 
 // provinceSuffixes make provinces' short names: 江苏, 广西, 新疆, 北京.
 var provinceSuffixes = []string{"壮族自治区", "回族自治区", "维吾尔自治区", "自治区", "省", "市"}

@@ -412,3 +412,11 @@ func TestRegionCodePrefix(t *testing.T) {
 		}
 	}
 }
+
+func TestStem(t *testing.T) {
+	for name, want := range map[string]string{"常熟市": "常熟", "碧溪街道": "碧溪", "古里镇": "古里", "正蓝旗": "正蓝", "市": "", "沙洲": ""} {
+		if got := Stem(name); got != want {
+			t.Errorf("Stem(%q) = %q, want %q", name, got, want)
+		}
+	}
+}

@@ -11,32 +11,53 @@ import (
 // no change is returned as it is, without allocating: searching folds every
 // need's text, and most of it is already folded.
 func FoldSearch(s string) string {
-	i := 0
-	for i < len(s) {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if 'A' <= c && c <= 'Z' {
-				break
-			}
-			i++
-			continue
-		}
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if foldSearchRune(r) != r || r == utf8.RuneError && n == 1 {
-			break // (invalid UTF-8 becomes U+FFFD, as Fold makes it)
-		}
-		i += n
-	}
+	i := foldedPrefix(s)
 	if i == len(s) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
-	b.WriteString(s[:i])
-	for _, r := range s[i:] {
+	for {
+		b.WriteString(s[:i])
+		if s = s[i:]; s == "" {
+			return b.String()
+		}
+		// (invalid UTF-8 becomes U+FFFD, as Fold makes it)
+		r, n := utf8.DecodeRuneInString(s)
 		b.WriteRune(foldSearchRune(r))
+		s = s[n:]
+		i = foldedPrefix(s)
 	}
-	return b.String()
+}
+
+// foldedPrefix returns the length of the longest start of s that
+// FoldSearch leaves as it is. Chinese characters, most of what is searched,
+// are passed over by their bytes, without decoding them.
+func foldedPrefix(s string) int {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if 'A' <= c && c <= 'Z' {
+				return i
+			}
+			i++
+			continue
+		}
+		// U+3400 (E3 90 80) to U+9FFF (E9 BF BF), cjkFirst to cjkLast:
+		// every such three bytes is valid UTF-8.
+		if c >= 0xE3 && c <= 0xE9 && i+2 < len(s) &&
+			s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && (c != 0xE3 || s[i+1] >= 0x90) {
+			i += 3
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if foldSearchRune(r) != r || r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return i
 }
 
 func foldSearchRune(r rune) rune {

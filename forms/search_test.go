@@ -15,6 +15,11 @@ func TestFoldSearch(t *testing.T) {
 		{"【重点】需求", "[重点]需求"},
 		{"〔2024〕", "[2024]"},
 		{"ÄÖÜ", "äöü"},
+		// Chinese passed over by bytes, beside what folds
+		{"碳化硅ABC衬底Ｄ", "碳化硅abc衬底d"},
+		{"\u3400\u33FF\u9FFF\uA000\u3000", "\u3400\u33ff\u9fff\uA000 "},
+		{"碳\xff化\xe7\xa2", "碳\uFFFD化\uFFFD\uFFFD"},
+		{"硅\xe9\xbf", "硅\uFFFD\uFFFD"},
 	} {
 		if got := FoldSearch(tc.in); got != tc.want {
 			t.Errorf("FoldSearch(%q) = %q, want %q", tc.in, got, tc.want)
@@ -27,7 +32,7 @@ func TestFoldSearch(t *testing.T) {
 }
 
 func FuzzFoldSearch(f *testing.F) {
-	for _, s := range []string{"ＰＬＭ", "【A】", "abc", "Σ", "\xff"} {
+	for _, s := range []string{"ＰＬＭ", "【A】", "abc", "Σ", "\xff", "碳化A硅", "硅\xe9\xbf", "\u3400\u33ff"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,6 +144,46 @@ func TestBitmap(t *testing.T) {
 			if !slices.Equal(got, want[:2]) {
 				t.Errorf("n=%d: stopping after two gives %v", n, got)
 			}
+		}
+	}
+}
+
+// TestNewestOrder holds the radix sort to a comparison sort of the same
+// summaries: newest first, ties by id, over times before and after 1970,
+// far apart and equal.
+func TestNewestOrder(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 17))
+	base := time.Date(2026, 12, 3, 8, 0, 0, 0, time.UTC)
+	for _, n := range []int{0, 1, 2, 3, 100, 5000} {
+		sums := make([]*Summary, n)
+		for i := range sums {
+			var at time.Time
+			switch rng.IntN(5) {
+			case 0:
+				at = base // many ties
+			case 1:
+				at = time.Date(1960+rng.IntN(30), 1, 1, 0, 0, 0, 0, time.UTC)
+			case 2:
+				at = base.Add(time.Duration(rng.Int64N(1 << 40)))
+			case 3:
+				at = base.Add(-time.Duration(rng.IntN(1000)) * time.Nanosecond)
+			default:
+				at = base.Add(time.Duration(rng.IntN(3)) * 24 * time.Hour)
+			}
+			sums[i] = &Summary{ID: forms.NewID(), UpdatedAt: at}
+		}
+		want := make([]int32, n)
+		for i := range want {
+			want[i] = int32(i)
+		}
+		slices.SortFunc(want, func(a, b int32) int {
+			if c := sums[b].UpdatedAt.Compare(sums[a].UpdatedAt); c != 0 {
+				return c
+			}
+			return strings.Compare(sums[a].ID, sums[b].ID)
+		})
+		if got := newestOrder(sums); !slices.Equal(got, want) {
+			t.Errorf("%d needs: newestOrder differs from a comparison sort", n)
 		}
 	}
 }

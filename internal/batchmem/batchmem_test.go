@@ -27,3 +27,34 @@ func TestSetAndRestore(t *testing.T) {
 		t.Errorf("memory limit after restore %d", got)
 	}
 }
+
+func TestGrowingOverlapping(t *testing.T) {
+	for _, before := range []int{100, 250, 800, -1} {
+		gc := debug.SetGCPercent(before)
+		want := Percent
+		if before < 0 || before > Percent {
+			want = before
+		}
+		a := Growing()
+		if got := gcPercent(); got != want {
+			t.Errorf("GOGC %d: growing %d, want %d", before, got, want)
+		}
+		b := Growing()
+		a()
+		a() // twice: counted once
+		if got := gcPercent(); got != want {
+			t.Errorf("GOGC %d: one still growing %d, want %d", before, got, want)
+		}
+		b()
+		if got := debug.SetGCPercent(gc); got != before {
+			t.Errorf("GOGC %d: after both %d", before, got)
+		}
+	}
+}
+
+// gcPercent returns GOGC.
+func gcPercent() int {
+	v := debug.SetGCPercent(0)
+	debug.SetGCPercent(v)
+	return v
+}

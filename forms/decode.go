@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -59,15 +61,15 @@ func decodeFastAs(d decoder, meta any, v *Values) bool {
 	ok := false
 	switch m := meta.(type) {
 	case *needMeta:
-		ok = d.record(v, needKeys, m.member, fieldsOfNeed)
+		ok = d.record(v, metaOfNeed, m.member, fieldsOfNeed)
 	case *enterpriseMeta:
-		ok = d.record(v, enterpriseKeys, m.member, fieldsOfEnterprise)
+		ok = d.record(v, metaOfEnterprise, m.member, fieldsOfEnterprise)
 	case *contactMeta:
-		ok = d.record(v, contactKeys, m.member, fieldsOfNested)
+		ok = d.record(v, metaOfContact, m.member, fieldsOfNested)
 	case *diagnosisMeta:
-		ok = d.record(v, diagnosisKeys, m.member, fieldsOfNested)
+		ok = d.record(v, metaOfDiagnosis, m.member, fieldsOfNested)
 	case *confirmationMeta:
-		ok = d.record(v, confirmationKeys, m.member, fieldsOfNested)
+		ok = d.record(v, metaOfConfirmation, m.member, fieldsOfNested)
 	}
 	if ok {
 		d.ws()
@@ -151,12 +153,15 @@ type member func(d *decoder, key string) bool
 // record reads an object: metadata keys through meta, the type key of
 // JSON Lines skipped, every other key a field into *v (an empty value
 // leaves the field out).
-func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member, fields int) bool {
+func (d *decoder) record(v *Values, metaBit uint8, meta member, fields int) bool {
 	if !d.next('{') {
 		return false
 	}
 	vals := make(Values, fields)
-	var seenBuf [32]string
+	var (
+		seenKnown [(maxKnownKeys + 63) / 64]uint64 // by keyInfo.n
+		seenBuf   [8]string                        // the keys not known
+	)
 	seen := seenBuf[:0]
 	if d.next('}') {
 		*v = vals
@@ -167,21 +172,28 @@ func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member, field
 		if !ok {
 			return false
 		}
-		for _, k := range seen {
-			if k == key {
-				return false // a duplicate: encoding/json's rules differ by kind
+		// A duplicate gives up: encoding/json's rules differ by kind.
+		if key.n > 0 {
+			w, bit := key.n/64, uint64(1)<<(key.n%64)
+			if seenKnown[w]&bit != 0 {
+				return false
 			}
+			seenKnown[w] |= bit
+		} else {
+			if slices.Contains(seen, key.name) {
+				return false
+			}
+			seen = append(seen, key.name)
 		}
-		seen = append(seen, key)
 		if !d.next(':') {
 			return false
 		}
 		switch {
-		case metaKeys[key]:
-			if !meta(d, key) {
+		case key.meta&metaBit != 0:
+			if !meta(d, key.name) {
 				return false
 			}
-		case key == "type":
+		case key.name == "type":
 			if _, ok := d.str(); !ok {
 				return false
 			}
@@ -191,7 +203,7 @@ func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member, field
 				return false
 			}
 			if len(l) > 0 {
-				vals[key] = l
+				vals[key.name] = l
 			}
 		}
 		if d.next(',') {
@@ -207,45 +219,95 @@ func (d *decoder) record(v *Values, metaKeys map[string]bool, meta member, field
 
 // key reads an object key made of lowercase ASCII letters, digits and
 // underscores (no escapes): a key encoding/json matches to a metadata field
-// exactly or not at all.
-func (d *decoder) key() (string, bool) {
+// exactly or not at all. A key the decoder knows (knownKeys) comes back as
+// its own string, with what it knows of it; the closing quote is found by
+// bytes.IndexByte and only an unknown key's letters are checked one by one
+// (a known key is made of those letters).
+func (d *decoder) key() (keyInfo, bool) {
 	if !d.next('"') {
-		return "", false
+		return keyInfo{}, false
 	}
-	start := d.i
-	for d.i < len(d.b) {
-		c := d.b[d.i]
-		switch {
-		case c == '"':
-			if d.i == start {
-				return "", false
-			}
-			raw := d.b[start:d.i]
-			d.i++
-			if k, ok := knownKeys()[string(raw)]; ok {
-				return k, true // no copy of a key every record has
-			}
-			return string(raw), true
-		case c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_':
-			d.i++
-		default:
-			return "", false
-		}
+	raw := d.b[d.i:]
+	j := bytes.IndexByte(raw, '"')
+	if j <= 0 {
+		return keyInfo{}, false
 	}
-	return "", false
+	raw = raw[:j]
+	if k, ok := knownKeys()[string(raw)]; ok {
+		d.i += j + 1
+		return k, true // no copy of a key every record has
+	}
+	if !keyLetters(raw) {
+		return keyInfo{}, false
+	}
+	d.i += j + 1
+	return keyInfo{name: string(raw)}, true
 }
 
-// knownKeys maps the catalogue's field ids and the records' metadata keys
-// to themselves.
-var knownKeys = sync.OnceValue(func() map[string]string {
-	m := map[string]string{}
-	for _, f := range Default().Fields() {
-		m[f.ID] = f.ID
-	}
-	for _, keys := range []map[string]bool{needKeys, enterpriseKeys, contactKeys, diagnosisKeys, confirmationKeys, {"type": true}} {
-		for k := range keys {
-			m[k] = k
+// keyLetters reports whether b is made of lowercase ASCII letters, digits
+// and underscores.
+func keyLetters[T string | []byte](b T) bool {
+	for i := 0; i < len(b); i++ {
+		if c := b[i]; !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
 		}
+	}
+	return true
+}
+
+// keyInfo is what the decoder knows of an object key.
+type keyInfo struct {
+	name string
+	// meta has a bit (metaOfNeed …) for each record type whose metadata
+	// the key names.
+	meta uint8
+	// n numbers the known keys from 1, for finding a duplicate; 0 for a
+	// key not known.
+	n int
+}
+
+// The record types' bits in keyInfo.meta.
+const (
+	metaOfNeed uint8 = 1 << iota
+	metaOfEnterprise
+	metaOfContact
+	metaOfDiagnosis
+	metaOfConfirmation
+)
+
+// maxKnownKeys bounds the number of known keys (record keeps a bit for
+// each); knownKeys panics past it, which every decoding test would show.
+const maxKnownKeys = 512
+
+// knownKeys maps the catalogue's field ids and the records' metadata keys
+// to what the decoder knows of them.
+var knownKeys = sync.OnceValue(func() map[string]keyInfo {
+	m := map[string]keyInfo{}
+	add := func(k string, meta uint8) {
+		if !keyLetters(k) {
+			return // read as encoding/json would not match it (see key)
+		}
+		ki, ok := m[k]
+		if !ok {
+			ki = keyInfo{name: k, n: len(m) + 1}
+		}
+		ki.meta |= meta
+		m[k] = ki
+	}
+	for _, f := range Default().Fields() {
+		add(f.ID, 0)
+	}
+	for _, x := range []struct {
+		keys map[string]bool
+		bit  uint8
+	}{{needKeys, metaOfNeed}, {enterpriseKeys, metaOfEnterprise}, {contactKeys, metaOfContact},
+		{diagnosisKeys, metaOfDiagnosis}, {confirmationKeys, metaOfConfirmation}, {map[string]bool{"type": true}, 0}} {
+		for k := range x.keys {
+			add(k, x.bit)
+		}
+	}
+	if len(m) >= maxKnownKeys {
+		panic(fmt.Sprintf("forms: %d known keys, more than maxKnownKeys", len(m)))
 	}
 	return m
 })
@@ -629,14 +691,13 @@ func (d *decoder) object(m member) bool {
 	}
 	var seen []string
 	for {
-		key, ok := d.key()
+		k, ok := d.key()
 		if !ok {
 			return false
 		}
-		for _, k := range seen {
-			if k == key {
-				return false
-			}
+		key := k.name
+		if slices.Contains(seen, key) {
+			return false
 		}
 		seen = append(seen, key)
 		if !d.next(':') || !m(d, key) {
@@ -678,7 +739,7 @@ func (n *needMeta) member(d *decoder, key string) bool {
 		}
 		x := new(Diagnosis)
 		n.Diagnosis = x
-		return d.record(&x.Values, diagnosisKeys, (*diagnosisMeta)(x).member, fieldsOfNested)
+		return d.record(&x.Values, metaOfDiagnosis, (*diagnosisMeta)(x).member, fieldsOfNested)
 	case "confirmation":
 		if d.null() {
 			n.Confirmation = nil
@@ -686,7 +747,7 @@ func (n *needMeta) member(d *decoder, key string) bool {
 		}
 		x := new(Confirmation)
 		n.Confirmation = x
-		return d.record(&x.Values, confirmationKeys, (*confirmationMeta)(x).member, fieldsOfNested)
+		return d.record(&x.Values, metaOfConfirmation, (*confirmationMeta)(x).member, fieldsOfNested)
 	case "platform":
 		if d.null() {
 			return true
@@ -755,7 +816,7 @@ func (d *decoder) contacts(p *[]Contact) bool {
 	if !d.next(']') {
 		for {
 			var c Contact
-			if !d.record(&c.Values, contactKeys, (*contactMeta)(&c).member, fieldsOfNested) {
+			if !d.record(&c.Values, metaOfContact, (*contactMeta)(&c).member, fieldsOfNested) {
 				return false
 			}
 			out = append(out, c)

@@ -255,6 +255,10 @@ func (c *Catalogue) identifyingMarks(e *Enterprise, enterprise bool) []mark {
 			out = append(out, mark{s, f, personal})
 		}
 	}
+	// A contact's fields are named, not taken by their class from the
+	// catalogue as the enterprise's are below: 职务 (contact_position) is
+	// personal too, yet names nobody (总经理), and each of these has its own
+	// shortest length that still tells a person apart.
 	for _, ct := range e.Contacts {
 		add(ct.Values.Get("contact_name"), 2, true)
 		add(ct.Values.Get("contact_mobile"), 7, true)

@@ -100,7 +100,7 @@ func (c *console) createToken(w http.ResponseWriter, r *http.Request, v *visitor
 		return
 	}
 	tok, err := c.s.createToken(r.Context(), hubstore.Token{User: user, Team: team},
-		&hubstore.AuditEntry{User: v.User.Name, Action: auditTokenCreate, Detail: user + " / " + team, Addr: clientAddr(r)})
+		&hubstore.AuditEntry{User: v.User.Name, Action: auditTokenCreate, Detail: tokenAuditDetail(user, team), Addr: clientAddr(r)})
 	if err != nil {
 		c.log.Error("console token create failed", "err", err)
 		c.fail(w, r, v, http.StatusInternalServerError, "err.tokenCreate")
@@ -135,7 +135,7 @@ func (c *console) revokeToken(w http.ResponseWriter, r *http.Request, v *visitor
 			return err
 		}
 		_, err := tx.AppendAudit(&hubstore.AuditEntry{At: now, User: v.User.Name, Action: auditTokenRevoke, Target: id,
-			Detail: gone.User + " / " + gone.Team, Addr: clientAddr(r)})
+			Detail: tokenAuditDetail(gone.User, gone.Team), Addr: clientAddr(r)})
 		return err
 	})
 	if errors.Is(err, hubstore.ErrNotFound) {
@@ -173,7 +173,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, who i
 		return
 	}
 	tok, err := s.createToken(r.Context(), hubstore.Token{User: user, Team: team},
-		&hubstore.AuditEntry{User: who.User, Action: auditTokenCreate, Detail: user + " / " + team, Addr: clientAddr(r)})
+		&hubstore.AuditEntry{User: who.User, Action: auditTokenCreate, Detail: tokenAuditDetail(user, team), Addr: clientAddr(r)})
 	if err != nil {
 		s.log.Error("token create failed", "err", err)
 		writeError(w, http.StatusInternalServerError, protocol.CodeInternal, "storing the token failed")
@@ -322,3 +322,14 @@ func CreateTokenRemote(ctx context.Context, server, adminToken, user, team strin
 }
 
 func urlPathEscape(s string) string { return url.PathEscape(s) }
+
+// tokenAuditDetail is the audit detail of a token made or revoked: whose
+// it is and their team, "user / team".
+func tokenAuditDetail(user, team string) string { return user + " / " + team }
+
+// tokenAuditTeam reads the team from a tokenAuditDetail (registry.go reads
+// the teams of revoked tokens).
+func tokenAuditTeam(detail string) (string, bool) {
+	_, team, ok := strings.Cut(detail, " / ")
+	return team, ok && team != ""
+}

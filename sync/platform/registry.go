@@ -2,7 +2,6 @@ package platform
 
 import (
 	"errors"
-	"strings"
 
 	"github.com/xunbang/xunbang/sync/hubstore"
 	"github.com/xunbang/xunbang/sync/protocol"
@@ -37,7 +36,7 @@ func noteRegistrySentBefore(tx hubstore.Tx) error {
 	// still hold what they were sent.
 	err = tx.Audit(0, func(_ uint64, e *hubstore.AuditEntry) (bool, error) {
 		if e.Action == auditTokenRevoke {
-			if _, team, ok := strings.Cut(e.Detail, " / "); ok && team != "" {
+			if team, ok := tokenAuditTeam(e.Detail); ok {
 				teams[team] = true
 			}
 		}

@@ -132,7 +132,7 @@ t2s:
 	dir=$$($(GO) mod download -json github.com/longbridgeapp/opencc@$(OPENCC_VERSION) | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$$/\1/p') && \
 	$(GO) run ./tools/gent2s -src "$$dir/dictionary" -version $(OPENCC_VERSION) -out forms/t2s_table.go
 
-## font: re-extract, subset and complete the CJK font into assets/fonts/ (needs fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono, python3-fonttools; CI does not)
+## font: re-extract, subset and complete the CJK font into assets/fonts/ (needs fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono, python3-fonttools, python3-cffsubr; CI does not)
 font:
 	bash tools/mkfont/mkfont.sh
 

@@ -3,10 +3,13 @@
 // application icon and the UI translations.
 //
 // The font is WenQuanYi Micro Hei, extracted from Debian's fonts-wqy-microhei
-// and subset by tools/mkfont/mkfont.sh (TrueType outlines, so that gopdf can
-// embed it too), with the glyphs it lacks or draws wrong (℃, ½, the CJK
-// Extension A/B characters of the region data and of the 通用规范汉字表) merged
-// in from DejaVu Sans and Hanazono Mincho. The icon is drawn by tools/mkicon.
+// and subset by tools/mkfont/mkfont.sh, with the glyphs it lacks or draws
+// wrong (℃, ½, the CJK Extension A/B characters of the region data and of the
+// 通用规范汉字表) merged in from DejaVu Sans and Hanazono Mincho. It comes
+// twice: with TrueType outlines for the PDF writer (gopdf embeds nothing
+// else), and the same glyphs with CFF outlines for the window, whose text
+// engine loads a TrueType font's every outline at once for each text style
+// (tools/mkfont/tocff.py). The icon is drawn by tools/mkicon.
 // Both outputs are committed; regenerate them with those tools rather than by
 // hand.
 package assets
@@ -34,6 +37,9 @@ var (
 	//go:embed fonts/wqy-microhei-subset.ttf
 	fontTTF []byte
 
+	//go:embed fonts/wqy-microhei-subset.otf
+	fontCFF []byte
+
 	//go:embed fonts/LICENSE-*.txt
 	fonts embed.FS
 
@@ -43,18 +49,18 @@ var (
 	//go:embed translations/*.json
 	translations embed.FS
 
-	font = &fyne.StaticResource{StaticName: "wqy-microhei-subset.ttf", StaticContent: fontTTF}
+	font = &fyne.StaticResource{StaticName: "wqy-microhei-subset.otf", StaticContent: fontCFF}
 	icon = &fyne.StaticResource{StaticName: "icon.png", StaticContent: iconPNG}
 )
 
-// Font returns the embedded CJK font (WenQuanYi Micro Hei, one TrueType face)
-// as a Fyne resource. It returns the same resource every time, which Fyne's
-// font cache relies on.
+// Font returns the embedded CJK font for the window (WenQuanYi Micro Hei, one
+// face with CFF outlines) as a Fyne resource. It returns the same resource
+// every time, which Fyne's font cache relies on.
 func Font() fyne.Resource { return font }
 
-// FontBytes returns the embedded TrueType font file, for writers that embed it
-// in documents (PDF need cards). The slice is shared: callers must not modify
-// it.
+// FontBytes returns the embedded TrueType font file, the same glyphs as
+// [Font] with TrueType outlines, for writers that embed it in documents (PDF
+// need cards). The slice is shared: callers must not modify it.
 func FontBytes() []byte { return fontTTF }
 
 // fontLicenses are the licence files of the fonts the embedded one is made

@@ -130,11 +130,29 @@ func inked(r rune) bool {
 // a wrong one has fewer: WenQuanYi's own ½ is "1/".
 var minContours = map[rune]int{'½': 3, '¼': 4, '¾': 4}
 
+// bothFonts are the embedded font's two files: the PDF writer's TrueType
+// one and the window's CFF one.
+var bothFonts = []struct {
+	name string
+	data func() []byte
+}{
+	{"TrueType (FontBytes)", FontBytes},
+	{"CFF (Font)", func() []byte { return Font().Content() }},
+}
+
 func TestFontDrawsEveryRequiredCharacter(t *testing.T) {
-	f, err := sfnt.Parse(FontBytes())
-	if err != nil {
-		t.Fatal(err)
+	for _, ff := range bothFonts {
+		t.Run(ff.name, func(t *testing.T) {
+			f, err := sfnt.Parse(ff.data())
+			if err != nil {
+				t.Fatal(err)
+			}
+			drawsEveryRequiredCharacter(t, f)
+		})
 	}
+}
+
+func drawsEveryRequiredCharacter(t *testing.T, f *sfnt.Font) {
 	var uro []rune
 	for r := rune(0x4E00); r <= 0x9FA5; r++ {
 		uro = append(uro, r)
@@ -202,6 +220,114 @@ func contours(t *testing.T, f *sfnt.Font, buf *sfnt.Buffer, r rune) int {
 		}
 	}
 	return n
+}
+
+// TestWindowFontIsThePDFFont holds the window's CFF font to the TrueType
+// one it is made from (tools/mkfont/tocff.py): every character maps to the
+// same glyph, advances as far, and draws as many contours between the same
+// points, to the unit (a quadratic curve's implied point may be a half unit,
+// which CFF rounds).
+func TestWindowFontIsThePDFFont(t *testing.T) {
+	ttf, err := sfnt.Parse(FontBytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cff, err := sfnt.Parse(Font().Content())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, m := ttf.NumGlyphs(), cff.NumGlyphs(); n != m {
+		t.Fatalf("%d glyphs in the TrueType font, %d in the CFF one", n, m)
+	}
+	upem := fixed.Int26_6(ttf.UnitsPerEm()) << 6 // so that outlines are in font units
+	var tb, cb sfnt.Buffer
+	var wrong []string
+	checked := 0
+	for r := rune(0x20); r <= 0x2FFFF && len(wrong) < 20; r++ {
+		x, err := ttf.GlyphIndex(&tb, r)
+		if err != nil || x == 0 {
+			continue
+		}
+		checked++
+		if y, err := cff.GlyphIndex(&cb, r); err != nil || y != x {
+			wrong = append(wrong, fmt.Sprintf("%c U+%04X: glyph %d, %d in CFF (%v)", r, r, x, y, err))
+			continue
+		}
+		ta, err1 := ttf.GlyphAdvance(&tb, x, upem, 0)
+		ca, err2 := cff.GlyphAdvance(&cb, x, upem, 0)
+		if err1 != nil || err2 != nil || ta != ca {
+			wrong = append(wrong, fmt.Sprintf("%c U+%04X: advance %v, %v in CFF (%v, %v)", r, r, ta, ca, err1, err2))
+			continue
+		}
+		ts, err1 := outline(ttf, &tb, x, upem)
+		cs, err2 := outline(cff, &cb, x, upem)
+		if err1 != nil || err2 != nil || ts.contours != cs.contours || !near(ts.min, cs.min) || !near(ts.max, cs.max) {
+			wrong = append(wrong, fmt.Sprintf("%c U+%04X: %+v, %+v in CFF (%v, %v)", r, r, ts, cs, err1, err2))
+		}
+	}
+	if len(wrong) > 0 {
+		t.Errorf("the window's font draws differently from the PDF's:\n%s", strings.Join(wrong, "\n"))
+	}
+	if checked < 20000 {
+		t.Errorf("compared %d characters; the font maps more", checked)
+	}
+}
+
+// shape is what TestWindowFontIsThePDFFont compares of a glyph: its number
+// of contours that draw something and the box of the points its segments end
+// at (control points differ: a quadratic curve's become a cubic's). A contour
+// of one point (笧 has one) draws nothing, and CFF drops it.
+type shape struct {
+	contours int
+	min, max fixed.Point26_6
+}
+
+func outline(f *sfnt.Font, buf *sfnt.Buffer, x sfnt.GlyphIndex, ppem fixed.Int26_6) (shape, error) {
+	segs, err := f.LoadGlyph(buf, x, ppem, nil)
+	if err != nil {
+		return shape{}, err
+	}
+	var (
+		s     shape
+		start fixed.Point26_6 // of the contour begun
+		drawn bool            // whether it has a segment yet
+	)
+	add := func(p fixed.Point26_6) {
+		if s.contours == 1 && !drawn {
+			s.min, s.max = p, p
+		}
+		s.min.X, s.min.Y = min(s.min.X, p.X), min(s.min.Y, p.Y)
+		s.max.X, s.max.Y = max(s.max.X, p.X), max(s.max.Y, p.Y)
+	}
+	for _, seg := range segs {
+		if seg.Op == sfnt.SegmentOpMoveTo {
+			start, drawn = seg.Args[0], false
+			continue
+		}
+		if !drawn && seg.Op == sfnt.SegmentOpLineTo && seg.Args[0] == start {
+			continue // a line back to where it began: nothing yet
+		}
+		if !drawn {
+			s.contours++
+			add(start)
+			drawn = true
+		}
+		switch seg.Op {
+		case sfnt.SegmentOpLineTo:
+			add(seg.Args[0])
+		case sfnt.SegmentOpQuadTo:
+			add(seg.Args[1])
+		case sfnt.SegmentOpCubeTo:
+			add(seg.Args[2])
+		}
+	}
+	return s, nil
+}
+
+// near reports whether two points are within a font unit of each other.
+func near(a, b fixed.Point26_6) bool {
+	d := func(u, v fixed.Int26_6) fixed.Int26_6 { return max(u-v, v-u) }
+	return d(a.X, b.X) <= 1<<6 && d(a.Y, b.Y) <= 1<<6
 }
 
 func TestContoursSeesAnEmptyGlyph(t *testing.T) {

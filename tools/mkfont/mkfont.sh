@@ -35,7 +35,7 @@
 # script twice changes nothing.
 #
 # Needs the Debian packages fonts-wqy-microhei, fonts-dejavu-core, fonts-hanazono
-# and python3-fonttools, run with Debian's /usr/bin/python3 (not a pyenv or
+# and python3-fonttools and python3-cffsubr, run with Debian's /usr/bin/python3 (not a pyenv or
 # virtualenv python, which lacks the fontTools module). The output is committed,
 # so CI and other developers need none of them.
 #
@@ -54,6 +54,7 @@ HAN_LICENSE=/usr/share/doc/fonts-hanazono/copyright
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 out_dir=$repo_root/assets/fonts
 out_font=$out_dir/wqy-microhei-subset.ttf
+out_cff=$out_dir/wqy-microhei-subset.otf
 out_license=$out_dir/LICENSE-wqy-microhei.txt
 out_symbols_license=$out_dir/LICENSE-dejavu.txt
 out_han_license=$out_dir/LICENSE-hanazono.txt
@@ -70,11 +71,13 @@ if [[ ! -x $PYTHON ]]; then
 	missing+=("$PYTHON (Debian package python3)")
 elif ! "$PYTHON" -c 'import fontTools.subset' 2>/dev/null; then
 	missing+=("the fontTools module for $PYTHON (Debian package python3-fonttools)")
+elif ! "$PYTHON" -c 'import cffsubr' 2>/dev/null; then
+	missing+=("the cffsubr module for $PYTHON (Debian package python3-cffsubr)")
 fi
 if ((${#missing[@]} > 0)); then
 	echo "mkfont: cannot build the font; missing:" >&2
 	printf '  - %s\n' "${missing[@]}" >&2
-	echo "install with: apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-dejavu-core fonts-hanazono python3-fonttools" >&2
+	echo "install with: apt-get install -y --no-install-recommends fonts-wqy-microhei fonts-dejavu-core fonts-hanazono python3-fonttools python3-cffsubr" >&2
 	exit 1
 fi
 
@@ -115,8 +118,9 @@ unicode_list=${unicode_list%,}
 
 mkdir -p "$out_dir"
 tmp=$(mktemp "$out_dir/.wqy-microhei-subset.XXXXXX.ttf")
+tmp_cff=$(mktemp "$out_dir/.wqy-microhei-subset.XXXXXX.otf")
 work=$(mktemp -d)
-trap 'rm -rf "$tmp" "$tmp.license" "$work"' EXIT
+trap 'rm -rf "$tmp" "$tmp_cff" "$tmp.license" "$work"' EXIT
 
 # Every character the font must draw, for the subsetter too.
 "$PYTHON" "$repo_root/tools/mkfont/merge.py" required "$repo_root" "$work/required.txt"
@@ -138,8 +142,13 @@ trap 'rm -rf "$tmp" "$tmp.license" "$work"' EXIT
 # Fill the holes from the donors and check the result (see merge.py).
 "$PYTHON" "$repo_root/tools/mkfont/merge.py" merge "$work/subset.ttf" "$tmp" "$repo_root" "$SYMBOLS" "${HAN[@]}"
 
-chmod 0644 "$tmp"
+# The window's copy: the same glyphs with CFF outlines, subroutinized (about
+# two minutes).
+"$PYTHON" "$repo_root/tools/mkfont/tocff.py" "$tmp" "$tmp_cff"
+
+chmod 0644 "$tmp" "$tmp_cff"
 mv -f "$tmp" "$out_font"
+mv -f "$tmp_cff" "$out_cff"
 
 {
 	cat "$LICENSE_SRC"
@@ -153,4 +162,6 @@ install -m 0644 "$HAN_LICENSE" "$out_han_license"
 
 size=$(stat -c %s "$out_font")
 echo "mkfont: wrote $out_font ($size bytes, $(numfmt --to=iec-i --suffix=B "$size"))"
+size=$(stat -c %s "$out_cff")
+echo "mkfont: wrote $out_cff ($size bytes, $(numfmt --to=iec-i --suffix=B "$size"))"
 echo "mkfont: wrote $out_license, $out_symbols_license, $out_han_license"

@@ -560,4 +560,37 @@ func BenchmarkImportPlatformCommand(b *testing.B) {
 	}
 }
 
+// BenchmarkReimportPlatformCommand imports the upload workbook back into
+// the store it was exported from, as a team does with a sheet that comes
+// back from the platform or another official: every need is found, none
+// is created again. The store is the fixture's own; the import changes
+// nothing in it, so the other benchmarks see the same data.
+func BenchmarkReimportPlatformCommand(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(sizeName(size), func(b *testing.B) {
+			fx := fixture(b, size)
+			versusFloor(b, func() error {
+				rep, err := importCommand(fx.dir, fx.sheet)
+				if err != nil {
+					return err
+				}
+				needs := rep.Kinds[store.KindNeed]
+				if needs.Created != 0 || rep.Kinds[store.KindEnterprise].Created != 0 {
+					return fmt.Errorf("created %d needs and %d enterprises again", needs.Created, rep.Kinds[store.KindEnterprise].Created)
+				}
+				if found := needs.Updated + needs.Skipped; found != size {
+					return fmt.Errorf("found %d needs, want %d", found, size)
+				}
+				return nil
+			}, func() error {
+				n, err := floorImport(fx.sheet)
+				if err == nil && n != size+1 {
+					err = fmt.Errorf("floor read %d rows, want %d", n, size+1)
+				}
+				return err
+			})
+		})
+	}
+}
+
 func sizeName(n int) string { return strconv.Itoa(n/1000) + "k" }

@@ -352,11 +352,14 @@ type merger struct {
 	tx *Tx
 	// entID maps an enterprise id given in ents to the stored id.
 	entID map[string]string
-	// contactID maps, per stored enterprise, a contact id given in ents to
-	// the stored contact's id. An enterprise this import created maps to
-	// nil: its contacts kept their ids (one map less for each of a big
-	// import's enterprises).
-	contactID map[string]map[string]string
+	// contactID maps a stored enterprise's id and a contact id given in
+	// ents to the stored contact's id. One map for all
+	// enterprises: a map for each held 10 MB of a sheet of 50,000 needs
+	// that came back.
+	contactID map[contactKey]string
+	// createdEnts holds the enterprises this import created: their
+	// contacts kept the ids they were given.
+	createdEnts map[string]bool
 	// titles finds a stored enterprise's need by its folded title.
 	titles *titleIndex
 	// anchors maps an enterprise id given in ents to the stored enterprises
@@ -367,7 +370,8 @@ type merger struct {
 	// carrying a credit code.
 	pinned    map[string]bool
 	conflicts []NeedConflict
-	// full caches stored enterprises read in the needs' turn.
+	// full caches stored enterprises read in the needs' turn, up to
+	// fullCacheSize of them (see enterpriseOf).
 	full map[string]*forms.Enterprise
 	// created holds the ids of the needs this import created.
 	created map[string]bool
@@ -375,8 +379,11 @@ type merger struct {
 	ents int
 }
 
+// contactKey is a stored enterprise's id and a contact id given with it.
+type contactKey struct{ ent, given string }
+
 func newMerger(tx *Tx) *merger {
-	m := &merger{tx: tx, entID: map[string]string{}, contactID: map[string]map[string]string{},
+	m := &merger{tx: tx, entID: map[string]string{}, contactID: map[contactKey]string{}, createdEnts: map[string]bool{},
 		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}, created: map[string]bool{}}
 	m.titles = newTitleIndex(func(id string) (*needHead, error) { return m.tx.needHead(id) })
 	return m
@@ -501,7 +508,7 @@ func (m *merger) createEnterprise(in *forms.Enterprise) (ImportItem, error) {
 		return ImportItem{}, err
 	}
 	m.mapEnterprise(in.ID, e.ID)
-	m.contactID[e.ID] = nil // its contacts keep their ids
+	m.createdEnts[e.ID] = true // its contacts keep their ids
 	return ImportItem{Kind: KindEnterprise, Action: ActionCreate, ID: e.ID, Name: e.Name()}, nil
 }
 
@@ -534,15 +541,10 @@ func (m *merger) updateEnterprise(stored, in *forms.Enterprise) (ImportItem, err
 // its ID when that is free). It maps the given contact IDs to the stored
 // ones and returns fields with the ids of the values changed added.
 func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fields []string) []string {
-	contacts, known := m.contactID[stored.ID]
-	if contacts == nil {
-		contacts = map[string]string{}
-		if known { // created by this import: its contacts kept their ids
-			for _, c := range stored.Contacts {
-				contacts[c.ID] = c.ID
-			}
+	mapContact := func(given, id string) {
+		if given != "" {
+			m.contactID[contactKey{stored.ID, given}] = id
 		}
-		m.contactID[stored.ID] = contacts
 	}
 	for _, c := range in {
 		j := slices.IndexFunc(stored.Contacts, func(s forms.Contact) bool {
@@ -557,16 +559,12 @@ func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fie
 				nc.ID = forms.NewID()
 			}
 			stored.Contacts = append(stored.Contacts, nc)
-			if c.ID != "" {
-				contacts[c.ID] = nc.ID
-			}
+			mapContact(c.ID, nc.ID)
 			fields = addFields(fields, slices.Sorted(maps.Keys(nc.Values))...)
 			continue
 		}
 		fields = addFields(fields, mergeValues(&stored.Contacts[j].Values, c.Values)...)
-		if c.ID != "" {
-			contacts[c.ID] = stored.Contacts[j].ID
-		}
+		mapContact(c.ID, stored.Contacts[j].ID)
 	}
 	return fields
 }
@@ -636,14 +634,13 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 // else the id itself, but for a need redirected to another enterprise than
 // its record's, whose contact it is not.
 func (m *merger) contactAt(eid, given string, redirected bool) (string, error) {
-	contacts, known := m.contactID[eid]
-	if id, ok := contacts[given]; ok {
+	if id, ok := m.contactID[contactKey{eid, given}]; ok {
 		return id, nil
 	}
 	if !redirected {
 		return given, nil
 	}
-	if known && contacts == nil { // created by this import: ids kept
+	if m.createdEnts[eid] { // its contacts kept their ids, or are mapped above
 		e, err := m.tx.Enterprise(eid)
 		if err != nil {
 			return "", err
@@ -801,6 +798,12 @@ func (m *merger) conflict(i int, stored *forms.Need, eid string) error {
 	return nil
 }
 
+// fullCacheSize is how many enterprises enterpriseOf keeps. A sheet lists
+// an enterprise's needs together, so a few suffice; kept all, the
+// enterprises of a sheet of 50,000 needs that come back (16,000 of them,
+// with their contacts) held 41 MB until the import ended.
+const fullCacheSize = 64
+
 // enterpriseOf returns a stored enterprise as it stands once the
 // enterprises of the import are merged (needs come after them).
 func (m *merger) enterpriseOf(eid string) (*forms.Enterprise, error) {
@@ -810,6 +813,9 @@ func (m *merger) enterpriseOf(eid string) (*forms.Enterprise, error) {
 	e, err := m.tx.Enterprise(eid)
 	if err != nil {
 		return nil, err
+	}
+	if len(m.full) >= fullCacheSize {
+		clear(m.full)
 	}
 	m.full[eid] = e
 	return e, nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/maphash"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -730,5 +731,80 @@ func TestImportReportKeepsAtMostMaxItems(t *testing.T) {
 		if s.CountNeeds(bg) != 12 {
 			t.Errorf("MaxItems %d: %d needs stored", max, s.CountNeeds(bg))
 		}
+	}
+}
+
+// TestImportContactOfNeed: a need names its contact by the id the import
+// gives it; the need is stored with the id the contact has in the store.
+// An enterprise matched to a stored one maps its contacts by name (a new
+// one is added); one the import creates keeps its contacts' ids, also when
+// a later row of the same enterprise brings another contact.
+func TestImportContactOfNeed(t *testing.T) {
+	const (
+		keptID  = "5d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d" // a valid id, kept
+		otherID = "6e2d3c4b-5f6a-4b7c-9d8e-0f1a2b3c4d5e"
+	)
+	s, _ := openTest(t)
+	stored := mustSaveEnterprise(t, s, newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500")) // contact 李四
+
+	// Enterprise a: the stored one, given as "row-a" with 李四 (as g-li)
+	// and a new 王五 (g-wang). Enterprise n: new, given twice ("row-n1"
+	// with 赵六, "row-n2" — the same credit code — with 钱七).
+	a := newEnterprise("甲公司", "91320500AAAAAAAA1A", "320500")
+	a.ID = "row-a"
+	a.Contacts = []forms.Contact{
+		{ID: "g-li", Values: forms.Values{"contact_name": {"李四"}}},
+		{ID: "g-wang", Values: forms.Values{"contact_name": {"王五"}, "contact_mobile": {"13900000000"}}},
+	}
+	n1 := newEnterprise("丁公司", "91320500DDDDDDDD4D", "320500")
+	n1.ID = "row-n1"
+	n1.Contacts = []forms.Contact{{ID: keptID, Values: forms.Values{"contact_name": {"赵六"}}}}
+	n2 := newEnterprise("丁公司", "91320500DDDDDDDD4D", "320500")
+	n2.ID = "row-n2"
+	n2.Contacts = []forms.Contact{{ID: otherID, Values: forms.Values{"contact_name": {"钱七"}}}}
+
+	need := func(eid, contact, title string) *forms.Need {
+		n := newNeed(eid, title)
+		n.ContactID = contact
+		return n
+	}
+	needs := []*forms.Need{
+		need("row-a", "g-li", "找李四"),
+		need("row-a", "g-wang", "找王五"),
+		need("row-n1", keptID, "找赵六"),
+		need("row-n2", otherID, "找钱七"),
+		need("row-n2", keptID, "丁公司另一行找赵六"),
+	}
+	if _, err := s.Import(bg, []*forms.Enterprise{a, n1, n2}, needs, ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	contactName := map[string]string{} // stored contact id -> name
+	ents := map[string]*forms.Enterprise{}
+	if err := s.ForEachEnterprise(bg, func(e *forms.Enterprise) error {
+		ents[e.Name()] = e
+		for _, c := range e.Contacts {
+			contactName[c.ID] = c.Values.Get("contact_name")
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) != 2 || ents["甲公司"].ID != stored.ID {
+		t.Fatalf("enterprises after import: %v", slices.Collect(maps.Keys(ents)))
+	}
+	if got := len(ents["甲公司"].Contacts); got != 2 {
+		t.Errorf("甲公司 has %d contacts, want 李四 and 王五", got)
+	}
+	if got := len(ents["丁公司"].Contacts); got != 2 {
+		t.Errorf("丁公司 has %d contacts, want 赵六 and 钱七", got)
+	}
+	want := map[string]string{"找李四": "李四", "找王五": "王五", "找赵六": "赵六", "找钱七": "钱七", "丁公司另一行找赵六": "赵六"}
+	for _, n := range storedNeeds(t, s) {
+		if name := contactName[n.ContactID]; name != want[n.Title()] {
+			t.Errorf("need %s: contact %q (%s), want %s", n.Title(), n.ContactID, name, want[n.Title()])
+		}
+	}
+	if c, ok := ents["丁公司"].Contact(keptID); !ok || c.Values.Get("contact_name") != "赵六" {
+		t.Errorf("the created enterprise's contact did not keep its id")
 	}
 }

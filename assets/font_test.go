@@ -199,8 +199,8 @@ func drawsEveryRequiredCharacter(t *testing.T, f *sfnt.Font) {
 	t.Logf("%d characters drawn", len(checked))
 }
 
-// contours returns how many contours the font's glyph for r has, 0 when the
-// font has no glyph for it.
+// contours returns how many contours that draw something the font's glyph
+// for r has (outline), 0 when the font has no glyph for it.
 func contours(t *testing.T, f *sfnt.Font, buf *sfnt.Buffer, r rune) int {
 	x, err := f.GlyphIndex(buf, r)
 	if err != nil {
@@ -209,17 +209,11 @@ func contours(t *testing.T, f *sfnt.Font, buf *sfnt.Buffer, r rune) int {
 	if x == 0 {
 		return 0
 	}
-	segs, err := f.LoadGlyph(buf, x, fixed.I(64), nil)
+	s, err := outline(f, buf, x, fixed.I(64))
 	if err != nil {
 		t.Fatalf("glyph of %c: %v", r, err)
 	}
-	n := 0
-	for _, s := range segs {
-		if s.Op == sfnt.SegmentOpMoveTo {
-			n++
-		}
-	}
-	return n
+	return s.contours
 }
 
 // TestWindowFontIsThePDFFont holds the window's CFF font to the TrueType

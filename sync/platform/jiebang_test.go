@@ -144,6 +144,10 @@ func goodForm(tok string) url.Values {
 
 var receiptRe = regexp.MustCompile(`id="receipt">([^<]+)<`)
 
+// receiptForm is a receipt number's form: JB, the day, and six characters
+// of receiptAlphabet.
+var receiptForm = regexp.MustCompile(`^JB\d{6}-[2-9A-HJKMNP-Z]{6}$`)
+
 // pullSolutions reads a team's feed with solutions asked for, and returns
 // the solution records by id with the raw bytes.
 func (h *publishedHub) pullSolutions(token string, kinds bool) (map[string]forms.Solution, []byte) {
@@ -305,7 +309,7 @@ func TestJiebangReachesOnlyTheNeedsTeam(t *testing.T) {
 		t.Fatalf("submit: %d %s", a.status, a.body)
 	}
 	m := receiptRe.FindSubmatch(a.body)
-	if m == nil || !regexp.MustCompile(`^JB\d{6}-[2-9A-HJKMNP-Z]{6}$`).Match(m[1]) {
+	if m == nil || !receiptForm.Match(m[1]) {
 		t.Fatalf("no receipt number: %s", a.body)
 	}
 	receipt := string(m[1])
@@ -684,7 +688,7 @@ func TestJiebangOnTwoServersOneDatabase(t *testing.T) {
 	// Every submission its own receipt, through either server.
 	seen := map[string]bool{}
 	for r := range receipts {
-		if seen[r] || !regexp.MustCompile(`^JB\d{6}-[2-9A-HJKMNP-Z]{6}$`).MatchString(r) {
+		if seen[r] || !receiptForm.MatchString(r) {
 			t.Errorf("receipt %q given twice, or malformed", r)
 		}
 		seen[r] = true

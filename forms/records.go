@@ -165,6 +165,11 @@ type Platform struct {
 	URL       string    `json:"url,omitempty"`   // the public address once published
 	Comment   string    `json:"comment,omitempty"`
 	UpdatedAt time.Time `json:"updated_at,omitzero"`
+	// RegionShown reports that the platform said which region it shows a
+	// 匿名公开 need with: Region, a region code, or none when Region is "".
+	// Public outputs print such a need's region no finer (ShownRegion).
+	RegionShown bool   `json:"region_shown,omitempty"`
+	Region      string `json:"region,omitempty"`
 }
 
 // NewID returns a new random record id (a version 4 UUID).

@@ -78,7 +78,7 @@ func (c *Catalogue) publish(p *PublicNeed, n *Need, e *Enterprise, reuse bool) b
 		URL:       n.Platform.URL,
 	}
 	if e != nil {
-		p.Region = PublicRegion(e.Values.Get("region"), vis)
+		p.Region = ShownRegion(n, e.Values.Get("region"))
 	}
 	switch vis {
 	case VisibilityNamed:
@@ -103,6 +103,28 @@ func PublicRegion(code string, vis Visibility) string {
 		return CoarsenRegion(code, RegionCounty)
 	}
 	return ""
+}
+
+// ShownRegion is the region code a need of an enterprise in region code
+// may be shown with in a public output: PublicRegion under the need's
+// visibility, and for a 匿名公开 need no finer than the platform said it
+// shows the need with (Platform.RegionShown) — the hub widens an anonymous
+// need's region until enough listed enterprises share it, so a card or the
+// 《技术需求汇编》 printed at the county would name what its page withholds.
+// The platform's region only sets how fine: the region printed is always
+// the enterprise's own, cut to that level; a region the platform gave that
+// is not a region code shows none.
+func ShownRegion(n *Need, code string) string {
+	vis := n.Visibility()
+	region := PublicRegion(code, vis)
+	if vis != VisibilityAnonymous || !n.Platform.RegionShown {
+		return region
+	}
+	level := regionLevel(strings.TrimSpace(n.Platform.Region))
+	if level == 0 {
+		return ""
+	}
+	return CoarsenRegion(region, level)
 }
 
 // CoarsenRegion returns the region code at most as fine as level: a town's

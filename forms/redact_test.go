@@ -174,6 +174,49 @@ func TestPublishAnonymousRegionNoFinerThanCounty(t *testing.T) {
 	}
 }
 
+// An anonymous need the platform said it shows with a coarser region than
+// its county (the hub's crowd rule) is printed no finer; the region printed
+// is still the enterprise's own, cut to the platform's level.
+func TestShownRegionFollowsThePlatform(t *testing.T) {
+	cat := Default()
+	for _, c := range []struct {
+		name       string
+		vis        Visibility
+		shown      bool
+		platform   string
+		enterprise string
+		want       string
+	}{
+		{"not told: the county", VisibilityAnonymous, false, "", "320583102", "320583"},
+		{"the city", VisibilityAnonymous, true, "320500", "320583102", "320500"},
+		{"the province", VisibilityAnonymous, true, "320000", "320583102", "320000"},
+		{"no region", VisibilityAnonymous, true, "", "320583102", ""},
+		{"the county, as the rule", VisibilityAnonymous, true, "320583", "320583102", "320583"},
+		{"not a region code", VisibilityAnonymous, true, "苏州", "320583102", ""},
+		{"moved since: its own city", VisibilityAnonymous, true, "320500", "320205", "320200"},
+		{"named: its own town", VisibilityNamed, true, "320000", "320583102", "320583102"},
+		{"no region of its own", VisibilityAnonymous, true, "320500", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := sampleEnterprise()
+			e.Values.Set("region", c.enterprise)
+			n := sampleNeed()
+			n.Values.Set("visibility", string(c.vis))
+			n.Platform = Platform{State: "已发布", RegionShown: c.shown, Region: c.platform}
+			if got := ShownRegion(n, c.enterprise); got != c.want {
+				t.Errorf("ShownRegion = %q, want %q", got, c.want)
+			}
+			if p, ok := cat.Publish(n, e); !ok || p.Region != c.want {
+				t.Errorf("Publish: region %q (ok %v), want %q", p.Region, ok, c.want)
+			}
+			var into PublicNeed
+			if !cat.PublishInto(&into, n, e) || into.Region != c.want {
+				t.Errorf("PublishInto: region %q, want %q", into.Region, c.want)
+			}
+		})
+	}
+}
+
 func TestCoarsenRegion(t *testing.T) {
 	for _, c := range []struct {
 		code  string

@@ -435,7 +435,7 @@ func (r *report) listRow(n *forms.Need, e *forms.Enterprise, nf forms.NeedFacts,
 		if who == "" {
 			who = tr(lang, "（匿名）", "(anonymous)")
 		}
-		region = areaName(r.ix, forms.PublicRegion(area, vis), r.home)
+		region = areaName(r.ix, forms.ShownRegion(n, area), r.home)
 	default:
 		title, who, field, kind = tr(lang, "（不公开需求）", "(not public)"), tr(lang, "（不公开）", "(withheld)"), "", ""
 	}

@@ -493,7 +493,16 @@ func (c *Client) applyStatus(tx *store.Tx, st *protocol.StatusChange) (bool, err
 	if n.Platform.UpdatedAt.After(st.At) {
 		return false, nil
 	}
+	prev := n.Platform
 	n.Platform = forms.Platform{State: st.State.Label("zh"), URL: st.URL, Comment: st.Comment, UpdatedAt: st.At}
+	switch {
+	case st.PublicRegion != nil:
+		n.Platform.RegionShown, n.Platform.Region = true, *st.PublicRegion
+	case prev.RegionShown:
+		// Once shown 匿名公开 with a region, printed no finer after its
+		// page is gone too: whoever saw the page holds that much.
+		n.Platform.RegionShown, n.Platform.Region = true, prev.Region
+	}
 	if to := st.State.LocalStatus(); forms.CanTransition(n.Status, to) {
 		n.Status = to
 	}

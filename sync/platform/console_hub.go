@@ -169,12 +169,16 @@ func (h hubRecords) ForEachEnterprise(ctx context.Context, fn func(*forms.Enterp
 func (h hubRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
 	return h.s.store.View(ctx, func(tx hubstore.Tx) error {
 		return tx.Heads(protocol.KindNeed, func(hd *hubstore.Head) error {
-			rev := hd.Rev
+			rev, region := hd.Rev, (*string)(nil)
 			if h.public {
-				if _, shown, err := h.s.publicView(tx, hd); err != nil || !shown {
+				pub, shown, err := h.s.publicView(tx, hd)
+				if err != nil || !shown {
 					return err
 				}
 				rev = hd.PublicRev
+				if pub.Visibility == string(forms.VisibilityAnonymous) {
+					region = &pub.Region
+				}
 			}
 			var n forms.Need
 			if err := h.s.decodeRevision(tx, rev, &n); err != nil {
@@ -182,6 +186,9 @@ func (h hubRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error)
 			}
 			if hd.State != "" { // the verdict, as the team's laptops take it
 				n.Platform = forms.Platform{State: hd.State.Label("zh"), URL: hd.URL, UpdatedAt: hd.StateAt}
+			}
+			if region != nil { // printed no finer than its page shows it
+				n.Platform.RegionShown, n.Platform.Region = true, *region
 			}
 			if h.public && !n.Status.Published() {
 				n.Status = hd.State.LocalStatus() // published by the hub's verdict

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -419,5 +420,52 @@ func TestConsoleHandbookLeadsToTheNeedPages(t *testing.T) {
 	}
 	if links != published {
 		t.Errorf("the hub's handbook leads to %d need pages, want the %d published", links, published)
+	}
+
+	// An anonymous need is in the hub's handbook with the region its page
+	// shows, as the team's laptop, told by its sync, prints it on a card:
+	// no finer than its county, coarser where the county lists too few.
+	lap.sync(t)
+	blocks := map[string][]string{} // a need's block of cells, which ends with its page's address
+	var block []string
+	for _, r := range rows {
+		block = append(block, r...)
+		for _, c := range r {
+			if _, link, ok := strings.Cut(c, pub+"/n/"); ok {
+				blocks[link], block = block, nil
+			}
+		}
+	}
+	wider := 0
+	_ = lap.st.ForEachNeed(ctx, func(n *forms.Need) error {
+		if n.Visibility() != forms.VisibilityAnonymous || n.Platform.State != "已发布" {
+			return nil
+		}
+		e, err := lap.st.Enterprise(ctx, n.EnterpriseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !n.Platform.RegionShown {
+			t.Errorf("need %s: the laptop was not told the region its page shows", n.ID)
+		}
+		shown := forms.ShownRegion(n, e.Values.Get("region"))
+		county := forms.PublicRegion(e.Values.Get("region"), forms.VisibilityAnonymous)
+		if shown != county {
+			wider++
+		}
+		b := blocks[n.ID]
+		if b == nil {
+			t.Fatalf("need %s is not in the hub's handbook", n.ID)
+		}
+		if want := forms.Regions().FullName(shown); want != "" && !slices.Contains(b, want) {
+			t.Errorf("need %s: the handbook's block %q lacks its page's region %q", n.ID, b, want)
+		}
+		if full := forms.Regions().FullName(county); shown != county && slices.Contains(b, full) {
+			t.Errorf("need %s: the handbook shows the county %q, its page %q", n.ID, full, forms.Regions().FullName(shown))
+		}
+		return nil
+	})
+	if wider == 0 {
+		t.Error("no anonymous need of the demo is shown coarser than its county, so the check proves nothing")
 	}
 }

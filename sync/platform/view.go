@@ -328,11 +328,36 @@ func (s *Server) ownView(tx hubstore.Tx, ev *hubstore.Event) (protocol.Change, b
 		if err != nil {
 			s.log.Warn("a review comment did not open", "need", ev.ID, "err", err)
 		}
-		return protocol.Change{Kind: protocol.ChangeStatus, Status: &protocol.StatusChange{
+		st := &protocol.StatusChange{
 			NeedID: ev.ID, State: ev.State, Label: ev.State.Label("zh"), URL: ev.URL, Comment: comment, At: ev.At,
-		}}, true, nil
+		}
+		if st.PublicRegion, err = s.anonymousRegion(tx, ev); err != nil {
+			return protocol.Change{}, false, err
+		}
+		return protocol.Change{Kind: protocol.ChangeStatus, Status: st}, true, nil
 	}
 	return protocol.Change{}, false, nil
+}
+
+// anonymousRegion is, for a public verdict on a need shown 匿名公开, the
+// region its page shows it with now, which the team's own cards and
+// 《技术需求汇编》 then print no finer; nil for any other verdict or need.
+func (s *Server) anonymousRegion(tx hubstore.Tx, ev *hubstore.Event) (*string, error) {
+	if !ev.State.Public() {
+		return nil, nil
+	}
+	h, err := tx.Head(protocol.KindNeed, ev.ID)
+	if errors.Is(err, hubstore.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	pub, shown, err := s.publicView(tx, h)
+	if err != nil || !shown || pub.Visibility != string(forms.VisibilityAnonymous) {
+		return nil, err
+	}
+	return &pub.Region, nil
 }
 
 // registryEntry is another team's enterprise in the shared registry: the

@@ -191,6 +191,11 @@ type StatusChange struct {
 	URL     string        `json:"url,omitempty"`     // public address (published and later)
 	Comment string        `json:"comment,omitempty"` // review comments (returned, or any)
 	At      time.Time     `json:"at"`
+	// PublicRegion is, for a 匿名公开 need the hub shows, the region code
+	// its public page and other teams' pulls show it with ("" for none):
+	// the team's own cards and 《技术需求汇编》 print it no finer. It is
+	// absent for any other need, and from a hub older than the field.
+	PublicRegion *string `json:"public_region,omitempty"`
 }
 
 // PublicNeed is another team's need as it may be shown in public: the

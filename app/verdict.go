@@ -294,10 +294,10 @@ func (c *verdictCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSi
 
 // show puts a need's verdict in the cell.
 func (c *verdictCell) show(s *store.Summary) {
-	n := &forms.Need{ID: s.ID, Status: s.Status, Platform: s.Platform}
+	n := &forms.Need{ID: s.ID, Status: s.Status, Platform: s.Platform.AsPlatform()}
 	text, imp := "", widget.MediumImportance
 	if s.Platform.State != "" {
-		word, _ := verdictState(s.Platform, c.u.lang)
+		word, _ := verdictState(n.Platform, c.u.lang)
 		text, imp = word, widget.SuccessImportance
 		if verdictClash(n, c.u.lang) != "" {
 			text, imp = lang.L("verdict.list.clash", map[string]any{"State": word}), widget.WarningImportance

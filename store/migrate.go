@@ -434,7 +434,7 @@ func migrateHeadsV2(tx *Tx) error {
 			return fmt.Errorf("need %s: %w", k, err)
 		}
 		if vd.Platform != (forms.Platform{}) {
-			h.Platform = vd.Platform
+			h.Platform = verdictOf(vd.Platform)
 			heads = append(heads, h)
 		}
 		return nil

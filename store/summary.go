@@ -33,11 +33,33 @@ type Summary struct {
 	UpdatedAt      time.Time
 	// Platform is the platform's last verdict on the need (its word, the
 	// public address, the comment); zero when it has said nothing.
-	Platform forms.Platform
+	Platform Verdict
 
 	// revSeq is, in the summaries the store hands out, the key of this
 	// revision's row (ForEachNeedJSON reads it without a lookup).
 	revSeq uint64
+}
+
+// Verdict is what a summary keeps of the platform's last word on a need:
+// forms.Platform without what only the need's public outputs read (the
+// region an anonymous need is shown with), so that 200,000 summaries do not
+// carry it.
+type Verdict struct {
+	State     string // the platform's word, e.g. 审核中, 已发布, 退回
+	URL       string // the public address once published
+	Comment   string
+	UpdatedAt time.Time
+}
+
+// AsPlatform returns the verdict as the need records it, less the shown
+// region.
+func (v Verdict) AsPlatform() forms.Platform {
+	return forms.Platform{State: v.State, URL: v.URL, Comment: v.Comment, UpdatedAt: v.UpdatedAt}
+}
+
+// verdictOf is what a summary keeps of a need's verdict.
+func verdictOf(p forms.Platform) Verdict {
+	return Verdict{State: p.State, URL: p.URL, Comment: p.Comment, UpdatedAt: p.UpdatedAt}
 }
 
 // Query selects and orders needs for Store.Needs. The zero value lists

@@ -519,7 +519,7 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 			Keywords:     slices.Clone(n.Values.List("keywords")),
 			Visibility:   n.Visibility(),
 			UpdatedAt:    n.UpdatedAt.UTC(),
-			Platform:     n.Platform,
+			Platform:     verdictOf(n.Platform),
 		},
 		Rev: n.Rev, BaseRev: n.BaseRev, RevSeq: seq,
 		CreatedAt: n.CreatedAt.UTC(), CreatedBy: n.CreatedBy, Team: n.Team,

@@ -54,6 +54,10 @@ const (
 	// metaRegistrySent is set once the hub notes the registry entries it
 	// sends each team (registry.go).
 	metaRegistrySent = "registry_sent"
+	// metaShownRegions is set once the hub has told each team the region
+	// its anonymous needs published before the hub said so are shown with
+	// (announceShownRegions).
+	metaShownRegions = "shown_regions_told"
 	// schemaSealed is the schema whose bodies and comments are sealed;
 	// schema 1 (before it) kept them plain.
 	schemaSealed = "2"
@@ -243,6 +247,9 @@ func (s *Server) init(ctx context.Context) error {
 			}
 		}
 		if err := noteRegistrySentBefore(tx); err != nil {
+			return err
+		}
+		if err := s.announceShownRegions(tx); err != nil {
 			return err
 		}
 		if err := tx.SetMeta(metaSchema, []byte(schemaSealed)); err != nil {

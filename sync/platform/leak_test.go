@@ -712,3 +712,63 @@ func TestAnonymousNeedNamingAFinerPlaceIsNotPublished(t *testing.T) {
 		t.Errorf("refusal message %q", msg)
 	}
 }
+
+// TestShownRegionsToldOnUpgrade: a hub whose anonymous needs were
+// published before it told their teams the region their pages show tells
+// them once, at its next start — the team's cards had kept the county,
+// finer than the page — and a named need's verdict is not sent again.
+func TestShownRegionsToldOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	f := newFixtureIn(t, dir, platform.Options{})
+	a := f.token("li", "suzhou")
+	e1, e2 := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司"), enterprise("e2", "e2r1", "", "苏州某光电科技有限公司")
+	f.push(a, e1, e2,
+		confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityAnonymous), e1),
+		confirmed(need("n2", "r2", "", "e2", "激光切割头国产化", forms.VisibilityNamed), e2))
+	for _, id := range []string{"n1", "n2"} {
+		if err := f.srv.Review(ctx, id, "已发布", "https://platform.example.cn/need/"+id, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, cursor, _ := f.pull(a, "")
+	f.close()
+
+	// What a hub of the version before kept: no mark.
+	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Delete([]byte("shown_regions_told")) })
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	statuses := func(changes []protocol.Change) map[string]*protocol.StatusChange {
+		out := map[string]*protocol.StatusChange{}
+		for _, ch := range changes {
+			if ch.Kind == protocol.ChangeStatus {
+				out[ch.Status.NeedID] = ch.Status
+			}
+		}
+		return out
+	}
+	f = newFixtureIn(t, dir, platform.Options{})
+	changes, cursor, _ := f.pull(a, cursor)
+	got := statuses(changes)
+	if st := got["n1"]; st == nil || st.PublicRegion == nil || st.State != protocol.StatePublished || st.URL != "https://platform.example.cn/need/n1" {
+		t.Fatalf("after the upgrade the team is not told n1's region: %+v", st)
+	}
+	if _, ok := got["n2"]; ok || len(got) != 1 {
+		t.Errorf("after the upgrade the team is sent verdicts %v, want n1's alone", got)
+	}
+	f.close()
+
+	f = newFixtureIn(t, dir, platform.Options{})
+	if changes, _, _ := f.pull(a, cursor); len(statuses(changes)) != 0 {
+		t.Errorf("a second start tells again: %+v", changes)
+	}
+}

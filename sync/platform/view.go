@@ -339,6 +339,45 @@ func (s *Server) ownView(tx hubstore.Tx, ev *hubstore.Event) (protocol.Change, b
 	return protocol.Change{}, false, nil
 }
 
+// announceShownRegions tells, once, each team the region every one of its
+// needs shown 匿名公开 now is shown with: a verdict recorded before the hub
+// sent the region (StatusChange.PublicRegion) left the team's cards and
+// 《技术需求汇编》 at the county, finer than the page. It appends the need's
+// verdict again, as it stands, to the feed: the team's next sync takes it
+// with the region (anonymousRegion); another team is sent the need's public
+// view again, unchanged.
+func (s *Server) announceShownRegions(tx hubstore.Tx) error {
+	if _, err := tx.Meta(metaShownRegions); err == nil {
+		return nil
+	} else if !errors.Is(err, hubstore.ErrNotFound) {
+		return err
+	}
+	var again []*hubstore.Event
+	err := tx.Heads(protocol.KindNeed, func(h *hubstore.Head) error {
+		pub, shown, err := s.publicView(tx, h)
+		if err != nil || !shown || pub.Visibility != string(forms.VisibilityAnonymous) {
+			return err
+		}
+		again = append(again, &hubstore.Event{
+			Type: hubstore.EventState, Kind: protocol.KindNeed, ID: h.ID, Team: h.Team,
+			State: h.State, URL: h.URL, Comment: h.Comment, At: h.StateAt, PublicAfter: true, WasPublic: true,
+		})
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("shown regions: %w", err)
+	}
+	for _, ev := range again {
+		if _, err := tx.AppendEvent(ev); err != nil {
+			return fmt.Errorf("shown regions: %w", err)
+		}
+	}
+	if len(again) > 0 {
+		s.log.Info("told the teams the region of their anonymous needs' pages", "needs", len(again))
+	}
+	return tx.SetMeta(metaShownRegions, []byte("1"))
+}
+
 // anonymousRegion is, for a public verdict on a need shown 匿名公开, the
 // region its page shows it with now, which the team's own cards and
 // 《技术需求汇编》 then print no finer; nil for any other verdict or need.

@@ -113,10 +113,12 @@ type RecordTx interface {
 
 	// NoteRegistrySent records that a team was sent the registry entries
 	// of these enterprises (noting one again is no error): a team is told
-	// that an enterprise left the registry only if it had received it.
+	// that an enterprise left the registry only if it had received it. The
+	// hub notes the public needs it sends in the same record, under keys
+	// that cannot be an enterprise's id (platform's sentNeedKey).
 	NoteRegistrySent(team string, enterpriseIDs []string) error
 	// RegistrySent reports whether a team was ever sent an enterprise's
-	// registry entry.
+	// registry entry (or a key noted as above).
 	RegistrySent(team, enterpriseID string) (bool, error)
 	// RegistrySents calls fn for every (team, enterprise) noted, in (team,
 	// enterprise id) order, until fn fails (for copying a hub).

@@ -95,7 +95,7 @@ const maxPageBytes = 16 << 20
 func (s *Server) changes(ctx context.Context, team string, after uint64, limit int, kinds map[string]bool) (*protocol.PullResponse, error) {
 	resp := &protocol.PullResponse{Protocol: protocol.Version, Changes: []protocol.Change{}}
 	last := after
-	var sent []string // the registry entries in the page
+	var sent []string // the registry entries and public needs in the page (sentNeedKey)
 	err := s.store.View(ctx, func(tx hubstore.Tx) error {
 		past, err := pastTheEnd(tx, after)
 		if err != nil {
@@ -133,6 +133,9 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 				if ch.Registry != nil {
 					sent = append(sent, ch.Registry.ID)
 				}
+				if ch.Public != nil {
+					sent = append(sent, sentNeedKey(ch.Public.ID))
+				}
 			}
 			return true, nil
 		})
@@ -141,11 +144,12 @@ func (s *Server) changes(ctx context.Context, team string, after uint64, limit i
 		return nil, err
 	}
 	// Noted before the page leaves, so that a team is told of every
-	// enterprise it holds that leaves the registry (view.go).
+	// enterprise it holds that leaves the registry, and of every need it
+	// holds that is no longer public (view.go).
 	if len(sent) > 0 {
 		err := s.store.Update(ctx, func(tx hubstore.Tx) error { return tx.NoteRegistrySent(team, sent) })
 		if err != nil {
-			return nil, fmt.Errorf("noting the registry entries sent: %w", err)
+			return nil, fmt.Errorf("noting the registry entries and needs sent: %w", err)
 		}
 	}
 	resp.Cursor = s.cursor(last)

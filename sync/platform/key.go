@@ -58,6 +58,9 @@ const (
 	// its anonymous needs published before the hub said so are shown with
 	// (announceShownRegions).
 	metaShownRegions = "shown_regions_told"
+	// metaNeedsSent is set once the hub notes the public needs it sends
+	// each team (registry.go).
+	metaNeedsSent = "needs_sent"
 	// schemaSealed is the schema whose bodies and comments are sealed;
 	// schema 1 (before it) kept them plain.
 	schemaSealed = "2"
@@ -247,6 +250,9 @@ func (s *Server) init(ctx context.Context) error {
 			}
 		}
 		if err := noteRegistrySentBefore(tx); err != nil {
+			return err
+		}
+		if err := noteNeedsSentBefore(tx); err != nil {
 			return err
 		}
 		if err := s.announceShownRegions(tx); err != nil {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"net/http"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -770,5 +771,99 @@ func TestShownRegionsToldOnUpgrade(t *testing.T) {
 	f = newFixtureIn(t, dir, platform.Options{})
 	if changes, _, _ := f.pull(a, cursor); len(statuses(changes)) != 0 {
 		t.Errorf("a second start tells again: %+v", changes)
+	}
+}
+
+// A need that is no longer public is taken back only from the teams that
+// were sent it: a team that comes after its withdrawal, or never pulled
+// while it was shown, is told nothing of it, not even its id (found from
+// the outside: a new team's first pull listed a withdrawn need's id twice).
+func TestNeedWithdrawalOnlyToWhoReceivedIt(t *testing.T) {
+	ctx := context.Background()
+	f := newFixture(t, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	e1 := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(a, e1, confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityNamed), e1))
+	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
+		t.Fatal(err)
+	}
+	changes, cursor, _ := f.pull(b, "")
+	if !slices.ContainsFunc(changes, func(ch protocol.Change) bool { return ch.Public != nil && ch.NeedID == "n1" }) {
+		t.Fatal("team B is not sent the published need")
+	}
+	if err := f.srv.Review(ctx, "n1", "退回", "", "请补充技术指标"); err != nil {
+		t.Fatal(err)
+	}
+	c := f.token("zhao", "nantong") // a team that comes after the withdrawal
+	about := func(token, from string) (shown, gone int) {
+		t.Helper()
+		changes, _, _ := f.pull(token, from)
+		for _, ch := range changes {
+			if ch.Kind == protocol.ChangePublicNeed && ch.NeedID == "n1" {
+				if ch.Public != nil {
+					shown++
+				} else {
+					gone++
+				}
+			}
+		}
+		return shown, gone
+	}
+	if shown, gone := about(b, cursor); shown != 0 || gone != 1 {
+		t.Errorf("team B, which holds n1, is told %d views and %d withdrawals, want one withdrawal", shown, gone)
+	}
+	if shown, gone := about(c, ""); shown+gone != 0 {
+		t.Errorf("a team that came after is told of n1: %d views, %d withdrawals", shown, gone)
+	}
+}
+
+// TestNeedsSentOnUpgrade: a hub that kept no record of the public needs it
+// sent assumes, once, that every team it knows was sent every need ever
+// shown, so that no team keeps a withdrawn need.
+func TestNeedsSentOnUpgrade(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	f := newFixtureIn(t, dir, platform.Options{})
+	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
+	e1 := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(a, e1, confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityNamed), e1))
+	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
+		t.Fatal(err)
+	}
+	_, cursor, _ := f.pull(b, "")
+	f.close()
+
+	// What a hub of the version before kept: no need in the record, no mark.
+	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		c := tx.Bucket([]byte("sent")).Cursor()
+		for k, _ := c.First(); k != nil; k, _ = c.Next() {
+			if bytes.Contains(k, []byte("need/")) {
+				if err := c.Delete(); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Bucket([]byte("meta")).Delete([]byte("needs_sent"))
+	})
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	f = newFixtureIn(t, dir, platform.Options{})
+	if err := f.srv.Review(ctx, "n1", "退回", "", "请补充技术指标"); err != nil {
+		t.Fatal(err)
+	}
+	changes, _, _ := f.pull(b, cursor)
+	if !slices.ContainsFunc(changes, func(ch protocol.Change) bool {
+		return ch.Kind == protocol.ChangePublicNeed && ch.NeedID == "n1" && ch.Public == nil
+	}) {
+		t.Errorf("after the upgrade, team B is not told n1 is gone: %+v", changes)
 	}
 }

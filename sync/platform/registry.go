@@ -22,6 +22,81 @@ func noteRegistrySentBefore(tx hubstore.Tx) error {
 	} else if !errors.Is(err, hubstore.ErrNotFound) {
 		return err
 	}
+	teams, err := knownTeams(tx)
+	if err != nil {
+		return err
+	}
+	listed := map[string][]string{} // team => its listed enterprises
+	err = tx.Heads(protocol.KindEnterprise, func(h *hubstore.Head) error {
+		anon, err := tx.Anonymous(h.ID)
+		if err == nil && !anon {
+			listed[h.Team] = append(listed[h.Team], h.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if err := noteSentToOthers(tx, teams, listed); err != nil {
+		return err
+	}
+	return tx.SetMeta(metaRegistrySent, []byte("1"))
+}
+
+// sentNeedKey is how the record of what each team was sent
+// (NoteRegistrySent) holds a public need: apart from enterprises, whose
+// ids have no "/".
+func sentNeedKey(id string) string { return "need/" + id }
+
+// noteNeedsSentBefore sets up, once, the record of the public needs each
+// team was sent, which decides who is told that a need is no longer
+// public: a hub that kept none is assumed to have sent every team it knows
+// every need of another team ever shown, so that no team keeps a need it
+// should drop. A team that comes later is told only of what it was sent.
+func noteNeedsSentBefore(tx hubstore.Tx) error {
+	if _, err := tx.Meta(metaNeedsSent); err == nil {
+		return nil
+	} else if !errors.Is(err, hubstore.ErrNotFound) {
+		return err
+	}
+	teams, err := knownTeams(tx)
+	if err != nil {
+		return err
+	}
+	shown := map[string][]string{} // team => its needs ever shown
+	err = tx.Heads(protocol.KindNeed, func(h *hubstore.Head) error {
+		if h.WasPublic {
+			shown[h.Team] = append(shown[h.Team], sentNeedKey(h.ID))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if err := noteSentToOthers(tx, teams, shown); err != nil {
+		return err
+	}
+	return tx.SetMeta(metaNeedsSent, []byte("1"))
+}
+
+// noteSentToOthers notes every team as sent the keys of every other team.
+func noteSentToOthers(tx hubstore.Tx, teams map[string]bool, keys map[string][]string) error {
+	for team := range teams {
+		for owner, ids := range keys {
+			if owner == team {
+				continue
+			}
+			if err := tx.NoteRegistrySent(team, ids); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// knownTeams are the teams a hub knows: by a token, a revoked token in the
+// audit, or a record.
+func knownTeams(tx hubstore.Tx) (map[string]bool, error) {
 	teams := map[string]bool{}
 	err := tx.Tokens(func(t *hubstore.Token) error {
 		if t.Team != "" {
@@ -30,7 +105,7 @@ func noteRegistrySentBefore(tx hubstore.Tx) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	// A team whose tokens were all revoked may get one again: its laptops
 	// still hold what they were sent.
@@ -43,32 +118,11 @@ func noteRegistrySentBefore(tx hubstore.Tx) error {
 		return true, nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	listed := map[string][]string{} // team => its listed enterprises
 	err = tx.Heads("", func(h *hubstore.Head) error {
 		teams[h.Team] = true
-		if h.Kind != protocol.KindEnterprise {
-			return nil
-		}
-		anon, err := tx.Anonymous(h.ID)
-		if err == nil && !anon {
-			listed[h.Team] = append(listed[h.Team], h.ID)
-		}
-		return err
+		return nil
 	})
-	if err != nil {
-		return err
-	}
-	for team := range teams {
-		for owner, ids := range listed {
-			if owner == team {
-				continue
-			}
-			if err := tx.NoteRegistrySent(team, ids); err != nil {
-				return err
-			}
-		}
-	}
-	return tx.SetMeta(metaRegistrySent, []byte("1"))
+	return teams, err
 }

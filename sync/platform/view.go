@@ -301,6 +301,13 @@ func (s *Server) view(tx hubstore.Tx, team string, ev *hubstore.Event) (protocol
 		case ok:
 			return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID, Public: pub}, true, nil
 		case h.WasPublic:
+			// Only a team that was sent the need is told it is gone: to
+			// any other, the id says only that a need it never saw
+			// was shown and withdrawn.
+			sent, err := tx.RegistrySent(team, sentNeedKey(h.ID))
+			if err != nil || !sent {
+				return protocol.Change{}, false, err
+			}
 			return protocol.Change{Kind: protocol.ChangePublicNeed, NeedID: h.ID}, true, nil
 		}
 	}

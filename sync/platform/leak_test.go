@@ -319,11 +319,7 @@ func TestNarrowedVisibilityHidesAPublishedNeed(t *testing.T) {
 			ctx := context.Background()
 			f := newFixture(t, platform.Options{})
 			a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
-			ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
-			f.push(a, ent, confirmed(need("n1", "r1", "", "e1", "高温合金部件焊接", forms.VisibilityNamed), ent))
-			if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
-				t.Fatal(err)
-			}
+			ent := f.publishOne(a, "高温合金部件焊接", forms.VisibilityNamed)
 			_, cursor, _ := f.pull(b, "")
 			state := func(_, cur string) (seen, withdrawn bool, next string) {
 				t.Helper()
@@ -547,22 +543,12 @@ func TestRegistrySentOnUpgrade(t *testing.T) {
 	}
 
 	// What a hub of the version before kept: no record, no mark.
-	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	editHubFile(t, dir, func(tx *bolt.Tx) error {
 		if err := tx.DeleteBucket([]byte("sent")); err != nil {
 			return err
 		}
 		return tx.Bucket([]byte("meta")).Delete([]byte("registry_sent"))
 	})
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	f = newFixtureIn(t, dir, platform.Options{})
 	c := f.token("zhao", "nantong") // a team that came after the upgrade
@@ -736,17 +722,7 @@ func TestShownRegionsToldOnUpgrade(t *testing.T) {
 	f.close()
 
 	// What a hub of the version before kept: no mark.
-	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Delete([]byte("shown_regions_told")) })
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
+	editHubFile(t, dir, func(tx *bolt.Tx) error { return tx.Bucket([]byte("meta")).Delete([]byte("shown_regions_told")) })
 
 	statuses := func(changes []protocol.Change) map[string]*protocol.StatusChange {
 		out := map[string]*protocol.StatusChange{}
@@ -782,11 +758,7 @@ func TestNeedWithdrawalOnlyToWhoReceivedIt(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t, platform.Options{})
 	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
-	e1 := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
-	f.push(a, e1, confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityNamed), e1))
-	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
-		t.Fatal(err)
-	}
+	f.publishOne(a, "伺服编码器国产化", forms.VisibilityNamed)
 	changes, cursor, _ := f.pull(b, "")
 	if !slices.ContainsFunc(changes, func(ch protocol.Change) bool { return ch.Public != nil && ch.NeedID == "n1" }) {
 		t.Fatal("team B is not sent the published need")
@@ -825,20 +797,12 @@ func TestNeedsSentOnUpgrade(t *testing.T) {
 	dir := t.TempDir()
 	f := newFixtureIn(t, dir, platform.Options{})
 	a, b := f.token("li", "suzhou"), f.token("wang", "wuxi")
-	e1 := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
-	f.push(a, e1, confirmed(need("n1", "r1", "", "e1", "伺服编码器国产化", forms.VisibilityNamed), e1))
-	if err := f.srv.Review(ctx, "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
-		t.Fatal(err)
-	}
+	f.publishOne(a, "伺服编码器国产化", forms.VisibilityNamed)
 	_, cursor, _ := f.pull(b, "")
 	f.close()
 
 	// What a hub of the version before kept: no need in the record, no mark.
-	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	editHubFile(t, dir, func(tx *bolt.Tx) error {
 		c := tx.Bucket([]byte("sent")).Cursor()
 		for k, _ := c.First(); k != nil; k, _ = c.Next() {
 			if bytes.Contains(k, []byte("need/")) {
@@ -849,12 +813,6 @@ func TestNeedsSentOnUpgrade(t *testing.T) {
 		}
 		return tx.Bucket([]byte("meta")).Delete([]byte("needs_sent"))
 	})
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
 
 	f = newFixtureIn(t, dir, platform.Options{})
 	if err := f.srv.Review(ctx, "n1", "退回", "", "请补充技术指标"); err != nil {
@@ -866,4 +824,33 @@ func TestNeedsSentOnUpgrade(t *testing.T) {
 	}) {
 		t.Errorf("after the upgrade, team B is not told n1 is gone: %+v", changes)
 	}
+}
+
+// editHubFile changes the closed hub's data file at dir with fn, as a hub
+// of an earlier version left it.
+func editHubFile(t *testing.T, dir string, fn func(*bolt.Tx) error) {
+	t.Helper()
+	db, err := bolt.Open(filepath.Join(dir, platform.FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(fn)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// publishOne pushes, as token's team, the enterprise e1 and its confirmed
+// need n1 (title, visibility vis), has the hub publish n1, and returns e1.
+func (f *fixture) publishOne(token, title string, vis forms.Visibility) protocol.Record {
+	f.t.Helper()
+	ent := enterprise("e1", "e1r1", "", "苏州某精密机械有限公司")
+	f.push(token, ent, confirmed(need("n1", "r1", "", "e1", title, vis), ent))
+	if err := f.srv.Review(context.Background(), "n1", "已发布", "https://platform.example.cn/need/n1", ""); err != nil {
+		f.t.Fatal(err)
+	}
+	return ent
 }

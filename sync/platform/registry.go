@@ -17,30 +17,10 @@ import (
 // exact. (A team that only ever pulled, and whose tokens were removed with
 // no trace, is not known: it keeps such an enterprise.)
 func noteRegistrySentBefore(tx hubstore.Tx) error {
-	if _, err := tx.Meta(metaRegistrySent); err == nil {
-		return nil
-	} else if !errors.Is(err, hubstore.ErrNotFound) {
-		return err
-	}
-	teams, err := knownTeams(tx)
-	if err != nil {
-		return err
-	}
-	listed := map[string][]string{} // team => its listed enterprises
-	err = tx.Heads(protocol.KindEnterprise, func(h *hubstore.Head) error {
+	return noteSentBefore(tx, metaRegistrySent, protocol.KindEnterprise, func(h *hubstore.Head) (string, bool, error) {
 		anon, err := tx.Anonymous(h.ID)
-		if err == nil && !anon {
-			listed[h.Team] = append(listed[h.Team], h.ID)
-		}
-		return err
+		return h.ID, err == nil && !anon, err
 	})
-	if err != nil {
-		return err
-	}
-	if err := noteSentToOthers(tx, teams, listed); err != nil {
-		return err
-	}
-	return tx.SetMeta(metaRegistrySent, []byte("1"))
 }
 
 // sentNeedKey is how the record of what each team was sent
@@ -54,7 +34,16 @@ func sentNeedKey(id string) string { return "need/" + id }
 // every need of another team ever shown, so that no team keeps a need it
 // should drop. A team that comes later is told only of what it was sent.
 func noteNeedsSentBefore(tx hubstore.Tx) error {
-	if _, err := tx.Meta(metaNeedsSent); err == nil {
+	return noteSentBefore(tx, metaNeedsSent, protocol.KindNeed, func(h *hubstore.Head) (string, bool, error) {
+		return sentNeedKey(h.ID), h.WasPublic, nil
+	})
+}
+
+// noteSentBefore notes, once (the meta key mark), every team the hub knows
+// as sent what sent gives for each record of kind of another team: the key
+// to note, and whether it was ever shown to others.
+func noteSentBefore(tx hubstore.Tx, mark, kind string, sent func(*hubstore.Head) (string, bool, error)) error {
+	if _, err := tx.Meta(mark); err == nil {
 		return nil
 	} else if !errors.Is(err, hubstore.ErrNotFound) {
 		return err
@@ -63,20 +52,21 @@ func noteNeedsSentBefore(tx hubstore.Tx) error {
 	if err != nil {
 		return err
 	}
-	shown := map[string][]string{} // team => its needs ever shown
-	err = tx.Heads(protocol.KindNeed, func(h *hubstore.Head) error {
-		if h.WasPublic {
-			shown[h.Team] = append(shown[h.Team], sentNeedKey(h.ID))
+	keys := map[string][]string{} // team => what others were sent of it
+	err = tx.Heads(kind, func(h *hubstore.Head) error {
+		key, ok, err := sent(h)
+		if ok {
+			keys[h.Team] = append(keys[h.Team], key)
 		}
-		return nil
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	if err := noteSentToOthers(tx, teams, shown); err != nil {
+	if err := noteSentToOthers(tx, teams, keys); err != nil {
 		return err
 	}
-	return tx.SetMeta(metaNeedsSent, []byte("1"))
+	return tx.SetMeta(mark, []byte("1"))
 }
 
 // noteSentToOthers notes every team as sent the keys of every other team.

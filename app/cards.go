@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
@@ -80,7 +81,11 @@ func (u *ui) writeCards(ids []string, path string) {
 			return err
 		},
 		func(err error) {
-			if err != nil {
+			switch {
+			case errors.Is(err, jobs.ErrNoCards):
+				x.showResult(lang.L("cards.title"), lang.L("cards.allskipped")+skippedLines(rep.Skipped, u.lang))
+				return
+			case err != nil:
 				x.showResult(lang.L("cards.title"), lang.L("cards.failed", map[string]any{"Err": userMessage(err, u.lang)}))
 				return
 			}
@@ -92,8 +97,39 @@ func (u *ui) writeCards(ids []string, path string) {
 				data["Err"] = openMessage(openErr)
 				text = lang.L("cards.done.notopened", data)
 			}
-			x.showResult(lang.L("cards.title"), text, x.openButtons(path)...)
+			x.showResult(lang.L("cards.title"), text+skippedLines(rep.Skipped, u.lang), x.openButtons(path)...)
 		})
+}
+
+// shownSkips is how many skipped needs a result names, each with why.
+const shownSkips = 5
+
+// skippedLines says, one line each, why the first needs skipped got no
+// card, and how many more were skipped: "" when none was.
+func skippedLines(skips []jobs.CardSkip, lng string) string {
+	var b strings.Builder
+	for i, s := range skips {
+		if i == shownSkips {
+			b.WriteString("\n" + lang.L("cards.skipped.more", map[string]any{"N": len(skips) - shownSkips}))
+			break
+		}
+		reason := s.Reason
+		if lng != string(Chinese) {
+			reason = skipReasonEnglish[s.Code]
+		}
+		b.WriteString("\n" + lang.L("cards.skipped", map[string]any{"Title": s.Title, "Reason": reason}))
+	}
+	return b.String()
+}
+
+// skipReasonEnglish is why a need got no card, in English (a skip's Reason
+// is in Chinese).
+var skipReasonEnglish = map[string]string{
+	jobs.SkipPrivate:         "it is private, and gets no public card.",
+	jobs.SkipNoNeed:          "there is no such need.",
+	jobs.SkipQR:              "its QR code could not be made.",
+	jobs.SkipNamesEnterprise: "it is anonymous, yet its public text names the enterprise or gives a contact: reword it and print again.",
+	jobs.SkipNamesPlace:      "it is anonymous, yet its alias or text names a county or town finer than the region on the card: reword it (say, to the city) and print again.",
 }
 
 // openMessage says in the UI language why a file did not open.

@@ -195,17 +195,19 @@ func TestPrintCardFromTheEditor(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
-	var public, private *forms.Need
+	var public, private, anonymous *forms.Need
 	for _, n := range set.Needs {
 		switch n.Visibility() {
 		case forms.VisibilityPrivate:
 			private = n
+		case forms.VisibilityAnonymous:
+			anonymous = n
 		default:
 			public = n
 		}
 	}
-	if public == nil || private == nil {
-		t.Fatal("the demo set lacks a public or a private need")
+	if public == nil || private == nil || anonymous == nil {
+		t.Fatal("the demo set lacks a public, a private or an anonymous need")
 	}
 	glob := filepath.Join(u.needs.excel.lastDir, "*.pdf")
 
@@ -218,6 +220,32 @@ func TestPrintCardFromTheEditor(t *testing.T) {
 	}
 	if !containsText(windowTexts(u.win), "不印制公开卡片") {
 		t.Error("no message for the private need")
+	}
+
+	// An anonymous need whose alias names its town, finer than the county
+	// its card prints: no card, and the window says why, in words.
+	var town string
+	for _, e := range set.Enterprises {
+		if e.ID == anonymous.EnterpriseID {
+			if p := forms.Regions().Path(e.Values.Get("region")); len(p) > 0 && len(p[len(p)-1].Code) == 9 {
+				town = p[len(p)-1].Name
+			}
+		}
+	}
+	if town == "" {
+		t.Fatal("the anonymous need's enterprise has no town")
+	}
+	u.openNeed(anonymous.ID)
+	settle(t, u)
+	u.editor.form.input("public_alias").entry.SetText(town + "某科技企业")
+	test.Tap(u.editor.printBtn)
+	test.Tap(u.needs.excel.saveAs.save)
+	settle(t, u)
+	if pdfs, _ := filepath.Glob(glob); len(pdfs) != 0 {
+		t.Fatalf("the anonymous need naming %s printed %d PDFs", town, len(pdfs))
+	}
+	if got := u.needs.excel.resultText; !strings.Contains(got, "没有可打印的卡片") || !strings.Contains(got, "「"+town+"」") || strings.Contains(got, "card:") {
+		t.Errorf("for the anonymous need naming %s the window says %q", town, got)
 	}
 
 	u.openNeed(public.ID)

@@ -94,7 +94,7 @@ func (c *call) printExport(f jobs.Format, res jobs.ExportResult) {
 	}
 	if res.NamesEnterprise > 0 {
 		fmt.Fprintln(c.env.Stderr, tr(c.lang,
-			fmt.Sprintf("另有 %d 条需求在公开的文字里写出了联系人信息或（匿名公开时）企业，未收录：请改写后请企业重新确认。", res.NamesEnterprise),
-			fmt.Sprintf("%d more needs give a contact's details or (anonymous) name their enterprise in what would be published, and were left out: reword them and have them confirmed again.", res.NamesEnterprise)))
+			fmt.Sprintf("另有 %d 条需求在公开的文字里写出了联系人信息，或（匿名公开时）写出了企业或比公开地区更细的地名，未收录：请改写后请企业重新确认。", res.NamesEnterprise),
+			fmt.Sprintf("%d more needs give a contact's details or (anonymous) name their enterprise, or a place finer than the region shown, in what would be published, and were left out: reword them and have them confirmed again.", res.NamesEnterprise)))
 	}
 }

@@ -416,6 +416,18 @@ func (e *AnonymityError) Message(lang string) string {
 	return strings.Join(parts, sep)
 }
 
+// NamesShownPlace is NamesPlace for a need's public view p (Publish): the
+// name of a county or town of its enterprise finer than the region p
+// shows, that its alias or text gives, or "". A card, the booklet and the
+// 《技术需求汇编》 leave such a need out, as the hub does not publish it:
+// they would name what the region they print withholds.
+func (c *Catalogue) NamesShownPlace(n *Need, e *Enterprise, p *PublicNeed) string {
+	if e == nil || p.Visibility != VisibilityAnonymous {
+		return ""
+	}
+	return c.NamesPlace(n, e.Values.Get("region"), p.Region)
+}
+
 // NamesPlace returns, for a 匿名公开 need, the name of a county or town of
 // its enterprise's region (the region code) finer than shown — the region
 // the need is shown with (a code of CoarsenRegion, "" for none) — that its

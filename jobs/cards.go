@@ -35,11 +35,19 @@ func ParseLayout(s string) (Layout, error) { return card.ParseLayout(s) }
 // and pages, the needs skipped and why, the files written.
 type CardsReport = card.Report
 
+// CardSkip is one need that got no card, and why (CardsReport.Skipped).
+type CardSkip = card.Skip
+
 // Skip codes of CardsReport.Skipped.
 const (
 	SkipPrivate = card.SkipPrivate
 	SkipNoNeed  = card.SkipNoNeed
 	SkipQR      = card.SkipQR
+	// SkipNamesEnterprise and SkipNamesPlace: an anonymous need whose public
+	// text would give its enterprise away (card.SkipNamesEnterprise,
+	// card.SkipNamesPlace).
+	SkipNamesEnterprise = card.SkipNamesEnterprise
+	SkipNamesPlace      = card.SkipNamesPlace
 )
 
 // ErrNoCards means that no need asked for gets a card (the report says

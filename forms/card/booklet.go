@@ -65,8 +65,9 @@ type BookletReport struct {
 	// Needs is the number of needs in the booklet, Pages its pages.
 	Needs, Pages int
 	// Private and Unconfirmed count the needs left out: 不公开, or whose
-	// enterprise confirmation is not current; NamesEnterprise those
-	// 匿名公开 and yet naming the enterprise (forms.NamesEnterprise).
+	// enterprise confirmation is not current; NamesEnterprise those whose
+	// public text gives a contact or, 匿名公开, names the enterprise or a
+	// place finer than their region (forms.NamesEnterprise, NamesShownPlace).
 	Private, Unconfirmed, NamesEnterprise int
 	// MissingGlyphs lists the characters the font lacks, drawn as □.
 	MissingGlyphs []rune
@@ -208,7 +209,7 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 		case !ok:
 			rep.Private++
 			continue
-		case len(cat.NamesEnterprise(it.Need, it.Enterprise)) > 0:
+		case len(cat.NamesEnterprise(it.Need, it.Enterprise)) > 0 || cat.NamesShownPlace(it.Need, it.Enterprise, &p) != "":
 			rep.NamesEnterprise++
 			continue
 		case !p.Confirmed:

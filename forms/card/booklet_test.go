@@ -469,3 +469,42 @@ func TestBookletLeavesOutAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
 		t.Errorf("report %+v", rep)
 	}
 }
+
+// An anonymous need whose alias or text names a county or town finer than
+// the region printed gets no card and stays out of the booklet: the card
+// would name what its region withholds (as the hub would not publish it).
+// The region printed is the county, or coarser where the platform said it
+// shows the need so (forms.ShownRegion).
+func TestNoCardForAnAnonymousNeedThatNamesAFinerPlace(t *testing.T) {
+	for _, c := range []struct {
+		name, alias, shown string // shown: the platform's region, "-" for none told
+		skip                   string
+	}{
+		{"town named, county printed", "玉山镇某精密机械企业", "-", "玉山镇"},
+		{"county named, county printed", "昆山市某精密机械企业", "-", ""},
+		{"county named, city printed", "昆山市某精密机械企业", "320500", "昆山市"},
+		{"city named, city printed", "苏州市某精密机械企业", "320500", ""},
+		{"county named, nothing printed", "昆山某精密机械企业", "", "昆山市"},
+		{"city named, nothing printed", "苏州市某精密机械企业", "", ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			it := makeItem(t, needSpec{id: "30000000-0000-4000-8000-000000000002", title: "伺服编码器国产化", kind: "00", fields: []string{"0301"},
+				modes: []string{"01"}, vis: forms.VisibilityAnonymous, alias: c.alias, confirm: true, region: "320583100",
+				entName: "苏州昆仑精密机械有限公司", problem: "进口编码器价格高。"})
+			if c.shown != "-" {
+				it.Need.Platform = forms.Platform{State: "已发布", RegionShown: true, Region: c.shown}
+			}
+			_, skip := contentOf(it, &Options{})
+			switch {
+			case c.skip == "" && skip != nil:
+				t.Errorf("skipped: %+v", skip)
+			case c.skip != "" && (skip == nil || skip.Code != SkipNamesPlace || !strings.Contains(skip.Reason, c.skip)):
+				t.Errorf("skip %+v, want one naming %s", skip, c.skip)
+			}
+			_, rep, _ := renderBooklet(t, []Item{it}, bookletOptions(t))
+			if want := map[bool]int{true: 1, false: 0}[c.skip != ""]; rep.NamesEnterprise != want || rep.Needs != 1-want {
+				t.Errorf("booklet report %+v, want %d left out", rep, want)
+			}
+		})
+	}
+}

@@ -129,7 +129,7 @@ func (r *Report) drew(c *card) {
 type Skip struct {
 	ID     string // the need's id ("" for an item without a need)
 	Title  string // the need's title, for messages
-	Code   string // SkipPrivate, SkipNoNeed, SkipNamesEnterprise or SkipQR
+	Code   string // SkipPrivate, SkipNoNeed, SkipNamesEnterprise, SkipNamesPlace or SkipQR
 	Reason string // in Chinese, for the user
 }
 
@@ -140,6 +140,10 @@ const (
 	// SkipNamesEnterprise: the need is 匿名公开 and yet names its
 	// enterprise where the card would print it (forms.NamesEnterprise).
 	SkipNamesEnterprise = "names_enterprise"
+	// SkipNamesPlace: the need is 匿名公开 and its alias or text names a
+	// county or town finer than the region the card would print
+	// (forms.Catalogue.NamesShownPlace).
+	SkipNamesPlace = "names_place"
 	SkipQR              = "qr" // the QR content is too long to encode
 )
 

@@ -45,6 +45,12 @@ func contentOf(it Item, opt *Options) (content, *Skip) {
 			Reason: "匿名公开，却在「" + opt.catalogue().Label(ps[0].Field, "zh") + "」中写出了企业，不印制卡片；请改写后再打印",
 		}
 	}
+	if place := opt.catalogue().NamesShownPlace(it.Need, it.Enterprise, &p); place != "" {
+		return content{}, &Skip{
+			ID: it.Need.ID, Title: it.Need.Title(), Code: SkipNamesPlace,
+			Reason: "匿名公开，却在公开称谓或文字中写出了「" + place + "」，比卡片上的地区更细，不印制卡片；请改写（例如只写到地级市）后再打印",
+		}
+	}
 	return contentOfPublic(it, &p, opt), nil
 }
 

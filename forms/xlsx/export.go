@@ -91,9 +91,10 @@ type ExportStats struct {
 	Needs       int // needs written
 	Unconfirmed int // left out (or, for the handbook with IncludeUnconfirmed, marked) for want of a current confirmation
 	Private     int // left out as 不公开
-	// NamesEnterprise counts the 匿名公开 needs left out of a public
-	// output because their text names the enterprise
-	// (forms.Catalogue.NamesEnterprise).
+	// NamesEnterprise counts the needs left out of a public output
+	// because their public text gives a contact's details or, 匿名公开,
+	// names the enterprise or a place finer than the region printed
+	// (forms.Catalogue.NamesEnterprise, NamesShownPlace).
 	NamesEnterprise int
 }
 

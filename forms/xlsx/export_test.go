@@ -348,3 +348,25 @@ func TestHandbookLeavesOutAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
 		}
 	}
 }
+
+// An anonymous need whose alias names a place finer than the region the
+// handbook prints — its county, where the platform shows it with the city
+// — stays out, and is counted with those that name their enterprise.
+func TestHandbookLeavesOutAnAnonymousNeedThatNamesAFinerPlace(t *testing.T) {
+	recs := sampleRecords(t)
+	anon := recs.needs[1] // 高导热陶瓷基板材料开发, 匿名公开, of 昆山精密机械有限公司 in 昆山市玉山镇
+	anon.Values.Set("public_alias", "昆山市某电子材料企业")
+	for _, shown := range []bool{false, true} {
+		anon.Platform = forms.Platform{State: "已发布", RegionShown: shown, Region: "320500"}
+		data, st := handbookBytes(t, recs, HandbookOptions{IncludeUnconfirmed: true})
+		f := openBook(t, data)
+		rows, err := f.GetRows(f.GetSheetList()[0])
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := strings.Contains(rowsText(rows), "高导热陶瓷基板")
+		if in == shown || st.NamesEnterprise != map[bool]int{true: 1}[shown] {
+			t.Errorf("shown with the city %v: in the handbook %v, stats %+v", shown, in, st)
+		}
+	}
+}

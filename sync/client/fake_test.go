@@ -316,3 +316,48 @@ func TestStatusOfThePreviousVersionReads(t *testing.T) {
 		})
 	}
 }
+
+// A verdict heard again with the region its page shows — as a hub upgraded
+// to send it tells once — gives the need that region and leaves its status
+// where the official has moved it since: an edit confirmed again is not
+// taken for published.
+func TestVerdictHeardAgainKeepsTheStatus(t *testing.T) {
+	ctx := context.Background()
+	p := fakeplatform.New(fakeplatform.Options{})
+	st := openStore(t, t.TempDir(), "li", "suzhou")
+	c := fakeClient(t, st, p, "li", "suzhou")
+	_, ids := seed(t, st, 1)
+	confirm(t, st, ids[0])
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Review(ids[0], protocol.StatePublished, "https://platform.example.cn/need/1", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err := st.Need(ctx, ids[0])
+	if err != nil || n.Status != forms.StatusPublished {
+		t.Fatalf("after the verdict: %v, %v", n.Status, err)
+	}
+	n.Values.Set("keywords", "焊接")
+	if err := st.SaveNeed(ctx, n); err != nil {
+		t.Fatal(err)
+	}
+	confirm(t, st, ids[0]) // the edit confirmed again, not yet synced
+
+	if err := p.Tell(ids[0], "320500"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	n, err = st.Need(ctx, ids[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n.Status != forms.StatusConfirmed || !n.Platform.RegionShown || n.Platform.Region != "320500" || n.Platform.State != "已发布" {
+		t.Errorf("after the verdict heard again: status %s, platform %+v", n.Status, n.Platform)
+	}
+}

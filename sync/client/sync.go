@@ -503,7 +503,13 @@ func (c *Client) applyStatus(tx *store.Tx, st *protocol.StatusChange) (bool, err
 		// page is gone too: whoever saw the page holds that much.
 		n.Platform.RegionShown, n.Platform.Region = true, prev.Region
 	}
-	if to := st.State.LocalStatus(); forms.CanTransition(n.Status, to) {
+	if n.Platform == prev {
+		return false, nil
+	}
+	// A verdict heard again (a hub telling the region it shows, or a feed
+	// started over) does not move a status the need has left since.
+	again := prev.UpdatedAt.Equal(st.At) && prev.State == n.Platform.State && prev.URL == n.Platform.URL
+	if to := st.State.LocalStatus(); !again && forms.CanTransition(n.Status, to) {
 		n.Status = to
 	}
 	if err := tx.PutNeedRemote(n); err != nil {

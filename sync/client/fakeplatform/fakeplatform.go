@@ -188,6 +188,22 @@ func (p *Platform) Review(needID string, state protocol.PlatformState, url, comm
 	return nil
 }
 
+// Tell sends a need's last verdict again with the region its page shows
+// (StatusChange.PublicRegion), as a hub upgraded to send it does once.
+func (p *Platform) Tell(needID, region string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for i := len(p.feed) - 1; i >= 0; i-- {
+		if st := p.feed[i].change.Status; st != nil && st.NeedID == needID {
+			again := *st
+			again.PublicRegion = &region
+			p.feed = append(p.feed, event{team: p.feed[i].team, change: protocol.Change{Kind: protocol.ChangeStatus, Status: &again}})
+			return nil
+		}
+	}
+	return fmt.Errorf("fake platform: no verdict on %s", needID)
+}
+
 // session is one token's view of the platform.
 type session struct {
 	p     *Platform

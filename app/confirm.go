@@ -243,15 +243,22 @@ func (v *confirmView) refresh() {
 
 	v.showSignature()
 	naming := v.u.cat.NamesEnterprise(n, ent)
-	switch {
-	case n.Status == forms.StatusToConfirm && len(naming) > 0:
-		// An anonymous need that names its enterprise cannot be confirmed
-		// (forms.Catalogue.Confirm refuses it): say where, at the top,
-		// before anyone signs.
-		msgs := make([]string, len(naming))
-		for i, p := range naming {
-			msgs[i] = p.Message(v.u.cat, v.u.lang)
+	msgs := make([]string, len(naming))
+	for i, p := range naming {
+		msgs[i] = p.Message(v.u.cat, v.u.lang)
+	}
+	// Nor is one that names a place finer than the region it is shown
+	// with: the hub would not publish it, nor a card print it.
+	if pub, ok := v.u.cat.Publish(n, ent); ok {
+		if place := v.u.cat.NamesShownPlace(n, ent, &pub); place != "" {
+			msgs = append(msgs, lang.L("confirm.namesplace", map[string]any{"Place": place, "Region": forms.Regions().FullName(pub.Region)}))
 		}
+	}
+	switch {
+	case n.Status == forms.StatusToConfirm && len(msgs) > 0:
+		// An anonymous need that names its enterprise cannot be confirmed
+		// (forms.Catalogue.Confirm refuses it), nor one that names a finer
+		// place: say where, at the top, before anyone signs.
 		v.confirmBtn.Disable()
 		v.pad.SetEnabled(false)
 		v.clear.Disable()

@@ -431,3 +431,23 @@ func confirmScreenOf(t *testing.T, edit func(*forms.Need)) (*ui, *store.Store, *
 	settle(t, u)
 	return u, st, u.confirm, need
 }
+
+// An anonymous need whose alias names its town, finer than the county it
+// is shown with, is not confirmed either: the screen says which place,
+// before anyone signs (the hub would not publish it, nor a card print it).
+func TestConfirmScreenRefusesAnAnonymousNeedThatNamesAFinerPlace(t *testing.T) {
+	u, st, c, need := confirmScreenOf(t, func(n *forms.Need) {
+		n.Values.Set("public_alias", "玉山镇某新材料企业")
+	})
+	if !c.notReady.Visible() || !strings.Contains(c.notReady.Text, "「玉山镇」") || !strings.Contains(c.notReady.Text, "昆山市") {
+		t.Fatalf("before signing, the screen says %q", c.notReady.Text)
+	}
+	if !c.confirmBtn.Disabled() {
+		t.Error("确认 is enabled")
+	}
+	test.Tap(c.confirmBtn)
+	settle(t, u)
+	if n, err := st.Need(context.Background(), need.ID); err != nil || n.Status == forms.StatusConfirmed {
+		t.Errorf("stored: status %v, %v", n.Status, err)
+	}
+}

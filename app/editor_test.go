@@ -390,26 +390,42 @@ func TestConfirmScreenOfANamedNeedShowsNoContact(t *testing.T) {
 	}
 }
 
-// An anonymous need whose text names its enterprise cannot be confirmed:
-// the confirmation screen says where before anyone signs, and refuses.
-func TestConfirmScreenRefusesAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
-	u, st, c, need := confirmScreenOf(t, func(n *forms.Need) {
-		n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差，良率只有八成。")
-	})
-	if !c.notReady.Visible() || !strings.Contains(c.notReady.Text, "主要问题") || !strings.Contains(c.notReady.Text, "阳澄新材料") {
-		t.Fatalf("before signing, the screen says %q", c.notReady.Text)
-	}
-	if !c.confirmBtn.Disabled() {
-		t.Error("确认 is enabled")
-	}
-	test.Tap(c.confirmBtn)
-	settle(t, u)
-	n, err := st.Need(context.Background(), need.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if forms.Default().ConfirmationCurrent(n, nil) || n.Status == forms.StatusConfirmed {
-		t.Errorf("stored: status %s", n.Status)
+// An anonymous need that gives itself away cannot be confirmed: one whose
+// text names its enterprise (forms.Catalogue.Confirm refuses it), or whose
+// alias names its town, finer than the county it is shown with (the hub
+// would not publish it, nor a card print it). The screen says where,
+// before anyone signs, and 确认 stays disabled.
+func TestConfirmScreenRefusesAnAnonymousNeedThatGivesItselfAway(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		edit  func(*forms.Need)
+		wants []string
+	}{
+		{"names its enterprise", func(n *forms.Need) {
+			n.Values.Set("problem", "阳澄新材料的隔膜涂层均匀性差，良率只有八成。")
+		}, []string{"主要问题", "阳澄新材料"}},
+		{"names its town", func(n *forms.Need) { n.Values.Set("public_alias", "玉山镇某新材料企业") }, []string{"「玉山镇」", "昆山市"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u, st, v, need := confirmScreenOf(t, c.edit)
+			for _, w := range c.wants {
+				if !v.notReady.Visible() || !strings.Contains(v.notReady.Text, w) {
+					t.Fatalf("before signing, the screen says %q, want %q in it", v.notReady.Text, w)
+				}
+			}
+			if !v.confirmBtn.Disabled() {
+				t.Error("确认 is enabled")
+			}
+			test.Tap(v.confirmBtn)
+			settle(t, u)
+			n, err := st.Need(context.Background(), need.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if forms.Default().ConfirmationCurrent(n, nil) || n.Status == forms.StatusConfirmed {
+				t.Errorf("stored: status %s", n.Status)
+			}
+		})
 	}
 }
 
@@ -430,24 +446,4 @@ func confirmScreenOf(t *testing.T, edit func(*forms.Need)) (*ui, *store.Store, *
 	test.Tap(u.editor.confirmBtn)
 	settle(t, u)
 	return u, st, u.confirm, need
-}
-
-// An anonymous need whose alias names its town, finer than the county it
-// is shown with, is not confirmed either: the screen says which place,
-// before anyone signs (the hub would not publish it, nor a card print it).
-func TestConfirmScreenRefusesAnAnonymousNeedThatNamesAFinerPlace(t *testing.T) {
-	u, st, c, need := confirmScreenOf(t, func(n *forms.Need) {
-		n.Values.Set("public_alias", "玉山镇某新材料企业")
-	})
-	if !c.notReady.Visible() || !strings.Contains(c.notReady.Text, "「玉山镇」") || !strings.Contains(c.notReady.Text, "昆山市") {
-		t.Fatalf("before signing, the screen says %q", c.notReady.Text)
-	}
-	if !c.confirmBtn.Disabled() {
-		t.Error("确认 is enabled")
-	}
-	test.Tap(c.confirmBtn)
-	settle(t, u)
-	if n, err := st.Need(context.Background(), need.ID); err != nil || n.Status == forms.StatusConfirmed {
-		t.Errorf("stored: status %v, %v", n.Status, err)
-	}
 }

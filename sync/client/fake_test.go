@@ -360,4 +360,15 @@ func TestVerdictHeardAgainKeepsTheStatus(t *testing.T) {
 	if n.Status != forms.StatusConfirmed || !n.Platform.RegionShown || n.Platform.Region != "320500" || n.Platform.State != "已发布" {
 		t.Errorf("after the verdict heard again: status %s, platform %+v", n.Status, n.Platform)
 	}
+
+	// What is not a region code is kept as none, whatever its size.
+	if err := p.Tell(ids[0], strings.Repeat("江苏省苏州市", 20000)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Sync(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n, err = st.Need(ctx, ids[0]); err != nil || !n.Platform.RegionShown || n.Platform.Region != "" {
+		t.Errorf("after a region that is no code: platform %+v, %v", n.Platform, err)
+	}
 }

@@ -497,7 +497,9 @@ func (c *Client) applyStatus(tx *store.Tx, st *protocol.StatusChange) (bool, err
 	n.Platform = forms.Platform{State: st.State.Label("zh"), URL: st.URL, Comment: st.Comment, UpdatedAt: st.At}
 	switch {
 	case st.PublicRegion != nil:
-		n.Platform.RegionShown, n.Platform.Region = true, *st.PublicRegion
+		// Kept as a region code no finer than a county, or none: whatever
+		// else a hub sends prints no region, and does not swell the need.
+		n.Platform.RegionShown, n.Platform.Region = true, forms.CoarsenRegion(*st.PublicRegion, forms.RegionCounty)
 	case prev.RegionShown:
 		// Once shown 匿名公开 with a region, printed no finer after its
 		// page is gone too: whoever saw the page holds that much.

@@ -60,6 +60,9 @@ CYCLO_MAX := 30
 
 ## lint: staticcheck (its checks in staticcheck.conf) and no function of non-test code over 30 (gocyclo)
 lint:
+	@out=$$(find . \( -path ./bin -o -path ./.git \) -prune -o -name '*.go' -print | xargs gofmt -l); \
+	if [ -n "$$out" ]; then echo "$$out"; echo "lint: not gofmt'ed (run gofmt -w on them)" >&2; exit 1; fi; \
+	echo "lint: gofmt clean"
 	GOBIN=$(LINT_BIN) $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION)
 	GOBIN=$(LINT_BIN) $(GO) install github.com/fzipp/gocyclo/cmd/gocyclo@$(GOCYCLO_VERSION)
 	@out=$$($(LINT_BIN)/staticcheck -tags ci,$(TAGS) ./... 2>&1) || { echo "$$out"; echo "lint: staticcheck failed" >&2; exit 1; }; \

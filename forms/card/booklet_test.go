@@ -478,7 +478,7 @@ func TestBookletLeavesOutAnAnonymousNeedThatNamesItsEnterprise(t *testing.T) {
 func TestNoCardForAnAnonymousNeedThatNamesAFinerPlace(t *testing.T) {
 	for _, c := range []struct {
 		name, alias, shown string // shown: the platform's region, "-" for none told
-		skip                   string
+		skip               string
 	}{
 		{"town named, county printed", "玉山镇某精密机械企业", "-", "玉山镇"},
 		{"county named, county printed", "昆山市某精密机械企业", "-", ""},

@@ -144,7 +144,7 @@ const (
 	// county or town finer than the region the card would print
 	// (forms.Catalogue.NamesShownPlace).
 	SkipNamesPlace = "names_place"
-	SkipQR              = "qr" // the QR content is too long to encode
+	SkipQR         = "qr" // the QR content is too long to encode
 )
 
 // ErrNoCards is returned when no item gets a card; the report says why.

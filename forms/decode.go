@@ -600,6 +600,21 @@ func (d *decoder) strInto(p *string) bool {
 	return ok
 }
 
+// boolInto reads true or false into *p; null leaves it as it is, as
+// encoding/json does.
+func (d *decoder) boolInto(p *bool) bool {
+	if d.null() {
+		return true
+	}
+	switch d.peek() {
+	case 't', 'f':
+		s, _, ok := d.scalar()
+		*p = s == "true"
+		return ok
+	}
+	return false
+}
+
 // strList reads a list of strings; null is a nil list, [] an empty one.
 func (d *decoder) strList(p *[]string) bool {
 	if d.null() {
@@ -775,6 +790,10 @@ func (p *Platform) member(d *decoder, key string) bool {
 		return d.strInto(&p.Comment)
 	case "updated_at":
 		return d.timeInto(&p.UpdatedAt)
+	case "region_shown":
+		return d.boolInto(&p.RegionShown)
+	case "region":
+		return d.strInto(&p.Region)
 	}
 	return false
 }

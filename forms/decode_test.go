@@ -86,7 +86,7 @@ func fullRecords(t testing.TB) [][]byte {
 	n.Rev, n.BaseRev, n.CatalogueVersion, n.ContactID = NewID(), NewID(), "2026.2", "c1"
 	n.StaleFrom, n.Missing, n.Overrides = StatusConfirmed, []string{"indicators"}, []string{"title.min_len"}
 	n.Diagnosis = &Diagnosis{By: "李科技", At: at, Values: Values{"diag_authenticity": {"pass"}, "diag_conclusion": {"valid"}}}
-	n.Platform = Platform{State: "已发布", URL: "https://example.com/n?id=1&x=<2>", Comment: "好", UpdatedAt: at}
+	n.Platform = Platform{State: "已发布", URL: "https://example.com/n?id=1&x=<2>", Comment: "好", UpdatedAt: at, RegionShown: true, Region: "320500"}
 	n.Team, n.CreatedBy, n.CreatedAt, n.UpdatedAt = "苏州寻榜一队", "张三", at, at.Add(time.Minute)
 	var out [][]byte
 	for _, v := range []any{n, e, &e.Contacts[1], n.Diagnosis, n.Confirmation, sampleNeed(), &Need{}, &Enterprise{}} {
@@ -135,32 +135,36 @@ func TestDecodeFastReadsWhatTheStoreWrites(t *testing.T) {
 // fast path gives up), errors included.
 func TestDecodeFastGivesUpWhereEncodingJSONDiffers(t *testing.T) {
 	cases := []string{
-		`{"id":"a","id":"b"}`,                           // duplicate metadata key
-		`{"title":"a","title":"b"}`,                     // duplicate field
-		`{"ID":"a","title":"b"}`,                        // a key encoding/json folds to a metadata field
-		`{"Title":"a"}`,                                 // not lowercase
-		`{"ti\u0074le":"a"}`,                            // an escaped key
-		`{"title":"\ud83d\ude00"}`,                      // a surrogate pair
-		`{"title":"\ud83d"}`,                            // a lone surrogate
-		`{"title":"a\x01b"}`,                            // a raw control character
-		"{\"title\":\"\xff\"}",                          // invalid UTF-8
-		`{"title":[["a"]]}`,                             // a nested list
-		`{"title":{"a":1}}`,                             // an object
-		`{"title":"a"} x`,                               // trailing text
-		`{"title":"a",}`,                                // a trailing comma
-		`{"status":1}`,                                  // a number for a string
-		`{"missing":["a",null]}`,                        // null in a metadata list
-		`{"created_at":"yesterday"}`,                    // a bad time
-		`{"confirmation":{"content":"!!"}}`,             // bad base64
-		`{"confirmation":{"content":"YQ\u003d\u003d"}}`, // escaped base64
-		`{"platform":{"State":"x"}}`,                    // folded key in a plain struct
-		`{"platform":{"other":"x"}}`,                    // unknown key in a plain struct
-		`{"budget_wan":01}`,                             // leading zero
-		`{"budget_wan":1.}`,                             // bad number
-		`{"key_core":tru}`,                              // bad literal
-		`{"key_core":truex}`,                            // bad literal
-		`{"type":5,"title":"a"}`,                        // a type that is not a string
-		`{"new_meta_field_of_a_later_version":"x"}`,     // (a field: fast path takes it)
+		`{"id":"a","id":"b"}`,                            // duplicate metadata key
+		`{"title":"a","title":"b"}`,                      // duplicate field
+		`{"ID":"a","title":"b"}`,                         // a key encoding/json folds to a metadata field
+		`{"Title":"a"}`,                                  // not lowercase
+		`{"ti\u0074le":"a"}`,                             // an escaped key
+		`{"title":"\ud83d\ude00"}`,                       // a surrogate pair
+		`{"title":"\ud83d"}`,                             // a lone surrogate
+		`{"title":"a\x01b"}`,                             // a raw control character
+		"{\"title\":\"\xff\"}",                           // invalid UTF-8
+		`{"title":[["a"]]}`,                              // a nested list
+		`{"title":{"a":1}}`,                              // an object
+		`{"title":"a"} x`,                                // trailing text
+		`{"title":"a",}`,                                 // a trailing comma
+		`{"status":1}`,                                   // a number for a string
+		`{"missing":["a",null]}`,                         // null in a metadata list
+		`{"created_at":"yesterday"}`,                     // a bad time
+		`{"confirmation":{"content":"!!"}}`,              // bad base64
+		`{"confirmation":{"content":"YQ\u003d\u003d"}}`,  // escaped base64
+		`{"platform":{"State":"x"}}`,                     // folded key in a plain struct
+		`{"platform":{"other":"x"}}`,                     // unknown key in a plain struct
+		`{"platform":{"region_shown":"true"}}`,           // a string for a bool
+		`{"platform":{"region_shown":1}}`,                // a number for a bool
+		`{"platform":{"region_shown":trux}}`,             // bad literal
+		`{"platform":{"region_shown":null,"region":""}}`, // null leaves a bool as it is
+		`{"budget_wan":01}`,                              // leading zero
+		`{"budget_wan":1.}`,                              // bad number
+		`{"key_core":tru}`,                               // bad literal
+		`{"key_core":truex}`,                             // bad literal
+		`{"type":5,"title":"a"}`,                         // a type that is not a string
+		`{"new_meta_field_of_a_later_version":"x"}`,      // (a field: fast path takes it)
 		`[]`, `null`, ``, `{`, `{"title"}`, `{"title":}`, `{"title":"a"`,
 	}
 	for _, c := range cases {

@@ -416,6 +416,14 @@ func (e *AnonymityError) Message(lang string) string {
 	return strings.Join(parts, sep)
 }
 
+// GivesAway reports whether a need's public view p (Publish) would give
+// away what it may not: a contact's details, or for 匿名公开 its enterprise
+// (NamesEnterprise) or a place finer than the region p shows
+// (NamesShownPlace). The public outputs leave such a need out.
+func (c *Catalogue) GivesAway(n *Need, e *Enterprise, p *PublicNeed) bool {
+	return len(c.NamesEnterprise(n, e)) > 0 || c.NamesShownPlace(n, e, p) != ""
+}
+
 // NamesShownPlace is NamesPlace for a need's public view p (Publish): the
 // name of a county or town of its enterprise finer than the region p
 // shows, that its alias or text gives, or "". A card, the booklet and the

@@ -67,7 +67,7 @@ type BookletReport struct {
 	// Private and Unconfirmed count the needs left out: 不公开, or whose
 	// enterprise confirmation is not current; NamesEnterprise those whose
 	// public text gives a contact or, 匿名公开, names the enterprise or a
-	// place finer than their region (forms.NamesEnterprise, NamesShownPlace).
+	// place finer than their region (forms.Catalogue.GivesAway).
 	Private, Unconfirmed, NamesEnterprise int
 	// MissingGlyphs lists the characters the font lacks, drawn as □.
 	MissingGlyphs []rune
@@ -209,7 +209,7 @@ func prepareBooklet(ctx context.Context, items []Item, opt *BookletOptions, fc *
 		case !ok:
 			rep.Private++
 			continue
-		case len(cat.NamesEnterprise(it.Need, it.Enterprise)) > 0 || cat.NamesShownPlace(it.Need, it.Enterprise, &p) != "":
+		case cat.GivesAway(it.Need, it.Enterprise, &p):
 			rep.NamesEnterprise++
 			continue
 		case !p.Confirmed:

@@ -94,7 +94,7 @@ type ExportStats struct {
 	// NamesEnterprise counts the needs left out of a public output
 	// because their public text gives a contact's details or, 匿名公开,
 	// names the enterprise or a place finer than the region printed
-	// (forms.Catalogue.NamesEnterprise, NamesShownPlace).
+	// (forms.Catalogue.GivesAway).
 	NamesEnterprise int
 }
 

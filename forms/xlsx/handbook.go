@@ -159,8 +159,8 @@ func (hc *handbookContents) selectNeeds(ctx context.Context, recs Records, st *E
 		case !ok:
 			st.Private++
 			return nil
-		case len(hc.cat.NamesEnterprise(n, e)) > 0 || hc.cat.NamesShownPlace(n, e, &p) != "":
-			st.NamesEnterprise++ // anonymous, and yet it names the enterprise, or a place finer than its region
+		case hc.cat.GivesAway(n, e, &p):
+			st.NamesEnterprise++
 			return nil
 		case !p.Confirmed:
 			st.Unconfirmed++

@@ -169,16 +169,14 @@ func (h hubRecords) ForEachEnterprise(ctx context.Context, fn func(*forms.Enterp
 func (h hubRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error) error {
 	return h.s.store.View(ctx, func(tx hubstore.Tx) error {
 		return tx.Heads(protocol.KindNeed, func(hd *hubstore.Head) error {
-			rev, region := hd.Rev, (*string)(nil)
+			rev, pub := hd.Rev, (*protocol.PublicNeed)(nil)
 			if h.public {
-				pub, shown, err := h.s.publicView(tx, hd)
-				if err != nil || !shown {
+				var shown bool
+				var err error
+				if pub, shown, err = h.s.publicView(tx, hd); err != nil || !shown {
 					return err
 				}
 				rev = hd.PublicRev
-				if pub.Visibility == string(forms.VisibilityAnonymous) {
-					region = &pub.Region
-				}
 			}
 			var n forms.Need
 			if err := h.s.decodeRevision(tx, rev, &n); err != nil {
@@ -187,8 +185,9 @@ func (h hubRecords) ForEachNeed(ctx context.Context, fn func(*forms.Need) error)
 			if hd.State != "" { // the verdict, as the team's laptops take it
 				n.Platform = forms.Platform{State: hd.State.Label("zh"), URL: hd.URL, UpdatedAt: hd.StateAt}
 			}
-			if region != nil { // printed no finer than its page shows it
-				n.Platform.RegionShown, n.Platform.Region = true, *region
+			if pub != nil && pub.Visibility == string(forms.VisibilityAnonymous) {
+				// printed no finer than its page shows it
+				n.Platform.RegionShown, n.Platform.Region = true, pub.Region
 			}
 			if h.public && !n.Status.Published() {
 				n.Status = hd.State.LocalStatus() // published by the hub's verdict

@@ -204,9 +204,13 @@ func sortCounts(l []Count) {
 
 // dashboardView is the 工作台 screen.
 type dashboardView struct {
-	u       *ui
-	st      dashboardSource
-	status  *widget.Label
+	u      *ui
+	st     dashboardSource
+	status *widget.Label
+	// failure says, wrapped under the title, why the figures could not be
+	// counted: a long message (a damaged data file and how to restore it)
+	// beside the title would widen the window past the screen.
+	failure *widget.Label
 	cancel  *widget.Button
 	kpis    *fyne.Container
 	charts  *fyne.Container
@@ -224,6 +228,10 @@ func newDashboardView(u *ui) *dashboardView {
 	v := &dashboardView{u: u, st: u.st, stale: true}
 	v.status = widget.NewLabel("")
 	v.status.Importance = widget.LowImportance
+	v.failure = widget.NewLabel("")
+	v.failure.Wrapping = fyne.TextWrapWord
+	v.failure.Importance = widget.DangerImportance
+	v.failure.Hide()
 	v.cancel = widget.NewButtonWithIcon(lang.L("button.cancel"), theme.CancelIcon(), func() {
 		if v.stop != nil {
 			v.stop()
@@ -239,7 +247,7 @@ func newDashboardView(u *ui) *dashboardView {
 		v.refresh()
 	})
 	v.content = container.NewBorder(
-		container.NewBorder(nil, nil, nil, container.NewHBox(v.status, v.cancel, refresh), title),
+		container.NewVBox(container.NewBorder(nil, nil, nil, container.NewHBox(v.status, v.cancel, refresh), title), v.failure),
 		nil, nil, nil,
 		container.NewVScroll(container.NewPadded(container.NewVBox(v.kpis, widget.NewSeparator(), v.charts))))
 	return v
@@ -260,6 +268,7 @@ func (v *dashboardView) refresh() {
 	v.seq++
 	seq := v.seq
 	v.status.SetText(lang.L("dash.counting"))
+	v.failure.Hide()
 	v.cancel.Show()
 	u := v.u
 	u.bg.Go(func() {
@@ -274,7 +283,9 @@ func (v *dashboardView) refresh() {
 				if ctx.Err() != nil {
 					v.status.SetText(lang.L("dash.cancelled"))
 				} else {
-					v.status.SetText(userMessage(err, u.lang))
+					v.status.SetText("")
+					v.failure.SetText(userMessage(err, u.lang))
+					v.failure.Show()
 				}
 				v.shown()
 				return

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
+
+	"fyne.io/fyne/v2"
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/forms/demo"
@@ -114,4 +117,33 @@ func TestDashboardCanBeCancelled(t *testing.T) {
 		t.Error("a cancelled count succeeded")
 	}
 	_ = u
+}
+
+// damagedSource is a store whose records cannot be read: its data file is
+// damaged where the revisions lie (the summaries still load).
+type damagedSource struct{ dashboardSource }
+
+func (d damagedSource) ForEachEnterprise(context.Context, func(*forms.Enterprise) error) error {
+	return &store.DamagedError{Path: "/home/李科技/.local/share/xunbang/xunbang.db", Err: store.ErrCorrupt}
+}
+
+// A dashboard that cannot count says why in full, wrapped under its title:
+// the message of a damaged data file (where it is, how to restore it) did
+// not fit beside the title, and widened the window past a 1024-pixel
+// screen, cut off before the way to restore (found under Xvfb).
+func TestDashboardFailureWrapsWithinTheWindow(t *testing.T) {
+	u, _ := newTestUI(t, nil)
+	u.win.Resize(fyne.NewSize(1024, 700))
+	v := u.dashboard
+	v.st = damagedSource{v.st}
+	v.stale = true
+	v.refresh()
+	settle(t, u)
+	msg := userMessage(&store.DamagedError{Path: "/home/李科技/.local/share/xunbang/xunbang.db", Err: store.ErrCorrupt}, "zh")
+	if !v.failure.Visible() || v.failure.Text != msg || !strings.Contains(msg, "xunbang restore") {
+		t.Fatalf("the dashboard says %q (shown %v), want %q", v.failure.Text, v.failure.Visible(), msg)
+	}
+	if w := u.win.Content().MinSize().Width; w > 1024 {
+		t.Errorf("the window needs %v pixels across, more than a 1024-pixel screen", w)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/debug"
 	"slices"
@@ -37,6 +38,7 @@ const startChildEnv = "XUNBANG_START_CHILD"
 type startResult struct {
 	FirstCPU float64 // s of CPU until the first frame
 	ListCPU  float64 // s of CPU until the need list shows every need (app)
+	CloseCPU float64 // s of CPU to close the window and the data (app)
 	RSS      int64   // resident bytes at rest
 	Anon     int64   // of which anonymous (not a file's pages)
 	Heap     int64   // live heap bytes at rest
@@ -82,7 +84,13 @@ func startStore(b *testing.B, n int) string {
 //
 //   - first-frame-cpu-s: the CPU time of the process until the window's
 //     first frame, the opening screen, before the data opens;
-//   - list-cpu-s: until the need list shows every need (its frame drawn);
+//   - list-cpu-s: until the need list shows every need (its frame drawn),
+//     the need list's cache written by the session before (the usual
+//     start); uncached-list-cpu-s the same of the first start after the
+//     data was written, which reads every need, once;
+//   - close-cpu-s: the CPU time of closing the window and the data (with
+//     the cache unchanged: nothing to write); uncached-close-cpu-s that of
+//     the first start, which writes the cache;
 //   - own-rss-B/need: the window's resident memory at rest, above that of
 //     its floor, a minimal Fyne window in the same theme showing a list of
 //     as many rows, started in the same run, per need; own-anon-B/need the
@@ -93,12 +101,21 @@ func BenchmarkWindowStart(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			dir := startStore(b, n)
-			var first, list, floorFirst, rss, anon, heap []float64
+			// The first start after the data was written reads every
+			// need; it writes the need list's cache as it closes, which
+			// the starts after read (as a day's start reads what the
+			// last session left).
+			if err := os.Remove(filepath.Join(dir, store.CacheFileName)); err != nil && !os.IsNotExist(err) {
+				b.Fatal(err)
+			}
+			cold := startChild(b, fmt.Sprintf("app %s %d", dir, n))
+			var first, list, closing, floorFirst, rss, anon, heap []float64
 			for b.Loop() {
 				app := startChild(b, fmt.Sprintf("app %s %d", dir, n))
 				fl := startChild(b, fmt.Sprintf("floor %d", n))
 				first = append(first, app.FirstCPU)
 				list = append(list, app.ListCPU)
+				closing = append(closing, app.CloseCPU)
 				floorFirst = append(floorFirst, fl.FirstCPU)
 				rss = append(rss, float64(app.RSS-fl.RSS)/float64(n))
 				anon = append(anon, float64(app.Anon-fl.Anon)/float64(n))
@@ -106,6 +123,9 @@ func BenchmarkWindowStart(b *testing.B) {
 			}
 			b.ReportMetric(medianOf(first), "first-frame-cpu-s")
 			b.ReportMetric(medianOf(list), "list-cpu-s")
+			b.ReportMetric(cold.ListCPU, "uncached-list-cpu-s")
+			b.ReportMetric(cold.CloseCPU, "uncached-close-cpu-s")
+			b.ReportMetric(medianOf(closing), "close-cpu-s")
 			b.ReportMetric(medianOf(floorFirst), "floor-first-frame-cpu-s")
 			if medianOf(rss) != 0 {
 				b.ReportMetric(medianOf(rss), "own-rss-B/need")
@@ -235,7 +255,9 @@ func startApp(t *testing.T, dir string, n int) startResult {
 	w.Canvas().Capture() // the list's first frame
 	r.ListCPU = floor.CPUTime().Seconds()
 	r.RSS, r.Anon, r.Heap = atRest()
+	before := floor.CPUTime()
 	s.close()
+	r.CloseCPU = (floor.CPUTime() - before).Seconds()
 	return r
 }
 

@@ -286,13 +286,52 @@ func BenchmarkOpen(b *testing.B) {
 			if err := big.Backup(bg, filepath.Join(dir, FileName)); err != nil {
 				b.Fatal(err)
 			}
-			for b.Loop() {
-				s, err := Open(bg, dir, testOpts())
+			// Uncached: every need read from the store (the first start
+			// after a write); cached: read from the need list's cache the
+			// last Close wrote (the usual start).
+			for _, cached := range []bool{false, true} {
+				b.Run(map[bool]string{false: "uncached", true: "cached"}[cached], func(b *testing.B) {
+					opts := testOpts()
+					opts.cacheMin = size + 1
+					if cached {
+						opts.cacheMin = 1
+						s, err := Open(bg, dir, opts)
+						if err != nil {
+							b.Fatal(err)
+						}
+						s.Close()
+					}
+					for b.Loop() {
+						s, err := Open(bg, dir, opts)
+						if err != nil {
+							b.Fatal(err)
+						}
+						if s.mem.cached != cached {
+							b.Fatalf("read from the cache: %v, want %v", s.mem.cached, cached)
+						}
+						s.Close()
+					}
+				})
+			}
+			// Writing the cache at Close.
+			b.Run("write-cache", func(b *testing.B) {
+				opts := testOpts()
+				opts.cacheMin = 1
+				s, err := Open(bg, dir, opts)
 				if err != nil {
 					b.Fatal(err)
 				}
-				s.Close()
-			}
+				defer s.Close()
+				for b.Loop() {
+					s.writeMu.Lock()
+					s.mem.cached = false
+					err := s.writeNeedCache()
+					s.writeMu.Unlock()
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			// What the open store keeps in memory, per need.
 			h0 := liveHeap()
 			s, err := Open(bg, dir, testOpts())

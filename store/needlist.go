@@ -2,8 +2,12 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math/bits"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -53,6 +57,9 @@ type memory struct {
 	// kept by every commit; loadedAll says Open has loaded memory.
 	outbox    int
 	loadedAll bool
+	// cached says memory is what the need list's cache on disk holds
+	// (Open read it, or Close wrote it): Close need not write it again.
+	cached bool
 }
 
 // index returns the position of a need in sums.
@@ -348,60 +355,75 @@ func (s *Store) load() error {
 		hays []string
 	)
 	ents := map[string]memEnt{}
+	fromCache := false
 	err := s.db.View(func(btx *bolt.Tx) error {
-		o := &opener{c: s.crypt}
-		// The enterprises first: a need's summary shares its
-		// enterprise's id.
-		err := btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
-			p, err := o.open(enterpriseSummariesBucket, k, v)
-			if err != nil {
-				return err
-			}
-			h, err := decodeEntHead(p)
-			if err != nil {
-				return fmt.Errorf("enterprise %s: %w", k, err)
-			}
-			ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
-			return nil
-		})
-		if err != nil {
-			return err
-		}
-		nb := btx.Bucket(needSummariesBucket)
-		count := nb.Stats().KeyN
-		sums = make([]*Summary, 0, count)
-		hays = make([]string, 0, count)
-		m.arena = arenas{sums: make([]Summary, 0, count)}
-		entID := entIDOf(ents)
-		var f headFields
-		err = nb.ForEach(func(k, v []byte) error {
-			p, err := o.open(needSummariesBucket, k, v)
-			if err != nil {
-				return err
-			}
-			if err := f.parse(p); err != nil {
-				return fmt.Errorf("need %s: %w", k, err)
-			}
-			sum, hay := m.arena.summaryOf(&f, entID)
-			sums = append(sums, sum)
-			hays = append(hays, hay)
-			return nil
-		})
-		if err != nil {
-			return err
-		}
 		m.outbox = btx.Bucket(outboxBucket).Stats().KeyN
-		return nil
+		c, err := s.readNeedCache(btx)
+		if err == nil {
+			sums, hays, ents, m.arena, fromCache = c.sums, c.hays, c.ents, c.arena, true
+			return nil
+		}
+		if !errors.Is(err, fs.ErrNotExist) {
+			s.log.Debug("store: reading every need: the need list's cache is not of this store as it is", "err", err)
+			_ = os.Remove(filepath.Join(s.dir, CacheFileName))
+		}
+		sums, hays, err = s.readNeedList(btx, ents)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("load need list: %w", err)
 	}
 	m.sums, m.hays, m.loaded, m.added, m.ents = sums, hays, len(sums), map[string]int32{}, ents
 	m.newest, m.rank, m.shared = nil, nil, false
-	m.loadedAll = true
+	m.loadedAll, m.cached = true, fromCache
 	m.list.Store(nil)
 	s.dropMapped()
 	return nil
+}
+
+// readNeedList reads every summary from the store into the arenas, and
+// the enterprises' heads into ents.
+func (s *Store) readNeedList(btx *bolt.Tx, ents map[string]memEnt) ([]*Summary, []string, error) {
+	m := &s.mem
+	o := &opener{c: s.crypt}
+	// The enterprises first: a need's summary shares its
+	// enterprise's id.
+	err := btx.Bucket(enterpriseSummariesBucket).ForEach(func(k, v []byte) error {
+		p, err := o.open(enterpriseSummariesBucket, k, v)
+		if err != nil {
+			return err
+		}
+		h, err := decodeEntHead(p)
+		if err != nil {
+			return fmt.Errorf("enterprise %s: %w", k, err)
+		}
+		ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	nb := btx.Bucket(needSummariesBucket)
+	count := nb.Stats().KeyN
+	sums := make([]*Summary, 0, count)
+	hays := make([]string, 0, count)
+	m.arena = arenas{sums: make([]Summary, 0, count)}
+	entID := entIDOf(ents)
+	var f headFields
+	err = nb.ForEach(func(k, v []byte) error {
+		p, err := o.open(needSummariesBucket, k, v)
+		if err != nil {
+			return err
+		}
+		if err := f.parse(p); err != nil {
+			return fmt.Errorf("need %s: %w", k, err)
+		}
+		sum, hay := m.arena.summaryOf(&f, entID)
+		sums = append(sums, sum)
+		hays = append(hays, hay)
+		return nil
+	})
+	return sums, hays, err
 }
 
 // entIDOf returns a function giving the id string ents keeps for an
@@ -440,6 +462,7 @@ func (m *memory) apply(tx *Tx) {
 	if len(tx.needs) == 0 && len(tx.ents) == 0 {
 		return
 	}
+	m.cached = false
 	if m.shared {
 		// A NeedList holds these: change copies.
 		m.sums, m.hays = slices.Clone(m.sums), slices.Clone(m.hays)

@@ -262,6 +262,9 @@ type Options struct {
 	// argon2 overrides keys.DefaultArgon2 for new passphrases: tests use
 	// cheap parameters. (The parameters are stored with each passphrase.)
 	argon2 keys.Argon2
+	// cacheMin overrides defaultCacheMin (tests write the cache of a few
+	// needs).
+	cacheMin int
 	// account overrides the keyring account (Restore opens a staging copy
 	// with the account of the data dir it restores into).
 	account string
@@ -303,6 +306,8 @@ type Store struct {
 	// grow again from nothing; writeMu guards it.
 	spareBatch *writeBatch
 	mem        memory
+	// cacheMin is the fewest needs whose list Close caches.
+	cacheMin int
 	// gen counts the write transactions committed (by update), so that a
 	// staged import knows whether the store changed since it was staged.
 	gen atomic.Uint64
@@ -335,6 +340,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	if opts.account == "" {
 		opts.account = keyringAccount(dir)
 	}
+	if opts.cacheMin <= 0 {
+		opts.cacheMin = defaultCacheMin
+	}
 	path := filepath.Join(dir, FileName)
 	if opts.ReadOnly {
 		if _, err := os.Stat(path); err != nil {
@@ -350,7 +358,7 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 	s := &Store{
 		db: db, dir: dir, path: path, now: opts.Now, log: opts.Logger,
 		optUser: opts.User, optTeam: opts.Team, user: opts.User, team: opts.Team,
-		osUser: osUserName(), crypt: plainCrypt,
+		osUser: osUserName(), crypt: plainCrypt, cacheMin: opts.cacheMin,
 		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
 	}
 	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key, opts.Lazy) }); err != nil {
@@ -594,9 +602,15 @@ func createBuckets(btx *bolt.Tx) error {
 }
 
 // Close closes the file. The store cannot be used afterwards.
+//
+// Close first writes the need list's cache (see CacheFileName) when the
+// store holds enough needs and memory changed since it was read.
 func (s *Store) Close() error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
+	if err := s.writeNeedCache(); err != nil {
+		s.log.Warn("store: could not write the need list's cache; the next start reads every need", "err", err)
+	}
 	if err := s.db.Close(); err != nil {
 		return fmt.Errorf("close store: %w", err)
 	}

@@ -1,0 +1,275 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xunbang/xunbang/forms"
+)
+
+// cacheOpts are the options of the cache tests: the cache of any number of
+// needs.
+func cacheOpts() Options {
+	o := testOpts()
+	o.cacheMin = 1
+	return o
+}
+
+func openCacheTest(t *testing.T, dir string, opts Options) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), dir, opts)
+	if err != nil {
+		t.Fatalf("Open: %v", err)
+	}
+	return s
+}
+
+// listOf returns what memory holds: every summary (a copy) and its search
+// text, by id, and the enterprises' folded names.
+func listOf(t *testing.T, s *Store) (map[string]Summary, map[string]string, map[string]string) {
+	t.Helper()
+	l, err := s.NeedList(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	sums, hays := map[string]Summary{}, map[string]string{}
+	for i := range l.Len() {
+		sums[l.At(i).ID] = *l.At(i)
+		hays[l.At(i).ID] = l.hays[i]
+	}
+	s.mem.mu.RLock()
+	defer s.mem.mu.RUnlock()
+	ents := map[string]string{}
+	for id, e := range s.mem.ents {
+		ents[id] = e.head.Name + "|" + e.hay
+	}
+	return sums, hays, ents
+}
+
+// fillCacheStore saves needs of every shape the cache lays out: folded and
+// unfolded search texts, no keywords, several tech fields, a platform
+// verdict.
+func fillCacheStore(t *testing.T, s *Store) {
+	t.Helper()
+	e := mustSaveEnterprise(t, s, newEnterprise("苏州ＡＢＣ精密机械有限公司", "91320500MA1XYZ1234", "320505"))
+	for i := range 12 {
+		n := newNeed(e.ID, fmt.Sprintf("高精度传感器封装 %d", i))
+		switch i % 4 {
+		case 1:
+			n.Values.Set("title", fmt.Sprintf("MEMS Ｗafer Level Packaging %d", i)) // folds
+		case 2:
+			n.Values.SetList("keywords", nil)
+			n.Values.SetList("tech_fields", []string{"01", "04", "07"})
+		case 3:
+			n.Platform = forms.Platform{State: "已发布", URL: fmt.Sprintf("https://example.org/need/%d", i), Comment: "通过", UpdatedAt: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+			n.Status = forms.StatusPublished
+		}
+		mustSaveNeed(t, s, n)
+	}
+}
+
+func TestNeedCacheGivesWhatAFullReadGives(t *testing.T) {
+	dir := t.TempDir()
+	s := openCacheTest(t, dir, cacheOpts())
+	fillCacheStore(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, CacheFileName)); err != nil {
+		t.Fatalf("Close wrote no cache: %v", err)
+	}
+
+	// A session that reads the cache, then changes memory (a new need,
+	// an edit): what it caches at Close must be what a full read gives.
+	s = openCacheTest(t, dir, cacheOpts())
+	if !s.mem.cached {
+		t.Fatal("Open read every need although nothing was written since the cache")
+	}
+	wantSums, wantHays, wantEnts := listOf(t, s)
+	e2 := mustSaveEnterprise(t, s, newEnterprise("无锡新材料科技有限公司", "91320200MA1ABC5678", "320214"))
+	mustSaveNeed(t, s, newNeed(e2.ID, "Graphene 导热膜量产"))
+	l, _ := s.NeedList(context.Background())
+	edited, err := s.Need(context.Background(), l.At(0).ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited.Values.Set("title", "改过的标题 ＸＹＺ")
+	mustSaveNeed(t, s, edited)
+	wantSums, wantHays, wantEnts = listOf(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openCacheTest(t, dir, cacheOpts())
+	if !s.mem.cached {
+		t.Fatal("the second session's cache was not read")
+	}
+	gotSums, gotHays, gotEnts := listOf(t, s)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// And a full read, the cache gone.
+	if err := os.Remove(filepath.Join(dir, CacheFileName)); err != nil {
+		t.Fatal(err)
+	}
+	s = openCacheTest(t, dir, cacheOpts())
+	defer s.Close()
+	if s.mem.cached {
+		t.Fatal("no cache, yet memory says it was read from one")
+	}
+	fullSums, fullHays, fullEnts := listOf(t, s)
+	for name, pair := range map[string][2]any{
+		"summaries from the cache": {gotSums, wantSums}, "search texts from the cache": {gotHays, wantHays}, "enterprises from the cache": {gotEnts, wantEnts},
+		"summaries read in full": {fullSums, wantSums}, "search texts read in full": {fullHays, wantHays}, "enterprises read in full": {fullEnts, wantEnts},
+	} {
+		if !reflect.DeepEqual(pair[0], pair[1]) {
+			t.Errorf("%s differ from memory before Close:\n got %v\nwant %v", name, pair[0], pair[1])
+		}
+	}
+	if len(wantSums) != 13 {
+		t.Errorf("%d needs, want 13", len(wantSums))
+	}
+	folded := 0
+	for _, sum := range wantSums {
+		if strings.Contains(sum.Title, "Ｗafer") {
+			folded++
+		}
+	}
+	if res, err := s.Needs(context.Background(), Query{Text: "wafer"}); err != nil || len(res) != folded || folded == 0 {
+		t.Errorf("search of a folded title finds %d needs (%v), want %d", len(res), err, folded)
+	}
+}
+
+// A cache that is not the store's as it is now is not read: the store was
+// written since (a command between two sessions), another file was put in
+// its place (a restore), or the cache is damaged or cut short.
+func TestNeedCacheNotOfTheStoreIsNotRead(t *testing.T) {
+	cases := []struct {
+		name   string
+		change func(t *testing.T, dir string, old []byte)
+	}{
+		{"written since", func(t *testing.T, dir string, _ []byte) {
+			o := cacheOpts()
+			o.Lazy = true // a command: it writes, and holds no list to cache
+			s := openCacheTest(t, dir, o)
+			e := mustSaveEnterprise(t, s, newEnterprise("常州后加企业有限公司", "91320400MA1DEF9012", "320411"))
+			mustSaveNeed(t, s, newNeed(e.ID, "后加的需求"))
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"a session's saves, then a crash", func(t *testing.T, dir string, _ []byte) {
+			s := openCacheTest(t, dir, cacheOpts())
+			e := mustSaveEnterprise(t, s, newEnterprise("南通崩溃前企业有限公司", "91320600MA1GHI3456", "320602"))
+			mustSaveNeed(t, s, newNeed(e.ID, "崩溃前保存的需求"))
+			if err := s.db.Close(); err != nil { // killed: Close never ran
+				t.Fatal(err)
+			}
+		}},
+		{"an older copy of the file put back", func(t *testing.T, dir string, old []byte) {
+			if err := os.WriteFile(filepath.Join(dir, FileName), old, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"damaged", func(t *testing.T, dir string, _ []byte) {
+			p := filepath.Join(dir, CacheFileName)
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b[len(b)/2] ^= 0x40
+			if err := os.WriteFile(p, b, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"cut short", func(t *testing.T, dir string, _ []byte) {
+			p := filepath.Join(dir, CacheFileName)
+			st, err := os.Stat(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Truncate(p, st.Size()-20); err != nil {
+				t.Fatal(err)
+			}
+		}},
+		{"empty", func(t *testing.T, dir string, _ []byte) {
+			if err := os.WriteFile(filepath.Join(dir, CacheFileName), nil, 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := openCacheTest(t, dir, cacheOpts())
+			fillCacheStore(t, s)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			// The file as the first session left it; then a second
+			// session edits, so that its cache differs from the file.
+			old, err := os.ReadFile(filepath.Join(dir, FileName))
+			if err != nil {
+				t.Fatal(err)
+			}
+			s = openCacheTest(t, dir, cacheOpts())
+			l, _ := s.NeedList(context.Background())
+			n, err := s.Need(context.Background(), l.At(0).ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n.Values.Set("title", "第二次会话改的标题")
+			mustSaveNeed(t, s, n)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+
+			c.change(t, dir, old)
+
+			s = openCacheTest(t, dir, cacheOpts())
+			if s.mem.cached {
+				t.Fatal("Open read a cache that is not of the store as it is")
+			}
+			got, gotHays, _ := listOf(t, s)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.Remove(filepath.Join(dir, CacheFileName)); err != nil {
+				t.Fatal(err)
+			}
+			s = openCacheTest(t, dir, cacheOpts())
+			defer s.Close()
+			want, wantHays, _ := listOf(t, s)
+			if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(gotHays, wantHays) {
+				t.Errorf("the need list differs from a full read:\n got %v\nwant %v", got, want)
+			}
+		})
+	}
+}
+
+// A small store writes no cache, and an unencrypted one none at all (the
+// cache is sealed with the data key).
+func TestNeedCacheOnlyWhereItPays(t *testing.T) {
+	for name, opts := range map[string]Options{
+		"fewer needs than the minimum": testOpts(),
+		"unencrypted":                  {cacheMin: 1},
+	} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			s := openCacheTest(t, dir, opts)
+			fillCacheStore(t, s)
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := os.Stat(filepath.Join(dir, CacheFileName)); !os.IsNotExist(err) {
+				t.Errorf("a cache was written (%v)", err)
+			}
+		})
+	}
+}

@@ -92,8 +92,8 @@ func cacheAD(header []byte) []byte { return append([]byte("xunbang need list\x00
 // memory is not what the cache on disk already holds. It is called by
 // Close, with writeMu held.
 func (s *Store) writeNeedCache() error {
-	if !s.crypt.encrypted() || s.db.IsReadOnly() {
-		return nil // the cache is sealed with the data key
+	if !s.crypt.encrypted() || s.db.IsReadOnly() || s.cacheMin == 0 {
+		return nil // the cache is sealed with the data key; a command writes none
 	}
 	m := &s.mem
 	m.mu.RLock()

@@ -253,17 +253,24 @@ func TestNeedCacheNotOfTheStoreIsNotRead(t *testing.T) {
 	}
 }
 
-// A small store writes no cache, and an unencrypted one none at all (the
-// cache is sealed with the data key).
+// A small store writes no cache, an unencrypted one none at all (the
+// cache is sealed with the data key), nor does a command (a Lazy store),
+// even one that read the list.
 func TestNeedCacheOnlyWhereItPays(t *testing.T) {
+	lazy := cacheOpts()
+	lazy.Lazy = true
 	for name, opts := range map[string]Options{
 		"fewer needs than the minimum": testOpts(),
 		"unencrypted":                  {cacheMin: 1},
+		"a command":                    lazy,
 	} {
 		t.Run(name, func(t *testing.T) {
 			dir := t.TempDir()
 			s := openCacheTest(t, dir, opts)
 			fillCacheStore(t, s)
+			if _, err := s.NeedList(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			if err := s.Close(); err != nil {
 				t.Fatal(err)
 			}

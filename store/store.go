@@ -306,7 +306,9 @@ type Store struct {
 	// grow again from nothing; writeMu guards it.
 	spareBatch *writeBatch
 	mem        memory
-	// cacheMin is the fewest needs whose list Close caches.
+	// cacheMin is the fewest needs whose list Close caches; 0 when the
+	// store was opened Lazy: a command does not spend its time on the
+	// window's cache.
 	cacheMin int
 	// gen counts the write transactions committed (by update), so that a
 	// staged import knows whether the store changed since it was staged.
@@ -360,6 +362,9 @@ func Open(ctx context.Context, dir string, opts Options) (*Store, error) {
 		optUser: opts.User, optTeam: opts.Team, user: opts.User, team: opts.Team,
 		osUser: osUserName(), crypt: plainCrypt, cacheMin: opts.cacheMin,
 		keyer: &keyer{src: opts.Key, account: opts.account, argon2: opts.argon2, now: opts.Now},
+	}
+	if opts.Lazy {
+		s.cacheMin = 0
 	}
 	if err := guard(path, func() error { return s.open(ctx, opts.ReadOnly, opts.Key, opts.Lazy) }); err != nil {
 		s.db.Close()

@@ -793,7 +793,8 @@ func TestForEach(t *testing.T) {
 }
 
 // ScanNeeds hands every need's summary out in id order, and the need
-// itself (as Need reads it) only when read asks for it.
+// itself (as Need reads it, its current revision however many came
+// before) only when read asks for it.
 func TestScanNeeds(t *testing.T) {
 	s, _ := openTest(t)
 	e := mustSaveEnterprise(t, s, newEnterprise("甲公司", "", "320500"))
@@ -809,7 +810,23 @@ func TestScanNeeds(t *testing.T) {
 	if _, err := s.Import(bg, nil, needs, ImportOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// Revisions before the current one, more of them than the scan steps
+	// over before it seeks, and fewer.
 	sums, err := s.Needs(bg, Query{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, x := range sums[:40] {
+		n, err := s.Need(bg, x.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for r := range []int{0, 1, rowSteps + 3, 2, 0}[i%5] {
+			n.Values.Set("problem", fmt.Sprintf("第%d次修改。", r))
+			mustSaveNeed(t, s, n)
+		}
+	}
+	sums, err = s.Needs(bg, Query{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1069,5 +1086,30 @@ func TestDeleteMetaPrefix(t *testing.T) {
 	err := s.Update(bg, func(tx *Tx) error { _, err := tx.DeleteMetaPrefix(""); return err })
 	if !errors.Is(err, ErrInvalid) {
 		t.Errorf("DeleteMetaPrefix(\"\") = %v", err)
+	}
+}
+
+// ForEachEnterprise hands out every enterprise as Enterprise reads it, its
+// current revision however many came before.
+func TestForEachEnterpriseCurrentRevision(t *testing.T) {
+	s, _ := openTest(t)
+	for i := range 30 {
+		e := mustSaveEnterprise(t, s, newEnterprise(fmt.Sprintf("企业%02d有限公司", i), "", "320500"))
+		for r := range []int{0, 1, rowSteps + 3, 2}[i%4] {
+			e.Values.Set("address", fmt.Sprintf("第%d次修改的地址", r))
+			mustSaveEnterprise(t, s, e)
+		}
+	}
+	seen := 0
+	err := s.ForEachEnterprise(bg, func(e *forms.Enterprise) error {
+		seen++
+		stored, err := s.Enterprise(bg, e.ID)
+		if err != nil || !reflect.DeepEqual(e, stored) {
+			t.Errorf("enterprise %s: %+v, Enterprise reads %+v (%v)", e.ID, e, stored, err)
+		}
+		return nil
+	})
+	if err != nil || seen != 30 {
+		t.Errorf("ForEachEnterprise saw %d of 30: %v", seen, err)
 	}
 }

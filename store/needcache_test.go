@@ -78,6 +78,7 @@ func TestNeedCacheGivesWhatAFullReadGives(t *testing.T) {
 	dir := t.TempDir()
 	s := openCacheTest(t, dir, cacheOpts())
 	fillCacheStore(t, s)
+	firstSums, firstHays, firstEnts := listOf(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +92,9 @@ func TestNeedCacheGivesWhatAFullReadGives(t *testing.T) {
 	if !s.mem.cached {
 		t.Fatal("Open read every need although nothing was written since the cache")
 	}
-	wantSums, wantHays, wantEnts := listOf(t, s)
+	if gotSums, gotHays, gotEnts := listOf(t, s); !reflect.DeepEqual(gotSums, firstSums) || !reflect.DeepEqual(gotHays, firstHays) || !reflect.DeepEqual(gotEnts, firstEnts) {
+		t.Fatalf("the list read from the cache differs from the one cached:\n got %v\nwant %v", gotSums, firstSums)
+	}
 	e2 := mustSaveEnterprise(t, s, newEnterprise("无锡新材料科技有限公司", "91320200MA1ABC5678", "320214"))
 	mustSaveNeed(t, s, newNeed(e2.ID, "Graphene 导热膜量产"))
 	l, _ := s.NeedList(context.Background())
@@ -101,7 +104,7 @@ func TestNeedCacheGivesWhatAFullReadGives(t *testing.T) {
 	}
 	edited.Values.Set("title", "改过的标题 ＸＹＺ")
 	mustSaveNeed(t, s, edited)
-	wantSums, wantHays, wantEnts = listOf(t, s)
+	wantSums, wantHays, wantEnts := listOf(t, s)
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}

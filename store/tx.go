@@ -194,20 +194,6 @@ func (tx *Tx) Need(id string) (*forms.Need, error) {
 	return decodeNeed(id, v)
 }
 
-// needRow returns the opened revision row of the need h heads.
-func (tx *Tx) needRow(h *needHead, o *opener) ([]byte, error) {
-	k := seqKey(h.ID, h.RevSeq)
-	v := tx.get(needRevisionsBucket, k)
-	if v == nil {
-		return nil, fmt.Errorf("need %s: revision row %d missing: %w", h.ID, h.RevSeq, ErrCorrupt)
-	}
-	p, err := o.open(needRevisionsBucket, k, v)
-	if err != nil {
-		return nil, fmt.Errorf("need %s: %w", h.ID, err)
-	}
-	return p, nil
-}
-
 // decodeNeed decodes a revision row, which the store wrote: straight
 // through forms' decoder (json.Unmarshal would first check the whole row
 // once more).

@@ -95,18 +95,19 @@ func (s *Store) writeNeedCache() error {
 	if !s.crypt.encrypted() || s.db.IsReadOnly() || s.cacheMin == 0 {
 		return nil // the cache is sealed with the data key; a command writes none
 	}
+	// Memory does not change meanwhile: Close holds writeMu, which every
+	// commit (and so every change of memory) takes.
 	m := &s.mem
 	m.mu.RLock()
 	worth := m.loadedAll && !m.cached && len(m.sums) >= s.cacheMin
-	var text, raw []byte
-	if worth {
-		text, raw = m.cacheBytes()
-	}
 	m.mu.RUnlock()
 	if !worth {
 		return nil
 	}
-	h := cacheHeader{textLen: uint64(len(text)), rawLen: uint64(len(raw))}
+	m.mu.RLock()
+	text, textLen, raw := m.cacheLayout()
+	m.mu.RUnlock()
+	h := cacheHeader{textLen: uint64(textLen), rawLen: uint64(len(raw))}
 	copy(h.gen[:], keys.Random(len(h.gen)))
 	err := s.rawUpdate(context.Background(), func(btx *bolt.Tx) error {
 		h.txid = uint64(btx.ID())
@@ -121,7 +122,9 @@ func (s *Store) writeNeedCache() error {
 		if _, err := w.Write(header); err != nil {
 			return err
 		}
-		return keys.SealStream(w, io.MultiReader(bytes.NewReader(text), bytes.NewReader(raw)), s.crypt.file, cacheAD(header))
+		m.mu.RLock() // text reads memory as it goes
+		defer m.mu.RUnlock()
+		return keys.SealStream(w, io.MultiReader(text, bytes.NewReader(raw)), s.crypt.file, cacheAD(header))
 	})
 	if err != nil {
 		return fmt.Errorf("need list cache: %w", err)
@@ -132,15 +135,20 @@ func (s *Store) writeNeedCache() error {
 	return nil
 }
 
-// cacheBytes lays memory out for the cache: the texts (kept as they are
-// by the reader) and the rest (read, then dropped). Needs go in id order,
-// as Open's full read puts them. Per need, the texts are title ‖ 0 ‖
-// enterprise name ‖ (0 ‖ keyword)… ‖ id ‖ platform URL ‖ comment, then the
-// folded search text when folding changed it; the rest holds their
+// cacheLayout lays memory out for the cache: the texts (kept as they are
+// by the reader), given as a reader that makes them as it is read, and
+// their exact length; and the rest (read, then dropped). Needs go in id
+// order, as Open's full read puts them. Per need, the texts are title ‖ 0
+// ‖ enterprise name ‖ (0 ‖ keyword)… ‖ id ‖ platform URL ‖ comment, then
+// the folded search text when folding changed it; the rest holds their
 // lengths, the enterprise (its place in the list of enterprises), codes
 // (indexes into a table of codes), flags, times and the revision's
 // sequence number.
-func (m *memory) cacheBytes() (text, raw []byte) {
+//
+// The texts are not made into one buffer first: 60 MB at 200,000 needs,
+// allocated in a process that holds the list, cost the collector more
+// than the writing.
+func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	order := make([]int32, len(m.sums))
 	for i := range order {
 		order[i] = int32(i)
@@ -168,42 +176,11 @@ func (m *memory) cacheBytes() (text, raw []byte) {
 		entList = append(entList, e.head)
 		entIdx[id] = uint64(len(entList))
 	}
-	// Both parts are sized first: growing them as they fill was half the
-	// work.
-	// (A folded search text of the raw text's length, upper case
-	// letters folded, is not foreseen: the buffer then grows once.)
-	size := 0
-	for i, s := range m.sums {
-		raw := len(s.Title) + 1 + len(s.EnterpriseName)
-		for _, k := range s.Keywords {
-			raw += 1 + len(k)
-		}
-		size += raw + len(s.ID) + len(s.Platform.URL) + len(s.Platform.Comment)
-		if len(m.hays[i]) != raw {
-			size += len(m.hays[i])
-		}
-	}
-	t := bytes.NewBuffer(make([]byte, 0, size))
-	w := headWriter{b: make([]byte, 0, 64*len(order))}
+	w := headWriter{b: make([]byte, 0, 48*len(order))}
 	uv := func(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
 	for _, i := range order {
 		s, hay := m.sums[i], m.hays[i]
-		start := t.Len()
-		t.WriteString(s.Title)
-		t.WriteByte(0)
-		t.WriteString(s.EnterpriseName)
-		for _, k := range s.Keywords {
-			t.WriteByte(0)
-			t.WriteString(k)
-		}
-		raw := t.Bytes()[start:]
-		shared := string(raw) == hay
-		t.WriteString(s.ID)
-		t.WriteString(s.Platform.URL)
-		t.WriteString(s.Platform.Comment)
-		if !shared {
-			t.WriteString(hay)
-		}
+		textLen += cacheTextLen(s, hay)
 		uv(uint64(len(s.Title)))
 		uv(uint64(len(s.EnterpriseName)))
 		uv(uint64(len(s.Keywords)))
@@ -213,7 +190,7 @@ func (m *memory) cacheBytes() (text, raw []byte) {
 		uv(uint64(len(s.ID)))
 		uv(uint64(len(s.Platform.URL)))
 		uv(uint64(len(s.Platform.Comment)))
-		if shared {
+		if hayIsRaw(s, hay) {
 			uv(0)
 		} else {
 			uv(uint64(len(hay)) + 1)
@@ -250,7 +227,86 @@ func (m *memory) cacheBytes() (text, raw []byte) {
 	}
 	w.strs(table)
 	uv(uint64(len(order)))
-	return t.Bytes(), append(w.b, needs...)
+	return &cacheText{m: m, order: order}, textLen, append(w.b, needs...)
+}
+
+// hayIsRaw reports whether a need's search text is its title, enterprise
+// name and keywords as they are, joined by 0 (folding changed nothing):
+// the cache then keeps it once.
+func hayIsRaw(s *Summary, hay string) bool {
+	rest, ok := strings.CutPrefix(hay, s.Title)
+	if !ok || rest == "" || rest[0] != 0 {
+		return false
+	}
+	if rest, ok = strings.CutPrefix(rest[1:], s.EnterpriseName); !ok {
+		return false
+	}
+	for _, k := range s.Keywords {
+		if rest == "" || rest[0] != 0 {
+			return false
+		}
+		if rest, ok = strings.CutPrefix(rest[1:], k); !ok {
+			return false
+		}
+	}
+	return rest == ""
+}
+
+// cacheTextLen is the length of a need's texts in the cache.
+func cacheTextLen(s *Summary, hay string) int {
+	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(s.Platform.URL) + len(s.Platform.Comment)
+	for _, k := range s.Keywords {
+		n += 1 + len(k)
+	}
+	if !hayIsRaw(s, hay) {
+		n += len(hay)
+	}
+	return n
+}
+
+// appendCacheText appends a need's texts in the cache.
+func appendCacheText(b []byte, s *Summary, hay string) []byte {
+	b = append(b, s.Title...)
+	b = append(b, 0)
+	b = append(b, s.EnterpriseName...)
+	for _, k := range s.Keywords {
+		b = append(b, 0)
+		b = append(b, k...)
+	}
+	b = append(b, s.ID...)
+	b = append(b, s.Platform.URL...)
+	b = append(b, s.Platform.Comment...)
+	if !hayIsRaw(s, hay) {
+		b = append(b, hay...)
+	}
+	return b
+}
+
+// cacheText makes the cache's texts as they are read, some 64 KiB at a
+// time.
+type cacheText struct {
+	m        *memory
+	order    []int32
+	next     int
+	buf      []byte
+	consumed int
+}
+
+func (c *cacheText) Read(p []byte) (int, error) {
+	for c.consumed == len(c.buf) {
+		if c.next == len(c.order) {
+			return 0, io.EOF
+		}
+		c.buf, c.consumed = c.buf[:0], 0
+		for c.next < len(c.order) && len(c.buf) < 64<<10 {
+			i := c.order[c.next]
+			c.buf = appendCacheText(c.buf, c.m.sums[i], c.m.hays[i])
+			c.next++
+		}
+	}
+	n := copy(p, c.buf[c.consumed:])
+	c.consumed += n
+	return n, nil
 }
 
 // needCache is what readNeedCache gives load.

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -284,4 +285,54 @@ func TestNeedCacheOnlyWhereItPays(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzParseNeedCache: whatever the plain parts of a cache hold, parsing
+// them ends in an error or in summaries whose texts lie within the texts
+// read, never in a panic. (The parts are sealed, so only the program writes
+// them; this guards against a writer and a reader that disagree.)
+func FuzzParseNeedCache(f *testing.F) {
+	dir := f.TempDir()
+	s, err := Open(context.Background(), dir, cacheOpts())
+	if err != nil {
+		f.Fatal(err)
+	}
+	e := mustSaveEnterprise(f, s, newEnterprise("苏州ＡＢＣ精密机械有限公司", "91320500MA1XYZ1234", "320505"))
+	for i := range 3 {
+		n := newNeed(e.ID, fmt.Sprintf("MEMS Ｗafer 封装 %d", i))
+		if i == 1 {
+			n.Platform = forms.Platform{State: "已发布", URL: "https://example.org/n/1", UpdatedAt: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
+			n.Status = forms.StatusPublished
+		}
+		mustSaveNeed(f, s, n)
+	}
+	s.mem.mu.RLock()
+	text, _, raw := s.mem.cacheLayout()
+	s.mem.mu.RUnlock()
+	s.Close()
+	tb, err := io.ReadAll(text)
+	if err != nil {
+		f.Fatal(err)
+	}
+	if c, err := parseNeedCache(string(tb), raw); err != nil || len(c.sums) != 3 {
+		f.Fatalf("the layout of three needs does not parse: %v", err)
+	}
+	f.Add(tb, raw)
+	f.Add(tb[:len(tb)/2], raw)
+	f.Add(tb, raw[:len(raw)-3])
+	f.Add([]byte{}, []byte{0, 0, 0})
+	f.Fuzz(func(t *testing.T, text, raw []byte) {
+		c, err := parseNeedCache(string(text), raw)
+		if err != nil {
+			return
+		}
+		if len(c.sums) != len(c.hays) {
+			t.Fatalf("%d summaries, %d search texts", len(c.sums), len(c.hays))
+		}
+		for i, sum := range c.sums {
+			if len(sum.Title)+len(sum.ID)+len(c.hays[i]) > 2*len(text)+len(raw) {
+				t.Fatalf("need %d: texts longer than what was read", i)
+			}
+		}
+	})
 }

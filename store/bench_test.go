@@ -293,6 +293,9 @@ func BenchmarkOpen(b *testing.B) {
 				b.Run(map[bool]string{false: "uncached", true: "cached"}[cached], func(b *testing.B) {
 					opts := testOpts()
 					opts.cacheMin = size + 1
+					if err := os.Remove(filepath.Join(dir, CacheFileName)); err != nil && !os.IsNotExist(err) {
+						b.Fatal(err)
+					}
 					if cached {
 						opts.cacheMin = 1
 						s, err := Open(bg, dir, opts)

@@ -314,6 +314,17 @@ func BenchmarkOpen(b *testing.B) {
 						}
 						s.Close()
 					}
+					// What the open store keeps in memory, per need.
+					h0 := liveHeap()
+					s, err := Open(bg, dir, opts)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if _, err := s.NeedList(bg); err != nil {
+						b.Fatal(err)
+					}
+					b.ReportMetric(float64(liveHeap()-h0)/float64(size), "heap-B/need")
+					s.Close()
 				})
 			}
 			// Writing the cache at Close.
@@ -335,17 +346,6 @@ func BenchmarkOpen(b *testing.B) {
 					}
 				}
 			})
-			// What the open store keeps in memory, per need.
-			h0 := liveHeap()
-			s, err := Open(bg, dir, testOpts())
-			if err != nil {
-				b.Fatal(err)
-			}
-			if _, err := s.NeedList(bg); err != nil {
-				b.Fatal(err)
-			}
-			b.ReportMetric(float64(liveHeap()-h0)/float64(size), "heap-B/need")
-			s.Close()
 		})
 	}
 }

@@ -222,6 +222,12 @@ func (tx *Tx) Enterprise(id string) (*forms.Enterprise, error) {
 	if v == nil {
 		return nil, fmt.Errorf("enterprise %s: revision row %d missing: %w", id, h.RevSeq, ErrCorrupt)
 	}
+	return decodeEnterprise(id, v)
+}
+
+// decodeEnterprise decodes a revision row of an enterprise, as decodeNeed
+// one of a need.
+func decodeEnterprise(id string, v []byte) (*forms.Enterprise, error) {
 	e := new(forms.Enterprise)
 	if err := e.UnmarshalJSON(v); err != nil {
 		return nil, fmt.Errorf("enterprise %s: decode: %v: %w", id, err, ErrCorrupt)

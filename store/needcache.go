@@ -100,13 +100,18 @@ func (s *Store) writeNeedCache() error {
 	m := &s.mem
 	m.mu.RLock()
 	worth := m.loadedAll && !m.cached && len(m.sums) >= s.cacheMin
+	var (
+		text    io.Reader
+		textLen int
+		raw     []byte
+	)
+	if worth {
+		text, textLen, raw = m.cacheLayout()
+	}
 	m.mu.RUnlock()
 	if !worth {
 		return nil
 	}
-	m.mu.RLock()
-	text, textLen, raw := m.cacheLayout()
-	m.mu.RUnlock()
 	h := cacheHeader{textLen: uint64(textLen), rawLen: uint64(len(raw))}
 	copy(h.gen[:], keys.Random(len(h.gen)))
 	err := s.rawUpdate(context.Background(), func(btx *bolt.Tx) error {
@@ -178,9 +183,11 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	}
 	w := headWriter{b: make([]byte, 0, 48*len(order))}
 	uv := func(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
-	for _, i := range order {
+	folded := make([]bool, len(order)) // by place in order: the search text is kept apart
+	for at, i := range order {
 		s, hay := m.sums[i], m.hays[i]
-		textLen += cacheTextLen(s, hay)
+		folded[at] = !hayIsRaw(s, hay)
+		textLen += cacheTextLen(s, hay, folded[at])
 		uv(uint64(len(s.Title)))
 		uv(uint64(len(s.EnterpriseName)))
 		uv(uint64(len(s.Keywords)))
@@ -190,10 +197,10 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 		uv(uint64(len(s.ID)))
 		uv(uint64(len(s.Platform.URL)))
 		uv(uint64(len(s.Platform.Comment)))
-		if hayIsRaw(s, hay) {
-			uv(0)
-		} else {
+		if folded[at] {
 			uv(uint64(len(hay)) + 1)
+		} else {
+			uv(0)
 		}
 		// The enterprise by its place in the list (from 1), or 0 and
 		// its id.
@@ -227,7 +234,7 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	}
 	w.strs(table)
 	uv(uint64(len(order)))
-	return &cacheText{m: m, order: order}, textLen, append(w.b, needs...)
+	return &cacheText{m: m, order: order, folded: folded}, textLen, append(w.b, needs...)
 }
 
 // hayIsRaw reports whether a need's search text is its title, enterprise
@@ -252,20 +259,22 @@ func hayIsRaw(s *Summary, hay string) bool {
 	return rest == ""
 }
 
-// cacheTextLen is the length of a need's texts in the cache.
-func cacheTextLen(s *Summary, hay string) int {
+// cacheTextLen is the length of a need's texts in the cache; folded says
+// its search text is kept apart (not hayIsRaw).
+func cacheTextLen(s *Summary, hay string, folded bool) int {
 	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(s.Platform.URL) + len(s.Platform.Comment)
 	for _, k := range s.Keywords {
 		n += 1 + len(k)
 	}
-	if !hayIsRaw(s, hay) {
+	if folded {
 		n += len(hay)
 	}
 	return n
 }
 
-// appendCacheText appends a need's texts in the cache.
-func appendCacheText(b []byte, s *Summary, hay string) []byte {
+// appendCacheText appends a need's texts in the cache, as cacheTextLen
+// counts them.
+func appendCacheText(b []byte, s *Summary, hay string, folded bool) []byte {
 	b = append(b, s.Title...)
 	b = append(b, 0)
 	b = append(b, s.EnterpriseName...)
@@ -276,7 +285,7 @@ func appendCacheText(b []byte, s *Summary, hay string) []byte {
 	b = append(b, s.ID...)
 	b = append(b, s.Platform.URL...)
 	b = append(b, s.Platform.Comment...)
-	if !hayIsRaw(s, hay) {
+	if folded {
 		b = append(b, hay...)
 	}
 	return b
@@ -287,6 +296,7 @@ func appendCacheText(b []byte, s *Summary, hay string) []byte {
 type cacheText struct {
 	m        *memory
 	order    []int32
+	folded   []bool // cacheLayout's, by place in order
 	next     int
 	buf      []byte
 	consumed int
@@ -300,7 +310,7 @@ func (c *cacheText) Read(p []byte) (int, error) {
 		c.buf, c.consumed = c.buf[:0], 0
 		for c.next < len(c.order) && len(c.buf) < 64<<10 {
 			i := c.order[c.next]
-			c.buf = appendCacheText(c.buf, c.m.sums[i], c.m.hays[i])
+			c.buf = appendCacheText(c.buf, c.m.sums[i], c.m.hays[i], c.folded[c.next])
 			c.next++
 		}
 	}

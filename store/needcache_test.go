@@ -53,6 +53,19 @@ func listOf(t *testing.T, s *Store) (map[string]Summary, map[string]string, map[
 	return sums, hays, ents
 }
 
+// rewriteCache replaces the cache in dir with what change makes of it.
+func rewriteCache(t *testing.T, dir string, change func([]byte) []byte) {
+	t.Helper()
+	p := filepath.Join(dir, CacheFileName)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, change(b), 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // readInFull returns what listOf gives of the store in dir read in full:
 // its cache removed first.
 func readInFull(t *testing.T, dir string) (map[string]Summary, map[string]string, map[string]string) {
@@ -189,30 +202,13 @@ func TestNeedCacheNotOfTheStoreIsNotRead(t *testing.T) {
 			}
 		}},
 		{"damaged", func(t *testing.T, dir string, _ []byte) {
-			p := filepath.Join(dir, CacheFileName)
-			b, err := os.ReadFile(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			b[len(b)/2] ^= 0x40
-			if err := os.WriteFile(p, b, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			rewriteCache(t, dir, func(b []byte) []byte { b[len(b)/2] ^= 0x40; return b })
 		}},
 		{"cut short", func(t *testing.T, dir string, _ []byte) {
-			p := filepath.Join(dir, CacheFileName)
-			st, err := os.Stat(p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if err := os.Truncate(p, st.Size()-20); err != nil {
-				t.Fatal(err)
-			}
+			rewriteCache(t, dir, func(b []byte) []byte { return b[:len(b)-20] })
 		}},
 		{"empty", func(t *testing.T, dir string, _ []byte) {
-			if err := os.WriteFile(filepath.Join(dir, CacheFileName), nil, 0o600); err != nil {
-				t.Fatal(err)
-			}
+			rewriteCache(t, dir, func([]byte) []byte { return nil })
 		}},
 	}
 	for _, c := range cases {

@@ -134,6 +134,9 @@ func (s *Store) DailyBackup(ctx context.Context, keep int) (DailyResult, error) 
 			res.BackupInfo = last
 			break
 		}
+		if err := s.checkHeads(ctx); err != nil {
+			return res, fmt.Errorf("daily backup: %w", err)
+		}
 		if err := s.Backup(ctx, path); err != nil {
 			return res, fmt.Errorf("daily backup: %w", err)
 		}
@@ -146,6 +149,32 @@ func (s *Store) DailyBackup(ctx context.Context, keep int) (DailyResult, error) 
 		return res, fmt.Errorf("daily backup: %w", err)
 	}
 	return res, nil
+}
+
+// checkHeads opens every head the need list is made of (the needs' and
+// the enterprises' summaries), as reading the list in full at Open does: a
+// list read from its cache (CacheFileName) did not look at them, so a
+// head damaged since is found here, before the file is copied over the
+// good backups, and said as any damage is (*DamagedError).
+func (s *Store) checkHeads(ctx context.Context) error {
+	return guard(s.path, func() error {
+		return s.db.View(func(btx *bolt.Tx) error {
+			o := &opener{c: s.crypt}
+			for _, b := range [][]byte{enterpriseSummariesBucket, needSummariesBucket} {
+				err := btx.Bucket(b).ForEach(func(k, v []byte) error {
+					_, err := o.open(b, k, v)
+					return err
+				})
+				if err != nil {
+					return err
+				}
+				if err := ctx.Err(); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	})
 }
 
 // sameAs reports whether the bbolt file at path is a copy of the data file

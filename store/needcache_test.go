@@ -1,7 +1,9 @@
 package store
 
 import (
+	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -10,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"github.com/xunbang/xunbang/forms"
 )
@@ -331,4 +335,56 @@ func FuzzParseNeedCache(f *testing.F) {
 			}
 		}
 	})
+}
+
+// A head damaged after the cache was written (the bytes changed, the
+// transaction id not) is not seen by a start that reads the cache; the
+// daily backup looks at every head before it copies the file, says the
+// damage, and copies nothing.
+func TestNeedCacheDamagedHeadFoundByTheDailyBackup(t *testing.T) {
+	dir := t.TempDir()
+	s := openCacheTest(t, dir, cacheOpts())
+	fillCacheStore(t, s)
+	l, _ := s.NeedList(context.Background())
+	id := l.At(0).ID
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The sealed head of one need, found in the file and changed there.
+	db, err := bolt.Open(filepath.Join(dir, FileName), 0o600, &bolt.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sealed []byte
+	_ = db.View(func(btx *bolt.Tx) error {
+		sealed = bytes.Clone(btx.Bucket(needSummariesBucket).Get([]byte(id)))
+		return nil
+	})
+	db.Close()
+	file, err := os.ReadFile(filepath.Join(dir, FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := bytes.Index(file, sealed)
+	if sealed == nil || at < 0 {
+		t.Fatalf("the head of need %s is not in the file as stored", id)
+	}
+	file[at+len(sealed)/2] ^= 0x40
+	if err := os.WriteFile(filepath.Join(dir, FileName), file, 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	s = openCacheTest(t, dir, cacheOpts())
+	defer s.Close()
+	if !s.mem.cached {
+		t.Fatal("the start did not read the cache")
+	}
+	_, err = s.DailyBackup(context.Background(), 3)
+	var de *DamagedError
+	if !errors.As(err, &de) {
+		t.Fatalf("DailyBackup of a file with a damaged head: %v, want a DamagedError", err)
+	}
+	if l, _ := filepath.Glob(filepath.Join(dir, BackupDir, "*")); len(l) != 0 {
+		t.Errorf("a damaged file was backed up: %v", l)
+	}
 }

@@ -73,4 +73,15 @@ func TestDailyBackupAwayFromTheStart(t *testing.T) {
 	if !strings.Contains(s.backup.Text, "自动备份失败") || !strings.Contains(s.backup.Text, "no space left") {
 		t.Errorf("after a failed backup the strip says %q", s.backup.Text)
 	}
+
+	// A long failure (a damaged file, and how to restore it) is cut short
+	// in the strip: the window does not grow wider than a 1024-pixel screen.
+	long := strings.Repeat("数据文件已损坏，请从备份恢复。", 20)
+	s.showBackup(time.Time{}, long)
+	if !strings.Contains(s.backup.Text, long) {
+		t.Errorf("the strip's backup word %q lost the failure", s.backup.Text)
+	}
+	if w := s.content.MinSize().Width; w > 1000 {
+		t.Errorf("with a long backup failure the strip needs %.0f px of width", w)
+	}
 }

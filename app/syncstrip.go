@@ -90,11 +90,18 @@ func newSyncStrip(u *ui) *syncStrip {
 	s.conflicts.Hide()
 	s.backup = widget.NewLabel("")
 	s.backup.Importance = widget.LowImportance
+	// A failure says why (a damaged file, and how to restore it, is
+	// long): cut short here, the window never grows wider than the screen
+	// for it. A damaged file is also said in full in a dialog.
+	s.backup.Truncation = fyne.TextTruncateEllipsis
 	s.backup.Hide() // until the backups folder has been looked at
 	icon := widget.NewIcon(theme.StorageIcon())
+	// The backup's word and a sync problem share what the left and right
+	// groups leave (a grid lays out only what shows).
 	s.content = onBackground(container.NewVBox(widget.NewSeparator(), container.NewBorder(nil, nil,
-		container.NewHBox(icon, s.pending, s.last, s.retry, s.backup),
-		container.NewHBox(s.refused, s.conflicts, s.connect, s.syncNow), s.problem)))
+		container.NewHBox(icon, s.pending, s.last, s.retry),
+		container.NewHBox(s.refused, s.conflicts, s.connect, s.syncNow),
+		container.NewGridWithRows(1, s.backup, s.problem))))
 	return s
 }
 

@@ -120,14 +120,14 @@ func TestNeedListAtLaptopWidth(t *testing.T) {
 	for i := range l.rows {
 		l.updateRow(i, row)
 		s := l.index.sum(l.rows[i])
-		want := s.Platform.URL != ""
+		want := s.Platform.Or().URL != ""
 		if want {
 			withURL++
 		} else {
 			without++
 		}
 		if cell.link.Visible() != want {
-			t.Fatalf("row %d (%s): menu button shown %v, public address %q", i, s.Title, cell.link.Visible(), s.Platform.URL)
+			t.Fatalf("row %d (%s): menu button shown %v, public address %q", i, s.Title, cell.link.Visible(), s.Platform.Or().URL)
 		}
 		if want {
 			if lab := cell.label; lab.Size().Width+0.5 < fitWidth([]string{"已发布"}) {

@@ -296,14 +296,14 @@ func (c *verdictCell) CreateRenderer() fyne.WidgetRenderer { return widget.NewSi
 func (c *verdictCell) show(s *store.Summary) {
 	n := &forms.Need{ID: s.ID, Status: s.Status, Platform: s.Platform.AsPlatform()}
 	text, imp := "", widget.MediumImportance
-	if s.Platform.State != "" {
+	if n.Platform.State != "" {
 		word, _ := verdictState(n.Platform, c.u.lang)
 		text, imp = word, widget.SuccessImportance
 		if verdictClash(n, c.u.lang) != "" {
 			text, imp = lang.L("verdict.list.clash", map[string]any{"State": word}), widget.WarningImportance
 		}
-		if s.Platform.Comment != "" {
-			text += "：" + s.Platform.Comment
+		if n.Platform.Comment != "" {
+			text += "：" + n.Platform.Comment
 		}
 	}
 	if c.label.Text != text || c.label.Importance != imp {

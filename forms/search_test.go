@@ -14,6 +14,10 @@ func TestFoldSearch(t *testing.T) {
 		{"ＰＬＭ　软件", "plm 软件"},
 		{"【重点】需求", "[重点]需求"},
 		{"〔2024〕", "[2024]"},
+		// Chinese signs keep their full width; the others fold to ASCII.
+		{"评估（二期）：液冷，储能；是否？是！", "评估（二期）：液冷，储能；是否？是！"},
+		{"评估(二期):液冷,储能;是否?是!", "评估（二期）：液冷，储能；是否？是！"},
+		{"φ０．５ｍｍ／Ｍ８－Ｍ１２", "φ0.5mm/m8-m12"},
 		{"ÄÖÜ", "äöü"},
 		// Chinese passed over by bytes, beside what folds
 		{"碳化硅ABC衬底Ｄ", "碳化硅abc衬底d"},
@@ -24,22 +28,33 @@ func TestFoldSearch(t *testing.T) {
 		if got := FoldSearch(tc.in); got != tc.want {
 			t.Errorf("FoldSearch(%q) = %q, want %q", tc.in, got, tc.want)
 		}
-		// The same as lower-casing what Fold gives.
-		if got, want := FoldSearch(tc.in), strings.ToLower(Fold(tc.in)); got != want {
-			t.Errorf("FoldSearch(%q) = %q, ToLower(Fold) = %q", tc.in, got, want)
-		}
+		checkFoldsAsFold(t, tc.in)
+	}
+}
+
+// checkFoldsAsFold checks that FoldSearch folds s as lower-casing Fold
+// does: into the same class (what it gives lower-folds as s does), to the
+// class's one text (s folds as its lower-folded text does).
+func checkFoldsAsFold(t *testing.T, s string) {
+	t.Helper()
+	want := strings.ToLower(Fold(s))
+	got := FoldSearch(s)
+	if strings.ToLower(Fold(got)) != want {
+		t.Errorf("FoldSearch(%q) = %q, which lower-folds to %q, not %q", s, got, strings.ToLower(Fold(got)), want)
+	}
+	if other := FoldSearch(want); other != got {
+		t.Errorf("FoldSearch(%q) = %q but FoldSearch(%q) = %q", s, got, want, other)
+	}
+	if again := FoldSearch(got); again != got {
+		t.Errorf("FoldSearch is not idempotent on %q: %q", got, again)
 	}
 }
 
 func FuzzFoldSearch(f *testing.F) {
-	for _, s := range []string{"ＰＬＭ", "【A】", "abc", "Σ", "\xff", "碳化A硅", "硅\xe9\xbf", "\u3400\u33ff"} {
+	for _, s := range []string{"ＰＬＭ", "【A】", "abc", "Σ", "\xff", "碳化A硅", "硅\xe9\xbf", "\u3400\u33ff", "（二期）", "(a,b)"} {
 		f.Add(s)
 	}
-	f.Fuzz(func(t *testing.T, s string) {
-		if got, want := FoldSearch(s), strings.ToLower(Fold(s)); got != want {
-			t.Errorf("FoldSearch(%q) = %q, ToLower(Fold) = %q", s, got, want)
-		}
-	})
+	f.Fuzz(func(t *testing.T, s string) { checkFoldsAsFold(t, s) })
 }
 
 func TestSearchText(t *testing.T) {

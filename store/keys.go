@@ -264,10 +264,11 @@ func (h *needHead) encode() []byte {
 	w.str(h.Team)
 	w.bool(h.HasConfirmation)
 	// Added in schema 3; a head without them has no verdict.
-	w.str(h.Platform.State)
-	w.str(h.Platform.URL)
-	w.str(h.Platform.Comment)
-	w.time(h.Platform.UpdatedAt)
+	v := h.Platform.Or()
+	w.str(v.State)
+	w.str(v.URL)
+	w.str(v.Comment)
+	w.time(v.UpdatedAt)
 	return w.b
 }
 
@@ -297,10 +298,12 @@ func decodeNeedHead(b []byte) (*needHead, error) {
 	h.Team = r.str()
 	h.HasConfirmation = r.bool()
 	if r.err == nil && len(r.s) > 0 {
-		h.Platform.State = r.str()
-		h.Platform.URL = r.str()
-		h.Platform.Comment = r.str()
-		h.Platform.UpdatedAt = r.time()
+		var v Verdict
+		v.State = r.str()
+		v.URL = r.str()
+		v.Comment = r.str()
+		v.UpdatedAt = r.time()
+		h.Platform = verdictPtr(v)
 	}
 	if r.err != nil {
 		return nil, fmt.Errorf("need head: %v: %w", r.err, ErrCorrupt)

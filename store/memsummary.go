@@ -30,14 +30,16 @@ const (
 	textBlock    = 1 << 20
 	sumBlock     = 4096
 	stringsBlock = 8192
+	verdictBlock = 1024
 )
 
 // arenas hands out the memory of summaries. Its methods are called with
 // memory.mu held for writing (or before memory is shared, at load).
 type arenas struct {
-	text strings.Builder // its buffer never grows: strings already handed out share it
-	sums []Summary
-	strs []string
+	text     strings.Builder // its buffer never grows: strings already handed out share it
+	sums     []Summary
+	strs     []string
+	verdicts []Verdict
 	// codes holds one copy of each short code summaries repeat (status,
 	// type, visibility, region, tech field): a few hundred strings for
 	// any number of needs.
@@ -67,6 +69,19 @@ func (a *arenas) summary() *Summary {
 	}
 	a.sums = a.sums[:len(a.sums)+1]
 	return &a.sums[len(a.sums)-1]
+}
+
+// verdict returns v in the current block of verdicts, nil for the zero
+// verdict (most needs have none).
+func (a *arenas) verdict(v Verdict) *Verdict {
+	if v == (Verdict{}) {
+		return nil
+	}
+	if len(a.verdicts) == cap(a.verdicts) {
+		a.verdicts = make([]Verdict, 0, verdictBlock)
+	}
+	a.verdicts = append(a.verdicts, v)
+	return &a.verdicts[len(a.verdicts)-1]
 }
 
 // strings returns a slice of n strings, nil when n is 0. Its capacity is n:
@@ -268,7 +283,7 @@ func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, 
 		ID: at(id), Title: at(title), EnterpriseID: eid, EnterpriseName: at(entName),
 		Status: forms.Status(a.code(f.status)), NeedType: a.code(f.needType), Region: a.code(f.region),
 		Visibility: forms.Visibility(a.code(f.vis)), Confirmed: f.confirmed, UpdatedAt: f.updated,
-		Platform: Verdict{State: a.code(f.pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated},
+		Platform: a.verdict(Verdict{State: a.code(f.pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated}),
 		revSeq:   f.revSeq,
 	}
 	if s.TechFields = a.strings(len(f.tech)); s.TechFields != nil {

@@ -268,8 +268,8 @@ func TestMigrateSchema2Outbox(t *testing.T) {
 		t.Errorf("stats: %+v", st)
 	}
 	l, _ := s.Needs(bg, Query{Text: "已在平台发布"})
-	if len(l) != 1 || l[0].Platform.State != "已发布" || l[0].Platform.URL != "https://hub.example.cn/n/need-published" ||
-		l[0].Platform.Comment != "内容完整" || l[0].Platform.UpdatedAt.IsZero() {
+	if len(l) != 1 || l[0].Platform.Or().State != "已发布" || l[0].Platform.Or().URL != "https://hub.example.cn/n/need-published" ||
+		l[0].Platform.Or().Comment != "内容完整" || l[0].Platform.Or().UpdatedAt.IsZero() {
 		t.Errorf("verdict in the need list: %+v", l)
 	}
 	// A save after the migration folds into the queued entry.

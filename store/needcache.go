@@ -51,7 +51,7 @@ const cacheGenKey = "store.needlist.generation"
 // below it Open reads the store in a few milliseconds anyway.
 const defaultCacheMin = 2000
 
-var cacheMagic = [8]byte{'X', 'B', 'N', 'L', 0, 0, 0, 1}
+var cacheMagic = [8]byte{'X', 'B', 'N', 'L', 0, 0, 0, 2} // 2: search texts folded to （）：，；！？ (forms.FoldSearch)
 
 // cacheHeader is the cache file's plain header: magic, generation,
 // transaction id, and the lengths of the two plain parts (texts, then the
@@ -186,6 +186,7 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	folded := make([]bool, len(order)) // by place in order: the search text is kept apart
 	for at, i := range order {
 		s, hay := m.sums[i], m.hays[i]
+		v := s.Platform.Or()
 		folded[at] = !hayIsRaw(s, hay)
 		textLen += cacheTextLen(s, hay, folded[at])
 		uv(uint64(len(s.Title)))
@@ -195,8 +196,8 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 			uv(uint64(len(k)))
 		}
 		uv(uint64(len(s.ID)))
-		uv(uint64(len(s.Platform.URL)))
-		uv(uint64(len(s.Platform.Comment)))
+		uv(uint64(len(v.URL)))
+		uv(uint64(len(v.Comment)))
 		if folded[at] {
 			uv(uint64(len(hay)) + 1)
 		} else {
@@ -214,14 +215,14 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 		uv(code(s.NeedType))
 		uv(code(s.Region))
 		uv(code(string(s.Visibility)))
-		uv(code(s.Platform.State))
+		uv(code(v.State))
 		uv(uint64(len(s.TechFields)))
 		for _, f := range s.TechFields {
 			uv(code(f))
 		}
 		w.bool(s.Confirmed)
 		w.time(s.UpdatedAt)
-		w.time(s.Platform.UpdatedAt)
+		w.time(v.UpdatedAt)
 		uv(s.revSeq)
 	}
 	needs := w.b
@@ -262,7 +263,8 @@ func hayIsRaw(s *Summary, hay string) bool {
 // cacheTextLen is the length of a need's texts in the cache; folded says
 // its search text is kept apart (not hayIsRaw).
 func cacheTextLen(s *Summary, hay string, folded bool) int {
-	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(s.Platform.URL) + len(s.Platform.Comment)
+	v := s.Platform.Or()
+	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(v.URL) + len(v.Comment)
 	for _, k := range s.Keywords {
 		n += 1 + len(k)
 	}
@@ -282,9 +284,10 @@ func appendCacheText(b []byte, s *Summary, hay string, folded bool) []byte {
 		b = append(b, 0)
 		b = append(b, k...)
 	}
+	v := s.Platform.Or()
 	b = append(b, s.ID...)
-	b = append(b, s.Platform.URL...)
-	b = append(b, s.Platform.Comment...)
+	b = append(b, v.URL...)
+	b = append(b, v.Comment...)
 	if folded {
 		b = append(b, hay...)
 	}
@@ -478,8 +481,9 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		}
 		hay := text[start:pos]
 		s.ID = take(r.uvarint())
-		s.Platform.URL = take(r.uvarint())
-		s.Platform.Comment = take(r.uvarint())
+		var v Verdict
+		v.URL = take(r.uvarint())
+		v.Comment = take(r.uvarint())
 		if l := r.uvarint(); l > 0 {
 			hay = take(l - 1)
 		}
@@ -495,7 +499,7 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		s.NeedType = codeOf()
 		s.Region = codeOf()
 		s.Visibility = forms.Visibility(codeOf())
-		s.Platform.State = codeOf()
+		v.State = codeOf()
 		nTech := r.uvarint()
 		if nTech > uint64(len(r.b)) {
 			return nil, fmt.Errorf("need list cache: tech fields: %w", errShortHead)
@@ -507,7 +511,8 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		}
 		s.Confirmed = r.byte() == 1
 		s.UpdatedAt = r.time()
-		s.Platform.UpdatedAt = r.time()
+		v.UpdatedAt = r.time()
+		s.Platform = a.verdict(v)
 		s.revSeq = r.uvarint()
 		if r.err != nil || bad != nil {
 			return nil, fmt.Errorf("need list cache: %w", errors.Join(r.err, bad))

@@ -481,8 +481,8 @@ func TestNeedsQuery(t *testing.T) {
 	}
 	a := add(suzhou, "高精度MEMS压力传感器封装工艺", forms.StatusDraft, "00", []string{"04"}, []string{"传感器"})
 	b := add(kunshan, "数控机床主轴热变形补偿", forms.StatusToDiagnose, "02", []string{"05", "04"}, []string{"机床", "热误差"})
-	c := add(nanjing, "大尺寸光学镜片镀膜", forms.StatusToDiagnose, "00", []string{"01"}, []string{"镀膜", "Optics"})
-	d := add(suzhou, "晶圆检测设备国产化", forms.StatusLongTerm, "03", []string{"04"}, []string{"检测"})
+	c := add(nanjing, "大尺寸光学镜片镀膜（二期）", forms.StatusToDiagnose, "00", []string{"01"}, []string{"镀膜", "Optics"})
+	d := add(suzhou, "晶圆检测设备国产化(一期)", forms.StatusLongTerm, "03", []string{"04"}, []string{"检测"})
 
 	tests := []struct {
 		name string
@@ -497,6 +497,9 @@ func TestNeedsQuery(t *testing.T) {
 		{"keyword case", Query{Text: "OPTICS"}, []string{c}},
 		{"full-width in the name", Query{Text: "abc"}, []string{b}},
 		{"two words", Query{Text: "苏州 晶圆"}, []string{d}},
+		{"half-width brackets find full-width ones", Query{Text: "镀膜(二期)"}, []string{c}},
+		{"full-width brackets find half-width ones", Query{Text: "国产化（一期）"}, []string{d}},
+		{"a bracket alone", Query{Text: "（"}, []string{d, c}},
 		{"no match", Query{Text: "区块链"}, nil},
 		{"status", Query{Status: []forms.Status{forms.StatusToDiagnose}}, []string{c, b}},
 		{"statuses", Query{Status: []forms.Status{forms.StatusDraft, forms.StatusLongTerm}}, []string{d, a}},
@@ -995,7 +998,7 @@ func TestStaleCopyKeepsVerdict(t *testing.T) {
 		if !got.Platform.UpdatedAt.Equal(verdict.UpdatedAt) || got.Platform.URL != verdict.URL || got.Status != tc.want || got.Values.Get("keywords") != "焊接" {
 			t.Errorf("copy in %s: stored %s, platform %+v", tc.copyStatus, got.Status, got.Platform)
 		}
-		if l, _ := s.Needs(bg, Query{}); len(l) != 1 || l[0].Platform.URL != verdict.URL {
+		if l, _ := s.Needs(bg, Query{}); len(l) != 1 || l[0].Platform.Or().URL != verdict.URL {
 			t.Errorf("summary: %+v", l)
 		}
 		got.Status = forms.StatusConfirmed

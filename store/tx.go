@@ -410,7 +410,7 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 
 	snap := *n
 	tx.undo = append(tx.undo, func() { *n = snap })
-	if prev != nil && prev.Platform.UpdatedAt.After(n.Platform.UpdatedAt) {
+	if prev != nil && prev.Platform.Or().UpdatedAt.After(n.Platform.UpdatedAt) {
 		// The copy was loaded before the platform's latest verdict, which
 		// changed the stored revision in place: the verdict is the
 		// platform's word, not something this edit may undo.

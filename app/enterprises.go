@@ -80,6 +80,10 @@ type enterpriseView struct {
 	dupSeq      uint64
 	// onLoaded is called once after the next list load (screenshots).
 	onLoaded func()
+	// searched is set by the first search: the list is first loaded when
+	// the tab is shown (ui.tabShown), not at the start — 300 enterprises
+	// read in full that a window used for needs never looks at (issue 17).
+	searched bool
 }
 
 func newEnterpriseView(u *ui) *enterpriseView {
@@ -235,6 +239,7 @@ func enterpriseDetail(e *forms.Enterprise) string {
 
 // search lists the enterprises whose name or credit code match the search box.
 func (v *enterpriseView) search() {
+	v.searched = true
 	v.searchSeq++
 	seq, text := v.searchSeq, v.searchEntry.Text
 	u := v.u

@@ -21,10 +21,20 @@ const regionDepth = 4
 // have no cities, so the levels are positions in the tree, not
 // forms.RegionLevel: under 北京市 the second list holds its districts.
 type regionPicker struct {
-	selects [regionDepth]*widget.Select
+	selects [regionDepth]*lazySelect
 	codes   [regionDepth][]string
 	content *fyne.Container
 	loading bool
+	// filled is whether the first list holds the provinces: the region
+	// table (4–5 MB in memory) is read when a list is opened or a region
+	// shown, not when a form is built (issue 17: a window that only lists
+	// needs never reads it).
+	filled bool
+	// hidden is set on a picker whose screen is not shown at the start
+	// (the settings): setCode then keeps the code in pending, and the
+	// lists show it once the screen is (ensureFilled).
+	hidden  bool
+	pending *string
 	// onChanged is called after the user picked a region, with its code.
 	onChanged func(code string)
 }
@@ -33,13 +43,30 @@ func newRegionPicker(onChanged func(string)) *regionPicker {
 	p := &regionPicker{onChanged: onChanged}
 	var objs []fyne.CanvasObject
 	for i := range p.selects {
-		p.selects[i] = widget.NewSelect(nil, func(string) { p.picked(i) })
-		p.selects[i].PlaceHolder = lang.L("region.level." + string(rune('1'+i)))
-		objs = append(objs, p.selects[i])
+		s := &lazySelect{before: p.ensureFilled}
+		s.OnChanged = func(string) { p.picked(i) }
+		s.PlaceHolder = lang.L("region.level." + string(rune('1'+i)))
+		s.ExtendBaseWidget(s)
+		if i > 0 {
+			s.Disable()
+		}
+		p.selects[i] = s
+		objs = append(objs, s)
 	}
 	p.content = container.NewGridWithColumns(regionDepth, objs...)
-	p.fill(0, "")
 	return p
+}
+
+// ensureFilled puts the provinces into the first list, once, and shows
+// the region setCode kept pending.
+func (p *regionPicker) ensureFilled() {
+	if !p.filled {
+		p.fill(0, "")
+	}
+	if code := p.pending; code != nil {
+		p.pending = nil
+		p.setCode(*code)
+	}
 }
 
 // fill sets the options of list i to the regions inside parent and empties
@@ -49,6 +76,9 @@ func (p *regionPicker) fill(i int, parent string) {
 		p.codes[j] = nil
 		p.selects[j].Options = nil
 		p.selects[j].Selected = ""
+	}
+	if i == 0 {
+		p.filled = true
 	}
 	if i < regionDepth {
 		kids := forms.Regions().Children(parent)
@@ -87,6 +117,9 @@ func (p *regionPicker) picked(i int) {
 
 // code returns the code of the deepest region chosen, or "".
 func (p *regionPicker) code() string {
+	if p.pending != nil {
+		return *p.pending
+	}
 	code := ""
 	for i := range p.selects {
 		idx := p.selects[i].SelectedIndex()
@@ -101,6 +134,11 @@ func (p *regionPicker) code() string {
 // setCode shows the region with the given code ("" or an unknown code
 // clears the picker).
 func (p *regionPicker) setCode(code string) {
+	if p.hidden && !p.filled {
+		p.pending = &code
+		return
+	}
+	p.pending = nil
 	p.loading = true
 	defer func() { p.loading = false }()
 	p.fill(0, "")
@@ -115,6 +153,26 @@ func (p *regionPicker) setCode(code string) {
 		p.selects[i].SetSelectedIndex(idx)
 		p.fill(i+1, r.Code)
 	}
+}
+
+// lazySelect is a drop-down list that calls before when it is about to
+// open (tapped, or opened from the keyboard), so that its options can be
+// made then.
+type lazySelect struct {
+	widget.Select
+	before func()
+}
+
+// Tapped implements fyne.Tappable.
+func (s *lazySelect) Tapped(e *fyne.PointEvent) {
+	s.before()
+	s.Select.Tapped(e)
+}
+
+// TypedKey implements fyne.Focusable.
+func (s *lazySelect) TypedKey(e *fyne.KeyEvent) {
+	s.before()
+	s.Select.TypedKey(e)
 }
 
 // treePicker chooses up to max options of a two-level vocabulary (the

@@ -65,6 +65,7 @@ func newSettingsView(u *ui) *settingsView {
 	v.user = widget.NewEntry()
 	v.team = widget.NewEntry()
 	v.home = newRegionPicker(nil)
+	v.home.hidden = true // shown when the settings are (ui.tabShown)
 	v.language = widget.NewRadioGroup([]string{"中文", "English"}, func(string) { v.languageChanged() })
 	v.language.Horizontal = true
 	v.language.Required = true

@@ -121,9 +121,7 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 	u.tabs = container.NewAppTabs(u.dashTab, u.needsTab, u.entTab, u.settingsTab)
 	u.tabs.OnSelected = func(t *container.TabItem) {
 		u.touch()
-		if t == u.dashTab {
-			u.dashboard.refresh()
-		}
+		u.tabShown(t)
 		u.rememberView()
 	}
 	u.content = u.idle.watching(container.NewBorder(nil, u.sync.content, nil, nil, u.tabs),
@@ -133,6 +131,23 @@ func newUI(ctx context.Context, a fyne.App, w fyne.Window, st backend, settings 
 	w.SetMainMenu(u.mainMenu())
 	w.SetCloseIntercept(u.requestClose)
 	return u
+}
+
+// tabShown brings a screen up to date as it is shown: the dashboard's
+// counts; the enterprise list, loaded the first time; the settings' home
+// region (read from the region table only then). Issue 17: what a screen
+// shows is read when it is first shown, not at the start.
+func (u *ui) tabShown(t *container.TabItem) {
+	switch t {
+	case u.dashTab:
+		u.dashboard.refresh()
+	case u.entTab:
+		if !u.enterprises.searched {
+			u.enterprises.search()
+		}
+	case u.settingsTab:
+		u.settingsView.home.ensureFilled()
+	}
 }
 
 // requestClose runs when the user closes the window: pending edits are
@@ -150,12 +165,9 @@ func (u *ui) run(fn func()) { u.post(fn) }
 // start loads what the screens show, off the UI goroutine.
 func (u *ui) start() {
 	u.needs.reload()
-	u.enterprises.search()
 	u.settingsView.platform.load()
 	u.sync.refresh()
-	if u.tabs.Selected() == u.dashTab {
-		u.dashboard.refresh()
-	}
+	u.tabShown(u.tabs.Selected())
 }
 
 // watch refreshes the sync strip every few seconds until ctx ends. The

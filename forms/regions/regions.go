@@ -24,6 +24,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -80,10 +81,11 @@ type Region struct {
 
 // Index is a read-only table of regions. It is safe for concurrent use.
 type Index struct {
-	source  string
-	regions []Region // sorted by Code
-	parent  []int32  // parent[i] is the index of regions[i]'s parent, -1 for a province
-	// The children of regions[i] are kids[kidStart[i]:kidStart[i+1]],
+	source string
+	data   string  // the table's lines: every code and name is a part of it
+	recs   []rec   // the regions, sorted by code
+	parent []int32 // parent[i] is the index of recs[i]'s parent, -1 for a province
+	// The children of recs[i] are kids[kidStart[i]:kidStart[i+1]],
 	// ascending (so sorted by code); the provinces are roots.
 	kidStart []int32
 	kids     []int32
@@ -97,6 +99,39 @@ type Index struct {
 	nameNext  []int32
 	stems     map[string]int32 // folded name without its suffix (镇, 市 …)
 	stemNext  []int32
+}
+
+// rec is a region as the index keeps it: where its code and name lie in
+// data, 8 bytes where a Region takes 56 (the window holds the table while
+// it lists needs: issue 17). Its parent is in Index.parent.
+type rec struct {
+	at      uint32 // the code's offset in data; the name follows a tab
+	nameLen uint16
+	codeLen uint8
+	level   uint8
+}
+
+// code, name and level return those of region i.
+func (ix *Index) code(i int32) string {
+	r := ix.recs[i]
+	return ix.data[r.at : r.at+uint32(r.codeLen)]
+}
+
+func (ix *Index) name(i int32) string {
+	r := ix.recs[i]
+	from := r.at + uint32(r.codeLen) + 1
+	return ix.data[from : from+uint32(r.nameLen)]
+}
+
+func (ix *Index) level(i int32) Level { return Level(ix.recs[i].level) }
+
+// region returns region i as a Region (of parts of data: no allocation).
+func (ix *Index) region(i int32) Region {
+	r := Region{Code: ix.code(i), Name: ix.name(i), Level: ix.level(i)}
+	if p := ix.parent[i]; p >= 0 {
+		r.Parent = ix.code(p)
+	}
+	return r
 }
 
 var (
@@ -163,16 +198,23 @@ func parse(r io.Reader, size int) (*Index, error) {
 	data := sb.String()
 
 	header, data, _ := strings.Cut(data, "\n")
-	ix := &Index{}
+	ix := &Index{data: data}
 	if err := ix.parseHeader(header); err != nil {
 		return nil, err
 	}
+	if len(data) > math.MaxUint32 {
+		return nil, errors.New("regions: table too large")
+	}
 
 	n := strings.Count(data, "\n") + 1
-	ix.regions = make([]Region, 0, n)
-	for lineNo := 2; data != ""; lineNo++ {
+	ix.recs = make([]rec, 0, n)
+	parents := make([]string, 0, n) // each region's parent code, until link
+	last := ""
+	for lineNo, at := 2, 0; data != ""; lineNo++ {
 		var line string
+		lineAt := at
 		line, data, _ = strings.Cut(data, "\n")
+		at += len(line) + 1
 		line = strings.TrimSuffix(line, "\r")
 		if line == "" || line[0] == '#' {
 			continue
@@ -188,17 +230,21 @@ func parse(r io.Reader, size int) (*Index, error) {
 			return nil, fmt.Errorf("regions line %d: bad code %q", lineNo, code)
 		case name == "":
 			return nil, fmt.Errorf("regions line %d: %s has no name", lineNo, code)
-		case len(ix.regions) > 0 && code <= ix.regions[len(ix.regions)-1].Code:
-			return nil, fmt.Errorf("regions line %d: %s is not sorted after %s", lineNo, code, ix.regions[len(ix.regions)-1].Code)
+		case len(name) > math.MaxUint16:
+			return nil, fmt.Errorf("regions line %d: %s: name too long", lineNo, code)
+		case last != "" && code <= last:
+			return nil, fmt.Errorf("regions line %d: %s is not sorted after %s", lineNo, code, last)
 		case (level == Province) != (parent == ""):
 			return nil, fmt.Errorf("regions line %d: %s (%v) has parent %q", lineNo, code, level, parent)
 		}
-		ix.regions = append(ix.regions, Region{Code: code, Name: name, Parent: parent, Level: level})
+		last = code
+		ix.recs = append(ix.recs, rec{at: uint32(lineAt), nameLen: uint16(len(name)), codeLen: uint8(len(code)), level: uint8(level)})
+		parents = append(parents, parent)
 	}
-	if len(ix.regions) == 0 {
+	if len(ix.recs) == 0 {
 		return nil, errors.New("regions: no regions")
 	}
-	if err := ix.link(); err != nil {
+	if err := ix.link(parents); err != nil {
 		return nil, err
 	}
 	return ix, nil
@@ -232,37 +278,36 @@ func (ix *Index) parseHeader(line string) error {
 
 // link fills in parent and the children lists, checking that every parent
 // exists and contains its child.
-func (ix *Index) link() error {
-	n := len(ix.regions)
+func (ix *Index) link(parents []string) error {
+	n := len(ix.recs)
 	ix.parent = make([]int32, n)
 	ix.kidStart = make([]int32, n+1)
 	// The table is sorted, so a parent is usually the latest region seen of
 	// its level: look there before searching.
 	var latest [Town + 1]int32
-	for i := range ix.regions {
-		r := &ix.regions[i]
-		latest[r.Level] = int32(i)
-		if r.Parent == "" {
+	for i := range int32(n) {
+		parent, level := parents[i], ix.level(i)
+		latest[level] = i
+		if parent == "" {
 			ix.parent[i] = -1
-			ix.roots = append(ix.roots, int32(i))
+			ix.roots = append(ix.roots, i)
 			continue
 		}
 		p := int32(-1)
-		for l := r.Level - 1; l >= Province; l-- {
-			if ix.regions[latest[l]].Code == r.Parent {
+		for l := level - 1; l >= Province; l-- {
+			if ix.code(latest[l]) == parent {
 				p = latest[l]
 				break
 			}
 		}
 		if p < 0 {
-			p = ix.find(r.Parent)
+			p = ix.find(parent)
 		}
-		if p < 0 || r.Parent != ix.regions[p].Code {
-			return fmt.Errorf("regions: %s %s: unknown parent %q", r.Code, r.Name, r.Parent)
+		if p < 0 || parent != ix.code(p) {
+			return fmt.Errorf("regions: %s %s: unknown parent %q", ix.code(i), ix.name(i), parent)
 		}
-		pr := &ix.regions[p]
-		if pr.Level >= r.Level || !strings.HasPrefix(r.Code, prefix(pr.Code, pr.Level)) {
-			return fmt.Errorf("regions: %s %s cannot lie inside %s %s", r.Code, r.Name, pr.Code, pr.Name)
+		if ix.level(p) >= level || !strings.HasPrefix(ix.code(i), prefix(ix.code(p), ix.level(p))) {
+			return fmt.Errorf("regions: %s %s cannot lie inside %s %s", ix.code(i), ix.name(i), ix.code(p), ix.name(p))
 		}
 		ix.parent[i] = p
 		ix.kidStart[p+1]++
@@ -344,23 +389,23 @@ func CodePrefix(code string) string {
 func (ix *Index) Source() string { return ix.source }
 
 // Len returns the number of regions.
-func (ix *Index) Len() int { return len(ix.regions) }
+func (ix *Index) Len() int { return len(ix.recs) }
 
 // find returns the index of the region with the given code, -1 if there is
 // none. It does not allocate.
 func (ix *Index) find(code string) int32 {
 	code = trimCode(code)
-	lo, hi := 0, len(ix.regions)
+	lo, hi := int32(0), int32(len(ix.recs))
 	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if ix.regions[m].Code < code {
+		m := int32(uint32(lo+hi) >> 1)
+		if ix.code(m) < code {
 			lo = m + 1
 		} else {
 			hi = m
 		}
 	}
-	if lo < len(ix.regions) && ix.regions[lo].Code == code {
-		return int32(lo)
+	if lo < int32(len(ix.recs)) && ix.code(lo) == code {
+		return lo
 	}
 	return -1
 }
@@ -382,7 +427,7 @@ func trimCode(code string) string {
 // and the region returned carries the short code. Lookup does not allocate.
 func (ix *Index) Lookup(code string) (Region, bool) {
 	if i := ix.find(code); i >= 0 {
-		return ix.regions[i], true
+		return ix.region(i), true
 	}
 	return Region{}, false
 }
@@ -406,7 +451,7 @@ func (ix *Index) Children(code string) []Region {
 	}
 	out := make([]Region, len(kids))
 	for j, k := range kids {
-		out[j] = ix.regions[k]
+		out[j] = ix.region(k)
 	}
 	return out
 }
@@ -425,7 +470,7 @@ func (ix *Index) Path(code string) []Region {
 	out := make([]Region, depth)
 	for p := i; p >= 0; p = ix.parent[p] {
 		depth--
-		out[depth] = ix.regions[p]
+		out[depth] = ix.region(p)
 	}
 	return out
 }
@@ -516,18 +561,17 @@ func (ix *Index) Resolve(name, ancestor string) []Region {
 		if a.score != b.score {
 			return a.score - b.score
 		}
-		ra, rb := &ix.regions[a.idx], &ix.regions[b.idx]
-		if ra.Level != rb.Level {
-			return int(ra.Level - rb.Level)
+		if la, lb := ix.level(a.idx), ix.level(b.idx); la != lb {
+			return int(la - lb)
 		}
-		return strings.Compare(ra.Code, rb.Code)
+		return strings.Compare(ix.code(a.idx), ix.code(b.idx))
 	})
 	out := make([]Region, 0, len(ms))
 	seen := make(map[int32]bool, len(ms))
 	for _, m := range ms {
 		if !seen[m.idx] {
 			seen[m.idx] = true
-			out = append(out, ix.regions[m.idx])
+			out = append(out, ix.region(m.idx))
 		}
 	}
 	return out
@@ -593,24 +637,23 @@ func (ix *Index) matchPath(q string, anc int32, penalty, depth int, out []match)
 
 // indexNames builds the name indexes that Resolve uses.
 func (ix *Index) indexNames() {
-	n := len(ix.regions)
+	n := len(ix.recs)
 	ix.names = make(map[string]int32, n)
 	ix.nameNext = make([]int32, n)
 	ix.stems = make(map[string]int32, n)
 	ix.stemNext = make([]int32, n)
-	for i := range ix.regions {
-		r := &ix.regions[i]
-		key := fold(r.Name)
+	for i := range int32(n) {
+		key := fold(ix.name(i))
 		ix.nameNext[i] = chainHead(ix.names, key)
-		ix.names[key] = int32(i)
+		ix.names[key] = i
 		suffixes := suffixes
-		if r.Level == Province {
+		if ix.level(i) == Province {
 			suffixes = provinceSuffixes
 		}
 		ix.stemNext[i] = -1
 		if stem := stem(key, suffixes); stem != "" {
 			ix.stemNext[i] = chainHead(ix.stems, stem)
-			ix.stems[stem] = int32(i)
+			ix.stems[stem] = i
 		}
 	}
 }

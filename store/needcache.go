@@ -420,7 +420,7 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		if err != nil {
 			return nil, err
 		}
-		c.ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+		c.ents[h.ID] = memEntOf(h)
 		entIDs = append(entIDs, h.ID)
 	}
 	nCodes := r.uvarint()

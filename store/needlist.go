@@ -76,6 +76,9 @@ type memEnt struct {
 	hay  string // folded name
 }
 
+// memEntOf is what memory keeps of an enterprise's head.
+func memEntOf(h *entHead) memEnt { return memEnt{head: h, hay: forms.FoldSearch(h.Name)} }
+
 // NeedList is the need list at one moment: every need's Summary and the
 // text it is found by, with the newest-first order. It never changes (a
 // save makes the next one) and is safe for concurrent use. The window's
@@ -397,7 +400,7 @@ func (s *Store) readNeedList(btx *bolt.Tx, ents map[string]memEnt) ([]*Summary, 
 		if err != nil {
 			return fmt.Errorf("enterprise %s: %w", k, err)
 		}
-		ents[h.ID] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+		ents[h.ID] = memEntOf(h)
 		return nil
 	})
 	if err != nil {
@@ -475,7 +478,7 @@ func (m *memory) apply(tx *Tx) {
 	}
 	// The enterprises first: a need's summary shares its enterprise's id.
 	for id, h := range tx.ents {
-		m.ents[id] = memEnt{head: h, hay: forms.FoldSearch(h.Name)}
+		m.ents[id] = memEntOf(h)
 	}
 	for id, h := range tx.needs {
 		if err := m.fields.parse(h.encode()); err != nil {

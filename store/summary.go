@@ -56,10 +56,8 @@ type Verdict struct {
 // AsPlatform returns the verdict as the need records it, less the shown
 // region; the zero Platform for a nil verdict.
 func (v *Verdict) AsPlatform() forms.Platform {
-	if v == nil {
-		return forms.Platform{}
-	}
-	return forms.Platform{State: v.State, URL: v.URL, Comment: v.Comment, UpdatedAt: v.UpdatedAt}
+	w := v.Or()
+	return forms.Platform{State: w.State, URL: w.URL, Comment: w.Comment, UpdatedAt: w.UpdatedAt}
 }
 
 // Or returns the verdict, the zero one for nil.

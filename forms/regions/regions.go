@@ -107,19 +107,27 @@ type Index struct {
 type rec struct {
 	at      uint32 // the code's offset in data; the name follows a tab
 	nameLen uint16
-	codeLen uint8
 	level   uint8
+}
+
+// codeLen is the length of a code of the level: 9 digits for a town, 6
+// for the others (LevelOf).
+func (r rec) codeLen() uint32 {
+	if Level(r.level) == Town {
+		return 9
+	}
+	return 6
 }
 
 // code, name and level return those of region i.
 func (ix *Index) code(i int32) string {
 	r := ix.recs[i]
-	return ix.data[r.at : r.at+uint32(r.codeLen)]
+	return ix.data[r.at : r.at+r.codeLen()]
 }
 
 func (ix *Index) name(i int32) string {
 	r := ix.recs[i]
-	from := r.at + uint32(r.codeLen) + 1
+	from := r.at + r.codeLen() + 1
 	return ix.data[from : from+uint32(r.nameLen)]
 }
 
@@ -238,7 +246,7 @@ func parse(r io.Reader, size int) (*Index, error) {
 			return nil, fmt.Errorf("regions line %d: %s (%v) has parent %q", lineNo, code, level, parent)
 		}
 		last = code
-		ix.recs = append(ix.recs, rec{at: uint32(lineAt), nameLen: uint16(len(name)), codeLen: uint8(len(code)), level: uint8(level)})
+		ix.recs = append(ix.recs, rec{at: uint32(lineAt), nameLen: uint16(len(name)), level: uint8(level)})
 		parents = append(parents, parent)
 	}
 	if len(ix.recs) == 0 {

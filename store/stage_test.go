@@ -424,3 +424,44 @@ func TestStagedImportCountsTheOutbox(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// The records an import creates get ids that rise in the order they are
+// created, across its transactions (forms.IDRun: each B+tree grows at its
+// end), enterprises first; a second import starts a run of its own.
+func TestImportCreatesInKeyOrder(t *testing.T) {
+	defer smallBatches(7, 5)()
+	s, _ := openTest(t)
+	var runs [][]string
+	for seed := range uint64(2) {
+		ents, needs := demoRecords(40+seed, 30)
+		rep, err := s.Import(bg, ents, needs, ImportOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created []string
+		kinds := map[string]int{}
+		for _, it := range rep.Items {
+			if it.Action == ActionCreate {
+				created = append(created, it.ID)
+				kinds[it.Kind]++
+			}
+		}
+		if kinds[KindEnterprise] == 0 || kinds[KindNeed] < 30 {
+			t.Fatalf("import %d created %v", seed, kinds)
+		}
+		for i := 1; i < len(created); i++ {
+			if created[i] <= created[i-1] {
+				t.Fatalf("import %d: created %s after %s", seed, created[i], created[i-1])
+			}
+		}
+		for _, id := range created {
+			if !validID(id) || len(id) != 36 {
+				t.Fatalf("created id %q", id)
+			}
+		}
+		runs = append(runs, created)
+	}
+	if runs[0][0][:8] == runs[1][0][:8] {
+		t.Fatalf("two imports' runs start together: %s, %s", runs[0][0], runs[1][0])
+	}
+}

@@ -39,6 +39,9 @@ type Tx struct {
 	// stage, when set, sends the writes to a staged import (see stage.go):
 	// no reader sees them, and memory does not take the heads over.
 	stage *stager
+	// ids, when set, gives the ids of the records saved without one: an
+	// import's rise, so its records are written in key order (nil: random).
+	ids *forms.IDRun
 }
 
 func (tx *Tx) rollback() {
@@ -426,7 +429,7 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 	now := tx.s.clock()
 	user, team := tx.s.userTeam()
 	if n.ID == "" {
-		n.ID = forms.NewID()
+		n.ID = tx.ids.Next()
 	}
 	if prev == nil {
 		n.BaseRev = ""
@@ -715,7 +718,7 @@ func (tx *Tx) saveEnterprise(e *forms.Enterprise) error {
 	now := tx.s.clock()
 	user, team := tx.s.userTeam()
 	if e.ID == "" {
-		e.ID = forms.NewID()
+		e.ID = tx.ids.Next()
 	}
 	for i := range e.Contacts {
 		if e.Contacts[i].ID == "" {

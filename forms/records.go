@@ -204,12 +204,15 @@ func uuid4(b [16]byte) string {
 // IDRun hands out new record ids, version 4 UUIDs as [NewID]'s, that rise
 // in the order they are handed out: each lies a random step of up to 2⁶⁴
 // above the one before, from a random start. A big import that creates its
-// records with one run writes each B+tree it adds to at the tree's end,
-// where random ids rewrite a page somewhere in the tree for nearly every
-// record (issue 17). To whoever knows none of a run's ids they are as
-// unguessable as NewID's; one who knows an id still has 64 random bits to
-// guess for the next. What a run's ids tell beyond NewID's: which of two
-// records made by the same run was made first. A nil run hands out NewID.
+// enterprises with one run writes each B+tree keyed by them at the tree's
+// end, where random ids rewrite a page somewhere in the tree for nearly
+// every record (issue 17). To whoever knows none of a run's ids they are
+// as unguessable as NewID's; one who knows an id still has 64 random bits
+// to guess for the next. What a run's ids tell beyond NewID's: which
+// records came from the same run, and in what order. So a run is not for
+// ids that are published beside others (a need's): the order of a sheet's
+// rows could point an anonymous need at its enterprise. A nil run hands
+// out NewID.
 type IDRun struct {
 	hi, lo uint64 // the next id's 122 free bits: hi's low 58 bits, then lo
 }

@@ -93,9 +93,9 @@ const (
 // small, so that a small import takes many transactions.)
 //
 // Each staging transaction rewrites the pages its records land on. The
-// records an import creates take rising ids (forms.IDRun), so the trees
-// keyed by them grow at their end; those keyed by what the sheet gives (a
-// need's enterprise, a credit code, a need's own id) take writes all over,
+// enterprises an import creates take rising ids (forms.IDRun), so the
+// trees keyed by them grow at their end; the others (keyed by a need's
+// random id, a need's enterprise, a credit code) take writes all over,
 // where fewer and larger transactions rewrite fewer pages: 2,000 records
 // took 7–8% less CPU than 500 at 50,000 needs (2% at 200,000) for some
 // 20 MB more of live heap, and stayed under 130 MB at 200,000
@@ -440,7 +440,7 @@ func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, 
 		m = newMerger(nil)
 	}
 	track := trackStatus(rep)
-	ids := forms.NewIDRun() // the records it creates, in key order
+	entIDs := forms.NewIDRun() // the enterprises it creates, in key order
 	rep.maxItems = opt.MaxItems
 	if sz, ok := src.(sizedSource); ok && rep.Items == nil {
 		n := sz.Len() + len(opt.Solutions)
@@ -458,7 +458,7 @@ func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, 
 				return nil
 			}
 			err := s.stagedUpdate(ctx, func(tx *Tx) error {
-				tx.onStatus, tx.ids = track, ids
+				tx.onStatus, tx.entIDs = track, entIDs
 				if m != nil {
 					m.tx = tx
 				}

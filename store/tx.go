@@ -39,9 +39,12 @@ type Tx struct {
 	// stage, when set, sends the writes to a staged import (see stage.go):
 	// no reader sees them, and memory does not take the heads over.
 	stage *stager
-	// ids, when set, gives the ids of the records saved without one: an
-	// import's rise, so its records are written in key order (nil: random).
-	ids *forms.IDRun
+	// entIDs, when set, gives the ids of the enterprises saved without one:
+	// an import's rise, so that its enterprises are written in key order
+	// (nil: random). Not a need's: its id is public (/n/{id}, the QR
+	// cards), and ids rising in the order of a sheet's rows would tell
+	// which enterprise's rows an anonymous need's row lies among.
+	entIDs *forms.IDRun
 }
 
 func (tx *Tx) rollback() {
@@ -429,7 +432,7 @@ func (tx *Tx) saveNeed(n *forms.Need) error {
 	now := tx.s.clock()
 	user, team := tx.s.userTeam()
 	if n.ID == "" {
-		n.ID = tx.ids.Next()
+		n.ID = forms.NewID()
 	}
 	if prev == nil {
 		n.BaseRev = ""
@@ -718,7 +721,7 @@ func (tx *Tx) saveEnterprise(e *forms.Enterprise) error {
 	now := tx.s.clock()
 	user, team := tx.s.userTeam()
 	if e.ID == "" {
-		e.ID = tx.ids.Next()
+		e.ID = tx.entIDs.Next()
 	}
 	for i := range e.Contacts {
 		if e.Contacts[i].ID == "" {

@@ -137,10 +137,10 @@ func appendOmitEmptyList(b []byte, key string, l []string) []byte {
 // appendTime appends ,"key":time as time.Time's MarshalJSON writes it, or
 // reports false where that fails (a year outside 0–9999).
 func appendTime(b []byte, key string, t time.Time) ([]byte, bool) {
-	tb, err := t.MarshalJSON()
+	b = append(append(append(b, `,"`...), key...), `":"`...)
+	b, err := t.AppendText(b) // as MarshalJSON, in place
 	if err != nil {
 		return nil, false
 	}
-	b = append(append(append(b, `,"`...), key...), `":`...)
-	return append(b, tb...), true
+	return append(b, '"'), true
 }

@@ -62,6 +62,16 @@ func (wb *writeBatch) bucket(name []byte) *pendingBucket {
 
 // put writes val (nil is an empty value) under key.
 func (tx *Tx) put(bucket, key, val []byte) error {
+	return tx.putValue(bucket, key, val, false)
+}
+
+// putOwned is put of a value made for the write, which no one else holds
+// (a sealed one): a batch keeps it without a copy.
+func (tx *Tx) putOwned(bucket, key, val []byte) error {
+	return tx.putValue(bucket, key, val, true)
+}
+
+func (tx *Tx) putValue(bucket, key, val []byte, owned bool) error {
 	tx.countOutbox(bucket, key, 1)
 	if tx.batch == nil {
 		if tx.stage != nil {
@@ -70,7 +80,10 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 		return tx.bucket(bucket).Put(key, val)
 	}
 	pb := tx.batch.bucket(bucket)
-	pb.writes[string(key)] = pendingWrite{val: bytes.Clone(val)}
+	if !owned {
+		val = bytes.Clone(val)
+	}
+	pb.writes[string(key)] = pendingWrite{val: val}
 	pb.prefixes[string(keyPrefix(key))] = true
 	return nil
 }
@@ -78,13 +91,17 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 // putAppend is put into a bucket whose keys mostly grow (by time, by
 // sequence): its pages are filled before they split.
 func (tx *Tx) putAppend(bucket, key, val []byte) error {
+	return tx.putAppendValue(bucket, key, val, false)
+}
+
+func (tx *Tx) putAppendValue(bucket, key, val []byte, owned bool) error {
 	if tx.batch == nil && tx.stage == nil {
 		tx.countOutbox(bucket, key, 1)
 		b := tx.bucket(bucket)
 		b.FillPercent = appendFill
 		return b.Put(key, val)
 	}
-	return tx.put(bucket, key, val)
+	return tx.putValue(bucket, key, val, owned)
 }
 
 // del removes key.

@@ -169,6 +169,10 @@ func (c *crypt) seal(bucket, key, plain []byte) []byte {
 	return c.box.Seal(plain, valueAD(bucket, key))
 }
 
+// sealsApart reports whether seal returns a new buffer (an encrypted
+// store), not the plain bytes it was given.
+func (c *crypt) sealsApart() bool { return c.box != nil }
+
 // open returns the plain bytes of a stored value. In an unencrypted store
 // that is v itself, valid only inside its transaction; callers copy what
 // they keep, as for any bbolt value.

@@ -172,12 +172,15 @@ func (tx *Tx) getOpen(bucket, key []byte) ([]byte, error) {
 
 // putSealed writes a value, sealed.
 func (tx *Tx) putSealed(bucket, key, plain []byte) error {
-	return tx.put(bucket, key, tx.s.crypt.seal(bucket, key, plain))
+	if !tx.s.crypt.sealsApart() {
+		return tx.put(bucket, key, plain)
+	}
+	return tx.putOwned(bucket, key, tx.s.crypt.seal(bucket, key, plain))
 }
 
 // putSealedAppend writes a value, sealed, into a bucket whose keys grow.
 func (tx *Tx) putSealedAppend(bucket, key, plain []byte) error {
-	return tx.putAppend(bucket, key, tx.s.crypt.seal(bucket, key, plain))
+	return tx.putAppendValue(bucket, key, tx.s.crypt.seal(bucket, key, plain), tx.s.crypt.sealsApart())
 }
 
 // Need returns the current revision of a need, or an error wrapping

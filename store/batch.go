@@ -72,6 +72,9 @@ func (tx *Tx) putOwned(bucket, key, val []byte) error {
 }
 
 func (tx *Tx) putValue(bucket, key, val []byte, owned bool) error {
+	if tx.held.put(tx, bucket, key) {
+		return nil
+	}
 	tx.countOutbox(bucket, key, 1)
 	if tx.batch == nil {
 		if tx.stage != nil {
@@ -106,6 +109,9 @@ func (tx *Tx) putAppendValue(bucket, key, val []byte, owned bool) error {
 
 // del removes key.
 func (tx *Tx) del(bucket, key []byte) error {
+	if tx.held.del(tx, bucket, key) {
+		return nil
+	}
 	tx.countOutbox(bucket, key, -1)
 	if tx.batch == nil {
 		if tx.stage != nil {
@@ -165,6 +171,11 @@ func (tx *Tx) scan(bucket []byte, a string, fn func(k, v []byte) error) error {
 			if err := tx.flushBucket(string(bucket)); err != nil {
 				return err
 			}
+		}
+	}
+	if tx.held != nil && bytes.Equal(bucket, needByEnterpriseBucket) {
+		if held := tx.held.needsOf(a); len(held) > 0 {
+			return tx.scanHeld(bucket, a, held, fn)
 		}
 	}
 	p := prefixKey(a)

@@ -433,8 +433,18 @@ func restoreSequences(btx *bolt.Tx, before, after []byte) error {
 	return nil
 }
 
-// stage runs the import in staging transactions of stageBatch records.
+// stage runs the import in staging transactions of stageBatch records,
+// then stages the rows it held back (see stage_defer.go).
 func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, rep *ImportReport) error {
+	held := newHeldRows()
+	if err := s.stageRecords(ctx, src, opt, rep, held); err != nil {
+		return err
+	}
+	return s.writeHeld(ctx, held)
+}
+
+// stageRecords stages the records of an import.
+func (s *Store) stageRecords(ctx context.Context, src ImportSource, opt ImportOptions, rep *ImportReport, held *heldRows) error {
 	var m *merger
 	if !opt.Exact {
 		m = newMerger(nil)
@@ -458,7 +468,7 @@ func (s *Store) stage(ctx context.Context, src ImportSource, opt ImportOptions, 
 				return nil
 			}
 			err := s.stagedUpdate(ctx, func(tx *Tx) error {
-				tx.onStatus, tx.entIDs = track, entIDs
+				tx.onStatus, tx.entIDs, tx.held = track, entIDs, held
 				if m != nil {
 					m.tx = tx
 				}

@@ -45,6 +45,9 @@ type Tx struct {
 	// cards), and ids rising in the order of a sheet's rows would tell
 	// which enterprise's rows an anonymous need's row lies among.
 	entIDs *forms.IDRun
+	// held, when set, holds back a staged import's rows of need_by_enterprise
+	// for enterprises new to the store (see stage_defer.go).
+	held *heldRows
 }
 
 func (tx *Tx) rollback() {

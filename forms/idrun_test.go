@@ -73,3 +73,42 @@ func TestIDRunsStartApart(t *testing.T) {
 		t.Fatalf("a nil run gave %q", id)
 	}
 }
+
+func TestParseUUID(t *testing.T) {
+	for _, tc := range []struct {
+		id string
+		ok bool
+	}{
+		{NewID(), true},
+		{"6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab", true},
+		{"00000000-0000-0000-0000-000000000000", true},
+		{"6F1C2D3E-4B5A-4C6D-8E7F-0123456789AB", false}, // would come back lowercase
+		{"6f1c2d3e4b5a4c6d8e7f0123456789ab", false},
+		{"6f1c2d3e-4b5a-4c6d-8e7f-0123456789a", false},
+		{"6f1c2d3e-4b5a-4c6d-8e7f-0123456789ag", false},
+		{"6f1c2d3e-4b5a+4c6d-8e7f-0123456789ab", false},
+		{"row-12", false},
+		{"", false},
+	} {
+		u, ok := ParseUUID(tc.id)
+		if ok != tc.ok {
+			t.Errorf("ParseUUID(%q): ok %v, want %v", tc.id, ok, tc.ok)
+		}
+		if ok && UUIDString(u) != tc.id {
+			t.Errorf("ParseUUID(%q).String() = %q", tc.id, UUIDString(u))
+		}
+	}
+}
+
+// FuzzParseUUID: an id read as 16 bytes is written back as the very id,
+// so that an index keeping ids as bytes never answers with another id.
+func FuzzParseUUID(f *testing.F) {
+	f.Add("6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab")
+	f.Add("6F1C2D3E-4B5A-4C6D-8E7F-0123456789AB")
+	f.Add("row-1")
+	f.Fuzz(func(t *testing.T, id string) {
+		if u, ok := ParseUUID(id); ok && UUIDString(u) != id {
+			t.Fatalf("ParseUUID(%q) comes back as %q", id, UUIDString(u))
+		}
+	})
+}

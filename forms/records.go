@@ -188,6 +188,12 @@ func NewID() string {
 func uuid4(b [16]byte) string {
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
+	return UUIDString(b)
+}
+
+// UUIDString writes 16 bytes as a UUID: lowercase hex, grouped
+// 8-4-4-4-12.
+func UUIDString(b [16]byte) string {
 	var out [36]byte
 	hex.Encode(out[0:8], b[0:4])
 	out[8] = '-'
@@ -247,6 +253,40 @@ func (r *IDRun) Next() string {
 	r.lo, carry = bits.Add64(r.lo, binary.BigEndian.Uint64(step[:])|1, 0)
 	r.hi += carry
 	return uuid4(b)
+}
+
+// ParseUUID reads a UUID as UUIDString writes one: 36 characters,
+// lowercase hex in groups of 8-4-4-4-12. ok is false for anything else, so
+// that UUIDString gives back the very text.
+func ParseUUID(id string) (b [16]byte, ok bool) {
+	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
+		return b, false
+	}
+	j := 0
+	for i := 0; i < 36; i += 2 {
+		if i == 8 || i == 13 || i == 18 || i == 23 {
+			i-- // the dash: the next pair starts after it
+			continue
+		}
+		hi, ok1 := lowerHex(id[i])
+		lo, ok2 := lowerHex(id[i+1])
+		if !ok1 || !ok2 {
+			return b, false
+		}
+		b[j] = hi<<4 | lo
+		j++
+	}
+	return b, j == 16
+}
+
+func lowerHex(c byte) (byte, bool) {
+	switch {
+	case '0' <= c && c <= '9':
+		return c - '0', true
+	case 'a' <= c && c <= 'f':
+		return c - 'a' + 10, true
+	}
+	return 0, false
 }
 
 // NewIDFrom returns a version 4 UUID made from two numbers, for generated

@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/hex"
 	"fmt"
 	"hash/maphash"
 	"strings"
@@ -21,7 +20,7 @@ type titleIndex struct {
 	// as 16 bytes where it is a UUID in lowercase (every id xunbang makes):
 	// a map with no pointer for the collector to follow. oddIDs holds the
 	// ids that are not (an id is any string the store accepts).
-	byHash  map[uint64]uuidBytes
+	byHash  map[uint64][16]byte
 	oddIDs  map[uint64]string
 	exact   map[string]string // enterprise 0x00 folded title → need id, where hashes collided
 	loaded  map[string]bool   // enterprises whose stored needs are in the index
@@ -29,7 +28,7 @@ type titleIndex struct {
 }
 
 func newTitleIndex(heads func(id string) (*needHead, error)) *titleIndex {
-	return &titleIndex{seed: maphash.MakeSeed(), byHash: map[uint64]uuidBytes{}, oddIDs: map[uint64]string{},
+	return &titleIndex{seed: maphash.MakeSeed(), byHash: map[uint64][16]byte{}, oddIDs: map[uint64]string{},
 		exact: map[string]string{}, loaded: map[string]bool{}, headsOf: heads}
 }
 
@@ -75,7 +74,7 @@ func (x *titleIndex) get(eid, key string) (string, bool, error) {
 // byHashID returns the need id under a hash.
 func (x *titleIndex) byHashID(hk uint64) (string, bool) {
 	if u, ok := x.byHash[hk]; ok {
-		return u.String(), true
+		return forms.UUIDString(u), true
 	}
 	id, ok := x.oddIDs[hk]
 	return id, ok
@@ -83,65 +82,13 @@ func (x *titleIndex) byHashID(hk uint64) (string, bool) {
 
 // setByHash puts a need id under a hash.
 func (x *titleIndex) setByHash(hk uint64, id string) {
-	if u, ok := parseUUID(id); ok {
+	if u, ok := forms.ParseUUID(id); ok {
 		x.byHash[hk] = u
 		delete(x.oddIDs, hk)
 		return
 	}
 	x.oddIDs[hk] = id
 	delete(x.byHash, hk)
-}
-
-// uuidBytes is a UUID's 16 bytes.
-type uuidBytes [16]byte
-
-// parseUUID reads a UUID written as forms.NewID writes one: 36 characters,
-// lowercase hex in groups of 8-4-4-4-12. ok is false for anything else,
-// so that String gives back the very id.
-func parseUUID(id string) (u uuidBytes, ok bool) {
-	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
-		return u, false
-	}
-	j := 0
-	for i := 0; i < 36; i += 2 {
-		if i == 8 || i == 13 || i == 18 || i == 23 {
-			i--
-			continue
-		}
-		hi, ok1 := lowerHex(id[i])
-		lo, ok2 := lowerHex(id[i+1])
-		if !ok1 || !ok2 {
-			return u, false
-		}
-		u[j] = hi<<4 | lo
-		j++
-	}
-	return u, j == 16
-}
-
-func lowerHex(c byte) (byte, bool) {
-	switch {
-	case '0' <= c && c <= '9':
-		return c - '0', true
-	case 'a' <= c && c <= 'f':
-		return c - 'a' + 10, true
-	}
-	return 0, false
-}
-
-// String writes the UUID as parseUUID reads it.
-func (u uuidBytes) String() string {
-	var b [36]byte
-	hex.Encode(b[0:8], u[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], u[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], u[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], u[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], u[10:16])
-	return string(b[:])
 }
 
 // set makes id the need of the enterprise with the folded title. The need

@@ -65,12 +65,8 @@ func (tx *Tx) put(bucket, key, val []byte) error {
 	return tx.putValue(bucket, key, val, false)
 }
 
-// putOwned is put of a value made for the write, which no one else holds
-// (a sealed one): a batch keeps it without a copy.
-func (tx *Tx) putOwned(bucket, key, val []byte) error {
-	return tx.putValue(bucket, key, val, true)
-}
-
+// putValue is put; owned says the value was made for the write and no one
+// else holds it (a sealed one), so a batch keeps it without a copy.
 func (tx *Tx) putValue(bucket, key, val []byte, owned bool) error {
 	if tx.held.put(tx, bucket, key) {
 		return nil
@@ -178,6 +174,12 @@ func (tx *Tx) scan(bucket []byte, a string, fn func(k, v []byte) error) error {
 			return tx.scanHeld(bucket, a, held, fn)
 		}
 	}
+	return tx.scanWritten(bucket, a, fn)
+}
+
+// scanWritten is scan of what is written: the store's pairs with the
+// staged ones over them, without rows held back (see stage_defer.go).
+func (tx *Tx) scanWritten(bucket []byte, a string, fn func(k, v []byte) error) error {
 	p := prefixKey(a)
 	if tx.stage != nil {
 		if sb := tx.stage.bucket(bucket); sb != nil {

@@ -688,7 +688,7 @@ func (m *merger) storedNeedByTitle(at needPlace, hasID bool) (*forms.Need, error
 // it updates has its own). A lookup in the file where a map of every need
 // created held 8 MB at 200,000 needs.
 func (m *merger) createdHere(id string) bool {
-	return m.tx.bucket(needSummariesBucket).Get([]byte(id)) == nil
+	return m.tx.newToStore(needSummariesBucket, []byte(id))
 }
 
 // createNeed saves an imported need as a new one of the enterprise at

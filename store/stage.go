@@ -214,7 +214,14 @@ func (st *stager) inPlace(tx *Tx, bucket, key []byte) bool {
 		return false
 	}
 	id, _, ok := splitSeqKey(key)
-	return ok && tx.bucket(heads).Get([]byte(id)) == nil
+	return ok && tx.newToStore(heads, []byte(id))
+}
+
+// newToStore reports whether the store, the staging aside, has no summary
+// of the record id in the summaries bucket heads: during a staged import,
+// a record the import creates.
+func (tx *Tx) newToStore(heads, id []byte) bool {
+	return tx.bucket(heads).Get(id) == nil
 }
 
 // audit stages an audit entry (its JSON), to be numbered when published.

@@ -44,7 +44,7 @@ func (h *heldRows) holds(tx *Tx, bucket, key []byte) (eid, nid []byte, ok bool) 
 		return nil, nil, false
 	}
 	eid, nid = key[:i], key[i+1:]
-	if bytes.IndexByte(nid, 0) >= 0 || tx.bucket(enterpriseSummariesBucket).Get(eid) != nil {
+	if bytes.IndexByte(nid, 0) >= 0 || !tx.newToStore(enterpriseSummariesBucket, eid) {
 		return nil, nil, false
 	}
 	return eid, nid, true
@@ -115,14 +115,11 @@ func (s *Store) writeHeld(ctx context.Context, h *heldRows) error {
 // scanHeld is scan of need_by_enterprise for an enterprise with rows
 // held back: the rows found and the rows held, in key order, each once.
 func (tx *Tx) scanHeld(bucket []byte, a string, held []string, fn func(k, v []byte) error) error {
-	h := tx.held
-	tx.held = nil
 	var keys []string
-	err := tx.scan(bucket, a, func(k, _ []byte) error {
+	err := tx.scanWritten(bucket, a, func(k, _ []byte) error {
 		keys = append(keys, string(k))
 		return nil
 	})
-	tx.held = h
 	if err != nil {
 		return err
 	}

@@ -175,10 +175,7 @@ func (tx *Tx) getOpen(bucket, key []byte) ([]byte, error) {
 
 // putSealed writes a value, sealed.
 func (tx *Tx) putSealed(bucket, key, plain []byte) error {
-	if !tx.s.crypt.sealsApart() {
-		return tx.put(bucket, key, plain)
-	}
-	return tx.putOwned(bucket, key, tx.s.crypt.seal(bucket, key, plain))
+	return tx.putValue(bucket, key, tx.s.crypt.seal(bucket, key, plain), tx.s.crypt.sealsApart())
 }
 
 // putSealedAppend writes a value, sealed, into a bucket whose keys grow.

@@ -332,9 +332,16 @@ func parseCryptRecord(v []byte) (*cryptRecord, error) {
 	if err := json.Unmarshal(v, &rec); err != nil {
 		return nil, fmt.Errorf("meta/crypt: %v: %w", err, ErrCorrupt)
 	}
-	if rec.Version != cryptRecVersion || rec.Cipher != cipherName {
+	switch {
+	case rec.Version > cryptRecVersion:
 		return nil, fmt.Errorf("meta/crypt: version %d cipher %q: this program knows version %d, %s: %w",
 			rec.Version, rec.Cipher, cryptRecVersion, cipherName, ErrNewerSchema)
+	case rec.Version != cryptRecVersion || rec.Cipher != cipherName:
+		// A record of this program's version names its cipher: another
+		// name (or an older version, which never was) is damage, not a
+		// newer xunbang, whose own cipher would come with its own version.
+		return nil, fmt.Errorf("meta/crypt: version %d cipher %q: version %d names %s: %w",
+			rec.Version, rec.Cipher, cryptRecVersion, cipherName, ErrCorrupt)
 	}
 	return &rec, nil
 }

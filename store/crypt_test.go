@@ -605,3 +605,25 @@ func TestSealedFileRejectsTampering(t *testing.T) {
 		t.Fatal(sealed)
 	}
 }
+
+// A crypt record of a later version is a newer xunbang's; one of this
+// version that names another cipher, or of no version, is damage (a byte
+// flipped in the data file), not a reason to upgrade.
+func TestCryptRecordNewerOrDamaged(t *testing.T) {
+	for _, tc := range []struct {
+		rec  string
+		want error
+	}{
+		{`{"v":2,"cipher":"aes-siv"}`, ErrNewerSchema},
+		{`{"v":1,"cipher":"xcha9ha20poly1305"}`, ErrCorrupt},
+		{`{"v":0,"cipher":"xchacha20poly1305"}`, ErrCorrupt},
+		{`{"v":1,`, ErrCorrupt},
+	} {
+		if _, err := parseCryptRecord([]byte(tc.rec)); !errors.Is(err, tc.want) {
+			t.Errorf("%s: %v, want %v", tc.rec, err, tc.want)
+		}
+	}
+	if _, err := parseCryptRecord([]byte(`{"v":1,"cipher":"` + cipherName + `"}`)); err != nil {
+		t.Errorf("this version's record: %v", err)
+	}
+}

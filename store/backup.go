@@ -952,7 +952,9 @@ func Inspect(ctx context.Context, dir string, kr Keyring) (KeyState, error) {
 	}
 	defer db.Close()
 	var st fileState
-	if err := db.View(func(btx *bolt.Tx) (err error) { st, err = readState(btx); return err }); err != nil {
+	if err := guard(path, func() error {
+		return db.View(func(btx *bolt.Tx) (err error) { st, err = readState(btx); return err })
+	}); err != nil {
 		return 0, fmt.Errorf("inspect %s: %w", dir, err)
 	}
 	if st.version > schemaVersion {

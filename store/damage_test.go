@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
@@ -295,5 +296,27 @@ func TestDailyBackupKeepsTheLastOneWithRecords(t *testing.T) {
 		if l, _ := filepath.Glob(filepath.Join(ddir, BackupDir, "*")); len(l) != 0 {
 			t.Fatalf("flip at %d: a damaged file was backed up: %v", off+16, l)
 		}
+	}
+}
+
+// A byte flipped in the name of the data file's cipher is damage: Inspect
+// (which the window calls first) and Open both say so, as a *DamagedError
+// with its restore hint, not as a file of a newer xunbang.
+func TestDamagedCipherNameIsDamage(t *testing.T) {
+	b := damageFixture(t)
+	if !bytes.Contains(b, []byte(cipherName)) {
+		t.Fatal("no cipher name in the file")
+	}
+	b = bytes.ReplaceAll(b, []byte(cipherName), []byte("xchac9a20poly1305"))
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var de *DamagedError
+	if _, err := Inspect(bg, dir, nil); !errors.As(err, &de) || errors.Is(err, ErrNewerSchema) {
+		t.Errorf("Inspect: %v, want a *DamagedError", err)
+	}
+	if _, err := Open(bg, dir, testOpts()); !errors.As(err, &de) || errors.Is(err, ErrNewerSchema) {
+		t.Errorf("Open: %v, want a *DamagedError", err)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -99,6 +100,9 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // pkgInfo is what the inspection of a workbook's zip package learned.
 type pkgInfo struct {
 	sheets map[string]*sheetScan // by sheet name; missing when the part could not be mapped
+	// sst is the shared string table's part where excelize looks for it
+	// (xl/sharedStrings.xml, that name exactly), for plainRows.
+	sst *zip.File
 }
 
 // sheetScan is what a byte-level scan of one worksheet's XML found:
@@ -115,6 +119,10 @@ type sheetScan struct {
 	tooLong  bool
 	declared string
 	hidden   bool // the workbook hides the sheet: it is not read unless chosen
+	// plain is the part when plainRows may read it: the workbook names it
+	// as Excel, WPS and excelize write it, so that excelize is sure to read
+	// this part for the sheet too (see plainPart); nil otherwise.
+	plain *zip.File
 }
 
 // refuseLongSheets refuses, before excelize opens the workbook, a sheet
@@ -224,7 +232,12 @@ func inspect(r io.ReaderAt, size int64, lim Limits) (*pkgInfo, error) {
 				fmt.Sprintf("the shared string table holds %d entries, over the limit of %d.", n, lim.MaxSharedStrings))
 		}
 	}
-	names, hidden := sheetParts(files, wbPath)
+	names, hidden, usual := sheetParts(files, wbPath)
+	exact := map[string]*zip.File{}
+	for _, zf := range zr.File {
+		exact[zf.Name] = zf
+	}
+	info.sst = exact["xl/sharedStrings.xml"]
 	for name, part := range names {
 		zf := files[strings.ToLower(part)]
 		if zf == nil {
@@ -235,6 +248,9 @@ func inspect(r io.ReaderAt, size int64, lim Limits) (*pkgInfo, error) {
 			return nil, err
 		}
 		sc.part, sc.hidden = part, hidden[name]
+		if usual[name] && wbPath == "xl/workbook.xml" && onlyName(names, name) {
+			sc.plain = exact[part]
+		}
 		info.sheets[name] = sc
 	}
 	return info, nil
@@ -305,16 +321,19 @@ func readRels(zf *zip.File) []relationship {
 
 // sheetParts maps sheet names to their worksheet parts, as excelize does:
 // through the workbook's sheets and its relationships.
-func sheetParts(files map[string]*zip.File, wbPath string) (out map[string]string, hidden map[string]bool) {
-	out, hidden = map[string]string{}, map[string]bool{}
+func sheetParts(files map[string]*zip.File, wbPath string) (out map[string]string, hidden, usual map[string]bool) {
+	out, hidden, usual = map[string]string{}, map[string]bool{}, map[string]bool{}
 	wb := files[strings.ToLower(wbPath)]
 	dir := path.Dir(wbPath)
 	relsZF := files[strings.ToLower(path.Join(dir, "_rels", path.Base(wbPath)+".rels"))]
 	if wb == nil || relsZF == nil || wb.UncompressedSize64 > 16<<20 {
-		return out, hidden
+		return out, hidden, usual
 	}
 	targets := map[string]string{}
+	usualTarget := map[string]bool{}
 	for _, r := range readRels(relsZF) {
+		_, dup := targets[r.id]
+		usualTarget[r.id] = !dup && usualSheetTarget.MatchString(r.target)
 		t := r.target
 		if strings.HasPrefix(t, "/") {
 			t = strings.TrimPrefix(path.Clean(t), "/")
@@ -325,14 +344,14 @@ func sheetParts(files map[string]*zip.File, wbPath string) (out map[string]strin
 	}
 	rc, err := wb.Open()
 	if err != nil {
-		return out, hidden
+		return out, hidden, usual
 	}
 	defer rc.Close()
 	dec := xml.NewDecoder(io.LimitReader(rc, 16<<20))
 	for {
 		tok, err := dec.Token()
 		if err != nil {
-			return out, hidden
+			return out, hidden, usual
 		}
 		if se, ok := tok.(xml.StartElement); ok && se.Name.Local == "sheet" {
 			var name, id string
@@ -351,10 +370,26 @@ func sheetParts(files map[string]*zip.File, wbPath string) (out map[string]strin
 				hidden[name] = state
 			}
 			if t, ok := targets[id]; ok && name != "" {
-				out[name] = t
+				_, dup := out[name]
+				out[name], usual[name] = t, usualTarget[id] && !dup
 			}
 		}
 	}
+}
+
+// usualSheetTarget is how Excel, WPS and excelize name a worksheet from
+// the workbook's relationships.
+var usualSheetTarget = regexp.MustCompile(`^(/xl/)?worksheets/sheet[1-9][0-9]{0,4}\.xml$`)
+
+// onlyName reports whether no other sheet's name equals name but for case
+// (excelize finds a sheet by its name in any case).
+func onlyName(names map[string]string, name string) bool {
+	for n := range names {
+		if n != name && strings.EqualFold(n, name) {
+			return false
+		}
+	}
+	return true
 }
 
 // countingReader counts bytes and fails past a limit.

@@ -3,7 +3,9 @@ package xlsx
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -311,6 +313,9 @@ func findSheet(sheets []string, want string) (string, bool) {
 // the header are replayed to the reader, so that no row is decoded twice.
 type rowSource struct {
 	rows    *excelize.Rows
+	plain   *plainRows // reading instead of rows while the sheet is plain XML
+	f       *excelize.File
+	name    string
 	read    int // rows read from the sheet
 	row     int // the number of the row last returned
 	maxCols int
@@ -331,12 +336,59 @@ type fill struct {
 }
 
 func (rd *reader) openRows(p *sheetPlan) (*rowSource, error) {
-	rows, err := rd.f.Rows(p.name)
-	if err != nil {
-		return nil, fileErr(ErrDamaged, err,
-			fmt.Sprintf("工作表「%s」无法读取。", p.name), fmt.Sprintf("sheet %q cannot be read.", p.name))
+	s := &rowSource{f: rd.f, name: p.name, maxCols: rd.lim.MaxColumns, starts: p.startRows}
+	if p.scan != nil && !plainOff {
+		if pr, err := openPlainRows(p.scan.plain, rd.info.sst, rd.lim.InMemoryPart); err == nil {
+			s.plain = pr
+			return s, nil
+		}
 	}
-	return &rowSource{rows: rows, maxCols: rd.lim.MaxColumns, starts: p.startRows}, nil
+	return s, s.openExcelize(0)
+}
+
+// plainOff turns plainRows off, for tests that compare it with excelize.
+var plainOff = false
+
+// openExcelize opens the sheet's rows with excelize, past the first skip
+// rows (those plainRows handed out before it fell back).
+func (s *rowSource) openExcelize(skip int) error {
+	rows, err := s.f.Rows(s.name)
+	if err != nil {
+		return fileErr(ErrDamaged, err,
+			fmt.Sprintf("工作表「%s」无法读取。", s.name), fmt.Sprintf("sheet %q cannot be read.", s.name))
+	}
+	s.rows = rows
+	for range skip {
+		if !rows.Next() {
+			return fmt.Errorf("xlsx: sheet %q: excelize ends before row %d, where the plain reader went on", s.name, skip)
+		}
+		if _, err := rows.Columns(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pull reads the next row from the sheet: with plainRows until it meets
+// XML it leaves to excelize, then with excelize from that row on.
+func (s *rowSource) pull() ([]string, bool, error) {
+	if s.plain != nil {
+		cells, ok, err := s.plain.next()
+		if !errors.Is(err, errNotPlain) {
+			return cells, ok, err
+		}
+		slog.Debug("xlsx: the rest of the sheet is read by excelize", "sheet", s.name, "row", s.read+1)
+		_ = s.plain.close()
+		s.plain = nil
+		if err := s.openExcelize(s.read); err != nil {
+			return nil, false, err
+		}
+	}
+	if !s.rows.Next() {
+		return nil, false, nil
+	}
+	cells, err := s.rows.Columns()
+	return cells, err == nil, err
 }
 
 // next returns the next row's cells (nil for an empty row) or false at the end.
@@ -347,15 +399,12 @@ func (s *rowSource) next() ([]string, bool, error) {
 		s.row = r.row
 		return r.cells, true, nil
 	}
-	if !s.rows.Next() {
-		return nil, false, nil
+	cells, ok, err := s.pull()
+	if err != nil || !ok {
+		return nil, false, err
 	}
 	s.read++
 	s.row = s.read
-	cells, err := s.rows.Columns()
-	if err != nil {
-		return nil, false, err
-	}
 	if len(cells) > s.maxCols {
 		cells = cells[:s.maxCols]
 	}
@@ -398,6 +447,10 @@ func (s *rowSource) fill(cells []string) []string {
 }
 
 func (s *rowSource) close() error {
+	if s != nil && s.plain != nil {
+		_ = s.plain.close()
+		s.plain = nil
+	}
 	if s == nil || s.rows == nil {
 		return nil
 	}

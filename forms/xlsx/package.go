@@ -100,8 +100,8 @@ var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
 // pkgInfo is what the inspection of a workbook's zip package learned.
 type pkgInfo struct {
 	sheets map[string]*sheetScan // by sheet name; missing when the part could not be mapped
-	// sst is the shared string table's part where excelize looks for it
-	// (xl/sharedStrings.xml, that name exactly), for plainRows.
+	// sst is the shared string table's part as excelize finds it
+	// (xl/sharedStrings.xml in any case), for plainRows.
 	sst *zip.File
 }
 
@@ -237,7 +237,7 @@ func inspect(r io.ReaderAt, size int64, lim Limits) (*pkgInfo, error) {
 	for _, zf := range zr.File {
 		exact[zf.Name] = zf
 	}
-	info.sst = exact["xl/sharedStrings.xml"]
+	info.sst = files["xl/sharedstrings.xml"] // excelize too takes it in any case, the last of that name
 	for name, part := range names {
 		zf := files[strings.ToLower(part)]
 		if zf == nil {

@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"strconv"
 	"unicode/utf8"
@@ -26,9 +25,10 @@ import (
 // Anything outside that plain XML — a formula, a cell of another type, an
 // entity encoding/xml does not know, a comment, a text with a carriage
 // return or "_x", a shared string table excelize would keep on disk, broken
-// XML — it does not guess at: next returns errNotPlain before it hands out
-// the row it is in, and rowSource goes on from there with excelize itself
-// (see rowSource.fallBack). FuzzPlainRows holds the two readers to the same
+// XML, a sheet whose part excelize might find otherwise (see
+// sheetScan.plain) — it does not guess at: next returns errNotPlain before
+// it hands out the row it is in, and rowSource goes on from there with
+// excelize itself (see rowSource.pull). FuzzPlainRows holds the two readers to the same
 // rows for every input the plain reader accepts.
 type plainRows struct {
 	sc   xmlScanner
@@ -899,6 +899,3 @@ func eachAttr(attrs []byte, fn func(name, val []byte) error) error {
 		}
 	}
 }
-
-// String describes the reader, for a log line when it falls back.
-func (p *plainRows) String() string { return fmt.Sprintf("plain rows at row %d", p.seek) }

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -177,6 +178,7 @@ func TestPlainRowsReadsWhatExcelWrites(t *testing.T) {
 	}
 	for name, data := range map[string][]byte{
 		"shared strings": shared.bytes(), "stream writer": sbuf.Bytes(),
+		"shared strings named in another case": renamePart(t, shared.bytes(), "xl/sharedStrings.xml", "xl/SharedStrings.xml"),
 		"xunbang's upload sheet": upload, "saved by LibreOffice": calc,
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -185,6 +187,39 @@ func TestPlainRowsReadsWhatExcelWrites(t *testing.T) {
 			}
 		})
 	}
+}
+
+// renamePart copies a workbook package with the part from renamed to.
+func renamePart(t testing.TB, data []byte, from, to string) []byte {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	for _, zf := range zr.File {
+		name := zf.Name
+		if name == from {
+			name = to
+		}
+		w, err := zw.Create(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := io.Copy(w, rc); err != nil {
+			t.Fatal(err)
+		}
+		_ = rc.Close()
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // TestPlainRowsLeavesTheRest holds plainRows to excelize on XML it must

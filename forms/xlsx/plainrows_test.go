@@ -177,9 +177,11 @@ func TestPlainRowsReadsWhatExcelWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	for name, data := range map[string][]byte{
-		"shared strings": shared.bytes(), "stream writer": sbuf.Bytes(),
+		"shared strings":                       shared.bytes(),
 		"shared strings named in another case": renamePart(t, shared.bytes(), "xl/sharedStrings.xml", "xl/SharedStrings.xml"),
-		"xunbang's upload sheet": upload, "saved by LibreOffice": calc,
+		"stream writer":                        sbuf.Bytes(),
+		"xunbang's upload sheet":               upload,
+		"saved by LibreOffice":                 calc,
 	} {
 		t.Run(name, func(t *testing.T) {
 			if !samePlainRows(t, data) {

@@ -17,6 +17,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/diskerr"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -416,7 +417,10 @@ func userMessage(err error, lng string) string {
 	var te *forms.TransitionError
 	var de *store.DamagedError
 	var ae *forms.AnonymityError
+	var fe *jobs.FileError
 	switch {
+	case errors.As(err, &fe):
+		return fe.Message(lng)
 	case errors.As(err, &te):
 		return te.Message(lng)
 	case errors.As(err, &ae):

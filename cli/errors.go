@@ -7,6 +7,7 @@ import (
 
 	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/internal/diskerr"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 	"github.com/xunbang/xunbang/sync/protocol"
 )
@@ -34,6 +35,10 @@ func userMessage(err error, lang string) string {
 	var de *store.DamagedError
 	if errors.As(err, &de) {
 		return de.Message(lang)
+	}
+	var fe *jobs.FileError // a file that changed while being imported
+	if errors.As(err, &fe) {
+		return fe.Message(lang)
 	}
 	if msg, ok := diskerr.Message(err, lang); ok {
 		return msg

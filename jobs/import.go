@@ -4,12 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 
 	"github.com/xunbang/xunbang/forms"
-	"github.com/xunbang/xunbang/forms/jsonl"
 	"github.com/xunbang/xunbang/forms/xlsx"
 	"github.com/xunbang/xunbang/store"
 )
@@ -86,28 +84,34 @@ func (e *BlockedError) Is(target error) bool { return target == ErrBlocked }
 // ImportCounts counts records by kind.
 type ImportCounts struct{ Enterprises, Needs, Solutions int }
 
-// records are what an import stores: JSON Lines' records and solutions in
-// memory, a workbook's needs where its batch keeps them (on disk).
+// records are what an import stores: a workbook's records where its batch
+// keeps them (on disk), a JSON Lines file's in the file (read again for each
+// pass: jsonlSource), and solutions in memory.
 type records struct {
-	ents  []*forms.Enterprise
-	needs []*forms.Need
 	sols  []*forms.Solution
-	book  *xlsx.Batch // a workbook's records without errors, in place of ents and needs
+	book  *xlsx.Batch  // a workbook's records without errors
+	lines *jsonlSource // or a JSON Lines file's
 }
 
 func (r records) counts() ImportCounts {
-	if r.book != nil {
+	switch {
+	case r.book != nil:
 		return ImportCounts{Enterprises: r.book.EnterpriseCount(), Needs: r.book.NeedCount()}
+	case r.lines != nil:
+		return ImportCounts{r.lines.counts.Enterprises, r.lines.counts.Needs, len(r.sols)}
 	}
-	return ImportCounts{len(r.ents), len(r.needs), len(r.sols)}
+	return ImportCounts{Solutions: len(r.sols)}
 }
 
 // source is what the store imports of the records.
 func (r records) source() store.ImportSource {
-	if r.book != nil {
+	switch {
+	case r.book != nil:
 		return bookSource{r.book}
+	case r.lines != nil:
+		return r.lines
 	}
-	return store.ImportSlices{Enterprises: r.ents, Needs: r.needs}
+	return store.ImportSlices{}
 }
 
 // bookSource is a workbook's batch as the store's import reads it.
@@ -379,36 +383,22 @@ func (p *Preview) apply(ctx context.Context, st Importer) (store.ImportReport, e
 	}
 }
 
-// readRecords reads JSON Lines: a record with an error is left out. Records
-// keep their ids and revisions; a hand-written line without a revision gets
-// one, as if it had been saved.
+// readRecords reads JSON Lines, checking every line; the records are read
+// again from the file when they are staged. A record with an error is left
+// out. Records keep their ids and revisions; a hand-written line without a
+// revision gets one, as if it had been saved.
 func (p *Preview) readRecords(ctx context.Context) error {
-	f, err := os.Open(p.Request.Path)
+	b, sols, src, err := scanJSONL(ctx, p.Request.Path)
 	if err != nil {
 		return err
 	}
-	defer f.Close()
-	b, err := jsonl.Read(ctx, f)
-	if err != nil {
-		return err
-	}
-	for _, e := range b.Enterprises {
-		if e.Rev == "" {
-			e.Rev = forms.NewID()
-		}
-	}
-	for _, n := range b.Needs {
-		if n.Rev == "" {
-			n.Rev = forms.NewID()
-		}
-	}
-	for _, s := range b.Solutions {
+	for _, s := range sols {
 		if s.Rev == "" {
 			s.Rev = forms.NewID()
 		}
 	}
 	p.Problems = fromJSONL(b.Problems)
-	p.good = records{ents: b.Enterprises, needs: b.Needs, sols: b.Solutions}
+	p.good = records{lines: src, sols: sols}
 	p.Read = p.good.counts()
 	return nil
 }

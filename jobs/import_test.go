@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/xunbang/xunbang/forms"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -296,5 +297,49 @@ func TestReleasedPreviewIsGoneAtTheNextOpen(t *testing.T) {
 	}
 	if _, err := ApplyImport(ctx, st, p, false); err == nil || st.CountNeeds(ctx) != 0 {
 		t.Errorf("a released preview applied: %v, %d needs", err, st.CountNeeds(ctx))
+	}
+}
+
+// A JSON Lines file is read again for each pass of the import, not held in
+// memory: a file that changes in between imports nothing, and says why.
+func TestImportRecordsFileChanged(t *testing.T) {
+	src := demoStore(t, 6)
+	file, res := exportTo(t, src, FormatJSON, "all.jsonl")
+	st := openStore(t)
+	ctx := context.Background()
+	p, err := PreviewImport(ctx, st, ImportRequest{Path: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Read.Needs != res.Needs || p.HasErrors() {
+		t.Fatalf("preview: %+v %v", p.Read, p.Messages("en"))
+	}
+	// The store is written after the preview, so the import stages the
+	// file again; by then another program has rewritten the file.
+	if err := st.SaveEnterprise(ctx, &forms.Enterprise{Values: forms.Values{"name": {"预览之后新建的企业有限公司"}}}); err != nil {
+		t.Fatal(err)
+	}
+	b := readFile(t, file)
+	if err := os.WriteFile(file, bytes.Replace(b, []byte(`"need"`), []byte(`"need" `), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = ApplyImport(ctx, st, p, false)
+	var fe *FileError
+	if !errors.As(err, &fe) || !errors.Is(err, ErrFileChanged) || !strings.Contains(fe.Message("zh"), "被改动") {
+		t.Fatalf("import of a changed file: %v", err)
+	}
+	if n := st.CountNeeds(ctx); n != 0 {
+		t.Errorf("%d needs stored from a file that changed", n)
+	}
+	// The file as it now is imports whole.
+	p, err = PreviewImport(ctx, st, ImportRequest{Path: file})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ApplyImport(ctx, st, p, false); err != nil {
+		t.Fatal(err)
+	}
+	if n := st.CountNeeds(ctx); n != res.Needs {
+		t.Errorf("%d needs stored, want %d", n, res.Needs)
 	}
 }

@@ -125,7 +125,17 @@ type Batch struct {
 	Solutions   []*forms.Solution
 	Problems    []Problem
 	Lines       int
+
+	// Of a Scan: how many records of each kind it kept, and the lines of
+	// those it left out (errors, repeated ids), for Replay.
+	Counts Counts
+	Left   LineSet
+
+	upgraded LineSet // needs the catalogue's upgrade changed
 }
+
+// Counts is how many records of each kind a file holds.
+type Counts struct{ Enterprises, Needs, Solutions int }
 
 // Errors counts the problems that are errors (not warnings).
 func (b *Batch) Errors() int {
@@ -142,65 +152,135 @@ func (b *Batch) Errors() int {
 // the batch and its problems are listed; reading goes on to the end so that
 // every problem is reported at once. Only I/O failures return an error.
 func Read(ctx context.Context, r io.Reader) (*Batch, error) {
+	var ents []*forms.Enterprise
+	var needs []*forms.Need
+	var sols []*forms.Solution
+	b, err := Scan(ctx, r, func(rec Record) error {
+		switch {
+		case rec.Enterprise != nil:
+			ents = append(ents, rec.Enterprise)
+		case rec.Need != nil:
+			needs = append(needs, rec.Need)
+		default:
+			sols = append(sols, rec.Solution)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.Enterprises, b.Needs, b.Solutions = ents, needs, sols
+	return b, nil
+}
+
+// Record is one record of a file: an enterprise, a need or a solution, and
+// its line.
+type Record struct {
+	Line       int
+	Enterprise *forms.Enterprise
+	Need       *forms.Need
+	Solution   *forms.Solution
+}
+
+// Scan reads a JSON Lines file as Read does — every line decoded and
+// checked, every problem listed — but hands each record without an error
+// to fn (which may keep it) instead of keeping it: a file of 200,000 needs
+// need not be held in memory. The batch it returns holds no records, but
+// their counts and the lines left out, with which Replay reads the same
+// records again. An error of fn ends the scan and is returned.
+func Scan(ctx context.Context, r io.Reader, fn func(Record) error) (*Batch, error) {
 	b := &Batch{}
+	seen := map[string]int{}
+	lines, err := eachLine(ctx, r, func(lineNo int, line []byte) error {
+		var rec Record
+		var probs []Problem
+		if isSolutionLine(line) {
+			rec.Solution, probs = DecodeSolution(lineNo, line)
+		} else {
+			var upgraded bool
+			rec.Enterprise, rec.Need, probs, upgraded = decodeLine(lineNo, line)
+			if upgraded {
+				b.upgraded.add(lineNo)
+			}
+		}
+		b.Problems = append(b.Problems, probs...)
+		if hasError(probs) {
+			b.Left.add(lineNo)
+			return nil
+		}
+		var key string
+		switch {
+		case rec.Enterprise != nil:
+			key = TypeEnterprise + ":" + rec.Enterprise.ID
+		case rec.Need != nil:
+			key = TypeNeed + ":" + rec.Need.ID
+		case rec.Solution != nil:
+			key = TypeSolution + ":" + rec.Solution.ID
+		}
+		if first, dup := seen[key]; dup {
+			b.Problems = append(b.Problems, Problem{Line: lineNo, Field: "id", Severity: forms.SeverityError,
+				zh: fmt.Sprintf("编号与第 %d 行重复。", first), en: fmt.Sprintf("the id repeats line %d.", first)})
+			b.Left.add(lineNo)
+			return nil
+		}
+		seen[key] = lineNo
+		switch {
+		case rec.Enterprise != nil:
+			b.Counts.Enterprises++
+		case rec.Need != nil:
+			b.Counts.Needs++
+		default:
+			b.Counts.Solutions++
+		}
+		rec.Line = lineNo
+		return fn(rec)
+	})
+	b.Lines = lines
+	var long *lineTooLong
+	switch {
+	case errors.As(err, &long):
+		b.Problems = append(b.Problems, Problem{Line: long.line, Severity: forms.SeverityError,
+			zh: fmt.Sprintf("这一行超过 %d MB，已停止读取。", MaxLine>>20), en: fmt.Sprintf("the line is longer than %d MB; reading stopped.", MaxLine>>20)})
+		return b, nil
+	case err != nil:
+		return nil, err
+	}
+	return b, nil
+}
+
+// lineTooLong is a line longer than MaxLine, where reading stops.
+type lineTooLong struct{ line int }
+
+func (e *lineTooLong) Error() string { return fmt.Sprintf("line %d is too long", e.line) }
+
+// eachLine calls fn with the number and the text (trimmed) of each line
+// that is not blank, up to a line longer than MaxLine (a *lineTooLong), and
+// returns how many lines it read. Scan and Replay number and cut lines
+// alike through it.
+func eachLine(ctx context.Context, r io.Reader, fn func(lineNo int, line []byte) error) (int, error) {
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64<<10), MaxLine)
-	seen := map[string]int{}
+	n := 0
 	for sc.Scan() {
-		b.Lines++
-		if b.Lines%1024 == 0 && ctx.Err() != nil {
-			return nil, ctx.Err()
+		n++
+		if n%1024 == 0 && ctx.Err() != nil {
+			return n, ctx.Err()
 		}
 		line := bytes.TrimSpace(sc.Bytes())
 		if len(line) == 0 {
 			continue
 		}
-		var ent *forms.Enterprise
-		var need *forms.Need
-		var sol *forms.Solution
-		var probs []Problem
-		if isSolutionLine(line) {
-			sol, probs = DecodeSolution(b.Lines, line)
-		} else {
-			ent, need, probs = DecodeLine(b.Lines, line)
-		}
-		b.Problems = append(b.Problems, probs...)
-		if hasError(probs) {
-			continue
-		}
-		var key string
-		switch {
-		case ent != nil:
-			key = TypeEnterprise + ":" + ent.ID
-		case need != nil:
-			key = TypeNeed + ":" + need.ID
-		case sol != nil:
-			key = TypeSolution + ":" + sol.ID
-		}
-		if first, dup := seen[key]; dup {
-			b.Problems = append(b.Problems, Problem{Line: b.Lines, Field: "id", Severity: forms.SeverityError,
-				zh: fmt.Sprintf("编号与第 %d 行重复。", first), en: fmt.Sprintf("the id repeats line %d.", first)})
-			continue
-		}
-		seen[key] = b.Lines
-		switch {
-		case ent != nil:
-			b.Enterprises = append(b.Enterprises, ent)
-		case need != nil:
-			b.Needs = append(b.Needs, need)
-		default:
-			b.Solutions = append(b.Solutions, sol)
+		if err := fn(n, line); err != nil {
+			return n, err
 		}
 	}
 	if err := sc.Err(); err != nil {
 		if errors.Is(err, bufio.ErrTooLong) {
-			b.Problems = append(b.Problems, Problem{Line: b.Lines + 1, Severity: forms.SeverityError,
-				zh: fmt.Sprintf("这一行超过 %d MB，已停止读取。", MaxLine>>20), en: fmt.Sprintf("the line is longer than %d MB; reading stopped.", MaxLine>>20)})
-			return b, nil
+			return n, &lineTooLong{line: n + 1}
 		}
-		return nil, fmt.Errorf("read: %w", err)
+		return n, fmt.Errorf("read: %w", err)
 	}
-	return b, nil
+	return n, nil
 }
 
 func hasError(ps []Problem) bool {
@@ -217,6 +297,13 @@ func hasError(ps []Problem) bool {
 // the wrong JSON type, a missing id, and every validation problem of the
 // record in draft mode (saving a draft never needs the required fields).
 func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Problem) {
+	e, n, probs, _ := decodeLine(lineNo, line)
+	return e, n, probs
+}
+
+// decodeLine is DecodeLine, and reports whether the catalogue's upgrade
+// changed the need (Replay upgrades only those).
+func decodeLine(lineNo int, line []byte) (_ *forms.Enterprise, _ *forms.Need, _ []Problem, upgraded bool) {
 	errp := func(field, zh, en string) []Problem {
 		return []Problem{{Line: lineNo, Field: field, Severity: forms.SeverityError, zh: zh, en: en}}
 	}
@@ -225,10 +312,10 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 		ID   string `json:"id"`
 	}
 	if err := json.Unmarshal(line, &head); err != nil {
-		return nil, nil, errp("", "不是有效的 JSON 对象："+jsonErr(err), "not a valid JSON object: "+jsonErr(err))
+		return nil, nil, errp("", "不是有效的 JSON 对象："+jsonErr(err), "not a valid JSON object: "+jsonErr(err)), false
 	}
 	if head.ID == "" {
-		return nil, nil, errp("id", "缺少编号（id）。", "the id is missing.")
+		return nil, nil, errp("id", "缺少编号（id）。", "the id is missing."), false
 	}
 	cat := forms.Default()
 	var out []Problem
@@ -241,15 +328,15 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 	case TypeEnterprise:
 		var e forms.Enterprise
 		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, nil, fieldErr(lineNo, err)
+			return nil, nil, fieldErr(lineNo, err), false
 		}
 		cat.UpgradeValues(forms.EntityEnterprise, e.Values) // codes of an older catalogue
 		add(cat.ValidateEnterprise(&e, forms.Draft))
-		return &e, nil, out
+		return &e, nil, out, false
 	case TypeNeed:
 		var n forms.Need
 		if err := json.Unmarshal(line, &n); err != nil {
-			return nil, nil, fieldErr(lineNo, err)
+			return nil, nil, fieldErr(lineNo, err), false
 		}
 		if !n.Status.Valid() {
 			out = append(out, errp("status", fmt.Sprintf("未知状态“%s”。", n.Status), fmt.Sprintf("unknown status %q.", n.Status))...)
@@ -257,16 +344,16 @@ func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 		if n.EnterpriseID == "" {
 			out = append(out, errp("enterprise_id", "缺少所属企业（enterprise_id）。", "enterprise_id is missing.")...)
 		}
-		cat.UpgradeNeed(&n, time.Now()) // codes of an older catalogue (tech fields before 2026.2), its confirmation kept
+		upgraded = cat.UpgradeNeed(&n, time.Now()) // codes of an older catalogue (tech fields before 2026.2), its confirmation kept
 		add(cat.ValidateNeed(&n, forms.Draft))
 		if n.Diagnosis != nil {
 			add(cat.ValidateDiagnosis(n.Diagnosis, forms.Draft))
 		}
-		return nil, &n, out
+		return nil, &n, out, upgraded
 	case "":
-		return nil, nil, errp("type", "缺少记录类型（type）。", "the record type is missing.")
+		return nil, nil, errp("type", "缺少记录类型（type）。", "the record type is missing."), false
 	default:
-		return nil, nil, errp("type", fmt.Sprintf("未知记录类型“%s”。", head.Type), fmt.Sprintf("unknown record type %q.", head.Type))
+		return nil, nil, errp("type", fmt.Sprintf("未知记录类型“%s”。", head.Type), fmt.Sprintf("unknown record type %q.", head.Type)), false
 	}
 }
 

@@ -126,12 +126,10 @@ type Batch struct {
 	Problems    []Problem
 	Lines       int
 
-	// Of a Scan: how many records of each kind it kept, and the lines of
-	// those it left out (errors, repeated ids), for Replay.
+	// Of a Scan: how many records of each kind it kept, and (for Replay)
+	// the kind of each line's record, 0 for a line left out or blank.
 	Counts Counts
-	Left   LineSet
-
-	upgraded LineSet // needs the catalogue's upgrade changed
+	kinds  []uint8
 }
 
 // Counts is how many records of each kind a file holds.
@@ -160,6 +158,7 @@ func Read(ctx context.Context, r io.Reader) (*Batch, error) {
 		case rec.Enterprise != nil:
 			ents = append(ents, rec.Enterprise)
 		case rec.Need != nil:
+			upgradeConfirmation(rec.Need)
 			needs = append(needs, rec.Need)
 		default:
 			sols = append(sols, rec.Solution)
@@ -185,7 +184,9 @@ type Record struct {
 // Scan reads a JSON Lines file as Read does — every line decoded and
 // checked, every problem listed — but hands each record without an error
 // to fn (which may keep it) instead of keeping it: a file of 200,000 needs
-// need not be held in memory. The batch it returns holds no records, but
+// need not be held in memory. A need's confirmed content is not yet
+// recoded by the catalogue's upgrade (its values are): Replay does that,
+// for the records the import keeps. The batch it returns holds no records, but
 // their counts and the lines left out, with which Replay reads the same
 // records again. An error of fn ends the scan and is returned.
 func Scan(ctx context.Context, r io.Reader, fn func(Record) error) (*Batch, error) {
@@ -194,18 +195,14 @@ func Scan(ctx context.Context, r io.Reader, fn func(Record) error) (*Batch, erro
 	lines, err := eachLine(ctx, r, func(lineNo int, line []byte) error {
 		var rec Record
 		var probs []Problem
-		if isSolutionLine(line) {
+		head, herr := decodeHead(line) // once for both questions: which kind, and its id
+		if head.isSolution(line, herr) {
 			rec.Solution, probs = DecodeSolution(lineNo, line)
 		} else {
-			var upgraded bool
-			rec.Enterprise, rec.Need, probs, upgraded = decodeLine(lineNo, line)
-			if upgraded {
-				b.upgraded.add(lineNo)
-			}
+			rec.Enterprise, rec.Need, probs = decodeRecord(lineNo, line, head, herr)
 		}
 		b.Problems = append(b.Problems, probs...)
 		if hasError(probs) {
-			b.Left.add(lineNo)
 			return nil
 		}
 		var key string
@@ -220,18 +217,22 @@ func Scan(ctx context.Context, r io.Reader, fn func(Record) error) (*Batch, erro
 		if first, dup := seen[key]; dup {
 			b.Problems = append(b.Problems, Problem{Line: lineNo, Field: "id", Severity: forms.SeverityError,
 				zh: fmt.Sprintf("编号与第 %d 行重复。", first), en: fmt.Sprintf("the id repeats line %d.", first)})
-			b.Left.add(lineNo)
 			return nil
 		}
 		seen[key] = lineNo
+		kind := kindSolution
 		switch {
 		case rec.Enterprise != nil:
 			b.Counts.Enterprises++
+			kind = kindEnterprise
 		case rec.Need != nil:
 			b.Counts.Needs++
+			kind = kindNeed
 		default:
 			b.Counts.Solutions++
 		}
+		b.kinds = append(b.kinds, make([]uint8, lineNo+1-len(b.kinds))...)
+		b.kinds[lineNo] = kind
 		rec.Line = lineNo
 		return fn(rec)
 	})
@@ -297,25 +298,77 @@ func hasError(ps []Problem) bool {
 // the wrong JSON type, a missing id, and every validation problem of the
 // record in draft mode (saving a draft never needs the required fields).
 func DecodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Problem) {
-	e, n, probs, _ := decodeLine(lineNo, line)
+	e, n, probs := decodeLine(lineNo, line)
+	if n != nil {
+		upgradeConfirmation(n)
+	}
 	return e, n, probs
 }
 
-// decodeLine is DecodeLine, and reports whether the catalogue's upgrade
-// changed the need (Replay upgrades only those).
-func decodeLine(lineNo int, line []byte) (_ *forms.Enterprise, _ *forms.Need, _ []Problem, upgraded bool) {
+// upgradeConfirmation completes the catalogue's upgrade of a need whose
+// values decodeLine upgraded: the content its enterprise confirmed is
+// recoded the same way, its confirmation kept (forms.UpgradeNeed). Its
+// values are upgraded already, so this only recodes the content — the
+// costly part, a JSON document decoded and encoded again, which a scan
+// that keeps no record need not do.
+func upgradeConfirmation(n *forms.Need) {
+	forms.Default().UpgradeNeed(n, time.Now())
+}
+
+// decodeLine is DecodeLine but for upgradeConfirmation: the need's values
+// are upgraded (and checked so), not yet the content its enterprise
+// confirmed.
+func decodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Problem) {
+	head, err := decodeHead(line)
+	return decodeRecord(lineNo, line, head, err)
+}
+
+// lineHead is what every line says first: its type and id.
+type lineHead struct {
+	Type string `json:"type"`
+	ID   string `json:"id"`
+}
+
+func decodeHead(line []byte) (lineHead, error) {
+	var h lineHead
+	err := json.Unmarshal(line, &h)
+	return h, err
+}
+
+// isSolution reports whether line, whose head decoded as h with error err,
+// is a solution's: its type is "solution", however its id is written
+// (DecodeSolution reports a bad one).
+func (h lineHead) isSolution(line []byte, err error) bool {
+	var te *json.UnmarshalTypeError
+	switch {
+	case h.Type != TypeSolution:
+		return false
+	case err == nil:
+		return true
+	case errors.As(err, &te) && te.Field == "id":
+		return isSolutionLine(line) // its type alone, as the id is not a string
+	}
+	return false
+}
+
+// isSolutionLine reports whether a line's type is "solution".
+func isSolutionLine(line []byte) bool {
+	var head struct {
+		Type string `json:"type"`
+	}
+	return json.Unmarshal(line, &head) == nil && head.Type == TypeSolution
+}
+
+// decodeRecord is decodeLine with the line's head decoded.
+func decodeRecord(lineNo int, line []byte, head lineHead, err error) (*forms.Enterprise, *forms.Need, []Problem) {
 	errp := func(field, zh, en string) []Problem {
 		return []Problem{{Line: lineNo, Field: field, Severity: forms.SeverityError, zh: zh, en: en}}
 	}
-	var head struct {
-		Type string `json:"type"`
-		ID   string `json:"id"`
-	}
-	if err := json.Unmarshal(line, &head); err != nil {
-		return nil, nil, errp("", "不是有效的 JSON 对象："+jsonErr(err), "not a valid JSON object: "+jsonErr(err)), false
+	if err != nil {
+		return nil, nil, errp("", "不是有效的 JSON 对象："+jsonErr(err), "not a valid JSON object: "+jsonErr(err))
 	}
 	if head.ID == "" {
-		return nil, nil, errp("id", "缺少编号（id）。", "the id is missing."), false
+		return nil, nil, errp("id", "缺少编号（id）。", "the id is missing.")
 	}
 	cat := forms.Default()
 	var out []Problem
@@ -328,15 +381,15 @@ func decodeLine(lineNo int, line []byte) (_ *forms.Enterprise, _ *forms.Need, _ 
 	case TypeEnterprise:
 		var e forms.Enterprise
 		if err := json.Unmarshal(line, &e); err != nil {
-			return nil, nil, fieldErr(lineNo, err), false
+			return nil, nil, fieldErr(lineNo, err)
 		}
 		cat.UpgradeValues(forms.EntityEnterprise, e.Values) // codes of an older catalogue
 		add(cat.ValidateEnterprise(&e, forms.Draft))
-		return &e, nil, out, false
+		return &e, nil, out
 	case TypeNeed:
 		var n forms.Need
 		if err := json.Unmarshal(line, &n); err != nil {
-			return nil, nil, fieldErr(lineNo, err), false
+			return nil, nil, fieldErr(lineNo, err)
 		}
 		if !n.Status.Valid() {
 			out = append(out, errp("status", fmt.Sprintf("未知状态“%s”。", n.Status), fmt.Sprintf("unknown status %q.", n.Status))...)
@@ -344,25 +397,17 @@ func decodeLine(lineNo int, line []byte) (_ *forms.Enterprise, _ *forms.Need, _ 
 		if n.EnterpriseID == "" {
 			out = append(out, errp("enterprise_id", "缺少所属企业（enterprise_id）。", "enterprise_id is missing.")...)
 		}
-		upgraded = cat.UpgradeNeed(&n, time.Now()) // codes of an older catalogue (tech fields before 2026.2), its confirmation kept
+		cat.UpgradeValues(forms.EntityNeed, n.Values) // codes of an older catalogue (tech fields before 2026.2); see upgradeConfirmation
 		add(cat.ValidateNeed(&n, forms.Draft))
 		if n.Diagnosis != nil {
 			add(cat.ValidateDiagnosis(n.Diagnosis, forms.Draft))
 		}
-		return nil, &n, out, upgraded
+		return nil, &n, out
 	case "":
-		return nil, nil, errp("type", "缺少记录类型（type）。", "the record type is missing."), false
+		return nil, nil, errp("type", "缺少记录类型（type）。", "the record type is missing.")
 	default:
-		return nil, nil, errp("type", fmt.Sprintf("未知记录类型“%s”。", head.Type), fmt.Sprintf("unknown record type %q.", head.Type)), false
+		return nil, nil, errp("type", fmt.Sprintf("未知记录类型“%s”。", head.Type), fmt.Sprintf("unknown record type %q.", head.Type))
 	}
-}
-
-// isSolutionLine reports whether a line's type is "solution".
-func isSolutionLine(line []byte) bool {
-	var head struct {
-		Type string `json:"type"`
-	}
-	return json.Unmarshal(line, &head) == nil && head.Type == TypeSolution
 }
 
 // DecodeSolution decodes a solution line (《技术需求解决方案表》): it

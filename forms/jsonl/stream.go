@@ -10,25 +10,25 @@ import (
 	"github.com/xunbang/xunbang/forms"
 )
 
-// LineSet is a set of line numbers.
-type LineSet struct{ bits []uint64 }
+// The kinds of record a line of a scanned file holds (Batch.kinds).
+const (
+	kindEnterprise uint8 = 1 + iota
+	kindNeed
+	kindSolution
+)
 
-func (s *LineSet) add(n int) {
-	for len(s.bits) <= n/64 {
-		s.bits = append(s.bits, 0)
+// kind returns the kind of record Scan kept at line n, 0 for none.
+func (b *Batch) kind(n int) uint8 {
+	if n < len(b.kinds) {
+		return b.kinds[n]
 	}
-	s.bits[n/64] |= 1 << (n % 64)
-}
-
-// Has reports whether line n is in the set.
-func (s *LineSet) Has(n int) bool {
-	return n/64 < len(s.bits) && s.bits[n/64]&(1<<(n%64)) != 0
+	return 0
 }
 
 // Replay reads again a file that Scan read, calling fn with each of the
 // records of type typ (TypeEnterprise or TypeNeed) that Scan kept, in order;
-// scan is the batch Scan returned. A record is decoded and upgraded as Scan
-// decoded it, but not checked again; with keysOnly only its type, ID and (a
+// scan is the batch Scan returned. A record is decoded and upgraded as Read
+// decodes it, but not checked again; with keysOnly only its ID and (a
 // need's) enterprise are read. The caller makes sure the file is the one
 // scanned.
 func Replay(ctx context.Context, r io.Reader, scan *Batch, typ string, keysOnly bool, fn func(Record) error) error {
@@ -36,20 +36,22 @@ func Replay(ctx context.Context, r io.Reader, scan *Batch, typ string, keysOnly 
 		return fmt.Errorf("jsonl: replay of %q records", typ)
 	}
 	cat := forms.Default()
+	want := kindEnterprise
+	if typ == TypeNeed {
+		want = kindNeed
+	}
 	_, err := eachLine(ctx, r, func(lineNo int, line []byte) error {
-		if scan.Left.Has(lineNo) {
+		if scan.kind(lineNo) != want { // left out, or another kind: not decoded again
 			return nil
 		}
 		var head struct {
-			Type         string `json:"type"`
 			ID           string `json:"id"`
 			EnterpriseID string `json:"enterprise_id"`
 		}
-		if err := json.Unmarshal(line, &head); err != nil {
-			return changedLine(lineNo, err)
-		}
-		if head.Type != typ {
-			return nil
+		if keysOnly {
+			if err := json.Unmarshal(line, &head); err != nil {
+				return changedLine(lineNo, err)
+			}
 		}
 		rec := Record{Line: lineNo}
 		switch {
@@ -69,9 +71,7 @@ func Replay(ctx context.Context, r io.Reader, scan *Batch, typ string, keysOnly 
 			if err := json.Unmarshal(line, &n); err != nil {
 				return changedLine(lineNo, err)
 			}
-			if scan.upgraded.Has(lineNo) {
-				cat.UpgradeNeed(&n, time.Now())
-			}
+			cat.UpgradeNeed(&n, time.Now()) // values and confirmed content, as Read does
 			rec.Need = &n
 		}
 		return fn(rec)

@@ -95,7 +95,7 @@ smoke: build
 bench: deps
 	@mkdir -p bench
 	set -o pipefail; XUNBANG_TEST_PG_REQUIRED=1 PGTEST_FSYNC=on bash tools/pgtest/pgtest.sh \
-		$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem -count 5 -timeout 60m ./... | tee bench/latest.txt
+		$(GO) test -tags ci,$(TAGS) -run '^$$' -bench . -benchmem -count 5 -timeout 120m ./... | tee bench/latest.txt
 	$(GO) run golang.org/x/perf/cmd/benchstat@v0.0.0-20260908200009-22c9c6c9d4da bench/latest.txt | tee bench/medians.txt
 
 ## fmt: format the code

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/binary"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -594,3 +595,73 @@ func readSheetFloor(sheet string, size int) func() error {
 }
 
 func sizeName(n int) string { return strconv.Itoa(n/1000) + "k" }
+
+// BenchmarkImportJSONLCommand is `xunbang import` of the fixture's JSON
+// Lines export (`export --format json`: every enterprise and need) into a
+// new data dir, against a bare reader of the same file that decodes each
+// line with encoding/json. The file is read again for each pass of the
+// import, not held (jsonlSource).
+func BenchmarkImportJSONLCommand(b *testing.B) {
+	for _, size := range benchSizes {
+		b.Run(sizeName(size), func(b *testing.B) {
+			fx := fixture(b, size)
+			tmp := b.TempDir()
+			file := filepath.Join(tmp, "all.jsonl")
+			if _, err := exportJSONL(fx.dir, file); err != nil {
+				b.Fatal(err)
+			}
+			i := 0
+			versusFloor(b, func() error {
+				i++
+				dir := filepath.Join(tmp, strconv.Itoa(i))
+				defer os.RemoveAll(dir)
+				rep, err := importCommand(dir, file)
+				if err != nil {
+					return err
+				}
+				if needs := rep.Kinds[store.KindNeed].Created; needs < size {
+					return fmt.Errorf("created %d needs, want at least %d", needs, size)
+				}
+				return nil
+			}, func() error {
+				n, err := floorJSONL(file)
+				if err == nil && n < size {
+					err = fmt.Errorf("floor read %d lines, want at least %d", n, size)
+				}
+				return err
+			})
+		})
+	}
+}
+
+// exportJSONL writes every record of the data dir as JSON Lines.
+func exportJSONL(dir, path string) (ExportResult, error) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, dir, lazy(benchOpts()))
+	if err != nil {
+		return ExportResult{}, err
+	}
+	defer st.Close()
+	return Export(ctx, st, ExportRequest{Format: FormatJSON, Path: path, Now: fixedNow})
+}
+
+// floorJSONL is the JSON Lines import's floor: every line of the file
+// decoded by encoding/json, into a map as a bare program would.
+func floorJSONL(path string) (int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 4<<20)
+	n := 0
+	for sc.Scan() {
+		var rec map[string]any
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, sc.Err()
+}

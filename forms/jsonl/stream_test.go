@@ -70,12 +70,12 @@ func asJSON(t *testing.T, v any) string {
 	return string(b)
 }
 
-// Replay gives, type by type, exactly the records Scan kept, on the same
-// lines; with keysOnly their keys.
-func TestReplayGivesWhatScanKept(t *testing.T) {
-	data := mixedFile(t)
+// scanKept scans file and returns the batch and, by type, each enterprise
+// and need Scan handed out, as Read keeps it, in JSON after its line.
+func scanKept(t *testing.T, file string) (*Batch, map[string][]string) {
+	t.Helper()
 	kept := map[string][]string{}
-	b, err := Scan(context.Background(), bytes.NewReader(data), func(r Record) error {
+	b, err := Scan(context.Background(), strings.NewReader(file), func(r Record) error {
 		switch {
 		case r.Enterprise != nil:
 			kept[TypeEnterprise] = append(kept[TypeEnterprise], fmt.Sprint(r.Line, asJSON(t, r.Enterprise)))
@@ -87,6 +87,14 @@ func TestReplayGivesWhatScanKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return b, kept
+}
+
+// Replay gives, type by type, exactly the records Scan kept, on the same
+// lines; with keysOnly their keys.
+func TestReplayGivesWhatScanKept(t *testing.T) {
+	data := mixedFile(t)
+	b, kept := scanKept(t, string(data))
 	if b.Counts != (Counts{Enterprises: 2, Needs: 4, Solutions: 1}) || len(kept[TypeNeed]) != 4 ||
 		!strings.Contains(kept[TypeNeed][2], `"tech_fields":["80","804"]`) || !strings.Contains(kept[TypeNeed][3], `"recoded":[`) {
 		t.Fatalf("scan kept %+v; problems %v", b.Counts, b.Problems)
@@ -145,19 +153,7 @@ func FuzzScanReplay(f *testing.F) {
 	f.Add(`{"type":"need","id":"n","enterprise_id":"e","status":"draft"}` + "\n" + `{"type":"need","id":"n","enterprise_id":"e"}`)
 	f.Add(`{"type":"enterprise","id":"e"}` + "\r\n" + `{"type":"solution","id":"s","need_id":"n"}`)
 	f.Fuzz(func(t *testing.T, file string) {
-		kept := map[string][]string{}
-		b, err := Scan(context.Background(), strings.NewReader(file), func(r Record) error {
-			switch {
-			case r.Enterprise != nil:
-				kept[TypeEnterprise] = append(kept[TypeEnterprise], fmt.Sprint(r.Line, asJSON(t, r.Enterprise)))
-			case r.Need != nil:
-				kept[TypeNeed] = append(kept[TypeNeed], fmt.Sprint(r.Line, asRead(t, r.Need)))
-			}
-			return nil
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		b, kept := scanKept(t, file)
 		for _, typ := range []string{TypeEnterprise, TypeNeed} {
 			var got []string
 			err := Replay(context.Background(), strings.NewReader(file), b, typ, false, func(r Record) error {

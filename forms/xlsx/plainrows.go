@@ -339,77 +339,50 @@ func (p *plainRows) stringItem(dst []byte, end string) ([]byte, error) {
 func readStringItem(sc *xmlScanner, dst []byte, scratch *[]byte, end string) ([]byte, error) {
 	var t, runs []byte
 	hasT := false
-	for {
-		k, name, _, err := sc.tag()
-		if err != nil {
-			return nil, err
-		}
+	err := sc.children(end, func(k tagKind, name string) error {
 		switch {
-		case k == tagEnd && name == end:
-			dst = append(append(dst, t...), runs...)
-			if bytes.Contains(dst, []byte("_x")) {
-				return nil, errNotPlain // excelize's bstrUnmarshal: left to it
-			}
-			return dst, nil
-		case k == tagEnd:
-			return nil, errNotPlain
 		case name == "t" && !hasT:
 			hasT = true
-			if k == tagStart {
-				if *scratch, err = sc.textUntil((*scratch)[:0], "t"); err != nil {
-					return nil, err
-				}
-				t = append(t[:0], *scratch...)
-			}
+			text, err := sc.elementText(k, scratch)
+			t = append(t[:0], text...)
+			return err
+		case name == "r" && k == tagStart:
+			var err error
+			runs, err = readRun(sc, runs, scratch)
+			return err
 		case name == "r":
-			if k == tagStart {
-				if runs, err = readRun(sc, runs, scratch); err != nil {
-					return nil, err
-				}
-			}
+			return nil
 		case name == "rPh" || name == "phoneticPr":
-			if k == tagStart {
-				if err := sc.skip(name); err != nil {
-					return nil, err
-				}
-			}
-		default:
-			return nil, errNotPlain
+			return sc.skipElement(k, name)
 		}
+		return errNotPlain
+	})
+	if err != nil {
+		return nil, err
 	}
+	dst = append(append(dst, t...), runs...)
+	if bytes.Contains(dst, []byte("_x")) {
+		return nil, errNotPlain // excelize's bstrUnmarshal: left to it
+	}
+	return dst, nil
 }
 
 // readRun appends the text of a rich text run, read up to its </r>.
 func readRun(sc *xmlScanner, dst []byte, scratch *[]byte) ([]byte, error) {
 	hasT := false
-	for {
-		k, name, _, err := sc.tag()
-		if err != nil {
-			return nil, err
-		}
+	err := sc.children("r", func(k tagKind, name string) error {
 		switch {
-		case k == tagEnd && name == "r":
-			return dst, nil
-		case k == tagEnd:
-			return nil, errNotPlain
 		case name == "t" && !hasT:
 			hasT = true
-			if k == tagStart {
-				if *scratch, err = sc.textUntil((*scratch)[:0], "t"); err != nil {
-					return nil, err
-				}
-				dst = append(dst, *scratch...)
-			}
+			text, err := sc.elementText(k, scratch)
+			dst = append(dst, text...)
+			return err
 		case name == "rPr":
-			if k == tagStart {
-				if err := sc.skip(name); err != nil {
-					return nil, err
-				}
-			}
-		default:
-			return nil, errNotPlain
+			return sc.skipElement(k, name)
 		}
-	}
+		return errNotPlain
+	})
+	return dst, err
 }
 
 // plainSST is a shared string table as excelize reads it.
@@ -664,6 +637,46 @@ func (sc *xmlScanner) textUntil(dst []byte, end string) ([]byte, error) {
 		}
 		return dst, nil
 	}
+}
+
+// children reads the elements inside the one named end, its start tag
+// read, up to its end tag: fn reads each from its tag (of kind k, and
+// name). Any other end tag is errNotPlain.
+func (sc *xmlScanner) children(end string, fn func(k tagKind, name string) error) error {
+	for {
+		k, name, _, err := sc.tag()
+		switch {
+		case err != nil:
+			return err
+		case k == tagEnd && name == end:
+			return nil
+		case k == tagEnd:
+			return errNotPlain
+		}
+		if err := fn(k, name); err != nil {
+			return err
+		}
+	}
+}
+
+// elementText reads the text of a <t> whose tag, of kind k, was read: into
+// scratch, up to its end tag; nothing for an empty element.
+func (sc *xmlScanner) elementText(k tagKind, scratch *[]byte) ([]byte, error) {
+	if k != tagStart {
+		return nil, nil
+	}
+	var err error
+	*scratch, err = sc.textUntil((*scratch)[:0], "t")
+	return *scratch, err
+}
+
+// skipElement passes over the element named name whose tag, of kind k,
+// was read.
+func (sc *xmlScanner) skipElement(k tagKind, name string) error {
+	if k != tagStart {
+		return nil
+	}
+	return sc.skip(name)
 }
 
 // skip reads up to the end tag of the element named name, its start tag

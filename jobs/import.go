@@ -98,7 +98,8 @@ func (r records) counts() ImportCounts {
 	case r.book != nil:
 		return ImportCounts{Enterprises: r.book.EnterpriseCount(), Needs: r.book.NeedCount()}
 	case r.lines != nil:
-		return ImportCounts{r.lines.counts.Enterprises, r.lines.counts.Needs, len(r.sols)}
+		c := r.lines.scan.Counts
+		return ImportCounts{c.Enterprises, c.Needs, len(r.sols)}
 	}
 	return ImportCounts{Solutions: len(r.sols)}
 }

@@ -26,8 +26,7 @@ var ErrFileChanged = errors.New("the file changed during the import")
 type jsonlSource struct {
 	path   string
 	digest [sha256.Size]byte
-	scan   *jsonl.Batch // what the first reading found: the lines left out, the counts
-	counts jsonl.Counts
+	scan   *jsonl.Batch // what the first reading found: the lines kept, the counts
 }
 
 // scanJSONL reads a JSON Lines file once, checking every line: the batch
@@ -53,13 +52,13 @@ func scanJSONL(ctx context.Context, path string) (*jsonl.Batch, []*forms.Solutio
 	if _, err := io.Copy(h, f); err != nil { // past a line too long, where the scan stopped
 		return nil, nil, nil, err
 	}
-	src := &jsonlSource{path: path, scan: b, counts: b.Counts}
+	src := &jsonlSource{path: path, scan: b}
 	h.Sum(src.digest[:0])
 	return b, sols, src, nil
 }
 
 // Len tells the store how many records the source gives.
-func (s *jsonlSource) Len() int { return s.counts.Enterprises + s.counts.Needs }
+func (s *jsonlSource) Len() int { return s.scan.Counts.Enterprises + s.scan.Counts.Needs }
 
 func (s *jsonlSource) EachEnterprise(fn func(*forms.Enterprise) error) error {
 	return s.replay(jsonl.TypeEnterprise, false, func(rec jsonl.Record) error {

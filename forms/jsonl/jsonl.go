@@ -6,7 +6,9 @@
 // Reading is strict and complete: every bad line is reported with its line
 // number and, where there is one, the field, so a person can mend the file in
 // one pass. Nothing is decided about storing here; callers import nothing from
-// a file with errors unless they choose to.
+// a file with errors unless they choose to. [Read] keeps the records; [Scan]
+// checks every line and keeps none, and [Replay] reads the kept ones again,
+// so that a file of 200,000 needs is imported without being held in memory.
 package jsonl
 
 import (

@@ -18,7 +18,10 @@
 // Input from outside is treated as hostile: the zip package is inspected
 // before excelize sees it (sizes, compression ratios, part counts), and rows,
 // columns, cell lengths and runs of empty rows are capped while reading; see
-// [Limits].
+// [Limits]. The rows themselves are read by a scanner of the package's own
+// (plainrows.go) for the plain XML that Excel, WPS, LibreOffice and xunbang
+// write, giving exactly what excelize's row iterator gives, and by excelize
+// from the first row the scanner does not read as plain.
 //
 // Export writes with excelize's StreamWriter only, so memory stays flat as
 // the number of needs grows: the platform's upload sheet ([WritePlatform]),

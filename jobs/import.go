@@ -393,11 +393,6 @@ func (p *Preview) readRecords(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, s := range sols {
-		if s.Rev == "" {
-			s.Rev = forms.NewID()
-		}
-	}
 	p.Problems = fromJSONL(b.Problems)
 	p.good = records{lines: src, sols: sols}
 	p.Read = p.good.counts()

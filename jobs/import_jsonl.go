@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"os"
 	"path/filepath"
@@ -42,6 +43,9 @@ func scanJSONL(ctx context.Context, path string) (*jsonl.Batch, []*forms.Solutio
 	var sols []*forms.Solution
 	b, err := jsonl.Scan(ctx, io.TeeReader(f, h), func(rec jsonl.Record) error {
 		if rec.Solution != nil {
+			if rec.Solution.Rev == "" { // a hand-written line: a revision, as if saved
+				rec.Solution.Rev = forms.NewID()
+			}
 			sols = append(sols, rec.Solution)
 		}
 		return nil
@@ -52,9 +56,13 @@ func scanJSONL(ctx context.Context, path string) (*jsonl.Batch, []*forms.Solutio
 	if _, err := io.Copy(h, f); err != nil { // past a line too long, where the scan stopped
 		return nil, nil, nil, err
 	}
-	src := &jsonlSource{path: path, scan: b}
-	h.Sum(src.digest[:0])
-	return b, sols, src, nil
+	return b, sols, &jsonlSource{path: path, scan: b, digest: sum(h)}, nil
+}
+
+// sum returns what h has hashed.
+func sum(h hash.Hash) (d [sha256.Size]byte) {
+	h.Sum(d[:0])
+	return d
 }
 
 // Len tells the store how many records the source gives.
@@ -93,8 +101,7 @@ func (s *jsonlSource) replay(typ string, keysOnly bool, fn func(jsonl.Record) er
 	if err == nil {
 		_, err = io.Copy(h, f)
 	}
-	var digest [sha256.Size]byte
-	if err == nil && [sha256.Size]byte(h.Sum(digest[:0])) == s.digest {
+	if err == nil && sum(h) == s.digest {
 		return nil
 	}
 	if err != nil && !s.changed() {
@@ -118,6 +125,5 @@ func (s *jsonlSource) changed() bool {
 	if _, err := io.Copy(h, f); err != nil {
 		return true
 	}
-	var digest [sha256.Size]byte
-	return [sha256.Size]byte(h.Sum(digest[:0])) != s.digest
+	return sum(h) != s.digest
 }

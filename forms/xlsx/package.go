@@ -121,7 +121,8 @@ type sheetScan struct {
 	hidden   bool // the workbook hides the sheet: it is not read unless chosen
 	// plain is the part when plainRows may read it: the workbook names it
 	// as Excel, WPS and excelize write it, so that excelize is sure to read
-	// this part for the sheet too (see plainPart); nil otherwise.
+	// this part for the sheet too (usualSheetTarget, onlyName); nil
+	// otherwise.
 	plain *zip.File
 }
 

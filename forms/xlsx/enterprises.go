@@ -171,18 +171,18 @@ func (u *unpacker) values() forms.Values {
 }
 
 // The reader of a workbook keeps each enterprise packed between its rows
-// and in its spill (see reader.settle). packReadEnterprise packs what
-// encoding it and decoding it as JSON would give back — its filled fields
+// and in its spill (see reader.settle). packReadEnterprise packs, in dst's
+// storage when it has room, what encoding it and decoding it as JSON would give back — its filled fields
 // (forms.Values.Has) — in the binary form above, 'P' first, for the
 // enterprises a workbook makes (an ID, a catalogue version, values and
 // contacts, all valid UTF-8); any other it packs as JSON, which starts
 // with '{'. TestReadEnterprisePackedAsJSONWould holds the two to the same
 // records.
-func packReadEnterprise(e *forms.Enterprise) ([]byte, error) {
+func packReadEnterprise(dst []byte, e *forms.Enterprise) ([]byte, error) {
 	if !onlyPacked(e) || !validUTF8(e) {
 		return e.MarshalJSON()
 	}
-	b := appendText(append(make([]byte, 0, 512), 'P'), e.CatalogueVersion)
+	b := appendText(append(dst[:0], 'P'), e.CatalogueVersion)
 	return packEnterprise(b, e, filled, filled), nil
 }
 

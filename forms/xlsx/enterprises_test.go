@@ -105,7 +105,7 @@ func TestReadEnterprisePackedAsJSONWould(t *testing.T) {
 		if err := want.UnmarshalJSON(j); err != nil {
 			t.Fatal(err)
 		}
-		p, err := packReadEnterprise(e)
+		p, err := packReadEnterprise(nil, e)
 		if err != nil {
 			t.Fatal(err)
 		}

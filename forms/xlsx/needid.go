@@ -91,6 +91,33 @@ func parseNeedID(s string) (id string, ok bool) {
 	return strings.ToLower(s), true
 }
 
+// needKey is a need id parseNeedID gave, as its 16 bytes: the key of
+// reader.needIDs, which holds one a row (at 200,000 rows the ids as
+// strings took some 10 MB more).
+type needKey [16]byte
+
+func keyOf(id string) needKey {
+	var k needKey
+	j := 0
+	for i := 0; i < len(id) && j < len(k); i++ {
+		if id[i] == '-' {
+			continue
+		}
+		k[j] = unhex(id[i])<<4 | unhex(id[i+1])
+		i++
+		j++
+	}
+	return k
+}
+
+// unhex is the value of a lower-case hex digit.
+func unhex(c byte) byte {
+	if c >= 'a' {
+		return c - 'a' + 10
+	}
+	return c - '0'
+}
+
 // shortNumber reports whether s looks like a card's printed number (8
 // letters or digits, [card.ShortID]) rather than a full id.
 func shortNumber(s string) bool {
@@ -149,13 +176,13 @@ func (rd *reader) needID(p *sheetPlan, row int, raw string, n *forms.Need) (bad 
 			fmt.Sprintf("%s %q is not a valid need number: %s", c.header, shown, hintEN))
 		return true
 	}
-	if first, dup := rd.needIDs[id]; dup {
+	if first, dup := rd.needIDs[keyOf(id)]; dup {
 		at(forms.SeverityError, "need_id.duplicate",
 			fmt.Sprintf("需求编号与%s相同：同一条需求只能出现一次，此行未导入。", originText(first, "zh")),
 			fmt.Sprintf("the same need number as %s: a need may appear only once; this row was not imported.", originText(first, "en")))
 		return true
 	}
-	rd.needIDs[id] = Origin{p.name, row}
+	rd.needIDs[keyOf(id)] = Origin{p.name, row}
 	n.ID = id
 	return false
 }

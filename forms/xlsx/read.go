@@ -82,9 +82,11 @@ type Batch struct {
 	finish *needFinisher
 	keep   func(*forms.Need) bool
 	// Of a batch read by ReadFileStream: the enterprises on disk, and
-	// their IDs in the order read (all of them, in a Partial too).
+	// their IDs and places there in the order read (all of them, in a
+	// Partial too).
 	entSpill *spill
 	entIDs   []string
+	entRefs  []packRef
 }
 
 // EnterpriseCount returns how many enterprises the batch holds.
@@ -118,16 +120,24 @@ func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
 		}
 		return nil
 	}
-	return b.entSpill.eachRecord("enterprises", func(p []byte) error {
+	var p []byte
+	for i, ref := range b.entRefs {
+		if b.leftOut(b.entIDs[i]) {
+			continue
+		}
+		var err error
+		if p, err = b.entSpill.get(ref, p); err != nil {
+			return fmt.Errorf("xlsx: read the spilled enterprises: %w", err)
+		}
 		e, err := unpackReadEnterprise(p)
 		if err != nil {
 			return fmt.Errorf("xlsx: read the spilled enterprises: %w", err)
 		}
-		if b.leftOut(e.ID) {
-			return nil
+		if err := fn(e); err != nil {
+			return err
 		}
-		return fn(e)
-	})
+	}
+	return nil
 }
 
 // needFinisher completes a need read back from the spill, as the reader
@@ -288,7 +298,7 @@ func (b *Batch) Messages() []string {
 // together with its needs — for an import with --partial. Problems are kept.
 func (b *Batch) Partial() *Batch {
 	out := &Batch{Problems: b.Problems, Sheets: b.Sheets, Origins: b.Origins, lang: b.lang, bad: b.bad,
-		spill: b.spill, needs: b.needs, finish: b.finish, entSpill: b.entSpill, entIDs: b.entIDs}
+		spill: b.spill, needs: b.needs, finish: b.finish, entSpill: b.entSpill, entIDs: b.entIDs, entRefs: b.entRefs}
 	if b.spill != nil {
 		bad := b.bad
 		out.keep = func(n *forms.Need) bool { return !bad[n.ID] && !bad[n.EnterpriseID] }
@@ -411,6 +421,11 @@ func read(ctx context.Context, r io.ReaderAt, size int64, opt Options, stream bo
 	}
 	if err != nil || !stream {
 		if cerr := sp.close(); err == nil {
+			err = cerr
+		}
+	}
+	if rd.packs != nil { // not handed to the batch
+		if cerr := rd.packs.close(); err == nil {
 			err = cerr
 		}
 	}

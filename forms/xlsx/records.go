@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"cmp"
 	"fmt"
 	"maps"
 	"slices"
@@ -779,20 +778,15 @@ func (rd *reader) enterprisesOut(stream bool) error {
 		}
 		return rd.packErr
 	}
-	sp, err := newSpill()
-	if err != nil {
-		return fmt.Errorf("xlsx: %w", err)
+	if rd.packErr != nil {
+		return rd.packErr
 	}
 	b.entIDs = make([]string, len(rd.ents))
+	b.entRefs = make([]packRef, len(rd.ents))
 	for i, es := range rd.ents {
-		sp.addRecord(es.packed)
-		b.entIDs[i] = es.id
+		b.entIDs[i], b.entRefs[i] = es.id, es.ref
 	}
-	if err := cmp.Or(rd.packErr, sp.done()); err != nil {
-		_ = sp.close()
-		return err
-	}
-	b.entSpill = sp
+	b.entSpill, rd.packs = rd.packs, nil
 	return nil
 }
 

@@ -33,11 +33,13 @@ type reader struct {
 	droppedErrors bool
 
 	ents         []*entState // in the order started
+	packs        *spill      // the settled enterprises (entState.ref)
+	packBuf      []byte      // an enterprise being packed or unpacked
 	packErr      error       // the first error packing or unpacking an enterprise
 	byCode       map[string]*entState
 	byName       map[string]*entState
 	haveEntSheet bool
-	needIDs      map[string]Origin // need ids read so far, where from
+	needIDs      map[needKey]Origin // need ids read so far, where from
 
 	regionCache map[string]regionResult
 	order       map[string]int // field id → catalogue position
@@ -50,17 +52,18 @@ type reader struct {
 // entState is an enterprise being assembled from rows.
 //
 // Its maps are made when first written. Once rows go on to another
-// enterprise, settle packs it: the enterprise is kept encoded (a few
-// hundred bytes where the decoded record took over two thousand), with
-// what the needs read back want of it (what it lacks), and raw and
-// contacts — which only spare work while the enterprise's rows come
-// together — are dropped (issue 17: a workbook of 200,000 rows names some
-// 70,000 enterprises). An enterprise named again later is woken (decoded)
-// and read as if for the first time, its values checked against what it
-// has.
+// enterprise, settle packs it: the enterprise is kept encoded on disk, in
+// the reader's spill of enterprises (a few hundred bytes where the decoded
+// record took over two thousand), with what the needs read back want of
+// it (what it lacks), and raw and contacts — which only spare work while
+// the enterprise's rows come together — are dropped (issue 17: a workbook
+// of 200,000 rows names some 80,000 enterprises, which took 33 MB packed
+// in memory). An enterprise named again later is woken (read back and
+// decoded) and read as if for the first time, its values checked against
+// what it has.
 type entState struct {
-	e      *forms.Enterprise // nil while packed
-	packed []byte            // the enterprise encoded, while settled
+	e   *forms.Enterprise // nil while packed
+	ref packRef           // the enterprise in rd.packs, while settled
 	// id, name and code are the enterprise's ID, name and credit code,
 	// for finding it by them while it is packed.
 	id, name, code string
@@ -116,12 +119,16 @@ func (rd *reader) settle(es *entState) {
 		return
 	}
 	es.missing = forms.ToComplete(rd.cat.ValidateEnterprise(es.e, forms.Final))
-	p, err := packReadEnterprise(es.e)
+	p, err := packReadEnterprise(rd.packBuf[:0], es.e)
+	if err == nil && rd.packs == nil {
+		rd.packs, err = newSpill()
+	}
 	if err != nil {
 		rd.packErr = cmp.Or(rd.packErr, fmt.Errorf("xlsx: keep enterprise %s: %w", es.e.ID, err))
 		return
 	}
-	es.e, es.packed, es.raw, es.contacts = nil, p, nil, nil
+	rd.packBuf = p
+	es.e, es.ref, es.raw, es.contacts = nil, rd.packs.put(p), nil, nil
 }
 
 // wake unpacks a settled enterprise.
@@ -129,12 +136,17 @@ func (rd *reader) wake(es *entState) {
 	if es.e != nil {
 		return
 	}
-	e, err := unpackReadEnterprise(es.packed)
+	p, err := rd.packs.get(es.ref, rd.packBuf)
+	var e *forms.Enterprise
+	if err == nil {
+		rd.packBuf = p
+		e, err = unpackReadEnterprise(p)
+	}
 	if err != nil {
 		rd.packErr = cmp.Or(rd.packErr, fmt.Errorf("xlsx: read back enterprise: %w", err))
-		e.Values = forms.Values{}
+		e = &forms.Enterprise{ID: es.id, Values: forms.Values{}}
 	}
-	es.e, es.packed = e, nil
+	es.e = e
 }
 
 func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options, lim Limits) *reader {
@@ -144,7 +156,7 @@ func newReader(ctx context.Context, f *excelize.File, info *pkgInfo, opt Options
 		batch:       &Batch{Origins: map[string]Origin{}, lang: opt.Lang, bad: map[string]bool{}},
 		byCode:      map[string]*entState{},
 		byName:      map[string]*entState{},
-		needIDs:     map[string]Origin{},
+		needIDs:     map[needKey]Origin{},
 		regionCache: map[string]regionResult{},
 		order:       map[string]int{},
 	}

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -29,13 +30,17 @@ import (
 // spillChunk is how many bytes of records are sealed together.
 const spillChunk = 256 << 10
 
-// spill is the needs of a workbook being read, on disk.
+// spill is the needs of a workbook being read, on disk: sealed a chunk at
+// a time (add) and read back in order (each). A spill of records put one
+// by one (put) is read back in any order (get): the enterprises a workbook
+// names, each kept there once its rows are done (reader.settle).
 type spill struct {
 	f    *os.File
 	aead cipher.AEAD
-	buf  []byte // records not yet sealed
+	buf  []byte // records not yet sealed; of a put spill, sealed and not yet written
 	n    int    // records written
 	seq  uint64 // chunks written
+	size int64  // of a put spill, the bytes written
 	err  error  // the first write error
 }
 
@@ -112,12 +117,6 @@ func (s *spill) add(n *forms.Need, o Origin) {
 		}
 	}
 	s.buf = b
-	s.added()
-}
-
-// added counts a record appended to buf and seals buf once a chunk is
-// full.
-func (s *spill) added() {
 	s.n++
 	if len(s.buf) >= spillChunk {
 		s.flush()
@@ -163,14 +162,46 @@ func (s *spill) done() error {
 	return nil
 }
 
-// addRecord appends a record of bytes (a spill of enterprises: see
-// reader.enterprisesOut).
-func (s *spill) addRecord(p []byte) {
-	if s.err != nil {
-		return
+// packRef is where put left a record.
+type packRef struct {
+	off int64  // its offset in the spill, and its nonce
+	n   uint32 // its sealed length
+}
+
+// put seals p on its own and appends it (written a chunk at a time).
+// A spill takes either put or add, never both.
+func (s *spill) put(p []byte) packRef {
+	ref := packRef{off: s.size + int64(len(s.buf))}
+	s.buf = s.aead.Seal(s.buf, s.nonce(uint64(ref.off)), p, nil)
+	ref.n = uint32(int64(len(s.buf)) - (ref.off - s.size))
+	if len(s.buf) >= spillChunk && s.err == nil {
+		if _, err := s.f.Write(s.buf); err != nil {
+			s.err = err
+		} else {
+			s.size += int64(len(s.buf))
+			s.buf = s.buf[:0]
+		}
 	}
-	s.buf = append(binary.AppendUvarint(s.buf, uint64(len(p))), p...)
-	s.added()
+	return ref
+}
+
+// get returns the record put left at ref, in dst's storage if it has room.
+func (s *spill) get(ref packRef, dst []byte) ([]byte, error) {
+	switch {
+	case s.f == nil:
+		return nil, errors.New("xlsx: the batch is closed")
+	case s.err != nil:
+		return nil, s.err
+	}
+	nonce := s.nonce(uint64(ref.off))
+	if at := ref.off - s.size; at >= 0 {
+		return s.aead.Open(dst[:0], nonce, s.buf[at:at+int64(ref.n)], nil)
+	}
+	sealed := slices.Grow(dst[:0], int(ref.n))[:ref.n]
+	if _, err := s.f.ReadAt(sealed, ref.off); err != nil {
+		return nil, err
+	}
+	return s.aead.Open(sealed[:0], nonce, sealed, nil)
 }
 
 // each calls fn with every need, in the order written; the need is new
@@ -182,18 +213,6 @@ func (s *spill) each(keysOnly bool, fn func(n *forms.Need, o Origin) error) erro
 			return nil
 		}
 		return fn(n, o)
-	})
-}
-
-// eachRecord calls fn with every record addRecord wrote, in order; the
-// bytes are fn's only until it returns.
-func (s *spill) eachRecord(what string, fn func(p []byte) error) error {
-	return s.chunks(what, func(d *spillReader) error {
-		p := d.bytes()
-		if d.err != nil {
-			return nil
-		}
-		return fn(p)
 	})
 }
 

@@ -1,8 +1,12 @@
 package xlsx
 
 import (
+	"bytes"
+	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,5 +51,54 @@ func TestStaleSpillsAreRemoved(t *testing.T) {
 	}
 	if _, err := os.Stat(inUse.f.Name()); err != nil {
 		t.Errorf("the spill of an import under way was removed: %v", err)
+	}
+}
+
+// A spill of records put one by one gives each back in any order, whether
+// it is still in the buffer or on disk, and the file holds none of them in
+// the clear; a byte changed on disk is an error, not a record.
+func TestSpillPutGet(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	sp, err := newSpill()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sp.close()
+	var recs [][]byte
+	var refs []packRef
+	for i, more := 0, 3; more > 0; i++ { // some chunks written, then 3 records buffered
+		p := []byte(fmt.Sprintf("苏州某某精密机械有限公司 %d %s", i, strings.Repeat("x", i%500)))
+		recs, refs = append(recs, p), append(refs, sp.put(p))
+		if sp.size >= 2*spillChunk {
+			more--
+		}
+	}
+	if len(sp.buf) == 0 {
+		t.Fatal("the test wants records still buffered")
+	}
+	var buf []byte
+	for _, i := range rand.Perm(len(recs)) {
+		if buf, err = sp.get(refs[i], buf); err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+		if !bytes.Equal(buf, recs[i]) {
+			t.Fatalf("record %d: got %q, want %q", i, buf, recs[i])
+		}
+	}
+	disk, err := os.ReadFile(sp.f.Name())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if int64(len(disk)) != sp.size || bytes.Contains(disk, []byte("苏州")) {
+		t.Fatalf("the file holds %d bytes (want %d), in the clear: %v", len(disk), sp.size, bytes.Contains(disk, []byte("苏州")))
+	}
+	if _, err := sp.f.WriteAt([]byte{disk[refs[1].off] ^ 1}, refs[1].off); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := sp.get(refs[1], nil); err == nil {
+		t.Error("a record changed on disk was read back")
+	}
+	if _, err := sp.get(refs[2], nil); err != nil {
+		t.Errorf("the record after it: %v", err)
 	}
 }

@@ -107,8 +107,12 @@ func FuzzParseUUID(f *testing.F) {
 	f.Add("6F1C2D3E-4B5A-4C6D-8E7F-0123456789AB")
 	f.Add("row-1")
 	f.Fuzz(func(t *testing.T, id string) {
-		if u, ok := ParseUUID(id); ok && UUIDString(u) != id {
+		u, ok := ParseUUID(id)
+		if ok && UUIDString(u) != id {
 			t.Fatalf("ParseUUID(%q) comes back as %q", id, UUIDString(u))
+		}
+		if ub, okb := ParseUUID([]byte(id)); ub != u || okb != ok {
+			t.Fatalf("ParseUUID(%q): as bytes %x %v, as text %x %v", id, ub, okb, u, ok)
 		}
 	})
 }

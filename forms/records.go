@@ -257,8 +257,8 @@ func (r *IDRun) Next() string {
 
 // ParseUUID reads a UUID as UUIDString writes one: 36 characters,
 // lowercase hex in groups of 8-4-4-4-12. ok is false for anything else, so
-// that UUIDString gives back the very text.
-func ParseUUID(id string) (b [16]byte, ok bool) {
+// that UUIDString gives back the very text. id may be text or bytes.
+func ParseUUID[T ~string | ~[]byte](id T) (b [16]byte, ok bool) {
 	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
 		return b, false
 	}

@@ -67,21 +67,31 @@ func TestHeldRowsSeenWithinTheImport(t *testing.T) {
 			t.Error(err)
 		}
 	}()
+	// Need ids as forms makes them (held as bytes) and others (as text).
+	u := []string{forms.NewID(), forms.NewID(), forms.NewID(), forms.NewID()}
+	sorted := func(ids ...string) []string { return slices.Sorted(slices.Values(ids)) }
 	err := s.stagedUpdate(bg, func(tx *Tx) error {
 		tx.held = held
-		for _, k := range [][]byte{pairKey(newEnt, "n3"), pairKey(newEnt, "n1"), pairKey(newEnt, "n2"), pairKey(newEnt, "n1"), pairKey(stored.ID, "n9")} {
-			if err := tx.put(needByEnterpriseBucket, k, nil); err != nil {
+		for _, nid := range []string{u[2], "n3", u[0], "n1", u[1], "n2", u[0], "n1", u[3]} {
+			if err := tx.put(needByEnterpriseBucket, pairKey(newEnt, nid), nil); err != nil {
 				return err
 			}
 		}
-		if got, want := tx.NeedIDsOf(newEnt), []string{"n1", "n2", "n3"}; !slices.Equal(got, want) {
-			t.Errorf("new enterprise: %v, want %v", got, want)
-		}
-		if err := tx.del(needByEnterpriseBucket, pairKey(newEnt, "n2")); err != nil {
+		if err := tx.put(needByEnterpriseBucket, pairKey(stored.ID, "n9"), nil); err != nil {
 			return err
 		}
-		if got, want := tx.NeedIDsOf(newEnt), []string{"n1", "n3"}; !slices.Equal(got, want) {
-			t.Errorf("after a removal: %v, want %v", got, want)
+		if got, want := tx.NeedIDsOf(newEnt), sorted("n1", "n2", "n3", u[0], u[1], u[2], u[3]); !slices.Equal(got, want) {
+			t.Errorf("new enterprise: %v, want %v", got, want)
+		}
+		// Removed: one of text, one in the middle of the chain, one held
+		// twice, the last held.
+		for _, nid := range []string{"n2", u[1], u[0], u[3]} {
+			if err := tx.del(needByEnterpriseBucket, pairKey(newEnt, nid)); err != nil {
+				return err
+			}
+		}
+		if got, want := tx.NeedIDsOf(newEnt), sorted("n1", "n3", u[2]); !slices.Equal(got, want) {
+			t.Errorf("after removals: %v, want %v", got, want)
 		}
 		want := []string{old.ID, "n9"}
 		slices.Sort(want)
@@ -100,7 +110,7 @@ func TestHeldRowsSeenWithinTheImport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if err := s.stagedUpdate(bg, func(tx *Tx) error {
-		if got, want := tx.NeedIDsOf(newEnt), []string{"n1", "n3"}; !slices.Equal(got, want) {
+		if got, want := tx.NeedIDsOf(newEnt), sorted("n1", "n3", u[2]); !slices.Equal(got, want) {
 			t.Errorf("staged after writeHeld: %v, want %v", got, want)
 		}
 		return nil

@@ -94,28 +94,12 @@ func parseNeedID(s string) (id string, ok bool) {
 // needKey is a need id parseNeedID gave, as its 16 bytes: the key of
 // reader.needIDs, which holds one a row (at 200,000 rows the ids as
 // strings took some 10 MB more).
-type needKey [16]byte
+type needKey = [16]byte
 
+// keyOf is id's needKey.
 func keyOf(id string) needKey {
-	var k needKey
-	j := 0
-	for i := 0; i < len(id) && j < len(k); i++ {
-		if id[i] == '-' {
-			continue
-		}
-		k[j] = unhex(id[i])<<4 | unhex(id[i+1])
-		i++
-		j++
-	}
+	k, _ := forms.ParseUUID(id)
 	return k
-}
-
-// unhex is the value of a lower-case hex digit.
-func unhex(c byte) byte {
-	if c >= 'a' {
-		return c - 'a' + 10
-	}
-	return c - '0'
 }
 
 // shortNumber reports whether s looks like a card's printed number (8

@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"encoding/hex"
 	"slices"
 	"strings"
 	"testing"
@@ -136,24 +135,4 @@ func TestIsPublicAlias(t *testing.T) {
 			t.Errorf("IsPublicAlias(%q) != %v", name, want)
 		}
 	}
-}
-
-// FuzzNeedKey holds keyOf to the id it keys: the 16 bytes, written as a
-// canonical id, are the id parseNeedID gave.
-func FuzzNeedKey(f *testing.F) {
-	f.Add("6f1c2d3e-4b5a-4c6d-8e7f-0123456789ab")
-	f.Add("6F1C2D3E-4B5A-4C6D-8E7F-0123456789AB")
-	f.Add("00000000-0000-0000-0000-000000000000")
-	f.Add("ffffffff-ffff-ffff-ffff-ffffffffffff")
-	f.Fuzz(func(t *testing.T, s string) {
-		id, ok := parseNeedID(s)
-		if !ok {
-			return
-		}
-		k := keyOf(id)
-		h := hex.EncodeToString(k[:])
-		if back := h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]; back != id {
-			t.Fatalf("keyOf(%q) is %s", id, back)
-		}
-	})
 }

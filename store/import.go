@@ -402,7 +402,9 @@ func (m *merger) anchor(i int, in *forms.Need) error {
 		return nil
 	}
 	if a := m.anchors[in.EnterpriseID]; !slices.Contains(a, h.EnterpriseID) {
-		m.anchors[in.EnterpriseID] = append(a, h.EnterpriseID)
+		// A copy: the head's texts share one string, which the id would
+		// keep alive (some 25 MB over 200,000 needs).
+		m.anchors[in.EnterpriseID] = append(a, strings.Clone(h.EnterpriseID))
 	}
 	return nil
 }
@@ -514,6 +516,10 @@ func (m *merger) createEnterprise(in *forms.Enterprise) (ImportItem, error) {
 // into the stored one it matches (a public alias never replaces a name),
 // saving it when anything changed.
 func (m *merger) updateEnterprise(stored, in *forms.Enterprise) (ImportItem, error) {
+	// The merger's maps keep the stored enterprise's ids and its contacts'
+	// for the rest of the import: copies, which do not keep the record's
+	// decoded texts alive with them.
+	stored.ID = strings.Clone(stored.ID)
 	m.mapEnterprise(in.ID, stored.ID)
 	vals := in.Values
 	if forms.IsPublicAlias(in.Name()) && stored.Name() != "" {
@@ -562,7 +568,7 @@ func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fie
 			continue
 		}
 		fields = addFields(fields, mergeValues(&stored.Contacts[j].Values, c.Values)...)
-		mapContact(c.ID, stored.Contacts[j].ID)
+		mapContact(c.ID, strings.Clone(stored.Contacts[j].ID))
 	}
 	return fields
 }

@@ -626,7 +626,6 @@ func (rd *reader) newEnterprise(origin Origin) *entState {
 	e := &forms.Enterprise{ID: forms.NewID(), CatalogueVersion: rd.cat.Version, Values: forms.Values{}}
 	es := &entState{e: e, id: e.ID, origin: origin}
 	rd.ents = append(rd.ents, es)
-	rd.batch.Origins[e.ID] = origin
 	return es
 }
 
@@ -775,6 +774,7 @@ func (rd *reader) enterprisesOut(stream bool) error {
 		for i, es := range rd.ents {
 			rd.wake(es)
 			b.Enterprises[i] = es.e
+			b.Origins[es.id] = es.origin
 		}
 		return rd.packErr
 	}

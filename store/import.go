@@ -351,7 +351,7 @@ func (tx *Tx) importSolutionExact(i int, s *forms.Solution, rep *ImportReport) e
 type merger struct {
 	tx *Tx
 	// entID maps an enterprise id given in ents to the stored id.
-	entID map[string]string
+	entID *idMap
 	// contactID maps a stored enterprise's id and a contact id given in
 	// ents to the stored contact's id. One map for all
 	// enterprises: a map for each held 10 MB of a sheet of 50,000 needs
@@ -359,7 +359,7 @@ type merger struct {
 	contactID map[contactKey]string
 	// createdEnts holds the enterprises this import created: their
 	// contacts kept the ids they were given.
-	createdEnts map[string]bool
+	createdEnts *idSet
 	// titles finds a stored enterprise's need by its folded title.
 	titles *titleIndex
 	// anchors maps an enterprise id given in ents to the stored enterprises
@@ -368,7 +368,7 @@ type merger struct {
 	// pinned holds the given enterprise ids whose identity the record
 	// states: matched to a stored enterprise by ID or credit code, or
 	// carrying a credit code.
-	pinned    map[string]bool
+	pinned    *idSet
 	conflicts []NeedConflict
 	// full caches stored enterprises read in the needs' turn, up to
 	// fullCacheSize of them (see enterpriseOf).
@@ -381,8 +381,8 @@ type merger struct {
 type contactKey struct{ ent, given string }
 
 func newMerger(tx *Tx) *merger {
-	m := &merger{tx: tx, entID: map[string]string{}, contactID: map[contactKey]string{}, createdEnts: map[string]bool{},
-		anchors: map[string][]string{}, pinned: map[string]bool{}, full: map[string]*forms.Enterprise{}}
+	m := &merger{tx: tx, entID: newIDMap(), contactID: map[contactKey]string{}, createdEnts: newIDSet(),
+		anchors: map[string][]string{}, pinned: newIDSet(), full: map[string]*forms.Enterprise{}}
 	m.titles = newTitleIndex(func(id string) (*needHead, error) { return m.tx.needHead(id) })
 	return m
 }
@@ -482,7 +482,7 @@ func (m *merger) storedEnterprise(in *forms.Enterprise) (*forms.Enterprise, erro
 		stored = e
 	}
 	if in.ID != "" && (stored != nil || code != "") {
-		m.pinned[in.ID] = true
+		m.pinned.add(in.ID)
 	}
 	if stored == nil && in.ID != "" && len(m.anchors[in.ID]) > 0 {
 		e, err := tx.Enterprise(m.anchors[in.ID][0])
@@ -508,7 +508,7 @@ func (m *merger) createEnterprise(in *forms.Enterprise) (ImportItem, error) {
 		return ImportItem{}, err
 	}
 	m.mapEnterprise(in.ID, e.ID)
-	m.createdEnts[e.ID] = true // its contacts keep their ids
+	m.createdEnts.add(e.ID) // its contacts keep their ids
 	return ImportItem{Kind: KindEnterprise, Action: ActionCreate, ID: e.ID, Name: e.Name()}, nil
 }
 
@@ -575,7 +575,7 @@ func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fie
 
 func (m *merger) mapEnterprise(given, stored string) {
 	if given != "" {
-		m.entID[given] = stored
+		m.entID.set(given, stored)
 	}
 }
 
@@ -583,7 +583,7 @@ func (m *merger) mapEnterprise(given, stored string) {
 // m.conflicts and yields a zero ImportItem.
 func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	eid := in.EnterpriseID
-	id, given := m.entID[eid]
+	id, given := m.entID.get(eid)
 	if given {
 		eid = id
 	}
@@ -594,7 +594,7 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 	redirected := false
 	if stored != nil && stored.EnterpriseID != eid {
 		// A stored enterprise named directly, or one the record identifies.
-		if !given || m.pinned[in.EnterpriseID] {
+		if !given || m.pinned.has(in.EnterpriseID) {
 			return ImportItem{}, m.conflict(i, stored, eid)
 		}
 		// The record does not say which enterprise it is: the need's own.
@@ -644,7 +644,7 @@ func (m *merger) contactAt(eid, given string, redirected bool) (string, error) {
 	if !redirected {
 		return given, nil
 	}
-	if m.createdEnts[eid] { // its contacts kept their ids, or are mapped above
+	if m.createdEnts.has(eid) { // its contacts kept their ids, or are mapped above
 		e, err := m.tx.Enterprise(eid)
 		if err != nil {
 			return "", err
@@ -849,10 +849,10 @@ func hasValue(e *forms.Enterprise, id string) bool {
 // loadTitles puts the needs stored of an enterprise into m.titles, by
 // their folded titles (the first of a title), once.
 func (m *merger) loadTitles(eid string) error {
-	if m.titles.loaded[eid] {
+	if m.titles.loaded.has(eid) {
 		return nil
 	}
-	m.titles.loaded[eid] = true
+	m.titles.loaded.add(eid)
 	for _, id := range m.tx.NeedIDsOf(eid) {
 		h, err := m.tx.needHead(id)
 		if err != nil {

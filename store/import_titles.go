@@ -23,13 +23,13 @@ type titleIndex struct {
 	byHash  map[uint64][16]byte
 	oddIDs  map[uint64]string
 	exact   map[string]string // enterprise 0x00 folded title → need id, where hashes collided
-	loaded  map[string]bool   // enterprises whose stored needs are in the index
+	loaded  *idSet            // enterprises whose stored needs are in the index
 	headsOf func(id string) (*needHead, error)
 }
 
 func newTitleIndex(heads func(id string) (*needHead, error)) *titleIndex {
 	return &titleIndex{seed: maphash.MakeSeed(), byHash: map[uint64][16]byte{}, oddIDs: map[uint64]string{},
-		exact: map[string]string{}, loaded: map[string]bool{}, headsOf: heads}
+		exact: map[string]string{}, loaded: newIDSet(), headsOf: heads}
 }
 
 func (x *titleIndex) hash(eid, key string) uint64 { return titleSum(x.seed, eid, key) }

@@ -7,11 +7,11 @@
 // nothing: a sixth of an import's CPU and more of an export's. A batch
 // command lets the heap grow to five times what it holds (GOGC 400), within
 // a soft limit of Limit, where the collector runs as often as it must. An
-// import of 200,000 needs holds at most some 90 MB live, an export 25 MB.
-// At 192 MiB that import took 4% more CPU than at 256 MiB (16% back into
-// the store it came from); at 150 MiB, 16% more as a whole command and
-// twice its floor in the benchmark (issue 17, docs/performance.md). The
-// window keeps the defaults: it lives long, beside other programs.
+// import of 200,000 needs holds at most some 65 MB live (84 MB back into
+// the store its sheet came from), an export 25 MB. With 192 MiB that
+// import measured 1.45× its floor and 1.52× back into its own store; with
+// 150 MiB, 1.59× and 1.93× (issue 17, docs/performance.md). The window
+// keeps the defaults: it lives long, beside other programs.
 //
 // [Growing] is for the opposite case, in any program: building much memory
 // that is kept (the need list of a store, some 800 bytes a need), where a

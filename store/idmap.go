@@ -72,3 +72,61 @@ func (s *idSet) has(id string) bool {
 	_, in := s.other[id]
 	return in
 }
+
+// has reports whether k is mapped.
+func (m *idMap) has(k string) bool {
+	if _, ok := m.other[k]; ok {
+		return true
+	}
+	kb, ok := forms.ParseUUID(k)
+	if ok {
+		_, ok = m.uu[kb]
+	}
+	return ok
+}
+
+// contactMap maps a stored enterprise's id and a contact id given with it
+// to the stored contact's id, as idMap does.
+type contactMap struct {
+	uu    map[[32]byte][16]byte
+	other map[contactKey]string
+}
+
+func newContactMap() *contactMap {
+	return &contactMap{uu: map[[32]byte][16]byte{}, other: map[contactKey]string{}}
+}
+
+// key is the two ids' 32 bytes, when both are UUIDs as forms writes them.
+func (contactMap) key(k contactKey) (b [32]byte, ok bool) {
+	e, eok := forms.ParseUUID(k.ent)
+	g, gok := forms.ParseUUID(k.given)
+	copy(b[:16], e[:])
+	copy(b[16:], g[:])
+	return b, eok && gok
+}
+
+func (m *contactMap) set(k contactKey, v string) {
+	kb, kok := m.key(k)
+	vb, vok := forms.ParseUUID(v)
+	if kok && vok {
+		m.uu[kb] = vb
+		delete(m.other, k)
+		return
+	}
+	if kok {
+		delete(m.uu, kb)
+	}
+	m.other[k] = v
+}
+
+func (m *contactMap) get(k contactKey) (string, bool) {
+	if v, ok := m.other[k]; ok {
+		return v, true
+	}
+	if kb, ok := m.key(k); ok {
+		if vb, ok := m.uu[kb]; ok {
+			return forms.UUIDString(vb), true
+		}
+	}
+	return "", false
+}

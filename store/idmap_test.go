@@ -32,8 +32,39 @@ func TestIDMapAndSet(t *testing.T) {
 			if w, wok := want[k]; got != w || ok != wok {
 				t.Fatalf("after %v: get(%q) = %q, %v; want %q, %v", kv, k, got, ok, w, wok)
 			}
+			if _, w := want[k]; m.has(k) != w {
+				t.Fatalf("after %v: has(%q) = %v", kv, k, m.has(k))
+			}
 			if s.has(k) != wantSet[k] {
 				t.Fatalf("after adding %q: has(%q) = %v", kv[0], k, s.has(k))
+			}
+		}
+	}
+}
+
+// A contactMap answers as a map of contactKey would, for keys of UUIDs
+// (kept as bytes), of text, and of one of each.
+func TestContactMap(t *testing.T) {
+	e1, e2, c1, c2, s1 := forms.NewID(), forms.NewID(), forms.NewID(), forms.NewID(), forms.NewID()
+	m, want := newContactMap(), map[contactKey]string{}
+	keys := []contactKey{{e1, c1}, {e1, c2}, {e2, c1}, {c1, e1}, {e1, "c-1"}, {"e-1", c1}, {"e-1", "c-1"}, {e1, ""}}
+	for _, kv := range []struct {
+		k contactKey
+		v string
+	}{
+		{contactKey{e1, c1}, s1},
+		{contactKey{e2, c1}, "s-2"},
+		{contactKey{e1, "c-1"}, s1},
+		{contactKey{"e-1", c1}, s1},
+		{contactKey{e1, c1}, "s-3"}, // bytes, then text
+		{contactKey{e2, c1}, s1},    // text, then bytes
+	} {
+		m.set(kv.k, kv.v)
+		want[kv.k] = kv.v
+		for _, k := range keys {
+			got, ok := m.get(k)
+			if w, wok := want[k]; got != w || ok != wok {
+				t.Fatalf("after %v: get(%v) = %q, %v; want %q, %v", kv, k, got, ok, w, wok)
 			}
 		}
 	}

@@ -356,15 +356,15 @@ type merger struct {
 	// ents to the stored contact's id. One map for all
 	// enterprises: a map for each held 10 MB of a sheet of 50,000 needs
 	// that came back.
-	contactID map[contactKey]string
+	contactID *contactMap
 	// createdEnts holds the enterprises this import created: their
 	// contacts kept the ids they were given.
 	createdEnts *idSet
 	// titles finds a stored enterprise's need by its folded title.
 	titles *titleIndex
-	// anchors maps an enterprise id given in ents to the stored enterprises
-	// of its needs that are stored, in order of first mention.
-	anchors map[string][]string
+	// anchors maps an enterprise id given in ents to the stored
+	// enterprise of the first of its needs that is stored.
+	anchors *idMap
 	// pinned holds the given enterprise ids whose identity the record
 	// states: matched to a stored enterprise by ID or credit code, or
 	// carrying a credit code.
@@ -381,8 +381,8 @@ type merger struct {
 type contactKey struct{ ent, given string }
 
 func newMerger(tx *Tx) *merger {
-	m := &merger{tx: tx, entID: newIDMap(), contactID: map[contactKey]string{}, createdEnts: newIDSet(),
-		anchors: map[string][]string{}, pinned: newIDSet(), full: map[string]*forms.Enterprise{}}
+	m := &merger{tx: tx, entID: newIDMap(), contactID: newContactMap(), createdEnts: newIDSet(),
+		anchors: newIDMap(), pinned: newIDSet(), full: map[string]*forms.Enterprise{}}
 	m.titles = newTitleIndex(func(id string) (*needHead, error) { return m.tx.needHead(id) })
 	return m
 }
@@ -401,10 +401,10 @@ func (m *merger) anchor(i int, in *forms.Need) error {
 	if h == nil {
 		return nil
 	}
-	if a := m.anchors[in.EnterpriseID]; !slices.Contains(a, h.EnterpriseID) {
+	if !m.anchors.has(in.EnterpriseID) {
 		// A copy: the head's texts share one string, which the id would
-		// keep alive (some 25 MB over 200,000 needs).
-		m.anchors[in.EnterpriseID] = append(a, strings.Clone(h.EnterpriseID))
+		// keep alive (some 25 MB over 200,000 needs) were it kept as text.
+		m.anchors.set(in.EnterpriseID, strings.Clone(h.EnterpriseID))
 	}
 	return nil
 }
@@ -484,8 +484,11 @@ func (m *merger) storedEnterprise(in *forms.Enterprise) (*forms.Enterprise, erro
 	if in.ID != "" && (stored != nil || code != "") {
 		m.pinned.add(in.ID)
 	}
-	if stored == nil && in.ID != "" && len(m.anchors[in.ID]) > 0 {
-		e, err := tx.Enterprise(m.anchors[in.ID][0])
+	if stored != nil || in.ID == "" {
+		return stored, nil
+	}
+	if anchor, ok := m.anchors.get(in.ID); ok {
+		e, err := tx.Enterprise(anchor)
 		if err != nil {
 			return nil, err
 		}
@@ -547,7 +550,7 @@ func (m *merger) updateEnterprise(stored, in *forms.Enterprise) (ImportItem, err
 func (m *merger) mergeContacts(stored *forms.Enterprise, in []forms.Contact, fields []string) []string {
 	mapContact := func(given, id string) {
 		if given != "" {
-			m.contactID[contactKey{stored.ID, given}] = id
+			m.contactID.set(contactKey{stored.ID, given}, id)
 		}
 	}
 	for _, c := range in {
@@ -638,7 +641,7 @@ func (m *merger) need(i int, in *forms.Need) (ImportItem, error) {
 // else the id itself, but for a need redirected to another enterprise than
 // its record's, whose contact it is not.
 func (m *merger) contactAt(eid, given string, redirected bool) (string, error) {
-	if id, ok := m.contactID[contactKey{eid, given}]; ok {
+	if id, ok := m.contactID.get(contactKey{eid, given}); ok {
 		return id, nil
 	}
 	if !redirected {

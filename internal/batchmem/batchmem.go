@@ -6,12 +6,13 @@
 // collect each time the heap doubles — runs it dozens of times for
 // nothing: a sixth of an import's CPU and more of an export's. A batch
 // command lets the heap grow to five times what it holds (GOGC 400), within
-// a soft limit of Limit, where the collector runs as often as it must. An
-// import of 200,000 needs holds at most some 65 MB live (84 MB back into
-// the store its sheet came from), an export 25 MB. With 192 MiB that
-// import measured 1.45× its floor and 1.52× back into its own store; with
-// 150 MiB, 1.59× and 1.93× (issue 17, docs/performance.md). The window
-// keeps the defaults: it lives long, beside other programs.
+// a soft limit of Limit, where the collector runs as often as it must: the
+// budget issue 17 set for 200,000 needs. An import of that many holds at
+// most some 65 MB live (58 MB back into the store its sheet came from), an
+// export 25 MB; with 150 MiB the import measured 1.75× its floor and 1.62×
+// back into its own store, with 192 MiB 1.61× and 1.51×
+// (docs/performance.md). The window keeps the defaults: it lives long,
+// beside other programs.
 //
 // [Growing] is for the opposite case, in any program: building much memory
 // that is kept (the need list of a store, some 800 bytes a need), where a
@@ -24,7 +25,7 @@ import (
 )
 
 // Limit is a batch command's soft memory limit.
-const Limit = 192 << 20
+const Limit = 150 << 20
 
 // Percent is a batch command's GOGC.
 const Percent = 400

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"maps"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -18,7 +20,8 @@ import (
 )
 
 // rezip copies a workbook package, replacing the parts named in repl. A
-// replacement writes the part's content to w; a nil one drops the part.
+// replacement writes the part's content to w; a nil one drops the part; one
+// for a part the package lacks adds it, after the others.
 func rezip(t testing.TB, data []byte, repl map[string]func(w io.Writer)) []byte {
 	return rezipMethod(t, data, repl, zip.Deflate)
 }
@@ -65,6 +68,15 @@ func rezipMethod(t testing.TB, data []byte, repl map[string]func(w io.Writer), m
 			t.Fatal(err)
 		}
 		rc.Close()
+	}
+	for _, name := range slices.Sorted(maps.Keys(repl)) {
+		if fn := repl[name]; fn != nil && !slices.ContainsFunc(zr.File, func(zf *zip.File) bool { return zf.Name == name }) {
+			w, err := zw.CreateHeader(&zip.FileHeader{Name: name, Method: method})
+			if err != nil {
+				t.Fatal(err)
+			}
+			fn(w)
+		}
 	}
 	if err := zw.Close(); err != nil {
 		t.Fatal(err)

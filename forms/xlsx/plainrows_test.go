@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"archive/zip"
 	"bytes"
 	"errors"
 	"fmt"
@@ -194,34 +193,11 @@ func TestPlainRowsReadsWhatExcelWrites(t *testing.T) {
 // renamePart copies a workbook package with the part from renamed to.
 func renamePart(t testing.TB, data []byte, from, to string) []byte {
 	t.Helper()
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	for _, zf := range zr.File {
-		name := zf.Name
-		if name == from {
-			name = to
-		}
-		w, err := zw.Create(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		rc, err := zf.Open()
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := io.Copy(w, rc); err != nil {
-			t.Fatal(err)
-		}
-		_ = rc.Close()
-	}
-	if err := zw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return buf.Bytes()
+	content := readPart(t, data, from)
+	return rezip(t, data, map[string]func(w io.Writer){
+		from: nil,
+		to:   func(w io.Writer) { _, _ = w.Write(content) },
+	})
 }
 
 // TestPlainRowsLeavesTheRest holds plainRows to excelize on XML it must

@@ -170,14 +170,14 @@ func (u *unpacker) values() forms.Values {
 	return v
 }
 
-// The reader of a workbook keeps each enterprise packed between its rows
-// and in its spill (see reader.settle). packReadEnterprise packs, in dst's
-// storage when it has room, what encoding it and decoding it as JSON would give back — its filled fields
-// (forms.Values.Has) — in the binary form above, 'P' first, for the
-// enterprises a workbook makes (an ID, a catalogue version, values and
-// contacts, all valid UTF-8); any other it packs as JSON, which starts
-// with '{'. TestReadEnterprisePackedAsJSONWould holds the two to the same
-// records.
+// The reader of a workbook keeps each enterprise whose rows are done
+// packed, in a spill on disk (see reader.settle). packReadEnterprise packs,
+// in dst's storage when it has room, what encoding it and decoding it as
+// JSON would give back — its filled fields (forms.Values.Has) — in the
+// binary form above, 'P' first, for the enterprises a workbook makes (an
+// ID, a catalogue version, values and contacts, all valid UTF-8); any
+// other it packs as JSON, which starts with '{'.
+// TestReadEnterprisePackedAsJSONWould holds the two to the same records.
 func packReadEnterprise(dst []byte, e *forms.Enterprise) ([]byte, error) {
 	if !onlyPacked(e) || !validUTF8(e) {
 		return e.MarshalJSON()

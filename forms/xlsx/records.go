@@ -764,9 +764,10 @@ func (rd *reader) contact(p *sheetPlan, es *entState, vals []string, at func(int
 }
 
 // enterprisesOut hands the enterprises read to the batch, in the order
-// started: in Enterprises, or (stream) on disk, sealed in a spill of their
-// own, from which Batch.EachEnterprise reads them back — an import goes
-// through them once, before the needs.
+// started: in Enterprises (with their origins), or (stream) as the spill
+// they were settled into and where each lies in it, from which
+// Batch.EachEnterprise reads them back — an import goes through them once,
+// before the needs.
 func (rd *reader) enterprisesOut(stream bool) error {
 	b := rd.batch
 	if !stream {

@@ -131,7 +131,7 @@ func (l *NeedList) Newest() []int32 { return l.newest }
 // Scan calls fn with the position (as At takes it) of every need q selects,
 // in the list's own order; q's Sort and Limit do not apply.
 func (l *NeedList) Scan(q Query, fn func(i int)) {
-	terms := strings.Fields(forms.FoldSearch(q.Text))
+	terms := newTerms(strings.Fields(forms.FoldSearch(q.Text)))
 	region := forms.RegionCodePrefix(q.Region)
 	filtered := len(q.Status) > 0 || q.NeedType != "" || q.TechField != "" || region != ""
 	for i, h := range l.hays {
@@ -143,16 +143,6 @@ func (l *NeedList) Scan(q Query, fn func(i int)) {
 		}
 		fn(i)
 	}
-}
-
-// containsAll reports whether hay holds every term.
-func containsAll(hay string, terms []string) bool {
-	for _, t := range terms {
-		if !strings.Contains(hay, t) {
-			return false
-		}
-	}
-	return true
 }
 
 // keep applies q's filters other than its text.

@@ -147,8 +147,8 @@ func (b *Batch) EachEnterprise(fn func(e *forms.Enterprise) error) error {
 // enterprise's, and the status that follows.
 type needFinisher struct {
 	cat        *forms.Catalogue
-	order      map[string]int      // field id → catalogue position
-	entMissing map[string][]string // by enterprise ID
+	order      map[string]int // field id → catalogue position
+	entMissing *entMissing
 }
 
 // NeedCount returns how many needs the batch holds.
@@ -220,7 +220,7 @@ func (b *Batch) Close() error {
 // need completes a need read back.
 func (f *needFinisher) need(n *forms.Need) {
 	miss := forms.ToComplete(f.cat.ValidateNeed(n, forms.Final))
-	for _, id := range f.entMissing[n.EnterpriseID] {
+	for _, id := range f.entMissing.get(n.EnterpriseID) {
 		if !slices.Contains(miss, id) {
 			miss = append(miss, id)
 		}

@@ -797,11 +797,11 @@ func (rd *reader) enterprisesOut(stream bool) error {
 // done as each need is read back. The reasons were reported as warnings at
 // their cells.
 func (rd *reader) finish() {
-	entMissing := map[string][]string{}
+	entMissing := newEntMissing()
 	for _, es := range rd.ents {
 		rd.settle(es) // the rows are read: every enterprise is done
 		if len(es.missing) > 0 {
-			entMissing[es.id] = es.missing
+			entMissing.set(es.id, es.missing)
 		}
 	}
 	rd.batch.finish = &needFinisher{cat: rd.cat, order: rd.order, entMissing: entMissing}

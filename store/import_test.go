@@ -808,3 +808,32 @@ func TestImportContactOfNeed(t *testing.T) {
 		t.Errorf("the created enterprise's contact did not keep its id")
 	}
 }
+
+// TestImportSameTitleAtANewEnterprise: an enterprise the import creates
+// has no stored needs to look up by title (loadTitles skips it), yet two
+// rows of one import without IDs, for that enterprise and of one title,
+// are one need, as at a stored enterprise; the next import of the same
+// rows finds it too.
+func TestImportSameTitleAtANewEnterprise(t *testing.T) {
+	s, _ := openTest(t)
+	rows := func() ([]*forms.Enterprise, []*forms.Need) {
+		e := newEnterprise("乙公司", "91320500BBBBBBBB2B", "320500")
+		e.ID = "row-e"
+		n1, n2, n3 := newNeed(e.ID, "主轴国产化"), newNeed(e.ID, "主轴国产化"), newNeed(e.ID, "刀具寿命")
+		n1.ID, n2.ID, n3.ID = "", "", ""
+		return []*forms.Enterprise{e}, []*forms.Need{n1, n2, n3}
+	}
+	for round := 1; round <= 2; round++ {
+		ents, needs := rows()
+		if _, err := s.Import(bg, ents, needs, ImportOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		titles := map[string]int{}
+		for _, n := range storedNeeds(t, s) {
+			titles[n.Title()]++
+		}
+		if len(titles) != 2 || titles["主轴国产化"] != 1 || titles["刀具寿命"] != 1 {
+			t.Errorf("import %d: stored titles %v, want each once", round, titles)
+		}
+	}
+}

@@ -782,10 +782,17 @@ func (rd *reader) enterprisesOut(stream bool) error {
 	if rd.packErr != nil {
 		return rd.packErr
 	}
-	b.entIDs = make([]string, len(rd.ents))
+	b.entKeys = make([][16]byte, len(rd.ents))
 	b.entRefs = make([]packRef, len(rd.ents))
 	for i, es := range rd.ents {
-		b.entIDs[i], b.entRefs[i] = es.id, es.ref
+		k, ok := forms.ParseUUID(es.id)
+		if !ok {
+			if b.entOddIDs == nil {
+				b.entOddIDs = map[int]string{}
+			}
+			b.entOddIDs[i] = es.id
+		}
+		b.entKeys[i], b.entRefs[i] = k, es.ref
 	}
 	b.entSpill, rd.packs = rd.packs, nil
 	return nil

@@ -84,28 +84,13 @@ func packContact(k contactKey) (b [32]byte, ok bool) {
 }
 
 // idSet is a set of ids.
-type idSet struct {
-	uu    map[[16]byte]struct{}
-	other map[string]struct{}
-}
+type idSet struct{ ids forms.IDKeyed[struct{}] }
 
-func newIDSet() *idSet {
-	return &idSet{uu: map[[16]byte]struct{}{}, other: map[string]struct{}{}}
-}
+func newIDSet() *idSet { return &idSet{} }
 
-func (s *idSet) add(id string) {
-	if b, ok := forms.ParseUUID(id); ok {
-		s.uu[b] = struct{}{}
-		return
-	}
-	s.other[id] = struct{}{}
-}
+func (s *idSet) add(id string) { s.ids.Set(id, struct{}{}) }
 
 func (s *idSet) has(id string) bool {
-	if b, ok := forms.ParseUUID(id); ok {
-		_, in := s.uu[b]
-		return in
-	}
-	_, in := s.other[id]
+	_, in := s.ids.Get(id)
 	return in
 }

@@ -13,15 +13,12 @@ import (
 // ID strings to lists took 14 MB of a 200,000-need import's peak heap
 // (issue 17), and kept every enterprise's ID string alive.
 type entMissing struct {
-	ids   map[[16]byte]uint32 // an enterprise ID that is a UUID (the reader makes them so)
-	other map[string]uint32   // any other enterprise ID
-	lists [][]string          // place → list
-	place map[string]uint32   // list, its ids joined by "\x00" → place
+	byEnt forms.IDKeyed[uint32] // enterprise ID → place
+	lists [][]string            // place → list
+	place map[string]uint32     // list, its ids joined by "\x00" → place
 }
 
-func newEntMissing() *entMissing {
-	return &entMissing{ids: map[[16]byte]uint32{}, other: map[string]uint32{}, place: map[string]uint32{}}
-}
+func newEntMissing() *entMissing { return &entMissing{place: map[string]uint32{}} }
 
 // set notes that enterprise id lacks the fields miss (not empty). The
 // finisher reads miss and does not change it.
@@ -33,23 +30,13 @@ func (m *entMissing) set(id string, miss []string) {
 		m.lists = append(m.lists, miss)
 		m.place[joined] = p
 	}
-	if k, ok := forms.ParseUUID(id); ok {
-		m.ids[k] = p
-	} else {
-		m.other[id] = p
-	}
+	m.byEnt.Set(id, p)
 }
 
 // get returns what enterprise id lacks: nil for an enterprise that lacks
 // nothing, or that m does not know.
 func (m *entMissing) get(id string) []string {
-	var p uint32
-	var ok bool
-	if k, isUUID := forms.ParseUUID(id); isUUID {
-		p, ok = m.ids[k]
-	} else {
-		p, ok = m.other[id]
-	}
+	p, ok := m.byEnt.Get(id)
 	if !ok {
 		return nil
 	}

@@ -160,13 +160,14 @@ func (rd *reader) needID(p *sheetPlan, row int, raw string, n *forms.Need) (bad 
 			fmt.Sprintf("%s %q is not a valid need number: %s", c.header, shown, hintEN))
 		return true
 	}
-	if first, dup := rd.needIDs[keyOf(id)]; dup {
+	key := keyOf(id)
+	if first, dup := rd.needIDs[key]; dup {
 		at(forms.SeverityError, "need_id.duplicate",
 			fmt.Sprintf("需求编号与%s相同：同一条需求只能出现一次，此行未导入。", originText(first, "zh")),
 			fmt.Sprintf("the same need number as %s: a need may appear only once; this row was not imported.", originText(first, "en")))
 		return true
 	}
-	rd.needIDs[keyOf(id)] = Origin{p.name, row}
+	rd.needIDs[key] = Origin{p.name, row}
 	n.ID = id
 	return false
 }

@@ -7,12 +7,9 @@
 // nothing: a sixth of an import's CPU and more of an export's. A batch
 // command lets the heap grow to five times what it holds (GOGC 400), within
 // a soft limit of Limit, where the collector runs as often as it must: the
-// budget issue 17 set for 200,000 needs. An import of that many holds at
-// most some 65 MB live (58 MB back into the store its sheet came from), an
-// export 25 MB; with 150 MiB the import measured 1.75× its floor and 1.62×
-// back into its own store, with 192 MiB 1.61× and 1.51×
-// (docs/performance.md). The window keeps the defaults: it lives long,
-// beside other programs.
+// budget issue 17 set for 200,000 needs, which an import of that many and
+// an export keep to (docs/performance.md has what each limit measured).
+// The window keeps the defaults: it lives long, beside other programs.
 //
 // [Growing] is for the opposite case, in any program: building much memory
 // that is kept (the need list of a store, some 800 bytes a need), where a

@@ -41,6 +41,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	fyneapp "fyne.io/fyne/v2/app"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/software"
 	"fyne.io/fyne/v2/lang"
 
@@ -149,8 +150,11 @@ func Run(ctx context.Context, opts Options) error {
 	// pages, the keyring) in a few milliseconds: a data dir in use, damaged
 	// or of a newer xunbang is said before any window exists. The key
 	// derivation and the need list come after the first frame.
+	// A damaged data file is said in the window, which offers to restore
+	// a backup.
 	state, err := store.Inspect(ctx, opts.DataDir, opts.Key.Keyring)
-	if err != nil {
+	var damaged *store.DamagedError
+	if err != nil && !errors.As(err, &damaged) {
 		return fmt.Errorf("start UI: %w", err)
 	}
 	if err := SetLanguage(ParseLanguage(opts.Lang)); err != nil {
@@ -169,9 +173,8 @@ func Run(ctx context.Context, opts Options) error {
 	// The first screen: the data opening (the keyring or
 	// XUNBANG_PASSPHRASE holds the key), or what it needs from the user.
 	s.unlock = newUnlocker(ctx, opts.DataDir, opts.Key, state, fyne.Do, s.opened, a.Quit)
-	if tryKey(state, opts.Key) {
-		s.unlock.openWithKey()
-	}
+	s.unlock.win = w
+	s.unlock.start(damaged)
 	w.SetContent(s.unlock.content)
 	w.Resize(fyne.NewSize(640, 560))
 	w.CenterOnScreen()
@@ -407,6 +410,10 @@ func (s *session) opened(st *store.Store) {
 	}
 	s.unlock.stop() // its screen goes
 	u := s.begin(st, settings)
+	if note := s.unlock.takeRestoredNote(); note != "" {
+		// Before the loads' results may reach the widgets (ui.uiMu).
+		dialog.ShowInformation(lang.L("restore.done.title"), note, s.win)
+	}
 	u.uiMu.Unlock()
 	s.win.CenterOnScreen()
 }

@@ -469,6 +469,7 @@ func newUnlockSession(t *testing.T, dir string, key store.KeySource, state store
 	s := &session{ctx: ctx, opts: Options{DataDir: dir, Key: key, Screen: ScreenEnterprises}, screen: ScreenEnterprises, app: a, win: w}
 	q := &postQueue{}
 	s.unlock = newUnlocker(ctx, dir, key, state, q.post, s.opened, quit)
+	s.unlock.win = w
 	w.SetContent(s.unlock.content)
 	t.Cleanup(func() {
 		if u := s.ui(); u != nil {

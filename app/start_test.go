@@ -2,13 +2,8 @@ package app
 
 import (
 	"context"
-	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"fyne.io/fyne/v2/test"
-	bolt "go.etcd.io/bbolt"
 
 	"github.com/xunbang/xunbang/store"
 )
@@ -91,54 +86,4 @@ func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
 	p.trySubmit()
 	q.drain(&s.unlock.bg)
 	mainWindowShows(t, s, "张家港冶金设备有限公司")
-}
-
-// TestStartSaysWhyTheDataDidNotOpen damages a need's summary (which Inspect
-// does not read, Open does): the window says the file is damaged and how
-// to restore it, offers to quit, and Run's error says it was shown.
-func TestStartSaysWhyTheDataDidNotOpen(t *testing.T) {
-	ctx := context.Background()
-	dir := t.TempDir()
-	kr := &store.MemoryKeyring{}
-	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Keyring: kr}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	importDemo(t, st, 5)
-	st.Close()
-	db, err := bolt.Open(filepath.Join(dir, store.FileName), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket([]byte("need_summaries"))
-		k, v := b.Cursor().First()
-		bad := append([]byte(nil), v...)
-		bad[len(bad)-1] ^= 0xff
-		return b.Put(append([]byte(nil), k...), bad)
-	})
-	db.Close()
-	if err != nil {
-		t.Fatal(err)
-	}
-
-	quit := false
-	s, q := newStartSession(t, dir, store.KeySource{Keyring: kr}, func() { quit = true })
-	q.drain(&s.unlock.bg)
-	p := s.unlock.prompt
-	var de *store.DamagedError
-	if p.mode != promptUnavailable || p.quit == nil || !errors.As(s.unlock.failed, &de) || !strings.Contains(p.note.Text, "restore") {
-		t.Fatalf("after a damaged file: mode %d, failed %v, note %q", p.mode, s.unlock.failed, p.note.Text)
-	}
-	if s.ui() != nil {
-		t.Fatal("the main window was built on damaged data")
-	}
-	test.Tap(p.quit)
-	if !quit {
-		t.Error("退出 did not quit")
-	}
-	var shown interface{ ShownInWindow() bool }
-	if err := (&ShownError{Err: s.unlock.failed}); !errors.As(error(err), &shown) || !errors.Is(err, store.ErrCorrupt) {
-		t.Errorf("Run's error %v does not say it was shown, or hides its cause", err)
-	}
 }

@@ -295,6 +295,14 @@ type unlocker struct {
 	// failed is why the data did not open, when it was not for the key
 	// (UI goroutine only).
 	failed error
+
+	// win is the window, for the file dialog that chooses a backup.
+	win fyne.Window
+	// restoring is the screen shown when the data file is damaged, nil
+	// otherwise; restoredNote what a restore did, for the main window to
+	// say once (UI goroutine only).
+	restoring    *restorePrompt
+	restoredNote string
 }
 
 // newUnlocker builds the screen for state. key is what Run was given: its
@@ -311,6 +319,19 @@ func newUnlocker(ctx context.Context, dir string, key store.KeySource, state sto
 		k.setPrompt(k.promptFor(state))
 	}
 	return k
+}
+
+// start shows the first screen of a window whose data dir is as
+// store.Inspect found it: the offer to restore a backup when the data file
+// is damaged; else the data opening, when the key Run was given is tried
+// first; else the prompt newUnlocker built.
+func (k *unlocker) start(damaged *store.DamagedError) {
+	switch {
+	case damaged != nil:
+		k.showDamaged(damaged)
+	case tryKey(k.state, k.key):
+		k.openWithKey()
+	}
 }
 
 // tryKey reports whether the data is opened with the key Run was given
@@ -340,6 +361,7 @@ func (k *unlocker) promptFor(state store.KeyState) *passphrasePrompt {
 func (k *unlocker) setPrompt(p *passphrasePrompt) {
 	k.stop()
 	k.prompt = p
+	k.restoring = nil
 	k.content.Objects = []fyne.CanvasObject{p.content}
 	k.content.Refresh()
 }
@@ -368,6 +390,11 @@ func (k *unlocker) openWithKey() {
 				k.focus()
 				return
 			}
+			var de *store.DamagedError
+			if errors.As(err, &de) {
+				k.showDamaged(de)
+				return
+			}
 			k.failed = err
 			k.setPrompt(newPassphrasePrompt(promptUnavailable, lang.L("lock.unavailable.title"), openFailure(err), nil, k.quit))
 		})
@@ -380,17 +407,32 @@ func (k *unlocker) stop() {
 	if k.prompt != nil {
 		k.prompt.spin(false)
 	}
+	if k.restoring != nil {
+		k.restoring.busy.Stop()
+	}
 }
 
 // focus puts the cursor in the prompt's passphrase entry, if it has one.
-func (k *unlocker) focus() { k.prompt.focusEntryIn(k.content) }
+func (k *unlocker) focus() {
+	if k.prompt != nil {
+		k.prompt.focusEntryIn(k.content)
+	}
+}
 
 // open opens the store with passphrase p, off the UI goroutine.
 func (k *unlocker) open(p string) {
 	key := store.KeySource{Keyring: k.key.Keyring, Passphrase: p}
 	k.bg.Go(func() {
 		st, err := store.Open(k.ctx, k.dir, store.Options{Key: key})
-		k.hand(st, err, func() { k.prompt.fail(openFailure(err)) })
+		k.hand(st, err, func() {
+			var de *store.DamagedError
+			if errors.As(err, &de) {
+				k.key = key // the passphrase that was typed, for the backup
+				k.showDamaged(de)
+				return
+			}
+			k.prompt.fail(openFailure(err))
+		})
 	})
 }
 

@@ -50,21 +50,33 @@ func (e *DamagedError) Error() string {
 // Unwrap returns what was found, which wraps ErrCorrupt.
 func (e *DamagedError) Unwrap() error { return e.Err }
 
+// Describe says, in lang ("en", else Chinese), that the data file is
+// damaged and how, and that nothing was changed; not what to do.
+func (e *DamagedError) Describe(lang string) string {
+	zh, en := e.describe()
+	if lang == "en" {
+		return en
+	}
+	return zh
+}
+
+func (e *DamagedError) describe() (zh, en string) {
+	if e.Empty {
+		return fmt.Sprintf("数据文件 %s 已损坏：它是空的（0 字节），不是寻榜的数据文件。数据没有作任何改动。", e.Path),
+			fmt.Sprintf("the data file %s is damaged: it is empty (0 bytes), not a xunbang data file. Nothing was changed.", e.Path)
+	}
+	return fmt.Sprintf("数据文件 %s 已损坏（文件被截短或其中的内容与写入时不同），无法读取。数据没有作任何改动。", e.Path),
+		fmt.Sprintf("the data file %s is damaged (cut short, or its content is not what was written) and cannot be read. Nothing was changed.", e.Path)
+}
+
 // Message says, in lang ("en", else Chinese), that the data file is damaged
-// and what to do: restore the newest backup with `xunbang restore`, or, for
-// a new data dir with nothing in it yet, remove the empty file.
+// (Describe) and what to do on the command line: restore the newest backup
+// with `xunbang restore`. (The window offers the restore itself.)
 func (e *DamagedError) Message(lang string) string {
 	dir := filepath.Dir(e.Path)
 	backups := filepath.Join(dir, BackupDir)
 	newest := newestBackup(backups)
-	var zh, en string
-	if e.Empty {
-		zh = fmt.Sprintf("数据文件 %s 已损坏：它是空的（0 字节），不是寻榜的数据文件。数据没有作任何改动。", e.Path)
-		en = fmt.Sprintf("the data file %s is damaged: it is empty (0 bytes), not a xunbang data file. Nothing was changed.", e.Path)
-	} else {
-		zh = fmt.Sprintf("数据文件 %s 已损坏（文件被截短或其中的内容与写入时不同），无法读取。数据没有作任何改动。", e.Path)
-		en = fmt.Sprintf("the data file %s is damaged (cut short, or its content is not what was written) and cannot be read. Nothing was changed.", e.Path)
-	}
+	zh, en := e.describe()
 	if newest != "" {
 		zh += fmt.Sprintf("请关闭寻榜后从备份恢复：xunbang restore %s --data %s（备份在 %s；损坏的文件会被移到一旁保留）。", newest, dir, backups)
 		en += fmt.Sprintf(" Close xunbang and restore a backup: xunbang restore %s --data %s (the backups are in %s; the damaged file is moved aside and kept).", newest, dir, backups)

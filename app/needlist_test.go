@@ -90,8 +90,12 @@ func TestNeedListSearchAndFilter(t *testing.T) {
 		t.Fatalf("search shows %d needs, store finds %d", len(l.rows), len(want))
 	}
 	for _, i := range l.rows {
-		if !strings.Contains(l.index.sum(i).Title+strings.Join(l.index.sum(i).Keywords, ""), "碳化硅") {
-			t.Errorf("%q does not match", l.index.sum(i).Title)
+		n, err := st.Need(ctx, l.index.sum(i).ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(n.Title()+strings.Join(n.Values.List("keywords"), ""), "碳化硅") {
+			t.Errorf("%q does not match", n.Title())
 		}
 	}
 	// Filter by status: 待企业确认.

@@ -254,10 +254,9 @@ func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, 
 	title := put(f.title)
 	a.text.WriteByte(0)
 	entName := put(f.entName)
-	kws := make([][2]int, 0, 8)
 	for _, k := range f.keywords {
 		a.text.WriteByte(0)
-		kws = append(kws, put(k))
+		a.text.Write(k)
 	}
 	id := put(f.id)
 	var ent [2]int
@@ -289,11 +288,6 @@ func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, 
 	if s.TechFields = a.strings(len(f.tech)); s.TechFields != nil {
 		for i, t := range f.tech {
 			s.TechFields[i] = a.code(t)
-		}
-	}
-	if s.Keywords = a.strings(len(kws)); s.Keywords != nil {
-		for i, r := range kws {
-			s.Keywords[i] = at(r)
 		}
 	}
 	return s, hay

@@ -51,7 +51,9 @@ const cacheGenKey = "store.needlist.generation"
 // below it Open reads the store in a few milliseconds anyway.
 const defaultCacheMin = 2000
 
-var cacheMagic = [8]byte{'X', 'B', 'N', 'L', 0, 0, 0, 2} // 2: search texts folded to （）：，；！？ (forms.FoldSearch)
+// 2: search texts folded to （）：，；！？ (forms.FoldSearch); 3: keywords kept
+// only as part of the search text.
+var cacheMagic = [8]byte{'X', 'B', 'N', 'L', 0, 0, 0, 3}
 
 // cacheHeader is the cache file's plain header: magic, generation,
 // transaction id, and the lengths of the two plain parts (texts, then the
@@ -144,8 +146,9 @@ func (s *Store) writeNeedCache() error {
 // by the reader), given as a reader that makes them as it is read, and
 // their exact length; and the rest (read, then dropped). Needs go in id
 // order, as Open's full read puts them. Per need, the texts are title ‖ 0
-// ‖ enterprise name ‖ (0 ‖ keyword)… ‖ id ‖ platform URL ‖ comment, then
-// the folded search text when folding changed it; the rest holds their
+// ‖ enterprise name ‖ tail ‖ id ‖ platform URL ‖ comment, then the search
+// text when it is not title ‖ 0 ‖ enterprise name ‖ tail (hayTail: the
+// tail is (0 ‖ keyword)…, folded); the rest holds their
 // lengths, the enterprise (its place in the list of enterprises), codes
 // (indexes into a table of codes), flags, times and the revision's
 // sequence number.
@@ -187,14 +190,12 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	for at, i := range order {
 		s, hay := m.sums[i], m.hays[i]
 		v := s.Platform.Or()
-		folded[at] = !hayIsRaw(s, hay)
+		tail, raw := hayTail(s, hay)
+		folded[at] = !raw
 		textLen += cacheTextLen(s, hay, folded[at])
 		uv(uint64(len(s.Title)))
 		uv(uint64(len(s.EnterpriseName)))
-		uv(uint64(len(s.Keywords)))
-		for _, k := range s.Keywords {
-			uv(uint64(len(k)))
-		}
+		uv(uint64(len(tail)))
 		uv(uint64(len(s.ID)))
 		uv(uint64(len(v.URL)))
 		uv(uint64(len(v.Comment)))
@@ -238,38 +239,31 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	return &cacheText{m: m, order: order, folded: folded}, textLen, append(w.b, needs...)
 }
 
-// hayIsRaw reports whether a need's search text is its title, enterprise
-// name and keywords as they are, joined by 0 (folding changed nothing):
-// the cache then keeps it once.
-func hayIsRaw(s *Summary, hay string) bool {
+// hayTail returns what follows title ‖ 0 ‖ enterprise name in a need's
+// search text, and whether the search text is that (it is when folding
+// changed nothing, and the tail is then its keywords, each after a 0):
+// the cache then keeps it once, as the summary's texts and the tail.
+func hayTail(s *Summary, hay string) (tail string, ok bool) {
 	rest, ok := strings.CutPrefix(hay, s.Title)
 	if !ok || rest == "" || rest[0] != 0 {
-		return false
+		return "", false
 	}
-	if rest, ok = strings.CutPrefix(rest[1:], s.EnterpriseName); !ok {
-		return false
+	if rest, ok = strings.CutPrefix(rest[1:], s.EnterpriseName); !ok || rest != "" && rest[0] != 0 {
+		return "", false
 	}
-	for _, k := range s.Keywords {
-		if rest == "" || rest[0] != 0 {
-			return false
-		}
-		if rest, ok = strings.CutPrefix(rest[1:], k); !ok {
-			return false
-		}
-	}
-	return rest == ""
+	return rest, true
 }
 
 // cacheTextLen is the length of a need's texts in the cache; folded says
-// its search text is kept apart (not hayIsRaw).
+// its search text is kept apart (not hayTail's).
 func cacheTextLen(s *Summary, hay string, folded bool) int {
 	v := s.Platform.Or()
 	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(v.URL) + len(v.Comment)
-	for _, k := range s.Keywords {
-		n += 1 + len(k)
-	}
 	if folded {
 		n += len(hay)
+	} else {
+		tail, _ := hayTail(s, hay)
+		n += len(tail)
 	}
 	return n
 }
@@ -280,9 +274,9 @@ func appendCacheText(b []byte, s *Summary, hay string, folded bool) []byte {
 	b = append(b, s.Title...)
 	b = append(b, 0)
 	b = append(b, s.EnterpriseName...)
-	for _, k := range s.Keywords {
-		b = append(b, 0)
-		b = append(b, k...)
+	if !folded {
+		tail, _ := hayTail(s, hay)
+		b = append(b, tail...)
 	}
 	v := s.Platform.Or()
 	b = append(b, s.ID...)
@@ -458,27 +452,14 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		pos += int(n)
 		return s
 	}
-	var kwLens []uint64
 	for range count {
 		start := pos
-		titleLen, nameLen, nKw := r.uvarint(), r.uvarint(), r.uvarint()
-		if nKw > uint64(len(r.b)) {
-			return nil, fmt.Errorf("need list cache: keywords: %w", errShortHead)
-		}
-		kwLens = kwLens[:0]
-		for range nKw {
-			kwLens = append(kwLens, r.uvarint())
-		}
+		titleLen, nameLen, tailLen := r.uvarint(), r.uvarint(), r.uvarint()
 		s := a.summary()
 		s.Title = take(titleLen)
 		take(1)
 		s.EnterpriseName = take(nameLen)
-		if s.Keywords = a.strings(len(kwLens)); s.Keywords != nil {
-			for i, l := range kwLens {
-				take(1)
-				s.Keywords[i] = take(l)
-			}
-		}
+		take(tailLen)
 		hay := text[start:pos]
 		s.ID = take(r.uvarint())
 		var v Verdict

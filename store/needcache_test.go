@@ -86,11 +86,14 @@ func readInFull(t *testing.T, dir string) (map[string]Summary, map[string]string
 }
 
 // fillCacheStore saves needs of every shape the cache lays out: folded and
-// unfolded search texts, no keywords, several tech fields, a platform
+// unfolded search texts (with keywords and without), several tech fields, a platform
 // verdict.
 func fillCacheStore(t *testing.T, s *Store) {
 	t.Helper()
 	e := mustSaveEnterprise(t, s, newEnterprise("苏州ＡＢＣ精密机械有限公司", "91320500MA1XYZ1234", "320505"))
+	// Folding changes nothing in this one's needs: their search texts
+	// are the summaries' own texts and the keywords.
+	plain := mustSaveEnterprise(t, s, newEnterprise("常州精工机械有限公司", "91320400MA1XYZ5678", "320411"))
 	for i := range 12 {
 		n := newNeed(e.ID, fmt.Sprintf("高精度传感器封装 %d", i))
 		switch i % 4 {
@@ -102,6 +105,8 @@ func fillCacheStore(t *testing.T, s *Store) {
 		case 3:
 			n.Platform = forms.Platform{State: "已发布", URL: fmt.Sprintf("https://example.org/need/%d", i), Comment: "通过", UpdatedAt: time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)}
 			n.Status = forms.StatusPublished
+			n.EnterpriseID = plain.ID
+			n.Values.SetList("keywords", []string{"晶圆级封装", "热管理"})
 		}
 		mustSaveNeed(t, s, n)
 	}

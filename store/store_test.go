@@ -541,7 +541,7 @@ func TestNeedsQuery(t *testing.T) {
 	l, _ := s.Needs(bg, Query{Text: "数控"})
 	want := Summary{
 		ID: b, Title: "数控机床主轴热变形补偿", EnterpriseID: kunshan.ID, EnterpriseName: "昆山ＡＢＣ精密机械厂",
-		Status: forms.StatusToDiagnose, NeedType: "02", TechFields: []string{"05", "04"}, Keywords: []string{"机床", "热误差"},
+		Status: forms.StatusToDiagnose, NeedType: "02", TechFields: []string{"05", "04"},
 		Region: "320583100", Visibility: forms.VisibilityNamed,
 	}
 	if len(l) != 1 {
@@ -550,6 +550,10 @@ func TestNeedsQuery(t *testing.T) {
 	want.UpdatedAt, want.revSeq = l[0].UpdatedAt, l[0].revSeq
 	if !reflect.DeepEqual(*l[0], want) {
 		t.Errorf("summary:\n got %+v\nwant %+v", l[0], want)
+	}
+	// The summary keeps no keywords, but they are searched.
+	if l, _ := s.Needs(bg, Query{Text: "热误差"}); len(l) != 1 || l[0].ID != b {
+		t.Errorf("Needs(热误差), a keyword = %v", titles(l))
 	}
 
 	found, err := s.FindEnterprises(bg, "苏州", 10)

@@ -26,8 +26,7 @@ type Summary struct {
 	Status         forms.Status
 	NeedType       string   // option code of the need_type vocabulary
 	TechFields     []string // option codes of the tech_field vocabulary
-	Keywords       []string
-	Region         string // the enterprise's region code
+	Region         string   // the enterprise's region code
 	Visibility     forms.Visibility
 	Confirmed      bool // the need has a confirmation and it is current
 	UpdatedAt      time.Time

@@ -2,6 +2,7 @@ package app
 
 import (
 	"errors"
+	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -182,12 +183,14 @@ func (r *restorePrompt) say(msg string, imp widget.Importance) {
 	r.message.Show()
 }
 
-// restoreFailure says why the backup at file was not restored; the data
-// is unchanged whatever the reason.
-func restoreFailure(err error, file string) string {
+// restoreFailure says why the backup at file was not restored into the
+// data dir dir; the data is unchanged whatever the reason.
+func restoreFailure(err error, dir, file string) string {
 	name := filepath.Base(file)
 	var de *store.DamagedError
 	switch {
+	case isDataFile(dir, file):
+		return lang.L("restore.failed.self", map[string]any{"Name": name})
 	case errors.As(err, &de), errors.Is(err, store.ErrCorrupt), errors.Is(err, store.ErrInvalid):
 		return lang.L("restore.failed.damaged", map[string]any{"Name": name})
 	case errors.Is(err, store.ErrNewerSchema):
@@ -199,6 +202,17 @@ func restoreFailure(err error, file string) string {
 		return msg
 	}
 	return lang.L("restore.failed", map[string]any{"Name": name, "Err": err.Error()})
+}
+
+// isDataFile reports whether file is the data file of dir itself, the
+// damaged one, chosen in the file dialog by mistake.
+func isDataFile(dir, file string) bool {
+	a, err := os.Stat(file)
+	if err != nil {
+		return false
+	}
+	b, err := os.Stat(filepath.Join(dir, store.FileName))
+	return err == nil && os.SameFile(a, b)
 }
 
 // showDamaged replaces the unlock screen with the offer to restore a
@@ -224,7 +238,7 @@ func (k *unlocker) chooseBackup(r *restorePrompt) {
 	}
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			r.fail(restoreFailure(err, ""))
+			r.fail(restoreFailure(err, k.dir, ""))
 			return
 		}
 		if rc == nil {
@@ -268,7 +282,7 @@ func (k *unlocker) restoreFrom(r *restorePrompt, file, passphrase string) {
 				r.askPassphrase(passphrase != "")
 				return
 			case err != nil:
-				r.fail(restoreFailure(err, file))
+				r.fail(restoreFailure(err, k.dir, file))
 				return
 			}
 			k.restoring = nil

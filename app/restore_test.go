@@ -202,6 +202,13 @@ func TestStartRestoresWithThePassphrase(t *testing.T) {
 		t.Fatal("a refused backup changed the data dir")
 	}
 
+	// The damaged data file itself, chosen by mistake.
+	r.begin(path)
+	q.drain(&s.unlock.bg)
+	if !strings.Contains(r.message.Text, "损坏的数据文件本身") {
+		t.Errorf("the data file chosen as its own backup: message %q", r.message.Text)
+	}
+
 	test.Tap(r.restore)
 	q.drain(&s.unlock.bg)
 	if !r.pass.Visible() || !strings.Contains(r.message.Text, "口令") || s.ui() != nil {

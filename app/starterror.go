@@ -19,7 +19,8 @@ import (
 // ("zh" or "en") — and returns when the user closes it or ctx ends.
 // Someone who starts xunbang from a desktop icon has no terminal to read
 // an error in: without this a second start on a data dir already open, or
-// a damaged data file, showed nothing at all.
+// on data of a newer xunbang, showed nothing at all. (A damaged data file
+// is said in the main window, which offers to restore a backup: restore.go.)
 //
 // Call it from the main goroutine after [Run] returned an error without a
 // screenshot: such an error comes before Run creates its app, so this is

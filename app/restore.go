@@ -17,6 +17,7 @@ import (
 
 	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/internal/diskerr"
+	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
 )
 
@@ -27,7 +28,7 @@ import (
 // type in a terminal, which an official who starts xunbang from its icon
 // does not have.
 //
-// The restore is store.Restore, which `xunbang restore` runs too: the
+// The restore is jobs.Restore, which `xunbang restore` runs too: the
 // backup is checked before anything changes, and the damaged file is moved
 // aside and kept. A backup that needs the passphrase (the keyring here
 // does not hold its key) shows an entry for it.
@@ -270,7 +271,7 @@ func (k *unlocker) restoreFrom(r *restorePrompt, file, passphrase string) {
 		key = store.KeySource{Keyring: k.key.Keyring, Passphrase: passphrase}
 	}
 	k.bg.Go(func() {
-		rep, err := store.Restore(k.ctx, k.dir, file, store.Options{Key: key})
+		rep, err := jobs.Restore(k.ctx, k.dir, file, store.Options{Key: key})
 		var state store.KeyState
 		var ierr error
 		if err == nil {

@@ -346,8 +346,5 @@ func (v *confirmView) showMessage(text string, imp widget.Importance) {
 // say puts a message beside the 确认 button, where it is, without scrolling
 // to it.
 func (v *confirmView) say(text string, imp widget.Importance) {
-	v.message.SetText(text)
-	v.message.Importance = imp
-	v.message.Refresh()
-	v.message.Show()
+	showMessage(v.message, text, imp)
 }

@@ -289,8 +289,5 @@ func (p *platformPanel) setBusy(busy bool) {
 }
 
 func (p *platformPanel) say(text string, imp widget.Importance) {
-	p.message.SetText(text)
-	p.message.Importance = imp
-	p.message.Refresh()
-	p.message.Show()
+	showMessage(p.message, text, imp)
 }

@@ -178,10 +178,7 @@ func (r *restorePrompt) fail(msg string) {
 }
 
 func (r *restorePrompt) say(msg string, imp widget.Importance) {
-	r.message.SetText(msg)
-	r.message.Importance = imp
-	r.message.Refresh()
-	r.message.Show()
+	showMessage(r.message, msg, imp)
 }
 
 // restoreFailure says why the backup at file was not restored into the

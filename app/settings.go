@@ -321,10 +321,7 @@ func (v *settingsView) setPassphrase() {
 }
 
 func (v *settingsView) sayPassphrase(text string, imp widget.Importance) {
-	v.passMessage.SetText(text)
-	v.passMessage.Importance = imp
-	v.passMessage.Refresh()
-	v.passMessage.Show()
+	showMessage(v.passMessage, text, imp)
 	showInScroll(v.scroll, v.passMessage)
 }
 
@@ -387,9 +384,6 @@ func (v *settingsView) save() {
 }
 
 func (v *settingsView) show(text string, imp widget.Importance) {
-	v.message.SetText(text)
-	v.message.Importance = imp
-	v.message.Refresh()
-	v.message.Show()
+	showMessage(v.message, text, imp)
 	showInScroll(v.scroll, v.message)
 }

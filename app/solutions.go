@@ -182,10 +182,7 @@ func (p *solutionPanel) say(text string, imp widget.Importance) {
 		p.message.Hide()
 		return
 	}
-	p.message.SetText(text)
-	p.message.Importance = imp
-	p.message.Refresh()
-	p.message.Show()
+	showMessage(p.message, text, imp)
 }
 
 // saved takes over a solution just saved: into the list, and — when its

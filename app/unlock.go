@@ -204,10 +204,7 @@ func (p *passphrasePrompt) fail(msg string) {
 
 // say shows msg below the entries.
 func (p *passphrasePrompt) say(msg string, imp widget.Importance) {
-	p.message.SetText(msg)
-	p.message.Importance = imp
-	p.message.Refresh()
-	p.message.Show()
+	showMessage(p.message, msg, imp)
 }
 
 // reset empties the entries and the message.

@@ -3,6 +3,9 @@ package jsonl
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -188,4 +191,36 @@ func TestReadUpgradesLegacyTechFields(t *testing.T) {
 	if got := b.Needs[0].Values.List("tech_fields"); len(got) != 2 || got[0] != "80" || got[1] != "804" {
 		t.Errorf("tech_fields %v", got)
 	}
+}
+
+// FuzzUnmarshalRecord holds unmarshalRecord to json.Unmarshal: the same
+// record, or the same error, for any line.
+func FuzzUnmarshalRecord(f *testing.F) {
+	ents, needs := records()
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	w.Enterprise(ents[0])
+	w.Need(needs[0])
+	w.Flush()
+	for _, l := range strings.Split(buf.String(), "\n") {
+		f.Add([]byte(l))
+		f.Add([]byte(" \t" + l + "\r\n"))
+	}
+	f.Add([]byte(`{"type":"need","id":"x","title":[["a"]]}`))
+	f.Add([]byte(`{"type":"need","id":"x"} {}`))
+	f.Add([]byte(`{"type":"need","id":"x","id":"y","TITLE":"大"}`))
+	f.Add([]byte("{\"type\":\"need\",\"id\":\"x\"}\v"))
+	f.Add([]byte(`[1]`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		var n1, n2 forms.Need
+		err1, err2 := json.Unmarshal(line, &n1), unmarshalRecord(line, &n2)
+		if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(n1, n2) {
+			t.Fatalf("need: json.Unmarshal %v %+v\nunmarshalRecord %v %+v", err1, n1, err2, n2)
+		}
+		var e1, e2 forms.Enterprise
+		err1, err2 = json.Unmarshal(line, &e1), unmarshalRecord(line, &e2)
+		if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(e1, e2) {
+			t.Fatalf("enterprise: json.Unmarshal %v %+v\nunmarshalRecord %v %+v", err1, e1, err2, e2)
+		}
+	})
 }

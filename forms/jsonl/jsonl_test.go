@@ -125,14 +125,20 @@ func TestMessageNamesFieldInBothLanguages(t *testing.T) {
 	}
 }
 
-func FuzzDecodeLine(f *testing.F) {
+// writtenLines are the lines the writer makes of an enterprise and a need
+// (and the empty last one), fuzzing seeds.
+func writtenLines() []string {
 	ents, needs := records()
 	var buf bytes.Buffer
 	w := NewWriter(&buf)
 	w.Enterprise(ents[0])
 	w.Need(needs[0])
 	w.Flush()
-	for _, l := range strings.Split(buf.String(), "\n") {
+	return strings.Split(buf.String(), "\n")
+}
+
+func FuzzDecodeLine(f *testing.F) {
+	for _, l := range writtenLines() {
 		f.Add([]byte(l))
 	}
 	f.Add([]byte(`{"type":"need","id":"x","title":[["a"]]}`))
@@ -196,13 +202,7 @@ func TestReadUpgradesLegacyTechFields(t *testing.T) {
 // FuzzUnmarshalRecord holds unmarshalRecord to json.Unmarshal: the same
 // record, or the same error, for any line.
 func FuzzUnmarshalRecord(f *testing.F) {
-	ents, needs := records()
-	var buf bytes.Buffer
-	w := NewWriter(&buf)
-	w.Enterprise(ents[0])
-	w.Need(needs[0])
-	w.Flush()
-	for _, l := range strings.Split(buf.String(), "\n") {
+	for _, l := range writtenLines() {
 		f.Add([]byte(l))
 		f.Add([]byte(" \t" + l + "\r\n"))
 	}

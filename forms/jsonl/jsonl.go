@@ -325,18 +325,19 @@ func decodeLine(lineNo int, line []byte) (*forms.Enterprise, *forms.Need, []Prob
 	return decodeRecord(lineNo, line, head, err)
 }
 
-// unmarshalRecord decodes a line into v as json.Unmarshal(line, v) does,
-// scanning the line once, not twice. json.Unmarshal checks the whole line,
-// then scans the value again to find its end before it hands it to v's
-// UnmarshalJSON: at a third of the JSON scanning of an import, that second
-// scan cost more than a need's own decoding (issue 17). A line that is not
-// valid JSON goes through json.Unmarshal, for the same error; a valid one
-// is handed to UnmarshalJSON without the JSON white space around it, as
-// json.Unmarshal hands it.
-func unmarshalRecord(line []byte, v json.Unmarshaler) error {
-	if !json.Valid(line) {
-		return json.Unmarshal(line, v)
-	}
+// unmarshalScanned decodes a line already found to be JSON into v, as
+// json.Unmarshal(line, v) does, without scanning it again: json.Unmarshal
+// checks the whole line, then scans the value again to find its end before
+// it hands it to v's UnmarshalJSON, and JSON scanning was a third of the
+// CPU of an import (issue 17). The line is handed to UnmarshalJSON without
+// the JSON white space around it, as json.Unmarshal hands it.
+//
+// A line is found to be JSON by its head's decoding (decodeHead), or by
+// Scan before Replay reads it again. Were it changed in between, the
+// records' decoders refuse what is not JSON themselves (forms'
+// FuzzDecodeFast holds their fast path to encoding/json, which checks the
+// rest), and Replay then fails on the file's hash.
+func unmarshalScanned(line []byte, v json.Unmarshaler) error {
 	return v.UnmarshalJSON(bytes.Trim(line, " \t\r\n"))
 }
 
@@ -397,7 +398,7 @@ func decodeRecord(lineNo int, line []byte, head lineHead, err error) (*forms.Ent
 	switch head.Type {
 	case TypeEnterprise:
 		var e forms.Enterprise
-		if err := unmarshalRecord(line, &e); err != nil {
+		if err := unmarshalScanned(line, &e); err != nil {
 			return nil, nil, fieldErr(lineNo, err)
 		}
 		cat.UpgradeValues(forms.EntityEnterprise, e.Values) // codes of an older catalogue
@@ -405,7 +406,7 @@ func decodeRecord(lineNo int, line []byte, head lineHead, err error) (*forms.Ent
 		return &e, nil, out
 	case TypeNeed:
 		var n forms.Need
-		if err := unmarshalRecord(line, &n); err != nil {
+		if err := unmarshalScanned(line, &n); err != nil {
 			return nil, nil, fieldErr(lineNo, err)
 		}
 		if !n.Status.Valid() {

@@ -199,9 +199,10 @@ func TestReadUpgradesLegacyTechFields(t *testing.T) {
 	}
 }
 
-// FuzzUnmarshalRecord holds unmarshalRecord to json.Unmarshal: the same
-// record, or the same error, for any line.
-func FuzzUnmarshalRecord(f *testing.F) {
+// FuzzUnmarshalScanned holds unmarshalScanned to json.Unmarshal: the same
+// record, or the same error, for any line that is JSON; and no record for
+// one that is not (a line changed after it was scanned).
+func FuzzUnmarshalScanned(f *testing.F) {
 	for _, l := range writtenLines() {
 		f.Add([]byte(l))
 		f.Add([]byte(" \t" + l + "\r\n"))
@@ -210,17 +211,25 @@ func FuzzUnmarshalRecord(f *testing.F) {
 	f.Add([]byte(`{"type":"need","id":"x"} {}`))
 	f.Add([]byte(`{"type":"need","id":"x","id":"y","TITLE":"大"}`))
 	f.Add([]byte("{\"type\":\"need\",\"id\":\"x\"}\v"))
+	f.Add([]byte(`{"type":"need","id":"x","title":"a"`))
 	f.Add([]byte(`[1]`))
 	f.Fuzz(func(t *testing.T, line []byte) {
+		valid := json.Valid(line)
 		var n1, n2 forms.Need
-		err1, err2 := json.Unmarshal(line, &n1), unmarshalRecord(line, &n2)
-		if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(n1, n2) {
-			t.Fatalf("need: json.Unmarshal %v %+v\nunmarshalRecord %v %+v", err1, n1, err2, n2)
+		err1, err2 := json.Unmarshal(line, &n1), unmarshalScanned(line, &n2)
+		if valid && (fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(n1, n2)) {
+			t.Fatalf("need: json.Unmarshal %v %+v\nunmarshalScanned %v %+v", err1, n1, err2, n2)
+		}
+		if !valid && err2 == nil {
+			t.Fatalf("need from a line that is not JSON: %+v", n2)
 		}
 		var e1, e2 forms.Enterprise
-		err1, err2 = json.Unmarshal(line, &e1), unmarshalRecord(line, &e2)
-		if fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(e1, e2) {
-			t.Fatalf("enterprise: json.Unmarshal %v %+v\nunmarshalRecord %v %+v", err1, e1, err2, e2)
+		err1, err2 = json.Unmarshal(line, &e1), unmarshalScanned(line, &e2)
+		if valid && (fmt.Sprint(err1) != fmt.Sprint(err2) || !reflect.DeepEqual(e1, e2)) {
+			t.Fatalf("enterprise: json.Unmarshal %v %+v\nunmarshalScanned %v %+v", err1, e1, err2, e2)
+		}
+		if !valid && err2 == nil {
+			t.Fatalf("enterprise from a line that is not JSON: %+v", e2)
 		}
 	})
 }

@@ -61,14 +61,14 @@ func Replay(ctx context.Context, r io.Reader, scan *Batch, typ string, keysOnly 
 			rec.Enterprise = &forms.Enterprise{ID: head.ID}
 		case typ == TypeEnterprise:
 			var e forms.Enterprise
-			if err := unmarshalRecord(line, &e); err != nil {
+			if err := unmarshalScanned(line, &e); err != nil {
 				return changedLine(lineNo, err)
 			}
 			cat.UpgradeValues(forms.EntityEnterprise, e.Values)
 			rec.Enterprise = &e
 		default:
 			var n forms.Need
-			if err := unmarshalRecord(line, &n); err != nil {
+			if err := unmarshalScanned(line, &n); err != nil {
 				return changedLine(lineNo, err)
 			}
 			cat.UpgradeNeed(&n, time.Now()) // values and confirmed content, as Read does

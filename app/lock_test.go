@@ -503,10 +503,7 @@ func mainWindowShows(t *testing.T, s *session, name string) {
 func TestUnlockAtStartWithThePassphrase(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openWithPassphrase(t, dir)
 	saveEnterprise(t, st, "太仓港口机械有限公司", "")
 	if err := st.Close(); err != nil {
 		t.Fatal(err)
@@ -643,16 +640,24 @@ func TestUnlockAtStartUnavailable(t *testing.T) {
 func TestRunScreenshotOfLockedDataFails(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openWithPassphrase(t, dir)
 	st.Close()
-	err = Run(ctx, Options{DataDir: dir, Key: store.KeySource{Keyring: &store.MemoryKeyring{Broken: true}},
+	err := Run(ctx, Options{DataDir: dir, Key: store.KeySource{Keyring: &store.MemoryKeyring{Broken: true}},
 		Screenshot: filepath.Join(t.TempDir(), "x.png")})
 	if !errors.Is(err, store.ErrLocked) {
 		t.Errorf("Run = %v, want ErrLocked: a screenshot cannot ask for the passphrase", err)
 	}
+}
+
+// openWithPassphrase opens (or makes) the store in dir under
+// testPassphrase, as a computer without a keyring has it.
+func openWithPassphrase(t *testing.T, dir string) *store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
 }
 
 // testRawKey is a data key for stores encrypted without a passphrase.

@@ -151,10 +151,7 @@ func slicesContainsName(u *ui, name string) bool {
 func TestStartRestoresWithThePassphrase(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openWithPassphrase(t, dir)
 	saveEnterprise(t, st, "太仓港口机械有限公司", "")
 	if _, err := st.DailyBackup(ctx, 0); err != nil {
 		t.Fatal(err)

@@ -60,12 +60,8 @@ func TestStartShowsProgressBeforeTheData(t *testing.T) {
 // XUNBANG_PASSPHRASE leads from the opening screen to the passphrase
 // prompt, which says so, and that the right passphrase opens the data.
 func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
-	ctx := context.Background()
 	dir := t.TempDir()
-	st, err := store.Open(ctx, dir, store.Options{Key: store.KeySource{Passphrase: testPassphrase}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := openWithPassphrase(t, dir)
 	saveEnterprise(t, st, "张家港冶金设备有限公司", "")
 	st.Close()
 

@@ -43,6 +43,9 @@ type restorePrompt struct {
 	busy    *widget.Activity
 	message *widget.Label
 	content fyne.CanvasObject
+	// spinning: busy is animating (it draws frames as long as it runs,
+	// shown or not).
+	spinning bool
 
 	// newest is the newest daily backup's path, "" when there is none;
 	// file the backup being restored, or the last one tried.
@@ -152,6 +155,7 @@ func (r *restorePrompt) setBusy(busy bool) {
 		r.busy.Stop()
 		r.busy.Hide()
 	}
+	r.spinning = busy
 }
 
 // askPassphrase shows the passphrase entry: the backup is encrypted and
@@ -283,6 +287,7 @@ func (k *unlocker) restoreFrom(r *restorePrompt, file, passphrase string) {
 				r.fail(restoreFailure(err, k.dir, file))
 				return
 			}
+			r.setBusy(false) // its screen goes
 			k.restoring = nil
 			k.restoredNote = lang.L("restore.done", map[string]any{
 				"Name": filepath.Base(file), "Enterprises": rep.Enterprises, "Needs": rep.Needs,

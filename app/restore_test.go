@@ -126,6 +126,9 @@ func TestStartRestoresTheNewestBackup(t *testing.T) {
 		t.Errorf("damaged files kept %q, not named in %q", kept, texts)
 	}
 	mainWindowShows(t, s, "昆山精密模具有限公司")
+	if r.spinning {
+		t.Error("the restore screen's activity indicator still runs behind the main window")
+	}
 	if slicesContainsName(u, "备份之后录入的企业") {
 		t.Error("the restored data holds what was entered after the backup")
 	}

@@ -404,8 +404,8 @@ func (k *unlocker) stop() {
 	if k.prompt != nil {
 		k.prompt.spin(false)
 	}
-	if k.restoring != nil {
-		k.restoring.busy.Stop()
+	if k.restoring != nil && k.restoring.spinning {
+		k.restoring.setBusy(false)
 	}
 }
 

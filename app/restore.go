@@ -81,7 +81,13 @@ func newRestorePrompt(de *store.DamagedError, last store.BackupInfo, start func(
 	r.pass.SetPlaceHolder(lang.L("passphrase.enter"))
 	r.pass.OnSubmitted = func(string) { r.retry() }
 	r.pass.Hide()
-	r.restore = widget.NewButtonWithIcon(lang.L("restore.button"), theme.HistoryIcon(), func() { r.begin(r.newest) })
+	r.restore = widget.NewButtonWithIcon(lang.L("restore.button"), theme.HistoryIcon(), func() {
+		if r.pass.Visible() {
+			r.retry() // the backup that asked for the passphrase
+			return
+		}
+		r.begin(r.newest)
+	})
 	r.restore.Importance = widget.HighImportance
 	if last.Path == "" {
 		r.restore.Hide()
@@ -163,6 +169,11 @@ func (r *restorePrompt) setBusy(busy bool) {
 // wrong).
 func (r *restorePrompt) askPassphrase(wrong bool) {
 	r.setBusy(false)
+	if r.file != r.newest {
+		// A file chosen: the screen names it, and its button restores it.
+		r.backup.SetText(lang.L("restore.chosen", map[string]any{"Name": r.file}))
+	}
+	r.restore.Show()
 	r.pass.SetText("")
 	r.pass.Show()
 	if wrong {

@@ -232,3 +232,51 @@ func TestStartRestoresWithThePassphrase(t *testing.T) {
 		t.Error("the damaged file was not kept")
 	}
 }
+
+// TestStartRestoresAChosenBackup restores a backup file chosen in the dialog
+// (another data dir's copy, on a USB stick say) where there is no daily
+// backup: it asks for the passphrase, names the file, and its button then
+// restores that file.
+func TestStartRestoresAChosenBackup(t *testing.T) {
+	ctx := context.Background()
+	other := openWithPassphrase(t, t.TempDir())
+	saveEnterprise(t, other, "南通海工装备有限公司", "")
+	stick := filepath.Join(t.TempDir(), "寻榜备份-20261201.db")
+	if err := other.Backup(ctx, stick); err != nil {
+		t.Fatal(err)
+	}
+	other.Close()
+
+	dir := t.TempDir()
+	st := openWithPassphrase(t, dir)
+	saveEnterprise(t, st, "太仓港口机械有限公司", "")
+	st.Close()
+	if err := os.WriteFile(filepath.Join(dir, store.FileName), nil, 0o600); err != nil {
+		t.Fatal(err) // emptied
+	}
+	kr := &store.MemoryKeyring{Broken: true}
+	state, err := store.Inspect(ctx, dir, kr)
+	var de *store.DamagedError
+	if !errors.As(err, &de) || !de.Empty {
+		t.Fatalf("Inspect of an empty file = %v, %v", state, err)
+	}
+	s, q := newUnlockSession(t, dir, store.KeySource{Keyring: kr}, state, nil)
+	s.unlock.start(de)
+	r := s.unlock.restoring
+	if r.restore.Visible() {
+		t.Fatal("从这份备份恢复 is offered without a daily backup")
+	}
+	r.begin(stick) // what the file dialog hands over
+	q.drain(&s.unlock.bg)
+	if !r.pass.Visible() || !r.restore.Visible() || !strings.Contains(r.backup.Text, stick) {
+		t.Fatalf("the chosen backup asks for the passphrase: entry %v, button %v, names %q", r.pass.Visible(), r.restore.Visible(), r.backup.Text)
+	}
+	test.Type(r.pass, testPassphrase)
+	test.Tap(r.restore)
+	q.drain(&s.unlock.bg)
+	q.drain(&s.unlock.bg)
+	if s.ui() == nil {
+		t.Fatalf("the data did not open after the restore: %q", r.message.Text)
+	}
+	mainWindowShows(t, s, "南通海工装备有限公司")
+}

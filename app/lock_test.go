@@ -91,6 +91,9 @@ func newTestUIWithKey(t *testing.T, key store.KeySource, prepare func(st *store.
 	w.SetOnClosed(func() { closed = true })
 	t.Cleanup(func() {
 		settle(t, u)
+		// As the window's close does (requestClose): an import preview
+		// left open lets go of its temporary file.
+		u.needs.excel.discardPreview()
 		if !closed {
 			w.Close()
 		}

@@ -61,6 +61,7 @@ func TestImportNeedsWorkbook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	defer again.Close(ctx) // its workbook's needs wait in a temporary file
 	if again.Report.Created != 0 || again.Report.Updated != 0 || again.Report.Skipped == 0 {
 		t.Errorf("the second preview: %+v", again.Report)
 	}

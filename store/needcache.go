@@ -147,7 +147,7 @@ func (s *Store) writeNeedCache() error {
 // their exact length; and the rest (read, then dropped). Needs go in id
 // order, as Open's full read puts them. Per need, the texts are title ‖ 0
 // ‖ enterprise name ‖ tail ‖ id ‖ platform URL ‖ comment, then the search
-// text when it is not title ‖ 0 ‖ enterprise name ‖ tail (hayTail: the
+// text when it is not title ‖ 0 ‖ enterprise name ‖ tail (cacheSplit: the
 // tail is (0 ‖ keyword)…, folded); the rest holds their
 // lengths, the enterprise (its place in the list of enterprises), codes
 // (indexes into a table of codes), flags, times and the revision's
@@ -186,21 +186,19 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	}
 	w := headWriter{b: make([]byte, 0, 48*len(order))}
 	uv := func(v uint64) { w.b = binary.AppendUvarint(w.b, v) }
-	folded := make([]bool, len(order)) // by place in order: the search text is kept apart
-	for at, i := range order {
-		s, hay := m.sums[i], m.hays[i]
+	for _, i := range order {
+		s := m.sums[i]
 		v := s.Platform.Or()
-		tail, raw := hayTail(s, hay)
-		folded[at] = !raw
-		textLen += cacheTextLen(s, hay, folded[at])
+		tail, apart := cacheSplit(s, m.hays[i])
+		textLen += cacheTextLen(s, tail, apart)
 		uv(uint64(len(s.Title)))
 		uv(uint64(len(s.EnterpriseName)))
 		uv(uint64(len(tail)))
 		uv(uint64(len(s.ID)))
 		uv(uint64(len(v.URL)))
 		uv(uint64(len(v.Comment)))
-		if folded[at] {
-			uv(uint64(len(hay)) + 1)
+		if apart != "" {
+			uv(uint64(len(apart)) + 1)
 		} else {
 			uv(0)
 		}
@@ -236,56 +234,44 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 	}
 	w.strs(table)
 	uv(uint64(len(order)))
-	return &cacheText{m: m, order: order, folded: folded}, textLen, append(w.b, needs...)
+	return &cacheText{m: m, order: order}, textLen, append(w.b, needs...)
 }
 
-// hayTail returns what follows title ‖ 0 ‖ enterprise name in a need's
-// search text, and whether the search text is that (it is when folding
-// changed nothing, and the tail is then its keywords, each after a 0):
-// the cache then keeps it once, as the summary's texts and the tail.
-func hayTail(s *Summary, hay string) (tail string, ok bool) {
+// cacheSplit returns how the cache writes a need's search text hay: as
+// the tail that follows title ‖ 0 ‖ enterprise name in it, when hay is
+// those and the tail (folding changed nothing, and the tail is its
+// keywords, each after a 0) — the cache then keeps the texts once; else
+// apart, in full (apart is then hay, never empty).
+func cacheSplit(s *Summary, hay string) (tail, apart string) {
 	rest, ok := strings.CutPrefix(hay, s.Title)
 	if !ok || rest == "" || rest[0] != 0 {
-		return "", false
+		return "", hay
 	}
 	if rest, ok = strings.CutPrefix(rest[1:], s.EnterpriseName); !ok || rest != "" && rest[0] != 0 {
-		return "", false
+		return "", hay
 	}
-	return rest, true
+	return rest, ""
 }
 
-// cacheTextLen is the length of a need's texts in the cache; folded says
-// its search text is kept apart (not hayTail's).
-func cacheTextLen(s *Summary, hay string, folded bool) int {
+// cacheTextLen is the length of a need's texts in the cache, its search
+// text split by cacheSplit.
+func cacheTextLen(s *Summary, tail, apart string) int {
 	v := s.Platform.Or()
-	n := len(s.Title) + 1 + len(s.EnterpriseName) + len(s.ID) + len(v.URL) + len(v.Comment)
-	if folded {
-		n += len(hay)
-	} else {
-		tail, _ := hayTail(s, hay)
-		n += len(tail)
-	}
-	return n
+	return len(s.Title) + 1 + len(s.EnterpriseName) + len(tail) + len(s.ID) + len(v.URL) + len(v.Comment) + len(apart)
 }
 
 // appendCacheText appends a need's texts in the cache, as cacheTextLen
 // counts them.
-func appendCacheText(b []byte, s *Summary, hay string, folded bool) []byte {
+func appendCacheText(b []byte, s *Summary, tail, apart string) []byte {
 	b = append(b, s.Title...)
 	b = append(b, 0)
 	b = append(b, s.EnterpriseName...)
-	if !folded {
-		tail, _ := hayTail(s, hay)
-		b = append(b, tail...)
-	}
+	b = append(b, tail...)
 	v := s.Platform.Or()
 	b = append(b, s.ID...)
 	b = append(b, v.URL...)
 	b = append(b, v.Comment...)
-	if folded {
-		b = append(b, hay...)
-	}
-	return b
+	return append(b, apart...)
 }
 
 // cacheText makes the cache's texts as they are read, some 64 KiB at a
@@ -293,7 +279,6 @@ func appendCacheText(b []byte, s *Summary, hay string, folded bool) []byte {
 type cacheText struct {
 	m        *memory
 	order    []int32
-	folded   []bool // cacheLayout's, by place in order
 	next     int
 	buf      []byte
 	consumed int
@@ -307,7 +292,9 @@ func (c *cacheText) Read(p []byte) (int, error) {
 		c.buf, c.consumed = c.buf[:0], 0
 		for c.next < len(c.order) && len(c.buf) < 64<<10 {
 			i := c.order[c.next]
-			c.buf = appendCacheText(c.buf, c.m.sums[i], c.m.hays[i], c.folded[c.next])
+			s := c.m.sums[i]
+			tail, apart := cacheSplit(s, c.m.hays[i])
+			c.buf = appendCacheText(c.buf, s, tail, apart)
 			c.next++
 		}
 	}

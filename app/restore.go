@@ -2,7 +2,6 @@ package app
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
@@ -50,16 +49,14 @@ type restorePrompt struct {
 	// newest is the newest daily backup's path, "" when there is none;
 	// file the backup being restored, or the last one tried.
 	newest, file string
-	// start restores file with the passphrase typed ("" for none); pick
-	// asks for a backup file and restores it.
+	// start restores file with the passphrase typed ("" for none).
 	start func(file, passphrase string)
-	pick  func()
 }
 
 // newRestorePrompt builds the screen for a damaged data file; last is the
 // data dir's newest daily backup (zero when none).
 func newRestorePrompt(de *store.DamagedError, last store.BackupInfo, start func(file, passphrase string), pick, quit func()) *restorePrompt {
-	r := &restorePrompt{newest: last.Path, start: start, pick: pick}
+	r := &restorePrompt{newest: last.Path, start: start}
 	name := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	name.SizeName = theme.SizeNameHeadingText
 	icon := canvas.NewImageFromResource(assets.Icon())
@@ -196,13 +193,13 @@ func (r *restorePrompt) say(msg string, imp widget.Importance) {
 	showMessage(r.message, msg, imp)
 }
 
-// restoreFailure says why the backup at file was not restored into the
-// data dir dir; the data is unchanged whatever the reason.
-func restoreFailure(err error, dir, file string) string {
+// restoreFailure says why the backup at file was not restored; the data
+// is unchanged whatever the reason.
+func restoreFailure(err error, file string) string {
 	name := filepath.Base(file)
 	var de *store.DamagedError
 	switch {
-	case isDataFile(dir, file):
+	case errors.Is(err, store.ErrRestoreItself):
 		return lang.L("restore.failed.self", map[string]any{"Name": name})
 	case errors.As(err, &de), errors.Is(err, store.ErrCorrupt), errors.Is(err, store.ErrInvalid):
 		return lang.L("restore.failed.damaged", map[string]any{"Name": name})
@@ -215,17 +212,6 @@ func restoreFailure(err error, dir, file string) string {
 		return msg
 	}
 	return lang.L("restore.failed", map[string]any{"Name": name, "Err": err.Error()})
-}
-
-// isDataFile reports whether file is the data file of dir itself, the
-// damaged one, chosen in the file dialog by mistake.
-func isDataFile(dir, file string) bool {
-	a, err := os.Stat(file)
-	if err != nil {
-		return false
-	}
-	b, err := os.Stat(filepath.Join(dir, store.FileName))
-	return err == nil && os.SameFile(a, b)
 }
 
 // showDamaged replaces the unlock screen with the offer to restore a
@@ -251,7 +237,7 @@ func (k *unlocker) chooseBackup(r *restorePrompt) {
 	}
 	d := dialog.NewFileOpen(func(rc fyne.URIReadCloser, err error) {
 		if err != nil {
-			r.fail(restoreFailure(err, k.dir, ""))
+			r.fail(restoreFailure(err, ""))
 			return
 		}
 		if rc == nil {
@@ -295,7 +281,7 @@ func (k *unlocker) restoreFrom(r *restorePrompt, file, passphrase string) {
 				r.askPassphrase(passphrase != "")
 				return
 			case err != nil:
-				r.fail(restoreFailure(err, k.dir, file))
+				r.fail(restoreFailure(err, file))
 				return
 			}
 			r.setBusy(false) // its screen goes

@@ -599,7 +599,7 @@ func Restore(ctx context.Context, dir, file string, opts Options) (RestoreReport
 	}
 	path := filepath.Join(dir, FileName)
 	if same, _ := sameFile(file, path); same {
-		return rep, wrap(fmt.Errorf("the backup is the data file itself: %w", ErrInvalid))
+		return rep, wrap(ErrRestoreItself)
 	}
 	// Fail fast when the data dir is in use. A damaged data file is
 	// replaced too: it is what a restore is for.

@@ -225,6 +225,9 @@ var (
 	// ErrInvalid is returned for a record or argument the store cannot take
 	// (unknown status, bad id, unknown sort).
 	ErrInvalid = errors.New("invalid")
+	// ErrRestoreItself is returned by Restore for a backup that is the data
+	// file itself (chosen by mistake); it wraps ErrInvalid.
+	ErrRestoreItself = fmt.Errorf("the backup is the data file itself: %w", ErrInvalid)
 	// ErrReadOnly is returned for a write to a store opened read-only.
 	ErrReadOnly = errors.New("store is read-only")
 	// ErrCorrupt is returned by Check when the file breaks an invariant.

@@ -153,8 +153,8 @@ func Run(ctx context.Context, opts Options) error {
 	// A damaged data file is said in the window, which offers to restore
 	// a backup.
 	state, err := store.Inspect(ctx, opts.DataDir, opts.Key.Keyring)
-	var damaged *store.DamagedError
-	if err != nil && !errors.As(err, &damaged) {
+	damaged := damageOf(opts.DataDir, err)
+	if err != nil && damaged == nil {
 		return fmt.Errorf("start UI: %w", err)
 	}
 	if err := SetLanguage(ParseLanguage(opts.Lang)); err != nil {

@@ -214,16 +214,34 @@ func restoreFailure(err error, file string) string {
 	return lang.L("restore.failed", map[string]any{"Name": name, "Err": err.Error()})
 }
 
+// damage is a damaged data file, found as the data was inspected or
+// opened, and the newest daily backup to offer.
+type damage struct {
+	err  *store.DamagedError
+	last store.BackupInfo // zero when there is none
+}
+
+// damageOf returns the damage err says the data dir dir has, nil when err
+// does not say so. It reads the backups folder: call it off the UI
+// goroutine (or before the app runs).
+func damageOf(dir string, err error) *damage {
+	var de *store.DamagedError
+	if !errors.As(err, &de) {
+		return nil
+	}
+	last, _ := store.LastDailyBackup(dir)
+	return &damage{err: de, last: last}
+}
+
 // showDamaged replaces the unlock screen with the offer to restore a
-// backup: the data file is damaged. Until a restore succeeds, failed is de
-// (Run's error once the user quits).
-func (k *unlocker) showDamaged(de *store.DamagedError) {
+// backup: the data file is damaged. Until a restore succeeds, failed is the
+// damage (Run's error once the user quits).
+func (k *unlocker) showDamaged(d *damage) {
 	k.stop()
 	k.prompt = nil
-	k.failed = de
-	last, _ := store.LastDailyBackup(k.dir)
+	k.failed = d.err
 	var r *restorePrompt
-	r = newRestorePrompt(de, last, func(file, passphrase string) { k.restoreFrom(r, file, passphrase) },
+	r = newRestorePrompt(d.err, d.last, func(file, passphrase string) { k.restoreFrom(r, file, passphrase) },
 		func() { k.chooseBackup(r) }, k.quit)
 	k.restoring = r
 	k.content.Objects = []fyne.CanvasObject{r.content}

@@ -181,7 +181,7 @@ func TestStartRestoresWithThePassphrase(t *testing.T) {
 		t.Fatalf("Inspect of a file cut short = %v, %v", state, err)
 	}
 	s, q := newUnlockSession(t, dir, key, state, nil)
-	s.unlock.start(de)
+	s.unlock.start(damageOf(dir, err))
 	s.win.SetContent(s.unlock.content)
 	r := s.unlock.restoring
 	if r == nil || r.pass.Visible() {
@@ -261,7 +261,7 @@ func TestStartRestoresAChosenBackup(t *testing.T) {
 		t.Fatalf("Inspect of an empty file = %v, %v", state, err)
 	}
 	s, q := newUnlockSession(t, dir, store.KeySource{Keyring: kr}, state, nil)
-	s.unlock.start(de)
+	s.unlock.start(damageOf(dir, err))
 	r := s.unlock.restoring
 	if r.restore.Visible() {
 		t.Fatal("从这份备份恢复 is offered without a daily backup")
@@ -279,4 +279,44 @@ func TestStartRestoresAChosenBackup(t *testing.T) {
 		t.Fatalf("the data did not open after the restore: %q", r.message.Text)
 	}
 	mainWindowShows(t, s, "南通海工装备有限公司")
+}
+
+// TestUnlockFindsDamageAndRestoresWithThePassphraseTyped damages a need's
+// summary of data that opens with a passphrase only: the passphrase typed
+// at the start opens the file and finds the damage, the restore screen
+// follows, and the restore of the day's backup uses that passphrase
+// without asking for it again.
+func TestUnlockFindsDamageAndRestoresWithThePassphraseTyped(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st := openWithPassphrase(t, dir)
+	importDemo(t, st, 4)
+	if _, err := st.DailyBackup(ctx, 0); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	damageSummary(t, dir)
+	kr := &store.MemoryKeyring{Broken: true}
+	state, err := store.Inspect(ctx, dir, kr)
+	if err != nil || state != store.KeyPassphrase {
+		t.Fatalf("Inspect = %v, %v", state, err)
+	}
+	s, q := newUnlockSession(t, dir, store.KeySource{Keyring: kr}, state, nil)
+	p := s.unlock.prompt
+	test.Type(p.pass, testPassphrase)
+	test.Tap(p.submit)
+	q.drain(&s.unlock.bg)
+	r := s.unlock.restoring
+	if r == nil || s.ui() != nil {
+		t.Fatalf("no restore screen after the passphrase opened a damaged file: %q", windowTexts(s.win))
+	}
+	test.Tap(r.restore)
+	q.drain(&s.unlock.bg) // the restore
+	if r.pass.Visible() {
+		t.Fatal("the restore asked again for the passphrase typed at the start")
+	}
+	q.drain(&s.unlock.bg) // the opening
+	if u := s.ui(); u == nil || s.unlock.failed != nil {
+		t.Fatalf("the data did not open after the restore: %q, failed %v", r.message.Text, s.unlock.failed)
+	}
 }

@@ -322,7 +322,7 @@ func newUnlocker(ctx context.Context, dir string, key store.KeySource, state sto
 // store.Inspect found it: the offer to restore a backup when the data file
 // is damaged; else the data opening, when the key Run was given is tried
 // first; else the prompt newUnlocker built.
-func (k *unlocker) start(damaged *store.DamagedError) {
+func (k *unlocker) start(damaged *damage) {
 	switch {
 	case damaged != nil:
 		k.showDamaged(damaged)
@@ -380,16 +380,11 @@ func (k *unlocker) openWithKey() {
 				state = store.KeyPassphrase
 			}
 		}
-		k.hand(st, err, func() {
+		k.hand(st, err, k.key, func() {
 			if needsPrompt(err, k.key) {
 				k.state = state
 				k.setPrompt(k.promptFor(state))
 				k.focus()
-				return
-			}
-			var de *store.DamagedError
-			if errors.As(err, &de) {
-				k.showDamaged(de)
 				return
 			}
 			k.failed = err
@@ -421,28 +416,29 @@ func (k *unlocker) open(p string) {
 	key := store.KeySource{Keyring: k.key.Keyring, Passphrase: p}
 	k.bg.Go(func() {
 		st, err := store.Open(k.ctx, k.dir, store.Options{Key: key})
-		k.hand(st, err, func() {
-			var de *store.DamagedError
-			if errors.As(err, &de) {
-				k.key = key // the passphrase that was typed, for the backup
-				k.showDamaged(de)
-				return
-			}
-			k.prompt.fail(openFailure(err))
-		})
+		k.hand(st, err, key, func() { k.prompt.fail(openFailure(err)) })
 	})
 }
 
-// hand gives an opened store to opened, on the UI goroutine, or runs failed
-// there. It runs off the UI goroutine, after an Open.
-func (k *unlocker) hand(st *store.Store, err error, failed func()) {
+// hand gives an opened store to opened, on the UI goroutine, or says why
+// the data did not open there: a damaged data file by the offer to restore
+// a backup (with key, the one the Open was given: the backup may need its
+// passphrase), any other failure by running failed. It runs off the UI
+// goroutine, after an Open.
+func (k *unlocker) hand(st *store.Store, err error, key store.KeySource, failed func()) {
 	if err == nil {
 		k.mu.Lock()
 		k.pending = st
 		k.mu.Unlock()
 	}
+	d := damageOf(k.dir, err)
 	k.post(func() {
-		if err != nil {
+		switch {
+		case d != nil:
+			k.key = key
+			k.showDamaged(d)
+			return
+		case err != nil:
 			failed()
 			return
 		}

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -30,8 +31,8 @@ import (
 // again, as TestWindowStartChild — so that the CPU time counts all a start
 // costs (the Go runtime, Fyne, the font) and the memory is the process's.
 
-// startChildEnv tells TestWindowStartChild what to start: "app DIR N" or
-// "floor N".
+// startChildEnv tells TestWindowStartChild what to start: "app DIR N",
+// "floor N" or "floor-button N".
 const startChildEnv = "XUNBANG_START_CHILD"
 
 // startResult is what a child reports.
@@ -96,12 +97,20 @@ func startStore(b *testing.B, n int) string {
 //     as many rows, started in the same run, per need; own-anon-B/need the
 //     same of its anonymous memory (what is not a file's pages), and
 //     own-heap-B/need of its live heap;
-//   - floor-first-frame-cpu-s: the floor's CPU time until its first frame.
+//   - floor-first-frame-cpu-s: the floor's CPU time until its first frame;
+//   - own-rss-above-button-floor-B/need and own-heap-above-button-floor-B/need:
+//     the same above a second floor, the minimal window with one button
+//     above its list. Fyne draws every button's text (and the tabs' labels)
+//     bold, and keeps the faces it parses per text style: the first bold
+//     text parses the theme's font, its bold fallback, its emoji font and a
+//     system face once more. That is a fixed cost of any window with a
+//     button, paid once, whatever the number of needs; the second floor
+//     shows what is left of the app's own memory without it.
 func BenchmarkWindowStart(b *testing.B) {
 	for _, n := range benchSizes {
 		b.Run(fmt.Sprintf("%dk", n/1000), func(b *testing.B) {
 			dir := startStore(b, n)
-			var first, list, closing, coldList, coldClosing, floorFirst, rss, anon, heap []float64
+			var first, list, closing, coldList, coldClosing, floorFirst, rss, anon, heap, rssB, heapB []float64
 			for b.Loop() {
 				// The first start after the data was written elsewhere
 				// reads every need; it writes the need list's cache as it
@@ -115,6 +124,7 @@ func BenchmarkWindowStart(b *testing.B) {
 				coldClosing = append(coldClosing, cold.CloseCPU)
 				app := startChild(b, fmt.Sprintf("app %s %d", dir, n))
 				fl := startChild(b, fmt.Sprintf("floor %d", n))
+				flB := startChild(b, fmt.Sprintf("floor-button %d", n))
 				first = append(first, app.FirstCPU)
 				list = append(list, app.ListCPU)
 				closing = append(closing, app.CloseCPU)
@@ -122,6 +132,8 @@ func BenchmarkWindowStart(b *testing.B) {
 				rss = append(rss, float64(app.RSS-fl.RSS)/float64(n))
 				anon = append(anon, float64(app.Anon-fl.Anon)/float64(n))
 				heap = append(heap, float64(app.Heap-fl.Heap)/float64(n))
+				rssB = append(rssB, float64(app.RSS-flB.RSS)/float64(n))
+				heapB = append(heapB, float64(app.Heap-flB.Heap)/float64(n))
 			}
 			b.ReportMetric(medianOf(first), "first-frame-cpu-s")
 			b.ReportMetric(medianOf(list), "list-cpu-s")
@@ -134,6 +146,10 @@ func BenchmarkWindowStart(b *testing.B) {
 				b.ReportMetric(medianOf(anon), "own-anon-B/need")
 			}
 			b.ReportMetric(medianOf(heap), "own-heap-B/need")
+			if medianOf(rssB) != 0 {
+				b.ReportMetric(medianOf(rssB), "own-rss-above-button-floor-B/need")
+			}
+			b.ReportMetric(medianOf(heapB), "own-heap-above-button-floor-B/need")
 		})
 	}
 }
@@ -184,9 +200,9 @@ func TestWindowStartChild(t *testing.T) {
 	case "app":
 		n, _ := strconv.Atoi(spec[2])
 		r = startApp(t, spec[1], n)
-	case "floor":
+	case "floor", "floor-button":
 		n, _ := strconv.Atoi(spec[1])
-		r = startFloor(t, n)
+		r = startFloor(t, n, spec[0] == "floor-button")
 	default:
 		t.Fatalf("%s=%q", startChildEnv, spec)
 	}
@@ -264,15 +280,20 @@ func startApp(t *testing.T, dir string, n int) startResult {
 }
 
 // startFloor shows a minimal Fyne window in the app's theme: a list of n
-// rows, each a label made when it shows.
-func startFloor(t *testing.T, n int) startResult {
+// rows, each a label made when it shows, and above it one button if
+// button.
+func startFloor(t *testing.T, n int, button bool) startResult {
 	mustSetLanguage(t, Chinese)
 	a := test.NewApp()
 	a.Settings().SetTheme(NewTheme())
 	w := a.NewWindow("寻榜")
 	l := widget.NewList(func() int { return n }, func() fyne.CanvasObject { return widget.NewLabel("") },
 		func(i widget.ListItemID, o fyne.CanvasObject) { o.(*widget.Label).SetText("需求 " + strconv.Itoa(i)) })
-	w.SetContent(l)
+	if button {
+		w.SetContent(container.NewBorder(widget.NewButton("新建需求", func() {}), nil, nil, nil, l))
+	} else {
+		w.SetContent(l)
+	}
 	w.Resize(fyne.NewSize(1280, 800))
 	w.Canvas().Capture()
 	var r startResult

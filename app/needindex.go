@@ -20,8 +20,13 @@ import (
 type needIndex struct {
 	list   *store.NeedList
 	orders map[string]*needOrder
-	// regions are the distinct regions of the needs' enterprises.
+	// regions are the distinct regions of the needs' enterprises, sorted.
 	regions []string
+	// places answers for regions, their counties and cities (findPlaces);
+	// placesFor is the list of codes it was read for, sorted, which may
+	// be more than regions (an earlier index's).
+	places    *forms.RegionIndex
+	placesFor []string
 	// solutions counts each need's solutions, by position; nil when none
 	// were given (setSolutions).
 	solutions []int32
@@ -49,6 +54,40 @@ func newNeedIndex(list *store.NeedList) *needIndex {
 		ix.orders[key] = &needOrder{}
 	}
 	return ix
+}
+
+// findPlaces gives the index what names its regions: prev's, when that
+// answers for all of them (a save seldom brings a town the list did not
+// have), else the part of the region table they need (forms.RegionsFor).
+// The window does not hold the whole table, 2.3 MB, to name the towns in
+// its list (issue 17). It reads the table, so it runs off the UI goroutine.
+func (ix *needIndex) findPlaces(prev *needIndex) {
+	if prev != nil && prev.places != nil && subsetOf(ix.regions, prev.placesFor) {
+		ix.places, ix.placesFor = prev.places, prev.placesFor
+		return
+	}
+	ix.places, ix.placesFor = forms.RegionsFor(ix.regions), ix.regions
+}
+
+// subsetOf tells whether every string of a is in b; both are sorted.
+func subsetOf(a, b []string) bool {
+	for _, s := range a {
+		i, ok := slices.BinarySearch(b, s)
+		if !ok {
+			return false
+		}
+		b = b[i+1:]
+	}
+	return true
+}
+
+// townName is the name the list shows for a need's region (townNameIn),
+// from places once findPlaces has run.
+func (ix *needIndex) townName(code string) string {
+	if ix.places == nil {
+		return townName(code)
+	}
+	return townNameIn(ix.places, code)
 }
 
 // Len returns the number of needs.

@@ -246,7 +246,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(2, s.Status.Label(l.u.lang))
 	set(3, l.u.cat.Vocabulary("need_type").Label(s.NeedType, l.u.lang))
 	set(4, techFieldText(l.u.cat, s.TechFields, l.u.lang))
-	set(5, townName(s.Region))
+	set(5, l.index.townName(s.Region))
 	set(6, s.UpdatedAt.Local().Format("2006-01-02"))
 	cells[7].(*verdictCell).show(s)
 	set(8, l.index.solutionText(l.rows[id]))
@@ -295,8 +295,10 @@ func hasChildOf(codes []string, parent string, voc *forms.Vocabulary) bool {
 }
 
 // townName is a region's name with its county: 昆山市玉山镇.
-func townName(code string) string {
-	ix := forms.Regions()
+func townName(code string) string { return townNameIn(forms.Regions(), code) }
+
+// townNameIn is townName from the region index ix.
+func townNameIn(ix *forms.RegionIndex, code string) string {
 	r, ok := ix.Lookup(code)
 	if !ok {
 		return code
@@ -341,6 +343,7 @@ func (l *needList) reload() {
 		l.layOut()
 	}
 	sort := l.query().Sort
+	prev := l.index
 	l.u.bg.Go(func() {
 		start := time.Now()
 		list, err := l.st.NeedList(ctx)
@@ -356,6 +359,7 @@ func (l *needList) reload() {
 			return
 		}
 		ix := newNeedIndex(list)
+		ix.findPlaces(prev)
 		ix.setSolutions(sols)
 		ix.order(sort)
 		slog.Debug("need list loaded", "needs", ix.Len(), "took", time.Since(start))
@@ -391,6 +395,10 @@ func (l *needList) setIndex(ix *needIndex) {
 	labels := []string{lang.L("needs.filter.alltowns")}
 	codes := []string{""}
 	lastCounty := ""
+	places := ix.places
+	if places == nil {
+		places = forms.Regions()
+	}
 	for _, code := range ix.regions {
 		county := code
 		if len(code) == 9 {
@@ -398,14 +406,14 @@ func (l *needList) setIndex(ix *needIndex) {
 		}
 		if county != lastCounty {
 			lastCounty = county
-			if r, ok := forms.Regions().Lookup(county); ok && county != code {
+			if r, ok := places.Lookup(county); ok && county != code {
 				labels = append(labels, lang.L("needs.filter.county", map[string]any{"Name": r.Name}))
 				codes = append(codes, county)
 			}
 		}
-		name := townName(code)
+		name := townNameIn(places, code)
 		if len(code) == 9 {
-			if r, ok := forms.Regions().Lookup(code); ok {
+			if r, ok := places.Lookup(code); ok {
 				name = "　" + r.Name
 			}
 		}

@@ -205,3 +205,68 @@ func TestNewSearchShowsTheTop(t *testing.T) {
 		t.Errorf("a reload moved the list from %v to %v", was, off)
 	}
 }
+
+// TestNeedIndexNamesItsTowns checks that the list names each need's town
+// from the part of the region table its index read, as the whole table
+// would, and that a new index reuses what an earlier one read when that
+// answers for all its towns, reading again only for a town it lacks.
+func TestNeedIndexNamesItsTowns(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	importDemo(t, st, 120)
+	list, err := st.NeedList(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix := newNeedIndex(list)
+	ix.findPlaces(nil)
+	if len(ix.regions) < 3 || !slices.Equal(ix.placesFor, ix.regions) {
+		t.Fatalf("regions %v, places read for %v", ix.regions, ix.placesFor)
+	}
+	for _, code := range ix.regions {
+		if got, want := ix.townName(code), townName(code); got != want || got == code {
+			t.Errorf("townName(%s) = %q, want %q", code, got, want)
+		}
+	}
+
+	// The same needs again, as after a save: nothing is read.
+	again := newNeedIndex(list)
+	again.findPlaces(ix)
+	if again.places != ix.places || &again.placesFor[0] != &ix.placesFor[0] {
+		t.Error("an index with the same towns read the region table again")
+	}
+	// An index with a town the earlier one lacks reads for its own.
+	fewer := &needIndex{regions: ix.regions[1:]}
+	fewer.findPlaces(nil)
+	more := &needIndex{regions: ix.regions}
+	more.findPlaces(fewer)
+	if !slices.Equal(more.placesFor, ix.regions) {
+		t.Errorf("places read for %v, want %v", more.placesFor, ix.regions)
+	}
+	if got, want := more.townName(ix.regions[0]), townName(ix.regions[0]); got != want {
+		t.Errorf("townName(%s) = %q, want %q", ix.regions[0], got, want)
+	}
+}
+
+func TestSubsetOf(t *testing.T) {
+	for _, c := range []struct {
+		a, b []string
+		want bool
+	}{
+		{nil, nil, true},
+		{nil, []string{"320583"}, true},
+		{[]string{"320583"}, nil, false},
+		{[]string{"320583", "320583100"}, []string{"320505", "320583", "320583100", "320585"}, true},
+		{[]string{"320583", "320583101"}, []string{"320505", "320583", "320583100", "320585"}, false},
+		{[]string{"320583", "320583"}, []string{"320583"}, false}, // a is a set: no repeats
+		{[]string{"320585"}, []string{"320505", "320583"}, false},
+	} {
+		if got := subsetOf(c.a, c.b); got != c.want {
+			t.Errorf("subsetOf(%v, %v) = %v, want %v", c.a, c.b, got, c.want)
+		}
+	}
+}

@@ -35,6 +35,12 @@ type RegionAlias = regions.Alias
 // Regions returns the embedded region index (regions.Default).
 func Regions() *RegionIndex { return regions.Default() }
 
+// RegionsFor returns an index of the embedded table that answers for the
+// given codes, every province, city and county (regions.DefaultSubset):
+// for a list that names the towns of its rows without holding the whole
+// table.
+func RegionsFor(codes []string) *RegionIndex { return regions.DefaultSubset(codes) }
+
 // ParseRegions reads an uncompressed region table (regions.Parse).
 func ParseRegions(r io.Reader) (*RegionIndex, error) { return regions.Parse(r) }
 

@@ -159,6 +159,7 @@ func Default() *Index {
 			panic(fmt.Errorf("regions: embedded region data: %w", err))
 		}
 		defaultIndex = ix
+		loaded.Store(ix)
 	})
 	return defaultIndex
 }

@@ -396,8 +396,10 @@ func (s *session) firstSize() fyne.Size {
 // the store: in the data's language (unless Options.Lang says otherwise),
 // the main window replaces the unlock screen.
 func (s *session) opened(st *store.Store) {
+	restoreGC := s.unlock.takeGC()
 	settings, err := st.Settings(s.ctx)
 	if err != nil {
+		restoreGC()
 		_ = st.Close()
 		s.unlock.prompt.fail(openFailure(err))
 		return
@@ -410,6 +412,7 @@ func (s *session) opened(st *store.Store) {
 	}
 	s.unlock.stop() // its screen goes
 	u := s.begin(st, settings)
+	u.needs.onLoaded = append(u.needs.onLoaded, restoreGC)
 	if note := s.unlock.takeRestoredNote(); note != "" {
 		// Before the loads' results may reach the widgets (ui.uiMu).
 		dialog.ShowInformation(lang.L("restore.done.title"), note, s.win)

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"runtime/debug"
 	"strings"
 	"testing"
 
@@ -22,6 +23,19 @@ func newStartSession(t *testing.T, dir string, key store.KeySource, quit func())
 	return s, q
 }
 
+// gcAt sets the collector's GOGC to p for the test and returns a function
+// that reads it.
+func gcAt(t *testing.T, p int) func() int {
+	t.Helper()
+	old := debug.SetGCPercent(p)
+	t.Cleanup(func() { debug.SetGCPercent(old) })
+	return func() int {
+		p := debug.SetGCPercent(-1)
+		debug.SetGCPercent(p)
+		return p
+	}
+}
+
 // TestStartShowsProgressBeforeTheData checks that the window's first screen
 // comes before the data is open: it says the data is opening, with an
 // activity indicator, and the main window replaces it once the store is
@@ -37,7 +51,11 @@ func TestStartShowsProgressBeforeTheData(t *testing.T) {
 	saveEnterprise(t, st, "常熟开关制造有限公司", "")
 	st.Close()
 
+	gc := gcAt(t, 100)
 	s, q := newStartSession(t, dir, store.KeySource{Keyring: kr}, nil)
+	if g := gc(); g != startGCPercent {
+		t.Errorf("GOGC while the data opens = %d, want %d", g, startGCPercent)
+	}
 	p := s.unlock.prompt
 	if p.mode != promptOpening || !p.busy.Visible() || p.pass != nil || !containsText(windowTexts(s.win), "正在打开数据") {
 		t.Fatalf("first screen: mode %d, busy %v, texts %q", p.mode, p.busy.Visible(), windowTexts(s.win))
@@ -47,6 +65,9 @@ func TestStartShowsProgressBeforeTheData(t *testing.T) {
 	}
 	q.drain(&s.unlock.bg)
 	mainWindowShows(t, s, "常熟开关制造有限公司")
+	if g := gc(); g != 100 {
+		t.Errorf("GOGC once the window started = %d, want 100 as before", g)
+	}
 	if s.unlock.failed != nil {
 		t.Errorf("failed = %v", s.unlock.failed)
 	}
@@ -66,6 +87,7 @@ func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
 	st.Close()
 
 	key := store.KeySource{Keyring: &store.MemoryKeyring{Broken: true}, Passphrase: "not the passphrase"}
+	gc := gcAt(t, 100)
 	s, q := newStartSession(t, dir, key, nil)
 	if s.unlock.prompt.mode != promptOpening {
 		t.Fatal("the first screen is not the opening screen")
@@ -78,8 +100,17 @@ func TestStartWithAWrongEnvironmentPassphraseAsks(t *testing.T) {
 	if s.win.Canvas().Focused() != p.pass {
 		t.Error("the passphrase entry is not focused: what the user types goes nowhere")
 	}
+	if g := gc(); g != 100 {
+		t.Errorf("GOGC at the prompt, after an Open failed = %d, want 100 as before", g)
+	}
 	p.pass.SetText(testPassphrase)
 	p.trySubmit()
+	if g := gc(); g != startGCPercent {
+		t.Errorf("GOGC while the data opens = %d, want %d", g, startGCPercent)
+	}
 	q.drain(&s.unlock.bg)
 	mainWindowShows(t, s, "张家港冶金设备有限公司")
+	if g := gc(); g != 100 {
+		t.Errorf("GOGC once the window started = %d, want 100 as before", g)
+	}
 }

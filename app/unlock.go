@@ -300,6 +300,9 @@ type unlocker struct {
 	// say once (UI goroutine only).
 	restoring    *restorePrompt
 	restoredNote string
+	// restoreGC puts back the collector's target an Open under way lowered
+	// (startgc.go); nil when none is lowered (UI goroutine only).
+	restoreGC func()
 }
 
 // newUnlocker builds the screen for state. key is what Run was given: its
@@ -370,6 +373,7 @@ func (k *unlocker) setPrompt(p *passphrasePrompt) {
 // any other failure is said, with a button that quits.
 func (k *unlocker) openWithKey() {
 	k.setPrompt(newPassphrasePrompt(promptOpening, lang.L("start.opening"), k.dir, nil, nil))
+	k.lowerGC()
 	k.bg.Go(func() {
 		st, err := store.Open(k.ctx, k.dir, store.Options{Key: k.key})
 		state := k.state
@@ -414,6 +418,7 @@ func (k *unlocker) focus() {
 // open opens the store with passphrase p, off the UI goroutine.
 func (k *unlocker) open(p string) {
 	key := store.KeySource{Keyring: k.key.Keyring, Passphrase: p}
+	k.lowerGC()
 	k.bg.Go(func() {
 		st, err := store.Open(k.ctx, k.dir, store.Options{Key: key})
 		k.hand(st, err, key, func() { k.prompt.fail(openFailure(err)) })
@@ -433,6 +438,9 @@ func (k *unlocker) hand(st *store.Store, err error, key store.KeySource, failed 
 	}
 	d := damageOf(k.dir, err)
 	k.post(func() {
+		if d != nil || err != nil {
+			k.putGCBack()
+		}
 		switch {
 		case d != nil:
 			k.key = key
@@ -450,6 +458,34 @@ func (k *unlocker) hand(st *store.Store, err error, key store.KeySource, failed 
 			k.opened(st)
 		}
 	})
+}
+
+// lowerGC lowers the collector's target for an Open and the start that
+// follows it (startgc.go), putting back first what an earlier Open
+// lowered.
+func (k *unlocker) lowerGC() {
+	k.putGCBack()
+	k.restoreGC = lowerGCWhileStarting()
+}
+
+// putGCBack puts back the collector's target an Open lowered, if any.
+func (k *unlocker) putGCBack() {
+	if k.restoreGC != nil {
+		k.restoreGC()
+		k.restoreGC = nil
+	}
+}
+
+// takeGC hands over what puts back the collector's target the Open that
+// succeeded lowered: the caller calls it once the window has started. It
+// is never nil.
+func (k *unlocker) takeGC() func() {
+	fn := k.restoreGC
+	k.restoreGC = nil
+	if fn == nil {
+		fn = func() {}
+	}
+	return fn
 }
 
 // close waits for an opening under way and closes a store that was opened

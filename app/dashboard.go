@@ -160,7 +160,7 @@ func breakdowns(d *Dashboard, sums []*store.Summary, lng string) {
 		s := sums[i]
 		byStatus[s.Status]++
 		var tops []string
-		for _, c := range s.TechFields {
+		for c := range s.TechFields.All() {
 			top := c
 			if r := fields.Root(c); r != "" {
 				top = r // the tech fields have three levels

@@ -245,7 +245,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	}
 	set(2, s.Status.Label(l.u.lang))
 	set(3, l.u.cat.Vocabulary("need_type").Label(s.NeedType, l.u.lang))
-	set(4, techFieldText(l.u.cat, s.TechFields, l.u.lang))
+	set(4, techFieldText(l.u.cat, s.TechFields.List(), l.u.lang))
 	set(5, l.index.townName(s.Region))
 	set(6, s.UpdatedAt.Local().Format("2006-01-02"))
 	cells[7].(*verdictCell).show(s)

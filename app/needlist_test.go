@@ -66,7 +66,7 @@ func TestNeedIndexMatchesStore(t *testing.T) {
 	// A category also selects its sub-fields.
 	parent := child[:2]
 	for _, i := range ix.query(store.Query{TechField: parent}) {
-		if !slices.ContainsFunc(ix.sum(i).TechFields, func(f string) bool { return strings.HasPrefix(f, parent) }) {
+		if !slices.ContainsFunc(ix.sum(i).TechFields.List(), func(f string) bool { return strings.HasPrefix(f, parent) }) {
 			t.Errorf("need %s has no field under %s", ix.sum(i).ID, parent)
 		}
 	}

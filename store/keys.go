@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -116,6 +117,14 @@ func (w *headWriter) strs(l []string) {
 	}
 }
 
+// codes writes c as strs writes its list.
+func (w *headWriter) codes(c Codes) {
+	w.b = binary.AppendUvarint(w.b, uint64(c.Len()))
+	for s := range c.All() {
+		w.str(s)
+	}
+}
+
 func (w *headWriter) time(t time.Time) {
 	if t.IsZero() {
 		w.b = append(w.b, 0)
@@ -186,6 +195,30 @@ func (r *headReader) str() string {
 	return s
 }
 
+// codes reads what headWriter.codes (or strs) wrote. A single code is a
+// part of the head, not a copy.
+func (r *headReader) codes() Codes {
+	n := r.uvarint()
+	if r.err != nil || n == 0 {
+		return ""
+	}
+	if n > uint64(len(r.s)) {
+		r.err = errShortHead
+		return ""
+	}
+	if n == 1 {
+		return Codes(r.str())
+	}
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(codeSep)
+		}
+		b.WriteString(r.str())
+	}
+	return Codes(b.String())
+}
+
 func (r *headReader) strs() []string {
 	n := r.uvarint()
 	if r.err != nil || n == 0 {
@@ -253,7 +286,7 @@ func (h *needHead) encode() []byte {
 	w.str(h.EnterpriseName)
 	w.str(string(h.Status))
 	w.str(h.NeedType)
-	w.strs(h.TechFields)
+	w.codes(h.TechFields)
 	w.strs(h.Keywords)
 	w.str(h.Region)
 	w.str(string(h.Visibility))
@@ -287,7 +320,7 @@ func decodeNeedHead(b []byte) (*needHead, error) {
 	h.EnterpriseName = r.str()
 	h.Status = forms.Status(r.str())
 	h.NeedType = r.str()
-	h.TechFields = r.strs()
+	h.TechFields = r.codes()
 	h.Keywords = r.strs()
 	h.Region = r.str()
 	h.Visibility = forms.Visibility(r.str())

@@ -16,9 +16,9 @@ import (
 // verdict) are written one after the other into a large block of text, and
 // its strings are substrings of it. When folding changes nothing (the
 // usual case: Chinese text), the title, enterprise name and keywords are
-// the search text's own parts, kept once. The Summary structs and the
-// string slices of the tech fields and keywords are carved from large
-// arrays too. So a need costs a few hundred bytes and no allocation of its
+// the search text's own parts, kept once. The Summary structs are carved
+// from large arrays too, and a need's tech fields are one string (Codes)
+// kept once for all the needs that have the same ones. So a need costs a few hundred bytes and no allocation of its
 // own, and Open decodes the stored heads straight from the decrypted bytes
 // into those blocks.
 //
@@ -29,7 +29,6 @@ import (
 const (
 	textBlock    = 1 << 20
 	sumBlock     = 4096
-	stringsBlock = 8192
 	verdictBlock = 1024
 )
 
@@ -38,12 +37,13 @@ const (
 type arenas struct {
 	text     strings.Builder // its buffer never grows: strings already handed out share it
 	sums     []Summary
-	strs     []string
 	verdicts []Verdict
 	// codes holds one copy of each short code summaries repeat (status,
-	// type, visibility, region, tech field): a few hundred strings for
-	// any number of needs.
+	// type, visibility, region, tech field, list of tech fields): a few
+	// hundred strings for any number of needs.
 	codes map[string]string
+	// scratch is where codeList joins a list before it looks it up.
+	scratch []byte
 }
 
 // code returns the kept copy of a short code.
@@ -60,6 +60,36 @@ func (a *arenas) code(b []byte) string {
 	s := string(b)
 	a.codes[s] = s
 	return s
+}
+
+// codeList returns the kept copy of the list of codes l (Codes).
+func (a *arenas) codeList(l [][]byte) Codes {
+	if len(l) == 1 {
+		return Codes(a.code(l[0]))
+	}
+	a.scratch = a.scratch[:0]
+	for i, c := range l {
+		if i > 0 {
+			a.scratch = append(a.scratch, codeSep...)
+		}
+		a.scratch = append(a.scratch, c...)
+	}
+	return Codes(a.code(a.scratch))
+}
+
+// codeStrings is codeList of strings: the codes are kept copies already.
+func (a *arenas) codeStrings(l []string) Codes {
+	if len(l) == 1 {
+		return Codes(l[0])
+	}
+	a.scratch = a.scratch[:0]
+	for i, c := range l {
+		if i > 0 {
+			a.scratch = append(a.scratch, codeSep...)
+		}
+		a.scratch = append(a.scratch, c...)
+	}
+	return Codes(a.code(a.scratch))
 }
 
 // summary returns a new zero Summary from the current block.
@@ -82,20 +112,6 @@ func (a *arenas) verdict(v Verdict) *Verdict {
 	}
 	a.verdicts = append(a.verdicts, v)
 	return &a.verdicts[len(a.verdicts)-1]
-}
-
-// strings returns a slice of n strings, nil when n is 0. Its capacity is n:
-// an append by a reader does not reach the next slice.
-func (a *arenas) strings(n int) []string {
-	if n == 0 {
-		return nil
-	}
-	if cap(a.strs)-len(a.strs) < n {
-		a.strs = make([]string, 0, max(stringsBlock, n))
-	}
-	l := len(a.strs)
-	a.strs = a.strs[:l+n]
-	return a.strs[l : l+n : l+n]
 }
 
 // reserve makes room for n bytes of text in the current block.
@@ -285,10 +301,6 @@ func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, 
 		Platform: a.verdict(Verdict{State: a.code(f.pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated}),
 		revSeq:   f.revSeq,
 	}
-	if s.TechFields = a.strings(len(f.tech)); s.TechFields != nil {
-		for i, t := range f.tech {
-			s.TechFields[i] = a.code(t)
-		}
-	}
+	s.TechFields = a.codeList(f.tech)
 	return s, hay
 }

@@ -215,8 +215,8 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 		uv(code(s.Region))
 		uv(code(string(s.Visibility)))
 		uv(code(v.State))
-		uv(uint64(len(s.TechFields)))
-		for _, f := range s.TechFields {
+		uv(uint64(s.TechFields.Len()))
+		for f := range s.TechFields.All() {
 			uv(code(f))
 		}
 		w.bool(s.Confirmed)
@@ -430,6 +430,7 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 	c.hays = make([]string, 0, count)
 	pos := 0
 	var bad error
+	var techs []string
 	take := func(n uint64) string {
 		if bad != nil || n > uint64(len(text)-pos) {
 			bad = errCacheShort
@@ -472,11 +473,11 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		if nTech > uint64(len(r.b)) {
 			return nil, fmt.Errorf("need list cache: tech fields: %w", errShortHead)
 		}
-		if s.TechFields = a.strings(int(nTech)); s.TechFields != nil {
-			for i := range s.TechFields {
-				s.TechFields[i] = codeOf()
-			}
+		techs = techs[:0]
+		for range nTech {
+			techs = append(techs, codeOf())
 		}
+		s.TechFields = a.codeStrings(techs)
 		s.Confirmed = r.byte() == 1
 		s.UpdatedAt = r.time()
 		v.UpdatedAt = r.time()

@@ -153,7 +153,7 @@ func keep(s *Summary, q *Query, region string) bool {
 	if q.NeedType != "" && s.NeedType != q.NeedType {
 		return false
 	}
-	if q.TechField != "" && !slices.ContainsFunc(s.TechFields, func(f string) bool { return strings.HasPrefix(f, q.TechField) }) {
+	if q.TechField != "" && !s.TechFields.AnyHasPrefix(q.TechField) {
 		return false
 	}
 	return region == "" || strings.HasPrefix(s.Region, region)

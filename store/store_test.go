@@ -541,7 +541,7 @@ func TestNeedsQuery(t *testing.T) {
 	l, _ := s.Needs(bg, Query{Text: "数控"})
 	want := Summary{
 		ID: b, Title: "数控机床主轴热变形补偿", EnterpriseID: kunshan.ID, EnterpriseName: "昆山ＡＢＣ精密机械厂",
-		Status: forms.StatusToDiagnose, NeedType: "02", TechFields: []string{"05", "04"},
+		Status: forms.StatusToDiagnose, NeedType: "02", TechFields: CodesOf("05", "04"),
 		Region: "320583100", Visibility: forms.VisibilityNamed,
 	}
 	if len(l) != 1 {

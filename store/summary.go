@@ -24,9 +24,9 @@ type Summary struct {
 	EnterpriseID   string
 	EnterpriseName string
 	Status         forms.Status
-	NeedType       string   // option code of the need_type vocabulary
-	TechFields     []string // option codes of the tech_field vocabulary
-	Region         string   // the enterprise's region code
+	NeedType       string // option code of the need_type vocabulary
+	TechFields     Codes  // option codes of the tech_field vocabulary
+	Region         string // the enterprise's region code
 	Visibility     forms.Visibility
 	Confirmed      bool // the need has a confirmation and it is current
 	UpdatedAt      time.Time

@@ -516,7 +516,7 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 			EnterpriseID: n.EnterpriseID,
 			Status:       n.Status,
 			NeedType:     n.Values.Get("need_type"),
-			TechFields:   slices.Clone(n.Values.List("tech_fields")),
+			TechFields:   CodesOf(n.Values.List("tech_fields")...),
 			Visibility:   n.Visibility(),
 			UpdatedAt:    n.UpdatedAt.UTC(),
 			Platform:     verdictOf(n.Platform),

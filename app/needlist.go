@@ -247,7 +247,7 @@ func (l *needList) updateRow(id widget.ListItemID, o fyne.CanvasObject) {
 	set(3, l.u.cat.Vocabulary("need_type").Label(s.NeedType, l.u.lang))
 	set(4, techFieldText(l.u.cat, s.TechFields.List(), l.u.lang))
 	set(5, l.index.townName(s.Region))
-	set(6, s.UpdatedAt.Local().Format("2006-01-02"))
+	set(6, s.UpdatedAt.Time().Local().Format("2006-01-02"))
 	cells[7].(*verdictCell).show(s)
 	set(8, l.index.solutionText(l.rows[id]))
 }

@@ -116,7 +116,7 @@ func (tx *Tx) checkNeeds(report reportFunc) {
 			return nil
 		}
 		if rec.ID != id || h.ID != id || h.Rev != rec.Rev || h.BaseRev != rec.BaseRev || h.Status != rec.Status ||
-			h.EnterpriseID != rec.EnterpriseID || !h.UpdatedAt.Equal(rec.UpdatedAt) || h.Title != rec.Title() ||
+			h.EnterpriseID != rec.EnterpriseID || !h.Updated.Equal(rec.UpdatedAt) || h.Title != rec.Title() ||
 			h.HasConfirmation != (rec.Confirmation != nil) {
 			report("need %s: summary %s/%s/%s does not match its revision row %s/%s/%s", id, h.Rev, h.Status, h.EnterpriseID, rec.Rev, rec.Status, rec.EnterpriseID)
 		}
@@ -150,7 +150,7 @@ func (tx *Tx) checkNeeds(report reportFunc) {
 	tx.checkIndex(needByUpdatedBucket, n, report, func(k []byte) (string, bool) {
 		id := timeKeyID(k)
 		h := tx.headOrNil([]byte(id))
-		return id, h != nil && h.UpdatedAt.Equal(timeKeyTime(k))
+		return id, h != nil && h.Updated.Equal(timeKeyTime(k))
 	})
 	tx.checkRevisionRows(needRevisionsBucket, needSummariesBucket, report)
 }

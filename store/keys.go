@@ -266,7 +266,10 @@ type needHead struct {
 	Summary
 	// Keywords are the need's keywords: part of its search text, which is
 	// all a summary keeps of them (issue 17: 40 to 90 bytes a need less).
-	Keywords        []string
+	Keywords []string
+	// Updated is when the need was last saved, exactly: the summary's
+	// UpdatedAt is it as a Stamp.
+	Updated         time.Time
 	Rev             string
 	BaseRev         string
 	RevSeq          uint64 // the key of the current revision's row
@@ -291,7 +294,7 @@ func (h *needHead) encode() []byte {
 	w.str(h.Region)
 	w.str(string(h.Visibility))
 	w.bool(h.Confirmed)
-	w.time(h.UpdatedAt)
+	w.time(h.Updated)
 	w.str(h.Rev)
 	w.str(h.BaseRev)
 	w.b = binary.AppendUvarint(w.b, h.RevSeq)
@@ -325,7 +328,8 @@ func decodeNeedHead(b []byte) (*needHead, error) {
 	h.Region = r.str()
 	h.Visibility = forms.Visibility(r.str())
 	h.Confirmed = r.bool()
-	h.UpdatedAt = r.time()
+	h.Updated = r.time()
+	h.Summary.UpdatedAt = StampOf(h.Updated)
 	h.Rev = r.str()
 	h.BaseRev = r.str()
 	h.RevSeq = r.uvarint()

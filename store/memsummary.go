@@ -297,7 +297,7 @@ func (a *arenas) summaryOf(f *headFields, entID func([]byte) string) (*Summary, 
 	*s = Summary{
 		ID: at(id), Title: at(title), EnterpriseID: eid, EnterpriseName: at(entName),
 		Status: forms.Status(a.code(f.status)), NeedType: a.code(f.needType), Region: a.code(f.region),
-		Visibility: forms.Visibility(a.code(f.vis)), Confirmed: f.confirmed, UpdatedAt: f.updated,
+		Visibility: forms.Visibility(a.code(f.vis)), Confirmed: f.confirmed, UpdatedAt: StampOf(f.updated),
 		Platform: a.verdict(Verdict{State: a.code(f.pState), URL: at(pURL), Comment: at(pComment), UpdatedAt: f.pUpdated}),
 		revSeq:   f.revSeq,
 	}

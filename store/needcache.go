@@ -220,7 +220,7 @@ func (m *memory) cacheLayout() (text io.Reader, textLen int, raw []byte) {
 			uv(code(f))
 		}
 		w.bool(s.Confirmed)
-		w.time(s.UpdatedAt)
+		w.time(s.UpdatedAt.Time())
 		w.time(v.UpdatedAt)
 		uv(s.revSeq)
 	}
@@ -479,7 +479,7 @@ func parseNeedCache(text string, raw []byte) (*needCache, error) {
 		}
 		s.TechFields = a.codeStrings(techs)
 		s.Confirmed = r.byte() == 1
-		s.UpdatedAt = r.time()
+		s.UpdatedAt = StampOf(r.time())
 		v.UpdatedAt = r.time()
 		s.Platform = a.verdict(v)
 		s.revSeq = r.uvarint()

@@ -281,7 +281,7 @@ func newestOrder(sums []*Summary) []int32 {
 	for i, s := range sums {
 		// Ascending keys, newest first: the sign bit flipped makes the
 		// order of uint64 that of int64, and the complement reverses it.
-		keys[i] = ^(uint64(s.UpdatedAt.UnixNano()) ^ 1<<63)
+		keys[i] = ^(uint64(s.UpdatedAt.key()) ^ 1<<63)
 		order[i] = int32(i)
 	}
 	radixSort(keys, order)

@@ -170,7 +170,7 @@ func TestNewestOrder(t *testing.T) {
 			default:
 				at = base.Add(time.Duration(rng.IntN(3)) * 24 * time.Hour)
 			}
-			sums[i] = &Summary{ID: forms.NewID(), UpdatedAt: at}
+			sums[i] = &Summary{ID: forms.NewID(), UpdatedAt: StampOf(at)}
 		}
 		want := make([]int32, n)
 		for i := range want {

@@ -518,10 +518,11 @@ func (tx *Tx) writeNeed(n *forms.Need, prev *needHead, ent *entHead, full *forms
 			NeedType:     n.Values.Get("need_type"),
 			TechFields:   CodesOf(n.Values.List("tech_fields")...),
 			Visibility:   n.Visibility(),
-			UpdatedAt:    n.UpdatedAt.UTC(),
+			UpdatedAt:    StampOf(n.UpdatedAt),
 			Platform:     verdictOf(n.Platform),
 		},
 		Keywords: slices.Clone(n.Values.List("keywords")),
+		Updated:  n.UpdatedAt.UTC(),
 		Rev:      n.Rev, BaseRev: n.BaseRev, RevSeq: seq,
 		CreatedAt: n.CreatedAt.UTC(), CreatedBy: n.CreatedBy, Team: n.Team,
 		HasConfirmation: n.Confirmation != nil,
@@ -566,8 +567,8 @@ func (tx *Tx) putNeedHead(head, prev *needHead) error {
 				return err
 			}
 		}
-		if !prev.UpdatedAt.Equal(head.UpdatedAt) {
-			if err := tx.del(needByUpdatedBucket, timeKey(prev.UpdatedAt, prev.ID)); err != nil {
+		if !prev.Updated.Equal(head.Updated) {
+			if err := tx.del(needByUpdatedBucket, timeKey(prev.Updated, prev.ID)); err != nil {
 				return err
 			}
 		}
@@ -584,8 +585,8 @@ func (tx *Tx) putNeedHead(head, prev *needHead) error {
 			return err
 		}
 	}
-	if prev == nil || !prev.UpdatedAt.Equal(head.UpdatedAt) {
-		if err := tx.putAppend(needByUpdatedBucket, timeKey(head.UpdatedAt, head.ID), nil); err != nil {
+	if prev == nil || !prev.Updated.Equal(head.Updated) {
+		if err := tx.putAppend(needByUpdatedBucket, timeKey(head.Updated, head.ID), nil); err != nil {
 			return err
 		}
 	}

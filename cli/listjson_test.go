@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"maps"
 	"strings"
@@ -102,4 +103,20 @@ func mustJSON(t *testing.T, v any) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// FuzzHasEnterpriseNameKey holds hasEnterpriseNameKey to bytes.Contains.
+func FuzzHasEnterpriseNameKey(f *testing.F) {
+	for _, s := range []string{
+		`{"enterprise_name":"x"}`, `"enterprise_name"`, `enterprise_name"`, `"enterprise_name`,
+		`prise_name"`, `{"a":"prise_name\""}`, `"enterprise_names"`, `x"enterprise_name"`, "",
+		`"enterprise_nameprise_name"`, `"enterenterprise_name"`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, raw []byte) {
+		if got, want := hasEnterpriseNameKey(raw), bytes.Contains(raw, []byte(`"enterprise_name"`)); got != want {
+			t.Fatalf("hasEnterpriseNameKey(%q) = %v, want %v", raw, got, want)
+		}
+	})
 }

@@ -134,7 +134,7 @@ func platformCells() [][]any {
 	for _, e := range benchRecs.ents {
 		ents[e.ID] = e
 	}
-	rb := rowBuilder{cat: cat, prof: prof}
+	rb := newRowBuilder(cat, prof, PlatformOptions{}, platformStyle{})
 	for _, n := range benchRecs.needs {
 		var row []any
 		for _, c := range rb.row(n, ents[n.EnterpriseID]) {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -158,7 +159,7 @@ func WritePlatform(ctx context.Context, w io.Writer, recs Records, opt PlatformO
 		return st, err
 	}
 	defer spool.remove()
-	rb := rowBuilder{cat: cat, prof: prof, opt: opt, sty: sty}
+	rb := newRowBuilder(cat, prof, opt, sty)
 	type prepared struct {
 		row           []excelize.Cell
 		height        float64
@@ -302,6 +303,58 @@ type rowBuilder struct {
 	prof *Profile
 	opt  PlatformOptions
 	sty  platformStyle
+	// cols are prof's columns' fields, looked up once rather than for
+	// every cell of 200,000 rows (issue 17).
+	cols []columnFields
+	// regionNames and regionCounties keep regionCell's answers by code: a
+	// sheet names a few hundred regions in its rows, and each answer
+	// walked the region table and joined its names anew. Rows are built on
+	// several goroutines.
+	regionNames, regionCounties sync.Map
+}
+
+// columnFields are the catalogue fields of a profile column: its field and
+// the one it falls back to (nil when none), and those of each part it is
+// composed of.
+type columnFields struct {
+	field, or *forms.Field
+	parts     [][]*forms.Field
+}
+
+// newRowBuilder returns a rowBuilder of prof's rows.
+func newRowBuilder(cat *forms.Catalogue, prof *Profile, opt PlatformOptions, sty platformStyle) *rowBuilder {
+	rb := &rowBuilder{cat: cat, prof: prof, opt: opt, sty: sty, cols: make([]columnFields, len(prof.Columns))}
+	for i, c := range prof.Columns {
+		cf := &rb.cols[i]
+		if c.Field != "" {
+			cf.field = cat.MustField(c.Field)
+		}
+		if c.Or != "" {
+			cf.or = cat.MustField(c.Or)
+		}
+		for _, part := range c.Compose {
+			fds := make([]*forms.Field, len(part.Fields))
+			for j, id := range part.Fields {
+				fds[j] = cat.MustField(id)
+			}
+			cf.parts = append(cf.parts, fds)
+		}
+	}
+	return rb
+}
+
+// region is regionCell, answered once for each code.
+func (rb *rowBuilder) region(code, how string) any {
+	m := &rb.regionNames
+	if how == "county_codes" {
+		m = &rb.regionCounties
+	}
+	if v, ok := m.Load(code); ok {
+		return v
+	}
+	v := regionCell(code, how)
+	m.Store(code, v)
+	return v
 }
 
 // needView is a need as the upload sees it: the need, its enterprise and
@@ -367,10 +420,10 @@ func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []excelize.Cell {
 			case c.Special == "need_id":
 				val = n.ID
 			case len(c.Compose) > 0:
-				val, style = rb.compose(v, c), rb.sty.wrap
+				val, style = rb.compose(v, c, rb.cols[i].parts), rb.sty.wrap
 			default:
-				val = rb.cell(v, c)
-				if f := rb.cat.MustField(c.Field); f.Kind == forms.KindLongText {
+				val = rb.cell(v, c, rb.cols[i])
+				if rb.cols[i].field.Kind == forms.KindLongText {
 					style = rb.sty.wrap
 				}
 			}
@@ -387,11 +440,11 @@ func (rb *rowBuilder) row(n *forms.Need, e *forms.Enterprise) []excelize.Cell {
 }
 
 // cell returns the value of a field column: text, a number, or nil.
-func (rb *rowBuilder) cell(v *needView, c ProfileColumn) any {
-	fd := rb.cat.MustField(c.Field)
+func (rb *rowBuilder) cell(v *needView, c ProfileColumn, cf columnFields) any {
+	fd := cf.field
 	l := rb.values(v, fd)
-	if len(l) == 0 && c.Or != "" {
-		fd = rb.cat.MustField(c.Or)
+	if len(l) == 0 && cf.or != nil {
+		fd = cf.or
 		l = rb.values(v, fd)
 	}
 	if fd.Kind == forms.KindMoney && fd.NegotiableFlag != "" && v.n.Values.Bool(fd.NegotiableFlag) {
@@ -411,7 +464,7 @@ func (rb *rowBuilder) cell(v *needView, c ProfileColumn) any {
 	case fd.Vocabulary == "tech_field" && (c.Value == "name_path" || c.Value == "code_most_specific"):
 		return rb.techField(v, fd, c, l)
 	case fd.Kind == forms.KindRegion:
-		return regionCell(l[0], c.Value)
+		return rb.region(l[0], c.Value)
 	case fd.Kind == forms.KindEnum || fd.Kind == forms.KindMultiEnum:
 		return rb.options(v, fd, c, l)
 	case fd.Kind == forms.KindMoney:
@@ -545,7 +598,7 @@ var chineseNumbers = []string{"一", "二", "三", "四", "五", "六", "七", "
 // compose makes a composed column's text: the parts that have something
 // to say, numbered (一、需求内容：…) when there are several. It is built in
 // one buffer: a row's longest text.
-func (rb *rowBuilder) compose(v *needView, c ProfileColumn) string {
+func (rb *rowBuilder) compose(v *needView, c ProfileColumn, fields [][]*forms.Field) string {
 	type line struct {
 		part        int
 		label, text string
@@ -557,8 +610,7 @@ func (rb *rowBuilder) compose(v *needView, c ProfileColumn) string {
 			continue
 		}
 		had := len(lines)
-		for _, id := range part.Fields {
-			fd := rb.cat.MustField(id)
+		for _, fd := range fields[pi] {
 			text := rb.text(v, fd)
 			if text == "" {
 				continue

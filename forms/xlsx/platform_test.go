@@ -519,7 +519,7 @@ func TestUploadRowsNeedOnlyTheProfilesFields(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		rb := rowBuilder{cat: cat, prof: prof, opt: PlatformOptions{User: "李科技"}, sty: sty}
+		rb := newRowBuilder(cat, prof, PlatformOptions{User: "李科技"}, sty)
 		written := prof.fields()
 		keep := func(id string) bool { return written[id] || confirmedContentField(id) }
 		rows := 0

@@ -67,14 +67,7 @@ func (a *arenas) codeList(l [][]byte) Codes {
 	if len(l) == 1 {
 		return Codes(a.code(l[0]))
 	}
-	a.scratch = a.scratch[:0]
-	for i, c := range l {
-		if i > 0 {
-			a.scratch = append(a.scratch, codeSep...)
-		}
-		a.scratch = append(a.scratch, c...)
-	}
-	return Codes(a.code(a.scratch))
+	return joinCodes(a, l)
 }
 
 // codeStrings is codeList of strings: the codes are kept copies already.
@@ -82,6 +75,12 @@ func (a *arenas) codeStrings(l []string) Codes {
 	if len(l) == 1 {
 		return Codes(l[0])
 	}
+	return joinCodes(a, l)
+}
+
+// joinCodes returns the kept copy of the codes l joined as Codes joins
+// them.
+func joinCodes[T string | []byte](a *arenas, l []T) Codes {
 	a.scratch = a.scratch[:0]
 	for i, c := range l {
 		if i > 0 {

@@ -5,16 +5,12 @@ import (
 	"path/filepath"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/xunbang/xunbang/assets"
 	"github.com/xunbang/xunbang/internal/diskerr"
 	"github.com/xunbang/xunbang/jobs"
 	"github.com/xunbang/xunbang/store"
@@ -57,13 +53,8 @@ type restorePrompt struct {
 // data dir's newest daily backup (zero when none).
 func newRestorePrompt(de *store.DamagedError, last store.BackupInfo, start func(file, passphrase string), pick, quit func()) *restorePrompt {
 	r := &restorePrompt{newest: last.Path, start: start}
-	name := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	name.SizeName = theme.SizeNameHeadingText
-	icon := canvas.NewImageFromResource(assets.Icon())
-	icon.FillMode = canvas.ImageFillContain
-	icon.SetMinSize(fyne.NewSquareSize(72))
-	r.heading = widget.NewLabelWithStyle(lang.L("restore.heading"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	r.heading.SizeName = theme.SizeNameSubHeadingText
+	rows, head := startHead(lang.L("restore.heading"), 72)
+	r.heading = head
 	r.heading.Importance = widget.DangerImportance
 	r.note = widget.NewLabel(de.Describe(string(CurrentLanguage())))
 	r.note.Wrapping = fyne.TextWrapWord
@@ -93,17 +84,9 @@ func newRestorePrompt(de *store.DamagedError, last store.BackupInfo, start func(
 	r.quit = widget.NewButtonWithIcon(lang.L("lock.quit"), theme.LogoutIcon(), quit)
 	r.busy = widget.NewActivity()
 	r.busy.Hide()
-	r.message = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
-	r.message.Wrapping = fyne.TextWrapWord
-	r.message.Hide()
-	rows := []fyne.CanvasObject{
-		container.NewCenter(icon), name, r.heading, r.note, r.backup, r.pass,
-		container.NewHBox(layout.NewSpacer(), r.busy, r.restore, r.choose, layout.NewSpacer()),
-		r.message,
-		container.NewHBox(layout.NewSpacer(), r.quit, layout.NewSpacer()),
-	}
-	column := container.New(&fixedWidth{width: 460}, container.NewVBox(rows...))
-	r.content = container.NewCenter(column)
+	r.message = startMessage()
+	rows = append(rows, r.note, r.backup, r.pass, centred(r.busy, r.restore, r.choose), r.message, centred(r.quit))
+	r.content = startColumn(460, rows...)
 	return r
 }
 

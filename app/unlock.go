@@ -70,30 +70,22 @@ type passphrasePrompt struct {
 // note may be empty). onQuit, when set, adds a 退出 button.
 func newPassphrasePrompt(mode promptMode, heading, note string, onSubmit func(string), onQuit func()) *passphrasePrompt {
 	p := &passphrasePrompt{mode: mode, onSubmit: onSubmit}
-	name := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	name.SizeName = theme.SizeNameHeadingText
-	icon := canvas.NewImageFromResource(assets.Icon())
-	icon.FillMode = canvas.ImageFillContain
-	icon.SetMinSize(fyne.NewSquareSize(88))
-	p.heading = widget.NewLabelWithStyle(heading, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
-	p.heading.SizeName = theme.SizeNameSubHeadingText
+	rows, head := startHead(heading, 88)
+	p.heading = head
 	p.note = widget.NewLabelWithStyle(note, fyne.TextAlignCenter, fyne.TextStyle{})
 	p.note.Wrapping = fyne.TextWrapWord
 	if note == "" {
 		p.note.Hide()
 	}
-	p.message = widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
-	p.message.Wrapping = fyne.TextWrapWord
-	p.message.Hide()
+	p.message = startMessage()
 	p.busy = widget.NewActivity()
 	p.busy.Hide()
 
-	const width = 380
-	rows := []fyne.CanvasObject{container.NewCenter(icon), name, p.heading, p.note}
+	rows = append(rows, p.note)
 	if mode == promptOpening {
 		p.busy.Show()
 		p.spin(true)
-		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.busy, layout.NewSpacer()))
+		rows = append(rows, centred(p.busy))
 	}
 	if mode != promptUnavailable && mode != promptOpening {
 		p.pass = widget.NewPasswordEntry()
@@ -117,16 +109,14 @@ func newPassphrasePrompt(mode promptMode, heading, note string, onSubmit func(st
 		if p.repeat != nil {
 			rows = append(rows, p.repeat, p.warning)
 		}
-		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.busy, p.submit, layout.NewSpacer()))
+		rows = append(rows, centred(p.busy, p.submit))
 	}
 	rows = append(rows, p.message)
 	if onQuit != nil {
 		p.quit = widget.NewButtonWithIcon(lang.L("lock.quit"), theme.LogoutIcon(), onQuit)
-		rows = append(rows, container.NewHBox(layout.NewSpacer(), p.quit, layout.NewSpacer()))
+		rows = append(rows, centred(p.quit))
 	}
-	// A column of fixed width in the middle of the window, however large.
-	column := container.New(&fixedWidth{width: width}, container.NewVBox(rows...))
-	p.content = container.NewCenter(column)
+	p.content = startColumn(380, rows...)
 	return p
 }
 
@@ -243,6 +233,40 @@ func newPassphraseProblem(p, repeat string) string {
 		return lang.L("passphrase.mismatch")
 	}
 	return ""
+}
+
+// startHead is the top of the screens shown before the main window (the
+// passphrase prompt, the offer to restore a backup): the icon, iconSize
+// wide, the app's name, and heading, whose label it returns too.
+func startHead(heading string, iconSize float32) ([]fyne.CanvasObject, *widget.Label) {
+	icon := canvas.NewImageFromResource(assets.Icon())
+	icon.FillMode = canvas.ImageFillContain
+	icon.SetMinSize(fyne.NewSquareSize(iconSize))
+	name := widget.NewLabelWithStyle(lang.L("app.name"), fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	name.SizeName = theme.SizeNameHeadingText
+	head := widget.NewLabelWithStyle(heading, fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	head.SizeName = theme.SizeNameSubHeadingText
+	return []fyne.CanvasObject{container.NewCenter(icon), name, head}, head
+}
+
+// startMessage is a start screen's message line, hidden until it says
+// something.
+func startMessage() *widget.Label {
+	l := widget.NewLabelWithStyle("", fyne.TextAlignCenter, fyne.TextStyle{})
+	l.Wrapping = fyne.TextWrapWord
+	l.Hide()
+	return l
+}
+
+// centred puts objs in a row, in its middle.
+func centred(objs ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewHBox(append(append([]fyne.CanvasObject{layout.NewSpacer()}, objs...), layout.NewSpacer())...)
+}
+
+// startColumn stacks rows in a column width wide in the middle of the
+// window, however large.
+func startColumn(width float32, rows ...fyne.CanvasObject) fyne.CanvasObject {
+	return container.NewCenter(container.New(&fixedWidth{width: width}, container.NewVBox(rows...)))
 }
 
 // fixedWidth lays its objects out one over the other at a fixed width (or

@@ -81,14 +81,17 @@ func subsetOf(a, b []string) bool {
 	return true
 }
 
-// townName is the name the list shows for a need's region (townNameIn),
-// from places once findPlaces has run.
-func (ix *needIndex) townName(code string) string {
+// placeIndex is what names the index's regions: places, or the whole
+// table when findPlaces has not run (an index built by a test).
+func (ix *needIndex) placeIndex() *forms.RegionIndex {
 	if ix.places == nil {
-		return townName(code)
+		return forms.Regions()
 	}
-	return townNameIn(ix.places, code)
+	return ix.places
 }
+
+// townName is the name the list shows for a need's region (townNameIn).
+func (ix *needIndex) townName(code string) string { return townNameIn(ix.placeIndex(), code) }
 
 // Len returns the number of needs.
 func (ix *needIndex) Len() int { return ix.list.Len() }

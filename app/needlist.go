@@ -395,10 +395,7 @@ func (l *needList) setIndex(ix *needIndex) {
 	labels := []string{lang.L("needs.filter.alltowns")}
 	codes := []string{""}
 	lastCounty := ""
-	places := ix.places
-	if places == nil {
-		places = forms.Regions()
-	}
+	places := ix.placeIndex()
 	for _, code := range ix.regions {
 		county := code
 		if len(code) == 9 {

@@ -1,9 +1,9 @@
 package app
 
 import (
-	"runtime/debug"
-	"sync"
 	"time"
+
+	"github.com/xunbang/xunbang/internal/batchmem"
 )
 
 // The collector while the window starts (issue 17). Opening the data,
@@ -27,13 +27,12 @@ const startGCPercent = 10
 // never loads.
 const startGCLimit = 30 * time.Second
 
-// lowerGCWhileStarting sets the start's GOGC and returns what puts the
-// one before it back: that may be called any number of times, from any
-// goroutine, and runs after startGCLimit in any case.
+// lowerGCWhileStarting sets the start's GOGC (batchmem.Lower, which the
+// store's load of the need list, batchmem.Growing, knows of) and returns
+// what puts the one before it back: that may be called any number of
+// times, from any goroutine, and runs after startGCLimit in any case.
 func lowerGCWhileStarting() (restore func()) {
-	prev := debug.SetGCPercent(startGCPercent)
-	var once sync.Once
-	restore = func() { once.Do(func() { debug.SetGCPercent(prev) }) }
+	restore = batchmem.Lower(startGCPercent)
 	time.AfterFunc(startGCLimit, restore)
 	return restore
 }

@@ -13,7 +13,10 @@
 //
 // [Growing] is for the opposite case, in any program: building much memory
 // that is kept (the need list of a store, some 800 bytes a need), where a
-// collection while it grows marks what is all still live.
+// collection while it grows marks what is all still live. [Lower] is for a
+// stretch that allocates far more than it keeps, and should leave little
+// behind: the window's start. Both put back what they found, and they
+// know of each other: GOGC is one setting for the whole process.
 package batchmem
 
 import (
@@ -41,7 +44,7 @@ func Set() (restore func()) {
 var (
 	growMu    sync.Mutex
 	growing   int // callers of Growing not yet done
-	growSaved int // GOGC before the first of them
+	growSaved int // GOGC before the first of them, and after the last
 )
 
 // Growing lets the heap grow to five times what it held (GOGC Percent)
@@ -70,4 +73,43 @@ func Growing() (done func()) {
 			}
 		})
 	}
+}
+
+// Lower sets GOGC to percent until restore is called, and restore puts
+// back the GOGC it found. While a Growing is under way, GOGC stays as
+// Growing set it and percent takes effect when the last Growing is done:
+// Growing puts back what Lower set, or, once Lower's restore has run, what
+// Lower found. (Before, the window's start set GOGC itself: a Growing that
+// began inside it put the lowered GOGC back after the start had restored
+// the default, and the collector ran at the start's pace for the rest of
+// the session.) Calls of Lower must not overlap; restore may be called
+// any number of times, from any goroutine.
+func Lower(percent int) (restore func()) {
+	growMu.Lock()
+	prev := setBase(percent)
+	growMu.Unlock()
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			growMu.Lock()
+			defer growMu.Unlock()
+			setBase(prev)
+		})
+	}
+}
+
+// setBase sets the GOGC outside Growing to p and returns the one before:
+// now, or, while Growing is under way, for when it is done. It does what
+// Growing would have done, had it begun with p. growMu is held.
+func setBase(p int) (prev int) {
+	if growing == 0 {
+		return debug.SetGCPercent(p)
+	}
+	prev, growSaved = growSaved, p
+	if p < 0 || p > Percent {
+		debug.SetGCPercent(p)
+	} else {
+		debug.SetGCPercent(Percent)
+	}
+	return prev
 }

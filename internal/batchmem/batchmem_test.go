@@ -58,3 +58,51 @@ func gcPercent() int {
 	debug.SetGCPercent(v)
 	return v
 }
+
+// TestLowerWithGrowing checks that Lower and Growing, in any order, leave
+// GOGC as they found it, and that each sets what it says meanwhile.
+func TestLowerWithGrowing(t *testing.T) {
+	const before, low = 100, 10
+	for _, c := range []struct {
+		name  string
+		steps string // L lower, G grow, r restore, d done
+	}{
+		{"lower alone", "Lr"},
+		{"growing inside the lowered stretch", "LGdr"},
+		{"restored while growing", "LGrd"},
+		{"lowered while growing, restored after", "GLdr"},
+		{"lowered and restored while growing", "GLrd"},
+	} {
+		gc := debug.SetGCPercent(before)
+		var restore, done func()
+		lowered, grown := false, false
+		for _, s := range c.steps {
+			switch s {
+			case 'L':
+				restore, lowered = Lower(low), true
+			case 'G':
+				done, grown = Growing(), true
+			case 'r':
+				restore()
+				lowered = false
+			case 'd':
+				done()
+				grown = false
+			}
+			want := before
+			switch {
+			case grown:
+				want = Percent
+			case lowered:
+				want = low
+			}
+			if got := gcPercent(); got != want {
+				t.Errorf("%s, after %c: GOGC %d, want %d", c.name, s, got, want)
+			}
+		}
+		restore() // again: nothing
+		if got := debug.SetGCPercent(gc); got != before {
+			t.Errorf("%s: GOGC %d at the end, want %d", c.name, got, before)
+		}
+	}
+}

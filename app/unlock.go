@@ -462,7 +462,7 @@ func (k *unlocker) hand(st *store.Store, err error, key store.KeySource, failed 
 	}
 	d := damageOf(k.dir, err)
 	k.post(func() {
-		if d != nil || err != nil {
+		if err != nil { // damaged or not
 			k.putGCBack()
 		}
 		switch {
@@ -493,12 +493,7 @@ func (k *unlocker) lowerGC() {
 }
 
 // putGCBack puts back the collector's target an Open lowered, if any.
-func (k *unlocker) putGCBack() {
-	if k.restoreGC != nil {
-		k.restoreGC()
-		k.restoreGC = nil
-	}
-}
+func (k *unlocker) putGCBack() { k.takeGC()() }
 
 // takeGC hands over what puts back the collector's target the Open that
 // succeeded lowered: the caller calls it once the window has started. It

@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -209,14 +208,12 @@ func (r *headReader) codes() Codes {
 	if n == 1 {
 		return Codes(r.str())
 	}
-	var b strings.Builder
-	for i := range n {
-		if i > 0 {
-			b.WriteString(codeSep)
-		}
-		b.WriteString(r.str())
+	var buf [8]string
+	l := buf[:0]
+	for range n {
+		l = append(l, r.str())
 	}
-	return Codes(b.String())
+	return CodesOf(l...)
 }
 
 func (r *headReader) strs() []string {
